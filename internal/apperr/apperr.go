@@ -1,0 +1,81 @@
+// Package apperr defines the errors that cross layers: the store returns
+// them, the GraphQL error presenter turns them into extensions.code values.
+// Anything that is not one of these is an internal error and is never shown
+// to a client.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code is the machine-readable error class a client sees in extensions.code.
+type Code string
+
+// The codes a client can receive. They follow the names Apollo and GitHub
+// use, so GraphQL client libraries recognise them.
+const (
+	CodeNotFound        Code = "NOT_FOUND"
+	CodeBadUserInput    Code = "BAD_USER_INPUT"
+	CodeUnauthenticated Code = "UNAUTHENTICATED"
+	CodeForbidden       Code = "FORBIDDEN"
+	CodeConflict        Code = "CONFLICT"
+	CodeTimeout         Code = "TIMEOUT"
+	CodeUnavailable     Code = "SERVICE_UNAVAILABLE"
+	CodeInternal        Code = "INTERNAL_SERVER_ERROR"
+)
+
+// Sentinel errors for the classes that need no further detail. Wrap them
+// with %w to add context; compare with errors.Is.
+var (
+	ErrNotFound        = errors.New("not found")
+	ErrConflict        = errors.New("conflict")
+	ErrUnauthenticated = errors.New("authentication required")
+	ErrForbidden       = errors.New("forbidden")
+	ErrUnavailable     = errors.New("service unavailable")
+)
+
+// FieldError is one problem with one input field. Field is the path of the
+// argument or input field as the client wrote it, e.g. "input.name" or "first".
+type FieldError struct {
+	Field   string
+	Message string
+}
+
+func (e FieldError) Error() string { return e.Field + ": " + e.Message }
+
+// InputError collects every problem found in one request's input, so that
+// a client can fix them all at once instead of one per round trip.
+type InputError struct {
+	Problems []FieldError
+}
+
+func (e *InputError) Error() string {
+	msgs := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		msgs[i] = p.Error()
+	}
+	return "invalid input: " + strings.Join(msgs, "; ")
+}
+
+// Add records a problem with field.
+func (e *InputError) Add(field, format string, args ...any) {
+	e.Problems = append(e.Problems, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Err returns e when it holds problems and nil otherwise, so validation code
+// can end with `return problems.Err()`.
+func (e *InputError) Err() error {
+	if e == nil || len(e.Problems) == 0 {
+		return nil
+	}
+	return e
+}
+
+// Invalid is a shortcut for an InputError with a single problem.
+func Invalid(field, format string, args ...any) error {
+	e := &InputError{}
+	e.Add(field, format, args...)
+	return e
+}

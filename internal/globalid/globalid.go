@@ -1,0 +1,60 @@
+// Package globalid encodes the opaque, globally unique ids that clients see
+// (Relay's Node.id): a node's type and its row id, base64url-encoded so that
+// clients do not build or parse them.
+package globalid
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+
+	"startupgraph/internal/apperr"
+)
+
+// Type names the kind of node an id refers to. Values equal the GraphQL
+// type names.
+type Type string
+
+// The node types that have global ids.
+const (
+	University   Type = "University"
+	Organization Type = "Organization"
+	Program      Type = "Program"
+	Sector       Type = "Sector"
+	Fund         Type = "Fund"
+	Facility     Type = "Facility"
+)
+
+var known = map[Type]bool{University: true, Organization: true, Program: true, Sector: true, Fund: true, Facility: true}
+
+// Encode returns the global id of row id of type t.
+func Encode(t Type, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(string(t) + ":" + strconv.FormatInt(id, 10)))
+}
+
+// Decode splits a global id into its type and row id. field names the
+// argument for the error a malformed id produces.
+func Decode(field, gid string) (Type, int64, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(gid)
+	if err != nil || len(gid) > 64 {
+		return "", 0, apperr.Invalid(field, "is not a valid id")
+	}
+	typ, num, ok := strings.Cut(string(raw), ":")
+	id, err := strconv.ParseInt(num, 10, 64)
+	if !ok || err != nil || id <= 0 || !known[Type(typ)] {
+		return "", 0, apperr.Invalid(field, "is not a valid id")
+	}
+	return Type(typ), id, nil
+}
+
+// DecodeAs decodes gid and checks that it refers to a node of type want.
+func DecodeAs(field string, want Type, gid string) (int64, error) {
+	t, id, err := Decode(field, gid)
+	if err != nil {
+		return 0, err
+	}
+	if t != want {
+		return 0, apperr.Invalid(field, "is the id of a %s, not of a %s", t, want)
+	}
+	return id, nil
+}

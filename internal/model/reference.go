@@ -1,0 +1,107 @@
+package model
+
+import (
+	"context"
+
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/i18n"
+)
+
+// University is one of the four global universities of Incheon Global
+// Campus that partner with the city (MOU).
+type University struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	ShortName   string
+	HomeCountry string
+	MouPartner  bool
+	Provenance  Provenance
+}
+
+// ID is the node's opaque global id.
+func (u University) ID() string { return globalid.Encode(globalid.University, u.RowID) }
+
+// Organization is a government body, agency, foundation, center or team in
+// the network.
+type Organization struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	Kind       OrganizationKind
+	ParentID   *int64
+	MouPartner bool
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (o Organization) ID() string { return globalid.Encode(globalid.Organization, o.RowID) }
+
+// Sector is an industry field; the four task-force fields are sectors.
+type Sector struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	TaskForceField bool
+	Provenance     Provenance
+}
+
+// ID is the node's opaque global id.
+func (s Sector) ID() string { return globalid.Encode(globalid.Sector, s.RowID) }
+
+// Program is a support program a startup can take part in.
+type Program struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	Kind       ProgramKind
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (p Program) ID() string { return globalid.Encode(globalid.Program, p.RowID) }
+
+// Fund is a venture fund or a government grant that invests in startups.
+type Fund struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	Kind        FundKind
+	Size        KRW
+	ManagerID   *int64
+	SponsorID   *int64
+	ProgramID   *int64
+	VintageYear *int
+	Provenance  Provenance
+}
+
+// ID is the node's opaque global id.
+func (f Fund) ID() string { return globalid.Encode(globalid.Fund, f.RowID) }
+
+// Facility is the Global Startup Campus or one of its spaces.
+type Facility struct {
+	RowID int64
+	Key   string
+	Names
+	Kind             FacilityKind
+	ParentID         *int64
+	OperatorID       *int64
+	AreaSquareMeters *int
+	OpensIn          *string
+	LocationKo       *string
+	LocationEn       *string
+	Provenance       Provenance
+}
+
+// ID is the node's opaque global id.
+func (f Facility) ID() string { return globalid.Encode(globalid.Facility, f.RowID) }
+
+// Location returns where the facility is, in the requested or default locale.
+func (f Facility) Location(ctx context.Context, locale *i18n.Locale) *string {
+	return Descriptions{DescriptionKo: f.LocationKo, DescriptionEn: f.LocationEn}.Description(ctx, locale)
+}

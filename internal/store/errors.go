@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/lib/pq"
+
+	"startupgraph/internal/apperr"
+)
+
+// translate is the one place where driver errors become the application's
+// sentinel errors. The driver error stays wrapped, so logs keep its detail,
+// while the GraphQL layer only ever looks at the sentinel.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%w: %w", apperr.ErrNotFound, err)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch {
+		case pqErr.Code == "23505", pqErr.Code == "23P01", pqErr.Code == "40001", pqErr.Code == "40P01":
+			// unique or exclusion violation, serialization failure, deadlock
+			return fmt.Errorf("%w: %w", apperr.ErrConflict, err)
+		case pqErr.Code == "57014":
+			// query_canceled: statement_timeout or a cancelled context
+			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+		case pqErr.Code.Class() == "08", pqErr.Code.Class() == "57", pqErr.Code.Class() == "53":
+			// connection exceptions, operator intervention (shutdown), insufficient resources
+			return fmt.Errorf("%w: %w", apperr.ErrUnavailable, err)
+		}
+		return err
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, sql.ErrConnDone) || errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("%w: %w", apperr.ErrUnavailable, err)
+	}
+	return err
+}

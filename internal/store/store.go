@@ -1,0 +1,56 @@
+// Package store is the only place that speaks SQL. It owns the connection
+// pool, the migrations and the demo seed, and returns domain types from
+// internal/model with errors translated to internal/apperr sentinels.
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // registers the "postgres" driver
+)
+
+// PoolConfig bounds the connection pool.
+type PoolConfig struct {
+	MaxOpen     int
+	MaxIdle     int
+	MaxLifetime time.Duration
+	MaxIdleTime time.Duration
+}
+
+// Store reads and writes the startup graph.
+type Store struct {
+	db *sqlx.DB
+}
+
+// Open connects to dsn with a bounded pool and checks that the database
+// answers within ctx.
+func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
+	db, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, translate(fmt.Errorf("open database: %w", err))
+	}
+	db.SetMaxOpenConns(pool.MaxOpen)
+	db.SetMaxIdleConns(pool.MaxIdle)
+	db.SetConnMaxLifetime(pool.MaxLifetime)
+	db.SetConnMaxIdleTime(pool.MaxIdleTime)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, translate(fmt.Errorf("connect to database: %w", err))
+	}
+	return &Store{db: db}, nil
+}
+
+// Ping checks that the database accepts queries; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.db.GetContext(ctx, &one, `SELECT 1`); err != nil {
+		return translate(fmt.Errorf("ping: %w", err))
+	}
+	return nil
+}
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.db.Close() }

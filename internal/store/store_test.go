@@ -1,0 +1,175 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+	"startupgraph/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func TestMigrationsAllApplied(t *testing.T) {
+	s := testdb.Store(t, testdb.Empty)
+	statuses, err := s.MigrationStatuses(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(statuses) == 0 {
+		t.Fatal("no migrations found")
+	}
+	for _, st := range statuses {
+		if !st.Applied {
+			t.Errorf("migration %d (%s) not applied", st.Version, st.Source)
+		}
+	}
+	applied, err := s.Migrate(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(applied) != 0 {
+		t.Errorf("second migrate applied %v, want nothing", applied)
+	}
+}
+
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Store(t, testdb.Empty)
+	if err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	first := snapshot(t, s)
+	if err := s.SeedDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	second := snapshot(t, s)
+	if len(first) == 0 {
+		t.Fatal("seed loaded nothing")
+	}
+	for k, v := range first {
+		if second[k] != v {
+			t.Errorf("%s: id %d after first seed, %d after second", k, v, second[k])
+		}
+	}
+	if len(first) != len(second) {
+		t.Errorf("seed twice: %d nodes, then %d", len(first), len(second))
+	}
+}
+
+// snapshot maps every seeded node's key to its row id.
+func snapshot(t *testing.T, s *store.Store) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]int64{}
+	us, err := s.ListUniversities(ctx)
+	must(t, err)
+	for _, u := range us {
+		out["university/"+u.Key] = u.RowID
+	}
+	os, err := s.ListOrganizations(ctx)
+	must(t, err)
+	for _, o := range os {
+		out["organization/"+o.Key] = o.RowID
+	}
+	ss, err := s.ListSectors(ctx)
+	must(t, err)
+	for _, x := range ss {
+		out["sector/"+x.Key] = x.RowID
+	}
+	ps, err := s.ListPrograms(ctx)
+	must(t, err)
+	for _, x := range ps {
+		out["program/"+x.Key] = x.RowID
+	}
+	fs, err := s.ListFunds(ctx)
+	must(t, err)
+	for _, x := range fs {
+		out["fund/"+x.Key] = x.RowID
+	}
+	fa, err := s.ListFacilities(ctx)
+	must(t, err)
+	for _, x := range fa {
+		out["facility/"+x.Key] = x.RowID
+	}
+	return out
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestDemoFacts checks the article's facts survive the seed exactly.
+func TestDemoFacts(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Store(t, testdb.Demo)
+
+	us, err := s.ListUniversities(ctx)
+	must(t, err)
+	wantUni := map[string]string{
+		"suny-korea": "한국뉴욕주립대", "university-of-utah": "유타대",
+		"ghent-university": "겐트대", "george-mason-university": "조지메이슨대",
+	}
+	if len(us) != len(wantUni) {
+		t.Errorf("got %d universities, want %d", len(us), len(wantUni))
+	}
+	for _, u := range us {
+		if wantUni[u.Key] != u.NameKo {
+			t.Errorf("university %s: Korean name %q, want %q", u.Key, u.NameKo, wantUni[u.Key])
+		}
+		if u.NameEn == "" || !u.MouPartner || u.Provenance != model.ProvenanceArticle {
+			t.Errorf("university %s: %+v", u.Key, u)
+		}
+	}
+
+	fs, err := s.ListFunds(ctx)
+	must(t, err)
+	wantFund := map[string]model.KRW{"creative-growth-venture-fund": 36_500_000_000, "smart-venture-campus-national-grant": 1_950_000_000}
+	for _, f := range fs {
+		if want, ok := wantFund[f.Key]; ok && f.Size != want {
+			t.Errorf("fund %s: size %d, want %d", f.Key, f.Size, want)
+		}
+		delete(wantFund, f.Key)
+	}
+	if len(wantFund) != 0 {
+		t.Errorf("funds missing: %v", wantFund)
+	}
+
+	sectors, err := s.ListSectors(ctx)
+	must(t, err)
+	taskForce := 0
+	for _, x := range sectors {
+		if x.TaskForceField {
+			taskForce++
+		}
+	}
+	if taskForce != 4 {
+		t.Errorf("task-force sectors: %d, want 4", taskForce)
+	}
+
+	fa, err := s.ListFacilities(ctx)
+	must(t, err)
+	if len(fa) == 0 || fa[0].Key != "global-startup-campus" || fa[0].AreaSquareMeters == nil || *fa[0].AreaSquareMeters != 4349 {
+		t.Fatalf("campus facility wrong: %+v", fa)
+	}
+	if len(fa) != 7 {
+		t.Errorf("facilities: %d, want the campus and its 6 spaces", len(fa))
+	}
+}
+
+// TestUnavailableDatabaseIsTranslated checks that a closed pool surfaces as
+// an internal error that carries no sentinel the client could see as
+// something else, and that a dead server is ErrUnavailable.
+func TestUnavailableDatabaseIsTranslated(t *testing.T) {
+	ctx := context.Background()
+	_, err := store.Open(ctx, "postgres://nobody:x@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", store.PoolConfig{MaxOpen: 1})
+	if !errors.Is(err, apperr.ErrUnavailable) {
+		t.Fatalf("open on a closed port: %v, want ErrUnavailable", err)
+	}
+}
