@@ -79,3 +79,10 @@ func Invalid(field, format string, args ...any) error {
 	e.Add(field, format, args...)
 	return e
 }
+
+// InvalidValue is an input problem whose field the GraphQL layer knows
+// better than the code that found it (a scalar's parser): the error
+// presenter names the field from the error's path.
+func InvalidValue(format string, args ...any) error {
+	return Invalid("", format, args...)
+}

@@ -1,9 +1,10 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"strconv"
+
+	"startupgraph/internal/apperr"
 )
 
 // enum lists the values of a GraphQL enum bound to a Go string type, so that
@@ -13,14 +14,14 @@ type enum[T ~string] []T
 func (e enum[T]) parse(v any, name string) (T, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("%s must be a string", name)
+		return "", apperr.InvalidValue("must be a %s value", name)
 	}
 	for _, x := range e {
 		if string(x) == s {
 			return x, nil
 		}
 	}
-	return "", fmt.Errorf("%q is not a valid %s", s, name)
+	return "", apperr.InvalidValue("%q is not a valid %s", s, name)
 }
 
 func (e enum[T]) valid(v T) bool {

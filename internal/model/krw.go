@@ -2,10 +2,11 @@ package model
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"math"
 	"strconv"
+
+	"startupgraph/internal/apperr"
 )
 
 // KRW is an amount of Korean won. Amounts exceed 32 bits (the Creative
@@ -29,22 +30,22 @@ func (k *KRW) UnmarshalGQL(v any) error {
 	case json.Number:
 		n, err := strconv.ParseInt(string(x), 10, 64)
 		if err != nil {
-			return fmt.Errorf("KRW must be a whole number of won within 64 bits")
+			return apperr.InvalidValue("KRW must be a whole number of won within 64 bits")
 		}
 		*k = KRW(n)
 	case string:
 		n, err := strconv.ParseInt(x, 10, 64)
 		if err != nil {
-			return fmt.Errorf("KRW must be a whole number of won within 64 bits")
+			return apperr.InvalidValue("KRW must be a whole number of won within 64 bits")
 		}
 		*k = KRW(n)
 	case float64:
 		if x != math.Trunc(x) || x > math.MaxInt64 || x < math.MinInt64 {
-			return fmt.Errorf("KRW must be a whole number of won within 64 bits")
+			return apperr.InvalidValue("KRW must be a whole number of won within 64 bits")
 		}
 		*k = KRW(x)
 	default:
-		return fmt.Errorf("KRW must be a number or a string of digits")
+		return apperr.InvalidValue("KRW must be a number or a string of digits")
 	}
 	return nil
 }

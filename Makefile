@@ -1,0 +1,34 @@
+# startupgraph: the everyday commands. `make run` and `make test` are the two
+# the README promises work on a fresh clone.
+GO ?= go
+
+.PHONY: run test generate lint bench build playground-assets
+
+## run: the server with demo data on a project-local PostgreSQL (unless DATABASE_URL is set)
+run:
+	$(GO) run ./cmd/startupgraph dev
+
+## test: the whole suite against real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster per package)
+test:
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+## generate: regenerate gqlgen code after editing schema.graphqls
+generate:
+	$(GO) generate ./...
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## bench: Go benchmarks of the handler stack (separate from test)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+
+## build: a binary in bin/
+build:
+	$(GO) build -o bin/startupgraph ./cmd/startupgraph
+
+## playground-assets: refresh the embedded GraphiQL assets from npm (pinned versions)
+playground-assets:
+	bash scripts/playground-assets.sh

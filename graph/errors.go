@@ -1,0 +1,103 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/requestid"
+)
+
+// ErrorPresenter is the one place where errors become what a client sees.
+// Errors gqlgen made itself (parse, validation) keep their code. Errors
+// from resolvers are classified by their wrapped cause into an
+// extensions.code; anything unknown is logged with its path and request id
+// and shown only as a generic internal error, so no driver text, SQL or
+// host name leaves the server.
+func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		var gqlErr *gqlerror.Error
+		if !errors.As(err, &gqlErr) {
+			gqlErr = gqlerror.WrapPath(graphql.GetPath(ctx), err)
+		}
+		cause := gqlErr.Unwrap()
+		if cause == nil {
+			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
+				gqlErr.Extensions = withCode(gqlErr.Extensions, "BAD_REQUEST")
+			}
+			return gqlErr
+		}
+		out := &gqlerror.Error{Path: gqlErr.Path, Locations: gqlErr.Locations}
+		var input *apperr.InputError
+		switch {
+		case errors.As(cause, &input):
+			presentInput(out, input)
+		case errors.Is(cause, apperr.ErrNotFound):
+			out.Message, out.Extensions = "not found", withCode(nil, apperr.CodeNotFound)
+		case errors.Is(cause, apperr.ErrConflict):
+			out.Message, out.Extensions = "the record changed or already exists; reload and try again", withCode(nil, apperr.CodeConflict)
+		case errors.Is(cause, apperr.ErrUnauthenticated):
+			out.Message, out.Extensions = "authentication required", withCode(nil, apperr.CodeUnauthenticated)
+		case errors.Is(cause, apperr.ErrForbidden):
+			out.Message, out.Extensions = "forbidden", withCode(nil, apperr.CodeForbidden)
+		case errors.Is(cause, apperr.ErrUnavailable):
+			logger.WarnContext(ctx, "database unavailable", "path", out.Path.String(), "err", cause)
+			out.Message, out.Extensions = "the service is temporarily unavailable; try again shortly", withCode(nil, apperr.CodeUnavailable)
+		case errors.Is(cause, context.DeadlineExceeded), errors.Is(cause, context.Canceled):
+			out.Message, out.Extensions = "the request took too long and was stopped", withCode(nil, apperr.CodeTimeout)
+		default:
+			logger.ErrorContext(ctx, "internal error", "path", out.Path.String(), "err", cause)
+			out.Message = "internal server error"
+			out.Extensions = withCode(nil, apperr.CodeInternal)
+			if id := requestid.From(ctx); id != "" {
+				out.Extensions["requestId"] = id
+			}
+		}
+		return out
+	}
+}
+
+// presentInput names the offending fields: extensions.field is the first,
+// extensions.problems lists them all so a client can fix everything at once.
+func presentInput(out *gqlerror.Error, input *apperr.InputError) {
+	problems := make([]map[string]any, 0, len(input.Problems))
+	msgs := make([]string, 0, len(input.Problems))
+	for _, p := range input.Problems {
+		field := p.Field
+		if field == "" && len(out.Path) > 0 {
+			field = fmt.Sprint(out.Path[len(out.Path)-1])
+		}
+		problems = append(problems, map[string]any{"field": field, "message": p.Message})
+		msgs = append(msgs, field+": "+p.Message)
+	}
+	out.Message = "invalid input: " + strings.Join(msgs, "; ")
+	out.Extensions = withCode(nil, apperr.CodeBadUserInput)
+	if len(problems) > 0 {
+		out.Extensions["field"] = problems[0]["field"]
+	}
+	out.Extensions["problems"] = problems
+}
+
+func withCode[C ~string](ext map[string]any, code C) map[string]any {
+	if ext == nil {
+		ext = map[string]any{}
+	}
+	ext["code"] = string(code)
+	return ext
+}
+
+// Recover turns a resolver panic into an internal error: the panic and its
+// stack go to the log, the client sees the generic message.
+func Recover(logger *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return fmt.Errorf("panic: %v", p)
+	}
+}

@@ -1,0 +1,30 @@
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"startupgraph/graph/generated"
+)
+
+// queryCacheSize is how many parsed and validated query documents are kept,
+// so repeated dashboard queries skip parsing and validation.
+const queryCacheSize = 1000
+
+// NewHandler builds the GraphQL HTTP handler with explicit transports:
+// POST with a JSON body and GET for queries (gqlgen refuses mutations over
+// GET), plus OPTIONS.
+func NewHandler(r *Resolver) *handler.Server {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.Use(extension.Introspection{})
+	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
+	srv.SetRecoverFunc(Recover(r.Logger))
+	return srv
+}

@@ -1,0 +1,18 @@
+// Package graph is the GraphQL layer: resolvers that read the viewer, call
+// the store or a dataloader, and return. It holds no SQL.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"log/slog"
+
+	"startupgraph/internal/store"
+)
+
+// Resolver is the dependency container of the GraphQL layer, built once
+// at start-up and shared by all requests.
+type Resolver struct {
+	Store  *store.Store
+	Logger *slog.Logger
+}

@@ -1,0 +1,238 @@
+// Package app implements the startupgraph commands: serve, dev, migrate and
+// seed. main only wires the process to Run.
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"startupgraph/internal/config"
+	"startupgraph/internal/localpg"
+	"startupgraph/internal/requestid"
+	"startupgraph/internal/server"
+	"startupgraph/internal/store"
+)
+
+const usage = `startupgraph: the GraphQL API of Incheon's Global Startup Campus network.
+
+Usage:
+  startupgraph dev      [flags]   run with a project-local PostgreSQL (unless DATABASE_URL is set), migrated and seeded with demo data
+  startupgraph serve    [flags]   run against DATABASE_URL (migrations are applied on start)
+  startupgraph migrate  [status]  apply pending schema migrations, or list them
+  startupgraph seed     [flags]   load the demo data (idempotent)
+
+Every flag also reads an environment variable; run a command with -h to list them.
+`
+
+// Env is what Run reads from the process.
+type Env struct {
+	Args   []string
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	// Listening, when set, is called with the server's address once it
+	// accepts connections (tests use it with STARTUPGRAPH_ADDR=127.0.0.1:0).
+	Listening func(addr string)
+}
+
+// Run executes the command in env.Args until it finishes or ctx is cancelled.
+func Run(ctx context.Context, env Env) error {
+	if len(env.Args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, args := env.Args[0], env.Args[1:]
+	switch cmd {
+	case "serve", "dev":
+		return runServer(ctx, cmd, args, env)
+	case "migrate":
+		return runMigrate(ctx, args, env)
+	case "seed":
+		return runSeed(ctx, args, env)
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(env.Stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func load(cmd string, args []string, env Env) (config.Config, []string, *slog.Logger, error) {
+	cfg, rest, err := config.Load(cmd, args, env.Getenv, env.Stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return cfg, nil, nil, err
+	}
+	if err != nil {
+		return cfg, nil, nil, fmt.Errorf("invalid configuration:\n%w", err)
+	}
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewJSONHandler(env.Stderr, opts)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(env.Stderr, opts)
+	}
+	return cfg, rest, slog.New(requestid.LogHandler{Handler: h}), nil
+}
+
+// database opens the configured database, or (for dev without
+// DATABASE_URL) starts the project-local cluster first. The returned stop
+// function closes the pool and stops the cluster.
+func database(ctx context.Context, cfg config.Config, logger *slog.Logger) (*store.Store, func(), error) {
+	stop := func() {}
+	dsn := cfg.DatabaseURL
+	if dsn == "" {
+		dir, err := localDataDir(cfg.DataDir, logger)
+		if err != nil {
+			return nil, stop, err
+		}
+		logger.Info("starting project-local PostgreSQL", "dir", dir)
+		cluster, err := localpg.Start(ctx, localpg.Options{Dir: dir})
+		if err != nil {
+			return nil, stop, fmt.Errorf("local database: %w", err)
+		}
+		stop = func() {
+			logger.Info("stopping project-local PostgreSQL")
+			sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := cluster.Stop(sctx); err != nil {
+				logger.Error("stop local database", "err", err)
+			}
+		}
+		if err := store.EnsureDatabase(ctx, cluster.URL("postgres"), "startupgraph"); err != nil {
+			stop()
+			return nil, func() {}, err
+		}
+		dsn = cluster.URL("startupgraph")
+	}
+	octx, cancel := context.WithTimeout(ctx, cfg.DBConnectTimeout+5*time.Second)
+	defer cancel()
+	s, err := store.Open(octx, dsn, store.PoolConfig{
+		MaxOpen: cfg.DBMaxOpenConns, MaxIdle: cfg.DBMaxIdleConns,
+		MaxLifetime: cfg.DBConnMaxLifetime, MaxIdleTime: cfg.DBConnMaxIdleTime,
+	})
+	if err != nil {
+		stop()
+		return nil, func() {}, fmt.Errorf("database %s: %w", config.MaskURL(dsn), err)
+	}
+	return s, func() { _ = s.Close(); stop() }, nil
+}
+
+// localDataDir is where dev keeps its cluster: <data-dir>/postgres, or,
+// when the server's user cannot reach that folder (running as root in a
+// private home directory), a folder under the system temp dir named after it.
+func localDataDir(dataDir string, logger *slog.Logger) (string, error) {
+	dir, err := filepath.Abs(filepath.Join(dataDir, "postgres"))
+	if err != nil {
+		return "", err
+	}
+	if err := localpg.Reachable(dir); err != nil {
+		sum := sha256.Sum256([]byte(dir))
+		alt := filepath.Join(os.TempDir(), "startupgraph-"+hex.EncodeToString(sum[:6]), "postgres")
+		logger.Warn("data dir not reachable by the postgres user; using the temp dir instead", "wanted", dir, "using", alt, "why", err.Error())
+		return alt, nil
+	}
+	return dir, nil
+}
+
+func runServer(ctx context.Context, cmd string, args []string, env Env) error {
+	cfg, _, logger, err := load(cmd, args, env)
+	if err != nil {
+		return err
+	}
+	logger.Info("starting startupgraph", "command", cmd, "config", cfg)
+	s, closeDB, err := database(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	applied, err := s.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	logger.Info("migrations applied", "versions", applied)
+	if cfg.Dev {
+		if err := s.SeedDemo(ctx); err != nil {
+			return err
+		}
+		logger.Info("demo data loaded")
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if env.Listening != nil {
+		env.Listening(ln.Addr().String())
+	}
+	if cfg.Dev {
+		logger.Info("playground ready", "url", "http://"+ln.Addr().String()+"/")
+	}
+	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s})
+	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
+}
+
+func runMigrate(ctx context.Context, args []string, env Env) error {
+	cfg, rest, logger, err := load("migrate", args, env)
+	if err != nil {
+		return err
+	}
+	s, closeDB, err := database(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	switch strings.Join(rest, " ") {
+	case "", "up":
+		applied, err := s.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "applied %d migration(s) %v\n", len(applied), applied)
+		return nil
+	case "status":
+		statuses, err := s.MigrationStatuses(ctx)
+		if err != nil {
+			return err
+		}
+		for _, st := range statuses {
+			state := "pending"
+			if st.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(env.Stdout, "%05d  %-8s %s\n", st.Version, state, st.Source)
+		}
+		return nil
+	default:
+		return fmt.Errorf("migrate: unknown argument %q (want up or status)", strings.Join(rest, " "))
+	}
+}
+
+func runSeed(ctx context.Context, args []string, env Env) error {
+	cfg, _, logger, err := load("seed", args, env)
+	if err != nil {
+		return err
+	}
+	s, closeDB, err := database(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if _, err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := s.SeedDemo(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "demo data loaded")
+	return nil
+}

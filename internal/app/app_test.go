@@ -1,0 +1,196 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"startupgraph/internal/app"
+	"startupgraph/internal/testdb"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+// syncBuffer collects a command's output safely while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// running is a server started through app.Run, as a user would start it.
+type running struct {
+	addr string
+	stop func() error
+}
+
+func start(t *testing.T, args []string, vars map[string]string) running {
+	t.Helper()
+	vars["STARTUPGRAPH_ADDR"] = "127.0.0.1:0"
+	ctx, cancel := context.WithCancel(context.Background())
+	addrc, done := make(chan string, 1), make(chan error, 1)
+	logs := &syncBuffer{}
+	go func() {
+		done <- app.Run(ctx, app.Env{
+			Args: args, Getenv: func(k string) string { return vars[k] },
+			Stdout: io.Discard, Stderr: logs,
+			Listening: func(addr string) { addrc <- addr },
+		})
+	}()
+	select {
+	case addr := <-addrc:
+		return running{addr: addr, stop: func() error {
+			cancel()
+			select {
+			case err := <-done:
+				return err
+			case <-time.After(90 * time.Second):
+				return errors.New("server did not stop")
+			}
+		}}
+	case err := <-done:
+		cancel()
+		t.Fatalf("%v exited before listening: %v\n%s", args, err, logs.String())
+	case <-time.After(2 * time.Minute):
+		cancel()
+		t.Fatalf("%v did not start listening\n%s", args, logs.String())
+	}
+	return running{}
+}
+
+func universityNames(t *testing.T, addr string) []string {
+	t.Helper()
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ universities { nameEn } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct{ Universities []struct{ NameEn string } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	names := make([]string, len(out.Data.Universities))
+	for i, u := range out.Data.Universities {
+		names[i] = u.NameEn
+	}
+	return names
+}
+
+const wantUniversities = "George Mason University, Ghent University, SUNY Korea, University of Utah"
+
+// TestDevRunsOnItsOwnDatabase is the README's run command: with no
+// DATABASE_URL, dev starts a project-local PostgreSQL, migrates, seeds and
+// serves; stopping it stops the database; starting again reuses the data.
+func TestDevRunsOnItsOwnDatabase(t *testing.T) {
+	dir, err := os.MkdirTemp("", "startupgraph-devtest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"STARTUPGRAPH_DATA_DIR": dir, "STARTUPGRAPH_LOG_FORMAT": "text"}
+
+	for round := 1; round <= 2; round++ {
+		srv := start(t, []string{"dev"}, vars)
+		if got := strings.Join(universityNames(t, srv.addr), ", "); got != wantUniversities {
+			t.Errorf("round %d: universities %q", round, got)
+		}
+		resp, err := http.Get("http://" + srv.addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("round %d: playground status %d", round, resp.StatusCode)
+		}
+		if err := srv.stop(); err != nil {
+			t.Fatalf("round %d: stop: %v", round, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "postgres", "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("round %d: PostgreSQL still running after the server stopped (%v)", round, err)
+		}
+	}
+}
+
+// TestCommandsOnDatabaseURL: migrate, seed and serve against DATABASE_URL.
+func TestCommandsOnDatabaseURL(t *testing.T) {
+	dsn := testdb.URL(t, testdb.Empty)
+	vars := map[string]string{"DATABASE_URL": dsn, "STARTUPGRAPH_LOG_FORMAT": "text"}
+	runCmd := func(args ...string) string {
+		t.Helper()
+		var out bytes.Buffer
+		err := app.Run(context.Background(), app.Env{Args: args, Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: io.Discard})
+		if err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	if out := runCmd("migrate", "status"); !strings.Contains(out, "00001  applied") {
+		t.Errorf("migrate status: %q", out)
+	}
+	if out := runCmd("migrate"); !strings.Contains(out, "applied 0 migration(s)") {
+		t.Errorf("migrate on a migrated database: %q", out)
+	}
+	srv := start(t, []string{"serve"}, vars)
+	if got := universityNames(t, srv.addr); len(got) != 0 {
+		t.Errorf("serve does not seed, yet found %v", got)
+	}
+	runCmd("seed")
+	runCmd("seed")
+	if got := strings.Join(universityNames(t, srv.addr), ", "); got != wantUniversities {
+		t.Errorf("after seed twice: %q", got)
+	}
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBadInvocations(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{"no command", nil, nil, "no command"},
+		{"unknown command", []string{"launch"}, nil, "unknown command"},
+		{"serve without database", []string{"serve"}, nil, "DATABASE_URL"},
+		{"bad setting", []string{"dev"}, map[string]string{"STARTUPGRAPH_REQUEST_TIMEOUT": "-1s"}, "STARTUPGRAPH_REQUEST_TIMEOUT"},
+		{"unreachable database", []string{"migrate"}, map[string]string{"DATABASE_URL": "postgres://x:y@127.0.0.1:1/none?connect_timeout=1"}, "unavailable"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := app.Run(context.Background(), app.Env{Args: tc.args, Getenv: func(k string) string { return tc.vars[k] }, Stdout: io.Discard, Stderr: io.Discard})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %v, want it to mention %q", err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), ":y@") {
+				t.Errorf("error leaks the password: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,246 @@
+// Package config reads the server's settings from the environment and from
+// command-line flags (flags win), validates them all at once, and logs them
+// with secrets masked.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the server.
+type Config struct {
+	Addr              string
+	DatabaseURL       string
+	CORSOrigins       []string
+	DBMaxOpenConns    int
+	DBMaxIdleConns    int
+	DBConnMaxLifetime time.Duration
+	DBConnMaxIdleTime time.Duration
+	DBConnectTimeout  time.Duration
+	RequestTimeout    time.Duration
+	ReadHeaderTimeout time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	ShutdownTimeout   time.Duration
+	LogLevel          slog.Level
+	LogFormat         string
+	DataDir           string
+	// Dev is set by the `dev` command: a local database, demo data, and
+	// developer conveniences.
+	Dev bool
+}
+
+// Var documents one setting: its environment variable, flag, default and
+// meaning. The README's configuration table lists the same.
+type Var struct {
+	Env, Flag, Default, Usage string
+}
+
+// Vars lists every setting.
+var Vars = []Var{
+	{"STARTUPGRAPH_ADDR", "addr", "127.0.0.1:8080", "host:port the HTTP server listens on"},
+	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; unset under `dev` means the project-local cluster"},
+	{"STARTUPGRAPH_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the API from a browser (none by default; `*` must be explicit)"},
+	{"STARTUPGRAPH_DB_MAX_OPEN_CONNS", "db-max-open-conns", "20", "maximum open database connections"},
+	{"STARTUPGRAPH_DB_MAX_IDLE_CONNS", "db-max-idle-conns", "10", "maximum idle database connections (at most the open maximum)"},
+	{"STARTUPGRAPH_DB_CONN_MAX_LIFETIME", "db-conn-max-lifetime", "30m", "recycle a connection after this long"},
+	{"STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME", "db-conn-max-idle-time", "5m", "close a connection idle this long"},
+	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
+	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
+	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
+	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
+	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
+	{"STARTUPGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM/Ctrl-C"},
+	{"STARTUPGRAPH_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
+	{"STARTUPGRAPH_LOG_FORMAT", "log-format", "json", "json or text"},
+	{"STARTUPGRAPH_DATA_DIR", "data-dir", ".data", "folder of the project-local PostgreSQL cluster (`dev` only)"},
+}
+
+// Load builds the configuration of command cmd from getenv and args. It
+// returns the arguments left after the flags, and every problem found.
+func Load(cmd string, args []string, getenv func(string) string, output io.Writer) (Config, []string, error) {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(output)
+	values := make(map[string]*string, len(Vars))
+	for _, v := range Vars {
+		def := v.Default
+		if e := getenv(v.Env); e != "" {
+			def = e
+		}
+		values[v.Env] = fs.String(v.Flag, def, v.Usage+" ($"+v.Env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return Config{}, nil, err
+	}
+	p := parser{values: values}
+	c := Config{
+		Addr:              p.str("STARTUPGRAPH_ADDR"),
+		DBMaxOpenConns:    p.intIn("STARTUPGRAPH_DB_MAX_OPEN_CONNS", 1, 1000),
+		DBMaxIdleConns:    p.intIn("STARTUPGRAPH_DB_MAX_IDLE_CONNS", 0, 1000),
+		DBConnMaxLifetime: p.duration("STARTUPGRAPH_DB_CONN_MAX_LIFETIME"),
+		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
+		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
+		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
+		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
+		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
+		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
+		LogFormat:         p.str("STARTUPGRAPH_LOG_FORMAT"),
+		DataDir:           p.str("STARTUPGRAPH_DATA_DIR"),
+		Dev:               cmd == "dev",
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(p.str("STARTUPGRAPH_LOG_LEVEL"))); err != nil {
+		p.fail("STARTUPGRAPH_LOG_LEVEL", "must be debug, info, warn or error")
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		p.fail("STARTUPGRAPH_LOG_FORMAT", "must be json or text")
+	}
+	if host, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" || (host != "" && net.ParseIP(host) == nil && host != "localhost") {
+		p.fail("STARTUPGRAPH_ADDR", "must be host:port with an IP address or localhost as host")
+	}
+	if c.DBMaxIdleConns > c.DBMaxOpenConns {
+		p.fail("STARTUPGRAPH_DB_MAX_IDLE_CONNS", "must not exceed STARTUPGRAPH_DB_MAX_OPEN_CONNS")
+	}
+	if c.DBConnectTimeout > 0 && c.DBConnectTimeout < time.Second {
+		p.fail("STARTUPGRAPH_DB_CONNECT_TIMEOUT", "must be at least 1s")
+	}
+	if c.WriteTimeout > 0 && c.RequestTimeout > 0 && c.WriteTimeout <= c.RequestTimeout {
+		p.fail("STARTUPGRAPH_WRITE_TIMEOUT", "must be longer than STARTUPGRAPH_REQUEST_TIMEOUT so a timed-out request can still be answered")
+	}
+	c.CORSOrigins = p.origins("STARTUPGRAPH_CORS_ORIGINS")
+	if raw := p.str("DATABASE_URL"); raw != "" {
+		dsn, err := NormalizeDatabaseURL(raw, c.DBConnectTimeout)
+		if err != nil {
+			p.fail("DATABASE_URL", err.Error())
+		}
+		c.DatabaseURL = dsn
+	} else if !c.Dev {
+		p.fail("DATABASE_URL", "is required (or use `startupgraph dev` for a project-local database)")
+	}
+	return c, fs.Args(), errors.Join(p.errs...)
+}
+
+// NormalizeDatabaseURL checks a PostgreSQL URL and makes its sslmode and
+// connect_timeout explicit: sslmode=disable for loopback hosts and require
+// otherwise, unless the URL already says.
+func NormalizeDatabaseURL(raw string, connectTimeout time.Duration) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", errors.New("must be a postgres:// URL")
+	}
+	if u.Host == "" || strings.TrimPrefix(u.Path, "/") == "" {
+		return "", errors.New("must name a host and a database")
+	}
+	q := u.Query()
+	if q.Get("sslmode") == "" {
+		mode := "require"
+		if h := u.Hostname(); h == "localhost" || net.ParseIP(h).IsLoopback() {
+			mode = "disable"
+		}
+		q.Set("sslmode", mode)
+	}
+	if q.Get("connect_timeout") == "" {
+		secs := int(connectTimeout / time.Second)
+		if secs < 1 {
+			secs = 5
+		}
+		q.Set("connect_timeout", strconv.Itoa(secs))
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// MaskURL hides the password of a database URL for logs.
+func MaskURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// LogValue renders the configuration for logs, with secrets masked.
+func (c Config) LogValue() slog.Value {
+	db := "(project-local cluster)"
+	if c.DatabaseURL != "" {
+		db = MaskURL(c.DatabaseURL)
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database_url", db),
+		slog.Any("cors_origins", c.CORSOrigins),
+		slog.Int("db_max_open_conns", c.DBMaxOpenConns),
+		slog.Int("db_max_idle_conns", c.DBMaxIdleConns),
+		slog.Duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
+		slog.Duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
+		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.String("log_level", c.LogLevel.String()),
+		slog.Bool("dev", c.Dev),
+	)
+}
+
+type parser struct {
+	values map[string]*string
+	errs   []error
+}
+
+func (p *parser) str(env string) string { return strings.TrimSpace(*p.values[env]) }
+
+func (p *parser) fail(env, msg string) {
+	flagName := env
+	for _, v := range Vars {
+		if v.Env == env {
+			flagName = "-" + v.Flag
+		}
+	}
+	p.errs = append(p.errs, fmt.Errorf("%s (%s): %s", env, flagName, msg))
+}
+
+func (p *parser) intIn(env string, lo, hi int) int {
+	n, err := strconv.Atoi(p.str(env))
+	if err != nil || n < lo || n > hi {
+		p.fail(env, fmt.Sprintf("must be a whole number from %d to %d", lo, hi))
+	}
+	return n
+}
+
+func (p *parser) duration(env string) time.Duration {
+	d, err := time.ParseDuration(p.str(env))
+	if err != nil || d <= 0 {
+		p.fail(env, "must be a positive duration such as 500ms, 5s or 2m")
+	}
+	return d
+}
+
+func (p *parser) origins(env string) []string {
+	var out []string
+	for _, o := range strings.Split(p.str(env), ",") {
+		o = strings.TrimSpace(o)
+		if o == "" {
+			continue
+		}
+		if o != "*" {
+			u, err := url.Parse(o)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+				p.fail(env, fmt.Sprintf("%q is not an origin like https://dashboard.example.kr", o))
+				continue
+			}
+			o = u.Scheme + "://" + u.Host
+		}
+		out = append(out, o)
+	}
+	return out
+}

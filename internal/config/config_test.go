@@ -1,0 +1,138 @@
+package config_test
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"startupgraph/internal/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoad(t *testing.T) {
+	cases := []struct {
+		name    string
+		cmd     string
+		env     map[string]string
+		args    []string
+		wantErr []string // substrings that must all appear
+		check   func(t *testing.T, c config.Config)
+	}{
+		{
+			name: "dev needs nothing",
+			cmd:  "dev",
+			check: func(t *testing.T, c config.Config) {
+				if c.Addr != "127.0.0.1:8080" || !c.Dev || c.DatabaseURL != "" || len(c.CORSOrigins) != 0 {
+					t.Errorf("defaults: %+v", c)
+				}
+				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 {
+					t.Errorf("defaults: %+v", c)
+				}
+			},
+		},
+		{
+			name:    "serve needs DATABASE_URL",
+			cmd:     "serve",
+			wantErr: []string{"DATABASE_URL", "is required"},
+		},
+		{
+			name: "flags beat environment",
+			cmd:  "serve",
+			env:  map[string]string{"DATABASE_URL": "postgres://u:p@db.internal/sg", "STARTUPGRAPH_ADDR": "127.0.0.1:9000"},
+			args: []string{"-addr", "0.0.0.0:9100"},
+			check: func(t *testing.T, c config.Config) {
+				if c.Addr != "0.0.0.0:9100" {
+					t.Errorf("addr %s", c.Addr)
+				}
+				if !strings.Contains(c.DatabaseURL, "sslmode=require") || !strings.Contains(c.DatabaseURL, "connect_timeout=5") {
+					t.Errorf("remote URL not made explicit: %s", c.DatabaseURL)
+				}
+			},
+		},
+		{
+			name: "loopback database gets sslmode=disable, explicit values are kept",
+			cmd:  "serve",
+			env:  map[string]string{"DATABASE_URL": "postgres://u@127.0.0.1:5432/sg?connect_timeout=3"},
+			check: func(t *testing.T, c config.Config) {
+				if !strings.Contains(c.DatabaseURL, "sslmode=disable") || !strings.Contains(c.DatabaseURL, "connect_timeout=3") {
+					t.Errorf("URL %s", c.DatabaseURL)
+				}
+			},
+		},
+		{
+			name: "CORS origins are normalised",
+			cmd:  "dev",
+			env:  map[string]string{"STARTUPGRAPH_CORS_ORIGINS": "https://a.example/, http://localhost:3000"},
+			check: func(t *testing.T, c config.Config) {
+				if strings.Join(c.CORSOrigins, " ") != "https://a.example http://localhost:3000" {
+					t.Errorf("origins %v", c.CORSOrigins)
+				}
+			},
+		},
+		{
+			name: "every problem is reported at once",
+			cmd:  "serve",
+			env: map[string]string{
+				"DATABASE_URL":                   "mysql://x/y",
+				"STARTUPGRAPH_ADDR":              "nowhere",
+				"STARTUPGRAPH_DB_MAX_OPEN_CONNS": "0",
+				"STARTUPGRAPH_REQUEST_TIMEOUT":   "soon",
+				"STARTUPGRAPH_CORS_ORIGINS":      "ftp://files.example",
+				"STARTUPGRAPH_LOG_LEVEL":         "loud",
+				"STARTUPGRAPH_LOG_FORMAT":        "xml",
+			},
+			wantErr: []string{"DATABASE_URL", "STARTUPGRAPH_ADDR", "STARTUPGRAPH_DB_MAX_OPEN_CONNS", "STARTUPGRAPH_REQUEST_TIMEOUT",
+				"STARTUPGRAPH_CORS_ORIGINS", "STARTUPGRAPH_LOG_LEVEL", "STARTUPGRAPH_LOG_FORMAT", "-db-max-open-conns"},
+		},
+		{
+			name:    "idle above open",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_DB_MAX_OPEN_CONNS": "5", "STARTUPGRAPH_DB_MAX_IDLE_CONNS": "6"},
+			wantErr: []string{"STARTUPGRAPH_DB_MAX_IDLE_CONNS"},
+		},
+		{
+			name:    "write timeout must exceed request timeout",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_REQUEST_TIMEOUT": "30s", "STARTUPGRAPH_WRITE_TIMEOUT": "30s"},
+			wantErr: []string{"STARTUPGRAPH_WRITE_TIMEOUT"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, err := config.Load(tc.cmd, tc.args, env(tc.env), io.Discard)
+			if len(tc.wantErr) > 0 {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				for _, w := range tc.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error lacks %q:\n%v", w, err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, c)
+		})
+	}
+}
+
+func TestSecretsMaskedInLogs(t *testing.T) {
+	c, _, err := config.Load("serve", nil, env(map[string]string{"DATABASE_URL": "postgres://app:s3cr3t-pw@db.internal:5432/sg"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", c)
+	if strings.Contains(buf.String(), "s3cr3t-pw") {
+		t.Errorf("password leaked: %s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "db.internal") {
+		t.Errorf("database host missing from config log: %s", buf.String())
+	}
+}
