@@ -21,7 +21,9 @@ func TestErrorPresenter(t *testing.T) {
 	var logs strings.Builder
 	present := graph.ErrorPresenter(slog.New(slog.NewTextHandler(&logs, nil)))
 	ctx := requestid.With(context.Background(), "req-123456")
-	onPath := func(err error) error { return gqlerror.WrapPath(ast.Path{ast.PathName("fund"), ast.PathName("size")}, err) }
+	onPath := func(err error) error {
+		return gqlerror.WrapPath(ast.Path{ast.PathName("fund"), ast.PathName("size")}, err)
+	}
 	driver := errors.New(`pq: relation "funds" does not exist at 10.0.0.5`)
 
 	cases := []struct {
