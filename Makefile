@@ -5,8 +5,8 @@ GO ?= go
 .PHONY: run test generate lint bench build playground-assets
 
 ## run: the server with demo data on a project-local PostgreSQL (unless DATABASE_URL is set)
-run:
-	$(GO) run ./cmd/startupgraph dev
+run: build
+	./bin/startupgraph dev
 
 ## test: the whole suite against real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster per package)
 test:
