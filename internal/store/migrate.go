@@ -85,6 +85,11 @@ func Fingerprint() string {
 		h.Write([]byte(e.Name()))
 		h.Write(b)
 	}
-	h.Write([]byte(demoSeed))
+	seeds, _ := fs.ReadDir(seedFiles, "seed")
+	for _, e := range seeds {
+		b, _ := seedFiles.ReadFile("seed/" + e.Name())
+		h.Write([]byte(e.Name()))
+		h.Write(b)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }

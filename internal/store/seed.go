@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
-	_ "embed"
+	"embed"
 	"fmt"
+	"io/fs"
 )
 
-//go:embed seed/demo.sql
-var demoSeed string
+// The demo seed: SQL files applied in name order, each idempotent.
+//
+//go:embed seed/*.sql
+var seedFiles embed.FS
 
 // SeedDemo loads the demo data (the article's entities) in one transaction.
 // It upserts on natural keys, so running it again changes nothing.
@@ -17,8 +20,18 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		return translate(fmt.Errorf("seed: begin: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, demoSeed); err != nil {
-		return translate(fmt.Errorf("seed: %w", err))
+	entries, err := fs.ReadDir(seedFiles, "seed")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		sqlText, err := seedFiles.ReadFile("seed/" + e.Name())
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, string(sqlText)); err != nil {
+			return translate(fmt.Errorf("seed %s: %w", e.Name(), err))
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return translate(fmt.Errorf("seed: commit: %w", err))

@@ -73,6 +73,7 @@ CREATE TABLE programs (
 -- The roles organizations play in a program (SMBA sponsors Smart Venture
 -- Campus; Incheon Technopark hosts it for the Incheon-Gyeonggi region).
 CREATE TABLE program_organizations (
+    id              bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     program_id      bigint NOT NULL REFERENCES programs (id) ON DELETE CASCADE,
     organization_id bigint NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
     role            text NOT NULL CHECK (role IN ('HOST', 'SPONSOR', 'OPERATOR')),
