@@ -29,13 +29,70 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Cohort() CohortResolver
+	Facility() FacilityResolver
+	Fund() FundResolver
+	Investment() InvestmentResolver
+	Market() MarketResolver
+	MarketTargetEdge() MarketTargetEdgeResolver
+	MemberEdge() MemberEdgeResolver
+	Mentor() MentorResolver
+	Organization() OrganizationResolver
+	Outcome() OutcomeResolver
+	Program() ProgramResolver
+	ProgramMembershipEdge() ProgramMembershipEdgeResolver
 	Query() QueryResolver
+	Sector() SectorResolver
+	Startup() StartupResolver
+	TargetingStartupEdge() TargetingStartupEdgeResolver
+	University() UniversityResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AssignedStartupConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AssignedStartupEdge struct {
+		Cursor  func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Purpose func(childComplexity int) int
+		Since   func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Until   func(childComplexity int) int
+	}
+
+	Cohort struct {
+		ID         func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Name       func(childComplexity int, locale *i18n.Locale) int
+		NameEn     func(childComplexity int) int
+		NameKo     func(childComplexity int) int
+		Program    func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		TeamQuota  func(childComplexity int) int
+		Year       func(childComplexity int) int
+	}
+
+	CohortConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CohortEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Facility struct {
 		AreaSquareMeters func(childComplexity int) int
 		ID               func(childComplexity int) int
@@ -46,7 +103,23 @@ type ComplexityRoot struct {
 		NameEn           func(childComplexity int) int
 		NameKo           func(childComplexity int) int
 		OpensIn          func(childComplexity int) int
+		Operator         func(childComplexity int) int
+		Parent           func(childComplexity int) int
 		Provenance       func(childComplexity int) int
+		Residents        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	FacilityConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FacilityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Fund struct {
@@ -54,43 +127,329 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Manager     func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
+		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Program     func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
+		Sponsor     func(childComplexity int) int
 		VintageYear func(childComplexity int) int
 	}
 
+	FundConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	FundEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Investment struct {
+		Amount     func(childComplexity int) int
+		Fund       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		InvestedOn func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Round      func(childComplexity int) int
+		Startup    func(childComplexity int) int
+	}
+
+	InvestmentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InvestmentEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	InvestorConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InvestorEdge struct {
+		Amount     func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		InvestedOn func(childComplexity int) int
+		Investment func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Round      func(childComplexity int) int
+	}
+
+	Market struct {
+		Code       func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Name       func(childComplexity int, locale *i18n.Locale) int
+		NameEn     func(childComplexity int) int
+		NameKo     func(childComplexity int) int
+		Provenance func(childComplexity int) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	MarketConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MarketEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MarketTargetConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MarketTargetEdge struct {
+		Cursor         func(childComplexity int) int
+		Node           func(childComplexity int) int
+		Priority       func(childComplexity int) int
+		Since          func(childComplexity int) int
+		Status         func(childComplexity int) int
+		SupportProgram func(childComplexity int) int
+	}
+
+	MemberConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MemberEdge struct {
+		Cohort   func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		JoinedOn func(childComplexity int) int
+		Node     func(childComplexity int) int
+	}
+
+	MenteeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MenteeEdge struct {
+		Cursor func(childComplexity int) int
+		Focus  func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Since  func(childComplexity int) int
+		Until  func(childComplexity int) int
+	}
+
+	Mentor struct {
+		Affiliation     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Key             func(childComplexity int) int
+		Languages       func(childComplexity int) int
+		Name            func(childComplexity int, locale *i18n.Locale) int
+		NameEn          func(childComplexity int) int
+		NameKo          func(childComplexity int) int
+		Provenance      func(childComplexity int) int
+		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		TaskForceMember func(childComplexity int) int
+		Title           func(childComplexity int, locale *i18n.Locale) int
+	}
+
+	MentorConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MentorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	MentorshipConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MentorshipEdge struct {
+		Cursor func(childComplexity int) int
+		Focus  func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Since  func(childComplexity int) int
+		Until  func(childComplexity int) int
+	}
+
 	Organization struct {
+		Children    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
+		Parent      func(childComplexity int) int
+		Programs    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Provenance  func(childComplexity int) int
+	}
+
+	OrganizationConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OrganizationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OrganizationRoleConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OrganizationRoleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Role   func(childComplexity int) int
+	}
+
+	Outcome struct {
+		Amount     func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Market     func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Quantity   func(childComplexity int) int
+		ReportedOn func(childComplexity int) int
+	}
+
+	OutcomeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OutcomeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PageInfo struct {
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
+	}
+
+	PortfolioConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PortfolioEdge struct {
+		Amount     func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		InvestedOn func(childComplexity int) int
+		Investment func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Round      func(childComplexity int) int
 	}
 
 	Program struct {
-		Description func(childComplexity int, locale *i18n.Locale) int
-		ID          func(childComplexity int) int
-		Key         func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int, locale *i18n.Locale) int
-		NameEn      func(childComplexity int) int
-		NameKo      func(childComplexity int) int
-		Provenance  func(childComplexity int) int
+		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Description   func(childComplexity int, locale *i18n.Locale) int
+		ID            func(childComplexity int) int
+		Key           func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Name          func(childComplexity int, locale *i18n.Locale) int
+		NameEn        func(childComplexity int) int
+		NameKo        func(childComplexity int) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Provenance    func(childComplexity int) int
+		Startups      func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	ProgramConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProgramEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ProgramMembershipConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProgramMembershipEdge struct {
+		Cohort   func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		JoinedOn func(childComplexity int) int
+		Node     func(childComplexity int) int
+	}
+
+	ProgramRoleConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ProgramRoleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Role   func(childComplexity int) int
 	}
 
 	Query struct {
-		Facilities    func(childComplexity int) int
-		Funds         func(childComplexity int) int
-		Organizations func(childComplexity int) int
-		Programs      func(childComplexity int) int
-		Sectors       func(childComplexity int) int
+		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
+		Funds         func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
+		Investments   func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
+		Markets       func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) int
+		Mentors       func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) int
+		Node          func(childComplexity int, id string) int
+		Nodes         func(childComplexity int, ids []string) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) int
+		Programs      func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) int
+		Sectors       func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) int
+		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) int
 		Universities  func(childComplexity int) int
 	}
 
@@ -98,11 +457,92 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
+		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int, locale *i18n.Locale) int
 		NameEn         func(childComplexity int) int
 		NameKo         func(childComplexity int) int
 		Provenance     func(childComplexity int) int
+		Startups       func(childComplexity int, first *int, after *string, last *int, before *string) int
 		TaskForceField func(childComplexity int) int
+	}
+
+	SectorConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SectorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	StageChange struct {
+		ChangedOn func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Stage     func(childComplexity int) int
+	}
+
+	StageChangeConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StageChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Startup struct {
+		Description  func(childComplexity int, locale *i18n.Locale) int
+		Facility     func(childComplexity int) int
+		FoundedOn    func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Investors    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Key          func(childComplexity int) int
+		Markets      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Name         func(childComplexity int, locale *i18n.Locale) int
+		NameEn       func(childComplexity int) int
+		NameKo       func(childComplexity int) int
+		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Programs     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Provenance   func(childComplexity int) int
+		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Stage        func(childComplexity int) int
+		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Universities func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	StartupConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StartupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TargetingStartupConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TargetingStartupEdge struct {
+		Cursor         func(childComplexity int) int
+		Node           func(childComplexity int) int
+		Priority       func(childComplexity int) int
+		Since          func(childComplexity int) int
+		Status         func(childComplexity int) int
+		SupportProgram func(childComplexity int) int
 	}
 
 	University struct {
@@ -110,12 +550,30 @@ type ComplexityRoot struct {
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
+		Startups    func(childComplexity int, first *int, after *string, last *int, before *string) int
+	}
+
+	UniversityAssignmentConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	UniversityAssignmentEdge struct {
+		Cursor  func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Purpose func(childComplexity int) int
+		Since   func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Until   func(childComplexity int) int
 	}
 }
 
@@ -123,13 +581,95 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CohortResolver interface {
+	Program(ctx context.Context, obj *model.Cohort) (*model.Program, error)
+
+	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+}
+type FacilityResolver interface {
+	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
+	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
+	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.FacilityConnection, error)
+	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
+}
+type FundResolver interface {
+	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
+	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
+	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
+	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string) (*model.PortfolioConnection, error)
+}
+type InvestmentResolver interface {
+	Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error)
+	Startup(ctx context.Context, obj *model.Investment) (*model.Startup, error)
+}
+type MarketResolver interface {
+	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.TargetingStartupConnection, error)
+}
+type MarketTargetEdgeResolver interface {
+	SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error)
+}
+type MemberEdgeResolver interface {
+	Cohort(ctx context.Context, obj *model.MemberEdge) (*model.Cohort, error)
+}
+type MentorResolver interface {
+	Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error)
+
+	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
+	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error)
+}
+type OrganizationResolver interface {
+	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
+	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
+	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationRoleConnection, error)
+	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+}
+type OutcomeResolver interface {
+	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
+}
+type ProgramResolver interface {
+	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error)
+	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
+}
+type ProgramMembershipEdgeResolver interface {
+	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
+}
 type QueryResolver interface {
+	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Universities(ctx context.Context) ([]model.University, error)
-	Organizations(ctx context.Context) ([]model.Organization, error)
-	Sectors(ctx context.Context) ([]model.Sector, error)
-	Programs(ctx context.Context) ([]model.Program, error)
-	Funds(ctx context.Context) ([]model.Fund, error)
-	Facilities(ctx context.Context) ([]model.Facility, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) (*model.OrganizationConnection, error)
+	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) (*model.SectorConnection, error)
+	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) (*model.ProgramConnection, error)
+	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) (*model.FundConnection, error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *NameOrder) (*model.FacilityConnection, error)
+	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) (*model.MarketConnection, error)
+	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) (*model.StartupConnection, error)
+	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) (*model.MentorConnection, error)
+	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
+}
+type SectorResolver interface {
+	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+}
+type StartupResolver interface {
+	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
+
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
+	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
+	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error)
+	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error)
+	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
+}
+type TargetingStartupEdgeResolver interface {
+	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
+}
+type UniversityResolver interface {
+	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.AssignedStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -149,6 +689,177 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AssignedStartupConnection.edges":
+		if e.ComplexityRoot.AssignedStartupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupConnection.Edges(childComplexity), true
+	case "AssignedStartupConnection.nodes":
+		if e.ComplexityRoot.AssignedStartupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupConnection.Nodes(childComplexity), true
+	case "AssignedStartupConnection.pageInfo":
+		if e.ComplexityRoot.AssignedStartupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupConnection.PageInfo(childComplexity), true
+	case "AssignedStartupConnection.totalCount":
+		if e.ComplexityRoot.AssignedStartupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupConnection.TotalCount(childComplexity), true
+
+	case "AssignedStartupEdge.cursor":
+		if e.ComplexityRoot.AssignedStartupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Cursor(childComplexity), true
+	case "AssignedStartupEdge.node":
+		if e.ComplexityRoot.AssignedStartupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Node(childComplexity), true
+	case "AssignedStartupEdge.purpose":
+		if e.ComplexityRoot.AssignedStartupEdge.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Purpose(childComplexity), true
+	case "AssignedStartupEdge.since":
+		if e.ComplexityRoot.AssignedStartupEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Since(childComplexity), true
+	case "AssignedStartupEdge.status":
+		if e.ComplexityRoot.AssignedStartupEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Status(childComplexity), true
+	case "AssignedStartupEdge.until":
+		if e.ComplexityRoot.AssignedStartupEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.Until(childComplexity), true
+
+	case "Cohort.id":
+		if e.ComplexityRoot.Cohort.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.ID(childComplexity), true
+	case "Cohort.key":
+		if e.ComplexityRoot.Cohort.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Key(childComplexity), true
+	case "Cohort.name":
+		if e.ComplexityRoot.Cohort.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Cohort_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cohort.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Cohort.nameEn":
+		if e.ComplexityRoot.Cohort.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.NameEn(childComplexity), true
+	case "Cohort.nameKo":
+		if e.ComplexityRoot.Cohort.NameKo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.NameKo(childComplexity), true
+	case "Cohort.program":
+		if e.ComplexityRoot.Cohort.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Program(childComplexity), true
+	case "Cohort.provenance":
+		if e.ComplexityRoot.Cohort.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Provenance(childComplexity), true
+	case "Cohort.startups":
+		if e.ComplexityRoot.Cohort.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Cohort_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Cohort.teamQuota":
+		if e.ComplexityRoot.Cohort.TeamQuota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.TeamQuota(childComplexity), true
+	case "Cohort.year":
+		if e.ComplexityRoot.Cohort.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Year(childComplexity), true
+
+	case "CohortConnection.edges":
+		if e.ComplexityRoot.CohortConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortConnection.Edges(childComplexity), true
+	case "CohortConnection.nodes":
+		if e.ComplexityRoot.CohortConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortConnection.Nodes(childComplexity), true
+	case "CohortConnection.pageInfo":
+		if e.ComplexityRoot.CohortConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortConnection.PageInfo(childComplexity), true
+	case "CohortConnection.totalCount":
+		if e.ComplexityRoot.CohortConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortConnection.TotalCount(childComplexity), true
+
+	case "CohortEdge.cursor":
+		if e.ComplexityRoot.CohortEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortEdge.Cursor(childComplexity), true
+	case "CohortEdge.node":
+		if e.ComplexityRoot.CohortEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortEdge.Node(childComplexity), true
 
 	case "Facility.areaSquareMeters":
 		if e.ComplexityRoot.Facility.AreaSquareMeters == nil {
@@ -214,12 +925,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.OpensIn(childComplexity), true
+	case "Facility.operator":
+		if e.ComplexityRoot.Facility.Operator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Operator(childComplexity), true
+	case "Facility.parent":
+		if e.ComplexityRoot.Facility.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.Parent(childComplexity), true
 	case "Facility.provenance":
 		if e.ComplexityRoot.Facility.Provenance == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Facility.Provenance(childComplexity), true
+	case "Facility.residents":
+		if e.ComplexityRoot.Facility.Residents == nil {
+			break
+		}
+
+		args, err := ec.field_Facility_residents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Facility.spaces":
+		if e.ComplexityRoot.Facility.Spaces == nil {
+			break
+		}
+
+		args, err := ec.field_Facility_spaces_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "FacilityConnection.edges":
+		if e.ComplexityRoot.FacilityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityConnection.Edges(childComplexity), true
+	case "FacilityConnection.nodes":
+		if e.ComplexityRoot.FacilityConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityConnection.Nodes(childComplexity), true
+	case "FacilityConnection.pageInfo":
+		if e.ComplexityRoot.FacilityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityConnection.PageInfo(childComplexity), true
+	case "FacilityConnection.totalCount":
+		if e.ComplexityRoot.FacilityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityConnection.TotalCount(childComplexity), true
+
+	case "FacilityEdge.cursor":
+		if e.ComplexityRoot.FacilityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityEdge.Cursor(childComplexity), true
+	case "FacilityEdge.node":
+		if e.ComplexityRoot.FacilityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacilityEdge.Node(childComplexity), true
 
 	case "Fund.description":
 		if e.ComplexityRoot.Fund.Description == nil {
@@ -250,6 +1033,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Kind(childComplexity), true
+	case "Fund.manager":
+		if e.ComplexityRoot.Fund.Manager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.Manager(childComplexity), true
 	case "Fund.name":
 		if e.ComplexityRoot.Fund.Name == nil {
 			break
@@ -273,6 +1062,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.NameKo(childComplexity), true
+	case "Fund.portfolio":
+		if e.ComplexityRoot.Fund.Portfolio == nil {
+			break
+		}
+
+		args, err := ec.field_Fund_portfolio_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Fund.program":
+		if e.ComplexityRoot.Fund.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.Program(childComplexity), true
 	case "Fund.provenance":
 		if e.ComplexityRoot.Fund.Provenance == nil {
 			break
@@ -285,6 +1091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Size(childComplexity), true
+	case "Fund.sponsor":
+		if e.ComplexityRoot.Fund.Sponsor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.Sponsor(childComplexity), true
 	case "Fund.vintageYear":
 		if e.ComplexityRoot.Fund.VintageYear == nil {
 			break
@@ -292,6 +1104,656 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Fund.VintageYear(childComplexity), true
 
+	case "FundConnection.edges":
+		if e.ComplexityRoot.FundConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundConnection.Edges(childComplexity), true
+	case "FundConnection.nodes":
+		if e.ComplexityRoot.FundConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundConnection.Nodes(childComplexity), true
+	case "FundConnection.pageInfo":
+		if e.ComplexityRoot.FundConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundConnection.PageInfo(childComplexity), true
+	case "FundConnection.totalCount":
+		if e.ComplexityRoot.FundConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundConnection.TotalCount(childComplexity), true
+
+	case "FundEdge.cursor":
+		if e.ComplexityRoot.FundEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundEdge.Cursor(childComplexity), true
+	case "FundEdge.node":
+		if e.ComplexityRoot.FundEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundEdge.Node(childComplexity), true
+
+	case "Investment.amount":
+		if e.ComplexityRoot.Investment.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Amount(childComplexity), true
+	case "Investment.fund":
+		if e.ComplexityRoot.Investment.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Fund(childComplexity), true
+	case "Investment.id":
+		if e.ComplexityRoot.Investment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.ID(childComplexity), true
+	case "Investment.investedOn":
+		if e.ComplexityRoot.Investment.InvestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.InvestedOn(childComplexity), true
+	case "Investment.provenance":
+		if e.ComplexityRoot.Investment.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Provenance(childComplexity), true
+	case "Investment.round":
+		if e.ComplexityRoot.Investment.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Round(childComplexity), true
+	case "Investment.startup":
+		if e.ComplexityRoot.Investment.Startup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Startup(childComplexity), true
+
+	case "InvestmentConnection.edges":
+		if e.ComplexityRoot.InvestmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.Edges(childComplexity), true
+	case "InvestmentConnection.nodes":
+		if e.ComplexityRoot.InvestmentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.Nodes(childComplexity), true
+	case "InvestmentConnection.pageInfo":
+		if e.ComplexityRoot.InvestmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.PageInfo(childComplexity), true
+	case "InvestmentConnection.totalCount":
+		if e.ComplexityRoot.InvestmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentConnection.TotalCount(childComplexity), true
+
+	case "InvestmentEdge.cursor":
+		if e.ComplexityRoot.InvestmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentEdge.Cursor(childComplexity), true
+	case "InvestmentEdge.node":
+		if e.ComplexityRoot.InvestmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentEdge.Node(childComplexity), true
+
+	case "InvestorConnection.edges":
+		if e.ComplexityRoot.InvestorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorConnection.Edges(childComplexity), true
+	case "InvestorConnection.nodes":
+		if e.ComplexityRoot.InvestorConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorConnection.Nodes(childComplexity), true
+	case "InvestorConnection.pageInfo":
+		if e.ComplexityRoot.InvestorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorConnection.PageInfo(childComplexity), true
+	case "InvestorConnection.totalCount":
+		if e.ComplexityRoot.InvestorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorConnection.TotalCount(childComplexity), true
+
+	case "InvestorEdge.amount":
+		if e.ComplexityRoot.InvestorEdge.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.Amount(childComplexity), true
+	case "InvestorEdge.cursor":
+		if e.ComplexityRoot.InvestorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.Cursor(childComplexity), true
+	case "InvestorEdge.investedOn":
+		if e.ComplexityRoot.InvestorEdge.InvestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.InvestedOn(childComplexity), true
+	case "InvestorEdge.investment":
+		if e.ComplexityRoot.InvestorEdge.Investment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.Investment(childComplexity), true
+	case "InvestorEdge.node":
+		if e.ComplexityRoot.InvestorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.Node(childComplexity), true
+	case "InvestorEdge.round":
+		if e.ComplexityRoot.InvestorEdge.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestorEdge.Round(childComplexity), true
+
+	case "Market.code":
+		if e.ComplexityRoot.Market.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Code(childComplexity), true
+	case "Market.id":
+		if e.ComplexityRoot.Market.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.ID(childComplexity), true
+	case "Market.key":
+		if e.ComplexityRoot.Market.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Key(childComplexity), true
+	case "Market.kind":
+		if e.ComplexityRoot.Market.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Kind(childComplexity), true
+	case "Market.name":
+		if e.ComplexityRoot.Market.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Market_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Market.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Market.nameEn":
+		if e.ComplexityRoot.Market.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.NameEn(childComplexity), true
+	case "Market.nameKo":
+		if e.ComplexityRoot.Market.NameKo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.NameKo(childComplexity), true
+	case "Market.provenance":
+		if e.ComplexityRoot.Market.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Provenance(childComplexity), true
+	case "Market.startups":
+		if e.ComplexityRoot.Market.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Market_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "MarketConnection.edges":
+		if e.ComplexityRoot.MarketConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.Edges(childComplexity), true
+	case "MarketConnection.nodes":
+		if e.ComplexityRoot.MarketConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.Nodes(childComplexity), true
+	case "MarketConnection.pageInfo":
+		if e.ComplexityRoot.MarketConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.PageInfo(childComplexity), true
+	case "MarketConnection.totalCount":
+		if e.ComplexityRoot.MarketConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketConnection.TotalCount(childComplexity), true
+
+	case "MarketEdge.cursor":
+		if e.ComplexityRoot.MarketEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketEdge.Cursor(childComplexity), true
+	case "MarketEdge.node":
+		if e.ComplexityRoot.MarketEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketEdge.Node(childComplexity), true
+
+	case "MarketTargetConnection.edges":
+		if e.ComplexityRoot.MarketTargetConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetConnection.Edges(childComplexity), true
+	case "MarketTargetConnection.nodes":
+		if e.ComplexityRoot.MarketTargetConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetConnection.Nodes(childComplexity), true
+	case "MarketTargetConnection.pageInfo":
+		if e.ComplexityRoot.MarketTargetConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetConnection.PageInfo(childComplexity), true
+	case "MarketTargetConnection.totalCount":
+		if e.ComplexityRoot.MarketTargetConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetConnection.TotalCount(childComplexity), true
+
+	case "MarketTargetEdge.cursor":
+		if e.ComplexityRoot.MarketTargetEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.Cursor(childComplexity), true
+	case "MarketTargetEdge.node":
+		if e.ComplexityRoot.MarketTargetEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.Node(childComplexity), true
+	case "MarketTargetEdge.priority":
+		if e.ComplexityRoot.MarketTargetEdge.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.Priority(childComplexity), true
+	case "MarketTargetEdge.since":
+		if e.ComplexityRoot.MarketTargetEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.Since(childComplexity), true
+	case "MarketTargetEdge.status":
+		if e.ComplexityRoot.MarketTargetEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.Status(childComplexity), true
+	case "MarketTargetEdge.supportProgram":
+		if e.ComplexityRoot.MarketTargetEdge.SupportProgram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.SupportProgram(childComplexity), true
+
+	case "MemberConnection.edges":
+		if e.ComplexityRoot.MemberConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.Edges(childComplexity), true
+	case "MemberConnection.nodes":
+		if e.ComplexityRoot.MemberConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.Nodes(childComplexity), true
+	case "MemberConnection.pageInfo":
+		if e.ComplexityRoot.MemberConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.PageInfo(childComplexity), true
+	case "MemberConnection.totalCount":
+		if e.ComplexityRoot.MemberConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberConnection.TotalCount(childComplexity), true
+
+	case "MemberEdge.cohort":
+		if e.ComplexityRoot.MemberEdge.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Cohort(childComplexity), true
+	case "MemberEdge.cursor":
+		if e.ComplexityRoot.MemberEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Cursor(childComplexity), true
+	case "MemberEdge.joinedOn":
+		if e.ComplexityRoot.MemberEdge.JoinedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.JoinedOn(childComplexity), true
+	case "MemberEdge.node":
+		if e.ComplexityRoot.MemberEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+
+	case "MenteeConnection.edges":
+		if e.ComplexityRoot.MenteeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeConnection.Edges(childComplexity), true
+	case "MenteeConnection.nodes":
+		if e.ComplexityRoot.MenteeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeConnection.Nodes(childComplexity), true
+	case "MenteeConnection.pageInfo":
+		if e.ComplexityRoot.MenteeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeConnection.PageInfo(childComplexity), true
+	case "MenteeConnection.totalCount":
+		if e.ComplexityRoot.MenteeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeConnection.TotalCount(childComplexity), true
+
+	case "MenteeEdge.cursor":
+		if e.ComplexityRoot.MenteeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.Cursor(childComplexity), true
+	case "MenteeEdge.focus":
+		if e.ComplexityRoot.MenteeEdge.Focus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.Focus(childComplexity), true
+	case "MenteeEdge.node":
+		if e.ComplexityRoot.MenteeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.Node(childComplexity), true
+	case "MenteeEdge.since":
+		if e.ComplexityRoot.MenteeEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.Since(childComplexity), true
+	case "MenteeEdge.until":
+		if e.ComplexityRoot.MenteeEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.Until(childComplexity), true
+
+	case "Mentor.affiliation":
+		if e.ComplexityRoot.Mentor.Affiliation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.Affiliation(childComplexity), true
+	case "Mentor.id":
+		if e.ComplexityRoot.Mentor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.ID(childComplexity), true
+	case "Mentor.key":
+		if e.ComplexityRoot.Mentor.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.Key(childComplexity), true
+	case "Mentor.languages":
+		if e.ComplexityRoot.Mentor.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.Languages(childComplexity), true
+	case "Mentor.name":
+		if e.ComplexityRoot.Mentor.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Mentor_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mentor.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Mentor.nameEn":
+		if e.ComplexityRoot.Mentor.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.NameEn(childComplexity), true
+	case "Mentor.nameKo":
+		if e.ComplexityRoot.Mentor.NameKo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.NameKo(childComplexity), true
+	case "Mentor.provenance":
+		if e.ComplexityRoot.Mentor.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.Provenance(childComplexity), true
+	case "Mentor.sectors":
+		if e.ComplexityRoot.Mentor.Sectors == nil {
+			break
+		}
+
+		args, err := ec.field_Mentor_sectors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Mentor.startups":
+		if e.ComplexityRoot.Mentor.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Mentor_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Mentor.taskForceMember":
+		if e.ComplexityRoot.Mentor.TaskForceMember == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.TaskForceMember(childComplexity), true
+	case "Mentor.title":
+		if e.ComplexityRoot.Mentor.Title == nil {
+			break
+		}
+
+		args, err := ec.field_Mentor_title_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mentor.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+
+	case "MentorConnection.edges":
+		if e.ComplexityRoot.MentorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorConnection.Edges(childComplexity), true
+	case "MentorConnection.nodes":
+		if e.ComplexityRoot.MentorConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorConnection.Nodes(childComplexity), true
+	case "MentorConnection.pageInfo":
+		if e.ComplexityRoot.MentorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorConnection.PageInfo(childComplexity), true
+	case "MentorConnection.totalCount":
+		if e.ComplexityRoot.MentorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorConnection.TotalCount(childComplexity), true
+
+	case "MentorEdge.cursor":
+		if e.ComplexityRoot.MentorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorEdge.Cursor(childComplexity), true
+	case "MentorEdge.node":
+		if e.ComplexityRoot.MentorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorEdge.Node(childComplexity), true
+
+	case "MentorshipConnection.edges":
+		if e.ComplexityRoot.MentorshipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipConnection.Edges(childComplexity), true
+	case "MentorshipConnection.nodes":
+		if e.ComplexityRoot.MentorshipConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipConnection.Nodes(childComplexity), true
+	case "MentorshipConnection.pageInfo":
+		if e.ComplexityRoot.MentorshipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipConnection.PageInfo(childComplexity), true
+	case "MentorshipConnection.totalCount":
+		if e.ComplexityRoot.MentorshipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipConnection.TotalCount(childComplexity), true
+
+	case "MentorshipEdge.cursor":
+		if e.ComplexityRoot.MentorshipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.Cursor(childComplexity), true
+	case "MentorshipEdge.focus":
+		if e.ComplexityRoot.MentorshipEdge.Focus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.Focus(childComplexity), true
+	case "MentorshipEdge.node":
+		if e.ComplexityRoot.MentorshipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.Node(childComplexity), true
+	case "MentorshipEdge.since":
+		if e.ComplexityRoot.MentorshipEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.Since(childComplexity), true
+	case "MentorshipEdge.until":
+		if e.ComplexityRoot.MentorshipEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
+
+	case "Organization.children":
+		if e.ComplexityRoot.Organization.Children == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_children_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -321,6 +1783,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Kind(childComplexity), true
+	case "Organization.mentors":
+		if e.ComplexityRoot.Organization.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.mouPartner":
 		if e.ComplexityRoot.Organization.MouPartner == nil {
 			break
@@ -350,6 +1823,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.NameKo(childComplexity), true
+	case "Organization.parent":
+		if e.ComplexityRoot.Organization.Parent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Parent(childComplexity), true
+	case "Organization.programs":
+		if e.ComplexityRoot.Organization.Programs == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_programs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.provenance":
 		if e.ComplexityRoot.Organization.Provenance == nil {
 			break
@@ -357,6 +1847,261 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Organization.Provenance(childComplexity), true
 
+	case "OrganizationConnection.edges":
+		if e.ComplexityRoot.OrganizationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Edges(childComplexity), true
+	case "OrganizationConnection.nodes":
+		if e.ComplexityRoot.OrganizationConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.Nodes(childComplexity), true
+	case "OrganizationConnection.pageInfo":
+		if e.ComplexityRoot.OrganizationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.PageInfo(childComplexity), true
+	case "OrganizationConnection.totalCount":
+		if e.ComplexityRoot.OrganizationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationConnection.TotalCount(childComplexity), true
+
+	case "OrganizationEdge.cursor":
+		if e.ComplexityRoot.OrganizationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Cursor(childComplexity), true
+	case "OrganizationEdge.node":
+		if e.ComplexityRoot.OrganizationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationEdge.Node(childComplexity), true
+
+	case "OrganizationRoleConnection.edges":
+		if e.ComplexityRoot.OrganizationRoleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleConnection.Edges(childComplexity), true
+	case "OrganizationRoleConnection.nodes":
+		if e.ComplexityRoot.OrganizationRoleConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleConnection.Nodes(childComplexity), true
+	case "OrganizationRoleConnection.pageInfo":
+		if e.ComplexityRoot.OrganizationRoleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleConnection.PageInfo(childComplexity), true
+	case "OrganizationRoleConnection.totalCount":
+		if e.ComplexityRoot.OrganizationRoleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleConnection.TotalCount(childComplexity), true
+
+	case "OrganizationRoleEdge.cursor":
+		if e.ComplexityRoot.OrganizationRoleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleEdge.Cursor(childComplexity), true
+	case "OrganizationRoleEdge.node":
+		if e.ComplexityRoot.OrganizationRoleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleEdge.Node(childComplexity), true
+	case "OrganizationRoleEdge.role":
+		if e.ComplexityRoot.OrganizationRoleEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrganizationRoleEdge.Role(childComplexity), true
+
+	case "Outcome.amount":
+		if e.ComplexityRoot.Outcome.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Amount(childComplexity), true
+	case "Outcome.kind":
+		if e.ComplexityRoot.Outcome.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Kind(childComplexity), true
+	case "Outcome.market":
+		if e.ComplexityRoot.Outcome.Market == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Market(childComplexity), true
+	case "Outcome.note":
+		if e.ComplexityRoot.Outcome.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Note(childComplexity), true
+	case "Outcome.quantity":
+		if e.ComplexityRoot.Outcome.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Quantity(childComplexity), true
+	case "Outcome.reportedOn":
+		if e.ComplexityRoot.Outcome.ReportedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ReportedOn(childComplexity), true
+
+	case "OutcomeConnection.edges":
+		if e.ComplexityRoot.OutcomeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeConnection.Edges(childComplexity), true
+	case "OutcomeConnection.nodes":
+		if e.ComplexityRoot.OutcomeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeConnection.Nodes(childComplexity), true
+	case "OutcomeConnection.pageInfo":
+		if e.ComplexityRoot.OutcomeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeConnection.PageInfo(childComplexity), true
+	case "OutcomeConnection.totalCount":
+		if e.ComplexityRoot.OutcomeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeConnection.TotalCount(childComplexity), true
+
+	case "OutcomeEdge.cursor":
+		if e.ComplexityRoot.OutcomeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeEdge.Cursor(childComplexity), true
+	case "OutcomeEdge.node":
+		if e.ComplexityRoot.OutcomeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeEdge.Node(childComplexity), true
+
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "PortfolioConnection.edges":
+		if e.ComplexityRoot.PortfolioConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.Edges(childComplexity), true
+	case "PortfolioConnection.nodes":
+		if e.ComplexityRoot.PortfolioConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.Nodes(childComplexity), true
+	case "PortfolioConnection.pageInfo":
+		if e.ComplexityRoot.PortfolioConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.PageInfo(childComplexity), true
+	case "PortfolioConnection.totalCount":
+		if e.ComplexityRoot.PortfolioConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioConnection.TotalCount(childComplexity), true
+
+	case "PortfolioEdge.amount":
+		if e.ComplexityRoot.PortfolioEdge.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.Amount(childComplexity), true
+	case "PortfolioEdge.cursor":
+		if e.ComplexityRoot.PortfolioEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.Cursor(childComplexity), true
+	case "PortfolioEdge.investedOn":
+		if e.ComplexityRoot.PortfolioEdge.InvestedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.InvestedOn(childComplexity), true
+	case "PortfolioEdge.investment":
+		if e.ComplexityRoot.PortfolioEdge.Investment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.Investment(childComplexity), true
+	case "PortfolioEdge.node":
+		if e.ComplexityRoot.PortfolioEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.Node(childComplexity), true
+	case "PortfolioEdge.round":
+		if e.ComplexityRoot.PortfolioEdge.Round == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PortfolioEdge.Round(childComplexity), true
+
+	case "Program.cohorts":
+		if e.ComplexityRoot.Program.Cohorts == nil {
+			break
+		}
+
+		args, err := ec.field_Program_cohorts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.description":
 		if e.ComplexityRoot.Program.Description == nil {
 			break
@@ -409,44 +2154,289 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.NameKo(childComplexity), true
+	case "Program.organizations":
+		if e.ComplexityRoot.Program.Organizations == nil {
+			break
+		}
+
+		args, err := ec.field_Program_organizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Program.provenance":
 		if e.ComplexityRoot.Program.Provenance == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Program.Provenance(childComplexity), true
+	case "Program.startups":
+		if e.ComplexityRoot.Program.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Program_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "ProgramConnection.edges":
+		if e.ComplexityRoot.ProgramConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramConnection.Edges(childComplexity), true
+	case "ProgramConnection.nodes":
+		if e.ComplexityRoot.ProgramConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramConnection.Nodes(childComplexity), true
+	case "ProgramConnection.pageInfo":
+		if e.ComplexityRoot.ProgramConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramConnection.PageInfo(childComplexity), true
+	case "ProgramConnection.totalCount":
+		if e.ComplexityRoot.ProgramConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramConnection.TotalCount(childComplexity), true
+
+	case "ProgramEdge.cursor":
+		if e.ComplexityRoot.ProgramEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramEdge.Cursor(childComplexity), true
+	case "ProgramEdge.node":
+		if e.ComplexityRoot.ProgramEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramEdge.Node(childComplexity), true
+
+	case "ProgramMembershipConnection.edges":
+		if e.ComplexityRoot.ProgramMembershipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipConnection.Edges(childComplexity), true
+	case "ProgramMembershipConnection.nodes":
+		if e.ComplexityRoot.ProgramMembershipConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipConnection.Nodes(childComplexity), true
+	case "ProgramMembershipConnection.pageInfo":
+		if e.ComplexityRoot.ProgramMembershipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipConnection.PageInfo(childComplexity), true
+	case "ProgramMembershipConnection.totalCount":
+		if e.ComplexityRoot.ProgramMembershipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipConnection.TotalCount(childComplexity), true
+
+	case "ProgramMembershipEdge.cohort":
+		if e.ComplexityRoot.ProgramMembershipEdge.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.Cohort(childComplexity), true
+	case "ProgramMembershipEdge.cursor":
+		if e.ComplexityRoot.ProgramMembershipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.Cursor(childComplexity), true
+	case "ProgramMembershipEdge.joinedOn":
+		if e.ComplexityRoot.ProgramMembershipEdge.JoinedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.JoinedOn(childComplexity), true
+	case "ProgramMembershipEdge.node":
+		if e.ComplexityRoot.ProgramMembershipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.Node(childComplexity), true
+
+	case "ProgramRoleConnection.edges":
+		if e.ComplexityRoot.ProgramRoleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleConnection.Edges(childComplexity), true
+	case "ProgramRoleConnection.nodes":
+		if e.ComplexityRoot.ProgramRoleConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleConnection.Nodes(childComplexity), true
+	case "ProgramRoleConnection.pageInfo":
+		if e.ComplexityRoot.ProgramRoleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleConnection.PageInfo(childComplexity), true
+	case "ProgramRoleConnection.totalCount":
+		if e.ComplexityRoot.ProgramRoleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleConnection.TotalCount(childComplexity), true
+
+	case "ProgramRoleEdge.cursor":
+		if e.ComplexityRoot.ProgramRoleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleEdge.Cursor(childComplexity), true
+	case "ProgramRoleEdge.node":
+		if e.ComplexityRoot.ProgramRoleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleEdge.Node(childComplexity), true
+	case "ProgramRoleEdge.role":
+		if e.ComplexityRoot.ProgramRoleEdge.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramRoleEdge.Role(childComplexity), true
 
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Facilities(childComplexity), true
+		args, err := ec.field_Query_facilities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*NameOrder)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Funds(childComplexity), true
+		args, err := ec.field_Query_funds_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
 
+		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].(*NameOrder)), true
+
+	case "Query.investments":
+		if e.ComplexityRoot.Query.Investments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_investments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder)), true
+	case "Query.markets":
+		if e.ComplexityRoot.Query.Markets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_markets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.mentors":
+		if e.ComplexityRoot.Query.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.node":
+		if e.ComplexityRoot.Query.Node == nil {
+			break
+		}
+
+		args, err := ec.field_Query_node_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity), true
+		args, err := ec.field_Query_organizations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].(*NameOrder)), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Programs(childComplexity), true
+		args, err := ec.field_Query_programs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].(*NameOrder)), true
 	case "Query.sectors":
 		if e.ComplexityRoot.Query.Sectors == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Query.Sectors(childComplexity), true
+		args, err := ec.field_Query_sectors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.startups":
+		if e.ComplexityRoot.Query.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*StartupFilter), args["orderBy"].(*StartupOrder)), true
 	case "Query.universities":
 		if e.ComplexityRoot.Query.Universities == nil {
 			break
@@ -477,6 +2467,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.Key(childComplexity), true
+	case "Sector.mentors":
+		if e.ComplexityRoot.Sector.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Sector_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Sector.name":
 		if e.ComplexityRoot.Sector.Name == nil {
 			break
@@ -506,12 +2507,377 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.Provenance(childComplexity), true
+	case "Sector.startups":
+		if e.ComplexityRoot.Sector.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_Sector_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Sector.taskForceField":
 		if e.ComplexityRoot.Sector.TaskForceField == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Sector.TaskForceField(childComplexity), true
+
+	case "SectorConnection.edges":
+		if e.ComplexityRoot.SectorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorConnection.Edges(childComplexity), true
+	case "SectorConnection.nodes":
+		if e.ComplexityRoot.SectorConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorConnection.Nodes(childComplexity), true
+	case "SectorConnection.pageInfo":
+		if e.ComplexityRoot.SectorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorConnection.PageInfo(childComplexity), true
+	case "SectorConnection.totalCount":
+		if e.ComplexityRoot.SectorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorConnection.TotalCount(childComplexity), true
+
+	case "SectorEdge.cursor":
+		if e.ComplexityRoot.SectorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorEdge.Cursor(childComplexity), true
+	case "SectorEdge.node":
+		if e.ComplexityRoot.SectorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SectorEdge.Node(childComplexity), true
+
+	case "StageChange.changedOn":
+		if e.ComplexityRoot.StageChange.ChangedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.ChangedOn(childComplexity), true
+	case "StageChange.note":
+		if e.ComplexityRoot.StageChange.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.Note(childComplexity), true
+	case "StageChange.stage":
+		if e.ComplexityRoot.StageChange.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.Stage(childComplexity), true
+
+	case "StageChangeConnection.edges":
+		if e.ComplexityRoot.StageChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeConnection.Edges(childComplexity), true
+	case "StageChangeConnection.nodes":
+		if e.ComplexityRoot.StageChangeConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeConnection.Nodes(childComplexity), true
+	case "StageChangeConnection.pageInfo":
+		if e.ComplexityRoot.StageChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeConnection.PageInfo(childComplexity), true
+	case "StageChangeConnection.totalCount":
+		if e.ComplexityRoot.StageChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeConnection.TotalCount(childComplexity), true
+
+	case "StageChangeEdge.cursor":
+		if e.ComplexityRoot.StageChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeEdge.Cursor(childComplexity), true
+	case "StageChangeEdge.node":
+		if e.ComplexityRoot.StageChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChangeEdge.Node(childComplexity), true
+
+	case "Startup.description":
+		if e.ComplexityRoot.Startup.Description == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_description_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Description(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Startup.facility":
+		if e.ComplexityRoot.Startup.Facility == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.Facility(childComplexity), true
+	case "Startup.foundedOn":
+		if e.ComplexityRoot.Startup.FoundedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.FoundedOn(childComplexity), true
+	case "Startup.id":
+		if e.ComplexityRoot.Startup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.ID(childComplexity), true
+	case "Startup.investors":
+		if e.ComplexityRoot.Startup.Investors == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_investors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.key":
+		if e.ComplexityRoot.Startup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.Key(childComplexity), true
+	case "Startup.markets":
+		if e.ComplexityRoot.Startup.Markets == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_markets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.mentors":
+		if e.ComplexityRoot.Startup.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.name":
+		if e.ComplexityRoot.Startup.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Startup.nameEn":
+		if e.ComplexityRoot.Startup.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.NameEn(childComplexity), true
+	case "Startup.nameKo":
+		if e.ComplexityRoot.Startup.NameKo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.NameKo(childComplexity), true
+	case "Startup.outcomes":
+		if e.ComplexityRoot.Startup.Outcomes == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_outcomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Outcomes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.programs":
+		if e.ComplexityRoot.Startup.Programs == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_programs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.provenance":
+		if e.ComplexityRoot.Startup.Provenance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.Provenance(childComplexity), true
+	case "Startup.sectors":
+		if e.ComplexityRoot.Startup.Sectors == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_sectors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.stage":
+		if e.ComplexityRoot.Startup.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.Stage(childComplexity), true
+	case "Startup.stageHistory":
+		if e.ComplexityRoot.Startup.StageHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_stageHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.StageHistory(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.universities":
+		if e.ComplexityRoot.Startup.Universities == nil {
+			break
+		}
+
+		args, err := ec.field_Startup_universities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "StartupConnection.edges":
+		if e.ComplexityRoot.StartupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupConnection.Edges(childComplexity), true
+	case "StartupConnection.nodes":
+		if e.ComplexityRoot.StartupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupConnection.Nodes(childComplexity), true
+	case "StartupConnection.pageInfo":
+		if e.ComplexityRoot.StartupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupConnection.PageInfo(childComplexity), true
+	case "StartupConnection.totalCount":
+		if e.ComplexityRoot.StartupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupConnection.TotalCount(childComplexity), true
+
+	case "StartupEdge.cursor":
+		if e.ComplexityRoot.StartupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupEdge.Cursor(childComplexity), true
+	case "StartupEdge.node":
+		if e.ComplexityRoot.StartupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupEdge.Node(childComplexity), true
+
+	case "TargetingStartupConnection.edges":
+		if e.ComplexityRoot.TargetingStartupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupConnection.Edges(childComplexity), true
+	case "TargetingStartupConnection.nodes":
+		if e.ComplexityRoot.TargetingStartupConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupConnection.Nodes(childComplexity), true
+	case "TargetingStartupConnection.pageInfo":
+		if e.ComplexityRoot.TargetingStartupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupConnection.PageInfo(childComplexity), true
+	case "TargetingStartupConnection.totalCount":
+		if e.ComplexityRoot.TargetingStartupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupConnection.TotalCount(childComplexity), true
+
+	case "TargetingStartupEdge.cursor":
+		if e.ComplexityRoot.TargetingStartupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.Cursor(childComplexity), true
+	case "TargetingStartupEdge.node":
+		if e.ComplexityRoot.TargetingStartupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.Node(childComplexity), true
+	case "TargetingStartupEdge.priority":
+		if e.ComplexityRoot.TargetingStartupEdge.Priority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.Priority(childComplexity), true
+	case "TargetingStartupEdge.since":
+		if e.ComplexityRoot.TargetingStartupEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.Since(childComplexity), true
+	case "TargetingStartupEdge.status":
+		if e.ComplexityRoot.TargetingStartupEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.Status(childComplexity), true
+	case "TargetingStartupEdge.supportProgram":
+		if e.ComplexityRoot.TargetingStartupEdge.SupportProgram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.SupportProgram(childComplexity), true
 
 	case "University.description":
 		if e.ComplexityRoot.University.Description == nil {
@@ -542,6 +2908,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.University.Key(childComplexity), true
+	case "University.mentors":
+		if e.ComplexityRoot.University.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_University_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "University.mouPartner":
 		if e.ComplexityRoot.University.MouPartner == nil {
 			break
@@ -583,6 +2960,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.University.ShortName(childComplexity), true
+	case "University.startups":
+		if e.ComplexityRoot.University.Startups == nil {
+			break
+		}
+
+		args, err := ec.field_University_startups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "UniversityAssignmentConnection.edges":
+		if e.ComplexityRoot.UniversityAssignmentConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentConnection.Edges(childComplexity), true
+	case "UniversityAssignmentConnection.nodes":
+		if e.ComplexityRoot.UniversityAssignmentConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentConnection.Nodes(childComplexity), true
+	case "UniversityAssignmentConnection.pageInfo":
+		if e.ComplexityRoot.UniversityAssignmentConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentConnection.PageInfo(childComplexity), true
+	case "UniversityAssignmentConnection.totalCount":
+		if e.ComplexityRoot.UniversityAssignmentConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentConnection.TotalCount(childComplexity), true
+
+	case "UniversityAssignmentEdge.cursor":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Cursor(childComplexity), true
+	case "UniversityAssignmentEdge.node":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Node(childComplexity), true
+	case "UniversityAssignmentEdge.purpose":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Purpose(childComplexity), true
+	case "UniversityAssignmentEdge.since":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Since(childComplexity), true
+	case "UniversityAssignmentEdge.status":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Status(childComplexity), true
+	case "UniversityAssignmentEdge.until":
+		if e.ComplexityRoot.UniversityAssignmentEdge.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.Until(childComplexity), true
 
 	}
 	return 0, false
@@ -592,7 +3042,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("FundFilter", ec.unmarshalInputFundFilter),
+			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
+			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
+			graphql.NewInputUnmarshaler("MarketFilter", ec.unmarshalInputMarketFilter),
+			graphql.NewInputUnmarshaler("MentorFilter", ec.unmarshalInputMentorFilter),
+			graphql.NewInputUnmarshaler("NameOrder", ec.unmarshalInputNameOrder),
+			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
+			graphql.NewInputUnmarshaler("ProgramFilter", ec.unmarshalInputProgramFilter),
+			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
+			graphql.NewInputUnmarshaler("StartupFilter", ec.unmarshalInputStartupFilter),
+			graphql.NewInputUnmarshaler("StartupOrder", ec.unmarshalInputStartupOrder),
+		)
 	}
 	first := true
 
@@ -665,18 +3127,134 @@ schema {
 
 "The entry points for reading the graph."
 type Query {
-  "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대)."
+  "Fetch any node by its global id. A malformed id or one of an unknown type is BAD_USER_INPUT; an id that matches nothing returns null with NOT_FOUND."
+  node("Global id of the node." id: ID!): Node
+  "Fetch up to 100 nodes by global id, in the order given; missing ones are null (each with a NOT_FOUND error)."
+  nodes("Global ids of the nodes (at most 100)." ids: [ID!]!): [Node]!
+  "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대). This bounded reference set is a plain list; every other list is a connection."
   universities: [University!]!
-  "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark), ordered by English name."
-  organizations: [Organization!]!
-  "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force, ordered by English name."
-  sectors: [Sector!]!
-  "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스), ordered by English name."
-  programs: [Program!]!
-  "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드), ordered by English name."
-  funds: [Fund!]!
-  "The Global Startup Campus and its spaces, the campus first."
-  facilities: [Facility!]!
+  "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark)."
+  organizations(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only organizations matching this filter." filter: OrganizationFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): OrganizationConnection!
+  "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force."
+  sectors(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only sectors matching this filter." filter: SectorFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): SectorConnection!
+  "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스)."
+  programs(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only programs matching this filter." filter: ProgramFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): ProgramConnection!
+  "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드)."
+  funds(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only funds matching this filter." filter: FundFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): FundConnection!
+  "The Global Startup Campus and its spaces."
+  facilities(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): FacilityConnection!
+  "Overseas markets (countries and regions) that startups target."
+  markets(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only markets matching this filter." filter: MarketFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): MarketConnection!
+  "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
+  startups(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only startups matching this filter." filter: StartupFilter
+    "Sort order; by English name when omitted." orderBy: StartupOrder
+  ): StartupConnection!
+  "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
+  mentors(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only mentors matching this filter." filter: MentorFilter
+    "Sort order; by English name when omitted." orderBy: NameOrder
+  ): MentorConnection!
+  "Investments and grants from funds into startups."
+  investments(
+    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
+    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
+    "Return the last n items (1-100)." last: Int
+    "Return items before this cursor." before: String
+    "Only investments matching this filter." filter: InvestmentFilter
+    "Sort order; newest first when omitted." orderBy: InvestmentOrder
+  ): InvestmentConnection!
+}
+
+"An object with a global id that ` + "`" + `node(id:)` + "`" + ` can refetch."
+interface Node {
+  "Opaque global id."
+  id: ID!
+}
+
+"Where a page of a connection sits in the whole list."
+type PageInfo {
+  "Whether more items follow this page."
+  hasNextPage: Boolean!
+  "Whether items precede this page."
+  hasPreviousPage: Boolean!
+  "Cursor of the first item of the page; null for an empty page."
+  startCursor: String
+  "Cursor of the last item of the page; null for an empty page."
+  endCursor: String
+}
+
+"Sort direction."
+enum OrderDirection {
+  "Ascending (A to Z, oldest first, smallest first)."
+  ASC
+  "Descending."
+  DESC
+}
+
+"Which name a list is sorted by."
+enum NameOrderField {
+  "The English name."
+  NAME_EN
+  "The Korean name."
+  NAME_KO
+}
+
+"Sort order by name."
+input NameOrder {
+  "Which name to sort by."
+  field: NameOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
 }
 
 "A language the graph has names in. When a ` + "`" + `locale` + "`" + ` argument is omitted, the request's ` + "`" + `Accept-Language` + "`" + ` header decides, and English is the fallback."
@@ -703,7 +3281,7 @@ enum Provenance {
 }
 
 "One of the global universities of Incheon Global Campus. Partner universities lend students, faculty and networks to joint projects with teams and help them plan overseas expansion."
-type University {
+type University implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `ghent-university` + "`" + `."
@@ -724,6 +3302,10 @@ type University {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection!
+  "Mentors affiliated with the university."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
 }
 
 "What kind of body an organization is."
@@ -747,7 +3329,7 @@ enum OrganizationKind {
 }
 
 "A government body, agency, foundation, center or team in the network."
-type Organization {
+type Organization implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `incheon-technopark` + "`" + `."
@@ -766,10 +3348,18 @@ type Organization {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "The organization this one belongs to (e.g. the SW Convergence Cluster Center belongs to Incheon Technopark)."
+  parent: Organization
+  "Organizations that belong to this one."
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  "Programs the organization hosts, sponsors or operates, with its role on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  "Mentors affiliated with the organization."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
-type Sector {
+type Sector implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `smart-factory` + "`" + `."
@@ -786,6 +3376,10 @@ type Sector {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "Startups working in the sector."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection!
+  "Mentors with expertise in the sector (for task-force fields: the working group)."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
 }
 
 "What kind of support a program gives."
@@ -803,7 +3397,7 @@ enum ProgramKind {
 }
 
 "A support program that startups take part in."
-type Program {
+type Program implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `smart-venture-campus` + "`" + `."
@@ -820,6 +3414,12 @@ type Program {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "Cohorts of the program (e.g. Smart Venture Campus 2017)."
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  "Startups that are members of any cohort of the program, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection!
+  "Organizations that host, sponsor or operate the program, with the role on each edge."
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
 }
 
 "What kind of money a fund gives."
@@ -831,7 +3431,7 @@ enum FundKind {
 }
 
 "A fund or grant that invests in startups."
-type Fund {
+type Fund implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `creative-growth-venture-fund` + "`" + `."
@@ -852,6 +3452,14 @@ type Fund {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "The organization that manages the fund."
+  manager: Organization
+  "The organization that provides the money (e.g. SMBA for national funds)."
+  sponsor: Organization
+  "The program the fund or grant belongs to, if any."
+  program: Program
+  "Startups the fund invested in, one edge per investment with its amount, date and round."
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection!
 }
 
 "What a space of the campus is for."
@@ -873,7 +3481,7 @@ enum FacilityKind {
 }
 
 "The Global Startup Campus (4,349 m², inside the cultural complex of Incheon Global Campus) or one of its spaces."
-type Facility {
+type Facility implements Node {
   "Opaque global id."
   id: ID!
   "Stable human-readable key, e.g. ` + "`" + `prototype-workshop` + "`" + `."
@@ -894,6 +3502,956 @@ type Facility {
   location("Language of the location; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "The facility this space is part of (the campus for its spaces)."
+  parent: Facility
+  "The organization that runs the facility."
+  operator: Organization
+  "Spaces inside this facility."
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  "Startups resident in this facility."
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection!
+}
+
+"A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
+enum GrowthStage {
+  "Idea development (아이디어 개발)."
+  IDEA
+  "Founding (창업)."
+  FOUNDING
+  "Prototype (시제품 제작)."
+  PROTOTYPE
+  "R&D support (R&D 지원)."
+  R_AND_D
+  "Marketing (마케팅)."
+  MARKETING
+  "Investment and funding (투자 및 펀딩)."
+  INVESTMENT
+  "Financing (자금지원)."
+  FINANCING
+  "Overseas expansion (해외진출)."
+  OVERSEAS_EXPANSION
+}
+
+"A date in ISO 8601 form, YYYY-MM-DD."
+scalar Date
+
+"A startup (team) supported by the network."
+type Startup implements Node {
+  "Opaque global id."
+  id: ID!
+  "Stable human-readable key."
+  key: String!
+  "The name in the requested locale."
+  name("Language of the name; defaults to the request's Accept-Language, then English." locale: Locale): String!
+  "Korean name."
+  nameKo: String!
+  "English name."
+  nameEn: String!
+  "What the startup does, in the requested locale."
+  description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
+  "Current growth stage."
+  stage: GrowthStage!
+  "Date the company was founded, when known."
+  foundedOn: Date
+  "The campus space the startup is resident in (입주), if any."
+  facility: Facility
+  "Where this record comes from."
+  provenance: Provenance!
+  "Sectors the startup works in."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Universities the team is assigned to, with the assignment on each edge."
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  "Funds that invested in the startup, one edge per investment with its amount, date and round."
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  "Overseas markets the startup targets, with status, priority and support program on each edge."
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+  "Programs the startup is a member of, with the cohort on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  "Growth-stage changes, oldest first; the last is the current stage."
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+}
+
+"A mentor or expert. The 26 experts of the 4th Industrial Revolution Response Task Force are mentors."
+type Mentor implements Node {
+  "Opaque global id."
+  id: ID!
+  "Stable human-readable key."
+  key: String!
+  "The name in the requested locale."
+  name("Language of the name; defaults to the request's Accept-Language, then English." locale: Locale): String!
+  "Korean name."
+  nameKo: String!
+  "English name."
+  nameEn: String!
+  "Job title, in the requested locale."
+  title("Language of the title; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
+  "Whether the mentor is one of the task force's 26 experts."
+  taskForceMember: Boolean!
+  "Languages the mentor works in, as ISO 639-1 codes (e.g. ko, en, zh)."
+  languages: [String!]!
+  "The university or organization the mentor belongs to, if any."
+  affiliation: Affiliation
+  "Where this record comes from."
+  provenance: Provenance!
+  "Sectors of expertise."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Startups the mentor mentors, with the mentorship on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+}
+
+"What a mentor can be affiliated with."
+union Affiliation = University | Organization
+
+"Whether a market is a country or a region."
+enum MarketKind {
+  "A country, identified by its ISO 3166-1 alpha-2 code."
+  COUNTRY
+  "A region (e.g. the European Union, Southeast Asia)."
+  REGION
+}
+
+"An overseas market a startup targets: a country or a region."
+type Market implements Node {
+  "Opaque global id."
+  id: ID!
+  "Stable human-readable key."
+  key: String!
+  "ISO 3166-1 alpha-2 code for a country (e.g. VN), or a region code (e.g. EUR, SEA)."
+  code: String!
+  "Country or region."
+  kind: MarketKind!
+  "The name in the requested locale."
+  name("Language of the name; defaults to the request's Accept-Language, then English." locale: Locale): String!
+  "Korean name, e.g. 베트남."
+  nameKo: String!
+  "English name, e.g. Vietnam."
+  nameEn: String!
+  "Where this record comes from."
+  provenance: Provenance!
+  "Startups targeting the market, with the target (status, priority, program) on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection!
+}
+
+"A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
+type Cohort implements Node {
+  "Opaque global id."
+  id: ID!
+  "Stable human-readable key."
+  key: String!
+  "The name in the requested locale."
+  name("Language of the name; defaults to the request's Accept-Language, then English." locale: Locale): String!
+  "Korean name."
+  nameKo: String!
+  "English name."
+  nameEn: String!
+  "Year of the cohort."
+  year: Int!
+  "How many teams the cohort supports, when set (25 for Smart Venture Campus 2017)."
+  teamQuota: Int
+  "The program the cohort belongs to."
+  program: Program!
+  "Where this record comes from."
+  provenance: Provenance!
+  "Member startups, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection!
+}
+
+"The round or instrument of an investment."
+enum InvestmentRound {
+  "A grant (e.g. national funds, 국비)."
+  GRANT
+  "Seed round."
+  SEED
+  "Pre-Series A round."
+  PRE_SERIES_A
+  "Series A round."
+  SERIES_A
+  "Series B round."
+  SERIES_B
+  "Bridge round."
+  BRIDGE
+  "A loan (융자)."
+  LOAN
+}
+
+"An investment or grant from a fund into a startup."
+type Investment implements Node {
+  "Opaque global id."
+  id: ID!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The fund that invested."
+  fund: Fund!
+  "The startup that received the money."
+  startup: Startup!
+  "Where this record comes from."
+  provenance: Provenance!
+}
+
+"One change of a startup's growth stage."
+type StageChange {
+  "The stage the startup moved to."
+  stage: GrowthStage!
+  "When it moved."
+  changedOn: Date!
+  "Free-text note, if any."
+  note: String
+}
+
+"What kind of outcome a startup reported."
+enum OutcomeKind {
+  "Domestic patents (국내 특허); quantity is the number of patents."
+  PATENT_DOMESTIC
+  "Foreign patents (해외 특허); quantity is the number of patents."
+  PATENT_FOREIGN
+  "Investment attracted (투자 유치); amount is in KRW."
+  INVESTMENT_ATTRACTED
+  "An export contract (수출 계약) in a market; amount is its value in KRW."
+  EXPORT_CONTRACT
+  "Jobs created (일자리 창출); quantity is the number of jobs."
+  JOBS_CREATED
+}
+
+"An outcome a startup reported: the figures the city reports on."
+type Outcome {
+  "What was achieved."
+  kind: OutcomeKind!
+  "When it was reported."
+  reportedOn: Date!
+  "How many (patents, jobs); 1 for contracts and investments."
+  quantity: Int!
+  "Value in KRW (investment attracted, export contract value), when applicable."
+  amount: KRW
+  "The market of an export contract."
+  market: Market
+  "Free-text note, if any."
+  note: String
+}
+
+"What a university's assignment of a team is for."
+enum AssignmentPurpose {
+  "A joint project with students and faculty (공동 프로젝트)."
+  JOINT_PROJECT
+  "Planning the team's overseas-expansion strategy (해외진출 전략 수립)."
+  OVERSEAS_STRATEGY
+  "Internships with the university (인턴십)."
+  INTERNSHIP
+}
+
+"Where an assignment stands."
+enum AssignmentStatus {
+  "The university works with the team now."
+  ACTIVE
+  "The work finished as planned."
+  COMPLETED
+  "The assignment ended early."
+  ENDED
+}
+
+"How far a startup is in entering a market."
+enum MarketTargetStatus {
+  "Studying the market."
+  EXPLORING
+  "Localizing the product for the market."
+  LOCALIZING
+  "Selling in the market."
+  ENTERED
+}
+
+"The role an organization plays in a program."
+enum ProgramRole {
+  "The host organization that runs the program (주관기관)."
+  HOST
+  "The organization that provides the money."
+  SPONSOR
+  "The team that operates it day to day."
+  OPERATOR
+}
+
+"A page of organizations."
+type OrganizationConnection {
+  "The edges of this page."
+  edges: [OrganizationEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationConnection."
+type OrganizationEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+}
+
+"A page of sectors."
+type SectorConnection {
+  "The edges of this page."
+  edges: [SectorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Sector!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of SectorConnection."
+type SectorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Sector!
+}
+
+"A page of programs."
+type ProgramConnection {
+  "The edges of this page."
+  edges: [ProgramEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramConnection."
+type ProgramEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+}
+
+"A page of funds."
+type FundConnection {
+  "The edges of this page."
+  edges: [FundEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FundConnection."
+type FundEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+}
+
+"A page of facilities."
+type FacilityConnection {
+  "The edges of this page."
+  edges: [FacilityEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Facility!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FacilityConnection."
+type FacilityEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Facility!
+}
+
+"A page of markets."
+type MarketConnection {
+  "The edges of this page."
+  edges: [MarketEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketConnection."
+type MarketEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+}
+
+"A page of startups."
+type StartupConnection {
+  "The edges of this page."
+  edges: [StartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StartupConnection."
+type StartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+}
+
+"A page of mentors."
+type MentorConnection {
+  "The edges of this page."
+  edges: [MentorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorConnection."
+type MentorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+}
+
+"A page of cohorts."
+type CohortConnection {
+  "The edges of this page."
+  edges: [CohortEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Cohort!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of CohortConnection."
+type CohortEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Cohort!
+}
+
+"A page of investments."
+type InvestmentConnection {
+  "The edges of this page."
+  edges: [InvestmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Investment!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestmentConnection."
+type InvestmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Investment!
+}
+
+"A page of stage changes."
+type StageChangeConnection {
+  "The edges of this page."
+  edges: [StageChangeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [StageChange!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StageChangeConnection."
+type StageChangeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: StageChange!
+}
+
+"A page of outcomes."
+type OutcomeConnection {
+  "The edges of this page."
+  edges: [OutcomeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Outcome!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OutcomeConnection."
+type OutcomeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Outcome!
+}
+
+"Teams assigned to a university."
+type AssignedStartupConnection {
+  "The edges of this page."
+  edges: [AssignedStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of AssignedStartupConnection."
+type AssignedStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Universities a team is assigned to."
+type UniversityAssignmentConnection {
+  "The edges of this page."
+  edges: [UniversityAssignmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [University!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of UniversityAssignmentConnection."
+type UniversityAssignmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: University!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Mentors of a startup."
+type MentorshipConnection {
+  "The edges of this page."
+  edges: [MentorshipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorshipConnection."
+type MentorshipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Startups a mentor mentors."
+type MenteeConnection {
+  "The edges of this page."
+  edges: [MenteeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MenteeConnection."
+type MenteeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Funds that invested in a startup, one edge per investment."
+type InvestorConnection {
+  "The edges of this page."
+  edges: [InvestorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestorConnection."
+type InvestorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Startups a fund invested in, one edge per investment."
+type PortfolioConnection {
+  "The edges of this page."
+  edges: [PortfolioEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of PortfolioConnection."
+type PortfolioEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Markets a startup targets."
+type MarketTargetConnection {
+  "The edges of this page."
+  edges: [MarketTargetEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketTargetConnection."
+type MarketTargetEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+"Startups targeting a market."
+type TargetingStartupConnection {
+  "The edges of this page."
+  edges: [TargetingStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of TargetingStartupConnection."
+type TargetingStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+"Member startups of a program or cohort."
+type MemberConnection {
+  "The edges of this page."
+  edges: [MemberEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MemberConnection."
+type MemberEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Programs a startup is a member of."
+type ProgramMembershipConnection {
+  "The edges of this page."
+  edges: [ProgramMembershipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramMembershipConnection."
+type ProgramMembershipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Organizations of a program, with their roles."
+type ProgramRoleConnection {
+  "The edges of this page."
+  edges: [ProgramRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramRoleConnection."
+type ProgramRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Programs of an organization, with its roles."
+type OrganizationRoleConnection {
+  "The edges of this page."
+  edges: [OrganizationRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationRoleConnection."
+type OrganizationRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Sort field for startups."
+enum StartupOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "Founding date (startups without one sort first)."
+  FOUNDED_ON
+}
+
+"Sort order for startups."
+input StartupOrder {
+  "Which field to sort by."
+  field: StartupOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"Sort field for investments."
+enum InvestmentOrderField {
+  "Date of the investment."
+  INVESTED_ON
+  "Amount in KRW."
+  AMOUNT
+}
+
+"Sort order for investments."
+input InvestmentOrder {
+  "Which field to sort by."
+  field: InvestmentOrderField!
+  "Sort direction; descending when omitted."
+  direction: OrderDirection = DESC
+}
+
+"Which startups to return. Fields combine with AND; values inside one list combine with OR. Lists take at most 100 values."
+input StartupFilter {
+  "Startups in any of these sectors."
+  sectorIds: [ID!]
+  "Startups at any of these growth stages."
+  stages: [GrowthStage!]
+  "Startups that are members of any cohort of these programs."
+  programIds: [ID!]
+  "Startups that are members of any of these cohorts."
+  cohortIds: [ID!]
+  "Startups assigned to any of these universities."
+  universityIds: [ID!]
+  "Startups mentored by any of these mentors."
+  mentorIds: [ID!]
+  "Startups that received money from any of these funds."
+  fundIds: [ID!]
+  "Startups targeting any of these markets (with targetStatuses: in one of those statuses)."
+  marketIds: [ID!]
+  "Startups with a market target in any of these statuses (with marketIds: for those markets)."
+  targetStatuses: [MarketTargetStatus!]
+  "Founded on or after this date."
+  foundedFrom: Date
+  "Founded on or before this date."
+  foundedTo: Date
+  "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
+  search: String
+}
+
+"Which mentors to return."
+input MentorFilter {
+  "Mentors with expertise in any of these sectors."
+  sectorIds: [ID!]
+  "Mentors affiliated with any of these universities."
+  universityIds: [ID!]
+  "Mentors affiliated with any of these organizations."
+  organizationIds: [ID!]
+  "Only task-force experts (true) or only others (false)."
+  taskForceMember: Boolean
+  "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
+  search: String
+}
+
+"Which investments to return."
+input InvestmentFilter {
+  "Investments by any of these funds."
+  fundIds: [ID!]
+  "Investments into any of these startups."
+  startupIds: [ID!]
+  "Investments in any of these rounds."
+  rounds: [InvestmentRound!]
+  "Invested on or after this date."
+  investedFrom: Date
+  "Invested on or before this date."
+  investedTo: Date
+  "At least this amount in KRW."
+  minAmount: KRW
+}
+
+"Which markets to return."
+input MarketFilter {
+  "Only countries or only regions."
+  kind: MarketKind
+  "Markets with any of these codes (e.g. VN, US, EUR)."
+  codes: [String!]
+}
+
+"Which organizations to return."
+input OrganizationFilter {
+  "Organizations of any of these kinds."
+  kinds: [OrganizationKind!]
+  "Only MOU partners (true) or only others (false)."
+  mouPartner: Boolean
+}
+
+"Which sectors to return."
+input SectorFilter {
+  "Only task-force fields (true) or only others (false)."
+  taskForceField: Boolean
+}
+
+"Which programs to return."
+input ProgramFilter {
+  "Programs of any of these kinds."
+  kinds: [ProgramKind!]
+}
+
+"Which funds to return."
+input FundFilter {
+  "Funds of any of these kinds."
+  kinds: [FundKind!]
 }
 `, BuiltIn: false},
 }
@@ -902,6 +4460,88 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AssignedStartupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AssignedStartupConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AssignedStartupConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AssignedStartupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AssignedStartupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignedStartupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AssignedStartupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AssignedStartupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AssignedStartupEdge_node(ctx, field)
+	case "purpose":
+		return ec.fieldContext_AssignedStartupEdge_purpose(ctx, field)
+	case "status":
+		return ec.fieldContext_AssignedStartupEdge_status(ctx, field)
+	case "since":
+		return ec.fieldContext_AssignedStartupEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_AssignedStartupEdge_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AssignedStartupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Cohort_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Cohort_key(ctx, field)
+	case "name":
+		return ec.fieldContext_Cohort_name(ctx, field)
+	case "nameKo":
+		return ec.fieldContext_Cohort_nameKo(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_Cohort_nameEn(ctx, field)
+	case "year":
+		return ec.fieldContext_Cohort_year(ctx, field)
+	case "teamQuota":
+		return ec.fieldContext_Cohort_teamQuota(ctx, field)
+	case "program":
+		return ec.fieldContext_Cohort_program(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Cohort_provenance(ctx, field)
+	case "startups":
+		return ec.fieldContext_Cohort_startups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Cohort", field.Name)
+}
+
+func (ec *executionContext) childFields_CohortConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CohortConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CohortConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CohortConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CohortConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CohortEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CohortEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CohortEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -925,8 +4565,40 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_location(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Facility_provenance(ctx, field)
+	case "parent":
+		return ec.fieldContext_Facility_parent(ctx, field)
+	case "operator":
+		return ec.fieldContext_Facility_operator(ctx, field)
+	case "spaces":
+		return ec.fieldContext_Facility_spaces(ctx, field)
+	case "residents":
+		return ec.fieldContext_Facility_residents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Facility", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FacilityConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FacilityConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FacilityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FacilityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FacilityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FacilityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FacilityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacilityEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -951,8 +4623,338 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Fund_provenance(ctx, field)
+	case "manager":
+		return ec.fieldContext_Fund_manager(ctx, field)
+	case "sponsor":
+		return ec.fieldContext_Fund_sponsor(ctx, field)
+	case "program":
+		return ec.fieldContext_Fund_program(ctx, field)
+	case "portfolio":
+		return ec.fieldContext_Fund_portfolio(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Fund", field.Name)
+}
+
+func (ec *executionContext) childFields_FundConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_FundConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_FundConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_FundConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_FundConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_FundEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_FundEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_FundEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Investment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Investment_id(ctx, field)
+	case "amount":
+		return ec.fieldContext_Investment_amount(ctx, field)
+	case "investedOn":
+		return ec.fieldContext_Investment_investedOn(ctx, field)
+	case "round":
+		return ec.fieldContext_Investment_round(ctx, field)
+	case "fund":
+		return ec.fieldContext_Investment_fund(ctx, field)
+	case "startup":
+		return ec.fieldContext_Investment_startup(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Investment_provenance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Investment", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InvestmentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InvestmentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InvestmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InvestmentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InvestmentEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InvestorConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_InvestorConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InvestorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InvestorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_InvestorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_InvestorEdge_node(ctx, field)
+	case "amount":
+		return ec.fieldContext_InvestorEdge_amount(ctx, field)
+	case "investedOn":
+		return ec.fieldContext_InvestorEdge_investedOn(ctx, field)
+	case "round":
+		return ec.fieldContext_InvestorEdge_round(ctx, field)
+	case "investment":
+		return ec.fieldContext_InvestorEdge_investment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Market(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Market_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Market_key(ctx, field)
+	case "code":
+		return ec.fieldContext_Market_code(ctx, field)
+	case "kind":
+		return ec.fieldContext_Market_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Market_name(ctx, field)
+	case "nameKo":
+		return ec.fieldContext_Market_nameKo(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_Market_nameEn(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Market_provenance(ctx, field)
+	case "startups":
+		return ec.fieldContext_Market_startups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Market", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MarketConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MarketConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MarketEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MarketEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketTargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketTargetConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MarketTargetConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketTargetConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MarketTargetConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketTargetConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketTargetEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MarketTargetEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MarketTargetEdge_node(ctx, field)
+	case "status":
+		return ec.fieldContext_MarketTargetEdge_status(ctx, field)
+	case "priority":
+		return ec.fieldContext_MarketTargetEdge_priority(ctx, field)
+	case "since":
+		return ec.fieldContext_MarketTargetEdge_since(ctx, field)
+	case "supportProgram":
+		return ec.fieldContext_MarketTargetEdge_supportProgram(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketTargetEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MemberConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MemberConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MemberConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MemberConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MemberEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MemberEdge_node(ctx, field)
+	case "cohort":
+		return ec.fieldContext_MemberEdge_cohort(ctx, field)
+	case "joinedOn":
+		return ec.fieldContext_MemberEdge_joinedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MenteeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MenteeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MenteeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MenteeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MenteeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MenteeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MenteeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MenteeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MenteeEdge_node(ctx, field)
+	case "focus":
+		return ec.fieldContext_MenteeEdge_focus(ctx, field)
+	case "since":
+		return ec.fieldContext_MenteeEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_MenteeEdge_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MenteeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Mentor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Mentor_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Mentor_key(ctx, field)
+	case "name":
+		return ec.fieldContext_Mentor_name(ctx, field)
+	case "nameKo":
+		return ec.fieldContext_Mentor_nameKo(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_Mentor_nameEn(ctx, field)
+	case "title":
+		return ec.fieldContext_Mentor_title(ctx, field)
+	case "taskForceMember":
+		return ec.fieldContext_Mentor_taskForceMember(ctx, field)
+	case "languages":
+		return ec.fieldContext_Mentor_languages(ctx, field)
+	case "affiliation":
+		return ec.fieldContext_Mentor_affiliation(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Mentor_provenance(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Mentor_sectors(ctx, field)
+	case "startups":
+		return ec.fieldContext_Mentor_startups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Mentor", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MentorConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MentorConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MentorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MentorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MentorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MentorEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorshipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MentorshipConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MentorshipConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MentorshipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MentorshipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorshipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorshipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MentorshipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MentorshipEdge_node(ctx, field)
+	case "focus":
+		return ec.fieldContext_MentorshipEdge_focus(ctx, field)
+	case "since":
+		return ec.fieldContext_MentorshipEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_MentorshipEdge_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorshipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -975,8 +4977,154 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Organization_provenance(ctx, field)
+	case "parent":
+		return ec.fieldContext_Organization_parent(ctx, field)
+	case "children":
+		return ec.fieldContext_Organization_children(ctx, field)
+	case "programs":
+		return ec.fieldContext_Organization_programs(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Organization_mentors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OrganizationConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrganizationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationRoleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OrganizationRoleConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_OrganizationRoleConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OrganizationRoleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OrganizationRoleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationRoleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OrganizationRoleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OrganizationRoleEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OrganizationRoleEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_OrganizationRoleEdge_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrganizationRoleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Outcome_kind(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Outcome_reportedOn(ctx, field)
+	case "quantity":
+		return ec.fieldContext_Outcome_quantity(ctx, field)
+	case "amount":
+		return ec.fieldContext_Outcome_amount(ctx, field)
+	case "market":
+		return ec.fieldContext_Outcome_market(ctx, field)
+	case "note":
+		return ec.fieldContext_Outcome_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OutcomeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_OutcomeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OutcomeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OutcomeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OutcomeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OutcomeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_PortfolioConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PortfolioConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_PortfolioConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PortfolioConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PortfolioConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortfolioConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PortfolioEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PortfolioEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PortfolioEdge_node(ctx, field)
+	case "amount":
+		return ec.fieldContext_PortfolioEdge_amount(ctx, field)
+	case "investedOn":
+		return ec.fieldContext_PortfolioEdge_investedOn(ctx, field)
+	case "round":
+		return ec.fieldContext_PortfolioEdge_round(ctx, field)
+	case "investment":
+		return ec.fieldContext_PortfolioEdge_investment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PortfolioEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Program(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -997,8 +5145,92 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
+	case "cohorts":
+		return ec.fieldContext_Program_cohorts(ctx, field)
+	case "startups":
+		return ec.fieldContext_Program_startups(ctx, field)
+	case "organizations":
+		return ec.fieldContext_Program_organizations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Program", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProgramConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ProgramConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProgramConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProgramConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProgramEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ProgramEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramMembershipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProgramMembershipConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ProgramMembershipConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProgramMembershipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProgramMembershipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramMembershipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramMembershipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProgramMembershipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ProgramMembershipEdge_node(ctx, field)
+	case "cohort":
+		return ec.fieldContext_ProgramMembershipEdge_cohort(ctx, field)
+	case "joinedOn":
+		return ec.fieldContext_ProgramMembershipEdge_joinedOn(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramMembershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramRoleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ProgramRoleConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_ProgramRoleConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ProgramRoleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ProgramRoleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramRoleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramRoleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ProgramRoleEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ProgramRoleEdge_node(ctx, field)
+	case "role":
+		return ec.fieldContext_ProgramRoleEdge_role(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramRoleEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1019,8 +5251,170 @@ func (ec *executionContext) childFields_Sector(ctx context.Context, field graphq
 		return ec.fieldContext_Sector_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Sector_provenance(ctx, field)
+	case "startups":
+		return ec.fieldContext_Sector_startups(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Sector_mentors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Sector", field.Name)
+}
+
+func (ec *executionContext) childFields_SectorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SectorConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_SectorConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SectorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SectorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SectorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SectorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SectorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SectorEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SectorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_StageChange_stage(ctx, field)
+	case "changedOn":
+		return ec.fieldContext_StageChange_changedOn(ctx, field)
+	case "note":
+		return ec.fieldContext_StageChange_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageChange", field.Name)
+}
+
+func (ec *executionContext) childFields_StageChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StageChangeConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StageChangeConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StageChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StageChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StageChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StageChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StageChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StageChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Startup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Startup_id(ctx, field)
+	case "key":
+		return ec.fieldContext_Startup_key(ctx, field)
+	case "name":
+		return ec.fieldContext_Startup_name(ctx, field)
+	case "nameKo":
+		return ec.fieldContext_Startup_nameKo(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_Startup_nameEn(ctx, field)
+	case "description":
+		return ec.fieldContext_Startup_description(ctx, field)
+	case "stage":
+		return ec.fieldContext_Startup_stage(ctx, field)
+	case "foundedOn":
+		return ec.fieldContext_Startup_foundedOn(ctx, field)
+	case "facility":
+		return ec.fieldContext_Startup_facility(ctx, field)
+	case "provenance":
+		return ec.fieldContext_Startup_provenance(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Startup_sectors(ctx, field)
+	case "universities":
+		return ec.fieldContext_Startup_universities(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Startup_mentors(ctx, field)
+	case "investors":
+		return ec.fieldContext_Startup_investors(ctx, field)
+	case "markets":
+		return ec.fieldContext_Startup_markets(ctx, field)
+	case "programs":
+		return ec.fieldContext_Startup_programs(ctx, field)
+	case "stageHistory":
+		return ec.fieldContext_Startup_stageHistory(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_Startup_outcomes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Startup", field.Name)
+}
+
+func (ec *executionContext) childFields_StartupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StartupConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_StartupConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StartupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StartupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StartupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_StartupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_StartupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetingStartupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TargetingStartupConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_TargetingStartupConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TargetingStartupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TargetingStartupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetingStartupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TargetingStartupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TargetingStartupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TargetingStartupEdge_node(ctx, field)
+	case "status":
+		return ec.fieldContext_TargetingStartupEdge_status(ctx, field)
+	case "priority":
+		return ec.fieldContext_TargetingStartupEdge_priority(ctx, field)
+	case "since":
+		return ec.fieldContext_TargetingStartupEdge_since(ctx, field)
+	case "supportProgram":
+		return ec.fieldContext_TargetingStartupEdge_supportProgram(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TargetingStartupEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_University(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1045,8 +5439,44 @@ func (ec *executionContext) childFields_University(ctx context.Context, field gr
 		return ec.fieldContext_University_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_University_provenance(ctx, field)
+	case "startups":
+		return ec.fieldContext_University_startups(ctx, field)
+	case "mentors":
+		return ec.fieldContext_University_mentors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type University", field.Name)
+}
+
+func (ec *executionContext) childFields_UniversityAssignmentConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UniversityAssignmentConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_UniversityAssignmentConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UniversityAssignmentConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_UniversityAssignmentConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UniversityAssignmentConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UniversityAssignmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UniversityAssignmentEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UniversityAssignmentEdge_node(ctx, field)
+	case "purpose":
+		return ec.fieldContext_UniversityAssignmentEdge_purpose(ctx, field)
+	case "status":
+		return ec.fieldContext_UniversityAssignmentEdge_status(ctx, field)
+	case "since":
+		return ec.fieldContext_UniversityAssignmentEdge_since(ctx, field)
+	case "until":
+		return ec.fieldContext_UniversityAssignmentEdge_until(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UniversityAssignmentEdge", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1165,6 +5595,58 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Cohort_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Cohort_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Facility_location_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1190,6 +5672,82 @@ func (ec *executionContext) field_Facility_name_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Facility_residents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Facility_spaces_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -1221,6 +5779,238 @@ func (ec *executionContext) field_Fund_name_args(ctx context.Context, rawArgs ma
 	return args, nil
 }
 
+func (ec *executionContext) field_Fund_portfolio_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Market_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Market_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mentor_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mentor_sectors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mentor_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mentor_title_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1235,6 +6025,44 @@ func (ec *executionContext) field_Organization_description_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Organization_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1246,6 +6074,82 @@ func (ec *executionContext) field_Organization_name_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Program_cohorts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -1277,6 +6181,82 @@ func (ec *executionContext) field_Program_name_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Program_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Program_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1288,6 +6268,512 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_facilities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*FundFilter, error) {
+			return ec.unmarshalOFundFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_investments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*InvestmentFilter, error) {
+			return ec.unmarshalOInvestmentFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*InvestmentOrder, error) {
+			return ec.unmarshalOInvestmentOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*MarketFilter, error) {
+			return ec.unmarshalOMarketFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*MentorFilter, error) {
+			return ec.unmarshalOMentorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*OrganizationFilter, error) {
+			return ec.unmarshalOOrganizationFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ProgramFilter, error) {
+			return ec.unmarshalOProgramFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sectors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*SectorFilter, error) {
+			return ec.unmarshalOSectorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*NameOrder, error) {
+			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*StartupFilter, error) {
+			return ec.unmarshalOStartupFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -1305,6 +6791,44 @@ func (ec *executionContext) field_Sector_description_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Sector_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Sector_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1316,6 +6840,376 @@ func (ec *executionContext) field_Sector_name_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Sector_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_description_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_investors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_markets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_outcomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_sectors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_stageHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Startup_universities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -1333,6 +7227,44 @@ func (ec *executionContext) field_University_description_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_University_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_University_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1344,6 +7276,44 @@ func (ec *executionContext) field_University_name_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_University_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -1420,6 +7390,727 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AssignedStartupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AssignedStartupEdge) graphql.Marshaler {
+			return ec.marshalNAssignedStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐAssignedStartupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignedStartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignedStartupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignedStartupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignedStartupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignedStartupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignedStartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignedStartupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AssignedStartupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AssignedStartupEdge_purpose(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AssignmentPurpose) graphql.Marshaler {
+			return ec.marshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "AssignmentPurpose")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AssignmentStatus) graphql.Marshaler {
+			return ec.marshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "AssignmentStatus")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Cohort_id(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Cohort_key(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cohort_name(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cohort",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cohort_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cohort_nameKo(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_nameKo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_nameKo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cohort_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "String")
+}
+
+func (ec *executionContext) _Cohort_year(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cohort_teamQuota(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_teamQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TeamQuota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_teamQuota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cohort_program(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Cohort().Program(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cohort",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Cohort_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Cohort",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Cohort_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CohortConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CohortEdge) graphql.Marshaler {
+			return ec.marshalNCohortEdge2ᚕstartupgraphᚋinternalᚋmodelᚐCohortEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CohortConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚕstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CohortConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CohortConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CohortEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CohortEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohortEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CohortEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1691,6 +8382,332 @@ func (ec *executionContext) _Facility_provenance(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Facility_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Facility", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Facility_parent(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_operator(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_operator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Facility().Operator(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_operator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_spaces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_spaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_spaces_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Facility_residents(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_residents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
+			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_residents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facility",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Facility_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FacilityEdge) graphql.Marshaler {
+			return ec.marshalNFacilityEdge2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacilityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacilityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FacilityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacilityEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FacilityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacilityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacilityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FacilityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Fund_id(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
@@ -1965,6 +8982,2895 @@ func (ec *executionContext) fieldContext_Fund_provenance(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Fund", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Fund_manager(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_manager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Fund().Manager(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fund_sponsor(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_sponsor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Fund().Sponsor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_sponsor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fund_program(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Fund().Program(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_portfolio(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PortfolioConnection) graphql.Marshaler {
+			return ec.marshalNPortfolioConnection2ᚖstartupgraphᚋinternalᚋmodelᚐPortfolioConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_portfolio(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fund",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortfolioConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Fund_portfolio_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.FundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FundEdge) graphql.Marshaler {
+			return ec.marshalNFundEdge2ᚕstartupgraphᚋinternalᚋmodelᚐFundEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.FundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.FundConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FundEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _FundEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.FundEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investment_id(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Investment_amount(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _Investment_investedOn(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_investedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_investedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Investment_round(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InvestmentRound) graphql.Marshaler {
+			return ec.marshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "InvestmentRound")
+}
+
+func (ec *executionContext) _Investment_fund(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Investment().Fund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investment_startup(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Investment().Startup(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Investment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Investment_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _InvestmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InvestmentEdge) graphql.Marshaler {
+			return ec.marshalNInvestmentEdge2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvestmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InvestorEdge) graphql.Marshaler {
+			return ec.marshalNInvestorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐInvestorEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestorConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.InvestorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestorConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.InvestorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.InvestorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestorConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _InvestorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestorEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _InvestorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestorEdge_amount(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestorEdge", field, true, false, "KRW")
+}
+
+func (ec *executionContext) _InvestorEdge_investedOn(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_investedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestedOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_investedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestorEdge", field, true, false, "Date")
+}
+
+func (ec *executionContext) _InvestorEdge_round(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InvestmentRound) graphql.Marshaler {
+			return ec.marshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestorEdge", field, true, false, "InvestmentRound")
+}
+
+func (ec *executionContext) _InvestorEdge_investment(ctx context.Context, field graphql.CollectedField, obj *model.InvestorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestorEdge_investment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Investment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestorEdge_investment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Market_id(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Market_key(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_code(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_kind(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MarketKind) graphql.Marshaler {
+			return ec.marshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "MarketKind")
+}
+
+func (ec *executionContext) _Market_name(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Market",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Market_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Market_nameKo(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_nameKo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_nameKo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
+}
+
+func (ec *executionContext) _Market_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetingStartupConnection) graphql.Marshaler {
+			return ec.marshalNTargetingStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐTargetingStartupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Market",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetingStartupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Market_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MarketEdge) graphql.Marshaler {
+			return ec.marshalNMarketEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MarketEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MarketEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MarketTargetEdge) graphql.Marshaler {
+			return ec.marshalNMarketTargetEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketTargetEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketTargetConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketTargetConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MarketTargetEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MarketTargetEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketTargetEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MarketTargetStatus) graphql.Marshaler {
+			return ec.marshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "MarketTargetStatus")
+}
+
+func (ec *executionContext) _MarketTargetEdge_priority(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MarketTargetEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MarketTargetEdge_supportProgram(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_supportProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MarketTargetEdge().SupportProgram(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_supportProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketTargetEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MemberEdge) graphql.Marshaler {
+			return ec.marshalNMemberEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMemberEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MemberEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_cohort(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MemberEdge().Cohort(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MemberEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MemberEdge_joinedOn(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_joinedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JoinedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MenteeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MenteeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MenteeEdge) graphql.Marshaler {
+			return ec.marshalNMenteeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMenteeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenteeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MenteeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MenteeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MenteeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenteeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MenteeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MenteeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenteeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MenteeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MenteeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MenteeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MenteeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MenteeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MenteeEdge_focus(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_focus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Focus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_focus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MenteeEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MenteeEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Mentor_id(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Mentor_key(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentor_name(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mentor_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentor_nameKo(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_nameKo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_nameKo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentor_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentor_title(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Title(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_title(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mentor_title_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentor_taskForceMember(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_taskForceMember(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TaskForceMember, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_taskForceMember(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Mentor_languages(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_languages(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Languages, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_languages(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Mentor_affiliation(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_affiliation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Mentor().Affiliation(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Affiliation) graphql.Marshaler {
+			return ec.marshalOAffiliation2startupgraphᚋinternalᚋmodelᚐAffiliation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_affiliation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, true, true, "Affiliation")
+}
+
+func (ec *executionContext) _Mentor_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SectorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mentor_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mentor_startups(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
+			return ec.marshalNMenteeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMenteeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MenteeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mentor_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorEdge) graphql.Marshaler {
+			return ec.marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MentorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorshipEdge) graphql.Marshaler {
+			return ec.marshalNMentorshipEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorshipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorshipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorshipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorshipConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorshipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MentorshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorshipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorshipEdge_focus(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_focus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Focus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_focus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorshipEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MentorshipEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2214,6 +12120,1229 @@ func (ec *executionContext) fieldContext_Organization_provenance(_ context.Conte
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Organization_parent(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_parent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Organization().Parent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalOOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_children(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_children(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_children_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_programs(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_programs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationRoleConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationRoleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationRoleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
+			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OrganizationEdge) graphql.Marshaler {
+			return ec.marshalNOrganizationEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationRoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OrganizationRoleEdge) graphql.Marshaler {
+			return ec.marshalNOrganizationRoleEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationRoleEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationRoleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrganizationRoleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationRoleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationRoleConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationRoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationRoleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationRoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationRoleConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OrganizationRoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationRoleEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OrganizationRoleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrganizationRoleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrganizationRoleEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.OrganizationRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrganizationRoleEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProgramRole) graphql.Marshaler {
+			return ec.marshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrganizationRoleEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrganizationRoleEdge", field, false, false, "ProgramRole")
+}
+
+func (ec *executionContext) _Outcome_kind(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.OutcomeKind) graphql.Marshaler {
+			return ec.marshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "OutcomeKind")
+}
+
+func (ec *executionContext) _Outcome_reportedOn(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Outcome_quantity(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Outcome_amount(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _Outcome_market(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_market(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Outcome().Market(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalOMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_market(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Outcome_note(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutcomeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.OutcomeEdge) graphql.Marshaler {
+			return ec.marshalNOutcomeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _OutcomeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _OutcomeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OutcomeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Outcome(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasNextPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_endCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortfolioConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PortfolioEdge) graphql.Marshaler {
+			return ec.marshalNPortfolioEdge2ᚕstartupgraphᚋinternalᚋmodelᚐPortfolioEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PortfolioEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortfolioConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortfolioConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortfolioConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PortfolioEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PortfolioEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PortfolioEdge_amount(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioEdge", field, true, false, "KRW")
+}
+
+func (ec *executionContext) _PortfolioEdge_investedOn(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_investedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestedOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_investedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioEdge", field, true, false, "Date")
+}
+
+func (ec *executionContext) _PortfolioEdge_round(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_round(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Round(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.InvestmentRound) graphql.Marshaler {
+			return ec.marshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_round(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PortfolioEdge", field, true, false, "InvestmentRound")
+}
+
+func (ec *executionContext) _PortfolioEdge_investment(ctx context.Context, field graphql.CollectedField, obj *model.PortfolioEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PortfolioEdge_investment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Investment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PortfolioEdge_investment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PortfolioEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_id(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2440,6 +13569,826 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Program_cohorts(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_cohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Cohorts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CohortConnection) graphql.Marshaler {
+			return ec.marshalNCohortConnection2ᚖstartupgraphᚋinternalᚋmodelᚐCohortConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_cohorts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_cohorts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_startups(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+			return ec.marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MemberConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
+			return ec.marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramRoleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgramConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProgramEdge) graphql.Marshaler {
+			return ec.marshalNProgramEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProgramConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProgramConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProgramConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProgramEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgramEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgramEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProgramMembershipEdge) graphql.Marshaler {
+			return ec.marshalNProgramMembershipEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramMembershipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramMembershipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramMembershipConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramMembershipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramMembershipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_cohort(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ProgramMembershipEdge().Cohort(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramMembershipEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_joinedOn(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_joinedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JoinedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProgramRoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProgramRoleEdge) graphql.Marshaler {
+			return ec.marshalNProgramRoleEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramRoleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramRoleEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramRoleConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramRoleConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramRoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramRoleConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramRoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramRoleConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProgramRoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramRoleEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ProgramRoleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramRoleEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramRoleEdge_role(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramRoleEdge_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProgramRole) graphql.Marshaler {
+			return ec.marshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramRoleEdge_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramRoleEdge", field, false, false, "ProgramRole")
+}
+
+func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Node(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2startupgraphᚋinternalᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_universities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2481,25 +14430,37 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 			return ec.fieldContext_Query_organizations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Organizations(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*OrganizationFilter), fc.Args["orderBy"].(*NameOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+			return ec.marshalNOrganizationConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_organizations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Organization(ctx, field)
+			return ec.childFields_OrganizationConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2513,25 +14474,37 @@ func (ec *executionContext) _Query_sectors(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Query_sectors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Sectors(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Sectors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*SectorFilter), fc.Args["orderBy"].(*NameOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Sector) graphql.Marshaler {
-			return ec.marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Sector(ctx, field)
+			return ec.childFields_SectorConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2545,25 +14518,37 @@ func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.C
 			return ec.fieldContext_Query_programs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Programs(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Programs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*ProgramFilter), fc.Args["orderBy"].(*NameOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramConnection) graphql.Marshaler {
+			return ec.marshalNProgramConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_programs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Program(ctx, field)
+			return ec.childFields_ProgramConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2577,25 +14562,37 @@ func (ec *executionContext) _Query_funds(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Query_funds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Funds(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Funds(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*FundFilter), fc.Args["orderBy"].(*NameOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Fund) graphql.Marshaler {
-			return ec.marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FundConnection) graphql.Marshaler {
+			return ec.marshalNFundConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFundConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_funds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_funds(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Fund(ctx, field)
+			return ec.childFields_FundConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_funds_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2609,25 +14606,213 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 			return ec.fieldContext_Query_facilities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Facilities(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*NameOrder))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Facility) graphql.Marshaler {
-			return ec.marshalNFacility2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
+			return ec.marshalNFacilityConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_facilities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_facilities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Facility(ctx, field)
+			return ec.childFields_FacilityConnection(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facilities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_markets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Markets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MarketFilter), fc.Args["orderBy"].(*NameOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketConnection) graphql.Marshaler {
+			return ec.marshalNMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_startups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].(*StartupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
+			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mentors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].(*NameOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
+			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_investments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_investments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
+			return ec.marshalNInvestmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_investments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_investments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -2934,6 +15119,1593 @@ func (ec *executionContext) fieldContext_Sector_provenance(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Sector", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
+			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sector",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Sector_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Sector_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
+			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Sector",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Sector_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SectorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SectorEdge) graphql.Marshaler {
+			return ec.marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐSectorEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SectorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.SectorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Sector) graphql.Marshaler {
+			return ec.marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SectorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SectorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SectorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SectorConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _SectorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SectorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SectorEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SectorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SectorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SectorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Sector) graphql.Marshaler {
+			return ec.marshalNSector2startupgraphᚋinternalᚋmodelᚐSector(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SectorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SectorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChange_stage(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GrowthStage) graphql.Marshaler {
+			return ec.marshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "GrowthStage")
+}
+
+func (ec *executionContext) _StageChange_changedOn(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_changedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_changedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _StageChange_note(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StageChangeEdge) graphql.Marshaler {
+			return ec.marshalNStageChangeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StageChange) graphql.Marshaler {
+			return ec.marshalNStageChange2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StageChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StageChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StageChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.StageChange) graphql.Marshaler {
+			return ec.marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StageChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_id(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Startup_key(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "String")
+}
+
+func (ec *executionContext) _Startup_name(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_nameKo(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_nameKo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_nameKo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "String")
+}
+
+func (ec *executionContext) _Startup_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "String")
+}
+
+func (ec *executionContext) _Startup_description(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_description(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_description_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_stage(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GrowthStage) graphql.Marshaler {
+			return ec.marshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "GrowthStage")
+}
+
+func (ec *executionContext) _Startup_foundedOn(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_foundedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_foundedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Startup_facility(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_facility(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Startup().Facility(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Facility) graphql.Marshaler {
+			return ec.marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_facility(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facility(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_provenance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provenance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Provenance) graphql.Marshaler {
+			return ec.marshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SectorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_universities(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_universities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Universities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UniversityAssignmentConnection) graphql.Marshaler {
+			return ec.marshalNUniversityAssignmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐUniversityAssignmentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_universities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UniversityAssignmentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_universities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
+			return ec.marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_investors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_investors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
+			return ec.marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_investors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
+			return ec.marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_programs(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_programs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramMembershipConnection) graphql.Marshaler {
+			return ec.marshalNProgramMembershipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramMembershipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_programs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramMembershipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_stageHistory(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_stageHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().StageHistory(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StageChangeConnection) graphql.Marshaler {
+			return ec.marshalNStageChangeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStageChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_stageHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StageChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_stageHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Outcomes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
+			return ec.marshalNOutcomeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_outcomes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_outcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StartupEdge) graphql.Marshaler {
+			return ec.marshalNStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐStartupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.StartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartupConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StartupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _StartupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetingStartupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TargetingStartupEdge) graphql.Marshaler {
+			return ec.marshalNTargetingStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐTargetingStartupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetingStartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TargetingStartupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetingStartupConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetingStartupConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetingStartupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetingStartupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetingStartupConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetingStartupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TargetingStartupEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MarketTargetStatus) graphql.Marshaler {
+			return ec.marshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "MarketTargetStatus")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_priority(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_priority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Priority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_priority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_supportProgram(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_supportProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TargetingStartupEdge().SupportProgram(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_supportProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TargetingStartupEdge",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _University_id(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3204,6 +16976,360 @@ func (ec *executionContext) _University_provenance(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_University_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("University", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _University_startups(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignedStartupConnection) graphql.Marshaler {
+			return ec.marshalNAssignedStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAssignedStartupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_startups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "University",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssignedStartupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_University_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _University_mentors(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
+			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "University",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_University_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UniversityAssignmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.UniversityAssignmentEdge) graphql.Marshaler {
+			return ec.marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋinternalᚋmodelᚐUniversityAssignmentEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UniversityAssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UniversityAssignmentEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UniversityAssignmentConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.University) graphql.Marshaler {
+			return ec.marshalNUniversity2ᚕstartupgraphᚋinternalᚋmodelᚐUniversityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UniversityAssignmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_University(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UniversityAssignmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UniversityAssignmentConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UniversityAssignmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.University) graphql.Marshaler {
+			return ec.marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UniversityAssignmentEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_University(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_purpose(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AssignmentPurpose) graphql.Marshaler {
+			return ec.marshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "AssignmentPurpose")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_status(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AssignmentStatus) graphql.Marshaler {
+			return ec.marshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "AssignmentStatus")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_until(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_until(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Until, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "Date")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -4279,15 +18405,1056 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj any) (FundFilter, error) {
+	var it FundFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOFundKind2ᚕstartupgraphᚋinternalᚋmodelᚐFundKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFundFilter unmarshals raw into the FundFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFundFilter(ctx context.Context, raw any) (FundFilter, error) {
+	var out FundFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestmentFilter(ctx context.Context, obj any) (InvestmentFilter, error) {
+	var it InvestmentFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"fundIds", "startupIds", "rounds", "investedFrom", "investedTo", "minAmount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "fundIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundIds = data
+		case "startupIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupIds = data
+		case "rounds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rounds"))
+			data, err := ec.unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rounds = data
+		case "investedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedFrom"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedFrom = data
+		case "investedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedTo"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedTo = data
+		case "minAmount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minAmount"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinAmount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentFilter unmarshals raw into the InvestmentFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentFilter(ctx context.Context, raw any) (InvestmentFilter, error) {
+	var out InvestmentFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestmentOrder(ctx context.Context, obj any) (InvestmentOrder, error) {
+	var it InvestmentOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "DESC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInvestmentOrderField2startupgraphᚋgraphᚋgeneratedᚐInvestmentOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentOrder unmarshals raw into the InvestmentOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentOrder(ctx context.Context, raw any) (InvestmentOrder, error) {
+	var out InvestmentOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj any) (MarketFilter, error) {
+	var it MarketFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "codes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "codes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Codes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketFilter unmarshals raw into the MarketFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketFilter(ctx context.Context, raw any) (MarketFilter, error) {
+	var out MarketFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj any) (MentorFilter, error) {
+	var it MentorFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "search"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		case "universityIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityIds = data
+		case "organizationIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationIds = data
+		case "taskForceMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceMember = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorFilter unmarshals raw into the MentorFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorFilter(ctx context.Context, raw any) (MentorFilter, error) {
+	var out MentorFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputNameOrder(ctx context.Context, obj any) (NameOrder, error) {
+	var it NameOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalNameOrder unmarshals raw into the NameOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalNameOrder(ctx context.Context, raw any) (NameOrder, error) {
+	var out NameOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "NameOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context, obj any) (OrganizationFilter, error) {
+	var it OrganizationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "mouPartner"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOOrganizationKind2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "mouPartner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouPartner"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MouPartner = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationFilter unmarshals raw into the OrganizationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationFilter(ctx context.Context, raw any) (OrganizationFilter, error) {
+	var out OrganizationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj any) (ProgramFilter, error) {
+	var it ProgramFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOProgramKind2ᚕstartupgraphᚋinternalᚋmodelᚐProgramKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramFilter unmarshals raw into the ProgramFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramFilter(ctx context.Context, raw any) (ProgramFilter, error) {
+	var out ProgramFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj any) (SectorFilter, error) {
+	var it SectorFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskForceField"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskForceField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceField"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceField = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorFilter unmarshals raw into the SectorFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorFilter(ctx context.Context, raw any) (SectorFilter, error) {
+	var out SectorFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartupFilter(ctx context.Context, obj any) (StartupFilter, error) {
+	var it StartupFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sectorIds", "stages", "programIds", "cohortIds", "universityIds", "mentorIds", "fundIds", "marketIds", "targetStatuses", "foundedFrom", "foundedTo", "search"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		case "stages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stages"))
+			data, err := ec.unmarshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stages = data
+		case "programIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramIds = data
+		case "cohortIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortIds = data
+		case "universityIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityIds = data
+		case "mentorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorIds = data
+		case "fundIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundIds = data
+		case "marketIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketIds = data
+		case "targetStatuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targetStatuses"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TargetStatuses = data
+		case "foundedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedFrom"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedFrom = data
+		case "foundedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedTo"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedTo = data
+		case "search":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Search = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupFilter unmarshals raw into the StartupFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupFilter(ctx context.Context, raw any) (StartupFilter, error) {
+	var out StartupFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartupOrder(ctx context.Context, obj any) (StartupOrder, error) {
+	var it StartupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupOrder unmarshals raw into the StartupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupOrder(ctx context.Context, raw any) (StartupOrder, error) {
+	var out StartupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupOrder", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
+
+func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionSet, obj model.Affiliation) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.University:
+		return ec._University(ctx, sel, &obj)
+	case *model.University:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._University(ctx, sel, obj)
+	case model.Organization:
+		return ec._Organization(ctx, sel, &obj)
+	case *model.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Affiliation must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
+func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj model.Node) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.University:
+		return ec._University(ctx, sel, &obj)
+	case *model.University:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._University(ctx, sel, obj)
+	case model.Startup:
+		return ec._Startup(ctx, sel, &obj)
+	case *model.Startup:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Startup(ctx, sel, obj)
+	case model.Sector:
+		return ec._Sector(ctx, sel, &obj)
+	case *model.Sector:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Sector(ctx, sel, obj)
+	case model.Program:
+		return ec._Program(ctx, sel, &obj)
+	case *model.Program:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Program(ctx, sel, obj)
+	case model.Organization:
+		return ec._Organization(ctx, sel, &obj)
+	case *model.Organization:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Organization(ctx, sel, obj)
+	case model.Mentor:
+		return ec._Mentor(ctx, sel, &obj)
+	case *model.Mentor:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Mentor(ctx, sel, obj)
+	case model.Market:
+		return ec._Market(ctx, sel, &obj)
+	case *model.Market:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Market(ctx, sel, obj)
+	case model.Investment:
+		return ec._Investment(ctx, sel, &obj)
+	case *model.Investment:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Investment(ctx, sel, obj)
+	case model.Fund:
+		return ec._Fund(ctx, sel, &obj)
+	case *model.Fund:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Fund(ctx, sel, obj)
+	case model.Facility:
+		return ec._Facility(ctx, sel, &obj)
+	case *model.Facility:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Facility(ctx, sel, obj)
+	case model.Cohort:
+		return ec._Cohort(ctx, sel, &obj)
+	case *model.Cohort:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Cohort(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of Node must implement graphql.Marshaler", obj))
+		}
+	}
+}
 
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
 
-var facilityImplementors = []string{"Facility"}
+var assignedStartupConnectionImplementors = []string{"AssignedStartupConnection"}
+
+func (ec *executionContext) _AssignedStartupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AssignedStartupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignedStartupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignedStartupConnection")
+		case "edges":
+			out.Values[i] = ec._AssignedStartupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._AssignedStartupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AssignedStartupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AssignedStartupConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var assignedStartupEdgeImplementors = []string{"AssignedStartupEdge"}
+
+func (ec *executionContext) _AssignedStartupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AssignedStartupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, assignedStartupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AssignedStartupEdge")
+		case "cursor":
+			out.Values[i] = ec._AssignedStartupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AssignedStartupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._AssignedStartupEdge_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._AssignedStartupEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._AssignedStartupEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._AssignedStartupEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortImplementors = []string{"Cohort", "Node"}
+
+func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, obj *model.Cohort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Cohort")
+		case "id":
+			out.Values[i] = ec._Cohort_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Cohort_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cohort_name(ctx, field, obj)
+				})
+		case "nameKo":
+			out.Values[i] = ec._Cohort_nameKo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameEn":
+			out.Values[i] = ec._Cohort_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._Cohort_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "teamQuota":
+			out.Values[i] = ec._Cohort_teamQuota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "program":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cohort_program(ctx, field, obj)
+				})
+		case "provenance":
+			out.Values[i] = ec._Cohort_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Cohort_startups(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortConnectionImplementors = []string{"CohortConnection"}
+
+func (ec *executionContext) _CohortConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CohortConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortConnection")
+		case "edges":
+			out.Values[i] = ec._CohortConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._CohortConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CohortConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CohortConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortEdgeImplementors = []string{"CohortEdge"}
+
+func (ec *executionContext) _CohortEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CohortEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortEdge")
+		case "cursor":
+			out.Values[i] = ec._CohortEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CohortEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityImplementors = []string{"Facility", "Node"}
 
 func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet, obj *model.Facility) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, facilityImplementors)
@@ -4350,6 +19517,30 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_parent(ctx, field, obj)
+				})
+		case "operator":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_operator(ctx, field, obj)
+				})
+		case "spaces":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_spaces(ctx, field, obj)
+				})
+		case "residents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Facility_residents(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4367,7 +19558,94 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var fundImplementors = []string{"Fund"}
+var facilityConnectionImplementors = []string{"FacilityConnection"}
+
+func (ec *executionContext) _FacilityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityConnection")
+		case "edges":
+			out.Values[i] = ec._FacilityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._FacilityConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FacilityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FacilityConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var facilityEdgeImplementors = []string{"FacilityEdge"}
+
+func (ec *executionContext) _FacilityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FacilityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facilityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacilityEdge")
+		case "cursor":
+			out.Values[i] = ec._FacilityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FacilityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fundImplementors = []string{"Fund", "Node"}
 
 func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj *model.Fund) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, fundImplementors)
@@ -4430,6 +19708,30 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "manager":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fund_manager(ctx, field, obj)
+				})
+		case "sponsor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fund_sponsor(ctx, field, obj)
+				})
+		case "program":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fund_program(ctx, field, obj)
+				})
+		case "portfolio":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Fund_portfolio(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4447,7 +19749,1105 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
-var organizationImplementors = []string{"Organization"}
+var fundConnectionImplementors = []string{"FundConnection"}
+
+func (ec *executionContext) _FundConnection(ctx context.Context, sel ast.SelectionSet, obj *model.FundConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundConnection")
+		case "edges":
+			out.Values[i] = ec._FundConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._FundConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._FundConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FundConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fundEdgeImplementors = []string{"FundEdge"}
+
+func (ec *executionContext) _FundEdge(ctx context.Context, sel ast.SelectionSet, obj *model.FundEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundEdge")
+		case "cursor":
+			out.Values[i] = ec._FundEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._FundEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentImplementors = []string{"Investment", "Node"}
+
+func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSet, obj *model.Investment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Investment")
+		case "id":
+			out.Values[i] = ec._Investment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._Investment_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "investedOn":
+			out.Values[i] = ec._Investment_investedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "round":
+			out.Values[i] = ec._Investment_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_fund(ctx, field, obj)
+				})
+		case "startup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Investment_startup(ctx, field, obj)
+				})
+		case "provenance":
+			out.Values[i] = ec._Investment_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentConnectionImplementors = []string{"InvestmentConnection"}
+
+func (ec *executionContext) _InvestmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InvestmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentConnection")
+		case "edges":
+			out.Values[i] = ec._InvestmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InvestmentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InvestmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InvestmentConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentEdgeImplementors = []string{"InvestmentEdge"}
+
+func (ec *executionContext) _InvestmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InvestmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentEdge")
+		case "cursor":
+			out.Values[i] = ec._InvestmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InvestmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investorConnectionImplementors = []string{"InvestorConnection"}
+
+func (ec *executionContext) _InvestorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.InvestorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestorConnection")
+		case "edges":
+			out.Values[i] = ec._InvestorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._InvestorConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InvestorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InvestorConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investorEdgeImplementors = []string{"InvestorEdge"}
+
+func (ec *executionContext) _InvestorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.InvestorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestorEdge")
+		case "cursor":
+			out.Values[i] = ec._InvestorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._InvestorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._InvestorEdge_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "investedOn":
+			out.Values[i] = ec._InvestorEdge_investedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "round":
+			out.Values[i] = ec._InvestorEdge_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "investment":
+			out.Values[i] = ec._InvestorEdge_investment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketImplementors = []string{"Market", "Node"}
+
+func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, obj *model.Market) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Market")
+		case "id":
+			out.Values[i] = ec._Market_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Market_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "code":
+			out.Values[i] = ec._Market_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._Market_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Market_name(ctx, field, obj)
+				})
+		case "nameKo":
+			out.Values[i] = ec._Market_nameKo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameEn":
+			out.Values[i] = ec._Market_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provenance":
+			out.Values[i] = ec._Market_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Market_startups(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketConnectionImplementors = []string{"MarketConnection"}
+
+func (ec *executionContext) _MarketConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MarketConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketConnection")
+		case "edges":
+			out.Values[i] = ec._MarketConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MarketConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketEdgeImplementors = []string{"MarketEdge"}
+
+func (ec *executionContext) _MarketEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MarketEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketEdge")
+		case "cursor":
+			out.Values[i] = ec._MarketEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MarketEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketTargetConnectionImplementors = []string{"MarketTargetConnection"}
+
+func (ec *executionContext) _MarketTargetConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MarketTargetConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketTargetConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketTargetConnection")
+		case "edges":
+			out.Values[i] = ec._MarketTargetConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MarketTargetConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketTargetConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketTargetConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketTargetEdgeImplementors = []string{"MarketTargetEdge"}
+
+func (ec *executionContext) _MarketTargetEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MarketTargetEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketTargetEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketTargetEdge")
+		case "cursor":
+			out.Values[i] = ec._MarketTargetEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.Values[i] = ec._MarketTargetEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._MarketTargetEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._MarketTargetEdge_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._MarketTargetEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportProgram":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketTargetEdge_supportProgram(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberConnectionImplementors = []string{"MemberConnection"}
+
+func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MemberConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberConnection")
+		case "edges":
+			out.Values[i] = ec._MemberConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MemberConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MemberConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var memberEdgeImplementors = []string{"MemberEdge"}
+
+func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MemberEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, memberEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MemberEdge")
+		case "cursor":
+			out.Values[i] = ec._MemberEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.Values[i] = ec._MemberEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cohort":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MemberEdge_cohort(ctx, field, obj)
+				})
+		case "joinedOn":
+			out.Values[i] = ec._MemberEdge_joinedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var menteeConnectionImplementors = []string{"MenteeConnection"}
+
+func (ec *executionContext) _MenteeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MenteeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, menteeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MenteeConnection")
+		case "edges":
+			out.Values[i] = ec._MenteeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MenteeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MenteeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MenteeConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var menteeEdgeImplementors = []string{"MenteeEdge"}
+
+func (ec *executionContext) _MenteeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MenteeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, menteeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MenteeEdge")
+		case "cursor":
+			out.Values[i] = ec._MenteeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MenteeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "focus":
+			out.Values[i] = ec._MenteeEdge_focus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MenteeEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._MenteeEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorImplementors = []string{"Mentor", "Node"}
+
+func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, obj *model.Mentor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mentor")
+		case "id":
+			out.Values[i] = ec._Mentor_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Mentor_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_name(ctx, field, obj)
+				})
+		case "nameKo":
+			out.Values[i] = ec._Mentor_nameKo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameEn":
+			out.Values[i] = ec._Mentor_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "title":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_title(ctx, field, obj)
+				})
+		case "taskForceMember":
+			out.Values[i] = ec._Mentor_taskForceMember(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "languages":
+			out.Values[i] = ec._Mentor_languages(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "affiliation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_affiliation(ctx, field, obj)
+				})
+		case "provenance":
+			out.Values[i] = ec._Mentor_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_sectors(ctx, field, obj)
+				})
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_startups(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorConnectionImplementors = []string{"MentorConnection"}
+
+func (ec *executionContext) _MentorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorConnection")
+		case "edges":
+			out.Values[i] = ec._MentorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MentorConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MentorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorEdgeImplementors = []string{"MentorEdge"}
+
+func (ec *executionContext) _MentorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MentorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorEdge")
+		case "cursor":
+			out.Values[i] = ec._MentorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MentorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorshipConnectionImplementors = []string{"MentorshipConnection"}
+
+func (ec *executionContext) _MentorshipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentorshipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorshipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorshipConnection")
+		case "edges":
+			out.Values[i] = ec._MentorshipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MentorshipConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MentorshipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorshipConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorshipEdgeImplementors = []string{"MentorshipEdge"}
+
+func (ec *executionContext) _MentorshipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MentorshipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorshipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorshipEdge")
+		case "cursor":
+			out.Values[i] = ec._MentorshipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MentorshipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "focus":
+			out.Values[i] = ec._MentorshipEdge_focus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MentorshipEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._MentorshipEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationImplementors = []string{"Organization", "Node", "Affiliation"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
@@ -4505,6 +20905,30 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "parent":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_parent(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_children(ctx, field, obj)
+				})
+		case "programs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_programs(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_mentors(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4522,7 +20946,487 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var programImplementors = []string{"Program"}
+var organizationConnectionImplementors = []string{"OrganizationConnection"}
+
+func (ec *executionContext) _OrganizationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationConnection")
+		case "edges":
+			out.Values[i] = ec._OrganizationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._OrganizationConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OrganizationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganizationConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationEdgeImplementors = []string{"OrganizationEdge"}
+
+func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationEdge")
+		case "cursor":
+			out.Values[i] = ec._OrganizationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrganizationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationRoleConnectionImplementors = []string{"OrganizationRoleConnection"}
+
+func (ec *executionContext) _OrganizationRoleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationRoleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationRoleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationRoleConnection")
+		case "edges":
+			out.Values[i] = ec._OrganizationRoleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._OrganizationRoleConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OrganizationRoleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OrganizationRoleConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var organizationRoleEdgeImplementors = []string{"OrganizationRoleEdge"}
+
+func (ec *executionContext) _OrganizationRoleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OrganizationRoleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, organizationRoleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrganizationRoleEdge")
+		case "cursor":
+			out.Values[i] = ec._OrganizationRoleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OrganizationRoleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._OrganizationRoleEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outcomeImplementors = []string{"Outcome"}
+
+func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model.Outcome) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Outcome")
+		case "kind":
+			out.Values[i] = ec._Outcome_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedOn":
+			out.Values[i] = ec._Outcome_reportedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._Outcome_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._Outcome_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "market":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_market(ctx, field, obj)
+				})
+		case "note":
+			out.Values[i] = ec._Outcome_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outcomeConnectionImplementors = []string{"OutcomeConnection"}
+
+func (ec *executionContext) _OutcomeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.OutcomeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutcomeConnection")
+		case "edges":
+			out.Values[i] = ec._OutcomeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._OutcomeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._OutcomeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._OutcomeConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outcomeEdgeImplementors = []string{"OutcomeEdge"}
+
+func (ec *executionContext) _OutcomeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.OutcomeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutcomeEdge")
+		case "cursor":
+			out.Values[i] = ec._OutcomeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._OutcomeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pageInfoImplementors = []string{"PageInfo"}
+
+func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PageInfo")
+		case "hasNextPage":
+			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endCursor":
+			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portfolioConnectionImplementors = []string{"PortfolioConnection"}
+
+func (ec *executionContext) _PortfolioConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PortfolioConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortfolioConnection")
+		case "edges":
+			out.Values[i] = ec._PortfolioConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._PortfolioConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PortfolioConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PortfolioConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var portfolioEdgeImplementors = []string{"PortfolioEdge"}
+
+func (ec *executionContext) _PortfolioEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PortfolioEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, portfolioEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PortfolioEdge")
+		case "cursor":
+			out.Values[i] = ec._PortfolioEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PortfolioEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._PortfolioEdge_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "investedOn":
+			out.Values[i] = ec._PortfolioEdge_investedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "round":
+			out.Values[i] = ec._PortfolioEdge_round(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "investment":
+			out.Values[i] = ec._PortfolioEdge_investment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programImplementors = []string{"Program", "Node"}
 
 func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, obj *model.Program) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, programImplementors)
@@ -4575,6 +21479,301 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "cohorts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_cohorts(ctx, field, obj)
+				})
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_startups(ctx, field, obj)
+				})
+		case "organizations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_organizations(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programConnectionImplementors = []string{"ProgramConnection"}
+
+func (ec *executionContext) _ProgramConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramConnection")
+		case "edges":
+			out.Values[i] = ec._ProgramConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._ProgramConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProgramConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgramConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programEdgeImplementors = []string{"ProgramEdge"}
+
+func (ec *executionContext) _ProgramEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramEdge")
+		case "cursor":
+			out.Values[i] = ec._ProgramEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ProgramEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programMembershipConnectionImplementors = []string{"ProgramMembershipConnection"}
+
+func (ec *executionContext) _ProgramMembershipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramMembershipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programMembershipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramMembershipConnection")
+		case "edges":
+			out.Values[i] = ec._ProgramMembershipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._ProgramMembershipConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProgramMembershipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgramMembershipConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programMembershipEdgeImplementors = []string{"ProgramMembershipEdge"}
+
+func (ec *executionContext) _ProgramMembershipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramMembershipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programMembershipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramMembershipEdge")
+		case "cursor":
+			out.Values[i] = ec._ProgramMembershipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.Values[i] = ec._ProgramMembershipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cohort":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgramMembershipEdge_cohort(ctx, field, obj)
+				})
+		case "joinedOn":
+			out.Values[i] = ec._ProgramMembershipEdge_joinedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programRoleConnectionImplementors = []string{"ProgramRoleConnection"}
+
+func (ec *executionContext) _ProgramRoleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramRoleConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programRoleConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramRoleConnection")
+		case "edges":
+			out.Values[i] = ec._ProgramRoleConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._ProgramRoleConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ProgramRoleConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProgramRoleConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programRoleEdgeImplementors = []string{"ProgramRoleEdge"}
+
+func (ec *executionContext) _ProgramRoleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ProgramRoleEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programRoleEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramRoleEdge")
+		case "cursor":
+			out.Values[i] = ec._ProgramRoleEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ProgramRoleEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._ProgramRoleEdge_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4611,6 +21810,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "node":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_node(ctx, field)
+				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
 		case "universities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -4647,6 +21858,30 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_facilities(ctx, field)
 				})
+		case "markets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_markets(ctx, field)
+				})
+		case "startups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_startups(ctx, field)
+				})
+		case "mentors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mentors(ctx, field)
+				})
+		case "investments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_investments(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -4678,7 +21913,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var sectorImplementors = []string{"Sector"}
+var sectorImplementors = []string{"Sector", "Node"}
 
 func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, obj *model.Sector) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, sectorImplementors)
@@ -4731,6 +21966,18 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sector_startups(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Sector_mentors(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -4748,7 +21995,548 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
-var universityImplementors = []string{"University"}
+var sectorConnectionImplementors = []string{"SectorConnection"}
+
+func (ec *executionContext) _SectorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SectorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SectorConnection")
+		case "edges":
+			out.Values[i] = ec._SectorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._SectorConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SectorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SectorConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sectorEdgeImplementors = []string{"SectorEdge"}
+
+func (ec *executionContext) _SectorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SectorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sectorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SectorEdge")
+		case "cursor":
+			out.Values[i] = ec._SectorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._SectorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stageChangeImplementors = []string{"StageChange"}
+
+func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionSet, obj *model.StageChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageChange")
+		case "stage":
+			out.Values[i] = ec._StageChange_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedOn":
+			out.Values[i] = ec._StageChange_changedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._StageChange_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stageChangeConnectionImplementors = []string{"StageChangeConnection"}
+
+func (ec *executionContext) _StageChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StageChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageChangeConnection")
+		case "edges":
+			out.Values[i] = ec._StageChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._StageChangeConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StageChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StageChangeConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stageChangeEdgeImplementors = []string{"StageChangeEdge"}
+
+func (ec *executionContext) _StageChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StageChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stageChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StageChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._StageChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StageChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startupImplementors = []string{"Startup", "Node"}
+
+func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, obj *model.Startup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Startup")
+		case "id":
+			out.Values[i] = ec._Startup_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "key":
+			out.Values[i] = ec._Startup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_name(ctx, field, obj)
+				})
+		case "nameKo":
+			out.Values[i] = ec._Startup_nameKo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameEn":
+			out.Values[i] = ec._Startup_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_description(ctx, field, obj)
+				})
+		case "stage":
+			out.Values[i] = ec._Startup_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foundedOn":
+			out.Values[i] = ec._Startup_foundedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "facility":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_facility(ctx, field, obj)
+				})
+		case "provenance":
+			out.Values[i] = ec._Startup_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_sectors(ctx, field, obj)
+				})
+		case "universities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_universities(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_mentors(ctx, field, obj)
+				})
+		case "investors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_investors(ctx, field, obj)
+				})
+		case "markets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_markets(ctx, field, obj)
+				})
+		case "programs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_programs(ctx, field, obj)
+				})
+		case "stageHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_stageHistory(ctx, field, obj)
+				})
+		case "outcomes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_outcomes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startupConnectionImplementors = []string{"StartupConnection"}
+
+func (ec *executionContext) _StartupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StartupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartupConnection")
+		case "edges":
+			out.Values[i] = ec._StartupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._StartupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StartupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StartupConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startupEdgeImplementors = []string{"StartupEdge"}
+
+func (ec *executionContext) _StartupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StartupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartupEdge")
+		case "cursor":
+			out.Values[i] = ec._StartupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._StartupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetingStartupConnectionImplementors = []string{"TargetingStartupConnection"}
+
+func (ec *executionContext) _TargetingStartupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TargetingStartupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetingStartupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetingStartupConnection")
+		case "edges":
+			out.Values[i] = ec._TargetingStartupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._TargetingStartupConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TargetingStartupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetingStartupConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var targetingStartupEdgeImplementors = []string{"TargetingStartupEdge"}
+
+func (ec *executionContext) _TargetingStartupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.TargetingStartupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, targetingStartupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TargetingStartupEdge")
+		case "cursor":
+			out.Values[i] = ec._TargetingStartupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "node":
+			out.Values[i] = ec._TargetingStartupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._TargetingStartupEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "priority":
+			out.Values[i] = ec._TargetingStartupEdge_priority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._TargetingStartupEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supportProgram":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TargetingStartupEdge_supportProgram(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var universityImplementors = []string{"University", "Node", "Affiliation"}
 
 func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSet, obj *model.University) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, universityImplementors)
@@ -4810,6 +22598,125 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._University_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._University_startups(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._University_mentors(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var universityAssignmentConnectionImplementors = []string{"UniversityAssignmentConnection"}
+
+func (ec *executionContext) _UniversityAssignmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UniversityAssignmentConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, universityAssignmentConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UniversityAssignmentConnection")
+		case "edges":
+			out.Values[i] = ec._UniversityAssignmentConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._UniversityAssignmentConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UniversityAssignmentConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._UniversityAssignmentConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var universityAssignmentEdgeImplementors = []string{"UniversityAssignmentEdge"}
+
+func (ec *executionContext) _UniversityAssignmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UniversityAssignmentEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, universityAssignmentEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UniversityAssignmentEdge")
+		case "cursor":
+			out.Values[i] = ec._UniversityAssignmentEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UniversityAssignmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._UniversityAssignmentEdge_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._UniversityAssignmentEdge_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._UniversityAssignmentEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "until":
+			out.Values[i] = ec._UniversityAssignmentEdge_until(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5190,6 +23097,54 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAssignedStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAssignedStartupConnection(ctx context.Context, sel ast.SelectionSet, v *model.AssignedStartupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssignedStartupConnection!")
+		return graphql.Null
+	}
+	return ec._AssignedStartupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAssignedStartupEdge2startupgraphᚋinternalᚋmodelᚐAssignedStartupEdge(ctx context.Context, sel ast.SelectionSet, v model.AssignedStartupEdge) graphql.Marshaler {
+	return ec._AssignedStartupEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAssignedStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐAssignedStartupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AssignedStartupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignedStartupEdge2startupgraphᚋinternalᚋmodelᚐAssignedStartupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx context.Context, v any) (model.AssignmentPurpose, error) {
+	var res model.AssignmentPurpose
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx context.Context, sel ast.SelectionSet, v model.AssignmentPurpose) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (model.AssignmentStatus, error) {
+	var res model.AssignmentStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v model.AssignmentStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5204,6 +23159,72 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx context.Context, sel ast.SelectionSet, v model.Cohort) graphql.Marshaler {
+	return ec._Cohort(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohort2ᚕstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Cohort) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx context.Context, sel ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Cohort!")
+		return graphql.Null
+	}
+	return ec._Cohort(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohortConnection2ᚖstartupgraphᚋinternalᚋmodelᚐCohortConnection(ctx context.Context, sel ast.SelectionSet, v *model.CohortConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohortConnection!")
+		return graphql.Null
+	}
+	return ec._CohortConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohortEdge2startupgraphᚋinternalᚋmodelᚐCohortEdge(ctx context.Context, sel ast.SelectionSet, v model.CohortEdge) graphql.Marshaler {
+	return ec._CohortEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohortEdge2ᚕstartupgraphᚋinternalᚋmodelᚐCohortEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CohortEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortEdge2startupgraphᚋinternalᚋmodelᚐCohortEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v model.Facility) graphql.Marshaler {
 	return ec._Facility(ctx, sel, &v)
 }
@@ -5213,6 +23234,34 @@ func (ec *executionContext) marshalNFacility2ᚕstartupgraphᚋinternalᚋmodel�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacilityConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FacilityConnection!")
+		return graphql.Null
+	}
+	return ec._FacilityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFacilityEdge2startupgraphᚋinternalᚋmodelᚐFacilityEdge(ctx context.Context, sel ast.SelectionSet, v model.FacilityEdge) graphql.Marshaler {
+	return ec._FacilityEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFacilityEdge2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FacilityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityEdge2startupgraphᚋinternalᚋmodelᚐFacilityEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5254,6 +23303,42 @@ func (ec *executionContext) marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFu
 	return ret
 }
 
+func (ec *executionContext) marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx context.Context, sel ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Fund!")
+		return graphql.Null
+	}
+	return ec._Fund(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFundConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFundConnection(ctx context.Context, sel ast.SelectionSet, v *model.FundConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FundConnection!")
+		return graphql.Null
+	}
+	return ec._FundConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFundEdge2startupgraphᚋinternalᚋmodelᚐFundEdge(ctx context.Context, sel ast.SelectionSet, v model.FundEdge) graphql.Marshaler {
+	return ec._FundEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFundEdge2ᚕstartupgraphᚋinternalᚋmodelᚐFundEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FundEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundEdge2startupgraphᚋinternalᚋmodelᚐFundEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, v any) (model.FundKind, error) {
 	var res model.FundKind
 	err := res.UnmarshalGQL(v)
@@ -5261,6 +23346,16 @@ func (ec *executionContext) unmarshalNFundKind2startupgraphᚋinternalᚋmodel�
 }
 
 func (ec *executionContext) marshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, sel ast.SelectionSet, v model.FundKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx context.Context, v any) (model.GrowthStage, error) {
+	var res model.GrowthStage
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx context.Context, sel ast.SelectionSet, v model.GrowthStage) graphql.Marshaler {
 	return v
 }
 
@@ -5278,6 +23373,145 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx context.Context, sel ast.SelectionSet, v model.Investment) graphql.Marshaler {
+	return ec._Investment(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInvestment2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Investment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInvestmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestmentConnection!")
+		return graphql.Null
+	}
+	return ec._InvestmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInvestmentEdge2startupgraphᚋinternalᚋmodelᚐInvestmentEdge(ctx context.Context, sel ast.SelectionSet, v model.InvestmentEdge) graphql.Marshaler {
+	return ec._InvestmentEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInvestmentEdge2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InvestmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestmentEdge2startupgraphᚋinternalᚋmodelᚐInvestmentEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInvestmentOrderField2startupgraphᚋgraphᚋgeneratedᚐInvestmentOrderField(ctx context.Context, v any) (InvestmentOrderField, error) {
+	var res InvestmentOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInvestmentOrderField2startupgraphᚋgraphᚋgeneratedᚐInvestmentOrderField(ctx context.Context, sel ast.SelectionSet, v InvestmentOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, v any) (model.InvestmentRound, error) {
+	var res model.InvestmentRound
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, sel ast.SelectionSet, v model.InvestmentRound) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestorConnection!")
+		return graphql.Null
+	}
+	return ec._InvestorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInvestorEdge2startupgraphᚋinternalᚋmodelᚐInvestorEdge(ctx context.Context, sel ast.SelectionSet, v model.InvestorEdge) graphql.Marshaler {
+	return ec._InvestorEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInvestorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐInvestorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InvestorEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestorEdge2startupgraphᚋinternalᚋmodelᚐInvestorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, v any) (model.KRW, error) {
 	var res model.KRW
 	err := res.UnmarshalGQL(v)
@@ -5286,6 +23520,254 @@ func (ec *executionContext) unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(
 
 func (ec *executionContext) marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, sel ast.SelectionSet, v model.KRW) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx context.Context, sel ast.SelectionSet, v model.Market) graphql.Marshaler {
+	return ec._Market(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Market) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketConnection!")
+		return graphql.Null
+	}
+	return ec._MarketConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketEdge2startupgraphᚋinternalᚋmodelᚐMarketEdge(ctx context.Context, sel ast.SelectionSet, v model.MarketEdge) graphql.Marshaler {
+	return ec._MarketEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMarketEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MarketEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketEdge2startupgraphᚋinternalᚋmodelᚐMarketEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, v any) (model.MarketKind, error) {
+	var res model.MarketKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, sel ast.SelectionSet, v model.MarketKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketTargetConnection!")
+		return graphql.Null
+	}
+	return ec._MarketTargetConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketTargetEdge2startupgraphᚋinternalᚋmodelᚐMarketTargetEdge(ctx context.Context, sel ast.SelectionSet, v model.MarketTargetEdge) graphql.Marshaler {
+	return ec._MarketTargetEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMarketTargetEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MarketTargetEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketTargetEdge2startupgraphᚋinternalᚋmodelᚐMarketTargetEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, v any) (model.MarketTargetStatus, error) {
+	var res model.MarketTargetStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, sel ast.SelectionSet, v model.MarketTargetStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx context.Context, sel ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MemberConnection!")
+		return graphql.Null
+	}
+	return ec._MemberConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMemberEdge2startupgraphᚋinternalᚋmodelᚐMemberEdge(ctx context.Context, sel ast.SelectionSet, v model.MemberEdge) graphql.Marshaler {
+	return ec._MemberEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMemberEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMemberEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MemberEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMemberEdge2startupgraphᚋinternalᚋmodelᚐMemberEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMenteeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMenteeConnection(ctx context.Context, sel ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MenteeConnection!")
+		return graphql.Null
+	}
+	return ec._MenteeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMenteeEdge2startupgraphᚋinternalᚋmodelᚐMenteeEdge(ctx context.Context, sel ast.SelectionSet, v model.MenteeEdge) graphql.Marshaler {
+	return ec._MenteeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMenteeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMenteeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MenteeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMenteeEdge2startupgraphᚋinternalᚋmodelᚐMenteeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx context.Context, sel ast.SelectionSet, v model.Mentor) graphql.Marshaler {
+	return ec._Mentor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentorConnection!")
+		return graphql.Null
+	}
+	return ec._MentorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentorEdge2startupgraphᚋinternalᚋmodelᚐMentorEdge(ctx context.Context, sel ast.SelectionSet, v model.MentorEdge) graphql.Marshaler {
+	return ec._MentorEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MentorEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorEdge2startupgraphᚋinternalᚋmodelᚐMentorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentorshipConnection!")
+		return graphql.Null
+	}
+	return ec._MentorshipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentorshipEdge2startupgraphᚋinternalᚋmodelᚐMentorshipEdge(ctx context.Context, sel ast.SelectionSet, v model.MentorshipEdge) graphql.Marshaler {
+	return ec._MentorshipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentorshipEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MentorshipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorshipEdge2startupgraphᚋinternalᚋmodelᚐMentorshipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx context.Context, v any) (NameOrderField, error) {
+	var res NameOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx context.Context, sel ast.SelectionSet, v NameOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2startupgraphᚋinternalᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v model.Organization) graphql.Marshaler {
@@ -5308,6 +23790,34 @@ func (ec *executionContext) marshalNOrganization2ᚕstartupgraphᚋinternalᚋmo
 	return ret
 }
 
+func (ec *executionContext) marshalNOrganizationConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationConnection!")
+		return graphql.Null
+	}
+	return ec._OrganizationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2startupgraphᚋinternalᚋmodelᚐOrganizationEdge(ctx context.Context, sel ast.SelectionSet, v model.OrganizationEdge) graphql.Marshaler {
+	return ec._OrganizationEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrganizationEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrganizationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationEdge2startupgraphᚋinternalᚋmodelᚐOrganizationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, v any) (model.OrganizationKind, error) {
 	var res model.OrganizationKind
 	err := res.UnmarshalGQL(v)
@@ -5316,6 +23826,124 @@ func (ec *executionContext) unmarshalNOrganizationKind2startupgraphᚋinternal�
 
 func (ec *executionContext) marshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v model.OrganizationKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNOrganizationRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationRoleConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationRoleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrganizationRoleConnection!")
+		return graphql.Null
+	}
+	return ec._OrganizationRoleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganizationRoleEdge2startupgraphᚋinternalᚋmodelᚐOrganizationRoleEdge(ctx context.Context, sel ast.SelectionSet, v model.OrganizationRoleEdge) graphql.Marshaler {
+	return ec._OrganizationRoleEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOrganizationRoleEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationRoleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrganizationRoleEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationRoleEdge2startupgraphᚋinternalᚋmodelᚐOrganizationRoleEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v model.Outcome) graphql.Marshaler {
+	return ec._Outcome(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOutcome2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Outcome) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOutcomeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeConnection(ctx context.Context, sel ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutcomeConnection!")
+		return graphql.Null
+	}
+	return ec._OutcomeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOutcomeEdge2startupgraphᚋinternalᚋmodelᚐOutcomeEdge(ctx context.Context, sel ast.SelectionSet, v model.OutcomeEdge) graphql.Marshaler {
+	return ec._OutcomeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOutcomeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OutcomeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcomeEdge2startupgraphᚋinternalᚋmodelᚐOutcomeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, v any) (model.OutcomeKind, error) {
+	var res model.OutcomeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, sel ast.SelectionSet, v model.OutcomeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortfolioConnection2ᚖstartupgraphᚋinternalᚋmodelᚐPortfolioConnection(ctx context.Context, sel ast.SelectionSet, v *model.PortfolioConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PortfolioConnection!")
+		return graphql.Null
+	}
+	return ec._PortfolioConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPortfolioEdge2startupgraphᚋinternalᚋmodelᚐPortfolioEdge(ctx context.Context, sel ast.SelectionSet, v model.PortfolioEdge) graphql.Marshaler {
+	return ec._PortfolioEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPortfolioEdge2ᚕstartupgraphᚋinternalᚋmodelᚐPortfolioEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PortfolioEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPortfolioEdge2startupgraphᚋinternalᚋmodelᚐPortfolioEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v model.Program) graphql.Marshaler {
@@ -5338,6 +23966,42 @@ func (ec *executionContext) marshalNProgram2ᚕstartupgraphᚋinternalᚋmodel�
 	return ret
 }
 
+func (ec *executionContext) marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v *model.Program) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Program!")
+		return graphql.Null
+	}
+	return ec._Program(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProgramConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProgramConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgramConnection!")
+		return graphql.Null
+	}
+	return ec._ProgramConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProgramEdge2startupgraphᚋinternalᚋmodelᚐProgramEdge(ctx context.Context, sel ast.SelectionSet, v model.ProgramEdge) graphql.Marshaler {
+	return ec._ProgramEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgramEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgramEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramEdge2startupgraphᚋinternalᚋmodelᚐProgramEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNProgramKind2startupgraphᚋinternalᚋmodelᚐProgramKind(ctx context.Context, v any) (model.ProgramKind, error) {
 	var res model.ProgramKind
 	err := res.UnmarshalGQL(v)
@@ -5346,6 +24010,72 @@ func (ec *executionContext) unmarshalNProgramKind2startupgraphᚋinternalᚋmode
 
 func (ec *executionContext) marshalNProgramKind2startupgraphᚋinternalᚋmodelᚐProgramKind(ctx context.Context, sel ast.SelectionSet, v model.ProgramKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNProgramMembershipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramMembershipConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProgramMembershipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgramMembershipConnection!")
+		return graphql.Null
+	}
+	return ec._ProgramMembershipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProgramMembershipEdge2startupgraphᚋinternalᚋmodelᚐProgramMembershipEdge(ctx context.Context, sel ast.SelectionSet, v model.ProgramMembershipEdge) graphql.Marshaler {
+	return ec._ProgramMembershipEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgramMembershipEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramMembershipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgramMembershipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramMembershipEdge2startupgraphᚋinternalᚋmodelᚐProgramMembershipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, v any) (model.ProgramRole, error) {
+	var res model.ProgramRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, sel ast.SelectionSet, v model.ProgramRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgramRoleConnection!")
+		return graphql.Null
+	}
+	return ec._ProgramRoleConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNProgramRoleEdge2startupgraphᚋinternalᚋmodelᚐProgramRoleEdge(ctx context.Context, sel ast.SelectionSet, v model.ProgramRoleEdge) graphql.Marshaler {
+	return ec._ProgramRoleEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProgramRoleEdge2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgramRoleEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramRoleEdge2startupgraphᚋinternalᚋmodelᚐProgramRoleEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx context.Context, v any) (model.Provenance, error) {
@@ -5378,6 +24108,148 @@ func (ec *executionContext) marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐ
 	return ret
 }
 
+func (ec *executionContext) marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx context.Context, sel ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SectorConnection!")
+		return graphql.Null
+	}
+	return ec._SectorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSectorEdge2startupgraphᚋinternalᚋmodelᚐSectorEdge(ctx context.Context, sel ast.SelectionSet, v model.SectorEdge) graphql.Marshaler {
+	return ec._SectorEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐSectorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SectorEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSectorEdge2startupgraphᚋinternalᚋmodelᚐSectorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx context.Context, sel ast.SelectionSet, v model.StageChange) graphql.Marshaler {
+	return ec._StageChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStageChange2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StageChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStageChangeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStageChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.StageChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StageChangeConnection!")
+		return graphql.Null
+	}
+	return ec._StageChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStageChangeEdge2startupgraphᚋinternalᚋmodelᚐStageChangeEdge(ctx context.Context, sel ast.SelectionSet, v model.StageChangeEdge) graphql.Marshaler {
+	return ec._StageChangeEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStageChangeEdge2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StageChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStageChangeEdge2startupgraphᚋinternalᚋmodelᚐStageChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx context.Context, sel ast.SelectionSet, v model.Startup) graphql.Marshaler {
+	return ec._Startup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx context.Context, sel ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Startup!")
+		return graphql.Null
+	}
+	return ec._Startup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx context.Context, sel ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StartupConnection!")
+		return graphql.Null
+	}
+	return ec._StartupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStartupEdge2startupgraphᚋinternalᚋmodelᚐStartupEdge(ctx context.Context, sel ast.SelectionSet, v model.StartupEdge) graphql.Marshaler {
+	return ec._StartupEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐStartupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StartupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStartupEdge2startupgraphᚋinternalᚋmodelᚐStartupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, v any) (StartupOrderField, error) {
+	var res StartupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, sel ast.SelectionSet, v StartupOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5392,6 +24264,63 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTargetingStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐTargetingStartupConnection(ctx context.Context, sel ast.SelectionSet, v *model.TargetingStartupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TargetingStartupConnection!")
+		return graphql.Null
+	}
+	return ec._TargetingStartupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTargetingStartupEdge2startupgraphᚋinternalᚋmodelᚐTargetingStartupEdge(ctx context.Context, sel ast.SelectionSet, v model.TargetingStartupEdge) graphql.Marshaler {
+	return ec._TargetingStartupEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTargetingStartupEdge2ᚕstartupgraphᚋinternalᚋmodelᚐTargetingStartupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TargetingStartupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTargetingStartupEdge2startupgraphᚋinternalᚋmodelᚐTargetingStartupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v model.University) graphql.Marshaler {
 	return ec._University(ctx, sel, &v)
 }
@@ -5401,6 +24330,34 @@ func (ec *executionContext) marshalNUniversity2ᚕstartupgraphᚋinternalᚋmode
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUniversityAssignmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐUniversityAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.UniversityAssignmentConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UniversityAssignmentConnection!")
+		return graphql.Null
+	}
+	return ec._UniversityAssignmentConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUniversityAssignmentEdge2startupgraphᚋinternalᚋmodelᚐUniversityAssignmentEdge(ctx context.Context, sel ast.SelectionSet, v model.UniversityAssignmentEdge) graphql.Marshaler {
+	return ec._UniversityAssignmentEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋinternalᚋmodelᚐUniversityAssignmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UniversityAssignmentEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUniversityAssignmentEdge2startupgraphᚋinternalᚋmodelᚐUniversityAssignmentEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -5554,6 +24511,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAffiliation2startupgraphᚋinternalᚋmodelᚐAffiliation(ctx context.Context, sel ast.SelectionSet, v model.Affiliation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Affiliation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -5584,6 +24548,144 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFundFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundFilter(ctx context.Context, v any) (*FundFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFundFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFundKind2ᚕstartupgraphᚋinternalᚋmodelᚐFundKindᚄ(ctx context.Context, v any) ([]model.FundKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.FundKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFundKind2ᚕstartupgraphᚋinternalᚋmodelᚐFundKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FundKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx context.Context, v any) ([]model.GrowthStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.GrowthStage, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx context.Context, sel ast.SelectionSet, v []model.GrowthStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -5602,6 +24704,74 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	return res
 }
 
+func (ec *executionContext) unmarshalOInvestmentFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentFilter(ctx context.Context, v any) (*InvestmentFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestmentOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentOrder(ctx context.Context, v any) (*InvestmentOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx context.Context, v any) ([]model.InvestmentRound, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.InvestmentRound, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InvestmentRound) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, v any) (*model.KRW, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.KRW)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, sel ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx context.Context, v any) (*i18n.Locale, error) {
 	if v == nil {
 		return nil, nil
@@ -5616,6 +24786,273 @@ func (ec *executionContext) marshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐL
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx context.Context, sel ast.SelectionSet, v *model.Market) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Market(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMarketFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketFilter(ctx context.Context, v any) (*MarketFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, v any) (*model.MarketKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MarketKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, sel ast.SelectionSet, v *model.MarketKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx context.Context, v any) ([]model.MarketTargetStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MarketTargetStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MarketTargetStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOMentorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorFilter(ctx context.Context, v any) (*MentorFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx context.Context, v any) (*NameOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputNameOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONode2startupgraphᚋinternalᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx context.Context, v any) (*OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(OrderDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganizationFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationFilter(ctx context.Context, v any) (*OrganizationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationKind2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationKindᚄ(ctx context.Context, v any) ([]model.OrganizationKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.OrganizationKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOrganizationKind2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OrganizationKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v *model.Program) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Program(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProgramFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramFilter(ctx context.Context, v any) (*ProgramFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramKind2ᚕstartupgraphᚋinternalᚋmodelᚐProgramKindᚄ(ctx context.Context, v any) ([]model.ProgramKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProgramKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramKind2startupgraphᚋinternalᚋmodelᚐProgramKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProgramKind2ᚕstartupgraphᚋinternalᚋmodelᚐProgramKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgramKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramKind2startupgraphᚋinternalᚋmodelᚐProgramKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOSectorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorFilter(ctx context.Context, v any) (*SectorFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupFilter(ctx context.Context, v any) (*StartupFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx context.Context, v any) (*StartupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -2,6 +2,365 @@
 
 package generated
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"startupgraph/internal/model"
+	"strconv"
+)
+
+// Which funds to return.
+type FundFilter struct {
+	// Funds of any of these kinds.
+	Kinds []model.FundKind `json:"kinds,omitempty"`
+}
+
+// Which investments to return.
+type InvestmentFilter struct {
+	// Investments by any of these funds.
+	FundIds []string `json:"fundIds,omitempty"`
+	// Investments into any of these startups.
+	StartupIds []string `json:"startupIds,omitempty"`
+	// Investments in any of these rounds.
+	Rounds []model.InvestmentRound `json:"rounds,omitempty"`
+	// Invested on or after this date.
+	InvestedFrom *model.Date `json:"investedFrom,omitempty"`
+	// Invested on or before this date.
+	InvestedTo *model.Date `json:"investedTo,omitempty"`
+	// At least this amount in KRW.
+	MinAmount *model.KRW `json:"minAmount,omitempty"`
+}
+
+// Sort order for investments.
+type InvestmentOrder struct {
+	// Which field to sort by.
+	Field InvestmentOrderField `json:"field"`
+	// Sort direction; descending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Which markets to return.
+type MarketFilter struct {
+	// Only countries or only regions.
+	Kind *model.MarketKind `json:"kind,omitempty"`
+	// Markets with any of these codes (e.g. VN, US, EUR).
+	Codes []string `json:"codes,omitempty"`
+}
+
+// Which mentors to return.
+type MentorFilter struct {
+	// Mentors with expertise in any of these sectors.
+	SectorIds []string `json:"sectorIds,omitempty"`
+	// Mentors affiliated with any of these universities.
+	UniversityIds []string `json:"universityIds,omitempty"`
+	// Mentors affiliated with any of these organizations.
+	OrganizationIds []string `json:"organizationIds,omitempty"`
+	// Only task-force experts (true) or only others (false).
+	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
+	Search *string `json:"search,omitempty"`
+}
+
+// Sort order by name.
+type NameOrder struct {
+	// Which name to sort by.
+	Field NameOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Which organizations to return.
+type OrganizationFilter struct {
+	// Organizations of any of these kinds.
+	Kinds []model.OrganizationKind `json:"kinds,omitempty"`
+	// Only MOU partners (true) or only others (false).
+	MouPartner *bool `json:"mouPartner,omitempty"`
+}
+
+// Which programs to return.
+type ProgramFilter struct {
+	// Programs of any of these kinds.
+	Kinds []model.ProgramKind `json:"kinds,omitempty"`
+}
+
 // The entry points for reading the graph.
 type Query struct {
+}
+
+// Which sectors to return.
+type SectorFilter struct {
+	// Only task-force fields (true) or only others (false).
+	TaskForceField *bool `json:"taskForceField,omitempty"`
+}
+
+// Which startups to return. Fields combine with AND; values inside one list combine with OR. Lists take at most 100 values.
+type StartupFilter struct {
+	// Startups in any of these sectors.
+	SectorIds []string `json:"sectorIds,omitempty"`
+	// Startups at any of these growth stages.
+	Stages []model.GrowthStage `json:"stages,omitempty"`
+	// Startups that are members of any cohort of these programs.
+	ProgramIds []string `json:"programIds,omitempty"`
+	// Startups that are members of any of these cohorts.
+	CohortIds []string `json:"cohortIds,omitempty"`
+	// Startups assigned to any of these universities.
+	UniversityIds []string `json:"universityIds,omitempty"`
+	// Startups mentored by any of these mentors.
+	MentorIds []string `json:"mentorIds,omitempty"`
+	// Startups that received money from any of these funds.
+	FundIds []string `json:"fundIds,omitempty"`
+	// Startups targeting any of these markets (with targetStatuses: in one of those statuses).
+	MarketIds []string `json:"marketIds,omitempty"`
+	// Startups with a market target in any of these statuses (with marketIds: for those markets).
+	TargetStatuses []model.MarketTargetStatus `json:"targetStatuses,omitempty"`
+	// Founded on or after this date.
+	FoundedFrom *model.Date `json:"foundedFrom,omitempty"`
+	// Founded on or before this date.
+	FoundedTo *model.Date `json:"foundedTo,omitempty"`
+	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
+	Search *string `json:"search,omitempty"`
+}
+
+// Sort order for startups.
+type StartupOrder struct {
+	// Which field to sort by.
+	Field StartupOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// Sort field for investments.
+type InvestmentOrderField string
+
+const (
+	// Date of the investment.
+	InvestmentOrderFieldInvestedOn InvestmentOrderField = "INVESTED_ON"
+	// Amount in KRW.
+	InvestmentOrderFieldAmount InvestmentOrderField = "AMOUNT"
+)
+
+var AllInvestmentOrderField = []InvestmentOrderField{
+	InvestmentOrderFieldInvestedOn,
+	InvestmentOrderFieldAmount,
+}
+
+func (e InvestmentOrderField) IsValid() bool {
+	switch e {
+	case InvestmentOrderFieldInvestedOn, InvestmentOrderFieldAmount:
+		return true
+	}
+	return false
+}
+
+func (e InvestmentOrderField) String() string {
+	return string(e)
+}
+
+func (e *InvestmentOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvestmentOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvestmentOrderField", str)
+	}
+	return nil
+}
+
+func (e InvestmentOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvestmentOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvestmentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which name a list is sorted by.
+type NameOrderField string
+
+const (
+	// The English name.
+	NameOrderFieldNameEn NameOrderField = "NAME_EN"
+	// The Korean name.
+	NameOrderFieldNameKo NameOrderField = "NAME_KO"
+)
+
+var AllNameOrderField = []NameOrderField{
+	NameOrderFieldNameEn,
+	NameOrderFieldNameKo,
+}
+
+func (e NameOrderField) IsValid() bool {
+	switch e {
+	case NameOrderFieldNameEn, NameOrderFieldNameKo:
+		return true
+	}
+	return false
+}
+
+func (e NameOrderField) String() string {
+	return string(e)
+}
+
+func (e *NameOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NameOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NameOrderField", str)
+	}
+	return nil
+}
+
+func (e NameOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NameOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NameOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort direction.
+type OrderDirection string
+
+const (
+	// Ascending (A to Z, oldest first, smallest first).
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Descending.
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Sort field for startups.
+type StartupOrderField string
+
+const (
+	// English name.
+	StartupOrderFieldNameEn StartupOrderField = "NAME_EN"
+	// Korean name.
+	StartupOrderFieldNameKo StartupOrderField = "NAME_KO"
+	// Founding date (startups without one sort first).
+	StartupOrderFieldFoundedOn StartupOrderField = "FOUNDED_ON"
+)
+
+var AllStartupOrderField = []StartupOrderField{
+	StartupOrderFieldNameEn,
+	StartupOrderFieldNameKo,
+	StartupOrderFieldFoundedOn,
+}
+
+func (e StartupOrderField) IsValid() bool {
+	switch e {
+	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn:
+		return true
+	}
+	return false
+}
+
+func (e StartupOrderField) String() string {
+	return string(e)
+}
+
+func (e *StartupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StartupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StartupOrderField", str)
+	}
+	return nil
+}
+
+func (e StartupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StartupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StartupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

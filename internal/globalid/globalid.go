@@ -23,9 +23,17 @@ const (
 	Sector       Type = "Sector"
 	Fund         Type = "Fund"
 	Facility     Type = "Facility"
+	Startup      Type = "Startup"
+	Mentor       Type = "Mentor"
+	Market       Type = "Market"
+	Cohort       Type = "Cohort"
+	Investment   Type = "Investment"
 )
 
-var known = map[Type]bool{University: true, Organization: true, Program: true, Sector: true, Fund: true, Facility: true}
+var known = map[Type]bool{
+	University: true, Organization: true, Program: true, Sector: true, Fund: true, Facility: true,
+	Startup: true, Mentor: true, Market: true, Cohort: true, Investment: true,
+}
 
 // Encode returns the global id of row id of type t.
 func Encode(t Type, id int64) string {

@@ -24,7 +24,7 @@ func BenchmarkReferenceQuery(b *testing.B) {
 	}
 	defer s.Close()
 	h := server.NewHandler(server.Deps{Config: testConfig(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s})
-	body := `{"query":"{ universities { id name nameKo shortName } funds { name size } }"}`
+	body := `{"query":"{ universities { id name nameKo shortName } funds { nodes { name size } } }"}`
 	b.ReportAllocs()
 	for b.Loop() {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))

@@ -17,6 +17,7 @@ import (
 	"startupgraph/graph"
 	"startupgraph/internal/config"
 	"startupgraph/internal/i18n"
+	"startupgraph/internal/loader"
 	"startupgraph/internal/playground"
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/store"
@@ -41,7 +42,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(onlyMethods(withDeadline(d.Config.RequestTimeout, gql))))
+	mux.Handle("/graphql", corsMW.Handler(onlyMethods(withDeadline(d.Config.RequestTimeout, loader.Middleware(d.Store, gql)))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

@@ -125,12 +125,12 @@ func TestLocale(t *testing.T) {
 	cases := []struct {
 		name, query, acceptLanguage, want string
 	}{
-		{"default is English", `{ funds { name } }`, "", "Creative Growth Venture Fund"},
-		{"Accept-Language ko", `{ funds { name } }`, "ko-KR,ko;q=0.9,en;q=0.8", "창조성장벤처펀드"},
-		{"q-values prefer English", `{ funds { name } }`, "ko;q=0.2,en;q=0.9", "Creative Growth Venture Fund"},
-		{"unsupported language falls back", `{ funds { name } }`, "fr-FR", "Creative Growth Venture Fund"},
-		{"argument beats header", `{ funds { name(locale: KO) } }`, "en", "창조성장벤처펀드"},
-		{"argument EN", `{ funds { name(locale: EN) } }`, "ko", "Creative Growth Venture Fund"},
+		{"default is English", `{ funds { nodes { name } } }`, "", "Creative Growth Venture Fund"},
+		{"Accept-Language ko", `{ funds { nodes { name } } }`, "ko-KR,ko;q=0.9,en;q=0.8", "창조성장벤처펀드"},
+		{"q-values prefer English", `{ funds { nodes { name } } }`, "ko;q=0.2,en;q=0.9", "Creative Growth Venture Fund"},
+		{"unsupported language falls back", `{ funds { nodes { name } } }`, "fr-FR", "Creative Growth Venture Fund"},
+		{"argument beats header", `{ funds { nodes { name(locale: KO) } } }`, "en", "창조성장벤처펀드"},
+		{"argument EN", `{ funds { nodes { name(locale: EN) } } }`, "ko", "Creative Growth Venture Fund"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,7 +147,7 @@ func TestLocale(t *testing.T) {
 
 func TestArticleFiguresExact(t *testing.T) {
 	srv, _ := newServer(t, testdb.URL(t, testdb.Demo))
-	_, out := post(t, srv, query(`{ funds { key size kind vintageYear } facilities { key kind areaSquareMeters opensIn location(locale: KO) } sectors { key taskForceField } }`))
+	_, out := post(t, srv, query(`{ funds { nodes { key size kind vintageYear } } facilities { nodes { key kind areaSquareMeters opensIn location(locale: KO) } } sectors { nodes { key taskForceField } } }`))
 	if len(out.Errors) > 0 {
 		t.Fatalf("errors: %+v", out.Errors)
 	}
@@ -178,7 +178,7 @@ func TestBadRequestsGetCodes(t *testing.T) {
 		{"wrong variable type", `{"query":"query($l: Locale){ universities { name(locale: $l) } }","variables":{"l":5}}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"bad enum variable", `{"query":"query($l: Locale){ universities { name(locale: $l) } }","variables":{"l":"FR"}}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"missing query", `{}`, "GRAPHQL_VALIDATION_FAILED"},
-		{"unknown operation name", `{"query":"query A { sectors { key } }","operationName":"B"}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown operation name", `{"query":"query A { sectors { nodes { key } } }","operationName":"B"}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"body is not JSON", `not json`, "BAD_REQUEST"},
 	}
 	for _, tc := range cases {
@@ -197,7 +197,7 @@ func TestBadRequestsGetCodes(t *testing.T) {
 	}
 
 	t.Run("unsupported method", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/graphql", strings.NewReader(query(`{ sectors { key } }`)))
+		req, _ := http.NewRequest(http.MethodPut, srv.URL+"/graphql", strings.NewReader(query(`{ sectors { nodes { key } } }`)))
 		resp, out := do(t, req)
 		if resp.StatusCode != http.StatusMethodNotAllowed || len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "METHOD_NOT_ALLOWED" {
 			t.Errorf("status %d, errors %+v", resp.StatusCode, out.Errors)
@@ -205,7 +205,7 @@ func TestBadRequestsGetCodes(t *testing.T) {
 	})
 
 	t.Run("GET query works", func(t *testing.T) {
-		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(`{ sectors { key } }`), nil)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(`{ sectors { nodes { key } } }`), nil)
 		resp, out := do(t, req)
 		if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 || !strings.Contains(string(out.Data), "smart-factory") {
 			t.Errorf("status %d, errors %+v, data %s", resp.StatusCode, out.Errors, out.Data)
@@ -305,11 +305,11 @@ func TestHealthPlaygroundAndHeaders(t *testing.T) {
 	})
 
 	t.Run("request id is echoed or made", func(t *testing.T) {
-		resp, _ := post(t, srv, query(`{ sectors { key } }`), "X-Request-Id", "dashboard-1234")
+		resp, _ := post(t, srv, query(`{ sectors { nodes { key } } }`), "X-Request-Id", "dashboard-1234")
 		if got := resp.Header.Get("X-Request-Id"); got != "dashboard-1234" {
 			t.Errorf("echoed id %q", got)
 		}
-		resp, _ = post(t, srv, query(`{ sectors { key } }`), "X-Request-Id", "bad id with spaces")
+		resp, _ = post(t, srv, query(`{ sectors { nodes { key } } }`), "X-Request-Id", "bad id with spaces")
 		if got := resp.Header.Get("X-Request-Id"); len(got) != 32 {
 			t.Errorf("replacement id %q", got)
 		}

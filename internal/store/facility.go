@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"startupgraph/internal/model"
 )
 
 type facilityRow struct {
+	pageCols
 	ID               int64   `db:"id"`
 	Key              string  `db:"key"`
 	NameKo           string  `db:"name_ko"`
@@ -22,6 +22,9 @@ type facilityRow struct {
 	Provenance       string  `db:"provenance"`
 }
 
+const facilityCols = `n.id, n.key, n.name_ko, n.name_en, n.kind, n.parent_id, n.operator_id, n.area_m2, n.opens_in,
+       n.location_ko, n.location_en, n.provenance`
+
 func (r facilityRow) model() model.Facility {
 	return model.Facility{
 		RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
@@ -31,16 +34,23 @@ func (r facilityRow) model() model.Facility {
 	}
 }
 
-// ListFacilities returns the campus and its spaces, the campus first.
-func (s *Store) ListFacilities(ctx context.Context) ([]model.Facility, error) {
-	const q = `
-SELECT id, key, name_ko, name_en, kind, parent_id, operator_id, area_m2, opens_in,
-       location_ko, location_en, provenance
-FROM facilities
-ORDER BY parent_id NULLS FIRST, id`
-	var rows []facilityRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
-		return nil, translate(fmt.Errorf("list facilities: %w", err))
-	}
-	return convertAll(rows, facilityRow.model), nil
+func facilityEdge(r facilityRow, cursor string) model.FacilityEdge {
+	return model.FacilityEdge{Cursor: cursor, Node: r.model()}
 }
+
+// ListFacilities pages the campus and its spaces.
+func (s *Store) ListFacilities(ctx context.Context, order NameOrder, page PageArgs) (model.Connection[model.FacilityEdge, model.Facility], error) {
+	return listPage(ctx, s, listQuery(facilityCols, "facilities n", conditions{}, order.key("facilities")), page, facilityEdge)
+}
+
+// FacilitiesByID returns the facilities with the given ids.
+func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]model.Facility, error) {
+	const q = `SELECT ` + facilityCols + ` FROM facilities n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
+}
+
+// FacilitySpaces pages the spaces inside each facility.
+var FacilitySpaces = newChild("facilities/parent", facilityCols, "facilities n", "n.parent_id", "n.id", nil, facilityEdge)
+
+// FacilityResidents pages the startups resident in each facility.
+var FacilityResidents = newChild("startups/facility", startupCols, "startups n", "n.facility_id", "n.id", nil, startupEdge)

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"startupgraph/internal/model"
 )
@@ -17,6 +17,8 @@ type fundRow struct {
 	VintageYear *int   `db:"vintage_year"`
 }
 
+const fundCols = nodeCols + `, n.kind, n.size_krw, n.manager_id, n.sponsor_id, n.program_id, n.vintage_year`
+
 func (r fundRow) model() model.Fund {
 	return model.Fund{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
@@ -26,16 +28,107 @@ func (r fundRow) model() model.Fund {
 	}
 }
 
-// ListFunds returns every fund, ordered by English name.
-func (s *Store) ListFunds(ctx context.Context) ([]model.Fund, error) {
-	const q = `
-SELECT id, key, name_ko, name_en, description_ko, description_en, provenance,
-       kind, size_krw, manager_id, sponsor_id, program_id, vintage_year
-FROM funds
-ORDER BY name_en, id`
-	var rows []fundRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
-		return nil, translate(fmt.Errorf("list funds: %w", err))
-	}
-	return convertAll(rows, fundRow.model), nil
+// FundFilter selects funds.
+type FundFilter struct {
+	Kinds []string
 }
+
+// ListFunds pages the funds matching f.
+func (s *Store) ListFunds(ctx context.Context, f FundFilter, order NameOrder, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
+	var c conditions
+	c.strs("n.kind = ANY(?)", f.Kinds)
+	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page,
+		func(r fundRow, cursor string) model.FundEdge { return model.FundEdge{Cursor: cursor, Node: r.model()} })
+}
+
+// FundsByID returns the funds with the given ids.
+func (s *Store) FundsByID(ctx context.Context, ids []int64) (map[int64]model.Fund, error) {
+	const q = `SELECT ` + fundCols + ` FROM funds n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "funds", q, ids, fundRow.model, fundRow.rowID)
+}
+
+// investmentRow is an investment; beside a joined node its columns carry
+// the inv_ prefix.
+type investmentRow struct {
+	pageCols
+	InvID         int64     `db:"inv_id"`
+	InvFundID     int64     `db:"inv_fund_id"`
+	InvStartupID  int64     `db:"inv_startup_id"`
+	InvAmount     int64     `db:"inv_amount_krw"`
+	InvInvestedOn time.Time `db:"inv_invested_on"`
+	InvRound      string    `db:"inv_round"`
+	InvProvenance string    `db:"inv_provenance"`
+}
+
+const investmentCols = `e.id AS inv_id, e.fund_id AS inv_fund_id, e.startup_id AS inv_startup_id, e.amount_krw AS inv_amount_krw,
+       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance`
+
+func (r investmentRow) model() model.Investment {
+	return model.Investment{RowID: r.InvID, FundID: r.InvFundID, StartupID: r.InvStartupID, Amount: model.KRW(r.InvAmount),
+		InvestedOn: date(r.InvInvestedOn), Round: model.InvestmentRound(r.InvRound), Provenance: model.Provenance(r.InvProvenance)}
+}
+
+// InvestmentFilter selects investments.
+type InvestmentFilter struct {
+	FundIDs, StartupIDs []int64
+	Rounds              []string
+	From, To            *time.Time
+	MinAmount           *int64
+}
+
+// InvestmentOrder sorts investments by date (default) or amount.
+type InvestmentOrder struct {
+	ByAmount bool
+	Asc      bool
+}
+
+// ListInvestments pages the investments matching f.
+func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
+	var c conditions
+	c.ids("e.fund_id = ANY(?)", f.FundIDs)
+	c.ids("e.startup_id = ANY(?)", f.StartupIDs)
+	c.strs("e.round = ANY(?)", f.Rounds)
+	if f.From != nil {
+		c.add("e.invested_on >= ?", *f.From)
+	}
+	if f.To != nil {
+		c.add("e.invested_on <= ?", *f.To)
+	}
+	if f.MinAmount != nil {
+		c.add("e.amount_krw >= ?", *f.MinAmount)
+	}
+	sort := sortKey{tag: "investments/INVESTED_ON", expr: "e.invested_on", cast: "date", desc: !order.Asc}
+	if order.ByAmount {
+		sort = sortKey{tag: "investments/AMOUNT", expr: "e.amount_krw", cast: "bigint", desc: !order.Asc}
+	}
+	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort}
+	return listPage(ctx, s, q, page, func(r investmentRow, cursor string) model.InvestmentEdge {
+		return model.InvestmentEdge{Cursor: cursor, Node: r.model()}
+	})
+}
+
+// InvestmentsByID returns the investments with the given ids.
+func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]model.Investment, error) {
+	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
+	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID })
+}
+
+// FundPortfolio pages the startups each fund invested in, one edge per investment.
+var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols,
+	"investments e JOIN startups n ON n.id = e.startup_id", "e.fund_id", "e.id", nil,
+	func(r struct {
+		startupRow
+		investmentRow
+	}, cursor string) model.PortfolioEdge {
+		return model.PortfolioEdge{Cursor: cursor, Node: r.startupRow.model(), Investment: r.investmentRow.model()}
+	})
+
+// StartupInvestors pages the funds that invested in each startup, one edge per investment.
+var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
+	"investments e JOIN funds n ON n.id = e.fund_id", "e.startup_id", "e.id", nil,
+	func(r struct {
+		fundRow
+		investmentRow
+	}, cursor string) model.InvestorEdge {
+		return model.InvestorEdge{Cursor: cursor, Node: r.fundRow.model(), Investment: r.investmentRow.model()}
+	})

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"startupgraph/internal/model"
 )
@@ -12,6 +12,8 @@ type programRow struct {
 	Kind string `db:"kind"`
 }
 
+const programCols = nodeCols + `, n.kind`
+
 func (r programRow) model() model.Program {
 	return model.Program{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
@@ -19,16 +21,85 @@ func (r programRow) model() model.Program {
 	}
 }
 
-// ListPrograms returns every program, ordered by English name.
-func (s *Store) ListPrograms(ctx context.Context) ([]model.Program, error) {
-	const q = `
-SELECT id, key, name_ko, name_en, description_ko, description_en, provenance,
-       kind
-FROM programs
-ORDER BY name_en, id`
-	var rows []programRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
-		return nil, translate(fmt.Errorf("list programs: %w", err))
-	}
-	return convertAll(rows, programRow.model), nil
+// ProgramFilter selects programs.
+type ProgramFilter struct {
+	Kinds []string
 }
+
+// ListPrograms pages the programs matching f.
+func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
+	var c conditions
+	c.strs("n.kind = ANY(?)", f.Kinds)
+	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page,
+		func(r programRow, cursor string) model.ProgramEdge { return model.ProgramEdge{Cursor: cursor, Node: r.model()} })
+}
+
+// ProgramsByID returns the programs with the given ids.
+func (s *Store) ProgramsByID(ctx context.Context, ids []int64) (map[int64]model.Program, error) {
+	const q = `SELECT ` + programCols + ` FROM programs n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "programs", q, ids, programRow.model, programRow.rowID)
+}
+
+type cohortRow struct {
+	pageCols
+	ID         int64  `db:"id"`
+	Key        string `db:"key"`
+	ProgramID  int64  `db:"program_id"`
+	NameKo     string `db:"name_ko"`
+	NameEn     string `db:"name_en"`
+	Year       int    `db:"year"`
+	TeamQuota  *int   `db:"team_quota"`
+	Provenance string `db:"provenance"`
+}
+
+const cohortCols = `n.id, n.key, n.program_id, n.name_ko, n.name_en, n.year, n.team_quota, n.provenance`
+
+func (r cohortRow) model() model.Cohort {
+	return model.Cohort{RowID: r.ID, Key: r.Key, ProgramID: r.ProgramID, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
+		Year: r.Year, TeamQuota: r.TeamQuota, Provenance: model.Provenance(r.Provenance)}
+}
+
+// CohortsByID returns the cohorts with the given ids.
+func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.Cohort, error) {
+	const q = `SELECT ` + cohortCols + ` FROM cohorts n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "cohorts", q, ids, cohortRow.model, func(r cohortRow) int64 { return r.ID })
+}
+
+// ProgramCohorts pages the cohorts of each program, newest year first.
+var ProgramCohorts = newChild("cohorts/program", cohortCols, "cohorts n", "n.program_id", "n.id",
+	&sortKey{expr: "n.year", cast: "bigint", desc: true},
+	func(r cohortRow, cursor string) model.CohortEdge { return model.CohortEdge{Cursor: cursor, Node: r.model()} })
+
+type membershipFacts struct {
+	CohortID int64     `db:"cohort_id"`
+	JoinedOn time.Time `db:"joined_on"`
+}
+
+func (m membershipFacts) model() model.Membership {
+	return model.Membership{CohortID: m.CohortID, JoinedOn: date(m.JoinedOn)}
+}
+
+func memberEdge(r struct {
+	startupRow
+	membershipFacts
+}, cursor string) model.MemberEdge {
+	return model.MemberEdge{Cursor: cursor, Node: r.startupRow.model(), Membership: r.membershipFacts.model()}
+}
+
+// ProgramMembers pages the startups in any cohort of each program.
+var ProgramMembers = newChild("memberships/program", startupCols+", e.cohort_id, e.joined_on",
+	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil, memberEdge)
+
+// CohortMembers pages the startups of each cohort.
+var CohortMembers = newChild("memberships/cohort", startupCols+", e.cohort_id, e.joined_on",
+	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil, memberEdge)
+
+// StartupPrograms pages the programs each startup is a member of, with the cohort.
+var StartupPrograms = newChild("memberships/startup", programCols+", e.cohort_id, e.joined_on",
+	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id", "e.startup_id", "e.id", nil,
+	func(r struct {
+		programRow
+		membershipFacts
+	}, cursor string) model.ProgramMembershipEdge {
+		return model.ProgramMembershipEdge{Cursor: cursor, Node: r.programRow.model(), Membership: r.membershipFacts.model()}
+	})

@@ -1,10 +1,21 @@
 package store
 
-import "startupgraph/internal/model"
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"startupgraph/internal/model"
+)
 
 // nodeRow holds the columns every node table shares (see the conventions
-// at the top of the first migration).
+// at the top of the first migration), plus the paging columns.
 type nodeRow struct {
+	pageCols
 	ID            int64   `db:"id"`
 	Key           string  `db:"key"`
 	NameKo        string  `db:"name_ko"`
@@ -20,6 +31,11 @@ func (r nodeRow) descriptions() model.Descriptions {
 	return model.Descriptions{DescriptionKo: r.DescriptionKo, DescriptionEn: r.DescriptionEn}
 }
 
+func (r nodeRow) rowID() int64 { return r.ID }
+
+// nodeCols selects nodeRow's columns of the node table aliased n.
+const nodeCols = `n.id, n.key, n.name_ko, n.name_en, n.description_ko, n.description_en, n.provenance`
+
 // convertAll maps a slice of rows to domain values.
 func convertAll[R any, M any](rows []R, conv func(R) M) []M {
 	out := make([]M, len(rows))
@@ -27,4 +43,106 @@ func convertAll[R any, M any](rows []R, conv func(R) M) []M {
 		out[i] = conv(r)
 	}
 	return out
+}
+
+func date(t time.Time) model.Date { return model.NewDate(t) }
+
+func datePtr(t *time.Time) *model.Date {
+	if t == nil {
+		return nil
+	}
+	d := model.NewDate(*t)
+	return &d
+}
+
+// NameOrder sorts a list by its English (default) or Korean name.
+type NameOrder struct {
+	Korean bool
+	Desc   bool
+}
+
+func (o NameOrder) key(list string) sortKey {
+	if o.Korean {
+		return sortKey{tag: list + "/NAME_KO", expr: "n.name_ko", cast: "text", desc: o.Desc}
+	}
+	return sortKey{tag: list + "/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
+}
+
+// conditions accumulates a filter's WHERE conditions and their arguments.
+type conditions struct {
+	where []string
+	args  sqlArgs
+}
+
+func (c *conditions) add(format string, v any) {
+	c.where = append(c.where, strings.ReplaceAll(format, "?", c.args.add(v)))
+}
+
+func (c *conditions) ids(format string, ids []int64) {
+	if len(ids) > 0 {
+		c.add(format, pq.Array(ids))
+	}
+}
+
+func (c *conditions) strs(format string, vals []string) {
+	if len(vals) > 0 {
+		c.add(format, pq.Array(vals))
+	}
+}
+
+func (c *conditions) boolean(format string, v *bool) {
+	if v != nil {
+		c.add(format, *v)
+	}
+}
+
+// search adds a case-insensitive partial match on both names; the pg_trgm
+// index serves it.
+func (c *conditions) search(nameExpr, term string) {
+	if term == "" {
+		return
+	}
+	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(term)
+	c.add(nameExpr+" ILIKE '%' || ? || '%'", escaped)
+}
+
+// listPage fetches one page of a top-level list; its total is counted
+// only if the client asks for it.
+func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
+	toEdge func(R, string) E) (model.Connection[E, N], error) {
+	countQ := q
+	countQ.where = slices.Clone(q.where)
+	countQ.args.list = slices.Clone(q.args.list)
+	pages, err := fetchPages[R, E, N](ctx, s, q, page, toEdge)
+	if err != nil {
+		return model.Connection[E, N]{}, err
+	}
+	c, ok := pages[0]
+	if !ok {
+		c = emptyConnection[E, N](page)
+	}
+	c.Total = func(ctx context.Context) (int, error) {
+		counts, err := countRows(ctx, s, countQ, nil)
+		return counts[0], err
+	}
+	return c, nil
+}
+
+// listQuery starts a top-level page query over from, with cond's filter.
+func listQuery(columns, from string, cond conditions, sort sortKey) pageQuery {
+	return pageQuery{columns: columns, from: from, idExpr: "n.id", where: cond.where, args: cond.args, sort: sort}
+}
+
+func wrapf(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return translate(fmt.Errorf(format+": %w", append(args, err)...))
+}
+
+func joinAnd(conds []string) string {
+	if len(conds) == 0 {
+		return "true"
+	}
+	return strings.Join(conds, " AND ")
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 
 	"startupgraph/internal/model"
 )
@@ -12,6 +11,8 @@ type sectorRow struct {
 	TaskForceField bool `db:"task_force_field"`
 }
 
+const sectorCols = nodeCols + `, n.task_force_field`
+
 func (r sectorRow) model() model.Sector {
 	return model.Sector{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
@@ -19,16 +20,40 @@ func (r sectorRow) model() model.Sector {
 	}
 }
 
-// ListSectors returns every sector, ordered by English name.
-func (s *Store) ListSectors(ctx context.Context) ([]model.Sector, error) {
-	const q = `
-SELECT id, key, name_ko, name_en, description_ko, description_en, provenance,
-       task_force_field
-FROM sectors
-ORDER BY name_en, id`
-	var rows []sectorRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
-		return nil, translate(fmt.Errorf("list sectors: %w", err))
-	}
-	return convertAll(rows, sectorRow.model), nil
+func sectorEdge(r sectorRow, cursor string) model.SectorEdge {
+	return model.SectorEdge{Cursor: cursor, Node: r.model()}
 }
+
+// SectorFilter selects sectors.
+type SectorFilter struct {
+	TaskForceField *bool
+}
+
+// ListSectors pages the sectors matching f.
+func (s *Store) ListSectors(ctx context.Context, f SectorFilter, order NameOrder, page PageArgs) (model.Connection[model.SectorEdge, model.Sector], error) {
+	var c conditions
+	c.boolean("n.task_force_field = ?", f.TaskForceField)
+	return listPage(ctx, s, listQuery(sectorCols, "sectors n", c, order.key("sectors")), page, sectorEdge)
+}
+
+// SectorsByID returns the sectors with the given ids.
+func (s *Store) SectorsByID(ctx context.Context, ids []int64) (map[int64]model.Sector, error) {
+	const q = `SELECT ` + sectorCols + ` FROM sectors n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "sectors", q, ids, sectorRow.model, sectorRow.rowID)
+}
+
+// StartupSectors pages the sectors of each startup.
+var StartupSectors = newChild("startup-sectors/startup", sectorCols,
+	"startup_sectors e JOIN sectors n ON n.id = e.sector_id", "e.startup_id", "e.id", nil, sectorEdge)
+
+// SectorStartups pages the startups of each sector.
+var SectorStartups = newChild("startup-sectors/sector", startupCols,
+	"startup_sectors e JOIN startups n ON n.id = e.startup_id", "e.sector_id", "e.id", nil, startupEdge)
+
+// MentorSectors pages the sectors of expertise of each mentor.
+var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
+	"mentor_sectors e JOIN sectors n ON n.id = e.sector_id", "e.mentor_id", "e.id", nil, sectorEdge)
+
+// SectorMentors pages the mentors with expertise in each sector.
+var SectorMentors = newChild("mentor-sectors/sector", mentorCols,
+	"mentor_sectors e JOIN mentors n ON n.id = e.mentor_id", "e.sector_id", "e.id", nil, mentorEdge)

@@ -70,32 +70,50 @@ func snapshot(t *testing.T, s *store.Store) map[string]int64 {
 	for _, u := range us {
 		out["university/"+u.Key] = u.RowID
 	}
-	os, err := s.ListOrganizations(ctx)
+	orgs, err := s.ListOrganizations(ctx, store.OrganizationFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
-	for _, o := range os {
-		out["organization/"+o.Key] = o.RowID
+	for _, x := range orgs.Nodes() {
+		out["organization/"+x.Key] = x.RowID
 	}
-	ss, err := s.ListSectors(ctx)
+	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
-	for _, x := range ss {
+	for _, x := range sectors.Nodes() {
 		out["sector/"+x.Key] = x.RowID
 	}
-	ps, err := s.ListPrograms(ctx)
+	programs, err := s.ListPrograms(ctx, store.ProgramFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
-	for _, x := range ps {
+	for _, x := range programs.Nodes() {
 		out["program/"+x.Key] = x.RowID
 	}
-	fs, err := s.ListFunds(ctx)
+	funds, err := s.ListFunds(ctx, store.FundFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
-	for _, x := range fs {
+	for _, x := range funds.Nodes() {
 		out["fund/"+x.Key] = x.RowID
 	}
-	fa, err := s.ListFacilities(ctx)
+	facilities, err := s.ListFacilities(ctx, store.NameOrder{}, page100(t))
 	must(t, err)
-	for _, x := range fa {
+	for _, x := range facilities.Nodes() {
 		out["facility/"+x.Key] = x.RowID
 	}
+	startups, err := s.ListStartups(ctx, store.StartupFilter{}, store.StartupOrder{}, page100(t))
+	must(t, err)
+	for _, x := range startups.Nodes() {
+		out["startup/"+x.Key] = x.RowID
+	}
+	mentors, err := s.ListMentors(ctx, store.MentorFilter{}, store.NameOrder{}, page100(t))
+	must(t, err)
+	for _, x := range mentors.Nodes() {
+		out["mentor/"+x.Key] = x.RowID
+	}
 	return out
+}
+
+func page100(t *testing.T) store.PageArgs {
+	t.Helper()
+	n := 100
+	p, err := store.NewPageArgs(&n, nil, nil, nil)
+	must(t, err)
+	return p
 }
 
 func must(t *testing.T, err error) {
@@ -128,8 +146,9 @@ func TestDemoFacts(t *testing.T) {
 		}
 	}
 
-	fs, err := s.ListFunds(ctx)
+	funds, err := s.ListFunds(ctx, store.FundFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
+	fs := funds.Nodes()
 	wantFund := map[string]model.KRW{"creative-growth-venture-fund": 36_500_000_000, "smart-venture-campus-national-grant": 1_950_000_000}
 	for _, f := range fs {
 		if want, ok := wantFund[f.Key]; ok && f.Size != want {
@@ -141,10 +160,10 @@ func TestDemoFacts(t *testing.T) {
 		t.Errorf("funds missing: %v", wantFund)
 	}
 
-	sectors, err := s.ListSectors(ctx)
+	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, store.NameOrder{}, page100(t))
 	must(t, err)
 	taskForce := 0
-	for _, x := range sectors {
+	for _, x := range sectors.Nodes() {
 		if x.TaskForceField {
 			taskForce++
 		}
@@ -153,9 +172,16 @@ func TestDemoFacts(t *testing.T) {
 		t.Errorf("task-force sectors: %d, want 4", taskForce)
 	}
 
-	fa, err := s.ListFacilities(ctx)
+	facilities, err := s.ListFacilities(ctx, store.NameOrder{}, page100(t))
 	must(t, err)
-	if len(fa) == 0 || fa[0].Key != "global-startup-campus" || fa[0].AreaSquareMeters == nil || *fa[0].AreaSquareMeters != 4349 {
+	fa := facilities.Nodes()
+	var campus *model.Facility
+	for i := range fa {
+		if fa[i].Key == "global-startup-campus" {
+			campus = &fa[i]
+		}
+	}
+	if campus == nil || campus.AreaSquareMeters == nil || *campus.AreaSquareMeters != 4349 {
 		t.Fatalf("campus facility wrong: %+v", fa)
 	}
 	if len(fa) != 7 {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"startupgraph/internal/model"
 )
@@ -14,6 +15,8 @@ type universityRow struct {
 	MouPartner  bool   `db:"mou_partner"`
 }
 
+const universityCols = nodeCols + `, n.short_name, n.home_country, n.mou_partner`
+
 func (r universityRow) model() model.University {
 	return model.University{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
@@ -24,14 +27,55 @@ func (r universityRow) model() model.University {
 
 // ListUniversities returns every university, ordered by English name.
 func (s *Store) ListUniversities(ctx context.Context) ([]model.University, error) {
-	const q = `
-SELECT id, key, name_ko, name_en, description_ko, description_en, provenance,
-       short_name, home_country, mou_partner
-FROM universities
-ORDER BY name_en, id`
+	const q = `SELECT ` + universityCols + ` FROM universities n ORDER BY n.name_en, n.id`
 	var rows []universityRow
 	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
 		return nil, translate(fmt.Errorf("list universities: %w", err))
 	}
 	return convertAll(rows, universityRow.model), nil
 }
+
+// UniversitiesByID returns the universities with the given ids.
+func (s *Store) UniversitiesByID(ctx context.Context, ids []int64) (map[int64]model.University, error) {
+	const q = `SELECT ` + universityCols + ` FROM universities n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "universities", q, ids, universityRow.model, universityRow.rowID)
+}
+
+// assignmentFacts are the columns of an assignment, selected beside the
+// node at the other end of the edge.
+type assignmentFacts struct {
+	Purpose string     `db:"purpose"`
+	Status  string     `db:"status"`
+	Since   time.Time  `db:"since"`
+	Until   *time.Time `db:"until"`
+}
+
+func (a assignmentFacts) model() model.Assignment {
+	return model.Assignment{Purpose: model.AssignmentPurpose(a.Purpose), Status: model.AssignmentStatus(a.Status),
+		Since: date(a.Since), Until: datePtr(a.Until)}
+}
+
+const assignmentCols = `e.purpose, e.status, e.since, e.until`
+
+// UniversityStartups pages the teams assigned to each university.
+var UniversityStartups = newChild("assignments/university", startupCols+", "+assignmentCols,
+	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
+	func(r struct {
+		startupRow
+		assignmentFacts
+	}, cursor string) model.AssignedStartupEdge {
+		return model.AssignedStartupEdge{Cursor: cursor, Node: r.startupRow.model(), Assignment: r.assignmentFacts.model()}
+	})
+
+// StartupUniversities pages the universities each team is assigned to.
+var StartupUniversities = newChild("assignments/startup", universityCols+", "+assignmentCols,
+	"assignments e JOIN universities n ON n.id = e.university_id", "e.startup_id", "e.id", nil,
+	func(r struct {
+		universityRow
+		assignmentFacts
+	}, cursor string) model.UniversityAssignmentEdge {
+		return model.UniversityAssignmentEdge{Cursor: cursor, Node: r.universityRow.model(), Assignment: r.assignmentFacts.model()}
+	})
+
+// UniversityMentors pages the mentors affiliated with each university.
+var UniversityMentors = newChild("mentors/university", mentorCols, "mentors n", "n.affiliated_university_id", "n.id", nil, mentorEdge)

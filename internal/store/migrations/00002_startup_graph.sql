@@ -49,7 +49,7 @@ CREATE TABLE startups (
 );
 CREATE INDEX startups_name_en_idx ON startups (name_en, id);
 CREATE INDEX startups_name_ko_idx ON startups (name_ko, id);
-CREATE INDEX startups_founded_on_idx ON startups (founded_on, id);
+CREATE INDEX startups_founded_on_idx ON startups ((COALESCE(founded_on, DATE '0001-01-01')), id);
 CREATE INDEX startups_stage_idx ON startups (stage, id);
 CREATE INDEX startups_facility_id_idx ON startups (facility_id);
 -- partial-match name search in either language

@@ -1,0 +1,216 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/loader"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+)
+
+// maxFilterValues bounds every list inside a filter.
+const maxFilterValues = 100
+
+// args turns GraphQL arguments into store values, collecting every problem
+// with the path of the argument it belongs to.
+type args struct{ problems apperr.InputError }
+
+func (a *args) err() error { return a.problems.Err() }
+
+func (a *args) ids(field string, typ globalid.Type, gids []string) []int64 {
+	if len(gids) > maxFilterValues {
+		a.problems.Add(field, "takes at most %d values", maxFilterValues)
+		return nil
+	}
+	out := make([]int64, 0, len(gids))
+	for i, gid := range gids {
+		id, err := globalid.DecodeAs(fmt.Sprintf("%s[%d]", field, i), typ, gid)
+		if err != nil {
+			a.problems.Problems = append(a.problems.Problems, err.(*apperr.InputError).Problems...)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func strs[T ~string](a *args, field string, vals []T) []string {
+	if len(vals) > maxFilterValues {
+		a.problems.Add(field, "takes at most %d values", maxFilterValues)
+		return nil
+	}
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func (a *args) search(field string, s *string) string {
+	if s == nil {
+		return ""
+	}
+	if n := utf8.RuneCountInString(*s); n < 2 || n > 100 {
+		a.problems.Add(field, "must be 2 to 100 characters")
+		return ""
+	}
+	return *s
+}
+
+func (a *args) dateRange(fromField string, from *model.Date, toField string, to *model.Date) (*time.Time, *time.Time) {
+	var f, t *time.Time
+	if from != nil {
+		f = &from.Time
+	}
+	if to != nil {
+		t = &to.Time
+	}
+	if f != nil && t != nil && f.After(*t) {
+		a.problems.Add(toField, "must not be before %s", fromField)
+	}
+	return f, t
+}
+
+func startupFilter(f *generated.StartupFilter) (store.StartupFilter, error) {
+	var out store.StartupFilter
+	if f == nil {
+		return out, nil
+	}
+	var a args
+	out.SectorIDs = a.ids("filter.sectorIds", globalid.Sector, f.SectorIds)
+	out.ProgramIDs = a.ids("filter.programIds", globalid.Program, f.ProgramIds)
+	out.CohortIDs = a.ids("filter.cohortIds", globalid.Cohort, f.CohortIds)
+	out.UniversityIDs = a.ids("filter.universityIds", globalid.University, f.UniversityIds)
+	out.MentorIDs = a.ids("filter.mentorIds", globalid.Mentor, f.MentorIds)
+	out.FundIDs = a.ids("filter.fundIds", globalid.Fund, f.FundIds)
+	out.MarketIDs = a.ids("filter.marketIds", globalid.Market, f.MarketIds)
+	out.Stages = strs(&a, "filter.stages", f.Stages)
+	out.TargetStatuses = strs(&a, "filter.targetStatuses", f.TargetStatuses)
+	out.FoundedFrom, out.FoundedTo = a.dateRange("filter.foundedFrom", f.FoundedFrom, "filter.foundedTo", f.FoundedTo)
+	out.Search = a.search("filter.search", f.Search)
+	return out, a.err()
+}
+
+func mentorFilter(f *generated.MentorFilter) (store.MentorFilter, error) {
+	var out store.MentorFilter
+	if f == nil {
+		return out, nil
+	}
+	var a args
+	out.SectorIDs = a.ids("filter.sectorIds", globalid.Sector, f.SectorIds)
+	out.UniversityIDs = a.ids("filter.universityIds", globalid.University, f.UniversityIds)
+	out.OrganizationIDs = a.ids("filter.organizationIds", globalid.Organization, f.OrganizationIds)
+	out.TaskForceMember = f.TaskForceMember
+	out.Search = a.search("filter.search", f.Search)
+	return out, a.err()
+}
+
+func investmentFilter(f *generated.InvestmentFilter) (store.InvestmentFilter, error) {
+	var out store.InvestmentFilter
+	if f == nil {
+		return out, nil
+	}
+	var a args
+	out.FundIDs = a.ids("filter.fundIds", globalid.Fund, f.FundIds)
+	out.StartupIDs = a.ids("filter.startupIds", globalid.Startup, f.StartupIds)
+	out.Rounds = strs(&a, "filter.rounds", f.Rounds)
+	out.From, out.To = a.dateRange("filter.investedFrom", f.InvestedFrom, "filter.investedTo", f.InvestedTo)
+	if f.MinAmount != nil {
+		if *f.MinAmount < 0 {
+			a.problems.Add("filter.minAmount", "must not be negative")
+		}
+		v := int64(*f.MinAmount)
+		out.MinAmount = &v
+	}
+	return out, a.err()
+}
+
+func marketFilter(f *generated.MarketFilter) (store.MarketFilter, error) {
+	var out store.MarketFilter
+	if f == nil {
+		return out, nil
+	}
+	var a args
+	if f.Kind != nil {
+		k := string(*f.Kind)
+		out.Kind = &k
+	}
+	out.Codes = strs(&a, "filter.codes", f.Codes)
+	return out, a.err()
+}
+
+func organizationFilter(f *generated.OrganizationFilter) (store.OrganizationFilter, error) {
+	var out store.OrganizationFilter
+	if f == nil {
+		return out, nil
+	}
+	var a args
+	out.Kinds = strs(&a, "filter.kinds", f.Kinds)
+	out.MouPartner = f.MouPartner
+	return out, a.err()
+}
+
+func nameOrder(o *generated.NameOrder) store.NameOrder {
+	if o == nil {
+		return store.NameOrder{}
+	}
+	return store.NameOrder{Korean: o.Field == generated.NameOrderFieldNameKo, Desc: isDesc(o.Direction, false)}
+}
+
+func startupOrder(o *generated.StartupOrder) store.StartupOrder {
+	if o == nil {
+		return store.StartupOrder{}
+	}
+	return store.StartupOrder{Field: string(o.Field), Desc: isDesc(o.Direction, false)}
+}
+
+func investmentOrder(o *generated.InvestmentOrder) store.InvestmentOrder {
+	if o == nil {
+		return store.InvestmentOrder{}
+	}
+	return store.InvestmentOrder{ByAmount: o.Field == generated.InvestmentOrderFieldAmount, Asc: !isDesc(o.Direction, true)}
+}
+
+func isDesc(d *generated.OrderDirection, def bool) bool {
+	if d == nil {
+		return def
+	}
+	return *d == generated.OrderDirectionDesc
+}
+
+// child loads one page of parent's relationship through its dataloader.
+func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64,
+	first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
+	page, err := store.NewPageArgs(first, last, after, before)
+	if err != nil {
+		return model.Connection[E, N]{}, err
+	}
+	return c.Load(ctx, parent, page)
+}
+
+// optional loads the node a nullable reference points to.
+func optional[M any](ctx context.Context, l *loader.ByID[M], id *int64) (*M, error) {
+	if id == nil {
+		return nil, nil
+	}
+	m, err := l.Load(ctx, *id)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// required loads the node a non-null reference points to.
+func required[M any](ctx context.Context, l *loader.ByID[M], id int64) (*M, error) {
+	m, err := l.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}

@@ -1,0 +1,41 @@
+package model
+
+import "context"
+
+// PageInfo tells where a page sits in the whole list.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// EdgeOf is what every connection edge provides: its node. Other packages
+// use it as a type constraint; only this package's edge types satisfy it.
+type EdgeOf[N any] interface{ node() N }
+
+// Connection is one page of a Relay connection. Each GraphQL connection
+// type is a struct that embeds it. The total is computed only when a
+// client asks for totalCount.
+type Connection[E EdgeOf[N], N any] struct {
+	Edges    []E
+	PageInfo PageInfo
+	Total    func(ctx context.Context) (int, error)
+}
+
+// Nodes returns the nodes of the page, for clients that need no edge facts.
+func (c Connection[E, N]) Nodes() []N {
+	out := make([]N, len(c.Edges))
+	for i, e := range c.Edges {
+		out[i] = e.node()
+	}
+	return out
+}
+
+// TotalCount counts the whole list, ignoring pagination.
+func (c Connection[E, N]) TotalCount(ctx context.Context) (int, error) {
+	if c.Total == nil {
+		return len(c.Edges), nil
+	}
+	return c.Total(ctx)
+}

@@ -1,0 +1,182 @@
+package model
+
+import (
+	"context"
+
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/i18n"
+)
+
+// Startup is a team supported by the network.
+type Startup struct {
+	RowID int64
+	Key   string
+	Names
+	Descriptions
+	Stage      GrowthStage
+	FoundedOn  *Date
+	FacilityID *int64
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (s Startup) ID() string { return globalid.Encode(globalid.Startup, s.RowID) }
+
+// Mentor is an expert who mentors startups.
+type Mentor struct {
+	RowID int64
+	Key   string
+	Names
+	TitleKo                  *string
+	TitleEn                  *string
+	TaskForceMember          bool
+	Languages                []string
+	AffiliatedUniversityID   *int64
+	AffiliatedOrganizationID *int64
+	Provenance               Provenance
+}
+
+// ID is the node's opaque global id.
+func (m Mentor) ID() string { return globalid.Encode(globalid.Mentor, m.RowID) }
+
+// Title returns the job title in the requested or default locale.
+func (m Mentor) Title(ctx context.Context, locale *i18n.Locale) *string {
+	return Descriptions{DescriptionKo: m.TitleKo, DescriptionEn: m.TitleEn}.Description(ctx, locale)
+}
+
+// Market is an overseas market: a country or a region.
+type Market struct {
+	RowID int64
+	Key   string
+	Code  string
+	Kind  MarketKind
+	Names
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (m Market) ID() string { return globalid.Encode(globalid.Market, m.RowID) }
+
+// Cohort is one round of a program.
+type Cohort struct {
+	RowID     int64
+	Key       string
+	ProgramID int64
+	Names
+	Year       int
+	TeamQuota  *int
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (c Cohort) ID() string { return globalid.Encode(globalid.Cohort, c.RowID) }
+
+// Investment is money from a fund into a startup.
+type Investment struct {
+	RowID      int64
+	FundID     int64
+	StartupID  int64
+	Amount     KRW
+	InvestedOn Date
+	Round      InvestmentRound
+	Provenance Provenance
+}
+
+// ID is the node's opaque global id.
+func (i Investment) ID() string { return globalid.Encode(globalid.Investment, i.RowID) }
+
+// StageChange is one entry of a startup's stage history.
+type StageChange struct {
+	Stage     GrowthStage
+	ChangedOn Date
+	Note      *string
+}
+
+// Outcome is a figure a startup reported.
+type Outcome struct {
+	Kind       OutcomeKind
+	ReportedOn Date
+	Quantity   int
+	Amount     *KRW
+	MarketID   *int64
+	Note       *string
+}
+
+// Assignment holds the facts of a university's assignment of a team.
+type Assignment struct {
+	Purpose AssignmentPurpose
+	Status  AssignmentStatus
+	Since   Date
+	Until   *Date
+}
+
+// Mentorship holds the facts of a mentor's work with a startup.
+type Mentorship struct {
+	Focus string
+	Since Date
+	Until *Date
+}
+
+// MarketTarget holds the facts of a startup's target market.
+type MarketTarget struct {
+	Status           MarketTargetStatus
+	Priority         int
+	Since            Date
+	SupportProgramID *int64
+}
+
+// Membership holds the facts of a startup's cohort membership.
+type Membership struct {
+	CohortID int64
+	JoinedOn Date
+}
+
+// ProgramRoleFacts holds an organization's role in a program.
+type ProgramRoleFacts struct {
+	Role ProgramRole
+}
+
+// Affiliation is what a mentor belongs to: a University or an Organization.
+type Affiliation interface{ IsAffiliation() }
+
+// IsAffiliation marks University as an Affiliation.
+func (University) IsAffiliation() {}
+
+// IsAffiliation marks Organization as an Affiliation.
+func (Organization) IsAffiliation() {}
+
+// Node is anything with a global id that node(id:) can refetch.
+type Node interface{ IsNode() }
+
+// IsNode marks the type as a Node.
+func (University) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Organization) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Program) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Sector) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Fund) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Facility) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Startup) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Mentor) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Market) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Cohort) IsNode() {}
+
+// IsNode marks the type as a Node.
+func (Investment) IsNode() {}

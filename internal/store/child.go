@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"startupgraph/internal/model"
+)
+
+// Child is one direction of a relationship (startup → mentors, fund →
+// portfolio, ...), paged per parent. Pages and Counts each take any number
+// of parents and run one statement, so dataloaders can batch a whole level
+// of a query into it.
+type Child[E model.EdgeOf[N], N any] struct {
+	query  func() pageQuery
+	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs) (map[int64]model.Connection[E, N], error)
+	counts func(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error)
+}
+
+// newChild defines a child list: select columns FROM from, where parent is
+// the column that holds the parent id and idExpr the row id that orders
+// edges (the order they were recorded) unless sort says otherwise.
+func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, idExpr string, sort *sortKey,
+	toEdge func(R, string) E) Child[E, N] {
+	key := sortKey{tag: tag}
+	if sort != nil {
+		key = *sort
+		key.tag = tag
+	}
+	return Child[E, N]{
+		query: func() pageQuery {
+			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key}
+		},
+		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs) (map[int64]model.Connection[E, N], error) {
+			return fetchPages[R, E, N](ctx, s, q, page, toEdge)
+		},
+		counts: countRows,
+	}
+}
+
+// Pages returns each parent's page, in one statement; a parent without
+// items gets an empty page.
+func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page PageArgs) (map[int64]model.Connection[E, N], error) {
+	out := map[int64]model.Connection[E, N]{}
+	if len(parents) > 0 {
+		q := c.query()
+		q.args.add(pq.Array(parents)) // $1
+		var err error
+		if out, err = c.fetch(ctx, s, q, page); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range parents {
+		if _, ok := out[p]; !ok {
+			out[p] = emptyConnection[E, N](page)
+		}
+	}
+	return out, nil
+}
+
+// Counts returns the size of each parent's whole list, in one statement.
+func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64) (map[int64]int, error) {
+	if len(parents) == 0 {
+		return map[int64]int{}, nil
+	}
+	return c.counts(ctx, s, c.query(), parents)
+}
+
+// byIDs fetches rows by id in one statement (WHERE id = ANY($1)) and maps
+// them by id; ids that match nothing are absent from the map.
+func byIDs[R any, M any](ctx context.Context, db *sqlx.DB, what, q string, ids []int64, conv func(R) M, id func(R) int64) (map[int64]M, error) {
+	out := make(map[int64]M, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []R
+	if err := db.SelectContext(ctx, &rows, q, pq.Array(ids)); err != nil {
+		return nil, translate(fmt.Errorf("%s by id: %w", what, err))
+	}
+	for _, r := range rows {
+		out[id(r)] = conv(r)
+	}
+	return out, nil
+}

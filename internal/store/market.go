@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"startupgraph/internal/model"
+)
+
+type marketRow struct {
+	pageCols
+	ID         int64  `db:"id"`
+	Key        string `db:"key"`
+	Code       string `db:"code"`
+	Kind       string `db:"kind"`
+	NameKo     string `db:"name_ko"`
+	NameEn     string `db:"name_en"`
+	Provenance string `db:"provenance"`
+}
+
+const marketCols = `n.id, n.key, n.code, n.kind, n.name_ko, n.name_en, n.provenance`
+
+func (r marketRow) model() model.Market {
+	return model.Market{RowID: r.ID, Key: r.Key, Code: r.Code, Kind: model.MarketKind(r.Kind),
+		Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Provenance: model.Provenance(r.Provenance)}
+}
+
+// MarketFilter selects markets.
+type MarketFilter struct {
+	Kind  *string
+	Codes []string
+}
+
+// ListMarkets pages the markets matching f.
+func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder, page PageArgs) (model.Connection[model.MarketEdge, model.Market], error) {
+	var c conditions
+	if f.Kind != nil {
+		c.add("n.kind = ?", *f.Kind)
+	}
+	c.strs("n.code = ANY(?)", f.Codes)
+	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page,
+		func(r marketRow, cursor string) model.MarketEdge { return model.MarketEdge{Cursor: cursor, Node: r.model()} })
+}
+
+// MarketsByID returns the markets with the given ids.
+func (s *Store) MarketsByID(ctx context.Context, ids []int64) (map[int64]model.Market, error) {
+	const q = `SELECT ` + marketCols + ` FROM markets n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "markets", q, ids, marketRow.model, func(r marketRow) int64 { return r.ID })
+}
+
+type targetFacts struct {
+	Status    string    `db:"status"`
+	Priority  int       `db:"priority"`
+	Since     time.Time `db:"since"`
+	ProgramID *int64    `db:"target_program_id"`
+}
+
+func (t targetFacts) model() model.MarketTarget {
+	return model.MarketTarget{Status: model.MarketTargetStatus(t.Status), Priority: t.Priority, Since: date(t.Since), SupportProgramID: t.ProgramID}
+}
+
+const targetCols = `e.status, e.priority, e.since, e.program_id AS target_program_id`
+
+// StartupMarkets pages the markets each startup targets, with the target.
+var StartupMarkets = newChild("market-targets/startup", marketCols+", "+targetCols,
+	"market_targets e JOIN markets n ON n.id = e.market_id", "e.startup_id", "e.id", nil,
+	func(r struct {
+		marketRow
+		targetFacts
+	}, cursor string) model.MarketTargetEdge {
+		return model.MarketTargetEdge{Cursor: cursor, Node: r.marketRow.model(), MarketTarget: r.targetFacts.model()}
+	})
+
+// MarketStartups pages the startups targeting each market, with the target.
+var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCols,
+	"market_targets e JOIN startups n ON n.id = e.startup_id", "e.market_id", "e.id", nil,
+	func(r struct {
+		startupRow
+		targetFacts
+	}, cursor string) model.TargetingStartupEdge {
+		return model.TargetingStartupEdge{Cursor: cursor, Node: r.startupRow.model(), MarketTarget: r.targetFacts.model()}
+	})

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lib/pq"
+
+	"startupgraph/internal/model"
+)
+
+type mentorRow struct {
+	pageCols
+	ID                       int64          `db:"id"`
+	Key                      string         `db:"key"`
+	NameKo                   string         `db:"name_ko"`
+	NameEn                   string         `db:"name_en"`
+	TitleKo                  *string        `db:"title_ko"`
+	TitleEn                  *string        `db:"title_en"`
+	TaskForceMember          bool           `db:"task_force_member"`
+	AffiliatedUniversityID   *int64         `db:"affiliated_university_id"`
+	AffiliatedOrganizationID *int64         `db:"affiliated_organization_id"`
+	Languages                pq.StringArray `db:"languages"`
+	Provenance               string         `db:"provenance"`
+}
+
+const mentorCols = `n.id, n.key, n.name_ko, n.name_en, n.title_ko, n.title_en, n.task_force_member,
+       n.affiliated_university_id, n.affiliated_organization_id, n.languages, n.provenance`
+
+func (r mentorRow) model() model.Mentor {
+	langs := []string(r.Languages)
+	if langs == nil {
+		langs = []string{}
+	}
+	return model.Mentor{RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
+		TitleKo: r.TitleKo, TitleEn: r.TitleEn, TaskForceMember: r.TaskForceMember, Languages: langs,
+		AffiliatedUniversityID: r.AffiliatedUniversityID, AffiliatedOrganizationID: r.AffiliatedOrganizationID,
+		Provenance: model.Provenance(r.Provenance)}
+}
+
+func mentorEdge(r mentorRow, cursor string) model.MentorEdge {
+	return model.MentorEdge{Cursor: cursor, Node: r.model()}
+}
+
+// MentorFilter selects mentors.
+type MentorFilter struct {
+	SectorIDs, UniversityIDs, OrganizationIDs []int64
+	TaskForceMember                           *bool
+	Search                                    string
+}
+
+// ListMentors pages the mentors matching f.
+func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
+	var c conditions
+	c.ids("EXISTS (SELECT 1 FROM mentor_sectors x WHERE x.mentor_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
+	c.ids("n.affiliated_university_id = ANY(?)", f.UniversityIDs)
+	c.ids("n.affiliated_organization_id = ANY(?)", f.OrganizationIDs)
+	c.boolean("n.task_force_member = ?", f.TaskForceMember)
+	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
+	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors")), page, mentorEdge)
+}
+
+// MentorsByID returns the mentors with the given ids.
+func (s *Store) MentorsByID(ctx context.Context, ids []int64) (map[int64]model.Mentor, error) {
+	const q = `SELECT ` + mentorCols + ` FROM mentors n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID })
+}
+
+type mentorshipFacts struct {
+	Focus string     `db:"focus"`
+	Since time.Time  `db:"since"`
+	Until *time.Time `db:"until"`
+}
+
+func (m mentorshipFacts) model() model.Mentorship {
+	return model.Mentorship{Focus: m.Focus, Since: date(m.Since), Until: datePtr(m.Until)}
+}
+
+const mentorshipCols = `e.focus, e.since, e.until`
+
+// StartupMentors pages the mentors of each startup, with the mentorship.
+var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipCols,
+	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
+	func(r struct {
+		mentorRow
+		mentorshipFacts
+	}, cursor string) model.MentorshipEdge {
+		return model.MentorshipEdge{Cursor: cursor, Node: r.mentorRow.model(), Mentorship: r.mentorshipFacts.model()}
+	})
+
+// MentorStartups pages the startups each mentor mentors, with the mentorship.
+var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipCols,
+	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
+	func(r struct {
+		startupRow
+		mentorshipFacts
+	}, cursor string) model.MenteeEdge {
+		return model.MenteeEdge{Cursor: cursor, Node: r.startupRow.model(), Mentorship: r.mentorshipFacts.model()}
+	})

@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/model"
+)
+
+// Page size limits, as GitHub's API uses them.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageArgs is a validated request for one page of a connection. It is
+// comparable, so dataloaders can batch the parents that ask for the same page.
+type PageArgs struct {
+	First, Last   int
+	After, Before cursor
+}
+
+// cursor is a decoded keyset position: which list and ordering it belongs
+// to, the sort value (as text) and the row id that breaks ties.
+type cursor struct {
+	Set   bool
+	Tag   string
+	Value string
+	ID    int64
+}
+
+// NewPageArgs validates Relay pagination arguments: first or last (1 to
+// 100, default first 20), after and before cursors. Problems name the
+// argument.
+func NewPageArgs(first, last *int, after, before *string) (PageArgs, error) {
+	var p PageArgs
+	problems := &apperr.InputError{}
+	if first != nil && last != nil {
+		problems.Add("last", "give first or last, not both")
+	}
+	for _, a := range []struct {
+		name string
+		v    *int
+		dst  *int
+	}{{"first", first, &p.First}, {"last", last, &p.Last}} {
+		if a.v == nil {
+			continue
+		}
+		if *a.v < 1 || *a.v > MaxPageSize {
+			problems.Add(a.name, "must be between 1 and %d", MaxPageSize)
+			continue
+		}
+		*a.dst = *a.v
+	}
+	for _, c := range []struct {
+		name string
+		v    *string
+		dst  *cursor
+	}{{"after", after, &p.After}, {"before", before, &p.Before}} {
+		if c.v == nil {
+			continue
+		}
+		dec, err := decodeCursor(*c.v)
+		if err != nil {
+			problems.Add(c.name, "is not a valid cursor")
+			continue
+		}
+		*c.dst = dec
+	}
+	if err := problems.Err(); err != nil {
+		return PageArgs{}, err
+	}
+	if p.First == 0 && p.Last == 0 {
+		if p.Before.Set && !p.After.Set {
+			p.Last = DefaultPageSize
+		} else {
+			p.First = DefaultPageSize
+		}
+	}
+	return p, nil
+}
+
+func (p PageArgs) size() int { return max(p.First, p.Last) }
+
+func (p PageArgs) backward() bool { return p.Last > 0 }
+
+func encodeCursor(tag string, value *string, id int64) string {
+	v := any(nil)
+	if value != nil {
+		v = *value
+	}
+	b, _ := json.Marshal([]any{tag, v, id})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (cursor, error) {
+	if len(s) > 512 {
+		return cursor{}, fmt.Errorf("cursor too long")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, err
+	}
+	var parts []any
+	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) != 3 {
+		return cursor{}, fmt.Errorf("malformed cursor")
+	}
+	tag, ok1 := parts[0].(string)
+	id, ok2 := parts[2].(float64)
+	if !ok1 || !ok2 || id < 1 || id != float64(int64(id)) {
+		return cursor{}, fmt.Errorf("malformed cursor")
+	}
+	c := cursor{Set: true, Tag: tag, ID: int64(id)}
+	if parts[1] != nil {
+		v, ok := parts[1].(string)
+		if !ok {
+			return cursor{}, fmt.Errorf("malformed cursor")
+		}
+		c.Value = v
+	}
+	return c, nil
+}
+
+// sortKey is the ordering of a list: an SQL expression that is never NULL,
+// the type its cursor value is cast to, and its direction. The row id
+// breaks ties, so the order is total and keyset pagination is exact.
+type sortKey struct {
+	tag  string // names the list and ordering inside cursors
+	expr string // empty: order by the id alone
+	cast string // text, date or bigint
+	desc bool
+}
+
+func (k sortKey) checkValue(v string) bool {
+	switch k.cast {
+	case "date":
+		_, err := time.Parse("2006-01-02", v)
+		return err == nil
+	case "bigint":
+		_, err := strconv.ParseInt(v, 10, 64)
+		return err == nil
+	}
+	return true
+}
+
+// sqlArgs collects positional arguments while a query is built.
+type sqlArgs struct{ list []any }
+
+func (a *sqlArgs) add(v any) string {
+	a.list = append(a.list, v)
+	return "$" + strconv.Itoa(len(a.list))
+}
+
+// pageCols are the columns every paged row carries besides its own: the
+// parent it was fetched for, and the keyset position that becomes its cursor.
+type pageCols struct {
+	ParentID  int64   `db:"pg_parent"`
+	SortValue *string `db:"pg_sort"`
+	CursorID  int64   `db:"pg_cursor"`
+	RN        int64   `db:"pg_rn"`
+}
+
+func (p pageCols) pos() pageCols { return p }
+
+type pagedRow interface{ pos() pageCols }
+
+// pageQuery describes one paged list: its select list, FROM clause and
+// conditions, the id expression that breaks ties, and, for child lists,
+// the column holding the parent id.
+type pageQuery struct {
+	columns string
+	from    string
+	idExpr  string
+	parent  string
+	where   []string
+	args    sqlArgs
+	sort    sortKey
+}
+
+// keysetCondition bounds the list by a cursor: strictly after it
+// (greater=true in ascending order) or strictly before it.
+func (q *pageQuery) keysetCondition(c cursor, after bool, field string) (string, error) {
+	if c.Tag != q.sort.tag || (q.sort.expr != "" && !q.sort.checkValue(c.Value)) {
+		return "", apperr.Invalid(field, "is a cursor of another list or ordering")
+	}
+	op := "<"
+	if after != q.sort.desc {
+		op = ">"
+	}
+	if q.sort.expr == "" {
+		return fmt.Sprintf("%s %s %s", q.idExpr, op, q.args.add(c.ID)), nil
+	}
+	return fmt.Sprintf("(%s, %s) %s (%s::%s, %s)", q.sort.expr, q.idExpr, op,
+		q.args.add(c.Value), q.sort.cast, q.args.add(c.ID)), nil
+}
+
+// build renders the page query. For child lists, $1 is the array of
+// parent ids and each parent's page is cut by a LATERAL subquery, so one
+// statement serves any number of parents.
+func (q *pageQuery) build(page PageArgs) (string, error) {
+	conds := slices.Clone(q.where)
+	if page.After.Set {
+		c, err := q.keysetCondition(page.After, true, "after")
+		if err != nil {
+			return "", err
+		}
+		conds = append(conds, c)
+	}
+	if page.Before.Set {
+		c, err := q.keysetCondition(page.Before, false, "before")
+		if err != nil {
+			return "", err
+		}
+		conds = append(conds, c)
+	}
+	dir := "ASC"
+	if q.sort.desc != page.backward() {
+		dir = "DESC"
+	}
+	order := q.idExpr + " " + dir
+	sortSel := "NULL::text"
+	if q.sort.expr != "" {
+		order = q.sort.expr + " " + dir + ", " + order
+		sortSel = "(" + q.sort.expr + ")::text"
+	}
+	parentSel := "0::bigint"
+	if q.parent != "" {
+		parentSel = "p.parent_id"
+		conds = append(conds, q.parent+" = p.parent_id")
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ")
+	}
+	limit := q.args.add(page.size() + 1)
+	inner := fmt.Sprintf(`SELECT %s, %s AS pg_parent, %s AS pg_sort, %s AS pg_cursor,
+       row_number() OVER (ORDER BY %s) AS pg_rn
+FROM %s
+%s
+ORDER BY %s
+LIMIT %s`, q.columns, parentSel, sortSel, q.idExpr, order, q.from, where, order, limit)
+	if q.parent == "" {
+		return inner, nil
+	}
+	return fmt.Sprintf(`SELECT x.* FROM unnest($1::bigint[]) WITH ORDINALITY AS p(parent_id, ord)
+CROSS JOIN LATERAL (%s) x
+ORDER BY p.ord, x.pg_rn`, inner), nil
+}
+
+// fetchPages runs q for page and returns one connection per parent (for a
+// top-level list, under parent 0), edges in order, with page info.
+func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
+	toEdge func(R, string) E) (map[int64]model.Connection[E, N], error) {
+	sqlText, err := q.build(page)
+	if err != nil {
+		return nil, err
+	}
+	var rows []R
+	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args.list...); err != nil {
+		return nil, translate(fmt.Errorf("page %s: %w", q.sort.tag, err))
+	}
+	grouped := map[int64][]R{}
+	var order []int64
+	for _, r := range rows {
+		pid := r.pos().ParentID
+		if _, seen := grouped[pid]; !seen {
+			order = append(order, pid)
+		}
+		grouped[pid] = append(grouped[pid], r)
+	}
+	out := make(map[int64]model.Connection[E, N], len(order))
+	for pid, rs := range grouped {
+		more := len(rs) > page.size()
+		if more {
+			rs = rs[:page.size()]
+		}
+		if page.backward() {
+			slices.Reverse(rs)
+		}
+		edges := make([]E, len(rs))
+		cursors := make([]string, len(rs))
+		for i, r := range rs {
+			p := r.pos()
+			cursors[i] = encodeCursor(q.sort.tag, p.SortValue, p.CursorID)
+			edges[i] = toEdge(r, cursors[i])
+		}
+		out[pid] = model.Connection[E, N]{Edges: edges, PageInfo: pageInfo(cursors, page, more)}
+	}
+	return out, nil
+}
+
+// emptyConnection is the page of a parent that has no items.
+func emptyConnection[E model.EdgeOf[N], N any](page PageArgs) model.Connection[E, N] {
+	return model.Connection[E, N]{Edges: []E{}, PageInfo: pageInfo(nil, page, false)}
+}
+
+func pageInfo(cursors []string, page PageArgs, more bool) model.PageInfo {
+	info := model.PageInfo{}
+	if page.backward() {
+		info.HasPreviousPage, info.HasNextPage = more, page.Before.Set
+	} else {
+		info.HasNextPage, info.HasPreviousPage = more, page.After.Set
+	}
+	if len(cursors) > 0 {
+		info.StartCursor, info.EndCursor = &cursors[0], &cursors[len(cursors)-1]
+	}
+	return info
+}
+
+// countQuery counts a list, or for child lists each parent's list, in one
+// statement.
+func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error) {
+	conds := slices.Clone(q.where)
+	var sqlText string
+	args := q.args
+	if q.parent != "" {
+		conds = append(conds, q.parent+" = ANY("+args.add(pq.Array(parents))+")")
+		sqlText = fmt.Sprintf("SELECT %s AS parent_id, count(*) AS n FROM %s WHERE %s GROUP BY 1", q.parent, q.from, strings.Join(conds, " AND "))
+	} else {
+		where := ""
+		if len(conds) > 0 {
+			where = "WHERE " + strings.Join(conds, " AND ")
+		}
+		sqlText = fmt.Sprintf("SELECT 0::bigint AS parent_id, count(*) AS n FROM %s %s", q.from, where)
+	}
+	var rows []struct {
+		ParentID int64 `db:"parent_id"`
+		N        int   `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, sqlText, args.list...); err != nil {
+		return nil, translate(fmt.Errorf("count %s: %w", q.sort.tag, err))
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.ParentID] = r.N
+	}
+	return out, nil
+}

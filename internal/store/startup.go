@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"startupgraph/internal/model"
+)
+
+type startupRow struct {
+	nodeRow
+	Stage      string     `db:"stage"`
+	FoundedOn  *time.Time `db:"founded_on"`
+	FacilityID *int64     `db:"facility_id"`
+}
+
+const startupCols = nodeCols + `, n.stage, n.founded_on, n.facility_id`
+
+func (r startupRow) model() model.Startup {
+	return model.Startup{
+		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
+		Stage: model.GrowthStage(r.Stage), FoundedOn: datePtr(r.FoundedOn), FacilityID: r.FacilityID,
+		Provenance: model.Provenance(r.Provenance),
+	}
+}
+
+func startupEdge(r startupRow, cursor string) model.StartupEdge {
+	return model.StartupEdge{Cursor: cursor, Node: r.model()}
+}
+
+// StartupFilter selects startups: fields combine with AND, the values of
+// one field with OR.
+type StartupFilter struct {
+	SectorIDs, ProgramIDs, CohortIDs, UniversityIDs, MentorIDs, FundIDs, MarketIDs []int64
+	Stages, TargetStatuses                                                         []string
+	FoundedFrom, FoundedTo                                                         *time.Time
+	Search                                                                         string
+}
+
+// StartupOrder sorts startups: by "NAME_EN" (default), "NAME_KO" or "FOUNDED_ON".
+type StartupOrder struct {
+	Field string
+	Desc  bool
+}
+
+func (o StartupOrder) key() sortKey {
+	switch o.Field {
+	case "NAME_KO":
+		return sortKey{tag: "startups/NAME_KO", expr: "n.name_ko", cast: "text", desc: o.Desc}
+	case "FOUNDED_ON":
+		return sortKey{tag: "startups/FOUNDED_ON", expr: "COALESCE(n.founded_on, DATE '0001-01-01')", cast: "date", desc: o.Desc}
+	}
+	return sortKey{tag: "startups/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
+}
+
+func (f StartupFilter) conditions() conditions {
+	var c conditions
+	c.ids("EXISTS (SELECT 1 FROM startup_sectors x WHERE x.startup_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
+	c.strs("n.stage = ANY(?)", f.Stages)
+	c.ids("EXISTS (SELECT 1 FROM memberships x JOIN cohorts xc ON xc.id = x.cohort_id WHERE x.startup_id = n.id AND xc.program_id = ANY(?))", f.ProgramIDs)
+	c.ids("EXISTS (SELECT 1 FROM memberships x WHERE x.startup_id = n.id AND x.cohort_id = ANY(?))", f.CohortIDs)
+	c.ids("EXISTS (SELECT 1 FROM assignments x WHERE x.startup_id = n.id AND x.university_id = ANY(?))", f.UniversityIDs)
+	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.startup_id = n.id AND x.mentor_id = ANY(?))", f.MentorIDs)
+	c.ids("EXISTS (SELECT 1 FROM investments x WHERE x.startup_id = n.id AND x.fund_id = ANY(?))", f.FundIDs)
+	if len(f.MarketIDs) > 0 || len(f.TargetStatuses) > 0 {
+		var t conditions
+		t.args = c.args
+		t.ids("x.market_id = ANY(?)", f.MarketIDs)
+		t.strs("x.status = ANY(?)", f.TargetStatuses)
+		c.args = t.args
+		c.where = append(c.where, "EXISTS (SELECT 1 FROM market_targets x WHERE x.startup_id = n.id AND "+joinAnd(t.where)+")")
+	}
+	if f.FoundedFrom != nil {
+		c.add("n.founded_on >= ?", *f.FoundedFrom)
+	}
+	if f.FoundedTo != nil {
+		c.add("n.founded_on <= ?", *f.FoundedTo)
+	}
+	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
+	return c
+}
+
+// ListStartups pages the startups matching f.
+func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
+	return listPage(ctx, s, listQuery(startupCols, "startups n", f.conditions(), order.key()), page, startupEdge)
+}
+
+// StartupsByID returns the startups with the given ids.
+func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.Startup, error) {
+	const q = `SELECT ` + startupCols + ` FROM startups n WHERE n.id = ANY($1)`
+	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID)
+}
+
+type stageChangeRow struct {
+	pageCols
+	Stage     string    `db:"stage"`
+	ChangedOn time.Time `db:"changed_on"`
+	Note      *string   `db:"note"`
+}
+
+// StartupStageHistory pages each startup's stage changes, oldest first.
+var StartupStageHistory = newChild("stage-changes/startup", "e.stage, e.changed_on, e.note", "stage_changes e", "e.startup_id", "e.id",
+	&sortKey{expr: "e.changed_on", cast: "date"},
+	func(r stageChangeRow, cursor string) model.StageChangeEdge {
+		return model.StageChangeEdge{Cursor: cursor, Node: model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}}
+	})
+
+type outcomeRow struct {
+	pageCols
+	Kind       string    `db:"kind"`
+	ReportedOn time.Time `db:"reported_on"`
+	Quantity   int       `db:"quantity"`
+	AmountKRW  *int64    `db:"amount_krw"`
+	MarketID   *int64    `db:"market_id"`
+	Note       *string   `db:"note"`
+}
+
+// StartupOutcomes pages each startup's reported outcomes, oldest first.
+var StartupOutcomes = newChild("outcomes/startup", "e.kind, e.reported_on, e.quantity, e.amount_krw, e.market_id, e.note", "outcomes e",
+	"e.startup_id", "e.id", &sortKey{expr: "e.reported_on", cast: "date"},
+	func(r outcomeRow, cursor string) model.OutcomeEdge {
+		o := model.Outcome{Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
+		if r.AmountKRW != nil {
+			a := model.KRW(*r.AmountKRW)
+			o.Amount = &a
+		}
+		return model.OutcomeEdge{Cursor: cursor, Node: o}
+	})
