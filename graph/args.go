@@ -107,6 +107,8 @@ func mentorFilter(f *generated.MentorFilter) (store.MentorFilter, error) {
 	out.UniversityIDs = a.ids("filter.universityIds", globalid.University, f.UniversityIds)
 	out.OrganizationIDs = a.ids("filter.organizationIds", globalid.Organization, f.OrganizationIds)
 	out.TaskForceMember = f.TaskForceMember
+	out.StartupIDs = a.ids("filter.startupIds", globalid.Startup, f.StartupIds)
+	out.SharedByStartupIDs = a.ids("filter.sharedByStartupIds", globalid.Startup, f.SharedByStartupIds)
 	out.Search = a.search("filter.search", f.Search)
 	return out, a.err()
 }

@@ -4400,6 +4400,10 @@ input MentorFilter {
   organizationIds: [ID!]
   "Only task-force experts (true) or only others (false)."
   taskForceMember: Boolean
+  "Mentors who mentor any of these startups."
+  startupIds: [ID!]
+  "Mentors who mentor every one of these startups: the mentors they share."
+  sharedByStartupIds: [ID!]
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
 }
@@ -18637,7 +18641,7 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18672,6 +18676,20 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.TaskForceMember = data
+		case "startupIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupIds = data
+		case "sharedByStartupIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sharedByStartupIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SharedByStartupIds = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)

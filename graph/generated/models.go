@@ -58,6 +58,10 @@ type MentorFilter struct {
 	OrganizationIds []string `json:"organizationIds,omitempty"`
 	// Only task-force experts (true) or only others (false).
 	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// Mentors who mentor any of these startups.
+	StartupIds []string `json:"startupIds,omitempty"`
+	// Mentors who mentor every one of these startups: the mentors they share.
+	SharedByStartupIds []string `json:"sharedByStartupIds,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
 }

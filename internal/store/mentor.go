@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/lib/pq"
@@ -45,6 +46,7 @@ func mentorEdge(r mentorRow, cursor string) model.MentorEdge {
 // MentorFilter selects mentors.
 type MentorFilter struct {
 	SectorIDs, UniversityIDs, OrganizationIDs []int64
+	StartupIDs, SharedByStartupIDs            []int64
 	TaskForceMember                           *bool
 	Search                                    string
 }
@@ -56,6 +58,12 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder
 	c.ids("n.affiliated_university_id = ANY(?)", f.UniversityIDs)
 	c.ids("n.affiliated_organization_id = ANY(?)", f.OrganizationIDs)
 	c.boolean("n.task_force_member = ?", f.TaskForceMember)
+	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?))", f.StartupIDs)
+	if len(f.SharedByStartupIDs) > 0 {
+		shared := uniqueIDs(f.SharedByStartupIDs)
+		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)) = "+
+			strconv.Itoa(len(shared)), pq.Array(shared))
+	}
 	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
 	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors")), page, mentorEdge)
 }

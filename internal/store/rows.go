@@ -146,3 +146,16 @@ func joinAnd(conds []string) string {
 	}
 	return strings.Join(conds, " AND ")
 }
+
+// uniqueIDs returns ids without repeats, in first-seen order.
+func uniqueIDs(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

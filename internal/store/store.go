@@ -5,11 +5,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // registers the "postgres" driver
+	"github.com/lib/pq"
 )
 
 // PoolConfig bounds the connection pool.
@@ -28,10 +29,11 @@ type Store struct {
 // Open connects to dsn with a bounded pool and checks that the database
 // answers within ctx.
 func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
-	db, err := sqlx.Open("postgres", dsn)
+	connector, err := pq.NewConnector(dsn)
 	if err != nil {
-		return nil, translate(fmt.Errorf("open database: %w", err))
+		return nil, fmt.Errorf("open database: invalid DATABASE_URL")
 	}
+	db := sqlx.NewDb(sql.OpenDB(countingConnector{connector}), "postgres")
 	db.SetMaxOpenConns(pool.MaxOpen)
 	db.SetMaxIdleConns(pool.MaxIdle)
 	db.SetConnMaxLifetime(pool.MaxLifetime)

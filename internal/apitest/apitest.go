@@ -1,0 +1,116 @@
+// Package apitest runs GraphQL requests through the real handler stack
+// (middleware, loaders, gqlgen, store) against a throwaway database, for
+// tests. Every response reports how many SQL statements it cost.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"startupgraph/internal/config"
+	"startupgraph/internal/server"
+	"startupgraph/internal/store"
+	"startupgraph/internal/testdb"
+)
+
+// Client sends requests to one handler over one test database.
+type Client struct {
+	Handler http.Handler
+	Store   *store.Store
+	DSN     string
+}
+
+// New builds the service over a fresh database of the given kind.
+func New(t testing.TB, kind testdb.Kind) *Client {
+	t.Helper()
+	dsn := testdb.URL(t, kind)
+	s, err := store.Open(context.Background(), dsn, store.PoolConfig{MaxOpen: 8, MaxIdle: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	cfg := config.Config{CORSOrigins: []string{"https://dashboard.incheon.example"}, RequestTimeout: 10 * time.Second}
+	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s})
+	return &Client{Handler: h, Store: s, DSN: dsn}
+}
+
+// Error is one GraphQL error of a response.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Response is a decoded GraphQL response.
+type Response struct {
+	Status     int
+	Data       json.RawMessage `json:"data"`
+	Errors     []Error         `json:"errors"`
+	Statements int64
+}
+
+// Do posts query with variables (may be nil) and returns the response.
+func (c *Client) Do(t testing.TB, query string, vars map[string]any, headers ...string) Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	var n atomic.Int64
+	req = req.WithContext(store.CountStatements(req.Context(), &n))
+	rec := httptest.NewRecorder()
+	c.Handler.ServeHTTP(rec, req)
+	var out Response
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
+	}
+	out.Status = rec.Code
+	out.Statements = n.Load()
+	return out
+}
+
+// OK posts query, fails the test on any error, and decodes data into v.
+func (c *Client) OK(t testing.TB, query string, vars map[string]any, v any) Response {
+	t.Helper()
+	r := c.Do(t, query, vars)
+	if r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("status %d, errors %+v\nquery: %s", r.Status, r.Errors, query)
+	}
+	if v != nil {
+		if err := json.Unmarshal(r.Data, v); err != nil {
+			t.Fatalf("decode %s: %v", r.Data, err)
+		}
+	}
+	return r
+}
+
+// Code returns the extensions.code of the response's first error, or "".
+func (r Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	code, _ := r.Errors[0].Extensions["code"].(string)
+	return code
+}
+
+// Field returns the extensions.field of the response's first error, or "".
+func (r Response) Field() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	f, _ := r.Errors[0].Extensions["field"].(string)
+	return f
+}
