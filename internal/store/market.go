@@ -39,7 +39,9 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder
 	}
 	c.strs("n.code = ANY(?)", f.Codes)
 	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page,
-		func(r marketRow, cursor string) model.MarketEdge { return model.MarketEdge{Cursor: cursor, Node: r.model()} })
+		func(r marketRow, cursor string) model.MarketEdge {
+			return model.MarketEdge{Cursor: cursor, Node: r.model()}
+		})
 }
 
 // MarketsByID returns the markets with the given ids.

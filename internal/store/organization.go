@@ -58,7 +58,9 @@ type roleFacts struct {
 	Role string `db:"role"`
 }
 
-func (r roleFacts) model() model.ProgramRoleFacts { return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)} }
+func (r roleFacts) model() model.ProgramRoleFacts {
+	return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)}
+}
 
 // OrganizationPrograms pages the programs of each organization, with its role.
 var OrganizationPrograms = newChild("program-organizations/organization", programCols+", e.role",

@@ -31,7 +31,9 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrd
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page,
-		func(r programRow, cursor string) model.ProgramEdge { return model.ProgramEdge{Cursor: cursor, Node: r.model()} })
+		func(r programRow, cursor string) model.ProgramEdge {
+			return model.ProgramEdge{Cursor: cursor, Node: r.model()}
+		})
 }
 
 // ProgramsByID returns the programs with the given ids.
@@ -68,7 +70,9 @@ func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.C
 // ProgramCohorts pages the cohorts of each program, newest year first.
 var ProgramCohorts = newChild("cohorts/program", cohortCols, "cohorts n", "n.program_id", "n.id",
 	&sortKey{expr: "n.year", cast: "bigint", desc: true},
-	func(r cohortRow, cursor string) model.CohortEdge { return model.CohortEdge{Cursor: cursor, Node: r.model()} })
+	func(r cohortRow, cursor string) model.CohortEdge {
+		return model.CohortEdge{Cursor: cursor, Node: r.model()}
+	})
 
 type membershipFacts struct {
 	CohortID int64     `db:"cohort_id"`
