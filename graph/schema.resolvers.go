@@ -7,8 +7,8 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
@@ -150,7 +150,7 @@ func (r *queryResolver) Universities(ctx context.Context) ([]model.University, e
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder) (*model.OrganizationConnection, error) {
 	f, err := organizationFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
-	if err = errors.Join(err, perr); err != nil {
+	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListOrganizations(ctx, f, nameOrder(orderBy), page)
@@ -208,7 +208,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder) (*model.MarketConnection, error) {
 	f, err := marketFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
-	if err = errors.Join(err, perr); err != nil {
+	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListMarkets(ctx, f, nameOrder(orderBy), page)
@@ -218,7 +218,7 @@ func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, 
 func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder) (*model.StartupConnection, error) {
 	f, err := startupFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
-	if err = errors.Join(err, perr); err != nil {
+	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListStartups(ctx, f, startupOrder(orderBy), page)
@@ -228,7 +228,7 @@ func (r *queryResolver) Startups(ctx context.Context, first *int, after *string,
 func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder) (*model.MentorConnection, error) {
 	f, err := mentorFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
-	if err = errors.Join(err, perr); err != nil {
+	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListMentors(ctx, f, nameOrder(orderBy), page)
@@ -238,7 +238,7 @@ func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, 
 func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
-	if err = errors.Join(err, perr); err != nil {
+	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListInvestments(ctx, f, investmentOrder(orderBy), page)

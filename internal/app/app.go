@@ -217,7 +217,15 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 	}
 }
 
+// runSeed loads the demo data. With --synthetic N it then replaces the
+// synthetic load-test graph with one of N startups built on that data;
+// --synthetic-seed S picks the generator's seed, and the same N and S give
+// the same graph.
 func runSeed(ctx context.Context, args []string, env Env) error {
+	synth, args, err := syntheticFlags(args, env.Stderr)
+	if err != nil {
+		return err
+	}
 	cfg, _, logger, err := load("seed", args, env)
 	if err != nil {
 		return err
@@ -234,5 +242,75 @@ func runSeed(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, "demo data loaded")
+	if !synth.enabled {
+		return nil
+	}
+	start := time.Now()
+	counts, err := s.SeedSynthetic(ctx, synth.n, synth.seed)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "synthetic data loaded in %s (%d startups, seed %d):\n",
+		time.Since(start).Round(time.Millisecond), synth.n, synth.seed)
+	for _, tc := range counts.Tables() {
+		fmt.Fprintf(env.Stdout, "  %-16s %9d\n", tc.Table, tc.Rows)
+	}
 	return nil
+}
+
+// syntheticOptions are seed's own flags.
+type syntheticOptions struct {
+	enabled bool
+	n       int
+	seed    int64
+}
+
+// syntheticFlags takes --synthetic N and --synthetic-seed S out of args,
+// wherever they stand among the configuration flags, and returns the rest
+// for config.Load, which rejects flags it does not know. Help (-h) prints
+// these two flags and is passed on, so config.Load prints the others.
+func syntheticFlags(args []string, stderr io.Writer) (syntheticOptions, []string, error) {
+	var o syntheticOptions
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.IntVar(&o.n, "synthetic", 0, "after the demo data, generate a synthetic graph of `N` startups (1..1000000) for load tests, replacing any earlier one")
+	fs.Int64Var(&o.seed, "synthetic-seed", 1, "`seed` of the synthetic graph: the same N and seed give the same graph")
+	configFlags := map[string]bool{}
+	for _, v := range config.Vars {
+		configFlags[v.Flag] = true
+	}
+	var mine, rest []string
+	help := false
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		dst := &rest
+		if fs.Lookup(name) != nil {
+			dst = &mine
+		}
+		*dst = append(*dst, a)
+		help = help || name == "h" || name == "help"
+		// every flag of ours and of config takes a value
+		if !hasValue && (fs.Lookup(name) != nil || configFlags[name]) && i+1 < len(args) {
+			i++
+			*dst = append(*dst, args[i])
+		}
+	}
+	if help {
+		fmt.Fprintln(stderr, "Flags of seed itself:")
+		fs.PrintDefaults()
+		return o, rest, nil
+	}
+	if err := fs.Parse(mine); err != nil {
+		return o, nil, fmt.Errorf("invalid seed flags: %w", err)
+	}
+	fs.Visit(func(f *flag.Flag) { o.enabled = o.enabled || f.Name == "synthetic" })
+	if !o.enabled && len(mine) > 0 {
+		return o, nil, errors.New("--synthetic-seed needs --synthetic N")
+	}
+	return o, rest, nil
 }

@@ -86,3 +86,21 @@ func Invalid(field, format string, args ...any) error {
 func InvalidValue(format string, args ...any) error {
 	return Invalid("", format, args...)
 }
+
+// Merge combines errors found while validating one request: the problems
+// of every InputError go into one InputError, so the client sees them all.
+// Any other error wins over input problems, as it is the more serious.
+func Merge(errs ...error) error {
+	merged := &InputError{}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var input *InputError
+		if !errors.As(err, &input) {
+			return err
+		}
+		merged.Problems = append(merged.Problems, input.Problems...)
+	}
+	return merged.Err()
+}
