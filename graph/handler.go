@@ -1,6 +1,9 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -8,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"startupgraph/graph/generated"
+	"startupgraph/internal/loader"
 )
 
 // queryCacheSize is how many parsed and validated query documents are kept,
@@ -24,7 +28,18 @@ func NewHandler(r *Resolver) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	srv.Use(extension.Introspection{})
+	srv.AroundFields(registerNodes)
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv
+}
+
+// registerNodes records the nodes every field returns, so the fields of a
+// list's nodes batch as one level (see loader.Register).
+func registerNodes(ctx context.Context, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	if err == nil && graphql.GetFieldContext(ctx).IsResolver {
+		loader.Register(ctx, res)
+	}
+	return res, err
 }

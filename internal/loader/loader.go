@@ -1,18 +1,24 @@
 // Package loader holds the per-request dataloaders: every field that
 // crosses a table goes through one, so a query level costs one statement
-// however many parents it has. Loaders are built per request in Middleware
-// and never shared across requests (their caches hold one viewer's data).
+// however many parents it has. References (many-to-one) batch by id with
+// vikstrous/dataloadgen; relationships (paged child lists) batch over every
+// registered node of the level, with no timer. Loaders are built per
+// request in Middleware and never shared across requests.
 package loader
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
 	"startupgraph/internal/apperr"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
 )
@@ -25,9 +31,12 @@ const wait = 2 * time.Millisecond
 // ByID loads nodes of one type by row id.
 type ByID[M any] = dataloadgen.Loader[int64, M]
 
-func newByID[M any](what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
+func newByID[M model.Referenced](reg *registry, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
 	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]M, []error) {
 		found, err := fetch(ctx, ids)
+		for _, m := range found {
+			reg.add(m.NodeRef())
+		}
 		out, errs := make([]M, len(ids)), make([]error, len(ids))
 		for i, id := range ids {
 			switch m, ok := found[id]; {
@@ -48,62 +57,170 @@ type pageKey struct {
 	page   store.PageArgs
 }
 
-// Children loads one relationship's pages per parent, batching all parents
-// that ask for the same page arguments into one statement, and counts
-// (totalCount) the same way, only when asked.
+// batch is one fetch that several loads wait on.
+type batch[T any] struct {
+	done chan struct{}
+	val  T
+	err  error
+}
+
+// claim returns the batch that covers key. If there is none, it starts one
+// that covers key and every sibling (from siblings) not yet covered, runs
+// it in the calling goroutine, and publishes the result to all waiters.
+// Batching thus needs no timer: the siblings of a level are registered
+// before any of their fields resolve.
+func claim[K comparable, T any](ctx context.Context, mu *sync.Mutex, batches map[K]*batch[T], key K,
+	siblings func() []K, fetch func(context.Context, []K) (T, error)) (*batch[T], error) {
+	mu.Lock()
+	b, ok := batches[key]
+	if ok {
+		mu.Unlock()
+		select {
+		case <-b.done:
+			return b, b.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	b = &batch[T]{done: make(chan struct{})}
+	keys := []K{key}
+	batches[key] = b
+	for _, k := range siblings() {
+		if _, taken := batches[k]; !taken {
+			batches[k] = b
+			keys = append(keys, k)
+		}
+	}
+	mu.Unlock()
+	b.val, b.err = fetch(ctx, keys)
+	close(b.done)
+	return b, b.err
+}
+
+// Children loads one relationship's pages per parent. The first load of a
+// level fetches the pages of every registered parent of the same type in
+// one statement; the others wait for it. totalCount is batched the same
+// way, and only fetched when a client asks for it.
 type Children[E model.EdgeOf[N], N any] struct {
-	pages  *dataloadgen.Loader[pageKey, model.Connection[E, N]]
-	counts *dataloadgen.Loader[int64, int]
+	store      *store.Store
+	child      store.Child[E, N]
+	parentType globalid.Type
+	reg        *registry
+
+	mu     sync.Mutex
+	pages  map[pageKey]*batch[map[int64]model.Connection[E, N]]
+	counts map[int64]*batch[map[int64]int]
 }
 
-func newChildren[E model.EdgeOf[N], N any](s *store.Store, child store.Child[E, N]) *Children[E, N] {
-	pages := dataloadgen.NewLoader(func(ctx context.Context, keys []pageKey) ([]model.Connection[E, N], []error) {
-		parents := map[store.PageArgs][]int64{}
-		for _, k := range keys {
-			parents[k.page] = append(parents[k.page], k.parent)
-		}
-		results := make(map[pageKey]model.Connection[E, N], len(keys))
-		failed := map[store.PageArgs]error{}
-		for page, ids := range parents {
-			conns, err := child.Pages(ctx, s, ids, page)
-			if err != nil {
-				failed[page] = err
-				continue
-			}
-			for id, c := range conns {
-				results[pageKey{id, page}] = c
-			}
-		}
-		out, errs := make([]model.Connection[E, N], len(keys)), make([]error, len(keys))
-		for i, k := range keys {
-			out[i], errs[i] = results[k], failed[k.page]
-		}
-		return out, errs
-	}, dataloadgen.WithWait(wait))
-	counts := dataloadgen.NewLoader(func(ctx context.Context, parents []int64) ([]int, []error) {
-		n, err := child.Counts(ctx, s, parents)
-		out, errs := make([]int, len(parents)), make([]error, len(parents))
-		for i, p := range parents {
-			out[i], errs[i] = n[p], err
-		}
-		return out, errs
-	}, dataloadgen.WithWait(wait))
-	return &Children[E, N]{pages: pages, counts: counts}
+func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
+	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
+		pages: map[pageKey]*batch[map[int64]model.Connection[E, N]]{}, counts: map[int64]*batch[map[int64]int]{}}
 }
 
-// Load returns parent's page; its totalCount is loaded lazily, batched with
-// the other parents' counts.
+// Load returns parent's page; its totalCount is loaded lazily.
 func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.PageArgs) (model.Connection[E, N], error) {
-	conn, err := c.pages.Load(ctx, pageKey{parent, page})
+	b, err := claim(ctx, &c.mu, c.pages, pageKey{parent, page},
+		func() []pageKey {
+			ids := c.reg.of(c.parentType)
+			keys := make([]pageKey, len(ids))
+			for i, id := range ids {
+				keys[i] = pageKey{id, page}
+			}
+			return keys
+		},
+		func(ctx context.Context, keys []pageKey) (map[int64]model.Connection[E, N], error) {
+			ids := make([]int64, len(keys))
+			for i, k := range keys {
+				ids[i] = k.parent
+			}
+			conns, err := c.child.Pages(ctx, c.store, ids, page)
+			for _, conn := range conns {
+				c.reg.add(conn.NodeRefs()...) // the whole next level, before any waiter resumes
+			}
+			return conns, err
+		})
 	if err != nil {
 		return model.Connection[E, N]{}, err
 	}
-	conn.Total = func(ctx context.Context) (int, error) { return c.counts.Load(ctx, parent) }
+	conn := b.val[parent]
+	conn.Total = func(ctx context.Context) (int, error) { return c.count(ctx, parent) }
 	return conn, nil
+}
+
+func (c *Children[E, N]) count(ctx context.Context, parent int64) (int, error) {
+	b, err := claim(ctx, &c.mu, c.counts, parent,
+		func() []int64 { return c.reg.of(c.parentType) },
+		func(ctx context.Context, ids []int64) (map[int64]int, error) {
+			return c.child.Counts(ctx, c.store, ids)
+		})
+	if err != nil {
+		return 0, err
+	}
+	return b.val[parent], nil
+}
+
+// registry records the nodes of each type a request's response holds so
+// far, in order, so that child loads can batch over all of a level.
+type registry struct {
+	mu   sync.Mutex
+	ids  map[globalid.Type][]int64
+	seen map[model.Ref]bool
+}
+
+func (r *registry) add(refs ...model.Ref) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ref := range refs {
+		if !r.seen[ref] {
+			r.seen[ref] = true
+			r.ids[ref.Type] = append(r.ids[ref.Type], ref.ID)
+		}
+	}
+}
+
+func (r *registry) of(t globalid.Type) []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.ids[t])
+}
+
+// Register records the nodes a field returned (a node, a list of nodes or
+// a connection), so that their own fields batch as one level. The GraphQL
+// layer calls it for every field result.
+func Register(ctx context.Context, result any) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok || result == nil {
+		return
+	}
+	rv := reflect.ValueOf(result)
+	if rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return // a null reference
+		}
+		rv = rv.Elem()
+		result = rv.Interface()
+	}
+	switch v := result.(type) {
+	case model.Referenced:
+		l.reg.add(v.NodeRef())
+	case interface{ NodeRefs() []model.Ref }:
+		l.reg.add(v.NodeRefs()...)
+	default:
+		if rv.Kind() != reflect.Slice {
+			return
+		}
+		for i := range rv.Len() {
+			if r, ok := rv.Index(i).Interface().(model.Referenced); ok {
+				l.reg.add(r.NodeRef())
+			}
+		}
+	}
 }
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
+	reg *registry
+
 	University   *ByID[model.University]
 	Organization *ByID[model.Organization]
 	Program      *ByID[model.Program]
@@ -145,44 +262,46 @@ type Loaders struct {
 
 // New builds a fresh set of loaders over s.
 func New(s *store.Store) *Loaders {
+	reg := &registry{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{}}
 	return &Loaders{
-		University:   newByID("university", s.UniversitiesByID),
-		Organization: newByID("organization", s.OrganizationsByID),
-		Program:      newByID("program", s.ProgramsByID),
-		Sector:       newByID("sector", s.SectorsByID),
-		Fund:         newByID("fund", s.FundsByID),
-		Facility:     newByID("facility", s.FacilitiesByID),
-		Startup:      newByID("startup", s.StartupsByID),
-		Mentor:       newByID("mentor", s.MentorsByID),
-		Market:       newByID("market", s.MarketsByID),
-		Cohort:       newByID("cohort", s.CohortsByID),
-		Investment:   newByID("investment", s.InvestmentsByID),
+		reg:          reg,
+		University:   newByID(reg, "university", s.UniversitiesByID),
+		Organization: newByID(reg, "organization", s.OrganizationsByID),
+		Program:      newByID(reg, "program", s.ProgramsByID),
+		Sector:       newByID(reg, "sector", s.SectorsByID),
+		Fund:         newByID(reg, "fund", s.FundsByID),
+		Facility:     newByID(reg, "facility", s.FacilitiesByID),
+		Startup:      newByID(reg, "startup", s.StartupsByID),
+		Mentor:       newByID(reg, "mentor", s.MentorsByID),
+		Market:       newByID(reg, "market", s.MarketsByID),
+		Cohort:       newByID(reg, "cohort", s.CohortsByID),
+		Investment:   newByID(reg, "investment", s.InvestmentsByID),
 
-		UniversityStartups:   newChildren(s, store.UniversityStartups),
-		StartupUniversities:  newChildren(s, store.StartupUniversities),
-		UniversityMentors:    newChildren(s, store.UniversityMentors),
-		OrganizationChildren: newChildren(s, store.OrganizationChildren),
-		OrganizationMentors:  newChildren(s, store.OrganizationMentors),
-		OrganizationPrograms: newChildren(s, store.OrganizationPrograms),
-		ProgramOrganizations: newChildren(s, store.ProgramOrganizations),
-		StartupSectors:       newChildren(s, store.StartupSectors),
-		SectorStartups:       newChildren(s, store.SectorStartups),
-		MentorSectors:        newChildren(s, store.MentorSectors),
-		SectorMentors:        newChildren(s, store.SectorMentors),
-		ProgramCohorts:       newChildren(s, store.ProgramCohorts),
-		ProgramMembers:       newChildren(s, store.ProgramMembers),
-		CohortMembers:        newChildren(s, store.CohortMembers),
-		StartupPrograms:      newChildren(s, store.StartupPrograms),
-		FundPortfolio:        newChildren(s, store.FundPortfolio),
-		StartupInvestors:     newChildren(s, store.StartupInvestors),
-		FacilitySpaces:       newChildren(s, store.FacilitySpaces),
-		FacilityResidents:    newChildren(s, store.FacilityResidents),
-		StartupStageHistory:  newChildren(s, store.StartupStageHistory),
-		StartupOutcomes:      newChildren(s, store.StartupOutcomes),
-		StartupMentors:       newChildren(s, store.StartupMentors),
-		MentorStartups:       newChildren(s, store.MentorStartups),
-		StartupMarkets:       newChildren(s, store.StartupMarkets),
-		MarketStartups:       newChildren(s, store.MarketStartups),
+		UniversityStartups:   newChildren(s, reg, globalid.University, store.UniversityStartups),
+		StartupUniversities:  newChildren(s, reg, globalid.Startup, store.StartupUniversities),
+		UniversityMentors:    newChildren(s, reg, globalid.University, store.UniversityMentors),
+		OrganizationChildren: newChildren(s, reg, globalid.Organization, store.OrganizationChildren),
+		OrganizationMentors:  newChildren(s, reg, globalid.Organization, store.OrganizationMentors),
+		OrganizationPrograms: newChildren(s, reg, globalid.Organization, store.OrganizationPrograms),
+		ProgramOrganizations: newChildren(s, reg, globalid.Program, store.ProgramOrganizations),
+		StartupSectors:       newChildren(s, reg, globalid.Startup, store.StartupSectors),
+		SectorStartups:       newChildren(s, reg, globalid.Sector, store.SectorStartups),
+		MentorSectors:        newChildren(s, reg, globalid.Mentor, store.MentorSectors),
+		SectorMentors:        newChildren(s, reg, globalid.Sector, store.SectorMentors),
+		ProgramCohorts:       newChildren(s, reg, globalid.Program, store.ProgramCohorts),
+		ProgramMembers:       newChildren(s, reg, globalid.Program, store.ProgramMembers),
+		CohortMembers:        newChildren(s, reg, globalid.Cohort, store.CohortMembers),
+		StartupPrograms:      newChildren(s, reg, globalid.Startup, store.StartupPrograms),
+		FundPortfolio:        newChildren(s, reg, globalid.Fund, store.FundPortfolio),
+		StartupInvestors:     newChildren(s, reg, globalid.Startup, store.StartupInvestors),
+		FacilitySpaces:       newChildren(s, reg, globalid.Facility, store.FacilitySpaces),
+		FacilityResidents:    newChildren(s, reg, globalid.Facility, store.FacilityResidents),
+		StartupStageHistory:  newChildren(s, reg, globalid.Startup, store.StartupStageHistory),
+		StartupOutcomes:      newChildren(s, reg, globalid.Startup, store.StartupOutcomes),
+		StartupMentors:       newChildren(s, reg, globalid.Startup, store.StartupMentors),
+		MentorStartups:       newChildren(s, reg, globalid.Mentor, store.MentorStartups),
+		StartupMarkets:       newChildren(s, reg, globalid.Startup, store.StartupMarkets),
+		MarketStartups:       newChildren(s, reg, globalid.Market, store.MarketStartups),
 	}
 }
 
