@@ -20,40 +20,7 @@ func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, err
 	if err != nil {
 		return nil, err
 	}
-	l := loader.For(ctx)
-	switch typ {
-	case globalid.University:
-		return load(ctx, l.University, id)
-	case globalid.Organization:
-		return load(ctx, l.Organization, id)
-	case globalid.Program:
-		return load(ctx, l.Program, id)
-	case globalid.Sector:
-		return load(ctx, l.Sector, id)
-	case globalid.Fund:
-		return load(ctx, l.Fund, id)
-	case globalid.Facility:
-		return load(ctx, l.Facility, id)
-	case globalid.Startup:
-		return load(ctx, l.Startup, id)
-	case globalid.Mentor:
-		return load(ctx, l.Mentor, id)
-	case globalid.Market:
-		return load(ctx, l.Market, id)
-	case globalid.Cohort:
-		return load(ctx, l.Cohort, id)
-	case globalid.Investment:
-		return load(ctx, l.Investment, id)
-	}
-	return nil, apperr.Invalid(field, "is not a valid id")
-}
-
-func load[M model.Node](ctx context.Context, l *loader.ByID[M], id int64) (model.Node, error) {
-	m, err := l.Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return loader.For(ctx).Node(ctx, typ, id)
 }
 
 // nodes refetches up to maxNodes nodes concurrently, so their loaders batch

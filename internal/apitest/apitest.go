@@ -31,7 +31,12 @@ type Client struct {
 // New builds the service over a fresh database of the given kind.
 func New(t testing.TB, kind testdb.Kind) *Client {
 	t.Helper()
-	dsn := testdb.URL(t, kind)
+	return Open(t, testdb.URL(t, kind))
+}
+
+// Open builds the service over the database at dsn.
+func Open(t testing.TB, dsn string) *Client {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn, store.PoolConfig{MaxOpen: 8, MaxIdle: 8})
 	if err != nil {
 		t.Fatal(err)
@@ -40,6 +45,13 @@ func New(t testing.TB, kind testdb.Kind) *Client {
 	cfg := config.Config{CORSOrigins: []string{"https://dashboard.incheon.example"}, RequestTimeout: 10 * time.Second}
 	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s})
 	return &Client{Handler: h, Store: s, DSN: dsn}
+}
+
+// Serve runs a raw HTTP request through the handler.
+func (c *Client) Serve(req *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	c.Handler.ServeHTTP(rec, req)
+	return rec
 }
 
 // Error is one GraphQL error of a response.
@@ -71,14 +83,20 @@ func (c *Client) Do(t testing.TB, query string, vars map[string]any, headers ...
 	}
 	var n atomic.Int64
 	req = req.WithContext(store.CountStatements(req.Context(), &n))
-	rec := httptest.NewRecorder()
-	c.Handler.ServeHTTP(rec, req)
+	rec := c.Serve(req)
+	out := Decode(t, rec)
+	out.Statements = n.Load()
+	return out
+}
+
+// Decode reads a recorded GraphQL response.
+func Decode(t testing.TB, rec *httptest.ResponseRecorder) Response {
+	t.Helper()
 	var out Response
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body.String())
 	}
 	out.Status = rec.Code
-	out.Statements = n.Load()
 	return out
 }
 

@@ -30,7 +30,8 @@ Usage:
   startupgraph dev      [flags]   run with a project-local PostgreSQL (unless DATABASE_URL is set), migrated and seeded with demo data
   startupgraph serve    [flags]   run against DATABASE_URL (migrations are applied on start)
   startupgraph migrate  [status]  apply pending schema migrations, or list them
-  startupgraph seed     [flags]   load the demo data (idempotent)
+  startupgraph seed     [flags]   load the demo data (idempotent);
+                        --synthetic N [--synthetic-seed S] adds a deterministic scale graph of N startups
 
 Every flag also reads an environment variable; run a command with -h to list them.
 `
@@ -181,8 +182,10 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
 }
 
-func runMigrate(ctx context.Context, args []string, env Env) error {
-	cfg, rest, logger, err := load("migrate", args, env)
+// withStore loads cmd's configuration, opens the database, runs fn with
+// the store and the arguments left after the flags, and closes it again.
+func withStore(ctx context.Context, cmd string, args []string, env Env, fn func(s *store.Store, rest []string) error) error {
+	cfg, rest, logger, err := load(cmd, args, env)
 	if err != nil {
 		return err
 	}
@@ -191,13 +194,21 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer closeDB()
+	return fn(s, rest)
+}
+
+func runMigrate(ctx context.Context, args []string, env Env) error {
+	return withStore(ctx, "migrate", args, env, func(s *store.Store, rest []string) error { return migrate(ctx, s, rest, env.Stdout) })
+}
+
+func migrate(ctx context.Context, s *store.Store, rest []string, stdout io.Writer) error {
 	switch strings.Join(rest, " ") {
 	case "", "up":
 		applied, err := s.Migrate(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(env.Stdout, "applied %d migration(s) %v\n", len(applied), applied)
+		fmt.Fprintf(stdout, "applied %d migration(s) %v\n", len(applied), applied)
 		return nil
 	case "status":
 		statuses, err := s.MigrationStatuses(ctx)
@@ -209,7 +220,7 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 			if st.Applied {
 				state = "applied"
 			}
-			fmt.Fprintf(env.Stdout, "%05d  %-8s %s\n", st.Version, state, st.Source)
+			fmt.Fprintf(stdout, "%05d  %-8s %s\n", st.Version, state, st.Source)
 		}
 		return nil
 	default:
@@ -226,22 +237,17 @@ func runSeed(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	cfg, _, logger, err := load("seed", args, env)
-	if err != nil {
-		return err
-	}
-	s, closeDB, err := database(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
+	return withStore(ctx, "seed", args, env, func(s *store.Store, _ []string) error { return seed(ctx, s, synth, env.Stdout) })
+}
+
+func seed(ctx context.Context, s *store.Store, synth syntheticOptions, stdout io.Writer) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return err
 	}
 	if err := s.SeedDemo(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintln(env.Stdout, "demo data loaded")
+	fmt.Fprintln(stdout, "demo data loaded")
 	if !synth.enabled {
 		return nil
 	}
@@ -250,10 +256,10 @@ func runSeed(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "synthetic data loaded in %s (%d startups, seed %d):\n",
+	fmt.Fprintf(stdout, "synthetic data loaded in %s (%d startups, seed %d):\n",
 		time.Since(start).Round(time.Millisecond), synth.n, synth.seed)
 	for _, tc := range counts.Tables() {
-		fmt.Fprintf(env.Stdout, "  %-16s %9d\n", tc.Table, tc.Rows)
+		fmt.Fprintf(stdout, "  %-16s %9d\n", tc.Table, tc.Rows)
 	}
 	return nil
 }

@@ -323,3 +323,37 @@ func For(ctx context.Context) *Loaders {
 	}
 	return l
 }
+
+// Node loads the node of any type by its type and row id.
+func (l *Loaders) Node(ctx context.Context, t globalid.Type, id int64) (model.Node, error) {
+	load, ok := map[globalid.Type]func(context.Context, int64) (model.Node, error){
+		globalid.University:   nodeOf(l.University),
+		globalid.Organization: nodeOf(l.Organization),
+		globalid.Program:      nodeOf(l.Program),
+		globalid.Sector:       nodeOf(l.Sector),
+		globalid.Fund:         nodeOf(l.Fund),
+		globalid.Facility:     nodeOf(l.Facility),
+		globalid.Startup:      nodeOf(l.Startup),
+		globalid.Mentor:       nodeOf(l.Mentor),
+		globalid.Market:       nodeOf(l.Market),
+		globalid.Cohort:       nodeOf(l.Cohort),
+		globalid.Investment:   nodeOf(l.Investment),
+	}[t]
+	if !ok {
+		return nil, fmt.Errorf("node type %s: %w", t, apperr.ErrNotFound)
+	}
+	return load(ctx, id)
+}
+
+func nodeOf[M interface {
+	model.Node
+	model.Referenced
+}](l *ByID[M]) func(context.Context, int64) (model.Node, error) {
+	return func(ctx context.Context, id int64) (model.Node, error) {
+		m, err := l.Load(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+}
