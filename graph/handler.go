@@ -5,33 +5,52 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/loader"
+	"startupgraph/internal/viewer"
 )
 
 // queryCacheSize is how many parsed and validated query documents are kept,
 // so repeated dashboard queries skip parsing and validation.
 const queryCacheSize = 1000
 
+// Options are the switches of the GraphQL handler.
+type Options struct {
+	// Dev allows introspection to every caller (the dev command).
+	Dev bool
+}
+
 // NewHandler builds the GraphQL HTTP handler with explicit transports:
 // POST with a JSON body and GET for queries (gqlgen refuses mutations over
 // GET), plus OPTIONS.
-func NewHandler(r *Resolver) *handler.Server {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: r}))
+func NewHandler(r *Resolver, opts Options) *handler.Server {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: generated.DirectiveRoot{Authenticated: authenticated},
+	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
-	srv.Use(extension.Introspection{})
+	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.AroundFields(registerNodes)
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv
+}
+
+// authenticated implements @authenticated: the field needs an API key.
+func authenticated(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+	if !viewer.From(ctx).Authenticated() {
+		return nil, apperr.ErrUnauthenticated
+	}
+	return next(ctx)
 }
 
 // registerNodes records the nodes every field returns, so the fields of a
@@ -42,4 +61,55 @@ func registerNodes(ctx context.Context, next graphql.Resolver) (any, error) {
 		loader.Register(ctx, res)
 	}
 	return res, err
+}
+
+// introspectionByRole allows introspection (__schema, __type) to ANALYST
+// and ADMIN keys, and to everyone in dev mode; others get FORBIDDEN before
+// anything runs. __typename is always allowed.
+type introspectionByRole struct{ dev bool }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = introspectionByRole{}
+
+func (introspectionByRole) ExtensionName() string { return "IntrospectionByRole" }
+
+func (introspectionByRole) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (e introspectionByRole) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	allowed := e.dev || viewer.From(ctx).ReadsEverything()
+	oc.DisableIntrospection = !allowed
+	if !allowed && oc.Operation != nil && introspects(oc.Doc, oc.Operation.SelectionSet, map[string]bool{}) {
+		return &gqlerror.Error{
+			Message:    "introspection needs an ANALYST or ADMIN API key",
+			Extensions: map[string]any{"code": string(apperr.CodeForbidden)},
+		}
+	}
+	return nil
+}
+
+// introspects reports whether a top-level selection set asks for __schema
+// or __type, looking through fragments.
+func introspects(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				return true
+			}
+		case *ast.InlineFragment:
+			if introspects(doc, s.SelectionSet, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if f := doc.Fragments.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				if introspects(doc, f.SelectionSet, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -12,6 +12,7 @@ import (
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
+	"startupgraph/internal/viewer"
 )
 
 func (r *cohortResolver) Program(ctx context.Context, obj *model.Cohort) (*model.Program, error) {
@@ -133,6 +134,11 @@ func (r *programResolver) Organizations(ctx context.Context, obj *model.Program,
 
 func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
+}
+
+func (r *queryResolver) Viewer(ctx context.Context) (*viewer.Viewer, error) {
+	v := viewer.From(ctx)
+	return &v, nil
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
@@ -313,6 +319,20 @@ func (r *universityResolver) Mentors(ctx context.Context, obj *model.University,
 	return &model.MentorConnection{Connection: c}, err
 }
 
+func (r *viewerResolver) KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error) {
+	if obj.KeyName == "" {
+		return nil, nil
+	}
+	return &obj.KeyName, nil
+}
+
+func (r *viewerResolver) University(ctx context.Context, obj *viewer.Viewer) (*model.University, error) {
+	if obj.UniversityID == 0 {
+		return nil, nil
+	}
+	return required(ctx, loader.For(ctx).University, obj.UniversityID)
+}
+
 func (r *Resolver) Cohort() generated.CohortResolver { return &cohortResolver{r} }
 
 func (r *Resolver) Facility() generated.FacilityResolver { return &facilityResolver{r} }
@@ -353,6 +373,8 @@ func (r *Resolver) TargetingStartupEdge() generated.TargetingStartupEdgeResolver
 
 func (r *Resolver) University() generated.UniversityResolver { return &universityResolver{r} }
 
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
+
 type (
 	cohortResolver                struct{ *Resolver }
 	facilityResolver              struct{ *Resolver }
@@ -371,4 +393,5 @@ type (
 	startupResolver               struct{ *Resolver }
 	targetingStartupEdgeResolver  struct{ *Resolver }
 	universityResolver            struct{ *Resolver }
+	viewerResolver                struct{ *Resolver }
 )

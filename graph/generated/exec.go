@@ -10,6 +10,7 @@ import (
 	"math"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/model"
+	"startupgraph/internal/viewer"
 	"strconv"
 	"sync/atomic"
 
@@ -46,9 +47,11 @@ type ResolverRoot interface {
 	Startup() StartupResolver
 	TargetingStartupEdge() TargetingStartupEdgeResolver
 	University() UniversityResolver
+	Viewer() ViewerResolver
 }
 
 type DirectiveRoot struct {
+	Authenticated func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -451,6 +454,7 @@ type ComplexityRoot struct {
 		Sectors       func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) int
 		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) int
 		Universities  func(childComplexity int) int
+		Viewer        func(childComplexity int) int
 	}
 
 	Sector struct {
@@ -575,6 +579,12 @@ type ComplexityRoot struct {
 		Status  func(childComplexity int) int
 		Until   func(childComplexity int) int
 	}
+
+	Viewer struct {
+		KeyName    func(childComplexity int) int
+		Role       func(childComplexity int) int
+		University func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -635,6 +645,7 @@ type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
 }
 type QueryResolver interface {
+	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Universities(ctx context.Context) ([]model.University, error)
@@ -670,6 +681,10 @@ type TargetingStartupEdgeResolver interface {
 type UniversityResolver interface {
 	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.AssignedStartupConnection, error)
 	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+}
+type ViewerResolver interface {
+	KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error)
+	University(ctx context.Context, obj *viewer.Viewer) (*model.University, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2443,6 +2458,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Universities(childComplexity), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "Sector.description":
 		if e.ComplexityRoot.Sector.Description == nil {
@@ -3034,6 +3055,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UniversityAssignmentEdge.Until(childComplexity), true
 
+	case "Viewer.keyName":
+		if e.ComplexityRoot.Viewer.KeyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.KeyName(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.university":
+		if e.ComplexityRoot.Viewer.University == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.University(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3125,8 +3165,13 @@ schema {
   query: Query
 }
 
+"The field needs an API key (` + "`" + `Authorization: Bearer <key>` + "`" + `); without one it fails with UNAUTHENTICATED. What a key may see depends on its role: a university's key sees only the teams assigned to that university."
+directive @authenticated on FIELD_DEFINITION
+
 "The entry points for reading the graph."
 type Query {
+  "Who is asking: the role and, for a university's key, the university."
+  viewer: Viewer!
   "Fetch any node by its global id. A malformed id or one of an unknown type is BAD_USER_INPUT; an id that matches nothing returns null with NOT_FOUND."
   node("Global id of the node." id: ID!): Node
   "Fetch up to 100 nodes by global id, in the order given; missing ones are null (each with a NOT_FOUND error)."
@@ -3194,7 +3239,7 @@ type Query {
     "Return items before this cursor." before: String
     "Only startups matching this filter." filter: StartupFilter
     "Sort order; by English name when omitted." orderBy: StartupOrder
-  ): StartupConnection!
+  ): StartupConnection! @authenticated
   "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
   mentors(
     "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
@@ -3203,7 +3248,7 @@ type Query {
     "Return items before this cursor." before: String
     "Only mentors matching this filter." filter: MentorFilter
     "Sort order; by English name when omitted." orderBy: NameOrder
-  ): MentorConnection!
+  ): MentorConnection! @authenticated
   "Investments and grants from funds into startups."
   investments(
     "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
@@ -3212,7 +3257,7 @@ type Query {
     "Return items before this cursor." before: String
     "Only investments matching this filter." filter: InvestmentFilter
     "Sort order; newest first when omitted." orderBy: InvestmentOrder
-  ): InvestmentConnection!
+  ): InvestmentConnection! @authenticated
 }
 
 "An object with a global id that ` + "`" + `node(id:)` + "`" + ` can refetch."
@@ -3303,9 +3348,9 @@ type University implements Node {
   "Where this record comes from."
   provenance: Provenance!
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of body an organization is."
@@ -3355,7 +3400,7 @@ type Organization implements Node {
   "Programs the organization hosts, sponsors or operates, with its role on each edge."
   programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
   "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
@@ -3377,9 +3422,9 @@ type Sector implements Node {
   "Where this record comes from."
   provenance: Provenance!
   "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of support a program gives."
@@ -3417,7 +3462,7 @@ type Program implements Node {
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
   cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
   "Organizations that host, sponsor or operate the program, with the role on each edge."
   organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
 }
@@ -3459,7 +3504,7 @@ type Fund implements Node {
   "The program the fund or grant belongs to, if any."
   program: Program
   "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection!
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
 }
 
 "What a space of the campus is for."
@@ -3509,7 +3554,7 @@ type Facility implements Node {
   "Spaces inside this facility."
   spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
   "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection!
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
 }
 
 "A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
@@ -3633,7 +3678,7 @@ type Market implements Node {
   "Where this record comes from."
   provenance: Provenance!
   "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
 }
 
 "A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
@@ -3657,7 +3702,7 @@ type Cohort implements Node {
   "Where this record comes from."
   provenance: Provenance!
   "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
 }
 
 "The round or instrument of an investment."
@@ -4456,6 +4501,28 @@ input ProgramFilter {
 input FundFilter {
   "Funds of any of these kinds."
   kinds: [FundKind!]
+}
+
+"What a caller may do."
+enum Role {
+  "No API key: public reference data only (universities, organizations, sectors, programs, funds, markets, facilities)."
+  ANONYMOUS
+  "City and technopark staff: read everything; the only role that will write."
+  ADMIN
+  "Analysts: read everything, and may use introspection and the playground."
+  ANALYST
+  "A partner university: reads the teams assigned to it (now or in the past) and, through them, their mentors, investments, market targets, outcomes and programs."
+  UNIVERSITY
+}
+
+"The caller, as identified by its API key."
+type Viewer {
+  "The caller's role."
+  role: Role!
+  "The name the API key was given when it was created; null without a key."
+  keyName: String
+  "For a university's key, the university; otherwise null."
+  university: University
 }
 `, BuiltIn: false},
 }
@@ -5481,6 +5548,18 @@ func (ec *executionContext) childFields_UniversityAssignmentEdge(ctx context.Con
 		return ec.fieldContext_UniversityAssignmentEdge_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UniversityAssignmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "keyName":
+		return ec.fieldContext_Viewer_keyName(ctx, field)
+	case "university":
+		return ec.fieldContext_Viewer_university(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7910,7 +7989,20 @@ func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MemberConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
 			return ec.marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx, selections, v)
 		},
@@ -8508,7 +8600,20 @@ func (ec *executionContext) _Facility_residents(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.StartupConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
 			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
 		},
@@ -9094,7 +9199,20 @@ func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.PortfolioConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PortfolioConnection) graphql.Marshaler {
 			return ec.marshalNPortfolioConnection2ᚖstartupgraphᚋinternalᚋmodelᚐPortfolioConnection(ctx, selections, v)
 		},
@@ -10145,7 +10263,20 @@ func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.TargetingStartupConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TargetingStartupConnection) graphql.Marshaler {
 			return ec.marshalNTargetingStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐTargetingStartupConnection(ctx, selections, v)
 		},
@@ -12256,7 +12387,20 @@ func (ec *executionContext) _Organization_mentors(ctx context.Context, field gra
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MentorConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
 			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
 		},
@@ -13629,7 +13773,20 @@ func (ec *executionContext) _Program_startups(ctx context.Context, field graphql
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MemberConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
 			return ec.marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx, selections, v)
 		},
@@ -14305,6 +14462,38 @@ func (ec *executionContext) fieldContext_ProgramRoleEdge_role(_ context.Context,
 	return graphql.NewScalarFieldContext("ProgramRoleEdge", field, false, false, "ProgramRole")
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖstartupgraphᚋinternalᚋviewerᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14701,7 +14890,20 @@ func (ec *executionContext) _Query_startups(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].(*StartupOrder))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.StartupConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
 			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
 		},
@@ -14745,7 +14947,20 @@ func (ec *executionContext) _Query_mentors(ctx context.Context, field graphql.Co
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].(*NameOrder))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MentorConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
 			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
 		},
@@ -14789,7 +15004,20 @@ func (ec *executionContext) _Query_investments(ctx context.Context, field graphq
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.InvestmentConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
 			return ec.marshalNInvestmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentConnection(ctx, selections, v)
 		},
@@ -15135,7 +15363,20 @@ func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.StartupConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StartupConnection) graphql.Marshaler {
 			return ec.marshalNStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStartupConnection(ctx, selections, v)
 		},
@@ -15179,7 +15420,20 @@ func (ec *executionContext) _Sector_mentors(ctx context.Context, field graphql.C
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MentorConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
 			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
 		},
@@ -16994,7 +17248,20 @@ func (ec *executionContext) _University_startups(ctx context.Context, field grap
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.AssignedStartupConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AssignedStartupConnection) graphql.Marshaler {
 			return ec.marshalNAssignedStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAssignedStartupConnection(ctx, selections, v)
 		},
@@ -17038,7 +17305,20 @@ func (ec *executionContext) _University_mentors(ctx context.Context, field graph
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MentorConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
 			return ec.marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx, selections, v)
 		},
@@ -17334,6 +17614,84 @@ func (ec *executionContext) _UniversityAssignmentEdge_until(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_UniversityAssignmentEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v viewer.Role) graphql.Marshaler {
+			return ec.marshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
+func (ec *executionContext) _Viewer_keyName(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_keyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().KeyName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_keyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, true, true, "String")
+}
+
+func (ec *executionContext) _Viewer_university(ctx context.Context, field graphql.CollectedField, obj *viewer.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_university(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().University(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.University) graphql.Marshaler {
+			return ec.marshalOUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_university(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_University(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -21828,6 +22186,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
+				})
 		case "node":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -22736,6 +23100,51 @@ func (ec *executionContext) _UniversityAssignmentEdge(ctx context.Context, sel a
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *viewer.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "keyName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_keyName(ctx, field, obj)
+				})
+		case "university":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_university(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -24106,6 +24515,16 @@ func (ec *executionContext) marshalNProvenance2startupgraphᚋinternalᚋmodel�
 	return v
 }
 
+func (ec *executionContext) unmarshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
+	var res viewer.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx context.Context, sel ast.SelectionSet, v viewer.Role) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNSector2startupgraphᚋinternalᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v model.Sector) graphql.Marshaler {
 	return ec._Sector(ctx, sel, &v)
 }
@@ -24385,6 +24804,14 @@ func (ec *executionContext) marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNViewer2ᚖstartupgraphᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -25089,6 +25516,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v *model.University) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._University(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

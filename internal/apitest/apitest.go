@@ -15,23 +15,60 @@ import (
 	"testing"
 	"time"
 
+	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
 )
 
-// Client sends requests to one handler over one test database.
+// Client sends requests to one handler over one test database, with an
+// API key (ADMIN by default; As switches).
 type Client struct {
 	Handler http.Handler
 	Store   *store.Store
 	DSN     string
+	// Key is sent as the bearer token; empty means anonymous.
+	Key string
 }
 
-// New builds the service over a fresh database of the given kind.
+// New builds the service over a fresh database of the given kind, with an
+// ADMIN key.
 func New(t testing.TB, kind testdb.Kind) *Client {
 	t.Helper()
-	return Open(t, testdb.URL(t, kind))
+	c := Open(t, testdb.URL(t, kind))
+	c.Key = c.NewKey(t, "ADMIN", "")
+	return c
+}
+
+// NewKey creates an API key of role (for UNIVERSITY, of the university with
+// key universityKey) and returns its secret.
+func (c *Client) NewKey(t testing.TB, role, universityKey string) string {
+	t.Helper()
+	ctx := context.Background()
+	k, err := auth.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nk := store.NewAPIKey{Name: "test " + role + " " + universityKey, Role: role, Hash: k.Hash, Prefix: k.Prefix}
+	if universityKey != "" {
+		id, err := c.Store.UniversityIDByKey(ctx, universityKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nk.UniversityID = &id
+	}
+	if _, err := c.Store.CreateAPIKey(ctx, nk); err != nil {
+		t.Fatal(err)
+	}
+	return k.Secret
+}
+
+// As returns a client that sends key instead ("" for anonymous).
+func (c *Client) As(key string) *Client {
+	cp := *c
+	cp.Key = key
+	return &cp
 }
 
 // Open builds the service over the database at dsn.
@@ -78,6 +115,9 @@ func (c *Client) Do(t testing.TB, query string, vars map[string]any, headers ...
 	}
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	if c.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

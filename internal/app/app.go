@@ -32,6 +32,10 @@ Usage:
   startupgraph migrate  [status]  apply pending schema migrations, or list them
   startupgraph seed     [flags]   load the demo data (idempotent);
                         --synthetic N [--synthetic-seed S] adds a deterministic scale graph of N startups
+  startupgraph apikey   create|list|revoke   manage API keys (create prints the key once)
+
+Without DATABASE_URL, every command but serve uses the project-local cluster
+(a running dev server's, if there is one).
 
 Every flag also reads an environment variable; run a command with -h to list them.
 `
@@ -61,6 +65,8 @@ func Run(ctx context.Context, env Env) error {
 		return runMigrate(ctx, args, env)
 	case "seed":
 		return runSeed(ctx, args, env)
+	case "apikey":
+		return runAPIKey(ctx, args, env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil

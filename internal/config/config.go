@@ -48,7 +48,7 @@ type Var struct {
 // Vars lists every setting.
 var Vars = []Var{
 	{"STARTUPGRAPH_ADDR", "addr", "127.0.0.1:8080", "host:port the HTTP server listens on"},
-	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; unset under `dev` means the project-local cluster"},
+	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; required by `serve`; unset, the other commands use the project-local cluster"},
 	{"STARTUPGRAPH_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the API from a browser (none by default; `*` must be explicit)"},
 	{"STARTUPGRAPH_DB_MAX_OPEN_CONNS", "db-max-open-conns", "20", "maximum open database connections"},
 	{"STARTUPGRAPH_DB_MAX_IDLE_CONNS", "db-max-idle-conns", "10", "maximum idle database connections (at most the open maximum)"},
@@ -123,7 +123,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 			p.fail("DATABASE_URL", err.Error())
 		}
 		c.DatabaseURL = dsn
-	} else if !c.Dev {
+	} else if cmd == "serve" {
 		p.fail("DATABASE_URL", "is required (or use `startupgraph dev` for a project-local database)")
 	}
 	return c, fs.Args(), errors.Join(p.errs...)

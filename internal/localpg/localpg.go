@@ -45,6 +45,9 @@ type Cluster struct {
 	port     int
 	password string
 	cred     *syscall.Credential // set when the server runs as another user
+	// shared is set when the server was already running (started by
+	// another process, such as a running `dev`): it is used, not stopped.
+	shared bool
 }
 
 // Superuser is the name of the cluster's superuser.
@@ -127,6 +130,10 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		}
 	}
 	if c.run(ctx, "pg_ctl", "status", "-D", c.dataDir) == nil {
+		if port, err := runningPort(c.dataDir); err == nil {
+			c.port, c.shared = port, true
+			return c, nil
+		}
 		_ = c.stop(ctx)
 	}
 	var lastErr error
@@ -135,6 +142,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 			return nil, err
 		}
 		if lastErr = c.start(ctx); lastErr == nil {
+			if opts.Ephemeral {
+				c.watch()
+			}
 			return c, nil
 		}
 	}
@@ -155,8 +165,12 @@ func (c *Cluster) URL(db string) string {
 }
 
 // Stop shuts the server down (fast mode: open sessions are ended) and, for
-// an ephemeral cluster, removes its directory.
+// an ephemeral cluster, removes its directory. A server that was already
+// running when Start was called is left running for its owner.
 func (c *Cluster) Stop(ctx context.Context) error {
+	if c.shared {
+		return nil
+	}
 	err := c.stop(ctx)
 	if c.opts.Ephemeral {
 		if rmErr := os.RemoveAll(c.opts.Dir); err == nil {
@@ -186,6 +200,20 @@ func (c *Cluster) start(ctx context.Context) error {
 		return fmt.Errorf("%w\n%s", err, tail(logFile, 2048))
 	}
 	return nil
+}
+
+// watch starts a watchdog that stops an ephemeral server once this
+// process is gone, even if it dies without running its cleanup (a test
+// that panics, a killed test binary).
+func (c *Cluster) watch() {
+	script := fmt.Sprintf(`while [ -d /proc/%d ]; do sleep 1; done; exec %s stop -D %s -m immediate`,
+		os.Getpid(), filepath.Join(c.binDir, "pg_ctl"), c.dataDir)
+	cmd := exec.Command("/bin/sh", "-c", script)
+	cmd.Dir = c.runDir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.cred}
+	if err := cmd.Start(); err == nil {
+		go func() { _ = cmd.Wait() }()
+	}
 }
 
 func (c *Cluster) initdb(ctx context.Context) error {
@@ -300,6 +328,20 @@ func Reachable(dir string) error {
 			return nil
 		}
 	}
+}
+
+// runningPort reads the port of a running server from postmaster.pid,
+// whose fourth line is the port.
+func runningPort(dataDir string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return 0, err
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 4 {
+		return 0, errors.New("postmaster.pid has no port")
+	}
+	return strconv.Atoi(strings.TrimSpace(lines[3]))
 }
 
 func freePort() (int, error) {

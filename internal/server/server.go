@@ -15,6 +15,7 @@ import (
 	"github.com/rs/cors"
 
 	"startupgraph/graph"
+	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/loader"
@@ -32,7 +33,8 @@ type Deps struct {
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger})
+	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev})
+	authn := auth.NewAuthenticator(d.Store)
 	corsMW := cors.New(cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -42,7 +44,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(onlyMethods(withDeadline(d.Config.RequestTimeout, loader.Middleware(d.Store, gql)))))
+	mux.Handle("/graphql", corsMW.Handler(onlyMethods(withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

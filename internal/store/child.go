@@ -23,8 +23,11 @@ type Child[E model.EdgeOf[N], N any] struct {
 // newChild defines a child list: select columns FROM from, where parent is
 // the column that holds the parent id and idExpr the row id that orders
 // edges (the order they were recorded) unless sort says otherwise.
+//
+// guards locate the protected rows (startups, mentors) the viewer's scope
+// restricts, including the parent's own id when the parent is protected.
 func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, idExpr string, sort *sortKey,
-	toEdge func(R, string) E) Child[E, N] {
+	toEdge func(R, string) E, guards ...guard) Child[E, N] {
 	key := sortKey{tag: tag}
 	if sort != nil {
 		key = *sort
@@ -32,7 +35,7 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 	}
 	return Child[E, N]{
 		query: func() pageQuery {
-			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key}
+			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key, guards: guards}
 		},
 		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs) (map[int64]model.Connection[E, N], error) {
 			return fetchPages[R, E, N](ctx, s, q, page, toEdge)
@@ -69,15 +72,21 @@ func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64) (map
 	return c.counts(ctx, s, c.query(), parents)
 }
 
-// byIDs fetches rows by id in one statement (WHERE id = ANY($1)) and maps
-// them by id; ids that match nothing are absent from the map.
-func byIDs[R any, M any](ctx context.Context, db *sqlx.DB, what, q string, ids []int64, conv func(R) M, id func(R) int64) (map[int64]M, error) {
+// byIDs fetches rows by id in one statement (q ends in WHERE ... = ANY($1))
+// and maps them by id; ids that match nothing, or that the viewer may not
+// see (guards), are absent from the map.
+func byIDs[R any, M any](ctx context.Context, db *sqlx.DB, what, q string, ids []int64, conv func(R) M, id func(R) int64, guards ...guard) (map[int64]M, error) {
 	out := make(map[int64]M, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
+	args := sqlArgs{}
+	args.add(pq.Array(ids))
+	for _, c := range scopeConditions(ctx, guards, &args) {
+		q += " AND " + c
+	}
 	var rows []R
-	if err := db.SelectContext(ctx, &rows, q, pq.Array(ids)); err != nil {
+	if err := db.SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("%s by id: %w", what, err))
 	}
 	for _, r := range rows {

@@ -53,4 +53,4 @@ func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]mode
 var FacilitySpaces = newChild("facilities/parent", facilityCols, "facilities n", "n.parent_id", "n.id", nil, facilityEdge)
 
 // FacilityResidents pages the startups resident in each facility.
-var FacilityResidents = newChild("startups/facility", startupCols, "startups n", "n.facility_id", "n.id", nil, startupEdge)
+var FacilityResidents = newChild("startups/facility", startupCols, "startups n", "n.facility_id", "n.id", nil, startupEdge, startupGuard("n.id"))

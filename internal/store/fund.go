@@ -101,7 +101,8 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 	if order.ByAmount {
 		sort = sortKey{tag: "investments/AMOUNT", expr: "e.amount_krw", cast: "bigint", desc: !order.Asc}
 	}
-	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort}
+	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
+		guards: []guard{startupGuard("e.startup_id")}}
 	return listPage(ctx, s, q, page, func(r investmentRow, cursor string) model.InvestmentEdge {
 		return model.InvestmentEdge{Cursor: cursor, Node: r.model()}
 	})
@@ -110,7 +111,7 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 // InvestmentsByID returns the investments with the given ids.
 func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]model.Investment, error) {
 	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
-	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID })
+	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
 }
 
 // FundPortfolio pages the startups each fund invested in, one edge per investment.
@@ -121,7 +122,7 @@ var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols
 		investmentRow
 	}, cursor string) model.PortfolioEdge {
 		return model.PortfolioEdge{Cursor: cursor, Node: r.startupRow.model(), Investment: r.investmentRow.model()}
-	})
+	}, startupGuard("n.id"))
 
 // StartupInvestors pages the funds that invested in each startup, one edge per investment.
 var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
@@ -131,4 +132,4 @@ var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentC
 		investmentRow
 	}, cursor string) model.InvestorEdge {
 		return model.InvestorEdge{Cursor: cursor, Node: r.fundRow.model(), Investment: r.investmentRow.model()}
-	})
+	}, startupGuard("e.startup_id"))

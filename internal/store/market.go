@@ -71,7 +71,7 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+targetCo
 		targetFacts
 	}, cursor string) model.MarketTargetEdge {
 		return model.MarketTargetEdge{Cursor: cursor, Node: r.marketRow.model(), MarketTarget: r.targetFacts.model()}
-	})
+	}, startupGuard("e.startup_id"))
 
 // MarketStartups pages the startups targeting each market, with the target.
 var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCols,
@@ -81,4 +81,4 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCo
 		targetFacts
 	}, cursor string) model.TargetingStartupEdge {
 		return model.TargetingStartupEdge{Cursor: cursor, Node: r.startupRow.model(), MarketTarget: r.targetFacts.model()}
-	})
+	}, startupGuard("n.id"))

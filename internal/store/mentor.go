@@ -54,24 +54,28 @@ type MentorFilter struct {
 // ListMentors pages the mentors matching f.
 func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
 	var c conditions
+	visible := ""
+	if len(f.StartupIDs) > 0 || len(f.SharedByStartupIDs) > 0 {
+		visible = visibleStartupsOnly(ctx, &c.args) // mentorships of hidden teams must not count
+	}
 	c.ids("EXISTS (SELECT 1 FROM mentor_sectors x WHERE x.mentor_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
 	c.ids("n.affiliated_university_id = ANY(?)", f.UniversityIDs)
 	c.ids("n.affiliated_organization_id = ANY(?)", f.OrganizationIDs)
 	c.boolean("n.task_force_member = ?", f.TaskForceMember)
-	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?))", f.StartupIDs)
+	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+")", f.StartupIDs)
 	if len(f.SharedByStartupIDs) > 0 {
 		shared := uniqueIDs(f.SharedByStartupIDs)
-		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)) = "+
+		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+") = "+
 			strconv.Itoa(len(shared)), pq.Array(shared))
 	}
 	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
-	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors")), page, mentorEdge)
+	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors"), mentorGuard("n.id")), page, mentorEdge)
 }
 
 // MentorsByID returns the mentors with the given ids.
 func (s *Store) MentorsByID(ctx context.Context, ids []int64) (map[int64]model.Mentor, error) {
 	const q = `SELECT ` + mentorCols + ` FROM mentors n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID })
+	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID }, mentorGuard("n.id"))
 }
 
 type mentorshipFacts struct {
@@ -94,7 +98,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipC
 		mentorshipFacts
 	}, cursor string) model.MentorshipEdge {
 		return model.MentorshipEdge{Cursor: cursor, Node: r.mentorRow.model(), Mentorship: r.mentorshipFacts.model()}
-	})
+	}, startupGuard("e.startup_id"))
 
 // MentorStartups pages the startups each mentor mentors, with the mentorship.
 var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipCols,
@@ -104,4 +108,4 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipC
 		mentorshipFacts
 	}, cursor string) model.MenteeEdge {
 		return model.MenteeEdge{Cursor: cursor, Node: r.startupRow.model(), Mentorship: r.mentorshipFacts.model()}
-	})
+	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))

@@ -52,7 +52,7 @@ func (s *Store) OrganizationsByID(ctx context.Context, ids []int64) (map[int64]m
 var OrganizationChildren = newChild("organizations/parent", organizationCols, "organizations n", "n.parent_id", "n.id", nil, organizationEdge)
 
 // OrganizationMentors pages the mentors affiliated with each organization.
-var OrganizationMentors = newChild("mentors/organization", mentorCols, "mentors n", "n.affiliated_organization_id", "n.id", nil, mentorEdge)
+var OrganizationMentors = newChild("mentors/organization", mentorCols, "mentors n", "n.affiliated_organization_id", "n.id", nil, mentorEdge, mentorGuard("n.id"))
 
 type roleFacts struct {
 	Role string `db:"role"`

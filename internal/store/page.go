@@ -184,6 +184,8 @@ type pageQuery struct {
 	where   []string
 	args    sqlArgs
 	sort    sortKey
+	// guards locate the protected rows the viewer's scope must restrict.
+	guards []guard
 }
 
 // keysetCondition bounds the list by a cursor: strictly after it
@@ -206,8 +208,9 @@ func (q *pageQuery) keysetCondition(c cursor, after bool, field string) (string,
 // build renders the page query. For child lists, $1 is the array of
 // parent ids and each parent's page is cut by a LATERAL subquery, so one
 // statement serves any number of parents.
-func (q *pageQuery) build(page PageArgs) (string, error) {
+func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
 	conds := slices.Clone(q.where)
+	conds = append(conds, scopeConditions(ctx, q.guards, &q.args)...)
 	if page.After.Set {
 		c, err := q.keysetCondition(page.After, true, "after")
 		if err != nil {
@@ -260,7 +263,7 @@ ORDER BY p.ord, x.pg_rn`, inner), nil
 // top-level list, under parent 0), edges in order, with page info.
 func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
 	toEdge func(R, string) E) (map[int64]model.Connection[E, N], error) {
-	sqlText, err := q.build(page)
+	sqlText, err := q.build(ctx, page)
 	if err != nil {
 		return nil, err
 	}
@@ -319,9 +322,10 @@ func pageInfo(cursors []string, page PageArgs, more bool) model.PageInfo {
 // countQuery counts a list, or for child lists each parent's list, in one
 // statement.
 func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error) {
-	conds := slices.Clone(q.where)
-	var sqlText string
 	args := q.args
+	args.list = slices.Clone(args.list)
+	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+	var sqlText string
 	if q.parent != "" {
 		conds = append(conds, q.parent+" = ANY("+args.add(pq.Array(parents))+")")
 		sqlText = fmt.Sprintf("SELECT %s AS parent_id, count(*) AS n FROM %s WHERE %s GROUP BY 1", q.parent, q.from, strings.Join(conds, " AND "))

@@ -92,11 +92,11 @@ func memberEdge(r struct {
 
 // ProgramMembers pages the startups in any cohort of each program.
 var ProgramMembers = newChild("memberships/program", startupCols+", e.cohort_id, e.joined_on",
-	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil, memberEdge)
+	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil, memberEdge, startupGuard("n.id"))
 
 // CohortMembers pages the startups of each cohort.
 var CohortMembers = newChild("memberships/cohort", startupCols+", e.cohort_id, e.joined_on",
-	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil, memberEdge)
+	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil, memberEdge, startupGuard("n.id"))
 
 // StartupPrograms pages the programs each startup is a member of, with the cohort.
 var StartupPrograms = newChild("memberships/startup", programCols+", e.cohort_id, e.joined_on",
@@ -106,4 +106,4 @@ var StartupPrograms = newChild("memberships/startup", programCols+", e.cohort_id
 		membershipFacts
 	}, cursor string) model.ProgramMembershipEdge {
 		return model.ProgramMembershipEdge{Cursor: cursor, Node: r.programRow.model(), Membership: r.membershipFacts.model()}
-	})
+	}, startupGuard("e.startup_id"))

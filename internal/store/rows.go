@@ -128,9 +128,10 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 	return c, nil
 }
 
-// listQuery starts a top-level page query over from, with cond's filter.
-func listQuery(columns, from string, cond conditions, sort sortKey) pageQuery {
-	return pageQuery{columns: columns, from: from, idExpr: "n.id", where: cond.where, args: cond.args, sort: sort}
+// listQuery starts a top-level page query over from, with cond's filter
+// and the scope guards of its protected rows.
+func listQuery(columns, from string, cond conditions, sort sortKey, guards ...guard) pageQuery {
+	return pageQuery{columns: columns, from: from, idExpr: "n.id", where: cond.where, args: cond.args, sort: sort, guards: guards}
 }
 
 func wrapf(err error, format string, args ...any) error {

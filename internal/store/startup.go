@@ -82,13 +82,13 @@ func (f StartupFilter) conditions() conditions {
 
 // ListStartups pages the startups matching f.
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
-	return listPage(ctx, s, listQuery(startupCols, "startups n", f.conditions(), order.key()), page, startupEdge)
+	return listPage(ctx, s, listQuery(startupCols, "startups n", f.conditions(), order.key(), startupGuard("n.id")), page, startupEdge)
 }
 
 // StartupsByID returns the startups with the given ids.
 func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.Startup, error) {
 	const q = `SELECT ` + startupCols + ` FROM startups n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID)
+	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID, startupGuard("n.id"))
 }
 
 type stageChangeRow struct {
@@ -103,7 +103,7 @@ var StartupStageHistory = newChild("stage-changes/startup", "e.stage, e.changed_
 	&sortKey{expr: "e.changed_on", cast: "date"},
 	func(r stageChangeRow, cursor string) model.StageChangeEdge {
 		return model.StageChangeEdge{Cursor: cursor, Node: model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}}
-	})
+	}, startupGuard("e.startup_id"))
 
 type outcomeRow struct {
 	pageCols
@@ -125,4 +125,4 @@ var StartupOutcomes = newChild("outcomes/startup", "e.kind, e.reported_on, e.qua
 			o.Amount = &a
 		}
 		return model.OutcomeEdge{Cursor: cursor, Node: o}
-	})
+	}, startupGuard("e.startup_id"))

@@ -65,7 +65,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+ass
 		assignmentFacts
 	}, cursor string) model.AssignedStartupEdge {
 		return model.AssignedStartupEdge{Cursor: cursor, Node: r.startupRow.model(), Assignment: r.assignmentFacts.model()}
-	})
+	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
 
 // StartupUniversities pages the universities each team is assigned to.
 var StartupUniversities = newChild("assignments/startup", universityCols+", "+assignmentCols,
@@ -75,7 +75,7 @@ var StartupUniversities = newChild("assignments/startup", universityCols+", "+as
 		assignmentFacts
 	}, cursor string) model.UniversityAssignmentEdge {
 		return model.UniversityAssignmentEdge{Cursor: cursor, Node: r.universityRow.model(), Assignment: r.assignmentFacts.model()}
-	})
+	}, startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id"))
 
 // UniversityMentors pages the mentors affiliated with each university.
-var UniversityMentors = newChild("mentors/university", mentorCols, "mentors n", "n.affiliated_university_id", "n.id", nil, mentorEdge)
+var UniversityMentors = newChild("mentors/university", mentorCols, "mentors n", "n.affiliated_university_id", "n.id", nil, mentorEdge, mentorGuard("n.id"))
