@@ -194,3 +194,43 @@ func TestBadInvocations(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIKeyCommands: create prints the key once, on stdout only; list
+// shows no secret; revoke marks it.
+func TestAPIKeyCommands(t *testing.T) {
+	vars := map[string]string{"DATABASE_URL": testdb.URL(t, testdb.Demo), "STARTUPGRAPH_LOG_FORMAT": "text"}
+	runCmd := func(args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		err := app.Run(context.Background(), app.Env{Args: args, Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: &errOut})
+		return out.String(), errOut.String(), err
+	}
+	out, logs, err := runCmd("apikey", "create", "-name", "Ghent office", "-role", "university", "-university", "ghent-university")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	secret := lines[len(lines)-1]
+	if !strings.HasPrefix(secret, "sg_") || strings.Count(out, secret) != 1 || strings.Contains(logs, secret) {
+		t.Fatalf("create printed %q (logs %q)", out, logs)
+	}
+	out, logs, err = runCmd("apikey", "list")
+	if err != nil || !strings.Contains(out, "Ghent office") || !strings.Contains(out, "UNIVERSITY") || strings.Contains(out+logs, secret) || !strings.Contains(out, secret[:9]) {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	if out, _, err = runCmd("apikey", "revoke", "1"); err != nil || !strings.Contains(out, "revoked key 1") {
+		t.Errorf("revoke: %v %s", err, out)
+	}
+	for _, bad := range [][]string{
+		{"apikey", "create", "-name", "x", "-role", "OWNER"},
+		{"apikey", "create", "-name", "x", "-role", "UNIVERSITY"},
+		{"apikey", "create", "-name", "x", "-role", "ADMIN", "-university", "ghent-university"},
+		{"apikey", "create", "-name", "x", "-role", "UNIVERSITY", "-university", "no-such-university"},
+		{"apikey", "revoke", "abc"},
+		{"apikey", "revoke", "999"},
+		{"apikey", "rotate"},
+	} {
+		if _, _, err := runCmd(bad...); err == nil {
+			t.Errorf("%v succeeded", bad)
+		}
+	}
+}
