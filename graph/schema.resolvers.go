@@ -59,6 +59,87 @@ func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *in
 	return &model.PortfolioConnection{Connection: c}, err
 }
 
+func (r *fundTotalResolver) Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error) {
+	return required(ctx, loader.For(ctx).Fund, obj.FundID)
+}
+
+func (r *graphPathResolver) Nodes(ctx context.Context, obj *model.GraphPath) ([]model.Node, error) {
+	return nodesOf(ctx, obj.Refs)
+}
+
+func (r *insightsResolver) Startups(ctx context.Context, obj *model.Insights) (int, error) {
+	return r.Store.CountStartups(ctx, obj.Filter)
+}
+
+func (r *insightsResolver) ByStage(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsByStage(ctx, obj.Filter)
+}
+
+func (r *insightsResolver) BySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, obj.Filter, "sector")
+}
+
+func (r *insightsResolver) ByProgram(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, obj.Filter, "program")
+}
+
+func (r *insightsResolver) ByCohort(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, obj.Filter, "cohort")
+}
+
+func (r *insightsResolver) ByUniversity(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, obj.Filter, "university")
+}
+
+func (r *insightsResolver) ByTargetMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, obj.Filter, "market")
+}
+
+func (r *insightsResolver) InvestedByFund(ctx context.Context, obj *model.Insights) ([]model.FundTotal, error) {
+	return r.Store.InvestedByFund(ctx, obj.Filter)
+}
+
+func (r *insightsResolver) InvestedBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, obj.Filter, "sector")
+}
+
+func (r *insightsResolver) InvestedByRound(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, obj.Filter, "round")
+}
+
+func (r *insightsResolver) InvestedByYear(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, obj.Filter, "year")
+}
+
+func (r *insightsResolver) Outcomes(ctx context.Context, obj *model.Insights) (*model.OutcomeTotals, error) {
+	t, err := r.Store.OutcomeTotals(ctx, obj.Filter)
+	return &t, err
+}
+
+func (r *insightsResolver) ExportsByMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.ExportsByMarket(ctx, obj.Filter)
+}
+
+func (r *insightsResolver) Funnel(ctx context.Context, obj *model.Insights) ([]model.FunnelStep, error) {
+	return r.Store.Funnel(ctx, obj.Filter)
+}
+
+func (r *insightsResolver) TimeSeries(ctx context.Context, obj *model.Insights, metric generated.TimeSeriesMetric, interval *generated.Interval) ([]model.TimePoint, error) {
+	iv := generated.IntervalQuarter
+	if interval != nil {
+		iv = *interval
+	}
+	return r.Store.TimeSeries(ctx, obj.Filter, string(metric), string(iv))
+}
+
+func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *model.Insights) (int, error) {
+	return r.Store.CountTaskForceExperts(ctx)
+}
+
+func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+	return r.Store.TaskForceBySector(ctx)
+}
+
 func (r *investmentResolver) Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error) {
 	return required(ctx, loader.For(ctx).Fund, obj.FundID)
 }
@@ -92,6 +173,14 @@ func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *
 func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error) {
 	c, err := child(ctx, loader.For(ctx).MentorStartups, obj.RowID, first, after, last, before)
 	return &model.MenteeConnection{Connection: c}, err
+}
+
+func (r *mentorRecommendationResolver) Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error) {
+	return required(ctx, loader.For(ctx).Mentor, obj.MentorID)
+}
+
+func (r *neighborhoodNodeResolver) Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error) {
+	return loader.For(ctx).Node(ctx, obj.Ref.Type, obj.Ref.ID)
 }
 
 func (r *organizationResolver) Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error) {
@@ -241,6 +330,30 @@ func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, 
 	return &model.MentorConnection{Connection: c}, err
 }
 
+func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter) (*model.Insights, error) {
+	f, err := startupFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Insights{Filter: f}, nil
+}
+
+func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {
+	return r.neighborhood(ctx, id, depth, limit)
+}
+
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error) {
+	return r.paths(ctx, from, to, maxLength, first)
+}
+
+func (r *queryResolver) RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error) {
+	return r.recommendedMentors(ctx, startupID, first)
+}
+
+func (r *queryResolver) SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error) {
+	return r.similarStartups(ctx, id, first)
+}
+
 func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
@@ -259,6 +372,10 @@ func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first 
 func (r *sectorResolver) Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error) {
 	c, err := child(ctx, loader.For(ctx).SectorMentors, obj.RowID, first, after, last, before)
 	return &model.MentorConnection{Connection: c}, err
+}
+
+func (r *similarStartupResolver) Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error) {
+	return required(ctx, loader.For(ctx).Startup, obj.StartupID)
 }
 
 func (r *startupResolver) Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error) {
@@ -339,6 +456,12 @@ func (r *Resolver) Facility() generated.FacilityResolver { return &facilityResol
 
 func (r *Resolver) Fund() generated.FundResolver { return &fundResolver{r} }
 
+func (r *Resolver) FundTotal() generated.FundTotalResolver { return &fundTotalResolver{r} }
+
+func (r *Resolver) GraphPath() generated.GraphPathResolver { return &graphPathResolver{r} }
+
+func (r *Resolver) Insights() generated.InsightsResolver { return &insightsResolver{r} }
+
 func (r *Resolver) Investment() generated.InvestmentResolver { return &investmentResolver{r} }
 
 func (r *Resolver) Market() generated.MarketResolver { return &marketResolver{r} }
@@ -350,6 +473,14 @@ func (r *Resolver) MarketTargetEdge() generated.MarketTargetEdgeResolver {
 func (r *Resolver) MemberEdge() generated.MemberEdgeResolver { return &memberEdgeResolver{r} }
 
 func (r *Resolver) Mentor() generated.MentorResolver { return &mentorResolver{r} }
+
+func (r *Resolver) MentorRecommendation() generated.MentorRecommendationResolver {
+	return &mentorRecommendationResolver{r}
+}
+
+func (r *Resolver) NeighborhoodNode() generated.NeighborhoodNodeResolver {
+	return &neighborhoodNodeResolver{r}
+}
 
 func (r *Resolver) Organization() generated.OrganizationResolver { return &organizationResolver{r} }
 
@@ -365,6 +496,10 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Sector() generated.SectorResolver { return &sectorResolver{r} }
 
+func (r *Resolver) SimilarStartup() generated.SimilarStartupResolver {
+	return &similarStartupResolver{r}
+}
+
 func (r *Resolver) Startup() generated.StartupResolver { return &startupResolver{r} }
 
 func (r *Resolver) TargetingStartupEdge() generated.TargetingStartupEdgeResolver {
@@ -379,17 +514,23 @@ type (
 	cohortResolver                struct{ *Resolver }
 	facilityResolver              struct{ *Resolver }
 	fundResolver                  struct{ *Resolver }
+	fundTotalResolver             struct{ *Resolver }
+	graphPathResolver             struct{ *Resolver }
+	insightsResolver              struct{ *Resolver }
 	investmentResolver            struct{ *Resolver }
 	marketResolver                struct{ *Resolver }
 	marketTargetEdgeResolver      struct{ *Resolver }
 	memberEdgeResolver            struct{ *Resolver }
 	mentorResolver                struct{ *Resolver }
+	mentorRecommendationResolver  struct{ *Resolver }
+	neighborhoodNodeResolver      struct{ *Resolver }
 	organizationResolver          struct{ *Resolver }
 	outcomeResolver               struct{ *Resolver }
 	programResolver               struct{ *Resolver }
 	programMembershipEdgeResolver struct{ *Resolver }
 	queryResolver                 struct{ *Resolver }
 	sectorResolver                struct{ *Resolver }
+	similarStartupResolver        struct{ *Resolver }
 	startupResolver               struct{ *Resolver }
 	targetingStartupEdgeResolver  struct{ *Resolver }
 	universityResolver            struct{ *Resolver }

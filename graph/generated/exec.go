@@ -33,17 +33,23 @@ type ResolverRoot interface {
 	Cohort() CohortResolver
 	Facility() FacilityResolver
 	Fund() FundResolver
+	FundTotal() FundTotalResolver
+	GraphPath() GraphPathResolver
+	Insights() InsightsResolver
 	Investment() InvestmentResolver
 	Market() MarketResolver
 	MarketTargetEdge() MarketTargetEdgeResolver
 	MemberEdge() MemberEdgeResolver
 	Mentor() MentorResolver
+	MentorRecommendation() MentorRecommendationResolver
+	NeighborhoodNode() NeighborhoodNodeResolver
 	Organization() OrganizationResolver
 	Outcome() OutcomeResolver
 	Program() ProgramResolver
 	ProgramMembershipEdge() ProgramMembershipEdgeResolver
 	Query() QueryResolver
 	Sector() SectorResolver
+	SimilarStartup() SimilarStartupResolver
 	Startup() StartupResolver
 	TargetingStartupEdge() TargetingStartupEdgeResolver
 	University() UniversityResolver
@@ -152,6 +158,60 @@ type ComplexityRoot struct {
 	FundEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FundTotal struct {
+		Fund        func(childComplexity int) int
+		Invested    func(childComplexity int) int
+		Investments func(childComplexity int) int
+		Startups    func(childComplexity int) int
+	}
+
+	FunnelStep struct {
+		MedianDaysFromPrevious func(childComplexity int) int
+		Reached                func(childComplexity int) int
+		Stage                  func(childComplexity int) int
+	}
+
+	GraphEdge struct {
+		From func(childComplexity int) int
+		Kind func(childComplexity int) int
+		To   func(childComplexity int) int
+	}
+
+	GraphPath struct {
+		Edges  func(childComplexity int) int
+		Length func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+	}
+
+	InsightGroup struct {
+		Amount func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Key    func(childComplexity int) int
+		Name   func(childComplexity int, locale *i18n.Locale) int
+		NameEn func(childComplexity int) int
+		NameKo func(childComplexity int) int
+	}
+
+	Insights struct {
+		ByCohort          func(childComplexity int) int
+		ByProgram         func(childComplexity int) int
+		BySector          func(childComplexity int) int
+		ByStage           func(childComplexity int) int
+		ByTargetMarket    func(childComplexity int) int
+		ByUniversity      func(childComplexity int) int
+		ExportsByMarket   func(childComplexity int) int
+		Funnel            func(childComplexity int) int
+		InvestedByFund    func(childComplexity int) int
+		InvestedByRound   func(childComplexity int) int
+		InvestedBySector  func(childComplexity int) int
+		InvestedByYear    func(childComplexity int) int
+		Outcomes          func(childComplexity int) int
+		Startups          func(childComplexity int) int
+		TaskForceBySector func(childComplexity int) int
+		TaskForceExperts  func(childComplexity int) int
+		TimeSeries        func(childComplexity int, metric TimeSeriesMetric, interval *Interval) int
 	}
 
 	Investment struct {
@@ -288,6 +348,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MentorRecommendation struct {
+		Mentor  func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
 	MentorshipConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -301,6 +367,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 		Since  func(childComplexity int) int
 		Until  func(childComplexity int) int
+	}
+
+	Neighborhood struct {
+		Edges     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
+	NeighborhoodNode struct {
+		Distance func(childComplexity int) int
+		Node     func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -363,6 +440,15 @@ type ComplexityRoot struct {
 	OutcomeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	OutcomeTotals struct {
+		ExportContracts     func(childComplexity int) int
+		ExportValue         func(childComplexity int) int
+		InvestmentAttracted func(childComplexity int) int
+		JobsCreated         func(childComplexity int) int
+		PatentsDomestic     func(childComplexity int) int
+		PatentsForeign      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -442,19 +528,24 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Facilities    func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
-		Funds         func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
-		Investments   func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
-		Markets       func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) int
-		Mentors       func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) int
-		Programs      func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) int
-		Sectors       func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) int
-		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) int
-		Universities  func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
+		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
+		Insights           func(childComplexity int, filter *StartupFilter) int
+		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
+		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) int
+		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) int
+		Neighborhood       func(childComplexity int, id string, depth *int, limit *int) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) int
+		Paths              func(childComplexity int, from string, to string, maxLength *int, first *int) int
+		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) int
+		RecommendedMentors func(childComplexity int, startupID string, first *int) int
+		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) int
+		SimilarStartups    func(childComplexity int, id string, first *int) int
+		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) int
+		Universities       func(childComplexity int) int
+		Viewer             func(childComplexity int) int
 	}
 
 	Sector struct {
@@ -480,6 +571,12 @@ type ComplexityRoot struct {
 	SectorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	SimilarStartup struct {
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+		Startup func(childComplexity int) int
 	}
 
 	StageChange struct {
@@ -549,6 +646,14 @@ type ComplexityRoot struct {
 		SupportProgram func(childComplexity int) int
 	}
 
+	TimePoint struct {
+		Amount   func(childComplexity int) int
+		Count    func(childComplexity int) int
+		Period   func(childComplexity int) int
+		Quantity func(childComplexity int) int
+		Start    func(childComplexity int) int
+	}
+
 	University struct {
 		Description func(childComplexity int, locale *i18n.Locale) int
 		HomeCountry func(childComplexity int) int
@@ -608,6 +713,31 @@ type FundResolver interface {
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
 	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string) (*model.PortfolioConnection, error)
 }
+type FundTotalResolver interface {
+	Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error)
+}
+type GraphPathResolver interface {
+	Nodes(ctx context.Context, obj *model.GraphPath) ([]model.Node, error)
+}
+type InsightsResolver interface {
+	Startups(ctx context.Context, obj *model.Insights) (int, error)
+	ByStage(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	BySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	ByProgram(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	ByCohort(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	ByUniversity(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	ByTargetMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	InvestedByFund(ctx context.Context, obj *model.Insights) ([]model.FundTotal, error)
+	InvestedBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	InvestedByRound(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	InvestedByYear(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	Outcomes(ctx context.Context, obj *model.Insights) (*model.OutcomeTotals, error)
+	ExportsByMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	Funnel(ctx context.Context, obj *model.Insights) ([]model.FunnelStep, error)
+	TimeSeries(ctx context.Context, obj *model.Insights, metric TimeSeriesMetric, interval *Interval) ([]model.TimePoint, error)
+	TaskForceExperts(ctx context.Context, obj *model.Insights) (int, error)
+	TaskForceBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+}
 type InvestmentResolver interface {
 	Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error)
 	Startup(ctx context.Context, obj *model.Investment) (*model.Startup, error)
@@ -626,6 +756,12 @@ type MentorResolver interface {
 
 	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error)
+}
+type MentorRecommendationResolver interface {
+	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
+}
+type NeighborhoodNodeResolver interface {
+	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
@@ -657,11 +793,19 @@ type QueryResolver interface {
 	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) (*model.MarketConnection, error)
 	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) (*model.MentorConnection, error)
+	Insights(ctx context.Context, filter *StartupFilter) (*model.Insights, error)
+	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
+	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
+	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
 	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+}
+type SimilarStartupResolver interface {
+	Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error)
 }
 type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
@@ -1156,6 +1300,238 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FundEdge.Node(childComplexity), true
+
+	case "FundTotal.fund":
+		if e.ComplexityRoot.FundTotal.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundTotal.Fund(childComplexity), true
+	case "FundTotal.invested":
+		if e.ComplexityRoot.FundTotal.Invested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundTotal.Invested(childComplexity), true
+	case "FundTotal.investments":
+		if e.ComplexityRoot.FundTotal.Investments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundTotal.Investments(childComplexity), true
+	case "FundTotal.startups":
+		if e.ComplexityRoot.FundTotal.Startups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundTotal.Startups(childComplexity), true
+
+	case "FunnelStep.medianDaysFromPrevious":
+		if e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.MedianDaysFromPrevious(childComplexity), true
+	case "FunnelStep.reached":
+		if e.ComplexityRoot.FunnelStep.Reached == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Reached(childComplexity), true
+	case "FunnelStep.stage":
+		if e.ComplexityRoot.FunnelStep.Stage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FunnelStep.Stage(childComplexity), true
+
+	case "GraphEdge.from":
+		if e.ComplexityRoot.GraphEdge.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.From(childComplexity), true
+	case "GraphEdge.kind":
+		if e.ComplexityRoot.GraphEdge.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.Kind(childComplexity), true
+	case "GraphEdge.to":
+		if e.ComplexityRoot.GraphEdge.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphEdge.To(childComplexity), true
+
+	case "GraphPath.edges":
+		if e.ComplexityRoot.GraphPath.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphPath.Edges(childComplexity), true
+	case "GraphPath.length":
+		if e.ComplexityRoot.GraphPath.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphPath.Length(childComplexity), true
+	case "GraphPath.nodes":
+		if e.ComplexityRoot.GraphPath.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphPath.Nodes(childComplexity), true
+
+	case "InsightGroup.amount":
+		if e.ComplexityRoot.InsightGroup.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightGroup.Amount(childComplexity), true
+	case "InsightGroup.count":
+		if e.ComplexityRoot.InsightGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightGroup.Count(childComplexity), true
+	case "InsightGroup.key":
+		if e.ComplexityRoot.InsightGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightGroup.Key(childComplexity), true
+	case "InsightGroup.name":
+		if e.ComplexityRoot.InsightGroup.Name == nil {
+			break
+		}
+
+		args, err := ec.field_InsightGroup_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.InsightGroup.Name(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "InsightGroup.nameEn":
+		if e.ComplexityRoot.InsightGroup.NameEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightGroup.NameEn(childComplexity), true
+	case "InsightGroup.nameKo":
+		if e.ComplexityRoot.InsightGroup.NameKo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InsightGroup.NameKo(childComplexity), true
+
+	case "Insights.byCohort":
+		if e.ComplexityRoot.Insights.ByCohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByCohort(childComplexity), true
+	case "Insights.byProgram":
+		if e.ComplexityRoot.Insights.ByProgram == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByProgram(childComplexity), true
+	case "Insights.bySector":
+		if e.ComplexityRoot.Insights.BySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.BySector(childComplexity), true
+	case "Insights.byStage":
+		if e.ComplexityRoot.Insights.ByStage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByStage(childComplexity), true
+	case "Insights.byTargetMarket":
+		if e.ComplexityRoot.Insights.ByTargetMarket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByTargetMarket(childComplexity), true
+	case "Insights.byUniversity":
+		if e.ComplexityRoot.Insights.ByUniversity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ByUniversity(childComplexity), true
+	case "Insights.exportsByMarket":
+		if e.ComplexityRoot.Insights.ExportsByMarket == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.ExportsByMarket(childComplexity), true
+	case "Insights.funnel":
+		if e.ComplexityRoot.Insights.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Funnel(childComplexity), true
+	case "Insights.investedByFund":
+		if e.ComplexityRoot.Insights.InvestedByFund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.InvestedByFund(childComplexity), true
+	case "Insights.investedByRound":
+		if e.ComplexityRoot.Insights.InvestedByRound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.InvestedByRound(childComplexity), true
+	case "Insights.investedBySector":
+		if e.ComplexityRoot.Insights.InvestedBySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.InvestedBySector(childComplexity), true
+	case "Insights.investedByYear":
+		if e.ComplexityRoot.Insights.InvestedByYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.InvestedByYear(childComplexity), true
+	case "Insights.outcomes":
+		if e.ComplexityRoot.Insights.Outcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Outcomes(childComplexity), true
+	case "Insights.startups":
+		if e.ComplexityRoot.Insights.Startups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.Startups(childComplexity), true
+	case "Insights.taskForceBySector":
+		if e.ComplexityRoot.Insights.TaskForceBySector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.TaskForceBySector(childComplexity), true
+	case "Insights.taskForceExperts":
+		if e.ComplexityRoot.Insights.TaskForceExperts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.TaskForceExperts(childComplexity), true
+	case "Insights.timeSeries":
+		if e.ComplexityRoot.Insights.TimeSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Insights_timeSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Insights.TimeSeries(childComplexity, args["metric"].(TimeSeriesMetric), args["interval"].(*Interval)), true
 
 	case "Investment.amount":
 		if e.ComplexityRoot.Investment.Amount == nil {
@@ -1702,6 +2078,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorEdge.Node(childComplexity), true
 
+	case "MentorRecommendation.mentor":
+		if e.ComplexityRoot.MentorRecommendation.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorRecommendation.Mentor(childComplexity), true
+	case "MentorRecommendation.reasons":
+		if e.ComplexityRoot.MentorRecommendation.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorRecommendation.Reasons(childComplexity), true
+	case "MentorRecommendation.score":
+		if e.ComplexityRoot.MentorRecommendation.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorRecommendation.Score(childComplexity), true
+
 	case "MentorshipConnection.edges":
 		if e.ComplexityRoot.MentorshipConnection.Edges == nil {
 			break
@@ -1757,6 +2152,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
+
+	case "Neighborhood.edges":
+		if e.ComplexityRoot.Neighborhood.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Edges(childComplexity), true
+	case "Neighborhood.nodes":
+		if e.ComplexityRoot.Neighborhood.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Nodes(childComplexity), true
+	case "Neighborhood.truncated":
+		if e.ComplexityRoot.Neighborhood.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighborhood.Truncated(childComplexity), true
+
+	case "NeighborhoodNode.distance":
+		if e.ComplexityRoot.NeighborhoodNode.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborhoodNode.Distance(childComplexity), true
+	case "NeighborhoodNode.node":
+		if e.ComplexityRoot.NeighborhoodNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborhoodNode.Node(childComplexity), true
 
 	case "Organization.children":
 		if e.ComplexityRoot.Organization.Children == nil {
@@ -2018,6 +2445,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OutcomeEdge.Node(childComplexity), true
+
+	case "OutcomeTotals.exportContracts":
+		if e.ComplexityRoot.OutcomeTotals.ExportContracts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.ExportContracts(childComplexity), true
+	case "OutcomeTotals.exportValue":
+		if e.ComplexityRoot.OutcomeTotals.ExportValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.ExportValue(childComplexity), true
+	case "OutcomeTotals.investmentAttracted":
+		if e.ComplexityRoot.OutcomeTotals.InvestmentAttracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.InvestmentAttracted(childComplexity), true
+	case "OutcomeTotals.jobsCreated":
+		if e.ComplexityRoot.OutcomeTotals.JobsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.JobsCreated(childComplexity), true
+	case "OutcomeTotals.patentsDomestic":
+		if e.ComplexityRoot.OutcomeTotals.PatentsDomestic == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.PatentsDomestic(childComplexity), true
+	case "OutcomeTotals.patentsForeign":
+		if e.ComplexityRoot.OutcomeTotals.PatentsForeign == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OutcomeTotals.PatentsForeign(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2352,6 +2816,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.insights":
+		if e.ComplexityRoot.Query.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_Query_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Insights(childComplexity, args["filter"].(*StartupFilter)), true
 
 	case "Query.investments":
 		if e.ComplexityRoot.Query.Investments == nil {
@@ -2386,6 +2861,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.neighborhood":
+		if e.ComplexityRoot.Query.Neighborhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["limit"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2419,6 +2905,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int)), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -2430,6 +2927,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.recommendedMentors":
+		if e.ComplexityRoot.Query.RecommendedMentors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendedMentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecommendedMentors(childComplexity, args["startupId"].(string), args["first"].(*int)), true
 	case "Query.sectors":
 		if e.ComplexityRoot.Query.Sectors == nil {
 			break
@@ -2441,6 +2949,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].(*NameOrder)), true
+	case "Query.similarStartups":
+		if e.ComplexityRoot.Query.SimilarStartups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_similarStartups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SimilarStartups(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.startups":
 		if e.ComplexityRoot.Query.Startups == nil {
 			break
@@ -2583,6 +3102,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SectorEdge.Node(childComplexity), true
+
+	case "SimilarStartup.reasons":
+		if e.ComplexityRoot.SimilarStartup.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarStartup.Reasons(childComplexity), true
+	case "SimilarStartup.score":
+		if e.ComplexityRoot.SimilarStartup.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarStartup.Score(childComplexity), true
+	case "SimilarStartup.startup":
+		if e.ComplexityRoot.SimilarStartup.Startup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarStartup.Startup(childComplexity), true
 
 	case "StageChange.changedOn":
 		if e.ComplexityRoot.StageChange.ChangedOn == nil {
@@ -2899,6 +3437,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetingStartupEdge.SupportProgram(childComplexity), true
+
+	case "TimePoint.amount":
+		if e.ComplexityRoot.TimePoint.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimePoint.Amount(childComplexity), true
+	case "TimePoint.count":
+		if e.ComplexityRoot.TimePoint.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimePoint.Count(childComplexity), true
+	case "TimePoint.period":
+		if e.ComplexityRoot.TimePoint.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimePoint.Period(childComplexity), true
+	case "TimePoint.quantity":
+		if e.ComplexityRoot.TimePoint.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimePoint.Quantity(childComplexity), true
+	case "TimePoint.start":
+		if e.ComplexityRoot.TimePoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimePoint.Start(childComplexity), true
 
 	case "University.description":
 		if e.ComplexityRoot.University.Description == nil {
@@ -3249,6 +3818,16 @@ type Query {
     "Only mentors matching this filter." filter: MentorFilter
     "Sort order; by English name when omitted." orderBy: NameOrder
   ): MentorConnection! @authenticated
+  "Totals for the city's reports over any slice of startups (the same filter as ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see."
+  insights("Which startups to count; all visible startups when omitted." filter: StartupFilter): Insights! @authenticated
+  "Every node within ` + "`" + `depth` + "`" + ` hops of a node, with the edges between them; capped at ` + "`" + `limit` + "`" + ` nodes (then ` + "`" + `truncated` + "`" + ` is true)."
+  neighborhood("Global id of the node to start from." id: ID!, "How many hops to go (1 to 3)." depth: Int = 1, "Most nodes to return (1 to 500)." limit: Int = 100): Neighborhood! @authenticated
+  "How two nodes are connected: paths of at most ` + "`" + `maxLength` + "`" + ` edges, shortest first (e.g. a startup and a fund through mentors and universities)."
+  paths("Global id of the first node." from: ID!, "Global id of the second node." to: ID!, "Longest path to consider (1 to 4 edges)." maxLength: Int = 4, "Most paths to return (1 to 20)." first: Int = 5): [GraphPath!]! @authenticated
+  "Mentors who could help a startup, best first, with the reasons for each score: sector expertise, experience with its target markets and their languages, and how many teams they mentor now."
+  recommendedMentors("Global id of the startup." startupId: ID!, "How many mentors (1 to 20)." first: Int = 5): [MentorRecommendation!]! @authenticated
+  "Startups most like a startup: shared sectors, the same growth stage, shared target markets and shared mentors, with the reasons."
+  similarStartups("Global id of the startup." id: ID!, "How many startups (1 to 20)." first: Int = 5): [SimilarStartup!]! @authenticated
   "Investments and grants from funds into startups."
   investments(
     "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
@@ -4524,6 +5103,192 @@ type Viewer {
   "For a university's key, the university; otherwise null."
   university: University
 }
+
+"Totals over a slice of startups, for the city's reports. Each figure is computed in SQL when asked for, over the startups the caller may see."
+type Insights {
+  "How many startups the slice holds."
+  startups: Int!
+  "Startups per growth stage, in the article's order."
+  byStage: [InsightGroup!]!
+  "Startups per sector (a startup in two sectors counts in both)."
+  bySector: [InsightGroup!]!
+  "Startups per program they are members of."
+  byProgram: [InsightGroup!]!
+  "Startups per program cohort (e.g. Smart Venture Campus 2017: 25)."
+  byCohort: [InsightGroup!]!
+  "Startups per university they are assigned to."
+  byUniversity: [InsightGroup!]!
+  "Startups per target market."
+  byTargetMarket: [InsightGroup!]!
+  "KRW invested per fund, with each fund's size."
+  investedByFund: [FundTotal!]!
+  "KRW invested per sector of the startups that received it; count is the number of investments."
+  investedBySector: [InsightGroup!]!
+  "KRW invested per round or instrument; count is the number of investments."
+  investedByRound: [InsightGroup!]!
+  "KRW invested per year; count is the number of investments."
+  investedByYear: [InsightGroup!]!
+  "Outcome totals: patents, investment attracted, export contracts and jobs created."
+  outcomes: OutcomeTotals!
+  "Export contracts per market; count is the number of contracts, amount their value."
+  exportsByMarket: [InsightGroup!]!
+  "The growth-stage funnel: how many startups reached each stage, and the median time between stages."
+  funnel: [FunnelStep!]!
+  "A time series by month or quarter."
+  timeSeries("What to count." metric: TimeSeriesMetric!, "Length of each period." interval: Interval = QUARTER): [TimePoint!]!
+  "How many of the task force's experts (mentors who are members) the caller may see."
+  taskForceExperts: Int!
+  "The task force's experts per working-group field."
+  taskForceBySector: [InsightGroup!]!
+}
+
+"One group of a breakdown."
+type InsightGroup {
+  "What the group is: the key of a sector, program, cohort, university, market or fund; a growth stage; a round; or a year."
+  key: String!
+  "The group's name in the requested locale."
+  name("Language of the name; defaults to the request's Accept-Language, then English." locale: Locale): String!
+  "Korean name of the group."
+  nameKo: String!
+  "English name of the group."
+  nameEn: String!
+  "How many startups (or, for money breakdowns, investments or contracts) are in the group."
+  count: Int!
+  "KRW total of the group, for money breakdowns; null otherwise."
+  amount: KRW
+}
+
+"Money a fund put into the slice's startups."
+type FundTotal {
+  "The fund (its size is the fund's total, e.g. 36,500,000,000 KRW)."
+  fund: Fund!
+  "KRW invested into the slice's startups."
+  invested: KRW!
+  "How many investments."
+  investments: Int!
+  "How many distinct startups received money."
+  startups: Int!
+}
+
+"Outcome totals of a slice of startups."
+type OutcomeTotals {
+  "Domestic patents (국내 특허)."
+  patentsDomestic: Int!
+  "Foreign patents (해외 특허)."
+  patentsForeign: Int!
+  "Investment attracted (투자 유치), KRW."
+  investmentAttracted: KRW!
+  "Export contracts won (수출 계약)."
+  exportContracts: Int!
+  "Value of the export contracts, KRW."
+  exportValue: KRW!
+  "Jobs created (일자리 창출)."
+  jobsCreated: Int!
+}
+
+"One stage of the growth funnel."
+type FunnelStep {
+  "The stage."
+  stage: GrowthStage!
+  "How many startups of the slice reached it (are at it or beyond)."
+  reached: Int!
+  "Median days from reaching the previous stage to reaching this one; null for the first stage or without data."
+  medianDaysFromPrevious: Float
+}
+
+"What a time series counts."
+enum TimeSeriesMetric {
+  "Investments: count and KRW amount per period."
+  INVESTMENTS
+  "Reported outcomes of every kind: count, with KRW amount and quantity summed."
+  OUTCOMES
+  "Export contracts: count and KRW value per period."
+  EXPORTS
+  "Jobs created: quantity per period."
+  JOBS
+  "Growth-stage changes: count per period."
+  STAGE_CHANGES
+}
+
+"The length of a time-series period."
+enum Interval {
+  "Calendar months; period looks like 2017-07."
+  MONTH
+  "Calendar quarters; period looks like 2017-Q3."
+  QUARTER
+}
+
+"One period of a time series."
+type TimePoint {
+  "The period, e.g. 2017-07 or 2017-Q3."
+  period: String!
+  "First day of the period."
+  start: Date!
+  "How many events fell in the period."
+  count: Int!
+  "KRW summed over the period, where the metric has money."
+  amount: KRW
+  "Quantity summed over the period (patents, jobs), where the metric has one."
+  quantity: Int
+}
+
+"The nodes near a node, and the edges between them."
+type Neighborhood {
+  "The nodes, the start first, then by distance."
+  nodes: [NeighborhoodNode!]!
+  "The edges between the returned nodes."
+  edges: [GraphEdge!]!
+  "Whether the limit cut the neighborhood short."
+  truncated: Boolean!
+}
+
+"A node of a neighborhood and its distance from the start."
+type NeighborhoodNode {
+  "The node."
+  node: Node!
+  "Hops from the start (0 for the start)."
+  distance: Int!
+}
+
+"An edge of the graph, as neighborhood and paths report it."
+type GraphEdge {
+  "What the edge is: ASSIGNMENT, MENTORSHIP, INVESTMENT, MARKET_TARGET, MEMBERSHIP, SECTOR, EXPERTISE, AFFILIATION or PROGRAM_ROLE."
+  kind: String!
+  "Global id of one end."
+  from: ID!
+  "Global id of the other end."
+  to: ID!
+}
+
+"A path between two nodes."
+type GraphPath {
+  "Number of edges."
+  length: Int!
+  "The nodes along the path, from the first to the second node."
+  nodes: [Node!]!
+  "The edges along the path."
+  edges: [GraphEdge!]!
+}
+
+"A recommended mentor and why."
+type MentorRecommendation {
+  "The mentor."
+  mentor: Mentor!
+  "Higher is better."
+  score: Float!
+  "Why the mentor scored as it did, one reason per line."
+  reasons: [String!]!
+}
+
+"A similar startup and why."
+type SimilarStartup {
+  "The startup."
+  startup: Startup!
+  "Higher is more similar."
+  score: Float!
+  "What the two share, one reason per line."
+  reasons: [String!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4728,6 +5493,114 @@ func (ec *executionContext) childFields_FundEdge(ctx context.Context, field grap
 		return ec.fieldContext_FundEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FundTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fund":
+		return ec.fieldContext_FundTotal_fund(ctx, field)
+	case "invested":
+		return ec.fieldContext_FundTotal_invested(ctx, field)
+	case "investments":
+		return ec.fieldContext_FundTotal_investments(ctx, field)
+	case "startups":
+		return ec.fieldContext_FundTotal_startups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_FunnelStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stage":
+		return ec.fieldContext_FunnelStep_stage(ctx, field)
+	case "reached":
+		return ec.fieldContext_FunnelStep_reached(ctx, field)
+	case "medianDaysFromPrevious":
+		return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FunnelStep", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_GraphEdge_kind(ctx, field)
+	case "from":
+		return ec.fieldContext_GraphEdge_from(ctx, field)
+	case "to":
+		return ec.fieldContext_GraphEdge_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphPath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_GraphPath_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_GraphPath_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_GraphPath_edges(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphPath", field.Name)
+}
+
+func (ec *executionContext) childFields_InsightGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_InsightGroup_key(ctx, field)
+	case "name":
+		return ec.fieldContext_InsightGroup_name(ctx, field)
+	case "nameKo":
+		return ec.fieldContext_InsightGroup_nameKo(ctx, field)
+	case "nameEn":
+		return ec.fieldContext_InsightGroup_nameEn(ctx, field)
+	case "count":
+		return ec.fieldContext_InsightGroup_count(ctx, field)
+	case "amount":
+		return ec.fieldContext_InsightGroup_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InsightGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_Insights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startups":
+		return ec.fieldContext_Insights_startups(ctx, field)
+	case "byStage":
+		return ec.fieldContext_Insights_byStage(ctx, field)
+	case "bySector":
+		return ec.fieldContext_Insights_bySector(ctx, field)
+	case "byProgram":
+		return ec.fieldContext_Insights_byProgram(ctx, field)
+	case "byCohort":
+		return ec.fieldContext_Insights_byCohort(ctx, field)
+	case "byUniversity":
+		return ec.fieldContext_Insights_byUniversity(ctx, field)
+	case "byTargetMarket":
+		return ec.fieldContext_Insights_byTargetMarket(ctx, field)
+	case "investedByFund":
+		return ec.fieldContext_Insights_investedByFund(ctx, field)
+	case "investedBySector":
+		return ec.fieldContext_Insights_investedBySector(ctx, field)
+	case "investedByRound":
+		return ec.fieldContext_Insights_investedByRound(ctx, field)
+	case "investedByYear":
+		return ec.fieldContext_Insights_investedByYear(ctx, field)
+	case "outcomes":
+		return ec.fieldContext_Insights_outcomes(ctx, field)
+	case "exportsByMarket":
+		return ec.fieldContext_Insights_exportsByMarket(ctx, field)
+	case "funnel":
+		return ec.fieldContext_Insights_funnel(ctx, field)
+	case "timeSeries":
+		return ec.fieldContext_Insights_timeSeries(ctx, field)
+	case "taskForceExperts":
+		return ec.fieldContext_Insights_taskForceExperts(ctx, field)
+	case "taskForceBySector":
+		return ec.fieldContext_Insights_taskForceBySector(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Insights", field.Name)
 }
 
 func (ec *executionContext) childFields_Investment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4998,6 +5871,18 @@ func (ec *executionContext) childFields_MentorEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type MentorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_MentorRecommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_MentorRecommendation_mentor(ctx, field)
+	case "score":
+		return ec.fieldContext_MentorRecommendation_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_MentorRecommendation_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorRecommendation", field.Name)
+}
+
 func (ec *executionContext) childFields_MentorshipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5026,6 +5911,28 @@ func (ec *executionContext) childFields_MentorshipEdge(ctx context.Context, fiel
 		return ec.fieldContext_MentorshipEdge_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorshipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Neighborhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Neighborhood_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_Neighborhood_edges(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Neighborhood_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighborhood", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighborhoodNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NeighborhoodNode_node(ctx, field)
+	case "distance":
+		return ec.fieldContext_NeighborhoodNode_distance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighborhoodNode", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5150,6 +6057,24 @@ func (ec *executionContext) childFields_OutcomeEdge(ctx context.Context, field g
 		return ec.fieldContext_OutcomeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OutcomeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OutcomeTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "patentsDomestic":
+		return ec.fieldContext_OutcomeTotals_patentsDomestic(ctx, field)
+	case "patentsForeign":
+		return ec.fieldContext_OutcomeTotals_patentsForeign(ctx, field)
+	case "investmentAttracted":
+		return ec.fieldContext_OutcomeTotals_investmentAttracted(ctx, field)
+	case "exportContracts":
+		return ec.fieldContext_OutcomeTotals_exportContracts(ctx, field)
+	case "exportValue":
+		return ec.fieldContext_OutcomeTotals_exportValue(ctx, field)
+	case "jobsCreated":
+		return ec.fieldContext_OutcomeTotals_jobsCreated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OutcomeTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5354,6 +6279,18 @@ func (ec *executionContext) childFields_SectorEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type SectorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_SimilarStartup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startup":
+		return ec.fieldContext_SimilarStartup_startup(ctx, field)
+	case "score":
+		return ec.fieldContext_SimilarStartup_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_SimilarStartup_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimilarStartup", field.Name)
+}
+
 func (ec *executionContext) childFields_StageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "stage":
@@ -5486,6 +6423,22 @@ func (ec *executionContext) childFields_TargetingStartupEdge(ctx context.Context
 		return ec.fieldContext_TargetingStartupEdge_supportProgram(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetingStartupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TimePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_TimePoint_period(ctx, field)
+	case "start":
+		return ec.fieldContext_TimePoint_start(ctx, field)
+	case "count":
+		return ec.fieldContext_TimePoint_count(ctx, field)
+	case "amount":
+		return ec.fieldContext_TimePoint_amount(ctx, field)
+	case "quantity":
+		return ec.fieldContext_TimePoint_quantity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimePoint", field.Name)
 }
 
 func (ec *executionContext) childFields_University(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5897,6 +6850,42 @@ func (ec *executionContext) field_Fund_portfolio_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_InsightGroup_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "locale",
+		func(ctx context.Context, v any) (*i18n.Locale, error) {
+			return ec.unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["locale"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Insights_timeSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (TimeSeriesMetric, error) {
+			return ec.unmarshalNTimeSeriesMetric2startupgraphᚋgraphᚋgeneratedᚐTimeSeriesMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*Interval, error) {
+			return ec.unmarshalOInterval2ᚖstartupgraphᚋgraphᚋgeneratedᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg1
 	return args, nil
 }
 
@@ -6454,6 +7443,20 @@ func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_insights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*StartupFilter, error) {
+			return ec.unmarshalOStartupFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_investments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6616,6 +7619,36 @@ func (ec *executionContext) field_Query_mentors_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6698,6 +7731,44 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "maxLength",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxLength"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6752,6 +7823,28 @@ func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_recommendedMentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "startupId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startupId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_sectors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6803,6 +7896,28 @@ func (ec *executionContext) field_Query_sectors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_similarStartups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9418,6 +10533,1029 @@ func (ec *executionContext) fieldContext_FundEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _FundTotal_fund(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundTotal_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.FundTotal().Fund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundTotal_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundTotal",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundTotal_invested(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundTotal_invested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundTotal_invested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundTotal", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _FundTotal_investments(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundTotal_investments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Investments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundTotal_investments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundTotal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FundTotal_startups(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundTotal_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Startups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundTotal_startups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundTotal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_stage(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_stage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GrowthStage) graphql.Marshaler {
+			return ec.marshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "GrowthStage")
+}
+
+func (ec *executionContext) _FunnelStep_reached(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_reached(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reached, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_reached(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FunnelStep_medianDaysFromPrevious(ctx context.Context, field graphql.CollectedField, obj *model.FunnelStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FunnelStep_medianDaysFromPrevious(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MedianDaysFromPrevious, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FunnelStep_medianDaysFromPrevious(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FunnelStep", field, false, false, "Float")
+}
+
+func (ec *executionContext) _GraphEdge_kind(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphEdge_from(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, true, false, "ID")
+}
+
+func (ec *executionContext) _GraphEdge_to(ctx context.Context, field graphql.CollectedField, obj *model.GraphEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphEdge_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphEdge_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphEdge", field, true, false, "ID")
+}
+
+func (ec *executionContext) _GraphPath_length(ctx context.Context, field graphql.CollectedField, obj *model.GraphPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphPath_length(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Length(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphPath_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphPath", field, true, false, "Int")
+}
+
+func (ec *executionContext) _GraphPath_nodes(ctx context.Context, field graphql.CollectedField, obj *model.GraphPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphPath_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.GraphPath().Nodes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphPath_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphPath",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphPath_edges(ctx context.Context, field graphql.CollectedField, obj *model.GraphPath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphPath_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚕstartupgraphᚋinternalᚋmodelᚐGraphEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphPath_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphPath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightGroup_name(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_name(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InsightGroup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_InsightGroup_name_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InsightGroup_nameKo(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_nameKo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameKo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_nameKo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightGroup_nameEn(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_nameEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_nameEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _InsightGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InsightGroup_amount(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InsightGroup_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InsightGroup_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _Insights_startups(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().Startups(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_startups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Insights", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Insights_byStage(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ByStage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byStage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_bySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_bySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().BySector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_bySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byProgram(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ByProgram(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byProgram(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byCohort(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ByCohort(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byCohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byUniversity(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byUniversity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ByUniversity(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byUniversity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_byTargetMarket(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_byTargetMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ByTargetMarket(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_byTargetMarket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_investedByFund(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_investedByFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().InvestedByFund(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FundTotal) graphql.Marshaler {
+			return ec.marshalNFundTotal2ᚕstartupgraphᚋinternalᚋmodelᚐFundTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_investedByFund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_investedBySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_investedBySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().InvestedBySector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_investedBySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_investedByRound(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_investedByRound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().InvestedByRound(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_investedByRound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_investedByYear(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_investedByYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().InvestedByYear(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_investedByYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_outcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().Outcomes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OutcomeTotals) graphql.Marshaler {
+			return ec.marshalNOutcomeTotals2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_outcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OutcomeTotals(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_exportsByMarket(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_exportsByMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().ExportsByMarket(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_exportsByMarket(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_funnel(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().Funnel(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.FunnelStep) graphql.Marshaler {
+			return ec.marshalNFunnelStep2ᚕstartupgraphᚋinternalᚋmodelᚐFunnelStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_funnel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FunnelStep(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_timeSeries(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_timeSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Insights().TimeSeries(ctx, obj, fc.Args["metric"].(TimeSeriesMetric), fc.Args["interval"].(*Interval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.TimePoint) graphql.Marshaler {
+			return ec.marshalNTimePoint2ᚕstartupgraphᚋinternalᚋmodelᚐTimePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_timeSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Insights_timeSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_taskForceExperts(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_taskForceExperts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().TaskForceExperts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_taskForceExperts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Insights", field, true, true, "Int")
+}
+
+func (ec *executionContext) _Insights_taskForceBySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_taskForceBySector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().TaskForceBySector(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+			return ec.marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_taskForceBySector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InsightGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Investment_id(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11763,6 +13901,84 @@ func (ec *executionContext) fieldContext_MentorEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _MentorRecommendation_mentor(ctx context.Context, field graphql.CollectedField, obj *model.MentorRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorRecommendation_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.MentorRecommendation().Mentor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorRecommendation_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorRecommendation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorRecommendation_score(ctx context.Context, field graphql.CollectedField, obj *model.MentorRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorRecommendation_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorRecommendation_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorRecommendation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MentorRecommendation_reasons(ctx context.Context, field graphql.CollectedField, obj *model.MentorRecommendation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorRecommendation_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorRecommendation_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorRecommendation", field, false, false, "String")
+}
+
 func (ec *executionContext) _MentorshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12004,6 +14220,148 @@ func (ec *executionContext) _MentorshipEdge_until(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MentorshipEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NeighborhoodNode) graphql.Marshaler {
+			return ec.marshalNNeighborhoodNode2ᚕstartupgraphᚋinternalᚋmodelᚐNeighborhoodNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighborhoodNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_edges(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.GraphEdge) graphql.Marshaler {
+			return ec.marshalNGraphEdge2ᚕstartupgraphᚋinternalᚋmodelᚐGraphEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighborhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighborhood_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighborhood_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighborhood_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Neighborhood", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NeighborhoodNode_node(ctx context.Context, field graphql.CollectedField, obj *model.NeighborhoodNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborhoodNode_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NeighborhoodNode().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2startupgraphᚋinternalᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborhoodNode_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighborhoodNode",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeighborhoodNode_distance(ctx context.Context, field graphql.CollectedField, obj *model.NeighborhoodNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborhoodNode_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborhoodNode_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborhoodNode", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -13122,6 +15480,144 @@ func (ec *executionContext) fieldContext_OutcomeEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _OutcomeTotals_patentsDomestic(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_patentsDomestic(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PatentsDomestic, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_patentsDomestic(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutcomeTotals_patentsForeign(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_patentsForeign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PatentsForeign, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_patentsForeign(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutcomeTotals_investmentAttracted(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_investmentAttracted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InvestmentAttracted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_investmentAttracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _OutcomeTotals_exportContracts(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_exportContracts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExportContracts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_exportContracts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _OutcomeTotals_exportValue(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_exportValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExportValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
+			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_exportValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _OutcomeTotals_jobsCreated(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OutcomeTotals_jobsCreated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobsCreated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OutcomeTotals_jobsCreated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -14992,6 +17488,291 @@ func (ec *executionContext) fieldContext_Query_mentors(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_insights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Insights(ctx, fc.Args["filter"].(*StartupFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.Insights
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.Neighborhood
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+			return ec.marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Neighborhood(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.GraphPath
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.GraphPath) graphql.Marshaler {
+			return ec.marshalNGraphPath2ᚕstartupgraphᚋinternalᚋmodelᚐGraphPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recommendedMentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecommendedMentors(ctx, fc.Args["startupId"].(string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.MentorRecommendation
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorRecommendation) graphql.Marshaler {
+			return ec.marshalNMentorRecommendation2ᚕstartupgraphᚋinternalᚋmodelᚐMentorRecommendationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorRecommendation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recommendedMentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_similarStartups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_similarStartups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SimilarStartups(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.SimilarStartup
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SimilarStartup) graphql.Marshaler {
+			return ec.marshalNSimilarStartup2ᚕstartupgraphᚋinternalᚋmodelᚐSimilarStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_similarStartups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimilarStartup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_similarStartups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_investments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15637,6 +18418,84 @@ func (ec *executionContext) fieldContext_SectorEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SimilarStartup_startup(ctx context.Context, field graphql.CollectedField, obj *model.SimilarStartup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarStartup_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SimilarStartup().Startup(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarStartup_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimilarStartup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimilarStartup_score(ctx context.Context, field graphql.CollectedField, obj *model.SimilarStartup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarStartup_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarStartup_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarStartup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SimilarStartup_reasons(ctx context.Context, field graphql.CollectedField, obj *model.SimilarStartup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarStartup_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarStartup_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarStartup", field, false, false, "String")
 }
 
 func (ec *executionContext) _StageChange_stage(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
@@ -16962,6 +19821,121 @@ func (ec *executionContext) fieldContext_TargetingStartupEdge_supportProgram(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _TimePoint_period(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimePoint_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimePoint_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "String")
+}
+
+func (ec *executionContext) _TimePoint_start(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimePoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimePoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TimePoint_count(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimePoint_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimePoint_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TimePoint_amount(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimePoint_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimePoint_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "KRW")
+}
+
+func (ec *executionContext) _TimePoint_quantity(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimePoint_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimePoint_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _University_id(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
@@ -20212,6 +23186,374 @@ func (ec *executionContext) _FundEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var fundTotalImplementors = []string{"FundTotal"}
+
+func (ec *executionContext) _FundTotal(ctx context.Context, sel ast.SelectionSet, obj *model.FundTotal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundTotalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundTotal")
+		case "fund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FundTotal_fund(ctx, field, obj)
+				})
+		case "invested":
+			out.Values[i] = ec._FundTotal_invested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "investments":
+			out.Values[i] = ec._FundTotal_investments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startups":
+			out.Values[i] = ec._FundTotal_startups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var funnelStepImplementors = []string{"FunnelStep"}
+
+func (ec *executionContext) _FunnelStep(ctx context.Context, sel ast.SelectionSet, obj *model.FunnelStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, funnelStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FunnelStep")
+		case "stage":
+			out.Values[i] = ec._FunnelStep_stage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reached":
+			out.Values[i] = ec._FunnelStep_reached(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "medianDaysFromPrevious":
+			out.Values[i] = ec._FunnelStep_medianDaysFromPrevious(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphEdgeImplementors = []string{"GraphEdge"}
+
+func (ec *executionContext) _GraphEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GraphEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphEdge")
+		case "kind":
+			out.Values[i] = ec._GraphEdge_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._GraphEdge_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._GraphEdge_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphPathImplementors = []string{"GraphPath"}
+
+func (ec *executionContext) _GraphPath(ctx context.Context, sel ast.SelectionSet, obj *model.GraphPath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphPathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphPath")
+		case "length":
+			out.Values[i] = ec._GraphPath_length(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._GraphPath_nodes(ctx, field, obj)
+				})
+		case "edges":
+			out.Values[i] = ec._GraphPath_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightGroupImplementors = []string{"InsightGroup"}
+
+func (ec *executionContext) _InsightGroup(ctx context.Context, sel ast.SelectionSet, obj *model.InsightGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InsightGroup")
+		case "key":
+			out.Values[i] = ec._InsightGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._InsightGroup_name(ctx, field, obj)
+				})
+		case "nameKo":
+			out.Values[i] = ec._InsightGroup_nameKo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameEn":
+			out.Values[i] = ec._InsightGroup_nameEn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._InsightGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._InsightGroup_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var insightsImplementors = []string{"Insights"}
+
+func (ec *executionContext) _Insights(ctx context.Context, sel ast.SelectionSet, obj *model.Insights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, insightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Insights")
+		case "startups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_startups(ctx, field, obj)
+				})
+		case "byStage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_byStage(ctx, field, obj)
+				})
+		case "bySector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_bySector(ctx, field, obj)
+				})
+		case "byProgram":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_byProgram(ctx, field, obj)
+				})
+		case "byCohort":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_byCohort(ctx, field, obj)
+				})
+		case "byUniversity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_byUniversity(ctx, field, obj)
+				})
+		case "byTargetMarket":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_byTargetMarket(ctx, field, obj)
+				})
+		case "investedByFund":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_investedByFund(ctx, field, obj)
+				})
+		case "investedBySector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_investedBySector(ctx, field, obj)
+				})
+		case "investedByRound":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_investedByRound(ctx, field, obj)
+				})
+		case "investedByYear":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_investedByYear(ctx, field, obj)
+				})
+		case "outcomes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_outcomes(ctx, field, obj)
+				})
+		case "exportsByMarket":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_exportsByMarket(ctx, field, obj)
+				})
+		case "funnel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_funnel(ctx, field, obj)
+				})
+		case "timeSeries":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_timeSeries(ctx, field, obj)
+				})
+		case "taskForceExperts":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_taskForceExperts(ctx, field, obj)
+				})
+		case "taskForceBySector":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_taskForceBySector(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var investmentImplementors = []string{"Investment", "Node"}
 
 func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSet, obj *model.Investment) graphql.Marshaler {
@@ -21121,6 +24463,50 @@ func (ec *executionContext) _MentorEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var mentorRecommendationImplementors = []string{"MentorRecommendation"}
+
+func (ec *executionContext) _MentorRecommendation(ctx context.Context, sel ast.SelectionSet, obj *model.MentorRecommendation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorRecommendationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorRecommendation")
+		case "mentor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorRecommendation_mentor(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._MentorRecommendation_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.Values[i] = ec._MentorRecommendation_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mentorshipConnectionImplementors = []string{"MentorshipConnection"}
 
 func (ec *executionContext) _MentorshipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentorshipConnection) graphql.Marshaler {
@@ -21205,6 +24591,88 @@ func (ec *executionContext) _MentorshipEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._MentorshipEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighborhoodImplementors = []string{"Neighborhood"}
+
+func (ec *executionContext) _Neighborhood(ctx context.Context, sel ast.SelectionSet, obj *model.Neighborhood) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborhoodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Neighborhood")
+		case "nodes":
+			out.Values[i] = ec._Neighborhood_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._Neighborhood_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Neighborhood_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighborhoodNodeImplementors = []string{"NeighborhoodNode"}
+
+func (ec *executionContext) _NeighborhoodNode(ctx context.Context, sel ast.SelectionSet, obj *model.NeighborhoodNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborhoodNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeighborhoodNode")
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NeighborhoodNode_node(ctx, field, obj)
+				})
+		case "distance":
+			out.Values[i] = ec._NeighborhoodNode_distance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21627,6 +25095,64 @@ func (ec *executionContext) _OutcomeEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._OutcomeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var outcomeTotalsImplementors = []string{"OutcomeTotals"}
+
+func (ec *executionContext) _OutcomeTotals(ctx context.Context, sel ast.SelectionSet, obj *model.OutcomeTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OutcomeTotals")
+		case "patentsDomestic":
+			out.Values[i] = ec._OutcomeTotals_patentsDomestic(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "patentsForeign":
+			out.Values[i] = ec._OutcomeTotals_patentsForeign(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "investmentAttracted":
+			out.Values[i] = ec._OutcomeTotals_investmentAttracted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exportContracts":
+			out.Values[i] = ec._OutcomeTotals_exportContracts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "exportValue":
+			out.Values[i] = ec._OutcomeTotals_exportValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "jobsCreated":
+			out.Values[i] = ec._OutcomeTotals_jobsCreated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22258,6 +25784,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mentors(ctx, field)
 				})
+		case "insights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_insights(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
+		case "recommendedMentors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recommendedMentors(ctx, field)
+				})
+		case "similarStartups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_similarStartups(ctx, field)
+				})
 		case "investments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -22446,6 +26002,50 @@ func (ec *executionContext) _SectorEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._SectorEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var similarStartupImplementors = []string{"SimilarStartup"}
+
+func (ec *executionContext) _SimilarStartup(ctx context.Context, sel ast.SelectionSet, obj *model.SimilarStartup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, similarStartupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimilarStartup")
+		case "startup":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimilarStartup_startup(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._SimilarStartup_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reasons":
+			out.Values[i] = ec._SimilarStartup_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -22901,6 +26501,59 @@ func (ec *executionContext) _TargetingStartupEdge(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TargetingStartupEdge_supportProgram(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timePointImplementors = []string{"TimePoint"}
+
+func (ec *executionContext) _TimePoint(ctx context.Context, sel ast.SelectionSet, obj *model.TimePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimePoint")
+		case "period":
+			out.Values[i] = ec._TimePoint_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._TimePoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._TimePoint_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._TimePoint_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._TimePoint_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23710,6 +27363,20 @@ func (ec *executionContext) marshalNFacilityKind2startupgraphᚋinternalᚋmodel
 	return v
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx context.Context, sel ast.SelectionSet, v model.Fund) graphql.Marshaler {
 	return ec._Fund(ctx, sel, &v)
 }
@@ -23776,6 +27443,86 @@ func (ec *executionContext) marshalNFundKind2startupgraphᚋinternalᚋmodelᚐF
 	return v
 }
 
+func (ec *executionContext) marshalNFundTotal2startupgraphᚋinternalᚋmodelᚐFundTotal(ctx context.Context, sel ast.SelectionSet, v model.FundTotal) graphql.Marshaler {
+	return ec._FundTotal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFundTotal2ᚕstartupgraphᚋinternalᚋmodelᚐFundTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FundTotal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFundTotal2startupgraphᚋinternalᚋmodelᚐFundTotal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFunnelStep2startupgraphᚋinternalᚋmodelᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v model.FunnelStep) graphql.Marshaler {
+	return ec._FunnelStep(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNFunnelStep2ᚕstartupgraphᚋinternalᚋmodelᚐFunnelStepᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FunnelStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFunnelStep2startupgraphᚋinternalᚋmodelᚐFunnelStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphEdge2startupgraphᚋinternalᚋmodelᚐGraphEdge(ctx context.Context, sel ast.SelectionSet, v model.GraphEdge) graphql.Marshaler {
+	return ec._GraphEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGraphEdge2ᚕstartupgraphᚋinternalᚋmodelᚐGraphEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.GraphEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphEdge2startupgraphᚋinternalᚋmodelᚐGraphEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGraphPath2startupgraphᚋinternalᚋmodelᚐGraphPath(ctx context.Context, sel ast.SelectionSet, v model.GraphPath) graphql.Marshaler {
+	return ec._GraphPath(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNGraphPath2ᚕstartupgraphᚋinternalᚋmodelᚐGraphPathᚄ(ctx context.Context, sel ast.SelectionSet, v []model.GraphPath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGraphPath2startupgraphᚋinternalᚋmodelᚐGraphPath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx context.Context, v any) (model.GrowthStage, error) {
 	var res model.GrowthStage
 	err := res.UnmarshalGQL(v)
@@ -23827,6 +27574,34 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNInsightGroup2startupgraphᚋinternalᚋmodelᚐInsightGroup(ctx context.Context, sel ast.SelectionSet, v model.InsightGroup) graphql.Marshaler {
+	return ec._InsightGroup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmodelᚐInsightGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.InsightGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNInsightGroup2startupgraphᚋinternalᚋmodelᚐInsightGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx context.Context, sel ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Insights!")
+		return graphql.Null
+	}
+	return ec._Insights(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -24121,6 +27896,14 @@ func (ec *executionContext) marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐ
 	return ret
 }
 
+func (ec *executionContext) marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx context.Context, sel ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Mentor!")
+		return graphql.Null
+	}
+	return ec._Mentor(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentorConnection!")
@@ -24138,6 +27921,26 @@ func (ec *executionContext) marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmode
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMentorEdge2startupgraphᚋinternalᚋmodelᚐMentorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorRecommendation2startupgraphᚋinternalᚋmodelᚐMentorRecommendation(ctx context.Context, sel ast.SelectionSet, v model.MentorRecommendation) graphql.Marshaler {
+	return ec._MentorRecommendation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentorRecommendation2ᚕstartupgraphᚋinternalᚋmodelᚐMentorRecommendationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MentorRecommendation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorRecommendation2startupgraphᚋinternalᚋmodelᚐMentorRecommendation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -24187,12 +27990,64 @@ func (ec *executionContext) marshalNNameOrderField2startupgraphᚋgraphᚋgenera
 	return v
 }
 
+func (ec *executionContext) marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Neighborhood!")
+		return graphql.Null
+	}
+	return ec._Neighborhood(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeighborhoodNode2startupgraphᚋinternalᚋmodelᚐNeighborhoodNode(ctx context.Context, sel ast.SelectionSet, v model.NeighborhoodNode) graphql.Marshaler {
+	return ec._NeighborhoodNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNeighborhoodNode2ᚕstartupgraphᚋinternalᚋmodelᚐNeighborhoodNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NeighborhoodNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeighborhoodNode2startupgraphᚋinternalᚋmodelᚐNeighborhoodNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNode2startupgraphᚋinternalᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Node!")
+		return graphql.Null
+	}
+	return ec._Node(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2startupgraphᚋinternalᚋmodelᚐNode(ctx, sel, v[i])
 	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNode2startupgraphᚋinternalᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
 
 	return ret
 }
@@ -24339,6 +28194,14 @@ func (ec *executionContext) unmarshalNOutcomeKind2startupgraphᚋinternalᚋmode
 
 func (ec *executionContext) marshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, sel ast.SelectionSet, v model.OutcomeKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNOutcomeTotals2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeTotals(ctx context.Context, sel ast.SelectionSet, v *model.OutcomeTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OutcomeTotals!")
+		return graphql.Null
+	}
+	return ec._OutcomeTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
@@ -24573,6 +28436,26 @@ func (ec *executionContext) marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) marshalNSimilarStartup2startupgraphᚋinternalᚋmodelᚐSimilarStartup(ctx context.Context, sel ast.SelectionSet, v model.SimilarStartup) graphql.Marshaler {
+	return ec._SimilarStartup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSimilarStartup2ᚕstartupgraphᚋinternalᚋmodelᚐSimilarStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SimilarStartup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimilarStartup2startupgraphᚋinternalᚋmodelᚐSimilarStartup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx context.Context, sel ast.SelectionSet, v model.StageChange) graphql.Marshaler {
 	return ec._StageChange(ctx, sel, &v)
 }
@@ -24756,6 +28639,36 @@ func (ec *executionContext) marshalNTargetingStartupEdge2ᚕstartupgraphᚋinter
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNTimePoint2startupgraphᚋinternalᚋmodelᚐTimePoint(ctx context.Context, sel ast.SelectionSet, v model.TimePoint) graphql.Marshaler {
+	return ec._TimePoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNTimePoint2ᚕstartupgraphᚋinternalᚋmodelᚐTimePointᚄ(ctx context.Context, sel ast.SelectionSet, v []model.TimePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimePoint2startupgraphᚋinternalᚋmodelᚐTimePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNTimeSeriesMetric2startupgraphᚋgraphᚋgeneratedᚐTimeSeriesMetric(ctx context.Context, v any) (TimeSeriesMetric, error) {
+	var res TimeSeriesMetric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimeSeriesMetric2startupgraphᚋgraphᚋgeneratedᚐTimeSeriesMetric(ctx context.Context, sel ast.SelectionSet, v TimeSeriesMetric) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v model.University) graphql.Marshaler {
@@ -25016,6 +28929,23 @@ func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodel�
 	return ec._Facility(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOFundFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundFilter(ctx context.Context, v any) (*FundFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -25147,6 +29077,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInterval2ᚖstartupgraphᚋgraphᚋgeneratedᚐInterval(ctx context.Context, v any) (*Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(Interval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterval2ᚖstartupgraphᚋgraphᚋgeneratedᚐInterval(ctx context.Context, sel ast.SelectionSet, v *Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOInvestmentFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentFilter(ctx context.Context, v any) (*InvestmentFilter, error) {

@@ -134,6 +134,64 @@ type StartupOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// The length of a time-series period.
+type Interval string
+
+const (
+	// Calendar months; period looks like 2017-07.
+	IntervalMonth Interval = "MONTH"
+	// Calendar quarters; period looks like 2017-Q3.
+	IntervalQuarter Interval = "QUARTER"
+)
+
+var AllInterval = []Interval{
+	IntervalMonth,
+	IntervalQuarter,
+}
+
+func (e Interval) IsValid() bool {
+	switch e {
+	case IntervalMonth, IntervalQuarter:
+		return true
+	}
+	return false
+}
+
+func (e Interval) String() string {
+	return string(e)
+}
+
+func (e *Interval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Interval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Interval", str)
+	}
+	return nil
+}
+
+func (e Interval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Interval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Interval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort field for investments.
 type InvestmentOrderField string
 
@@ -364,6 +422,73 @@ func (e *StartupOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e StartupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a time series counts.
+type TimeSeriesMetric string
+
+const (
+	// Investments: count and KRW amount per period.
+	TimeSeriesMetricInvestments TimeSeriesMetric = "INVESTMENTS"
+	// Reported outcomes of every kind: count, with KRW amount and quantity summed.
+	TimeSeriesMetricOutcomes TimeSeriesMetric = "OUTCOMES"
+	// Export contracts: count and KRW value per period.
+	TimeSeriesMetricExports TimeSeriesMetric = "EXPORTS"
+	// Jobs created: quantity per period.
+	TimeSeriesMetricJobs TimeSeriesMetric = "JOBS"
+	// Growth-stage changes: count per period.
+	TimeSeriesMetricStageChanges TimeSeriesMetric = "STAGE_CHANGES"
+)
+
+var AllTimeSeriesMetric = []TimeSeriesMetric{
+	TimeSeriesMetricInvestments,
+	TimeSeriesMetricOutcomes,
+	TimeSeriesMetricExports,
+	TimeSeriesMetricJobs,
+	TimeSeriesMetricStageChanges,
+}
+
+func (e TimeSeriesMetric) IsValid() bool {
+	switch e {
+	case TimeSeriesMetricInvestments, TimeSeriesMetricOutcomes, TimeSeriesMetricExports, TimeSeriesMetricJobs, TimeSeriesMetricStageChanges:
+		return true
+	}
+	return false
+}
+
+func (e TimeSeriesMetric) String() string {
+	return string(e)
+}
+
+func (e *TimeSeriesMetric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TimeSeriesMetric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TimeSeriesMetric", str)
+	}
+	return nil
+}
+
+func (e TimeSeriesMetric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TimeSeriesMetric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TimeSeriesMetric) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -28,14 +28,8 @@ func startupEdge(r startupRow, cursor string) model.StartupEdge {
 	return model.StartupEdge{Cursor: cursor, Node: r.model()}
 }
 
-// StartupFilter selects startups: fields combine with AND, the values of
-// one field with OR.
-type StartupFilter struct {
-	SectorIDs, ProgramIDs, CohortIDs, UniversityIDs, MentorIDs, FundIDs, MarketIDs []int64
-	Stages, TargetStatuses                                                         []string
-	FoundedFrom, FoundedTo                                                         *time.Time
-	Search                                                                         string
-}
+// StartupFilter selects startups (see model.StartupCriteria).
+type StartupFilter = model.StartupCriteria
 
 // StartupOrder sorts startups: by "NAME_EN" (default), "NAME_KO" or "FOUNDED_ON".
 type StartupOrder struct {
@@ -53,7 +47,7 @@ func (o StartupOrder) key() sortKey {
 	return sortKey{tag: "startups/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
 }
 
-func (f StartupFilter) conditions() conditions {
+func startupConditions(f StartupFilter) conditions {
 	var c conditions
 	c.ids("EXISTS (SELECT 1 FROM startup_sectors x WHERE x.startup_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
 	c.strs("n.stage = ANY(?)", f.Stages)
@@ -82,7 +76,7 @@ func (f StartupFilter) conditions() conditions {
 
 // ListStartups pages the startups matching f.
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
-	return listPage(ctx, s, listQuery(startupCols, "startups n", f.conditions(), order.key(), startupGuard("n.id")), page, startupEdge)
+	return listPage(ctx, s, listQuery(startupCols, "startups n", startupConditions(f), order.key(), startupGuard("n.id")), page, startupEdge)
 }
 
 // StartupsByID returns the startups with the given ids.
