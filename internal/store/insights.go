@@ -219,21 +219,21 @@ func (s *Store) Funnel(ctx context.Context, f StartupFilter) ([]model.FunnelStep
 		stages[i] = string(st)
 	}
 	order := args.add(pq.Array(stages))
-	q := cte + `, reached AS (
-  SELECT sc.startup_id, sc.stage, min(sc.changed_on) AS on_date
-  FROM s JOIN stage_changes sc ON sc.startup_id = s.id GROUP BY sc.startup_id, sc.stage
+	q := cte + `, gaps AS (
+  SELECT array_position(` + order + `::text[], sc.stage) AS ord,
+         sc.changed_on - lag(sc.changed_on) OVER w AS days,
+         array_position(` + order + `::text[], sc.stage) - array_position(` + order + `::text[], lag(sc.stage) OVER w) AS step
+  FROM s JOIN stage_changes sc ON sc.startup_id = s.id
+  WINDOW w AS (PARTITION BY sc.startup_id ORDER BY sc.changed_on, sc.id)
 ), medians AS (
-  SELECT cur.stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY cur.on_date - prev.on_date) AS median
-  FROM reached cur JOIN reached prev ON prev.startup_id = cur.startup_id
-   AND array_position(` + order + `::text[], prev.stage) = array_position(` + order + `::text[], cur.stage) - 1
-  GROUP BY cur.stage
+  SELECT ord, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median FROM gaps WHERE step = 1 GROUP BY ord
 ), current AS (
   SELECT n.stage, count(*) AS n FROM s JOIN startups n ON n.id = s.id GROUP BY n.stage
 )
 SELECT st.stage, COALESCE(c.n, 0) AS at_stage, m.median
 FROM unnest(` + order + `::text[]) WITH ORDINALITY AS st(stage, ord)
 LEFT JOIN current c ON c.stage = st.stage
-LEFT JOIN medians m ON m.stage = st.stage
+LEFT JOIN medians m ON m.ord = st.ord
 ORDER BY st.ord`
 	var rows []struct {
 		Stage   string   `db:"stage"`

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -29,7 +30,7 @@ type Store struct {
 // Open connects to dsn with a bounded pool and checks that the database
 // answers within ctx.
 func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
-	connector, err := pq.NewConnector(dsn)
+	connector, err := pq.NewConnector(withSessionDefaults(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: invalid DATABASE_URL")
 	}
@@ -43,6 +44,28 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 		return nil, translate(fmt.Errorf("connect to database: %w", err))
 	}
 	return &Store{db: db}, nil
+}
+
+// sessionDefaults are PostgreSQL settings every connection of the store
+// gets unless the URL sets them: aggregates over large slices sort in
+// memory instead of spilling to disk.
+var sessionDefaults = map[string]string{"work_mem": "32MB"}
+
+// withSessionDefaults adds sessionDefaults to a postgres:// URL as run-time
+// parameters (lib/pq sends unknown URL parameters to the server).
+func withSessionDefaults(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	for k, v := range sessionDefaults {
+		if q.Get(k) == "" {
+			q.Set(k, v)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // Ping checks that the database accepts queries; /readyz uses it.
