@@ -2,7 +2,7 @@
 # the README promises work on a fresh clone.
 GO ?= go
 
-.PHONY: run test generate lint bench build playground-assets
+.PHONY: run test generate lint bench build playground-assets e2e
 
 ## run: the server with demo data on a project-local PostgreSQL (unless DATABASE_URL is set)
 run: build
@@ -32,3 +32,7 @@ build:
 ## playground-assets: refresh the embedded GraphiQL assets from npm (pinned versions)
 playground-assets:
 	bash scripts/playground-assets.sh
+
+## e2e: the playground in headless Chromium against a running dev server (installs chromium and playwright-core when missing)
+e2e:
+	bash e2e/run.sh
