@@ -32,7 +32,7 @@ func (a *args) ids(field string, typ globalid.Type, gids []string) []int64 {
 	for i, gid := range gids {
 		id, err := globalid.DecodeAs(fmt.Sprintf("%s[%d]", field, i), typ, gid)
 		if err != nil {
-			a.problems.Problems = append(a.problems.Problems, err.(*apperr.InputError).Problems...)
+			a.include(err)
 			continue
 		}
 		out = append(out, id)

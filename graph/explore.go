@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 
-	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
@@ -36,9 +35,7 @@ func (a *args) ref(field, gid string, want globalid.Type) model.Ref {
 	} else {
 		typ, id, err = globalid.Decode(field, gid)
 	}
-	if err != nil {
-		a.problems.Problems = append(a.problems.Problems, err.(*apperr.InputError).Problems...)
-	}
+	a.include(err)
 	return model.Ref{Type: typ, ID: id}
 }
 

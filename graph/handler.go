@@ -32,7 +32,7 @@ type Options struct {
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
-		Directives: generated.DirectiveRoot{Authenticated: authenticated},
+		Directives: generated.DirectiveRoot{Authenticated: authenticated, Admin: admin},
 	}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -49,6 +49,17 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 func authenticated(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 	if !viewer.From(ctx).Authenticated() {
 		return nil, apperr.ErrUnauthenticated
+	}
+	return next(ctx)
+}
+
+// admin implements @admin: the field needs an ADMIN key.
+func admin(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
+	switch v := viewer.From(ctx); {
+	case !v.Authenticated():
+		return nil, apperr.ErrUnauthenticated
+	case v.Role != viewer.Admin:
+		return nil, apperr.ErrForbidden
 	}
 	return next(ctx)
 }

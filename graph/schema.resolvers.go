@@ -179,6 +179,54 @@ func (r *mentorRecommendationResolver) Mentor(ctx context.Context, obj *model.Me
 	return required(ctx, loader.For(ctx).Mentor, obj.MentorID)
 }
 
+func (r *mutationResolver) CreateStartup(ctx context.Context, input generated.CreateStartupInput) (*generated.StartupPayload, error) {
+	return r.createStartup(ctx, input)
+}
+
+func (r *mutationResolver) UpdateStartup(ctx context.Context, input generated.UpdateStartupInput) (*generated.StartupPayload, error) {
+	return r.updateStartup(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveStartup(ctx context.Context, input generated.ArchiveStartupInput) (*generated.StartupPayload, error) {
+	return r.archiveStartup(ctx, input)
+}
+
+func (r *mutationResolver) MoveStartupStage(ctx context.Context, input generated.MoveStartupStageInput) (*generated.StartupPayload, error) {
+	return r.moveStartupStage(ctx, input)
+}
+
+func (r *mutationResolver) AssignTeam(ctx context.Context, input generated.AssignTeamInput) (*generated.StartupPayload, error) {
+	return r.assignTeam(ctx, input)
+}
+
+func (r *mutationResolver) UnassignTeam(ctx context.Context, input generated.UnassignTeamInput) (*generated.StartupPayload, error) {
+	return r.unassignTeam(ctx, input)
+}
+
+func (r *mutationResolver) StartMentorship(ctx context.Context, input generated.StartMentorshipInput) (*generated.StartupPayload, error) {
+	return r.startMentorship(ctx, input)
+}
+
+func (r *mutationResolver) EndMentorship(ctx context.Context, input generated.EndMentorshipInput) (*generated.StartupPayload, error) {
+	return r.endMentorship(ctx, input)
+}
+
+func (r *mutationResolver) RecordInvestment(ctx context.Context, input generated.RecordInvestmentInput) (*generated.InvestmentPayload, error) {
+	return r.recordInvestment(ctx, input)
+}
+
+func (r *mutationResolver) CorrectInvestment(ctx context.Context, input generated.CorrectInvestmentInput) (*generated.InvestmentPayload, error) {
+	return r.correctInvestment(ctx, input)
+}
+
+func (r *mutationResolver) SetMarketTarget(ctx context.Context, input generated.SetMarketTargetInput) (*generated.StartupPayload, error) {
+	return r.setMarketTarget(ctx, input)
+}
+
+func (r *mutationResolver) RecordOutcome(ctx context.Context, input generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
+	return r.recordOutcome(ctx, input)
+}
+
 func (r *neighborhoodNodeResolver) Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error) {
 	return loader.For(ctx).Node(ctx, obj.Ref.Type, obj.Ref.ID)
 }
@@ -354,6 +402,10 @@ func (r *queryResolver) SimilarStartups(ctx context.Context, id string, first *i
 	return r.similarStartups(ctx, id, first)
 }
 
+func (r *queryResolver) AuditLog(ctx context.Context, filter *generated.AuditFilter, first *int, after *string, last *int, before *string) (*model.AuditEntryConnection, error) {
+	return r.auditLog(ctx, filter, first, after, last, before)
+}
+
 func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
 	page, perr := store.NewPageArgs(first, last, after, before)
@@ -478,6 +530,8 @@ func (r *Resolver) MentorRecommendation() generated.MentorRecommendationResolver
 	return &mentorRecommendationResolver{r}
 }
 
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
+
 func (r *Resolver) NeighborhoodNode() generated.NeighborhoodNodeResolver {
 	return &neighborhoodNodeResolver{r}
 }
@@ -523,6 +577,7 @@ type (
 	memberEdgeResolver            struct{ *Resolver }
 	mentorResolver                struct{ *Resolver }
 	mentorRecommendationResolver  struct{ *Resolver }
+	mutationResolver              struct{ *Resolver }
 	neighborhoodNodeResolver      struct{ *Resolver }
 	organizationResolver          struct{ *Resolver }
 	outcomeResolver               struct{ *Resolver }

@@ -13,6 +13,7 @@ import (
 	"startupgraph/internal/viewer"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
@@ -42,6 +43,7 @@ type ResolverRoot interface {
 	MemberEdge() MemberEdgeResolver
 	Mentor() MentorResolver
 	MentorRecommendation() MentorRecommendationResolver
+	Mutation() MutationResolver
 	NeighborhoodNode() NeighborhoodNodeResolver
 	Organization() OrganizationResolver
 	Outcome() OutcomeResolver
@@ -57,6 +59,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Admin         func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 	Authenticated func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
@@ -75,6 +78,30 @@ type ComplexityRoot struct {
 		Since   func(childComplexity int) int
 		Status  func(childComplexity int) int
 		Until   func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		Action     func(childComplexity int) int
+		ActorName  func(childComplexity int) int
+		ActorRole  func(childComplexity int) int
+		After      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Before     func(childComplexity int) int
+		EntityID   func(childComplexity int) int
+		EntityType func(childComplexity int) int
+		RequestID  func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Cohort struct {
@@ -222,6 +249,7 @@ type ComplexityRoot struct {
 		Provenance func(childComplexity int) int
 		Round      func(childComplexity int) int
 		Startup    func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	InvestmentConnection struct {
@@ -234,6 +262,11 @@ type ComplexityRoot struct {
 	InvestmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	InvestmentPayload struct {
+		Investment func(childComplexity int) int
+		Replayed   func(childComplexity int) int
 	}
 
 	InvestorConnection struct {
@@ -367,6 +400,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 		Since  func(childComplexity int) int
 		Until  func(childComplexity int) int
+	}
+
+	Mutation struct {
+		ArchiveStartup    func(childComplexity int, input ArchiveStartupInput) int
+		AssignTeam        func(childComplexity int, input AssignTeamInput) int
+		CorrectInvestment func(childComplexity int, input CorrectInvestmentInput) int
+		CreateStartup     func(childComplexity int, input CreateStartupInput) int
+		EndMentorship     func(childComplexity int, input EndMentorshipInput) int
+		MoveStartupStage  func(childComplexity int, input MoveStartupStageInput) int
+		RecordInvestment  func(childComplexity int, input RecordInvestmentInput) int
+		RecordOutcome     func(childComplexity int, input RecordOutcomeInput) int
+		SetMarketTarget   func(childComplexity int, input SetMarketTargetInput) int
+		StartMentorship   func(childComplexity int, input StartMentorshipInput) int
+		UnassignTeam      func(childComplexity int, input UnassignTeamInput) int
+		UpdateStartup     func(childComplexity int, input UpdateStartupInput) int
 	}
 
 	Neighborhood struct {
@@ -528,6 +576,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditLog           func(childComplexity int, filter *AuditFilter, first *int, after *string, last *int, before *string) int
 		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
 		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
 		Insights           func(childComplexity int, filter *StartupFilter) int
@@ -598,6 +647,7 @@ type ComplexityRoot struct {
 	}
 
 	Startup struct {
+		ArchivedAt   func(childComplexity int) int
 		Description  func(childComplexity int, locale *i18n.Locale) int
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
@@ -616,6 +666,7 @@ type ComplexityRoot struct {
 		Stage        func(childComplexity int) int
 		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Universities func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version      func(childComplexity int) int
 	}
 
 	StartupConnection struct {
@@ -628,6 +679,11 @@ type ComplexityRoot struct {
 	StartupEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StartupPayload struct {
+		Replayed func(childComplexity int) int
+		Startup  func(childComplexity int) int
 	}
 
 	TargetingStartupConnection struct {
@@ -760,6 +816,20 @@ type MentorResolver interface {
 type MentorRecommendationResolver interface {
 	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
 }
+type MutationResolver interface {
+	CreateStartup(ctx context.Context, input CreateStartupInput) (*StartupPayload, error)
+	UpdateStartup(ctx context.Context, input UpdateStartupInput) (*StartupPayload, error)
+	ArchiveStartup(ctx context.Context, input ArchiveStartupInput) (*StartupPayload, error)
+	MoveStartupStage(ctx context.Context, input MoveStartupStageInput) (*StartupPayload, error)
+	AssignTeam(ctx context.Context, input AssignTeamInput) (*StartupPayload, error)
+	UnassignTeam(ctx context.Context, input UnassignTeamInput) (*StartupPayload, error)
+	StartMentorship(ctx context.Context, input StartMentorshipInput) (*StartupPayload, error)
+	EndMentorship(ctx context.Context, input EndMentorshipInput) (*StartupPayload, error)
+	RecordInvestment(ctx context.Context, input RecordInvestmentInput) (*InvestmentPayload, error)
+	CorrectInvestment(ctx context.Context, input CorrectInvestmentInput) (*InvestmentPayload, error)
+	SetMarketTarget(ctx context.Context, input SetMarketTargetInput) (*StartupPayload, error)
+	RecordOutcome(ctx context.Context, input RecordOutcomeInput) (*StartupPayload, error)
+}
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
 }
@@ -798,6 +868,7 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
 	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
 	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
+	AuditLog(ctx context.Context, filter *AuditFilter, first *int, after *string, last *int, before *string) (*model.AuditEntryConnection, error)
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
@@ -910,6 +981,99 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignedStartupEdge.Until(childComplexity), true
+
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actorName":
+		if e.ComplexityRoot.AuditEntry.ActorName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorName(childComplexity), true
+	case "AuditEntry.actorRole":
+		if e.ComplexityRoot.AuditEntry.ActorRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ActorRole(childComplexity), true
+	case "AuditEntry.after":
+		if e.ComplexityRoot.AuditEntry.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.After(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.before":
+		if e.ComplexityRoot.AuditEntry.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Before(childComplexity), true
+	case "AuditEntry.entityId":
+		if e.ComplexityRoot.AuditEntry.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EntityID(childComplexity), true
+	case "AuditEntry.entityType":
+		if e.ComplexityRoot.AuditEntry.EntityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.EntityType(childComplexity), true
+	case "AuditEntry.requestId":
+		if e.ComplexityRoot.AuditEntry.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.nodes":
+		if e.ComplexityRoot.AuditEntryConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Nodes(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
 	case "Cohort.id":
 		if e.ComplexityRoot.Cohort.ID == nil {
@@ -1575,6 +1739,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Startup(childComplexity), true
+	case "Investment.version":
+		if e.ComplexityRoot.Investment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.Version(childComplexity), true
 
 	case "InvestmentConnection.edges":
 		if e.ComplexityRoot.InvestmentConnection.Edges == nil {
@@ -1613,6 +1783,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentEdge.Node(childComplexity), true
+
+	case "InvestmentPayload.investment":
+		if e.ComplexityRoot.InvestmentPayload.Investment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentPayload.Investment(childComplexity), true
+	case "InvestmentPayload.replayed":
+		if e.ComplexityRoot.InvestmentPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentPayload.Replayed(childComplexity), true
 
 	case "InvestorConnection.edges":
 		if e.ComplexityRoot.InvestorConnection.Edges == nil {
@@ -2152,6 +2335,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
+
+	case "Mutation.archiveStartup":
+		if e.ComplexityRoot.Mutation.ArchiveStartup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveStartup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveStartup(childComplexity, args["input"].(ArchiveStartupInput)), true
+	case "Mutation.assignTeam":
+		if e.ComplexityRoot.Mutation.AssignTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assignTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssignTeam(childComplexity, args["input"].(AssignTeamInput)), true
+	case "Mutation.correctInvestment":
+		if e.ComplexityRoot.Mutation.CorrectInvestment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctInvestment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectInvestment(childComplexity, args["input"].(CorrectInvestmentInput)), true
+	case "Mutation.createStartup":
+		if e.ComplexityRoot.Mutation.CreateStartup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createStartup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateStartup(childComplexity, args["input"].(CreateStartupInput)), true
+	case "Mutation.endMentorship":
+		if e.ComplexityRoot.Mutation.EndMentorship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endMentorship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndMentorship(childComplexity, args["input"].(EndMentorshipInput)), true
+	case "Mutation.moveStartupStage":
+		if e.ComplexityRoot.Mutation.MoveStartupStage == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveStartupStage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveStartupStage(childComplexity, args["input"].(MoveStartupStageInput)), true
+	case "Mutation.recordInvestment":
+		if e.ComplexityRoot.Mutation.RecordInvestment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordInvestment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordInvestment(childComplexity, args["input"].(RecordInvestmentInput)), true
+	case "Mutation.recordOutcome":
+		if e.ComplexityRoot.Mutation.RecordOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordOutcome(childComplexity, args["input"].(RecordOutcomeInput)), true
+	case "Mutation.setMarketTarget":
+		if e.ComplexityRoot.Mutation.SetMarketTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setMarketTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetMarketTarget(childComplexity, args["input"].(SetMarketTargetInput)), true
+	case "Mutation.startMentorship":
+		if e.ComplexityRoot.Mutation.StartMentorship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startMentorship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartMentorship(childComplexity, args["input"].(StartMentorshipInput)), true
+	case "Mutation.unassignTeam":
+		if e.ComplexityRoot.Mutation.UnassignTeam == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unassignTeam_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnassignTeam(childComplexity, args["input"].(UnassignTeamInput)), true
+	case "Mutation.updateStartup":
+		if e.ComplexityRoot.Mutation.UpdateStartup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStartup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStartup(childComplexity, args["input"].(UpdateStartupInput)), true
 
 	case "Neighborhood.edges":
 		if e.ComplexityRoot.Neighborhood.Edges == nil {
@@ -2794,6 +3110,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProgramRoleEdge.Role(childComplexity), true
 
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*AuditFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -3179,6 +3506,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StageChangeEdge.Node(childComplexity), true
 
+	case "Startup.archivedAt":
+		if e.ComplexityRoot.Startup.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.ArchivedAt(childComplexity), true
 	case "Startup.description":
 		if e.ComplexityRoot.Startup.Description == nil {
 			break
@@ -3337,6 +3670,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Startup.version":
+		if e.ComplexityRoot.Startup.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.Version(childComplexity), true
 
 	case "StartupConnection.edges":
 		if e.ComplexityRoot.StartupConnection.Edges == nil {
@@ -3375,6 +3714,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StartupEdge.Node(childComplexity), true
+
+	case "StartupPayload.replayed":
+		if e.ComplexityRoot.StartupPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupPayload.Replayed(childComplexity), true
+	case "StartupPayload.startup":
+		if e.ComplexityRoot.StartupPayload.Startup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StartupPayload.Startup(childComplexity), true
 
 	case "TargetingStartupConnection.edges":
 		if e.ComplexityRoot.TargetingStartupConnection.Edges == nil {
@@ -3652,17 +4004,30 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ArchiveStartupInput", ec.unmarshalInputArchiveStartupInput),
+			graphql.NewInputUnmarshaler("AssignTeamInput", ec.unmarshalInputAssignTeamInput),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("CorrectInvestmentInput", ec.unmarshalInputCorrectInvestmentInput),
+			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
+			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FundFilter", ec.unmarshalInputFundFilter),
 			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
 			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
 			graphql.NewInputUnmarshaler("MarketFilter", ec.unmarshalInputMarketFilter),
 			graphql.NewInputUnmarshaler("MentorFilter", ec.unmarshalInputMentorFilter),
+			graphql.NewInputUnmarshaler("MoveStartupStageInput", ec.unmarshalInputMoveStartupStageInput),
 			graphql.NewInputUnmarshaler("NameOrder", ec.unmarshalInputNameOrder),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
 			graphql.NewInputUnmarshaler("ProgramFilter", ec.unmarshalInputProgramFilter),
+			graphql.NewInputUnmarshaler("RecordInvestmentInput", ec.unmarshalInputRecordInvestmentInput),
+			graphql.NewInputUnmarshaler("RecordOutcomeInput", ec.unmarshalInputRecordOutcomeInput),
 			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
+			graphql.NewInputUnmarshaler("SetMarketTargetInput", ec.unmarshalInputSetMarketTargetInput),
+			graphql.NewInputUnmarshaler("StartMentorshipInput", ec.unmarshalInputStartMentorshipInput),
 			graphql.NewInputUnmarshaler("StartupFilter", ec.unmarshalInputStartupFilter),
 			graphql.NewInputUnmarshaler("StartupOrder", ec.unmarshalInputStartupOrder),
+			graphql.NewInputUnmarshaler("UnassignTeamInput", ec.unmarshalInputUnassignTeamInput),
+			graphql.NewInputUnmarshaler("UpdateStartupInput", ec.unmarshalInputUpdateStartupInput),
 		)
 	}
 	first := true
@@ -3698,6 +4063,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3732,10 +4112,14 @@ with the programs, sectors, organizations and outcomes around them.
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 "The field needs an API key (` + "`" + `Authorization: Bearer <key>` + "`" + `); without one it fails with UNAUTHENTICATED. What a key may see depends on its role: a university's key sees only the teams assigned to that university."
 directive @authenticated on FIELD_DEFINITION
+
+"The field needs an ADMIN key; other keys get FORBIDDEN, no key UNAUTHENTICATED."
+directive @admin on FIELD_DEFINITION
 
 "The entry points for reading the graph."
 type Query {
@@ -3828,6 +4212,8 @@ type Query {
   recommendedMentors("Global id of the startup." startupId: ID!, "How many mentors (1 to 20)." first: Int = 5): [MentorRecommendation!]! @authenticated
   "Startups most like a startup: shared sectors, the same growth stage, shared target markets and shared mentors, with the reasons."
   similarStartups("Global id of the startup." id: ID!, "How many startups (1 to 20)." first: Int = 5): [SimilarStartup!]! @authenticated
+  "The audit trail of every mutation, newest first (ADMIN only)."
+  auditLog("Only records matching this filter." filter: AuditFilter, "Return the first n records (1-100; 20 when neither first nor last is given)." first: Int, "Return records after this cursor." after: String, "Return the last n records (1-100)." last: Int, "Return records before this cursor." before: String): AuditEntryConnection! @admin
   "Investments and grants from funds into startups."
   investments(
     "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
@@ -4179,6 +4565,10 @@ type Startup implements Node {
   foundedOn: Date
   "The campus space the startup is resident in (입주), if any."
   facility: Facility
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When the startup was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "Sectors the startup works in."
@@ -4316,6 +4706,8 @@ type Investment implements Node {
   fund: Fund!
   "The startup that received the money."
   startup: Startup!
+  "Increases with every correction; send it back as expectedVersion."
+  version: Int!
   "Where this record comes from."
   provenance: Provenance!
 }
@@ -5289,6 +5681,290 @@ type SimilarStartup {
   "What the two share, one reason per line."
   reasons: [String!]!
 }
+
+"An instant in time, RFC 3339 (e.g. 2017-07-01T09:00:00Z)."
+scalar DateTime
+
+"A JSON value, passed through as is."
+scalar JSON
+
+"Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail."
+type Mutation {
+  "Create a startup (team); it starts at the given stage, recorded in its history."
+  createStartup("What to create." input: CreateStartupInput!): StartupPayload! @admin
+  "Change a startup's names, description, founding date, residence or sectors. Fields left out stay as they are; null clears a nullable field. Fails with CONFLICT when the startup changed since ` + "`" + `expectedVersion` + "`" + `."
+  updateStartup("What to change." input: UpdateStartupInput!): StartupPayload! @admin
+  "Archive a startup (it stays readable, with archivedAt set)."
+  archiveStartup("Which startup." input: ArchiveStartupInput!): StartupPayload! @admin
+  "Move a startup to another growth stage; the change is kept in its stage history."
+  moveStartupStage("The move." input: MoveStartupStageInput!): StartupPayload! @admin
+  "Assign a team to a university (e.g. George Mason University for a joint project)."
+  assignTeam("The assignment." input: AssignTeamInput!): StartupPayload! @admin
+  "End a university's active assignment of a team."
+  unassignTeam("Which assignment, and how it ended." input: UnassignTeamInput!): StartupPayload! @admin
+  "Start a mentorship: a mentor begins mentoring a team."
+  startMentorship("The mentorship." input: StartMentorshipInput!): StartupPayload! @admin
+  "End a running mentorship."
+  endMentorship("Which mentorship, and when it ended." input: EndMentorshipInput!): StartupPayload! @admin
+  "Record an investment or grant from a fund into a startup."
+  recordInvestment("The investment." input: RecordInvestmentInput!): InvestmentPayload! @admin
+  "Correct an investment's amount, date or round. Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
+  correctInvestment("The correction." input: CorrectInvestmentInput!): InvestmentPayload! @admin
+  "Set (create or update) a startup's target market."
+  setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload! @admin
+  "Record an outcome a startup reports (patents, investment attracted, an export contract, jobs created)."
+  recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload! @admin
+}
+
+"A new startup."
+input CreateStartupInput {
+  "A key for safe retries: the same key (per API key) returns the first result instead of creating a duplicate (1-200 characters)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "Korean description (up to 2,000 characters)."
+  descriptionKo: String
+  "English description (up to 2,000 characters)."
+  descriptionEn: String
+  "Growth stage to start at; IDEA when omitted."
+  stage: GrowthStage
+  "Founding date (not in the future)."
+  foundedOn: Date
+  "The campus space it is resident in."
+  facilityId: ID
+  "Its sectors (at most 10)."
+  sectorIds: [ID!]
+}
+
+"Changes to a startup; fields left out stay as they are."
+input UpdateStartupInput {
+  "The startup."
+  id: ID!
+  "The version the client last read (Startup.version)."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+  "Korean description; null clears it."
+  descriptionKo: String
+  "English description; null clears it."
+  descriptionEn: String
+  "Founding date; null clears it."
+  foundedOn: Date
+  "Campus space; null clears it."
+  facilityId: ID
+  "The full new list of sectors (at most 10)."
+  sectorIds: [ID!]
+}
+
+"Which startup to archive."
+input ArchiveStartupInput {
+  "The startup."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+}
+
+"A move to another growth stage."
+input MoveStartupStageInput {
+  "The startup."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "The new stage."
+  stage: GrowthStage!
+  "When it moved; today when omitted (not in the future)."
+  changedOn: Date
+  "A note (up to 500 characters)."
+  note: String
+}
+
+"A university's assignment of a team."
+input AssignTeamInput {
+  "The university."
+  universityId: ID!
+  "The startup."
+  startupId: ID!
+  "What for."
+  purpose: AssignmentPurpose!
+  "Since when; today when omitted."
+  since: Date
+}
+
+"Which assignment ends, and how."
+input UnassignTeamInput {
+  "The university."
+  universityId: ID!
+  "The startup."
+  startupId: ID!
+  "The purpose of the assignment."
+  purpose: AssignmentPurpose!
+  "COMPLETED or ENDED; ENDED when omitted."
+  status: AssignmentStatus
+  "When it ended; today when omitted."
+  until: Date
+}
+
+"A mentorship to start."
+input StartMentorshipInput {
+  "The mentor."
+  mentorId: ID!
+  "The startup."
+  startupId: ID!
+  "What the mentoring focuses on (1-200 characters)."
+  focus: String!
+  "Since when; today when omitted."
+  since: Date
+}
+
+"A mentorship to end."
+input EndMentorshipInput {
+  "The mentor."
+  mentorId: ID!
+  "The startup."
+  startupId: ID!
+  "When it ended; today when omitted."
+  until: Date
+}
+
+"An investment or grant to record."
+input RecordInvestmentInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "The fund that invests."
+  fundId: ID!
+  "The startup that receives the money."
+  startupId: ID!
+  "Amount in KRW (at least 1)."
+  amount: KRW!
+  "Date of the investment (not in the future)."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+}
+
+"A correction of an investment."
+input CorrectInvestmentInput {
+  "The investment."
+  id: ID!
+  "The version the client last read (Investment.version)."
+  expectedVersion: Int!
+  "The right amount in KRW (at least 1)."
+  amount: KRW
+  "The right date."
+  investedOn: Date
+  "The right round."
+  round: InvestmentRound
+}
+
+"A startup's target market."
+input SetMarketTargetInput {
+  "The startup."
+  startupId: ID!
+  "The market."
+  marketId: ID!
+  "How far the startup is there."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5; 3 when omitted."
+  priority: Int
+  "The support program used, if any."
+  supportProgramId: ID
+  "Since when; today when omitted."
+  since: Date
+}
+
+"An outcome a startup reports."
+input RecordOutcomeInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "The startup."
+  startupId: ID!
+  "What was achieved."
+  kind: OutcomeKind!
+  "When it was reported; today when omitted."
+  reportedOn: Date
+  "How many (patents, jobs); 1 when omitted."
+  quantity: Int
+  "Value in KRW (investment attracted, export contract)."
+  amount: KRW
+  "The market of an export contract (required for EXPORT_CONTRACT)."
+  marketId: ID
+  "A note (up to 500 characters)."
+  note: String
+}
+
+"The result of a mutation that changed a startup or its relationships."
+type StartupPayload {
+  "The startup as it is now."
+  startup: Startup!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"The result of a mutation that changed an investment."
+type InvestmentPayload {
+  "The investment as it is now."
+  investment: Investment!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"Which audit records to return."
+input AuditFilter {
+  "Records about this node (e.g. a startup's id)."
+  entityId: ID
+  "Records of these mutations (e.g. createStartup)."
+  actions: [String!]
+  "Records at or after this time."
+  since: DateTime
+}
+
+"One record of the audit trail."
+type AuditEntry {
+  "When it happened."
+  at: DateTime!
+  "The name of the API key that did it."
+  actorName: String!
+  "The role of that key."
+  actorRole: Role!
+  "The request id, to find the request in the logs."
+  requestId: String
+  "The mutation (e.g. assignTeam)."
+  action: String!
+  "The type of the node it changed."
+  entityType: String!
+  "The global id of the node it changed."
+  entityId: ID!
+  "The changed row before (null for creations)."
+  before: JSON
+  "The changed row after."
+  after: JSON
+}
+
+"A page of the audit trail."
+type AuditEntryConnection {
+  "The edges of this page."
+  edges: [AuditEntryEdge!]!
+  "The records of this page."
+  nodes: [AuditEntry!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many records the whole list has."
+  totalCount: Int!
+}
+
+"An edge of AuditEntryConnection."
+type AuditEntryEdge {
+  "Cursor of this edge."
+  cursor: String!
+  "The record."
+  node: AuditEntry!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5327,6 +6003,54 @@ func (ec *executionContext) childFields_AssignedStartupEdge(ctx context.Context,
 		return ec.fieldContext_AssignedStartupEdge_until(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignedStartupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "actorName":
+		return ec.fieldContext_AuditEntry_actorName(ctx, field)
+	case "actorRole":
+		return ec.fieldContext_AuditEntry_actorRole(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEntry_requestId(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "entityType":
+		return ec.fieldContext_AuditEntry_entityType(ctx, field)
+	case "entityId":
+		return ec.fieldContext_AuditEntry_entityId(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEntry_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEntry_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditEntryConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5617,6 +6341,8 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_fund(ctx, field)
 	case "startup":
 		return ec.fieldContext_Investment_startup(ctx, field)
+	case "version":
+		return ec.fieldContext_Investment_version(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Investment_provenance(ctx, field)
 	}
@@ -5645,6 +6371,16 @@ func (ec *executionContext) childFields_InvestmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_InvestmentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "investment":
+		return ec.fieldContext_InvestmentPayload_investment(ctx, field)
+	case "replayed":
+		return ec.fieldContext_InvestmentPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_InvestorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6347,6 +7083,10 @@ func (ec *executionContext) childFields_Startup(ctx context.Context, field graph
 		return ec.fieldContext_Startup_foundedOn(ctx, field)
 	case "facility":
 		return ec.fieldContext_Startup_facility(ctx, field)
+	case "version":
+		return ec.fieldContext_Startup_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Startup_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Startup_provenance(ctx, field)
 	case "sectors":
@@ -6391,6 +7131,16 @@ func (ec *executionContext) childFields_StartupEdge(ctx context.Context, field g
 		return ec.fieldContext_StartupEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StartupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StartupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startup":
+		return ec.fieldContext_StartupPayload_startup(ctx, field)
+	case "replayed":
+		return ec.fieldContext_StartupPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StartupPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TargetingStartupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7045,6 +7795,174 @@ func (ec *executionContext) field_Mentor_title_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveStartupInput, error) {
+			return ec.unmarshalNArchiveStartupInput2startupgraphᚋgraphᚋgeneratedᚐArchiveStartupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assignTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AssignTeamInput, error) {
+			return ec.unmarshalNAssignTeamInput2startupgraphᚋgraphᚋgeneratedᚐAssignTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectInvestmentInput, error) {
+			return ec.unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateStartupInput, error) {
+			return ec.unmarshalNCreateStartupInput2startupgraphᚋgraphᚋgeneratedᚐCreateStartupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (EndMentorshipInput, error) {
+			return ec.unmarshalNEndMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐEndMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveStartupStage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (MoveStartupStageInput, error) {
+			return ec.unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordInvestmentInput, error) {
+			return ec.unmarshalNRecordInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐRecordInvestmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RecordOutcomeInput, error) {
+			return ec.unmarshalNRecordOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setMarketTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (SetMarketTargetInput, error) {
+			return ec.unmarshalNSetMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐSetMarketTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_startMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (StartMentorshipInput, error) {
+			return ec.unmarshalNStartMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐStartMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unassignTeam_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnassignTeamInput, error) {
+			return ec.unmarshalNUnassignTeamInput2startupgraphᚋgraphᚋgeneratedᚐUnassignTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateStartupInput, error) {
+			return ec.unmarshalNUpdateStartupInput2startupgraphᚋgraphᚋgeneratedᚐUpdateStartupInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_children_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7340,6 +8258,52 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*AuditFilter, error) {
+			return ec.unmarshalOAuditFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐAuditFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -8853,6 +9817,387 @@ func (ec *executionContext) _AssignedStartupEdge_until(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_AssignedStartupEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AuditEntry_actorName(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_actorRole(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_actorRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v viewer.Role) graphql.Marshaler {
+			return ec.marshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_actorRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "Role")
+}
+
+func (ec *executionContext) _AuditEntry_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_requestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_action(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_entityType(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_entityType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_entityType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_entityId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_entityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_before(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _AuditEntry_after(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.JSON) graphql.Marshaler {
+			return ec.marshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AuditEntryEdge) graphql.Marshaler {
+			return ec.marshalNAuditEntryEdge2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Cohort_id(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
@@ -11712,6 +13057,29 @@ func (ec *executionContext) fieldContext_Investment_startup(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Investment_version(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Investment_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11907,6 +13275,61 @@ func (ec *executionContext) fieldContext_InvestmentEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentPayload_investment(ctx context.Context, field graphql.CollectedField, obj *InvestmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentPayload_investment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Investment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚖstartupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentPayload_investment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InvestmentPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Investment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InvestmentPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *InvestmentPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _InvestorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.InvestorConnection) (ret graphql.Marshaler) {
@@ -14220,6 +15643,690 @@ func (ec *executionContext) _MentorshipEdge_until(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MentorshipEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Mutation_createStartup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createStartup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateStartup(ctx, fc.Args["input"].(CreateStartupInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createStartup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStartup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateStartup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateStartup(ctx, fc.Args["input"].(UpdateStartupInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStartup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveStartup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveStartup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveStartup(ctx, fc.Args["input"].(ArchiveStartupInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveStartup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveStartupStage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveStartupStage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveStartupStage(ctx, fc.Args["input"].(MoveStartupStageInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveStartupStage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveStartupStage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assignTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assignTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssignTeam(ctx, fc.Args["input"].(AssignTeamInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assignTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assignTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unassignTeam(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unassignTeam(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnassignTeam(ctx, fc.Args["input"].(UnassignTeamInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unassignTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unassignTeam_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_startMentorship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_startMentorship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().StartMentorship(ctx, fc.Args["input"].(StartMentorshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_startMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_startMentorship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endMentorship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endMentorship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndMentorship(ctx, fc.Args["input"].(EndMentorshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endMentorship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordInvestment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordInvestment(ctx, fc.Args["input"].(RecordInvestmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *InvestmentPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
+			return ec.marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctInvestment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectInvestment(ctx, fc.Args["input"].(CorrectInvestmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *InvestmentPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
+			return ec.marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setMarketTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setMarketTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetMarketTarget(ctx, fc.Args["input"].(SetMarketTargetInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setMarketTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setMarketTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordOutcome(ctx, fc.Args["input"].(RecordOutcomeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
@@ -17773,6 +19880,63 @@ func (ec *executionContext) fieldContext_Query_similarStartups(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *model.AuditEntryConnection
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_investments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18999,6 +21163,52 @@ func (ec *executionContext) fieldContext_Startup_facility(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Startup_version(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Startup_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Startup_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19546,6 +21756,61 @@ func (ec *executionContext) fieldContext_StartupEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StartupPayload_startup(ctx context.Context, field graphql.CollectedField, obj *StartupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupPayload_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Startup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupPayload_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StartupPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StartupPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *StartupPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StartupPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StartupPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StartupPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TargetingStartupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupConnection) (ret graphql.Marshaler) {
@@ -21741,6 +24006,405 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputArchiveStartupInput(ctx context.Context, obj any) (ArchiveStartupInput, error) {
+	var it ArchiveStartupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveStartupInput unmarshals raw into the ArchiveStartupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveStartupInput(ctx context.Context, raw any) (ArchiveStartupInput, error) {
+	var out ArchiveStartupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveStartupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignTeamInput(ctx context.Context, obj any) (AssignTeamInput, error) {
+	var it AssignTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignTeamInput unmarshals raw into the AssignTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignTeamInput(ctx context.Context, raw any) (AssignTeamInput, error) {
+	var out AssignTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (AuditFilter, error) {
+	var it AuditFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entityId", "actions", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntityID = data
+		case "actions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actions"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actions = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditFilter unmarshals raw into the AuditFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditFilter(ctx context.Context, raw any) (AuditFilter, error) {
+	var out AuditFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Context, obj any) (CorrectInvestmentInput, error) {
+	var it CorrectInvestmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "amount", "investedOn", "round"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = graphql.OmittableOf(data)
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = graphql.OmittableOf(data)
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectInvestmentInput unmarshals raw into the CorrectInvestmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectInvestmentInput(ctx context.Context, raw any) (CorrectInvestmentInput, error) {
+	var out CorrectInvestmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectInvestmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context, obj any) (CreateStartupInput, error) {
+	var it CreateStartupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "descriptionKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionKo = data
+		case "descriptionEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEn = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = data
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = data
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateStartupInput unmarshals raw into the CreateStartupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateStartupInput(ctx context.Context, raw any) (CreateStartupInput, error) {
+	var out CreateStartupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateStartupInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context, obj any) (EndMentorshipInput, error) {
+	var it EndMentorshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mentorId", "startupId", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mentorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEndMentorshipInput unmarshals raw into the EndMentorshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEndMentorshipInput(ctx context.Context, raw any) (EndMentorshipInput, error) {
+	var out EndMentorshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EndMentorshipInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj any) (FundFilter, error) {
 	var it FundFilter
 	if obj == nil {
@@ -22046,6 +24710,76 @@ func UnmarshalMentorFilter(ctx context.Context, raw any) (MentorFilter, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Context, obj any) (MoveStartupStageInput, error) {
+	var it MoveStartupStageInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalNGrowthStage2startupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveStartupStageInput unmarshals raw into the MoveStartupStageInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveStartupStageInput(ctx context.Context, raw any) (MoveStartupStageInput, error) {
+	var out MoveStartupStageInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveStartupStageInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputNameOrder(ctx context.Context, obj any) (NameOrder, error) {
 	var it NameOrder
 	if obj == nil {
@@ -22190,6 +24924,174 @@ func UnmarshalProgramFilter(ctx context.Context, raw any) (ProgramFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Context, obj any) (RecordInvestmentInput, error) {
+	var it RecordInvestmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "fundId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordInvestmentInput unmarshals raw into the RecordInvestmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordInvestmentInput(ctx context.Context, raw any) (RecordInvestmentInput, error) {
+	var out RecordInvestmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordInvestmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context, obj any) (RecordOutcomeInput, error) {
+	var it RecordOutcomeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "startupId", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordOutcomeInput unmarshals raw into the RecordOutcomeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordOutcomeInput(ctx context.Context, raw any) (RecordOutcomeInput, error) {
+	var out RecordOutcomeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordOutcomeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj any) (SectorFilter, error) {
 	var it SectorFilter
 	if obj == nil {
@@ -22229,6 +25131,146 @@ func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj 
 func UnmarshalSectorFilter(ctx context.Context, raw any) (SectorFilter, error) {
 	var out SectorFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Context, obj any) (SetMarketTargetInput, error) {
+	var it SetMarketTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "marketId", "status", "priority", "supportProgramId", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "supportProgramId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSetMarketTargetInput unmarshals raw into the SetMarketTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSetMarketTargetInput(ctx context.Context, raw any) (SetMarketTargetInput, error) {
+	var out SetMarketTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SetMarketTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Context, obj any) (StartMentorshipInput, error) {
+	var it StartMentorshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mentorId", "startupId", "focus", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mentorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "focus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Focus = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartMentorshipInput unmarshals raw into the StartMentorshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartMentorshipInput(ctx context.Context, raw any) (StartMentorshipInput, error) {
+	var out StartMentorshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMentorshipInput", raw, &out)
 	return out, err
 }
 
@@ -22401,6 +25443,174 @@ func (ec *executionContext) unmarshalInputStartupOrder(ctx context.Context, obj 
 func UnmarshalStartupOrder(ctx context.Context, raw any) (StartupOrder, error) {
 	var out StartupOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context, obj any) (UnassignTeamInput, error) {
+	var it UnassignTeamInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "status", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnassignTeamInput unmarshals raw into the UnassignTeamInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnassignTeamInput(ctx context.Context, raw any) (UnassignTeamInput, error) {
+	var out UnassignTeamInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnassignTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context, obj any) (UpdateStartupInput, error) {
+	var it UpdateStartupInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		case "descriptionKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionKo = graphql.OmittableOf(data)
+		case "descriptionEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEn = graphql.OmittableOf(data)
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = graphql.OmittableOf(data)
+		case "facilityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityID = graphql.OmittableOf(data)
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateStartupInput unmarshals raw into the UpdateStartupInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateStartupInput(ctx context.Context, raw any) (UpdateStartupInput, error) {
+	var out UpdateStartupInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateStartupInput", raw, &out)
 	return out, err
 }
 
@@ -22617,6 +25827,166 @@ func (ec *executionContext) _AssignedStartupEdge(ctx context.Context, sel ast.Se
 		case "until":
 			out.Values[i] = ec._AssignedStartupEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorName":
+			out.Values[i] = ec._AuditEntry_actorName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actorRole":
+			out.Values[i] = ec._AuditEntry_actorRole(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "requestId":
+			out.Values[i] = ec._AuditEntry_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._AuditEntry_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entityType":
+			out.Values[i] = ec._AuditEntry_entityType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entityId":
+			out.Values[i] = ec._AuditEntry_entityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._AuditEntry_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._AuditEntry_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
+
+func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryConnection")
+		case "edges":
+			out.Values[i] = ec._AuditEntryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._AuditEntryConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntryConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
+
+func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23597,6 +26967,11 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Investment_startup(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Investment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Investment_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23686,6 +27061,44 @@ func (ec *executionContext) _InvestmentEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._InvestmentEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentPayloadImplementors = []string{"InvestmentPayload"}
+
+func (ec *executionContext) _InvestmentPayload(ctx context.Context, sel ast.SelectionSet, obj *InvestmentPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentPayload")
+		case "investment":
+			out.Values[i] = ec._InvestmentPayload_investment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._InvestmentPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -24590,6 +28003,126 @@ func (ec *executionContext) _MentorshipEdge(ctx context.Context, sel ast.Selecti
 		case "until":
 			out.Values[i] = ec._MentorshipEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createStartup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createStartup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStartup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStartup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveStartup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveStartup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveStartupStage":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveStartupStage(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assignTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assignTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unassignTeam":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unassignTeam(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startMentorship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_startMentorship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endMentorship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endMentorship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordInvestment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordInvestment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctInvestment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctInvestment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setMarketTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setMarketTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -25814,6 +29347,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_similarStartups(ctx, field)
 				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "investments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -26253,6 +29792,16 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_facility(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Startup_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Startup_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Startup_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26390,6 +29939,44 @@ func (ec *executionContext) _StartupEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "node":
 			out.Values[i] = ec._StartupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var startupPayloadImplementors = []string{"StartupPayload"}
+
+func (ec *executionContext) _StartupPayload(ctx context.Context, sel ast.SelectionSet, obj *StartupPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, startupPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StartupPayload")
+		case "startup":
+			out.Values[i] = ec._StartupPayload_startup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._StartupPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27177,6 +30764,16 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNArchiveStartupInput2startupgraphᚋgraphᚋgeneratedᚐArchiveStartupInput(ctx context.Context, v any) (ArchiveStartupInput, error) {
+	res, err := ec.unmarshalInputArchiveStartupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssignTeamInput2startupgraphᚋgraphᚋgeneratedᚐAssignTeamInput(ctx context.Context, v any) (AssignTeamInput, error) {
+	res, err := ec.unmarshalInputAssignTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAssignedStartupConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAssignedStartupConnection(ctx context.Context, sel ast.SelectionSet, v *model.AssignedStartupConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AssignedStartupConnection!")
@@ -27223,6 +30820,54 @@ func (ec *executionContext) unmarshalNAssignmentStatus2startupgraphᚋinternal�
 
 func (ec *executionContext) marshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v model.AssignmentStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v model.AuditEntry) graphql.Marshaler {
+	return ec._AuditEntry(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntryConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
+		return graphql.Null
+	}
+	return ec._AuditEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEntryEdge2startupgraphᚋinternalᚋmodelᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v model.AuditEntryEdge) graphql.Marshaler {
+	return ec._AuditEntryEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAuditEntryEdge2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuditEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntryEdge2startupgraphᚋinternalᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -27295,6 +30940,16 @@ func (ec *executionContext) marshalNCohortEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx context.Context, v any) (CorrectInvestmentInput, error) {
+	res, err := ec.unmarshalInputCorrectInvestmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateStartupInput2startupgraphᚋgraphᚋgeneratedᚐCreateStartupInput(ctx context.Context, v any) (CreateStartupInput, error) {
+	res, err := ec.unmarshalInputCreateStartupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
 	var res model.Date
 	err := res.UnmarshalGQL(v)
@@ -27303,6 +30958,25 @@ func (ec *executionContext) unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDat
 
 func (ec *executionContext) marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := graphql.UnmarshalTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNEndMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐEndMentorshipInput(ctx context.Context, v any) (EndMentorshipInput, error) {
+	res, err := ec.unmarshalInputEndMentorshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v model.Facility) graphql.Marshaler {
@@ -27638,6 +31312,14 @@ func (ec *executionContext) marshalNInvestment2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) marshalNInvestment2ᚖstartupgraphᚋinternalᚋmodelᚐInvestment(ctx context.Context, sel ast.SelectionSet, v *model.Investment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Investment!")
+		return graphql.Null
+	}
+	return ec._Investment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNInvestmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InvestmentConnection!")
@@ -27674,6 +31356,14 @@ func (ec *executionContext) unmarshalNInvestmentOrderField2startupgraphᚋgraph�
 
 func (ec *executionContext) marshalNInvestmentOrderField2startupgraphᚋgraphᚋgeneratedᚐInvestmentOrderField(ctx context.Context, sel ast.SelectionSet, v InvestmentOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx context.Context, sel ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestmentPayload!")
+		return graphql.Null
+	}
+	return ec._InvestmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, v any) (model.InvestmentRound, error) {
@@ -27978,6 +31668,11 @@ func (ec *executionContext) marshalNMentorshipEdge2ᚕstartupgraphᚋinternalᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx context.Context, v any) (MoveStartupStageInput, error) {
+	res, err := ec.unmarshalInputMoveStartupStageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx context.Context, v any) (NameOrderField, error) {
@@ -28378,6 +32073,16 @@ func (ec *executionContext) marshalNProvenance2startupgraphᚋinternalᚋmodel�
 	return v
 }
 
+func (ec *executionContext) unmarshalNRecordInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐRecordInvestmentInput(ctx context.Context, v any) (RecordInvestmentInput, error) {
+	res, err := ec.unmarshalInputRecordInvestmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInput(ctx context.Context, v any) (RecordOutcomeInput, error) {
+	res, err := ec.unmarshalInputRecordOutcomeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
 	var res viewer.Role
 	err := res.UnmarshalGQL(v)
@@ -28434,6 +32139,11 @@ func (ec *executionContext) marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmode
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNSetMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐSetMarketTargetInput(ctx context.Context, v any) (SetMarketTargetInput, error) {
+	res, err := ec.unmarshalInputSetMarketTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSimilarStartup2startupgraphᚋinternalᚋmodelᚐSimilarStartup(ctx context.Context, sel ast.SelectionSet, v model.SimilarStartup) graphql.Marshaler {
@@ -28504,6 +32214,11 @@ func (ec *executionContext) marshalNStageChangeEdge2ᚕstartupgraphᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStartMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐStartMentorshipInput(ctx context.Context, v any) (StartMentorshipInput, error) {
+	res, err := ec.unmarshalInputStartMentorshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx context.Context, sel ast.SelectionSet, v model.Startup) graphql.Marshaler {
 	return ec._Startup(ctx, sel, &v)
 }
@@ -28568,6 +32283,14 @@ func (ec *executionContext) unmarshalNStartupOrderField2startupgraphᚋgraphᚋg
 
 func (ec *executionContext) marshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, sel ast.SelectionSet, v StartupOrderField) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx context.Context, sel ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StartupPayload!")
+		return graphql.Null
+	}
+	return ec._StartupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -28671,6 +32394,11 @@ func (ec *executionContext) marshalNTimeSeriesMetric2startupgraphᚋgraphᚋgene
 	return v
 }
 
+func (ec *executionContext) unmarshalNUnassignTeamInput2startupgraphᚋgraphᚋgeneratedᚐUnassignTeamInput(ctx context.Context, v any) (UnassignTeamInput, error) {
+	res, err := ec.unmarshalInputUnassignTeamInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v model.University) graphql.Marshaler {
 	return ec._University(ctx, sel, &v)
 }
@@ -28717,6 +32445,11 @@ func (ec *executionContext) marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNUpdateStartupInput2startupgraphᚋgraphᚋgeneratedᚐUpdateStartupInput(ctx context.Context, v any) (UpdateStartupInput, error) {
+	res, err := ec.unmarshalInputUpdateStartupInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNViewer2ᚖstartupgraphᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
@@ -28876,6 +32609,30 @@ func (ec *executionContext) marshalOAffiliation2startupgraphᚋinternalᚋmodel�
 	return ec._Affiliation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (*model.AssignmentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AssignmentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, sel ast.SelectionSet, v *model.AssignmentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAuditFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐAuditFilter(ctx context.Context, v any) (*AuditFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -28920,6 +32677,24 @@ func (ec *executionContext) marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDa
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalTime(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {
@@ -29026,6 +32801,22 @@ func (ec *executionContext) marshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmod
 	return ret
 }
 
+func (ec *executionContext) unmarshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmodelᚐGrowthStage(ctx context.Context, v any) (*model.GrowthStage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.GrowthStage)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmodelᚐGrowthStage(ctx context.Context, sel ast.SelectionSet, v *model.GrowthStage) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -29059,6 +32850,24 @@ func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
@@ -29145,6 +32954,38 @@ func (ec *executionContext) marshalOInvestmentRound2ᚕstartupgraphᚋinternal�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, v any) (*model.InvestmentRound, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.InvestmentRound)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentRound) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res model.JSON
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(ctx context.Context, sel ast.SelectionSet, v model.JSON) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, v any) (*model.KRW, error) {

@@ -8,7 +8,88 @@ import (
 	"io"
 	"startupgraph/internal/model"
 	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
 )
+
+// Which startup to archive.
+type ArchiveStartupInput struct {
+	// The startup.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+}
+
+// A university's assignment of a team.
+type AssignTeamInput struct {
+	// The university.
+	UniversityID string `json:"universityId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// What for.
+	Purpose model.AssignmentPurpose `json:"purpose"`
+	// Since when; today when omitted.
+	Since *model.Date `json:"since,omitempty"`
+}
+
+// Which audit records to return.
+type AuditFilter struct {
+	// Records about this node (e.g. a startup's id).
+	EntityID *string `json:"entityId,omitempty"`
+	// Records of these mutations (e.g. createStartup).
+	Actions []string `json:"actions,omitempty"`
+	// Records at or after this time.
+	Since *time.Time `json:"since,omitempty"`
+}
+
+// A correction of an investment.
+type CorrectInvestmentInput struct {
+	// The investment.
+	ID string `json:"id"`
+	// The version the client last read (Investment.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// The right amount in KRW (at least 1).
+	Amount graphql.Omittable[*model.KRW] `json:"amount,omitempty"`
+	// The right date.
+	InvestedOn graphql.Omittable[*model.Date] `json:"investedOn,omitempty"`
+	// The right round.
+	Round graphql.Omittable[*model.InvestmentRound] `json:"round,omitempty"`
+}
+
+// A new startup.
+type CreateStartupInput struct {
+	// A key for safe retries: the same key (per API key) returns the first result instead of creating a duplicate (1-200 characters).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// Korean description (up to 2,000 characters).
+	DescriptionKo *string `json:"descriptionKo,omitempty"`
+	// English description (up to 2,000 characters).
+	DescriptionEn *string `json:"descriptionEn,omitempty"`
+	// Growth stage to start at; IDEA when omitted.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// Founding date (not in the future).
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// The campus space it is resident in.
+	FacilityID *string `json:"facilityId,omitempty"`
+	// Its sectors (at most 10).
+	SectorIds []string `json:"sectorIds,omitempty"`
+}
+
+// A mentorship to end.
+type EndMentorshipInput struct {
+	// The mentor.
+	MentorID string `json:"mentorId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// When it ended; today when omitted.
+	Until *model.Date `json:"until,omitempty"`
+}
 
 // Which funds to return.
 type FundFilter struct {
@@ -40,6 +121,14 @@ type InvestmentOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// The result of a mutation that changed an investment.
+type InvestmentPayload struct {
+	// The investment as it is now.
+	Investment *model.Investment `json:"investment"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
+}
+
 // Which markets to return.
 type MarketFilter struct {
 	// Only countries or only regions.
@@ -64,6 +153,24 @@ type MentorFilter struct {
 	SharedByStartupIds []string `json:"sharedByStartupIds,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
+}
+
+// A move to another growth stage.
+type MoveStartupStageInput struct {
+	// The startup.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// The new stage.
+	Stage model.GrowthStage `json:"stage"`
+	// When it moved; today when omitted (not in the future).
+	ChangedOn *model.Date `json:"changedOn,omitempty"`
+	// A note (up to 500 characters).
+	Note *string `json:"note,omitempty"`
+}
+
+// Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail.
+type Mutation struct {
 }
 
 // Sort order by name.
@@ -92,10 +199,74 @@ type ProgramFilter struct {
 type Query struct {
 }
 
+// An investment or grant to record.
+type RecordInvestmentInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// The fund that invests.
+	FundID string `json:"fundId"`
+	// The startup that receives the money.
+	StartupID string `json:"startupId"`
+	// Amount in KRW (at least 1).
+	Amount model.KRW `json:"amount"`
+	// Date of the investment (not in the future).
+	InvestedOn model.Date `json:"investedOn"`
+	// Round or instrument.
+	Round model.InvestmentRound `json:"round"`
+}
+
+// An outcome a startup reports.
+type RecordOutcomeInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// What was achieved.
+	Kind model.OutcomeKind `json:"kind"`
+	// When it was reported; today when omitted.
+	ReportedOn *model.Date `json:"reportedOn,omitempty"`
+	// How many (patents, jobs); 1 when omitted.
+	Quantity *int `json:"quantity,omitempty"`
+	// Value in KRW (investment attracted, export contract).
+	Amount *model.KRW `json:"amount,omitempty"`
+	// The market of an export contract (required for EXPORT_CONTRACT).
+	MarketID *string `json:"marketId,omitempty"`
+	// A note (up to 500 characters).
+	Note *string `json:"note,omitempty"`
+}
+
 // Which sectors to return.
 type SectorFilter struct {
 	// Only task-force fields (true) or only others (false).
 	TaskForceField *bool `json:"taskForceField,omitempty"`
+}
+
+// A startup's target market.
+type SetMarketTargetInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The market.
+	MarketID string `json:"marketId"`
+	// How far the startup is there.
+	Status model.MarketTargetStatus `json:"status"`
+	// Priority from 1 (highest) to 5; 3 when omitted.
+	Priority *int `json:"priority,omitempty"`
+	// The support program used, if any.
+	SupportProgramID *string `json:"supportProgramId,omitempty"`
+	// Since when; today when omitted.
+	Since *model.Date `json:"since,omitempty"`
+}
+
+// A mentorship to start.
+type StartMentorshipInput struct {
+	// The mentor.
+	MentorID string `json:"mentorId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// What the mentoring focuses on (1-200 characters).
+	Focus string `json:"focus"`
+	// Since when; today when omitted.
+	Since *model.Date `json:"since,omitempty"`
 }
 
 // Which startups to return. Fields combine with AND; values inside one list combine with OR. Lists take at most 100 values.
@@ -132,6 +303,50 @@ type StartupOrder struct {
 	Field StartupOrderField `json:"field"`
 	// Sort direction; ascending when omitted.
 	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
+// The result of a mutation that changed a startup or its relationships.
+type StartupPayload struct {
+	// The startup as it is now.
+	Startup *model.Startup `json:"startup"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
+}
+
+// Which assignment ends, and how.
+type UnassignTeamInput struct {
+	// The university.
+	UniversityID string `json:"universityId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The purpose of the assignment.
+	Purpose model.AssignmentPurpose `json:"purpose"`
+	// COMPLETED or ENDED; ENDED when omitted.
+	Status *model.AssignmentStatus `json:"status,omitempty"`
+	// When it ended; today when omitted.
+	Until *model.Date `json:"until,omitempty"`
+}
+
+// Changes to a startup; fields left out stay as they are.
+type UpdateStartupInput struct {
+	// The startup.
+	ID string `json:"id"`
+	// The version the client last read (Startup.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// Korean description; null clears it.
+	DescriptionKo graphql.Omittable[*string] `json:"descriptionKo,omitempty"`
+	// English description; null clears it.
+	DescriptionEn graphql.Omittable[*string] `json:"descriptionEn,omitempty"`
+	// Founding date; null clears it.
+	FoundedOn graphql.Omittable[*model.Date] `json:"foundedOn,omitempty"`
+	// Campus space; null clears it.
+	FacilityID graphql.Omittable[*string] `json:"facilityId,omitempty"`
+	// The full new list of sectors (at most 10).
+	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
 }
 
 // The length of a time-series period.

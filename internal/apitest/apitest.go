@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,7 +81,11 @@ func Open(t testing.TB, dsn string) *Client {
 	}
 	t.Cleanup(func() { _ = s.Close() })
 	cfg := config.Config{CORSOrigins: []string{"https://dashboard.incheon.example"}, RequestTimeout: 10 * time.Second}
-	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: s})
+	var logs io.Writer = io.Discard
+	if os.Getenv("APITEST_LOG") != "" { // set it to see the server's logs while debugging a test
+		logs = os.Stderr
+	}
+	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil)), Store: s})
 	return &Client{Handler: h, Store: s, DSN: dsn}
 }
 

@@ -219,7 +219,8 @@ func Register(ctx context.Context, result any) {
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
-	reg *registry
+	store *store.Store
+	reg   *registry
 
 	University   *ByID[model.University]
 	Organization *ByID[model.Organization]
@@ -264,6 +265,7 @@ type Loaders struct {
 func New(s *store.Store) *Loaders {
 	reg := &registry{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{}}
 	return &Loaders{
+		store:        s,
 		reg:          reg,
 		University:   newByID(reg, "university", s.UniversitiesByID),
 		Organization: newByID(reg, "organization", s.OrganizationsByID),
@@ -357,3 +359,8 @@ func nodeOf[M interface {
 		return m, nil
 	}
 }
+
+// Reset drops everything the loaders cached, so reads after a write in
+// the same request see the write. Mutations run one at a time, so nothing
+// else uses the loaders meanwhile.
+func (l *Loaders) Reset() { *l = *New(l.store) }

@@ -333,3 +333,16 @@ func (e PortfolioEdge) InvestedOn() Date { return e.Investment.InvestedOn }
 
 // Round is the round of the edge's investment.
 func (e PortfolioEdge) Round() InvestmentRound { return e.Investment.Round }
+
+// AuditEntryEdge is an edge of AuditEntryConnection.
+type AuditEntryEdge struct {
+	Cursor string
+	Node   AuditEntry
+}
+
+func (e AuditEntryEdge) node() AuditEntry { return e.Node }
+
+// AuditEntryConnection is a page of the audit trail.
+type AuditEntryConnection struct {
+	Connection[AuditEntryEdge, AuditEntry]
+}

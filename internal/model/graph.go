@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"time"
 
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/i18n"
@@ -16,6 +17,8 @@ type Startup struct {
 	Stage      GrowthStage
 	FoundedOn  *Date
 	FacilityID *int64
+	Version    int
+	ArchivedAt *time.Time
 	Provenance Provenance
 }
 
@@ -79,6 +82,7 @@ type Investment struct {
 	Amount     KRW
 	InvestedOn Date
 	Round      InvestmentRound
+	Version    int
 	Provenance Provenance
 }
 

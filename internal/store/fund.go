@@ -58,14 +58,16 @@ type investmentRow struct {
 	InvInvestedOn time.Time `db:"inv_invested_on"`
 	InvRound      string    `db:"inv_round"`
 	InvProvenance string    `db:"inv_provenance"`
+	InvVersion    int       `db:"inv_version"`
 }
 
 const investmentCols = `e.id AS inv_id, e.fund_id AS inv_fund_id, e.startup_id AS inv_startup_id, e.amount_krw AS inv_amount_krw,
-       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance`
+       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance, e.version AS inv_version`
 
 func (r investmentRow) model() model.Investment {
 	return model.Investment{RowID: r.InvID, FundID: r.InvFundID, StartupID: r.InvStartupID, Amount: model.KRW(r.InvAmount),
-		InvestedOn: date(r.InvInvestedOn), Round: model.InvestmentRound(r.InvRound), Provenance: model.Provenance(r.InvProvenance)}
+		InvestedOn: date(r.InvInvestedOn), Round: model.InvestmentRound(r.InvRound), Version: r.InvVersion,
+		Provenance: model.Provenance(r.InvProvenance)}
 }
 
 // InvestmentFilter selects investments.

@@ -12,14 +12,17 @@ type startupRow struct {
 	Stage      string     `db:"stage"`
 	FoundedOn  *time.Time `db:"founded_on"`
 	FacilityID *int64     `db:"facility_id"`
+	Version    int        `db:"version"`
+	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const startupCols = nodeCols + `, n.stage, n.founded_on, n.facility_id`
+const startupCols = nodeCols + `, n.stage, n.founded_on, n.facility_id, n.version, n.archived_at`
 
 func (r startupRow) model() model.Startup {
 	return model.Startup{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Stage: model.GrowthStage(r.Stage), FoundedOn: datePtr(r.FoundedOn), FacilityID: r.FacilityID,
+		Version: r.Version, ArchivedAt: r.ArchivedAt,
 		Provenance: model.Provenance(r.Provenance),
 	}
 }

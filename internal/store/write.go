@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/requestid"
+	"startupgraph/internal/viewer"
+)
+
+// Writes: every mutation is one transaction that fully happens or not at
+// all, writes its audit record inside it, and is retried as a whole when
+// PostgreSQL reports a serialization failure or a deadlock.
+
+var errNoRows = sql.ErrNoRows
+
+// maxAttempts bounds retries of a transaction.
+const maxAttempts = 3
+
+// write runs fn in a transaction, retrying serialization failures and
+// deadlocks up to maxAttempts times.
+func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if err = s.writeOnce(ctx, fn); err == nil || !retryable(err) {
+			break
+		}
+	}
+	return translate(err)
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func retryable(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && (pqErr.Code == "40001" || pqErr.Code == "40P01")
+}
+
+// snapshot is the row of table with id as JSON, for the audit trail.
+func snapshot(ctx context.Context, tx *sqlx.Tx, table string, id int64) (json.RawMessage, error) {
+	var b []byte
+	err := tx.GetContext(ctx, &b, `SELECT to_jsonb(t) FROM `+pq.QuoteIdentifier(table)+` t WHERE t.id = $1`, id)
+	if errors.Is(err, errNoRows) {
+		return nil, nil
+	}
+	return b, err
+}
+
+// audit records who did what to which entity, with its row before and
+// after, in the mutation's own transaction.
+func audit(ctx context.Context, tx *sqlx.Tx, action, entityType string, id int64, before, after json.RawMessage) error {
+	v := viewer.From(ctx)
+	var keyID *int64
+	if v.KeyID != 0 {
+		keyID = &v.KeyID
+	}
+	const q = `
+INSERT INTO audit_log (actor_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, before, after)
+VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9)`
+	_, err := tx.ExecContext(ctx, q, keyID, v.KeyName, string(v.Role), requestid.From(ctx), action, entityType, id, nullJSON(before), nullJSON(after))
+	return err
+}
+
+func nullJSON(b json.RawMessage) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return []byte(b)
+}
+
+// audited runs change on the row of table with id and records the row
+// before and after it.
+func audited(ctx context.Context, tx *sqlx.Tx, action, table, entityType string, id int64, change func() error) error {
+	before, err := snapshot(ctx, tx, table, id)
+	if err != nil {
+		return err
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	after, err := snapshot(ctx, tx, table, id)
+	if err != nil {
+		return err
+	}
+	return audit(ctx, tx, action, entityType, id, before, after)
+}
+
+// idempotent creates through create unless the caller's API key already
+// used key; then it returns the first result's id, with replayed set. The
+// key is claimed first, so a concurrent retry waits for the first attempt
+// and then sees its result. Reusing a key for different input is CONFLICT.
+func idempotent(ctx context.Context, tx *sqlx.Tx, key *string, action, entityType string, input any,
+	create func() (int64, error)) (id int64, replayed bool, err error) {
+	if key == nil {
+		id, err = create()
+		return id, false, err
+	}
+	v := viewer.From(ctx)
+	b, _ := json.Marshal(input)
+	hash := sha256.Sum256(append([]byte(action+"\x00"), b...))
+	const claim = `
+INSERT INTO idempotency_keys (api_key_id, key, action, request_hash, entity_type, entity_id)
+VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING`
+	res, err := tx.ExecContext(ctx, claim, v.KeyID, *key, action, hash[:], entityType)
+	if err != nil {
+		return 0, false, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		if id, err = create(); err != nil {
+			return 0, false, err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE idempotency_keys SET entity_id = $3 WHERE api_key_id = $1 AND key = $2`, v.KeyID, *key, id)
+		return id, false, err
+	}
+	var prior struct {
+		Action string `db:"action"`
+		Hash   []byte `db:"request_hash"`
+		ID     int64  `db:"entity_id"`
+	}
+	const get = `SELECT action, request_hash, entity_id FROM idempotency_keys WHERE api_key_id = $1 AND key = $2`
+	if err := tx.GetContext(ctx, &prior, get, v.KeyID, *key); err != nil {
+		return 0, false, err
+	}
+	if prior.Action != action || string(prior.Hash) != string(hash[:]) {
+		return 0, false, fmt.Errorf("idempotency key %q was used for a different request: %w", *key, apperr.ErrConflict)
+	}
+	return prior.ID, true, nil
+}
+
+// versioned turns "no row updated" into NOT_FOUND (no such row) or
+// CONFLICT (the row's version moved on since the client read it).
+func versioned(ctx context.Context, tx *sqlx.Tx, table string, id int64, updated int64) error {
+	if updated == 1 {
+		return nil
+	}
+	var exists bool
+	if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM `+pq.QuoteIdentifier(table)+` WHERE id = $1)`, id); err != nil {
+		return err
+	}
+	if !exists {
+		return fmt.Errorf("%s %d: %w", table, id, apperr.ErrNotFound)
+	}
+	return fmt.Errorf("%s %d changed since version was read: %w", table, id, apperr.ErrConflict)
+}
+
+// requireRows checks that every (table, id) exists, reporting a missing
+// reference as an input problem on its field.
+func requireRows(ctx context.Context, tx *sqlx.Tx, refs ...reference) error {
+	problems := &apperr.InputError{}
+	for _, r := range refs {
+		if r.id == nil {
+			continue
+		}
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM `+pq.QuoteIdentifier(r.table)+` WHERE id = $1)`, *r.id); err != nil {
+			return err
+		}
+		if !exists {
+			problems.Add(r.field, "refers to nothing")
+		}
+	}
+	return problems.Err()
+}
+
+type reference struct {
+	field, table string
+	id           *int64
+}
+
+func ref(field, table string, id int64) reference { return reference{field, table, &id} }
