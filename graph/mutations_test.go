@@ -94,6 +94,27 @@ func TestMutationsAreAdminOnly(t *testing.T) {
 		`mutation($t: ID!) { moveStartupStage(input: {id: $t, expectedVersion: 1, stage: FINANCING}) { replayed } }`,
 		`mutation($t: ID!) { assignTeam(input: {universityId: "VW5pdmVyc2l0eTox", startupId: $t, purpose: INTERNSHIP}) { replayed } }`,
 		`mutation($t: ID!) { recordOutcome(input: {startupId: $t, kind: JOBS_CREATED, quantity: 3}) { replayed } }`,
+		`mutation($t: ID!) { unassignTeam(input: {universityId: "VW5pdmVyc2l0eTox", startupId: $t, purpose: INTERNSHIP}) { replayed } }`,
+		`mutation($t: ID!) { startMentorship(input: {mentorId: "TWVudG9yOjE", startupId: $t, focus: "x"}) { replayed } }`,
+		`mutation($t: ID!) { endMentorship(input: {mentorId: "TWVudG9yOjE", startupId: $t}) { replayed } }`,
+		`mutation($t: ID!) { recordInvestment(input: {fundId: "RnVuZDox", startupId: $t, amount: 1, investedOn: "2017-01-01", round: SEED}) { replayed } }`,
+		`mutation { correctInvestment(input: {id: "SW52ZXN0bWVudDox", expectedVersion: 1, amount: 5}) { replayed } }`,
+		`mutation($t: ID!) { setMarketTarget(input: {startupId: $t, marketId: "TWFya2V0OjE", status: EXPLORING}) { replayed } }`,
+		`mutation { createMentor(input: {key: "x-m", nameKo: "엠", nameEn: "M"}) { replayed } }`,
+		`mutation { updateMentor(input: {id: "TWVudG9yOjE", expectedVersion: 1, nameEn: "M"}) { replayed } }`,
+		`mutation { archiveMentor(input: {id: "TWVudG9yOjE", expectedVersion: 1}) { replayed } }`,
+		`mutation { createFund(input: {key: "x-f", nameKo: "펀", nameEn: "F", kind: VENTURE_FUND, size: 1}) { replayed } }`,
+		`mutation { updateFund(input: {id: "RnVuZDox", expectedVersion: 1, size: 1}) { replayed } }`,
+		`mutation { archiveFund(input: {id: "RnVuZDox", expectedVersion: 1}) { replayed } }`,
+		`mutation { createMarket(input: {key: "x-k", nameKo: "태", nameEn: "T", kind: COUNTRY, code: "TH"}) { replayed } }`,
+		`mutation { updateMarket(input: {id: "TWFya2V0OjE", expectedVersion: 1, nameEn: "T"}) { replayed } }`,
+		`mutation { archiveMarket(input: {id: "TWFya2V0OjE", expectedVersion: 1}) { replayed } }`,
+		`mutation { createProgram(input: {key: "x-p", nameKo: "프", nameEn: "P", kind: WORKSHOP}) { replayed } }`,
+		`mutation { updateProgram(input: {id: "UHJvZ3JhbTox", expectedVersion: 1, nameEn: "P"}) { replayed } }`,
+		`mutation { archiveProgram(input: {id: "UHJvZ3JhbTox", expectedVersion: 1}) { replayed } }`,
+		`mutation { createCohort(input: {key: "x-c", nameKo: "코", nameEn: "C", programId: "UHJvZ3JhbTox", year: 2018}) { replayed } }`,
+		`mutation { updateCohort(input: {id: "Q29ob3J0OjE", expectedVersion: 1, year: 2019}) { replayed } }`,
+		`mutation { archiveCohort(input: {id: "Q29ob3J0OjE", expectedVersion: 1}) { replayed } }`,
 		`query { auditLog { totalCount } }`,
 	}
 	before := count(t, c.DSN, "SELECT count(*) FROM audit_log")
@@ -324,4 +345,48 @@ func atoi(s string) int {
 	var n int
 	fmt.Sscan(s, &n)
 	return n
+}
+
+// TestRelationshipMutations covers the success paths the onboarding flow
+// does not: ending assignments and mentorships, correcting investments,
+// updating a target, archiving a startup.
+func TestRelationshipMutations(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	team := gid(t, c.DSN, globalid.Startup, "startups", "svc-v2x-link")
+	gmu := gid(t, c.DSN, globalid.University, "universities", "george-mason-university")
+	mentorKey := column(t, c.DSN, `SELECT m.key FROM mentorships e JOIN mentors m ON m.id = e.mentor_id JOIN startups s ON s.id = e.startup_id WHERE s.key = 'svc-v2x-link' AND e.until IS NULL LIMIT 1`)[0]
+	mentor := gid(t, c.DSN, globalid.Mentor, "mentors", mentorKey)
+	inv := globalid.Encode(globalid.Investment, int64(atoi(column(t, c.DSN, `SELECT i.id::text FROM investments i JOIN startups s ON s.id = i.startup_id WHERE s.key = 'svc-v2x-link' LIMIT 1`)[0])))
+	market := gid(t, c.DSN, globalid.Market, "markets", column(t, c.DSN, `SELECT k.key FROM market_targets e JOIN markets k ON k.id = e.market_id JOIN startups s ON s.id = e.startup_id WHERE s.key = 'svc-v2x-link' LIMIT 1`)[0])
+	vars := map[string]any{"t": team, "u": gmu, "m": mentor, "i": inv, "k": market}
+
+	c.OK(t, `mutation($t: ID!, $u: ID!) { unassignTeam(input: {universityId: $u, startupId: $t, purpose: JOINT_PROJECT, status: COMPLETED, until: "2018-12-31"}) { startup { id } } }`, vars, nil)
+	if got := count(t, c.DSN, `SELECT a.status || ' ' || a.until FROM assignments a JOIN startups s ON s.id = a.startup_id JOIN universities u ON u.id = a.university_id
+		WHERE s.key = 'svc-v2x-link' AND u.key = 'george-mason-university' AND a.purpose = 'JOINT_PROJECT'`); got != "COMPLETED 2018-12-31" {
+		t.Errorf("assignment after unassign: %s", got)
+	}
+	c.OK(t, `mutation($t: ID!, $m: ID!) { endMentorship(input: {mentorId: $m, startupId: $t, until: "2018-06-30"}) { startup { id } } }`, vars, nil)
+	if r := c.Do(t, `mutation($t: ID!, $m: ID!) { endMentorship(input: {mentorId: $m, startupId: $t}) { replayed } }`, vars); r.Code() != "NOT_FOUND" {
+		t.Errorf("ending it twice: %+v", r.Errors)
+	}
+	r := c.OK(t, `mutation($i: ID!) { correctInvestment(input: {id: $i, expectedVersion: 1, amount: 123456789012}) { investment { amount version } } }`, vars, nil)
+	if !strings.Contains(string(r.Data), `"amount":123456789012,"version":2`) {
+		t.Errorf("correction: %s", r.Data)
+	}
+	if r := c.Do(t, `mutation($i: ID!) { correctInvestment(input: {id: $i, expectedVersion: 1, round: BRIDGE}) { replayed } }`, vars); r.Code() != "CONFLICT" {
+		t.Errorf("stale correction: %+v", r.Errors)
+	}
+	r = c.OK(t, `mutation($t: ID!, $k: ID!) { setMarketTarget(input: {startupId: $t, marketId: $k, status: ENTERED, priority: 2}) { startup { markets(first: 20) { edges { status priority node { id } } } } } }`, vars, nil)
+	if !strings.Contains(string(r.Data), `"status":"ENTERED","priority":2,"node":{"id":"`+market+`"}`) {
+		t.Errorf("target update: %s", r.Data)
+	}
+	v := atoi(count(t, c.DSN, "SELECT version FROM startups WHERE key = 'svc-v2x-link'"))
+	r = c.OK(t, `mutation($t: ID!, $v: Int!) { archiveStartup(input: {id: $t, expectedVersion: $v}) { startup { archivedAt version } } }`, map[string]any{"t": team, "v": v}, nil)
+	if strings.Contains(string(r.Data), `"archivedAt":null`) || !strings.Contains(string(r.Data), fmt.Sprintf(`"version":%d`, v+1)) {
+		t.Errorf("archive: %s", r.Data)
+	}
+	actions := column(t, c.DSN, "SELECT action FROM audit_log ORDER BY id")
+	if strings.Join(actions, ",") != "archiveStartup,correctInvestment,endMentorship,setMarketTarget,unassignTeam" { // column sorts
+		t.Errorf("audit trail: %v", actions)
+	}
 }

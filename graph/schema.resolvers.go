@@ -9,6 +9,7 @@ import (
 	"context"
 	"startupgraph/graph/generated"
 	"startupgraph/internal/apperr"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
@@ -225,6 +226,71 @@ func (r *mutationResolver) SetMarketTarget(ctx context.Context, input generated.
 
 func (r *mutationResolver) RecordOutcome(ctx context.Context, input generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
 	return r.recordOutcome(ctx, input)
+}
+
+func (r *mutationResolver) CreateMentor(ctx context.Context, input generated.CreateMentorInput) (*generated.MentorPayload, error) {
+	return r.createMentor(ctx, input)
+}
+
+func (r *mutationResolver) UpdateMentor(ctx context.Context, input generated.UpdateMentorInput) (*generated.MentorPayload, error) {
+	return r.updateMentor(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveMentor(ctx context.Context, input generated.ArchiveInput) (*generated.MentorPayload, error) {
+	m, err := archive(ctx, r, globalid.Mentor, input, mentorOf)
+	return &generated.MentorPayload{Mentor: m}, err
+}
+
+func (r *mutationResolver) CreateFund(ctx context.Context, input generated.CreateFundInput) (*generated.FundPayload, error) {
+	return r.createFund(ctx, input)
+}
+
+func (r *mutationResolver) UpdateFund(ctx context.Context, input generated.UpdateFundInput) (*generated.FundPayload, error) {
+	return r.updateFund(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveFund(ctx context.Context, input generated.ArchiveInput) (*generated.FundPayload, error) {
+	f, err := archive(ctx, r, globalid.Fund, input, fundOf)
+	return &generated.FundPayload{Fund: f}, err
+}
+
+func (r *mutationResolver) CreateMarket(ctx context.Context, input generated.CreateMarketInput) (*generated.MarketPayload, error) {
+	return r.createMarket(ctx, input)
+}
+
+func (r *mutationResolver) UpdateMarket(ctx context.Context, input generated.UpdateMarketInput) (*generated.MarketPayload, error) {
+	return r.updateMarket(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveMarket(ctx context.Context, input generated.ArchiveInput) (*generated.MarketPayload, error) {
+	m, err := archive(ctx, r, globalid.Market, input, marketOf)
+	return &generated.MarketPayload{Market: m}, err
+}
+
+func (r *mutationResolver) CreateProgram(ctx context.Context, input generated.CreateProgramInput) (*generated.ProgramPayload, error) {
+	return r.createProgram(ctx, input)
+}
+
+func (r *mutationResolver) UpdateProgram(ctx context.Context, input generated.UpdateProgramInput) (*generated.ProgramPayload, error) {
+	return r.updateProgram(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveProgram(ctx context.Context, input generated.ArchiveInput) (*generated.ProgramPayload, error) {
+	p, err := archive(ctx, r, globalid.Program, input, programOf)
+	return &generated.ProgramPayload{Program: p}, err
+}
+
+func (r *mutationResolver) CreateCohort(ctx context.Context, input generated.CreateCohortInput) (*generated.CohortPayload, error) {
+	return r.createCohort(ctx, input)
+}
+
+func (r *mutationResolver) UpdateCohort(ctx context.Context, input generated.UpdateCohortInput) (*generated.CohortPayload, error) {
+	return r.updateCohort(ctx, input)
+}
+
+func (r *mutationResolver) ArchiveCohort(ctx context.Context, input generated.ArchiveInput) (*generated.CohortPayload, error) {
+	c, err := archive(ctx, r, globalid.Cohort, input, cohortOf)
+	return &generated.CohortPayload{Cohort: c}, err
 }
 
 func (r *neighborhoodNodeResolver) Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error) {

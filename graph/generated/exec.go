@@ -105,6 +105,7 @@ type ComplexityRoot struct {
 	}
 
 	Cohort struct {
+		ArchivedAt func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
@@ -114,6 +115,7 @@ type ComplexityRoot struct {
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
 		TeamQuota  func(childComplexity int) int
+		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
 	}
 
@@ -127,6 +129,11 @@ type ComplexityRoot struct {
 	CohortEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CohortPayload struct {
+		Cohort   func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	Facility struct {
@@ -159,6 +166,7 @@ type ComplexityRoot struct {
 	}
 
 	Fund struct {
+		ArchivedAt  func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
@@ -172,6 +180,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
 		Sponsor     func(childComplexity int) int
+		Version     func(childComplexity int) int
 		VintageYear func(childComplexity int) int
 	}
 
@@ -185,6 +194,11 @@ type ComplexityRoot struct {
 	FundEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FundPayload struct {
+		Fund     func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	FundTotal struct {
@@ -286,6 +300,7 @@ type ComplexityRoot struct {
 	}
 
 	Market struct {
+		ArchivedAt func(childComplexity int) int
 		Code       func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
@@ -295,6 +310,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version    func(childComplexity int) int
 	}
 
 	MarketConnection struct {
@@ -307,6 +323,11 @@ type ComplexityRoot struct {
 	MarketEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MarketPayload struct {
+		Market   func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	MarketTargetConnection struct {
@@ -356,6 +377,7 @@ type ComplexityRoot struct {
 
 	Mentor struct {
 		Affiliation     func(childComplexity int) int
+		ArchivedAt      func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
@@ -367,6 +389,7 @@ type ComplexityRoot struct {
 		Startups        func(childComplexity int, first *int, after *string, last *int, before *string) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
+		Version         func(childComplexity int) int
 	}
 
 	MentorConnection struct {
@@ -379,6 +402,11 @@ type ComplexityRoot struct {
 	MentorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MentorPayload struct {
+		Mentor   func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	MentorRecommendation struct {
@@ -403,9 +431,19 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		ArchiveCohort     func(childComplexity int, input ArchiveInput) int
+		ArchiveFund       func(childComplexity int, input ArchiveInput) int
+		ArchiveMarket     func(childComplexity int, input ArchiveInput) int
+		ArchiveMentor     func(childComplexity int, input ArchiveInput) int
+		ArchiveProgram    func(childComplexity int, input ArchiveInput) int
 		ArchiveStartup    func(childComplexity int, input ArchiveStartupInput) int
 		AssignTeam        func(childComplexity int, input AssignTeamInput) int
 		CorrectInvestment func(childComplexity int, input CorrectInvestmentInput) int
+		CreateCohort      func(childComplexity int, input CreateCohortInput) int
+		CreateFund        func(childComplexity int, input CreateFundInput) int
+		CreateMarket      func(childComplexity int, input CreateMarketInput) int
+		CreateMentor      func(childComplexity int, input CreateMentorInput) int
+		CreateProgram     func(childComplexity int, input CreateProgramInput) int
 		CreateStartup     func(childComplexity int, input CreateStartupInput) int
 		EndMentorship     func(childComplexity int, input EndMentorshipInput) int
 		MoveStartupStage  func(childComplexity int, input MoveStartupStageInput) int
@@ -414,6 +452,11 @@ type ComplexityRoot struct {
 		SetMarketTarget   func(childComplexity int, input SetMarketTargetInput) int
 		StartMentorship   func(childComplexity int, input StartMentorshipInput) int
 		UnassignTeam      func(childComplexity int, input UnassignTeamInput) int
+		UpdateCohort      func(childComplexity int, input UpdateCohortInput) int
+		UpdateFund        func(childComplexity int, input UpdateFundInput) int
+		UpdateMarket      func(childComplexity int, input UpdateMarketInput) int
+		UpdateMentor      func(childComplexity int, input UpdateMentorInput) int
+		UpdateProgram     func(childComplexity int, input UpdateProgramInput) int
 		UpdateStartup     func(childComplexity int, input UpdateStartupInput) int
 	}
 
@@ -523,6 +566,7 @@ type ComplexityRoot struct {
 	}
 
 	Program struct {
+		ArchivedAt    func(childComplexity int) int
 		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description   func(childComplexity int, locale *i18n.Locale) int
 		ID            func(childComplexity int) int
@@ -534,6 +578,7 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Provenance    func(childComplexity int) int
 		Startups      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version       func(childComplexity int) int
 	}
 
 	ProgramConnection struct {
@@ -560,6 +605,11 @@ type ComplexityRoot struct {
 		Cursor   func(childComplexity int) int
 		JoinedOn func(childComplexity int) int
 		Node     func(childComplexity int) int
+	}
+
+	ProgramPayload struct {
+		Program  func(childComplexity int) int
+		Replayed func(childComplexity int) int
 	}
 
 	ProgramRoleConnection struct {
@@ -829,6 +879,21 @@ type MutationResolver interface {
 	CorrectInvestment(ctx context.Context, input CorrectInvestmentInput) (*InvestmentPayload, error)
 	SetMarketTarget(ctx context.Context, input SetMarketTargetInput) (*StartupPayload, error)
 	RecordOutcome(ctx context.Context, input RecordOutcomeInput) (*StartupPayload, error)
+	CreateMentor(ctx context.Context, input CreateMentorInput) (*MentorPayload, error)
+	UpdateMentor(ctx context.Context, input UpdateMentorInput) (*MentorPayload, error)
+	ArchiveMentor(ctx context.Context, input ArchiveInput) (*MentorPayload, error)
+	CreateFund(ctx context.Context, input CreateFundInput) (*FundPayload, error)
+	UpdateFund(ctx context.Context, input UpdateFundInput) (*FundPayload, error)
+	ArchiveFund(ctx context.Context, input ArchiveInput) (*FundPayload, error)
+	CreateMarket(ctx context.Context, input CreateMarketInput) (*MarketPayload, error)
+	UpdateMarket(ctx context.Context, input UpdateMarketInput) (*MarketPayload, error)
+	ArchiveMarket(ctx context.Context, input ArchiveInput) (*MarketPayload, error)
+	CreateProgram(ctx context.Context, input CreateProgramInput) (*ProgramPayload, error)
+	UpdateProgram(ctx context.Context, input UpdateProgramInput) (*ProgramPayload, error)
+	ArchiveProgram(ctx context.Context, input ArchiveInput) (*ProgramPayload, error)
+	CreateCohort(ctx context.Context, input CreateCohortInput) (*CohortPayload, error)
+	UpdateCohort(ctx context.Context, input UpdateCohortInput) (*CohortPayload, error)
+	ArchiveCohort(ctx context.Context, input ArchiveInput) (*CohortPayload, error)
 }
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
@@ -1075,6 +1140,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "Cohort.archivedAt":
+		if e.ComplexityRoot.Cohort.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.ArchivedAt(childComplexity), true
 	case "Cohort.id":
 		if e.ComplexityRoot.Cohort.ID == nil {
 			break
@@ -1139,6 +1210,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cohort.TeamQuota(childComplexity), true
+	case "Cohort.version":
+		if e.ComplexityRoot.Cohort.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.Version(childComplexity), true
 	case "Cohort.year":
 		if e.ComplexityRoot.Cohort.Year == nil {
 			break
@@ -1183,6 +1260,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CohortEdge.Node(childComplexity), true
+
+	case "CohortPayload.cohort":
+		if e.ComplexityRoot.CohortPayload.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPayload.Cohort(childComplexity), true
+	case "CohortPayload.replayed":
+		if e.ComplexityRoot.CohortPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortPayload.Replayed(childComplexity), true
 
 	case "Facility.areaSquareMeters":
 		if e.ComplexityRoot.Facility.AreaSquareMeters == nil {
@@ -1327,6 +1417,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FacilityEdge.Node(childComplexity), true
 
+	case "Fund.archivedAt":
+		if e.ComplexityRoot.Fund.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.ArchivedAt(childComplexity), true
 	case "Fund.description":
 		if e.ComplexityRoot.Fund.Description == nil {
 			break
@@ -1420,6 +1516,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Sponsor(childComplexity), true
+	case "Fund.version":
+		if e.ComplexityRoot.Fund.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.Version(childComplexity), true
 	case "Fund.vintageYear":
 		if e.ComplexityRoot.Fund.VintageYear == nil {
 			break
@@ -1464,6 +1566,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FundEdge.Node(childComplexity), true
+
+	case "FundPayload.fund":
+		if e.ComplexityRoot.FundPayload.Fund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundPayload.Fund(childComplexity), true
+	case "FundPayload.replayed":
+		if e.ComplexityRoot.FundPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FundPayload.Replayed(childComplexity), true
 
 	case "FundTotal.fund":
 		if e.ComplexityRoot.FundTotal.Fund == nil {
@@ -1859,6 +1974,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvestorEdge.Round(childComplexity), true
 
+	case "Market.archivedAt":
+		if e.ComplexityRoot.Market.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.ArchivedAt(childComplexity), true
 	case "Market.code":
 		if e.ComplexityRoot.Market.Code == nil {
 			break
@@ -1923,6 +2044,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Market.version":
+		if e.ComplexityRoot.Market.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.Version(childComplexity), true
 
 	case "MarketConnection.edges":
 		if e.ComplexityRoot.MarketConnection.Edges == nil {
@@ -1961,6 +2088,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketEdge.Node(childComplexity), true
+
+	case "MarketPayload.market":
+		if e.ComplexityRoot.MarketPayload.Market == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPayload.Market(childComplexity), true
+	case "MarketPayload.replayed":
+		if e.ComplexityRoot.MarketPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketPayload.Replayed(childComplexity), true
 
 	case "MarketTargetConnection.edges":
 		if e.ComplexityRoot.MarketTargetConnection.Edges == nil {
@@ -2136,6 +2276,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.Affiliation(childComplexity), true
+	case "Mentor.archivedAt":
+		if e.ComplexityRoot.Mentor.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.ArchivedAt(childComplexity), true
 	case "Mentor.id":
 		if e.ComplexityRoot.Mentor.ID == nil {
 			break
@@ -2222,6 +2368,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Mentor.version":
+		if e.ComplexityRoot.Mentor.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.Version(childComplexity), true
 
 	case "MentorConnection.edges":
 		if e.ComplexityRoot.MentorConnection.Edges == nil {
@@ -2260,6 +2412,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorEdge.Node(childComplexity), true
+
+	case "MentorPayload.mentor":
+		if e.ComplexityRoot.MentorPayload.Mentor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorPayload.Mentor(childComplexity), true
+	case "MentorPayload.replayed":
+		if e.ComplexityRoot.MentorPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorPayload.Replayed(childComplexity), true
 
 	case "MentorRecommendation.mentor":
 		if e.ComplexityRoot.MentorRecommendation.Mentor == nil {
@@ -2336,6 +2501,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
 
+	case "Mutation.archiveCohort":
+		if e.ComplexityRoot.Mutation.ArchiveCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveCohort(childComplexity, args["input"].(ArchiveInput)), true
+	case "Mutation.archiveFund":
+		if e.ComplexityRoot.Mutation.ArchiveFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveFund(childComplexity, args["input"].(ArchiveInput)), true
+	case "Mutation.archiveMarket":
+		if e.ComplexityRoot.Mutation.ArchiveMarket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveMarket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveMarket(childComplexity, args["input"].(ArchiveInput)), true
+	case "Mutation.archiveMentor":
+		if e.ComplexityRoot.Mutation.ArchiveMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveMentor(childComplexity, args["input"].(ArchiveInput)), true
+	case "Mutation.archiveProgram":
+		if e.ComplexityRoot.Mutation.ArchiveProgram == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveProgram_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveProgram(childComplexity, args["input"].(ArchiveInput)), true
 	case "Mutation.archiveStartup":
 		if e.ComplexityRoot.Mutation.ArchiveStartup == nil {
 			break
@@ -2369,6 +2589,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectInvestment(childComplexity, args["input"].(CorrectInvestmentInput)), true
+	case "Mutation.createCohort":
+		if e.ComplexityRoot.Mutation.CreateCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCohort(childComplexity, args["input"].(CreateCohortInput)), true
+	case "Mutation.createFund":
+		if e.ComplexityRoot.Mutation.CreateFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateFund(childComplexity, args["input"].(CreateFundInput)), true
+	case "Mutation.createMarket":
+		if e.ComplexityRoot.Mutation.CreateMarket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMarket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMarket(childComplexity, args["input"].(CreateMarketInput)), true
+	case "Mutation.createMentor":
+		if e.ComplexityRoot.Mutation.CreateMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMentor(childComplexity, args["input"].(CreateMentorInput)), true
+	case "Mutation.createProgram":
+		if e.ComplexityRoot.Mutation.CreateProgram == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProgram_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProgram(childComplexity, args["input"].(CreateProgramInput)), true
 	case "Mutation.createStartup":
 		if e.ComplexityRoot.Mutation.CreateStartup == nil {
 			break
@@ -2457,6 +2732,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UnassignTeam(childComplexity, args["input"].(UnassignTeamInput)), true
+	case "Mutation.updateCohort":
+		if e.ComplexityRoot.Mutation.UpdateCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCohort(childComplexity, args["input"].(UpdateCohortInput)), true
+	case "Mutation.updateFund":
+		if e.ComplexityRoot.Mutation.UpdateFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateFund(childComplexity, args["input"].(UpdateFundInput)), true
+	case "Mutation.updateMarket":
+		if e.ComplexityRoot.Mutation.UpdateMarket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMarket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMarket(childComplexity, args["input"].(UpdateMarketInput)), true
+	case "Mutation.updateMentor":
+		if e.ComplexityRoot.Mutation.UpdateMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMentor(childComplexity, args["input"].(UpdateMentorInput)), true
+	case "Mutation.updateProgram":
+		if e.ComplexityRoot.Mutation.UpdateProgram == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateProgram_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateProgram(childComplexity, args["input"].(UpdateProgramInput)), true
 	case "Mutation.updateStartup":
 		if e.ComplexityRoot.Mutation.UpdateStartup == nil {
 			break
@@ -2886,6 +3216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PortfolioEdge.Round(childComplexity), true
 
+	case "Program.archivedAt":
+		if e.ComplexityRoot.Program.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.ArchivedAt(childComplexity), true
 	case "Program.cohorts":
 		if e.ComplexityRoot.Program.Cohorts == nil {
 			break
@@ -2977,6 +3313,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Program.version":
+		if e.ComplexityRoot.Program.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.Version(childComplexity), true
 
 	case "ProgramConnection.edges":
 		if e.ComplexityRoot.ProgramConnection.Edges == nil {
@@ -3065,6 +3407,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramMembershipEdge.Node(childComplexity), true
+
+	case "ProgramPayload.program":
+		if e.ComplexityRoot.ProgramPayload.Program == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPayload.Program(childComplexity), true
+	case "ProgramPayload.replayed":
+		if e.ComplexityRoot.ProgramPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramPayload.Replayed(childComplexity), true
 
 	case "ProgramRoleConnection.edges":
 		if e.ComplexityRoot.ProgramRoleConnection.Edges == nil {
@@ -4004,10 +4359,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ArchiveInput", ec.unmarshalInputArchiveInput),
 			graphql.NewInputUnmarshaler("ArchiveStartupInput", ec.unmarshalInputArchiveStartupInput),
 			graphql.NewInputUnmarshaler("AssignTeamInput", ec.unmarshalInputAssignTeamInput),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("CorrectInvestmentInput", ec.unmarshalInputCorrectInvestmentInput),
+			graphql.NewInputUnmarshaler("CreateCohortInput", ec.unmarshalInputCreateCohortInput),
+			graphql.NewInputUnmarshaler("CreateFundInput", ec.unmarshalInputCreateFundInput),
+			graphql.NewInputUnmarshaler("CreateMarketInput", ec.unmarshalInputCreateMarketInput),
+			graphql.NewInputUnmarshaler("CreateMentorInput", ec.unmarshalInputCreateMentorInput),
+			graphql.NewInputUnmarshaler("CreateProgramInput", ec.unmarshalInputCreateProgramInput),
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FundFilter", ec.unmarshalInputFundFilter),
@@ -4027,6 +4388,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("StartupFilter", ec.unmarshalInputStartupFilter),
 			graphql.NewInputUnmarshaler("StartupOrder", ec.unmarshalInputStartupOrder),
 			graphql.NewInputUnmarshaler("UnassignTeamInput", ec.unmarshalInputUnassignTeamInput),
+			graphql.NewInputUnmarshaler("UpdateCohortInput", ec.unmarshalInputUpdateCohortInput),
+			graphql.NewInputUnmarshaler("UpdateFundInput", ec.unmarshalInputUpdateFundInput),
+			graphql.NewInputUnmarshaler("UpdateMarketInput", ec.unmarshalInputUpdateMarketInput),
+			graphql.NewInputUnmarshaler("UpdateMentorInput", ec.unmarshalInputUpdateMentorInput),
+			graphql.NewInputUnmarshaler("UpdateProgramInput", ec.unmarshalInputUpdateProgramInput),
 			graphql.NewInputUnmarshaler("UpdateStartupInput", ec.unmarshalInputUpdateStartupInput),
 		)
 	}
@@ -4422,6 +4788,10 @@ type Program implements Node {
   kind: ProgramKind!
   "What the program does, in the requested locale."
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When it was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
@@ -4460,6 +4830,10 @@ type Fund implements Node {
   vintageYear: Int
   "What the fund invests in, in the requested locale."
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When it was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "The organization that manages the fund."
@@ -4609,6 +4983,10 @@ type Mentor implements Node {
   languages: [String!]!
   "The university or organization the mentor belongs to, if any."
   affiliation: Affiliation
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When it was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "Sectors of expertise."
@@ -4644,6 +5022,10 @@ type Market implements Node {
   nameKo: String!
   "English name, e.g. Vietnam."
   nameEn: String!
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When it was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "Startups targeting the market, with the target (status, priority, program) on each edge."
@@ -4668,6 +5050,10 @@ type Cohort implements Node {
   teamQuota: Int
   "The program the cohort belongs to."
   program: Program!
+  "Increases with every change; send it back as expectedVersion when updating."
+  version: Int!
+  "When it was archived; null while active."
+  archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
   "Member startups, with the cohort on each edge."
@@ -5714,6 +6100,36 @@ type Mutation {
   setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload! @admin
   "Record an outcome a startup reports (patents, investment attracted, an export contract, jobs created)."
   recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload! @admin
+  "Create a mentor (expert)."
+  createMentor("What to create." input: CreateMentorInput!): MentorPayload! @admin
+  "Change a mentor; fields left out stay as they are, null clears a nullable field."
+  updateMentor("What to change." input: UpdateMentorInput!): MentorPayload! @admin
+  "Archive a mentor."
+  archiveMentor("Which mentor." input: ArchiveInput!): MentorPayload! @admin
+  "Create a fund or grant."
+  createFund("What to create." input: CreateFundInput!): FundPayload! @admin
+  "Change a fund; fields left out stay as they are."
+  updateFund("What to change." input: UpdateFundInput!): FundPayload! @admin
+  "Archive a fund."
+  archiveFund("Which fund." input: ArchiveInput!): FundPayload! @admin
+  "Create an overseas market (a country by ISO 3166-1 alpha-2 code, or a region)."
+  createMarket("What to create." input: CreateMarketInput!): MarketPayload! @admin
+  "Change a market's names."
+  updateMarket("What to change." input: UpdateMarketInput!): MarketPayload! @admin
+  "Archive a market."
+  archiveMarket("Which market." input: ArchiveInput!): MarketPayload! @admin
+  "Create a support program."
+  createProgram("What to create." input: CreateProgramInput!): ProgramPayload! @admin
+  "Change a program; fields left out stay as they are."
+  updateProgram("What to change." input: UpdateProgramInput!): ProgramPayload! @admin
+  "Archive a program."
+  archiveProgram("Which program." input: ArchiveInput!): ProgramPayload! @admin
+  "Create a cohort of a program (e.g. Smart Venture Campus 2018)."
+  createCohort("What to create." input: CreateCohortInput!): CohortPayload! @admin
+  "Change a cohort; fields left out stay as they are."
+  updateCohort("What to change." input: UpdateCohortInput!): CohortPayload! @admin
+  "Archive a cohort."
+  archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload! @admin
 }
 
 "A new startup."
@@ -5965,6 +6381,250 @@ type AuditEntryEdge {
   "The record."
   node: AuditEntry!
 }
+
+"Which node to archive."
+input ArchiveInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+}
+
+"A new mentor."
+input CreateMentorInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "Korean job title (up to 200 characters)."
+  titleKo: String
+  "English job title (up to 200 characters)."
+  titleEn: String
+  "Whether the mentor is one of the task force's experts; false when omitted."
+  taskForceMember: Boolean
+  "The university the mentor belongs to (not together with organizationId)."
+  universityId: ID
+  "The organization the mentor belongs to (not together with universityId)."
+  organizationId: ID
+  "Languages as ISO 639-1 codes, e.g. [\"ko\", \"en\"] (at most 10)."
+  languages: [String!]
+  "Sectors of expertise (at most 10)."
+  sectorIds: [ID!]
+}
+
+"Changes to a mentor."
+input UpdateMentorInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+  "Korean job title; null clears it."
+  titleKo: String
+  "English job title; null clears it."
+  titleEn: String
+  "Whether the mentor is one of the task force's experts."
+  taskForceMember: Boolean
+  "The university; null clears it (not together with organizationId)."
+  universityId: ID
+  "The organization; null clears it (not together with universityId)."
+  organizationId: ID
+  "The full new list of languages (ISO 639-1)."
+  languages: [String!]
+  "The full new list of sectors of expertise."
+  sectorIds: [ID!]
+}
+
+"A new fund or grant."
+input CreateFundInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "Venture fund or grant."
+  kind: FundKind!
+  "Total size in KRW (0 or more)."
+  size: KRW!
+  "The organization that manages it."
+  managerId: ID
+  "The organization that provides the money."
+  sponsorId: ID
+  "The program it belongs to."
+  programId: ID
+  "Year it started (1990-2100)."
+  vintageYear: Int
+}
+
+"Changes to a fund."
+input UpdateFundInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+  "Total size in KRW (0 or more)."
+  size: KRW
+  "The managing organization; null clears it."
+  managerId: ID
+  "The sponsoring organization; null clears it."
+  sponsorId: ID
+  "The program; null clears it."
+  programId: ID
+  "Year it started; null clears it."
+  vintageYear: Int
+}
+
+"A new overseas market."
+input CreateMarketInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "Country or region."
+  kind: MarketKind!
+  "For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA)."
+  code: String!
+}
+
+"Changes to a market."
+input UpdateMarketInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+}
+
+"A new support program."
+input CreateProgramInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "What kind of support it gives."
+  kind: ProgramKind!
+  "Korean description (up to 2,000 characters)."
+  descriptionKo: String
+  "English description (up to 2,000 characters)."
+  descriptionEn: String
+}
+
+"Changes to a program."
+input UpdateProgramInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+  "What kind of support it gives."
+  kind: ProgramKind
+  "Korean description; null clears it."
+  descriptionKo: String
+  "English description; null clears it."
+  descriptionEn: String
+}
+
+"A new cohort of a program."
+input CreateCohortInput {
+  "A key for safe retries (see CreateStartupInput.idempotencyKey)."
+  idempotencyKey: String
+  "Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique."
+  key: String!
+  "Korean name (1-200 characters)."
+  nameKo: String!
+  "English name (1-200 characters)."
+  nameEn: String!
+  "The program."
+  programId: ID!
+  "Year of the cohort (1990-2100)."
+  year: Int!
+  "How many teams it supports (1 or more)."
+  teamQuota: Int
+}
+
+"Changes to a cohort."
+input UpdateCohortInput {
+  "The node."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Korean name (1-200 characters)."
+  nameKo: String
+  "English name (1-200 characters)."
+  nameEn: String
+  "Year of the cohort (1990-2100)."
+  year: Int
+  "How many teams it supports; null clears it."
+  teamQuota: Int
+}
+
+"The result of a mutation that changed a mentor."
+type MentorPayload {
+  "The mentor as it is now."
+  mentor: Mentor!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"The result of a mutation that changed a fund."
+type FundPayload {
+  "The fund as it is now."
+  fund: Fund!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"The result of a mutation that changed a market."
+type MarketPayload {
+  "The market as it is now."
+  market: Market!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"The result of a mutation that changed a program."
+type ProgramPayload {
+  "The program as it is now."
+  program: Program!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
+
+"The result of a mutation that changed a cohort."
+type CohortPayload {
+  "The cohort as it is now."
+  cohort: Cohort!
+  "True when an idempotent retry returned the first result."
+  replayed: Boolean!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -6071,6 +6731,10 @@ func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphq
 		return ec.fieldContext_Cohort_teamQuota(ctx, field)
 	case "program":
 		return ec.fieldContext_Cohort_program(ctx, field)
+	case "version":
+		return ec.fieldContext_Cohort_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Cohort_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Cohort_provenance(ctx, field)
 	case "startups":
@@ -6101,6 +6765,16 @@ func (ec *executionContext) childFields_CohortEdge(ctx context.Context, field gr
 		return ec.fieldContext_CohortEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CohortEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CohortPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohort":
+		return ec.fieldContext_CohortPayload_cohort(ctx, field)
+	case "replayed":
+		return ec.fieldContext_CohortPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6181,6 +6855,10 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_vintageYear(ctx, field)
 	case "description":
 		return ec.fieldContext_Fund_description(ctx, field)
+	case "version":
+		return ec.fieldContext_Fund_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Fund_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Fund_provenance(ctx, field)
 	case "manager":
@@ -6217,6 +6895,16 @@ func (ec *executionContext) childFields_FundEdge(ctx context.Context, field grap
 		return ec.fieldContext_FundEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FundEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FundPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fund":
+		return ec.fieldContext_FundPayload_fund(ctx, field)
+	case "replayed":
+		return ec.fieldContext_FundPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FundPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_FundTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6431,6 +7119,10 @@ func (ec *executionContext) childFields_Market(ctx context.Context, field graphq
 		return ec.fieldContext_Market_nameKo(ctx, field)
 	case "nameEn":
 		return ec.fieldContext_Market_nameEn(ctx, field)
+	case "version":
+		return ec.fieldContext_Market_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Market_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Market_provenance(ctx, field)
 	case "startups":
@@ -6461,6 +7153,16 @@ func (ec *executionContext) childFields_MarketEdge(ctx context.Context, field gr
 		return ec.fieldContext_MarketEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "market":
+		return ec.fieldContext_MarketPayload_market(ctx, field)
+	case "replayed":
+		return ec.fieldContext_MarketPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MarketTargetConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6573,6 +7275,10 @@ func (ec *executionContext) childFields_Mentor(ctx context.Context, field graphq
 		return ec.fieldContext_Mentor_languages(ctx, field)
 	case "affiliation":
 		return ec.fieldContext_Mentor_affiliation(ctx, field)
+	case "version":
+		return ec.fieldContext_Mentor_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Mentor_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Mentor_provenance(ctx, field)
 	case "sectors":
@@ -6605,6 +7311,16 @@ func (ec *executionContext) childFields_MentorEdge(ctx context.Context, field gr
 		return ec.fieldContext_MentorEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "mentor":
+		return ec.fieldContext_MentorPayload_mentor(ctx, field)
+	case "replayed":
+		return ec.fieldContext_MentorPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MentorRecommendation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6875,6 +7591,10 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_kind(ctx, field)
 	case "description":
 		return ec.fieldContext_Program_description(ctx, field)
+	case "version":
+		return ec.fieldContext_Program_version(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Program_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
 	case "cohorts":
@@ -6937,6 +7657,16 @@ func (ec *executionContext) childFields_ProgramMembershipEdge(ctx context.Contex
 		return ec.fieldContext_ProgramMembershipEdge_joinedOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgramMembershipEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgramPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "program":
+		return ec.fieldContext_ProgramPayload_program(ctx, field)
+	case "replayed":
+		return ec.fieldContext_ProgramPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgramPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgramRoleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7795,6 +8525,76 @@ func (ec *executionContext) field_Mentor_title_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_archiveCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveInput, error) {
+			return ec.unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveInput, error) {
+			return ec.unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveMarket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveInput, error) {
+			return ec.unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveInput, error) {
+			return ec.unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_archiveProgram_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ArchiveInput, error) {
+			return ec.unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7829,6 +8629,76 @@ func (ec *executionContext) field_Mutation_correctInvestment_args(ctx context.Co
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 			return ec.unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateCohortInput, error) {
+			return ec.unmarshalNCreateCohortInput2startupgraphᚋgraphᚋgeneratedᚐCreateCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateFundInput, error) {
+			return ec.unmarshalNCreateFundInput2startupgraphᚋgraphᚋgeneratedᚐCreateFundInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMarket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateMarketInput, error) {
+			return ec.unmarshalNCreateMarketInput2startupgraphᚋgraphᚋgeneratedᚐCreateMarketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateMentorInput, error) {
+			return ec.unmarshalNCreateMentorInput2startupgraphᚋgraphᚋgeneratedᚐCreateMentorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProgram_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CreateProgramInput, error) {
+			return ec.unmarshalNCreateProgramInput2startupgraphᚋgraphᚋgeneratedᚐCreateProgramInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -7941,6 +8811,76 @@ func (ec *executionContext) field_Mutation_unassignTeam_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (UnassignTeamInput, error) {
 			return ec.unmarshalNUnassignTeamInput2startupgraphᚋgraphᚋgeneratedᚐUnassignTeamInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateCohortInput, error) {
+			return ec.unmarshalNUpdateCohortInput2startupgraphᚋgraphᚋgeneratedᚐUpdateCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateFundInput, error) {
+			return ec.unmarshalNUpdateFundInput2startupgraphᚋgraphᚋgeneratedᚐUpdateFundInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMarket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateMarketInput, error) {
+			return ec.unmarshalNUpdateMarketInput2startupgraphᚋgraphᚋgeneratedᚐUpdateMarketInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateMentorInput, error) {
+			return ec.unmarshalNUpdateMentorInput2startupgraphᚋgraphᚋgeneratedᚐUpdateMentorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateProgram_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UpdateProgramInput, error) {
+			return ec.unmarshalNUpdateProgramInput2startupgraphᚋgraphᚋgeneratedᚐUpdateProgramInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -10414,6 +11354,52 @@ func (ec *executionContext) fieldContext_Cohort_program(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Cohort_version(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Cohort_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Cohort_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10666,6 +11652,61 @@ func (ec *executionContext) fieldContext_CohortEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CohortPayload_cohort(ctx context.Context, field graphql.CollectedField, obj *CohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPayload_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPayload_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohortPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *CohortPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
@@ -11528,6 +12569,52 @@ func (ec *executionContext) fieldContext_Fund_description(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Fund_version(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fund_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Fund_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11876,6 +12963,61 @@ func (ec *executionContext) fieldContext_FundEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FundPayload_fund(ctx context.Context, field graphql.CollectedField, obj *FundPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundPayload_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundPayload_fund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FundPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FundPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *FundPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FundPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FundPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FundPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _FundTotal_fund(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
@@ -13789,6 +14931,52 @@ func (ec *executionContext) fieldContext_Market_nameEn(_ context.Context, field 
 	return graphql.NewScalarFieldContext("Market", field, false, false, "String")
 }
 
+func (ec *executionContext) _Market_version(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Market_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Market_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Market_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14041,6 +15229,61 @@ func (ec *executionContext) fieldContext_MarketEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MarketPayload_market(ctx context.Context, field graphql.CollectedField, obj *MarketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPayload_market(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Market, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPayload_market(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *MarketPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MarketTargetConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetConnection) (ret graphql.Marshaler) {
@@ -15039,6 +16282,52 @@ func (ec *executionContext) fieldContext_Mentor_affiliation(_ context.Context, f
 	return graphql.NewScalarFieldContext("Mentor", field, true, true, "Affiliation")
 }
 
+func (ec *executionContext) _Mentor_version(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Mentor_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Mentor_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15322,6 +16611,61 @@ func (ec *executionContext) fieldContext_MentorEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MentorPayload_mentor(ctx context.Context, field graphql.CollectedField, obj *MentorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorPayload_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorPayload_mentor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *MentorPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _MentorRecommendation_mentor(ctx context.Context, field graphql.CollectedField, obj *model.MentorRecommendation) (ret graphql.Marshaler) {
@@ -16323,6 +17667,861 @@ func (ec *executionContext) fieldContext_Mutation_recordOutcome(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_recordOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMentor(ctx, fc.Args["input"].(CreateMentorInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MentorPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMentor(ctx, fc.Args["input"].(UpdateMentorInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MentorPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveMentor(ctx, fc.Args["input"].(ArchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MentorPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateFund(ctx, fc.Args["input"].(CreateFundInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *FundPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateFund(ctx, fc.Args["input"].(UpdateFundInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *FundPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveFund(ctx, fc.Args["input"].(ArchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *FundPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMarket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMarket(ctx, fc.Args["input"].(CreateMarketInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MarketPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMarket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMarket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMarket(ctx, fc.Args["input"].(UpdateMarketInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MarketPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMarket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveMarket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveMarket(ctx, fc.Args["input"].(ArchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MarketPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveMarket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProgram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProgram(ctx, fc.Args["input"].(CreateProgramInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ProgramPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateProgram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateProgram(ctx, fc.Args["input"].(UpdateProgramInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ProgramPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveProgram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveProgram(ctx, fc.Args["input"].(ArchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ProgramPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCohort(ctx, fc.Args["input"].(CreateCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *CohortPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCohort(ctx, fc.Args["input"].(UpdateCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *CohortPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_archiveCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_archiveCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ArchiveCohort(ctx, fc.Args["input"].(ArchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *CohortPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_archiveCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_archiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18297,6 +20496,52 @@ func (ec *executionContext) fieldContext_Program_description(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Program_version(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Program_archivedAt(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODateTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Program_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Program_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18866,6 +21111,61 @@ func (ec *executionContext) _ProgramMembershipEdge_joinedOn(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_ProgramMembershipEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProgramPayload_program(ctx context.Context, field graphql.CollectedField, obj *ProgramPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPayload_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Program, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPayload_program(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgramPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgramPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *ProgramPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ProgramRoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgramRoleConnection) (ret graphql.Marshaler) {
@@ -24006,6 +26306,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputArchiveInput(ctx context.Context, obj any) (ArchiveInput, error) {
+	var it ArchiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalArchiveInput unmarshals raw into the ArchiveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalArchiveInput(ctx context.Context, raw any) (ArchiveInput, error) {
+	var out ArchiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ArchiveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveStartupInput(ctx context.Context, obj any) (ArchiveStartupInput, error) {
 	var it ArchiveStartupInput
 	if obj == nil {
@@ -24241,6 +26590,468 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 func UnmarshalCorrectInvestmentInput(ctx context.Context, raw any) (CorrectInvestmentInput, error) {
 	var out CorrectInvestmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectInvestmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context, obj any) (CreateCohortInput, error) {
+	var it CreateCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "programId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramID = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "teamQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamQuota = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCohortInput unmarshals raw into the CreateCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCohortInput(ctx context.Context, raw any) (CreateCohortInput, error) {
+	var out CreateCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCohortInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, obj any) (CreateFundInput, error) {
+	var it CreateFundInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "managerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerID = data
+		case "sponsorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SponsorID = data
+		case "programId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramID = data
+		case "vintageYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vintageYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VintageYear = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateFundInput unmarshals raw into the CreateFundInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateFundInput(ctx context.Context, raw any) (CreateFundInput, error) {
+	var out CreateFundInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateFundInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMarketInput(ctx context.Context, obj any) (CreateMarketInput, error) {
+	var it CreateMarketInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "code"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMarketInput unmarshals raw into the CreateMarketInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMarketInput(ctx context.Context, raw any) (CreateMarketInput, error) {
+	var out CreateMarketInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMarketInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context, obj any) (CreateMentorInput, error) {
+	var it CreateMentorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "titleKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleKo = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "taskForceMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceMember = data
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = data
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateMentorInput unmarshals raw into the CreateMentorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateMentorInput(ctx context.Context, raw any) (CreateMentorInput, error) {
+	var out CreateMentorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateMentorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context, obj any) (CreateProgramInput, error) {
+	var it CreateProgramInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNProgramKind2startupgraphᚋinternalᚋmodelᚐProgramKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "descriptionKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionKo = data
+		case "descriptionEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProgramInput unmarshals raw into the CreateProgramInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProgramInput(ctx context.Context, raw any) (CreateProgramInput, error) {
+	var out CreateProgramInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProgramInput", raw, &out)
 	return out, err
 }
 
@@ -25516,6 +28327,440 @@ func UnmarshalUnassignTeamInput(ctx context.Context, raw any) (UnassignTeamInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context, obj any) (UpdateCohortInput, error) {
+	var it UpdateCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = graphql.OmittableOf(data)
+		case "teamQuota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("teamQuota"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TeamQuota = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCohortInput unmarshals raw into the UpdateCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCohortInput(ctx context.Context, raw any) (UpdateCohortInput, error) {
+	var out UpdateCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCohortInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, obj any) (UpdateFundInput, error) {
+	var it UpdateFundInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = graphql.OmittableOf(data)
+		case "managerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerID = graphql.OmittableOf(data)
+		case "sponsorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SponsorID = graphql.OmittableOf(data)
+		case "programId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramID = graphql.OmittableOf(data)
+		case "vintageYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vintageYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VintageYear = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateFundInput unmarshals raw into the UpdateFundInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateFundInput(ctx context.Context, raw any) (UpdateFundInput, error) {
+	var out UpdateFundInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateFundInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context, obj any) (UpdateMarketInput, error) {
+	var it UpdateMarketInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMarketInput unmarshals raw into the UpdateMarketInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMarketInput(ctx context.Context, raw any) (UpdateMarketInput, error) {
+	var out UpdateMarketInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMarketInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context, obj any) (UpdateMentorInput, error) {
+	var it UpdateMentorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		case "titleKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleKo = graphql.OmittableOf(data)
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = graphql.OmittableOf(data)
+		case "taskForceMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceMember"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceMember = graphql.OmittableOf(data)
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = graphql.OmittableOf(data)
+		case "organizationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationID = graphql.OmittableOf(data)
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = graphql.OmittableOf(data)
+		case "sectorIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorIds = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateMentorInput unmarshals raw into the UpdateMentorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateMentorInput(ctx context.Context, raw any) (UpdateMentorInput, error) {
+	var out UpdateMentorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateMentorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context, obj any) (UpdateProgramInput, error) {
+	var it UpdateProgramInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "nameKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameKo = graphql.OmittableOf(data)
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = graphql.OmittableOf(data)
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProgramKind2ᚖstartupgraphᚋinternalᚋmodelᚐProgramKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "descriptionKo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionKo"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionKo = graphql.OmittableOf(data)
+		case "descriptionEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEn = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateProgramInput unmarshals raw into the UpdateProgramInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateProgramInput(ctx context.Context, raw any) (UpdateProgramInput, error) {
+	var out UpdateProgramInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateProgramInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context, obj any) (UpdateStartupInput, error) {
 	var it UpdateStartupInput
 	if obj == nil {
@@ -26059,6 +29304,16 @@ func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Cohort_program(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Cohort_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Cohort_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Cohort_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26154,6 +29409,44 @@ func (ec *executionContext) _CohortEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._CohortEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohortPayloadImplementors = []string{"CohortPayload"}
+
+func (ec *executionContext) _CohortPayload(ctx context.Context, sel ast.SelectionSet, obj *CohortPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortPayload")
+		case "cohort":
+			out.Values[i] = ec._CohortPayload_cohort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._CohortPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -26423,6 +29716,16 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Fund_description(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Fund_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Fund_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Fund_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26536,6 +29839,44 @@ func (ec *executionContext) _FundEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "node":
 			out.Values[i] = ec._FundEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fundPayloadImplementors = []string{"FundPayload"}
+
+func (ec *executionContext) _FundPayload(ctx context.Context, sel ast.SelectionSet, obj *FundPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fundPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FundPayload")
+		case "fund":
+			out.Values[i] = ec._FundPayload_fund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._FundPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27273,6 +30614,16 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Market_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Market_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Market_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27368,6 +30719,44 @@ func (ec *executionContext) _MarketEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._MarketEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketPayloadImplementors = []string{"MarketPayload"}
+
+func (ec *executionContext) _MarketPayload(ctx context.Context, sel ast.SelectionSet, obj *MarketPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketPayload")
+		case "market":
+			out.Values[i] = ec._MarketPayload_market(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._MarketPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -27755,6 +31144,16 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Mentor_affiliation(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Mentor_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Mentor_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Mentor_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -27856,6 +31255,44 @@ func (ec *executionContext) _MentorEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "node":
 			out.Values[i] = ec._MentorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorPayloadImplementors = []string{"MentorPayload"}
+
+func (ec *executionContext) _MentorPayload(ctx context.Context, sel ast.SelectionSet, obj *MentorPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorPayload")
+		case "mentor":
+			out.Values[i] = ec._MentorPayload_mentor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._MentorPayload_replayed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -28121,6 +31558,111 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "recordOutcome":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMarket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMarket(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMarket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMarket(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveMarket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveMarket(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createProgram":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProgram(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateProgram":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateProgram(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveProgram":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveProgram(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archiveCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_archiveCohort(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -28909,6 +32451,16 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Program_description(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Program_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Program_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Program_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29116,6 +32668,44 @@ func (ec *executionContext) _ProgramMembershipEdge(ctx context.Context, sel ast.
 			out.Values[i] = ec._ProgramMembershipEdge_joinedOn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var programPayloadImplementors = []string{"ProgramPayload"}
+
+func (ec *executionContext) _ProgramPayload(ctx context.Context, sel ast.SelectionSet, obj *ProgramPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, programPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgramPayload")
+		case "program":
+			out.Values[i] = ec._ProgramPayload_program(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._ProgramPayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30764,6 +34354,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx context.Context, v any) (ArchiveInput, error) {
+	res, err := ec.unmarshalInputArchiveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArchiveStartupInput2startupgraphᚋgraphᚋgeneratedᚐArchiveStartupInput(ctx context.Context, v any) (ArchiveStartupInput, error) {
 	res, err := ec.unmarshalInputArchiveStartupInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30940,8 +34535,41 @@ func (ec *executionContext) marshalNCohortEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx context.Context, sel ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohortPayload!")
+		return graphql.Null
+	}
+	return ec._CohortPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 	res, err := ec.unmarshalInputCorrectInvestmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateCohortInput2startupgraphᚋgraphᚋgeneratedᚐCreateCohortInput(ctx context.Context, v any) (CreateCohortInput, error) {
+	res, err := ec.unmarshalInputCreateCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateFundInput2startupgraphᚋgraphᚋgeneratedᚐCreateFundInput(ctx context.Context, v any) (CreateFundInput, error) {
+	res, err := ec.unmarshalInputCreateFundInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateMarketInput2startupgraphᚋgraphᚋgeneratedᚐCreateMarketInput(ctx context.Context, v any) (CreateMarketInput, error) {
+	res, err := ec.unmarshalInputCreateMarketInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateMentorInput2startupgraphᚋgraphᚋgeneratedᚐCreateMentorInput(ctx context.Context, v any) (CreateMentorInput, error) {
+	res, err := ec.unmarshalInputCreateMentorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateProgramInput2startupgraphᚋgraphᚋgeneratedᚐCreateProgramInput(ctx context.Context, v any) (CreateProgramInput, error) {
+	res, err := ec.unmarshalInputCreateProgramInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -31115,6 +34743,14 @@ func (ec *executionContext) unmarshalNFundKind2startupgraphᚋinternalᚋmodel�
 
 func (ec *executionContext) marshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, sel ast.SelectionSet, v model.FundKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx context.Context, sel ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FundPayload!")
+		return graphql.Null
+	}
+	return ec._FundPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFundTotal2startupgraphᚋinternalᚋmodelᚐFundTotal(ctx context.Context, sel ast.SelectionSet, v model.FundTotal) graphql.Marshaler {
@@ -31434,6 +35070,14 @@ func (ec *executionContext) marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐ
 	return ret
 }
 
+func (ec *executionContext) marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx context.Context, sel ast.SelectionSet, v *model.Market) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Market!")
+		return graphql.Null
+	}
+	return ec._Market(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MarketConnection!")
@@ -31470,6 +35114,14 @@ func (ec *executionContext) unmarshalNMarketKind2startupgraphᚋinternalᚋmodel
 
 func (ec *executionContext) marshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, sel ast.SelectionSet, v model.MarketKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketPayload!")
+		return graphql.Null
+	}
+	return ec._MarketPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
@@ -31620,6 +35272,14 @@ func (ec *executionContext) marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmode
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx context.Context, sel ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentorPayload!")
+		return graphql.Null
+	}
+	return ec._MentorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMentorRecommendation2startupgraphᚋinternalᚋmodelᚐMentorRecommendation(ctx context.Context, sel ast.SelectionSet, v model.MentorRecommendation) graphql.Marshaler {
@@ -32023,6 +35683,14 @@ func (ec *executionContext) marshalNProgramMembershipEdge2ᚕstartupgraphᚋinte
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx context.Context, sel ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgramPayload!")
+		return graphql.Null
+	}
+	return ec._ProgramPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, v any) (model.ProgramRole, error) {
@@ -32445,6 +36113,31 @@ func (ec *executionContext) marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNUpdateCohortInput2startupgraphᚋgraphᚋgeneratedᚐUpdateCohortInput(ctx context.Context, v any) (UpdateCohortInput, error) {
+	res, err := ec.unmarshalInputUpdateCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateFundInput2startupgraphᚋgraphᚋgeneratedᚐUpdateFundInput(ctx context.Context, v any) (UpdateFundInput, error) {
+	res, err := ec.unmarshalInputUpdateFundInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMarketInput2startupgraphᚋgraphᚋgeneratedᚐUpdateMarketInput(ctx context.Context, v any) (UpdateMarketInput, error) {
+	res, err := ec.unmarshalInputUpdateMarketInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateMentorInput2startupgraphᚋgraphᚋgeneratedᚐUpdateMentorInput(ctx context.Context, v any) (UpdateMentorInput, error) {
+	res, err := ec.unmarshalInputUpdateMentorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateProgramInput2startupgraphᚋgraphᚋgeneratedᚐUpdateProgramInput(ctx context.Context, v any) (UpdateProgramInput, error) {
+	res, err := ec.unmarshalInputUpdateProgramInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateStartupInput2startupgraphᚋgraphᚋgeneratedᚐUpdateStartupInput(ctx context.Context, v any) (UpdateStartupInput, error) {
@@ -33226,6 +36919,22 @@ func (ec *executionContext) marshalOProgramKind2ᚕstartupgraphᚋinternalᚋmod
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOProgramKind2ᚖstartupgraphᚋinternalᚋmodelᚐProgramKind(ctx context.Context, v any) (*model.ProgramKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProgramKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProgramKind2ᚖstartupgraphᚋinternalᚋmodelᚐProgramKind(ctx context.Context, sel ast.SelectionSet, v *model.ProgramKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOSectorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorFilter(ctx context.Context, v any) (*SectorFilter, error) {

@@ -13,6 +13,14 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// Which node to archive.
+type ArchiveInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+}
+
 // Which startup to archive.
 type ArchiveStartupInput struct {
 	// The startup.
@@ -43,6 +51,14 @@ type AuditFilter struct {
 	Since *time.Time `json:"since,omitempty"`
 }
 
+// The result of a mutation that changed a cohort.
+type CohortPayload struct {
+	// The cohort as it is now.
+	Cohort *model.Cohort `json:"cohort"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
+}
+
 // A correction of an investment.
 type CorrectInvestmentInput struct {
 	// The investment.
@@ -55,6 +71,108 @@ type CorrectInvestmentInput struct {
 	InvestedOn graphql.Omittable[*model.Date] `json:"investedOn,omitempty"`
 	// The right round.
 	Round graphql.Omittable[*model.InvestmentRound] `json:"round,omitempty"`
+}
+
+// A new cohort of a program.
+type CreateCohortInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// The program.
+	ProgramID string `json:"programId"`
+	// Year of the cohort (1990-2100).
+	Year int `json:"year"`
+	// How many teams it supports (1 or more).
+	TeamQuota *int `json:"teamQuota,omitempty"`
+}
+
+// A new fund or grant.
+type CreateFundInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// Venture fund or grant.
+	Kind model.FundKind `json:"kind"`
+	// Total size in KRW (0 or more).
+	Size model.KRW `json:"size"`
+	// The organization that manages it.
+	ManagerID *string `json:"managerId,omitempty"`
+	// The organization that provides the money.
+	SponsorID *string `json:"sponsorId,omitempty"`
+	// The program it belongs to.
+	ProgramID *string `json:"programId,omitempty"`
+	// Year it started (1990-2100).
+	VintageYear *int `json:"vintageYear,omitempty"`
+}
+
+// A new overseas market.
+type CreateMarketInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// Country or region.
+	Kind model.MarketKind `json:"kind"`
+	// For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA).
+	Code string `json:"code"`
+}
+
+// A new mentor.
+type CreateMentorInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// Korean job title (up to 200 characters).
+	TitleKo *string `json:"titleKo,omitempty"`
+	// English job title (up to 200 characters).
+	TitleEn *string `json:"titleEn,omitempty"`
+	// Whether the mentor is one of the task force's experts; false when omitted.
+	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// The university the mentor belongs to (not together with organizationId).
+	UniversityID *string `json:"universityId,omitempty"`
+	// The organization the mentor belongs to (not together with universityId).
+	OrganizationID *string `json:"organizationId,omitempty"`
+	// Languages as ISO 639-1 codes, e.g. ["ko", "en"] (at most 10).
+	Languages []string `json:"languages,omitempty"`
+	// Sectors of expertise (at most 10).
+	SectorIds []string `json:"sectorIds,omitempty"`
+}
+
+// A new support program.
+type CreateProgramInput struct {
+	// A key for safe retries (see CreateStartupInput.idempotencyKey).
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+	// Stable human-readable key: lowercase letters, digits and hyphens, up to 80 characters, unique.
+	Key string `json:"key"`
+	// Korean name (1-200 characters).
+	NameKo string `json:"nameKo"`
+	// English name (1-200 characters).
+	NameEn string `json:"nameEn"`
+	// What kind of support it gives.
+	Kind model.ProgramKind `json:"kind"`
+	// Korean description (up to 2,000 characters).
+	DescriptionKo *string `json:"descriptionKo,omitempty"`
+	// English description (up to 2,000 characters).
+	DescriptionEn *string `json:"descriptionEn,omitempty"`
 }
 
 // A new startup.
@@ -97,6 +215,14 @@ type FundFilter struct {
 	Kinds []model.FundKind `json:"kinds,omitempty"`
 }
 
+// The result of a mutation that changed a fund.
+type FundPayload struct {
+	// The fund as it is now.
+	Fund *model.Fund `json:"fund"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
+}
+
 // Which investments to return.
 type InvestmentFilter struct {
 	// Investments by any of these funds.
@@ -137,6 +263,14 @@ type MarketFilter struct {
 	Codes []string `json:"codes,omitempty"`
 }
 
+// The result of a mutation that changed a market.
+type MarketPayload struct {
+	// The market as it is now.
+	Market *model.Market `json:"market"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
+}
+
 // Which mentors to return.
 type MentorFilter struct {
 	// Mentors with expertise in any of these sectors.
@@ -153,6 +287,14 @@ type MentorFilter struct {
 	SharedByStartupIds []string `json:"sharedByStartupIds,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
+}
+
+// The result of a mutation that changed a mentor.
+type MentorPayload struct {
+	// The mentor as it is now.
+	Mentor *model.Mentor `json:"mentor"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
 }
 
 // A move to another growth stage.
@@ -193,6 +335,14 @@ type OrganizationFilter struct {
 type ProgramFilter struct {
 	// Programs of any of these kinds.
 	Kinds []model.ProgramKind `json:"kinds,omitempty"`
+}
+
+// The result of a mutation that changed a program.
+type ProgramPayload struct {
+	// The program as it is now.
+	Program *model.Program `json:"program"`
+	// True when an idempotent retry returned the first result.
+	Replayed bool `json:"replayed"`
 }
 
 // The entry points for reading the graph.
@@ -325,6 +475,100 @@ type UnassignTeamInput struct {
 	Status *model.AssignmentStatus `json:"status,omitempty"`
 	// When it ended; today when omitted.
 	Until *model.Date `json:"until,omitempty"`
+}
+
+// Changes to a cohort.
+type UpdateCohortInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// Year of the cohort (1990-2100).
+	Year graphql.Omittable[*int] `json:"year,omitempty"`
+	// How many teams it supports; null clears it.
+	TeamQuota graphql.Omittable[*int] `json:"teamQuota,omitempty"`
+}
+
+// Changes to a fund.
+type UpdateFundInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// Total size in KRW (0 or more).
+	Size graphql.Omittable[*model.KRW] `json:"size,omitempty"`
+	// The managing organization; null clears it.
+	ManagerID graphql.Omittable[*string] `json:"managerId,omitempty"`
+	// The sponsoring organization; null clears it.
+	SponsorID graphql.Omittable[*string] `json:"sponsorId,omitempty"`
+	// The program; null clears it.
+	ProgramID graphql.Omittable[*string] `json:"programId,omitempty"`
+	// Year it started; null clears it.
+	VintageYear graphql.Omittable[*int] `json:"vintageYear,omitempty"`
+}
+
+// Changes to a market.
+type UpdateMarketInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+}
+
+// Changes to a mentor.
+type UpdateMentorInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// Korean job title; null clears it.
+	TitleKo graphql.Omittable[*string] `json:"titleKo,omitempty"`
+	// English job title; null clears it.
+	TitleEn graphql.Omittable[*string] `json:"titleEn,omitempty"`
+	// Whether the mentor is one of the task force's experts.
+	TaskForceMember graphql.Omittable[*bool] `json:"taskForceMember,omitempty"`
+	// The university; null clears it (not together with organizationId).
+	UniversityID graphql.Omittable[*string] `json:"universityId,omitempty"`
+	// The organization; null clears it (not together with universityId).
+	OrganizationID graphql.Omittable[*string] `json:"organizationId,omitempty"`
+	// The full new list of languages (ISO 639-1).
+	Languages graphql.Omittable[[]string] `json:"languages,omitempty"`
+	// The full new list of sectors of expertise.
+	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
+}
+
+// Changes to a program.
+type UpdateProgramInput struct {
+	// The node.
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Korean name (1-200 characters).
+	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
+	// English name (1-200 characters).
+	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// What kind of support it gives.
+	Kind graphql.Omittable[*model.ProgramKind] `json:"kind,omitempty"`
+	// Korean description; null clears it.
+	DescriptionKo graphql.Omittable[*string] `json:"descriptionKo,omitempty"`
+	// English description; null clears it.
+	DescriptionEn graphql.Omittable[*string] `json:"descriptionEn,omitempty"`
 }
 
 // Changes to a startup; fields left out stay as they are.

@@ -36,6 +36,8 @@ type Mentor struct {
 	Languages                []string
 	AffiliatedUniversityID   *int64
 	AffiliatedOrganizationID *int64
+	Version                  int
+	ArchivedAt               *time.Time
 	Provenance               Provenance
 }
 
@@ -54,6 +56,8 @@ type Market struct {
 	Code  string
 	Kind  MarketKind
 	Names
+	Version    int
+	ArchivedAt *time.Time
 	Provenance Provenance
 }
 
@@ -68,6 +72,8 @@ type Cohort struct {
 	Names
 	Year       int
 	TeamQuota  *int
+	Version    int
+	ArchivedAt *time.Time
 	Provenance Provenance
 }
 

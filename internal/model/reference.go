@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"time"
 
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/i18n"
@@ -59,6 +60,8 @@ type Program struct {
 	Names
 	Descriptions
 	Kind       ProgramKind
+	Version    int
+	ArchivedAt *time.Time
 	Provenance Provenance
 }
 
@@ -77,6 +80,8 @@ type Fund struct {
 	SponsorID   *int64
 	ProgramID   *int64
 	VintageYear *int
+	Version     int
+	ArchivedAt  *time.Time
 	Provenance  Provenance
 }
 

@@ -9,22 +9,24 @@ import (
 
 type fundRow struct {
 	nodeRow
-	Kind        string `db:"kind"`
-	SizeKRW     int64  `db:"size_krw"`
-	ManagerID   *int64 `db:"manager_id"`
-	SponsorID   *int64 `db:"sponsor_id"`
-	ProgramID   *int64 `db:"program_id"`
-	VintageYear *int   `db:"vintage_year"`
+	Kind        string     `db:"kind"`
+	SizeKRW     int64      `db:"size_krw"`
+	ManagerID   *int64     `db:"manager_id"`
+	SponsorID   *int64     `db:"sponsor_id"`
+	ProgramID   *int64     `db:"program_id"`
+	VintageYear *int       `db:"vintage_year"`
+	Version     int        `db:"version"`
+	ArchivedAt  *time.Time `db:"archived_at"`
 }
 
-const fundCols = nodeCols + `, n.kind, n.size_krw, n.manager_id, n.sponsor_id, n.program_id, n.vintage_year`
+const fundCols = nodeCols + `, n.kind, n.size_krw, n.manager_id, n.sponsor_id, n.program_id, n.vintage_year, n.version, n.archived_at`
 
 func (r fundRow) model() model.Fund {
 	return model.Fund{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Kind: model.FundKind(r.Kind), Size: model.KRW(r.SizeKRW),
 		ManagerID: r.ManagerID, SponsorID: r.SponsorID, ProgramID: r.ProgramID,
-		VintageYear: r.VintageYear, Provenance: model.Provenance(r.Provenance),
+		VintageYear: r.VintageYear, Version: r.Version, ArchivedAt: r.ArchivedAt, Provenance: model.Provenance(r.Provenance),
 	}
 }
 

@@ -9,20 +9,23 @@ import (
 
 type marketRow struct {
 	pageCols
-	ID         int64  `db:"id"`
-	Key        string `db:"key"`
-	Code       string `db:"code"`
-	Kind       string `db:"kind"`
-	NameKo     string `db:"name_ko"`
-	NameEn     string `db:"name_en"`
-	Provenance string `db:"provenance"`
+	ID         int64      `db:"id"`
+	Key        string     `db:"key"`
+	Code       string     `db:"code"`
+	Kind       string     `db:"kind"`
+	NameKo     string     `db:"name_ko"`
+	NameEn     string     `db:"name_en"`
+	Provenance string     `db:"provenance"`
+	Version    int        `db:"version"`
+	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const marketCols = `n.id, n.key, n.code, n.kind, n.name_ko, n.name_en, n.provenance`
+const marketCols = `n.id, n.key, n.code, n.kind, n.name_ko, n.name_en, n.provenance, n.version, n.archived_at`
 
 func (r marketRow) model() model.Market {
 	return model.Market{RowID: r.ID, Key: r.Key, Code: r.Code, Kind: model.MarketKind(r.Kind),
-		Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Provenance: model.Provenance(r.Provenance)}
+		Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Version: r.Version, ArchivedAt: r.ArchivedAt,
+		Provenance: model.Provenance(r.Provenance)}
 }
 
 // MarketFilter selects markets.

@@ -23,10 +23,12 @@ type mentorRow struct {
 	AffiliatedOrganizationID *int64         `db:"affiliated_organization_id"`
 	Languages                pq.StringArray `db:"languages"`
 	Provenance               string         `db:"provenance"`
+	Version                  int            `db:"version"`
+	ArchivedAt               *time.Time     `db:"archived_at"`
 }
 
 const mentorCols = `n.id, n.key, n.name_ko, n.name_en, n.title_ko, n.title_en, n.task_force_member,
-       n.affiliated_university_id, n.affiliated_organization_id, n.languages, n.provenance`
+       n.affiliated_university_id, n.affiliated_organization_id, n.languages, n.provenance, n.version, n.archived_at`
 
 func (r mentorRow) model() model.Mentor {
 	langs := []string(r.Languages)
@@ -36,6 +38,7 @@ func (r mentorRow) model() model.Mentor {
 	return model.Mentor{RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
 		TitleKo: r.TitleKo, TitleEn: r.TitleEn, TaskForceMember: r.TaskForceMember, Languages: langs,
 		AffiliatedUniversityID: r.AffiliatedUniversityID, AffiliatedOrganizationID: r.AffiliatedOrganizationID,
+		Version: r.Version, ArchivedAt: r.ArchivedAt,
 		Provenance: model.Provenance(r.Provenance)}
 }
 

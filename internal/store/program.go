@@ -9,15 +9,17 @@ import (
 
 type programRow struct {
 	nodeRow
-	Kind string `db:"kind"`
+	Kind       string     `db:"kind"`
+	Version    int        `db:"version"`
+	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const programCols = nodeCols + `, n.kind`
+const programCols = nodeCols + `, n.kind, n.version, n.archived_at`
 
 func (r programRow) model() model.Program {
 	return model.Program{
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
-		Kind: model.ProgramKind(r.Kind), Provenance: model.Provenance(r.Provenance),
+		Kind: model.ProgramKind(r.Kind), Version: r.Version, ArchivedAt: r.ArchivedAt, Provenance: model.Provenance(r.Provenance),
 	}
 }
 
@@ -44,21 +46,23 @@ func (s *Store) ProgramsByID(ctx context.Context, ids []int64) (map[int64]model.
 
 type cohortRow struct {
 	pageCols
-	ID         int64  `db:"id"`
-	Key        string `db:"key"`
-	ProgramID  int64  `db:"program_id"`
-	NameKo     string `db:"name_ko"`
-	NameEn     string `db:"name_en"`
-	Year       int    `db:"year"`
-	TeamQuota  *int   `db:"team_quota"`
-	Provenance string `db:"provenance"`
+	ID         int64      `db:"id"`
+	Key        string     `db:"key"`
+	ProgramID  int64      `db:"program_id"`
+	NameKo     string     `db:"name_ko"`
+	NameEn     string     `db:"name_en"`
+	Year       int        `db:"year"`
+	TeamQuota  *int       `db:"team_quota"`
+	Provenance string     `db:"provenance"`
+	Version    int        `db:"version"`
+	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const cohortCols = `n.id, n.key, n.program_id, n.name_ko, n.name_en, n.year, n.team_quota, n.provenance`
+const cohortCols = `n.id, n.key, n.program_id, n.name_ko, n.name_en, n.year, n.team_quota, n.provenance, n.version, n.archived_at`
 
 func (r cohortRow) model() model.Cohort {
 	return model.Cohort{RowID: r.ID, Key: r.Key, ProgramID: r.ProgramID, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
-		Year: r.Year, TeamQuota: r.TeamQuota, Provenance: model.Provenance(r.Provenance)}
+		Year: r.Year, TeamQuota: r.TeamQuota, Version: r.Version, ArchivedAt: r.ArchivedAt, Provenance: model.Provenance(r.Provenance)}
 }
 
 // CohortsByID returns the cohorts with the given ids.
