@@ -1,0 +1,16 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Write exposes the transaction runner to the external tests.
+func (s *Store) Write(ctx context.Context, fn func(tx *sqlx.Tx) error) error { return s.write(ctx, fn) }
+
+// MaxAttempts exposes the retry bound to the external tests.
+const MaxAttempts = maxAttempts
+
+// DB exposes the pool to the external tests.
+func (s *Store) DB() *sqlx.DB { return s.db }
