@@ -184,6 +184,13 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	if cfg.Dev {
 		logger.Info("playground ready", "url", "http://"+ln.Addr().String()+"/")
 	}
+	if cfg.PprofAddr != "" {
+		stopPprof, err := server.ServePprof(cfg.PprofAddr, logger)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s})
 	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
 }

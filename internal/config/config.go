@@ -34,6 +34,7 @@ type Config struct {
 	LogLevel          slog.Level
 	LogFormat         string
 	DataDir           string
+	PprofAddr         string
 	// Dev is set by the `dev` command: a local database, demo data, and
 	// developer conveniences.
 	Dev bool
@@ -51,7 +52,7 @@ var Vars = []Var{
 	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; required by `serve`; unset, the other commands use the project-local cluster"},
 	{"STARTUPGRAPH_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the API from a browser (none by default; `*` must be explicit)"},
 	{"STARTUPGRAPH_DB_MAX_OPEN_CONNS", "db-max-open-conns", "20", "maximum open database connections"},
-	{"STARTUPGRAPH_DB_MAX_IDLE_CONNS", "db-max-idle-conns", "10", "maximum idle database connections (at most the open maximum)"},
+	{"STARTUPGRAPH_DB_MAX_IDLE_CONNS", "db-max-idle-conns", "20", "maximum idle database connections (at most the open maximum; equal to it by default, so busy periods do not open and close sessions)"},
 	{"STARTUPGRAPH_DB_CONN_MAX_LIFETIME", "db-conn-max-lifetime", "30m", "recycle a connection after this long"},
 	{"STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME", "db-conn-max-idle-time", "5m", "close a connection idle this long"},
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
@@ -60,6 +61,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
 	{"STARTUPGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM/Ctrl-C"},
+	{"STARTUPGRAPH_PPROF_ADDR", "pprof-addr", "", "loopback host:port to serve Go's pprof profiles on (off when empty)"},
 	{"STARTUPGRAPH_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"STARTUPGRAPH_LOG_FORMAT", "log-format", "json", "json or text"},
 	{"STARTUPGRAPH_DATA_DIR", "data-dir", ".data", "folder of the project-local PostgreSQL cluster (`dev` only)"},
@@ -96,6 +98,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
 		LogFormat:         p.str("STARTUPGRAPH_LOG_FORMAT"),
 		DataDir:           p.str("STARTUPGRAPH_DATA_DIR"),
+		PprofAddr:         p.str("STARTUPGRAPH_PPROF_ADDR"),
 		Dev:               cmd == "dev",
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(p.str("STARTUPGRAPH_LOG_LEVEL"))); err != nil {
@@ -106,6 +109,11 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	if host, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" || (host != "" && net.ParseIP(host) == nil && host != "localhost") {
 		p.fail("STARTUPGRAPH_ADDR", "must be host:port with an IP address or localhost as host")
+	}
+	if c.PprofAddr != "" {
+		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
+			p.fail("STARTUPGRAPH_PPROF_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the network)")
+		}
 	}
 	if c.DBMaxIdleConns > c.DBMaxOpenConns {
 		p.fail("STARTUPGRAPH_DB_MAX_IDLE_CONNS", "must not exceed STARTUPGRAPH_DB_MAX_OPEN_CONNS")

@@ -136,3 +136,12 @@ func TestSecretsMaskedInLogs(t *testing.T) {
 		t.Errorf("database host missing from config log: %s", buf.String())
 	}
 }
+
+func TestPprofOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:6060": true, "localhost:6060": true, "0.0.0.0:6060": false, "10.0.0.5:6060": false, "6060": false} {
+		_, _, err := config.Load("dev", nil, env(map[string]string{"STARTUPGRAPH_PPROF_ADDR": addr}), io.Discard)
+		if (err == nil) != ok {
+			t.Errorf("%s: err %v", addr, err)
+		}
+	}
+}
