@@ -141,4 +141,14 @@ func TestStatementCountDependsOnDepthOnly(t *testing.T) {
 	if bigRows <= smallRows {
 		t.Errorf("the larger graph returned %d mentorships, the demo %d: the comparison proves nothing", bigRows, smallRows)
 	}
+
+	// References batch per level too: investments, their funds, their
+	// startups, and the startups' universities.
+	const fanIn = `{ investments(first: 100) { nodes { amount fund { name manager { name } } startup { name facility { name }
+		universities(first: 3) { nodes { name } } } } } }`
+	for _, c := range []*apitest.Client{small, big} {
+		if r := c.OK(t, fanIn, nil, nil); r.Statements != 6 {
+			t.Errorf("fan-in: %d statements, want 6 (investments, funds, managers, startups, facilities, universities)", r.Statements)
+		}
+	}
 }

@@ -59,6 +59,7 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth, limi
 		return nil, err
 	}
 	n, err := r.Store.Neighborhood(ctx, start, d, l)
+	loader.Register(ctx, n.Nodes)
 	return &n, err
 }
 
@@ -72,7 +73,8 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, f
 	if err := visible(ctx, f, t); err != nil {
 		return nil, err
 	}
-	return r.Store.Paths(ctx, f, t, ml, n)
+	paths, err := r.Store.Paths(ctx, f, t, ml, n)
+	return registered(ctx, paths, err)
 }
 
 func (r *queryResolver) recommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error) {
@@ -85,7 +87,8 @@ func (r *queryResolver) recommendedMentors(ctx context.Context, startupID string
 	if err := visible(ctx, s); err != nil {
 		return nil, err
 	}
-	return r.Store.RecommendMentors(ctx, s.ID, n)
+	recs, err := r.Store.RecommendMentors(ctx, s.ID, n)
+	return registered(ctx, recs, err)
 }
 
 func (r *queryResolver) similarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error) {
@@ -98,11 +101,13 @@ func (r *queryResolver) similarStartups(ctx context.Context, id string, first *i
 	if err := visible(ctx, s); err != nil {
 		return nil, err
 	}
-	return r.Store.SimilarStartups(ctx, s.ID, n)
+	similar, err := r.Store.SimilarStartups(ctx, s.ID, n)
+	return registered(ctx, similar, err)
 }
 
 // nodesOf loads the nodes of refs in order.
 func nodesOf(ctx context.Context, refs []model.Ref) ([]model.Node, error) {
+	loader.For(ctx).Want(refs...)
 	out := make([]model.Node, len(refs))
 	for i, ref := range refs {
 		n, err := loader.For(ctx).Node(ctx, ref.Type, ref.ID)
@@ -112,4 +117,13 @@ func nodesOf(ctx context.Context, refs []model.Ref) ([]model.Node, error) {
 		out[i] = n
 	}
 	return out, nil
+}
+
+// registered records what a resolver got straight from the store (lists,
+// graph answers), so the loaders batch the next level over all of it.
+func registered[T any](ctx context.Context, v T, err error) (T, error) {
+	if err == nil {
+		loader.Register(ctx, v)
+	}
+	return v, err
 }

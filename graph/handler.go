@@ -12,7 +12,6 @@ import (
 
 	"startupgraph/graph/generated"
 	"startupgraph/internal/apperr"
-	"startupgraph/internal/loader"
 	"startupgraph/internal/viewer"
 )
 
@@ -39,7 +38,6 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	srv.Use(introspectionByRole{dev: opts.Dev})
-	srv.AroundFields(registerNodes)
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv
@@ -62,16 +60,6 @@ func admin(ctx context.Context, _ any, next graphql.Resolver) (any, error) {
 		return nil, apperr.ErrForbidden
 	}
 	return next(ctx)
-}
-
-// registerNodes records the nodes every field returns, so the fields of a
-// list's nodes batch as one level (see loader.Register).
-func registerNodes(ctx context.Context, next graphql.Resolver) (any, error) {
-	res, err := next(ctx)
-	if err == nil && graphql.GetFieldContext(ctx).IsResolver {
-		loader.Register(ctx, res)
-	}
-	return res, err
 }
 
 // introspectionByRole allows introspection (__schema, __type) to ANALYST

@@ -96,7 +96,7 @@ func (a *args) year(field string, y int) int {
 }
 
 // reload reads a node afresh after a write.
-func reload[M any](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
+func reload[M model.Referenced](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
 	l := loader.For(ctx)
 	l.Reset()
 	m, err := pick(l).Load(ctx, id)
@@ -357,7 +357,7 @@ func (r *mutationResolver) updateCohort(ctx context.Context, in generated.Update
 }
 
 // archive archives a node of typ and reloads it.
-func archive[M any](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
+func archive[M model.Referenced](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
 	var a args
 	id, version := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {

@@ -29,6 +29,14 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 	if len(ids) > maxNodes {
 		return nil, apperr.Invalid("ids", "takes at most %d ids", maxNodes)
 	}
+	// ask for all of them first, so each type loads in one statement
+	var want []model.Ref
+	for _, gid := range ids {
+		if typ, id, err := globalid.Decode("ids", gid); err == nil {
+			want = append(want, model.Ref{Type: typ, ID: id})
+		}
+	}
+	loader.For(ctx).Want(want...)
 	out := make([]model.Node, len(ids))
 	errs := make([]error, len(ids))
 	done := make(chan struct{}, len(ids))

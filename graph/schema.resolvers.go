@@ -97,7 +97,8 @@ func (r *insightsResolver) ByTargetMarket(ctx context.Context, obj *model.Insigh
 }
 
 func (r *insightsResolver) InvestedByFund(ctx context.Context, obj *model.Insights) ([]model.FundTotal, error) {
-	return r.Store.InvestedByFund(ctx, obj.Filter)
+	totals, err := r.Store.InvestedByFund(ctx, obj.Filter)
+	return registered(ctx, totals, err)
 }
 
 func (r *insightsResolver) InvestedBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
@@ -353,7 +354,8 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 func (r *queryResolver) Universities(ctx context.Context) ([]model.University, error) {
-	return r.Store.ListUniversities(ctx)
+	list, err := r.Store.ListUniversities(ctx)
+	return registered(ctx, list, err)
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder) (*model.OrganizationConnection, error) {
@@ -363,7 +365,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 		return nil, err
 	}
 	c, err := r.Store.ListOrganizations(ctx, f, nameOrder(orderBy), page)
-	return &model.OrganizationConnection{Connection: c}, err
+	return registered(ctx, &model.OrganizationConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder) (*model.SectorConnection, error) {
@@ -376,7 +378,7 @@ func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, 
 		f.TaskForceField = filter.TaskForceField
 	}
 	c, err := r.Store.ListSectors(ctx, f, nameOrder(orderBy), page)
-	return &model.SectorConnection{Connection: c}, err
+	return registered(ctx, &model.SectorConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder) (*model.ProgramConnection, error) {
@@ -389,7 +391,7 @@ func (r *queryResolver) Programs(ctx context.Context, first *int, after *string,
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
 	c, err := r.Store.ListPrograms(ctx, f, nameOrder(orderBy), page)
-	return &model.ProgramConnection{Connection: c}, err
+	return registered(ctx, &model.ProgramConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder) (*model.FundConnection, error) {
@@ -402,7 +404,7 @@ func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, la
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
 	c, err := r.Store.ListFunds(ctx, f, nameOrder(orderBy), page)
-	return &model.FundConnection{Connection: c}, err
+	return registered(ctx, &model.FundConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder) (*model.FacilityConnection, error) {
@@ -411,7 +413,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 		return nil, err
 	}
 	c, err := r.Store.ListFacilities(ctx, nameOrder(orderBy), page)
-	return &model.FacilityConnection{Connection: c}, err
+	return registered(ctx, &model.FacilityConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder) (*model.MarketConnection, error) {
@@ -421,7 +423,7 @@ func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, 
 		return nil, err
 	}
 	c, err := r.Store.ListMarkets(ctx, f, nameOrder(orderBy), page)
-	return &model.MarketConnection{Connection: c}, err
+	return registered(ctx, &model.MarketConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder) (*model.StartupConnection, error) {
@@ -431,7 +433,7 @@ func (r *queryResolver) Startups(ctx context.Context, first *int, after *string,
 		return nil, err
 	}
 	c, err := r.Store.ListStartups(ctx, f, startupOrder(orderBy), page)
-	return &model.StartupConnection{Connection: c}, err
+	return registered(ctx, &model.StartupConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder) (*model.MentorConnection, error) {
@@ -441,7 +443,7 @@ func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, 
 		return nil, err
 	}
 	c, err := r.Store.ListMentors(ctx, f, nameOrder(orderBy), page)
-	return &model.MentorConnection{Connection: c}, err
+	return registered(ctx, &model.MentorConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter) (*model.Insights, error) {
@@ -479,7 +481,7 @@ func (r *queryResolver) Investments(ctx context.Context, first *int, after *stri
 		return nil, err
 	}
 	c, err := r.Store.ListInvestments(ctx, f, investmentOrder(orderBy), page)
-	return &model.InvestmentConnection{Connection: c}, err
+	return registered(ctx, &model.InvestmentConnection{Connection: c}, err)
 }
 
 func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error) {

@@ -1,8 +1,8 @@
 // Package loader holds the per-request dataloaders: every field that
 // crosses a table goes through one, so a query level costs one statement
 // however many parents it has. References (many-to-one) batch by id with
-// vikstrous/dataloadgen; relationships (paged child lists) batch over every
-// registered node of the level, with no timer. Loaders are built per
+// relationships (paged child lists) and references (by id) batch over
+// every node the level holds, with no timer. Loaders are built per
 // request in Middleware and never shared across requests.
 package loader
 
@@ -13,9 +13,6 @@ import (
 	"reflect"
 	"slices"
 	"sync"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
@@ -23,33 +20,46 @@ import (
 	"startupgraph/internal/store"
 )
 
-// wait is how long a loader collects keys before it runs its batch. The
-// executor resolves sibling fields concurrently, so a short wait gathers
-// a whole level.
-const wait = 2 * time.Millisecond
+// ByID loads nodes of one type by row id. The first load of a level
+// fetches, in one statement, every id the response's nodes so far refer to
+// (their References) that is not fetched yet; the other loads wait for it.
+type ByID[M model.Referenced] struct {
+	typ   globalid.Type
+	what  string
+	reg   *registry
+	fetch func(context.Context, []int64) (map[int64]M, error)
 
-// ByID loads nodes of one type by row id.
-type ByID[M any] = dataloadgen.Loader[int64, M]
+	mu      sync.Mutex
+	batches map[int64]*batch[map[int64]M]
+}
 
-func newByID[M model.Referenced](reg *registry, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
-	return dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]M, []error) {
-		found, err := fetch(ctx, ids)
-		for _, m := range found {
-			reg.add(m.NodeRef())
-		}
-		out, errs := make([]M, len(ids)), make([]error, len(ids))
-		for i, id := range ids {
-			switch m, ok := found[id]; {
-			case err != nil:
-				errs[i] = err
-			case !ok:
-				errs[i] = fmt.Errorf("%s %d: %w", what, id, apperr.ErrNotFound)
-			default:
-				out[i] = m
+func newByID[M model.Referenced](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
+	return &ByID[M]{typ: typ, what: what, reg: reg, fetch: fetch, batches: map[int64]*batch[map[int64]M]{}}
+}
+
+// Load returns the node with id, or an error wrapping apperr.ErrNotFound
+// when there is none the viewer may see.
+func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
+	var zero M
+	bt, err := claim(ctx, &b.mu, b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
+		func(ctx context.Context, ids []int64) (map[int64]M, error) {
+			found, err := b.fetch(ctx, ids)
+			for _, m := range found {
+				b.reg.add(m.NodeRef())
+				if r, ok := any(m).(model.Referencing); ok {
+					b.reg.want(r.References()...)
+				}
 			}
-		}
-		return out, errs
-	}, dataloadgen.WithWait(wait))
+			return found, err
+		})
+	if err != nil {
+		return zero, err
+	}
+	m, ok := bt.val[id]
+	if !ok {
+		return zero, fmt.Errorf("%s %d: %w", b.what, id, apperr.ErrNotFound)
+	}
+	return m, nil
 }
 
 type pageKey struct {
@@ -135,7 +145,9 @@ func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.Page
 			}
 			conns, err := c.child.Pages(ctx, c.store, ids, page)
 			for _, conn := range conns {
-				c.reg.add(conn.NodeRefs()...) // the whole next level, before any waiter resumes
+				// the whole next level, before any waiter resumes
+				c.reg.add(conn.NodeRefs()...)
+				c.reg.want(conn.WantedRefs()...)
 			}
 			return conns, err
 		})
@@ -160,11 +172,31 @@ func (c *Children[E, N]) count(ctx context.Context, parent int64) (int, error) {
 }
 
 // registry records the nodes of each type a request's response holds so
-// far, in order, so that child loads can batch over all of a level.
+// far, in order, so that child loads can batch over all of a level, and
+// the nodes they refer to, so reference loads can too.
 type registry struct {
-	mu   sync.Mutex
-	ids  map[globalid.Type][]int64
-	seen map[model.Ref]bool
+	mu         sync.Mutex
+	ids        map[globalid.Type][]int64
+	seen       map[model.Ref]bool
+	wanted     map[globalid.Type][]int64
+	wantedSeen map[model.Ref]bool
+}
+
+func (r *registry) want(refs ...model.Ref) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, ref := range refs {
+		if !r.wantedSeen[ref] {
+			r.wantedSeen[ref] = true
+			r.wanted[ref.Type] = append(r.wanted[ref.Type], ref.ID)
+		}
+	}
+}
+
+func (r *registry) wantedOf(t globalid.Type) []int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.wanted[t])
 }
 
 func (r *registry) add(refs ...model.Ref) {
@@ -184,9 +216,10 @@ func (r *registry) of(t globalid.Type) []int64 {
 	return slices.Clone(r.ids[t])
 }
 
-// Register records the nodes a field returned (a node, a list of nodes or
-// a connection), so that their own fields batch as one level. The GraphQL
-// layer calls it for every field result.
+// Register records the nodes a resolver produced (a node, a list, a
+// connection, or values that refer to nodes), so the fields of a level
+// batch into one statement each. Loaders register what they fetch
+// themselves; resolvers register what they get from the store directly.
 func Register(ctx context.Context, result any) {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok || result == nil {
@@ -198,22 +231,30 @@ func Register(ctx context.Context, result any) {
 			return // a null reference
 		}
 		rv = rv.Elem()
-		result = rv.Interface()
 	}
-	switch v := result.(type) {
-	case model.Referenced:
-		l.reg.add(v.NodeRef())
-	case interface{ NodeRefs() []model.Ref }:
-		l.reg.add(v.NodeRefs()...)
-	default:
-		if rv.Kind() != reflect.Slice {
-			return
-		}
+	if rv.Kind() == reflect.Slice {
 		for i := range rv.Len() {
-			if r, ok := rv.Index(i).Interface().(model.Referenced); ok {
-				l.reg.add(r.NodeRef())
-			}
+			l.reg.note(rv.Index(i).Interface())
 		}
+		return
+	}
+	l.reg.note(rv.Interface())
+}
+
+// note records one value: a node, something that refers to nodes, or a page.
+func (r *registry) note(v any) {
+	if n, ok := v.(model.Referenced); ok {
+		r.add(n.NodeRef())
+	}
+	if n, ok := v.(model.Referencing); ok {
+		r.want(n.References()...)
+	}
+	if c, ok := v.(interface {
+		NodeRefs() []model.Ref
+		WantedRefs() []model.Ref
+	}); ok {
+		r.add(c.NodeRefs()...)
+		r.want(c.WantedRefs()...)
 	}
 }
 
@@ -263,21 +304,22 @@ type Loaders struct {
 
 // New builds a fresh set of loaders over s.
 func New(s *store.Store) *Loaders {
-	reg := &registry{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{}}
+	reg := &registry{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{},
+		wanted: map[globalid.Type][]int64{}, wantedSeen: map[model.Ref]bool{}}
 	return &Loaders{
 		store:        s,
 		reg:          reg,
-		University:   newByID(reg, "university", s.UniversitiesByID),
-		Organization: newByID(reg, "organization", s.OrganizationsByID),
-		Program:      newByID(reg, "program", s.ProgramsByID),
-		Sector:       newByID(reg, "sector", s.SectorsByID),
-		Fund:         newByID(reg, "fund", s.FundsByID),
-		Facility:     newByID(reg, "facility", s.FacilitiesByID),
-		Startup:      newByID(reg, "startup", s.StartupsByID),
-		Mentor:       newByID(reg, "mentor", s.MentorsByID),
-		Market:       newByID(reg, "market", s.MarketsByID),
-		Cohort:       newByID(reg, "cohort", s.CohortsByID),
-		Investment:   newByID(reg, "investment", s.InvestmentsByID),
+		University:   newByID(reg, globalid.University, "university", s.UniversitiesByID),
+		Organization: newByID(reg, globalid.Organization, "organization", s.OrganizationsByID),
+		Program:      newByID(reg, globalid.Program, "program", s.ProgramsByID),
+		Sector:       newByID(reg, globalid.Sector, "sector", s.SectorsByID),
+		Fund:         newByID(reg, globalid.Fund, "fund", s.FundsByID),
+		Facility:     newByID(reg, globalid.Facility, "facility", s.FacilitiesByID),
+		Startup:      newByID(reg, globalid.Startup, "startup", s.StartupsByID),
+		Mentor:       newByID(reg, globalid.Mentor, "mentor", s.MentorsByID),
+		Market:       newByID(reg, globalid.Market, "market", s.MarketsByID),
+		Cohort:       newByID(reg, globalid.Cohort, "cohort", s.CohortsByID),
+		Investment:   newByID(reg, globalid.Investment, "investment", s.InvestmentsByID),
 
 		UniversityStartups:   newChildren(s, reg, globalid.University, store.UniversityStartups),
 		StartupUniversities:  newChildren(s, reg, globalid.Startup, store.StartupUniversities),
@@ -364,3 +406,6 @@ func nodeOf[M interface {
 // the same request see the write. Mutations run one at a time, so nothing
 // else uses the loaders meanwhile.
 func (l *Loaders) Reset() { *l = *New(l.store) }
+
+// Want asks for nodes ahead of loading them, so that their loads batch.
+func (l *Loaders) Want(refs ...model.Ref) { l.reg.want(refs...) }

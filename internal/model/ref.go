@@ -57,3 +57,91 @@ func (c Connection[E, N]) NodeRefs() []Ref {
 	}
 	return refs
 }
+
+// Referencing is anything whose fields point at nodes by id (a startup's
+// facility, an investment's fund): the loaders fetch those nodes for a
+// whole level at once.
+type Referencing interface{ References() []Ref }
+
+func refs(pairs ...any) []Ref {
+	var out []Ref
+	for i := 0; i+1 < len(pairs); i += 2 {
+		typ := pairs[i].(globalid.Type)
+		switch id := pairs[i+1].(type) {
+		case int64:
+			out = append(out, Ref{Type: typ, ID: id})
+		case *int64:
+			if id != nil {
+				out = append(out, Ref{Type: typ, ID: *id})
+			}
+		}
+	}
+	return out
+}
+
+// References lists the nodes the startup's fields point at.
+func (s Startup) References() []Ref { return refs(globalid.Facility, s.FacilityID) }
+
+// References lists the nodes the investment's fields point at.
+func (i Investment) References() []Ref {
+	return refs(globalid.Fund, i.FundID, globalid.Startup, i.StartupID)
+}
+
+// References lists the nodes the fund's fields point at.
+func (f Fund) References() []Ref {
+	return refs(globalid.Organization, f.ManagerID, globalid.Organization, f.SponsorID, globalid.Program, f.ProgramID)
+}
+
+// References lists the nodes the facility's fields point at.
+func (f Facility) References() []Ref {
+	return refs(globalid.Facility, f.ParentID, globalid.Organization, f.OperatorID)
+}
+
+// References lists the nodes the organization's fields point at.
+func (o Organization) References() []Ref { return refs(globalid.Organization, o.ParentID) }
+
+// References lists the nodes the cohort's fields point at.
+func (c Cohort) References() []Ref { return refs(globalid.Program, c.ProgramID) }
+
+// References lists the nodes the mentor's fields point at.
+func (m Mentor) References() []Ref {
+	return refs(globalid.University, m.AffiliatedUniversityID, globalid.Organization, m.AffiliatedOrganizationID)
+}
+
+// References lists the cohort of a membership edge.
+func (m Membership) References() []Ref { return refs(globalid.Cohort, m.CohortID) }
+
+// References lists the support program of a market-target edge.
+func (t MarketTarget) References() []Ref { return refs(globalid.Program, t.SupportProgramID) }
+
+// References lists the market of an outcome.
+func (o Outcome) References() []Ref { return refs(globalid.Market, o.MarketID) }
+
+// References lists the fund of a fund total.
+func (f FundTotal) References() []Ref { return refs(globalid.Fund, f.FundID) }
+
+// References lists the recommended mentor.
+func (r MentorRecommendation) References() []Ref { return refs(globalid.Mentor, r.MentorID) }
+
+// References lists the similar startup.
+func (s SimilarStartup) References() []Ref { return refs(globalid.Startup, s.StartupID) }
+
+// References lists the node of a neighborhood entry.
+func (n NeighborhoodNode) References() []Ref { return []Ref{n.Ref} }
+
+// References lists the nodes along a path.
+func (p GraphPath) References() []Ref { return p.Refs }
+
+// WantedRefs lists what a page's edges and nodes point at.
+func (c Connection[E, N]) WantedRefs() []Ref {
+	var out []Ref
+	for _, e := range c.Edges {
+		if r, ok := any(e).(Referencing); ok {
+			out = append(out, r.References()...)
+		}
+		if r, ok := any(e.node()).(Referencing); ok {
+			out = append(out, r.References()...)
+		}
+	}
+	return out
+}
