@@ -62,7 +62,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("after the TTL the revoked key still works: %v", err)
 	}
 
-	soon := time.Now().Add(5 * time.Second)
+	soon := time.Now().Add(5 * time.Second).Truncate(time.Microsecond) // PostgreSQL keeps microseconds
 	short, _ := NewKey()
 	if _, err := s.CreateAPIKey(ctx, store.NewAPIKey{Name: "short", Role: "ADMIN", Hash: short.Hash, Prefix: short.Prefix, ExpiresAt: &soon}); err != nil {
 		t.Fatal(err)
