@@ -171,49 +171,51 @@ func (c *Children[E, N]) count(ctx context.Context, parent int64) (int, error) {
 	return b.val[parent], nil
 }
 
+// refSet is an ordered set of node refs, grouped by type.
+type refSet struct {
+	ids  map[globalid.Type][]int64
+	seen map[model.Ref]bool
+}
+
+func newRefSet() refSet { return refSet{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{}} }
+
+func (s refSet) add(refs ...model.Ref) {
+	for _, ref := range refs {
+		if !s.seen[ref] {
+			s.seen[ref] = true
+			s.ids[ref.Type] = append(s.ids[ref.Type], ref.ID)
+		}
+	}
+}
+
 // registry records the nodes of each type a request's response holds so
-// far, in order, so that child loads can batch over all of a level, and
-// the nodes they refer to, so reference loads can too.
+// far, so that child loads can batch over all of a level, and the nodes
+// they refer to, so reference loads can too.
 type registry struct {
-	mu         sync.Mutex
-	ids        map[globalid.Type][]int64
-	seen       map[model.Ref]bool
-	wanted     map[globalid.Type][]int64
-	wantedSeen map[model.Ref]bool
+	mu     sync.Mutex
+	nodes  refSet
+	wanted refSet
 }
 
-func (r *registry) want(refs ...model.Ref) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, ref := range refs {
-		if !r.wantedSeen[ref] {
-			r.wantedSeen[ref] = true
-			r.wanted[ref.Type] = append(r.wanted[ref.Type], ref.ID)
-		}
-	}
+func newRegistry() *registry { return &registry{nodes: newRefSet(), wanted: newRefSet()} }
+
+func (r *registry) add(refs ...model.Ref)  { r.with(func() { r.nodes.add(refs...) }) }
+func (r *registry) want(refs ...model.Ref) { r.with(func() { r.wanted.add(refs...) }) }
+
+func (r *registry) of(t globalid.Type) (ids []int64) {
+	r.with(func() { ids = slices.Clone(r.nodes.ids[t]) })
+	return ids
 }
 
-func (r *registry) wantedOf(t globalid.Type) []int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.wanted[t])
+func (r *registry) wantedOf(t globalid.Type) (ids []int64) {
+	r.with(func() { ids = slices.Clone(r.wanted.ids[t]) })
+	return ids
 }
 
-func (r *registry) add(refs ...model.Ref) {
+func (r *registry) with(fn func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, ref := range refs {
-		if !r.seen[ref] {
-			r.seen[ref] = true
-			r.ids[ref.Type] = append(r.ids[ref.Type], ref.ID)
-		}
-	}
-}
-
-func (r *registry) of(t globalid.Type) []int64 {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.ids[t])
+	fn()
 }
 
 // Register records the nodes a resolver produced (a node, a list, a
@@ -304,8 +306,7 @@ type Loaders struct {
 
 // New builds a fresh set of loaders over s.
 func New(s *store.Store) *Loaders {
-	reg := &registry{ids: map[globalid.Type][]int64{}, seen: map[model.Ref]bool{},
-		wanted: map[globalid.Type][]int64{}, wantedSeen: map[model.Ref]bool{}}
+	reg := newRegistry()
 	return &Loaders{
 		store:        s,
 		reg:          reg,
