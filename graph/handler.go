@@ -19,6 +19,10 @@ import (
 // so repeated dashboard queries skip parsing and validation.
 const queryCacheSize = 1000
 
+// MaxTokens bounds the lexical tokens of one query document: parsing
+// stops there, so a huge query costs no more than a big legitimate one.
+const MaxTokens = 15000
+
 // Options are the switches of the GraphQL handler.
 type Options struct {
 	// Dev allows introspection to every caller (the dev command).
@@ -37,6 +41,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.SetParserTokenLimit(MaxTokens)
+	// "Did you mean ...?" hints teach an outsider the schema; only dev has them.
+	srv.SetDisableSuggestion(!opts.Dev)
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))

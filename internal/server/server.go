@@ -4,10 +4,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"time"
@@ -44,7 +48,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(onlyMethods(withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -85,21 +89,57 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	})
 }
 
-// onlyMethods answers methods the GraphQL endpoint does not speak with a
-// 405 in the GraphQL error shape, with a code like every other error.
-func onlyMethods(next http.Handler) http.Handler {
+// MaxBodyBytes bounds a POST body (Apollo Router's default is 2 MB; our
+// largest legitimate queries are a few KB).
+const MaxBodyBytes = 512 << 10
+
+// guardRequest refuses, before anything is parsed: methods other than
+// GET, POST and OPTIONS (405); POST bodies that are not JSON (415: form,
+// multipart and text/plain bodies skip CORS preflight, so they are CSRF
+// vectors); bodies over MaxBodyBytes (413); and JSON-array batches (400).
+func guardRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
-		case http.MethodGet, http.MethodPost, http.MethodOptions:
+		case http.MethodGet, http.MethodOptions:
 			next.ServeHTTP(w, r)
+			return
+		case http.MethodPost:
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"errors": []map[string]any{{
-				"message":    "use GET for queries or POST with a JSON body",
-				"extensions": map[string]string{"code": "METHOD_NOT_ALLOWED"},
-			}}})
+			refuse(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "use GET for queries or POST with a JSON body")
+			return
 		}
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+			refuse(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST bodies must be application/json")
+			return
+		}
+		if r.ContentLength > MaxBodyBytes {
+			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		if err != nil {
+			refuse(w, http.StatusBadRequest, "BAD_REQUEST", "the body could not be read")
+			return
+		}
+		if len(body) > MaxBodyBytes {
+			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
+			return
+		}
+		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
+			refuse(w, http.StatusBadRequest, "BATCHING_NOT_SUPPORTED", "send one operation per request, not a JSON array")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
 	})
+}
+
+// refuse answers in the GraphQL error shape, with a code, without data.
+func refuse(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
+		"message": msg, "extensions": map[string]string{"code": code},
+	}}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

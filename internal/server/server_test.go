@@ -222,3 +222,63 @@ func TestHealthPlaygroundAndHeaders(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestGuards: refused transports and oversized requests get a
+// coded error and run nothing.
+func TestRequestGuards(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	big := `{"query":"{ universities { name } }","variables":{"pad":"` + strings.Repeat("x", 600<<10) + `"}}`
+	cases := []struct {
+		name, contentType, body string
+		status                  int
+		code                    string
+	}{
+		{"form body", "application/x-www-form-urlencoded", "query=%7B__typename%7D", http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"text body", "text/plain", `{"query":"{ __typename }"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"multipart", "multipart/form-data; boundary=x", "--x--", http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"no content type", "", `{"query":"{ __typename }"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+		{"too large", "application/json", big, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE"},
+		{"batch", "application/json", `[{"query":"{ __typename }"},{"query":"{ __typename }"}]`, http.StatusBadRequest, "BATCHING_NOT_SUPPORTED"},
+		{"json with charset", "application/json; charset=utf-8", `{"query":"{ __typename }"}`, http.StatusOK, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(tc.body))
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			r := apitest.Decode(t, c.Serve(req))
+			if r.Status != tc.status || r.Code() != tc.code {
+				t.Errorf("status %d code %q, want %d %q", r.Status, r.Code(), tc.status, tc.code)
+			}
+			if tc.code != "" && len(r.Data) > 0 && string(r.Data) != "null" {
+				t.Errorf("refused request has data: %s", r.Data)
+			}
+		})
+	}
+
+	t.Run("GET never runs mutations", func(t *testing.T) {
+		q := url.QueryEscape(`mutation { archiveStartup(input: {id: "U3RhcnR1cDox", expectedVersion: 1}) { replayed } }`)
+		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+q, nil)
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+		r := apitest.Decode(t, c.Serve(req))
+		if len(r.Errors) == 0 || r.Status < 400 {
+			t.Errorf("a mutation over GET: status %d %+v", r.Status, r.Errors)
+		}
+	})
+
+	t.Run("no suggestions outside dev", func(t *testing.T) {
+		r := c.Do(t, `{ universitys { name } }`, nil)
+		if r.Code() != "GRAPHQL_VALIDATION_FAILED" || strings.Contains(r.Errors[0].Message, "Did you mean") {
+			t.Errorf("%+v", r.Errors)
+		}
+	})
+
+	t.Run("token limit", func(t *testing.T) {
+		q := "{ " + strings.Repeat("__typename ", 20000) + "}"
+		r := c.Do(t, q, nil)
+		if r.Code() == "" || r.Status >= 500 {
+			t.Errorf("20,000 tokens: status %d %+v", r.Status, r.Errors)
+		}
+	})
+}
