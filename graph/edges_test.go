@@ -83,7 +83,7 @@ func TestEveryEdgeBothDirections(t *testing.T) {
 				} `json:"nodes"`
 			} `json:"programs"`
 		}
-		c.OK(t, `{ programs(first: 100) { nodes { cohorts(first: 100) { nodes { key children: startups(first: 100) { totalCount nodes { key } } } } } } }`, nil, &data)
+		c.OK(t, `{ programs(first: 20) { nodes { cohorts(first: 10) { nodes { key children: startups(first: 100) { totalCount nodes { key } } } } } } }`, nil, &data)
 		var all []keyed
 		for _, p := range data.Programs.Nodes {
 			all = append(all, p.Cohorts.Nodes...)
@@ -130,7 +130,7 @@ func TestReferences(t *testing.T) {
 			"SELECT s.key, f.key FROM startups s JOIN facilities f ON f.id = s.facility_id"},
 		{"mentor.affiliation", `{ parents: mentors(first: 100) { nodes { key ref: affiliation { ... on University { key } ... on Organization { key } } } } }`,
 			"SELECT m.key, COALESCE(u.key, o.key) FROM mentors m LEFT JOIN universities u ON u.id = m.affiliated_university_id LEFT JOIN organizations o ON o.id = m.affiliated_organization_id WHERE u.id IS NOT NULL OR o.id IS NOT NULL"},
-		{"cohort.program", `{ programs(first: 100) { nodes { cohorts(first: 100) { nodes { key ref: program { key } } } } } }`,
+		{"cohort.program", `{ programs(first: 20) { nodes { cohorts(first: 10) { nodes { key ref: program { key } } } } } }`,
 			"SELECT c.key, p.key FROM cohorts c JOIN programs p ON p.id = c.program_id"},
 		{"investment.fund", `{ parents: investments(first: 100) { nodes { key: id ref: fund { key } } } }`, ""},
 		{"memberEdge.cohort", `{ parents: programs(first: 100) { nodes { key startups(first: 100) { edges { node { key } cohort { key } } } } } }`, ""},

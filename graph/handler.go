@@ -5,6 +5,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -45,6 +46,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// "Did you mean ...?" hints teach an outsider the schema; only dev has them.
 	srv.SetDisableSuggestion(!opts.Dev)
 	srv.Use(introspectionByRole{dev: opts.Dev})
+	srv.Use(costLimit{})
+	// Automatic persisted queries: a client may send a query's SHA-256
+	// instead of its text once the server has seen it.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv

@@ -114,7 +114,13 @@ type Response struct {
 // Do posts query with variables (may be nil) and returns the response.
 func (c *Client) Do(t testing.TB, query string, vars map[string]any, headers ...string) Response {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return c.DoBody(t, map[string]any{"query": query, "variables": vars}, headers...)
+}
+
+// DoBody posts a request body of any shape (e.g. a persisted-query hash).
+func (c *Client) DoBody(t testing.TB, payload map[string]any, headers ...string) Response {
+	t.Helper()
+	body, err := json.Marshal(payload)
 	if err != nil {
 		t.Fatal(err)
 	}

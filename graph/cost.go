@@ -1,0 +1,142 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"startupgraph/internal/viewer"
+)
+
+// Query cost limits, checked on the parsed operation before anything runs.
+// Cost follows GitHub's node limit: the number of nodes a query could
+// return, where a connection multiplies what it holds by the page size it
+// asks for (first or last, 20 by default). GitHub allows 500,000 nodes per
+// query; partners and anonymous callers get less. Scalars and plain
+// objects (edges, node, a reference) cost nothing themselves.
+const (
+	MaxDepth = 12
+)
+
+// CostBudget is the most a single query may cost, by role.
+var CostBudget = map[viewer.Role]int{
+	viewer.Anonymous:  100_000,
+	viewer.University: 250_000,
+	viewer.Analyst:    500_000,
+	viewer.Admin:      500_000,
+}
+
+// costLimit rejects queries that are too deep or too costly, with codes
+// QUERY_TOO_DEEP and QUERY_TOO_COMPLEX, before any resolver runs.
+type costLimit struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = costLimit{}
+
+func (costLimit) ExtensionName() string                   { return "CostLimit" }
+func (costLimit) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (costLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if oc.Operation == nil {
+		return nil
+	}
+	w := costWalker{doc: oc.Doc, vars: oc.Variables, inFragment: map[string]bool{}}
+	cost := w.selections(oc.Operation.SelectionSet, 1)
+	if w.depth > MaxDepth {
+		return &gqlerror.Error{Message: fmt.Sprintf("the query is %d levels deep; the limit is %d", w.depth, MaxDepth),
+			Extensions: map[string]any{"code": "QUERY_TOO_DEEP", "depth": w.depth, "maxDepth": MaxDepth}}
+	}
+	budget := CostBudget[viewer.From(ctx).Role]
+	if budget == 0 {
+		budget = CostBudget[viewer.Anonymous]
+	}
+	if cost > budget {
+		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
+			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
+	}
+	oc.Stats.SetExtension("cost", cost)
+	return nil
+}
+
+type costWalker struct {
+	doc        *ast.QueryDocument
+	vars       map[string]any
+	depth      int
+	inFragment map[string]bool
+}
+
+// selections returns the cost of a selection set at depth, and records
+// the deepest level reached (fragments count at the depth they are used).
+func (w *costWalker) selections(set ast.SelectionSet, depth int) int {
+	if depth > w.depth {
+		w.depth = depth
+	}
+	if depth > MaxDepth+1 {
+		return 0 // deep enough to refuse; stop walking
+	}
+	total := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if len(s.SelectionSet) == 0 {
+				continue // scalars cost nothing
+			}
+			inner := w.selections(s.SelectionSet, depth+1)
+			if n := w.pageSize(s); n > 0 {
+				total += n * (1 + inner) // a list: its nodes and what they hold
+			} else {
+				total += inner // an object (edges, node, a reference): what it holds
+			}
+		case *ast.InlineFragment:
+			total += w.selections(s.SelectionSet, depth)
+		case *ast.FragmentSpread:
+			f := w.doc.Fragments.ForName(s.Name)
+			if f == nil || w.inFragment[s.Name] {
+				continue // unknown or cyclic: validation reports it
+			}
+			w.inFragment[s.Name] = true
+			total += w.selections(f.SelectionSet, depth)
+			delete(w.inFragment, s.Name)
+		}
+		if total > 1<<40 {
+			return total
+		}
+	}
+	return total
+}
+
+// pageSize is how many items a list field can return: first or last for
+// connections (20 when neither is given), 100 for nodes(ids:); 0 for
+// fields that are not lists of nodes.
+func (w *costWalker) pageSize(f *ast.Field) int {
+	for _, name := range []string{"first", "last", "limit"} {
+		if a := f.Arguments.ForName(name); a != nil {
+			if v, err := a.Value.Value(w.vars); err == nil {
+				switch n := v.(type) {
+				case int64:
+					return max(int(n), 1)
+				case int:
+					return max(n, 1)
+				case string:
+					if i, err := strconv.Atoi(n); err == nil {
+						return max(i, 1)
+					}
+				}
+			}
+		}
+	}
+	if f.Name == "nodes" && f.Arguments.ForName("ids") != nil {
+		return 100
+	}
+	if f.Definition != nil && strings.HasSuffix(f.Definition.Type.Name(), "Connection") {
+		return 20
+	}
+	return 0
+}
