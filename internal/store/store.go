@@ -48,8 +48,15 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 
 // sessionDefaults are PostgreSQL settings every connection of the store
 // gets unless the URL sets them: aggregates over large slices sort in
-// memory instead of spilling to disk.
-var sessionDefaults = map[string]string{"work_mem": "32MB"}
+// memory instead of spilling to disk, and no statement, lock wait or idle
+// transaction can hold a connection for long (a request's own deadline,
+// 15 s by default, cancels sooner).
+var sessionDefaults = map[string]string{
+	"work_mem":                            "32MB",
+	"statement_timeout":                   "30s",
+	"lock_timeout":                        "5s",
+	"idle_in_transaction_session_timeout": "60s",
+}
 
 // withSessionDefaults adds sessionDefaults to a postgres:// URL as run-time
 // parameters (lib/pq sends unknown URL parameters to the server).

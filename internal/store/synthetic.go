@@ -88,6 +88,10 @@ func (s *Store) SeedSynthetic(ctx context.Context, n int, seed int64) (Synthetic
 		return c, translate(fmt.Errorf("synthetic: begin: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
+	// bulk loading is long by design; lift the sessions' statement limit
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+		return c, translate(fmt.Errorf("synthetic: %w", err))
+	}
 	if _, err := tx.ExecContext(ctx, synDelete); err != nil {
 		return c, translate(fmt.Errorf("synthetic: delete previous: %w", err))
 	}
