@@ -27,6 +27,8 @@ type Config struct {
 	DBConnMaxIdleTime time.Duration
 	DBConnectTimeout  time.Duration
 	RequestTimeout    time.Duration
+	MaxInFlight       int
+	QueueWait         time.Duration
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
@@ -57,6 +59,8 @@ var Vars = []Var{
 	{"STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME", "db-conn-max-idle-time", "5m", "close a connection idle this long"},
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
+	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
+	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
@@ -92,6 +96,8 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
 		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
 		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
+		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),

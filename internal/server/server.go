@@ -48,7 +48,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql)))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
