@@ -1,0 +1,213 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestPipeline runs the whole benchmark end to end at a tiny size: build,
+// seed, serve, fixtures, floors (which must answer exactly what the
+// server answers), in-process benchmark, load and report. It takes about
+// half a minute, so it runs only with STARTUPGRAPH_BENCH_TEST=1 and never
+// under -short.
+func TestPipeline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the benchmark pipeline is slow; skipped under -short")
+	}
+	if os.Getenv("STARTUPGRAPH_BENCH_TEST") != "1" {
+		t.Skip("set STARTUPGRAPH_BENCH_TEST=1 to run the benchmark pipeline end to end (about 30 s)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out := t.TempDir()
+	var stderr bytes.Buffer
+	rep, path, err := run(ctx, Env{
+		Args:   []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out},
+		Getenv: os.Getenv, Stdout: io.Discard, Stderr: &stderr,
+	})
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if want := filepath.Join(out, "results-"+rep.date.Format("2006-01-02")+".md"); path != want {
+		t.Errorf("wrote %q, want %q", path, want)
+	}
+	if len(rep.sizes) != 1 {
+		t.Fatalf("%d sizes measured, want 1", len(rep.sizes))
+	}
+	s := rep.sizes[0]
+	wantRows := len(theMix) + 3 // the floors and the mix
+	if len(s.loads) != wantRows {
+		t.Errorf("%d measurements, want %d", len(s.loads), wantRows)
+	}
+	for _, l := range s.loads {
+		if l.sum.requests == 0 || l.sum.errors > 0 {
+			t.Errorf("%s: %d requests, %d errors (%s)", l.name, l.sum.requests, l.sum.errors, l.sum.firstErr)
+		}
+	}
+	for _, q := range theMix {
+		ir, ok := s.inproc[q.name]
+		if !ok || ir.stmtMin < 1 || ir.respBytes == 0 {
+			t.Errorf("%s in process: %+v", q.name, ir)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "skipped: the API has no mutations yet"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
+
+func TestParseOptions(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		check func(t *testing.T, o options)
+		err   string
+	}{
+		{name: "defaults", check: func(t *testing.T, o options) {
+			if len(o.sizes) != 2 || o.sizes[0] != 20000 || o.sizes[1] != 200000 || o.duration != 15*time.Second || o.out != "bench" {
+				t.Errorf("defaults: %+v", o)
+			}
+		}},
+		{name: "quick", args: []string{"-quick"}, check: func(t *testing.T, o options) {
+			if len(o.sizes) != 1 || o.sizes[0] != 2000 || o.duration != 3*time.Second || o.out != "" {
+				t.Errorf("quick: %+v", o)
+			}
+		}},
+		{name: "explicit flags win over quick", args: []string{"-quick", "-sizes", "500", "-duration", "1s", "-out", "x"}, check: func(t *testing.T, o options) {
+			if o.sizes[0] != 500 || o.duration != time.Second || o.out != "x" {
+				t.Errorf("quick with flags: %+v", o)
+			}
+		}},
+		{name: "every problem at once", args: []string{"-sizes", "ten", "-concurrency", "0", "-queries", "nope", "-server-env", "X=1"},
+			err: "-sizes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := parseOptions(tt.args, io.Discard)
+			if tt.err != "" {
+				if err == nil {
+					t.Fatal("no error")
+				}
+				for _, want := range []string{"-sizes", "-concurrency", "-queries", "-server-env"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("error %q does not name %s", err, want)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, o)
+		})
+	}
+}
+
+func TestPercentile(t *testing.T) {
+	var lat []time.Duration
+	for i := 1; i <= 100; i++ {
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	tests := []struct {
+		p    float64
+		want time.Duration
+	}{{50, 50 * time.Millisecond}, {95, 95 * time.Millisecond}, {99, 99 * time.Millisecond}, {100, 100 * time.Millisecond}, {0.1, time.Millisecond}}
+	for _, tt := range tests {
+		if got := percentile(lat, tt.p); got != tt.want {
+			t.Errorf("p%v = %v, want %v", tt.p, got, tt.want)
+		}
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("p50 of nothing = %v", got)
+	}
+}
+
+func TestDriveIsBounded(t *testing.T) {
+	var calls atomic.Int64
+	slow := func(ctx context.Context, _, _ int) (int, error) {
+		calls.Add(1)
+		time.Sleep(time.Millisecond) // a request that takes a while
+		return 10, nil
+	}
+	r := drive(context.Background(), 4, time.Minute, 50, slow)
+	if r.requests != 50 || calls.Load() != 50 {
+		t.Errorf("max requests 50: %d recorded, %d made", r.requests, calls.Load())
+	}
+	start := time.Now()
+	r = drive(context.Background(), 4, 100*time.Millisecond, 1<<30, slow)
+	if el := time.Since(start); el > 2*time.Second || r.requests == 0 {
+		t.Errorf("100ms run took %v with %d requests", el, r.requests)
+	}
+	failing := func(ctx context.Context, _, _ int) (int, error) { return 0, errors.New("boom") }
+	r = drive(context.Background(), 2, time.Minute, 10, failing)
+	if r.errors != 10 || r.firstErr != "boom" || len(r.latencies) != 0 {
+		t.Errorf("errors: %+v", r)
+	}
+}
+
+func TestLoopbackOnly(t *testing.T) {
+	c := newClient(1)
+	if _, err := postOp(c, "http://10.0.0.1:8080/graphql", "", [][]byte{{}}); !errors.Is(err, errNotLoopback) {
+		t.Errorf("postOp to 10.0.0.1: %v", err)
+	}
+	if _, err := c.Get("http://localhost.invalid:1/"); !errors.Is(err, errNotLoopback) {
+		t.Errorf("client dialled a non-loopback host: %v", err)
+	}
+}
+
+func TestPostOpChecksResponses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer k" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		if string(b) == "bad" {
+			_, _ = w.Write([]byte(`{"data":null,"errors":[{"message":"x"}]}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"data":{"ok":true}}`))
+	}))
+	defer srv.Close()
+	o, err := postOp(newClient(1), srv.URL, "k", [][]byte{[]byte("good"), []byte("bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := o(context.Background(), 0, 0); err != nil || n != len(`{"data":{"ok":true}}`) {
+		t.Errorf("good: %d, %v", n, err)
+	}
+	if _, err := o(context.Background(), 0, 1); err == nil {
+		t.Error("a response with errors passed")
+	}
+}
+
+func TestParseCounts(t *testing.T) {
+	out := "demo data loaded\nsynthetic data loaded in 513ms (2000 startups, seed 1):\n  cohorts                 10\n  startups              2000\n"
+	got := parseCounts(out)
+	if len(got) != 2 || got[0] != (tableCount{"cohorts", 10}) || got[1] != (tableCount{"startups", 2000}) {
+		t.Errorf("parseCounts = %+v", got)
+	}
+}
+
+func TestCommas(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 200000: "200,000", -1234567: "-1,234,567"} {
+		if got := commas(n); got != want {
+			t.Errorf("commas(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -1,0 +1,322 @@
+package bench
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// report renders a run as markdown.
+type report struct {
+	opts     options
+	machine  machine
+	revision string
+	date     time.Time
+	total    time.Duration
+	sizes    []sizeResult
+}
+
+func (r report) markdown() string {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	m := r.machine
+	w("# startupgraph benchmark, %s\n\n", r.date.Format("2006-01-02"))
+	w("Produced by `%s` (see [README.md](README.md) for how to run it and what each column means).\n\n", strings.TrimSpace(r.opts.command))
+	w("| | |\n|---|---|\n")
+	w("| machine | %d CPUs (GOMAXPROCS %d), %s, %s RAM, %s |\n", m.cpus, m.gomaxprocs, m.model, m.memory, m.kernel)
+	w("| software | %s; PostgreSQL %s (throwaway local cluster, fsync off); startupgraph %s |\n", m.goVersion, m.postgres, r.revision)
+	w("| run | %s startups; %s concurrent clients; %s warm-up, then %s per measurement (at most %s requests); in-process benchmark %s per query |\n",
+		joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
+	settings := "default settings"
+	if len(r.opts.serverEnv) > 0 {
+		settings = "`" + strings.Join(r.opts.serverEnv, "`, `") + "`"
+	}
+	if len(r.sizes) > 0 {
+		p := r.sizes[0].pool
+		settings += fmt.Sprintf(" (database pool: %d open, %d idle)", p.maxOpen, p.maxIdle)
+	}
+	w("| server | `startupgraph serve` with %s; the floors use the same pool limits |\n", settings)
+	w("| total time | %s, seeding included |\n\n", r.total.Round(time.Second))
+	w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
+		"the ratios to the floors, measured minutes apart on the same data, are what to compare between runs.\n\n", m.cpus)
+
+	r.targets(w)
+	for _, s := range r.sizes {
+		r.size(w, s)
+	}
+	r.queries(w)
+	return b.String()
+}
+
+// targetClients is the concurrency the targets are read at: 32 when
+// measured, else the highest.
+func (r report) targetClients() int {
+	if slices.Contains(r.opts.concurrency, 32) {
+		return 32
+	}
+	return slices.Max(r.opts.concurrency)
+}
+
+func (s sizeResult) row(name string, clients int) (loadRow, bool) {
+	for _, l := range s.loads {
+		if l.name == name && l.clients == clients {
+			return l, l.sum.requests > l.sum.errors
+		}
+	}
+	return loadRow{}, false
+}
+
+func (r report) targets(w func(string, ...any)) {
+	c := r.targetClients()
+	w("## Targets (issue 7; aims, not pass/fail)\n\n")
+	w("| target | aim |")
+	for _, s := range r.sizes {
+		w(" %s startups |", commas(int64(s.ds.size)))
+	}
+	w("\n|---|---|")
+	for range r.sizes {
+		w("---|")
+	}
+	w("\n")
+	perSize := func(label, aim string, cell func(s sizeResult) string) {
+		w("| %s | %s |", label, aim)
+		for _, s := range r.sizes {
+			w(" %s |", cell(s))
+		}
+		w("\n")
+	}
+	perSize(fmt.Sprintf("nested query throughput / HTTP floor's, %d clients", c), "≥ 0.8×", func(s sizeResult) string {
+		g, ok1 := s.row("nested", c)
+		f, ok2 := s.row(httpFloorName, c)
+		if !ok1 || !ok2 {
+			return "not measured"
+		}
+		return verdict(g.sum.rps/f.sum.rps, 0.8, true)
+	})
+	perSize(fmt.Sprintf("nested query p99 / HTTP floor's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
+		g, ok1 := s.row("nested", c)
+		f, ok2 := s.row(httpFloorName, c)
+		if !ok1 || !ok2 {
+			return "not measured"
+		}
+		return verdict(ratio(g.sum.p99, f.sum.p99), 1.5, false)
+	})
+	perSize(fmt.Sprintf("deep page (after row N) p50 / first page's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
+		d, ok1 := s.row("deep-page", c)
+		f, ok2 := s.row("first-page", c)
+		if !ok1 || !ok2 {
+			return "not measured"
+		}
+		return verdict(ratio(d.sum.p50, f.sum.p50), 1.5, false) + fmt.Sprintf(" (N = %s)", commas(int64(s.fx.deepRow)))
+	})
+	perSize("deep page / first page, in process (one at a time)", "≤ 1.5×", func(s sizeResult) string {
+		d, ok1 := s.inproc["deep-page"]
+		f, ok2 := s.inproc["first-page"]
+		if !ok1 || !ok2 {
+			return "not measured"
+		}
+		return verdict(ratio(d.perRequest, f.perRequest), 1.5, false)
+	})
+	perSize("server RSS under load, max", "< 100 MB", func(s sizeResult) string {
+		var peak int64 = -1
+		for _, l := range s.loads {
+			peak = max(peak, l.rssKB)
+		}
+		if peak < 0 {
+			return "not measured"
+		}
+		mark := "met"
+		if mb(peak) >= 100 {
+			mark = "missed"
+		}
+		return fmt.Sprintf("%.0f MB: %s", mb(peak), mark)
+	})
+	perSize("SQL statements per request (in process), by query", "depth only", func(s sizeResult) string {
+		var parts []string
+		for _, q := range theMix {
+			if ir, ok := s.inproc[q.name]; ok {
+				parts = append(parts, q.name+" "+stmts(ir))
+			}
+		}
+		return strings.Join(parts, ", ")
+	})
+	if len(r.sizes) >= 2 {
+		first, last := r.sizes[0], r.sizes[len(r.sizes)-1]
+		var diff []string
+		for _, q := range theMix {
+			a, ok1 := first.inproc[q.name]
+			b, ok2 := last.inproc[q.name]
+			if ok1 && ok2 && (a.stmtMin != b.stmtMin || a.stmtMax != b.stmtMax) {
+				diff = append(diff, fmt.Sprintf("%s %s → %s", q.name, stmts(a), stmts(b)))
+			}
+		}
+		cell := "met: the same count at every size"
+		if len(diff) > 0 {
+			cell = "missed: " + strings.Join(diff, "; ")
+		}
+		w("| statements per request independent of size (%s → %s startups) | same | %s |\n",
+			commas(int64(first.ds.size)), commas(int64(last.ds.size)), cell)
+		for _, cl := range r.opts.concurrency {
+			a, ok1 := first.row(mixName, cl)
+			b, ok2 := last.row(mixName, cl)
+			cellMix := "not measured"
+			if ok1 && ok2 {
+				cellMix = verdict(ratio(b.sum.p99, a.sum.p99), 1.5, false) + fmt.Sprintf(" (%.1f → %.1f ms)", ms(a.sum.p99), ms(b.sum.p99))
+			}
+			w("| p99 of the mix, %s → %s startups, %d clients | < 1.5× | %s |\n", commas(int64(first.ds.size)), commas(int64(last.ds.size)), cl, cellMix)
+		}
+	}
+	w("| one write mutation | measured | skipped: the API has no mutations yet (another issue adds them) |\n\n")
+}
+
+func (r report) size(w func(string, ...any), s sizeResult) {
+	w("## %s startups\n\n", commas(int64(s.ds.size)))
+	var counts []string
+	for _, c := range s.ds.counts {
+		counts = append(counts, fmt.Sprintf("%s %s", commas(c.rows), c.table))
+	}
+	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s). The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
+		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+
+	w("### Over HTTP, closed loop\n\n")
+	w("| query | clients | req/s | p50 ms | p95 ms | p99 ms | errors | bytes/resp | server RSS MB | DB sessions opened |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	var notes []string
+	for _, l := range s.loads {
+		rss, sessions, bytes := "—", "—", "—"
+		if l.rssKB >= 0 {
+			rss = fmt.Sprintf("%.0f", mb(l.rssKB))
+		}
+		if l.sessions >= 0 {
+			sessions = commas(l.sessions)
+		}
+		if l.name != dbFloorName {
+			bytes = commas(int64(l.sum.bytesPerResp + 0.5))
+		}
+		w("| %s | %d | %s | %s | %s | %s | %d | %s | %s | %s |\n", l.name, l.clients, commas(int64(l.sum.rps+0.5)),
+			fms(l.sum.p50), fms(l.sum.p95), fms(l.sum.p99), l.sum.errors, bytes, rss, sessions)
+		if l.sum.errors > 0 {
+			notes = append(notes, fmt.Sprintf("%s at %d clients: %d of %d requests failed; first error: %s", l.name, l.clients, l.sum.errors, l.sum.requests, l.sum.firstErr))
+		}
+	}
+	w("\n")
+	for _, n := range notes {
+		w("- %s\n", n)
+	}
+	if len(notes) > 0 {
+		w("\n")
+	}
+
+	w("### Against the floors (nested query)\n\n")
+	w("| clients | GraphQL req/s | HTTP floor req/s | GraphQL / HTTP floor | DB floor req/s | GraphQL / DB floor | GraphQL p99 ms | HTTP floor p99 ms | p99 ratio | DB floor p99 ms | p99 ratio |\n")
+	w("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, c := range r.opts.concurrency {
+		g, ok := s.row("nested", c)
+		h, okH := s.row(httpFloorName, c)
+		d, okD := s.row(dbFloorName, c)
+		if !ok || !okH || !okD {
+			continue
+		}
+		w("| %d | %s | %s | %.2f× | %s | %.2f× | %s | %s | %.2f× | %s | %.2f× |\n", c,
+			commas(int64(g.sum.rps)), commas(int64(h.sum.rps)), g.sum.rps/h.sum.rps, commas(int64(d.sum.rps)), g.sum.rps/d.sum.rps,
+			fms(g.sum.p99), fms(h.sum.p99), ratio(g.sum.p99, h.sum.p99), fms(d.sum.p99), ratio(g.sum.p99, d.sum.p99))
+	}
+	w("\n")
+
+	w("### In process, one request at a time (the Go benchmark of the handler)\n\n")
+	w("| query | SQL statements/req | allocs/req | KB allocated/req | ms/req | response bytes | iterations |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|\n")
+	names := append(slices.Clone(queryNamesOnly()), httpFloorName)
+	for _, n := range names {
+		ir, ok := s.inproc[n]
+		if !ok {
+			continue
+		}
+		w("| %s | %s | %s | %.1f | %s | %s | %d |\n", n, stmts(ir), commas(int64(ir.allocs+0.5)), ir.allocBytes/1024,
+			fms(ir.perRequest), commas(int64(ir.respBytes)), ir.iterations)
+	}
+	w("\n")
+}
+
+func (r report) queries(w func(string, ...any)) {
+	deep := "10,000"
+	if len(r.sizes) > 0 {
+		deep = commas(int64(r.sizes[0].fx.deepRow))
+	}
+	w("## The queries\n\n")
+	w("Every query runs with an ADMIN key (`Authorization: Bearer …`). `mix`: each client cycles through the queries above in turn. ")
+	w("`http-floor`: a minimal net/http + lib/pq handler answering the nested query's exact JSON with one hand-written statement; `db-floor`: that statement alone over a connection pool, no HTTP.\n\n")
+	w("| query | what | GraphQL |\n|---|---|---|\n")
+	for _, q := range theMix {
+		w("| %s | %s | `%s` |\n", q.name, strings.ReplaceAll(q.about, "{deepRow}", deep), strings.ReplaceAll(q.text, "|", "\\|"))
+	}
+	w("| write | one write mutation | skipped: the API has no mutations yet |\n\n")
+	w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
+}
+
+func stmts(ir inprocResult) string {
+	if ir.stmtMin == ir.stmtMax {
+		return strconv.FormatInt(ir.stmtMin, 10)
+	}
+	return fmt.Sprintf("%d–%d", ir.stmtMin, ir.stmtMax)
+}
+
+// verdict formats a ratio against an aim: at least aim (atLeast) or at most.
+func verdict(x, aim float64, atLeast bool) string {
+	ok := x <= aim
+	if atLeast {
+		ok = x >= aim
+	}
+	if ok {
+		return fmt.Sprintf("%.2f×: met", x)
+	}
+	return fmt.Sprintf("%.2f×: missed", x)
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+// mb converts kB (KiB, as /proc reports them) to MB.
+func mb(kb int64) float64 { return float64(kb) * 1024 / 1e6 }
+
+func fms(d time.Duration) string {
+	v := ms(d)
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+func commas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}
+
+func joinInts(ns []int, sep string) string {
+	var parts []string
+	for _, n := range ns {
+		parts = append(parts, commas(int64(n)))
+	}
+	return strings.Join(parts, sep)
+}

@@ -1,0 +1,188 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"time"
+
+	"startupgraph/internal/config"
+	"startupgraph/internal/localpg"
+)
+
+// Names of the floor measurements.
+const (
+	httpFloorName = "http-floor"
+	dbFloorName   = "db-floor"
+)
+
+// sizeResult is everything measured on one dataset.
+type sizeResult struct {
+	ds      dataset
+	fx      fixtures
+	pool    poolSettings
+	idleRSS int64 // kB, the server before any load
+	peakRSS int64 // kB, the server's largest RSS over all measurements
+	inproc  map[string]inprocResult
+	loads   []loadRow
+}
+
+// loadRow is one measurement over HTTP (or, for the database floor, over
+// a connection pool).
+type loadRow struct {
+	name     string
+	clients  int
+	sum      summary
+	rssKB    int64 // server peak during the measurement; -1 when not the server
+	sessions int64 // database sessions opened during it; -1 when unknown
+}
+
+// runSize seeds one dataset, serves it and measures every query at every
+// concurrency, the floors beside them.
+func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluster, conns func(database string) *connLog, size int, logf func(string, ...any)) (sizeResult, error) {
+	var res sizeResult
+	logf("seeding %d startups", size)
+	ds, err := seedDataset(ctx, bin, cluster.URL("postgres"), cluster.URL, size)
+	if err != nil {
+		return res, err
+	}
+	res.ds = ds
+	connLog := conns(ds.database)
+	logf("seeded in %s", ds.seedTime.Round(100*time.Millisecond))
+	cfg, err := serverConfig(ds.dsn, o.serverEnv)
+	if err != nil {
+		return res, err
+	}
+	res.pool = poolOf(cfg)
+
+	srv, err := startServer(ctx, bin, ds.dsn, o.serverEnv)
+	if err != nil {
+		return res, err
+	}
+	defer srv.stop() // stopping twice is harmless
+	res.idleRSS, _ = procStatusKB(srv.pid(), "VmRSS")
+	client := newClient(slices.Max(o.concurrency))
+	defer client.CloseIdleConnections()
+	if res.fx, err = loadFixtures(ctx, client, srv.endpoint(), ds.key, size); err != nil {
+		return res, err
+	}
+	queries := selected(o)
+	bodies := map[string][][]byte{}
+	for _, q := range queries {
+		if bodies[q.name], err = q.bodies(res.fx); err != nil {
+			return res, err
+		}
+	}
+	nestedBody, _ := json.Marshal(map[string]any{"query": nestedQuery})
+
+	floorDB, err := openFloorDB(ctx, ds.dsn, res.pool)
+	if err != nil {
+		return res, err
+	}
+	defer floorDB.Close()
+	if err := checkFloor(ctx, client, srv.endpoint(), ds.key, nestedBody, floorDB); err != nil {
+		return res, err
+	}
+
+	logf("in-process benchmark of the handler")
+	if res.inproc, err = measureInproc(ctx, o, cfg, ds.key, queries, bodies, nestedBody, floorDB, size); err != nil {
+		return res, err
+	}
+
+	srv.stop()
+	hf, err := startHTTPFloor(floorDB)
+	if err != nil {
+		return res, err
+	}
+	defer hf.stop()
+	l := loadPhase{o: o, bin: bin, ds: ds, client: client, conns: connLog, logf: logf}
+	// the nested query first, the floors right after it, so they see the
+	// same conditions; then the other queries; the mix last
+	for _, q := range queries {
+		if q.name == "nested" {
+			l.targets = append(l.targets, serverTarget(q.name, bodies[q.name]))
+		}
+	}
+	if wants(o, floorsName) {
+		httpOp, err := postOp(client, hf.URL, "", [][]byte{nestedBody})
+		if err != nil {
+			return res, err
+		}
+		l.targets = append(l.targets, loadTarget{name: httpFloorName, fixed: httpOp}, loadTarget{name: dbFloorName, fixed: dbFloorOp(floorDB)})
+	}
+	for _, q := range queries {
+		if q.name != "nested" {
+			l.targets = append(l.targets, serverTarget(q.name, bodies[q.name]))
+		}
+	}
+	if wants(o, mixName) && len(queries) > 1 {
+		l.targets = append(l.targets, mixTarget(queries, bodies))
+	}
+	if res.loads, err = l.run(ctx); err != nil {
+		return res, err
+	}
+	for _, r := range res.loads {
+		res.peakRSS = max(res.peakRSS, r.rssKB)
+	}
+	return res, nil
+}
+
+// measureInproc runs the in-process benchmark of every query and of the
+// HTTP floor's handler.
+func measureInproc(ctx context.Context, o options, cfg config.Config, key string, queries []query, bodies map[string][][]byte,
+	nestedBody []byte, floorDB *sql.DB, size int) (map[string]inprocResult, error) {
+	out := map[string]inprocResult{}
+	p, err := openInproc(ctx, cfg, key)
+	if err != nil {
+		return nil, err
+	}
+	defer p.close()
+	profile := func(name string) string {
+		if o.cpuprofile == "" {
+			return ""
+		}
+		return filepath.Join(o.cpuprofile, strconv.Itoa(size)+"-"+name)
+	}
+	for _, q := range queries {
+		r, err := p.measure(ctx, bodies[q.name], o.inproc, profile(q.name))
+		if err != nil {
+			return nil, fmt.Errorf("in process, %s: %w", q.name, err)
+		}
+		out[q.name] = r
+	}
+	r, err := runInproc(ctx, floorHandler(floorDB), key, [][]byte{nestedBody}, o.inproc, profile(httpFloorName), p.overhead)
+	if err != nil {
+		return nil, fmt.Errorf("in process, HTTP floor: %w", err)
+	}
+	r.stmtMin, r.stmtMax = 1, 1 // by construction: one statement, not counted by its pool
+	out[httpFloorName] = r
+	return out, nil
+}
+
+// checkFloor makes sure the HTTP floor answers exactly what the GraphQL
+// server answers for nestedQuery.
+func checkFloor(ctx context.Context, client *http.Client, endpoint, key string, nestedBody []byte, db *sql.DB) error {
+	want, err := post(ctx, client, endpoint, key, nestedBody)
+	if err != nil {
+		return fmt.Errorf("nested query: %w", err)
+	}
+	resp, err := fetchNested(ctx, db)
+	if err != nil {
+		return fmt.Errorf("floor: %w", err)
+	}
+	got, err := json.Marshal(resp)
+	if err != nil {
+		return err
+	}
+	if err := sameJSON(want, got); err != nil {
+		return fmt.Errorf("the floors do not return what the server returns for the nested query (%w):\nserver: %s\nfloor:  %s", err, clip(want, 400), clip(got, 400))
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
