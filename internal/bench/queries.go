@@ -29,8 +29,7 @@ type fixtures struct {
 
 func noVars(fixtures) []map[string]any { return []map[string]any{nil} }
 
-// theMix is the query mix of issue 7, in report order. The write mutation
-// of the issue is missing: the API has no mutations yet.
+// theMix is the query mix of issue 7, in report order.
 var theMix = []query{
 	{name: "lookup", about: "`node(id:)` of a startup (64 ids, rotated)",
 		text: `query($id: ID!) { node(id: $id) { id ... on Startup { name stage foundedOn } } }`,
@@ -58,6 +57,15 @@ var theMix = []query{
 		text: pageQuery, vars: func(fixtures) []map[string]any { return []map[string]any{{"after": nil}} }},
 	{name: "deep-page", about: "`startups(first: 20, after:)` the cursor of row {deepRow} (keyset)",
 		text: pageQuery, vars: func(f fixtures) []map[string]any { return []map[string]any{{"after": f.deepCursor}} }},
+	{name: "write", about: "one write mutation: `recordOutcome` on a startup (a transaction with its audit record)",
+		text: `mutation($id: ID!) { recordOutcome(input: {startupId: $id, kind: JOBS_CREATED, quantity: 1}) { startup { id } } }`,
+		vars: func(f fixtures) []map[string]any {
+			out := make([]map[string]any, len(f.lookupIDs))
+			for i, id := range f.lookupIDs {
+				out[i] = map[string]any{"id": id}
+			}
+			return out
+		}},
 }
 
 // nestedQuery is the query both floors answer by hand.
