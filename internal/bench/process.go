@@ -15,6 +15,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"startupgraph/internal/localpg"
 )
 
 // The server runs as a user runs it: the built binary, `serve`, with
@@ -59,7 +61,7 @@ func runCLI(ctx context.Context, bin, dsn string, args ...string) (string, error
 // startServer starts `bin serve` on a free 127.0.0.1 port and waits until
 // /readyz answers 200.
 func startServer(ctx context.Context, bin, dsn string, settings []string) (*serverProc, error) {
-	port, err := freePort()
+	port, err := localpg.FreePort()
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +120,6 @@ func (p *serverProc) stop() {
 			<-p.done
 		}
 	})
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // tailBuffer keeps the last max bytes written to it: the server's log,

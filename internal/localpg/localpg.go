@@ -138,7 +138,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ { // a free port can be taken between probe and bind
-		if c.port, err = freePort(); err != nil {
+		if c.port, err = FreePort(); err != nil {
 			return nil, err
 		}
 		if lastErr = c.start(ctx); lastErr == nil {
@@ -344,7 +344,8 @@ func runningPort(dataDir string) (int, error) {
 	return strconv.Atoi(strings.TrimSpace(lines[3]))
 }
 
-func freePort() (int, error) {
+// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
