@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // machine describes where the numbers were measured.
@@ -91,4 +92,67 @@ func revision(ctx context.Context, goCmd string) string {
 		rev += " with uncommitted changes"
 	}
 	return rev
+}
+
+// quietness is how busy the machine was just before a dataset was
+// measured, so a report shows when something else shared the CPUs.
+type quietness struct {
+	busy   float64 // CPU busy over one second, 0-1, all CPUs
+	others []int   // pids of other startupgraph-bench processes
+}
+
+func checkQuiet(ctx context.Context) quietness {
+	q := quietness{busy: -1, others: otherBenchmarks()}
+	a, okA := cpuTimes()
+	select {
+	case <-ctx.Done():
+		return q
+	case <-time.After(time.Second):
+	}
+	b, okB := cpuTimes()
+	if okA && okB && b.total > a.total {
+		q.busy = 1 - float64(b.idle-a.idle)/float64(b.total-a.total)
+	}
+	return q
+}
+
+type cpuSample struct{ idle, total uint64 }
+
+// cpuTimes reads the aggregate line of /proc/stat.
+func cpuTimes() (cpuSample, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuSample{}, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 6 || f[0] != "cpu" {
+		return cpuSample{}, false
+	}
+	var s cpuSample
+	for i, v := range f[1:] {
+		n, _ := strconv.ParseUint(v, 10, 64)
+		s.total += n
+		if i == 3 || i == 4 { // idle, iowait
+			s.idle += n
+		}
+	}
+	return s, true
+}
+
+// otherBenchmarks lists the pids of other running startupgraph-bench
+// processes (whose comm, cut to 15 bytes, is "startupgraph-be").
+func otherBenchmarks() []int {
+	dirs, _ := os.ReadDir("/proc")
+	var out []int
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if b, err := os.ReadFile("/proc/" + d.Name() + "/comm"); err == nil && strings.TrimSpace(string(b)) == "startupgraph-be" {
+			out = append(out, pid)
+		}
+	}
+	return out
 }

@@ -180,6 +180,10 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s). The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
 		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
 
+	w("Machine load: %s before the dataset was seeded, %s after its last measurement.\n\n", s.before, s.after)
+	if len(s.before.others) > 0 || len(s.after.others) > 0 {
+		w("**Warning: another startupgraph-bench was running (pids %v before, %v after); these numbers are not clean.**\n\n", s.before.others, s.after.others)
+	}
 	w("### Over HTTP, closed loop\n\n")
 	w("| query | clients | req/s | p50 ms | p95 ms | p99 ms | errors | bytes/resp | server RSS MB | DB sessions opened |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
@@ -319,4 +323,16 @@ func joinInts(ns []int, sep string) string {
 		parts = append(parts, commas(int64(n)))
 	}
 	return strings.Join(parts, sep)
+}
+
+// String describes how busy the machine was.
+func (q quietness) String() string {
+	busy := "unknown"
+	if q.busy >= 0 {
+		busy = fmt.Sprintf("%.0f%% CPU busy", 100*q.busy)
+	}
+	if len(q.others) > 0 {
+		return fmt.Sprintf("%s, other startupgraph-bench processes %v", busy, q.others)
+	}
+	return busy + ", no other benchmark running"
 }

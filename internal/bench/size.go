@@ -30,6 +30,8 @@ type sizeResult struct {
 	peakRSS int64 // kB, the server's largest RSS over all measurements
 	inproc  map[string]inprocResult
 	loads   []loadRow
+	// before and after: how busy the machine was around the measurements
+	before, after quietness
 }
 
 // loadRow is one measurement over HTTP (or, for the database floor, over
@@ -46,6 +48,10 @@ type loadRow struct {
 // concurrency, the floors beside them.
 func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluster, conns func(database string) *connLog, size int, logf func(string, ...any)) (sizeResult, error) {
 	var res sizeResult
+	res.before = checkQuiet(ctx)
+	if len(res.before.others) > 0 || res.before.busy > 0.2 {
+		logf("warning: the machine is not quiet (%s); the numbers will show it", res.before)
+	}
 	logf("seeding %d startups", size)
 	ds, err := seedDataset(ctx, bin, cluster.URL("postgres"), cluster.URL, size)
 	if err != nil {
@@ -129,6 +135,7 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 	for _, r := range res.loads {
 		res.peakRSS = max(res.peakRSS, r.rssKB)
 	}
+	res.after = checkQuiet(ctx)
 	return res, nil
 }
 
