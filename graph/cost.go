@@ -32,8 +32,9 @@ var CostBudget = map[viewer.Role]int{
 }
 
 // costLimit rejects queries that are too deep or too costly, with codes
-// QUERY_TOO_DEEP and QUERY_TOO_COMPLEX, before any resolver runs.
-type costLimit struct{}
+// QUERY_TOO_DEEP and QUERY_TOO_COMPLEX, and spends the key's rate-limit
+// budget (RATE_LIMITED when exhausted), before any resolver runs.
+type costLimit struct{ rate *RateLimit }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -43,7 +44,7 @@ var _ interface {
 func (costLimit) ExtensionName() string                   { return "CostLimit" }
 func (costLimit) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (costLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
@@ -60,6 +61,12 @@ func (costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 	if cost > budget {
 		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
 			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
+	}
+	v := viewer.From(ctx)
+	if ok, after := c.rate.take(v.KeyID, max(1, cost/100)); !ok {
+		signalThrottled(ctx, after)
+		return &gqlerror.Error{Message: fmt.Sprintf("this key's query budget is spent; retry in %s", after),
+			Extensions: map[string]any{"code": "RATE_LIMITED", "retryAfterSeconds": int(after.Seconds())}}
 	}
 	oc.Stats.SetExtension("cost", cost)
 	return nil

@@ -28,6 +28,8 @@ const MaxTokens = 15000
 type Options struct {
 	// Dev allows introspection to every caller (the dev command).
 	Dev bool
+	// RateLimit spends each key's query budget; nil disables it.
+	RateLimit *RateLimit
 }
 
 // NewHandler builds the GraphQL HTTP handler with explicit transports:
@@ -46,7 +48,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// "Did you mean ...?" hints teach an outsider the schema; only dev has them.
 	srv.SetDisableSuggestion(!opts.Dev)
 	srv.Use(introspectionByRole{dev: opts.Dev})
-	srv.Use(costLimit{})
+	srv.Use(costLimit{rate: opts.RateLimit})
 	// Automatic persisted queries: a client may send a query's SHA-256
 	// instead of its text once the server has seen it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/rs/cors"
@@ -37,7 +38,11 @@ type Deps struct {
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev})
+	var rate *graph.RateLimit
+	if d.Config.RateLimitPoints > 0 {
+		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, Window: d.Config.RateLimitWindow}
+	}
+	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate})
 	authn := auth.NewAuthenticator(d.Store)
 	corsMW := cors.New(cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
@@ -48,7 +53,7 @@ func NewHandler(d Deps) http.Handler {
 	})
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, gql)))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -184,3 +189,35 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 }
+
+// throttle answers requests the GraphQL layer refused for their rate limit
+// with HTTP 429 and Retry-After.
+func throttle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, signal := graph.WithThrottleSignal(r.Context())
+		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
+	})
+}
+
+type throttleWriter struct {
+	http.ResponseWriter
+	signal *graph.Throttled
+}
+
+func (w *throttleWriter) WriteHeader(code int) {
+	if w.signal.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(w.signal.RetryAfter.Seconds())))
+		code = http.StatusTooManyRequests
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *throttleWriter) Write(b []byte) (int, error) {
+	if w.signal.RetryAfter > 0 && w.Header().Get("Retry-After") == "" {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *throttleWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

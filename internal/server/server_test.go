@@ -2,13 +2,18 @@ package server_test
 
 import (
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"startupgraph/internal/apitest"
+	"startupgraph/internal/config"
+	"startupgraph/internal/server"
 	"startupgraph/internal/testdb"
 )
 
@@ -281,4 +286,32 @@ func TestRequestGuards(t *testing.T) {
 			t.Errorf("20,000 tokens: status %d %+v", r.Status, r.Errors)
 		}
 	})
+}
+
+// TestRateLimit: a key over its budget gets 429 with Retry-After and runs
+// nothing; another key is not slowed.
+func TestRateLimit(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	heavy, light := keys.NewKey(t, "ANALYST", ""), keys.NewKey(t, "ANALYST", "")
+	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 3, RateLimitWindow: time.Hour}
+	c := &apitest.Client{Handler: server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: keys.Store}), Store: keys.Store, DSN: keys.DSN}
+	for i := 0; i < 3; i++ {
+		if r := c.As(heavy).Do(t, `{ sectors { nodes { key } } }`, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("query %d: %d %+v", i, r.Status, r.Errors)
+		}
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ sectors { nodes { key } } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+heavy)
+	rec := c.Serve(req)
+	r := apitest.Decode(t, rec)
+	if r.Status != http.StatusTooManyRequests || r.Code() != "RATE_LIMITED" || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("over budget: status %d code %q Retry-After %q", r.Status, r.Code(), rec.Header().Get("Retry-After"))
+	}
+	if got := c.As(heavy).Do(t, `{ sectors { nodes { key } } }`, nil); got.Statements != 0 {
+		t.Errorf("a refused query ran %d statements", got.Statements)
+	}
+	if r := c.As(light).Do(t, `{ sectors { nodes { key } } }`, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Errorf("another key was refused: %d %+v", r.Status, r.Errors)
+	}
 }
