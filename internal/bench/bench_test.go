@@ -93,6 +93,15 @@ func TestParseOptions(t *testing.T) {
 				t.Errorf("quick with flags: %+v", o)
 			}
 		}},
+		{name: "the rate limit is off unless given", args: []string{"-server-env", "STARTUPGRAPH_DB_MAX_OPEN_CONNS=40"}, check: func(t *testing.T, o options) {
+			if strings.Join(o.serverEnv, " ") != "STARTUPGRAPH_DB_MAX_OPEN_CONNS=40 STARTUPGRAPH_RATE_LIMIT_POINTS=0" {
+				t.Errorf("server settings: %q", o.serverEnv)
+			}
+			o2, _ := parseOptions([]string{"-server-env", "STARTUPGRAPH_RATE_LIMIT_POINTS=9"}, io.Discard)
+			if strings.Join(o2.serverEnv, " ") != "STARTUPGRAPH_RATE_LIMIT_POINTS=9" {
+				t.Errorf("an explicit rate limit was overridden: %q", o2.serverEnv)
+			}
+		}},
 		{name: "every problem at once", args: []string{"-sizes", "ten", "-concurrency", "0", "-queries", "nope", "-server-env", "X=1"},
 			err: "-sizes"},
 	}

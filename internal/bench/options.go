@@ -117,6 +117,7 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 			errs = append(errs, fmt.Errorf("-server-env %q: want STARTUPGRAPH_<SETTING>=value (not the address)", kv))
 		}
 	}
+	o.serverEnv = withBenchSettings(o.serverEnv)
 	o.command = "startupgraph-bench " + strings.Join(args, " ")
 	return o, errors.Join(errs...)
 }
@@ -141,4 +142,21 @@ func (m *multiFlag) String() string { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error {
 	*m = append(*m, v)
 	return nil
+}
+
+// benchSettings are the server settings the benchmark needs, unless
+// -server-env gives them: the per-key rate limit is off, since the
+// benchmark's one key spends an hour's budget in a second and would
+// measure 429s.
+var benchSettings = []string{"STARTUPGRAPH_RATE_LIMIT_POINTS=0"}
+
+func withBenchSettings(given []string) []string {
+	out := slices.Clone(given)
+	for _, kv := range benchSettings {
+		k, _, _ := strings.Cut(kv, "=")
+		if !slices.ContainsFunc(given, func(g string) bool { return strings.HasPrefix(g, k+"=") }) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -31,7 +31,7 @@ func (r report) markdown() string {
 		joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
 	settings := "default settings"
 	if len(r.opts.serverEnv) > 0 {
-		settings = "`" + strings.Join(r.opts.serverEnv, "`, `") + "`"
+		settings = "default settings but `" + strings.Join(r.opts.serverEnv, "`, `") + "`"
 	}
 	if len(r.sizes) > 0 {
 		p := r.sizes[0].pool
@@ -177,10 +177,10 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	for _, c := range s.ds.counts {
 		counts = append(counts, fmt.Sprintf("%s %s", commas(c.rows), c.table))
 	}
-	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s). The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
-		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s. The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
+		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
 
-	w("Machine load: %s before the dataset was seeded, %s after its last measurement.\n\n", s.before, s.after)
+	w("Machine load before seeding: %s; after the last measurement: %s.\n\n", s.before, s.after)
 	if len(s.before.others) > 0 || len(s.after.others) > 0 {
 		w("**Warning: another startupgraph-bench was running (pids %v before, %v after); these numbers are not clean.**\n\n", s.before.others, s.after.others)
 	}
