@@ -8,9 +8,11 @@ GO ?= go
 run: build
 	./bin/startupgraph dev
 
-## test: the whole suite against real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster per package)
+## test: the whole suite against real PostgreSQL (TEST_DATABASE_URL, or a throwaway cluster per package), then the fuzz target for FUZZTIME
+FUZZTIME ?= 45s
 test:
 	$(GO) test -race -count=1 -timeout 15m ./...
+	$(GO) test -run '^$$' -fuzz '^FuzzGraphQL$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./internal/server/
 
 ## generate: regenerate gqlgen code after editing schema.graphqls
 generate:
@@ -21,9 +23,10 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## bench: Go benchmarks of the handler stack (separate from test)
+## bench: Go benchmarks of the handler stack, then the HTTP benchmark (bench/README.md; BENCH_FLAGS=-quick for a short run)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
+	$(GO) run ./cmd/startupgraph-bench $(BENCH_FLAGS)
 
 ## build: a binary in bin/
 build:

@@ -13,15 +13,14 @@ import (
 	"startupgraph/internal/viewer"
 )
 
-// Query cost limits, checked on the parsed operation before anything runs.
-// Cost follows GitHub's node limit: the number of nodes a query could
+// Query cost limits, checked on the validated operation before anything
+// runs. Cost follows GitHub's node limit: the number of nodes a query could
 // return, where a connection multiplies what it holds by the page size it
 // asks for (first or last, 20 by default). GitHub allows 500,000 nodes per
 // query; partners and anonymous callers get less. Scalars and plain
-// objects (edges, node, a reference) cost nothing themselves.
-const (
-	MaxDepth = 12
-)
+// objects (edges, node, a reference) cost nothing themselves. The walk is
+// bounded: documentLimits refused documents over MaxFields expanded fields
+// and MaxDepth levels before validation.
 
 // CostBudget is the most a single query may cost, by role.
 var CostBudget = map[viewer.Role]int{
@@ -31,8 +30,7 @@ var CostBudget = map[viewer.Role]int{
 	viewer.Admin:      500_000,
 }
 
-// costLimit rejects queries that are too deep or too costly, with codes
-// QUERY_TOO_DEEP and QUERY_TOO_COMPLEX, and spends the key's rate-limit
+// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX) and spends the key's rate-limit
 // budget (RATE_LIMITED when exhausted), before any resolver runs.
 type costLimit struct{ rate *RateLimit }
 
@@ -49,11 +47,7 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		return nil
 	}
 	w := costWalker{doc: oc.Doc, vars: oc.Variables, inFragment: map[string]bool{}}
-	cost := w.selections(oc.Operation.SelectionSet, 1)
-	if w.depth > MaxDepth {
-		return &gqlerror.Error{Message: fmt.Sprintf("the query is %d levels deep; the limit is %d", w.depth, MaxDepth),
-			Extensions: map[string]any{"code": "QUERY_TOO_DEEP", "depth": w.depth, "maxDepth": MaxDepth}}
-	}
+	cost := w.selections(oc.Operation.SelectionSet)
 	budget := CostBudget[viewer.From(ctx).Role]
 	if budget == 0 {
 		budget = CostBudget[viewer.Anonymous]
@@ -75,19 +69,11 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 type costWalker struct {
 	doc        *ast.QueryDocument
 	vars       map[string]any
-	depth      int
 	inFragment map[string]bool
 }
 
-// selections returns the cost of a selection set at depth, and records
-// the deepest level reached (fragments count at the depth they are used).
-func (w *costWalker) selections(set ast.SelectionSet, depth int) int {
-	if depth > w.depth {
-		w.depth = depth
-	}
-	if depth > MaxDepth+1 {
-		return 0 // deep enough to refuse; stop walking
-	}
+// selections returns the cost of a selection set.
+func (w *costWalker) selections(set ast.SelectionSet) int {
 	total := 0
 	for _, sel := range set {
 		switch s := sel.(type) {
@@ -95,21 +81,21 @@ func (w *costWalker) selections(set ast.SelectionSet, depth int) int {
 			if len(s.SelectionSet) == 0 {
 				continue // scalars cost nothing
 			}
-			inner := w.selections(s.SelectionSet, depth+1)
+			inner := w.selections(s.SelectionSet)
 			if n := w.pageSize(s); n > 0 {
 				total += n * (1 + inner) // a list: its nodes and what they hold
 			} else {
 				total += inner // an object (edges, node, a reference): what it holds
 			}
 		case *ast.InlineFragment:
-			total += w.selections(s.SelectionSet, depth)
+			total += w.selections(s.SelectionSet)
 		case *ast.FragmentSpread:
 			f := w.doc.Fragments.ForName(s.Name)
 			if f == nil || w.inFragment[s.Name] {
 				continue // unknown or cyclic: validation reports it
 			}
 			w.inFragment[s.Name] = true
-			total += w.selections(f.SelectionSet, depth)
+			total += w.selections(f.SelectionSet)
 			delete(w.inFragment, s.Name)
 		}
 		if total > 1<<40 {

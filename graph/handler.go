@@ -32,26 +32,27 @@ type Options struct {
 	RateLimit *RateLimit
 }
 
-// NewHandler builds the GraphQL HTTP handler with explicit transports:
-// POST with a JSON body and GET for queries (gqlgen refuses mutations over
-// GET), plus OPTIONS.
+// NewHandler builds the GraphQL HTTP handler: our GraphQL-over-HTTP
+// transport for GET (queries only) and POST with a JSON body, plus OPTIONS.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{Authenticated: authenticated, Admin: admin},
 	}))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.AddTransport(httpTransport{})
+	queries := lru.New[*ast.QueryDocument](queryCacheSize)
+	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)
 	// "Did you mean ...?" hints teach an outsider the schema; only dev has them.
 	srv.SetDisableSuggestion(!opts.Dev)
+	// Automatic persisted queries: a client may send a query's SHA-256
+	// instead of its text once the server has seen it. It runs first so
+	// the document limits see the text a hash stands for.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
+	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(costLimit{rate: opts.RateLimit})
-	// Automatic persisted queries: a client may send a query's SHA-256
-	// instead of its text once the server has seen it.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv

@@ -98,7 +98,7 @@ func TestBadRequestsGetCodes(t *testing.T) {
 		{"unknown argument", `{"query":"{ universities(first: 3) { name } }"}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"wrong variable type", `{"query":"query($l: Locale){ universities { name(locale: $l) } }","variables":{"l":5}}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"bad enum variable", `{"query":"query($l: Locale){ universities { name(locale: $l) } }","variables":{"l":"FR"}}`, "GRAPHQL_VALIDATION_FAILED"},
-		{"missing query", `{}`, "GRAPHQL_VALIDATION_FAILED"},
+		{"missing query", `{}`, "BAD_REQUEST"},
 		{"unknown operation name", `{"query":"query A { sectors { nodes { key } } }","operationName":"B"}`, "GRAPHQL_VALIDATION_FAILED"},
 		{"body is not JSON", `not json`, "BAD_REQUEST"},
 	}
@@ -245,6 +245,7 @@ func TestRequestGuards(t *testing.T) {
 		{"too large", "application/json", big, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE"},
 		{"batch", "application/json", `[{"query":"{ __typename }"},{"query":"{ __typename }"}]`, http.StatusBadRequest, "BATCHING_NOT_SUPPORTED"},
 		{"json with charset", "application/json; charset=utf-8", `{"query":"{ __typename }"}`, http.StatusOK, ""},
+		{"json in another charset", "application/json; charset=iso-8859-1", `{"query":"{ __typename }"}`, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

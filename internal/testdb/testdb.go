@@ -65,6 +65,10 @@ func run(m *testing.M) (int, error) {
 		}
 		defer func() { _ = cluster.Stop(context.Background()) }()
 		adminURL = cluster.URL("postgres")
+		// Fuzzing runs the test binary again as worker processes: they
+		// inherit the environment, so they use this cluster instead of
+		// each starting its own.
+		_ = os.Setenv("TEST_DATABASE_URL", adminURL)
 	}
 	fp := store.Fingerprint()[:12]
 	for kind, name := range map[Kind]string{Empty: "tmpl_empty_" + fp, Demo: "tmpl_demo_" + fp} {
