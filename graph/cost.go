@@ -30,9 +30,13 @@ var CostBudget = map[viewer.Role]int{
 	viewer.Admin:      500_000,
 }
 
-// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX) and spends the key's rate-limit
+// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX), holds
+// costly ones until the heavy-query lane has room, and spends the key's rate-limit
 // budget (RATE_LIMITED when exhausted), before any resolver runs.
-type costLimit struct{ rate *RateLimit }
+type costLimit struct {
+	rate  *RateLimit
+	heavy *HeavyLane
+}
 
 var _ interface {
 	graphql.HandlerExtension
@@ -61,6 +65,10 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		signalThrottled(ctx, after)
 		return &gqlerror.Error{Message: fmt.Sprintf("this key's query budget is spent; retry in %s", after),
 			Extensions: map[string]any{"code": "RATE_LIMITED", "retryAfterSeconds": int(after.Seconds())}}
+	}
+	if !c.heavy.enter(ctx, cost) {
+		return &gqlerror.Error{Message: "too many costly queries are running; retry in a moment",
+			Extensions: map[string]any{"code": "SERVICE_UNAVAILABLE", "cost": cost}}
 	}
 	oc.Stats.SetExtension("cost", cost)
 	return nil

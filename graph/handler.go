@@ -30,6 +30,8 @@ type Options struct {
 	Dev bool
 	// RateLimit spends each key's query budget; nil disables it.
 	RateLimit *RateLimit
+	// Heavy bounds the costly queries running at once; nil disables it.
+	Heavy *HeavyLane
 }
 
 // NewHandler builds the GraphQL HTTP handler: our GraphQL-over-HTTP
@@ -52,7 +54,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
-	srv.Use(costLimit{rate: opts.RateLimit})
+	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"context"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -31,5 +33,51 @@ func TestRateLimitRefills(t *testing.T) {
 	}
 	if ok, _ := l.take(0, 1000); !ok {
 		t.Error("requests without a key are not rate limited here")
+	}
+}
+
+func TestHeavyLane(t *testing.T) {
+	l := NewHeavyLane(100, 2, 20*time.Millisecond)
+	request := func() (context.Context, *Throttled) { return WithThrottleSignal(context.Background()) }
+
+	cheapCtx, cheap := request()
+	if !l.enter(cheapCtx, 99) || cheap.release != nil {
+		t.Fatal("a cheap query took a slot")
+	}
+	ctx1, r1 := request()
+	ctx2, r2 := request()
+	if !l.enter(ctx1, 100) || !l.enter(ctx2, 5000) {
+		t.Fatal("the lane refused its first two costly queries")
+	}
+	ctx3, r3 := request()
+	start := time.Now()
+	if l.enter(ctx3, 100) {
+		t.Fatal("a third costly query got in while two ran")
+	}
+	if waited := time.Since(start); waited < 20*time.Millisecond {
+		t.Errorf("refused after %s, before the wait", waited)
+	}
+	if r3.Status != http.StatusServiceUnavailable || r3.RetryAfter != time.Second {
+		t.Errorf("refusal signalled as %d after %s", r3.Status, r3.RetryAfter)
+	}
+	if !l.enter(cheapCtx, 1) {
+		t.Error("a cheap query waited for the full lane")
+	}
+	r1.Release()
+	r1.Release() // twice is harmless
+	ctx4, r4 := request()
+	if !l.enter(ctx4, 100) {
+		t.Error("a freed slot was not reused")
+	}
+	r2.Release()
+	r4.Release()
+	if len(l.slots) != 0 {
+		t.Errorf("%d slots still held", len(l.slots))
+	}
+	if !(*HeavyLane)(nil).enter(ctx3, 1<<30) {
+		t.Error("no lane refused a query")
+	}
+	if !l.enter(context.Background(), 1<<30) {
+		t.Error("a request without the HTTP layer's signal was refused")
 	}
 }

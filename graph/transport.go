@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
-		writeRequestError(w, media, requestErrorStatus(media, resp.Errors), resp.Errors...)
+		writeRequestError(w, media, requestErrorStatus(ctx, media, resp.Errors), resp.Errors...)
 		return
 	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
@@ -282,13 +283,16 @@ func badRequest(field, msg string) *gqlerror.Error {
 
 // requestErrorStatus is the HTTP status of a response that has request
 // errors and no data.
-func requestErrorStatus(media string, errs gqlerror.List) int {
+func requestErrorStatus(ctx context.Context, media string, errs gqlerror.List) int {
 	code := ""
 	if len(errs) > 0 {
 		code, _ = errs[0].Extensions["code"].(string)
 	}
 	if code == "RATE_LIMITED" {
 		return http.StatusTooManyRequests // the server refuses, whatever the media type
+	}
+	if s := signal(ctx); s != nil && s.RetryAfter > 0 && s.Status != 0 {
+		return s.Status // shed for load: 503, whatever the media type
 	}
 	if media == mediaJSON {
 		return http.StatusOK

@@ -31,6 +31,9 @@ type Config struct {
 	RateLimitPoints   int
 	RateLimitWindow   time.Duration
 	QueueWait         time.Duration
+	HeavyQueryCost    int
+	MaxHeavyInFlight  int
+	HeavyQueueWait    time.Duration
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
@@ -65,6 +68,9 @@ var Vars = []Var{
 	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budget refills over"},
 	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
+	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
+	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "4", "costly queries executing at once; more wait up to the heavy queue wait, then get 503"},
+	{"STARTUPGRAPH_HEAVY_QUEUE_WAIT", "heavy-queue-wait", "5s", "how long a costly query may wait for a slot in the heavy-query lane before 503"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
@@ -104,6 +110,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
 		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
 		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
+		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
+		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 1, 100000),
+		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),

@@ -43,7 +43,8 @@ func NewHandler(d Deps) http.Handler {
 	if d.Config.RateLimitPoints > 0 {
 		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, Window: d.Config.RateLimitWindow}
 	}
-	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate})
+	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
+	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
 	authn := auth.NewAuthenticator(d.Store)
 	corsMW := cors.New(cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
@@ -192,11 +193,14 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 	}
 }
 
-// throttle answers requests the GraphQL layer refused for their rate limit
-// with HTTP 429 and Retry-After.
+// throttle answers requests the GraphQL layer refused for their rate
+// limit (429) or shed because too many costly queries were running (503),
+// with Retry-After; once the response is written it gives back the
+// heavy-query slot the request held.
 func throttle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
+		defer signal.Release()
 		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
 	})
 }
@@ -208,8 +212,8 @@ type throttleWriter struct {
 
 func (w *throttleWriter) WriteHeader(code int) {
 	if w.signal.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(w.signal.RetryAfter.Seconds())))
-		code = http.StatusTooManyRequests
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(w.signal.RetryAfter.Seconds()))))
+		code = w.signal.Status
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
