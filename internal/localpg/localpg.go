@@ -180,6 +180,28 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return err
 }
 
+// errShared refuses to stop a server that another process started.
+var errShared = errors.New("localpg: the server was started by another process")
+
+// StopServer shuts the server down (fast mode: open sessions are ended)
+// but keeps the cluster, so StartServer can bring it back on the same port
+// and clients keep their URLs. Fault tests restart PostgreSQL this way.
+func (c *Cluster) StopServer(ctx context.Context) error {
+	if c.shared {
+		return errShared
+	}
+	return c.stop(ctx)
+}
+
+// StartServer starts a server stopped by StopServer again, on the same
+// port, and waits until it accepts connections.
+func (c *Cluster) StartServer(ctx context.Context) error {
+	if c.shared {
+		return errShared
+	}
+	return c.start(ctx)
+}
+
 func (c *Cluster) stop(ctx context.Context) error {
 	return c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60")
 }

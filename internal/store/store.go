@@ -20,6 +20,13 @@ type PoolConfig struct {
 	MaxIdle     int
 	MaxLifetime time.Duration
 	MaxIdleTime time.Duration
+	// IOTimeout bounds each read and write that no request context
+	// watches, so a silent network cannot hold a connection for ever (see
+	// dial.go); 35 s when zero.
+	IOTimeout time.Duration
+	// ConnectTimeout bounds opening a connection when the URL sets no
+	// connect_timeout; 5 s when zero.
+	ConnectTimeout time.Duration
 }
 
 // Store reads and writes the startup graph.
@@ -30,9 +37,13 @@ type Store struct {
 // Open connects to dsn with a bounded pool and checks that the database
 // answers within ctx.
 func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
-	connector, err := pq.NewConnector(withSessionDefaults(dsn))
+	cfg, err := pq.NewConfig(withSessionDefaults(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("open database: invalid DATABASE_URL")
+	}
+	connector, err := newConnector(cfg, pool)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
 	}
 	db := sqlx.NewDb(sql.OpenDB(countingConnector{connector}), "postgres")
 	db.SetMaxOpenConns(pool.MaxOpen)

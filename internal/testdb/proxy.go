@@ -1,7 +1,6 @@
 package testdb
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -15,6 +14,9 @@ type Proxy struct {
 	mu     sync.Mutex
 	down   bool
 	conns  map[net.Conn]struct{}
+	// flowing is closed while bytes flow and open during a blackhole;
+	// forwarders wait on it before passing anything on.
+	flowing chan struct{}
 }
 
 // NewProxy forwards a loopback port to target (host:port) until t ends.
@@ -24,9 +26,10 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	p := &Proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}, flowing: make(chan struct{})}
+	close(p.flowing)
 	go p.accept()
-	t.Cleanup(func() { _ = ln.Close(); p.SetDown(true) })
+	t.Cleanup(func() { _ = ln.Close(); p.SetDown(true); p.SetBlackhole(false) })
 	return p
 }
 
@@ -44,6 +47,46 @@ func (p *Proxy) SetDown(down bool) {
 			_ = c.Close()
 		}
 		p.conns = map[net.Conn]struct{}{}
+	}
+}
+
+// SetBlackhole starts (true) or ends (false) a silent network: nothing is
+// refused or closed, connections are still accepted, but no byte gets
+// through in either direction, as when packets are dropped. What was held
+// back is delivered when it ends, as TCP would retransmit it.
+func (p *Proxy) SetBlackhole(on bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-p.flowing:
+		if on {
+			p.flowing = make(chan struct{})
+		}
+	default:
+		if !on {
+			close(p.flowing)
+		}
+	}
+}
+
+// forward copies src to dst, holding every chunk back while a blackhole
+// lasts.
+func (p *Proxy) forward(dst, src net.Conn) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			flowing := p.flowing
+			p.mu.Unlock()
+			<-flowing
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
 	}
 }
 
@@ -73,7 +116,7 @@ func (p *Proxy) serve(client net.Conn) {
 	p.mu.Lock()
 	p.conns[client], p.conns[server] = struct{}{}, struct{}{}
 	p.mu.Unlock()
-	go func() { _, _ = io.Copy(server, client); _ = server.Close() }()
-	_, _ = io.Copy(client, server)
+	go func() { p.forward(server, client); _ = server.Close() }()
+	p.forward(client, server)
 	_ = client.Close()
 }

@@ -1,0 +1,5 @@
+// Package faulttest holds the tests of the service under database faults:
+// PostgreSQL restarted under write load, and a network that goes silent.
+// They run against a PostgreSQL cluster of their own, because restarting
+// the server would disturb the tests of any package sharing it.
+package faulttest

@@ -1,0 +1,169 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/requestid"
+	"startupgraph/internal/store"
+	"startupgraph/internal/testdb"
+)
+
+// proxiedStore opens a store on a fresh database reached through a proxy
+// that the test can silence.
+func proxiedStore(t *testing.T, pool store.PoolConfig) (*store.Store, *testdb.Proxy) {
+	t.Helper()
+	u, err := url.Parse(testdb.URL(t, testdb.Empty))
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := testdb.NewProxy(t, u.Host)
+	u.Host = proxy.Addr()
+	s, err := store.Open(context.Background(), u.String(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s, proxy
+}
+
+// TestSilentNetworkEndsStatementsAtTheirDeadline: when the network to
+// PostgreSQL drops everything (lib/pq #620), a statement returns shortly
+// after its context's deadline however it waits (on a pooled connection,
+// in a handshake, in COMMIT), one without a deadline returns after the idle
+// bound, and once the network is back the pool works again: no connection
+// that was cut is reused.
+func TestSilentNetworkEndsStatementsAtTheirDeadline(t *testing.T) {
+	const deadline = time.Second
+	const slack = 1500 * time.Millisecond // abortGrace (0.5 s) and a busy machine
+	tests := []struct {
+		name string
+		pool store.PoolConfig
+		// run starts the statement under ctx and silences the network
+		// (with silence) at the point to test.
+		run     func(ctx context.Context, s *store.Store, silence func()) error
+		wantErr error
+		within  time.Duration
+	}{
+		{"pooled connection", store.PoolConfig{MaxOpen: 4, MaxIdle: 4},
+			func(ctx context.Context, s *store.Store, silence func()) error {
+				silence()
+				return s.Ping(ctx)
+			}, context.DeadlineExceeded, deadline + slack},
+		{"new connection's handshake", store.PoolConfig{MaxOpen: 4, MaxIdle: -1},
+			func(ctx context.Context, s *store.Store, silence func()) error {
+				silence()
+				return s.Ping(ctx)
+			}, context.DeadlineExceeded, deadline + slack},
+		{"commit", store.PoolConfig{MaxOpen: 4, MaxIdle: 4},
+			func(ctx context.Context, s *store.Store, silence func()) error {
+				return s.Write(ctx, func(tx *sqlx.Tx) error {
+					if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE t (x int)`); err != nil {
+						return err
+					}
+					silence()
+					return nil
+				})
+			}, context.DeadlineExceeded, deadline + slack},
+		{"no deadline: the idle bound", store.PoolConfig{MaxOpen: 4, MaxIdle: 4, IOTimeout: deadline},
+			func(_ context.Context, s *store.Store, silence func()) error {
+				silence()
+				return s.Ping(context.Background())
+			}, apperr.ErrUnavailable, deadline + slack},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, proxy := proxiedStore(t, tt.pool)
+			warm, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := s.Ping(warm); err != nil {
+				t.Fatal(err)
+			}
+
+			ctx, cancel := context.WithTimeout(context.Background(), deadline)
+			defer cancel()
+			start := time.Now()
+			err := tt.run(ctx, s, func() { proxy.SetBlackhole(true) })
+			took := time.Since(start)
+			t.Logf("returned after %v: %v", took.Round(time.Millisecond), err)
+			if !errors.Is(err, tt.wantErr) {
+				t.Errorf("err %v, want %v", err, tt.wantErr)
+			}
+			if took > tt.within {
+				t.Errorf("returned after %v, want within %v", took, tt.within)
+			}
+
+			proxy.SetBlackhole(false)
+			for i := range 8 { // more than the pool holds: every connection is fresh or sound
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				err := s.Ping(ctx)
+				cancel()
+				if err != nil {
+					t.Fatalf("statement %d after the network came back: %v", i, err)
+				}
+			}
+		})
+	}
+}
+
+// TestCancelledStatementStopsInPostgreSQL: cancelling a statement's context
+// returns at once and leaves nothing running in PostgreSQL (lib/pq sends a
+// cancel request; the cut connection is not pooled).
+func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
+	s := testdb.Store(t, testdb.Empty)
+	marker := "cancel-probe-" + requestid.New()[:12]
+	running := func() int {
+		t.Helper()
+		var n int
+		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
+		if err := s.DB().GetContext(context.Background(), &n, q, marker); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
+		done <- err
+	}()
+	eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+
+	cancel()
+	start := time.Now()
+	select {
+	case err := <-done:
+		t.Logf("returned %v after cancel: %v", time.Since(start).Round(time.Millisecond), err)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err %v, want context.Canceled", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the statement did not return within 2 s of its context's cancellation")
+	}
+	eventually(t, 2*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
+	t.Logf("stopped in PostgreSQL %v after cancel", time.Since(start).Round(time.Millisecond))
+}
+
+// eventually polls cond until it holds, failing t after within.
+func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	limit := time.After(within)
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-limit:
+			t.Fatalf("waited %v for %s", within, what)
+		}
+	}
+}
