@@ -175,18 +175,3 @@ func (s *service) ready() (int, time.Duration, error) {
 	_ = resp.Body.Close()
 	return resp.StatusCode, time.Since(start), nil
 }
-
-// eventually polls cond until it holds, failing t after within.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	limit := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-limit:
-			t.Fatalf("waited %v for %s", within, what)
-		}
-	}
-}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/lib/pq"
+
+	"startupgraph/internal/testdb"
 )
 
 // attempt is one write the load sent: its unique amount, when it ran and
@@ -129,14 +131,14 @@ func TestRestartUnderWriteLoad(t *testing.T) {
 	defer finish()
 
 	ctx := context.Background()
-	eventually(t, 10*time.Second, "20 writes before the restart", func() bool { return acked.Load() >= 20 })
+	testdb.Eventually(t, 10*time.Second, "20 writes before the restart", func() bool { return acked.Load() >= 20 })
 	stopAt := time.Now()
 	if err := cluster.StopServer(ctx); err != nil {
 		t.Fatal(err)
 	}
 	downAt := time.Now()
 	refusedBefore := refused.Load()
-	eventually(t, 10*time.Second, "an outage of 1 s with refused writes and a 503 from /readyz", func() bool {
+	testdb.Eventually(t, 10*time.Second, "an outage of 1 s with refused writes and a 503 from /readyz", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return time.Since(downAt) >= time.Second && refused.Load() >= refusedBefore+20 &&
@@ -154,7 +156,7 @@ func TestRestartUnderWriteLoad(t *testing.T) {
 		t.Fatal("PostgreSQL accepted no connection within 30 s of starting")
 	}
 	ackedAtStart := acked.Load()
-	eventually(t, 10*time.Second, "20 writes after the restart", func() bool { return acked.Load() >= ackedAtStart+20 })
+	testdb.Eventually(t, 10*time.Second, "20 writes after the restart", func() bool { return acked.Load() >= ackedAtStart+20 })
 	finish()
 
 	// Answers: fast, and refusals say the service is unavailable.

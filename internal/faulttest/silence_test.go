@@ -45,7 +45,7 @@ func TestSilentNetwork(t *testing.T) {
 
 	proxy.SetBlackhole(false)
 	back := time.Now()
-	eventually(t, 5*time.Second, "/readyz to answer 200", func() bool {
+	testdb.Eventually(t, 5*time.Second, "/readyz to answer 200", func() bool {
 		status, _, _ := svc.ready()
 		return status == http.StatusOK
 	})

@@ -136,7 +136,7 @@ func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
 		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
 		done <- err
 	}()
-	eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
 
 	cancel()
 	start := time.Now()
@@ -149,21 +149,6 @@ func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
 	case <-time.After(2 * time.Second):
 		t.Fatal("the statement did not return within 2 s of its context's cancellation")
 	}
-	eventually(t, 2*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
+	testdb.Eventually(t, 2*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
 	t.Logf("stopped in PostgreSQL %v after cancel", time.Since(start).Round(time.Millisecond))
-}
-
-// eventually polls cond until it holds, failing t after within.
-func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	limit := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-limit:
-			t.Fatalf("waited %v for %s", within, what)
-		}
-	}
 }
