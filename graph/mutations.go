@@ -12,7 +12,6 @@ import (
 	"startupgraph/graph/generated"
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
-	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
 )
@@ -99,23 +98,19 @@ func (a *args) sectors(gids []string) []int64 {
 // startupPayload reads the startup afresh after a write: the request's
 // loaders are reset, so nothing cached before the write is served.
 func startupPayload(ctx context.Context, id int64, replayed bool) (*generated.StartupPayload, error) {
-	l := loader.For(ctx)
-	l.Reset()
-	s, err := l.Startup.Load(ctx, id)
+	s, err := reload(ctx, startupOf, id)
 	if err != nil {
 		return nil, err
 	}
-	return &generated.StartupPayload{Startup: &s, Replayed: replayed}, nil
+	return &generated.StartupPayload{Startup: s, Replayed: replayed}, nil
 }
 
 func investmentPayload(ctx context.Context, id int64, replayed bool) (*generated.InvestmentPayload, error) {
-	l := loader.For(ctx)
-	l.Reset()
-	inv, err := l.Investment.Load(ctx, id)
+	inv, err := reload(ctx, investmentOf, id)
 	if err != nil {
 		return nil, err
 	}
-	return &generated.InvestmentPayload{Investment: &inv, Replayed: replayed}, nil
+	return &generated.InvestmentPayload{Investment: inv, Replayed: replayed}, nil
 }
 
 func (r *mutationResolver) createStartup(ctx context.Context, in generated.CreateStartupInput) (*generated.StartupPayload, error) {

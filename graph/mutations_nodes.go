@@ -2,12 +2,16 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
@@ -95,22 +99,54 @@ func (a *args) year(field string, y int) int {
 	return y
 }
 
-// reload reads a node afresh after a write.
+// reload reads a node afresh after a write, for the payload. The write is
+// committed by then, so a database that went away in between must not
+// turn it into a plain failure a client would repeat: the read is retried
+// (up to readBackWaits, within the request's deadline), and if it still
+// fails the error says the change was saved (extensions.saved = true).
 func reload[M model.Referenced](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
 	l := loader.For(ctx)
-	l.Reset()
-	m, err := pick(l).Load(ctx, id)
-	if err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		l.Reset()
+		m, err := pick(l).Load(ctx, id)
+		if err == nil {
+			return &m, nil
+		}
+		if !errors.Is(err, apperr.ErrUnavailable) {
+			return nil, err
+		}
+		if attempt == len(readBackWaits) || !sleep(ctx, readBackWaits[attempt]) {
+			return nil, &gqlerror.Error{
+				Message:    "the change was saved, but reading it back failed; query it again shortly instead of repeating the change",
+				Extensions: map[string]any{"code": string(apperr.CodeUnavailable), "saved": true},
+			}
+		}
 	}
-	return &m, nil
 }
 
-func mentorOf(l *loader.Loaders) *loader.ByID[model.Mentor]   { return l.Mentor }
-func fundOf(l *loader.Loaders) *loader.ByID[model.Fund]       { return l.Fund }
-func marketOf(l *loader.Loaders) *loader.ByID[model.Market]   { return l.Market }
-func programOf(l *loader.Loaders) *loader.ByID[model.Program] { return l.Program }
-func cohortOf(l *loader.Loaders) *loader.ByID[model.Cohort]   { return l.Cohort }
+// readBackWaits are the pauses between attempts to read a written node
+// back while the database is unreachable.
+var readBackWaits = []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, time.Second}
+
+// sleep waits d, or reports false when ctx ends first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func startupOf(l *loader.Loaders) *loader.ByID[model.Startup]       { return l.Startup }
+func investmentOf(l *loader.Loaders) *loader.ByID[model.Investment] { return l.Investment }
+func mentorOf(l *loader.Loaders) *loader.ByID[model.Mentor]         { return l.Mentor }
+func fundOf(l *loader.Loaders) *loader.ByID[model.Fund]             { return l.Fund }
+func marketOf(l *loader.Loaders) *loader.ByID[model.Market]         { return l.Market }
+func programOf(l *loader.Loaders) *loader.ByID[model.Program]       { return l.Program }
+func cohortOf(l *loader.Loaders) *loader.ByID[model.Cohort]         { return l.Cohort }
 
 func (r *mutationResolver) createMentor(ctx context.Context, in generated.CreateMentorInput) (*generated.MentorPayload, error) {
 	var a args
