@@ -189,7 +189,7 @@ func isDesc(d *generated.OrderDirection, def bool) bool {
 // child loads one page of parent's relationship through its dataloader.
 func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64,
 	first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
-	page, err := store.NewPageArgs(first, last, after, before)
+	page, err := pageArgs(ctx, first, last, after, before)
 	if err != nil {
 		return model.Connection[E, N]{}, err
 	}

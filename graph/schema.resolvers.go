@@ -360,7 +360,7 @@ func (r *queryResolver) Universities(ctx context.Context) ([]model.University, e
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder) (*model.OrganizationConnection, error) {
 	f, err := organizationFilter(filter)
-	page, perr := store.NewPageArgs(first, last, after, before)
+	page, perr := pageArgs(ctx, first, last, after, before)
 	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
@@ -369,7 +369,7 @@ func (r *queryResolver) Organizations(ctx context.Context, first *int, after *st
 }
 
 func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder) (*model.SectorConnection, error) {
-	page, err := store.NewPageArgs(first, last, after, before)
+	page, err := pageArgs(ctx, first, last, after, before)
 	if err != nil {
 		return nil, err
 	}
@@ -382,7 +382,7 @@ func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, 
 }
 
 func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder) (*model.ProgramConnection, error) {
-	page, err := store.NewPageArgs(first, last, after, before)
+	page, err := pageArgs(ctx, first, last, after, before)
 	if err != nil {
 		return nil, err
 	}
@@ -395,7 +395,7 @@ func (r *queryResolver) Programs(ctx context.Context, first *int, after *string,
 }
 
 func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder) (*model.FundConnection, error) {
-	page, err := store.NewPageArgs(first, last, after, before)
+	page, err := pageArgs(ctx, first, last, after, before)
 	if err != nil {
 		return nil, err
 	}
@@ -408,7 +408,7 @@ func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, la
 }
 
 func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder) (*model.FacilityConnection, error) {
-	page, err := store.NewPageArgs(first, last, after, before)
+	page, err := pageArgs(ctx, first, last, after, before)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +418,7 @@ func (r *queryResolver) Facilities(ctx context.Context, first *int, after *strin
 
 func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder) (*model.MarketConnection, error) {
 	f, err := marketFilter(filter)
-	page, perr := store.NewPageArgs(first, last, after, before)
+	page, perr := pageArgs(ctx, first, last, after, before)
 	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
@@ -428,7 +428,7 @@ func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, 
 
 func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder) (*model.StartupConnection, error) {
 	f, err := startupFilter(filter)
-	page, perr := store.NewPageArgs(first, last, after, before)
+	page, perr := pageArgs(ctx, first, last, after, before)
 	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
@@ -438,7 +438,7 @@ func (r *queryResolver) Startups(ctx context.Context, first *int, after *string,
 
 func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder) (*model.MentorConnection, error) {
 	f, err := mentorFilter(filter)
-	page, perr := store.NewPageArgs(first, last, after, before)
+	page, perr := pageArgs(ctx, first, last, after, before)
 	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}
@@ -476,7 +476,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, filter *generated.AuditFil
 
 func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
-	page, perr := store.NewPageArgs(first, last, after, before)
+	page, perr := pageArgs(ctx, first, last, after, before)
 	if err = apperr.Merge(err, perr); err != nil {
 		return nil, err
 	}

@@ -10537,8 +10537,8 @@ func (ec *executionContext) _AssignedStartupConnection_nodes(ctx context.Context
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10624,8 +10624,8 @@ func (ec *executionContext) _AssignedStartupEdge_cursor(ctx context.Context, fie
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10647,8 +10647,8 @@ func (ec *executionContext) _AssignedStartupEdge_node(ctx context.Context, field
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11010,8 +11010,8 @@ func (ec *executionContext) _AuditEntryConnection_nodes(ctx context.Context, fie
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11097,8 +11097,8 @@ func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field gr
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11120,8 +11120,8 @@ func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field grap
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11196,11 +11196,11 @@ func (ec *executionContext) _Cohort_name(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11524,8 +11524,8 @@ func (ec *executionContext) _CohortConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Cohort) graphql.Marshaler {
-			return ec.marshalNCohort2ᚕstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚕᚖstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11611,8 +11611,8 @@ func (ec *executionContext) _CohortEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11634,8 +11634,8 @@ func (ec *executionContext) _CohortEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Cohort) graphql.Marshaler {
-			return ec.marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+			return ec.marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11765,11 +11765,11 @@ func (ec *executionContext) _Facility_name(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11924,11 +11924,11 @@ func (ec *executionContext) _Facility_location(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Location(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Location(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12190,8 +12190,8 @@ func (ec *executionContext) _FacilityConnection_nodes(ctx context.Context, field
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Facility) graphql.Marshaler {
-			return ec.marshalNFacility2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚕᚖstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12277,8 +12277,8 @@ func (ec *executionContext) _FacilityEdge_cursor(ctx context.Context, field grap
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12300,8 +12300,8 @@ func (ec *executionContext) _FacilityEdge_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Facility) graphql.Marshaler {
-			return ec.marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Facility) graphql.Marshaler {
+			return ec.marshalNFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12376,11 +12376,11 @@ func (ec *executionContext) _Fund_name(ctx context.Context, field graphql.Collec
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12535,11 +12535,11 @@ func (ec *executionContext) _Fund_description(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -12835,8 +12835,8 @@ func (ec *executionContext) _FundConnection_nodes(ctx context.Context, field gra
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Fund) graphql.Marshaler {
-			return ec.marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚕᚖstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12922,8 +12922,8 @@ func (ec *executionContext) _FundEdge_cursor(ctx context.Context, field graphql.
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12945,8 +12945,8 @@ func (ec *executionContext) _FundEdge_node(ctx context.Context, field graphql.Co
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Fund) graphql.Marshaler {
-			return ec.marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13379,11 +13379,11 @@ func (ec *executionContext) _InsightGroup_name(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14289,8 +14289,8 @@ func (ec *executionContext) _InvestmentConnection_nodes(ctx context.Context, fie
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Investment) graphql.Marshaler {
-			return ec.marshalNInvestment2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚕᚖstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14376,8 +14376,8 @@ func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field gr
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14399,8 +14399,8 @@ func (ec *executionContext) _InvestmentEdge_node(ctx context.Context, field grap
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Investment) graphql.Marshaler {
-			return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Investment) graphql.Marshaler {
+			return ec.marshalNInvestment2ᚖstartupgraphᚋinternalᚋmodelᚐInvestment(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14518,8 +14518,8 @@ func (ec *executionContext) _InvestorConnection_nodes(ctx context.Context, field
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Fund) graphql.Marshaler {
-			return ec.marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚕᚖstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14605,8 +14605,8 @@ func (ec *executionContext) _InvestorEdge_cursor(ctx context.Context, field grap
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14628,8 +14628,8 @@ func (ec *executionContext) _InvestorEdge_node(ctx context.Context, field graphq
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Fund) graphql.Marshaler {
-			return ec.marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14851,11 +14851,11 @@ func (ec *executionContext) _Market_name(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15101,8 +15101,8 @@ func (ec *executionContext) _MarketConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Market) graphql.Marshaler {
-			return ec.marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15188,8 +15188,8 @@ func (ec *executionContext) _MarketEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15211,8 +15211,8 @@ func (ec *executionContext) _MarketEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Market) graphql.Marshaler {
-			return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15330,8 +15330,8 @@ func (ec *executionContext) _MarketTargetConnection_nodes(ctx context.Context, f
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Market) graphql.Marshaler {
-			return ec.marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15417,8 +15417,8 @@ func (ec *executionContext) _MarketTargetEdge_cursor(ctx context.Context, field 
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15440,8 +15440,8 @@ func (ec *executionContext) _MarketTargetEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Market) graphql.Marshaler {
-			return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15605,8 +15605,8 @@ func (ec *executionContext) _MemberConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15692,8 +15692,8 @@ func (ec *executionContext) _MemberEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15715,8 +15715,8 @@ func (ec *executionContext) _MemberEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15834,8 +15834,8 @@ func (ec *executionContext) _MenteeConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15921,8 +15921,8 @@ func (ec *executionContext) _MenteeEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -15944,8 +15944,8 @@ func (ec *executionContext) _MenteeEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16089,11 +16089,11 @@ func (ec *executionContext) _Mentor_name(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16179,11 +16179,11 @@ func (ec *executionContext) _Mentor_title(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Title(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Title(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -16483,8 +16483,8 @@ func (ec *executionContext) _MentorConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
-			return ec.marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16570,8 +16570,8 @@ func (ec *executionContext) _MentorEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16593,8 +16593,8 @@ func (ec *executionContext) _MentorEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Mentor) graphql.Marshaler {
-			return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16790,8 +16790,8 @@ func (ec *executionContext) _MentorshipConnection_nodes(ctx context.Context, fie
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
-			return ec.marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16877,8 +16877,8 @@ func (ec *executionContext) _MentorshipEdge_cursor(ctx context.Context, field gr
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16900,8 +16900,8 @@ func (ec *executionContext) _MentorshipEdge_node(ctx context.Context, field grap
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Mentor) graphql.Marshaler {
-			return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18726,11 +18726,11 @@ func (ec *executionContext) _Organization_name(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -18862,11 +18862,11 @@ func (ec *executionContext) _Organization_description(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -19140,8 +19140,8 @@ func (ec *executionContext) _OrganizationConnection_nodes(ctx context.Context, f
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19227,8 +19227,8 @@ func (ec *executionContext) _OrganizationEdge_cursor(ctx context.Context, field 
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19250,8 +19250,8 @@ func (ec *executionContext) _OrganizationEdge_node(ctx context.Context, field gr
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19314,8 +19314,8 @@ func (ec *executionContext) _OrganizationRoleConnection_nodes(ctx context.Contex
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕᚖstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19401,8 +19401,8 @@ func (ec *executionContext) _OrganizationRoleEdge_cursor(ctx context.Context, fi
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19424,8 +19424,8 @@ func (ec *executionContext) _OrganizationRoleEdge_node(ctx context.Context, fiel
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19658,8 +19658,8 @@ func (ec *executionContext) _OutcomeConnection_nodes(ctx context.Context, field 
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Outcome) graphql.Marshaler {
-			return ec.marshalNOutcome2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19745,8 +19745,8 @@ func (ec *executionContext) _OutcomeEdge_cursor(ctx context.Context, field graph
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19768,8 +19768,8 @@ func (ec *executionContext) _OutcomeEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Outcome) graphql.Marshaler {
-			return ec.marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2ᚖstartupgraphᚋinternalᚋmodelᚐOutcome(ctx, selections, v)
 		},
 		true,
 		true,
@@ -19984,8 +19984,8 @@ func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field gra
 			return obj.StartCursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cursor) graphql.Marshaler {
+			return ec.marshalOString2ᚖstartupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20007,8 +20007,8 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 			return obj.EndCursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cursor) graphql.Marshaler {
+			return ec.marshalOString2ᚖstartupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20062,8 +20062,8 @@ func (ec *executionContext) _PortfolioConnection_nodes(ctx context.Context, fiel
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20149,8 +20149,8 @@ func (ec *executionContext) _PortfolioEdge_cursor(ctx context.Context, field gra
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20172,8 +20172,8 @@ func (ec *executionContext) _PortfolioEdge_node(ctx context.Context, field graph
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20349,11 +20349,11 @@ func (ec *executionContext) _Program_name(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20462,11 +20462,11 @@ func (ec *executionContext) _Program_description(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -20754,8 +20754,8 @@ func (ec *executionContext) _ProgramConnection_nodes(ctx context.Context, field 
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕᚖstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20841,8 +20841,8 @@ func (ec *executionContext) _ProgramEdge_cursor(ctx context.Context, field graph
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20864,8 +20864,8 @@ func (ec *executionContext) _ProgramEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
 		true,
@@ -20928,8 +20928,8 @@ func (ec *executionContext) _ProgramMembershipConnection_nodes(ctx context.Conte
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚕᚖstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21015,8 +21015,8 @@ func (ec *executionContext) _ProgramMembershipEdge_cursor(ctx context.Context, f
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21038,8 +21038,8 @@ func (ec *executionContext) _ProgramMembershipEdge_node(ctx context.Context, fie
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Program) graphql.Marshaler {
-			return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21212,8 +21212,8 @@ func (ec *executionContext) _ProgramRoleConnection_nodes(ctx context.Context, fi
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21299,8 +21299,8 @@ func (ec *executionContext) _ProgramRoleEdge_cursor(ctx context.Context, field g
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -21322,8 +21322,8 @@ func (ec *executionContext) _ProgramRoleEdge_node(ctx context.Context, field gra
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Organization) graphql.Marshaler {
-			return ec.marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22426,11 +22426,11 @@ func (ec *executionContext) _Sector_name(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22539,11 +22539,11 @@ func (ec *executionContext) _Sector_description(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -22754,8 +22754,8 @@ func (ec *executionContext) _SectorConnection_nodes(ctx context.Context, field g
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Sector) graphql.Marshaler {
-			return ec.marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Sector) graphql.Marshaler {
+			return ec.marshalNSector2ᚕᚖstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22841,8 +22841,8 @@ func (ec *executionContext) _SectorEdge_cursor(ctx context.Context, field graphq
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -22864,8 +22864,8 @@ func (ec *executionContext) _SectorEdge_node(ctx context.Context, field graphql.
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Sector) graphql.Marshaler {
-			return ec.marshalNSector2startupgraphᚋinternalᚋmodelᚐSector(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Sector) graphql.Marshaler {
+			return ec.marshalNSector2ᚖstartupgraphᚋinternalᚋmodelᚐSector(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23075,8 +23075,8 @@ func (ec *executionContext) _StageChangeConnection_nodes(ctx context.Context, fi
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.StageChange) graphql.Marshaler {
-			return ec.marshalNStageChange2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StageChange) graphql.Marshaler {
+			return ec.marshalNStageChange2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23162,8 +23162,8 @@ func (ec *executionContext) _StageChangeEdge_cursor(ctx context.Context, field g
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23185,8 +23185,8 @@ func (ec *executionContext) _StageChangeEdge_node(ctx context.Context, field gra
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.StageChange) graphql.Marshaler {
-			return ec.marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StageChange) graphql.Marshaler {
+			return ec.marshalNStageChange2ᚖstartupgraphᚋinternalᚋmodelᚐStageChange(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23261,11 +23261,11 @@ func (ec *executionContext) _Startup_name(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -23351,11 +23351,11 @@ func (ec *executionContext) _Startup_description(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -23928,8 +23928,8 @@ func (ec *executionContext) _StartupConnection_nodes(ctx context.Context, field 
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24015,8 +24015,8 @@ func (ec *executionContext) _StartupEdge_cursor(ctx context.Context, field graph
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24038,8 +24038,8 @@ func (ec *executionContext) _StartupEdge_node(ctx context.Context, field graphql
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24157,8 +24157,8 @@ func (ec *executionContext) _TargetingStartupConnection_nodes(ctx context.Contex
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24244,8 +24244,8 @@ func (ec *executionContext) _TargetingStartupEdge_cursor(ctx context.Context, fi
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24267,8 +24267,8 @@ func (ec *executionContext) _TargetingStartupEdge_node(ctx context.Context, fiel
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Startup) graphql.Marshaler {
-			return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24559,11 +24559,11 @@ func (ec *executionContext) _University_name(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Name(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Name(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		true,
@@ -24718,11 +24718,11 @@ func (ec *executionContext) _University_description(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return obj.Description(ctx, fc.Args["locale"].(*i18n.Locale)), nil
+			return obj.Description(fc.Args["locale"].(*i18n.Locale)), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Localized) graphql.Marshaler {
+			return ec.marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx, selections, v)
 		},
 		true,
 		false,
@@ -24933,8 +24933,8 @@ func (ec *executionContext) _UniversityAssignmentConnection_nodes(ctx context.Co
 			return obj.Nodes(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.University) graphql.Marshaler {
-			return ec.marshalNUniversity2ᚕstartupgraphᚋinternalᚋmodelᚐUniversityᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.University) graphql.Marshaler {
+			return ec.marshalNUniversity2ᚕᚖstartupgraphᚋinternalᚋmodelᚐUniversityᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25020,8 +25020,8 @@ func (ec *executionContext) _UniversityAssignmentEdge_cursor(ctx context.Context
 			return obj.Cursor, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -25043,8 +25043,8 @@ func (ec *executionContext) _UniversityAssignmentEdge_node(ctx context.Context, 
 			return obj.Node, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.University) graphql.Marshaler {
-			return ec.marshalNUniversity2startupgraphᚋinternalᚋmodelᚐUniversity(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.University) graphql.Marshaler {
+			return ec.marshalNUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx, selections, v)
 		},
 		true,
 		true,
@@ -29273,11 +29273,10 @@ func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Cohort_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Cohort_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Cohort_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29489,11 +29488,10 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Facility_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Facility_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Facility_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29520,11 +29518,10 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "location":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Facility_location(ctx, field, obj)
-				})
+			out.Values[i] = ec._Facility_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Facility_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29680,11 +29677,10 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fund_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fund_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Fund_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -29711,11 +29707,10 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Fund_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Fund_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Fund_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30090,33 +30085,32 @@ func (ec *executionContext) _InsightGroup(ctx context.Context, sel ast.Selection
 		case "key":
 			out.Values[i] = ec._InsightGroup_key(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._InsightGroup_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._InsightGroup_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nameKo":
 			out.Values[i] = ec._InsightGroup_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "nameEn":
 			out.Values[i] = ec._InsightGroup_nameEn(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "count":
 			out.Values[i] = ec._InsightGroup_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "amount":
 			out.Values[i] = ec._InsightGroup_amount(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30599,11 +30593,10 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Market_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Market_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Market_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31107,11 +31100,10 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Mentor_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Mentor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Mentor_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31123,11 +31115,10 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Mentor_title(ctx, field, obj)
-				})
+			out.Values[i] = ec._Mentor_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "taskForceMember":
 			out.Values[i] = ec._Mentor_taskForceMember(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31788,11 +31779,10 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Organization_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31814,11 +31804,10 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Organization_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32425,11 +32414,10 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Program_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Program_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Program_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32446,11 +32434,10 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Program_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Program_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "version":
 			out.Values[i] = ec._Program_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33002,11 +32989,10 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sector_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sector_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Sector_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33023,11 +33009,10 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Sector_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Sector_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Sector_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33345,11 +33330,10 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._Startup_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._Startup_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33361,11 +33345,10 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Startup_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "stage":
 			out.Values[i] = ec._Startup_stage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33770,11 +33753,10 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "name":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._University_name(ctx, field, obj)
-				})
+			out.Values[i] = ec._University_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "nameKo":
 			out.Values[i] = ec._University_nameKo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33801,11 +33783,10 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._University_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._University_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._University_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34417,15 +34398,11 @@ func (ec *executionContext) marshalNAssignmentStatus2startupgraphᚋinternalᚋm
 	return v
 }
 
-func (ec *executionContext) marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v model.AuditEntry) graphql.Marshaler {
-	return ec._AuditEntry(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNAuditEntry2ᚕstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AuditEntry) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖstartupgraphᚋinternalᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNAuditEntry2startupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, sel, v[i])
+		return ec.marshalNAuditEntry2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34435,6 +34412,14 @@ func (ec *executionContext) marshalNAuditEntry2ᚕstartupgraphᚋinternalᚋmode
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditEntryConnection2ᚖstartupgraphᚋinternalᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
@@ -34479,15 +34464,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx context.Context, sel ast.SelectionSet, v model.Cohort) graphql.Marshaler {
-	return ec._Cohort(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNCohort2ᚕstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Cohort) graphql.Marshaler {
+func (ec *executionContext) marshalNCohort2ᚕᚖstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Cohort) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNCohort2startupgraphᚋinternalᚋmodelᚐCohort(ctx, sel, v[i])
+		return ec.marshalNCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34607,15 +34588,11 @@ func (ec *executionContext) unmarshalNEndMentorshipInput2startupgraphᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v model.Facility) graphql.Marshaler {
-	return ec._Facility(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNFacility2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Facility) graphql.Marshaler {
+func (ec *executionContext) marshalNFacility2ᚕᚖstartupgraphᚋinternalᚋmodelᚐFacilityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Facility) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFacility2startupgraphᚋinternalᚋmodelᚐFacility(ctx, sel, v[i])
+		return ec.marshalNFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34625,6 +34602,14 @@ func (ec *executionContext) marshalNFacility2ᚕstartupgraphᚋinternalᚋmodel�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Facility!")
+		return graphql.Null
+	}
+	return ec._Facility(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFacilityConnection2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityConnection(ctx context.Context, sel ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -34679,15 +34664,11 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx context.Context, sel ast.SelectionSet, v model.Fund) graphql.Marshaler {
-	return ec._Fund(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNFund2ᚕstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Fund) graphql.Marshaler {
+func (ec *executionContext) marshalNFund2ᚕᚖstartupgraphᚋinternalᚋmodelᚐFundᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fund) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNFund2startupgraphᚋinternalᚋmodelᚐFund(ctx, sel, v[i])
+		return ec.marshalNFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -34932,11 +34913,11 @@ func (ec *executionContext) marshalNInvestment2startupgraphᚋinternalᚋmodel�
 	return ec._Investment(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNInvestment2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Investment) graphql.Marshaler {
+func (ec *executionContext) marshalNInvestment2ᚕᚖstartupgraphᚋinternalᚋmodelᚐInvestmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Investment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNInvestment2startupgraphᚋinternalᚋmodelᚐInvestment(ctx, sel, v[i])
+		return ec.marshalNInvestment2ᚖstartupgraphᚋinternalᚋmodelᚐInvestment(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35050,15 +35031,11 @@ func (ec *executionContext) marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ct
 	return v
 }
 
-func (ec *executionContext) marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx context.Context, sel ast.SelectionSet, v model.Market) graphql.Marshaler {
-	return ec._Market(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNMarket2ᚕstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Market) graphql.Marshaler {
+func (ec *executionContext) marshalNMarket2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Market) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMarket2startupgraphᚋinternalᚋmodelᚐMarket(ctx, sel, v[i])
+		return ec.marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35218,15 +35195,11 @@ func (ec *executionContext) marshalNMenteeEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
-func (ec *executionContext) marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx context.Context, sel ast.SelectionSet, v model.Mentor) graphql.Marshaler {
-	return ec._Mentor(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNMentor2ᚕstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Mentor) graphql.Marshaler {
+func (ec *executionContext) marshalNMentor2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Mentor) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMentor2startupgraphᚋinternalᚋmodelᚐMentor(ctx, sel, v[i])
+		return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35407,15 +35380,11 @@ func (ec *executionContext) marshalNNode2ᚕstartupgraphᚋinternalᚋmodelᚐNo
 	return ret
 }
 
-func (ec *executionContext) marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v model.Organization) graphql.Marshaler {
-	return ec._Organization(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNOrganization2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Organization) graphql.Marshaler {
+func (ec *executionContext) marshalNOrganization2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOrganization2startupgraphᚋinternalᚋmodelᚐOrganization(ctx, sel, v[i])
+		return ec.marshalNOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35425,6 +35394,14 @@ func (ec *executionContext) marshalNOrganization2ᚕstartupgraphᚋinternalᚋmo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOrganization2ᚖstartupgraphᚋinternalᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Organization!")
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganizationConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationConnection(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -35493,15 +35470,11 @@ func (ec *executionContext) marshalNOrganizationRoleEdge2ᚕstartupgraphᚋinter
 	return ret
 }
 
-func (ec *executionContext) marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v model.Outcome) graphql.Marshaler {
-	return ec._Outcome(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNOutcome2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Outcome) graphql.Marshaler {
+func (ec *executionContext) marshalNOutcome2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOutcome2startupgraphᚋinternalᚋmodelᚐOutcome(ctx, sel, v[i])
+		return ec.marshalNOutcome2ᚖstartupgraphᚋinternalᚋmodelᚐOutcome(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35511,6 +35484,14 @@ func (ec *executionContext) marshalNOutcome2ᚕstartupgraphᚋinternalᚋmodel�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNOutcome2ᚖstartupgraphᚋinternalᚋmodelᚐOutcome(ctx context.Context, sel ast.SelectionSet, v *model.Outcome) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Outcome!")
+		return graphql.Null
+	}
+	return ec._Outcome(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOutcomeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeConnection(ctx context.Context, sel ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
@@ -35591,15 +35572,11 @@ func (ec *executionContext) marshalNPortfolioEdge2ᚕstartupgraphᚋinternalᚋm
 	return ret
 }
 
-func (ec *executionContext) marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v model.Program) graphql.Marshaler {
-	return ec._Program(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNProgram2ᚕstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Program) graphql.Marshaler {
+func (ec *executionContext) marshalNProgram2ᚕᚖstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Program) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNProgram2startupgraphᚋinternalᚋmodelᚐProgram(ctx, sel, v[i])
+		return ec.marshalNProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35761,15 +35738,11 @@ func (ec *executionContext) marshalNRole2startupgraphᚋinternalᚋviewerᚐRole
 	return v
 }
 
-func (ec *executionContext) marshalNSector2startupgraphᚋinternalᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v model.Sector) graphql.Marshaler {
-	return ec._Sector(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Sector) graphql.Marshaler {
+func (ec *executionContext) marshalNSector2ᚕᚖstartupgraphᚋinternalᚋmodelᚐSectorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Sector) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNSector2startupgraphᚋinternalᚋmodelᚐSector(ctx, sel, v[i])
+		return ec.marshalNSector2ᚖstartupgraphᚋinternalᚋmodelᚐSector(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35779,6 +35752,14 @@ func (ec *executionContext) marshalNSector2ᚕstartupgraphᚋinternalᚋmodelᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSector2ᚖstartupgraphᚋinternalᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v *model.Sector) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Sector!")
+		return graphql.Null
+	}
+	return ec._Sector(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx context.Context, sel ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -35834,15 +35815,11 @@ func (ec *executionContext) marshalNSimilarStartup2ᚕstartupgraphᚋinternalᚋ
 	return ret
 }
 
-func (ec *executionContext) marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx context.Context, sel ast.SelectionSet, v model.StageChange) graphql.Marshaler {
-	return ec._StageChange(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNStageChange2ᚕstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StageChange) graphql.Marshaler {
+func (ec *executionContext) marshalNStageChange2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStageChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StageChange) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStageChange2startupgraphᚋinternalᚋmodelᚐStageChange(ctx, sel, v[i])
+		return ec.marshalNStageChange2ᚖstartupgraphᚋinternalᚋmodelᚐStageChange(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35852,6 +35829,14 @@ func (ec *executionContext) marshalNStageChange2ᚕstartupgraphᚋinternalᚋmod
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStageChange2ᚖstartupgraphᚋinternalᚋmodelᚐStageChange(ctx context.Context, sel ast.SelectionSet, v *model.StageChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StageChange!")
+		return graphql.Null
+	}
+	return ec._StageChange(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStageChangeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐStageChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.StageChangeConnection) graphql.Marshaler {
@@ -35887,15 +35872,11 @@ func (ec *executionContext) unmarshalNStartMentorshipInput2startupgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx context.Context, sel ast.SelectionSet, v model.Startup) graphql.Marshaler {
-	return ec._Startup(ctx, sel, &v)
-}
-
-func (ec *executionContext) marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+func (ec *executionContext) marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, sel, v[i])
+		return ec.marshalNStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -35959,6 +35940,26 @@ func (ec *executionContext) marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgen
 		return graphql.Null
 	}
 	return ec._StartupPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx context.Context, v any) (model.Cursor, error) {
+	var res model.Cursor
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx context.Context, sel ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx context.Context, v any) (model.Localized, error) {
+	var res model.Localized
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx context.Context, sel ast.SelectionSet, v model.Localized) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -36085,6 +36086,30 @@ func (ec *executionContext) marshalNUniversity2ᚕstartupgraphᚋinternalᚋmode
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNUniversity2ᚕᚖstartupgraphᚋinternalᚋmodelᚐUniversityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.University) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v *model.University) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "University!")
+		return graphql.Null
+	}
+	return ec._University(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNUniversityAssignmentConnection2ᚖstartupgraphᚋinternalᚋmodelᚐUniversityAssignmentConnection(ctx context.Context, sel ast.SelectionSet, v *model.UniversityAssignmentConnection) graphql.Marshaler {
@@ -36961,6 +36986,16 @@ func (ec *executionContext) unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx context.Context, v any) (model.Localized, error) {
+	var res model.Localized
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2startupgraphᚋinternalᚋmodelᚐLocalized(ctx context.Context, sel ast.SelectionSet, v model.Localized) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
 	if v == nil {
 		return nil, nil
@@ -36994,6 +37029,22 @@ func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOString2ᚖstartupgraphᚋinternalᚋmodelᚐCursor(ctx context.Context, v any) (*model.Cursor, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Cursor)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2ᚖstartupgraphᚋinternalᚋmodelᚐCursor(ctx context.Context, sel ast.SelectionSet, v *model.Cursor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

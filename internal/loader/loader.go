@@ -62,11 +62,6 @@ func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
 	return m, nil
 }
 
-type pageKey struct {
-	parent int64
-	page   store.PageArgs
-}
-
 // batch is one fetch that several loads wait on.
 type batch[T any] struct {
 	done chan struct{}
@@ -93,9 +88,11 @@ func claim[K comparable, T any](ctx context.Context, mu *sync.Mutex, batches map
 		}
 	}
 	b = &batch[T]{done: make(chan struct{})}
-	keys := []K{key}
+	sibs := siblings()
+	keys := make([]K, 1, 1+len(sibs))
+	keys[0] = key
 	batches[key] = b
-	for _, k := range siblings() {
+	for _, k := range sibs {
 		if _, taken := batches[k]; !taken {
 			batches[k] = b
 			keys = append(keys, k)
@@ -117,32 +114,29 @@ type Children[E model.EdgeOf[N], N any] struct {
 	parentType globalid.Type
 	reg        *registry
 
-	mu     sync.Mutex
-	pages  map[pageKey]*batch[map[int64]model.Connection[E, N]]
+	mu sync.Mutex
+	// pages holds, per page arguments, the batch that covers each parent.
+	pages  map[store.PageArgs]map[int64]*batch[map[int64]model.Connection[E, N]]
 	counts map[int64]*batch[map[int64]int]
 }
 
 func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
 	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
-		pages: map[pageKey]*batch[map[int64]model.Connection[E, N]]{}, counts: map[int64]*batch[map[int64]int]{}}
+		pages: map[store.PageArgs]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[int64]*batch[map[int64]int]{}}
 }
 
 // Load returns parent's page; its totalCount is loaded lazily.
 func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.PageArgs) (model.Connection[E, N], error) {
-	b, err := claim(ctx, &c.mu, c.pages, pageKey{parent, page},
-		func() []pageKey {
-			ids := c.reg.of(c.parentType)
-			keys := make([]pageKey, len(ids))
-			for i, id := range ids {
-				keys[i] = pageKey{id, page}
-			}
-			return keys
-		},
-		func(ctx context.Context, keys []pageKey) (map[int64]model.Connection[E, N], error) {
-			ids := make([]int64, len(keys))
-			for i, k := range keys {
-				ids[i] = k.parent
-			}
+	c.mu.Lock()
+	batches, ok := c.pages[page]
+	if !ok {
+		batches = map[int64]*batch[map[int64]model.Connection[E, N]]{}
+		c.pages[page] = batches
+	}
+	c.mu.Unlock()
+	b, err := claim(ctx, &c.mu, batches, parent,
+		func() []int64 { return c.reg.of(c.parentType) },
+		func(ctx context.Context, ids []int64) (map[int64]model.Connection[E, N], error) {
 			conns, err := c.child.Pages(ctx, c.store, ids, page)
 			for _, conn := range conns {
 				// the whole next level, before any waiter resumes

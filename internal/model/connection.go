@@ -6,13 +6,14 @@ import "context"
 type PageInfo struct {
 	HasNextPage     bool
 	HasPreviousPage bool
-	StartCursor     *string
-	EndCursor       *string
+	StartCursor     *Cursor
+	EndCursor       *Cursor
 }
 
 // EdgeOf is what every connection edge provides: its node. Other packages
 // use it as a type constraint; only this package's edge types satisfy it.
-type EdgeOf[N any] interface{ node() N }
+// Edges hold their nodes by pointer, so serving a node never copies it.
+type EdgeOf[N any] interface{ node() *N }
 
 // Connection is one page of a Relay connection. Each GraphQL connection
 // type is a struct that embeds it. The total is computed only when a
@@ -24,8 +25,8 @@ type Connection[E EdgeOf[N], N any] struct {
 }
 
 // Nodes returns the nodes of the page, for clients that need no edge facts.
-func (c Connection[E, N]) Nodes() []N {
-	out := make([]N, len(c.Edges))
+func (c Connection[E, N]) Nodes() []*N {
+	out := make([]*N, len(c.Edges))
 	for i, e := range c.Edges {
 		out[i] = e.node()
 	}

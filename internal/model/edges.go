@@ -6,11 +6,11 @@ package model
 
 // OrganizationEdge is an edge of OrganizationConnection.
 type OrganizationEdge struct {
-	Cursor string
-	Node   Organization
+	Cursor Cursor
+	Node   *Organization
 }
 
-func (e OrganizationEdge) node() Organization { return e.Node }
+func (e OrganizationEdge) node() *Organization { return e.Node }
 
 // OrganizationConnection is a page of Organization items.
 type OrganizationConnection struct {
@@ -19,22 +19,22 @@ type OrganizationConnection struct {
 
 // SectorEdge is an edge of SectorConnection.
 type SectorEdge struct {
-	Cursor string
-	Node   Sector
+	Cursor Cursor
+	Node   *Sector
 }
 
-func (e SectorEdge) node() Sector { return e.Node }
+func (e SectorEdge) node() *Sector { return e.Node }
 
 // SectorConnection is a page of Sector items.
 type SectorConnection struct{ Connection[SectorEdge, Sector] }
 
 // ProgramEdge is an edge of ProgramConnection.
 type ProgramEdge struct {
-	Cursor string
-	Node   Program
+	Cursor Cursor
+	Node   *Program
 }
 
-func (e ProgramEdge) node() Program { return e.Node }
+func (e ProgramEdge) node() *Program { return e.Node }
 
 // ProgramConnection is a page of Program items.
 type ProgramConnection struct {
@@ -43,22 +43,22 @@ type ProgramConnection struct {
 
 // FundEdge is an edge of FundConnection.
 type FundEdge struct {
-	Cursor string
-	Node   Fund
+	Cursor Cursor
+	Node   *Fund
 }
 
-func (e FundEdge) node() Fund { return e.Node }
+func (e FundEdge) node() *Fund { return e.Node }
 
 // FundConnection is a page of Fund items.
 type FundConnection struct{ Connection[FundEdge, Fund] }
 
 // FacilityEdge is an edge of FacilityConnection.
 type FacilityEdge struct {
-	Cursor string
-	Node   Facility
+	Cursor Cursor
+	Node   *Facility
 }
 
-func (e FacilityEdge) node() Facility { return e.Node }
+func (e FacilityEdge) node() *Facility { return e.Node }
 
 // FacilityConnection is a page of Facility items.
 type FacilityConnection struct {
@@ -67,22 +67,22 @@ type FacilityConnection struct {
 
 // MarketEdge is an edge of MarketConnection.
 type MarketEdge struct {
-	Cursor string
-	Node   Market
+	Cursor Cursor
+	Node   *Market
 }
 
-func (e MarketEdge) node() Market { return e.Node }
+func (e MarketEdge) node() *Market { return e.Node }
 
 // MarketConnection is a page of Market items.
 type MarketConnection struct{ Connection[MarketEdge, Market] }
 
 // StartupEdge is an edge of StartupConnection.
 type StartupEdge struct {
-	Cursor string
-	Node   Startup
+	Cursor Cursor
+	Node   *Startup
 }
 
-func (e StartupEdge) node() Startup { return e.Node }
+func (e StartupEdge) node() *Startup { return e.Node }
 
 // StartupConnection is a page of Startup items.
 type StartupConnection struct {
@@ -91,33 +91,33 @@ type StartupConnection struct {
 
 // MentorEdge is an edge of MentorConnection.
 type MentorEdge struct {
-	Cursor string
-	Node   Mentor
+	Cursor Cursor
+	Node   *Mentor
 }
 
-func (e MentorEdge) node() Mentor { return e.Node }
+func (e MentorEdge) node() *Mentor { return e.Node }
 
 // MentorConnection is a page of Mentor items.
 type MentorConnection struct{ Connection[MentorEdge, Mentor] }
 
 // CohortEdge is an edge of CohortConnection.
 type CohortEdge struct {
-	Cursor string
-	Node   Cohort
+	Cursor Cursor
+	Node   *Cohort
 }
 
-func (e CohortEdge) node() Cohort { return e.Node }
+func (e CohortEdge) node() *Cohort { return e.Node }
 
 // CohortConnection is a page of Cohort items.
 type CohortConnection struct{ Connection[CohortEdge, Cohort] }
 
 // InvestmentEdge is an edge of InvestmentConnection.
 type InvestmentEdge struct {
-	Cursor string
-	Node   Investment
+	Cursor Cursor
+	Node   *Investment
 }
 
-func (e InvestmentEdge) node() Investment { return e.Node }
+func (e InvestmentEdge) node() *Investment { return e.Node }
 
 // InvestmentConnection is a page of Investment items.
 type InvestmentConnection struct {
@@ -126,11 +126,11 @@ type InvestmentConnection struct {
 
 // StageChangeEdge is an edge of StageChangeConnection.
 type StageChangeEdge struct {
-	Cursor string
-	Node   StageChange
+	Cursor Cursor
+	Node   *StageChange
 }
 
-func (e StageChangeEdge) node() StageChange { return e.Node }
+func (e StageChangeEdge) node() *StageChange { return e.Node }
 
 // StageChangeConnection is a page of StageChange items.
 type StageChangeConnection struct {
@@ -139,11 +139,11 @@ type StageChangeConnection struct {
 
 // OutcomeEdge is an edge of OutcomeConnection.
 type OutcomeEdge struct {
-	Cursor string
-	Node   Outcome
+	Cursor Cursor
+	Node   *Outcome
 }
 
-func (e OutcomeEdge) node() Outcome { return e.Node }
+func (e OutcomeEdge) node() *Outcome { return e.Node }
 
 // OutcomeConnection is a page of Outcome items.
 type OutcomeConnection struct {
@@ -152,12 +152,12 @@ type OutcomeConnection struct {
 
 // AssignedStartupEdge is an edge of AssignedStartupConnection.
 type AssignedStartupEdge struct {
-	Cursor string
-	Node   Startup
+	Cursor Cursor
+	Node   *Startup
 	Assignment
 }
 
-func (e AssignedStartupEdge) node() Startup { return e.Node }
+func (e AssignedStartupEdge) node() *Startup { return e.Node }
 
 // AssignedStartupConnection is a page of AssignedStartupEdge.
 type AssignedStartupConnection struct {
@@ -166,12 +166,12 @@ type AssignedStartupConnection struct {
 
 // UniversityAssignmentEdge is an edge of UniversityAssignmentConnection.
 type UniversityAssignmentEdge struct {
-	Cursor string
-	Node   University
+	Cursor Cursor
+	Node   *University
 	Assignment
 }
 
-func (e UniversityAssignmentEdge) node() University { return e.Node }
+func (e UniversityAssignmentEdge) node() *University { return e.Node }
 
 // UniversityAssignmentConnection is a page of UniversityAssignmentEdge.
 type UniversityAssignmentConnection struct {
@@ -180,12 +180,12 @@ type UniversityAssignmentConnection struct {
 
 // MentorshipEdge is an edge of MentorshipConnection.
 type MentorshipEdge struct {
-	Cursor string
-	Node   Mentor
+	Cursor Cursor
+	Node   *Mentor
 	Mentorship
 }
 
-func (e MentorshipEdge) node() Mentor { return e.Node }
+func (e MentorshipEdge) node() *Mentor { return e.Node }
 
 // MentorshipConnection is a page of MentorshipEdge.
 type MentorshipConnection struct {
@@ -194,12 +194,12 @@ type MentorshipConnection struct {
 
 // MenteeEdge is an edge of MenteeConnection.
 type MenteeEdge struct {
-	Cursor string
-	Node   Startup
+	Cursor Cursor
+	Node   *Startup
 	Mentorship
 }
 
-func (e MenteeEdge) node() Startup { return e.Node }
+func (e MenteeEdge) node() *Startup { return e.Node }
 
 // MenteeConnection is a page of MenteeEdge.
 type MenteeConnection struct {
@@ -208,24 +208,24 @@ type MenteeConnection struct {
 
 // InvestorEdge is an edge of InvestorConnection.
 type InvestorEdge struct {
-	Cursor     string
-	Node       Fund
+	Cursor     Cursor
+	Node       *Fund
 	Investment Investment
 }
 
-func (e InvestorEdge) node() Fund { return e.Node }
+func (e InvestorEdge) node() *Fund { return e.Node }
 
 // InvestorConnection is a page of InvestorEdge.
 type InvestorConnection struct{ Connection[InvestorEdge, Fund] }
 
 // PortfolioEdge is an edge of PortfolioConnection.
 type PortfolioEdge struct {
-	Cursor     string
-	Node       Startup
+	Cursor     Cursor
+	Node       *Startup
 	Investment Investment
 }
 
-func (e PortfolioEdge) node() Startup { return e.Node }
+func (e PortfolioEdge) node() *Startup { return e.Node }
 
 // PortfolioConnection is a page of PortfolioEdge.
 type PortfolioConnection struct {
@@ -234,12 +234,12 @@ type PortfolioConnection struct {
 
 // MarketTargetEdge is an edge of MarketTargetConnection.
 type MarketTargetEdge struct {
-	Cursor string
-	Node   Market
+	Cursor Cursor
+	Node   *Market
 	MarketTarget
 }
 
-func (e MarketTargetEdge) node() Market { return e.Node }
+func (e MarketTargetEdge) node() *Market { return e.Node }
 
 // MarketTargetConnection is a page of MarketTargetEdge.
 type MarketTargetConnection struct {
@@ -248,12 +248,12 @@ type MarketTargetConnection struct {
 
 // TargetingStartupEdge is an edge of TargetingStartupConnection.
 type TargetingStartupEdge struct {
-	Cursor string
-	Node   Startup
+	Cursor Cursor
+	Node   *Startup
 	MarketTarget
 }
 
-func (e TargetingStartupEdge) node() Startup { return e.Node }
+func (e TargetingStartupEdge) node() *Startup { return e.Node }
 
 // TargetingStartupConnection is a page of TargetingStartupEdge.
 type TargetingStartupConnection struct {
@@ -262,12 +262,12 @@ type TargetingStartupConnection struct {
 
 // MemberEdge is an edge of MemberConnection.
 type MemberEdge struct {
-	Cursor string
-	Node   Startup
+	Cursor Cursor
+	Node   *Startup
 	Membership
 }
 
-func (e MemberEdge) node() Startup { return e.Node }
+func (e MemberEdge) node() *Startup { return e.Node }
 
 // MemberConnection is a page of MemberEdge.
 type MemberConnection struct {
@@ -276,12 +276,12 @@ type MemberConnection struct {
 
 // ProgramMembershipEdge is an edge of ProgramMembershipConnection.
 type ProgramMembershipEdge struct {
-	Cursor string
-	Node   Program
+	Cursor Cursor
+	Node   *Program
 	Membership
 }
 
-func (e ProgramMembershipEdge) node() Program { return e.Node }
+func (e ProgramMembershipEdge) node() *Program { return e.Node }
 
 // ProgramMembershipConnection is a page of ProgramMembershipEdge.
 type ProgramMembershipConnection struct {
@@ -290,12 +290,12 @@ type ProgramMembershipConnection struct {
 
 // ProgramRoleEdge is an edge of ProgramRoleConnection.
 type ProgramRoleEdge struct {
-	Cursor string
-	Node   Organization
+	Cursor Cursor
+	Node   *Organization
 	ProgramRoleFacts
 }
 
-func (e ProgramRoleEdge) node() Organization { return e.Node }
+func (e ProgramRoleEdge) node() *Organization { return e.Node }
 
 // ProgramRoleConnection is a page of ProgramRoleEdge.
 type ProgramRoleConnection struct {
@@ -304,12 +304,12 @@ type ProgramRoleConnection struct {
 
 // OrganizationRoleEdge is an edge of OrganizationRoleConnection.
 type OrganizationRoleEdge struct {
-	Cursor string
-	Node   Program
+	Cursor Cursor
+	Node   *Program
 	ProgramRoleFacts
 }
 
-func (e OrganizationRoleEdge) node() Program { return e.Node }
+func (e OrganizationRoleEdge) node() *Program { return e.Node }
 
 // OrganizationRoleConnection is a page of OrganizationRoleEdge.
 type OrganizationRoleConnection struct {
@@ -336,11 +336,11 @@ func (e PortfolioEdge) Round() InvestmentRound { return e.Investment.Round }
 
 // AuditEntryEdge is an edge of AuditEntryConnection.
 type AuditEntryEdge struct {
-	Cursor string
-	Node   AuditEntry
+	Cursor Cursor
+	Node   *AuditEntry
 }
 
-func (e AuditEntryEdge) node() AuditEntry { return e.Node }
+func (e AuditEntryEdge) node() *AuditEntry { return e.Node }
 
 // AuditEntryConnection is a page of the audit trail.
 type AuditEntryConnection struct {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"time"
 
 	"startupgraph/internal/globalid"
@@ -45,8 +44,8 @@ type Mentor struct {
 func (m Mentor) ID() string { return globalid.Encode(globalid.Mentor, m.RowID) }
 
 // Title returns the job title in the requested or default locale.
-func (m Mentor) Title(ctx context.Context, locale *i18n.Locale) *string {
-	return Descriptions{DescriptionKo: m.TitleKo, DescriptionEn: m.TitleEn}.Description(ctx, locale)
+func (m Mentor) Title(locale *i18n.Locale) Localized {
+	return optionalText(m.TitleKo, m.TitleEn, locale)
 }
 
 // Market is an overseas market: a country or a region.

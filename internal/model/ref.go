@@ -50,8 +50,8 @@ func (i Investment) NodeRef() Ref { return Ref{Type: globalid.Investment, ID: i.
 // items are not nodes, such as stage changes).
 func (c Connection[E, N]) NodeRefs() []Ref {
 	refs := make([]Ref, 0, len(c.Edges))
-	for _, e := range c.Edges {
-		if r, ok := any(e.node()).(Referenced); ok {
+	for i := range c.Edges {
+		if r, ok := any(c.Edges[i].node()).(Referenced); ok {
 			refs = append(refs, r.NodeRef())
 		}
 	}
@@ -63,68 +63,98 @@ func (c Connection[E, N]) NodeRefs() []Ref {
 // whole level at once.
 type Referencing interface{ References() []Ref }
 
-func refs(pairs ...any) []Ref {
-	var out []Ref
-	for i := 0; i+1 < len(pairs); i += 2 {
-		typ := pairs[i].(globalid.Type)
-		switch id := pairs[i+1].(type) {
-		case int64:
-			out = append(out, Ref{Type: typ, ID: id})
-		case *int64:
-			if id != nil {
-				out = append(out, Ref{Type: typ, ID: *id})
-			}
-		}
+// appendRef appends the ref of a non-null reference.
+func appendRef(out []Ref, t globalid.Type, id *int64) []Ref {
+	if id == nil {
+		return out
 	}
-	return out
+	return append(out, Ref{Type: t, ID: *id})
 }
 
 // References lists the nodes the startup's fields point at.
-func (s Startup) References() []Ref { return refs(globalid.Facility, s.FacilityID) }
+func (s Startup) References() []Ref { return s.appendReferences(nil) }
+
+func (s Startup) appendReferences(out []Ref) []Ref {
+	return appendRef(out, globalid.Facility, s.FacilityID)
+}
 
 // References lists the nodes the investment's fields point at.
-func (i Investment) References() []Ref {
-	return refs(globalid.Fund, i.FundID, globalid.Startup, i.StartupID)
+func (i Investment) References() []Ref { return i.appendReferences(nil) }
+
+func (i Investment) appendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Fund, ID: i.FundID}, Ref{Type: globalid.Startup, ID: i.StartupID})
 }
 
 // References lists the nodes the fund's fields point at.
-func (f Fund) References() []Ref {
-	return refs(globalid.Organization, f.ManagerID, globalid.Organization, f.SponsorID, globalid.Program, f.ProgramID)
+func (f Fund) References() []Ref { return f.appendReferences(nil) }
+
+func (f Fund) appendReferences(out []Ref) []Ref {
+	out = appendRef(out, globalid.Organization, f.ManagerID)
+	out = appendRef(out, globalid.Organization, f.SponsorID)
+	return appendRef(out, globalid.Program, f.ProgramID)
 }
 
 // References lists the nodes the facility's fields point at.
-func (f Facility) References() []Ref {
-	return refs(globalid.Facility, f.ParentID, globalid.Organization, f.OperatorID)
+func (f Facility) References() []Ref { return f.appendReferences(nil) }
+
+func (f Facility) appendReferences(out []Ref) []Ref {
+	out = appendRef(out, globalid.Facility, f.ParentID)
+	return appendRef(out, globalid.Organization, f.OperatorID)
 }
 
 // References lists the nodes the organization's fields point at.
-func (o Organization) References() []Ref { return refs(globalid.Organization, o.ParentID) }
+func (o Organization) References() []Ref { return o.appendReferences(nil) }
+
+func (o Organization) appendReferences(out []Ref) []Ref {
+	return appendRef(out, globalid.Organization, o.ParentID)
+}
 
 // References lists the nodes the cohort's fields point at.
-func (c Cohort) References() []Ref { return refs(globalid.Program, c.ProgramID) }
+func (c Cohort) References() []Ref { return c.appendReferences(nil) }
+
+func (c Cohort) appendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Program, ID: c.ProgramID})
+}
 
 // References lists the nodes the mentor's fields point at.
-func (m Mentor) References() []Ref {
-	return refs(globalid.University, m.AffiliatedUniversityID, globalid.Organization, m.AffiliatedOrganizationID)
+func (m Mentor) References() []Ref { return m.appendReferences(nil) }
+
+func (m Mentor) appendReferences(out []Ref) []Ref {
+	out = appendRef(out, globalid.University, m.AffiliatedUniversityID)
+	return appendRef(out, globalid.Organization, m.AffiliatedOrganizationID)
 }
 
 // References lists the cohort of a membership edge.
-func (m Membership) References() []Ref { return refs(globalid.Cohort, m.CohortID) }
+func (m Membership) References() []Ref { return m.appendReferences(nil) }
+
+func (m Membership) appendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Cohort, ID: m.CohortID})
+}
 
 // References lists the support program of a market-target edge.
-func (t MarketTarget) References() []Ref { return refs(globalid.Program, t.SupportProgramID) }
+func (t MarketTarget) References() []Ref { return t.appendReferences(nil) }
+
+func (t MarketTarget) appendReferences(out []Ref) []Ref {
+	return appendRef(out, globalid.Program, t.SupportProgramID)
+}
 
 // References lists the market of an outcome.
-func (o Outcome) References() []Ref { return refs(globalid.Market, o.MarketID) }
+func (o Outcome) References() []Ref { return o.appendReferences(nil) }
+
+func (o Outcome) appendReferences(out []Ref) []Ref {
+	return appendRef(out, globalid.Market, o.MarketID)
+}
 
 // References lists the fund of a fund total.
-func (f FundTotal) References() []Ref { return refs(globalid.Fund, f.FundID) }
+func (f FundTotal) References() []Ref { return []Ref{{Type: globalid.Fund, ID: f.FundID}} }
 
 // References lists the recommended mentor.
-func (r MentorRecommendation) References() []Ref { return refs(globalid.Mentor, r.MentorID) }
+func (r MentorRecommendation) References() []Ref {
+	return []Ref{{Type: globalid.Mentor, ID: r.MentorID}}
+}
 
 // References lists the similar startup.
-func (s SimilarStartup) References() []Ref { return refs(globalid.Startup, s.StartupID) }
+func (s SimilarStartup) References() []Ref { return []Ref{{Type: globalid.Startup, ID: s.StartupID}} }
 
 // References lists the node of a neighborhood entry.
 func (n NeighborhoodNode) References() []Ref { return []Ref{n.Ref} }
@@ -132,16 +162,28 @@ func (n NeighborhoodNode) References() []Ref { return []Ref{n.Ref} }
 // References lists the nodes along a path.
 func (p GraphPath) References() []Ref { return p.Refs }
 
+// referencer is a Referencing that appends its references to a slice.
+type referencer interface{ appendReferences(out []Ref) []Ref }
+
+// appendWanted appends what v, a pointer to an edge or a node, refers to.
+// Called on pointers into a page, it copies nothing to the heap (asserting
+// an interface on an edge or node value would).
+func appendWanted(out []Ref, v any) []Ref {
+	switch r := v.(type) {
+	case referencer:
+		return r.appendReferences(out)
+	case Referencing:
+		return append(out, r.References()...)
+	}
+	return out
+}
+
 // WantedRefs lists what a page's edges and nodes point at.
 func (c Connection[E, N]) WantedRefs() []Ref {
 	var out []Ref
-	for _, e := range c.Edges {
-		if r, ok := any(e).(Referencing); ok {
-			out = append(out, r.References()...)
-		}
-		if r, ok := any(e.node()).(Referencing); ok {
-			out = append(out, r.References()...)
-		}
+	for i := range c.Edges {
+		out = appendWanted(out, &c.Edges[i])
+		out = appendWanted(out, c.Edges[i].node())
 	}
 	return out
 }

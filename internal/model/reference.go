@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"time"
 
 	"startupgraph/internal/globalid"
@@ -107,6 +106,6 @@ type Facility struct {
 func (f Facility) ID() string { return globalid.Encode(globalid.Facility, f.RowID) }
 
 // Location returns where the facility is, in the requested or default locale.
-func (f Facility) Location(ctx context.Context, locale *i18n.Locale) *string {
-	return Descriptions{DescriptionKo: f.LocationKo, DescriptionEn: f.LocationEn}.Description(ctx, locale)
+func (f Facility) Location(locale *i18n.Locale) Localized {
+	return optionalText(f.LocationKo, f.LocationEn, locale)
 }

@@ -51,8 +51,8 @@ func (s *Store) ListAuditLog(ctx context.Context, f AuditFilter, page PageArgs) 
 		}
 		q := listQuery(`n.id, n.at, n.actor_key_id, n.actor_name, n.actor_role, n.request_id, n.action, n.entity_type, n.entity_id, n.before, n.after`,
 			"audit_log n", c, sortKey{tag: "audit", desc: true})
-		return listPage(ctx, s, q, page, func(r auditRow, cursor string) model.AuditEntryEdge {
-			return model.AuditEntryEdge{Cursor: cursor, Node: model.AuditEntry{RowID: r.ID, At: r.At, ActorKeyID: r.ActorKeyID,
+		return listPage(ctx, s, q, page, func(r auditRow, cursor model.Cursor) model.AuditEntryEdge {
+			return model.AuditEntryEdge{Cursor: cursor, Node: &model.AuditEntry{RowID: r.ID, At: r.At, ActorKeyID: r.ActorKeyID,
 				ActorName: r.ActorName, ActorRole: viewer.Role(r.ActorRole), RequestID: r.RequestID, Action: r.Action,
 				EntityType: r.EntityType, EntityRowID: r.EntityID, Before: r.Before, After: r.After}}
 		})

@@ -16,7 +16,7 @@ import (
 // of a query into it.
 type Child[E model.EdgeOf[N], N any] struct {
 	query  func() pageQuery
-	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs) (map[int64]model.Connection[E, N], error)
+	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error)
 	counts func(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error)
 }
 
@@ -27,7 +27,7 @@ type Child[E model.EdgeOf[N], N any] struct {
 // guards locate the protected rows (startups, mentors) the viewer's scope
 // restricts, including the parent's own id when the parent is protected.
 func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, idExpr string, sort *sortKey,
-	toEdge func(R, string) E, guards ...guard) Child[E, N] {
+	toEdge func(R, model.Cursor) E, guards ...guard) Child[E, N] {
 	key := sortKey{tag: tag}
 	if sort != nil {
 		key = *sort
@@ -37,8 +37,8 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 		query: func() pageQuery {
 			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key, guards: guards}
 		},
-		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs) (map[int64]model.Connection[E, N], error) {
-			return fetchPages[R, E, N](ctx, s, q, page, toEdge)
+		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error) {
+			return fetchPages[R, E, N](ctx, s, q, page, parents, toEdge)
 		},
 		counts: countRows,
 	}
@@ -52,7 +52,7 @@ func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page 
 		q := c.query()
 		q.args.add(pq.Array(parents)) // $1
 		var err error
-		if out, err = c.fetch(ctx, s, q, page); err != nil {
+		if out, err = c.fetch(ctx, s, q, page, len(parents)); err != nil {
 			return nil, err
 		}
 	}

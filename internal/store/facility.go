@@ -34,8 +34,8 @@ func (r facilityRow) model() model.Facility {
 	}
 }
 
-func facilityEdge(r facilityRow, cursor string) model.FacilityEdge {
-	return model.FacilityEdge{Cursor: cursor, Node: r.model()}
+func facilityEdge(r facilityRow, cursor model.Cursor) model.FacilityEdge {
+	return model.FacilityEdge{Cursor: cursor, Node: ptr(r.model())}
 }
 
 // ListFacilities pages the campus and its spaces.

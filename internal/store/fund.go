@@ -40,7 +40,9 @@ func (s *Store) ListFunds(ctx context.Context, f FundFilter, order NameOrder, pa
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page,
-		func(r fundRow, cursor string) model.FundEdge { return model.FundEdge{Cursor: cursor, Node: r.model()} })
+		func(r fundRow, cursor model.Cursor) model.FundEdge {
+			return model.FundEdge{Cursor: cursor, Node: ptr(r.model())}
+		})
 }
 
 // FundsByID returns the funds with the given ids.
@@ -107,8 +109,8 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 	}
 	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
 		guards: []guard{startupGuard("e.startup_id")}}
-	return listPage(ctx, s, q, page, func(r investmentRow, cursor string) model.InvestmentEdge {
-		return model.InvestmentEdge{Cursor: cursor, Node: r.model()}
+	return listPage(ctx, s, q, page, func(r investmentRow, cursor model.Cursor) model.InvestmentEdge {
+		return model.InvestmentEdge{Cursor: cursor, Node: ptr(r.model())}
 	})
 }
 
@@ -124,8 +126,8 @@ var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols
 	func(r struct {
 		startupRow
 		investmentRow
-	}, cursor string) model.PortfolioEdge {
-		return model.PortfolioEdge{Cursor: cursor, Node: r.startupRow.model(), Investment: r.investmentRow.model()}
+	}, cursor model.Cursor) model.PortfolioEdge {
+		return model.PortfolioEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Investment: r.investmentRow.model()}
 	}, startupGuard("n.id"))
 
 // StartupInvestors pages the funds that invested in each startup, one edge per investment.
@@ -134,6 +136,6 @@ var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentC
 	func(r struct {
 		fundRow
 		investmentRow
-	}, cursor string) model.InvestorEdge {
-		return model.InvestorEdge{Cursor: cursor, Node: r.fundRow.model(), Investment: r.investmentRow.model()}
+	}, cursor model.Cursor) model.InvestorEdge {
+		return model.InvestorEdge{Cursor: cursor, Node: ptr(r.fundRow.model()), Investment: r.investmentRow.model()}
 	}, startupGuard("e.startup_id"))

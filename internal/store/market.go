@@ -42,8 +42,8 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder
 	}
 	c.strs("n.code = ANY(?)", f.Codes)
 	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page,
-		func(r marketRow, cursor string) model.MarketEdge {
-			return model.MarketEdge{Cursor: cursor, Node: r.model()}
+		func(r marketRow, cursor model.Cursor) model.MarketEdge {
+			return model.MarketEdge{Cursor: cursor, Node: ptr(r.model())}
 		})
 }
 
@@ -72,8 +72,8 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+targetCo
 	func(r struct {
 		marketRow
 		targetFacts
-	}, cursor string) model.MarketTargetEdge {
-		return model.MarketTargetEdge{Cursor: cursor, Node: r.marketRow.model(), MarketTarget: r.targetFacts.model()}
+	}, cursor model.Cursor) model.MarketTargetEdge {
+		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.targetFacts.model()}
 	}, startupGuard("e.startup_id"))
 
 // MarketStartups pages the startups targeting each market, with the target.
@@ -82,6 +82,6 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCo
 	func(r struct {
 		startupRow
 		targetFacts
-	}, cursor string) model.TargetingStartupEdge {
-		return model.TargetingStartupEdge{Cursor: cursor, Node: r.startupRow.model(), MarketTarget: r.targetFacts.model()}
+	}, cursor model.Cursor) model.TargetingStartupEdge {
+		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.targetFacts.model()}
 	}, startupGuard("n.id"))

@@ -42,8 +42,8 @@ func (r mentorRow) model() model.Mentor {
 		Provenance: model.Provenance(r.Provenance)}
 }
 
-func mentorEdge(r mentorRow, cursor string) model.MentorEdge {
-	return model.MentorEdge{Cursor: cursor, Node: r.model()}
+func mentorEdge(r mentorRow, cursor model.Cursor) model.MentorEdge {
+	return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
 }
 
 // MentorFilter selects mentors.
@@ -99,8 +99,8 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipC
 	func(r struct {
 		mentorRow
 		mentorshipFacts
-	}, cursor string) model.MentorshipEdge {
-		return model.MentorshipEdge{Cursor: cursor, Node: r.mentorRow.model(), Mentorship: r.mentorshipFacts.model()}
+	}, cursor model.Cursor) model.MentorshipEdge {
+		return model.MentorshipEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), Mentorship: r.mentorshipFacts.model()}
 	}, startupGuard("e.startup_id"))
 
 // MentorStartups pages the startups each mentor mentors, with the mentorship.
@@ -109,6 +109,6 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipC
 	func(r struct {
 		startupRow
 		mentorshipFacts
-	}, cursor string) model.MenteeEdge {
-		return model.MenteeEdge{Cursor: cursor, Node: r.startupRow.model(), Mentorship: r.mentorshipFacts.model()}
+	}, cursor model.Cursor) model.MenteeEdge {
+		return model.MenteeEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Mentorship: r.mentorshipFacts.model()}
 	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))

@@ -23,8 +23,8 @@ func (r organizationRow) model() model.Organization {
 	}
 }
 
-func organizationEdge(r organizationRow, cursor string) model.OrganizationEdge {
-	return model.OrganizationEdge{Cursor: cursor, Node: r.model()}
+func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
+	return model.OrganizationEdge{Cursor: cursor, Node: ptr(r.model())}
 }
 
 // OrganizationFilter selects organizations.
@@ -68,8 +68,8 @@ var OrganizationPrograms = newChild("program-organizations/organization", progra
 	func(r struct {
 		programRow
 		roleFacts
-	}, cursor string) model.OrganizationRoleEdge {
-		return model.OrganizationRoleEdge{Cursor: cursor, Node: r.programRow.model(), ProgramRoleFacts: r.roleFacts.model()}
+	}, cursor model.Cursor) model.OrganizationRoleEdge {
+		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.roleFacts.model()}
 	})
 
 // ProgramOrganizations pages the organizations of each program, with their roles.
@@ -78,6 +78,6 @@ var ProgramOrganizations = newChild("program-organizations/program", organizatio
 	func(r struct {
 		organizationRow
 		roleFacts
-	}, cursor string) model.ProgramRoleEdge {
-		return model.ProgramRoleEdge{Cursor: cursor, Node: r.organizationRow.model(), ProgramRoleFacts: r.roleFacts.model()}
+	}, cursor model.Cursor) model.ProgramRoleEdge {
+		return model.ProgramRoleEdge{Cursor: cursor, Node: ptr(r.organizationRow.model()), ProgramRoleFacts: r.roleFacts.model()}
 	})

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -27,6 +25,8 @@ const (
 type PageArgs struct {
 	First, Last   int
 	After, Before cursor
+	// Omit leaves columns nobody will read out of the page.
+	Omit Omit
 }
 
 // cursor is a decoded keyset position: which list and ordering it belongs
@@ -42,42 +42,19 @@ type cursor struct {
 // 100, default first 20), after and before cursors. Problems name the
 // argument.
 func NewPageArgs(first, last *int, after, before *string) (PageArgs, error) {
-	var p PageArgs
-	problems := &apperr.InputError{}
+	var problems apperr.InputError
 	if first != nil && last != nil {
 		problems.Add("last", "give first or last, not both")
 	}
-	for _, a := range []struct {
-		name string
-		v    *int
-		dst  *int
-	}{{"first", first, &p.First}, {"last", last, &p.Last}} {
-		if a.v == nil {
-			continue
-		}
-		if *a.v < 1 || *a.v > MaxPageSize {
-			problems.Add(a.name, "must be between 1 and %d", MaxPageSize)
-			continue
-		}
-		*a.dst = *a.v
+	p := PageArgs{
+		First:  pageSizeArg("first", first, &problems),
+		Last:   pageSizeArg("last", last, &problems),
+		After:  cursorArg("after", after, &problems),
+		Before: cursorArg("before", before, &problems),
 	}
-	for _, c := range []struct {
-		name string
-		v    *string
-		dst  *cursor
-	}{{"after", after, &p.After}, {"before", before, &p.Before}} {
-		if c.v == nil {
-			continue
-		}
-		dec, err := decodeCursor(*c.v)
-		if err != nil {
-			problems.Add(c.name, "is not a valid cursor")
-			continue
-		}
-		*c.dst = dec
-	}
-	if err := problems.Err(); err != nil {
-		return PageArgs{}, err
+	if len(problems.Problems) > 0 {
+		err := problems // only a refused request pays for the error
+		return PageArgs{}, &err
 	}
 	if p.First == 0 && p.Last == 0 {
 		if p.Before.Set && !p.After.Set {
@@ -89,45 +66,45 @@ func NewPageArgs(first, last *int, after, before *string) (PageArgs, error) {
 	return p, nil
 }
 
+// pageSizeArg validates first or last: 0 when absent or refused.
+func pageSizeArg(name string, v *int, problems *apperr.InputError) int {
+	if v == nil {
+		return 0
+	}
+	if *v < 1 || *v > MaxPageSize {
+		problems.Add(name, "must be between 1 and %d", MaxPageSize)
+		return 0
+	}
+	return *v
+}
+
+// cursorArg decodes after or before: unset when absent or refused.
+func cursorArg(name string, v *string, problems *apperr.InputError) cursor {
+	if v == nil {
+		return cursor{}
+	}
+	c, err := decodeCursor(*v)
+	if err != nil {
+		problems.Add(name, "is not a valid cursor")
+		return cursor{}
+	}
+	return c
+}
+
 func (p PageArgs) size() int { return max(p.First, p.Last) }
 
 func (p PageArgs) backward() bool { return p.Last > 0 }
 
-func encodeCursor(tag string, value *string, id int64) string {
-	v := any(nil)
-	if value != nil {
-		v = *value
-	}
-	b, _ := json.Marshal([]any{tag, v, id})
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 func decodeCursor(s string) (cursor, error) {
-	if len(s) > 512 {
-		return cursor{}, fmt.Errorf("cursor too long")
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(s)
+	c, err := model.ParseCursor(s)
 	if err != nil {
 		return cursor{}, err
 	}
-	var parts []any
-	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) != 3 {
-		return cursor{}, fmt.Errorf("malformed cursor")
+	dec := cursor{Set: true, Tag: c.Tag, ID: c.ID}
+	if c.Value != nil {
+		dec.Value = *c.Value
 	}
-	tag, ok1 := parts[0].(string)
-	id, ok2 := parts[2].(float64)
-	if !ok1 || !ok2 || id < 1 || id != float64(int64(id)) {
-		return cursor{}, fmt.Errorf("malformed cursor")
-	}
-	c := cursor{Set: true, Tag: tag, ID: int64(id)}
-	if parts[1] != nil {
-		v, ok := parts[1].(string)
-		if !ok {
-			return cursor{}, fmt.Errorf("malformed cursor")
-		}
-		c.Value = v
-	}
-	return c, nil
+	return dec, nil
 }
 
 // sortKey is the ordering of a list: an SQL expression that is never NULL,
@@ -250,7 +227,7 @@ func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
 FROM %s
 %s
 ORDER BY %s
-LIMIT %s`, q.columns, parentSel, sortSel, q.idExpr, order, q.from, where, order, limit)
+LIMIT %s`, q.selectList(page.Omit), parentSel, sortSel, q.idExpr, order, q.from, where, order, limit)
 	if q.parent == "" {
 		return inner, nil
 	}
@@ -260,61 +237,76 @@ ORDER BY p.ord, x.pg_rn`, inner), nil
 }
 
 // fetchPages runs q for page and returns one connection per parent (for a
-// top-level list, under parent 0), edges in order, with page info.
-func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
-	toEdge func(R, string) E) (map[int64]model.Connection[E, N], error) {
+// top-level list, under parent 0), edges in order, with page info. parents
+// is how many parents the query asks for (1 for a top-level list).
+//
+// The query returns each parent's rows together (it orders by the parents'
+// positions, then by each page's own order), at most one more per parent
+// than the page holds, which tells that there is more. Rows become edges as
+// they are read, into one slice that every parent's page shares.
+func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int,
+	toEdge func(R, model.Cursor) E) (map[int64]model.Connection[E, N], error) {
 	sqlText, err := q.build(ctx, page)
 	if err != nil {
 		return nil, err
 	}
-	var rows []R
-	if err := s.db.SelectContext(ctx, &rows, sqlText, q.args.list...); err != nil {
+	// group is one parent's page: its edges are all[start:end].
+	type group struct {
+		parent      int64
+		start, end  int
+		more        bool
+		first, last model.Cursor
+	}
+	size := page.size()
+	all := make([]E, 0, max(parents, size))
+	groups := make([]group, 0, parents)
+	err = scanRows(ctx, s, sqlText, q.args.list, func(r *R) {
+		p := (*r).pos()
+		if len(groups) == 0 || groups[len(groups)-1].parent != p.ParentID {
+			groups = append(groups, group{parent: p.ParentID, start: len(all), end: len(all)})
+		}
+		g := &groups[len(groups)-1]
+		if g.end-g.start == size {
+			g.more = true
+			return
+		}
+		c := model.Cursor{Tag: q.sort.tag, Value: p.SortValue, ID: p.CursorID}
+		if g.end == g.start {
+			g.first = c
+		}
+		g.last = c
+		all = append(all, toEdge(*r, c))
+		g.end = len(all)
+	})
+	if err != nil {
 		return nil, translate(fmt.Errorf("page %s: %w", q.sort.tag, err))
 	}
-	grouped := map[int64][]R{}
-	var order []int64
-	for _, r := range rows {
-		pid := r.pos().ParentID
-		if _, seen := grouped[pid]; !seen {
-			order = append(order, pid)
-		}
-		grouped[pid] = append(grouped[pid], r)
-	}
-	out := make(map[int64]model.Connection[E, N], len(order))
-	for pid, rs := range grouped {
-		more := len(rs) > page.size()
-		if more {
-			rs = rs[:page.size()]
-		}
+	out := make(map[int64]model.Connection[E, N], len(groups))
+	for i := range groups {
+		g := &groups[i]
+		edges := all[g.start:g.end:g.end]
 		if page.backward() {
-			slices.Reverse(rs)
+			slices.Reverse(edges)
+			g.first, g.last = g.last, g.first
 		}
-		edges := make([]E, len(rs))
-		cursors := make([]string, len(rs))
-		for i, r := range rs {
-			p := r.pos()
-			cursors[i] = encodeCursor(q.sort.tag, p.SortValue, p.CursorID)
-			edges[i] = toEdge(r, cursors[i])
-		}
-		out[pid] = model.Connection[E, N]{Edges: edges, PageInfo: pageInfo(cursors, page, more)}
+		out[g.parent] = model.Connection[E, N]{Edges: edges, PageInfo: pageInfo(&g.first, &g.last, page, g.more)}
 	}
 	return out, nil
 }
 
 // emptyConnection is the page of a parent that has no items.
 func emptyConnection[E model.EdgeOf[N], N any](page PageArgs) model.Connection[E, N] {
-	return model.Connection[E, N]{Edges: []E{}, PageInfo: pageInfo(nil, page, false)}
+	return model.Connection[E, N]{Edges: []E{}, PageInfo: pageInfo(nil, nil, page, false)}
 }
 
-func pageInfo(cursors []string, page PageArgs, more bool) model.PageInfo {
-	info := model.PageInfo{}
+// pageInfo describes a page whose first and last edges have the given
+// cursors (nil for an empty page).
+func pageInfo(first, last *model.Cursor, page PageArgs, more bool) model.PageInfo {
+	info := model.PageInfo{StartCursor: first, EndCursor: last}
 	if page.backward() {
 		info.HasPreviousPage, info.HasNextPage = more, page.Before.Set
 	} else {
 		info.HasNextPage, info.HasPreviousPage = more, page.After.Set
-	}
-	if len(cursors) > 0 {
-		info.StartCursor, info.EndCursor = &cursors[0], &cursors[len(cursors)-1]
 	}
 	return info
 }

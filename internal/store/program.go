@@ -33,8 +33,8 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrd
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page,
-		func(r programRow, cursor string) model.ProgramEdge {
-			return model.ProgramEdge{Cursor: cursor, Node: r.model()}
+		func(r programRow, cursor model.Cursor) model.ProgramEdge {
+			return model.ProgramEdge{Cursor: cursor, Node: ptr(r.model())}
 		})
 }
 
@@ -74,8 +74,8 @@ func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.C
 // ProgramCohorts pages the cohorts of each program, newest year first.
 var ProgramCohorts = newChild("cohorts/program", cohortCols, "cohorts n", "n.program_id", "n.id",
 	&sortKey{expr: "n.year", cast: "bigint", desc: true},
-	func(r cohortRow, cursor string) model.CohortEdge {
-		return model.CohortEdge{Cursor: cursor, Node: r.model()}
+	func(r cohortRow, cursor model.Cursor) model.CohortEdge {
+		return model.CohortEdge{Cursor: cursor, Node: ptr(r.model())}
 	})
 
 type membershipFacts struct {
@@ -90,8 +90,8 @@ func (m membershipFacts) model() model.Membership {
 func memberEdge(r struct {
 	startupRow
 	membershipFacts
-}, cursor string) model.MemberEdge {
-	return model.MemberEdge{Cursor: cursor, Node: r.startupRow.model(), Membership: r.membershipFacts.model()}
+}, cursor model.Cursor) model.MemberEdge {
+	return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
 }
 
 // ProgramMembers pages the startups in any cohort of each program.
@@ -108,6 +108,6 @@ var StartupPrograms = newChild("memberships/startup", programCols+", e.cohort_id
 	func(r struct {
 		programRow
 		membershipFacts
-	}, cursor string) model.ProgramMembershipEdge {
-		return model.ProgramMembershipEdge{Cursor: cursor, Node: r.programRow.model(), Membership: r.membershipFacts.model()}
+	}, cursor model.Cursor) model.ProgramMembershipEdge {
+		return model.ProgramMembershipEdge{Cursor: cursor, Node: ptr(r.programRow.model()), Membership: r.membershipFacts.model()}
 	}, startupGuard("e.startup_id"))

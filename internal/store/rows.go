@@ -36,6 +36,9 @@ func (r nodeRow) rowID() int64 { return r.ID }
 // nodeCols selects nodeRow's columns of the node table aliased n.
 const nodeCols = `n.id, n.key, n.name_ko, n.name_en, n.description_ko, n.description_en, n.provenance`
 
+// ptr returns a pointer to a copy of v: edges hold their nodes by pointer.
+func ptr[T any](v T) *T { return &v }
+
 // convertAll maps a slice of rows to domain values.
 func convertAll[R any, M any](rows []R, conv func(R) M) []M {
 	out := make([]M, len(rows))
@@ -109,11 +112,11 @@ func (c *conditions) search(nameExpr, term string) {
 // listPage fetches one page of a top-level list; its total is counted
 // only if the client asks for it.
 func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
-	toEdge func(R, string) E) (model.Connection[E, N], error) {
+	toEdge func(R, model.Cursor) E) (model.Connection[E, N], error) {
 	countQ := q
 	countQ.where = slices.Clone(q.where)
 	countQ.args.list = slices.Clone(q.args.list)
-	pages, err := fetchPages[R, E, N](ctx, s, q, page, toEdge)
+	pages, err := fetchPages[R, E, N](ctx, s, q, page, 1, toEdge)
 	if err != nil {
 		return model.Connection[E, N]{}, err
 	}

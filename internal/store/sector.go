@@ -20,8 +20,8 @@ func (r sectorRow) model() model.Sector {
 	}
 }
 
-func sectorEdge(r sectorRow, cursor string) model.SectorEdge {
-	return model.SectorEdge{Cursor: cursor, Node: r.model()}
+func sectorEdge(r sectorRow, cursor model.Cursor) model.SectorEdge {
+	return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
 }
 
 // SectorFilter selects sectors.

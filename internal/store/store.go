@@ -69,17 +69,30 @@ var sessionDefaults = map[string]string{
 	"idle_in_transaction_session_timeout": "60s",
 }
 
+// driverDefaults are lib/pq settings every connection of the store gets
+// unless the URL sets them. With binary_parameters lib/pq sends a statement
+// with parameters in one round trip (parse, bind and execute together)
+// instead of two (parse and describe, then bind and execute); it also sends
+// []byte parameters in binary format, so the store passes only bytea
+// values as []byte (JSON goes as text, see nullJSON).
+var driverDefaults = map[string]string{
+	"binary_parameters": "yes",
+}
+
 // withSessionDefaults adds sessionDefaults to a postgres:// URL as run-time
-// parameters (lib/pq sends unknown URL parameters to the server).
+// parameters (lib/pq sends unknown URL parameters to the server), and
+// driverDefaults as lib/pq's own.
 func withSessionDefaults(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return dsn
 	}
 	q := u.Query()
-	for k, v := range sessionDefaults {
-		if q.Get(k) == "" {
-			q.Set(k, v)
+	for _, defaults := range []map[string]string{sessionDefaults, driverDefaults} {
+		for k, v := range defaults {
+			if q.Get(k) == "" {
+				q.Set(k, v)
+			}
 		}
 	}
 	u.RawQuery = q.Encode()

@@ -178,7 +178,7 @@ func TestDemoFacts(t *testing.T) {
 	var campus *model.Facility
 	for i := range fa {
 		if fa[i].Key == "global-startup-campus" {
-			campus = &fa[i]
+			campus = fa[i]
 		}
 	}
 	if campus == nil || campus.AreaSquareMeters == nil || *campus.AreaSquareMeters != 4349 {

@@ -63,8 +63,8 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+ass
 	func(r struct {
 		startupRow
 		assignmentFacts
-	}, cursor string) model.AssignedStartupEdge {
-		return model.AssignedStartupEdge{Cursor: cursor, Node: r.startupRow.model(), Assignment: r.assignmentFacts.model()}
+	}, cursor model.Cursor) model.AssignedStartupEdge {
+		return model.AssignedStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Assignment: r.assignmentFacts.model()}
 	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
 
 // StartupUniversities pages the universities each team is assigned to.
@@ -73,8 +73,8 @@ var StartupUniversities = newChild("assignments/startup", universityCols+", "+as
 	func(r struct {
 		universityRow
 		assignmentFacts
-	}, cursor string) model.UniversityAssignmentEdge {
-		return model.UniversityAssignmentEdge{Cursor: cursor, Node: r.universityRow.model(), Assignment: r.assignmentFacts.model()}
+	}, cursor model.Cursor) model.UniversityAssignmentEdge {
+		return model.UniversityAssignmentEdge{Cursor: cursor, Node: ptr(r.universityRow.model()), Assignment: r.assignmentFacts.model()}
 	}, startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id"))
 
 // UniversityMentors pages the mentors affiliated with each university.

@@ -79,11 +79,14 @@ VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9)`
 	return err
 }
 
+// nullJSON is a jsonb parameter: NULL, or the JSON as text (a []byte
+// parameter would go in binary format, which jsonb reads differently; see
+// driverDefaults).
 func nullJSON(b json.RawMessage) any {
 	if len(b) == 0 {
 		return nil
 	}
-	return []byte(b)
+	return string(b)
 }
 
 // audited runs change on the row of table with id and records the row
