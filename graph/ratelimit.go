@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -109,11 +110,14 @@ type HeavyLane struct {
 	slots   chan struct{}
 }
 
-// NewHeavyLane makes a lane of size slots; nil (no lane) when size or
-// minCost is 0.
+// NewHeavyLane makes a lane of size slots, one per CPU when size is 0;
+// nil (no lane) when minCost is 0.
 func NewHeavyLane(minCost, size int, wait time.Duration) *HeavyLane {
-	if minCost <= 0 || size <= 0 {
+	if minCost <= 0 {
 		return nil
+	}
+	if size <= 0 {
+		size = runtime.GOMAXPROCS(0)
 	}
 	return &HeavyLane{MinCost: minCost, Wait: wait, slots: make(chan struct{}, size)}
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -158,6 +159,10 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		return err
 	}
 	logger.Info("starting startupgraph", "command", cmd, "config", cfg)
+	if cfg.MemoryLimit > 0 && env.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+		logger.Info("memory limit set", "bytes", cfg.MemoryLimit)
+	}
 	s, closeDB, err := database(ctx, cfg, logger)
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ type Config struct {
 	HeavyQueryCost    int
 	MaxHeavyInFlight  int
 	HeavyQueueWait    time.Duration
+	MemoryLimit       int64
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
@@ -69,8 +70,9 @@ var Vars = []Var{
 	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
-	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "4", "costly queries executing at once; more wait up to the heavy queue wait, then get 503"},
+	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "0", "costly queries executing at once (0: one per CPU, GOMAXPROCS); more wait up to the heavy queue wait, then get 503"},
 	{"STARTUPGRAPH_HEAVY_QUEUE_WAIT", "heavy-queue-wait", "5s", "how long a costly query may wait for a slot in the heavy-query lane before 503"},
+	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "0", "soft limit of the server's memory (Go's GOMEMLIMIT), e.g. 96MiB: the garbage collector works harder instead of growing past it (0: none; GOMEMLIMIT in the environment wins)"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
@@ -111,8 +113,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
 		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
 		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
-		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 1, 100000),
+		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
 		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
+		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
@@ -252,6 +255,29 @@ func (p *parser) duration(env string) time.Duration {
 		p.fail(env, "must be a positive duration such as 500ms, 5s or 2m")
 	}
 	return d
+}
+
+// size reads a byte count: a whole number with an optional unit (B, KiB,
+// MiB, GiB, or KB, MB, GB in powers of 1000), as GOMEMLIMIT takes.
+func (p *parser) size(env string) int64 {
+	raw := p.str(env)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	num, mult := raw, int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(raw, u.suffix) {
+			num, mult = strings.TrimSpace(strings.TrimSuffix(raw, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > (1<<50)/mult {
+		p.fail(env, "must be a size such as 0, 96MiB or 1GiB")
+		return 0
+	}
+	return n * mult
 }
 
 func (p *parser) origins(env string) []string {

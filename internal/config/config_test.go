@@ -63,6 +63,22 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "memory limit sizes",
+			cmd:  "dev",
+			env:  map[string]string{"STARTUPGRAPH_MEMORY_LIMIT": "96MiB"},
+			check: func(t *testing.T, c config.Config) {
+				if c.MemoryLimit != 96<<20 {
+					t.Errorf("memory limit %d", c.MemoryLimit)
+				}
+			},
+		},
+		{
+			name:    "memory limit must be a size",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_MEMORY_LIMIT": "lots"},
+			wantErr: []string{"STARTUPGRAPH_MEMORY_LIMIT", "-memory-limit", "must be a size"},
+		},
+		{
 			name: "CORS origins are normalised",
 			cmd:  "dev",
 			env:  map[string]string{"STARTUPGRAPH_CORS_ORIGINS": "https://a.example/, http://localhost:3000"},
