@@ -325,16 +325,50 @@ func writeRequestError(w http.ResponseWriter, media string, status int, errs ...
 	}{errs})
 }
 
+// writeResponse writes an executed operation's response. Its data is
+// already JSON, written by gqlgen; it is copied out as is rather than run
+// through encoding/json again (which would re-scan every byte of a
+// response that can be hundreds of KB).
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
-	writeJSONBody(w, media, status, resp)
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 64)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			return
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	b.Write(resp.Data)
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			return
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	writeBody(w, media, status, b.Bytes())
 }
+
+var internalErrorBody = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
 
 func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status = http.StatusInternalServerError
-		b = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
+		status, b = http.StatusInternalServerError, internalErrorBody
 	}
+	writeBody(w, media, status, b)
+}
+
+func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", media+"; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
