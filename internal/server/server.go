@@ -100,12 +100,17 @@ func withDeadline(d time.Duration, next http.Handler) http.Handler {
 // largest legitimate queries are a few KB).
 const MaxBodyBytes = 512 << 10
 
-// guardRequest refuses, before anything is parsed: methods other than
+// guardRequest refuses, before anything is parsed: protocol upgrades
+// (WebSocket: there are no subscriptions) with 400; methods other than
 // GET, POST and OPTIONS (405); POST bodies that are not JSON (415: form,
 // multipart and text/plain bodies skip CORS preflight, so they are CSRF
 // vectors); bodies over MaxBodyBytes (413); and JSON-array batches (400).
 func guardRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			refuse(w, http.StatusBadRequest, "UNSUPPORTED_TRANSPORT", "this endpoint speaks GraphQL over HTTP only (no WebSocket or other upgrades)")
+			return
+		}
 		switch r.Method {
 		case http.MethodGet, http.MethodOptions:
 			next.ServeHTTP(w, r)

@@ -263,6 +263,17 @@ func TestRequestGuards(t *testing.T) {
 		})
 	}
 
+	t.Run("no WebSocket or other upgrades", func(t *testing.T) {
+		req := httptest.NewRequest(http.MethodGet, "/graphql", nil)
+		req.Header.Set("Connection", "Upgrade")
+		req.Header.Set("Upgrade", "websocket")
+		req.Header.Set("Sec-WebSocket-Protocol", "graphql-transport-ws")
+		r := apitest.Decode(t, c.Serve(req))
+		if r.Status != http.StatusBadRequest || r.Code() != "UNSUPPORTED_TRANSPORT" {
+			t.Errorf("upgrade: status %d code %q", r.Status, r.Code())
+		}
+	})
+
 	t.Run("GET never runs mutations", func(t *testing.T) {
 		q := url.QueryEscape(`mutation { archiveStartup(input: {id: "U3RhcnR1cDox", expectedVersion: 1}) { replayed } }`)
 		req := httptest.NewRequest(http.MethodGet, "/graphql?query="+q, nil)
