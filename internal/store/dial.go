@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -276,8 +277,13 @@ func (o *opening) done(err error) (*deadlineConn, error) {
 	return o.last, err
 }
 
+var (
+	errNotDialled       = errors.New("connect: the connection was not opened by the store's dialer")
+	errNoContextSupport = errors.New("driver connection lacks a context method")
+)
+
 // deadlineConnector opens connections whose statements are bounded by
-// their contexts (see the top of this file).
+// their contexts (see the top of this file) and counted (counter.go).
 type deadlineConnector struct{ *pq.Connector }
 
 func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -287,8 +293,9 @@ func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if nc == nil { // not dialled by deadlineDialer
-		return conn, nil
+	if nc == nil { // lib/pq dials every connection, TCP or Unix, through the dialer
+		_ = conn.Close()
+		return nil, errNotDialled
 	}
 	if !nc.usable() { // ctx ended just as the handshake completed
 		_ = conn.Close()
@@ -297,8 +304,8 @@ func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &deadlineDriverConn{Conn: conn, nc: nc}, nil
 }
 
-// deadlineDriverConn is lib/pq's connection with every statement watched
-// by its context. A connection whose socket was cut reports itself
+// deadlineDriverConn is lib/pq's connection with every statement counted
+// and watched by its context. A connection whose socket was cut reports itself
 // invalid, so database/sql discards it instead of pooling it.
 type deadlineDriverConn struct {
 	driver.Conn
@@ -310,6 +317,7 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	countStatement(ctx)
 	w := c.nc.watch(ctx)
 	rows, err := qc.QueryContext(ctx, q, args)
 	if err != nil {
@@ -323,6 +331,7 @@ func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []d
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	countStatement(ctx)
 	w := c.nc.watch(ctx)
 	res, err := ec.ExecContext(ctx, q, args)
 	return res, w.end(err)
@@ -332,6 +341,7 @@ func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []d
 // executions are watched by their transaction (see BeginTx), or have the
 // idle bound.
 func (c *deadlineDriverConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
+	countStatement(ctx)
 	pc, ok := c.Conn.(driver.ConnPrepareContext)
 	if !ok {
 		return c.Conn.Prepare(q)
