@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
@@ -20,13 +19,8 @@ import (
 // write retries while the database is unreachable, and when it gives up
 // the error says the change was saved, so clients do not repeat it.
 func TestReloadAfterWriteOutlivesAShortOutage(t *testing.T) {
-	u, err := url.Parse(testdb.URL(t, testdb.Demo))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testdb.NewProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	s, err := store.Open(context.Background(), u.String(), store.PoolConfig{MaxOpen: 2, MaxIdle: 2})
+	dsn, proxy := testdb.Proxied(t, testdb.URL(t, testdb.Demo))
+	s, err := store.Open(context.Background(), dsn, store.PoolConfig{MaxOpen: 2, MaxIdle: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package faulttest
 
 import (
 	"net/http"
-	"net/url"
 	"testing"
 	"time"
 
@@ -16,13 +15,8 @@ import (
 func TestSilentNetwork(t *testing.T) {
 	const deadline = 2 * time.Second
 	const slack = 1500 * time.Millisecond // the store's abort grace (0.5 s) and a busy machine
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testdb.NewProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	svc := newService(t, u.String(), deadline)
+	proxied, proxy := testdb.Proxied(t, dsn)
+	svc := newService(t, proxied, deadline)
 	const query = `{ sectors { nodes { key } } }`
 	if r, err := svc.post(query, nil, true); err != nil || len(r.Errors) > 0 {
 		t.Fatalf("before: %v %+v", err, r.Errors)

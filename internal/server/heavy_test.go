@@ -61,20 +61,13 @@ func TestHeavyQueryLane(t *testing.T) {
 	wg.Add(1)
 	go func() { defer wg.Done(); first = c.Do(t, costly, nil) }()
 	// Wait until the first query is blocked on the lock, holding the slot.
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testdb.Eventually(t, 5*time.Second, "the first costly query to wait on the lock", func() bool {
 		var waiting int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
 			t.Fatal(err)
 		}
-		if waiting > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the first costly query never reached the lock")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return waiting > 0
+	})
 
 	var n atomic.Int64
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"`+costly+`"}`))

@@ -135,13 +135,8 @@ func TestBadRequestsGetCodes(t *testing.T) {
 // and queries fail with a coded error that leaks no driver text or host;
 // both recover when the network is back.
 func TestDatabaseOutage(t *testing.T) {
-	u, err := url.Parse(testdb.URL(t, testdb.Demo))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testdb.NewProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	c := apitest.Open(t, u.String())
+	dsn, proxy := testdb.Proxied(t, testdb.URL(t, testdb.Demo))
+	c := apitest.Open(t, dsn)
 	ready := func() int { return c.Serve(httptest.NewRequest(http.MethodGet, "/readyz", nil)).Code }
 
 	if got := ready(); got != http.StatusOK {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"testing"
 	"time"
 
@@ -20,13 +19,8 @@ import (
 // that the test can silence.
 func proxiedStore(t *testing.T, pool store.PoolConfig) (*store.Store, *testdb.Proxy) {
 	t.Helper()
-	u, err := url.Parse(testdb.URL(t, testdb.Empty))
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := testdb.NewProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	s, err := store.Open(context.Background(), u.String(), pool)
+	dsn, proxy := testdb.Proxied(t, testdb.URL(t, testdb.Empty))
+	s, err := store.Open(context.Background(), dsn, pool)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package testdb
 
 import (
 	"net"
+	"net/url"
 	"sync"
 	"testing"
 )
@@ -31,6 +32,18 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	go p.accept()
 	t.Cleanup(func() { _ = ln.Close(); p.SetDown(true); p.SetBlackhole(false) })
 	return p
+}
+
+// Proxied returns dsn routed through a new proxy, and the proxy.
+func Proxied(t testing.TB, dsn string) (string, *Proxy) {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewProxy(t, u.Host)
+	u.Host = p.Addr()
+	return u.String(), p
 }
 
 // Addr is the proxy's host:port.
