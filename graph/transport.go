@@ -2,7 +2,6 @@ package graph
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,7 +88,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
-		writeRequestError(w, media, requestErrorStatus(ctx, media, resp.Errors), resp.Errors...)
+		writeRequestError(w, media, requestErrorStatus(media, resp.Errors), resp.Errors...)
 		return
 	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
@@ -114,10 +113,7 @@ func negotiate(accept []string) (string, bool) {
 		return mediaGraphQLResponse, true
 	}
 	// q of the most specific range matching each type; -1 when none does.
-	best := map[string]struct {
-		q           float64
-		specificity int
-	}{mediaGraphQLResponse: {-1, -1}, mediaJSON: {-1, -1}}
+	best := map[string]preference{mediaGraphQLResponse: {-1, -1}, mediaJSON: {-1, -1}}
 	for _, header := range accept {
 		for part := range strings.SplitSeq(header, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
@@ -136,10 +132,7 @@ func negotiate(accept []string) (string, bool) {
 			for media, cur := range best {
 				spec := matches(mt, media)
 				if spec > cur.specificity {
-					best[media] = struct {
-						q           float64
-						specificity int
-					}{q, spec}
+					best[media] = preference{q, spec}
 				}
 			}
 		}
@@ -157,6 +150,13 @@ func negotiate(accept []string) (string, bool) {
 	default: // equal q through a wildcard (`*/*`): the legacy type
 		return mediaJSON, true
 	}
+}
+
+// preference is how much a client accepts a media type (q) and how
+// specifically its Accept header named it (see matches).
+type preference struct {
+	q           float64
+	specificity int
 }
 
 // matches reports how specifically a media range names media: 2 exactly,
@@ -282,17 +282,13 @@ func badRequest(field, msg string) *gqlerror.Error {
 }
 
 // requestErrorStatus is the HTTP status of a response that has request
-// errors and no data.
-func requestErrorStatus(ctx context.Context, media string, errs gqlerror.List) int {
+// errors and no data. Refusals for load (rate limit 429, heavy-query lane
+// 503) are not decided here: the server's throttle writer answers those,
+// whatever the media type, from the signal the GraphQL layer raised.
+func requestErrorStatus(media string, errs gqlerror.List) int {
 	code := ""
 	if len(errs) > 0 {
 		code, _ = errs[0].Extensions["code"].(string)
-	}
-	if code == "RATE_LIMITED" {
-		return http.StatusTooManyRequests // the server refuses, whatever the media type
-	}
-	if s := signal(ctx); s != nil && s.RetryAfter > 0 && s.Status != 0 {
-		return s.Status // shed for load: 503, whatever the media type
 	}
 	if media == mediaJSON {
 		return http.StatusOK
