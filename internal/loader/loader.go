@@ -47,7 +47,7 @@ func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
 			for _, m := range found {
 				b.reg.add(m.NodeRef())
 				if r, ok := any(m).(model.Referencing); ok {
-					b.reg.want(r.References()...)
+					b.reg.want(r.AppendReferences(nil)...)
 				}
 			}
 			return found, err
@@ -243,7 +243,7 @@ func (r *registry) note(v any) {
 		r.add(n.NodeRef())
 	}
 	if n, ok := v.(model.Referencing); ok {
-		r.want(n.References()...)
+		r.want(n.AppendReferences(nil)...)
 	}
 	if c, ok := v.(interface {
 		NodeRefs() []model.Ref

@@ -60,8 +60,9 @@ func (c Connection[E, N]) NodeRefs() []Ref {
 
 // Referencing is anything whose fields point at nodes by id (a startup's
 // facility, an investment's fund): the loaders fetch those nodes for a
-// whole level at once.
-type Referencing interface{ References() []Ref }
+// whole level at once. AppendReferences appends the refs to out, so a
+// page's worth can be gathered into one slice.
+type Referencing interface{ AppendReferences(out []Ref) []Ref }
 
 // appendRef appends the ref of a non-null reference.
 func appendRef(out []Ref, t globalid.Type, id *int64) []Ref {
@@ -71,109 +72,87 @@ func appendRef(out []Ref, t globalid.Type, id *int64) []Ref {
 	return append(out, Ref{Type: t, ID: *id})
 }
 
-// References lists the nodes the startup's fields point at.
-func (s Startup) References() []Ref { return s.appendReferences(nil) }
-
-func (s Startup) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the startup's fields point at.
+func (s Startup) AppendReferences(out []Ref) []Ref {
 	return appendRef(out, globalid.Facility, s.FacilityID)
 }
 
-// References lists the nodes the investment's fields point at.
-func (i Investment) References() []Ref { return i.appendReferences(nil) }
-
-func (i Investment) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the investment's fields point at.
+func (i Investment) AppendReferences(out []Ref) []Ref {
 	return append(out, Ref{Type: globalid.Fund, ID: i.FundID}, Ref{Type: globalid.Startup, ID: i.StartupID})
 }
 
-// References lists the nodes the fund's fields point at.
-func (f Fund) References() []Ref { return f.appendReferences(nil) }
-
-func (f Fund) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the fund's fields point at.
+func (f Fund) AppendReferences(out []Ref) []Ref {
 	out = appendRef(out, globalid.Organization, f.ManagerID)
 	out = appendRef(out, globalid.Organization, f.SponsorID)
 	return appendRef(out, globalid.Program, f.ProgramID)
 }
 
-// References lists the nodes the facility's fields point at.
-func (f Facility) References() []Ref { return f.appendReferences(nil) }
-
-func (f Facility) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the facility's fields point at.
+func (f Facility) AppendReferences(out []Ref) []Ref {
 	out = appendRef(out, globalid.Facility, f.ParentID)
 	return appendRef(out, globalid.Organization, f.OperatorID)
 }
 
-// References lists the nodes the organization's fields point at.
-func (o Organization) References() []Ref { return o.appendReferences(nil) }
-
-func (o Organization) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the organization's fields point at.
+func (o Organization) AppendReferences(out []Ref) []Ref {
 	return appendRef(out, globalid.Organization, o.ParentID)
 }
 
-// References lists the nodes the cohort's fields point at.
-func (c Cohort) References() []Ref { return c.appendReferences(nil) }
-
-func (c Cohort) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the cohort's fields point at.
+func (c Cohort) AppendReferences(out []Ref) []Ref {
 	return append(out, Ref{Type: globalid.Program, ID: c.ProgramID})
 }
 
-// References lists the nodes the mentor's fields point at.
-func (m Mentor) References() []Ref { return m.appendReferences(nil) }
-
-func (m Mentor) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the nodes the mentor's fields point at.
+func (m Mentor) AppendReferences(out []Ref) []Ref {
 	out = appendRef(out, globalid.University, m.AffiliatedUniversityID)
 	return appendRef(out, globalid.Organization, m.AffiliatedOrganizationID)
 }
 
-// References lists the cohort of a membership edge.
-func (m Membership) References() []Ref { return m.appendReferences(nil) }
-
-func (m Membership) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the cohort of a membership edge.
+func (m Membership) AppendReferences(out []Ref) []Ref {
 	return append(out, Ref{Type: globalid.Cohort, ID: m.CohortID})
 }
 
-// References lists the support program of a market-target edge.
-func (t MarketTarget) References() []Ref { return t.appendReferences(nil) }
-
-func (t MarketTarget) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the support program of a market-target edge.
+func (t MarketTarget) AppendReferences(out []Ref) []Ref {
 	return appendRef(out, globalid.Program, t.SupportProgramID)
 }
 
-// References lists the market of an outcome.
-func (o Outcome) References() []Ref { return o.appendReferences(nil) }
-
-func (o Outcome) appendReferences(out []Ref) []Ref {
+// AppendReferences appends the market of an outcome.
+func (o Outcome) AppendReferences(out []Ref) []Ref {
 	return appendRef(out, globalid.Market, o.MarketID)
 }
 
-// References lists the fund of a fund total.
-func (f FundTotal) References() []Ref { return []Ref{{Type: globalid.Fund, ID: f.FundID}} }
-
-// References lists the recommended mentor.
-func (r MentorRecommendation) References() []Ref {
-	return []Ref{{Type: globalid.Mentor, ID: r.MentorID}}
+// AppendReferences appends the fund of a fund total.
+func (f FundTotal) AppendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Fund, ID: f.FundID})
 }
 
-// References lists the similar startup.
-func (s SimilarStartup) References() []Ref { return []Ref{{Type: globalid.Startup, ID: s.StartupID}} }
+// AppendReferences appends the recommended mentor.
+func (r MentorRecommendation) AppendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Mentor, ID: r.MentorID})
+}
 
-// References lists the node of a neighborhood entry.
-func (n NeighborhoodNode) References() []Ref { return []Ref{n.Ref} }
+// AppendReferences appends the similar startup.
+func (s SimilarStartup) AppendReferences(out []Ref) []Ref {
+	return append(out, Ref{Type: globalid.Startup, ID: s.StartupID})
+}
 
-// References lists the nodes along a path.
-func (p GraphPath) References() []Ref { return p.Refs }
+// AppendReferences appends the node of a neighborhood entry.
+func (n NeighborhoodNode) AppendReferences(out []Ref) []Ref { return append(out, n.Ref) }
 
-// referencer is a Referencing that appends its references to a slice.
-type referencer interface{ appendReferences(out []Ref) []Ref }
+// AppendReferences appends the nodes along a path.
+func (p GraphPath) AppendReferences(out []Ref) []Ref { return append(out, p.Refs...) }
 
 // appendWanted appends what v, a pointer to an edge or a node, refers to.
 // Called on pointers into a page, it copies nothing to the heap (asserting
 // an interface on an edge or node value would).
 func appendWanted(out []Ref, v any) []Ref {
-	switch r := v.(type) {
-	case referencer:
-		return r.appendReferences(out)
-	case Referencing:
-		return append(out, r.References()...)
+	if r, ok := v.(Referencing); ok {
+		return r.AppendReferences(out)
 	}
 	return out
 }
