@@ -83,21 +83,10 @@ func connectionSelects(set ast.SelectionSet, omit *store.Omit) bool {
 
 // clearSelected clears from omit the groups of the fields set selects.
 func clearSelected(set ast.SelectionSet, groups map[string]store.Omit, omit *store.Omit) bool {
-	for _, sel := range set {
-		switch s := sel.(type) {
-		case *ast.Field:
-			*omit &^= groups[s.Name]
-		case *ast.InlineFragment:
-			if !clearSelected(s.SelectionSet, groups, omit) {
-				return false
-			}
-		case *ast.FragmentSpread:
-			if s.Definition == nil || !clearSelected(s.Definition.SelectionSet, groups, omit) {
-				return false
-			}
-		}
-	}
-	return true
+	return eachField(set, func(f *ast.Field, omit *store.Omit) bool {
+		*omit &^= groups[f.Name]
+		return true
+	}, omit)
 }
 
 // eachField calls fn with each field of set, looking through fragments
