@@ -75,12 +75,17 @@ func (c *Client) As(key string) *Client {
 // Open builds the service over the database at dsn.
 func Open(t testing.TB, dsn string) *Client {
 	t.Helper()
+	return OpenConfig(t, dsn, config.Config{CORSOrigins: []string{"https://dashboard.incheon.example"}, RequestTimeout: 10 * time.Second})
+}
+
+// OpenConfig builds the service over the database at dsn with cfg.
+func OpenConfig(t testing.TB, dsn string, cfg config.Config) *Client {
+	t.Helper()
 	s, err := store.Open(context.Background(), dsn, store.PoolConfig{MaxOpen: 8, MaxIdle: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	cfg := config.Config{CORSOrigins: []string{"https://dashboard.incheon.example"}, RequestTimeout: 10 * time.Second}
 	var logs io.Writer = io.Discard
 	if os.Getenv("APITEST_LOG") != "" { // set it to see the server's logs while debugging a test
 		logs = os.Stderr

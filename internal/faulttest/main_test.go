@@ -6,17 +6,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing"
 	"time"
 
-	"startupgraph/internal/auth"
+	"startupgraph/internal/apitest"
 	"startupgraph/internal/config"
 	"startupgraph/internal/localpg"
-	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 )
 
@@ -86,53 +84,19 @@ type service struct {
 // request deadline until t ends.
 func newService(t *testing.T, url string, deadline time.Duration) *service {
 	t.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, url, store.PoolConfig{MaxOpen: 8, MaxIdle: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	k, err := auth.NewKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CreateAPIKey(ctx, store.NewAPIKey{Name: "faulttest " + t.Name(), Role: "ADMIN", Hash: k.Hash, Prefix: k.Prefix}); err != nil {
-		t.Fatal(err)
-	}
-	var logs io.Writer = io.Discard
-	if os.Getenv("APITEST_LOG") != "" { // set it to see the server's logs while debugging a test
-		logs = os.Stderr
-	}
-	h := server.NewHandler(server.Deps{
-		Config: config.Config{RequestTimeout: deadline},
-		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Store:  s,
-	})
-	srv := httptest.NewServer(h)
+	c := apitest.OpenConfig(t, url, config.Config{RequestTimeout: deadline})
+	key := c.NewKey(t, "ADMIN", "")
+	srv := httptest.NewServer(c.Handler)
 	t.Cleanup(srv.Close)
 	client := srv.Client()
 	client.Timeout = 2 * deadline // a hung request shows up as slow, not as a hung test
-	return &service{url: srv.URL, key: k.Secret, client: client}
+	return &service{url: srv.URL, key: key, client: client}
 }
 
-// reply is a GraphQL response and how long it took.
+// reply is a GraphQL response over the network and how long it took.
 type reply struct {
-	Status int
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
+	apitest.Response
 	Took time.Duration
-}
-
-// Code is the extensions.code of the first error, or "".
-func (r reply) Code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	code, _ := r.Errors[0].Extensions["code"].(string)
-	return code
 }
 
 // post sends a GraphQL request, with the ADMIN key unless anonymous.
