@@ -327,8 +327,7 @@ func TestIntrospectionByRole(t *testing.T) {
 		})
 	}
 	t.Run("dev mode allows everyone", func(t *testing.T) {
-		h := server.NewHandler(server.Deps{Config: config.Config{Dev: true, RequestTimeout: 10 * time.Second}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: c.Store})
-		dev := &apitest.Client{Handler: h, Store: c.Store, DSN: c.DSN}
+		dev := c.WithConfig(config.Config{Dev: true, RequestTimeout: 10 * time.Second}).As("")
 		if r := dev.Do(t, q, nil); len(r.Errors) > 0 {
 			t.Errorf("dev introspection: %+v", r.Errors)
 		}

@@ -86,12 +86,23 @@ func OpenConfig(t testing.TB, dsn string, cfg config.Config) *Client {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
+	return &Client{Handler: newHandler(cfg, s), Store: s, DSN: dsn}
+}
+
+// WithConfig returns a client of the same database and key whose service
+// runs with cfg (a rate limit, dev mode, a small heavy-query lane).
+func (c *Client) WithConfig(cfg config.Config) *Client {
+	cp := *c
+	cp.Handler = newHandler(cfg, c.Store)
+	return &cp
+}
+
+func newHandler(cfg config.Config, s *store.Store) http.Handler {
 	var logs io.Writer = io.Discard
 	if os.Getenv("APITEST_LOG") != "" { // set it to see the server's logs while debugging a test
 		logs = os.Stderr
 	}
-	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil)), Store: s})
-	return &Client{Handler: h, Store: s, DSN: dsn}
+	return server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(logs, nil)), Store: s})
 }
 
 // Serve runs a raw HTTP request through the handler.

@@ -3,8 +3,6 @@ package server_test
 import (
 	"context"
 	"database/sql"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,7 +15,6 @@ import (
 
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/config"
-	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
 )
@@ -30,7 +27,7 @@ import (
 func TestHeavyQueryLane(t *testing.T) {
 	keys := apitest.New(t, testdb.Demo)
 	cfg := config.Config{RequestTimeout: 10 * time.Second, HeavyQueryCost: 1000, MaxHeavyInFlight: 1, HeavyQueueWait: 100 * time.Millisecond}
-	c := &apitest.Client{Handler: server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: keys.Store}), Store: keys.Store, DSN: keys.DSN, Key: keys.Key}
+	c := keys.WithConfig(cfg)
 	costly := `{ startups(first: 100) { nodes { mentors(first: 10) { nodes { name } } } } }` // 100 × (1 + 10) = 1,100 nodes
 	cheap := `{ sectors(first: 5) { nodes { key } } }`
 

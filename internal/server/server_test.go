@@ -2,8 +2,6 @@ package server_test
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,7 +11,6 @@ import (
 
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/config"
-	"startupgraph/internal/server"
 	"startupgraph/internal/testdb"
 )
 
@@ -301,7 +298,7 @@ func TestRateLimit(t *testing.T) {
 	keys := apitest.New(t, testdb.Demo)
 	heavy, light := keys.NewKey(t, "ANALYST", ""), keys.NewKey(t, "ANALYST", "")
 	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 3, RateLimitWindow: time.Hour}
-	c := &apitest.Client{Handler: server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Store: keys.Store}), Store: keys.Store, DSN: keys.DSN}
+	c := keys.WithConfig(cfg).As("")
 	for i := 0; i < 3; i++ {
 		if r := c.As(heavy).Do(t, `{ sectors { nodes { key } } }`, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
 			t.Fatalf("query %d: %d %+v", i, r.Status, r.Errors)
