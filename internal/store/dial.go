@@ -90,13 +90,28 @@ func (d deadlineDialer) DialTimeout(network, address string, timeout time.Durati
 	return d.DialContext(ctx, network, address)
 }
 
+// DialContext dials for Connect (the context carries the opening) or, for
+// anything else, for lib/pq's cancel request, which it sends when a
+// statement's context ends. The statement's socket is cut abortGrace after
+// that, and lib/pq waits for the cancel request before it returns a
+// prepared statement's result, so the cancel connection, dial included,
+// gets abortGrace too and a statement returns as soon on a silent network
+// as on a refusing one.
 func (d deadlineDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	o, opening := ctx.Value(openingKey{}).(*opening)
+	var cutAt time.Time
+	if !opening {
+		cutAt = time.Now().Add(abortGrace)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, cutAt)
+		defer cancel()
+	}
 	c, err := d.dialer.DialContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
-	dc := &deadlineConn{Conn: c, ioTimeout: d.ioTimeout}
-	if o, ok := ctx.Value(openingKey{}).(*opening); ok {
+	dc := &deadlineConn{Conn: c, ioTimeout: d.ioTimeout, abortAt: cutAt}
+	if opening {
 		o.dialled(dc)
 	}
 	return dc, nil
@@ -309,7 +324,9 @@ func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
 // invalid, so database/sql discards it instead of pooling it.
 type deadlineDriverConn struct {
 	driver.Conn
-	nc *deadlineConn
+	nc       *deadlineConn
+	prepared preparedStatements
+	inTx     bool // between BeginTx and the transaction's end
 }
 
 func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
@@ -319,11 +336,39 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 	}
 	countStatement(ctx)
 	w := c.nc.watch(ctx)
-	rows, err := qc.QueryContext(ctx, q, args)
+	rows, err := c.query(ctx, qc, q, args)
 	if err != nil {
 		return nil, w.end(err)
 	}
 	return &deadlineRows{Rows: rows, w: w}, nil
+}
+
+// query runs q through the connection's prepared statement for it
+// (prepared.go) when q has parameters and no transaction is open, else as
+// it is. A statement whose tables changed shape since it was prepared
+// (PostgreSQL: "cached plan must not change result type", after a
+// migration by another instance) is run again unprepared, and prepared
+// afresh next time.
+func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext, q string, args []driver.NamedValue) (driver.Rows, error) {
+	pc, ok := c.Conn.(driver.ConnPrepareContext)
+	if !ok || len(args) == 0 || c.inTx {
+		return qc.QueryContext(ctx, q, args)
+	}
+	st, ok, err := c.prepared.get(ctx, q, pc.PrepareContext)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return qc.QueryContext(ctx, q, args)
+	}
+	rows, err := st.QueryContext(ctx, args)
+	if err != nil {
+		c.prepared.forget(q)
+		if pqErr, ok := errors.AsType[*pq.Error](err); ok && pqErr.Code == "0A000" {
+			return qc.QueryContext(ctx, q, args)
+		}
+	}
+	return rows, err
 }
 
 func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
@@ -364,7 +409,8 @@ func (c *deadlineDriverConn) BeginTx(ctx context.Context, opts driver.TxOptions)
 	if err != nil {
 		return nil, w.end(err)
 	}
-	return &deadlineTx{Tx: tx, w: w}, nil
+	c.inTx = true
+	return &deadlineTx{Tx: tx, w: w, conn: c}, nil
 }
 
 func (c *deadlineDriverConn) Ping(ctx context.Context) error {
@@ -406,11 +452,19 @@ func (c *deadlineDriverConn) CheckNamedValue(nv *driver.NamedValue) error {
 // deadlineTx ends its context's watch when it commits or rolls back.
 type deadlineTx struct {
 	driver.Tx
-	w *watch
+	w    *watch
+	conn *deadlineDriverConn
 }
 
-func (t *deadlineTx) Commit() error   { return t.w.end(t.Tx.Commit()) }
-func (t *deadlineTx) Rollback() error { return t.w.end(t.Tx.Rollback()) }
+func (t *deadlineTx) Commit() error {
+	t.conn.inTx = false
+	return t.w.end(t.Tx.Commit())
+}
+
+func (t *deadlineTx) Rollback() error {
+	t.conn.inTx = false
+	return t.w.end(t.Tx.Rollback())
+}
 
 // deadlineRows keeps its query's context watched while rows stream in,
 // until Close. The optional column-type methods pass through, with

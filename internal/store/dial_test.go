@@ -66,6 +66,17 @@ func TestSilentNetworkEndsStatementsAtTheirDeadline(t *testing.T) {
 					return nil
 				})
 			}, context.DeadlineExceeded, deadline + slack},
+		{"prepared statement", store.PoolConfig{MaxOpen: 1, MaxIdle: 1},
+			func(ctx context.Context, s *store.Store, silence func()) error {
+				// One connection: the second run uses the statement the
+				// first prepared, and lib/pq waits for its cancel request.
+				var n int
+				if err := s.DB().QueryRowContext(ctx, `SELECT $1::int`, 1).Scan(&n); err != nil {
+					return err
+				}
+				silence()
+				return s.DB().QueryRowContext(ctx, `SELECT $1::int`, 2).Scan(&n)
+			}, context.DeadlineExceeded, deadline + slack},
 		{"no deadline: the idle bound", store.PoolConfig{MaxOpen: 4, MaxIdle: 4, IOTimeout: deadline},
 			func(_ context.Context, s *store.Store, silence func()) error {
 				silence()

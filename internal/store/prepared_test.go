@@ -1,0 +1,113 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"startupgraph/internal/store"
+	"startupgraph/internal/testdb"
+)
+
+// onePooledConnection opens a store on a fresh empty database with a pool
+// of one connection, so every statement runs in the same session.
+func onePooledConnection(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), testdb.URL(t, testdb.Empty), store.PoolConfig{MaxOpen: 1, MaxIdle: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// preparedInSession lists the session's prepared statements (this query
+// has no parameters, so it is not prepared itself).
+func preparedInSession(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	var texts []string
+	if err := s.DB().SelectContext(context.Background(), &texts, `SELECT statement FROM pg_prepared_statements ORDER BY prepare_time`); err != nil {
+		t.Fatal(err)
+	}
+	return texts
+}
+
+// TestQueriesArePreparedOncePerConnection: a parameterised query is
+// prepared on first use and reused after; a query without parameters and
+// one inside a transaction are not prepared; a connection holds at most
+// 128 statements, dropping the least recently used.
+func TestQueriesArePreparedOncePerConnection(t *testing.T) {
+	ctx := context.Background()
+	s := onePooledConnection(t)
+	var n int
+	for i := range 3 {
+		if err := s.DB().GetContext(ctx, &n, `SELECT $1::int + 1`, i); err != nil {
+			t.Fatal(err)
+		}
+		if n != i+1 {
+			t.Fatalf("got %d, want %d", n, i+1)
+		}
+	}
+	if err := s.DB().GetContext(ctx, &n, `SELECT 41 + 1`); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := s.DB().BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.GetContext(ctx, &n, `SELECT $1::int + 2`, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if got := preparedInSession(t, s); len(got) != 1 || got[0] != `SELECT $1::int + 1` {
+		t.Fatalf("prepared %q, want only the parameterised query outside the transaction", got)
+	}
+
+	for i := range 200 {
+		if err := s.DB().GetContext(ctx, &n, fmt.Sprintf(`SELECT $1::int + %d`, i+10), 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := preparedInSession(t, s)
+	if len(got) != 128 {
+		t.Fatalf("%d statements prepared in the session, want 128", len(got))
+	}
+	if got[0] != `SELECT $1::int + 82` || got[127] != `SELECT $1::int + 209` {
+		t.Errorf("kept %q … %q, want the 128 most recent", got[0], got[127])
+	}
+}
+
+// TestPreparedStatementSurvivesATableChange: when a table changes shape
+// under a prepared statement (a migration by another instance),
+// PostgreSQL refuses the cached plan; the query is answered anyway and
+// prepared afresh.
+func TestPreparedStatementSurvivesATableChange(t *testing.T) {
+	ctx := context.Background()
+	s := onePooledConnection(t)
+	if _, err := s.DB().ExecContext(ctx, `CREATE TABLE shapes (a int); INSERT INTO shapes VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	const q = `SELECT * FROM shapes WHERE a = $1`
+	type row struct {
+		A int
+		B *int
+	}
+	var before []row
+	if err := s.DB().SelectContext(ctx, &before, q, 1); err != nil || len(before) != 1 {
+		t.Fatalf("before: %v %v", before, err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `ALTER TABLE shapes ADD COLUMN b int DEFAULT 7`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		var after []row
+		if err := s.DB().SelectContext(ctx, &after, q, 1); err != nil {
+			t.Fatalf("query %d after the change: %v", i, err)
+		}
+		if len(after) != 1 || after[0].B == nil || *after[0].B != 7 {
+			t.Fatalf("query %d after the change: %+v", i, after)
+		}
+	}
+}
