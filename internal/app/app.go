@@ -163,6 +163,9 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
 		logger.Info("memory limit set", "bytes", cfg.MemoryLimit)
 	}
+	if env.Getenv("GOGC") == "" {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
 	s, closeDB, err := database(ctx, cfg, logger)
 	if err != nil {
 		return err

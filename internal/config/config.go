@@ -35,6 +35,7 @@ type Config struct {
 	MaxHeavyInFlight  int
 	HeavyQueueWait    time.Duration
 	MemoryLimit       int64
+	GCPercent         int
 	ReadHeaderTimeout time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
@@ -72,7 +73,8 @@ var Vars = []Var{
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
 	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "0", "costly queries executing at once (0: one per CPU, GOMAXPROCS); more wait up to the heavy queue wait, then get 503"},
 	{"STARTUPGRAPH_HEAVY_QUEUE_WAIT", "heavy-queue-wait", "5s", "how long a costly query may wait for a slot in the heavy-query lane before 503"},
-	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "0", "soft limit of the server's memory (Go's GOMEMLIMIT), e.g. 96MiB: the garbage collector works harder instead of growing past it (0: none; GOMEMLIMIT in the environment wins)"},
+	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it (0: none; GOMEMLIMIT in the environment wins)"},
+	{"STARTUPGRAPH_GC_PERCENT", "gc-percent", "400", "Go's GOGC: the garbage collector runs when the heap has grown by this percentage since the last collection, or at the memory limit, whichever comes first (-1: only at the memory limit; GOGC in the environment wins)"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
@@ -116,6 +118,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
 		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
 		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
+		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
@@ -138,6 +141,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
 			p.fail("STARTUPGRAPH_PPROF_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the network)")
 		}
+	}
+	if c.GCPercent < 0 && c.MemoryLimit == 0 {
+		p.fail("STARTUPGRAPH_GC_PERCENT", "-1 (collect only at the memory limit) needs a STARTUPGRAPH_MEMORY_LIMIT")
 	}
 	if c.DBMaxIdleConns > c.DBMaxOpenConns {
 		p.fail("STARTUPGRAPH_DB_MAX_IDLE_CONNS", "must not exceed STARTUPGRAPH_DB_MAX_OPEN_CONNS")

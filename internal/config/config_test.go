@@ -79,6 +79,28 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"STARTUPGRAPH_MEMORY_LIMIT", "-memory-limit", "must be a size"},
 		},
 		{
+			name: "garbage collector percent, -1 for off",
+			cmd:  "serve",
+			env:  map[string]string{"DATABASE_URL": "postgres://u@127.0.0.1/sg", "STARTUPGRAPH_GC_PERCENT": "-1"},
+			check: func(t *testing.T, c config.Config) {
+				if c.GCPercent != -1 {
+					t.Errorf("gc percent %d", c.GCPercent)
+				}
+			},
+		},
+		{
+			name:    "garbage collector percent must be a whole number from -1",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_GC_PERCENT": "-5"},
+			wantErr: []string{"STARTUPGRAPH_GC_PERCENT", "-gc-percent", "from -1 to 10000"},
+		},
+		{
+			name:    "no garbage collection without a memory limit",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_GC_PERCENT": "-1", "STARTUPGRAPH_MEMORY_LIMIT": "0"},
+			wantErr: []string{"STARTUPGRAPH_GC_PERCENT", "needs a STARTUPGRAPH_MEMORY_LIMIT"},
+		},
+		{
 			name: "CORS origins are normalised",
 			cmd:  "dev",
 			env:  map[string]string{"STARTUPGRAPH_CORS_ORIGINS": "https://a.example/, http://localhost:3000"},
