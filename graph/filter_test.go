@@ -92,6 +92,8 @@ func TestFilters(t *testing.T) {
 			"SELECT s.key FROM startups s WHERE EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key = 'smart-factory')"},
 		{"startups by two sectors (OR)", "startups", `{sectorIds: $a}`, map[string]any{"a": []string{smartFactory, robotics}},
 			"SELECT s.key FROM startups s WHERE EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key IN ('smart-factory', 'robotics'))"},
+		{"startups by sector and stages", "startups", `{sectorIds: $a, stages: [PROTOTYPE, MARKETING]}`, map[string]any{"a": []string{smartFactory}},
+			"SELECT s.key FROM startups s WHERE s.stage IN ('PROTOTYPE', 'MARKETING') AND EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key = 'smart-factory')"},
 		{"startups by stage", "startups", `{stages: [PROTOTYPE, OVERSEAS_EXPANSION]}`, nil,
 			"SELECT key FROM startups WHERE stage IN ('PROTOTYPE', 'OVERSEAS_EXPANSION')"},
 		{"startups by program", "startups", `{programIds: $a}`, map[string]any{"a": []string{svc}},
@@ -212,4 +214,69 @@ func TestFilterValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSectorStageCountFollowsWrites: the total of a filter by one sector
+// and stages is counted from startup_sectors' copy of each startup's stage
+// (migration 00006). It must equal the startups' own stages after a stage
+// move and after a change of sectors, for ADMIN and for a university.
+func TestSectorStageCountFollowsWrites(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	sector := gid(t, c.DSN, globalid.Sector, "sectors", "smart-factory")
+	// A startup in the sector, assigned to a university, moves to a counted
+	// stage; another (not in the sector) gains the sector.
+	in := column(t, c.DSN, `SELECT s.key || ' ' || s.version || ' ' || u.key FROM startups s
+		JOIN assignments a ON a.startup_id = s.id JOIN universities u ON u.id = a.university_id
+		WHERE s.stage NOT IN ('PROTOTYPE', 'MARKETING')
+		  AND EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key = 'smart-factory')
+		ORDER BY s.key LIMIT 1`)
+	out := column(t, c.DSN, `SELECT s.key || ' ' || s.version FROM startups s
+		WHERE s.stage = 'PROTOTYPE'
+		  AND NOT EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key = 'smart-factory')
+		ORDER BY s.key LIMIT 1`)
+	if len(in) == 0 || len(out) == 0 {
+		t.Fatalf("demo data lacks the startups this test changes: %q %q", in, out)
+	}
+	var inKey, outKey, uniKey string
+	var inVersion, outVersion int
+	fmt.Sscan(in[0], &inKey, &inVersion, &uniKey)
+	fmt.Sscan(out[0], &outKey, &outVersion)
+	uni := c.As(c.NewKey(t, "UNIVERSITY", uniKey))
+	const stages = `[PROTOTYPE, MARKETING]`
+	total := func(t *testing.T, as *apitest.Client) int {
+		t.Helper()
+		var data struct{ Startups struct{ TotalCount int } }
+		as.OK(t, `query($s: [ID!]) { startups(filter: {sectorIds: $s, stages: `+stages+`}) { totalCount } }`,
+			map[string]any{"s": []string{sector}}, &data)
+		return data.Startups.TotalCount
+	}
+	const oracle = `SELECT count(*) FROM startups s
+		WHERE s.stage IN ('PROTOTYPE', 'MARKETING')
+		  AND EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id WHERE x.startup_id = s.id AND y.key = 'smart-factory')`
+	const uniOracle = oracle + ` AND EXISTS (SELECT 1 FROM assignments a JOIN universities u ON u.id = a.university_id WHERE a.startup_id = s.id AND u.key = $1)`
+	check := func(t *testing.T, when string) {
+		t.Helper()
+		if got, want := total(t, c), column(t, c.DSN, oracle)[0]; fmt.Sprint(got) != want {
+			t.Errorf("%s: ADMIN totalCount %d, want %s", when, got, want)
+		}
+		if got, want := total(t, uni), column(t, c.DSN, uniOracle, uniKey)[0]; fmt.Sprint(got) != want {
+			t.Errorf("%s: %s totalCount %d, want %s", when, uniKey, got, want)
+		}
+		if stale := column(t, c.DSN, `SELECT count(*) FROM startup_sectors x JOIN startups s ON s.id = x.startup_id WHERE x.stage <> s.stage`)[0]; stale != "0" {
+			t.Errorf("%s: %s startup_sectors rows hold another stage than their startup's", when, stale)
+		}
+	}
+	check(t, "demo data")
+
+	c.OK(t, `mutation($id: ID!, $v: Int!) { moveStartupStage(input: {id: $id, expectedVersion: $v, stage: PROTOTYPE}) { startup { stage } } }`,
+		map[string]any{"id": gid(t, c.DSN, globalid.Startup, "startups", inKey), "v": inVersion}, nil)
+	check(t, "after a stage move")
+
+	sectors := []string{sector}
+	for _, k := range column(t, c.DSN, `SELECT y.key FROM startup_sectors x JOIN sectors y ON y.id = x.sector_id JOIN startups s ON s.id = x.startup_id WHERE s.key = $1`, outKey) {
+		sectors = append(sectors, gid(t, c.DSN, globalid.Sector, "sectors", k))
+	}
+	c.OK(t, `mutation($id: ID!, $v: Int!, $s: [ID!]) { updateStartup(input: {id: $id, expectedVersion: $v, sectorIds: $s}) { startup { id } } }`,
+		map[string]any{"id": gid(t, c.DSN, globalid.Startup, "startups", outKey), "v": outVersion, "s": sectors}, nil)
+	check(t, "after a change of sectors")
 }

@@ -163,6 +163,9 @@ type pageQuery struct {
 	sort    sortKey
 	// guards locate the protected rows the viewer's scope must restrict.
 	guards []guard
+	// count, when set, counts a top-level list's total instead of this
+	// query; it must count the same rows.
+	count *pageQuery
 }
 
 // keysetCondition bounds the list by a cursor: strictly after it

@@ -126,8 +126,11 @@ func (c *conditions) search(nameExpr, term string) {
 func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
 	toEdge func(R, model.Cursor) E) (model.Connection[E, N], error) {
 	countQ := q
-	countQ.where = slices.Clone(q.where)
-	countQ.args.list = slices.Clone(q.args.list)
+	if q.count != nil {
+		countQ = *q.count
+	}
+	countQ.where = slices.Clone(countQ.where)
+	countQ.args.list = slices.Clone(countQ.args.list)
 	pages, err := fetchPages[R, E, N](ctx, s, q, page, 1, toEdge)
 	if err != nil {
 		return model.Connection[E, N]{}, err

@@ -79,7 +79,27 @@ func startupConditions(f StartupFilter) conditions {
 
 // ListStartups pages the startups matching f.
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
-	return listPage(ctx, s, listQuery(startupCols, "startups n", startupConditions(f), order.key(), startupGuard("n.id")), page, startupEdge)
+	q := listQuery(startupCols, "startups n", startupConditions(f), order.key(), startupGuard("n.id"))
+	q.count = sectorStageCount(f)
+	return listPage(ctx, s, q, page, startupEdge)
+}
+
+// sectorStageCount is the count of a filter by one sector and any stages,
+// and by nothing else, read from startup_sectors alone: each of its rows
+// holds its startup's stage (migration 00006), and there is one row per
+// startup and sector, so the (sector_id, stage, startup_id) index answers
+// with the matching entries only. nil for any other filter.
+func sectorStageCount(f StartupFilter) *pageQuery {
+	rest := f
+	rest.SectorIDs, rest.Stages = nil, nil
+	if len(f.SectorIDs) != 1 || len(startupConditions(rest).where) > 0 {
+		return nil
+	}
+	var c conditions
+	c.ids("x.sector_id = ANY(?)", f.SectorIDs)
+	c.strs("x.stage = ANY(?)", f.Stages)
+	q := listQuery("", "startup_sectors x", c, sortKey{tag: "startups by sector and stage"}, startupGuard("x.startup_id"))
+	return &q
 }
 
 // StartupsByID returns the startups with the given ids.
