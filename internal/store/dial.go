@@ -347,8 +347,8 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 // (prepared.go) when q has parameters and no transaction is open, else as
 // it is. A statement whose tables changed shape since it was prepared
 // (PostgreSQL: "cached plan must not change result type", after a
-// migration by another instance) is run again unprepared, and prepared
-// afresh next time.
+// migration by another instance) or that the session no longer knows is
+// run again unprepared, and prepared afresh next time.
 func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext, q string, args []driver.NamedValue) (driver.Rows, error) {
 	pc, ok := c.Conn.(driver.ConnPrepareContext)
 	if !ok || len(args) == 0 || c.inTx {
@@ -363,8 +363,17 @@ func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext
 	}
 	rows, err := st.QueryContext(ctx, args)
 	if err != nil {
-		c.prepared.forget(q)
-		if pqErr, ok := errors.AsType[*pq.Error](err); ok && pqErr.Code == "0A000" {
+		// PostgreSQL refuses a stale plan (0A000) or a statement the session
+		// does not know (26000) before executing anything, so running q
+		// unprepared cannot repeat it. Other errors from PostgreSQL leave
+		// the statement usable; any other error means the connection is
+		// going, statements and all.
+		pqErr, fromServer := errors.AsType[*pq.Error](err)
+		stale := fromServer && (pqErr.Code == "0A000" || pqErr.Code == "26000")
+		if stale || !fromServer {
+			c.prepared.forget(q)
+		}
+		if stale {
 			return qc.QueryContext(ctx, q, args)
 		}
 	}

@@ -157,3 +157,50 @@ func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
 	testdb.Eventually(t, 2*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
 	t.Logf("stopped in PostgreSQL %v after cancel", time.Since(start).Round(time.Millisecond))
 }
+
+// TestStatementOfAVanishedClientStops: when the connection to PostgreSQL
+// is lost while a statement runs (here the network closes it; likewise
+// when the store cuts a socket and lib/pq's cancel request does not get
+// through), PostgreSQL stops the statement within about a second
+// (client_connection_check_interval) instead of running it to its end.
+func TestStatementOfAVanishedClientStops(t *testing.T) {
+	direct := testdb.URL(t, testdb.Empty)
+	dsn, proxy := testdb.Proxied(t, direct)
+	s, err := store.Open(context.Background(), dsn, store.PoolConfig{MaxOpen: 2, MaxIdle: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	observer, err := store.Open(context.Background(), direct, store.PoolConfig{MaxOpen: 1, MaxIdle: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = observer.Close() })
+	marker := "vanish-probe-" + requestid.New()[:12]
+	running := func() int {
+		t.Helper()
+		var n int
+		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
+		if err := observer.DB().GetContext(context.Background(), &n, q, marker); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
+		done <- err
+	}()
+	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+
+	proxy.SetDown(true)
+	start := time.Now()
+	if err := <-done; err == nil {
+		t.Fatal("the statement succeeded though its connection was closed")
+	}
+	testdb.Eventually(t, 3*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
+	t.Logf("stopped in PostgreSQL %v after the connection closed", time.Since(start).Round(time.Millisecond))
+}

@@ -20,9 +20,10 @@ import (
 // Statements are prepared by their SQL text; the store builds texts from
 // a bounded set of shapes (page, filter and sort variants), and the least
 // recently used statement is closed when a connection holds
-// maxPreparedPerConn. Queries inside transactions (the writes) stay
+// maxPreparedPerConn. Queries inside transactions (most writes) stay
 // unprepared: a statement refused for a changed table would abort the
-// transaction, where outside one it is simply run again unprepared.
+// transaction, where outside one it is simply run again unprepared (the
+// refusal comes before anything is executed).
 //
 // lib/pq waits, before returning a prepared statement's result, for the
 // cancel request it sends when the statement's context ends; the dialer

@@ -61,8 +61,11 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.DB().GetContext(ctx, &n, `SELECT $1::int + 1`, "not a number"); err == nil {
+		t.Fatal("a bad argument was accepted")
+	}
 	if got := preparedInSession(t, s); len(got) != 1 || got[0] != `SELECT $1::int + 1` {
-		t.Fatalf("prepared %q, want only the parameterised query outside the transaction", got)
+		t.Fatalf("prepared %q, want only the parameterised query outside the transaction, kept after a bad argument", got)
 	}
 
 	for i := range 200 {
@@ -109,5 +112,31 @@ func TestPreparedStatementSurvivesATableChange(t *testing.T) {
 		if len(after) != 1 || after[0].B == nil || *after[0].B != 7 {
 			t.Fatalf("query %d after the change: %+v", i, after)
 		}
+	}
+}
+
+// TestPreparedStatementSurvivesDeallocation: a statement the session no
+// longer knows (DEALLOCATE, a pooler resetting sessions) is answered
+// anyway and prepared afresh.
+func TestPreparedStatementSurvivesDeallocation(t *testing.T) {
+	ctx := context.Background()
+	s := onePooledConnection(t)
+	var n int
+	for i, step := range []string{"prepare", "DEALLOCATE ALL", "after", "again"} {
+		if step == "DEALLOCATE ALL" {
+			if _, err := s.DB().ExecContext(ctx, step); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := s.DB().GetContext(ctx, &n, `SELECT $1::int * 2`, i); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if n != 2*i {
+			t.Fatalf("%s: got %d, want %d", step, n, 2*i)
+		}
+	}
+	if got := preparedInSession(t, s); len(got) != 1 {
+		t.Errorf("prepared %q after deallocation, want the statement prepared again", got)
 	}
 }

@@ -61,12 +61,15 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 // gets unless the URL sets them: aggregates over large slices sort in
 // memory instead of spilling to disk, and no statement, lock wait or idle
 // transaction can hold a connection for long (a request's own deadline,
-// 15 s by default, cancels sooner).
+// 15 s by default, cancels sooner). A statement whose client is gone (a
+// socket the store cut, see dial.go, when lib/pq's cancel request did not
+// get through) stops within a second instead of running to its end.
 var sessionDefaults = map[string]string{
 	"work_mem":                            "32MB",
 	"statement_timeout":                   "30s",
 	"lock_timeout":                        "5s",
 	"idle_in_transaction_session_timeout": "60s",
+	"client_connection_check_interval":    "1s",
 }
 
 // driverDefaults are lib/pq settings every connection of the store gets

@@ -38,7 +38,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 }
 
 func (s *Store) writeOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	// READ COMMITTED whatever the server's default: the stage copy in
+	// startup_sectors (migration 00006) relies on it.
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return err
 	}

@@ -10,12 +10,15 @@
 -- index-only scan of 11,720 entries).
 --
 -- The copy stays exact under concurrent writes at READ COMMITTED (the
--- store's level): an inserted row reads the stage FOR SHARE, so it waits
+-- level the store's writes ask for, write.go): an inserted row reads the stage FOR SHARE, so it waits
 -- for a stage change in progress and then sees its result; a stage change
 -- waits for such an insert to commit, and its trigger's UPDATE, a
 -- statement of its own, then sees the inserted row.
 
 -- +goose Up
+-- No stage may change between the copy below and the triggers that carry
+-- changes (another instance may be serving while this one migrates).
+LOCK TABLE startups IN SHARE ROW EXCLUSIVE MODE;
 ALTER TABLE startup_sectors ADD COLUMN stage text;
 UPDATE startup_sectors x SET stage = n.stage FROM startups n WHERE n.id = x.startup_id;
 ALTER TABLE startup_sectors ALTER COLUMN stage SET NOT NULL;
