@@ -73,7 +73,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
 	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "0", "costly queries executing at once (0: one per CPU, GOMAXPROCS); more wait up to the heavy queue wait, then get 503"},
 	{"STARTUPGRAPH_HEAVY_QUEUE_WAIT", "heavy-queue-wait", "5s", "how long a costly query may wait for a slot in the heavy-query lane before 503"},
-	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it (0: none; GOMEMLIMIT in the environment wins)"},
+	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it, up to half the CPU, so raise it where the server has more memory (0: none; GOMEMLIMIT in the environment wins)"},
 	{"STARTUPGRAPH_GC_PERCENT", "gc-percent", "400", "Go's GOGC: the garbage collector runs when the heap has grown by this percentage since the last collection, or at the memory limit, whichever comes first (-1: only at the memory limit; GOGC in the environment wins)"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
