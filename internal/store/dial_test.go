@@ -124,15 +124,7 @@ func TestSilentNetworkEndsStatementsAtTheirDeadline(t *testing.T) {
 func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
 	s := testdb.Store(t, testdb.Empty)
 	marker := "cancel-probe-" + requestid.New()[:12]
-	running := func() int {
-		t.Helper()
-		var n int
-		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
-		if err := s.DB().GetContext(context.Background(), &n, q, marker); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	running := func() int { return activeStatements(t, s, marker) }
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -177,15 +169,7 @@ func TestStatementOfAVanishedClientStops(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = observer.Close() })
 	marker := "vanish-probe-" + requestid.New()[:12]
-	running := func() int {
-		t.Helper()
-		var n int
-		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
-		if err := observer.DB().GetContext(context.Background(), &n, q, marker); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	running := func() int { return activeStatements(t, observer, marker) }
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -203,4 +187,16 @@ func TestStatementOfAVanishedClientStops(t *testing.T) {
 	}
 	testdb.Eventually(t, 3*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
 	t.Logf("stopped in PostgreSQL %v after the connection closed", time.Since(start).Round(time.Millisecond))
+}
+
+// activeStatements counts the statements running in PostgreSQL, other
+// than the asking one, whose text contains marker.
+func activeStatements(t *testing.T, s *store.Store, marker string) int {
+	t.Helper()
+	var n int
+	q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
+	if err := s.DB().GetContext(context.Background(), &n, q, marker); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
