@@ -123,17 +123,9 @@ func TestSilentNetworkEndsStatementsAtTheirDeadline(t *testing.T) {
 // cancel request; the cut connection is not pooled).
 func TestCancelledStatementStopsInPostgreSQL(t *testing.T) {
 	s := testdb.Store(t, testdb.Empty)
-	marker := "cancel-probe-" + requestid.New()[:12]
-	running := func() int { return activeStatements(t, s, marker) }
-
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
-		done <- err
-	}()
-	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+	running, done := sleepInPostgreSQL(t, ctx, s, s)
 
 	cancel()
 	start := time.Now()
@@ -168,17 +160,9 @@ func TestStatementOfAVanishedClientStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = observer.Close() })
-	marker := "vanish-probe-" + requestid.New()[:12]
-	running := func() int { return activeStatements(t, observer, marker) }
-
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
-		done <- err
-	}()
-	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+	running, done := sleepInPostgreSQL(t, ctx, s, observer)
 
 	proxy.SetDown(true)
 	start := time.Now()
@@ -189,14 +173,26 @@ func TestStatementOfAVanishedClientStops(t *testing.T) {
 	t.Logf("stopped in PostgreSQL %v after the connection closed", time.Since(start).Round(time.Millisecond))
 }
 
-// activeStatements counts the statements running in PostgreSQL, other
-// than the asking one, whose text contains marker.
-func activeStatements(t *testing.T, s *store.Store, marker string) int {
+// sleepInPostgreSQL starts a 20 s pg_sleep on s under ctx and waits until
+// observer sees it run. running counts it in pg_stat_activity (through
+// observer); done receives the statement's error.
+func sleepInPostgreSQL(t *testing.T, ctx context.Context, s, observer *store.Store) (running func() int, done <-chan error) {
 	t.Helper()
-	var n int
-	q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
-	if err := s.DB().GetContext(context.Background(), &n, q, marker); err != nil {
-		t.Fatal(err)
+	marker := "sleep-probe-" + requestid.New()[:12]
+	running = func() int {
+		t.Helper()
+		var n int
+		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
+		if err := observer.DB().GetContext(context.Background(), &n, q, marker); err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	return n
+	errs := make(chan error, 1)
+	go func() {
+		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
+		errs <- err
+	}()
+	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
+	return running, errs
 }
