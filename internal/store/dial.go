@@ -354,12 +354,9 @@ func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext
 	if !ok || len(args) == 0 || c.inTx {
 		return qc.QueryContext(ctx, q, args)
 	}
-	st, ok, err := c.prepared.get(ctx, q, pc.PrepareContext)
+	st, err := c.prepared.get(ctx, q, pc.PrepareContext)
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return qc.QueryContext(ctx, q, args)
 	}
 	rows, err := st.QueryContext(ctx, args)
 	if err != nil {

@@ -44,7 +44,7 @@ type preparedStatements struct {
 
 type preparedStatement struct {
 	text string
-	stmt driver.Stmt
+	stmt stmtQueryer
 }
 
 // stmtQueryer is a prepared statement that runs queries with a context
@@ -55,22 +55,21 @@ type stmtQueryer interface {
 }
 
 // get returns the statement prepared for text, preparing it with prepare
-// on first use. ok is false when the driver's statements cannot run a
-// query with a context; the caller then runs text unprepared.
+// on first use.
 func (p *preparedStatements) get(ctx context.Context, text string,
-	prepare func(context.Context, string) (driver.Stmt, error)) (st stmtQueryer, ok bool, err error) {
+	prepare func(context.Context, string) (driver.Stmt, error)) (stmtQueryer, error) {
 	if e, found := p.byText[text]; found {
 		p.order.MoveToFront(e)
-		return e.Value.(*preparedStatement).stmt.(stmtQueryer), true, nil
+		return e.Value.(*preparedStatement).stmt, nil
 	}
 	s, err := prepare(ctx, text)
 	if err != nil {
-		return nil, true, err
+		return nil, err
 	}
 	q, ok := s.(stmtQueryer)
 	if !ok {
 		_ = s.Close()
-		return nil, false, nil
+		return nil, errNoContextSupport
 	}
 	if p.byText == nil {
 		p.byText = map[string]*list.Element{}
@@ -79,7 +78,7 @@ func (p *preparedStatements) get(ctx context.Context, text string,
 	if p.order.Len() > maxPreparedPerConn {
 		p.drop(p.order.Back())
 	}
-	return q, true, nil
+	return q, nil
 }
 
 // forget closes the statement prepared for text, if any: after an error
