@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -19,18 +18,9 @@ import (
 
 // slice renders the CTE of the visible startups matching f.
 func slice(ctx context.Context, f StartupFilter) (string, *sqlArgs) {
-	c := startupConditions(f)
+	c := startupConditions(ctx, f)
 	conds := append(c.where, scopeConditions(ctx, []guard{startupGuard("n.id")}, &c.args)...)
 	return "WITH s AS MATERIALIZED (SELECT n.id FROM startups n WHERE " + joinAnd(conds) + ")\n", &c.args
-}
-
-// scoped returns " AND ..." restricting guards for ctx's viewer, or "".
-func scoped(ctx context.Context, args *sqlArgs, guards ...guard) string {
-	conds := scopeConditions(ctx, guards, args)
-	if len(conds) == 0 {
-		return ""
-	}
-	return " AND " + strings.Join(conds, " AND ")
 }
 
 type groupRow struct {

@@ -57,17 +57,16 @@ type MentorFilter struct {
 // ListMentors pages the mentors matching f.
 func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
 	var c conditions
-	visible := ""
-	if len(f.StartupIDs) > 0 || len(f.SharedByStartupIDs) > 0 {
-		visible = visibleStartupsOnly(ctx, &c.args) // mentorships of hidden teams must not count
-	}
-	c.ids("EXISTS (SELECT 1 FROM mentor_sectors x WHERE x.mentor_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
+	c.exists(ctx, "mentor_sectors x", "x.mentor_id = n.id AND x.sector_id = ANY(?)", f.SectorIDs)
 	c.ids("n.affiliated_university_id = ANY(?)", f.UniversityIDs)
 	c.ids("n.affiliated_organization_id = ANY(?)", f.OrganizationIDs)
 	c.boolean("n.task_force_member = ?", f.TaskForceMember)
-	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+")", f.StartupIDs)
+	// A visible mentor may also mentor teams the viewer cannot see
+	// (Mentor.startups hides them): those mentorships select nothing.
+	c.exists(ctx, "mentorships x", "x.mentor_id = n.id AND x.startup_id = ANY(?)", f.StartupIDs, startupGuard("x.startup_id"))
 	if len(f.SharedByStartupIDs) > 0 {
 		shared := uniqueIDs(f.SharedByStartupIDs)
+		visible := scoped(ctx, &c.args, startupGuard("x.startup_id"))
 		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+") = "+
 			strconv.Itoa(len(shared)), pq.Array(shared))
 	}

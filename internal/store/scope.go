@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"startupgraph/internal/viewer"
 )
@@ -19,6 +20,11 @@ import (
 //     the mentors affiliated with it; the investments into those startups.
 //     It sees only its own assignments, even of a team it shares.
 //   - Anonymous viewers see no startups, mentors or investments.
+//
+// Filters are evaluated inside the same scope: a filter argument selects
+// rows only through relationships the viewer can see, as the graph shows
+// them to it (see conditions.exists), so a filter never reveals what the
+// graph hides.
 
 // protected names a kind of row that is scoped.
 type protected int
@@ -80,13 +86,26 @@ func visibleStartup(expr, university string) string {
 	return fmt.Sprintf("EXISTS (SELECT 1 FROM assignments sa WHERE sa.startup_id = %s AND sa.university_id = %s)", expr, university)
 }
 
-// visibleStartupsOnly restricts an edge subquery (alias x, with a
-// startup_id column) to visible startups: filters that look through
-// mentorships or targets must not reveal rows of hidden teams.
-func visibleStartupsOnly(ctx context.Context, args *sqlArgs) string {
-	conds := scopeConditions(ctx, []guard{startupGuard("x.startup_id")}, args)
+// scoped returns " AND ..." restricting guards for ctx's viewer, or "".
+func scoped(ctx context.Context, args *sqlArgs, guards ...guard) string {
+	conds := scopeConditions(ctx, guards, args)
 	if len(conds) == 0 {
 		return ""
 	}
-	return " AND " + conds[0]
+	return " AND " + strings.Join(conds, " AND ")
+}
+
+// exists adds "EXISTS (SELECT 1 FROM from WHERE where)" for a non-empty
+// ids list (bound to the "?" of where): a filter that walks a relationship.
+// The row being filtered is guarded by its list; when the relationship's
+// rows can be hidden even beside a visible row (another university's
+// assignment of a shared team, a visible mentor's mentorship of a hidden
+// team), guards are those of the connection that shows it
+// (Startup.universities, Mentor.startups), and only the edges ctx's viewer
+// may see can select the row.
+func (c *conditions) exists(ctx context.Context, from, where string, ids []int64, guards ...guard) {
+	if len(ids) == 0 {
+		return
+	}
+	c.ids("EXISTS (SELECT 1 FROM "+from+" WHERE "+where+scoped(ctx, &c.args, guards...)+")", ids)
 }

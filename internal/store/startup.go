@@ -50,15 +50,19 @@ func (o StartupOrder) key() sortKey {
 	return sortKey{tag: "startups/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
 }
 
-func startupConditions(f StartupFilter) conditions {
+// startupConditions renders f inside ctx's viewer's scope (see exists):
+// of a visible startup the viewer sees every sector, membership,
+// mentorship, investment and market target, but only its own university's
+// assignments.
+func startupConditions(ctx context.Context, f StartupFilter) conditions {
 	var c conditions
-	c.ids("EXISTS (SELECT 1 FROM startup_sectors x WHERE x.startup_id = n.id AND x.sector_id = ANY(?))", f.SectorIDs)
+	c.exists(ctx, "startup_sectors x", "x.startup_id = n.id AND x.sector_id = ANY(?)", f.SectorIDs)
 	c.strs("n.stage = ANY(?)", f.Stages)
-	c.ids("EXISTS (SELECT 1 FROM memberships x JOIN cohorts xc ON xc.id = x.cohort_id WHERE x.startup_id = n.id AND xc.program_id = ANY(?))", f.ProgramIDs)
-	c.ids("EXISTS (SELECT 1 FROM memberships x WHERE x.startup_id = n.id AND x.cohort_id = ANY(?))", f.CohortIDs)
-	c.ids("EXISTS (SELECT 1 FROM assignments x WHERE x.startup_id = n.id AND x.university_id = ANY(?))", f.UniversityIDs)
-	c.ids("EXISTS (SELECT 1 FROM mentorships x WHERE x.startup_id = n.id AND x.mentor_id = ANY(?))", f.MentorIDs)
-	c.ids("EXISTS (SELECT 1 FROM investments x WHERE x.startup_id = n.id AND x.fund_id = ANY(?))", f.FundIDs)
+	c.exists(ctx, "memberships x JOIN cohorts xc ON xc.id = x.cohort_id", "x.startup_id = n.id AND xc.program_id = ANY(?)", f.ProgramIDs)
+	c.exists(ctx, "memberships x", "x.startup_id = n.id AND x.cohort_id = ANY(?)", f.CohortIDs)
+	c.exists(ctx, "assignments x", "x.startup_id = n.id AND x.university_id = ANY(?)", f.UniversityIDs, ownAssignmentGuard("x.university_id"))
+	c.exists(ctx, "mentorships x", "x.startup_id = n.id AND x.mentor_id = ANY(?)", f.MentorIDs)
+	c.exists(ctx, "investments x", "x.startup_id = n.id AND x.fund_id = ANY(?)", f.FundIDs)
 	if len(f.MarketIDs) > 0 || len(f.TargetStatuses) > 0 {
 		var t conditions
 		t.args = c.args
@@ -79,8 +83,8 @@ func startupConditions(f StartupFilter) conditions {
 
 // ListStartups pages the startups matching f.
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
-	q := listQuery(startupCols, "startups n", startupConditions(f), order.key(), startupGuard("n.id"))
-	q.count = sectorStageCount(f)
+	q := listQuery(startupCols, "startups n", startupConditions(ctx, f), order.key(), startupGuard("n.id"))
+	q.count = sectorStageCount(ctx, f)
 	return listPage(ctx, s, q, page, startupEdge)
 }
 
@@ -89,10 +93,10 @@ func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order Startup
 // holds its startup's stage (migration 00006), and there is one row per
 // startup and sector, so the (sector_id, stage, startup_id) index answers
 // with the matching entries only. nil for any other filter.
-func sectorStageCount(f StartupFilter) *pageQuery {
+func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 	rest := f
 	rest.SectorIDs, rest.Stages = nil, nil
-	if len(f.SectorIDs) != 1 || len(startupConditions(rest).where) > 0 {
+	if len(f.SectorIDs) != 1 || len(startupConditions(ctx, rest).where) > 0 {
 		return nil
 	}
 	var c conditions
