@@ -16,7 +16,7 @@ import (
 
 // MaxSchemaIntrospections bounds the __schema fields of an operation
 // (TOO_MANY_INTROSPECTIONS): a client learns the schema from one, and
-// each is some 7,000 objects to build.
+// each is about 3,000 objects (a quarter of a megabyte) to build.
 const MaxSchemaIntrospections = 1
 
 // Query cost limits, checked on the validated operation before anything
@@ -24,7 +24,7 @@ const MaxSchemaIntrospections = 1
 // return, where a connection multiplies what it holds by the page size it
 // asks for (first or last, 20 by default). GitHub allows 500,000 nodes per
 // query; partners and anonymous callers get less. Scalars and plain
-// objects (edges, node, a reference) cost nothing themselves. The walk is
+// objects (edges, node, a reference) count as no nodes themselves. The walk is
 // bounded: documentLimits refused documents over MaxFields expanded fields
 // and MaxDepth levels before validation.
 //
@@ -33,7 +33,7 @@ const MaxSchemaIntrospections = 1
 // a hundred aliases of a field run it a hundred times. An introspection
 // field (__schema, __type) costs the objects its answer holds, counted
 // on the schema (introspectionCost): it runs no SQL, but a full answer is
-// some 7,000 objects and a quarter of a megabyte.
+// about 3,000 objects and a quarter of a megabyte.
 //
 // The rate limit spends cost/100 points, so StatementCost makes a
 // statement one point.
@@ -173,10 +173,11 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 }
 
 // fieldPrice is what a field's own SQL costs, each time it occurs (see
-// StatementCost). Lists of nodes (connections, nodes(ids:)) cost a
-// statement each where they occur, besides their nodes; references
-// cost nothing here: the first load of a level fetches every node the
-// response holds so far, aliases included.
+// StatementCost); lists of nodes (connections, nodes(ids:)) cost a
+// statement besides their nodes, in selections. A nested field runs one
+// statement for all its parents at a level (the loaders batch them), so
+// its price is not multiplied by theirs; aliases run it again, so each
+// occurrence is priced.
 func (w *costWalker) fieldPrice(f *ast.Field) int {
 	if f.ObjectDefinition == nil || strings.HasPrefix(f.Name, "__") {
 		return 0 // __typename runs nothing
@@ -188,12 +189,13 @@ func (w *costWalker) fieldPrice(f *ast.Field) int {
 		return MutationCost
 	case parent != "Query":
 		// A reference to nodes (Startup.facility, Investment.fund,
-		// GraphPath.nodes, ...) loads them: a statement per level. The
-		// nodes of a connection come with its page.
-		if f.Definition != nil && !strings.HasSuffix(parent, "Edge") && !strings.HasSuffix(parent, "Connection") && w.isNode(f.Definition.Type.Name()) {
-			return StatementCost
+		// MemberEdge.cohort, GraphPath.nodes, ...) loads them: a statement
+		// per level. The nodes of a connection come with its page.
+		if f.Definition == nil || !w.isNode(f.Definition.Type.Name()) ||
+			f.Name == "node" && strings.HasSuffix(parent, "Edge") || f.Name == "nodes" && strings.HasSuffix(parent, "Connection") {
+			return 0
 		}
-		return 0
+		return StatementCost
 	}
 	switch f.Name {
 	case "universities":

@@ -130,6 +130,8 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 		"nodes":              `nodes(ids: [$a, $b]) { id }`,
 		"universities":       `universities { key }`,
 		"startups":           `startups(first: 5) { nodes { key facility { key } sectors(first: 3) { nodes { key } } } }`,
+		"edge references":    `startups(first: 5) { nodes { programs(first: 3) { edges { cohort { key } } } markets(first: 3) { edges { supportProgram { key } } } } }`,
+		"viewer":             `viewer { role university { key } }`,
 	}
 	for name, field := range fields {
 		for _, n := range []int{1, 10} {

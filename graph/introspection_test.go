@@ -47,6 +47,7 @@ func TestStandardIntrospection(t *testing.T) {
 		c    *apitest.Client
 	}{
 		{"analyst", c.As(c.NewKey(t, "ANALYST", ""))},
+		{"admin", c},
 		{"dev mode without a key", c.WithConfig(config.Config{Dev: true, RequestTimeout: 10 * time.Second}).As("")},
 	} {
 		t.Run(as.name, func(t *testing.T) {
@@ -365,4 +366,24 @@ func diffLines(want, got string) string {
 		out = append(out[:40], fmt.Sprintf("... %d more", len(out)-40))
 	}
 	return strings.Join(out, "\n")
+}
+
+// BenchmarkStandardIntrospection times one standard introspection through
+// the whole handler stack as an ANALYST (make bench); its bytes are the
+// answer's.
+func BenchmarkStandardIntrospection(b *testing.B) {
+	c := apitest.New(b, testdb.Demo)
+	c = c.As(c.NewKey(b, "ANALYST", ""))
+	query := standardIntrospection(b)
+	r := c.Do(b, query, nil) // warms the key cache and the query cache
+	if len(r.Errors) > 0 {
+		b.Fatalf("%+v", r.Errors)
+	}
+	b.SetBytes(int64(len(r.Data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if r := c.Do(b, query, nil); len(r.Errors) > 0 {
+			b.Fatalf("%+v", r.Errors)
+		}
+	}
 }
