@@ -3,7 +3,10 @@
 // Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 // opens the playground, runs the default query and waits for the four
 // partner universities in the result pane, then saves a screenshot to
-// e2e/out/playground.png.
+// e2e/out/playground.png. Then it opens the Docs pane and checks the root
+// types (Query, Mutation) are listed, and types `{ startu` and checks
+// autocomplete offers `startups`: both need GraphiQL's introspection
+// (e2e/out/playground-docs.png, playground-autocomplete.png).
 //
 // Every network request the browser makes must stay on 127.0.0.1 (data: and
 // blob: URLs are fine). Requests are recorded twice: with Playwright's
@@ -33,6 +36,8 @@ const playgroundURL = process.env.PLAYGROUND_URL;
 const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const outDir = process.env.E2E_OUT_DIR || path.join(here, 'out');
 const screenshotPath = path.join(outDir, 'playground.png');
+const docsScreenshotPath = path.join(outDir, 'playground-docs.png');
+const autocompleteScreenshotPath = path.join(outDir, 'playground-autocomplete.png');
 
 const ALLOWED_HOST = '127.0.0.1';
 const WAIT_MS = 30_000; // bound of every single wait
@@ -192,6 +197,40 @@ test('playground runs the default query against the local server', { timeout: 18
     await page.screenshot({ path: screenshotPath, timeout: WAIT_MS });
     t.diagnostic(`screenshot: ${screenshotPath}`);
 
+    // 6. The schema reached GraphiQL (its introspection query, graphql-js's
+    // standard one, is 15 levels deep): the Docs pane lists the root types
+    // and the editor's autocomplete knows the fields.
+    await page.locator('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]').click();
+    const docs = page.locator('.graphiql-doc-explorer');
+    try {
+      await docs.locator('.graphiql-doc-explorer-root-type', { hasText: 'mutation' }).waitFor({ state: 'visible' });
+    } catch (err) {
+      throw new Error(`the Docs pane never listed the root types; it shows:\n${await docs.innerText().catch(() => '(no Docs pane)')}`, {
+        cause: err,
+      });
+    }
+    const docsText = await docs.innerText();
+    for (const root of ['query: Query', 'mutation: Mutation']) {
+      assert.ok(docsText.replace(/\s+/g, ' ').includes(root), `the Docs pane does not list "${root}":\n${docsText}`);
+    }
+    await mkdir(outDir, { recursive: true });
+    await page.screenshot({ path: docsScreenshotPath, timeout: WAIT_MS });
+    t.diagnostic(`Docs pane lists the root types; screenshot: ${docsScreenshotPath}`);
+
+    await queryEditor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.type('{ startu', { delay: 50 });
+    const hints = page.locator('.CodeMirror-hints .CodeMirror-hint');
+    try {
+      await hints.filter({ hasText: /^startups$/ }).first().waitFor({ state: 'visible' });
+    } catch (err) {
+      const offered = await hints.allInnerTexts().catch(() => []);
+      throw new Error(`autocomplete after "{ startu" did not offer startups; it offered: ${JSON.stringify(offered)}`, { cause: err });
+    }
+    await page.screenshot({ path: autocompleteScreenshotPath, timeout: WAIT_MS });
+    t.diagnostic(`autocomplete offers startups; screenshot: ${autocompleteScreenshotPath}`);
+
     // Let late requests (e.g. the favicon) arrive before judging the traffic.
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
   } catch (err) {
@@ -207,7 +246,7 @@ test('playground runs the default query against the local server', { timeout: 18
     throw err;
   } finally {
     await browser.close().catch(() => {});
-    // 6. Report what the browser did (also when a step above failed).
+    // 7. Report what the browser did (also when a step above failed).
     const urls = [...new Set(requests.map((r) => `${r.method} ${r.url}`))];
     t.diagnostic(`${urls.length} distinct requests:`);
     for (const u of urls) t.diagnostic(`  ${short(u)}`);
@@ -217,7 +256,7 @@ test('playground runs the default query against the local server', { timeout: 18
     for (const e of pageErrors) t.diagnostic(`page error: ${e}`);
   }
 
-  // 7. Judge the traffic and the page's health.
+  // 8. Judge the traffic and the page's health.
 
   const offHost = requests
     .map((r) => ({ ...r, why: offLoopback(r.url) }))

@@ -11,7 +11,8 @@
 # (which also stops its PostgreSQL) and removes its temp files. Needs Go and
 # Node.js >= 20 on PATH. Exits with the test's status.
 #
-# Output: e2e/out/playground.png (the screenshot), e2e/out/server.log.
+# Output: e2e/out/playground.png (the screenshot), playground-docs.png and
+# playground-autocomplete.png (the Docs pane and autocomplete), e2e/out/server.log.
 #
 # Environment (all optional): CHROMIUM_PATH (default /usr/bin/chromium),
 # E2E_HEALTH_TIMEOUT (seconds to wait for /healthz, default 120),
@@ -89,7 +90,7 @@ bin_dir=$(mktemp -d /tmp/startupgraph-e2e-bin.XXXXXX)
 data_dir=$(mktemp -d /tmp/startupgraph-e2e-data.XXXXXX)
 chmod 755 "$data_dir"
 mkdir -p "$out"
-rm -f "$out/playground.png" "$out/playground-failure.png"
+rm -f "$out/playground.png" "$out/playground-docs.png" "$out/playground-autocomplete.png" "$out/playground-failure.png"
 server_log="$out/server.log"
 : >"$server_log"
 server_pid=

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,14 +14,48 @@ import (
 	"startupgraph/internal/viewer"
 )
 
+// MaxSchemaIntrospections bounds the __schema fields of an operation
+// (TOO_MANY_INTROSPECTIONS): a client learns the schema from one, and
+// each is about 3,000 objects (a quarter of a megabyte) to build.
+const MaxSchemaIntrospections = 1
+
 // Query cost limits, checked on the validated operation before anything
 // runs. Cost follows GitHub's node limit: the number of nodes a query could
 // return, where a connection multiplies what it holds by the page size it
 // asks for (first or last, 20 by default). GitHub allows 500,000 nodes per
 // query; partners and anonymous callers get less. Scalars and plain
-// objects (edges, node, a reference) cost nothing themselves. The walk is
+// objects (edges, node, a reference) count as no nodes themselves. The walk is
 // bounded: documentLimits refused documents over MaxFields expanded fields
 // and MaxDepth levels before validation.
+//
+// Fields that run SQL of their own, whatever their parents, are priced per
+// occurrence, aliases included, by the statements they run (fieldPrice):
+// a hundred aliases of a field run it a hundred times. An introspection
+// field (__schema, __type) costs the objects its answer holds, counted
+// on the schema (introspectionCost): it runs no SQL, but a full answer is
+// about 3,000 objects and a quarter of a megabyte.
+//
+// The rate limit spends cost/100 points, so StatementCost makes a
+// statement one point.
+const (
+	// StatementCost is a statement that reads by key or a page: node(id:),
+	// universities, the visibility check of a graph question.
+	StatementCost = 100
+	// AggregateCost is a statement that reads the whole visible slice of
+	// the graph: each figure of insights (a GROUP BY over every startup the
+	// filter selects), the scoring of recommendedMentors and
+	// similarStartups.
+	AggregateCost = 1_000
+	// SearchCost is a recursive search of the graph, bounded only by the
+	// graph questions' 3 s timeout: each hop of neighborhood, each of the
+	// two searches of paths. It is the heavy-query lane's threshold, so a
+	// search runs in that lane.
+	SearchCost = 5_000
+	// MutationCost is one mutation: a transaction of several statements
+	// (idempotency, the write, its audit record, the read-back), retried
+	// on serialization failures.
+	MutationCost = 2_000
+)
 
 // CostBudget is the most a single query may cost, by role.
 var CostBudget = map[viewer.Role]int{
@@ -34,8 +69,9 @@ var CostBudget = map[viewer.Role]int{
 // costly ones until the heavy-query lane has room, and spends the key's rate-limit
 // budget (RATE_LIMITED when exhausted), before any resolver runs.
 type costLimit struct {
-	rate  *RateLimit
-	heavy *HeavyLane
+	rate   *RateLimit
+	heavy  *HeavyLane
+	schema *ast.Schema // what introspection answers from
 }
 
 var _ interface {
@@ -50,12 +86,17 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if oc.Operation == nil {
 		return nil
 	}
-	w := costWalker{doc: oc.Doc, vars: oc.Variables, inFragment: map[string]bool{}}
-	cost := w.selections(oc.Operation.SelectionSet)
 	budget := CostBudget[viewer.From(ctx).Role]
 	if budget == 0 {
 		budget = CostBudget[viewer.Anonymous]
 	}
+	w := costWalker{doc: oc.Doc, vars: oc.Variables, inFragment: map[string]bool{}, schema: c.schema, limit: budget}
+	cost := w.selections(oc.Operation.SelectionSet)
+	if w.schemas > MaxSchemaIntrospections {
+		return &gqlerror.Error{Message: fmt.Sprintf("the operation asks for __schema %d times; the limit is %d", w.schemas, MaxSchemaIntrospections),
+			Extensions: map[string]any{"code": "TOO_MANY_INTROSPECTIONS", "value": w.schemas, "limit": MaxSchemaIntrospections}}
+	}
+	cost = min(cost+w.statements, 1<<40)
 	if cost > budget {
 		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
 			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
@@ -78,6 +119,14 @@ type costWalker struct {
 	doc        *ast.QueryDocument
 	vars       map[string]any
 	inFragment map[string]bool
+	schema     *ast.Schema
+	// limit is the budget: counting an introspection answer stops past it
+	limit int
+	// statements is what the fields that run SQL of their own cost, once
+	// per occurrence: not multiplied by their parents, whose level is
+	// loaded in one statement
+	statements int
+	schemas    int // __schema fields
 }
 
 // selections returns the cost of a selection set.
@@ -86,12 +135,22 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			if s.Name == "__schema" || s.Name == "__type" {
+				if s.Name == "__schema" {
+					w.schemas++
+				}
+				total += w.introspectionCost(s)
+				continue
+			}
+			w.statements = min(w.statements+w.fieldPrice(s), 1<<40)
 			if len(s.SelectionSet) == 0 {
-				continue // scalars cost nothing
+				continue // scalars cost nothing more
 			}
 			inner := w.selections(s.SelectionSet)
 			if n := w.pageSize(s); n > 0 {
-				total += n * (1 + inner) // a list: its nodes and what they hold
+				// a list: its nodes and what they hold, and its statement
+				total += n * (1 + inner)
+				w.statements = min(w.statements+StatementCost, 1<<40)
 			} else {
 				total += inner // an object (edges, node, a reference): what it holds
 			}
@@ -111,6 +170,98 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 		}
 	}
 	return total
+}
+
+// fieldPrice is what a field's own SQL costs, each time it occurs (see
+// StatementCost); lists of nodes (connections, nodes(ids:)) cost a
+// statement besides their nodes, in selections. A nested field runs one
+// statement for all its parents at a level (the loaders batch them), so
+// its price is not multiplied by theirs; aliases run it again, so each
+// occurrence is priced.
+func (w *costWalker) fieldPrice(f *ast.Field) int {
+	if f.ObjectDefinition == nil || strings.HasPrefix(f.Name, "__") {
+		return 0 // __typename runs nothing
+	}
+	switch parent := f.ObjectDefinition.Name; {
+	case parent == "Insights":
+		return AggregateCost // every figure is a statement over the slice
+	case parent == "Mutation":
+		return MutationCost
+	case parent != "Query":
+		// A reference to nodes (Startup.facility, Investment.fund,
+		// MemberEdge.cohort, GraphPath.nodes, ...) loads them: a statement
+		// per level. The nodes of a connection come with its page.
+		if f.Definition == nil || !w.isNode(f.Definition.Type.Name()) ||
+			f.Name == "node" && strings.HasSuffix(parent, "Edge") || f.Name == "nodes" && strings.HasSuffix(parent, "Connection") {
+			return 0
+		}
+		return StatementCost
+	}
+	switch f.Name {
+	case "universities":
+		return StatementCost
+	case "node": // the node, and its scope
+		return 2 * StatementCost
+	case "nodes": // a statement per type of node, and the scope
+		types := 12
+		if w.schema != nil && w.schema.Types["Node"] != nil {
+			types = len(w.schema.GetPossibleTypes(w.schema.Types["Node"]))
+		}
+		return (1 + types) * StatementCost
+	case "recommendedMentors", "similarStartups":
+		return StatementCost + AggregateCost
+	case "paths":
+		return 2*StatementCost + 2*SearchCost
+	case "neighborhood":
+		return StatementCost + w.intArg(f, "depth", 1)*SearchCost
+	}
+	return 0
+}
+
+// isNode reports whether a type is Node, implements it, or is a union
+// of node types.
+func (w *costWalker) isNode(name string) bool {
+	if w.schema == nil || w.schema.Types[name] == nil {
+		return false
+	}
+	def := w.schema.Types[name]
+	switch def.Kind {
+	case ast.Interface:
+		return name == "Node"
+	case ast.Object:
+		return slices.Contains(def.Interfaces, "Node")
+	case ast.Union:
+		for _, m := range def.Types {
+			if !w.isNode(m) {
+				return false
+			}
+		}
+		return len(def.Types) > 0
+	}
+	return false
+}
+
+// intArg reads an integer argument (literal or variable), or def.
+func (w *costWalker) intArg(f *ast.Field, name string, def int) int {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return def
+	}
+	v, err := a.Value.Value(w.vars)
+	if err != nil {
+		return def
+	}
+	switch n := v.(type) {
+	case int64:
+		return max(int(min(n, 1<<20)), 1)
+	case int:
+		return max(min(n, 1<<20), 1)
+	case string:
+		if i, err := strconv.Atoi(n); err == nil {
+			return max(min(i, 1<<20), 1)
+		}
+	}
+	return def
 }
 
 // pageSize is how many items a list field can return: first or last for
@@ -140,4 +291,186 @@ func (w *costWalker) pageSize(f *ast.Field) int {
 		return 20
 	}
 	return 0
+}
+
+// introspectionCost counts the objects an introspection field's answer
+// holds (the schema, types, fields, arguments, input fields, enum values,
+// directives), walking its selection over the schema the way gqlgen's
+// introspection answers it. Each alias counts on its own. Counting stops
+// once it passes the budget, so a hostile selection costs no more to
+// price than a refusal.
+func (w *costWalker) introspectionCost(f *ast.Field) int {
+	if w.schema == nil {
+		return 0
+	}
+	c := introCounter{w: w, limit: w.limit}
+	if f.Name == "__schema" {
+		c.schema(f.SelectionSet)
+	} else if name, ok := w.stringArg(f, "name"); ok {
+		if def := w.schema.Types[name]; def != nil {
+			c.typ(f.SelectionSet, ast.NamedType(name, nil))
+		}
+	}
+	return c.n
+}
+
+func (w *costWalker) stringArg(f *ast.Field, name string) (string, bool) {
+	a := f.Arguments.ForName(name)
+	if a == nil {
+		return "", false
+	}
+	v, err := a.Value.Value(w.vars)
+	s, ok := v.(string)
+	return s, err == nil && ok
+}
+
+type introCounter struct {
+	w        *costWalker
+	n, limit int
+}
+
+// fields calls fn for every field a selection set selects, through its
+// fragments (validation has refused cycles; a repeated one is skipped).
+func (c *introCounter) fields(set ast.SelectionSet, fn func(*ast.Field)) {
+	for _, sel := range set {
+		if c.n > c.limit {
+			return
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			fn(s)
+		case *ast.InlineFragment:
+			c.fields(s.SelectionSet, fn)
+		case *ast.FragmentSpread:
+			f := c.w.doc.Fragments.ForName(s.Name)
+			if f == nil || c.w.inFragment[s.Name] {
+				continue
+			}
+			c.w.inFragment[s.Name] = true
+			c.fields(f.SelectionSet, fn)
+			delete(c.w.inFragment, s.Name)
+		}
+	}
+}
+
+func (c *introCounter) schema(set ast.SelectionSet) {
+	c.n++
+	s := c.w.schema
+	root := func(sel ast.SelectionSet, def *ast.Definition) {
+		if def != nil {
+			c.typ(sel, ast.NamedType(def.Name, nil))
+		}
+	}
+	c.fields(set, func(f *ast.Field) {
+		switch f.Name {
+		case "types":
+			for name := range s.Types {
+				c.typ(f.SelectionSet, ast.NamedType(name, nil))
+			}
+		case "queryType":
+			root(f.SelectionSet, s.Query)
+		case "mutationType":
+			root(f.SelectionSet, s.Mutation)
+		case "subscriptionType":
+			root(f.SelectionSet, s.Subscription)
+		case "directives":
+			for _, d := range s.Directives {
+				c.n++
+				c.fields(f.SelectionSet, func(f *ast.Field) {
+					if f.Name == "args" {
+						for _, a := range d.Arguments {
+							c.inputValue(f.SelectionSet, a.Type)
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+// typ counts a __Type: a named type, or a NON_NULL or LIST wrapper whose
+// ofType is what it wraps.
+func (c *introCounter) typ(set ast.SelectionSet, t *ast.Type) {
+	if c.n > c.limit {
+		return
+	}
+	c.n++
+	var def *ast.Definition
+	var of *ast.Type
+	switch {
+	case t.NonNull:
+		cp := *t
+		cp.NonNull = false
+		of = &cp
+	case t.Elem != nil:
+		of = t.Elem
+	default:
+		def = c.w.schema.Types[t.NamedType]
+	}
+	c.fields(set, func(f *ast.Field) {
+		if f.Name == "ofType" {
+			if of != nil {
+				c.typ(f.SelectionSet, of)
+			}
+			return
+		}
+		if def == nil {
+			return // a wrapper has no fields, interfaces, ...
+		}
+		switch f.Name {
+		case "fields":
+			if def.Kind == ast.Object || def.Kind == ast.Interface {
+				for _, fd := range def.Fields {
+					if !strings.HasPrefix(fd.Name, "__") {
+						c.field(f.SelectionSet, fd)
+					}
+				}
+			}
+		case "inputFields":
+			if def.Kind == ast.InputObject {
+				for _, fd := range def.Fields {
+					c.inputValue(f.SelectionSet, fd.Type)
+				}
+			}
+		case "interfaces":
+			if def.Kind == ast.Object || def.Kind == ast.Interface {
+				for _, name := range def.Interfaces {
+					c.typ(f.SelectionSet, ast.NamedType(name, nil))
+				}
+			}
+		case "possibleTypes":
+			if def.Kind == ast.Interface || def.Kind == ast.Union {
+				for _, p := range c.w.schema.GetPossibleTypes(def) {
+					c.typ(f.SelectionSet, ast.NamedType(p.Name, nil))
+				}
+			}
+		case "enumValues":
+			if def.Kind == ast.Enum {
+				c.n += len(def.EnumValues)
+			}
+		}
+	})
+}
+
+func (c *introCounter) field(set ast.SelectionSet, fd *ast.FieldDefinition) {
+	c.n++
+	c.fields(set, func(f *ast.Field) {
+		switch f.Name {
+		case "args":
+			for _, a := range fd.Arguments {
+				c.inputValue(f.SelectionSet, a.Type)
+			}
+		case "type":
+			c.typ(f.SelectionSet, fd.Type)
+		}
+	})
+}
+
+func (c *introCounter) inputValue(set ast.SelectionSet, t *ast.Type) {
+	c.n++
+	c.fields(set, func(f *ast.Field) {
+		if f.Name == "type" {
+			c.typ(f.SelectionSet, t)
+		}
+	})
 }

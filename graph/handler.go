@@ -37,10 +37,11 @@ type Options struct {
 // NewHandler builds the GraphQL HTTP handler: our GraphQL-over-HTTP
 // transport for GET (queries only) and POST with a JSON body, plus OPTIONS.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{
+	schema := generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{Authenticated: authenticated, Admin: admin},
-	}))
+	})
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
 	queries := lru.New[*ast.QueryDocument](queryCacheSize)
@@ -54,7 +55,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
-	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy})
+	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy, schema: schema.Schema()})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv

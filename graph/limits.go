@@ -23,8 +23,28 @@ import (
 // a handful of aliases and directives.
 const (
 	// MaxDepth bounds how deep selections nest, fragments counted where they
-	// are spread (GitHub's deepest documented queries are under 10).
+	// are spread (GitHub's deepest documented queries are under 10). An
+	// introspection field (__schema, __type) counts as one level here: what
+	// it selects walks the schema, not the data, and has bounds of its own.
 	MaxDepth = 12
+	// MaxIntrospectionDepth bounds how deep selections nest from an
+	// introspection field (__schema, __type) down, the field itself counted.
+	// graphql-js's standard introspection query (getIntrospectionQuery, what
+	// GraphiQL, graphql-codegen, Apollo's and Relay's tools send) is 15
+	// levels: __schema > types > fields > args > type and nine nested
+	// ofType. Depth inside the schema is not where introspection costs: the
+	// schema's types are wrapped at most three deep ([ID!]!), so a longer
+	// ofType chain answers null and runs nothing. The room left above 15 is
+	// for tools that ask for longer chains; MaxIntrospectionLists bounds the
+	// part that multiplies, and costLimit prices what the answer holds.
+	MaxIntrospectionDepth = 20
+	// MaxIntrospectionLists bounds how many of the lists that walk the
+	// schema's type graph (fields, inputFields, interfaces, possibleTypes)
+	// nest inside one introspection field. Each nesting multiplies the answer
+	// (types > fields > type > ofType > fields > ... reaches millions of
+	// objects within 15 levels); graphql-js's MaxIntrospectionDepthRule
+	// refuses the third, as here. The standard query nests one.
+	MaxIntrospectionLists = 2
 	// MaxQueryBytes bounds the query text.
 	MaxQueryBytes = 32 << 10
 	// MaxAliases bounds the aliased fields of a document.
@@ -46,7 +66,8 @@ const (
 // (TOO_MANY_ALIASES), selection sets that are too wide
 // (TOO_MANY_SELECTIONS), too many directives (TOO_MANY_DIRECTIVES), too
 // many fields once fragments are expanded (TOO_MANY_FIELDS) or nest deeper than MaxDepth (QUERY_TOO_DEEP, fragments counted where they
-// are spread). Documents already in the query cache passed validation, and
+// are spread; below __schema and __type, MaxIntrospectionDepth and
+// MaxIntrospectionLists instead). Documents already in the query cache passed validation, and
 // these limits, before: they are not looked at again.
 type documentLimits struct {
 	cache graphql.Cache[*ast.QueryDocument]
@@ -87,8 +108,8 @@ func checkShape(doc *ast.QueryDocument) *gqlerror.Error {
 		for _, v := range op.VariableDefinitions {
 			m.directives += len(v.Directives)
 		}
-		width, depth, size := m.set(op.SelectionSet)
-		if err := m.check(width, depth+1, size); err != nil {
+		s := m.set(op.SelectionSet)
+		if err := m.check(s.width, s.depth+1, s.size); err != nil {
 			return err
 		}
 	}
@@ -101,14 +122,31 @@ func checkShape(doc *ast.QueryDocument) *gqlerror.Error {
 	return nil
 }
 
-type fragmentShape struct{ width, depth, size int }
+// shape is what a selection set (or a fragment) measures: how many fields
+// it holds (its fragments' included), how many levels nest below it
+// (depth, where an introspection field counts as one level; all, where
+// every level counts), how many fields it selects once fragments are
+// expanded, and how many schema-walking lists (introspectionLists) nest
+// below it.
+type shape struct{ width, depth, all, size, lists int }
+
+type fragmentShape = shape
 
 type shapeMeter struct {
 	doc                 *ast.QueryDocument
 	fragments           map[string]*fragmentShape
 	aliases, directives int
 	widest              int
+	// deepest introspection field (levels from it down, itself counted) and
+	// the most schema-walking lists nested in one
+	introDepth, introLists int
 }
+
+// introspectionLists are the fields of __Type whose lists walk the
+// schema's type graph: nesting them multiplies the answer.
+var introspectionLists = map[string]bool{"fields": true, "inputFields": true, "interfaces": true, "possibleTypes": true}
+
+func isIntrospection(f *ast.Field) bool { return f.Name == "__schema" || f.Name == "__type" }
 
 func (m *shapeMeter) check(width, depth, size int) *gqlerror.Error {
 	m.widest = max(m.widest, width)
@@ -123,39 +161,62 @@ func (m *shapeMeter) check(width, depth, size int) *gqlerror.Error {
 		return limitError("TOO_MANY_FIELDS", fmt.Sprintf("the operation selects %d fields once its fragments are expanded; the limit is %d", size, MaxFields), size, MaxFields)
 	case depth > MaxDepth:
 		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the query is %d levels deep; the limit is %d", depth, MaxDepth), depth, MaxDepth)
+	case m.introDepth > MaxIntrospectionDepth:
+		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the introspection is %d levels deep; the limit is %d", m.introDepth, MaxIntrospectionDepth), m.introDepth, MaxIntrospectionDepth)
+	case m.introLists > MaxIntrospectionLists:
+		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the introspection nests %d lists of fields, inputFields, interfaces or possibleTypes; the limit is %d", m.introLists, MaxIntrospectionLists), m.introLists, MaxIntrospectionLists)
 	}
 	return nil
 }
 
-// set returns how many fields a selection set holds (fragments included),
-// how many levels it nests below itself, and how many fields it selects
-// in all once fragments are expanded; it counts aliases and directives as
-// it goes, and records the widest set it meets.
-func (m *shapeMeter) set(set ast.SelectionSet) (width, depth, size int) {
+// set measures a selection set (see shape); it counts aliases and
+// directives as it goes, and records the widest set it meets and the
+// deepest introspection.
+func (m *shapeMeter) set(set ast.SelectionSet) shape {
+	var out shape
+	add := func(in shape, width int) { // in nests at the same level (a fragment)
+		out.width, out.size = saturate(out.width+width), saturate(out.size+in.size)
+		out.depth, out.all, out.lists = max(out.depth, in.depth), max(out.all, in.all), max(out.lists, in.lists)
+	}
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			width, size = saturate(width+1), saturate(size+1)
+			out.width, out.size = saturate(out.width+1), saturate(out.size+1)
 			m.directives += len(s.Directives)
 			if s.Alias != "" && s.Alias != s.Name {
 				m.aliases++
 			}
-			if len(s.SelectionSet) > 0 {
-				w, d, n := m.set(s.SelectionSet)
-				m.widest = max(m.widest, w)
-				depth, size = max(depth, d+1), saturate(size+n)
+			if len(s.SelectionSet) == 0 {
+				continue
+			}
+			in := m.set(s.SelectionSet)
+			m.widest = max(m.widest, in.width)
+			out.size = saturate(out.size + in.size)
+			out.all = max(out.all, in.all+1)
+			lists := in.lists
+			if introspectionLists[s.Name] {
+				lists++
+			}
+			out.lists = max(out.lists, lists)
+			if isIntrospection(s) {
+				// Measured on its own bounds (levels from the field down:
+				// itself, its set, what nests below); one level of the query.
+				m.introDepth, m.introLists = max(m.introDepth, in.all+2), max(m.introLists, in.lists)
+				out.depth = max(out.depth, 1)
+			} else {
+				out.depth = max(out.depth, in.depth+1)
 			}
 		case *ast.InlineFragment:
 			m.directives += len(s.Directives)
-			w, d, n := m.set(s.SelectionSet)
-			width, depth, size = saturate(width+w), max(depth, d), saturate(size+n)
+			in := m.set(s.SelectionSet)
+			add(in, in.width)
 		case *ast.FragmentSpread:
 			m.directives += len(s.Directives)
 			f := m.fragment(s.Name)
-			width, depth, size = saturate(width+f.width), max(depth, f.depth), saturate(size+f.size)
+			add(*f, f.width)
 		}
 	}
-	return width, depth, size
+	return out
 }
 
 // fragment measures a named fragment once. A fragment that spreads itself
@@ -172,7 +233,7 @@ func (m *shapeMeter) fragment(name string) *fragmentShape {
 		return f
 	}
 	m.directives += len(def.Directives)
-	f.width, f.depth, f.size = m.set(def.SelectionSet)
+	*f = m.set(def.SelectionSet)
 	return f
 }
 

@@ -107,6 +107,14 @@ func TestDocumentLimits(t *testing.T) {
 		{"nested fragment bomb", nestedBomb.String(), "TOO_MANY_FIELDS"},
 		{"depth at the limit", nest(graph.MaxDepth), ""},
 		{"depth over the limit", nest(graph.MaxDepth + 1), "QUERY_TOO_DEEP"},
+		{"introspection deeper than the query limit passes", "{ __type(name: \"Startup\") { fields { type { " + strings.Repeat("ofType { ", 12) + "name" + strings.Repeat(" }", 12) + " } } } }", ""},
+		{"introspection at its depth limit", "{ __type(name: \"Startup\") { fields { type { " + strings.Repeat("ofType { ", graph.MaxIntrospectionDepth-4) + "name" + strings.Repeat(" }", graph.MaxIntrospectionDepth-4) + " } } } }", ""},
+		{"introspection over its depth limit", "{ __type(name: \"Startup\") { fields { type { " + strings.Repeat("ofType { ", graph.MaxIntrospectionDepth-3) + "name" + strings.Repeat(" }", graph.MaxIntrospectionDepth-3) + " } } } }", "QUERY_TOO_DEEP"},
+		{"introspection nesting two lists", "{ __schema { types { fields { type { ofType { fields { name } } } } } } }", ""},
+		{"introspection nesting three lists", "{ __schema { types { fields { type { ofType { fields { type { ofType { fields { name } } } } } } } } } }", "QUERY_TOO_DEEP"},
+		{"introspection nesting three lists through fragments", "{ __schema { types { ...T } } } fragment T on __Type { possibleTypes { interfaces { ...F } } } fragment F on __Type { inputFields { name } }", "QUERY_TOO_DEEP"},
+		{"introspection inside introspection counts every level", "{ __schema { " + strings.Repeat("__schema { ", graph.MaxIntrospectionDepth) + "description" + strings.Repeat(" }", graph.MaxIntrospectionDepth) + " } }", "QUERY_TOO_DEEP"},
+		{"a query that also introspects keeps the depth limit", "{ __schema { description } " + strings.TrimPrefix(nest(graph.MaxDepth+1), "{"), "QUERY_TOO_DEEP"},
 		{"self-spreading fragment is left to validation", "{ ...A } fragment A on Query { ...A }", "GRAPHQL_VALIDATION_FAILED"},
 	}
 	for _, tc := range cases {
