@@ -14,17 +14,17 @@ import (
 	"startupgraph/internal/testdb"
 )
 
-// refused checks a response is one BAD_USER_INPUT naming field, with no
+// wantBadInput checks a response is one BAD_USER_INPUT naming field, with no
 // internal error.
-func refused(t *testing.T, r apitest.Response, field string) {
+func wantBadInput(t *testing.T, r apitest.Response, field string) {
 	t.Helper()
 	if r.Code() != "BAD_USER_INPUT" || r.Field() != field {
 		t.Errorf("got %d %s field %q, want BAD_USER_INPUT naming %s: %+v", r.Status, r.Code(), r.Field(), field, r.Errors)
 	}
 }
 
-// sqlExec runs statements straight on the test database, past the API.
-func sqlExec(t *testing.T, dsn, q string, args ...any) {
+// execPastAPI runs statements straight on the test database, past the API.
+func execPastAPI(t *testing.T, dsn, q string, args ...any) {
 	t.Helper()
 	db, err := sql.Open("postgres", dsn)
 	if err != nil {
@@ -72,13 +72,15 @@ func TestKRWInputsAreBounded(t *testing.T) {
 			if !strings.Contains(tc.query, "$f") {
 				delete(vars, "f")
 			}
-			refused(t, c.Do(t, tc.query, vars), tc.field)
+			wantBadInput(t, c.Do(t, tc.query, vars), tc.field)
 		})
 	}
 	if after := count(t, c.DSN, "SELECT (SELECT count(*) FROM investments) || '/' || (SELECT sum(size_krw) FROM funds) || '/' || (SELECT count(*) FROM outcomes) || '/' || (SELECT count(*) FROM audit_log)"); after != before {
 		t.Errorf("refused inputs wrote: %s -> %s", before, after)
 	}
-	var got struct{ RecordInvestment struct{ Investment struct{ Amount json.Number } } }
+	var got struct {
+		RecordInvestment struct{ Investment struct{ Amount json.Number } }
+	}
 	c.OK(t, `mutation($t: ID!, $f: ID!, $a: KRW!) { recordInvestment(input: {fundId: $f, startupId: $t, amount: $a, investedOn: "2017-01-01", round: SEED}) { investment { amount } } }`,
 		map[string]any{"t": team, "f": fund, "a": json.Number(fmt.Sprint(int64(model.MaxKRW)))}, &got)
 	if got.RecordInvestment.Investment.Amount.String() != fmt.Sprint(int64(model.MaxKRW)) {
@@ -93,14 +95,14 @@ func TestKRWInputsAreBounded(t *testing.T) {
 func TestHugeStoredAmounts(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	// As a database from before migration 00007 holds them.
-	sqlExec(t, c.DSN, `ALTER TABLE investments DROP CONSTRAINT investments_amount_krw_max;
+	execPastAPI(t, c.DSN, `ALTER TABLE investments DROP CONSTRAINT investments_amount_krw_max;
 ALTER TABLE outcomes DROP CONSTRAINT outcomes_amount_krw_max`)
 	huge, fits := "smart-venture-campus-national-grant", "creative-growth-venture-fund"
 	insert := `INSERT INTO investments (fund_id, startup_id, amount_krw, invested_on, round)
 SELECT (SELECT id FROM funds WHERE key = $1), s.id, $2, $3, $4 FROM (SELECT id FROM startups ORDER BY id LIMIT 2) s`
-	sqlExec(t, c.DSN, insert, huge, int64(9_000_000_000_000_000_000), "2019-05-01", "BRIDGE")
-	sqlExec(t, c.DSN, insert, fits, int64(4_000_000_000_000_000), "2020-05-01", "LOAN")
-	sqlExec(t, c.DSN, `INSERT INTO outcomes (startup_id, kind, reported_on, amount_krw)
+	execPastAPI(t, c.DSN, insert, huge, int64(9_000_000_000_000_000_000), "2019-05-01", "BRIDGE")
+	execPastAPI(t, c.DSN, insert, fits, int64(4_000_000_000_000_000), "2020-05-01", "LOAN")
+	execPastAPI(t, c.DSN, `INSERT INTO outcomes (startup_id, kind, reported_on, amount_krw)
 SELECT s.id, 'INVESTMENT_ATTRACTED', '2019-06-01', 9000000000000000000 FROM (SELECT id FROM startups ORDER BY id LIMIT 2) s`)
 	// Before, the numeric sums did not scan into int64: INTERNAL_SERVER_ERROR, data null.
 	r := c.Do(t, `{ insights { startups investedByFund { fund { key } invested investments }
@@ -230,7 +232,7 @@ func TestBadInputNeverReachesPostgreSQL(t *testing.T) {
 	}
 	before := count(t, c.DSN, "SELECT count(*) FROM audit_log")
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) { refused(t, c.Do(t, tc.query, tc.vars), tc.field) })
+		t.Run(tc.name, func(t *testing.T) { wantBadInput(t, c.Do(t, tc.query, tc.vars), tc.field) })
 	}
 	if after := count(t, c.DSN, "SELECT count(*) FROM audit_log"); after != before {
 		t.Errorf("refused inputs wrote %s audit records", after)
@@ -256,7 +258,7 @@ func TestIntIs32Bit(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := c.Do(t, tc.query, tc.vars)
-			refused(t, r, tc.field)
+			wantBadInput(t, r, tc.field)
 			if strings.Contains(fmt.Sprint(r.Errors), "QUERY_TOO_COMPLEX") {
 				t.Errorf("reached the cost check: %+v", r.Errors)
 			}
