@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/internal/apperr"
@@ -38,7 +40,7 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var input *apperr.InputError
 		switch {
 		case errors.As(cause, &input):
-			presentInput(out, input)
+			presentInput(out, input, argumentPath(ctx, gqlErr.Path))
 		case errors.Is(cause, apperr.ErrNotFound):
 			out.Message, out.Extensions = "not found", withCode(nil, apperr.CodeNotFound)
 		case errors.Is(cause, apperr.ErrConflict):
@@ -47,6 +49,10 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message, out.Extensions = "authentication required", withCode(nil, apperr.CodeUnauthenticated)
 		case errors.Is(cause, apperr.ErrForbidden):
 			out.Message, out.Extensions = "forbidden", withCode(nil, apperr.CodeForbidden)
+		case errors.Is(cause, apperr.ErrOutOfRange):
+			logger.WarnContext(ctx, "value out of range", "path", out.Path.String(), "err", cause)
+			out.Message = "this total is larger than its type carries exactly (KRW: 9007199254740991, Int: 2147483647); narrow the filter"
+			out.Extensions = withCode(nil, apperr.CodeOutOfRange)
 		case errors.Is(cause, apperr.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "path", out.Path.String(), "err", cause)
 			out.Message, out.Extensions = "the service is temporarily unavailable; try again shortly", withCode(nil, apperr.CodeUnavailable)
@@ -66,13 +72,15 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 
 // presentInput names the offending fields: extensions.field is the first,
 // extensions.problems lists them all so a client can fix everything at once.
-func presentInput(out *gqlerror.Error, input *apperr.InputError) {
+// A problem found by a scalar's parser, which does not know its field, is
+// named by arg, the argument the error's path points into.
+func presentInput(out *gqlerror.Error, input *apperr.InputError, arg string) {
 	problems := make([]map[string]any, 0, len(input.Problems))
 	msgs := make([]string, 0, len(input.Problems))
 	for _, p := range input.Problems {
 		field := p.Field
-		if field == "" && len(out.Path) > 0 {
-			field = fmt.Sprint(out.Path[len(out.Path)-1])
+		if field == "" {
+			field = arg
 		}
 		problems = append(problems, map[string]any{"field": field, "message": p.Message})
 		msgs = append(msgs, field+": "+p.Message)
@@ -83,6 +91,37 @@ func presentInput(out *gqlerror.Error, input *apperr.InputError) {
 		out.Extensions["field"] = problems[0]["field"]
 	}
 	out.Extensions["problems"] = problems
+}
+
+// argumentPath names what an argument error's path points into, as
+// validation names it: the path below the field being resolved
+// (input.amount, filter.sectorIds[2], first). Outside a field, the path's
+// last element.
+func argumentPath(ctx context.Context, path ast.Path) string {
+	var field ast.Path
+	if graphql.GetFieldContext(ctx) != nil {
+		field = graphql.GetPath(ctx)
+	}
+	if len(path) > len(field) && slices.Equal(path[:len(field)], field) {
+		var b strings.Builder
+		for _, el := range path[len(field):] {
+			if i, ok := el.(ast.PathIndex); ok {
+				fmt.Fprintf(&b, "[%d]", int(i))
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(fmt.Sprint(el))
+		}
+		if len(field) > 0 {
+			return b.String()
+		}
+	}
+	if len(path) == 0 {
+		return ""
+	}
+	return fmt.Sprint(path[len(path)-1])
 }
 
 func withCode[C ~string](ext map[string]any, code C) map[string]any {

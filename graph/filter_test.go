@@ -191,7 +191,7 @@ func TestFilterValidation(t *testing.T) {
 		{"too many values", `query($a: [ID!]) { startups(filter: {universityIds: $a}) { totalCount } }`, map[string]any{"a": many}, []string{"filter.universityIds"}},
 		{"search too short", `{ startups(filter: {search: "a"}) { totalCount } }`, nil, []string{"filter.search"}},
 		{"dates out of order", `{ startups(filter: {foundedFrom: "2017-01-01", foundedTo: "2016-01-01"}) { totalCount } }`, nil, []string{"filter.foundedTo"}},
-		{"bad date", `{ startups(filter: {foundedFrom: "2017-13-01"}) { totalCount } }`, nil, []string{"foundedFrom"}},
+		{"bad date", `{ startups(filter: {foundedFrom: "2017-13-01"}) { totalCount } }`, nil, []string{"filter.foundedFrom"}},
 		{"negative amount", `{ investments(filter: {minAmount: -1}) { totalCount } }`, nil, []string{"filter.minAmount"}},
 		{"several problems at once", `query($a: [ID!]) { startups(first: 500, filter: {sectorIds: $a, search: "x"}) { totalCount } }`, map[string]any{"a": []string{ghent}},
 			[]string{"filter.sectorIds[0]", "filter.search", "first"}},

@@ -55,6 +55,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
+	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit
 	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy, schema: schema.Schema()})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))

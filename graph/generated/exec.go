@@ -4641,7 +4641,7 @@ enum Locale {
   EN
 }
 
-"An amount of Korean won (KRW) as a 64-bit integer. GraphQL's ` + "`" + `Int` + "`" + ` is 32-bit and too small for fund sizes such as 36,500,000,000 KRW. Serialized as a JSON number; inputs may also be a string of digits."
+"An amount of Korean won (KRW) as a 64-bit integer. GraphQL's ` + "`" + `Int` + "`" + ` is 32-bit and too small for fund sizes such as 36,500,000,000 KRW. Serialized as a JSON number; inputs may also be a string of digits. An input amount is at most 1,000,000,000,000,000 KRW either way (BAD_USER_INPUT beyond), so every amount stays below 2^53 and reads exactly as a JavaScript number; a total beyond 9,007,199,254,740,991 (2^53-1) is a VALUE_OUT_OF_RANGE error on that field."
 scalar KRW
 
 "Where a record comes from."
@@ -5932,7 +5932,7 @@ type InsightGroup {
   nameEn: String!
   "How many startups (or, for money breakdowns, investments or contracts) are in the group."
   count: Int!
-  "KRW total of the group, for money breakdowns; null otherwise."
+  "KRW total of the group, for money breakdowns; null otherwise, and null with a VALUE_OUT_OF_RANGE error when the total exceeds 2^53-1."
   amount: KRW
 }
 
@@ -5940,8 +5940,8 @@ type InsightGroup {
 type FundTotal {
   "The fund (its size is the fund's total, e.g. 36,500,000,000 KRW)."
   fund: Fund!
-  "KRW invested into the slice's startups."
-  invested: KRW!
+  "KRW invested into the slice's startups; null, with a VALUE_OUT_OF_RANGE error, when the total exceeds 9,007,199,254,740,991 (2^53-1)."
+  invested: KRW
   "How many investments."
   investments: Int!
   "How many distinct startups received money."
@@ -5954,12 +5954,12 @@ type OutcomeTotals {
   patentsDomestic: Int!
   "Foreign patents (해외 특허)."
   patentsForeign: Int!
-  "Investment attracted (투자 유치), KRW."
-  investmentAttracted: KRW!
+  "Investment attracted (투자 유치), KRW; null, with a VALUE_OUT_OF_RANGE error, when the total exceeds 2^53-1."
+  investmentAttracted: KRW
   "Export contracts won (수출 계약)."
   exportContracts: Int!
-  "Value of the export contracts, KRW."
-  exportValue: KRW!
+  "Value of the export contracts, KRW; null, with a VALUE_OUT_OF_RANGE error, when the total exceeds 2^53-1."
+  exportValue: KRW
   "Jobs created (일자리 창출)."
   jobsCreated: Int!
 }
@@ -6004,7 +6004,7 @@ type TimePoint {
   start: Date!
   "How many events fell in the period."
   count: Int!
-  "KRW summed over the period, where the metric has money."
+  "KRW summed over the period, where the metric has money (null with a VALUE_OUT_OF_RANGE error when the total exceeds 2^53-1)."
   amount: KRW
   "Quantity summed over the period (patents, jobs), where the metric has one."
   quantity: Int
@@ -6068,7 +6068,7 @@ type SimilarStartup {
   reasons: [String!]!
 }
 
-"An instant in time, RFC 3339 (e.g. 2017-07-01T09:00:00Z)."
+"An instant in time, RFC 3339 with its offset (e.g. 2017-07-01T09:00:00Z); anything else is BAD_USER_INPUT."
 scalar DateTime
 
 "A JSON value, passed through as is."
@@ -13061,18 +13061,18 @@ func (ec *executionContext) _FundTotal_invested(ctx context.Context, field graph
 			return ec.fieldContext_FundTotal_invested(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Invested, nil
+			return obj.Invested()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
-			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_FundTotal_invested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FundTotal", field, false, false, "KRW")
+	return graphql.NewScalarFieldContext("FundTotal", field, true, false, "KRW")
 }
 
 func (ec *executionContext) _FundTotal_investments(ctx context.Context, field graphql.CollectedField, obj *model.FundTotal) (ret graphql.Marshaler) {
@@ -13491,7 +13491,7 @@ func (ec *executionContext) _InsightGroup_amount(ctx context.Context, field grap
 			return ec.fieldContext_InsightGroup_amount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
+			return obj.Amount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
@@ -13502,7 +13502,7 @@ func (ec *executionContext) _InsightGroup_amount(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_InsightGroup_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("InsightGroup", field, false, false, "KRW")
+	return graphql.NewScalarFieldContext("InsightGroup", field, true, false, "KRW")
 }
 
 func (ec *executionContext) _Insights_startups(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
@@ -19843,18 +19843,18 @@ func (ec *executionContext) _OutcomeTotals_investmentAttracted(ctx context.Conte
 			return ec.fieldContext_OutcomeTotals_investmentAttracted(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.InvestmentAttracted, nil
+			return obj.InvestmentAttracted()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
-			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeTotals_investmentAttracted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "KRW")
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, true, false, "KRW")
 }
 
 func (ec *executionContext) _OutcomeTotals_exportContracts(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
@@ -19889,18 +19889,18 @@ func (ec *executionContext) _OutcomeTotals_exportValue(ctx context.Context, fiel
 			return ec.fieldContext_OutcomeTotals_exportValue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ExportValue, nil
+			return obj.ExportValue()
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.KRW) graphql.Marshaler {
-			return ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_OutcomeTotals_exportValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OutcomeTotals", field, false, false, "KRW")
+	return graphql.NewScalarFieldContext("OutcomeTotals", field, true, false, "KRW")
 }
 
 func (ec *executionContext) _OutcomeTotals_jobsCreated(ctx context.Context, field graphql.CollectedField, obj *model.OutcomeTotals) (ret graphql.Marshaler) {
@@ -24466,7 +24466,7 @@ func (ec *executionContext) _TimePoint_amount(ctx context.Context, field graphql
 			return ec.fieldContext_TimePoint_amount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Amount, nil
+			return obj.Amount()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
@@ -24477,7 +24477,7 @@ func (ec *executionContext) _TimePoint_amount(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_TimePoint_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("TimePoint", field, false, false, "KRW")
+	return graphql.NewScalarFieldContext("TimePoint", field, true, false, "KRW")
 }
 
 func (ec *executionContext) _TimePoint_quantity(ctx context.Context, field graphql.CollectedField, obj *model.TimePoint) (ret graphql.Marshaler) {
@@ -29911,7 +29911,7 @@ func (ec *executionContext) _FundTotal(ctx context.Context, sel ast.SelectionSet
 				})
 		case "invested":
 			out.Values[i] = ec._FundTotal_invested(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "investments":
@@ -32202,7 +32202,7 @@ func (ec *executionContext) _OutcomeTotals(ctx context.Context, sel ast.Selectio
 			}
 		case "investmentAttracted":
 			out.Values[i] = ec._OutcomeTotals_investmentAttracted(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "exportContracts":
@@ -32212,7 +32212,7 @@ func (ec *executionContext) _OutcomeTotals(ctx context.Context, sel ast.Selectio
 			}
 		case "exportValue":
 			out.Values[i] = ec._OutcomeTotals_exportValue(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "jobsCreated":
@@ -34570,13 +34570,13 @@ func (ec *executionContext) marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(
 }
 
 func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := model.MarshalDateTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
@@ -34896,13 +34896,13 @@ func (ec *executionContext) marshalNInsights2ᚖstartupgraphᚋinternalᚋmodel�
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
-	res, err := graphql.UnmarshalInt(v)
+	res, err := model.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalInt(v)
+	res := model.MarshalInt(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
@@ -35963,13 +35963,13 @@ func (ec *executionContext) marshalNString2startupgraphᚋinternalᚋmodelᚐLoc
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := model.MarshalString(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
@@ -36401,7 +36401,7 @@ func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Contex
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := model.UnmarshalDateTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36411,7 +36411,7 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := model.MarshalDateTime(*v)
 	return res
 }
 
@@ -36592,7 +36592,7 @@ func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*i
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalInt(v)
+	res, err := model.UnmarshalInt(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36602,7 +36602,7 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalInt(*v)
+	res := model.MarshalInt(*v)
 	return res
 }
 
@@ -37051,7 +37051,7 @@ func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v an
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalString(v)
+	res, err := model.UnmarshalString(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -37061,7 +37061,7 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalString(*v)
+	res := model.MarshalString(*v)
 	return res
 }
 

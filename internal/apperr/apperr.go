@@ -23,7 +23,10 @@ const (
 	CodeConflict        Code = "CONFLICT"
 	CodeTimeout         Code = "TIMEOUT"
 	CodeUnavailable     Code = "SERVICE_UNAVAILABLE"
-	CodeInternal        Code = "INTERNAL_SERVER_ERROR"
+	// CodeOutOfRange: a computed figure (a total) is larger than its
+	// scalar carries exactly; the rest of the response is unaffected.
+	CodeOutOfRange Code = "VALUE_OUT_OF_RANGE"
+	CodeInternal   Code = "INTERNAL_SERVER_ERROR"
 )
 
 // Sentinel errors for the classes that need no further detail. Wrap them
@@ -34,6 +37,10 @@ var (
 	ErrUnauthenticated = errors.New("authentication required")
 	ErrForbidden       = errors.New("forbidden")
 	ErrUnavailable     = errors.New("service unavailable")
+	// ErrOutOfRange is a computed value beyond its scalar's range, such
+	// as a KRW total above 2^53-1 over data stored before amounts were
+	// bounded.
+	ErrOutOfRange = errors.New("value out of range")
 )
 
 // FieldError is one problem with one input field. Field is the path of the

@@ -41,7 +41,7 @@ func Encode(t Type, id int64) string {
 }
 
 // Decode splits a global id into its type and row id. field names the
-// argument for the error a malformed id produces.
+// argument for the error a malformed or non-canonical id produces.
 func Decode(field, gid string) (Type, int64, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(gid)
 	if err != nil || len(gid) > 64 {
@@ -50,6 +50,12 @@ func Decode(field, gid string) (Type, int64, error) {
 	typ, num, ok := strings.Cut(string(raw), ":")
 	id, err := strconv.ParseInt(num, 10, 64)
 	if !ok || err != nil || id <= 0 || !known[Type(typ)] {
+		return "", 0, apperr.Invalid(field, "is not a valid id")
+	}
+	// Each node has exactly one id: another spelling of the same node
+	// (base64 with stray trailing bits, "Startup:034") is refused, so ids
+	// can be compared, cached and audited as strings.
+	if Encode(Type(typ), id) != gid {
 		return "", 0, apperr.Invalid(field, "is not a valid id")
 	}
 	return Type(typ), id, nil

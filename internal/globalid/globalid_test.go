@@ -26,6 +26,9 @@ func TestMalformed(t *testing.T) {
 		"negative id":   "VW5pdmVyc2l0eTotMQ", // University:-1
 		"id not number": "VW5pdmVyc2l0eTp4",   // University:x
 		"empty":         "",
+		"stray bits":    "U3RhcnR1cDozNB",  // Startup:34 is U3RhcnR1cDozNA
+		"leading zero":  "U3RhcnR1cDowMzQ", // Startup:034
+		"padded":        "U3RhcnR1cDozNA==",
 	}
 	for name, gid := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func ParseCursor(s string) (Cursor, error) {
 	c := Cursor{Tag: tag, ID: int64(id)}
 	if parts[1] != nil {
 		v, ok := parts[1].(string)
-		if !ok {
+		if !ok || CheckText(v) != nil { // the value reaches SQL as text
 			return Cursor{}, errors.New("malformed cursor")
 		}
 		c.Value = &v

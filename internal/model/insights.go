@@ -21,31 +21,64 @@ type Insights struct {
 	Filter StartupCriteria
 }
 
+// Total is a KRW sum the database computed exactly (PostgreSQL sums
+// bigint as numeric), kept as its decimal text until a response writes
+// it: a total beyond what the KRW scalar carries exactly (MaxExactKRW)
+// then fails its own field with apperr.ErrOutOfRange, and the rest of
+// the answer stands.
+type Total string
+
+// KRW converts the total, refusing one beyond ±MaxExactKRW.
+func (t Total) KRW() (*KRW, error) {
+	k, err := KRWTotal(string(t))
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
 // InsightGroup is one group of a breakdown.
 type InsightGroup struct {
 	Key string
 	Names
-	Count  int
-	Amount *KRW
+	Count int
+	Sum   *Total // nil for breakdowns without money
+}
+
+// Amount is the group's KRW total, or nil.
+func (g InsightGroup) Amount() (*KRW, error) {
+	if g.Sum == nil {
+		return nil, nil
+	}
+	return g.Sum.KRW()
 }
 
 // FundTotal is the money one fund put into a slice.
 type FundTotal struct {
 	FundID      int64
-	Invested    KRW
+	Sum         Total
 	Investments int
 	Startups    int
 }
 
+// Invested is the KRW the fund put into the slice.
+func (f FundTotal) Invested() (*KRW, error) { return f.Sum.KRW() }
+
 // OutcomeTotals sums a slice's reported outcomes.
 type OutcomeTotals struct {
-	PatentsDomestic     int
-	PatentsForeign      int
-	InvestmentAttracted KRW
-	ExportContracts     int
-	ExportValue         KRW
-	JobsCreated         int
+	PatentsDomestic        int
+	PatentsForeign         int
+	InvestmentAttractedSum Total
+	ExportContracts        int
+	ExportValueSum         Total
+	JobsCreated            int
 }
+
+// InvestmentAttracted is the KRW total of investment attracted.
+func (o OutcomeTotals) InvestmentAttracted() (*KRW, error) { return o.InvestmentAttractedSum.KRW() }
+
+// ExportValue is the KRW total of the export contracts.
+func (o OutcomeTotals) ExportValue() (*KRW, error) { return o.ExportValueSum.KRW() }
 
 // FunnelStep is one stage of the growth funnel.
 type FunnelStep struct {
@@ -59,8 +92,16 @@ type TimePoint struct {
 	Period   string
 	Start    Date
 	Count    int
-	Amount   *KRW
+	Sum      *Total // nil for metrics without money
 	Quantity *int
+}
+
+// Amount is the period's KRW total, or nil.
+func (p TimePoint) Amount() (*KRW, error) {
+	if p.Sum == nil {
+		return nil, nil
+	}
+	return p.Sum.KRW()
 }
 
 // GraphEdge is an edge as neighborhood and paths report it.

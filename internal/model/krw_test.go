@@ -19,7 +19,14 @@ func TestKRW(t *testing.T) {
 	}{
 		{"int64 beyond 32 bits", int64(36_500_000_000), 36_500_000_000, true},
 		{"json number", json.Number("1950000000"), 1_950_000_000, true},
-		{"string of digits", "9007199254740993", 9_007_199_254_740_993, true},
+		{"string of digits", "36500000000", 36_500_000_000, true},
+		{"the bound", json.Number("1000000000000000"), model.MaxKRW, true},
+		{"minus the bound", int64(-1_000_000_000_000_000), -model.MaxKRW, true},
+		{"above the bound", json.Number("1000000000000001"), 0, false},
+		{"above 2^53 as a string", "9007199254740993", 0, false},
+		{"the issue's amount", int64(9_000_000_000_000_000_000), 0, false},
+		{"below minus the bound", "-1000000000000001", 0, false},
+		{"float above the bound", 1e16, 0, false},
 		{"whole float", float64(1e9), 1_000_000_000, true},
 		{"fraction", 10.5, 0, false},
 		{"not a number", "lots", 0, false},
@@ -43,5 +50,26 @@ func TestKRW(t *testing.T) {
 	model.KRW(36_500_000_000).MarshalGQL(&sb)
 	if sb.String() != "36500000000" {
 		t.Errorf("marshal: %s", sb.String())
+	}
+}
+
+func TestKRWTotal(t *testing.T) {
+	cases := []struct {
+		in   string
+		want model.KRW
+		err  error
+	}{
+		{"0", 0, nil},
+		{"36500000000", 36_500_000_000, nil},
+		{"9007199254740991", model.MaxExactKRW, nil},
+		{"9007199254740992", 0, apperr.ErrOutOfRange},
+		{"18000000000000000000", 0, apperr.ErrOutOfRange},
+		{"-18000000000000000000", 0, apperr.ErrOutOfRange},
+	}
+	for _, tc := range cases {
+		got, err := model.KRWTotal(tc.in)
+		if got != tc.want || !errors.Is(err, tc.err) {
+			t.Errorf("%s: got %d, %v; want %d, %v", tc.in, got, err, tc.want, tc.err)
+		}
 	}
 }

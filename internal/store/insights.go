@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -14,7 +15,10 @@ import (
 // Insights: the totals the city reports, each one statement over the
 // slice of startups that a filter selects and the viewer may see (the CTE
 // "s"). Breakdowns that pass through a relationship count a startup once
-// per group it is in.
+// per group it is in. Sums never overflow: PostgreSQL sums bigint as
+// numeric, read here as text into a model.Total, which the response
+// converts with a check (a KRW total beyond 2^53-1 fails its own field);
+// sums of integers are bigint, converted to Int with a check here.
 
 // slice renders the CTE of the visible startups matching f.
 func slice(ctx context.Context, f StartupFilter) (string, *sqlArgs) {
@@ -24,20 +28,15 @@ func slice(ctx context.Context, f StartupFilter) (string, *sqlArgs) {
 }
 
 type groupRow struct {
-	Key    string `db:"key"`
-	NameKo string `db:"name_ko"`
-	NameEn string `db:"name_en"`
-	N      int    `db:"n"`
-	Amount *int64 `db:"amount"`
+	Key    string  `db:"key"`
+	NameKo string  `db:"name_ko"`
+	NameEn string  `db:"name_en"`
+	N      int     `db:"n"`
+	Amount *string `db:"amount"` // numeric
 }
 
 func (r groupRow) model() model.InsightGroup {
-	g := model.InsightGroup{Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Count: r.N}
-	if r.Amount != nil {
-		a := model.KRW(*r.Amount)
-		g.Amount = &a
-	}
-	return g
+	return model.InsightGroup{Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Count: r.N, Sum: (*model.Total)(r.Amount)}
 }
 
 func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]model.InsightGroup, error) {
@@ -117,17 +116,17 @@ func (s *Store) InvestedByFund(ctx context.Context, f StartupFilter) ([]model.Fu
 FROM s JOIN investments i ON i.startup_id = s.id
 GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 	var rows []struct {
-		FundID      int64 `db:"fund_id"`
-		Invested    int64 `db:"invested"`
-		Investments int   `db:"investments"`
-		Startups    int   `db:"startups"`
+		FundID      int64  `db:"fund_id"`
+		Invested    string `db:"invested"` // numeric
+		Investments int    `db:"investments"`
+		Startups    int    `db:"startups"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights by fund: %w", err))
 	}
 	out := make([]model.FundTotal, len(rows))
 	for i, r := range rows {
-		out[i] = model.FundTotal{FundID: r.FundID, Invested: model.KRW(r.Invested), Investments: r.Investments, Startups: r.Startups}
+		out[i] = model.FundTotal{FundID: r.FundID, Sum: model.Total(r.Invested), Investments: r.Investments, Startups: r.Startups}
 	}
 	return out, nil
 }
@@ -175,19 +174,26 @@ func (s *Store) OutcomeTotals(ctx context.Context, f StartupFilter) (model.Outco
   COALESCE(sum(o.quantity) FILTER (WHERE o.kind = 'JOBS_CREATED'), 0) AS jobs_created
 FROM s JOIN outcomes o ON o.startup_id = s.id`
 	var r struct {
-		PatentsDomestic     int   `db:"patents_domestic"`
-		PatentsForeign      int   `db:"patents_foreign"`
-		InvestmentAttracted int64 `db:"investment_attracted"`
-		ExportContracts     int   `db:"export_contracts"`
-		ExportValue         int64 `db:"export_value"`
-		JobsCreated         int   `db:"jobs_created"`
+		PatentsDomestic     int64  `db:"patents_domestic"`
+		PatentsForeign      int64  `db:"patents_foreign"`
+		InvestmentAttracted string `db:"investment_attracted"` // numeric
+		ExportContracts     int64  `db:"export_contracts"`
+		ExportValue         string `db:"export_value"` // numeric
+		JobsCreated         int64  `db:"jobs_created"`
 	}
 	if err := s.db.GetContext(ctx, &r, q, args.list...); err != nil {
 		return model.OutcomeTotals{}, translate(fmt.Errorf("insights outcomes: %w", err))
 	}
-	return model.OutcomeTotals{PatentsDomestic: r.PatentsDomestic, PatentsForeign: r.PatentsForeign,
-		InvestmentAttracted: model.KRW(r.InvestmentAttracted), ExportContracts: r.ExportContracts,
-		ExportValue: model.KRW(r.ExportValue), JobsCreated: r.JobsCreated}, nil
+	t := model.OutcomeTotals{InvestmentAttractedSum: model.Total(r.InvestmentAttracted), ExportValueSum: model.Total(r.ExportValue)}
+	var errs [4]error
+	t.PatentsDomestic, errs[0] = model.IntTotal(r.PatentsDomestic)
+	t.PatentsForeign, errs[1] = model.IntTotal(r.PatentsForeign)
+	t.ExportContracts, errs[2] = model.IntTotal(r.ExportContracts)
+	t.JobsCreated, errs[3] = model.IntTotal(r.JobsCreated)
+	if err := errors.Join(errs[:]...); err != nil {
+		return model.OutcomeTotals{}, fmt.Errorf("insights outcomes: %w", err)
+	}
+	return t, nil
 }
 
 // ExportsByMarket sums the slice's export contracts per market.
@@ -268,7 +274,7 @@ func (s *Store) TimeSeries(ctx context.Context, f StartupFilter, metric, interva
 	var rows []struct {
 		Start    time.Time `db:"start"`
 		N        int       `db:"n"`
-		Amount   *int64    `db:"amount"`
+		Amount   *string   `db:"amount"` // numeric
 		Quantity *int64    `db:"quantity"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, cte+"SELECT "+from+" GROUP BY 1 ORDER BY 1", args.list...); err != nil {
@@ -280,12 +286,12 @@ func (s *Store) TimeSeries(ctx context.Context, f StartupFilter, metric, interva
 		if unit == "quarter" {
 			p.Period = strconv.Itoa(r.Start.Year()) + "-Q" + strconv.Itoa((int(r.Start.Month())-1)/3+1)
 		}
-		if r.Amount != nil {
-			a := model.KRW(*r.Amount)
-			p.Amount = &a
-		}
+		p.Sum = (*model.Total)(r.Amount)
 		if r.Quantity != nil {
-			q := int(*r.Quantity)
+			q, err := model.IntTotal(*r.Quantity)
+			if err != nil {
+				return nil, fmt.Errorf("insights time series, %s: %w", p.Period, err)
+			}
 			p.Quantity = &q
 		}
 		out[i] = p
