@@ -127,7 +127,8 @@ func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.
 }
 
 func writeError(w http.ResponseWriter, status int, msg string, code apperr.Code) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
 		"message": msg, "extensions": map[string]string{"code": string(code)},

@@ -155,8 +155,9 @@ func refuse(w http.ResponseWriter, status int, code, msg string) {
 	}}})
 }
 
+// writeJSON answers with v as JSON, in UTF-8 and saying so, never cached.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)

@@ -1,0 +1,148 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/config"
+	"startupgraph/internal/server"
+	"startupgraph/internal/testdb"
+)
+
+// listen serves c's handler over real HTTP on 127.0.0.1, with the server
+// timeouts of cfg, and returns its base URL.
+func listen(t *testing.T, c *apitest.Client, cfg config.Config) string {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(c.Handler)
+	ts.Config = server.NewHTTPServer(cfg, c.Handler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// reply is one HTTP response as a client sees it.
+type reply struct {
+	status int
+	header http.Header
+	code   string
+}
+
+// post sends body to url+"/graphql" with the given headers (pairs).
+func post(t *testing.T, method, url, contentType, body string, headers ...string) reply {
+	t.Helper()
+	req, err := http.NewRequest(method, url+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out struct {
+		Errors []struct {
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s: the body is not JSON: %.200s", resp.Status, raw)
+		}
+	}
+	r := reply{status: resp.StatusCode, header: resp.Header}
+	if len(out.Errors) > 0 {
+		r.code, _ = out.Errors[0].Extensions["code"].(string)
+	}
+	return r
+}
+
+// TestRefusalsSayUTF8: every early refusal (auth, the request guards,
+// admission) is JSON that says it is UTF-8 and must not be cached, as the
+// GraphQL responses are.
+func TestRefusalsSayUTF8(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	cfg := config.Config{RequestTimeout: 10 * time.Second, MaxInFlight: 1, QueueWait: 50 * time.Millisecond}
+	c := keys.WithConfig(cfg)
+	url := listen(t, c, cfg)
+	const ok = `{"query":"{ sectors { nodes { key } } }"}`
+	cases := []struct {
+		name, method, contentType, body string
+		headers                         []string
+		status                          int
+		code                            string
+	}{
+		{"bad key", "POST", "application/json", ok, []string{"Authorization", "Bearer sg_nope"}, 401, "UNAUTHENTICATED"},
+		{"method", "PUT", "application/json", ok, nil, 405, "METHOD_NOT_ALLOWED"},
+		{"too large", "POST", "application/json", `{"query":"` + strings.Repeat("x", 600<<10) + `"}`, nil, 413, "REQUEST_TOO_LARGE"},
+		{"media type", "POST", "text/plain", ok, nil, 415, "UNSUPPORTED_MEDIA_TYPE"},
+		{"batch", "POST", "application/json", `[` + ok + `]`, nil, 400, "BATCHING_NOT_SUPPORTED"},
+		{"upgrade", "GET", "", "", []string{"Connection", "Upgrade", "Upgrade", "websocket"}, 400, "UNSUPPORTED_TRANSPORT"},
+	}
+	check := func(t *testing.T, r reply, status int, code string) {
+		t.Helper()
+		if r.status != status || r.code != code {
+			t.Errorf("status %d code %q, want %d %s", r.status, r.code, status, code)
+		}
+		if got := r.header.Get("Content-Type"); got != "application/json; charset=utf-8" {
+			t.Errorf("Content-Type %q", got)
+		}
+		if got := r.header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("Cache-Control %q", got)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			check(t, post(t, tc.method, url, tc.contentType, tc.body, tc.headers...), tc.status, tc.code)
+		})
+	}
+
+	t.Run("at capacity", func(t *testing.T) {
+		// The one slot is held by a query blocked on a table lock.
+		db, err := sql.Open("postgres", keys.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		if _, err := tx.ExecContext(ctx, `LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); post(t, "POST", url, "application/json", ok) }()
+		testdb.Eventually(t, 5*time.Second, "the first query to wait on the lock", func() bool {
+			var waiting int
+			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+			return waiting > 0
+		})
+		check(t, post(t, "POST", url, "application/json", ok), 503, "SERVICE_UNAVAILABLE")
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+	})
+}
