@@ -146,3 +146,57 @@ func TestRefusalsSayUTF8(t *testing.T) {
 		wg.Wait()
 	})
 }
+
+// TestCORSOverHTTP: without STARTUPGRAPH_CORS_ORIGINS no origin may call
+// the API from a browser (rs/cors would read the empty list as "all");
+// with it, the configured origin may and others may not.
+func TestCORSOverHTTP(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	const dashboard = "https://dashboard.incheon.example"
+	allowed := func(t *testing.T, url, origin string) (preflight, simple string) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodOptions, url+"/graphql", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "POST")
+		req.Header.Set("Access-Control-Request-Headers", "authorization,content-type")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		preflight = resp.Header.Get("Access-Control-Allow-Origin")
+		req, _ = http.NewRequest(http.MethodGet, url+"/graphql?query=%7B__typename%7D", nil)
+		req.Header.Set("Origin", origin)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET with Origin %s: status %d", origin, resp.StatusCode)
+		}
+		return preflight, resp.Header.Get("Access-Control-Allow-Origin")
+	}
+	cases := []struct {
+		name    string
+		origins []string
+		origin  string
+		want    string
+	}{
+		{"unset: a dashboard", nil, dashboard, ""},
+		{"unset: anyone", nil, "https://evil.example", ""},
+		{"configured origin", []string{dashboard}, dashboard, dashboard},
+		{"another origin", []string{dashboard}, "https://evil.example", ""},
+		{"explicit star", []string{"*"}, "https://evil.example", "*"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := config.Config{RequestTimeout: 10 * time.Second, CORSOrigins: tc.origins}
+			url := listen(t, keys.WithConfig(cfg), cfg)
+			preflight, simple := allowed(t, url, tc.origin)
+			if preflight != tc.want || simple != tc.want {
+				t.Errorf("Access-Control-Allow-Origin: preflight %q, request %q, want %q", preflight, simple, tc.want)
+			}
+		})
+	}
+}

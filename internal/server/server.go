@@ -46,13 +46,18 @@ func NewHandler(d Deps) http.Handler {
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
 	authn := auth.NewAuthenticator(d.Store)
-	corsMW := cors.New(cors.Options{
+	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header},
 		ExposedHeaders: []string{requestid.Header},
 		MaxAge:         600,
-	})
+	}
+	if len(d.Config.CORSOrigins) == 0 {
+		// rs/cors reads an empty list as "every origin"; ours means none.
+		corsOpts.AllowOriginFunc = func(string) bool { return false }
+	}
+	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
