@@ -37,6 +37,7 @@ type Config struct {
 	MemoryLimit       int64
 	GCPercent         int
 	ReadHeaderTimeout time.Duration
+	ReadBodyTimeout   time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration
@@ -76,6 +77,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it, up to half the CPU, so raise it where the server has more memory (0: none; GOMEMLIMIT in the environment wins)"},
 	{"STARTUPGRAPH_GC_PERCENT", "gc-percent", "400", "Go's GOGC: the garbage collector runs when the heap has grown by this percentage since the last collection, or at the memory limit, whichever comes first (-1: only at the memory limit; GOGC in the environment wins)"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
+	{"STARTUPGRAPH_READ_BODY_TIMEOUT", "read-body-timeout", "10s", "time allowed to read a request's body once its headers are in (a client that sends its body slower gets 408)"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
 	{"STARTUPGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM/Ctrl-C"},
@@ -120,6 +122,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
 		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
+		ReadBodyTimeout:   p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
 		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
@@ -224,6 +227,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
 		slog.Duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
 		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("read_header_timeout", c.ReadHeaderTimeout),
+		slog.Duration("read_body_timeout", c.ReadBodyTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Bool("dev", c.Dev),

@@ -28,7 +28,7 @@ func TestLoad(t *testing.T) {
 				if c.Addr != "127.0.0.1:8080" || !c.Dev || c.DatabaseURL != "" || len(c.CORSOrigins) != 0 {
 					t.Errorf("defaults: %+v", c)
 				}
-				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 {
+				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second {
 					t.Errorf("defaults: %+v", c)
 				}
 			},
@@ -121,9 +121,10 @@ func TestLoad(t *testing.T) {
 				"STARTUPGRAPH_CORS_ORIGINS":      "ftp://files.example",
 				"STARTUPGRAPH_LOG_LEVEL":         "loud",
 				"STARTUPGRAPH_LOG_FORMAT":        "xml",
+				"STARTUPGRAPH_READ_BODY_TIMEOUT": "0",
 			},
 			wantErr: []string{"DATABASE_URL", "STARTUPGRAPH_ADDR", "STARTUPGRAPH_DB_MAX_OPEN_CONNS", "STARTUPGRAPH_REQUEST_TIMEOUT",
-				"STARTUPGRAPH_CORS_ORIGINS", "STARTUPGRAPH_LOG_LEVEL", "STARTUPGRAPH_LOG_FORMAT", "-db-max-open-conns"},
+				"STARTUPGRAPH_CORS_ORIGINS", "STARTUPGRAPH_LOG_LEVEL", "STARTUPGRAPH_LOG_FORMAT", "-db-max-open-conns", "STARTUPGRAPH_READ_BODY_TIMEOUT"},
 		},
 		{
 			name:    "idle above open",

@@ -1,13 +1,16 @@
 package server_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -199,4 +202,102 @@ func TestCORSOverHTTP(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSlowBodyIsCutOff: a client that sends its headers and then dribbles
+// its body, or stops sending it, gets 408 once the body read timeout has
+// passed, and the connection is closed; a body that arrives in time is
+// served.
+func TestSlowBodyIsCutOff(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	const bound = 300 * time.Millisecond
+	cfg := config.Config{RequestTimeout: 10 * time.Second, ReadHeaderTimeout: time.Second, ReadBodyTimeout: bound}
+	url := listen(t, keys.WithConfig(cfg), cfg)
+	addr := strings.TrimPrefix(url, "http://")
+	body := `{"query":"{ sectors { nodes { key } } }"}`
+
+	cases := []struct {
+		name string
+		// every is how often one more byte of the body is sent; 0: the
+		// body stops after its first byte.
+		every  time.Duration
+		status int
+	}{
+		{"dribbled body", 50 * time.Millisecond, http.StatusRequestTimeout},
+		{"stalled body", 0, http.StatusRequestTimeout},
+		{"body in time", time.Millisecond, http.StatusOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			start := time.Now()
+			head := "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+				"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+			if _, err := io.WriteString(conn, head+body[:1]); err != nil {
+				t.Fatal(err)
+			}
+			stop := make(chan struct{})
+			defer close(stop)
+			if tc.every > 0 {
+				go func() {
+					for i := 1; i < len(body); i++ {
+						select {
+						case <-stop:
+							return
+						case <-time.After(tc.every):
+						}
+						if _, err := conn.Write([]byte{body[i]}); err != nil {
+							return
+						}
+					}
+				}()
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("no answer after %s: %v", time.Since(start).Round(time.Millisecond), err)
+			}
+			resp.Body.Close()
+			took := time.Since(start)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d after %s, want %d", resp.StatusCode, took.Round(time.Millisecond), tc.status)
+			}
+			if tc.status == http.StatusRequestTimeout {
+				if took < bound || took > bound+time.Second {
+					t.Errorf("cut off after %s, want just after %s", took.Round(time.Millisecond), bound)
+				}
+				if !resp.Close {
+					t.Error("the connection is kept open")
+				}
+				t.Logf("cut off after %s", took.Round(time.Millisecond))
+			}
+		})
+	}
+
+	t.Run("a request running past the bound is not cut", func(t *testing.T) {
+		// The body is in at once; the query then waits on a lock for twice
+		// the bound. The deadline must not outlive the body.
+		db, err := sql.Open("postgres", keys.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		tx, err := db.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		if _, err := tx.Exec(`LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
+			t.Fatal(err)
+		}
+		go func() { time.Sleep(3 * bound); _ = tx.Commit() }()
+		r := post(t, "POST", url, "application/json", body, "Authorization", "Bearer "+keys.Key)
+		if r.status != http.StatusOK || r.code != "" {
+			t.Errorf("status %d code %q", r.status, r.code)
+		}
+	})
 }

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -109,8 +110,11 @@ const MaxBodyBytes = 512 << 10
 // (WebSocket: there are no subscriptions) with 400; methods other than
 // GET, POST and OPTIONS (405); POST bodies that are not JSON (415: form,
 // multipart and text/plain bodies skip CORS preflight, so they are CSRF
-// vectors); bodies over MaxBodyBytes (413); and JSON-array batches (400).
-func guardRequest(next http.Handler) http.Handler {
+// vectors); bodies over MaxBodyBytes (413); bodies not in within
+// readBody of the headers (408: the server's ReadHeaderTimeout bounds only
+// the headers, so a client could otherwise dribble a body for ever); and
+// JSON-array batches (400). readBody 0 means no bound.
+func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" {
 			refuse(w, http.StatusBadRequest, "UNSUPPORTED_TRANSPORT", "this endpoint speaks GraphQL over HTTP only (no WebSocket or other upgrades)")
@@ -135,7 +139,12 @@ func guardRequest(next http.Handler) http.Handler {
 			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		body, err := readBodyWithin(w, r, readBody)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			w.Header().Set("Connection", "close")
+			refuse(w, http.StatusRequestTimeout, "REQUEST_TIMEOUT", fmt.Sprintf("the body did not arrive within %s of the headers", readBody))
+			return
+		}
 		if err != nil {
 			refuse(w, http.StatusBadRequest, "BAD_REQUEST", "the body could not be read")
 			return
@@ -151,6 +160,22 @@ func guardRequest(next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// readBodyWithin reads up to MaxBodyBytes+1 of r's body with a read
+// deadline on the connection of d from now, then lifts the deadline: the
+// request runs on (its own deadline is the request timeout), and net/http
+// keeps reading the connection in the background meanwhile to notice a
+// client that leaves. (net/http lifts it too once a body is read to its
+// end; this covers a body we stop reading early.)
+func readBodyWithin(w http.ResponseWriter, r *http.Request, d time.Duration) ([]byte, error) {
+	if d > 0 {
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
+			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+		}
+	}
+	return io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
 }
 
 // refuse answers in the GraphQL error shape, with a code, without data.
