@@ -46,7 +46,7 @@ func NewHandler(d Deps) http.Handler {
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
-	authn := auth.NewAuthenticator(d.Store)
+	authn := auth.NewAuthenticator(d.Store, d.Logger)
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
