@@ -28,7 +28,8 @@ const MaxTokens = 15000
 type Options struct {
 	// Dev allows introspection to every caller (the dev command).
 	Dev bool
-	// RateLimit spends each key's query budget; nil disables it.
+	// RateLimit spends each key's query budget, and each client address's
+	// without a key; nil disables it.
 	RateLimit *RateLimit
 	// Heavy bounds the costly queries running at once; nil disables it.
 	Heavy *HeavyLane

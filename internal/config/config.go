@@ -30,21 +30,24 @@ type Config struct {
 	MaxInFlight       int
 	RateLimitPoints   int
 	RateLimitWindow   time.Duration
-	QueueWait         time.Duration
-	HeavyQueryCost    int
-	MaxHeavyInFlight  int
-	HeavyQueueWait    time.Duration
-	MemoryLimit       int64
-	GCPercent         int
-	ReadHeaderTimeout time.Duration
-	ReadBodyTimeout   time.Duration
-	WriteTimeout      time.Duration
-	IdleTimeout       time.Duration
-	ShutdownTimeout   time.Duration
-	LogLevel          slog.Level
-	LogFormat         string
-	DataDir           string
-	PprofAddr         string
+	// AnonymousRateLimitPoints is the budget of one client address
+	// without a key per RateLimitWindow (0 disables).
+	AnonymousRateLimitPoints int
+	QueueWait                time.Duration
+	HeavyQueryCost           int
+	MaxHeavyInFlight         int
+	HeavyQueueWait           time.Duration
+	MemoryLimit              int64
+	GCPercent                int
+	ReadHeaderTimeout        time.Duration
+	ReadBodyTimeout          time.Duration
+	WriteTimeout             time.Duration
+	IdleTimeout              time.Duration
+	ShutdownTimeout          time.Duration
+	LogLevel                 slog.Level
+	LogFormat                string
+	DataDir                  string
+	PprofAddr                string
 	// Dev is set by the `dev` command: a local database, demo data, and
 	// developer conveniences.
 	Dev bool
@@ -68,7 +71,8 @@ var Vars = []Var{
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
 	{"STARTUPGRAPH_RATE_LIMIT_POINTS", "rate-limit-points", "5000", "query budget of one API key per window; a query costs max(1, nodes/100) points (0 disables)"},
-	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budget refills over"},
+	{"STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", "anonymous-rate-limit-points", "1000", "query budget per window of one client address without a key (its IP address, an IPv6 one by /64; X-Forwarded-For is not trusted) (0 disables)"},
+	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budgets refill over"},
 	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
@@ -105,31 +109,32 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	p := parser{values: values}
 	c := Config{
-		Addr:              p.str("STARTUPGRAPH_ADDR"),
-		DBMaxOpenConns:    p.intIn("STARTUPGRAPH_DB_MAX_OPEN_CONNS", 1, 1000),
-		DBMaxIdleConns:    p.intIn("STARTUPGRAPH_DB_MAX_IDLE_CONNS", 0, 1000),
-		DBConnMaxLifetime: p.duration("STARTUPGRAPH_DB_CONN_MAX_LIFETIME"),
-		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
-		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
-		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
-		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
-		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
-		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
-		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
-		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
-		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
-		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
-		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
-		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
-		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
-		ReadBodyTimeout:   p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
-		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
-		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
-		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
-		LogFormat:         p.str("STARTUPGRAPH_LOG_FORMAT"),
-		DataDir:           p.str("STARTUPGRAPH_DATA_DIR"),
-		PprofAddr:         p.str("STARTUPGRAPH_PPROF_ADDR"),
-		Dev:               cmd == "dev",
+		Addr:                     p.str("STARTUPGRAPH_ADDR"),
+		DBMaxOpenConns:           p.intIn("STARTUPGRAPH_DB_MAX_OPEN_CONNS", 1, 1000),
+		DBMaxIdleConns:           p.intIn("STARTUPGRAPH_DB_MAX_IDLE_CONNS", 0, 1000),
+		DBConnMaxLifetime:        p.duration("STARTUPGRAPH_DB_CONN_MAX_LIFETIME"),
+		DBConnMaxIdleTime:        p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
+		DBConnectTimeout:         p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
+		RequestTimeout:           p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		MaxInFlight:              p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
+		RateLimitPoints:          p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
+		RateLimitWindow:          p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
+		AnonymousRateLimitPoints: p.intIn("STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", 0, 100_000_000),
+		QueueWait:                p.duration("STARTUPGRAPH_QUEUE_WAIT"),
+		HeavyQueryCost:           p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
+		MaxHeavyInFlight:         p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
+		HeavyQueueWait:           p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
+		MemoryLimit:              p.size("STARTUPGRAPH_MEMORY_LIMIT"),
+		GCPercent:                p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
+		ReadHeaderTimeout:        p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
+		ReadBodyTimeout:          p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
+		WriteTimeout:             p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
+		IdleTimeout:              p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
+		ShutdownTimeout:          p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
+		LogFormat:                p.str("STARTUPGRAPH_LOG_FORMAT"),
+		DataDir:                  p.str("STARTUPGRAPH_DATA_DIR"),
+		PprofAddr:                p.str("STARTUPGRAPH_PPROF_ADDR"),
+		Dev:                      cmd == "dev",
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(p.str("STARTUPGRAPH_LOG_LEVEL"))); err != nil {
 		p.fail("STARTUPGRAPH_LOG_LEVEL", "must be debug, info, warn or error")

@@ -301,3 +301,35 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		}
 	})
 }
+
+// TestAnonymousRateLimit: requests without a key spend a budget per client
+// address: over it they get 429 with Retry-After (a forged
+// X-Forwarded-For does not help); keys from the same address and
+// anonymous clients elsewhere are unaffected.
+func TestAnonymousRateLimit(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 100, AnonymousRateLimitPoints: 3, RateLimitWindow: time.Hour}
+	c := keys.WithConfig(cfg)
+	url := listen(t, c, cfg)
+	const q = `{"query":"{ sectors { nodes { key } } }"}`
+	for i := range 3 {
+		if r := post(t, "POST", url, "application/json", q); r.status != http.StatusOK || r.code != "" {
+			t.Fatalf("anonymous query %d: %d %q", i, r.status, r.code)
+		}
+	}
+	for _, forged := range []string{"", "203.0.113.9"} {
+		r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", forged)
+		if r.status != http.StatusTooManyRequests || r.code != "RATE_LIMITED" || r.header.Get("Retry-After") == "" {
+			t.Errorf("over budget (X-Forwarded-For %q): %d %q Retry-After %q", forged, r.status, r.code, r.header.Get("Retry-After"))
+		}
+	}
+	if r := post(t, "POST", url, "application/json", q, "Authorization", "Bearer "+keys.Key); r.status != http.StatusOK || r.code != "" {
+		t.Errorf("a key from the same address: %d %q", r.status, r.code)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(q))
+	req.Header.Set("Content-Type", "application/json")
+	req.RemoteAddr = "198.51.100.4:5000"
+	if rec := c.As("").Serve(req); rec.Code != http.StatusOK {
+		t.Errorf("an anonymous client at another address: %d %s", rec.Code, rec.Body.String())
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -41,8 +42,8 @@ type Deps struct {
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	var rate *graph.RateLimit
-	if d.Config.RateLimitPoints > 0 {
-		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, Window: d.Config.RateLimitWindow}
+	if d.Config.RateLimitPoints > 0 || d.Config.AnonymousRateLimitPoints > 0 {
+		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, AnonymousPoints: d.Config.AnonymousRateLimitPoints, Window: d.Config.RateLimitWindow}
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
@@ -229,13 +230,17 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 	}
 }
 
-// throttle answers requests the GraphQL layer refused for their rate
-// limit (429) or shed because too many costly queries were running (503),
+// throttle tells the GraphQL layer the client's address (the peer's, for
+// the rate limit of requests without a key; X-Forwarded-For is not
+// trusted), and answers requests it refused for their rate limit (429) or shed because too many costly queries were running (503),
 // with Retry-After; once the response is written it gives back the
 // heavy-query slot the request held.
 func throttle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
+		if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+			ctx = graph.WithClientAddr(ctx, ap.Addr())
+		}
 		defer signal.Release()
 		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
 	})
