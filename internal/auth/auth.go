@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/golang-lru/v2/expirable"
@@ -50,6 +51,7 @@ type Authenticator struct {
 
 	known   *expirable.LRU[[32]byte, cached]
 	refused *expirable.LRU[[32]byte, cached]
+	touches sync.WaitGroup // records of key use in flight
 }
 
 // NewAuthenticator verifies keys against s; it logs to logger when it
@@ -91,11 +93,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 		return viewer.Viewer{}, err
 	}
 	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) >= touchEvery {
-		// Bookkeeping: a failure here must not refuse a valid key; the
-		// next lookup tries again.
-		if err := a.store.TouchAPIKey(ctx, key.ID, touchEvery); err != nil {
-			a.logger.WarnContext(ctx, "could not record api key use", "key_id", key.ID, "err", err)
-		}
+		a.touch(ctx, key.ID)
 	}
 	c := cached{viewer: toViewer(key), expires: now.Add(CacheTTL)}
 	if key.ExpiresAt != nil && key.ExpiresAt.Before(c.expires) {
@@ -104,6 +102,23 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	a.refused.Remove(hash)
 	a.known.Add(hash, c)
 	return c.viewer, nil
+}
+
+// touch records that key id was used, off the request's path: it is
+// bookkeeping, so it neither delays the request nor refuses a valid key
+// when it fails (the next lookup tries again).
+func (a *Authenticator) touch(ctx context.Context, id int64) {
+	a.touches.Add(1)
+	go func() {
+		defer a.touches.Done()
+		// Not under the request's context: the request may be over, and
+		// its statement count is the request's own work.
+		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.store.TouchAPIKey(tctx, id, touchEvery); err != nil {
+			a.logger.WarnContext(ctx, "could not record api key use", "key_id", id, "err", err)
+		}
+	}()
 }
 
 func toViewer(k model.APIKey) viewer.Viewer {

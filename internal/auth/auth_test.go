@@ -145,6 +145,7 @@ func TestLastUsedWrittenSparingly(t *testing.T) {
 	if _, err := a.Authenticate(ctx, "Bearer "+key.Secret); err != nil {
 		t.Fatal(err)
 	}
+	a.touches.Wait()
 	first := lastUsed()
 	for range 3 { // three cache misses within a minute
 		clock = clock.Add(CacheTTL + time.Second)
@@ -152,6 +153,7 @@ func TestLastUsedWrittenSparingly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	a.touches.Wait()
 	if got := lastUsed(); !got.Equal(first) {
 		t.Errorf("last_used_at rewritten within a minute: %v, then %v", first, got)
 	}
