@@ -3,8 +3,11 @@ package server_test
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -331,5 +334,45 @@ func TestAnonymousRateLimit(t *testing.T) {
 	req.RemoteAddr = "198.51.100.4:5000"
 	if rec := c.As("").Serve(req); rec.Code != http.StatusOK {
 		t.Errorf("an anonymous client at another address: %d %s", rec.Code, rec.Body.String())
+	}
+}
+
+// TestPersistedQueriesOfKeysSurviveAnonymousTraffic: a query a key
+// registered by hash still runs by hash after 1,100 anonymous
+// registrations (more than the 1,000 kept); anonymous ones are evicted
+// among themselves.
+func TestPersistedQueriesOfKeysSurviveAnonymousTraffic(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	cfg := config.Config{RequestTimeout: 10 * time.Second}
+	url := listen(t, keys.WithConfig(cfg), cfg)
+	persisted := func(query string, sendText bool, headers ...string) reply {
+		t.Helper()
+		sum := sha256.Sum256([]byte(query))
+		body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}}
+		if sendText {
+			body["query"] = query
+		}
+		b, _ := json.Marshal(body)
+		return post(t, "POST", url, "application/json", string(b), headers...)
+	}
+	bearer := []string{"Authorization", "Bearer " + keys.Key}
+	dashboard := `query Dashboard { sectors { nodes { key } } }`
+	if r := persisted(dashboard, true, bearer...); r.status != http.StatusOK || r.code != "" {
+		t.Fatalf("registering with a key: %d %q", r.status, r.code)
+	}
+	first := `query Anonymous0 { __typename }`
+	for i := range 1100 {
+		if r := persisted(fmt.Sprintf("query Anonymous%d { __typename }", i), true); r.status != http.StatusOK || r.code != "" {
+			t.Fatalf("anonymous registration %d: %d %q", i, r.status, r.code)
+		}
+	}
+	if r := persisted(dashboard, false, bearer...); r.status != http.StatusOK || r.code != "" {
+		t.Errorf("the key's query by hash after the flood: %d %q", r.status, r.code)
+	}
+	if r := persisted(dashboard, false); r.status != http.StatusOK || r.code != "" {
+		t.Errorf("the key's query by hash, anonymously: %d %q", r.status, r.code)
+	}
+	if r := persisted(first, false); r.code != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Errorf("the oldest anonymous registration: %d %q, want it evicted", r.status, r.code)
 	}
 }
