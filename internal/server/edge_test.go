@@ -276,6 +276,9 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 				if !resp.Close {
 					t.Error("the connection is kept open")
 				}
+				if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+					t.Errorf("Content-Type %q", ct)
+				}
 				t.Logf("cut off after %s", took.Round(time.Millisecond))
 			}
 		})
