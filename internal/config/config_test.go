@@ -28,7 +28,7 @@ func TestLoad(t *testing.T) {
 				if c.Addr != "127.0.0.1:8080" || !c.Dev || c.DatabaseURL != "" || len(c.CORSOrigins) != 0 {
 					t.Errorf("defaults: %+v", c)
 				}
-				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second || c.AnonymousRateLimitPoints != 1000 {
+				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second || c.AnonymousPoints != 1000 {
 					t.Errorf("defaults: %+v", c)
 				}
 			},

@@ -314,7 +314,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 // anonymous clients elsewhere are unaffected.
 func TestAnonymousRateLimit(t *testing.T) {
 	keys := apitest.New(t, testdb.Demo)
-	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 100, AnonymousRateLimitPoints: 3, RateLimitWindow: time.Hour}
+	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 100, AnonymousPoints: 3, RateLimitWindow: time.Hour}
 	c := keys.WithConfig(cfg)
 	url := listen(t, c, cfg)
 	const q = `{"query":"{ sectors { nodes { key } } }"}`

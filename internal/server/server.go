@@ -42,8 +42,8 @@ type Deps struct {
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	var rate *graph.RateLimit
-	if d.Config.RateLimitPoints > 0 || d.Config.AnonymousRateLimitPoints > 0 {
-		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, AnonymousPoints: d.Config.AnonymousRateLimitPoints, Window: d.Config.RateLimitWindow}
+	if d.Config.RateLimitPoints > 0 || d.Config.AnonymousPoints > 0 {
+		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, AnonymousPoints: d.Config.AnonymousPoints, Window: d.Config.RateLimitWindow}
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
@@ -232,9 +232,10 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 
 // throttle tells the GraphQL layer the client's address (the peer's, for
 // the rate limit of requests without a key; X-Forwarded-For is not
-// trusted), and answers requests it refused for their rate limit (429) or shed because too many costly queries were running (503),
-// with Retry-After; once the response is written it gives back the
-// heavy-query slot the request held.
+// trusted), and answers requests it refused for their rate limit (429) or
+// shed because too many costly queries were running (503), with
+// Retry-After; once the response is written it gives back the heavy-query
+// slot the request held.
 func throttle(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
