@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,9 +31,8 @@ type Config struct {
 	MaxInFlight       int
 	RateLimitPoints   int
 	RateLimitWindow   time.Duration
-	// AnonymousPoints is the budget of one client address
-	// without a key per RateLimitWindow (0 disables).
 	AnonymousPoints   int
+	TrustedProxies    []netip.Prefix
 	QueueWait         time.Duration
 	HeavyQueryCost    int
 	MaxHeavyInFlight  int
@@ -72,6 +72,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
 	{"STARTUPGRAPH_RATE_LIMIT_POINTS", "rate-limit-points", "5000", "query budget of one API key per window; a query costs max(1, nodes/100) points (0 disables)"},
 	{"STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", "anonymous-rate-limit-points", "1000", "query budget per window of one client address without a key (its IP address, an IPv6 one by /64; X-Forwarded-For is not trusted) (0 disables)"},
+	{"STARTUPGRAPH_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies in front of the server: from them, the client address is taken from X-Forwarded-For (none by default: the connection's peer)"},
 	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budgets refill over"},
 	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
@@ -163,6 +164,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		p.fail("STARTUPGRAPH_WRITE_TIMEOUT", "must be longer than STARTUPGRAPH_REQUEST_TIMEOUT so a timed-out request can still be answered")
 	}
 	c.CORSOrigins = p.origins("STARTUPGRAPH_CORS_ORIGINS")
+	c.TrustedProxies = p.prefixes("STARTUPGRAPH_TRUSTED_PROXIES")
 	if raw := p.str("DATABASE_URL"); raw != "" {
 		dsn, err := NormalizeDatabaseURL(raw, c.DBConnectTimeout)
 		if err != nil {
@@ -294,6 +296,28 @@ func (p *parser) size(env string) int64 {
 		return 0
 	}
 	return n * mult
+}
+
+// prefixes reads a comma-separated list of IP addresses and CIDR ranges.
+func (p *parser) prefixes(env string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range strings.Split(p.str(env), ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		pre, err := netip.ParsePrefix(s)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				p.fail(env, fmt.Sprintf("%q is not an IP address or CIDR range like 10.0.0.0/8", s))
+				continue
+			}
+			pre = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		out = append(out, pre.Masked())
+	}
+	return out
 }
 
 func (p *parser) origins(env string) []string {

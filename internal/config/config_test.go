@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -99,6 +100,22 @@ func TestLoad(t *testing.T) {
 			cmd:     "dev",
 			env:     map[string]string{"STARTUPGRAPH_GC_PERCENT": "-1", "STARTUPGRAPH_MEMORY_LIMIT": "0"},
 			wantErr: []string{"STARTUPGRAPH_GC_PERCENT", "needs a STARTUPGRAPH_MEMORY_LIMIT"},
+		},
+		{
+			name: "trusted proxies are addresses or ranges",
+			cmd:  "dev",
+			env:  map[string]string{"STARTUPGRAPH_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1, ::1"},
+			check: func(t *testing.T, c config.Config) {
+				if fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 127.0.0.1/32 ::1/128]" {
+					t.Errorf("trusted proxies %v", c.TrustedProxies)
+				}
+			},
+		},
+		{
+			name:    "a trusted proxy must be an address",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_TRUSTED_PROXIES": "proxy.internal"},
+			wantErr: []string{"STARTUPGRAPH_TRUSTED_PROXIES", "-trusted-proxies", "proxy.internal"},
 		},
 		{
 			name: "CORS origins are normalised",

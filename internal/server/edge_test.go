@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -338,6 +339,23 @@ func TestAnonymousRateLimit(t *testing.T) {
 	if rec := c.As("").Serve(req); rec.Code != http.StatusOK {
 		t.Errorf("an anonymous client at another address: %d %s", rec.Code, rec.Body.String())
 	}
+
+	t.Run("behind a trusted proxy", func(t *testing.T) {
+		cfg := cfg
+		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		url := listen(t, keys.WithConfig(cfg), cfg)
+		for i := range 3 {
+			if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9"); r.status != http.StatusOK {
+				t.Fatalf("client 203.0.113.9, query %d: %d %q", i, r.status, r.code)
+			}
+		}
+		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9"); r.status != http.StatusTooManyRequests {
+			t.Errorf("client 203.0.113.9 over budget: %d %q", r.status, r.code)
+		}
+		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9, 203.0.113.10"); r.status != http.StatusOK {
+			t.Errorf("client 203.0.113.10 behind the same proxy: %d %q", r.status, r.code)
+		}
+	})
 }
 
 // TestPersistedQueriesOfKeysSurviveAnonymousTraffic: a query a key

@@ -62,7 +62,7 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -230,21 +230,57 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 	}
 }
 
-// throttle tells the GraphQL layer the client's address (the peer's, for
-// the rate limit of requests without a key; X-Forwarded-For is not
-// trusted), and answers requests it refused for their rate limit (429) or
-// shed because too many costly queries were running (503), with
-// Retry-After; once the response is written it gives back the heavy-query
-// slot the request held.
-func throttle(next http.Handler) http.Handler {
+// throttle tells the GraphQL layer the client's address (see clientAddr),
+// for the rate limit of requests without a key, and answers requests it
+// refused for their rate limit (429) or shed because too many costly
+// queries were running (503), with Retry-After; once the response is
+// written it gives back the heavy-query slot the request held.
+func throttle(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
-		if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
-			ctx = graph.WithClientAddr(ctx, ap.Addr())
+		if addr, ok := clientAddr(r, trusted); ok {
+			ctx = graph.WithClientAddr(ctx, addr)
 		}
 		defer signal.Release()
 		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
 	})
+}
+
+// clientAddr is the address of the client a request came from: the
+// connection's peer, unless the peer is one of the trusted reverse
+// proxies; then X-Forwarded-For is read from the right (the entry the
+// proxy added) past the trusted proxies, to the first address that is not
+// one. Entries further left are the client's own claims and are not used.
+// Without trusted proxies X-Forwarded-For is ignored: any client can send it.
+func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	addr := ap.Addr().Unmap()
+	if len(trusted) == 0 || !isTrusted(addr) {
+		return addr, true
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0 && isTrusted(addr); i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = a.Unmap()
+	}
+	return addr, true
 }
 
 type throttleWriter struct {
