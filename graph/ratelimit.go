@@ -16,11 +16,10 @@ import (
 // per Window, refilled continuously, and a query costs max(1, nodes/100)
 // points (its cost from costLimit). Each API key has its own bucket, so
 // one heavy client does not slow the others. Requests without a key share
-// a bucket per client address (AnonymousPoints per Window): the peer's IP
-// address as the server sees it, an IPv6 address by its /64, which is
-// what one host or home network usually gets. X-Forwarded-For is not
-// trusted, since any client can send it; behind a reverse proxy every
-// anonymous client shares the proxy's bucket.
+// a bucket per client address (AnonymousPoints per Window), as the HTTP
+// layer determines it (WithClientAddr: the connection's peer, or what a
+// trusted reverse proxy forwarded), an IPv6 address by its /64, which is
+// what one host or home network usually gets.
 type RateLimit struct {
 	// Points is the budget of one API key (0: keys are not limited).
 	Points int
