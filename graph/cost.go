@@ -102,9 +102,9 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
 	}
 	v := viewer.From(ctx)
-	if ok, after := c.rate.take(v.KeyID, max(1, cost/100)); !ok {
+	if ok, after := c.rate.spend(ctx, v.KeyID, max(1, cost/100)); !ok {
 		signalThrottled(ctx, after)
-		return &gqlerror.Error{Message: fmt.Sprintf("this key's query budget is spent; retry in %s", after),
+		return &gqlerror.Error{Message: fmt.Sprintf("the query budget of this key (without a key: of this address) is spent; retry in %s", after),
 			Extensions: map[string]any{"code": "RATE_LIMITED", "retryAfterSeconds": int(after.Seconds())}}
 	}
 	if !c.heavy.enter(ctx, cost) {

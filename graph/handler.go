@@ -5,7 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -28,7 +27,8 @@ const MaxTokens = 15000
 type Options struct {
 	// Dev allows introspection to every caller (the dev command).
 	Dev bool
-	// RateLimit spends each key's query budget; nil disables it.
+	// RateLimit spends each key's query budget, and each client address's
+	// without a key; nil disables it.
 	RateLimit *RateLimit
 	// Heavy bounds the costly queries running at once; nil disables it.
 	Heavy *HeavyLane
@@ -50,9 +50,10 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// "Did you mean ...?" hints teach an outsider the schema; only dev has them.
 	srv.SetDisableSuggestion(!opts.Dev)
 	// Automatic persisted queries: a client may send a query's SHA-256
-	// instead of its text once the server has seen it. It runs first so
-	// the document limits see the text a hash stands for.
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](queryCacheSize)})
+	// instead of its text once the server has seen it; queries registered
+	// with a key are kept apart from anonymous ones. It runs first so the
+	// document limits see the text a hash stands for.
+	srv.Use(newPersistedQueries(queryCacheSize))
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit

@@ -4,28 +4,76 @@ import (
 	"context"
 	"math"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
-// RateLimit spends each API key's query budget, as GitHub does: a key has
-// Points per Window, refilled continuously, and a query costs max(1,
-// nodes/100) points (its cost from costLimit). Each key has its own
-// bucket, so one heavy client does not slow the others. Requests without
-// a key are bounded by the cost limit and admission control instead.
+// RateLimit spends query budgets, as GitHub does: a client has Points
+// per Window, refilled continuously, and a query costs max(1, nodes/100)
+// points (its cost from costLimit). Each API key has its own bucket, so
+// one heavy client does not slow the others. Requests without a key share
+// a bucket per client address (AnonymousPoints per Window), as the HTTP
+// layer determines it (WithClientAddr: the connection's peer, or what a
+// trusted reverse proxy forwarded), an IPv6 address by its /64, which is
+// what one host or home network usually gets.
 type RateLimit struct {
+	// Points is the budget of one API key (0: keys are not limited).
 	Points int
-	Window time.Duration
+	// AnonymousPoints is the budget of one client address without a key
+	// (0: not limited).
+	AnonymousPoints int
+	Window          time.Duration
 
 	mu      sync.Mutex
 	buckets map[int64]*bucket
-	now     func() time.Time
+	// anonymous holds the buckets of client addresses, at most
+	// maxAnonymousClients of them; one untouched for a Window is full
+	// again, so it expires then, and forgetting it changes nothing.
+	anonymous *expirable.LRU[netip.Prefix, *bucket]
+	now       func() time.Time
 }
+
+// maxAnonymousClients bounds the client addresses whose budgets are kept;
+// past it the least recently seen is forgotten (its budget starts full).
+const maxAnonymousClients = 10000
 
 type bucket struct {
 	tokens float64
 	last   time.Time
+}
+
+type clientAddrKey struct{}
+
+// WithClientAddr records the address of the client a request came from,
+// for the rate limit of requests without a key.
+func WithClientAddr(ctx context.Context, addr netip.Addr) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// clientPrefix is the bucket of a client address: IPv4 addresses one by
+// one, IPv6 addresses by their /64.
+func clientPrefix(addr netip.Addr) netip.Prefix {
+	addr = addr.Unmap()
+	bits := 32
+	if addr.Is6() {
+		bits = 64
+	}
+	p, _ := addr.Prefix(bits)
+	return p
+}
+
+// spend takes points from the budget of the request's API key, or of its
+// client address when it has no key, or reports how long until it could.
+func (l *RateLimit) spend(ctx context.Context, key int64, points int) (ok bool, retryAfter time.Duration) {
+	if key != 0 {
+		return l.take(key, points)
+	}
+	addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr)
+	return l.takeAnonymous(addr, points)
 }
 
 // take spends points from key's bucket, or reports how long until it
@@ -36,20 +84,49 @@ func (l *RateLimit) take(key int64, points int) (ok bool, retryAfter time.Durati
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
-	if l.now != nil {
-		now = l.now()
-	}
 	if l.buckets == nil {
 		l.buckets = map[int64]*bucket{}
 	}
-	rate := float64(l.Points) / l.Window.Seconds()
 	b, found := l.buckets[key]
 	if !found {
-		b = &bucket{tokens: float64(l.Points), last: now}
+		b = &bucket{tokens: float64(l.Points), last: l.clock()}
 		l.buckets[key] = b
 	}
-	b.tokens = math.Min(float64(l.Points), b.tokens+now.Sub(b.last).Seconds()*rate)
+	return b.take(l.clock(), l.Points, l.Window, points)
+}
+
+// takeAnonymous spends points from the bucket of a client address. A
+// request with no known address (not from the network) is not limited.
+func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAfter time.Duration) {
+	if l == nil || l.AnonymousPoints <= 0 || !addr.IsValid() {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.anonymous == nil {
+		l.anonymous = expirable.NewLRU[netip.Prefix, *bucket](maxAnonymousClients, nil, l.Window)
+	}
+	p := clientPrefix(addr)
+	b, found := l.anonymous.Get(p)
+	if !found {
+		b = &bucket{tokens: float64(l.AnonymousPoints), last: l.clock()}
+	}
+	l.anonymous.Add(p, b) // (re)starts its expiry
+	return b.take(l.clock(), l.AnonymousPoints, l.Window, points)
+}
+
+func (l *RateLimit) clock() time.Time {
+	if l.now != nil {
+		return l.now()
+	}
+	return time.Now()
+}
+
+// take refills b for the time since it was last used, at size per window,
+// then spends points from it or reports how long until it could.
+func (b *bucket) take(now time.Time, size int, window time.Duration, points int) (ok bool, retryAfter time.Duration) {
+	rate := float64(size) / window.Seconds()
+	b.tokens = math.Min(float64(size), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
 	if b.tokens >= float64(points) {
 		b.tokens -= float64(points)

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"testing"
 	"time"
 )
@@ -79,5 +80,48 @@ func TestHeavyLane(t *testing.T) {
 	}
 	if !l.enter(context.Background(), 1<<30) {
 		t.Error("a request without the HTTP layer's signal was refused")
+	}
+}
+
+// TestAnonymousBudgetPerAddress: without a key, each client address has
+// its own budget (an IPv6 /64 counts as one), keys are untouched by it,
+// and the addresses kept are bounded.
+func TestAnonymousBudgetPerAddress(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := &RateLimit{Points: 100, AnonymousPoints: 3, Window: time.Hour, now: func() time.Time { return clock }}
+	at := func(addr string) context.Context {
+		return WithClientAddr(context.Background(), netip.MustParseAddr(addr))
+	}
+	for i := range 3 {
+		if ok, _ := l.spend(at("192.0.2.7"), 0, 1); !ok {
+			t.Fatalf("anonymous query %d refused", i)
+		}
+	}
+	if ok, after := l.spend(at("192.0.2.7"), 0, 1); ok || after != 1200*time.Second {
+		t.Errorf("4th anonymous point: ok=%v retryAfter=%s, want refused and 20m", ok, after)
+	}
+	if ok, _ := l.spend(at("::ffff:192.0.2.7"), 0, 1); ok {
+		t.Error("the same IPv4 address mapped into IPv6 got a fresh budget")
+	}
+	if ok, _ := l.spend(at("192.0.2.8"), 0, 1); !ok {
+		t.Error("another address was slowed by the first")
+	}
+	if ok, _ := l.spend(at("192.0.2.7"), 42, 50); !ok {
+		t.Error("a key from the same address was slowed by its anonymous budget")
+	}
+	if ok, _ := l.spend(at("2001:db8:1:2::1"), 0, 3); !ok {
+		t.Fatal("an IPv6 client was refused")
+	}
+	if ok, _ := l.spend(at("2001:db8:1:2:ffff::9"), 0, 1); ok {
+		t.Error("another address in the same /64 got a fresh budget")
+	}
+	if ok, _ := l.spend(context.Background(), 0, 1000); !ok {
+		t.Error("a request with no client address (not from the network) was limited")
+	}
+	for i := range 2 * maxAnonymousClients {
+		l.spend(at(netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)}).String()), 0, 1)
+	}
+	if n := l.anonymous.Len(); n > maxAnonymousClients {
+		t.Errorf("%d client addresses kept, bound %d", n, maxAnonymousClients)
 	}
 }

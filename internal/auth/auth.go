@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
@@ -20,8 +22,13 @@ import (
 // key stops working within this time.
 const CacheTTL = 30 * time.Second
 
-// maxCached bounds the cache; past it, the cache starts afresh.
+// maxCached bounds each of the two caches (verified keys, refused keys).
+// Past it, the least recently used entry goes, one at a time.
 const maxCached = 10000
+
+// touchEvery is how precisely a key's last_used_at is kept: a key in use
+// writes it at most this often, not on every request.
+const touchEvery = time.Minute
 
 // errInvalidKey is any key that does not grant access: malformed, unknown,
 // expired or revoked. Clients cannot tell these apart.
@@ -29,24 +36,32 @@ var errInvalidKey = errors.New("invalid API key")
 
 type cached struct {
 	viewer  viewer.Viewer
-	valid   bool
 	expires time.Time
 }
 
-// Authenticator verifies bearer keys against the store, with a short cache
-// of verified and refused keys, so repeated bad keys take no database
-// connection.
+// Authenticator verifies bearer keys against the store, with short caches
+// of verified and refused keys, so repeated keys, good or bad, take no
+// database connection. The caches are bounded LRUs with expiry, and
+// separate: a flood of made-up keys evicts only other made-up keys, never
+// a key in use.
 type Authenticator struct {
-	store *store.Store
-	now   func() time.Time
+	store  *store.Store
+	logger *slog.Logger
+	now    func() time.Time
 
-	mu    sync.Mutex
-	cache map[[32]byte]cached
+	known   *expirable.LRU[[32]byte, cached]
+	refused *expirable.LRU[[32]byte, cached]
+	touches sync.WaitGroup // records of key use in flight
 }
 
-// NewAuthenticator verifies keys against s.
-func NewAuthenticator(s *store.Store) *Authenticator {
-	return &Authenticator{store: s, now: time.Now, cache: map[[32]byte]cached{}}
+// NewAuthenticator verifies keys against s; it logs to logger when it
+// cannot record that a key was used.
+func NewAuthenticator(s *store.Store, logger *slog.Logger) *Authenticator {
+	return &Authenticator{
+		store: s, logger: logger, now: time.Now,
+		known:   expirable.NewLRU[[32]byte, cached](maxCached, nil, CacheTTL),
+		refused: expirable.NewLRU[[32]byte, cached](maxCached, nil, CacheTTL),
+	}
 }
 
 // Authenticate returns the viewer for an Authorization header value: the
@@ -62,40 +77,48 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	}
 	hash := Hash(strings.TrimSpace(secret))
 	now := a.now()
-	a.mu.Lock()
-	c, hit := a.cache[hash]
-	a.mu.Unlock()
-	if hit && now.Before(c.expires) {
-		if !c.valid {
-			return viewer.Viewer{}, errInvalidKey
-		}
+	if c, hit := a.known.Get(hash); hit && now.Before(c.expires) {
 		return c.viewer, nil
 	}
-	key, err := a.store.UseAPIKey(ctx, hash[:])
+	if c, hit := a.refused.Get(hash); hit && now.Before(c.expires) {
+		return viewer.Viewer{}, errInvalidKey
+	}
+	key, err := a.store.LookupAPIKey(ctx, hash[:])
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
-		a.remember(hash, cached{valid: false, expires: now.Add(CacheTTL)})
+		a.known.Remove(hash)
+		a.refused.Add(hash, cached{expires: now.Add(CacheTTL)})
 		return viewer.Viewer{}, errInvalidKey
 	case err != nil:
 		return viewer.Viewer{}, err
 	}
-	v := toViewer(key)
-	if key.ExpiresAt != nil && key.ExpiresAt.Before(now.Add(CacheTTL)) {
-		// never trust the cache past the key's expiry
-		a.remember(hash, cached{viewer: v, valid: true, expires: *key.ExpiresAt})
-	} else {
-		a.remember(hash, cached{viewer: v, valid: true, expires: now.Add(CacheTTL)})
+	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) >= touchEvery {
+		a.touch(ctx, key.ID)
 	}
-	return v, nil
+	c := cached{viewer: toViewer(key), expires: now.Add(CacheTTL)}
+	if key.ExpiresAt != nil && key.ExpiresAt.Before(c.expires) {
+		c.expires = *key.ExpiresAt // never trust the cache past the key's expiry
+	}
+	a.refused.Remove(hash)
+	a.known.Add(hash, c)
+	return c.viewer, nil
 }
 
-func (a *Authenticator) remember(hash [32]byte, c cached) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if len(a.cache) >= maxCached {
-		a.cache = map[[32]byte]cached{}
-	}
-	a.cache[hash] = c
+// touch records that key id was used, off the request's path: it is
+// bookkeeping, so it neither delays the request nor refuses a valid key
+// when it fails (the next lookup tries again).
+func (a *Authenticator) touch(ctx context.Context, id int64) {
+	a.touches.Add(1)
+	go func() {
+		defer a.touches.Done()
+		// Not under the request's context: the request may be over, and
+		// its statement count is the request's own work.
+		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := a.store.TouchAPIKey(tctx, id, touchEvery); err != nil {
+			a.logger.WarnContext(ctx, "could not record api key use", "key_id", id, "err", err)
+		}
+	}()
 }
 
 func toViewer(k model.APIKey) viewer.Viewer {
@@ -127,7 +150,8 @@ func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.
 }
 
 func writeError(w http.ResponseWriter, status int, msg string, code apperr.Code) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
 		"message": msg, "extensions": map[string]string{"code": string(code)},

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -30,6 +31,8 @@ type Config struct {
 	MaxInFlight       int
 	RateLimitPoints   int
 	RateLimitWindow   time.Duration
+	AnonymousPoints   int
+	TrustedProxies    []netip.Prefix
 	QueueWait         time.Duration
 	HeavyQueryCost    int
 	MaxHeavyInFlight  int
@@ -37,6 +40,7 @@ type Config struct {
 	MemoryLimit       int64
 	GCPercent         int
 	ReadHeaderTimeout time.Duration
+	ReadBodyTimeout   time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration
@@ -67,7 +71,9 @@ var Vars = []Var{
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
 	{"STARTUPGRAPH_RATE_LIMIT_POINTS", "rate-limit-points", "5000", "query budget of one API key per window; a query costs max(1, nodes/100) points (0 disables)"},
-	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budget refills over"},
+	{"STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", "anonymous-rate-limit-points", "1000", "query budget per window of one client address without a key (its IP address, an IPv6 one by /64; X-Forwarded-For only from STARTUPGRAPH_TRUSTED_PROXIES) (0 disables)"},
+	{"STARTUPGRAPH_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies in front of the server: from them, the client address is taken from X-Forwarded-For (none by default: the connection's peer)"},
+	{"STARTUPGRAPH_RATE_LIMIT_WINDOW", "rate-limit-window", "1h", "the window the budgets refill over"},
 	{"STARTUPGRAPH_MAX_IN_FLIGHT", "max-in-flight", "64", "GraphQL requests executing at once; more wait up to the queue wait, then get 503"},
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
@@ -76,6 +82,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it, up to half the CPU, so raise it where the server has more memory (0: none; GOMEMLIMIT in the environment wins)"},
 	{"STARTUPGRAPH_GC_PERCENT", "gc-percent", "400", "Go's GOGC: the garbage collector runs when the heap has grown by this percentage since the last collection, or at the memory limit, whichever comes first (-1: only at the memory limit; GOGC in the environment wins)"},
 	{"STARTUPGRAPH_READ_HEADER_TIMEOUT", "read-header-timeout", "5s", "time allowed to read request headers"},
+	{"STARTUPGRAPH_READ_BODY_TIMEOUT", "read-body-timeout", "10s", "time allowed to read a request's body once its headers are in (a client that sends its body slower gets 408)"},
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
 	{"STARTUPGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM/Ctrl-C"},
@@ -113,6 +120,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
 		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
 		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
+		AnonymousPoints:   p.intIn("STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", 0, 100_000_000),
 		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
 		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
 		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
@@ -120,6 +128,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
 		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
 		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
+		ReadBodyTimeout:   p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
 		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
 		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
 		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
@@ -155,6 +164,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		p.fail("STARTUPGRAPH_WRITE_TIMEOUT", "must be longer than STARTUPGRAPH_REQUEST_TIMEOUT so a timed-out request can still be answered")
 	}
 	c.CORSOrigins = p.origins("STARTUPGRAPH_CORS_ORIGINS")
+	c.TrustedProxies = p.prefixes("STARTUPGRAPH_TRUSTED_PROXIES")
 	if raw := p.str("DATABASE_URL"); raw != "" {
 		dsn, err := NormalizeDatabaseURL(raw, c.DBConnectTimeout)
 		if err != nil {
@@ -224,6 +234,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
 		slog.Duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
 		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("read_header_timeout", c.ReadHeaderTimeout),
+		slog.Duration("read_body_timeout", c.ReadBodyTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Bool("dev", c.Dev),
@@ -284,6 +296,28 @@ func (p *parser) size(env string) int64 {
 		return 0
 	}
 	return n * mult
+}
+
+// prefixes reads a comma-separated list of IP addresses and CIDR ranges.
+func (p *parser) prefixes(env string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range strings.Split(p.str(env), ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		pre, err := netip.ParsePrefix(s)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				p.fail(env, fmt.Sprintf("%q is not an IP address or CIDR range like 10.0.0.0/8", s))
+				continue
+			}
+			pre = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		out = append(out, pre.Masked())
+	}
+	return out
 }
 
 func (p *parser) origins(env string) []string {

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -28,7 +29,7 @@ func TestLoad(t *testing.T) {
 				if c.Addr != "127.0.0.1:8080" || !c.Dev || c.DatabaseURL != "" || len(c.CORSOrigins) != 0 {
 					t.Errorf("defaults: %+v", c)
 				}
-				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 {
+				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second || c.AnonymousPoints != 1000 {
 					t.Errorf("defaults: %+v", c)
 				}
 			},
@@ -101,6 +102,22 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"STARTUPGRAPH_GC_PERCENT", "needs a STARTUPGRAPH_MEMORY_LIMIT"},
 		},
 		{
+			name: "trusted proxies are addresses or ranges",
+			cmd:  "dev",
+			env:  map[string]string{"STARTUPGRAPH_TRUSTED_PROXIES": "10.0.0.0/8, 127.0.0.1, ::1"},
+			check: func(t *testing.T, c config.Config) {
+				if fmt.Sprint(c.TrustedProxies) != "[10.0.0.0/8 127.0.0.1/32 ::1/128]" {
+					t.Errorf("trusted proxies %v", c.TrustedProxies)
+				}
+			},
+		},
+		{
+			name:    "a trusted proxy must be an address",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_TRUSTED_PROXIES": "proxy.internal"},
+			wantErr: []string{"STARTUPGRAPH_TRUSTED_PROXIES", "-trusted-proxies", "proxy.internal"},
+		},
+		{
 			name: "CORS origins are normalised",
 			cmd:  "dev",
 			env:  map[string]string{"STARTUPGRAPH_CORS_ORIGINS": "https://a.example/, http://localhost:3000"},
@@ -121,9 +138,10 @@ func TestLoad(t *testing.T) {
 				"STARTUPGRAPH_CORS_ORIGINS":      "ftp://files.example",
 				"STARTUPGRAPH_LOG_LEVEL":         "loud",
 				"STARTUPGRAPH_LOG_FORMAT":        "xml",
+				"STARTUPGRAPH_READ_BODY_TIMEOUT": "0",
 			},
 			wantErr: []string{"DATABASE_URL", "STARTUPGRAPH_ADDR", "STARTUPGRAPH_DB_MAX_OPEN_CONNS", "STARTUPGRAPH_REQUEST_TIMEOUT",
-				"STARTUPGRAPH_CORS_ORIGINS", "STARTUPGRAPH_LOG_LEVEL", "STARTUPGRAPH_LOG_FORMAT", "-db-max-open-conns"},
+				"STARTUPGRAPH_CORS_ORIGINS", "STARTUPGRAPH_LOG_LEVEL", "STARTUPGRAPH_LOG_FORMAT", "-db-max-open-conns", "STARTUPGRAPH_READ_BODY_TIMEOUT"},
 		},
 		{
 			name:    "idle above open",

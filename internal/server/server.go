@@ -14,6 +14,8 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -40,22 +42,27 @@ type Deps struct {
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	var rate *graph.RateLimit
-	if d.Config.RateLimitPoints > 0 {
-		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, Window: d.Config.RateLimitWindow}
+	if d.Config.RateLimitPoints > 0 || d.Config.AnonymousPoints > 0 {
+		rate = &graph.RateLimit{Points: d.Config.RateLimitPoints, AnonymousPoints: d.Config.AnonymousPoints, Window: d.Config.RateLimitWindow}
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
-	authn := auth.NewAuthenticator(d.Store)
-	corsMW := cors.New(cors.Options{
+	authn := auth.NewAuthenticator(d.Store, d.Logger)
+	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header},
 		ExposedHeaders: []string{requestid.Header},
 		MaxAge:         600,
-	})
+	}
+	if len(d.Config.CORSOrigins) == 0 {
+		// rs/cors reads an empty list as "every origin"; ours means none.
+		corsOpts.AllowOriginFunc = func(string) bool { return false }
+	}
+	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -104,8 +111,11 @@ const MaxBodyBytes = 512 << 10
 // (WebSocket: there are no subscriptions) with 400; methods other than
 // GET, POST and OPTIONS (405); POST bodies that are not JSON (415: form,
 // multipart and text/plain bodies skip CORS preflight, so they are CSRF
-// vectors); bodies over MaxBodyBytes (413); and JSON-array batches (400).
-func guardRequest(next http.Handler) http.Handler {
+// vectors); bodies over MaxBodyBytes (413); bodies not in within
+// readBody of the headers (408: the server's ReadHeaderTimeout bounds only
+// the headers, so a client could otherwise dribble a body for ever); and
+// JSON-array batches (400). readBody 0 means no bound.
+func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" {
 			refuse(w, http.StatusBadRequest, "UNSUPPORTED_TRANSPORT", "this endpoint speaks GraphQL over HTTP only (no WebSocket or other upgrades)")
@@ -130,7 +140,12 @@ func guardRequest(next http.Handler) http.Handler {
 			refuse(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", fmt.Sprintf("the body is over %d bytes", MaxBodyBytes))
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+		body, err := readBodyWithin(w, r, readBody)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			w.Header().Set("Connection", "close")
+			refuse(w, http.StatusRequestTimeout, "REQUEST_TIMEOUT", fmt.Sprintf("the body did not arrive within %s of the headers", readBody))
+			return
+		}
 		if err != nil {
 			refuse(w, http.StatusBadRequest, "BAD_REQUEST", "the body could not be read")
 			return
@@ -148,6 +163,22 @@ func guardRequest(next http.Handler) http.Handler {
 	})
 }
 
+// readBodyWithin reads up to MaxBodyBytes+1 of r's body with a read
+// deadline on the connection of d from now, then lifts the deadline: the
+// request runs on (its own deadline is the request timeout), and net/http
+// keeps reading the connection in the background meanwhile to notice a
+// client that leaves. (net/http lifts it too once a body is read to its
+// end; this covers a body we stop reading early.)
+func readBodyWithin(w http.ResponseWriter, r *http.Request, d time.Duration) ([]byte, error) {
+	if d > 0 {
+		rc := http.NewResponseController(w)
+		if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
+			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
+		}
+	}
+	return io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+}
+
 // refuse answers in the GraphQL error shape, with a code, without data.
 func refuse(w http.ResponseWriter, status int, code, msg string) {
 	writeJSON(w, status, map[string]any{"errors": []map[string]any{{
@@ -155,8 +186,9 @@ func refuse(w http.ResponseWriter, status int, code, msg string) {
 	}}})
 }
 
+// writeJSON answers with v as JSON, in UTF-8 and saying so, never cached.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
@@ -198,16 +230,57 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 	}
 }
 
-// throttle answers requests the GraphQL layer refused for their rate
-// limit (429) or shed because too many costly queries were running (503),
-// with Retry-After; once the response is written it gives back the
-// heavy-query slot the request held.
-func throttle(next http.Handler) http.Handler {
+// throttle tells the GraphQL layer the client's address (see clientAddr),
+// for the rate limit of requests without a key, and answers requests it
+// refused for their rate limit (429) or shed because too many costly
+// queries were running (503), with Retry-After; once the response is
+// written it gives back the heavy-query slot the request held.
+func throttle(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
+		if addr, ok := clientAddr(r, trusted); ok {
+			ctx = graph.WithClientAddr(ctx, addr)
+		}
 		defer signal.Release()
 		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
 	})
+}
+
+// clientAddr is the address of the client a request came from: the
+// connection's peer, unless the peer is one of the trusted reverse
+// proxies; then X-Forwarded-For is read from the right (the entry the
+// proxy added) past the trusted proxies, to the first address that is not
+// one. Entries further left are the client's own claims and are not used.
+// Without trusted proxies X-Forwarded-For is ignored: any client can send it.
+func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	isTrusted := func(a netip.Addr) bool {
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	addr := ap.Addr().Unmap()
+	if len(trusted) == 0 || !isTrusted(addr) {
+		return addr, true
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0 && isTrusted(addr); i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		addr = a.Unmap()
+	}
+	return addr, true
 }
 
 type throttleWriter struct {

@@ -71,19 +71,31 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id int64) (model.APIKey, error
 	return row.model(), nil
 }
 
-// UseAPIKey returns the live key (neither revoked nor expired) with hash
-// and records that it was used, in one statement. Unknown, revoked and
-// expired keys are all ErrNotFound.
-func (s *Store) UseAPIKey(ctx context.Context, hash []byte) (model.APIKey, error) {
+// LookupAPIKey returns the live key (neither revoked nor expired) with
+// hash. Unknown, revoked and expired keys are all ErrNotFound. It only
+// reads: a flood of made-up keys writes nothing.
+func (s *Store) LookupAPIKey(ctx context.Context, hash []byte) (model.APIKey, error) {
 	const q = `
-UPDATE api_keys SET last_used_at = now()
-WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-RETURNING ` + apiKeyCols
+SELECT ` + apiKeyCols + ` FROM api_keys
+WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`
 	var row apiKeyRow
 	if err := s.db.GetContext(ctx, &row, q, hash); err != nil {
-		return model.APIKey{}, translate(fmt.Errorf("use api key: %w", err))
+		return model.APIKey{}, translate(fmt.Errorf("look up api key: %w", err))
 	}
 	return row.model(), nil
+}
+
+// TouchAPIKey records that key id was used, unless that was already
+// recorded within the last interval: last_used_at is kept to the
+// interval, not written on every request.
+func (s *Store) TouchAPIKey(ctx context.Context, id int64, interval time.Duration) error {
+	const q = `
+UPDATE api_keys SET last_used_at = now()
+WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`
+	if _, err := s.db.ExecContext(ctx, q, id, interval.Seconds()); err != nil {
+		return translate(fmt.Errorf("touch api key %d: %w", id, err))
+	}
+	return nil
 }
 
 // UniversityIDByKey returns the id of the university with key.
