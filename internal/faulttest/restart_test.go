@@ -61,7 +61,7 @@ func TestRestartUnderWriteLoad(t *testing.T) {
 		t.Fatalf("find a startup: %v %+v %s", err, r.Errors, r.Data)
 	}
 	startupID := first.Startups.Nodes[0].ID
-	base := time.Now().UnixMilli() * 10_000 // amounts unique to this run
+	base := time.Now().UnixMilli() % 1_000_000_000 * 10_000 // amounts unique to this run, under model.MaxKRW
 
 	var (
 		mu       sync.Mutex
