@@ -227,12 +227,24 @@ func (c *deadlineConn) watch(ctx context.Context) *watch {
 	return w
 }
 
+// watchStatement watches a statement's connection under the context the
+// statement runs with (statementContext: a request's statement may finish
+// briefly after its client left, see grace.go), which it returns; lib/pq
+// must be given that context too.
+func (c *deadlineConn) watchStatement(ctx context.Context) (context.Context, *watch) {
+	sctx, release := statementContext(ctx)
+	w := c.watch(sctx)
+	w.release = release
+	return sctx, w
+}
+
 // watch is one context watching a connection.
 type watch struct {
-	ctx  context.Context
-	once sync.Once
-	stop func()      // nil when ctx cannot end
-	cut  atomic.Bool // ctx ended while watched: the socket is cut
+	ctx     context.Context
+	once    sync.Once
+	stop    func()      // nil when ctx cannot end
+	release func()      // frees the statement's context; nil when none
+	cut     atomic.Bool // ctx ended while watched: the socket is cut
 }
 
 // end stops watching and returns err (see explain).
@@ -240,6 +252,9 @@ func (w *watch) end(err error) error {
 	w.once.Do(func() {
 		if w.stop != nil {
 			w.stop()
+		}
+		if w.release != nil {
+			w.release()
 		}
 	})
 	return w.explain(err)
@@ -335,7 +350,7 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 		return nil, driver.ErrSkip
 	}
 	countStatement(ctx)
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	rows, err := c.query(ctx, qc, q, args)
 	if err != nil {
 		return nil, w.end(err)
@@ -383,7 +398,7 @@ func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []d
 		return nil, driver.ErrSkip
 	}
 	countStatement(ctx)
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	res, err := ec.ExecContext(ctx, q, args)
 	return res, w.end(err)
 }
@@ -397,7 +412,7 @@ func (c *deadlineDriverConn) PrepareContext(ctx context.Context, q string) (driv
 	if !ok {
 		return c.Conn.Prepare(q)
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	st, err := pc.PrepareContext(ctx, q)
 	return st, w.end(err)
 }
@@ -410,7 +425,7 @@ func (c *deadlineDriverConn) BeginTx(ctx context.Context, opts driver.TxOptions)
 	if !ok {
 		return nil, errNoContextSupport
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	tx, err := bc.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, w.end(err)
@@ -424,7 +439,7 @@ func (c *deadlineDriverConn) Ping(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	return w.end(p.Ping(ctx))
 }
 
