@@ -49,16 +49,20 @@ func statementContext(ctx context.Context) (sctx context.Context, release func()
 	}
 	var cancelDeadline context.CancelFunc = func() {}
 	sctx = context.WithoutCancel(ctx)
-	if d, has := ctx.Deadline(); has {
+	d, hasDeadline := ctx.Deadline()
+	if hasDeadline {
+		// The statement's own deadline, the same instant as ctx's, so
+		// that it ends with context.DeadlineExceeded too.
 		sctx, cancelDeadline = context.WithDeadline(sctx, d)
 	}
 	sctx, cancel := context.WithCancelCause(sctx)
 	var timer *time.Timer
-	var timerSet = make(chan struct{})
+	timerSet := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
-		if errors.Is(ctx.Err(), context.Canceled) {
+		switch {
+		case errors.Is(ctx.Err(), context.Canceled):
 			timer = time.AfterFunc(grace, func() { cancel(context.Cause(ctx)) })
-		} else {
+		case !hasDeadline: // ended some other way: nothing may run
 			cancel(ctx.Err())
 		}
 		close(timerSet)
