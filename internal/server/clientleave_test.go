@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -298,4 +299,102 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	for _, e := range svc.logs.failures(t) {
 		t.Errorf("logged as a failure: %v", e)
 	}
+}
+
+// TestOperationOfAClientThatLeftIsNotAPanic: a client that hangs up after
+// its request was read and its operation admitted, but before the
+// operation runs, made gqlgen return no response, and the transport read
+// resp.Data of nil: a panic, logged as "panic in resolver", and a 500.
+// The request is run through the whole handler stack with a context that
+// has already ended, which is where the race puts it.
+func TestOperationOfAClientThatLeftIsNotAPanic(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	logs := &logLines{}
+	h := server.NewHandler(server.Deps{Config: config.Config{RequestTimeout: 10 * time.Second},
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)), Store: c.Store})
+	for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+		t.Run(accept, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // the client has gone
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ sectors { nodes { key } } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", accept)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			r := apitest.Decode(t, rec)
+			t.Logf("%d %s %s", rec.Code, r.Code(), rec.Body.String())
+			if rec.Code >= 500 || r.Code() != "TIMEOUT" {
+				t.Errorf("answered %d %q; want TIMEOUT and no server error", rec.Code, r.Code())
+			}
+		})
+	}
+	for _, e := range logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+	for _, e := range logs.entries(t, "request") {
+		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+			t.Errorf("access log %v; want status 499 and client_closed", e)
+		}
+	}
+}
+
+// TestHangUpInTheHeavyLaneIsLoggedAsClientClosed: a client that hangs up
+// while its costly query waits for the heavy-query lane was logged as a
+// 503, a server failure. Now it is logged with status 499 and
+// client_closed, and nothing is logged as a failure. The lane's one slot
+// is held by a costly query waiting on a locked table.
+func TestHangUpInTheHeavyLaneIsLoggedAsClientClosed(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second, HeavyQueryCost: 1000, MaxHeavyInFlight: 1, HeavyQueueWait: 5 * time.Second})
+	db := observer(t, c.DSN)
+	const costly = `{ startups(first: 100) { nodes { mentors(first: 10) { nodes { name } } } } }` // 1,100 nodes
+
+	unlock := lockTable(t, db, "startups")
+	holder := make(chan int, 1)
+	go func() {
+		status, _, _ := svc.post(context.Background(), costly)
+		holder <- status
+	}()
+	testdb.Eventually(t, 5*time.Second, "the first costly query to hold the lane", func() bool { return waitingOnLock(t, db) == 1 })
+
+	hangUp := svc.abandon(1, costly)
+	testdb.Eventually(t, 5*time.Second, "the second costly query to wait for the lane", func() bool {
+		return goroutinesIn("(*HeavyLane).enter") == 1
+	})
+	start := time.Now()
+	hangUp()
+	testdb.Eventually(t, 5*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	t.Logf("logged %v after the hang-up: %v", time.Since(start).Round(time.Millisecond), svc.logs.entries(t, "request")[0])
+	unlock()
+	if status := <-holder; status != http.StatusOK {
+		t.Errorf("the query holding the lane: %d", status)
+	}
+
+	e := svc.logs.entries(t, "request")[0]
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
+
+// goroutinesIn counts the goroutines whose stack passes through fn.
+func goroutinesIn(fn string) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		if strings.Contains(g, fn) {
+			count++
+		}
+	}
+	return count
 }
