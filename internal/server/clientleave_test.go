@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -397,4 +398,79 @@ func goroutinesIn(fn string) int {
 		}
 	}
 	return count
+}
+
+// wideIntrospection is a document that is slow to answer without touching
+// the database: 90 aliases of a deep introspection of the Query type
+// (within the limits on aliases, fields, depth and introspection depth),
+// 2.6 MB of answer.
+func wideIntrospection() string {
+	var b strings.Builder
+	b.WriteString("{ s: __schema { types { ...T } }")
+	for i := range 90 {
+		fmt.Fprintf(&b, ` a%d: __type(name: "Query") { ...T }`, i)
+	}
+	b.WriteString(`} fragment T on __Type { name fields { name description args { name description type { name kind ofType { name kind ofType { name } } } } type { name kind ofType { name kind description fields { name description isDeprecated args { name description type { name kind ofType { name } } } type { name kind ofType { name kind ofType { name } } } } } } } }`)
+	return b.String()
+}
+
+// TestLargeDocumentStops: a document whose answer takes long to build
+// (gqlgen resolves and marshals every field, introspection's included,
+// without looking at the context) stops at the request's deadline with
+// one TIMEOUT, and soon after its client hangs up (logged as 499); before,
+// it ran to its end either way. The time the server takes over the whole
+// document is measured first, on a long deadline, and both runs must stop
+// in well under what was left of it.
+func TestLargeDocumentStops(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	doc := wideIntrospection()
+	long := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
+	status, r, err := long.post(context.Background(), doc)
+	if err != nil || status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("uninterrupted: %d %v %+v", status, err, r.Errors)
+	}
+	full := time.Duration(long.logs.entries(t, "request")[0]["duration_ms"].(float64)) * time.Millisecond
+	t.Logf("uninterrupted: %d bytes of data, %v in the server", len(r.Data), full)
+
+	t.Run("deadline", func(t *testing.T) {
+		const deadline = 100 * time.Millisecond
+		const slack = 700 * time.Millisecond // a busy machine
+		svc := startLive(t, c, config.Config{RequestTimeout: deadline})
+		start := time.Now()
+		status, r, err := svc.post(context.Background(), doc)
+		took := time.Since(start)
+		t.Logf("deadline %v: answered %d %s, %d errors, %d bytes of data, after %v", deadline, status, r.Code(), len(r.Errors), len(r.Data), took.Round(time.Millisecond))
+		if err != nil || r.Code() != "TIMEOUT" || len(r.Errors) != 1 {
+			t.Errorf("answered %d %v %+v; want one TIMEOUT", status, err, r.Errors)
+		}
+		if after := took - deadline; after > slack || after > (full-deadline)/2 {
+			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v and well before it would have finished", after, deadline, full, slack)
+		}
+	})
+
+	t.Run("client leaves", func(t *testing.T) {
+		const patience = 100 * time.Millisecond // the client's
+		const within = time.Second
+		svc := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
+		ctx, cancel := context.WithTimeout(context.Background(), patience)
+		defer cancel()
+		start := time.Now()
+		if _, _, err := svc.post(ctx, doc); err == nil {
+			t.Fatalf("the document was answered within the client's %v", patience)
+		}
+		left := time.Now()
+		var ended time.Duration
+		testdb.Eventually(t, 30*time.Second, "the request to end", func() bool {
+			ended = time.Since(left)
+			return len(svc.logs.entries(t, "request")) == 1
+		})
+		e := svc.logs.entries(t, "request")[0]
+		t.Logf("client left after %v; the server stopped %v later: %v", left.Sub(start).Round(time.Millisecond), ended.Round(time.Millisecond), e)
+		if rest := full - left.Sub(start); ended > within || ended > rest/2 {
+			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v and well before it would have finished", ended, full, within)
+		}
+		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+			t.Errorf("logged %v; want status 499 and client_closed", e)
+		}
+	})
 }
