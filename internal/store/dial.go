@@ -25,7 +25,9 @@ import (
 //
 //   - while a statement runs for a context that can end (every request
 //     has a deadline), its socket is cut abortGrace after the context ends,
-//     and the connection is discarded;
+//     and the connection is discarded (a request's statement runs under
+//     statementContext, grace.go, which ends a little after a client's
+//     hang-up, or at the deadline);
 //   - a read or write that no such context watches (context.Background,
 //     closing a connection, lib/pq's cancel connections) must make progress
 //     within PoolConfig.IOTimeout;
