@@ -271,8 +271,15 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 		return len(svc.logs.entries(t, "request")) >= pool+abandoned-pool
 	})
 	unlock()
+	var ended, inUse int
+	defer func() {
+		if t.Failed() {
+			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.buf.String())
+		}
+	}()
 	testdb.Eventually(t, 5*time.Second, "every abandoned request to end", func() bool {
-		return len(svc.logs.entries(t, "request")) == pool+abandoned && c.Store.PoolStats().InUse == 0
+		ended, inUse = len(svc.logs.entries(t, "request")), c.Store.PoolStats().InUse
+		return ended == pool+abandoned && inUse == 0
 	})
 
 	svc.burst(t, abandoned, query)
