@@ -46,9 +46,9 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 
 // accessLog writes one structured line per request. A request whose
 // client hung up before the answer was written is logged with status 499
-// and client_closed=true (the status the handler chose, say a 503 for a
-// slot it stopped waiting for, or a TIMEOUT, is kept as
-// status_written), so hang-ups are never counted as server failures.
+// and client_closed=true (the status the handler wrote for nobody, say a
+// 503 for a slot it stopped waiting for, is kept as status_written), so
+// hang-ups are never counted as server failures.
 // The context accessLog sees has no deadline of its own (withDeadline is
 // further in), so it ends only when the client's connection closes.
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
@@ -56,7 +56,8 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, ctx: r.Context()}
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
+		written := rec.status
+		if written == 0 {
 			rec.status = http.StatusOK
 			rec.clientClosed = r.Context().Err() != nil
 		}
@@ -64,7 +65,10 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 			"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds()}
 		if rec.clientClosed {
 			attrs[5] = StatusClientClosed
-			attrs = append(attrs, "client_closed", true, "status_written", rec.status)
+			attrs = append(attrs, "client_closed", true)
+			if written != 0 {
+				attrs = append(attrs, "status_written", written)
+			}
 		}
 		logger.InfoContext(r.Context(), "request", attrs...)
 	})
