@@ -481,3 +481,27 @@ func TestLargeDocumentStops(t *testing.T) {
 		}
 	})
 }
+
+// TestHangUpDuringKeyVerificationIsNotAFailure: a client that hangs up
+// while its API key is being looked up was logged as a warning ("api key
+// verification failed") and a 503. The lookup is held on a locked
+// api_keys table.
+func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
+	db := observer(t, c.DSN)
+	unlock := lockTable(t, db, "api_keys")
+	hangUp := svc.abandon(1, `{ sectors { nodes { key } } }`)
+	testdb.Eventually(t, 5*time.Second, "the key lookup to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	hangUp()
+	testdb.Eventually(t, 5*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	unlock()
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
