@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -58,6 +59,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit
 	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy, schema: schema.Schema()})
+	srv.Use(stopWhenDone{present: ErrorPresenter(r.Logger)})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))
 	return srv
@@ -131,4 +133,66 @@ func introspects(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]b
 		}
 	}
 	return false
+}
+
+// stopWhenDone stops an operation's work when its request's context ends:
+// at the deadline, or when the client hangs up (the server cancels the
+// context then). gqlgen checks the context only before an operation
+// starts; it resolves every field, introspection's included, and
+// marshals the answer without looking at it again, so four abandoned
+// documents of 100 aliases of __schema ran for two minutes after their
+// clients had left. Every field, introspection's too, goes through the
+// field interceptors (graphql.ResolveField calls
+// OperationContext.ResolverMiddleware), so once the context has ended no
+// field resolves and nothing below it is built or marshalled. An
+// operation stopped part-way is answered with one TIMEOUT error and null
+// data rather than a partial answer and an error for every field it
+// skipped (a mutation keeps its partial answer: it may have committed).
+// Database statements already running are the store's concern
+// (store.WithStatementGrace).
+type stopWhenDone struct {
+	present graphql.ErrorPresenterFunc
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.FieldInterceptor
+	graphql.ResponseInterceptor
+} = stopWhenDone{}
+
+func (stopWhenDone) ExtensionName() string                   { return "StopWhenDone" }
+func (stopWhenDone) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (stopWhenDone) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return next(ctx)
+}
+
+func (s stopWhenDone) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil || resp.Data == nil || ctx.Err() == nil {
+		return resp // request errors (no data) keep their own
+	}
+	if graphql.HasOperationContext(ctx) && isMutation(graphql.GetOperationContext(ctx)) {
+		// What a mutation did is kept, errors and all: it may have
+		// committed before the context ended.
+		return resp
+	}
+	return stoppedResponse(ctx, s.present, resp.Extensions)
+}
+
+// stoppedResponse is the answer to an operation whose context ended while
+// it ran: no data, one error saying why (TIMEOUT).
+func stoppedResponse(ctx context.Context, present graphql.ErrorPresenterFunc, ext map[string]any) *graphql.Response {
+	return &graphql.Response{
+		Data:       json.RawMessage("null"),
+		Errors:     gqlerror.List{present(ctx, gqlerror.WrapPath(nil, ctx.Err()))},
+		Extensions: ext,
+	}
+}
+
+func isMutation(oc *graphql.OperationContext) bool {
+	return oc.Operation != nil && oc.Operation.Operation == ast.Mutation
 }

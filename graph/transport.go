@@ -101,6 +101,16 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
+	if resp == nil {
+		// gqlgen answers nothing when the context ended before the
+		// operation ran: the client left, or the deadline passed, while
+		// the request waited (for the heavy-query lane, say).
+		err := ctx.Err()
+		if err == nil {
+			err = errNoResponse
+		}
+		resp = exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapPath(nil, err)})
+	}
 	if resp.Data == nil {
 		resp.Data = json.RawMessage("null") // executed: `data` is always present
 	}
@@ -243,6 +253,9 @@ func isJSONObject(b []byte) bool {
 }
 
 var errWrongType = errors.New("wrong JSON type")
+
+// errNoResponse: gqlgen answered nothing though the context had not ended.
+var errNoResponse = errors.New("the executor returned no response")
 
 // decodeString reads a JSON string; null or absent leaves dst empty.
 func decodeString(raw json.RawMessage, dst *string) error {

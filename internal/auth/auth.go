@@ -140,6 +140,8 @@ func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.
 			w.Header().Set("WWW-Authenticate", `Bearer realm="startupgraph", error="invalid_token"`)
 			writeError(w, http.StatusUnauthorized, "the API key is malformed, unknown, expired or revoked", apperr.CodeUnauthenticated)
 			return
+		case err != nil && errors.Is(r.Context().Err(), context.Canceled):
+			return // the client hung up: nothing failed, and no one to answer
 		case err != nil:
 			logger.WarnContext(r.Context(), "api key verification failed", "err", err)
 			writeError(w, http.StatusServiceUnavailable, "the service is temporarily unavailable; try again shortly", apperr.CodeUnavailable)

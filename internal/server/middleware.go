@@ -1,22 +1,32 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
 )
 
+// StatusClientClosed is what the access log records for a request whose
+// client hung up before it was answered (nginx's 499): not a server
+// failure, whatever the handler wrote for nobody to read.
+const StatusClientClosed = 499
+
 // statusRecorder remembers what a handler wrote, for the access log.
 type statusRecorder struct {
 	http.ResponseWriter
+	ctx    context.Context // the request's, which ends when the client hangs up
 	status int
 	bytes  int
+	// clientClosed: the client had hung up when the status was written.
+	clientClosed bool
 }
 
 func (r *statusRecorder) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
+		r.clientClosed = r.ctx.Err() != nil
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
@@ -24,6 +34,7 @@ func (r *statusRecorder) WriteHeader(code int) {
 func (r *statusRecorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
+		r.clientClosed = r.ctx.Err() != nil
 	}
 	n, err := r.ResponseWriter.Write(b)
 	r.bytes += n
@@ -33,18 +44,33 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// accessLog writes one structured line per request.
+// accessLog writes one structured line per request. A request whose
+// client hung up before the answer was written is logged with status 499
+// and client_closed=true (the status the handler wrote for nobody, say a
+// 503 for a slot it stopped waiting for, is kept as status_written), so
+// hang-ups are never counted as server failures.
+// The context accessLog sees has no deadline of its own (withDeadline is
+// further in), so it ends only when the client's connection closes.
 func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, ctx: r.Context()}
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
+		written := rec.status
+		if written == 0 {
 			rec.status = http.StatusOK
+			rec.clientClosed = r.Context().Err() != nil
 		}
-		logger.InfoContext(r.Context(), "request",
-			"method", r.Method, "path", r.URL.Path, "status", rec.status,
-			"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds())
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"bytes", rec.bytes, "duration_ms", time.Since(start).Milliseconds()}
+		if rec.clientClosed {
+			attrs[5] = StatusClientClosed
+			attrs = append(attrs, "client_closed", true)
+			if written != 0 {
+				attrs = append(attrs, "status_written", written)
+			}
+		}
+		logger.InfoContext(r.Context(), "request", attrs...)
 	})
 }
 

@@ -93,12 +93,31 @@ func readyz(s *store.Store, logger *slog.Logger) http.HandlerFunc {
 	}
 }
 
+// StatementGrace is how long a database statement already running when
+// its client hangs up may still run (never past the request's deadline).
+// Nearly every statement of a request takes milliseconds: it finishes and
+// its connection goes back to the pool, where cancelling it would make
+// lib/pq close the connection and the next request open a new backend.
+// A statement that needs longer is cancelled, so nothing works for long
+// for a client that left.
+const StatementGrace = time.Second
+
 // withDeadline bounds every GraphQL request; resolvers and the database
 // driver see the deadline through the context.
+//
+// The request's context ends at its deadline or as soon as the client
+// hangs up (net/http cancels it when the connection closes). Everything
+// the request does stops then: the GraphQL executor resolves no further
+// field (graph's stopWhenDone), no new statement starts, and the
+// answer is not written. The one exception is a database statement
+// already running when the client left: it may finish within
+// StatementGrace (store.WithStatementGrace) so its connection stays
+// pooled. At the deadline nothing is let finish.
 func withDeadline(d time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
+		ctx = store.WithStatementGrace(ctx, StatementGrace)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

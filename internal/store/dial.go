@@ -25,7 +25,9 @@ import (
 //
 //   - while a statement runs for a context that can end (every request
 //     has a deadline), its socket is cut abortGrace after the context ends,
-//     and the connection is discarded;
+//     and the connection is discarded (a request's statement runs under
+//     statementContext, grace.go, which ends a little after a client's
+//     hang-up, or at the deadline);
 //   - a read or write that no such context watches (context.Background,
 //     closing a connection, lib/pq's cancel connections) must make progress
 //     within PoolConfig.IOTimeout;
@@ -227,12 +229,24 @@ func (c *deadlineConn) watch(ctx context.Context) *watch {
 	return w
 }
 
+// watchStatement watches a statement's connection under the context the
+// statement runs with (statementContext: a request's statement may finish
+// briefly after its client left, see grace.go), which it returns; lib/pq
+// must be given that context too.
+func (c *deadlineConn) watchStatement(ctx context.Context) (context.Context, *watch) {
+	sctx, release := statementContext(ctx)
+	w := c.watch(sctx)
+	w.release = release
+	return sctx, w
+}
+
 // watch is one context watching a connection.
 type watch struct {
-	ctx  context.Context
-	once sync.Once
-	stop func()      // nil when ctx cannot end
-	cut  atomic.Bool // ctx ended while watched: the socket is cut
+	ctx     context.Context
+	once    sync.Once
+	stop    func()      // nil when ctx cannot end
+	release func()      // frees the statement's context; nil when none
+	cut     atomic.Bool // ctx ended while watched: the socket is cut
 }
 
 // end stops watching and returns err (see explain).
@@ -240,6 +254,9 @@ func (w *watch) end(err error) error {
 	w.once.Do(func() {
 		if w.stop != nil {
 			w.stop()
+		}
+		if w.release != nil {
+			w.release()
 		}
 	})
 	return w.explain(err)
@@ -335,7 +352,7 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 		return nil, driver.ErrSkip
 	}
 	countStatement(ctx)
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	rows, err := c.query(ctx, qc, q, args)
 	if err != nil {
 		return nil, w.end(err)
@@ -383,7 +400,7 @@ func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []d
 		return nil, driver.ErrSkip
 	}
 	countStatement(ctx)
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	res, err := ec.ExecContext(ctx, q, args)
 	return res, w.end(err)
 }
@@ -397,7 +414,7 @@ func (c *deadlineDriverConn) PrepareContext(ctx context.Context, q string) (driv
 	if !ok {
 		return c.Conn.Prepare(q)
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	st, err := pc.PrepareContext(ctx, q)
 	return st, w.end(err)
 }
@@ -410,7 +427,7 @@ func (c *deadlineDriverConn) BeginTx(ctx context.Context, opts driver.TxOptions)
 	if !ok {
 		return nil, errNoContextSupport
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	tx, err := bc.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, w.end(err)
@@ -424,7 +441,7 @@ func (c *deadlineDriverConn) Ping(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
-	w := c.nc.watch(ctx)
+	ctx, w := c.nc.watchStatement(ctx)
 	return w.end(p.Ping(ctx))
 }
 

@@ -196,3 +196,86 @@ func sleepInPostgreSQL(t *testing.T, ctx context.Context, s, observer *store.Sto
 	testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return running() == 1 })
 	return running, errs
 }
+
+// TestStatementGrace: under store.WithStatementGrace, a statement running
+// when its context is cancelled finishes and keeps its connection (the
+// same backend answers next), one that outlives the grace is cancelled
+// at the grace's end, and at the context's deadline a statement is
+// cancelled at once, grace or not.
+func TestStatementGrace(t *testing.T) {
+	const slack = time.Second // a busy machine
+	s, err := store.Open(context.Background(), testdb.URL(t, testdb.Empty), store.PoolConfig{MaxOpen: 1, MaxIdle: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	observer := testdb.Store(t, testdb.Empty)
+	backend := func() int {
+		t.Helper()
+		var pid int
+		if err := s.DB().GetContext(context.Background(), &pid, `SELECT pg_backend_pid()`); err != nil {
+			t.Fatal(err)
+		}
+		return pid
+	}
+
+	t.Run("short statement finishes", func(t *testing.T) {
+		pid := backend()
+		ctx, cancel := context.WithCancel(store.WithStatementGrace(context.Background(), 5*time.Second))
+		defer cancel()
+		marker := "grace-short-" + requestid.New()[:12]
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(0.5) /* %s */`, marker))
+			done <- err
+		}()
+		testdb.Eventually(t, 5*time.Second, "the statement to start", func() bool { return activeWith(t, observer, marker) == 1 })
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("a statement cancelled within its grace failed: %v", err)
+		}
+		if got := backend(); got != pid {
+			t.Errorf("the connection was replaced: backend %d, was %d", got, pid)
+		}
+	})
+
+	t.Run("long statement cancelled after the grace", func(t *testing.T) {
+		const grace = 300 * time.Millisecond
+		ctx, cancel := context.WithCancel(store.WithStatementGrace(context.Background(), grace))
+		defer cancel()
+		running, done := sleepInPostgreSQL(t, ctx, s, observer)
+		cancel()
+		start := time.Now()
+		err := <-done
+		took := time.Since(start)
+		t.Logf("returned %v after cancel: %v", took.Round(time.Millisecond), err)
+		if !errors.Is(err, context.Canceled) || took < grace || took > grace+slack {
+			t.Errorf("returned %v after cancel with %v; want context.Canceled after the %v grace", took, err, grace)
+		}
+		testdb.Eventually(t, 2*time.Second, "the statement to stop in PostgreSQL", func() bool { return running() == 0 })
+	})
+
+	t.Run("deadline cancels at once", func(t *testing.T) {
+		const deadline = 300 * time.Millisecond
+		ctx, cancel := context.WithTimeout(store.WithStatementGrace(context.Background(), 10*time.Second), deadline)
+		defer cancel()
+		start := time.Now()
+		_, err := s.DB().ExecContext(ctx, `SELECT pg_sleep(20)`)
+		took := time.Since(start)
+		t.Logf("returned after %v: %v", took.Round(time.Millisecond), err)
+		if !errors.Is(err, context.DeadlineExceeded) || took > deadline+slack {
+			t.Errorf("returned after %v with %v; want context.DeadlineExceeded at the %v deadline", took, err, deadline)
+		}
+	})
+}
+
+// activeWith counts the statements running whose text holds marker.
+func activeWith(t *testing.T, observer *store.Store, marker string) int {
+	t.Helper()
+	var n int
+	q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
+	if err := observer.DB().GetContext(context.Background(), &n, q, marker); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

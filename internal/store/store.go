@@ -111,5 +111,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// PoolStats reports the connection pool: sessions open, in use and idle,
+// and how long requests waited for one.
+func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }
+
 // Close releases the pool.
 func (s *Store) Close() error { return s.db.Close() }

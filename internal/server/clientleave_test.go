@@ -1,0 +1,507 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/config"
+	"startupgraph/internal/server"
+	"startupgraph/internal/testdb"
+)
+
+// Clients that hang up: what the server does with their requests, over
+// real connections on 127.0.0.1.
+
+// logLines collects the server's JSON log lines.
+type logLines struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+// entries returns the lines logged so far whose msg is msg ("" for all).
+func (l *logLines) entries(t testing.TB, msg string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(l.buf.Bytes()))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("log line %q: %v", sc.Text(), err)
+		}
+		if msg == "" || e["msg"] == msg {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// failures are the lines logged at WARN or above, and access-log lines
+// with a 5xx status.
+func (l *logLines) failures(t testing.TB) []map[string]any {
+	t.Helper()
+	var out []map[string]any
+	for _, e := range l.entries(t, "") {
+		status, _ := e["status"].(float64)
+		if e["level"] == "WARN" || e["level"] == "ERROR" || status >= 500 {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// liveService is the service over c's database on a real listener, with
+// its log captured.
+type liveService struct {
+	url  string
+	key  string
+	logs *logLines
+	c    *apitest.Client
+}
+
+func startLive(t *testing.T, c *apitest.Client, cfg config.Config) *liveService {
+	t.Helper()
+	logs := &logLines{}
+	h := server.NewHandler(server.Deps{Config: cfg, Logger: slog.New(slog.NewJSONHandler(logs, nil)), Store: c.Store})
+	srv := httptest.NewServer(h) // 127.0.0.1
+	t.Cleanup(srv.Close)
+	return &liveService{url: srv.URL + "/graphql", key: c.Key, logs: logs, c: c}
+}
+
+// post sends query under ctx and returns the status and decoded body;
+// err is the client's (a cancelled ctx).
+func (s *liveService) post(ctx context.Context, query string) (int, apitest.Response, error) {
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return 0, apitest.Response{}, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, apitest.Response{}, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, apitest.Response{}, err
+	}
+	var r apitest.Response
+	if err := json.Unmarshal(b, &r); err != nil {
+		return resp.StatusCode, r, err
+	}
+	r.Status = resp.StatusCode
+	return resp.StatusCode, r, nil
+}
+
+// observer is a connection of the test's own to the service's database,
+// named so that it can leave itself out of pg_stat_activity.
+func observer(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	db, err := sql.Open("postgres", dsn+sep+"application_name=test_observer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(2)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+// lockTable holds an exclusive lock on table until the returned function
+// is called, so that the service's statements reading it wait.
+func lockTable(t *testing.T, db *sql.DB, table string) (unlock func()) {
+	t.Helper()
+	tx, err := db.BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	unlock = func() { once.Do(func() { _ = tx.Commit() }) }
+	t.Cleanup(unlock)
+	return unlock
+}
+
+// waitingOnLock counts the service's statements waiting on a lock.
+func waitingOnLock(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND application_name <> 'test_observer'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// backends lists the PostgreSQL backends serving the service's pool.
+func backends(t *testing.T, db *sql.DB) map[int]bool {
+	t.Helper()
+	rows, err := db.Query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name <> 'test_observer' AND backend_type = 'client backend'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	pids := map[int]bool{}
+	for rows.Next() {
+		var pid int
+		if err := rows.Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		pids[pid] = true
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return pids
+}
+
+// burst sends n copies of query at once and fails t unless every one is
+// answered 200 without errors.
+func (s *liveService) burst(t *testing.T, n int, query string) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for range n {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			status, r, err := s.post(ctx, query)
+			if err != nil || status != http.StatusOK || len(r.Errors) > 0 {
+				errs <- http.StatusText(status) + " " + string(r.Data) + " " + errString(err, r)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("burst request failed: %s", e)
+	}
+}
+
+func errString(err error, r apitest.Response) string {
+	if err != nil {
+		return err.Error()
+	}
+	b, _ := json.Marshal(r.Errors)
+	return string(b)
+}
+
+// abandon starts n requests for query and returns a function that hangs
+// all of them up and waits until their clients have returned.
+func (s *liveService) abandon(n int, query string) (hangUp func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() { _, _, _ = s.post(ctx, query) })
+	}
+	return func() { cancel(); wg.Wait() }
+}
+
+// TestAbandonedRequestsKeepThePool: clients that hang up while their
+// statements run do not cost the pool its sessions. The pool (8) is
+// filled, then 24 requests are started while the table they read is
+// locked, so 8 hold a connection with a statement waiting in PostgreSQL
+// and 16 wait for a connection; all 24 clients hang up, and the lock is
+// released well within the store's grace (server.StatementGrace). The
+// statements finish, their connections go back to the pool, and a burst
+// of 24 requests is then served, all 200, by the very same 8 backends:
+// before, lib/pq closed every connection whose statement was cancelled,
+// and the burst ran on new backends. No hang-up is logged as a failure.
+func TestAbandonedRequestsKeepThePool(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
+	db := observer(t, c.DSN)
+	const pool, abandoned = 8, 24 // the pool apitest opens; 3× it
+	const query = `{ startups(first: 3) { nodes { name } } }`
+
+	// Fill the pool: pool requests held on the lock at once.
+	unlock := lockTable(t, db, "startups")
+	var filled sync.WaitGroup
+	for range pool {
+		filled.Go(func() {
+			if status, r, err := svc.post(context.Background(), query); err != nil || status != http.StatusOK || len(r.Errors) > 0 {
+				t.Errorf("filling the pool: %d %v %+v", status, err, r.Errors)
+			}
+		})
+	}
+	testdb.Eventually(t, 5*time.Second, "the pool to fill", func() bool { return waitingOnLock(t, db) == pool })
+	unlock()
+	filled.Wait()
+	before := backends(t, db)
+	if len(before) != pool {
+		t.Fatalf("%d backends after filling the pool, want %d", len(before), pool)
+	}
+
+	// Abandon requests while their statements wait.
+	unlock = lockTable(t, db, "startups")
+	hangUp := svc.abandon(abandoned, query)
+	testdb.Eventually(t, 5*time.Second, "the statements to wait on the lock", func() bool { return waitingOnLock(t, db) == pool })
+	hangUp()
+	// The requests that held no connection end at once; then the lock goes.
+	testdb.Eventually(t, 5*time.Second, "the hang-ups without a connection to be logged", func() bool {
+		return len(svc.logs.entries(t, "request")) >= pool+abandoned-pool
+	})
+	unlock()
+	var ended, inUse int
+	defer func() {
+		if t.Failed() {
+			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.buf.String())
+		}
+	}()
+	testdb.Eventually(t, 5*time.Second, "every abandoned request to end", func() bool {
+		ended, inUse = len(svc.logs.entries(t, "request")), c.Store.PoolStats().InUse
+		return ended == pool+abandoned && inUse == 0
+	})
+
+	svc.burst(t, abandoned, query)
+	after := backends(t, db)
+	opened := 0
+	for pid := range after {
+		if !before[pid] {
+			opened++
+		}
+	}
+	stats := c.Store.PoolStats()
+	t.Logf("backends: %d before, %d after, %d new; pool open %d", len(before), len(after), opened, stats.OpenConnections)
+	if opened != 0 || len(after) != pool || stats.OpenConnections != pool {
+		t.Errorf("after %d hang-ups the burst opened %d new backends (%d open, pool %d); want the pool's %d kept", abandoned, opened, len(after), stats.OpenConnections, pool)
+	}
+	closed := 0
+	for _, e := range svc.logs.entries(t, "request")[pool:] {
+		if e["status"] == float64(server.StatusClientClosed) && e["client_closed"] == true {
+			closed++
+		}
+	}
+	if closed != abandoned {
+		t.Errorf("%d of %d hang-ups logged as client-closed (499)", closed, abandoned)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
+
+// TestOperationOfAClientThatLeftIsNotAPanic: a client that hangs up after
+// its request was read and its operation admitted, but before the
+// operation runs, made gqlgen return no response, and the transport read
+// resp.Data of nil: a panic, logged as "panic in resolver", and a 500.
+// The request is run through the whole handler stack with a context that
+// has already ended, which is where the race puts it.
+func TestOperationOfAClientThatLeftIsNotAPanic(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	logs := &logLines{}
+	h := server.NewHandler(server.Deps{Config: config.Config{RequestTimeout: 10 * time.Second},
+		Logger: slog.New(slog.NewJSONHandler(logs, nil)), Store: c.Store})
+	for _, accept := range []string{"application/json", "application/graphql-response+json"} {
+		t.Run(accept, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel() // the client has gone
+			req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ sectors { nodes { key } } }"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", accept)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			r := apitest.Decode(t, rec)
+			t.Logf("%d %s %s", rec.Code, r.Code(), rec.Body.String())
+			if rec.Code >= 500 || r.Code() != "TIMEOUT" {
+				t.Errorf("answered %d %q; want TIMEOUT and no server error", rec.Code, r.Code())
+			}
+		})
+	}
+	for _, e := range logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+	for _, e := range logs.entries(t, "request") {
+		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+			t.Errorf("access log %v; want status 499 and client_closed", e)
+		}
+	}
+}
+
+// TestHangUpInTheHeavyLaneIsLoggedAsClientClosed: a client that hangs up
+// while its costly query waits for the heavy-query lane was logged as a
+// 503, a server failure. Now it is logged with status 499 and
+// client_closed, and nothing is logged as a failure. The lane's one slot
+// is held by a costly query waiting on a locked table.
+func TestHangUpInTheHeavyLaneIsLoggedAsClientClosed(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second, HeavyQueryCost: 1000, MaxHeavyInFlight: 1, HeavyQueueWait: 5 * time.Second})
+	db := observer(t, c.DSN)
+	const costly = `{ startups(first: 100) { nodes { mentors(first: 10) { nodes { name } } } } }` // 1,100 nodes
+
+	unlock := lockTable(t, db, "startups")
+	holder := make(chan int, 1)
+	go func() {
+		status, _, _ := svc.post(context.Background(), costly)
+		holder <- status
+	}()
+	testdb.Eventually(t, 5*time.Second, "the first costly query to hold the lane", func() bool { return waitingOnLock(t, db) == 1 })
+
+	hangUp := svc.abandon(1, costly)
+	testdb.Eventually(t, 5*time.Second, "the second costly query to wait for the lane", func() bool {
+		return goroutinesIn("(*HeavyLane).enter") == 1
+	})
+	start := time.Now()
+	hangUp()
+	testdb.Eventually(t, 5*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	t.Logf("logged %v after the hang-up: %v", time.Since(start).Round(time.Millisecond), svc.logs.entries(t, "request")[0])
+	unlock()
+	if status := <-holder; status != http.StatusOK {
+		t.Errorf("the query holding the lane: %d", status)
+	}
+
+	e := svc.logs.entries(t, "request")[0]
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
+
+// goroutinesIn counts the goroutines whose stack passes through fn.
+func goroutinesIn(fn string) int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for g := range strings.SplitSeq(string(buf), "\n\n") {
+		if strings.Contains(g, fn) {
+			count++
+		}
+	}
+	return count
+}
+
+// wideIntrospection is a document that is slow to answer without touching
+// the database: 90 aliases of a deep introspection of the Query type
+// (within the limits on aliases, fields, depth and introspection depth),
+// 2.6 MB of answer.
+func wideIntrospection() string {
+	var b strings.Builder
+	b.WriteString("{ s: __schema { types { ...T } }")
+	for i := range 90 {
+		fmt.Fprintf(&b, ` a%d: __type(name: "Query") { ...T }`, i)
+	}
+	b.WriteString(`} fragment T on __Type { name fields { name description args { name description type { name kind ofType { name kind ofType { name } } } } type { name kind ofType { name kind description fields { name description isDeprecated args { name description type { name kind ofType { name } } } type { name kind ofType { name kind ofType { name } } } } } } } }`)
+	return b.String()
+}
+
+// TestLargeDocumentStops: a document whose answer takes long to build
+// (gqlgen resolves and marshals every field, introspection's included,
+// without looking at the context) stops at the request's deadline with
+// one TIMEOUT, and soon after its client hangs up (logged as 499); before,
+// it ran to its end either way. The time the server takes over the whole
+// document is measured first, on a long deadline, and both runs must stop
+// in well under what was left of it.
+func TestLargeDocumentStops(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	doc := wideIntrospection()
+	long := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
+	status, r, err := long.post(context.Background(), doc)
+	if err != nil || status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("uninterrupted: %d %v %+v", status, err, r.Errors)
+	}
+	full := time.Duration(long.logs.entries(t, "request")[0]["duration_ms"].(float64)) * time.Millisecond
+	t.Logf("uninterrupted: %d bytes of data, %v in the server", len(r.Data), full)
+
+	t.Run("deadline", func(t *testing.T) {
+		const deadline = 100 * time.Millisecond
+		const slack = 700 * time.Millisecond // a busy machine
+		svc := startLive(t, c, config.Config{RequestTimeout: deadline})
+		start := time.Now()
+		status, r, err := svc.post(context.Background(), doc)
+		took := time.Since(start)
+		t.Logf("deadline %v: answered %d %s, %d errors, %d bytes of data, after %v", deadline, status, r.Code(), len(r.Errors), len(r.Data), took.Round(time.Millisecond))
+		if err != nil || r.Code() != "TIMEOUT" || len(r.Errors) != 1 {
+			t.Errorf("answered %d %v %+v; want one TIMEOUT", status, err, r.Errors)
+		}
+		if after := took - deadline; after > slack || after > (full-deadline)/2 {
+			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v and well before it would have finished", after, deadline, full, slack)
+		}
+	})
+
+	t.Run("client leaves", func(t *testing.T) {
+		const patience = 100 * time.Millisecond // the client's
+		const within = time.Second
+		svc := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
+		ctx, cancel := context.WithTimeout(context.Background(), patience)
+		defer cancel()
+		start := time.Now()
+		if _, _, err := svc.post(ctx, doc); err == nil {
+			t.Fatalf("the document was answered within the client's %v", patience)
+		}
+		left := time.Now()
+		var ended time.Duration
+		testdb.Eventually(t, 30*time.Second, "the request to end", func() bool {
+			ended = time.Since(left)
+			return len(svc.logs.entries(t, "request")) == 1
+		})
+		e := svc.logs.entries(t, "request")[0]
+		t.Logf("client left after %v; the server stopped %v later: %v", left.Sub(start).Round(time.Millisecond), ended.Round(time.Millisecond), e)
+		if rest := full - left.Sub(start); ended > within || ended > rest/2 {
+			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v and well before it would have finished", ended, full, within)
+		}
+		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+			t.Errorf("logged %v; want status 499 and client_closed", e)
+		}
+	})
+}
+
+// TestHangUpDuringKeyVerificationIsNotAFailure: a client that hangs up
+// while its API key is being looked up was logged as a warning ("api key
+// verification failed") and a 503. The lookup is held on a locked
+// api_keys table.
+func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
+	db := observer(t, c.DSN)
+	unlock := lockTable(t, db, "api_keys")
+	hangUp := svc.abandon(1, `{ sectors { nodes { key } } }`)
+	testdb.Eventually(t, 5*time.Second, "the key lookup to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	hangUp()
+	testdb.Eventually(t, 5*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	unlock()
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
