@@ -44,8 +44,10 @@ const (
 	// AggregateCost is a statement that reads the whole visible slice of
 	// the graph: each figure of insights (a GROUP BY over every startup the
 	// filter selects), the scoring of recommendedMentors and
-	// similarStartups.
-	AggregateCost = 1_000
+	// similarStartups. Three points: dearer than a page, but a full
+	// dashboard of fifteen figures (4,600) stays under the heavy-query
+	// lane's threshold and spends under 50 points of a key's hourly 5,000.
+	AggregateCost = 300
 	// SearchCost is a recursive search of the graph, bounded only by the
 	// graph questions' 3 s timeout: each hop of neighborhood, each of the
 	// two searches of paths. It is the heavy-query lane's threshold, so a
@@ -96,7 +98,7 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		return &gqlerror.Error{Message: fmt.Sprintf("the operation asks for __schema %d times; the limit is %d", w.schemas, MaxSchemaIntrospections),
 			Extensions: map[string]any{"code": "TOO_MANY_INTROSPECTIONS", "value": w.schemas, "limit": MaxSchemaIntrospections}}
 	}
-	cost = min(cost+w.statements, 1<<40)
+	cost = min(cost+w.statements, maxCost)
 	if cost > budget {
 		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
 			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
@@ -135,22 +137,24 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name == "__schema" || s.Name == "__type" {
+			if isIntrospection(s) {
 				if s.Name == "__schema" {
 					w.schemas++
 				}
 				total += w.introspectionCost(s)
 				continue
 			}
-			w.statements = min(w.statements+w.fieldPrice(s), 1<<40)
+			w.statements = min(w.statements+w.fieldPrice(s), maxCost)
 			if len(s.SelectionSet) == 0 {
 				continue // scalars cost nothing more
 			}
 			inner := w.selections(s.SelectionSet)
 			if n := w.pageSize(s); n > 0 {
-				// a list: its nodes and what they hold, and its statement
-				total += n * (1 + inner)
-				w.statements = min(w.statements+StatementCost, 1<<40)
+				// a list: its nodes and what they hold, and its statement;
+				// n is at most maxCountedArg and inner at most maxCost,
+				// so the product cannot overflow
+				total += n * (1 + min(inner, maxCost))
+				w.statements = min(w.statements+StatementCost, maxCost)
 			} else {
 				total += inner // an object (edges, node, a reference): what it holds
 			}
@@ -165,8 +169,8 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 			total += w.selections(f.SelectionSet)
 			delete(w.inFragment, s.Name)
 		}
-		if total > 1<<40 {
-			return total
+		if total > maxCost {
+			return maxCost
 		}
 	}
 	return total
@@ -213,7 +217,11 @@ func (w *costWalker) fieldPrice(f *ast.Field) int {
 	case "paths":
 		return 2*StatementCost + 2*SearchCost
 	case "neighborhood":
-		return StatementCost + w.intArg(f, "depth", 1)*SearchCost
+		hops, ok := w.intArg(f, "depth")
+		if !ok {
+			hops = 1
+		}
+		return StatementCost + hops*SearchCost
 	}
 	return 0
 }
@@ -241,47 +249,54 @@ func (w *costWalker) isNode(name string) bool {
 	return false
 }
 
-// intArg reads an integer argument (literal or variable), or def.
-func (w *costWalker) intArg(f *ast.Field, name string, def int) int {
-	a := f.Arguments.ForName(name)
-	if a == nil {
-		return def
-	}
-	v, err := a.Value.Value(w.vars)
-	if err != nil {
-		return def
-	}
-	switch n := v.(type) {
-	case int64:
-		return max(int(min(n, 1<<20)), 1)
-	case int:
-		return max(min(n, 1<<20), 1)
-	case string:
-		if i, err := strconv.Atoi(n); err == nil {
-			return max(min(i, 1<<20), 1)
+// maxCost is where counting stops: far past every budget, and small
+// enough that a page size times it cannot overflow.
+const maxCost = 1 << 40
+
+// maxCountedArg bounds the integer arguments the walker multiplies by:
+// larger than any page size or limit the resolvers accept (they refuse
+// the rest), small enough that maxCountedArg*maxCost fits in an int.
+const maxCountedArg = 1 << 16
+
+// intArg reads an integer argument: its literal or variable, else the
+// schema's default; clamped to 1..maxCountedArg. ok is false when the
+// argument has no integer value.
+func (w *costWalker) intArg(f *ast.Field, name string) (n int, ok bool) {
+	var v any
+	var err error
+	if a := f.Arguments.ForName(name); a != nil {
+		v, err = a.Value.Value(w.vars)
+	} else if f.Definition != nil {
+		if d := f.Definition.Arguments.ForName(name); d != nil && d.DefaultValue != nil {
+			v, err = d.DefaultValue.Value(nil)
 		}
 	}
-	return def
+	if err != nil {
+		return 0, false
+	}
+	var i int64
+	switch x := v.(type) {
+	case int64:
+		i = x
+	case int:
+		i = int64(x)
+	case string:
+		if i, err = strconv.ParseInt(x, 10, 64); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	return int(max(min(i, maxCountedArg), 1)), true
 }
 
-// pageSize is how many items a list field can return: first or last for
-// connections (20 when neither is given), 100 for nodes(ids:); 0 for
-// fields that are not lists of nodes.
+// pageSize is how many items a list field can return: first, last or
+// limit (given, or the schema's default; 20 for a connection given
+// neither), 100 for nodes(ids:); 0 for fields that are not lists of nodes.
 func (w *costWalker) pageSize(f *ast.Field) int {
 	for _, name := range []string{"first", "last", "limit"} {
-		if a := f.Arguments.ForName(name); a != nil {
-			if v, err := a.Value.Value(w.vars); err == nil {
-				switch n := v.(type) {
-				case int64:
-					return max(int(n), 1)
-				case int:
-					return max(n, 1)
-				case string:
-					if i, err := strconv.Atoi(n); err == nil {
-						return max(i, 1)
-					}
-				}
-			}
+		if n, ok := w.intArg(f, name); ok {
+			return n
 		}
 	}
 	if f.Name == "nodes" && f.Arguments.ForName("ids") != nil {

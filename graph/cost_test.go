@@ -171,7 +171,7 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 		name, query string
 		c           *apitest.Client
 	}{
-		{"100 aliases of insights", aliased(100, nineFigures), c},
+		{"100 aliases of insights by a university", aliased(100, nineFigures), c.As(c.NewKey(t, "UNIVERSITY", "ghent-university"))},
 		{"100 aliases of paths", aliased(100, fields["paths"]), c},
 		{"100 aliases of a full introspection", aliased(100, introspection), c},
 		{"100 aliases of a full introspection by an analyst", aliased(100, introspection), c.As(c.NewKey(t, "ANALYST", ""))},
@@ -193,6 +193,13 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 			}
 			t.Logf("refused in %s: %s", time.Since(start).Round(time.Millisecond), r.Errors[0].Message)
 		})
+	}
+	// Within an ADMIN's budget, a hundred aliases of nine figures (900
+	// aggregate statements) still spend three points a statement.
+	if p := charged(t, c, aliased(100, nineFigures), vars); p < 3*900 {
+		t.Errorf("100 aliases of nine insights figures cost %d points, want at least %d", p, 3*900)
+	} else {
+		t.Logf("100 aliases of nine insights figures as ADMIN: %d points", p)
 	}
 }
 
@@ -249,5 +256,24 @@ func TestIntrospectionIsPriced(t *testing.T) {
 			}
 			t.Logf("%d objects, %d bytes, %d points", n, len(r.Data), p)
 		})
+	}
+}
+
+// TestCostCannotOverflow: page sizes that multiply past 64 bits are
+// counted up to a bound, so the product is refused instead of wrapping
+// round to a small cost; arguments left to their schema defaults count.
+func TestCostCannotOverflow(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	q := `{ startups(first: 1073741824) { nodes { mentors(first: 131071) { nodes { startups(first: 131072) { nodes { id } } } } } } }`
+	if r := c.Do(t, q, nil); r.Code() != "QUERY_TOO_COMPLEX" {
+		t.Fatalf("a product of 2^64 nodes: %s %+v", r.Code(), r.Errors)
+	}
+	s := gid(t, c.DSN, globalid.Startup, "startups", "svc-factorylens")
+	f := gid(t, c.DSN, globalid.Fund, "funds", "creative-growth-venture-fund")
+	// paths' first defaults to 5: the paths it returns count as nodes.
+	implicit := charged(t, c, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
+	explicit := charged(t, c, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, first: 5) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
+	if implicit != explicit {
+		t.Errorf("paths with its default first costs %d points, with first: 5 %d", implicit, explicit)
 	}
 }

@@ -116,7 +116,7 @@ func introspects(doc *ast.QueryDocument, set ast.SelectionSet, seen map[string]b
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
-			if s.Name == "__schema" || s.Name == "__type" {
+			if isIntrospection(s) {
 				return true
 			}
 		case *ast.InlineFragment:
