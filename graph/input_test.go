@@ -251,6 +251,7 @@ func TestIntIs32Bit(t *testing.T) {
 	}{
 		{"literal", `{ startups(first: 2147483648) { totalCount } }`, "first", nil},
 		{"variable", `query($n: Int) { startups(first: $n) { totalCount } }`, "first", map[string]any{"n": json.Number("2147483648")}},
+		{"a string is not an Int", `query($n: Int) { startups(first: $n) { totalCount } }`, "first", map[string]any{"n": "5"}},
 		{"negative", `{ startups(last: -2147483649) { totalCount } }`, "last", nil},
 		{"nested, in a fragment", `{ universities { ...U } } fragment U on University { startups(first: 4294967296) { totalCount } }`, "first", nil},
 		{"graph limit", `query($u: ID!) { neighborhood(id: $u, limit: 2147483648) { truncated } }`, "limit", map[string]any{"u": globalid.Encode(globalid.University, 1)}},

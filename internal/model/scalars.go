@@ -24,6 +24,9 @@ func MarshalInt(i int) graphql.Marshaler { return graphql.MarshalInt(i) }
 // GraphQL specification defines Int (a larger literal or variable is a
 // coercion error, not a large page size or a version PostgreSQL refuses).
 func UnmarshalInt(v any) (int, error) {
+	if _, ok := v.(string); ok { // "5" is a String, as graphql-js holds
+		return 0, apperr.InvalidValue("Int must be a number, not a string")
+	}
 	n, err := graphql.UnmarshalInt32(v)
 	if err != nil {
 		return 0, apperr.InvalidValue("Int must be a whole number from %d to %d", math.MinInt32, math.MaxInt32)

@@ -24,6 +24,7 @@ func TestScalarInputs(t *testing.T) {
 		{"Int above 32 bits", intOf, json.Number("2147483648"), false},
 		{"Int below 32 bits", intOf, int64(-2147483649), false},
 		{"Int beyond 64 bits", intOf, json.Number("99999999999999999999"), false},
+		{"Int as a string", intOf, "5", false},
 		{"String", strOf, "Smart Venture Campus 스마트", true},
 		{"String with NUL", strOf, "a\x00b", false},
 		{"String not UTF-8", strOf, "a\xffb", false},
