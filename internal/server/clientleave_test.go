@@ -38,6 +38,13 @@ func (l *logLines) Write(p []byte) (int, error) {
 	return l.buf.Write(p)
 }
 
+// String is everything logged so far.
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
 // entries returns the lines logged so far whose msg is msg ("" for all).
 func (l *logLines) entries(t testing.TB, msg string) []map[string]any {
 	t.Helper()
@@ -230,15 +237,16 @@ func (s *liveService) abandon(n int, query string) (hangUp func()) {
 // statements run do not cost the pool its sessions. The pool (8) is
 // filled, then 24 requests are started while the table they read is
 // locked, so 8 hold a connection with a statement waiting in PostgreSQL
-// and 16 wait for a connection; all 24 clients hang up, and the lock is
-// released well within the store's grace (server.StatementGrace). The
+// and 16 wait for a connection; once all 24 are on the server, all 24
+// clients hang up, and the lock is released well within the statement
+// grace (30 s here, so that unwinding under -race cannot outlast it). The
 // statements finish, their connections go back to the pool, and a burst
 // of 24 requests is then served, all 200, by the very same 8 backends:
 // before, lib/pq closed every connection whose statement was cancelled,
 // and the burst ran on new backends. No hang-up is logged as a failure.
 func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
-	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
+	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
 	db := observer(t, c.DSN)
 	const pool, abandoned = 8, 24 // the pool apitest opens; 3× it
 	const query = `{ startups(first: 3) { nodes { name } } }`
@@ -263,21 +271,27 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 
 	// Abandon requests while their statements wait.
 	unlock = lockTable(t, db, "startups")
+	waited := c.Store.PoolStats().WaitCount
 	hangUp := svc.abandon(abandoned, query)
-	testdb.Eventually(t, 5*time.Second, "the statements to wait on the lock", func() bool { return waitingOnLock(t, db) == pool })
+	// Every request is on the server before any client hangs up: pool of
+	// them with a statement waiting on the lock, the rest waiting for a
+	// connection.
+	testdb.Eventually(t, 10*time.Second, "the statements to wait on the lock and the rest for a connection", func() bool {
+		return waitingOnLock(t, db) == pool && c.Store.PoolStats().WaitCount-waited == abandoned-pool
+	})
 	hangUp()
 	// The requests that held no connection end at once; then the lock goes.
-	testdb.Eventually(t, 5*time.Second, "the hang-ups without a connection to be logged", func() bool {
-		return len(svc.logs.entries(t, "request")) >= pool+abandoned-pool
+	testdb.Eventually(t, 10*time.Second, "the hang-ups without a connection to be logged", func() bool {
+		return len(svc.logs.entries(t, "request")) == pool+abandoned-pool
 	})
 	unlock()
 	var ended, inUse int
 	defer func() {
 		if t.Failed() {
-			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.buf.String())
+			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.String())
 		}
 	}()
-	testdb.Eventually(t, 5*time.Second, "every abandoned request to end", func() bool {
+	testdb.Eventually(t, 20*time.Second, "every abandoned request to end", func() bool {
 		ended, inUse = len(svc.logs.entries(t, "request")), c.Store.PoolStats().InUse
 		return ended == pool+abandoned && inUse == 0
 	})
@@ -427,8 +441,11 @@ func wideIntrospection() string {
 // one TIMEOUT, and soon after its client hangs up (logged as 499); before,
 // it ran to its end either way. The time the server takes over the whole
 // document is measured first, on a long deadline, and both runs must stop
-// in well under what was left of it.
+// in half of what was left of it, or within stopFloor where that is more:
+// bounds relative to the measured time, so a loaded (or -race) machine,
+// where everything is slower, passes as well as a quick one.
 func TestLargeDocumentStops(t *testing.T) {
+	const stopFloor = 250 * time.Millisecond // scheduling on a busy 2-core machine
 	c := apitest.New(t, testdb.Demo)
 	doc := wideIntrospection()
 	long := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
@@ -441,7 +458,6 @@ func TestLargeDocumentStops(t *testing.T) {
 
 	t.Run("deadline", func(t *testing.T) {
 		const deadline = 100 * time.Millisecond
-		const slack = 700 * time.Millisecond // a busy machine
 		svc := startLive(t, c, config.Config{RequestTimeout: deadline})
 		start := time.Now()
 		status, r, err := svc.post(context.Background(), doc)
@@ -450,14 +466,13 @@ func TestLargeDocumentStops(t *testing.T) {
 		if err != nil || r.Code() != "TIMEOUT" || len(r.Errors) != 1 {
 			t.Errorf("answered %d %v %+v; want one TIMEOUT", status, err, r.Errors)
 		}
-		if after := took - deadline; after > slack || after > (full-deadline)/2 {
-			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v and well before it would have finished", after, deadline, full, slack)
+		if after, limit := took-deadline, max(stopFloor, (full-deadline)/2); after > limit {
+			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v", after, deadline, full, limit)
 		}
 	})
 
 	t.Run("client leaves", func(t *testing.T) {
 		const patience = 100 * time.Millisecond // the client's
-		const within = time.Second
 		svc := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), patience)
 		defer cancel()
@@ -473,8 +488,8 @@ func TestLargeDocumentStops(t *testing.T) {
 		})
 		e := svc.logs.entries(t, "request")[0]
 		t.Logf("client left after %v; the server stopped %v later: %v", left.Sub(start).Round(time.Millisecond), ended.Round(time.Millisecond), e)
-		if rest := full - left.Sub(start); ended > within || ended > rest/2 {
-			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v and well before it would have finished", ended, full, within)
+		if limit := max(stopFloor, (full-left.Sub(start))/2); ended > limit {
+			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v", ended, full, limit)
 		}
 		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
 			t.Errorf("logged %v; want status 499 and client_closed", e)
