@@ -520,3 +520,47 @@ func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
 		t.Errorf("logged as a failure: %v", e)
 	}
 }
+
+// TestHangUpDuringAMutationIsNotAnError: a client that hangs up while its
+// mutation's transaction runs. Its statement in flight finishes within
+// the grace, but database/sql rolls the transaction back as soon as the
+// request's context ends, so Commit answered sql.ErrTxDone, which was
+// logged as an internal error. Now it is a hang-up like any other:
+// logged as 499, nothing logged as a failure, and nothing of the
+// mutation stored. The mutation's last statement (its audit record) is
+// held on a locked audit_log.
+func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
+	db := observer(t, c.DSN)
+	var audits int
+	if err := db.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
+
+	unlock := lockTable(t, db, "audit_log")
+	hangUp := svc.abandon(1, `mutation { createStartup(input: {key: "client-who-left", nameKo: "떠난 고객", nameEn: "Client Who Left"}) { startup { id } } }`)
+	testdb.Eventually(t, 10*time.Second, "the audit record to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	hangUp()
+	unlock()
+	testdb.Eventually(t, 10*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+	var startups, auditsAfter int
+	if err := db.QueryRow(`SELECT count(*) FROM startups WHERE name_en = 'Client Who Left'`).Scan(&startups); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&auditsAfter); err != nil {
+		t.Fatal(err)
+	}
+	if startups != 0 || auditsAfter != audits {
+		t.Errorf("after the hang-up: %d startups stored, %d new audit records; want the mutation not stored at all", startups, auditsAfter-audits)
+	}
+}
