@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -562,5 +564,42 @@ func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
 	}
 	if startups != 0 || auditsAfter != audits {
 		t.Errorf("after the hang-up: %d startups stored, %d new audit records; want the mutation not stored at all", startups, auditsAfter-audits)
+	}
+}
+
+// TestSlowBodyIsLoggedAsATimeout: a client whose body does not arrive in
+// time is answered 408 by the server, which is what the access log must
+// say. When the body read hits its deadline net/http cancels the
+// request's context, so the log took the 408 for a client that had hung
+// up: status 499, client_closed, status_written 408.
+func TestSlowBodyIsLoggedAsATimeout(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	const bound = 200 * time.Millisecond
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second, ReadBodyTimeout: bound})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(svc.url, "/graphql"), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const body = `{"query":"{ sectors { nodes { key } } }"}`
+	// The headers and the body's first byte; the rest never comes.
+	if _, err := io.WriteString(conn, "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"+
+		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:1]); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("answered %d, want 408", resp.StatusCode)
+	}
+	testdb.Eventually(t, 5*time.Second, "the request to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(http.StatusRequestTimeout) || e["client_closed"] != nil || e["status_written"] != nil {
+		t.Errorf("logged %v; want status 408 and no client_closed", e)
 	}
 }

@@ -165,6 +165,7 @@ func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 		}
 		body, err := readBodyWithin(w, r, readBody)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
+			markTimedOut(r.Context()) // net/http has cancelled the request's context
 			w.Header().Set("Connection", "close")
 			refuse(w, http.StatusRequestTimeout, "REQUEST_TIMEOUT", fmt.Sprintf("the body did not arrive within %s of the headers", readBody))
 			return
