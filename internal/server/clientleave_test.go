@@ -544,6 +544,12 @@ func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
 	hangUp := svc.abandon(1, `mutation { createStartup(input: {key: "client-who-left", nameKo: "떠난 고객", nameEn: "Client Who Left"}) { startup { id } } }`)
 	testdb.Eventually(t, 10*time.Second, "the audit record to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
 	hangUp()
+	// The server has seen the hang-up once database/sql is rolling the
+	// transaction back (it waits for the statement in flight); unlocked
+	// before, the mutation could commit, the client's leaving unnoticed.
+	testdb.Eventually(t, 10*time.Second, "the transaction's rollback to wait for its statement", func() bool {
+		return goroutinesIn("database/sql.(*Tx).rollback") == 1
+	})
 	unlock()
 	testdb.Eventually(t, 10*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
 
