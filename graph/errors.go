@@ -45,6 +45,10 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message, out.Extensions = "not found", withCode(nil, apperr.CodeNotFound)
 		case errors.Is(cause, apperr.ErrConflict):
 			out.Message, out.Extensions = "the record changed or already exists; reload and try again", withCode(nil, apperr.CodeConflict)
+		case errors.Is(cause, apperr.ErrStoredOutOfRange):
+			logger.WarnContext(ctx, "stored value out of range", "path", out.Path.String(), "err", cause)
+			out.Message = "this record holds a value outside its allowed range, such as a KRW amount above 1000000000000000 stored before amounts were bounded; correct that value in the same change"
+			out.Extensions = withCode(nil, apperr.CodeConflict)
 		case errors.Is(cause, apperr.ErrUnauthenticated):
 			out.Message, out.Extensions = "authentication required", withCode(nil, apperr.CodeUnauthenticated)
 		case errors.Is(cause, apperr.ErrForbidden):

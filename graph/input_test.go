@@ -174,6 +174,61 @@ SELECT s.id, 'INVESTMENT_ATTRACTED', '2019-06-01', 9000000000000000000 FROM (SEL
 	}
 }
 
+// TestChangingARowWithAHugeStoredAmount: migration 00007's KRW bounds are
+// NOT VALID, so a row stored above them stays, but every change to it is
+// checked whole: correcting any other field of it failed with a
+// check_violation, shown as INTERNAL_SERVER_ERROR. Now it is CONFLICT
+// saying a stored value is out of range, without constraint names or SQL,
+// and nothing is changed; correcting the amount in the same change works.
+func TestChangingARowWithAHugeStoredAmount(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	const huge = int64(9_000_000_000_000_000_000)
+	invID := atoi(count(t, c.DSN, "SELECT min(id) FROM investments"))
+	fundKey := "smart-venture-campus-national-grant"
+	// As a database from before migration 00007 holds them, with its bounds.
+	execPastAPI(t, c.DSN, `ALTER TABLE investments DROP CONSTRAINT investments_amount_krw_max;
+ALTER TABLE funds DROP CONSTRAINT funds_size_krw_max`)
+	execPastAPI(t, c.DSN, `UPDATE investments SET amount_krw = $1 WHERE id = $2`, huge, invID)
+	execPastAPI(t, c.DSN, `UPDATE funds SET size_krw = $1 WHERE key = $2`, huge, fundKey)
+	execPastAPI(t, c.DSN, `ALTER TABLE investments ADD CONSTRAINT investments_amount_krw_max CHECK (amount_krw <= 1000000000000000) NOT VALID;
+ALTER TABLE funds ADD CONSTRAINT funds_size_krw_max CHECK (size_krw <= 1000000000000000) NOT VALID`)
+	inv := globalid.Encode(globalid.Investment, int64(invID))
+	fund := gid(t, c.DSN, globalid.Fund, "funds", fundKey)
+	fundVersion := atoi(count(t, c.DSN, "SELECT version FROM funds WHERE key = $1", fundKey))
+	invVersion := atoi(count(t, c.DSN, "SELECT version FROM investments WHERE id = $1", invID))
+	audits := count(t, c.DSN, "SELECT count(*) FROM audit_log")
+
+	for _, tc := range []struct{ name, query string }{
+		{"correctInvestment round", fmt.Sprintf(`mutation { correctInvestment(input: {id: %q, expectedVersion: %d, round: BRIDGE}) { replayed } }`, inv, invVersion)},
+		{"updateFund nameEn", fmt.Sprintf(`mutation { updateFund(input: {id: %q, expectedVersion: %d, nameEn: "Renamed"}) { replayed } }`, fund, fundVersion)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Do(t, tc.query, nil)
+			t.Logf("%d %s %+v", r.Status, r.Code(), r.Errors)
+			if r.Code() != "CONFLICT" || len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "outside its allowed range") {
+				t.Fatalf("answered %s %+v; want one CONFLICT saying a stored value is out of range", r.Code(), r.Errors)
+			}
+			for _, leak := range []string{"krw_max", "constraint", "violates", "pq:", "UPDATE", "investments", "funds"} {
+				if strings.Contains(strings.ToLower(r.Errors[0].Message), strings.ToLower(leak)) {
+					t.Errorf("the message leaks %q: %s", leak, r.Errors[0].Message)
+				}
+			}
+		})
+	}
+	if got := atoi(count(t, c.DSN, "SELECT version FROM funds WHERE key = $1", fundKey)); got != fundVersion {
+		t.Errorf("fund version %d after the refused change, want %d", got, fundVersion)
+	}
+	if got := count(t, c.DSN, "SELECT count(*) FROM audit_log"); got != audits {
+		t.Errorf("%s audit records after the refused changes, want %s", got, audits)
+	}
+
+	// Correcting the amount too, as the message says, is accepted.
+	c.OK(t, fmt.Sprintf(`mutation { correctInvestment(input: {id: %q, expectedVersion: %d, round: BRIDGE, amount: 5000000}) { investment { amount } } }`, inv, invVersion), nil, nil)
+	if got := count(t, c.DSN, "SELECT amount_krw || ' ' || round FROM investments WHERE id = $1", invID); got != "5000000 BRIDGE" {
+		t.Errorf("after the correction: %s", got)
+	}
+}
+
 // TestBadInputNeverReachesPostgreSQL: text PostgreSQL cannot store, an
 // Int beyond 32 bits, a malformed DateTime, a non-canonical id and a
 // doctored cursor are BAD_USER_INPUT naming the argument, not a driver

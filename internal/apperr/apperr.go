@@ -41,6 +41,12 @@ var (
 	// as a KRW total above 2^53-1 over data stored before amounts were
 	// bounded.
 	ErrOutOfRange = errors.New("value out of range")
+	// ErrStoredOutOfRange is a change the database's CHECK rules refuse
+	// though its input was valid: the row already holds a value beyond a
+	// bound added later (a KRW amount above model.MaxKRW stored before
+	// migration 00007, whose bounds are NOT VALID), and every change to
+	// the row is checked whole. The client sees CONFLICT.
+	ErrStoredOutOfRange = errors.New("a stored value is out of range")
 )
 
 // FieldError is one problem with one input field. Field is the path of the

@@ -28,6 +28,9 @@ type Config struct {
 	DBConnMaxIdleTime time.Duration
 	DBConnectTimeout  time.Duration
 	RequestTimeout    time.Duration
+	// StatementGrace: how long a statement running when its client hangs
+	// up may still finish (server.DefaultStatementGrace when zero).
+	StatementGrace    time.Duration
 	MaxInFlight       int
 	RateLimitPoints   int
 	RateLimitWindow   time.Duration
@@ -70,6 +73,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME", "db-conn-max-idle-time", "5m", "close a connection idle this long"},
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
+	{"STARTUPGRAPH_STATEMENT_GRACE", "statement-grace", "1s", "how long a database statement already running when its client hangs up may finish, so its connection stays pooled (never past the request timeout)"},
 	{"STARTUPGRAPH_RATE_LIMIT_POINTS", "rate-limit-points", "5000", "query budget of one API key per window; a query costs max(1, nodes/100) points (0 disables)"},
 	{"STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", "anonymous-rate-limit-points", "1000", "query budget per window of one client address without a key (its IP address, an IPv6 one by /64; X-Forwarded-For only from STARTUPGRAPH_TRUSTED_PROXIES) (0 disables)"},
 	{"STARTUPGRAPH_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated addresses or CIDR ranges of reverse proxies in front of the server: from them, the client address is taken from X-Forwarded-For (none by default: the connection's peer)"},
@@ -117,6 +121,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
 		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
 		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		StatementGrace:    p.duration("STARTUPGRAPH_STATEMENT_GRACE"),
 		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
 		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
 		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
@@ -159,6 +164,9 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	if c.DBConnectTimeout > 0 && c.DBConnectTimeout < time.Second {
 		p.fail("STARTUPGRAPH_DB_CONNECT_TIMEOUT", "must be at least 1s")
+	}
+	if c.StatementGrace > 0 && c.RequestTimeout > 0 && c.StatementGrace > c.RequestTimeout {
+		p.fail("STARTUPGRAPH_STATEMENT_GRACE", "must not exceed STARTUPGRAPH_REQUEST_TIMEOUT (a statement never runs past the request's deadline)")
 	}
 	if c.WriteTimeout > 0 && c.RequestTimeout > 0 && c.WriteTimeout <= c.RequestTimeout {
 		p.fail("STARTUPGRAPH_WRITE_TIMEOUT", "must be longer than STARTUPGRAPH_REQUEST_TIMEOUT so a timed-out request can still be answered")
@@ -234,6 +242,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
 		slog.Duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
 		slog.Duration("request_timeout", c.RequestTimeout),
+		slog.Duration("statement_grace", c.StatementGrace),
 		slog.Duration("read_header_timeout", c.ReadHeaderTimeout),
 		slog.Duration("read_body_timeout", c.ReadBodyTimeout),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),

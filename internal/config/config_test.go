@@ -29,7 +29,7 @@ func TestLoad(t *testing.T) {
 				if c.Addr != "127.0.0.1:8080" || !c.Dev || c.DatabaseURL != "" || len(c.CORSOrigins) != 0 {
 					t.Errorf("defaults: %+v", c)
 				}
-				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second || c.AnonymousPoints != 1000 {
+				if c.RequestTimeout != 15*time.Second || c.DBMaxOpenConns != 20 || c.ReadHeaderTimeout != 5*time.Second || c.ReadBodyTimeout != 10*time.Second || c.AnonymousPoints != 1000 || c.StatementGrace != time.Second {
 					t.Errorf("defaults: %+v", c)
 				}
 			},
@@ -148,6 +148,28 @@ func TestLoad(t *testing.T) {
 			cmd:     "dev",
 			env:     map[string]string{"STARTUPGRAPH_DB_MAX_OPEN_CONNS": "5", "STARTUPGRAPH_DB_MAX_IDLE_CONNS": "6"},
 			wantErr: []string{"STARTUPGRAPH_DB_MAX_IDLE_CONNS"},
+		},
+		{
+			name: "statement grace",
+			cmd:  "dev",
+			env:  map[string]string{"STARTUPGRAPH_STATEMENT_GRACE": "2500ms"},
+			check: func(t *testing.T, c config.Config) {
+				if c.StatementGrace != 2500*time.Millisecond {
+					t.Errorf("statement grace %v", c.StatementGrace)
+				}
+			},
+		},
+		{
+			name:    "statement grace must be positive",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_STATEMENT_GRACE": "0"},
+			wantErr: []string{"STARTUPGRAPH_STATEMENT_GRACE", "-statement-grace", "positive duration"},
+		},
+		{
+			name:    "statement grace within the request timeout",
+			cmd:     "dev",
+			env:     map[string]string{"STARTUPGRAPH_REQUEST_TIMEOUT": "5s", "STARTUPGRAPH_STATEMENT_GRACE": "6s"},
+			wantErr: []string{"STARTUPGRAPH_STATEMENT_GRACE", "must not exceed STARTUPGRAPH_REQUEST_TIMEOUT"},
 		},
 		{
 			name:    "write timeout must exceed request timeout",

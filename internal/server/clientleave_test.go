@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -36,6 +38,13 @@ func (l *logLines) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
+}
+
+// String is everything logged so far.
+func (l *logLines) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // entries returns the lines logged so far whose msg is msg ("" for all).
@@ -230,15 +239,16 @@ func (s *liveService) abandon(n int, query string) (hangUp func()) {
 // statements run do not cost the pool its sessions. The pool (8) is
 // filled, then 24 requests are started while the table they read is
 // locked, so 8 hold a connection with a statement waiting in PostgreSQL
-// and 16 wait for a connection; all 24 clients hang up, and the lock is
-// released well within the store's grace (server.StatementGrace). The
+// and 16 wait for a connection; once all 24 are on the server, all 24
+// clients hang up, and the lock is released well within the statement
+// grace (30 s here, so that unwinding under -race cannot outlast it). The
 // statements finish, their connections go back to the pool, and a burst
 // of 24 requests is then served, all 200, by the very same 8 backends:
 // before, lib/pq closed every connection whose statement was cancelled,
 // and the burst ran on new backends. No hang-up is logged as a failure.
 func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
-	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
+	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
 	db := observer(t, c.DSN)
 	const pool, abandoned = 8, 24 // the pool apitest opens; 3× it
 	const query = `{ startups(first: 3) { nodes { name } } }`
@@ -263,21 +273,27 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 
 	// Abandon requests while their statements wait.
 	unlock = lockTable(t, db, "startups")
+	waited := c.Store.PoolStats().WaitCount
 	hangUp := svc.abandon(abandoned, query)
-	testdb.Eventually(t, 5*time.Second, "the statements to wait on the lock", func() bool { return waitingOnLock(t, db) == pool })
+	// Every request is on the server before any client hangs up: pool of
+	// them with a statement waiting on the lock, the rest waiting for a
+	// connection.
+	testdb.Eventually(t, 10*time.Second, "the statements to wait on the lock and the rest for a connection", func() bool {
+		return waitingOnLock(t, db) == pool && c.Store.PoolStats().WaitCount-waited == abandoned-pool
+	})
 	hangUp()
 	// The requests that held no connection end at once; then the lock goes.
-	testdb.Eventually(t, 5*time.Second, "the hang-ups without a connection to be logged", func() bool {
-		return len(svc.logs.entries(t, "request")) >= pool+abandoned-pool
+	testdb.Eventually(t, 10*time.Second, "the hang-ups without a connection to be logged", func() bool {
+		return len(svc.logs.entries(t, "request")) == pool+abandoned-pool
 	})
 	unlock()
 	var ended, inUse int
 	defer func() {
 		if t.Failed() {
-			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.buf.String())
+			t.Logf("%d requests logged, %d connections in use; log:\n%s", ended, inUse, svc.logs.String())
 		}
 	}()
-	testdb.Eventually(t, 5*time.Second, "every abandoned request to end", func() bool {
+	testdb.Eventually(t, 20*time.Second, "every abandoned request to end", func() bool {
 		ended, inUse = len(svc.logs.entries(t, "request")), c.Store.PoolStats().InUse
 		return ended == pool+abandoned && inUse == 0
 	})
@@ -427,8 +443,11 @@ func wideIntrospection() string {
 // one TIMEOUT, and soon after its client hangs up (logged as 499); before,
 // it ran to its end either way. The time the server takes over the whole
 // document is measured first, on a long deadline, and both runs must stop
-// in well under what was left of it.
+// in half of what was left of it, or within stopFloor where that is more:
+// bounds relative to the measured time, so a loaded (or -race) machine,
+// where everything is slower, passes as well as a quick one.
 func TestLargeDocumentStops(t *testing.T) {
+	const stopFloor = 250 * time.Millisecond // scheduling on a busy 2-core machine
 	c := apitest.New(t, testdb.Demo)
 	doc := wideIntrospection()
 	long := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
@@ -441,7 +460,6 @@ func TestLargeDocumentStops(t *testing.T) {
 
 	t.Run("deadline", func(t *testing.T) {
 		const deadline = 100 * time.Millisecond
-		const slack = 700 * time.Millisecond // a busy machine
 		svc := startLive(t, c, config.Config{RequestTimeout: deadline})
 		start := time.Now()
 		status, r, err := svc.post(context.Background(), doc)
@@ -450,14 +468,13 @@ func TestLargeDocumentStops(t *testing.T) {
 		if err != nil || r.Code() != "TIMEOUT" || len(r.Errors) != 1 {
 			t.Errorf("answered %d %v %+v; want one TIMEOUT", status, err, r.Errors)
 		}
-		if after := took - deadline; after > slack || after > (full-deadline)/2 {
-			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v and well before it would have finished", after, deadline, full, slack)
+		if after, limit := took-deadline, max(stopFloor, (full-deadline)/2); after > limit {
+			t.Errorf("answered %v after the %v deadline (the whole document takes %v); want at most %v", after, deadline, full, limit)
 		}
 	})
 
 	t.Run("client leaves", func(t *testing.T) {
 		const patience = 100 * time.Millisecond // the client's
-		const within = time.Second
 		svc := startLive(t, c, config.Config{RequestTimeout: 30 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), patience)
 		defer cancel()
@@ -473,8 +490,8 @@ func TestLargeDocumentStops(t *testing.T) {
 		})
 		e := svc.logs.entries(t, "request")[0]
 		t.Logf("client left after %v; the server stopped %v later: %v", left.Sub(start).Round(time.Millisecond), ended.Round(time.Millisecond), e)
-		if rest := full - left.Sub(start); ended > within || ended > rest/2 {
-			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v and well before it would have finished", ended, full, within)
+		if limit := max(stopFloor, (full-left.Sub(start))/2); ended > limit {
+			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v", ended, full, limit)
 		}
 		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
 			t.Errorf("logged %v; want status 499 and client_closed", e)
@@ -503,5 +520,92 @@ func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
 	}
 	for _, e := range svc.logs.failures(t) {
 		t.Errorf("logged as a failure: %v", e)
+	}
+}
+
+// TestHangUpDuringAMutationIsNotAnError: a client that hangs up while its
+// mutation's transaction runs. Its statement in flight finishes within
+// the grace, but database/sql rolls the transaction back as soon as the
+// request's context ends, so Commit answered sql.ErrTxDone, which was
+// logged as an internal error. Now it is a hang-up like any other:
+// logged as 499, nothing logged as a failure, and nothing of the
+// mutation stored. The mutation's last statement (its audit record) is
+// held on a locked audit_log.
+func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
+	db := observer(t, c.DSN)
+	var audits int
+	if err := db.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&audits); err != nil {
+		t.Fatal(err)
+	}
+
+	unlock := lockTable(t, db, "audit_log")
+	hangUp := svc.abandon(1, `mutation { createStartup(input: {key: "client-who-left", nameKo: "떠난 고객", nameEn: "Client Who Left"}) { startup { id } } }`)
+	testdb.Eventually(t, 10*time.Second, "the audit record to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	hangUp()
+	// The server has seen the hang-up once database/sql is rolling the
+	// transaction back (it waits for the statement in flight); unlocked
+	// before, the mutation could commit, the client's leaving unnoticed.
+	testdb.Eventually(t, 10*time.Second, "the transaction's rollback to wait for its statement", func() bool {
+		return goroutinesIn("database/sql.(*Tx).rollback") == 1
+	})
+	unlock()
+	testdb.Eventually(t, 10*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
+	}
+	for _, e := range svc.logs.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+	var startups, auditsAfter int
+	if err := db.QueryRow(`SELECT count(*) FROM startups WHERE name_en = 'Client Who Left'`).Scan(&startups); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&auditsAfter); err != nil {
+		t.Fatal(err)
+	}
+	if startups != 0 || auditsAfter != audits {
+		t.Errorf("after the hang-up: %d startups stored, %d new audit records; want the mutation not stored at all", startups, auditsAfter-audits)
+	}
+}
+
+// TestSlowBodyIsLoggedAsATimeout: a client whose body does not arrive in
+// time is answered 408 by the server, which is what the access log must
+// say. When the body read hits its deadline net/http cancels the
+// request's context, so the log took the 408 for a client that had hung
+// up: status 499, client_closed, status_written 408.
+func TestSlowBodyIsLoggedAsATimeout(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	const bound = 200 * time.Millisecond
+	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second, ReadBodyTimeout: bound})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(svc.url, "/graphql"), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const body = `{"query":"{ sectors { nodes { key } } }"}`
+	// The headers and the body's first byte; the rest never comes.
+	if _, err := io.WriteString(conn, "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"+
+		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body[:1]); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("answered %d, want 408", resp.StatusCode)
+	}
+	testdb.Eventually(t, 5*time.Second, "the request to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
+	e := svc.logs.entries(t, "request")[0]
+	t.Logf("logged %v", e)
+	if e["status"] != float64(http.StatusRequestTimeout) || e["client_closed"] != nil || e["status_written"] != nil {
+		t.Errorf("logged %v; want status 408 and no client_closed", e)
 	}
 }

@@ -62,7 +62,7 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authn.Middleware(d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
 	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -93,14 +93,15 @@ func readyz(s *store.Store, logger *slog.Logger) http.HandlerFunc {
 	}
 }
 
-// StatementGrace is how long a database statement already running when
-// its client hangs up may still run (never past the request's deadline).
-// Nearly every statement of a request takes milliseconds: it finishes and
-// its connection goes back to the pool, where cancelling it would make
-// lib/pq close the connection and the next request open a new backend.
-// A statement that needs longer is cancelled, so nothing works for long
-// for a client that left.
-const StatementGrace = time.Second
+// DefaultStatementGrace is how long a database statement already running
+// when its client hangs up may still run (never past the request's
+// deadline), when Config.StatementGrace does not say
+// (STARTUPGRAPH_STATEMENT_GRACE). Nearly every statement of a request
+// takes milliseconds: it finishes and its connection goes back to the
+// pool, where cancelling it would make lib/pq close the connection and the
+// next request open a new backend. A statement that needs longer is
+// cancelled, so nothing works for long for a client that left.
+const DefaultStatementGrace = time.Second
 
 // withDeadline bounds every GraphQL request; resolvers and the database
 // driver see the deadline through the context.
@@ -110,14 +111,17 @@ const StatementGrace = time.Second
 // the request does stops then: the GraphQL executor resolves no further
 // field (graph's stopWhenDone), no new statement starts, and the
 // answer is not written. The one exception is a database statement
-// already running when the client left: it may finish within
-// StatementGrace (store.WithStatementGrace) so its connection stays
-// pooled. At the deadline nothing is let finish.
-func withDeadline(d time.Duration, next http.Handler) http.Handler {
+// already running when the client left: it may finish within grace
+// (store.WithStatementGrace) so its connection stays pooled. At the
+// deadline nothing is let finish.
+func withDeadline(d, grace time.Duration, next http.Handler) http.Handler {
+	if grace <= 0 {
+		grace = DefaultStatementGrace
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
-		ctx = store.WithStatementGrace(ctx, StatementGrace)
+		ctx = store.WithStatementGrace(ctx, grace)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -161,6 +165,7 @@ func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 		}
 		body, err := readBodyWithin(w, r, readBody)
 		if errors.Is(err, os.ErrDeadlineExceeded) {
+			markTimedOut(r.Context()) // net/http has cancelled the request's context
 			w.Header().Set("Connection", "close")
 			refuse(w, http.StatusRequestTimeout, "REQUEST_TIMEOUT", fmt.Sprintf("the body did not arrive within %s of the headers", readBody))
 			return

@@ -34,6 +34,11 @@ func translate(err error) error {
 		case pqErr.Code == "23505", pqErr.Code == "23P01", pqErr.Code == "40001", pqErr.Code == "40P01":
 			// unique or exclusion violation, serialization failure, deadlock
 			return fmt.Errorf("%w: %w", apperr.ErrConflict, err)
+		case pqErr.Code == "23514":
+			// check_violation: the API validates every input against the
+			// same rules, so the row held a value beyond a bound added
+			// later (migration 00007's NOT VALID KRW bounds).
+			return fmt.Errorf("%w: %w", apperr.ErrStoredOutOfRange, err)
 		case pqErr.Code == "57014":
 			// query_canceled: statement_timeout or a cancelled context
 			return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)

@@ -46,9 +46,21 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 	}
 	defer func() { _ = tx.Rollback() }()
 	if err := fn(tx); err != nil {
-		return err
+		return txEnded(ctx, err)
 	}
-	return tx.Commit()
+	return txEnded(ctx, tx.Commit())
+}
+
+// txEnded reports a transaction that database/sql rolled back because ctx
+// ended (its client hung up, or the deadline passed) as ctx's error, not
+// as sql.ErrTxDone: a statement in flight may finish within the statement
+// grace (grace.go), but the transaction is rolled back as soon as ctx
+// ends, so the Commit after it finds the transaction over.
+func txEnded(ctx context.Context, err error) error {
+	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+		return fmt.Errorf("%w: the transaction was rolled back: %w", ctx.Err(), err)
+	}
+	return err
 }
 
 func retryable(err error) bool {
