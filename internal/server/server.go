@@ -37,6 +37,9 @@ type Deps struct {
 	Config config.Config
 	Logger *slog.Logger
 	Store  *store.Store
+	// Auth verifies API keys; nil builds one on Store. Give one to close
+	// it at shutdown (Close), before the store.
+	Auth *auth.Authenticator
 }
 
 // NewHandler returns the root handler of the service.
@@ -47,7 +50,10 @@ func NewHandler(d Deps) http.Handler {
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
-	authn := auth.NewAuthenticator(d.Store, d.Logger)
+	authn := d.Auth
+	if authn == nil {
+		authn = auth.NewAuthenticator(d.Store, d.Logger)
+	}
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
