@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // RateLimit spends query budgets, as GitHub does: a client has Points
@@ -19,7 +19,10 @@ import (
 // a bucket per client address (AnonymousPoints per Window), as the HTTP
 // layer determines it (WithClientAddr: the connection's peer, or what a
 // trusted reverse proxy forwarded), an IPv6 address by its /64, which is
-// what one host or home network usually gets.
+// what one host or home network usually gets. An IPv6 request also spends
+// from the bucket of its /48 (sitePoints times as large): one site holds
+// 65,536 /64s, and without it a client could take a fresh /64, and a fresh
+// budget, for every request.
 type RateLimit struct {
 	// Points is the budget of one API key (0: keys are not limited).
 	Points int
@@ -30,16 +33,25 @@ type RateLimit struct {
 
 	mu      sync.Mutex
 	buckets map[int64]*bucket
-	// anonymous holds the buckets of client addresses, at most
-	// maxAnonymousClients of them; one untouched for a Window is full
-	// again, so it expires then, and forgetting it changes nothing.
-	anonymous *expirable.LRU[netip.Prefix, *bucket]
-	now       func() time.Time
+	// anonymous holds the buckets of client addresses (IPv4 addresses and
+	// IPv6 /64s), sites those of IPv6 /48s, at most maxAnonymousClients
+	// of each; past it the least recently used goes. A bucket untouched
+	// for a Window is full again, so forgetting it changes nothing; a
+	// client cycling through /64s keeps its /48's bucket in use, and in
+	// its own cache, where the /64s do not evict it.
+	anonymous, sites *lru.Cache[netip.Prefix, *bucket]
+	now              func() time.Time
 }
 
 // maxAnonymousClients bounds the client addresses whose budgets are kept;
 // past it the least recently seen is forgotten (its budget starts full).
 const maxAnonymousClients = 10000
+
+// sitePoints is how many anonymous budgets one IPv6 /48 (a site: an
+// organisation or a home given a /48) has in all: a few of its hosts can
+// each use their own /64's budget, and cycling through its /64s gains no
+// more than this many.
+const sitePoints = 4
 
 type bucket struct {
 	tokens float64
@@ -54,16 +66,17 @@ func WithClientAddr(ctx context.Context, addr netip.Addr) context.Context {
 	return context.WithValue(ctx, clientAddrKey{}, addr)
 }
 
-// clientPrefix is the bucket of a client address: IPv4 addresses one by
-// one, IPv6 addresses by their /64.
-func clientPrefix(addr netip.Addr) netip.Prefix {
+// clientPrefixes are the buckets of a client address: an IPv4 address on
+// its own; an IPv6 address's /64 and its /48 (site, valid only for IPv6).
+func clientPrefixes(addr netip.Addr) (client, site netip.Prefix) {
 	addr = addr.Unmap()
-	bits := 32
-	if addr.Is6() {
-		bits = 64
+	if addr.Is4() {
+		client, _ = addr.Prefix(32)
+		return client, netip.Prefix{}
 	}
-	p, _ := addr.Prefix(bits)
-	return p
+	client, _ = addr.Prefix(64)
+	site, _ = addr.Prefix(48)
+	return client, site
 }
 
 // spend takes points from the budget of the request's API key, or of its
@@ -95,7 +108,8 @@ func (l *RateLimit) take(key int64, points int) (ok bool, retryAfter time.Durati
 	return b.take(l.clock(), l.Points, l.Window, points)
 }
 
-// takeAnonymous spends points from the bucket of a client address. A
+// takeAnonymous spends points from the bucket of a client address, and
+// of its IPv6 site, or from neither when one of them lacks them. A
 // request with no known address (not from the network) is not limited.
 func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAfter time.Duration) {
 	if l == nil || l.AnonymousPoints <= 0 || !addr.IsValid() {
@@ -104,15 +118,35 @@ func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAf
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.anonymous == nil {
-		l.anonymous = expirable.NewLRU[netip.Prefix, *bucket](maxAnonymousClients, nil, l.Window)
+		l.anonymous, _ = lru.New[netip.Prefix, *bucket](maxAnonymousClients) // errors only for a size <= 0
+		l.sites, _ = lru.New[netip.Prefix, *bucket](maxAnonymousClients)
 	}
-	p := clientPrefix(addr)
-	b, found := l.anonymous.Get(p)
+	now := l.clock()
+	client, site := clientPrefixes(addr)
+	b := lookupBucket(l.anonymous, client, l.AnonymousPoints, now)
+	b.refill(now, l.AnonymousPoints, l.Window)
+	if !site.IsValid() {
+		return b.spend(points, l.AnonymousPoints, l.Window)
+	}
+	sb := lookupBucket(l.sites, site, sitePoints*l.AnonymousPoints, now)
+	sb.refill(now, sitePoints*l.AnonymousPoints, l.Window)
+	if after := max(b.wait(points, l.AnonymousPoints, l.Window), sb.wait(points, sitePoints*l.AnonymousPoints, l.Window)); after > 0 {
+		return false, after
+	}
+	b.tokens -= float64(points)
+	sb.tokens -= float64(points)
+	return true, 0
+}
+
+// lookupBucket returns the bucket of p in c, a full one of size if there
+// is none.
+func lookupBucket(c *lru.Cache[netip.Prefix, *bucket], p netip.Prefix, size int, now time.Time) *bucket {
+	b, found := c.Get(p)
 	if !found {
-		b = &bucket{tokens: float64(l.AnonymousPoints), last: l.clock()}
+		b = &bucket{tokens: float64(size), last: now}
+		c.Add(p, b)
 	}
-	l.anonymous.Add(p, b) // (re)starts its expiry
-	return b.take(l.clock(), l.AnonymousPoints, l.Window, points)
+	return b
 }
 
 func (l *RateLimit) clock() time.Time {
@@ -125,14 +159,34 @@ func (l *RateLimit) clock() time.Time {
 // take refills b for the time since it was last used, at size per window,
 // then spends points from it or reports how long until it could.
 func (b *bucket) take(now time.Time, size int, window time.Duration, points int) (ok bool, retryAfter time.Duration) {
+	b.refill(now, size, window)
+	return b.spend(points, size, window)
+}
+
+// refill adds what b gained since it was last used, at size per window.
+func (b *bucket) refill(now time.Time, size int, window time.Duration) {
 	rate := float64(size) / window.Seconds()
 	b.tokens = math.Min(float64(size), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
-	if b.tokens >= float64(points) {
-		b.tokens -= float64(points)
-		return true, 0
+}
+
+// spend takes points from b, or reports how long until it could (b
+// refills at size per window).
+func (b *bucket) spend(points, size int, window time.Duration) (ok bool, retryAfter time.Duration) {
+	if after := b.wait(points, size, window); after > 0 {
+		return false, after
 	}
-	return false, time.Duration(math.Ceil((float64(points)-b.tokens)/rate)) * time.Second
+	b.tokens -= float64(points)
+	return true, 0
+}
+
+// wait is how long until b holds points, 0 if it does.
+func (b *bucket) wait(points, size int, window time.Duration) time.Duration {
+	if b.tokens >= float64(points) {
+		return 0
+	}
+	rate := float64(size) / window.Seconds()
+	return time.Duration(math.Ceil((float64(points)-b.tokens)/rate)) * time.Second
 }
 
 // Throttled carries, for the HTTP layer, that the GraphQL layer refused a
