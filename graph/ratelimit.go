@@ -34,13 +34,14 @@ type RateLimit struct {
 	mu      sync.Mutex
 	buckets map[int64]*bucket
 	// anonymous holds the buckets of client addresses (IPv4 addresses and
-	// IPv6 /64s), sites those of IPv6 /48s, at most maxAnonymousClients
+	// IPv6 /64s, or names: WithClientName), sites those of IPv6 /48s, at most maxAnonymousClients
 	// of each; past it the least recently used goes. A bucket untouched
 	// for a Window is full again, so forgetting it changes nothing; a
 	// client cycling through /64s keeps its /48's bucket in use, and in
 	// its own cache, where the /64s do not evict it.
-	anonymous, sites *lru.Cache[netip.Prefix, *bucket]
-	now              func() time.Time
+	anonymous *lru.Cache[client, *bucket]
+	sites     *lru.Cache[netip.Prefix, *bucket]
+	now       func() time.Time
 }
 
 // maxAnonymousClients bounds the client addresses whose budgets are kept;
@@ -66,27 +67,51 @@ func WithClientAddr(ctx context.Context, addr netip.Addr) context.Context {
 	return context.WithValue(ctx, clientAddrKey{}, addr)
 }
 
-// clientPrefixes are the buckets of a client address: an IPv4 address on
-// its own; an IPv6 address's /64 and its /48 (site, valid only for IPv6).
-func clientPrefixes(addr netip.Addr) (client, site netip.Prefix) {
+type clientNameKey struct{}
+
+// WithClientName records, for a client a trusted proxy named by something
+// other than an IP address (X-Forwarded-For: unknown, or an obfuscated
+// name), that name: such clients get a budget per name, apart from the
+// proxy's own address.
+func WithClientName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, clientNameKey{}, name)
+}
+
+// client is whom an anonymous bucket belongs to: an address prefix, or a
+// name given instead of an address.
+type client struct {
+	prefix netip.Prefix
+	name   string
+}
+
+// clientOf is the bucket of a client address, an IPv4 address on its own
+// and an IPv6 one by its /64, and, for IPv6 only, its site's (its /48).
+func clientOf(addr netip.Addr) (c client, site netip.Prefix) {
 	addr = addr.Unmap()
 	if addr.Is4() {
-		client, _ = addr.Prefix(32)
-		return client, netip.Prefix{}
+		c.prefix, _ = addr.Prefix(32)
+		return c, netip.Prefix{}
 	}
-	client, _ = addr.Prefix(64)
+	c.prefix, _ = addr.Prefix(64)
 	site, _ = addr.Prefix(48)
-	return client, site
+	return c, site
 }
 
 // spend takes points from the budget of the request's API key, or of its
-// client address when it has no key, or reports how long until it could.
+// client when it has no key, or reports how long until it could. A
+// request from no known client (not from the network) is not limited.
 func (l *RateLimit) spend(ctx context.Context, key int64, points int) (ok bool, retryAfter time.Duration) {
 	if key != 0 {
 		return l.take(key, points)
 	}
-	addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr)
-	return l.takeAnonymous(addr, points)
+	if addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr); addr.IsValid() {
+		c, site := clientOf(addr)
+		return l.takeAnonymous(c, site, points)
+	}
+	if name, _ := ctx.Value(clientNameKey{}).(string); name != "" {
+		return l.takeAnonymous(client{name: name}, netip.Prefix{}, points)
+	}
+	return true, 0
 }
 
 // take spends points from key's bucket, or reports how long until it
@@ -108,22 +133,20 @@ func (l *RateLimit) take(key int64, points int) (ok bool, retryAfter time.Durati
 	return b.take(l.clock(), l.Points, l.Window, points)
 }
 
-// takeAnonymous spends points from the bucket of a client address, and
-// of its IPv6 site, or from neither when one of them lacks them. A
-// request with no known address (not from the network) is not limited.
-func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAfter time.Duration) {
-	if l == nil || l.AnonymousPoints <= 0 || !addr.IsValid() {
+// takeAnonymous spends points from the bucket of client c, and of its
+// IPv6 site if it has one, or from neither when one of them lacks them.
+func (l *RateLimit) takeAnonymous(c client, site netip.Prefix, points int) (ok bool, retryAfter time.Duration) {
+	if l == nil || l.AnonymousPoints <= 0 {
 		return true, 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.anonymous == nil {
-		l.anonymous, _ = lru.New[netip.Prefix, *bucket](maxAnonymousClients) // errors only for a size <= 0
+		l.anonymous, _ = lru.New[client, *bucket](maxAnonymousClients) // errors only for a size <= 0
 		l.sites, _ = lru.New[netip.Prefix, *bucket](maxAnonymousClients)
 	}
 	now := l.clock()
-	client, site := clientPrefixes(addr)
-	b := lookupBucket(l.anonymous, client, l.AnonymousPoints, now)
+	b := lookupBucket(l.anonymous, c, l.AnonymousPoints, now)
 	b.refill(now, l.AnonymousPoints, l.Window)
 	if !site.IsValid() {
 		return b.spend(points, l.AnonymousPoints, l.Window)
@@ -138,13 +161,13 @@ func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAf
 	return true, 0
 }
 
-// lookupBucket returns the bucket of p in c, a full one of size if there
+// lookupBucket returns the bucket of k in c, a full one of size if there
 // is none.
-func lookupBucket(c *lru.Cache[netip.Prefix, *bucket], p netip.Prefix, size int, now time.Time) *bucket {
-	b, found := c.Get(p)
+func lookupBucket[K comparable](c *lru.Cache[K, *bucket], k K, size int, now time.Time) *bucket {
+	b, found := c.Get(k)
 	if !found {
 		b = &bucket{tokens: float64(size), last: now}
-		c.Add(p, b)
+		c.Add(k, b)
 	}
 	return b
 }

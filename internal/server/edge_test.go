@@ -355,6 +355,25 @@ func TestAnonymousRateLimit(t *testing.T) {
 		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9, 203.0.113.10"); r.status != http.StatusOK {
 			t.Errorf("client 203.0.113.10 behind the same proxy: %d %q", r.status, r.code)
 		}
+		// Entries that are not bare addresses: one with a port is that
+		// address; one that is no address at all is a client of its own.
+		// Neither spends the proxy's own budget.
+		for _, client := range []string{"unknown", "203.0.113.11:5678", "[2001:db8::11]:443"} {
+			for i := range 3 {
+				if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", client); r.status != http.StatusOK {
+					t.Fatalf("client %s, query %d: %d %q", client, i, r.status, r.code)
+				}
+			}
+			if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", client); r.status != http.StatusTooManyRequests {
+				t.Errorf("client %s over budget: %d %q", client, r.status, r.code)
+			}
+		}
+		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.11"); r.status != http.StatusTooManyRequests {
+			t.Errorf("client 203.0.113.11 without the port got another budget: %d %q", r.status, r.code)
+		}
+		if r := post(t, "POST", url, "application/json", q); r.status != http.StatusOK {
+			t.Errorf("the proxy's own request: %d %q", r.status, r.code)
+		}
 	})
 }
 
