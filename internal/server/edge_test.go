@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -415,4 +416,35 @@ func TestPersistedQueriesOfKeysSurviveAnonymousTraffic(t *testing.T) {
 	if r := persisted(first, false); r.code != "PERSISTED_QUERY_NOT_FOUND" {
 		t.Errorf("the oldest anonymous registration: %d %q, want it evicted", r.status, r.code)
 	}
+}
+
+// TestHandlersLeakNoGoroutines: a handler that is no longer used leaves
+// nothing running (the expirable LRUs of the key caches and of the
+// anonymous rate limit each ran a cleanup goroutine for ever, two or
+// three per handler built).
+func TestHandlersLeakNoGoroutines(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 100, AnonymousPoints: 100, RateLimitWindow: time.Hour}
+	serve := func(c *apitest.Client, key string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ sectors { nodes { key } } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "198.51.100.4:5000"
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		if rec := c.Serve(req); rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+	serve(keys.WithConfig(cfg), keys.Key) // the pool's connection, the key's last_used_at
+	before := runtime.NumGoroutine()
+	for range 20 {
+		c := keys.WithConfig(cfg)
+		serve(c, "")
+		serve(c, keys.Key)
+	}
+	testdb.Eventually(t, 5*time.Second, fmt.Sprintf("the goroutines to end (%d before)", before), func() bool {
+		return runtime.NumGoroutine() <= before
+	})
 }
