@@ -148,7 +148,7 @@ func (a *Authenticator) lookup(ctx context.Context, hash [32]byte, now time.Time
 // the store's last_used_at or this authenticator's own last record of it
 // is more recent. It writes off the request's path: it is bookkeeping, so
 // it neither delays the request nor refuses a valid key when it fails
-// (the next lookup tries again).
+// (a lookup a minute later tries again).
 func (a *Authenticator) touch(ctx context.Context, key model.APIKey, now time.Time) {
 	if key.LastUsedAt != nil && now.Sub(*key.LastUsedAt) < touchEvery {
 		return
