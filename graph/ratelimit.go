@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // RateLimit spends query budgets, as GitHub does: a client has Points
@@ -19,7 +19,10 @@ import (
 // a bucket per client address (AnonymousPoints per Window), as the HTTP
 // layer determines it (WithClientAddr: the connection's peer, or what a
 // trusted reverse proxy forwarded), an IPv6 address by its /64, which is
-// what one host or home network usually gets.
+// what one host or home network usually gets. An IPv6 request also spends
+// from the bucket of its /48 (sitePoints times as large): one site holds
+// 65,536 /64s, and without it a client could take a fresh /64, and a fresh
+// budget, for every request.
 type RateLimit struct {
 	// Points is the budget of one API key (0: keys are not limited).
 	Points int
@@ -30,16 +33,26 @@ type RateLimit struct {
 
 	mu      sync.Mutex
 	buckets map[int64]*bucket
-	// anonymous holds the buckets of client addresses, at most
-	// maxAnonymousClients of them; one untouched for a Window is full
-	// again, so it expires then, and forgetting it changes nothing.
-	anonymous *expirable.LRU[netip.Prefix, *bucket]
+	// anonymous holds the buckets of client addresses (IPv4 addresses and
+	// IPv6 /64s, or names: WithClientName), sites those of IPv6 /48s, at most maxAnonymousClients
+	// of each; past it the least recently used goes. A bucket untouched
+	// for a Window is full again, so forgetting it changes nothing; a
+	// client cycling through /64s keeps its /48's bucket in use, and in
+	// its own cache, where the /64s do not evict it.
+	anonymous *lru.Cache[client, *bucket]
+	sites     *lru.Cache[netip.Prefix, *bucket]
 	now       func() time.Time
 }
 
 // maxAnonymousClients bounds the client addresses whose budgets are kept;
 // past it the least recently seen is forgotten (its budget starts full).
 const maxAnonymousClients = 10000
+
+// sitePoints is how many anonymous budgets one IPv6 /48 (a site: an
+// organisation or a home given a /48) has in all: a few of its hosts can
+// each use their own /64's budget, and cycling through its /64s gains no
+// more than this many.
+const sitePoints = 4
 
 type bucket struct {
 	tokens float64
@@ -54,26 +67,51 @@ func WithClientAddr(ctx context.Context, addr netip.Addr) context.Context {
 	return context.WithValue(ctx, clientAddrKey{}, addr)
 }
 
-// clientPrefix is the bucket of a client address: IPv4 addresses one by
-// one, IPv6 addresses by their /64.
-func clientPrefix(addr netip.Addr) netip.Prefix {
+type clientNameKey struct{}
+
+// WithClientName records, for a client a trusted proxy named by something
+// other than an IP address (X-Forwarded-For: unknown, or an obfuscated
+// name), that name: such clients get a budget per name, apart from the
+// proxy's own address.
+func WithClientName(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, clientNameKey{}, name)
+}
+
+// client is whom an anonymous bucket belongs to: an address prefix, or a
+// name given instead of an address.
+type client struct {
+	prefix netip.Prefix
+	name   string
+}
+
+// clientOf is the bucket of a client address, an IPv4 address on its own
+// and an IPv6 one by its /64, and, for IPv6 only, its site's (its /48).
+func clientOf(addr netip.Addr) (c client, site netip.Prefix) {
 	addr = addr.Unmap()
-	bits := 32
-	if addr.Is6() {
-		bits = 64
+	if addr.Is4() {
+		c.prefix, _ = addr.Prefix(32)
+		return c, netip.Prefix{}
 	}
-	p, _ := addr.Prefix(bits)
-	return p
+	c.prefix, _ = addr.Prefix(64)
+	site, _ = addr.Prefix(48)
+	return c, site
 }
 
 // spend takes points from the budget of the request's API key, or of its
-// client address when it has no key, or reports how long until it could.
+// client when it has no key, or reports how long until it could. A
+// request from no known client (not from the network) is not limited.
 func (l *RateLimit) spend(ctx context.Context, key int64, points int) (ok bool, retryAfter time.Duration) {
 	if key != 0 {
 		return l.take(key, points)
 	}
-	addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr)
-	return l.takeAnonymous(addr, points)
+	if addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr); addr.IsValid() {
+		c, site := clientOf(addr)
+		return l.takeAnonymous(c, site, points)
+	}
+	if name, _ := ctx.Value(clientNameKey{}).(string); name != "" {
+		return l.takeAnonymous(client{name: name}, netip.Prefix{}, points)
+	}
+	return true, 0
 }
 
 // take spends points from key's bucket, or reports how long until it
@@ -95,24 +133,43 @@ func (l *RateLimit) take(key int64, points int) (ok bool, retryAfter time.Durati
 	return b.take(l.clock(), l.Points, l.Window, points)
 }
 
-// takeAnonymous spends points from the bucket of a client address. A
-// request with no known address (not from the network) is not limited.
-func (l *RateLimit) takeAnonymous(addr netip.Addr, points int) (ok bool, retryAfter time.Duration) {
-	if l == nil || l.AnonymousPoints <= 0 || !addr.IsValid() {
+// takeAnonymous spends points from the bucket of client c, and of its
+// IPv6 site if it has one, or from neither when one of them lacks them.
+func (l *RateLimit) takeAnonymous(c client, site netip.Prefix, points int) (ok bool, retryAfter time.Duration) {
+	if l == nil || l.AnonymousPoints <= 0 {
 		return true, 0
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.anonymous == nil {
-		l.anonymous = expirable.NewLRU[netip.Prefix, *bucket](maxAnonymousClients, nil, l.Window)
+		l.anonymous, _ = lru.New[client, *bucket](maxAnonymousClients) // errors only for a size <= 0
+		l.sites, _ = lru.New[netip.Prefix, *bucket](maxAnonymousClients)
 	}
-	p := clientPrefix(addr)
-	b, found := l.anonymous.Get(p)
+	now := l.clock()
+	b := lookupBucket(l.anonymous, c, l.AnonymousPoints, now)
+	b.refill(now, l.AnonymousPoints, l.Window)
+	if !site.IsValid() {
+		return b.spend(points, l.AnonymousPoints, l.Window)
+	}
+	sb := lookupBucket(l.sites, site, sitePoints*l.AnonymousPoints, now)
+	sb.refill(now, sitePoints*l.AnonymousPoints, l.Window)
+	if after := max(b.wait(points, l.AnonymousPoints, l.Window), sb.wait(points, sitePoints*l.AnonymousPoints, l.Window)); after > 0 {
+		return false, after
+	}
+	b.tokens -= float64(points)
+	sb.tokens -= float64(points)
+	return true, 0
+}
+
+// lookupBucket returns the bucket of k in c, a full one of size if there
+// is none.
+func lookupBucket[K comparable](c *lru.Cache[K, *bucket], k K, size int, now time.Time) *bucket {
+	b, found := c.Get(k)
 	if !found {
-		b = &bucket{tokens: float64(l.AnonymousPoints), last: l.clock()}
+		b = &bucket{tokens: float64(size), last: now}
+		c.Add(k, b)
 	}
-	l.anonymous.Add(p, b) // (re)starts its expiry
-	return b.take(l.clock(), l.AnonymousPoints, l.Window, points)
+	return b
 }
 
 func (l *RateLimit) clock() time.Time {
@@ -125,14 +182,34 @@ func (l *RateLimit) clock() time.Time {
 // take refills b for the time since it was last used, at size per window,
 // then spends points from it or reports how long until it could.
 func (b *bucket) take(now time.Time, size int, window time.Duration, points int) (ok bool, retryAfter time.Duration) {
+	b.refill(now, size, window)
+	return b.spend(points, size, window)
+}
+
+// refill adds what b gained since it was last used, at size per window.
+func (b *bucket) refill(now time.Time, size int, window time.Duration) {
 	rate := float64(size) / window.Seconds()
 	b.tokens = math.Min(float64(size), b.tokens+now.Sub(b.last).Seconds()*rate)
 	b.last = now
-	if b.tokens >= float64(points) {
-		b.tokens -= float64(points)
-		return true, 0
+}
+
+// spend takes points from b, or reports how long until it could (b
+// refills at size per window).
+func (b *bucket) spend(points, size int, window time.Duration) (ok bool, retryAfter time.Duration) {
+	if after := b.wait(points, size, window); after > 0 {
+		return false, after
 	}
-	return false, time.Duration(math.Ceil((float64(points)-b.tokens)/rate)) * time.Second
+	b.tokens -= float64(points)
+	return true, 0
+}
+
+// wait is how long until b holds points, 0 if it does.
+func (b *bucket) wait(points, size int, window time.Duration) time.Duration {
+	if b.tokens >= float64(points) {
+		return 0
+	}
+	rate := float64(size) / window.Seconds()
+	return time.Duration(math.Ceil((float64(points)-b.tokens)/rate)) * time.Second
 }
 
 // Throttled carries, for the HTTP layer, that the GraphQL layer refused a

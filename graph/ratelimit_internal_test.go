@@ -125,3 +125,54 @@ func TestAnonymousBudgetPerAddress(t *testing.T) {
 		t.Errorf("%d client addresses kept, bound %d", n, maxAnonymousClients)
 	}
 }
+
+// TestAnonymousBudgetPerIPv6Site: an IPv6 client cannot get a fresh
+// budget by moving to another /64 of its /48: the /48 has sitePoints
+// budgets in all, whichever of its /64s spend them, and a refusal spends
+// nothing.
+func TestAnonymousBudgetPerIPv6Site(t *testing.T) {
+	clock := time.Unix(0, 0)
+	l := &RateLimit{AnonymousPoints: 3, Window: time.Hour, now: func() time.Time { return clock }}
+	at := func(addr netip.Addr) context.Context { return WithClientAddr(context.Background(), addr) }
+	inSite := func(site [6]byte, subnet uint16) netip.Addr {
+		var a [16]byte
+		copy(a[:], site[:])
+		a[6], a[7], a[15] = byte(subnet>>8), byte(subnet), 1
+		return netip.AddrFrom16(a)
+	}
+	site := [6]byte{0x20, 0x01, 0x0d, 0xb8, 0, 1}
+	spent := 0
+	for subnet := range uint16(1000) {
+		here := 0
+		for {
+			ok, after := l.spend(at(inSite(site, subnet)), 0, 1)
+			if !ok {
+				if after <= 0 {
+					t.Errorf("refused with Retry-After %s", after)
+				}
+				break
+			}
+			here++
+		}
+		if subnet < sitePoints && here != 3 {
+			t.Errorf("/64 %d of the site spent %d points, want its budget of 3", subnet, here)
+		}
+		spent += here
+	}
+	if want := sitePoints * 3; spent != want {
+		t.Errorf("%d points spent by one /48 over 1,000 of its /64s, want %d", spent, want)
+	}
+	if ok, _ := l.spend(at(inSite([6]byte{0x20, 0x01, 0x0d, 0xb8, 0, 2}, 0)), 0, 3); !ok {
+		t.Error("another /48 was slowed by the first")
+	}
+	// A /64 refused for its site's budget keeps its own points: once the
+	// site has refilled (1/sitePoints of a window for one /64's worth),
+	// a fresh /64 of it can spend its whole budget at once.
+	clock = clock.Add(time.Hour / sitePoints)
+	if ok, _ := l.spend(at(inSite(site, 999)), 0, 3); !ok {
+		t.Error("a /64 whose earlier requests were refused lost points to the refusals")
+	}
+	if n := l.sites.Len(); n != 2 {
+		t.Errorf("%d sites kept, want 2", n)
+	}
+}

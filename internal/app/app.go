@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/localpg"
 	"startupgraph/internal/requestid"
@@ -199,7 +200,9 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		}
 		defer stopPprof()
 	}
-	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s})
+	authn := auth.NewAuthenticator(s, logger)
+	defer authn.Close() // after the last request, before closeDB
+	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn})
 	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
 }
 

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -232,5 +233,66 @@ func TestAPIKeyCommands(t *testing.T) {
 		if _, _, err := runCmd(bad...); err == nil {
 			t.Errorf("%v succeeded", bad)
 		}
+	}
+}
+
+// TestShutdownWaitsForRecordsOfKeyUse: serve records a key's use
+// (last_used_at) off the request's path; at shutdown it waits for that
+// record before it closes the database and returns, instead of leaving it
+// running, or failing on a closed pool, behind it.
+func TestShutdownWaitsForRecordsOfKeyUse(t *testing.T) {
+	dsn := testdb.URL(t, testdb.Demo)
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	dsn += sep + "lock_timeout=1s" // the record held up below gives up within a second
+	vars := map[string]string{"DATABASE_URL": dsn, "STARTUPGRAPH_LOG_FORMAT": "text"}
+	var out bytes.Buffer
+	if err := app.Run(context.Background(), app.Env{Args: []string{"apikey", "create", "-name", "shutdown", "-role", "analyst"}, Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	secret := lines[len(lines)-1]
+	srv := start(t, []string{"serve"}, vars)
+
+	// Reads go on; the UPDATE of last_used_at waits for this lock.
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.Exec(`LOCK TABLE api_keys IN SHARE MODE`); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+srv.addr+"/graphql", strings.NewReader(`{"query":"{ viewer { role } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	waiting := func() bool {
+		var n int
+		if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n > 0
+	}
+	testdb.Eventually(t, 5*time.Second, "the record of the key's use to wait on the lock", waiting)
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if waiting() {
+		t.Error("serve returned while the record of a key's use was still running")
 	}
 }

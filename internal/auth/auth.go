@@ -10,7 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/sync/singleflight"
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/model"
@@ -39,29 +40,49 @@ type cached struct {
 	expires time.Time
 }
 
+// lookupTimeout bounds a key lookup shared by concurrent requests (it
+// does not end with the request that started it) and a record of key use.
+const lookupTimeout = 5 * time.Second
+
 // Authenticator verifies bearer keys against the store, with short caches
 // of verified and refused keys, so repeated keys, good or bad, take no
-// database connection. The caches are bounded LRUs with expiry, and
-// separate: a flood of made-up keys evicts only other made-up keys, never
-// a key in use.
+// database connection. The caches are bounded LRUs, and separate: a flood
+// of made-up keys evicts only other made-up keys, never a key in use. An
+// entry expires by its own expires time (plain LRUs: the expirable ones
+// run a goroutine per cache that never ends). Concurrent misses of one
+// key share one lookup.
 type Authenticator struct {
 	store  *store.Store
 	logger *slog.Logger
 	now    func() time.Time
 
-	known   *expirable.LRU[[32]byte, cached]
-	refused *expirable.LRU[[32]byte, cached]
+	known   *lru.Cache[[32]byte, cached]
+	refused *lru.Cache[[32]byte, cached]
+	lookups singleflight.Group
+
+	mu      sync.Mutex
+	touched *lru.Cache[int64, time.Time] // when each key's use was last recorded from here
+	closed  bool
 	touches sync.WaitGroup // records of key use in flight
 }
 
 // NewAuthenticator verifies keys against s; it logs to logger when it
-// cannot record that a key was used.
+// cannot record that a key was used. Close it before closing s.
 func NewAuthenticator(s *store.Store, logger *slog.Logger) *Authenticator {
-	return &Authenticator{
-		store: s, logger: logger, now: time.Now,
-		known:   expirable.NewLRU[[32]byte, cached](maxCached, nil, CacheTTL),
-		refused: expirable.NewLRU[[32]byte, cached](maxCached, nil, CacheTTL),
-	}
+	known, _ := lru.New[[32]byte, cached](maxCached) // errors only for a size <= 0
+	refused, _ := lru.New[[32]byte, cached](maxCached)
+	touched, _ := lru.New[int64, time.Time](maxCached)
+	return &Authenticator{store: s, logger: logger, now: time.Now, known: known, refused: refused, touched: touched}
+}
+
+// Close waits for the records of key use still being written, and starts
+// no more: call it at shutdown, once requests are done and before the
+// store closes.
+func (a *Authenticator) Close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.touches.Wait()
 }
 
 // Authenticate returns the viewer for an Authorization header value: the
@@ -83,6 +104,27 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	if c, hit := a.refused.Get(hash); hit && now.Before(c.expires) {
 		return viewer.Viewer{}, errInvalidKey
 	}
+	// One lookup per key at a time, whichever requests miss it together.
+	// It runs on for the others when the request that started it ends
+	// (its values, such as the statement count, are kept).
+	res := a.lookups.DoChan(string(hash[:]), func() (any, error) {
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupTimeout)
+		defer cancel()
+		return a.lookup(lctx, hash, now)
+	})
+	select {
+	case r := <-res:
+		if r.Err != nil {
+			return viewer.Viewer{}, r.Err
+		}
+		return r.Val.(viewer.Viewer), nil
+	case <-ctx.Done():
+		return viewer.Viewer{}, ctx.Err()
+	}
+}
+
+// lookup verifies the key with hash in the store and caches the answer.
+func (a *Authenticator) lookup(ctx context.Context, hash [32]byte, now time.Time) (viewer.Viewer, error) {
 	key, err := a.store.LookupAPIKey(ctx, hash[:])
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
@@ -92,9 +134,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	case err != nil:
 		return viewer.Viewer{}, err
 	}
-	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) >= touchEvery {
-		a.touch(ctx, key.ID)
-	}
+	a.touch(ctx, key, now)
 	c := cached{viewer: toViewer(key), expires: now.Add(CacheTTL)}
 	if key.ExpiresAt != nil && key.ExpiresAt.Before(c.expires) {
 		c.expires = *key.ExpiresAt // never trust the cache past the key's expiry
@@ -104,19 +144,32 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	return c.viewer, nil
 }
 
-// touch records that key id was used, off the request's path: it is
-// bookkeeping, so it neither delays the request nor refuses a valid key
-// when it fails (the next lookup tries again).
-func (a *Authenticator) touch(ctx context.Context, id int64) {
+// touch records that key was used, at most once per touchEvery: not when
+// the store's last_used_at or this authenticator's own last record of it
+// is more recent. It writes off the request's path: it is bookkeeping, so
+// it neither delays the request nor refuses a valid key when it fails
+// (a lookup a minute later tries again).
+func (a *Authenticator) touch(ctx context.Context, key model.APIKey, now time.Time) {
+	if key.LastUsedAt != nil && now.Sub(*key.LastUsedAt) < touchEvery {
+		return
+	}
+	a.mu.Lock()
+	last, seen := a.touched.Get(key.ID)
+	if a.closed || seen && now.Sub(last) < touchEvery {
+		a.mu.Unlock()
+		return
+	}
+	a.touched.Add(key.ID, now)
 	a.touches.Add(1)
+	a.mu.Unlock()
 	go func() {
 		defer a.touches.Done()
 		// Not under the request's context: the request may be over, and
 		// its statement count is the request's own work.
-		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		tctx, cancel := context.WithTimeout(context.Background(), lookupTimeout)
 		defer cancel()
-		if err := a.store.TouchAPIKey(tctx, id, touchEvery); err != nil {
-			a.logger.WarnContext(ctx, "could not record api key use", "key_id", id, "err", err)
+		if err := a.store.TouchAPIKey(tctx, key.ID, touchEvery); err != nil {
+			a.logger.WarnContext(ctx, "could not record api key use", "key_id", key.ID, "err", err)
 		}
 	}()
 }

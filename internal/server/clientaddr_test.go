@@ -3,6 +3,7 @@ package server
 import (
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -19,7 +20,15 @@ func TestClientAddr(t *testing.T) {
 		{"a trusted proxy names the client", "10.1.2.3:5000", []string{"203.0.113.9"}, proxies, "203.0.113.9"},
 		{"the client's own claims on the left are skipped", "10.1.2.3:5000", []string{"198.51.100.66, 203.0.113.9"}, proxies, "203.0.113.9"},
 		{"through two trusted proxies", "127.0.0.1:5000", []string{"203.0.113.9", "10.9.9.9"}, proxies, "203.0.113.9"},
-		{"a garbled entry stops at the last trusted hop", "10.1.2.3:5000", []string{"not-an-ip"}, proxies, "10.1.2.3"},
+		{"an entry that is no address is a client of its own", "10.1.2.3:5000", []string{"not-an-ip"}, proxies, "name forwarded:not-an-ip"},
+		{"unknown", "10.1.2.3:5000", []string{"198.51.100.66, unknown"}, proxies, "name forwarded:unknown"},
+		{"an empty entry", "10.1.2.3:5000", []string{"198.51.100.66, "}, proxies, "name forwarded:"},
+		{"a long name is cut", "10.1.2.3:5000", []string{strings.Repeat("x", 1000)}, proxies, "name forwarded:" + strings.Repeat("x", maxClientName)},
+		{"IPv4 with a port", "10.1.2.3:5000", []string{"203.0.113.9:5678"}, proxies, "203.0.113.9"},
+		{"IPv6 with a port", "10.1.2.3:5000", []string{"[2001:db8::1]:443"}, proxies, "2001:db8::1"},
+		{"IPv6 in brackets", "10.1.2.3:5000", []string{"[2001:db8::1]"}, proxies, "2001:db8::1"},
+		{"a trusted proxy with a port", "10.1.2.3:5000", []string{"203.0.113.9", "10.9.9.9:8080"}, proxies, "203.0.113.9"},
+		{"a trusted proxy that forwarded garbage from further left", "10.1.2.3:5000", []string{"unknown, 10.9.9.9"}, proxies, "name forwarded:unknown"},
 		{"no header from a trusted proxy: the proxy", "10.1.2.3:5000", nil, proxies, "10.1.2.3"},
 		{"IPv4 in IPv6", "[::ffff:192.0.2.1]:5000", nil, nil, "192.0.2.1"},
 	}
@@ -30,15 +39,19 @@ func TestClientAddr(t *testing.T) {
 			for _, v := range tc.xff {
 				r.Header.Add("X-Forwarded-For", v)
 			}
-			got, ok := clientAddr(r, tc.trusted)
-			if !ok || got.String() != tc.want {
-				t.Errorf("%v %v, want %s", got, ok, tc.want)
+			addr, name, ok := clientAddr(r, tc.trusted)
+			got := addr.String()
+			if !addr.IsValid() {
+				got = "name " + name
+			}
+			if !ok || got != tc.want {
+				t.Errorf("%q %v, want %q", got, ok, tc.want)
 			}
 		})
 	}
 	r := httptest.NewRequest("POST", "/graphql", nil)
 	r.RemoteAddr = "pipe"
-	if _, ok := clientAddr(r, nil); ok {
+	if _, _, ok := clientAddr(r, nil); ok {
 		t.Error("an address that is not host:port was used")
 	}
 }

@@ -14,9 +14,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,9 +47,34 @@ type reply struct {
 // post sends body to url+"/graphql" with the given headers (pairs).
 func post(t *testing.T, method, url, contentType, body string, headers ...string) reply {
 	t.Helper()
-	req, err := http.NewRequest(method, url+"/graphql", strings.NewReader(body))
+	r, err := tryPost(method, url, contentType, body, headers...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// postInBackground posts as post does, from another goroutine (where
+// t.Fatal must not be called); the reply, or why there is none, comes on
+// the channel.
+func postInBackground(method, url, contentType, body string, headers ...string) <-chan postResult {
+	c := make(chan postResult, 1)
+	go func() {
+		r, err := tryPost(method, url, contentType, body, headers...)
+		c <- postResult{r, err}
+	}()
+	return c
+}
+
+type postResult struct {
+	reply
+	err error
+}
+
+func tryPost(method, url, contentType, body string, headers ...string) (reply, error) {
+	req, err := http.NewRequest(method, url+"/graphql", strings.NewReader(body))
+	if err != nil {
+		return reply{}, err
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
@@ -59,7 +84,7 @@ func post(t *testing.T, method, url, contentType, body string, headers ...string
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return reply{}, err
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
@@ -70,14 +95,14 @@ func post(t *testing.T, method, url, contentType, body string, headers ...string
 	}
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			t.Fatalf("%s: the body is not JSON: %.200s", resp.Status, raw)
+			return reply{}, fmt.Errorf("%s: the body is not JSON: %.200s", resp.Status, raw)
 		}
 	}
 	r := reply{status: resp.StatusCode, header: resp.Header}
 	if len(out.Errors) > 0 {
 		r.code, _ = out.Errors[0].Extensions["code"].(string)
 	}
-	return r
+	return r, nil
 }
 
 // TestRefusalsSayUTF8: every early refusal (auth, the request guards,
@@ -136,9 +161,7 @@ func TestRefusalsSayUTF8(t *testing.T) {
 		if _, err := tx.ExecContext(ctx, `LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
 			t.Fatal(err)
 		}
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() { defer wg.Done(); post(t, "POST", url, "application/json", ok) }()
+		first := postInBackground("POST", url, "application/json", ok)
 		testdb.Eventually(t, 5*time.Second, "the first query to wait on the lock", func() bool {
 			var waiting int
 			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
@@ -150,7 +173,9 @@ func TestRefusalsSayUTF8(t *testing.T) {
 		if err := tx.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		wg.Wait()
+		if r := <-first; r.err != nil || r.status != http.StatusOK {
+			t.Errorf("the query that held the slot: %d %q %v", r.status, r.code, r.err)
+		}
 	})
 }
 
@@ -223,13 +248,14 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	cases := []struct {
 		name string
 		// every is how often one more byte of the body is sent; 0: the
-		// body stops after its first byte.
+		// body stops after its first byte; -1: the rest follows at once,
+		// in one write.
 		every  time.Duration
 		status int
 	}{
 		{"dribbled body", 50 * time.Millisecond, http.StatusRequestTimeout},
 		{"stalled body", 0, http.StatusRequestTimeout},
-		{"body in time", time.Millisecond, http.StatusOK},
+		{"body in time", -1, http.StatusOK},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -246,6 +272,11 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 			}
 			stop := make(chan struct{})
 			defer close(stop)
+			if tc.every < 0 {
+				if _, err := io.WriteString(conn, body[1:]); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tc.every > 0 {
 				go func() {
 					for i := 1; i < len(body); i++ {
@@ -286,8 +317,10 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	}
 
 	t.Run("a request running past the bound is not cut", func(t *testing.T) {
-		// The body is in at once; the query then waits on a lock for twice
-		// the bound. The deadline must not outlive the body.
+		// The body is in at once; the query then waits on a lock until
+		// well past the bound, and must still be waiting then (a read
+		// deadline left on the connection would have ended the request,
+		// and its statement). The deadline must not outlive the body.
 		db, err := sql.Open("postgres", keys.DSN)
 		if err != nil {
 			t.Fatal(err)
@@ -301,10 +334,27 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		if _, err := tx.Exec(`LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
 			t.Fatal(err)
 		}
-		go func() { time.Sleep(3 * bound); _ = tx.Commit() }()
-		r := post(t, "POST", url, "application/json", body, "Authorization", "Bearer "+keys.Key)
-		if r.status != http.StatusOK || r.code != "" {
-			t.Errorf("status %d code %q", r.status, r.code)
+		start := time.Now()
+		res := postInBackground("POST", url, "application/json", body, "Authorization", "Bearer "+keys.Key)
+		waiting := func() bool {
+			var n int
+			if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n > 0
+		}
+		testdb.Eventually(t, 5*time.Second, "the query to wait on the lock", waiting)
+		testdb.Eventually(t, 5*time.Second, "three times the bound to pass with the query waiting", func() bool {
+			if !waiting() {
+				t.Fatalf("the query stopped waiting on the lock after %s", time.Since(start).Round(time.Millisecond))
+			}
+			return time.Since(start) > 3*bound
+		})
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if r := <-res; r.err != nil || r.status != http.StatusOK || r.code != "" {
+			t.Errorf("status %d code %q: %v", r.status, r.code, r.err)
 		}
 	})
 }
@@ -355,6 +405,25 @@ func TestAnonymousRateLimit(t *testing.T) {
 		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9, 203.0.113.10"); r.status != http.StatusOK {
 			t.Errorf("client 203.0.113.10 behind the same proxy: %d %q", r.status, r.code)
 		}
+		// Entries that are not bare addresses: one with a port is that
+		// address; one that is no address at all is a client of its own.
+		// Neither spends the proxy's own budget.
+		for _, client := range []string{"unknown", "203.0.113.11:5678", "[2001:db8::11]:443"} {
+			for i := range 3 {
+				if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", client); r.status != http.StatusOK {
+					t.Fatalf("client %s, query %d: %d %q", client, i, r.status, r.code)
+				}
+			}
+			if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", client); r.status != http.StatusTooManyRequests {
+				t.Errorf("client %s over budget: %d %q", client, r.status, r.code)
+			}
+		}
+		if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.11"); r.status != http.StatusTooManyRequests {
+			t.Errorf("client 203.0.113.11 without the port got another budget: %d %q", r.status, r.code)
+		}
+		if r := post(t, "POST", url, "application/json", q); r.status != http.StatusOK {
+			t.Errorf("the proxy's own request: %d %q", r.status, r.code)
+		}
 	})
 }
 
@@ -396,4 +465,35 @@ func TestPersistedQueriesOfKeysSurviveAnonymousTraffic(t *testing.T) {
 	if r := persisted(first, false); r.code != "PERSISTED_QUERY_NOT_FOUND" {
 		t.Errorf("the oldest anonymous registration: %d %q, want it evicted", r.status, r.code)
 	}
+}
+
+// TestHandlersLeakNoGoroutines: a handler that is no longer used leaves
+// nothing running (the expirable LRUs of the key caches and of the
+// anonymous rate limit each ran a cleanup goroutine for ever, two or
+// three per handler built).
+func TestHandlersLeakNoGoroutines(t *testing.T) {
+	keys := apitest.New(t, testdb.Demo)
+	cfg := config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 100, AnonymousPoints: 100, RateLimitWindow: time.Hour}
+	serve := func(c *apitest.Client, key string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ sectors { nodes { key } } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = "198.51.100.4:5000"
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		if rec := c.Serve(req); rec.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+		}
+	}
+	serve(keys.WithConfig(cfg), keys.Key) // the pool's connection, the key's last_used_at
+	before := runtime.NumGoroutine()
+	for range 20 {
+		c := keys.WithConfig(cfg)
+		serve(c, "")
+		serve(c, keys.Key)
+	}
+	testdb.Eventually(t, 5*time.Second, fmt.Sprintf("the goroutines to end (%d before)", before), func() bool {
+		return runtime.NumGoroutine() <= before
+	})
 }

@@ -37,6 +37,9 @@ type Deps struct {
 	Config config.Config
 	Logger *slog.Logger
 	Store  *store.Store
+	// Auth verifies API keys; nil builds one on Store. Give one to close
+	// it at shutdown (Close), before the store.
+	Auth *auth.Authenticator
 }
 
 // NewHandler returns the root handler of the service.
@@ -47,7 +50,10 @@ func NewHandler(d Deps) http.Handler {
 	}
 	heavy := graph.NewHeavyLane(d.Config.HeavyQueryCost, d.Config.MaxHeavyInFlight, d.Config.HeavyQueueWait)
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, RateLimit: rate, Heavy: heavy})
-	authn := auth.NewAuthenticator(d.Store, d.Logger)
+	authn := d.Auth
+	if authn == nil {
+		authn = auth.NewAuthenticator(d.Store, d.Logger)
+	}
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
@@ -262,13 +268,19 @@ func NewHTTPServer(cfg config.Config, handler http.Handler, logger *slog.Logger)
 func throttle(trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, signal := graph.WithThrottleSignal(r.Context())
-		if addr, ok := clientAddr(r, trusted); ok {
+		if addr, name, ok := clientAddr(r, trusted); ok && addr.IsValid() {
 			ctx = graph.WithClientAddr(ctx, addr)
+		} else if ok {
+			ctx = graph.WithClientName(ctx, name)
 		}
 		defer signal.Release()
 		next.ServeHTTP(&throttleWriter{ResponseWriter: w, signal: signal}, r.WithContext(ctx))
 	})
 }
+
+// maxClientName bounds the name kept for a client a proxy did not name by
+// an address (RFC 7239's obfuscated identifiers are short).
+const maxClientName = 64
 
 // clientAddr is the address of the client a request came from: the
 // connection's peer, unless the peer is one of the trusted reverse
@@ -276,10 +288,15 @@ func throttle(trusted []netip.Prefix, next http.Handler) http.Handler {
 // proxy added) past the trusted proxies, to the first address that is not
 // one. Entries further left are the client's own claims and are not used.
 // Without trusted proxies X-Forwarded-For is ignored: any client can send it.
-func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
+// An entry may carry a port (1.2.3.4:5678, [2001:db8::1]:443). One that is
+// not an address at all (unknown, an obfuscated name) is a client of its
+// own, not trusted: it comes back as name (at most maxClientName bytes),
+// with no address, rather than falling back to the proxy's address, which
+// would put every such client in one bucket.
+func clientAddr(r *http.Request, trusted []netip.Prefix) (addr netip.Addr, name string, ok bool) {
 	ap, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return netip.Addr{}, false
+		return netip.Addr{}, "", false
 	}
 	isTrusted := func(a netip.Addr) bool {
 		for _, p := range trusted {
@@ -289,22 +306,40 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
 		}
 		return false
 	}
-	addr := ap.Addr().Unmap()
+	addr = ap.Addr().Unmap()
 	if len(trusted) == 0 || !isTrusted(addr) {
-		return addr, true
+		return addr, "", true
 	}
 	var hops []string
 	for _, v := range r.Header.Values("X-Forwarded-For") {
 		hops = append(hops, strings.Split(v, ",")...)
 	}
 	for i := len(hops) - 1; i >= 0 && isTrusted(addr); i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break
+		hop := strings.TrimSpace(hops[i])
+		a, err := parseHop(hop)
+		if err != nil { // the prefix keeps an empty entry a name, too
+			return netip.Addr{}, "forwarded:" + hop[:min(len(hop), maxClientName)], true
 		}
 		addr = a.Unmap()
 	}
-	return addr, true
+	return addr, "", true
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, with or without
+// a port, an IPv6 one with or without brackets.
+func parseHop(hop string) (netip.Addr, error) {
+	if a, err := netip.ParseAddr(hop); err == nil {
+		return a, nil
+	}
+	if ap, err := netip.ParseAddrPort(hop); err == nil {
+		return ap.Addr(), nil
+	}
+	if inner, ok := strings.CutPrefix(hop, "["); ok {
+		if inner, ok := strings.CutSuffix(inner, "]"); ok {
+			return netip.ParseAddr(inner)
+		}
+	}
+	return netip.Addr{}, fmt.Errorf("not an address: %q", hop)
 }
 
 type throttleWriter struct {
