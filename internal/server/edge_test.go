@@ -308,6 +308,11 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 				if !resp.Close {
 					t.Error("the connection is kept open")
 				}
+				// Saying so is not enough: the server must close it, even
+				// while the client goes on dribbling or stalls.
+				if err := closedWithin(conn, time.Second); err != nil {
+					t.Error(err)
+				}
 				if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
 					t.Errorf("Content-Type %q", ct)
 				}
@@ -315,6 +320,55 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("shutdown is not held by a cut-off body", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := keys.WithConfig(cfg)
+		srv := server.NewHTTPServer(cfg, c.Handler, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		served := make(chan error, 1)
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		go func() { served <- server.Serve(ctx, srv, ln, 20*time.Second, logger) }()
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		head := "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+			"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n"
+		if _, err := io.WriteString(conn, head+body[:1]); err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusRequestTimeout {
+			t.Fatalf("status %d, want 408", resp.StatusCode)
+		}
+		// The client stays connected and silent; shutdown has a 20 s grace
+		// and must not need it.
+		start := time.Now()
+		cancel()
+		select {
+		case err := <-served:
+			if err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("shutdown took %s", took.Round(time.Millisecond))
+			}
+		case <-time.After(5 * time.Second):
+			_ = srv.Close()
+			t.Fatal("shutdown waited more than 5 s on a connection whose body was cut off")
+		}
+	})
 
 	t.Run("a request running past the bound is not cut", func(t *testing.T) {
 		// The body is in at once; the query then waits on a lock until
@@ -357,6 +411,17 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 			t.Errorf("status %d code %q: %v", r.status, r.code, r.err)
 		}
 	})
+}
+
+// closedWithin reports an error unless the peer closes conn within d
+// (whatever it sends before that is read and dropped).
+func closedWithin(conn net.Conn, d time.Duration) error {
+	_ = conn.SetReadDeadline(time.Now().Add(d))
+	_, err := io.Copy(io.Discard, conn)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return fmt.Errorf("the server had not closed the connection %s after its answer", d)
+	}
+	return nil // EOF (io.Copy returns nil) or a reset: closed
 }
 
 // TestAnonymousRateLimit: requests without a key spend a budget per client

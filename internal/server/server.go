@@ -194,19 +194,23 @@ func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 }
 
 // readBodyWithin reads up to MaxBodyBytes+1 of r's body with a read
-// deadline on the connection of d from now, then lifts the deadline: the
-// request runs on (its own deadline is the request timeout), and net/http
-// keeps reading the connection in the background meanwhile to notice a
-// client that leaves. (net/http lifts it too once a body is read to its
-// end; this covers a body we stop reading early.)
+// deadline on the connection of d from now. A body read in time lifts the
+// deadline: the request runs on (its own deadline is the request timeout),
+// and net/http keeps reading the connection in the background meanwhile to
+// notice a client that leaves. (net/http lifts it too once a body is read
+// to its end; this covers a body we stop reading early.) A body that timed
+// out keeps it: after the handler returns, net/http reads what is left of
+// the body (up to 256 KiB) before closing the connection, and with no
+// deadline a client that keeps dribbling, or stalls, would hold the
+// connection open, and shutdown with it.
 func readBodyWithin(w http.ResponseWriter, r *http.Request, d time.Duration) ([]byte, error) {
-	if d > 0 {
-		rc := http.NewResponseController(w)
-		if err := rc.SetReadDeadline(time.Now().Add(d)); err == nil {
-			defer func() { _ = rc.SetReadDeadline(time.Time{}) }()
-		}
+	rc := http.NewResponseController(w)
+	limited := d > 0 && rc.SetReadDeadline(time.Now().Add(d)) == nil
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	if limited && !errors.Is(err, os.ErrDeadlineExceeded) {
+		_ = rc.SetReadDeadline(time.Time{})
 	}
-	return io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	return body, err
 }
 
 // refuse answers in the GraphQL error shape, with a code, without data.
