@@ -3,7 +3,6 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"io"
@@ -257,19 +256,8 @@ func TestShutdownWaitsForRecordsOfKeyUse(t *testing.T) {
 	srv := start(t, []string{"serve"}, vars)
 
 	// Reads go on; the UPDATE of last_used_at waits for this lock.
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.Exec(`LOCK TABLE api_keys IN SHARE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Observer(t, dsn)
+	testdb.LockTable(t, db, "api_keys", "SHARE")
 	req, _ := http.NewRequest(http.MethodPost, "http://"+srv.addr+"/graphql", strings.NewReader(`{"query":"{ viewer { role } }"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+secret)
@@ -281,13 +269,7 @@ func TestShutdownWaitsForRecordsOfKeyUse(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
-	waiting := func() bool {
-		var n int
-		if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n > 0
-	}
+	waiting := func() bool { return testdb.WaitingOnLock(t, db) > 0 }
 	testdb.Eventually(t, 5*time.Second, "the record of the key's use to wait on the lock", waiting)
 	if err := srv.stop(); err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"log/slog"
 	"runtime"
@@ -208,19 +207,8 @@ func TestConcurrentMissesShareOneLookup(t *testing.T) {
 	defer a.Close()
 
 	// Hold the lookups on a lock until every request has missed the cache.
-	db, err := sql.Open("postgres", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `LOCK TABLE api_keys IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Observer(t, dsn)
+	unlock := testdb.LockTable(t, db, "api_keys", "ACCESS EXCLUSIVE")
 	const n = 16
 	var statements atomic.Int64
 	var started, done sync.WaitGroup
@@ -238,15 +226,9 @@ func TestConcurrentMissesShareOneLookup(t *testing.T) {
 	}
 	started.Wait()
 	testdb.Eventually(t, 5*time.Second, "a lookup to wait on the lock", func() bool {
-		var waiting int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-		return waiting > 0
+		return testdb.WaitingOnLock(t, db) > 0
 	})
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	unlock()
 	done.Wait()
 	a.Close()
 	if got := statements.Load(); got != 1 {

@@ -67,6 +67,19 @@ func (l *logLines) entries(t testing.TB, msg string) []map[string]any {
 	return out
 }
 
+// expectNoFailures fails t for each logged failure (see failures).
+func (l *logLines) expectNoFailures(t testing.TB) {
+	t.Helper()
+	for _, e := range l.failures(t) {
+		t.Errorf("logged as a failure: %v", e)
+	}
+}
+
+// isHangUp reports whether access log entry e is of a client that left.
+func isHangUp(e map[string]any) bool {
+	return e["status"] == float64(server.StatusClientClosed) && e["client_closed"] == true
+}
+
 // failures are the lines logged at WARN or above, and access-log lines
 // with a 5xx status.
 func (l *logLines) failures(t testing.TB) []map[string]any {
@@ -125,50 +138,6 @@ func (s *liveService) post(ctx context.Context, query string) (int, apitest.Resp
 	}
 	r.Status = resp.StatusCode
 	return resp.StatusCode, r, nil
-}
-
-// observer is a connection of the test's own to the service's database,
-// named so that it can leave itself out of pg_stat_activity.
-func observer(t *testing.T, dsn string) *sql.DB {
-	t.Helper()
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	db, err := sql.Open("postgres", dsn+sep+"application_name=test_observer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.SetMaxOpenConns(2)
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
-
-// lockTable holds an exclusive lock on table until the returned function
-// is called, so that the service's statements reading it wait.
-func lockTable(t *testing.T, db *sql.DB, table string) (unlock func()) {
-	t.Helper()
-	tx, err := db.BeginTx(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(`LOCK TABLE ` + table + ` IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
-	var once sync.Once
-	unlock = func() { once.Do(func() { _ = tx.Commit() }) }
-	t.Cleanup(unlock)
-	return unlock
-}
-
-// waitingOnLock counts the service's statements waiting on a lock.
-func waitingOnLock(t *testing.T, db *sql.DB) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database() AND application_name <> 'test_observer'`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // backends lists the PostgreSQL backends serving the service's pool.
@@ -249,12 +218,12 @@ func (s *liveService) abandon(n int, query string) (hangUp func()) {
 func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
-	db := observer(t, c.DSN)
+	db := testdb.Observer(t, c.DSN)
 	const pool, abandoned = 8, 24 // the pool apitest opens; 3× it
 	const query = `{ startups(first: 3) { nodes { name } } }`
 
 	// Fill the pool: pool requests held on the lock at once.
-	unlock := lockTable(t, db, "startups")
+	unlock := testdb.LockTable(t, db, "startups", "ACCESS EXCLUSIVE")
 	var filled sync.WaitGroup
 	for range pool {
 		filled.Go(func() {
@@ -263,7 +232,7 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 			}
 		})
 	}
-	testdb.Eventually(t, 5*time.Second, "the pool to fill", func() bool { return waitingOnLock(t, db) == pool })
+	testdb.Eventually(t, 5*time.Second, "the pool to fill", func() bool { return testdb.WaitingOnLock(t, db) == pool })
 	unlock()
 	filled.Wait()
 	before := backends(t, db)
@@ -272,14 +241,14 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	}
 
 	// Abandon requests while their statements wait.
-	unlock = lockTable(t, db, "startups")
+	unlock = testdb.LockTable(t, db, "startups", "ACCESS EXCLUSIVE")
 	waited := c.Store.PoolStats().WaitCount
 	hangUp := svc.abandon(abandoned, query)
 	// Every request is on the server before any client hangs up: pool of
 	// them with a statement waiting on the lock, the rest waiting for a
 	// connection.
 	testdb.Eventually(t, 10*time.Second, "the statements to wait on the lock and the rest for a connection", func() bool {
-		return waitingOnLock(t, db) == pool && c.Store.PoolStats().WaitCount-waited == abandoned-pool
+		return testdb.WaitingOnLock(t, db) == pool && c.Store.PoolStats().WaitCount-waited == abandoned-pool
 	})
 	hangUp()
 	// The requests that held no connection end at once; then the lock goes.
@@ -313,16 +282,14 @@ func TestAbandonedRequestsKeepThePool(t *testing.T) {
 	}
 	closed := 0
 	for _, e := range svc.logs.entries(t, "request")[pool:] {
-		if e["status"] == float64(server.StatusClientClosed) && e["client_closed"] == true {
+		if isHangUp(e) {
 			closed++
 		}
 	}
 	if closed != abandoned {
 		t.Errorf("%d of %d hang-ups logged as client-closed (499)", closed, abandoned)
 	}
-	for _, e := range svc.logs.failures(t) {
-		t.Errorf("logged as a failure: %v", e)
-	}
+	svc.logs.expectNoFailures(t)
 }
 
 // TestOperationOfAClientThatLeftIsNotAPanic: a client that hangs up after
@@ -352,11 +319,9 @@ func TestOperationOfAClientThatLeftIsNotAPanic(t *testing.T) {
 			}
 		})
 	}
-	for _, e := range logs.failures(t) {
-		t.Errorf("logged as a failure: %v", e)
-	}
+	logs.expectNoFailures(t)
 	for _, e := range logs.entries(t, "request") {
-		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		if !isHangUp(e) {
 			t.Errorf("access log %v; want status 499 and client_closed", e)
 		}
 	}
@@ -370,16 +335,16 @@ func TestOperationOfAClientThatLeftIsNotAPanic(t *testing.T) {
 func TestHangUpInTheHeavyLaneIsLoggedAsClientClosed(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second, HeavyQueryCost: 1000, MaxHeavyInFlight: 1, HeavyQueueWait: 5 * time.Second})
-	db := observer(t, c.DSN)
+	db := testdb.Observer(t, c.DSN)
 	const costly = `{ startups(first: 100) { nodes { mentors(first: 10) { nodes { name } } } } }` // 1,100 nodes
 
-	unlock := lockTable(t, db, "startups")
+	unlock := testdb.LockTable(t, db, "startups", "ACCESS EXCLUSIVE")
 	holder := make(chan int, 1)
 	go func() {
 		status, _, _ := svc.post(context.Background(), costly)
 		holder <- status
 	}()
-	testdb.Eventually(t, 5*time.Second, "the first costly query to hold the lane", func() bool { return waitingOnLock(t, db) == 1 })
+	testdb.Eventually(t, 5*time.Second, "the first costly query to hold the lane", func() bool { return testdb.WaitingOnLock(t, db) == 1 })
 
 	hangUp := svc.abandon(1, costly)
 	testdb.Eventually(t, 5*time.Second, "the second costly query to wait for the lane", func() bool {
@@ -395,12 +360,10 @@ func TestHangUpInTheHeavyLaneIsLoggedAsClientClosed(t *testing.T) {
 	}
 
 	e := svc.logs.entries(t, "request")[0]
-	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+	if !isHangUp(e) {
 		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
 	}
-	for _, e := range svc.logs.failures(t) {
-		t.Errorf("logged as a failure: %v", e)
-	}
+	svc.logs.expectNoFailures(t)
 }
 
 // goroutinesIn counts the goroutines whose stack passes through fn.
@@ -493,7 +456,7 @@ func TestLargeDocumentStops(t *testing.T) {
 		if limit := max(stopFloor, (full-left.Sub(start))/2); ended > limit {
 			t.Errorf("the server worked %v after the client left (the whole document takes %v); want at most %v", ended, full, limit)
 		}
-		if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+		if !isHangUp(e) {
 			t.Errorf("logged %v; want status 499 and client_closed", e)
 		}
 	})
@@ -506,21 +469,19 @@ func TestLargeDocumentStops(t *testing.T) {
 func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	svc := startLive(t, c, config.Config{RequestTimeout: 10 * time.Second})
-	db := observer(t, c.DSN)
-	unlock := lockTable(t, db, "api_keys")
+	db := testdb.Observer(t, c.DSN)
+	unlock := testdb.LockTable(t, db, "api_keys", "ACCESS EXCLUSIVE")
 	hangUp := svc.abandon(1, `{ sectors { nodes { key } } }`)
-	testdb.Eventually(t, 5*time.Second, "the key lookup to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	testdb.Eventually(t, 5*time.Second, "the key lookup to wait on the lock", func() bool { return testdb.WaitingOnLock(t, db) == 1 })
 	hangUp()
 	testdb.Eventually(t, 5*time.Second, "the hang-up to be logged", func() bool { return len(svc.logs.entries(t, "request")) == 1 })
 	unlock()
 	e := svc.logs.entries(t, "request")[0]
 	t.Logf("logged %v", e)
-	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+	if !isHangUp(e) {
 		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
 	}
-	for _, e := range svc.logs.failures(t) {
-		t.Errorf("logged as a failure: %v", e)
-	}
+	svc.logs.expectNoFailures(t)
 }
 
 // TestHangUpDuringAMutationIsNotAnError: a client that hangs up while its
@@ -534,15 +495,15 @@ func TestHangUpDuringKeyVerificationIsNotAFailure(t *testing.T) {
 func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	svc := startLive(t, c, config.Config{RequestTimeout: time.Minute, StatementGrace: 30 * time.Second})
-	db := observer(t, c.DSN)
+	db := testdb.Observer(t, c.DSN)
 	var audits int
 	if err := db.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&audits); err != nil {
 		t.Fatal(err)
 	}
 
-	unlock := lockTable(t, db, "audit_log")
+	unlock := testdb.LockTable(t, db, "audit_log", "ACCESS EXCLUSIVE")
 	hangUp := svc.abandon(1, `mutation { createStartup(input: {key: "client-who-left", nameKo: "떠난 고객", nameEn: "Client Who Left"}) { startup { id } } }`)
-	testdb.Eventually(t, 10*time.Second, "the audit record to wait on the lock", func() bool { return waitingOnLock(t, db) == 1 })
+	testdb.Eventually(t, 10*time.Second, "the audit record to wait on the lock", func() bool { return testdb.WaitingOnLock(t, db) == 1 })
 	hangUp()
 	// The server has seen the hang-up once database/sql is rolling the
 	// transaction back (it waits for the statement in flight); unlocked
@@ -555,12 +516,10 @@ func TestHangUpDuringAMutationIsNotAnError(t *testing.T) {
 
 	e := svc.logs.entries(t, "request")[0]
 	t.Logf("logged %v", e)
-	if e["status"] != float64(server.StatusClientClosed) || e["client_closed"] != true {
+	if !isHangUp(e) {
 		t.Errorf("the hang-up was logged as %v; want status 499 and client_closed", e)
 	}
-	for _, e := range svc.logs.failures(t) {
-		t.Errorf("logged as a failure: %v", e)
-	}
+	svc.logs.expectNoFailures(t)
 	var startups, auditsAfter int
 	if err := db.QueryRow(`SELECT count(*) FROM startups WHERE name_en = 'Client Who Left'`).Scan(&startups); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -147,32 +146,12 @@ func TestRefusalsSayUTF8(t *testing.T) {
 
 	t.Run("at capacity", func(t *testing.T) {
 		// The one slot is held by a query blocked on a table lock.
-		db, err := sql.Open("postgres", keys.DSN)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		ctx := context.Background()
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		if _, err := tx.ExecContext(ctx, `LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
-			t.Fatal(err)
-		}
+		db := testdb.Observer(t, keys.DSN)
+		unlock := testdb.LockTable(t, db, "sectors", "ACCESS EXCLUSIVE")
 		first := postInBackground("POST", url, "application/json", ok)
-		testdb.Eventually(t, 5*time.Second, "the first query to wait on the lock", func() bool {
-			var waiting int
-			if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
-				t.Fatal(err)
-			}
-			return waiting > 0
-		})
+		testdb.Eventually(t, 5*time.Second, "the first query to wait on the lock", func() bool { return testdb.WaitingOnLock(t, db) > 0 })
 		check(t, post(t, "POST", url, "application/json", ok), 503, "SERVICE_UNAVAILABLE")
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		unlock()
 		if r := <-first; r.err != nil || r.status != http.StatusOK {
 			t.Errorf("the query that held the slot: %d %q %v", r.status, r.code, r.err)
 		}
@@ -375,28 +354,11 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 		// well past the bound, and must still be waiting then (a read
 		// deadline left on the connection would have ended the request,
 		// and its statement). The deadline must not outlive the body.
-		db, err := sql.Open("postgres", keys.DSN)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		tx, err := db.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer func() { _ = tx.Rollback() }()
-		if _, err := tx.Exec(`LOCK TABLE sectors IN ACCESS EXCLUSIVE MODE`); err != nil {
-			t.Fatal(err)
-		}
+		db := testdb.Observer(t, keys.DSN)
+		unlock := testdb.LockTable(t, db, "sectors", "ACCESS EXCLUSIVE")
 		start := time.Now()
 		res := postInBackground("POST", url, "application/json", body, "Authorization", "Bearer "+keys.Key)
-		waiting := func() bool {
-			var n int
-			if err := db.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n > 0
-		}
+		waiting := func() bool { return testdb.WaitingOnLock(t, db) > 0 }
 		testdb.Eventually(t, 5*time.Second, "the query to wait on the lock", waiting)
 		testdb.Eventually(t, 5*time.Second, "three times the bound to pass with the query waiting", func() bool {
 			if !waiting() {
@@ -404,9 +366,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 			}
 			return time.Since(start) > 3*bound
 		})
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		unlock()
 		if r := <-res; r.err != nil || r.status != http.StatusOK || r.code != "" {
 			t.Errorf("status %d code %q: %v", r.status, r.code, r.err)
 		}

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"context"
-	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,20 +36,8 @@ func TestHeavyQueryLane(t *testing.T) {
 		}
 	}
 
-	db, err := sql.Open("postgres", keys.DSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	ctx := context.Background()
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `LOCK TABLE startups IN ACCESS EXCLUSIVE MODE`); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Observer(t, keys.DSN)
+	unlock := testdb.LockTable(t, db, "startups", "ACCESS EXCLUSIVE")
 
 	var wg sync.WaitGroup
 	var first apitest.Response
@@ -59,11 +45,7 @@ func TestHeavyQueryLane(t *testing.T) {
 	go func() { defer wg.Done(); first = c.Do(t, costly, nil) }()
 	// Wait until the first query is blocked on the lock, holding the slot.
 	testdb.Eventually(t, 5*time.Second, "the first costly query to wait on the lock", func() bool {
-		var waiting int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`).Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-		return waiting > 0
+		return testdb.WaitingOnLock(t, db) > 0
 	})
 
 	var n atomic.Int64
@@ -83,9 +65,7 @@ func TestHeavyQueryLane(t *testing.T) {
 		t.Errorf("a cheap query was held up: %d %+v", r.Status, r.Errors)
 	}
 
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	unlock()
 	wg.Wait()
 	if first.Status != http.StatusOK || len(first.Errors) > 0 {
 		t.Errorf("the first costly query: %d %+v", first.Status, first.Errors)

@@ -179,15 +179,7 @@ func TestStatementOfAVanishedClientStops(t *testing.T) {
 func sleepInPostgreSQL(t *testing.T, ctx context.Context, s, observer *store.Store) (running func() int, done <-chan error) {
 	t.Helper()
 	marker := "sleep-probe-" + requestid.New()[:12]
-	running = func() int {
-		t.Helper()
-		var n int
-		q := `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE '%' || $1 || '%'`
-		if err := observer.DB().GetContext(context.Background(), &n, q, marker); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	running = func() int { t.Helper(); return activeWith(t, observer, marker) }
 	errs := make(chan error, 1)
 	go func() {
 		_, err := s.DB().ExecContext(ctx, fmt.Sprintf(`SELECT pg_sleep(20) /* %s */`, marker))
