@@ -908,9 +908,9 @@ type OutcomeResolver interface {
 	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
 }
 type ProgramResolver interface {
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
 	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error)
 	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
-	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
 }
 type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
@@ -946,14 +946,14 @@ type SimilarStartupResolver interface {
 type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
 
-	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error)
-	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
-	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
-	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
 	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error)
 	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
 }
 type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
@@ -4678,10 +4678,6 @@ type University implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
-  "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
-  "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of body an organization is."
@@ -4726,12 +4722,6 @@ type Organization implements Node {
   provenance: Provenance!
   "The organization this one belongs to (e.g. the SW Convergence Cluster Center belongs to Incheon Technopark)."
   parent: Organization
-  "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
-  "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
-  "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
@@ -4752,10 +4742,6 @@ type Sector implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
-  "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
-  "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of support a program gives."
@@ -4794,12 +4780,6 @@ type Program implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Cohorts of the program (e.g. Smart Venture Campus 2017)."
-  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
-  "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
-  "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
 }
 
 "What kind of money a fund gives."
@@ -4842,8 +4822,6 @@ type Fund implements Node {
   sponsor: Organization
   "The program the fund or grant belongs to, if any."
   program: Program
-  "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
 }
 
 "What a space of the campus is for."
@@ -4890,10 +4868,6 @@ type Facility implements Node {
   parent: Facility
   "The organization that runs the facility."
   operator: Organization
-  "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
-  "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
 }
 
 "A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
@@ -4945,22 +4919,6 @@ type Startup implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
-  "Universities the team is assigned to, with the assignment on each edge."
-  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
-  "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
-  "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
-  "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
-  "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
-  "Growth-stage changes, oldest first; the last is the current stage."
-  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
-  "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
-  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
 }
 
 "A mentor or expert. The 26 experts of the 4th Industrial Revolution Response Task Force are mentors."
@@ -4989,10 +4947,6 @@ type Mentor implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
-  "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
 }
 
 "What a mentor can be affiliated with."
@@ -5028,8 +4982,6 @@ type Market implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
 }
 
 "A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
@@ -5056,8 +5008,6 @@ type Cohort implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
 }
 
 "The round or instrument of an investment."
@@ -5176,558 +5126,6 @@ enum ProgramRole {
   SPONSOR
   "The team that operates it day to day."
   OPERATOR
-}
-
-"A page of organizations."
-type OrganizationConnection {
-  "The edges of this page."
-  edges: [OrganizationEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Organization!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OrganizationConnection."
-type OrganizationEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Organization!
-}
-
-"A page of sectors."
-type SectorConnection {
-  "The edges of this page."
-  edges: [SectorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Sector!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of SectorConnection."
-type SectorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Sector!
-}
-
-"A page of programs."
-type ProgramConnection {
-  "The edges of this page."
-  edges: [ProgramEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramConnection."
-type ProgramEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-}
-
-"A page of funds."
-type FundConnection {
-  "The edges of this page."
-  edges: [FundEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Fund!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of FundConnection."
-type FundEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Fund!
-}
-
-"A page of facilities."
-type FacilityConnection {
-  "The edges of this page."
-  edges: [FacilityEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Facility!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of FacilityConnection."
-type FacilityEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Facility!
-}
-
-"A page of markets."
-type MarketConnection {
-  "The edges of this page."
-  edges: [MarketEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Market!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MarketConnection."
-type MarketEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Market!
-}
-
-"A page of startups."
-type StartupConnection {
-  "The edges of this page."
-  edges: [StartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of StartupConnection."
-type StartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-}
-
-"A page of mentors."
-type MentorConnection {
-  "The edges of this page."
-  edges: [MentorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Mentor!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MentorConnection."
-type MentorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Mentor!
-}
-
-"A page of cohorts."
-type CohortConnection {
-  "The edges of this page."
-  edges: [CohortEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Cohort!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of CohortConnection."
-type CohortEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Cohort!
-}
-
-"A page of investments."
-type InvestmentConnection {
-  "The edges of this page."
-  edges: [InvestmentEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Investment!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of InvestmentConnection."
-type InvestmentEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Investment!
-}
-
-"A page of stage changes."
-type StageChangeConnection {
-  "The edges of this page."
-  edges: [StageChangeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [StageChange!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of StageChangeConnection."
-type StageChangeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: StageChange!
-}
-
-"A page of outcomes."
-type OutcomeConnection {
-  "The edges of this page."
-  edges: [OutcomeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Outcome!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OutcomeConnection."
-type OutcomeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Outcome!
-}
-
-"Teams assigned to a university."
-type AssignedStartupConnection {
-  "The edges of this page."
-  edges: [AssignedStartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of AssignedStartupConnection."
-type AssignedStartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Universities a team is assigned to."
-type UniversityAssignmentConnection {
-  "The edges of this page."
-  edges: [UniversityAssignmentEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [University!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of UniversityAssignmentConnection."
-type UniversityAssignmentEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: University!
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Mentors of a startup."
-type MentorshipConnection {
-  "The edges of this page."
-  edges: [MentorshipEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Mentor!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MentorshipConnection."
-type MentorshipEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Mentor!
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Startups a mentor mentors."
-type MenteeConnection {
-  "The edges of this page."
-  edges: [MenteeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MenteeConnection."
-type MenteeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Funds that invested in a startup, one edge per investment."
-type InvestorConnection {
-  "The edges of this page."
-  edges: [InvestorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Fund!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of InvestorConnection."
-type InvestorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Fund!
-  "Amount in KRW."
-  amount: KRW!
-  "Date of the investment."
-  investedOn: Date!
-  "Round or instrument."
-  round: InvestmentRound!
-  "The investment itself (a node)."
-  investment: Investment!
-}
-
-"Startups a fund invested in, one edge per investment."
-type PortfolioConnection {
-  "The edges of this page."
-  edges: [PortfolioEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of PortfolioConnection."
-type PortfolioEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "Amount in KRW."
-  amount: KRW!
-  "Date of the investment."
-  investedOn: Date!
-  "Round or instrument."
-  round: InvestmentRound!
-  "The investment itself (a node)."
-  investment: Investment!
-}
-
-"Markets a startup targets."
-type MarketTargetConnection {
-  "The edges of this page."
-  edges: [MarketTargetEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Market!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MarketTargetConnection."
-type MarketTargetEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Market!
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program
-}
-
-"Startups targeting a market."
-type TargetingStartupConnection {
-  "The edges of this page."
-  edges: [TargetingStartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of TargetingStartupConnection."
-type TargetingStartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program
-}
-
-"Member startups of a program or cohort."
-type MemberConnection {
-  "The edges of this page."
-  edges: [MemberEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MemberConnection."
-type MemberEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!
-}
-
-"Programs a startup is a member of."
-type ProgramMembershipConnection {
-  "The edges of this page."
-  edges: [ProgramMembershipEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramMembershipConnection."
-type ProgramMembershipEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!
-}
-
-"Organizations of a program, with their roles."
-type ProgramRoleConnection {
-  "The edges of this page."
-  edges: [ProgramRoleEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Organization!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramRoleConnection."
-type ProgramRoleEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Organization!
-  "The organization's role in the program."
-  role: ProgramRole!
-}
-
-"Programs of an organization, with its roles."
-type OrganizationRoleConnection {
-  "The edges of this page."
-  edges: [OrganizationRoleEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OrganizationRoleConnection."
-type OrganizationRoleEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-  "The organization's role in the program."
-  role: ProgramRole!
 }
 
 "Sort field for startups."
@@ -6362,26 +5760,6 @@ type AuditEntry {
   after: JSON
 }
 
-"A page of the audit trail."
-type AuditEntryConnection {
-  "The edges of this page."
-  edges: [AuditEntryEdge!]!
-  "The records of this page."
-  nodes: [AuditEntry!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many records the whole list has."
-  totalCount: Int!
-}
-
-"An edge of AuditEntryConnection."
-type AuditEntryEdge {
-  "Cursor of this edge."
-  cursor: String!
-  "The record."
-  node: AuditEntry!
-}
-
 "Which node to archive."
 input ArchiveInput {
   "The node."
@@ -6624,6 +6002,661 @@ type CohortPayload {
   cohort: Cohort!
   "True when an idempotent retry returned the first result."
   replayed: Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../relations.graphqls", Input: `# Code generated by internal/relation/gen from internal/relation; DO NOT EDIT.
+# Pages (connections) and the relationship fields of each node type.
+
+"A page of organizations."
+type OrganizationConnection {
+  "The edges of this page."
+  edges: [OrganizationEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationConnection."
+type OrganizationEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+}
+
+"A page of sectors."
+type SectorConnection {
+  "The edges of this page."
+  edges: [SectorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Sector!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of SectorConnection."
+type SectorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Sector!
+}
+
+"A page of programs."
+type ProgramConnection {
+  "The edges of this page."
+  edges: [ProgramEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramConnection."
+type ProgramEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+}
+
+"A page of funds."
+type FundConnection {
+  "The edges of this page."
+  edges: [FundEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FundConnection."
+type FundEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+}
+
+"A page of facilities."
+type FacilityConnection {
+  "The edges of this page."
+  edges: [FacilityEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Facility!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FacilityConnection."
+type FacilityEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Facility!
+}
+
+"A page of markets."
+type MarketConnection {
+  "The edges of this page."
+  edges: [MarketEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketConnection."
+type MarketEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+}
+
+"A page of startups."
+type StartupConnection {
+  "The edges of this page."
+  edges: [StartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StartupConnection."
+type StartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+}
+
+"A page of mentors."
+type MentorConnection {
+  "The edges of this page."
+  edges: [MentorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorConnection."
+type MentorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+}
+
+"A page of cohorts."
+type CohortConnection {
+  "The edges of this page."
+  edges: [CohortEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Cohort!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of CohortConnection."
+type CohortEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Cohort!
+}
+
+"A page of investments."
+type InvestmentConnection {
+  "The edges of this page."
+  edges: [InvestmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Investment!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestmentConnection."
+type InvestmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Investment!
+}
+
+"A page of stage changes."
+type StageChangeConnection {
+  "The edges of this page."
+  edges: [StageChangeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [StageChange!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StageChangeConnection."
+type StageChangeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: StageChange!
+}
+
+"A page of outcomes."
+type OutcomeConnection {
+  "The edges of this page."
+  edges: [OutcomeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Outcome!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OutcomeConnection."
+type OutcomeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Outcome!
+}
+
+"A page of the audit trail."
+type AuditEntryConnection {
+  "The edges of this page."
+  edges: [AuditEntryEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [AuditEntry!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of AuditEntryConnection."
+type AuditEntryEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: AuditEntry!
+}
+
+"Teams assigned to a university."
+type AssignedStartupConnection {
+  "The edges of this page."
+  edges: [AssignedStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of AssignedStartupConnection."
+type AssignedStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Universities a team is assigned to."
+type UniversityAssignmentConnection {
+  "The edges of this page."
+  edges: [UniversityAssignmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [University!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of UniversityAssignmentConnection."
+type UniversityAssignmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: University!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Programs of an organization, with its roles."
+type OrganizationRoleConnection {
+  "The edges of this page."
+  edges: [OrganizationRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationRoleConnection."
+type OrganizationRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Organizations of a program, with their roles."
+type ProgramRoleConnection {
+  "The edges of this page."
+  edges: [ProgramRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramRoleConnection."
+type ProgramRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Member startups of a program or cohort."
+type MemberConnection {
+  "The edges of this page."
+  edges: [MemberEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MemberConnection."
+type MemberEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Programs a startup is a member of."
+type ProgramMembershipConnection {
+  "The edges of this page."
+  edges: [ProgramMembershipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramMembershipConnection."
+type ProgramMembershipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Startups a fund invested in, one edge per investment."
+type PortfolioConnection {
+  "The edges of this page."
+  edges: [PortfolioEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of PortfolioConnection."
+type PortfolioEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Funds that invested in a startup, one edge per investment."
+type InvestorConnection {
+  "The edges of this page."
+  edges: [InvestorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestorConnection."
+type InvestorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Mentors of a startup."
+type MentorshipConnection {
+  "The edges of this page."
+  edges: [MentorshipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorshipConnection."
+type MentorshipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Startups a mentor mentors."
+type MenteeConnection {
+  "The edges of this page."
+  edges: [MenteeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MenteeConnection."
+type MenteeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Markets a startup targets."
+type MarketTargetConnection {
+  "The edges of this page."
+  edges: [MarketTargetEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketTargetConnection."
+type MarketTargetEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+"Startups targeting a market."
+type TargetingStartupConnection {
+  "The edges of this page."
+  edges: [TargetingStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of TargetingStartupConnection."
+type TargetingStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+extend type University {
+  "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
+  "Mentors affiliated with the university."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Startup {
+  "Universities the team is assigned to, with the assignment on each edge."
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  "Sectors the startup works in."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Programs the startup is a member of, with the cohort on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  "Funds that invested in the startup, one edge per investment with its amount, date and round."
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  "Growth-stage changes, oldest first; the last is the current stage."
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+  "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  "Overseas markets the startup targets, with status, priority and support program on each edge."
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+}
+
+extend type Organization {
+  "Organizations that belong to this one."
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  "Programs the organization hosts, sponsors or operates, with its role on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  "Mentors affiliated with the organization."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Program {
+  "Organizations that host, sponsor or operate the program, with the role on each edge."
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
+  "Cohorts of the program (e.g. Smart Venture Campus 2017)."
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  "Startups that are members of any cohort of the program, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+}
+
+extend type Sector {
+  "Startups working in the sector."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  "Mentors with expertise in the sector (for task-force fields: the working group)."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Mentor {
+  "Sectors of expertise."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Startups the mentor mentors, with the mentorship on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+}
+
+extend type Cohort {
+  "Member startups, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+}
+
+extend type Fund {
+  "Startups the fund invested in, one edge per investment with its amount, date and round."
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
+}
+
+extend type Facility {
+  "Spaces inside this facility."
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  "Startups resident in this facility."
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+}
+
+extend type Market {
+  "Startups targeting the market, with the target (status, priority, program) on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
 }
 `, BuiltIn: false},
 }
@@ -7597,12 +7630,12 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
+	case "organizations":
+		return ec.fieldContext_Program_organizations(ctx, field)
 	case "cohorts":
 		return ec.fieldContext_Program_cohorts(ctx, field)
 	case "startups":
 		return ec.fieldContext_Program_startups(ctx, field)
-	case "organizations":
-		return ec.fieldContext_Program_organizations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Program", field.Name)
 }
@@ -7819,22 +7852,22 @@ func (ec *executionContext) childFields_Startup(ctx context.Context, field graph
 		return ec.fieldContext_Startup_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Startup_provenance(ctx, field)
-	case "sectors":
-		return ec.fieldContext_Startup_sectors(ctx, field)
 	case "universities":
 		return ec.fieldContext_Startup_universities(ctx, field)
-	case "mentors":
-		return ec.fieldContext_Startup_mentors(ctx, field)
-	case "investors":
-		return ec.fieldContext_Startup_investors(ctx, field)
-	case "markets":
-		return ec.fieldContext_Startup_markets(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Startup_sectors(ctx, field)
 	case "programs":
 		return ec.fieldContext_Startup_programs(ctx, field)
+	case "investors":
+		return ec.fieldContext_Startup_investors(ctx, field)
 	case "stageHistory":
 		return ec.fieldContext_Startup_stageHistory(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Startup_outcomes(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Startup_mentors(ctx, field)
+	case "markets":
+		return ec.fieldContext_Startup_markets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Startup", field.Name)
 }
@@ -20565,6 +20598,50 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
+			return ec.marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramRoleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_cohorts(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20660,50 +20737,6 @@ func (ec *executionContext) fieldContext_Program_startups(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Program_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Program_organizations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
-			return ec.marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Program_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Program",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProgramRoleConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23532,50 +23565,6 @@ func (ec *executionContext) fieldContext_Startup_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Startup", field, false, false, "Provenance")
 }
 
-func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_sectors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
-			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SectorConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Startup_universities(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23620,34 +23609,34 @@ func (ec *executionContext) fieldContext_Startup_universities(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_mentors(ctx, field)
+			return ec.fieldContext_Startup_sectors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
-			return ec.marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Startup_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Startup",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MentorshipConnection(ctx, field)
+			return ec.childFields_SectorConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -23657,95 +23646,7 @@ func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Startup_investors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_investors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
-			return ec.marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_investors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_InvestorConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_markets(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
-			return ec.marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MarketTargetConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Startup_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23790,6 +23691,50 @@ func (ec *executionContext) fieldContext_Startup_programs(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Startup_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_investors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_investors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
+			return ec.marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_investors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23878,6 +23823,94 @@ func (ec *executionContext) fieldContext_Startup_outcomes(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Startup_outcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
+			return ec.marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
+			return ec.marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32453,6 +32486,12 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "organizations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_organizations(ctx, field, obj)
+				})
 		case "cohorts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32464,12 +32503,6 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Program_startups(ctx, field, obj)
-				})
-		case "organizations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Program_organizations(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33380,41 +33413,29 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "sectors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_sectors(ctx, field, obj)
-				})
 		case "universities":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_universities(ctx, field, obj)
 				})
-		case "mentors":
+		case "sectors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_mentors(ctx, field, obj)
-				})
-		case "investors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_investors(ctx, field, obj)
-				})
-		case "markets":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_markets(ctx, field, obj)
+					return ec._Startup_sectors(ctx, field, obj)
 				})
 		case "programs":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_programs(ctx, field, obj)
+				})
+		case "investors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_investors(ctx, field, obj)
 				})
 		case "stageHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -33427,6 +33448,18 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_outcomes(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_mentors(ctx, field, obj)
+				})
+		case "markets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_markets(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -49,8 +49,3 @@ func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]mode
 	return byIDs(ctx, s.db, "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
 }
 
-// FacilitySpaces pages the spaces inside each facility.
-var FacilitySpaces = newChild("facilities/parent", facilityCols, "facilities n", "n.parent_id", "n.id", nil, facilityEdge)
-
-// FacilityResidents pages the startups resident in each facility.
-var FacilityResidents = newChild("startups/facility", startupCols, "startups n", "n.facility_id", "n.id", nil, startupEdge, startupGuard("n.id"))

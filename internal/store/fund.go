@@ -120,22 +120,3 @@ func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]mod
 	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
 }
 
-// FundPortfolio pages the startups each fund invested in, one edge per investment.
-var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols,
-	"investments e JOIN startups n ON n.id = e.startup_id", "e.fund_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		investmentRow
-	}, cursor model.Cursor) model.PortfolioEdge {
-		return model.PortfolioEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("n.id"))
-
-// StartupInvestors pages the funds that invested in each startup, one edge per investment.
-var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
-	"investments e JOIN funds n ON n.id = e.fund_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		fundRow
-		investmentRow
-	}, cursor model.Cursor) model.InvestorEdge {
-		return model.InvestorEdge{Cursor: cursor, Node: ptr(r.fundRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("e.startup_id"))

@@ -92,22 +92,3 @@ func (m mentorshipFacts) model() model.Mentorship {
 
 const mentorshipCols = `e.focus, e.since, e.until`
 
-// StartupMentors pages the mentors of each startup, with the mentorship.
-var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipCols,
-	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		mentorRow
-		mentorshipFacts
-	}, cursor model.Cursor) model.MentorshipEdge {
-		return model.MentorshipEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, startupGuard("e.startup_id"))
-
-// MentorStartups pages the startups each mentor mentors, with the mentorship.
-var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipCols,
-	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		mentorshipFacts
-	}, cursor model.Cursor) model.MenteeEdge {
-		return model.MenteeEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))
