@@ -23,4 +23,3 @@ func (e PortfolioEdge) InvestedOn() Date { return e.Investment.InvestedOn }
 
 // Round is the round of the edge's investment.
 func (e PortfolioEdge) Round() InvestmentRound { return e.Investment.Round }
-

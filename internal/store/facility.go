@@ -48,4 +48,3 @@ func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]mode
 	const q = `SELECT ` + facilityCols + ` FROM facilities n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
 }
-

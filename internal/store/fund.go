@@ -119,4 +119,3 @@ func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]mod
 	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
 	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
 }
-

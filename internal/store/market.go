@@ -65,4 +65,3 @@ func (t targetFacts) model() model.MarketTarget {
 }
 
 const targetCols = `e.status, e.priority, e.since, e.program_id AS target_program_id`
-

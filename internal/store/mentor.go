@@ -91,4 +91,3 @@ func (m mentorshipFacts) model() model.Mentorship {
 }
 
 const mentorshipCols = `e.focus, e.since, e.until`
-

@@ -55,4 +55,3 @@ type roleFacts struct {
 func (r roleFacts) model() model.ProgramRoleFacts {
 	return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)}
 }
-

@@ -79,5 +79,3 @@ type membershipFacts struct {
 func (m membershipFacts) model() model.Membership {
 	return model.Membership{CohortID: m.CohortID, JoinedOn: date(m.JoinedOn)}
 }
-
-

@@ -41,4 +41,3 @@ func (s *Store) SectorsByID(ctx context.Context, ids []int64) (map[int64]model.S
 	const q = `SELECT ` + sectorCols + ` FROM sectors n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "sectors", q, ids, sectorRow.model, sectorRow.rowID)
 }
-

@@ -56,4 +56,3 @@ func (a assignmentFacts) model() model.Assignment {
 }
 
 const assignmentCols = `e.purpose, e.status, e.since, e.until`
-
