@@ -12,7 +12,7 @@ var Nodes = map[string]Node{
 	"Startup":      {Name: "Startup", Table: "startups", Row: "startupRow", Cols: "startupCols", Guard: "startupGuard", Plural: "startups"},
 	"Mentor":       {Name: "Mentor", Table: "mentors", Row: "mentorRow", Cols: "mentorCols", Guard: "mentorGuard", Plural: "mentors"},
 	"Cohort":       {Name: "Cohort", Table: "cohorts", Row: "cohortRow", Cols: "cohortCols", Plural: "cohorts"},
-	"Investment":   {Name: "Investment", Plural: "investments"},
+	"Investment":   {Name: "Investment", Table: "investments", Row: "investmentRow", Cols: "investmentCols", Plural: "investments"},
 	"StageChange":  {Name: "StageChange", Table: "stage_changes", Row: "stageChangeRow", Cols: "stageChangeCols", Plural: "stage changes"},
 	"Outcome":      {Name: "Outcome", Table: "outcomes", Row: "outcomeRow", Cols: "outcomeCols", Plural: "outcomes"},
 	"AuditEntry":   {Name: "AuditEntry", Plural: "the audit trail"},

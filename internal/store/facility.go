@@ -34,10 +34,6 @@ func (r facilityRow) model() model.Facility {
 	}
 }
 
-func facilityEdge(r facilityRow, cursor model.Cursor) model.FacilityEdge {
-	return model.FacilityEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // ListFacilities pages the campus and its spaces.
 func (s *Store) ListFacilities(ctx context.Context, order NameOrder, page PageArgs) (model.Connection[model.FacilityEdge, model.Facility], error) {
 	return listPage(ctx, s, listQuery(facilityCols, "facilities n", conditions{}, order.key("facilities")), page, facilityEdge)

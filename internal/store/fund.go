@@ -39,10 +39,7 @@ type FundFilter struct {
 func (s *Store) ListFunds(ctx context.Context, f FundFilter, order NameOrder, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
-	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page,
-		func(r fundRow, cursor model.Cursor) model.FundEdge {
-			return model.FundEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page, fundEdge)
 }
 
 // FundsByID returns the funds with the given ids.
@@ -109,9 +106,7 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 	}
 	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
 		guards: []guard{startupGuard("e.startup_id")}}
-	return listPage(ctx, s, q, page, func(r investmentRow, cursor model.Cursor) model.InvestmentEdge {
-		return model.InvestmentEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
+	return listPage(ctx, s, q, page, investmentEdge)
 }
 
 // InvestmentsByID returns the investments with the given ids.

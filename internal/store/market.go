@@ -41,10 +41,7 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder
 		c.add("n.kind = ?", *f.Kind)
 	}
 	c.strs("n.code = ANY(?)", f.Codes)
-	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page,
-		func(r marketRow, cursor model.Cursor) model.MarketEdge {
-			return model.MarketEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page, marketEdge)
 }
 
 // MarketsByID returns the markets with the given ids.

@@ -42,10 +42,6 @@ func (r mentorRow) model() model.Mentor {
 		Provenance: model.Provenance(r.Provenance)}
 }
 
-func mentorEdge(r mentorRow, cursor model.Cursor) model.MentorEdge {
-	return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // MentorFilter selects mentors.
 type MentorFilter struct {
 	SectorIDs, UniversityIDs, OrganizationIDs []int64

@@ -23,10 +23,6 @@ func (r organizationRow) model() model.Organization {
 	}
 }
 
-func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
-	return model.OrganizationEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // OrganizationFilter selects organizations.
 type OrganizationFilter struct {
 	Kinds      []string

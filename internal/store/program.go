@@ -32,10 +32,7 @@ type ProgramFilter struct {
 func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
-	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page,
-		func(r programRow, cursor model.Cursor) model.ProgramEdge {
-			return model.ProgramEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page, programEdge)
 }
 
 // ProgramsByID returns the programs with the given ids.

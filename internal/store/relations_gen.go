@@ -4,6 +4,66 @@ package store
 
 import "startupgraph/internal/model"
 
+// organizationEdge is an edge of a page of organizations.
+func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
+	return model.OrganizationEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// sectorEdge is an edge of a page of sectors.
+func sectorEdge(r sectorRow, cursor model.Cursor) model.SectorEdge {
+	return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// programEdge is an edge of a page of programs.
+func programEdge(r programRow, cursor model.Cursor) model.ProgramEdge {
+	return model.ProgramEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// fundEdge is an edge of a page of funds.
+func fundEdge(r fundRow, cursor model.Cursor) model.FundEdge {
+	return model.FundEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// facilityEdge is an edge of a page of facilities.
+func facilityEdge(r facilityRow, cursor model.Cursor) model.FacilityEdge {
+	return model.FacilityEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// marketEdge is an edge of a page of markets.
+func marketEdge(r marketRow, cursor model.Cursor) model.MarketEdge {
+	return model.MarketEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// startupEdge is an edge of a page of startups.
+func startupEdge(r startupRow, cursor model.Cursor) model.StartupEdge {
+	return model.StartupEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// mentorEdge is an edge of a page of mentors.
+func mentorEdge(r mentorRow, cursor model.Cursor) model.MentorEdge {
+	return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// cohortEdge is an edge of a page of cohorts.
+func cohortEdge(r cohortRow, cursor model.Cursor) model.CohortEdge {
+	return model.CohortEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// investmentEdge is an edge of a page of investments.
+func investmentEdge(r investmentRow, cursor model.Cursor) model.InvestmentEdge {
+	return model.InvestmentEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// stageChangeEdge is an edge of a page of stage changes.
+func stageChangeEdge(r stageChangeRow, cursor model.Cursor) model.StageChangeEdge {
+	return model.StageChangeEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
+// outcomeEdge is an edge of a page of outcomes.
+func outcomeEdge(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
+	return model.OutcomeEdge{Cursor: cursor, Node: ptr(r.model())}
+}
+
 // UniversityStartups pages, for each university, the startups.
 var UniversityStartups = newChild("assignments/university", startupCols+", "+assignmentCols,
 	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
@@ -27,16 +87,12 @@ var StartupUniversities = newChild("assignments/startup", universityCols+", "+as
 // UniversityMentors pages, for each university, the mentors.
 var UniversityMentors = newChild("mentors/university", mentorCols,
 	"mentors n", "n.affiliated_university_id", "n.id", nil,
-	func(r mentorRow, cursor model.Cursor) model.MentorEdge {
-		return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id"))
 
 // OrganizationChildren pages, for each organization, the children.
 var OrganizationChildren = newChild("organizations/parent", organizationCols,
 	"organizations n", "n.parent_id", "n.id", nil,
-	func(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
-		return model.OrganizationEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
+	organizationEdge)
 
 // OrganizationPrograms pages, for each organization, the programs.
 var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role",
@@ -61,44 +117,32 @@ var ProgramOrganizations = newChild("program-organizations/program", organizatio
 // OrganizationMentors pages, for each organization, the mentors.
 var OrganizationMentors = newChild("mentors/organization", mentorCols,
 	"mentors n", "n.affiliated_organization_id", "n.id", nil,
-	func(r mentorRow, cursor model.Cursor) model.MentorEdge {
-		return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id"))
 
 // SectorStartups pages, for each sector, the startups.
 var SectorStartups = newChild("startup-sectors/sector", startupCols,
 	"startup_sectors e JOIN startups n ON n.id = e.startup_id", "e.sector_id", "e.id", nil,
-	func(r startupRow, cursor model.Cursor) model.StartupEdge {
-		return model.StartupEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, startupGuard("n.id"))
+	startupEdge, startupGuard("n.id"))
 
 // StartupSectors pages, for each startup, the sectors.
 var StartupSectors = newChild("startup-sectors/startup", sectorCols,
 	"startup_sectors e JOIN sectors n ON n.id = e.sector_id", "e.startup_id", "e.id", nil,
-	func(r sectorRow, cursor model.Cursor) model.SectorEdge {
-		return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, startupGuard("e.startup_id"))
+	sectorEdge, startupGuard("e.startup_id"))
 
 // SectorMentors pages, for each sector, the mentors.
 var SectorMentors = newChild("mentor-sectors/sector", mentorCols,
 	"mentor_sectors e JOIN mentors n ON n.id = e.mentor_id", "e.sector_id", "e.id", nil,
-	func(r mentorRow, cursor model.Cursor) model.MentorEdge {
-		return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id"))
 
 // MentorSectors pages, for each mentor, the sectors.
 var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
 	"mentor_sectors e JOIN sectors n ON n.id = e.sector_id", "e.mentor_id", "e.id", nil,
-	func(r sectorRow, cursor model.Cursor) model.SectorEdge {
-		return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, mentorGuard("e.mentor_id"))
+	sectorEdge, mentorGuard("e.mentor_id"))
 
 // ProgramCohorts pages, for each program, the cohorts.
 var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	"cohorts n", "n.program_id", "n.id", &sortKey{expr: "n.year", cast: "bigint", desc: true},
-	func(r cohortRow, cursor model.Cursor) model.CohortEdge {
-		return model.CohortEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
+	cohortEdge)
 
 // CohortMembers pages, for each cohort, the startups.
 var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id, e.joined_on",
@@ -153,30 +197,22 @@ var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentC
 // FacilitySpaces pages, for each facility, the spaces.
 var FacilitySpaces = newChild("facilities/parent", facilityCols,
 	"facilities n", "n.parent_id", "n.id", nil,
-	func(r facilityRow, cursor model.Cursor) model.FacilityEdge {
-		return model.FacilityEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
+	facilityEdge)
 
 // FacilityResidents pages, for each facility, the residents.
 var FacilityResidents = newChild("startups/facility", startupCols,
 	"startups n", "n.facility_id", "n.id", nil,
-	func(r startupRow, cursor model.Cursor) model.StartupEdge {
-		return model.StartupEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, startupGuard("n.id"))
+	startupEdge, startupGuard("n.id"))
 
 // StartupStageHistory pages, for each startup, the stageHistory.
 var StartupStageHistory = newChild("stage-changes/startup", stageChangeCols,
 	"stage_changes n", "n.startup_id", "n.id", &sortKey{expr: "n.changed_on", cast: "date", desc: false},
-	func(r stageChangeRow, cursor model.Cursor) model.StageChangeEdge {
-		return model.StageChangeEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, startupGuard("n.startup_id"))
+	stageChangeEdge, startupGuard("n.startup_id"))
 
 // StartupOutcomes pages, for each startup, the outcomes.
 var StartupOutcomes = newChild("outcomes/startup", outcomeCols,
 	"outcomes n", "n.startup_id", "n.id", &sortKey{expr: "n.reported_on", cast: "date", desc: false},
-	func(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
-		return model.OutcomeEdge{Cursor: cursor, Node: ptr(r.model())}
-	}, startupGuard("n.startup_id"))
+	outcomeEdge, startupGuard("n.startup_id"))
 
 // StartupMentors pages, for each startup, the mentors.
 var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipCols,

@@ -20,10 +20,6 @@ func (r sectorRow) model() model.Sector {
 	}
 }
 
-func sectorEdge(r sectorRow, cursor model.Cursor) model.SectorEdge {
-	return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // SectorFilter selects sectors.
 type SectorFilter struct {
 	TaskForceField *bool

@@ -27,10 +27,6 @@ func (r startupRow) model() model.Startup {
 	}
 }
 
-func startupEdge(r startupRow, cursor model.Cursor) model.StartupEdge {
-	return model.StartupEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // StartupFilter selects startups (see model.StartupCriteria).
 type StartupFilter = model.StartupCriteria
 

@@ -188,6 +188,13 @@ func modelTypes(dirs []direction) string {
 func storeChildren(dirs []direction) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport \"startupgraph/internal/model\"\n", notice)
+	for _, n := range relation.Plain {
+		if n.Row == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "\n// %sEdge is an edge of a page of %s.\nfunc %[1]sEdge(r %[3]s, cursor model.Cursor) model.%[4]sEdge {\n\treturn model.%[4]sEdge{Cursor: cursor, Node: ptr(r.model())}\n}\n",
+			lowerFirst(n.Name), n.Plural, n.Row, n.Name)
+	}
 	for _, d := range dirs {
 		r, ln := d.rel, d.listedNode
 		var from, parent, idExpr string
@@ -238,9 +245,7 @@ func storeChildren(dirs []direction) string {
 	return model.%[3]sEdge{Cursor: cursor, Node: ptr(r.%[1]s.model()), %[4]s: r.%[2]s.model()}
 }`, ln.Row, f.Row, conn, field)
 		} else {
-			toEdge = fmt.Sprintf(`func(r %s, cursor model.Cursor) model.%sEdge {
-	return model.%[2]sEdge{Cursor: cursor, Node: ptr(r.model())}
-}`, ln.Row, conn)
+			toEdge = lowerFirst(ln.Name) + "Edge"
 		}
 		fmt.Fprintf(&b, "\n// %s pages, for each %s, the %s.\n", d.parent.Loader, lower(d.parentNode.Name), d.parent.Field)
 		fmt.Fprintf(&b, "var %s = newChild(%q, %s,\n\t%q, %q, %q, %s,\n\t%s%s)\n",
