@@ -42,6 +42,12 @@ func (r *marketResolver) Startups(ctx context.Context, obj *model.Market, first 
 	return &model.TargetingStartupConnection{Connection: c}, err
 }
 
+// Mentors is the resolver for the mentors field.
+func (r *marketResolver) Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.MarketMentorConnection, error) {
+	c, err := child(ctx, loader.For(ctx).MarketMentors, obj.RowID, first, after, last, before)
+	return &model.MarketMentorConnection{Connection: c}, err
+}
+
 func (r *marketTargetEdgeResolver) SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
 }
@@ -60,6 +66,12 @@ func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *
 func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error) {
 	c, err := child(ctx, loader.For(ctx).MentorStartups, obj.RowID, first, after, last, before)
 	return &model.MenteeConnection{Connection: c}, err
+}
+
+// Markets is the resolver for the markets field.
+func (r *mentorResolver) Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MentorMarketConnection, error) {
+	c, err := child(ctx, loader.For(ctx).MentorMarkets, obj.RowID, first, after, last, before)
+	return &model.MentorMarketConnection{Connection: c}, err
 }
 
 // Children is the resolver for the children field.

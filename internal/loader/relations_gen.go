@@ -36,6 +36,8 @@ type Relations struct {
 	MentorStartups       *Children[model.MenteeEdge, model.Startup]
 	StartupMarkets       *Children[model.MarketTargetEdge, model.Market]
 	MarketStartups       *Children[model.TargetingStartupEdge, model.Startup]
+	MentorMarkets        *Children[model.MentorMarketEdge, model.Market]
+	MarketMentors        *Children[model.MarketMentorEdge, model.Mentor]
 }
 
 func newRelations(s *store.Store, reg *registry) Relations {
@@ -65,5 +67,7 @@ func newRelations(s *store.Store, reg *registry) Relations {
 		MentorStartups:       newChildren(s, reg, globalid.Mentor, store.MentorStartups),
 		StartupMarkets:       newChildren(s, reg, globalid.Startup, store.StartupMarkets),
 		MarketStartups:       newChildren(s, reg, globalid.Market, store.MarketStartups),
+		MentorMarkets:        newChildren(s, reg, globalid.Mentor, store.MentorMarkets),
+		MarketMentors:        newChildren(s, reg, globalid.Market, store.MarketMentors),
 	}
 }

@@ -338,3 +338,31 @@ func (e TargetingStartupEdge) node() *Startup { return e.Node }
 type TargetingStartupConnection struct {
 	Connection[TargetingStartupEdge, Startup]
 }
+
+// MentorMarketEdge is an edge of MentorMarketConnection.
+type MentorMarketEdge struct {
+	Cursor Cursor
+	Node   *Market
+	MarketExperience
+}
+
+func (e MentorMarketEdge) node() *Market { return e.Node }
+
+// MentorMarketConnection is a page of markets a mentor has experience of.
+type MentorMarketConnection struct {
+	Connection[MentorMarketEdge, Market]
+}
+
+// MarketMentorEdge is an edge of MarketMentorConnection.
+type MarketMentorEdge struct {
+	Cursor Cursor
+	Node   *Mentor
+	MarketExperience
+}
+
+func (e MarketMentorEdge) node() *Mentor { return e.Node }
+
+// MarketMentorConnection is a page of mentors with experience of a market.
+type MarketMentorConnection struct {
+	Connection[MarketMentorEdge, Mentor]
+}

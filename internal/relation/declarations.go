@@ -59,6 +59,11 @@ var (
   cohort: Cohort!
   "When the startup joined."
   joinedOn: Date!`}
+	marketExperience = &Facts{Model: "MarketExperience", Row: "marketExperienceFacts", Cols: "marketExperienceCols", SDL: `
+  "Since when the mentor has known the market."
+  since: Date!
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: String`}
 	programRole = &Facts{Model: "ProgramRoleFacts", Row: "roleFacts", Cols: `"e.role"`, SDL: `
   "The organization's role in the program."
   role: ProgramRole!`}
@@ -169,5 +174,13 @@ var All = []Relationship{
 		{Node: "Market", Column: "market_id", Field: "startups", Loader: "MarketStartups",
 			Doc:        "Startups targeting the market, with the target (status, priority, program) on each edge.",
 			Connection: "TargetingStartup", ConnectionDoc: "Startups targeting a market."},
+	}},
+	{Name: "mentor-markets", Table: "mentor_markets", Facts: marketExperience, Ends: [2]End{
+		{Node: "Mentor", Column: "mentor_id", Field: "markets", Loader: "MentorMarkets",
+			Doc:        "Overseas markets the mentor knows, with since when and a note on each edge.",
+			Connection: "MentorMarket", ConnectionDoc: "Markets a mentor has experience of."},
+		{Node: "Market", Column: "market_id", Field: "mentors", Loader: "MarketMentors",
+			Doc:        "Mentors with experience of the market, with since when and a note on each edge.",
+			Connection: "MarketMentor", ConnectionDoc: "Mentors with experience of a market."},
 	}},
 }

@@ -46,6 +46,7 @@ func (r mentorRow) model() model.Mentor {
 type MentorFilter struct {
 	SectorIDs, UniversityIDs, OrganizationIDs []int64
 	StartupIDs, SharedByStartupIDs            []int64
+	MarketIDs                                 []int64
 	TaskForceMember                           *bool
 	Search                                    string
 }
@@ -66,6 +67,7 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder
 		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+") = "+
 			strconv.Itoa(len(shared)), pq.Array(shared))
 	}
+	c.exists(ctx, "mentor_markets x", "x.mentor_id = n.id AND x.market_id = ANY(?)", f.MarketIDs)
 	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
 	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors"), mentorGuard("n.id")), page, mentorEdge)
 }
@@ -87,3 +89,14 @@ func (m mentorshipFacts) model() model.Mentorship {
 }
 
 const mentorshipCols = `e.focus, e.since, e.until`
+
+type marketExperienceFacts struct {
+	Since time.Time `db:"since"`
+	Note  *string   `db:"note"`
+}
+
+func (m marketExperienceFacts) model() model.MarketExperience {
+	return model.MarketExperience{Since: date(m.Since), Note: m.Note}
+}
+
+const marketExperienceCols = `e.since, e.note`

@@ -253,3 +253,23 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCo
 	}, cursor model.Cursor) model.TargetingStartupEdge {
 		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.targetFacts.model()}
 	}, startupGuard("n.id"))
+
+// MentorMarkets pages, for each mentor, the markets.
+var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+marketExperienceCols,
+	"mentor_markets e JOIN markets n ON n.id = e.market_id", "e.mentor_id", "e.id", nil,
+	func(r struct {
+		marketRow
+		marketExperienceFacts
+	}, cursor model.Cursor) model.MentorMarketEdge {
+		return model.MentorMarketEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketExperience: r.marketExperienceFacts.model()}
+	}, mentorGuard("e.mentor_id"))
+
+// MarketMentors pages, for each market, the mentors.
+var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+marketExperienceCols,
+	"mentor_markets e JOIN mentors n ON n.id = e.mentor_id", "e.market_id", "e.id", nil,
+	func(r struct {
+		mentorRow
+		marketExperienceFacts
+	}, cursor model.Cursor) model.MarketMentorEdge {
+		return model.MarketMentorEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), MarketExperience: r.marketExperienceFacts.model()}
+	}, mentorGuard("n.id"))
