@@ -109,6 +109,7 @@ func mentorFilter(f *generated.MentorFilter) (store.MentorFilter, error) {
 	out.TaskForceMember = f.TaskForceMember
 	out.StartupIDs = a.ids("filter.startupIds", globalid.Startup, f.StartupIds)
 	out.SharedByStartupIDs = a.ids("filter.sharedByStartupIds", globalid.Startup, f.SharedByStartupIds)
+	out.MarketIDs = a.ids("filter.marketIds", globalid.Market, f.MarketIds)
 	out.Search = a.search("filter.search", f.Search)
 	return out, a.err()
 }

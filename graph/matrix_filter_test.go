@@ -39,6 +39,7 @@ vms AS (SELECT e.mentor_id, e.startup_id FROM mentorships e WHERE e.startup_id I
 vm AS (SELECT m.id, m.affiliated_university_id, m.affiliated_organization_id FROM mentors m
        WHERE $1::text IS NULL OR m.id IN (SELECT mentor_id FROM vms) OR m.affiliated_university_id IN (SELECT id FROM own)),
 vmsec AS (SELECT e.mentor_id, e.sector_id FROM mentor_sectors e WHERE e.mentor_id IN (SELECT id FROM vm)),
+vmmk AS (SELECT e.mentor_id, e.market_id FROM mentor_markets e WHERE e.mentor_id IN (SELECT id FROM vm)),
 vi AS (SELECT i.id, i.fund_id, i.startup_id FROM investments i WHERE i.startup_id IN (SELECT id FROM vs)),
 vss AS (SELECT e.startup_id, e.sector_id FROM startup_sectors e WHERE e.startup_id IN (SELECT id FROM vs)),
 vmem AS (SELECT e.startup_id, e.cohort_id, c.program_id FROM memberships e JOIN cohorts c ON c.id = e.cohort_id
@@ -79,6 +80,8 @@ var startupFilterFields = []filterField{
 var otherFilterFields = []filterField{
 	{"mentors", "sectorIds", globalid.Sector, "[ID!]", "SELECT id::text FROM sectors",
 		"SELECT id FROM vm WHERE id IN (SELECT mentor_id FROM vmsec WHERE sector_id = ANY(v::bigint[]))"},
+	{"mentors", "marketIds", globalid.Market, "[ID!]", "SELECT id::text FROM markets",
+		"SELECT id FROM vm WHERE id IN (SELECT mentor_id FROM vmmk WHERE market_id = ANY(v::bigint[]))"},
 	{"mentors", "universityIds", globalid.University, "[ID!]", "SELECT id::text FROM universities",
 		"SELECT id FROM vm WHERE affiliated_university_id = ANY(v::bigint[])"},
 	{"mentors", "organizationIds", globalid.Organization, "[ID!]", "SELECT id::text FROM organizations",

@@ -2,6 +2,9 @@
 // the store or a dataloader, and return. It holds no SQL.
 package graph
 
+// The relationships' pages, loaders and resolvers come from their
+// declarations (internal/relation), then gqlgen reads the schema.
+//go:generate go run ../internal/relation/gen
 //go:generate go tool gqlgen generate
 
 import (

@@ -20,27 +20,12 @@ func (r *cohortResolver) Program(ctx context.Context, obj *model.Cohort) (*model
 	return required(ctx, loader.For(ctx).Program, obj.ProgramID)
 }
 
-func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
-	c, err := child(ctx, loader.For(ctx).CohortMembers, obj.RowID, first, after, last, before)
-	return &model.MemberConnection{Connection: c}, err
-}
-
 func (r *facilityResolver) Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error) {
 	return optional(ctx, loader.For(ctx).Facility, obj.ParentID)
 }
 
 func (r *facilityResolver) Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error) {
 	return optional(ctx, loader.For(ctx).Organization, obj.OperatorID)
-}
-
-func (r *facilityResolver) Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.FacilityConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FacilitySpaces, obj.RowID, first, after, last, before)
-	return &model.FacilityConnection{Connection: c}, err
-}
-
-func (r *facilityResolver) Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.StartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FacilityResidents, obj.RowID, first, after, last, before)
-	return &model.StartupConnection{Connection: c}, err
 }
 
 func (r *fundResolver) Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error) {
@@ -53,11 +38,6 @@ func (r *fundResolver) Sponsor(ctx context.Context, obj *model.Fund) (*model.Org
 
 func (r *fundResolver) Program(ctx context.Context, obj *model.Fund) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.ProgramID)
-}
-
-func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string) (*model.PortfolioConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FundPortfolio, obj.RowID, first, after, last, before)
-	return &model.PortfolioConnection{Connection: c}, err
 }
 
 func (r *fundTotalResolver) Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error) {
@@ -150,31 +130,8 @@ func (r *investmentResolver) Startup(ctx context.Context, obj *model.Investment)
 	return required(ctx, loader.For(ctx).Startup, obj.StartupID)
 }
 
-func (r *marketResolver) Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.TargetingStartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MarketStartups, obj.RowID, first, after, last, before)
-	return &model.TargetingStartupConnection{Connection: c}, err
-}
-
-func (r *marketTargetEdgeResolver) SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error) {
-	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
-}
-
-func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) (*model.Cohort, error) {
-	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
-}
-
 func (r *mentorResolver) Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error) {
 	return r.affiliation(ctx, obj)
-}
-
-func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MentorSectors, obj.RowID, first, after, last, before)
-	return &model.SectorConnection{Connection: c}, err
-}
-
-func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MentorStartups, obj.RowID, first, after, last, before)
-	return &model.MenteeConnection{Connection: c}, err
 }
 
 func (r *mentorRecommendationResolver) Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error) {
@@ -302,42 +259,8 @@ func (r *organizationResolver) Parent(ctx context.Context, obj *model.Organizati
 	return optional(ctx, loader.For(ctx).Organization, obj.ParentID)
 }
 
-func (r *organizationResolver) Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationChildren, obj.RowID, first, after, last, before)
-	return &model.OrganizationConnection{Connection: c}, err
-}
-
-func (r *organizationResolver) Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationRoleConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationPrograms, obj.RowID, first, after, last, before)
-	return &model.OrganizationRoleConnection{Connection: c}, err
-}
-
-func (r *organizationResolver) Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationMentors, obj.RowID, first, after, last, before)
-	return &model.MentorConnection{Connection: c}, err
-}
-
 func (r *outcomeResolver) Market(ctx context.Context, obj *model.Outcome) (*model.Market, error) {
 	return optional(ctx, loader.For(ctx).Market, obj.MarketID)
-}
-
-func (r *programResolver) Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error) {
-	c, err := child(ctx, loader.For(ctx).ProgramCohorts, obj.RowID, first, after, last, before)
-	return &model.CohortConnection{Connection: c}, err
-}
-
-func (r *programResolver) Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
-	c, err := child(ctx, loader.For(ctx).ProgramMembers, obj.RowID, first, after, last, before)
-	return &model.MemberConnection{Connection: c}, err
-}
-
-func (r *programResolver) Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error) {
-	c, err := child(ctx, loader.For(ctx).ProgramOrganizations, obj.RowID, first, after, last, before)
-	return &model.ProgramRoleConnection{Connection: c}, err
-}
-
-func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error) {
-	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
 }
 
 func (r *queryResolver) Viewer(ctx context.Context) (*viewer.Viewer, error) {
@@ -484,76 +407,12 @@ func (r *queryResolver) Investments(ctx context.Context, first *int, after *stri
 	return registered(ctx, &model.InvestmentConnection{Connection: c}, err)
 }
 
-func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).SectorStartups, obj.RowID, first, after, last, before)
-	return &model.StartupConnection{Connection: c}, err
-}
-
-func (r *sectorResolver) Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).SectorMentors, obj.RowID, first, after, last, before)
-	return &model.MentorConnection{Connection: c}, err
-}
-
 func (r *similarStartupResolver) Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error) {
 	return required(ctx, loader.For(ctx).Startup, obj.StartupID)
 }
 
 func (r *startupResolver) Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error) {
 	return optional(ctx, loader.For(ctx).Facility, obj.FacilityID)
-}
-
-func (r *startupResolver) Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupSectors, obj.RowID, first, after, last, before)
-	return &model.SectorConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupUniversities, obj.RowID, first, after, last, before)
-	return &model.UniversityAssignmentConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupMentors, obj.RowID, first, after, last, before)
-	return &model.MentorshipConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupInvestors, obj.RowID, first, after, last, before)
-	return &model.InvestorConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupMarkets, obj.RowID, first, after, last, before)
-	return &model.MarketTargetConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupPrograms, obj.RowID, first, after, last, before)
-	return &model.ProgramMembershipConnection{Connection: c}, err
-}
-
-func (r *startupResolver) StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupStageHistory, obj.RowID, first, after, last, before)
-	return &model.StageChangeConnection{Connection: c}, err
-}
-
-func (r *startupResolver) Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupOutcomes, obj.RowID, first, after, last, before)
-	return &model.OutcomeConnection{Connection: c}, err
-}
-
-func (r *targetingStartupEdgeResolver) SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error) {
-	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
-}
-
-func (r *universityResolver) Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.AssignedStartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).UniversityStartups, obj.RowID, first, after, last, before)
-	return &model.AssignedStartupConnection{Connection: c}, err
-}
-
-func (r *universityResolver) Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).UniversityMentors, obj.RowID, first, after, last, before)
-	return &model.MentorConnection{Connection: c}, err
 }
 
 func (r *viewerResolver) KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error) {
@@ -586,12 +445,6 @@ func (r *Resolver) Investment() generated.InvestmentResolver { return &investmen
 
 func (r *Resolver) Market() generated.MarketResolver { return &marketResolver{r} }
 
-func (r *Resolver) MarketTargetEdge() generated.MarketTargetEdgeResolver {
-	return &marketTargetEdgeResolver{r}
-}
-
-func (r *Resolver) MemberEdge() generated.MemberEdgeResolver { return &memberEdgeResolver{r} }
-
 func (r *Resolver) Mentor() generated.MentorResolver { return &mentorResolver{r} }
 
 func (r *Resolver) MentorRecommendation() generated.MentorRecommendationResolver {
@@ -610,10 +463,6 @@ func (r *Resolver) Outcome() generated.OutcomeResolver { return &outcomeResolver
 
 func (r *Resolver) Program() generated.ProgramResolver { return &programResolver{r} }
 
-func (r *Resolver) ProgramMembershipEdge() generated.ProgramMembershipEdgeResolver {
-	return &programMembershipEdgeResolver{r}
-}
-
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
 func (r *Resolver) Sector() generated.SectorResolver { return &sectorResolver{r} }
@@ -624,38 +473,30 @@ func (r *Resolver) SimilarStartup() generated.SimilarStartupResolver {
 
 func (r *Resolver) Startup() generated.StartupResolver { return &startupResolver{r} }
 
-func (r *Resolver) TargetingStartupEdge() generated.TargetingStartupEdgeResolver {
-	return &targetingStartupEdgeResolver{r}
-}
-
 func (r *Resolver) University() generated.UniversityResolver { return &universityResolver{r} }
 
 func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
 
 type (
-	cohortResolver                struct{ *Resolver }
-	facilityResolver              struct{ *Resolver }
-	fundResolver                  struct{ *Resolver }
-	fundTotalResolver             struct{ *Resolver }
-	graphPathResolver             struct{ *Resolver }
-	insightsResolver              struct{ *Resolver }
-	investmentResolver            struct{ *Resolver }
-	marketResolver                struct{ *Resolver }
-	marketTargetEdgeResolver      struct{ *Resolver }
-	memberEdgeResolver            struct{ *Resolver }
-	mentorResolver                struct{ *Resolver }
-	mentorRecommendationResolver  struct{ *Resolver }
-	mutationResolver              struct{ *Resolver }
-	neighborhoodNodeResolver      struct{ *Resolver }
-	organizationResolver          struct{ *Resolver }
-	outcomeResolver               struct{ *Resolver }
-	programResolver               struct{ *Resolver }
-	programMembershipEdgeResolver struct{ *Resolver }
-	queryResolver                 struct{ *Resolver }
-	sectorResolver                struct{ *Resolver }
-	similarStartupResolver        struct{ *Resolver }
-	startupResolver               struct{ *Resolver }
-	targetingStartupEdgeResolver  struct{ *Resolver }
-	universityResolver            struct{ *Resolver }
-	viewerResolver                struct{ *Resolver }
+	cohortResolver               struct{ *Resolver }
+	facilityResolver             struct{ *Resolver }
+	fundResolver                 struct{ *Resolver }
+	fundTotalResolver            struct{ *Resolver }
+	graphPathResolver            struct{ *Resolver }
+	insightsResolver             struct{ *Resolver }
+	investmentResolver           struct{ *Resolver }
+	marketResolver               struct{ *Resolver }
+	mentorResolver               struct{ *Resolver }
+	mentorRecommendationResolver struct{ *Resolver }
+	mutationResolver             struct{ *Resolver }
+	neighborhoodNodeResolver     struct{ *Resolver }
+	organizationResolver         struct{ *Resolver }
+	outcomeResolver              struct{ *Resolver }
+	programResolver              struct{ *Resolver }
+	queryResolver                struct{ *Resolver }
+	sectorResolver               struct{ *Resolver }
+	similarStartupResolver       struct{ *Resolver }
+	startupResolver              struct{ *Resolver }
+	universityResolver           struct{ *Resolver }
+	viewerResolver               struct{ *Resolver }
 )

@@ -12,11 +12,15 @@ import (
 // TestSchemaIsDescribed: every type, field, argument, enum value and input
 // field of the contract has a description a newcomer can read.
 func TestSchemaIsDescribed(t *testing.T) {
-	src, err := os.ReadFile("../schema.graphqls")
-	if err != nil {
-		t.Fatal(err)
+	var sources []*ast.Source
+	for _, name := range []string{"../schema.graphqls", "relations.graphqls"} {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sources = append(sources, &ast.Source{Name: name, Input: string(src)})
 	}
-	schema, gerr := gqlparser.LoadSchema(&ast.Source{Name: "schema.graphqls", Input: string(src)})
+	schema, gerr := gqlparser.LoadSchema(sources...)
 	if gerr != nil {
 		t.Fatal(gerr)
 	}

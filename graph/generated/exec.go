@@ -305,6 +305,7 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
+		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
 		NameEn     func(childComplexity int) int
 		NameKo     func(childComplexity int) int
@@ -323,6 +324,20 @@ type ComplexityRoot struct {
 	MarketEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MarketMentorConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MarketMentorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Note   func(childComplexity int) int
+		Since  func(childComplexity int) int
 	}
 
 	MarketPayload struct {
@@ -381,6 +396,7 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
+		Markets         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Name            func(childComplexity int, locale *i18n.Locale) int
 		NameEn          func(childComplexity int) int
 		NameKo          func(childComplexity int) int
@@ -402,6 +418,20 @@ type ComplexityRoot struct {
 	MentorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MentorMarketConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MentorMarketEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Note   func(childComplexity int) int
+		Since  func(childComplexity int) int
 	}
 
 	MentorPayload struct {
@@ -850,6 +880,7 @@ type InvestmentResolver interface {
 }
 type MarketResolver interface {
 	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.TargetingStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.MarketMentorConnection, error)
 }
 type MarketTargetEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error)
@@ -862,6 +893,7 @@ type MentorResolver interface {
 
 	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error)
+	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MentorMarketConnection, error)
 }
 type MentorRecommendationResolver interface {
 	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
@@ -908,9 +940,9 @@ type OutcomeResolver interface {
 	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
 }
 type ProgramResolver interface {
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
 	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error)
 	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
-	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
 }
 type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
@@ -946,14 +978,14 @@ type SimilarStartupResolver interface {
 type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
 
-	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error)
-	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
-	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
-	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
 	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
 	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error)
 	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
 }
 type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
@@ -2004,6 +2036,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Kind(childComplexity), true
+	case "Market.mentors":
+		if e.ComplexityRoot.Market.Mentors == nil {
+			break
+		}
+
+		args, err := ec.field_Market_mentors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Market.name":
 		if e.ComplexityRoot.Market.Name == nil {
 			break
@@ -2088,6 +2131,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketEdge.Node(childComplexity), true
+
+	case "MarketMentorConnection.edges":
+		if e.ComplexityRoot.MarketMentorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorConnection.Edges(childComplexity), true
+	case "MarketMentorConnection.nodes":
+		if e.ComplexityRoot.MarketMentorConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorConnection.Nodes(childComplexity), true
+	case "MarketMentorConnection.pageInfo":
+		if e.ComplexityRoot.MarketMentorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorConnection.PageInfo(childComplexity), true
+	case "MarketMentorConnection.totalCount":
+		if e.ComplexityRoot.MarketMentorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorConnection.TotalCount(childComplexity), true
+
+	case "MarketMentorEdge.cursor":
+		if e.ComplexityRoot.MarketMentorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.Cursor(childComplexity), true
+	case "MarketMentorEdge.node":
+		if e.ComplexityRoot.MarketMentorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.Node(childComplexity), true
+	case "MarketMentorEdge.note":
+		if e.ComplexityRoot.MarketMentorEdge.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.Note(childComplexity), true
+	case "MarketMentorEdge.since":
+		if e.ComplexityRoot.MarketMentorEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.Since(childComplexity), true
 
 	case "MarketPayload.market":
 		if e.ComplexityRoot.MarketPayload.Market == nil {
@@ -2300,6 +2393,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.Languages(childComplexity), true
+	case "Mentor.markets":
+		if e.ComplexityRoot.Mentor.Markets == nil {
+			break
+		}
+
+		args, err := ec.field_Mentor_markets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Mentor.name":
 		if e.ComplexityRoot.Mentor.Name == nil {
 			break
@@ -2412,6 +2516,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorEdge.Node(childComplexity), true
+
+	case "MentorMarketConnection.edges":
+		if e.ComplexityRoot.MentorMarketConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketConnection.Edges(childComplexity), true
+	case "MentorMarketConnection.nodes":
+		if e.ComplexityRoot.MentorMarketConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketConnection.Nodes(childComplexity), true
+	case "MentorMarketConnection.pageInfo":
+		if e.ComplexityRoot.MentorMarketConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketConnection.PageInfo(childComplexity), true
+	case "MentorMarketConnection.totalCount":
+		if e.ComplexityRoot.MentorMarketConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketConnection.TotalCount(childComplexity), true
+
+	case "MentorMarketEdge.cursor":
+		if e.ComplexityRoot.MentorMarketEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.Cursor(childComplexity), true
+	case "MentorMarketEdge.node":
+		if e.ComplexityRoot.MentorMarketEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.Node(childComplexity), true
+	case "MentorMarketEdge.note":
+		if e.ComplexityRoot.MentorMarketEdge.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.Note(childComplexity), true
+	case "MentorMarketEdge.since":
+		if e.ComplexityRoot.MentorMarketEdge.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.Since(childComplexity), true
 
 	case "MentorPayload.mentor":
 		if e.ComplexityRoot.MentorPayload.Mentor == nil {
@@ -4678,10 +4832,6 @@ type University implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
-  "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
-  "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of body an organization is."
@@ -4726,12 +4876,6 @@ type Organization implements Node {
   provenance: Provenance!
   "The organization this one belongs to (e.g. the SW Convergence Cluster Center belongs to Incheon Technopark)."
   parent: Organization
-  "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
-  "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
-  "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
@@ -4752,10 +4896,6 @@ type Sector implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
-  "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
-  "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 "What kind of support a program gives."
@@ -4794,12 +4934,6 @@ type Program implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Cohorts of the program (e.g. Smart Venture Campus 2017)."
-  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
-  "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
-  "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
 }
 
 "What kind of money a fund gives."
@@ -4842,8 +4976,6 @@ type Fund implements Node {
   sponsor: Organization
   "The program the fund or grant belongs to, if any."
   program: Program
-  "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
 }
 
 "What a space of the campus is for."
@@ -4890,10 +5022,6 @@ type Facility implements Node {
   parent: Facility
   "The organization that runs the facility."
   operator: Organization
-  "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
-  "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
 }
 
 "A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
@@ -4945,22 +5073,6 @@ type Startup implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
-  "Universities the team is assigned to, with the assignment on each edge."
-  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
-  "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
-  "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
-  "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
-  "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
-  "Growth-stage changes, oldest first; the last is the current stage."
-  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
-  "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
-  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
 }
 
 "A mentor or expert. The 26 experts of the 4th Industrial Revolution Response Task Force are mentors."
@@ -4989,10 +5101,6 @@ type Mentor implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
-  "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
 }
 
 "What a mentor can be affiliated with."
@@ -5028,8 +5136,6 @@ type Market implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
 }
 
 "A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
@@ -5056,8 +5162,6 @@ type Cohort implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
-  "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
 }
 
 "The round or instrument of an investment."
@@ -5178,558 +5282,6 @@ enum ProgramRole {
   OPERATOR
 }
 
-"A page of organizations."
-type OrganizationConnection {
-  "The edges of this page."
-  edges: [OrganizationEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Organization!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OrganizationConnection."
-type OrganizationEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Organization!
-}
-
-"A page of sectors."
-type SectorConnection {
-  "The edges of this page."
-  edges: [SectorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Sector!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of SectorConnection."
-type SectorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Sector!
-}
-
-"A page of programs."
-type ProgramConnection {
-  "The edges of this page."
-  edges: [ProgramEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramConnection."
-type ProgramEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-}
-
-"A page of funds."
-type FundConnection {
-  "The edges of this page."
-  edges: [FundEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Fund!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of FundConnection."
-type FundEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Fund!
-}
-
-"A page of facilities."
-type FacilityConnection {
-  "The edges of this page."
-  edges: [FacilityEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Facility!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of FacilityConnection."
-type FacilityEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Facility!
-}
-
-"A page of markets."
-type MarketConnection {
-  "The edges of this page."
-  edges: [MarketEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Market!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MarketConnection."
-type MarketEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Market!
-}
-
-"A page of startups."
-type StartupConnection {
-  "The edges of this page."
-  edges: [StartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of StartupConnection."
-type StartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-}
-
-"A page of mentors."
-type MentorConnection {
-  "The edges of this page."
-  edges: [MentorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Mentor!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MentorConnection."
-type MentorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Mentor!
-}
-
-"A page of cohorts."
-type CohortConnection {
-  "The edges of this page."
-  edges: [CohortEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Cohort!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of CohortConnection."
-type CohortEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Cohort!
-}
-
-"A page of investments."
-type InvestmentConnection {
-  "The edges of this page."
-  edges: [InvestmentEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Investment!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of InvestmentConnection."
-type InvestmentEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Investment!
-}
-
-"A page of stage changes."
-type StageChangeConnection {
-  "The edges of this page."
-  edges: [StageChangeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [StageChange!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of StageChangeConnection."
-type StageChangeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: StageChange!
-}
-
-"A page of outcomes."
-type OutcomeConnection {
-  "The edges of this page."
-  edges: [OutcomeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Outcome!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OutcomeConnection."
-type OutcomeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Outcome!
-}
-
-"Teams assigned to a university."
-type AssignedStartupConnection {
-  "The edges of this page."
-  edges: [AssignedStartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of AssignedStartupConnection."
-type AssignedStartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Universities a team is assigned to."
-type UniversityAssignmentConnection {
-  "The edges of this page."
-  edges: [UniversityAssignmentEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [University!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of UniversityAssignmentConnection."
-type UniversityAssignmentEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: University!
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Mentors of a startup."
-type MentorshipConnection {
-  "The edges of this page."
-  edges: [MentorshipEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Mentor!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MentorshipConnection."
-type MentorshipEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Mentor!
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Startups a mentor mentors."
-type MenteeConnection {
-  "The edges of this page."
-  edges: [MenteeEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MenteeConnection."
-type MenteeEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date
-}
-
-"Funds that invested in a startup, one edge per investment."
-type InvestorConnection {
-  "The edges of this page."
-  edges: [InvestorEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Fund!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of InvestorConnection."
-type InvestorEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Fund!
-  "Amount in KRW."
-  amount: KRW!
-  "Date of the investment."
-  investedOn: Date!
-  "Round or instrument."
-  round: InvestmentRound!
-  "The investment itself (a node)."
-  investment: Investment!
-}
-
-"Startups a fund invested in, one edge per investment."
-type PortfolioConnection {
-  "The edges of this page."
-  edges: [PortfolioEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of PortfolioConnection."
-type PortfolioEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "Amount in KRW."
-  amount: KRW!
-  "Date of the investment."
-  investedOn: Date!
-  "Round or instrument."
-  round: InvestmentRound!
-  "The investment itself (a node)."
-  investment: Investment!
-}
-
-"Markets a startup targets."
-type MarketTargetConnection {
-  "The edges of this page."
-  edges: [MarketTargetEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Market!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MarketTargetConnection."
-type MarketTargetEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Market!
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program
-}
-
-"Startups targeting a market."
-type TargetingStartupConnection {
-  "The edges of this page."
-  edges: [TargetingStartupEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of TargetingStartupConnection."
-type TargetingStartupEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program
-}
-
-"Member startups of a program or cohort."
-type MemberConnection {
-  "The edges of this page."
-  edges: [MemberEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Startup!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of MemberConnection."
-type MemberEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Startup!
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!
-}
-
-"Programs a startup is a member of."
-type ProgramMembershipConnection {
-  "The edges of this page."
-  edges: [ProgramMembershipEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramMembershipConnection."
-type ProgramMembershipEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!
-}
-
-"Organizations of a program, with their roles."
-type ProgramRoleConnection {
-  "The edges of this page."
-  edges: [ProgramRoleEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Organization!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of ProgramRoleConnection."
-type ProgramRoleEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Organization!
-  "The organization's role in the program."
-  role: ProgramRole!
-}
-
-"Programs of an organization, with its roles."
-type OrganizationRoleConnection {
-  "The edges of this page."
-  edges: [OrganizationRoleEdge!]!
-  "The nodes of this page, without edge facts."
-  nodes: [Program!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many items the whole list has (ignoring pagination)."
-  totalCount: Int!
-}
-
-"An edge of OrganizationRoleConnection."
-type OrganizationRoleEdge {
-  "Cursor of this edge, for after/before."
-  cursor: String!
-  "The item."
-  node: Program!
-  "The organization's role in the program."
-  role: ProgramRole!
-}
-
 "Sort field for startups."
 enum StartupOrderField {
   "English name."
@@ -5806,6 +5358,8 @@ input MentorFilter {
   startupIds: [ID!]
   "Mentors who mentor every one of these startups: the mentors they share."
   sharedByStartupIds: [ID!]
+  "Mentors with experience of any of these overseas markets."
+  marketIds: [ID!]
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
 }
@@ -6362,26 +5916,6 @@ type AuditEntry {
   after: JSON
 }
 
-"A page of the audit trail."
-type AuditEntryConnection {
-  "The edges of this page."
-  edges: [AuditEntryEdge!]!
-  "The records of this page."
-  nodes: [AuditEntry!]!
-  "Where this page sits."
-  pageInfo: PageInfo!
-  "How many records the whole list has."
-  totalCount: Int!
-}
-
-"An edge of AuditEntryConnection."
-type AuditEntryEdge {
-  "Cursor of this edge."
-  cursor: String!
-  "The record."
-  node: AuditEntry!
-}
-
 "Which node to archive."
 input ArchiveInput {
   "The node."
@@ -6624,6 +6158,713 @@ type CohortPayload {
   cohort: Cohort!
   "True when an idempotent retry returned the first result."
   replayed: Boolean!
+}
+`, BuiltIn: false},
+	{Name: "../relations.graphqls", Input: `# Code generated by internal/relation/gen from internal/relation; DO NOT EDIT.
+# Pages (connections) and the relationship fields of each node type.
+
+"A page of organizations."
+type OrganizationConnection {
+  "The edges of this page."
+  edges: [OrganizationEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationConnection."
+type OrganizationEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+}
+
+"A page of sectors."
+type SectorConnection {
+  "The edges of this page."
+  edges: [SectorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Sector!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of SectorConnection."
+type SectorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Sector!
+}
+
+"A page of programs."
+type ProgramConnection {
+  "The edges of this page."
+  edges: [ProgramEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramConnection."
+type ProgramEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+}
+
+"A page of funds."
+type FundConnection {
+  "The edges of this page."
+  edges: [FundEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FundConnection."
+type FundEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+}
+
+"A page of facilities."
+type FacilityConnection {
+  "The edges of this page."
+  edges: [FacilityEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Facility!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of FacilityConnection."
+type FacilityEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Facility!
+}
+
+"A page of markets."
+type MarketConnection {
+  "The edges of this page."
+  edges: [MarketEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketConnection."
+type MarketEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+}
+
+"A page of startups."
+type StartupConnection {
+  "The edges of this page."
+  edges: [StartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StartupConnection."
+type StartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+}
+
+"A page of mentors."
+type MentorConnection {
+  "The edges of this page."
+  edges: [MentorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorConnection."
+type MentorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+}
+
+"A page of cohorts."
+type CohortConnection {
+  "The edges of this page."
+  edges: [CohortEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Cohort!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of CohortConnection."
+type CohortEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Cohort!
+}
+
+"A page of investments."
+type InvestmentConnection {
+  "The edges of this page."
+  edges: [InvestmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Investment!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestmentConnection."
+type InvestmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Investment!
+}
+
+"A page of stage changes."
+type StageChangeConnection {
+  "The edges of this page."
+  edges: [StageChangeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [StageChange!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of StageChangeConnection."
+type StageChangeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: StageChange!
+}
+
+"A page of outcomes."
+type OutcomeConnection {
+  "The edges of this page."
+  edges: [OutcomeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Outcome!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OutcomeConnection."
+type OutcomeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Outcome!
+}
+
+"A page of the audit trail."
+type AuditEntryConnection {
+  "The edges of this page."
+  edges: [AuditEntryEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [AuditEntry!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of AuditEntryConnection."
+type AuditEntryEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: AuditEntry!
+}
+
+"Teams assigned to a university."
+type AssignedStartupConnection {
+  "The edges of this page."
+  edges: [AssignedStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of AssignedStartupConnection."
+type AssignedStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Universities a team is assigned to."
+type UniversityAssignmentConnection {
+  "The edges of this page."
+  edges: [UniversityAssignmentEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [University!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of UniversityAssignmentConnection."
+type UniversityAssignmentEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: University!
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Programs of an organization, with its roles."
+type OrganizationRoleConnection {
+  "The edges of this page."
+  edges: [OrganizationRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of OrganizationRoleConnection."
+type OrganizationRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Organizations of a program, with their roles."
+type ProgramRoleConnection {
+  "The edges of this page."
+  edges: [ProgramRoleEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Organization!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramRoleConnection."
+type ProgramRoleEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Organization!
+  "The organization's role in the program."
+  role: ProgramRole!
+}
+
+"Member startups of a program or cohort."
+type MemberConnection {
+  "The edges of this page."
+  edges: [MemberEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MemberConnection."
+type MemberEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Programs a startup is a member of."
+type ProgramMembershipConnection {
+  "The edges of this page."
+  edges: [ProgramMembershipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Program!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of ProgramMembershipConnection."
+type ProgramMembershipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Program!
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!
+}
+
+"Startups a fund invested in, one edge per investment."
+type PortfolioConnection {
+  "The edges of this page."
+  edges: [PortfolioEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of PortfolioConnection."
+type PortfolioEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Funds that invested in a startup, one edge per investment."
+type InvestorConnection {
+  "The edges of this page."
+  edges: [InvestorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Fund!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of InvestorConnection."
+type InvestorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Fund!
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!
+}
+
+"Mentors of a startup."
+type MentorshipConnection {
+  "The edges of this page."
+  edges: [MentorshipEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorshipConnection."
+type MentorshipEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Startups a mentor mentors."
+type MenteeConnection {
+  "The edges of this page."
+  edges: [MenteeEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MenteeConnection."
+type MenteeEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date
+}
+
+"Markets a startup targets."
+type MarketTargetConnection {
+  "The edges of this page."
+  edges: [MarketTargetEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketTargetConnection."
+type MarketTargetEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+"Startups targeting a market."
+type TargetingStartupConnection {
+  "The edges of this page."
+  edges: [TargetingStartupEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Startup!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of TargetingStartupConnection."
+type TargetingStartupEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Startup!
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program
+}
+
+"Markets a mentor has experience of."
+type MentorMarketConnection {
+  "The edges of this page."
+  edges: [MentorMarketEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Market!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MentorMarketConnection."
+type MentorMarketEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Market!
+  "Since when the mentor has known the market."
+  since: Date!
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: String
+}
+
+"Mentors with experience of a market."
+type MarketMentorConnection {
+  "The edges of this page."
+  edges: [MarketMentorEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [Mentor!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of MarketMentorConnection."
+type MarketMentorEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: Mentor!
+  "Since when the mentor has known the market."
+  since: Date!
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: String
+}
+
+extend type University {
+  "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
+  "Mentors affiliated with the university."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Startup {
+  "Universities the team is assigned to, with the assignment on each edge."
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  "Sectors the startup works in."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Programs the startup is a member of, with the cohort on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  "Funds that invested in the startup, one edge per investment with its amount, date and round."
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  "Growth-stage changes, oldest first; the last is the current stage."
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+  "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  "Overseas markets the startup targets, with status, priority and support program on each edge."
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+}
+
+extend type Organization {
+  "Organizations that belong to this one."
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  "Programs the organization hosts, sponsors or operates, with its role on each edge."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  "Mentors affiliated with the organization."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Program {
+  "Organizations that host, sponsor or operate the program, with the role on each edge."
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
+  "Cohorts of the program (e.g. Smart Venture Campus 2017)."
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  "Startups that are members of any cohort of the program, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+}
+
+extend type Sector {
+  "Startups working in the sector."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  "Mentors with expertise in the sector (for task-force fields: the working group)."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+}
+
+extend type Mentor {
+  "Sectors of expertise."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  "Startups the mentor mentors, with the mentorship on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+  "Overseas markets the mentor knows, with since when and a note on each edge."
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorMarketConnection!
+}
+
+extend type Cohort {
+  "Member startups, with the cohort on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+}
+
+extend type Fund {
+  "Startups the fund invested in, one edge per investment with its amount, date and round."
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
+}
+
+extend type Facility {
+  "Spaces inside this facility."
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  "Startups resident in this facility."
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+}
+
+extend type Market {
+  "Startups targeting the market, with the target (status, priority, program) on each edge."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
+  "Mentors with experience of the market, with since when and a note on each edge."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
 }
 `, BuiltIn: false},
 }
@@ -7127,6 +7368,8 @@ func (ec *executionContext) childFields_Market(ctx context.Context, field graphq
 		return ec.fieldContext_Market_provenance(ctx, field)
 	case "startups":
 		return ec.fieldContext_Market_startups(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Market_mentors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Market", field.Name)
 }
@@ -7153,6 +7396,34 @@ func (ec *executionContext) childFields_MarketEdge(ctx context.Context, field gr
 		return ec.fieldContext_MarketEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketMentorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MarketMentorConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MarketMentorConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MarketMentorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MarketMentorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketMentorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MarketMentorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MarketMentorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MarketMentorEdge_node(ctx, field)
+	case "since":
+		return ec.fieldContext_MarketMentorEdge_since(ctx, field)
+	case "note":
+		return ec.fieldContext_MarketMentorEdge_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MarketMentorEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MarketPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7285,6 +7556,8 @@ func (ec *executionContext) childFields_Mentor(ctx context.Context, field graphq
 		return ec.fieldContext_Mentor_sectors(ctx, field)
 	case "startups":
 		return ec.fieldContext_Mentor_startups(ctx, field)
+	case "markets":
+		return ec.fieldContext_Mentor_markets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Mentor", field.Name)
 }
@@ -7311,6 +7584,34 @@ func (ec *executionContext) childFields_MentorEdge(ctx context.Context, field gr
 		return ec.fieldContext_MentorEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorMarketConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MentorMarketConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_MentorMarketConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MentorMarketConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MentorMarketConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorMarketConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MentorMarketEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MentorMarketEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MentorMarketEdge_node(ctx, field)
+	case "since":
+		return ec.fieldContext_MentorMarketEdge_since(ctx, field)
+	case "note":
+		return ec.fieldContext_MentorMarketEdge_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MentorMarketEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MentorPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7597,12 +7898,12 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
+	case "organizations":
+		return ec.fieldContext_Program_organizations(ctx, field)
 	case "cohorts":
 		return ec.fieldContext_Program_cohorts(ctx, field)
 	case "startups":
 		return ec.fieldContext_Program_startups(ctx, field)
-	case "organizations":
-		return ec.fieldContext_Program_organizations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Program", field.Name)
 }
@@ -7819,22 +8120,22 @@ func (ec *executionContext) childFields_Startup(ctx context.Context, field graph
 		return ec.fieldContext_Startup_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Startup_provenance(ctx, field)
-	case "sectors":
-		return ec.fieldContext_Startup_sectors(ctx, field)
 	case "universities":
 		return ec.fieldContext_Startup_universities(ctx, field)
-	case "mentors":
-		return ec.fieldContext_Startup_mentors(ctx, field)
-	case "investors":
-		return ec.fieldContext_Startup_investors(ctx, field)
-	case "markets":
-		return ec.fieldContext_Startup_markets(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Startup_sectors(ctx, field)
 	case "programs":
 		return ec.fieldContext_Startup_programs(ctx, field)
+	case "investors":
+		return ec.fieldContext_Startup_investors(ctx, field)
 	case "stageHistory":
 		return ec.fieldContext_Startup_stageHistory(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Startup_outcomes(ctx, field)
+	case "mentors":
+		return ec.fieldContext_Startup_mentors(ctx, field)
+	case "markets":
+		return ec.fieldContext_Startup_markets(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Startup", field.Name)
 }
@@ -8369,6 +8670,44 @@ func (ec *executionContext) field_Insights_timeSeries_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Market_mentors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Market_name_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8384,6 +8723,44 @@ func (ec *executionContext) field_Market_name_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Market_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Mentor_markets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -15057,6 +15434,63 @@ func (ec *executionContext) fieldContext_Market_startups(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Market_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.MarketMentorConnection
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketMentorConnection) graphql.Marshaler {
+			return ec.marshalNMarketMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketMentorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Market",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketMentorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Market_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MarketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15229,6 +15663,226 @@ func (ec *executionContext) fieldContext_MarketEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MarketMentorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MarketMentorEdge) graphql.Marshaler {
+			return ec.marshalNMarketMentorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketMentorEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketMentorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketMentorEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketMentorConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketMentorConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketMentorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketMentorConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketMentorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MarketMentorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MarketMentorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalNMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MarketMentorEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MarketMentorEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MarketMentorEdge_note(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _MarketPayload_market(ctx context.Context, field graphql.CollectedField, obj *MarketPayload) (ret graphql.Marshaler) {
@@ -16439,6 +17093,50 @@ func (ec *executionContext) fieldContext_Mentor_startups(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Mentor_markets(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
+			return ec.marshalNMentorMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorMarketConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mentor",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorMarketConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mentor_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MentorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentorConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16611,6 +17309,226 @@ func (ec *executionContext) fieldContext_MentorEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MentorMarketConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorMarketEdge) graphql.Marshaler {
+			return ec.marshalNMentorMarketEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorMarketEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorMarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorMarketEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorMarketConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMarketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorMarketConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorMarketConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorMarketConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorMarketConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _MentorMarketEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Cursor) graphql.Marshaler {
+			return ec.marshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _MentorMarketEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalNMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MentorMarketEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MentorMarketEdge_since(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MentorMarketEdge_note(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "String")
 }
 
 func (ec *executionContext) _MentorPayload_mentor(ctx context.Context, field graphql.CollectedField, obj *MentorPayload) (ret graphql.Marshaler) {
@@ -20565,6 +21483,50 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_organizations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
+			return ec.marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Program",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramRoleConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Program_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Program_cohorts(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20660,50 +21622,6 @@ func (ec *executionContext) fieldContext_Program_startups(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Program_startups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Program_organizations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
-			return ec.marshalNProgramRoleConnection2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Program_organizations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Program",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ProgramRoleConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Program_organizations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23532,50 +24450,6 @@ func (ec *executionContext) fieldContext_Startup_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Startup", field, false, false, "Provenance")
 }
 
-func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_sectors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
-			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SectorConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Startup_universities(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23620,34 +24494,34 @@ func (ec *executionContext) fieldContext_Startup_universities(ctx context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_mentors(ctx, field)
+			return ec.fieldContext_Startup_sectors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
-			return ec.marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
+			return ec.marshalNSectorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐSectorConnection(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Startup_sectors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Startup",
 		Field:      field,
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MentorshipConnection(ctx, field)
+			return ec.childFields_SectorConnection(ctx, field)
 		},
 	}
 	defer func() {
@@ -23657,95 +24531,7 @@ func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Startup_investors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_investors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
-			return ec.marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_investors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_InvestorConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Startup_markets(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
-			return ec.marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Startup_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Startup",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MarketTargetConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Startup_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = ec.field_Startup_sectors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23790,6 +24576,50 @@ func (ec *executionContext) fieldContext_Startup_programs(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Startup_programs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_investors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_investors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
+			return ec.marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_investors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_investors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23878,6 +24708,94 @@ func (ec *executionContext) fieldContext_Startup_outcomes(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Startup_outcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_mentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
+			return ec.marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_mentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_mentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_markets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
+			return ec.marshalNMarketTargetConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_markets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Startup",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketTargetConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Startup_markets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -27448,7 +28366,7 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "marketIds", "search"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27497,6 +28415,13 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.SharedByStartupIds = data
+		case "marketIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketIds = data
 		case "search":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("search"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -30628,6 +31553,12 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Market_startups(ctx, field, obj)
 				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Market_mentors(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -30713,6 +31644,103 @@ func (ec *executionContext) _MarketEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._MarketEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketMentorConnectionImplementors = []string{"MarketMentorConnection"}
+
+func (ec *executionContext) _MarketMentorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MarketMentorConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketMentorConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketMentorConnection")
+		case "edges":
+			out.Values[i] = ec._MarketMentorConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MarketMentorConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MarketMentorConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MarketMentorConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var marketMentorEdgeImplementors = []string{"MarketMentorEdge"}
+
+func (ec *executionContext) _MarketMentorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MarketMentorEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, marketMentorEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MarketMentorEdge")
+		case "cursor":
+			out.Values[i] = ec._MarketMentorEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MarketMentorEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MarketMentorEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MarketMentorEdge_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -31162,6 +32190,12 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Mentor_startups(ctx, field, obj)
 				})
+		case "markets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Mentor_markets(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31247,6 +32281,103 @@ func (ec *executionContext) _MentorEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._MentorEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorMarketConnectionImplementors = []string{"MentorMarketConnection"}
+
+func (ec *executionContext) _MentorMarketConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MentorMarketConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorMarketConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorMarketConnection")
+		case "edges":
+			out.Values[i] = ec._MentorMarketConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._MentorMarketConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._MentorMarketConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._MentorMarketConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mentorMarketEdgeImplementors = []string{"MentorMarketEdge"}
+
+func (ec *executionContext) _MentorMarketEdge(ctx context.Context, sel ast.SelectionSet, obj *model.MentorMarketEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mentorMarketEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MentorMarketEdge")
+		case "cursor":
+			out.Values[i] = ec._MentorMarketEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._MentorMarketEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._MentorMarketEdge_since(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._MentorMarketEdge_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -32453,6 +33584,12 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "organizations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Program_organizations(ctx, field, obj)
+				})
 		case "cohorts":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -32464,12 +33601,6 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Program_startups(ctx, field, obj)
-				})
-		case "organizations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Program_organizations(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33380,41 +34511,29 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "sectors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_sectors(ctx, field, obj)
-				})
 		case "universities":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_universities(ctx, field, obj)
 				})
-		case "mentors":
+		case "sectors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_mentors(ctx, field, obj)
-				})
-		case "investors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_investors(ctx, field, obj)
-				})
-		case "markets":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Startup_markets(ctx, field, obj)
+					return ec._Startup_sectors(ctx, field, obj)
 				})
 		case "programs":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_programs(ctx, field, obj)
+				})
+		case "investors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_investors(ctx, field, obj)
 				})
 		case "stageHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -33427,6 +34546,18 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Startup_outcomes(ctx, field, obj)
+				})
+		case "mentors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_mentors(ctx, field, obj)
+				})
+		case "markets":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Startup_markets(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -35093,6 +36224,34 @@ func (ec *executionContext) marshalNMarketKind2startupgraphᚋinternalᚋmodel�
 	return v
 }
 
+func (ec *executionContext) marshalNMarketMentorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMarketMentorConnection(ctx context.Context, sel ast.SelectionSet, v *model.MarketMentorConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MarketMentorConnection!")
+		return graphql.Null
+	}
+	return ec._MarketMentorConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMarketMentorEdge2startupgraphᚋinternalᚋmodelᚐMarketMentorEdge(ctx context.Context, sel ast.SelectionSet, v model.MarketMentorEdge) graphql.Marshaler {
+	return ec._MarketMentorEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMarketMentorEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMarketMentorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MarketMentorEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketMentorEdge2startupgraphᚋinternalᚋmodelᚐMarketMentorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MarketPayload!")
@@ -35236,6 +36395,34 @@ func (ec *executionContext) marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmode
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNMentorEdge2startupgraphᚋinternalᚋmodelᚐMentorEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMentorMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorMarketConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MentorMarketConnection!")
+		return graphql.Null
+	}
+	return ec._MentorMarketConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMentorMarketEdge2startupgraphᚋinternalᚋmodelᚐMentorMarketEdge(ctx context.Context, sel ast.SelectionSet, v model.MentorMarketEdge) graphql.Marshaler {
+	return ec._MentorMarketEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMentorMarketEdge2ᚕstartupgraphᚋinternalᚋmodelᚐMentorMarketEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MentorMarketEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMentorMarketEdge2startupgraphᚋinternalᚋmodelᚐMentorMarketEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -285,6 +285,8 @@ type MentorFilter struct {
 	StartupIds []string `json:"startupIds,omitempty"`
 	// Mentors who mentor every one of these startups: the mentors they share.
 	SharedByStartupIds []string `json:"sharedByStartupIds,omitempty"`
+	// Mentors with experience of any of these overseas markets.
+	MarketIds []string `json:"marketIds,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
 }

@@ -271,31 +271,7 @@ type Loaders struct {
 	Cohort       *ByID[model.Cohort]
 	Investment   *ByID[model.Investment]
 
-	UniversityStartups   *Children[model.AssignedStartupEdge, model.Startup]
-	StartupUniversities  *Children[model.UniversityAssignmentEdge, model.University]
-	UniversityMentors    *Children[model.MentorEdge, model.Mentor]
-	OrganizationChildren *Children[model.OrganizationEdge, model.Organization]
-	OrganizationMentors  *Children[model.MentorEdge, model.Mentor]
-	OrganizationPrograms *Children[model.OrganizationRoleEdge, model.Program]
-	ProgramOrganizations *Children[model.ProgramRoleEdge, model.Organization]
-	StartupSectors       *Children[model.SectorEdge, model.Sector]
-	SectorStartups       *Children[model.StartupEdge, model.Startup]
-	MentorSectors        *Children[model.SectorEdge, model.Sector]
-	SectorMentors        *Children[model.MentorEdge, model.Mentor]
-	ProgramCohorts       *Children[model.CohortEdge, model.Cohort]
-	ProgramMembers       *Children[model.MemberEdge, model.Startup]
-	CohortMembers        *Children[model.MemberEdge, model.Startup]
-	StartupPrograms      *Children[model.ProgramMembershipEdge, model.Program]
-	FundPortfolio        *Children[model.PortfolioEdge, model.Startup]
-	StartupInvestors     *Children[model.InvestorEdge, model.Fund]
-	FacilitySpaces       *Children[model.FacilityEdge, model.Facility]
-	FacilityResidents    *Children[model.StartupEdge, model.Startup]
-	StartupStageHistory  *Children[model.StageChangeEdge, model.StageChange]
-	StartupOutcomes      *Children[model.OutcomeEdge, model.Outcome]
-	StartupMentors       *Children[model.MentorshipEdge, model.Mentor]
-	MentorStartups       *Children[model.MenteeEdge, model.Startup]
-	StartupMarkets       *Children[model.MarketTargetEdge, model.Market]
-	MarketStartups       *Children[model.TargetingStartupEdge, model.Startup]
+	Relations
 }
 
 // New builds a fresh set of loaders over s.
@@ -316,31 +292,7 @@ func New(s *store.Store) *Loaders {
 		Cohort:       newByID(reg, globalid.Cohort, "cohort", s.CohortsByID),
 		Investment:   newByID(reg, globalid.Investment, "investment", s.InvestmentsByID),
 
-		UniversityStartups:   newChildren(s, reg, globalid.University, store.UniversityStartups),
-		StartupUniversities:  newChildren(s, reg, globalid.Startup, store.StartupUniversities),
-		UniversityMentors:    newChildren(s, reg, globalid.University, store.UniversityMentors),
-		OrganizationChildren: newChildren(s, reg, globalid.Organization, store.OrganizationChildren),
-		OrganizationMentors:  newChildren(s, reg, globalid.Organization, store.OrganizationMentors),
-		OrganizationPrograms: newChildren(s, reg, globalid.Organization, store.OrganizationPrograms),
-		ProgramOrganizations: newChildren(s, reg, globalid.Program, store.ProgramOrganizations),
-		StartupSectors:       newChildren(s, reg, globalid.Startup, store.StartupSectors),
-		SectorStartups:       newChildren(s, reg, globalid.Sector, store.SectorStartups),
-		MentorSectors:        newChildren(s, reg, globalid.Mentor, store.MentorSectors),
-		SectorMentors:        newChildren(s, reg, globalid.Sector, store.SectorMentors),
-		ProgramCohorts:       newChildren(s, reg, globalid.Program, store.ProgramCohorts),
-		ProgramMembers:       newChildren(s, reg, globalid.Program, store.ProgramMembers),
-		CohortMembers:        newChildren(s, reg, globalid.Cohort, store.CohortMembers),
-		StartupPrograms:      newChildren(s, reg, globalid.Startup, store.StartupPrograms),
-		FundPortfolio:        newChildren(s, reg, globalid.Fund, store.FundPortfolio),
-		StartupInvestors:     newChildren(s, reg, globalid.Startup, store.StartupInvestors),
-		FacilitySpaces:       newChildren(s, reg, globalid.Facility, store.FacilitySpaces),
-		FacilityResidents:    newChildren(s, reg, globalid.Facility, store.FacilityResidents),
-		StartupStageHistory:  newChildren(s, reg, globalid.Startup, store.StartupStageHistory),
-		StartupOutcomes:      newChildren(s, reg, globalid.Startup, store.StartupOutcomes),
-		StartupMentors:       newChildren(s, reg, globalid.Startup, store.StartupMentors),
-		MentorStartups:       newChildren(s, reg, globalid.Mentor, store.MentorStartups),
-		StartupMarkets:       newChildren(s, reg, globalid.Startup, store.StartupMarkets),
-		MarketStartups:       newChildren(s, reg, globalid.Market, store.MarketStartups),
+		Relations: newRelations(s, reg),
 	}
 }
 

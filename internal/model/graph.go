@@ -126,6 +126,12 @@ type Mentorship struct {
 	Until *Date
 }
 
+// MarketExperience holds the facts of a mentor's experience of a market.
+type MarketExperience struct {
+	Since Date
+	Note  *string
+}
+
 // MarketTarget holds the facts of a startup's target market.
 type MarketTarget struct {
 	Status           MarketTargetStatus

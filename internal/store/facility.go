@@ -34,10 +34,6 @@ func (r facilityRow) model() model.Facility {
 	}
 }
 
-func facilityEdge(r facilityRow, cursor model.Cursor) model.FacilityEdge {
-	return model.FacilityEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // ListFacilities pages the campus and its spaces.
 func (s *Store) ListFacilities(ctx context.Context, order NameOrder, page PageArgs) (model.Connection[model.FacilityEdge, model.Facility], error) {
 	return listPage(ctx, s, listQuery(facilityCols, "facilities n", conditions{}, order.key("facilities")), page, facilityEdge)
@@ -48,9 +44,3 @@ func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]mode
 	const q = `SELECT ` + facilityCols + ` FROM facilities n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
 }
-
-// FacilitySpaces pages the spaces inside each facility.
-var FacilitySpaces = newChild("facilities/parent", facilityCols, "facilities n", "n.parent_id", "n.id", nil, facilityEdge)
-
-// FacilityResidents pages the startups resident in each facility.
-var FacilityResidents = newChild("startups/facility", startupCols, "startups n", "n.facility_id", "n.id", nil, startupEdge, startupGuard("n.id"))

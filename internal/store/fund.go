@@ -39,10 +39,7 @@ type FundFilter struct {
 func (s *Store) ListFunds(ctx context.Context, f FundFilter, order NameOrder, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
-	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page,
-		func(r fundRow, cursor model.Cursor) model.FundEdge {
-			return model.FundEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page, fundEdge)
 }
 
 // FundsByID returns the funds with the given ids.
@@ -109,9 +106,7 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 	}
 	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
 		guards: []guard{startupGuard("e.startup_id")}}
-	return listPage(ctx, s, q, page, func(r investmentRow, cursor model.Cursor) model.InvestmentEdge {
-		return model.InvestmentEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
+	return listPage(ctx, s, q, page, investmentEdge)
 }
 
 // InvestmentsByID returns the investments with the given ids.
@@ -119,23 +114,3 @@ func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]mod
 	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
 	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
 }
-
-// FundPortfolio pages the startups each fund invested in, one edge per investment.
-var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols,
-	"investments e JOIN startups n ON n.id = e.startup_id", "e.fund_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		investmentRow
-	}, cursor model.Cursor) model.PortfolioEdge {
-		return model.PortfolioEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("n.id"))
-
-// StartupInvestors pages the funds that invested in each startup, one edge per investment.
-var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
-	"investments e JOIN funds n ON n.id = e.fund_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		fundRow
-		investmentRow
-	}, cursor model.Cursor) model.InvestorEdge {
-		return model.InvestorEdge{Cursor: cursor, Node: ptr(r.fundRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("e.startup_id"))

@@ -41,10 +41,7 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder
 		c.add("n.kind = ?", *f.Kind)
 	}
 	c.strs("n.code = ANY(?)", f.Codes)
-	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page,
-		func(r marketRow, cursor model.Cursor) model.MarketEdge {
-			return model.MarketEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page, marketEdge)
 }
 
 // MarketsByID returns the markets with the given ids.
@@ -65,23 +62,3 @@ func (t targetFacts) model() model.MarketTarget {
 }
 
 const targetCols = `e.status, e.priority, e.since, e.program_id AS target_program_id`
-
-// StartupMarkets pages the markets each startup targets, with the target.
-var StartupMarkets = newChild("market-targets/startup", marketCols+", "+targetCols,
-	"market_targets e JOIN markets n ON n.id = e.market_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		marketRow
-		targetFacts
-	}, cursor model.Cursor) model.MarketTargetEdge {
-		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.targetFacts.model()}
-	}, startupGuard("e.startup_id"))
-
-// MarketStartups pages the startups targeting each market, with the target.
-var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCols,
-	"market_targets e JOIN startups n ON n.id = e.startup_id", "e.market_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		targetFacts
-	}, cursor model.Cursor) model.TargetingStartupEdge {
-		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.targetFacts.model()}
-	}, startupGuard("n.id"))

@@ -42,14 +42,11 @@ func (r mentorRow) model() model.Mentor {
 		Provenance: model.Provenance(r.Provenance)}
 }
 
-func mentorEdge(r mentorRow, cursor model.Cursor) model.MentorEdge {
-	return model.MentorEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // MentorFilter selects mentors.
 type MentorFilter struct {
 	SectorIDs, UniversityIDs, OrganizationIDs []int64
 	StartupIDs, SharedByStartupIDs            []int64
+	MarketIDs                                 []int64
 	TaskForceMember                           *bool
 	Search                                    string
 }
@@ -70,6 +67,7 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder
 		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+") = "+
 			strconv.Itoa(len(shared)), pq.Array(shared))
 	}
+	c.exists(ctx, "mentor_markets x", "x.mentor_id = n.id AND x.market_id = ANY(?)", f.MarketIDs)
 	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
 	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors"), mentorGuard("n.id")), page, mentorEdge)
 }
@@ -92,22 +90,13 @@ func (m mentorshipFacts) model() model.Mentorship {
 
 const mentorshipCols = `e.focus, e.since, e.until`
 
-// StartupMentors pages the mentors of each startup, with the mentorship.
-var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipCols,
-	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		mentorRow
-		mentorshipFacts
-	}, cursor model.Cursor) model.MentorshipEdge {
-		return model.MentorshipEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, startupGuard("e.startup_id"))
+type marketExperienceFacts struct {
+	Since time.Time `db:"since"`
+	Note  *string   `db:"note"`
+}
 
-// MentorStartups pages the startups each mentor mentors, with the mentorship.
-var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipCols,
-	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		mentorshipFacts
-	}, cursor model.Cursor) model.MenteeEdge {
-		return model.MenteeEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))
+func (m marketExperienceFacts) model() model.MarketExperience {
+	return model.MarketExperience{Since: date(m.Since), Note: m.Note}
+}
+
+const marketExperienceCols = `e.since, e.note`

@@ -23,10 +23,6 @@ func (r organizationRow) model() model.Organization {
 	}
 }
 
-func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
-	return model.OrganizationEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // OrganizationFilter selects organizations.
 type OrganizationFilter struct {
 	Kinds      []string
@@ -48,12 +44,6 @@ func (s *Store) OrganizationsByID(ctx context.Context, ids []int64) (map[int64]m
 	return byIDs(ctx, s.db, "organizations", q, ids, organizationRow.model, organizationRow.rowID)
 }
 
-// OrganizationChildren pages the organizations that belong to each organization.
-var OrganizationChildren = newChild("organizations/parent", organizationCols, "organizations n", "n.parent_id", "n.id", nil, organizationEdge)
-
-// OrganizationMentors pages the mentors affiliated with each organization.
-var OrganizationMentors = newChild("mentors/organization", mentorCols, "mentors n", "n.affiliated_organization_id", "n.id", nil, mentorEdge, mentorGuard("n.id"))
-
 type roleFacts struct {
 	Role string `db:"role"`
 }
@@ -61,23 +51,3 @@ type roleFacts struct {
 func (r roleFacts) model() model.ProgramRoleFacts {
 	return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)}
 }
-
-// OrganizationPrograms pages the programs of each organization, with its role.
-var OrganizationPrograms = newChild("program-organizations/organization", programCols+", e.role",
-	"program_organizations e JOIN programs n ON n.id = e.program_id", "e.organization_id", "e.id", nil,
-	func(r struct {
-		programRow
-		roleFacts
-	}, cursor model.Cursor) model.OrganizationRoleEdge {
-		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.roleFacts.model()}
-	})
-
-// ProgramOrganizations pages the organizations of each program, with their roles.
-var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", e.role",
-	"program_organizations e JOIN organizations n ON n.id = e.organization_id", "e.program_id", "e.id", nil,
-	func(r struct {
-		organizationRow
-		roleFacts
-	}, cursor model.Cursor) model.ProgramRoleEdge {
-		return model.ProgramRoleEdge{Cursor: cursor, Node: ptr(r.organizationRow.model()), ProgramRoleFacts: r.roleFacts.model()}
-	})

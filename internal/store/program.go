@@ -32,10 +32,7 @@ type ProgramFilter struct {
 func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
-	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page,
-		func(r programRow, cursor model.Cursor) model.ProgramEdge {
-			return model.ProgramEdge{Cursor: cursor, Node: ptr(r.model())}
-		})
+	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page, programEdge)
 }
 
 // ProgramsByID returns the programs with the given ids.
@@ -71,13 +68,6 @@ func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.C
 	return byIDs(ctx, s.db, "cohorts", q, ids, cohortRow.model, func(r cohortRow) int64 { return r.ID })
 }
 
-// ProgramCohorts pages the cohorts of each program, newest year first.
-var ProgramCohorts = newChild("cohorts/program", cohortCols, "cohorts n", "n.program_id", "n.id",
-	&sortKey{expr: "n.year", cast: "bigint", desc: true},
-	func(r cohortRow, cursor model.Cursor) model.CohortEdge {
-		return model.CohortEdge{Cursor: cursor, Node: ptr(r.model())}
-	})
-
 type membershipFacts struct {
 	CohortID int64     `db:"cohort_id"`
 	JoinedOn time.Time `db:"joined_on"`
@@ -86,28 +76,3 @@ type membershipFacts struct {
 func (m membershipFacts) model() model.Membership {
 	return model.Membership{CohortID: m.CohortID, JoinedOn: date(m.JoinedOn)}
 }
-
-func memberEdge(r struct {
-	startupRow
-	membershipFacts
-}, cursor model.Cursor) model.MemberEdge {
-	return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
-}
-
-// ProgramMembers pages the startups in any cohort of each program.
-var ProgramMembers = newChild("memberships/program", startupCols+", e.cohort_id, e.joined_on",
-	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil, memberEdge, startupGuard("n.id"))
-
-// CohortMembers pages the startups of each cohort.
-var CohortMembers = newChild("memberships/cohort", startupCols+", e.cohort_id, e.joined_on",
-	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil, memberEdge, startupGuard("n.id"))
-
-// StartupPrograms pages the programs each startup is a member of, with the cohort.
-var StartupPrograms = newChild("memberships/startup", programCols+", e.cohort_id, e.joined_on",
-	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		programRow
-		membershipFacts
-	}, cursor model.Cursor) model.ProgramMembershipEdge {
-		return model.ProgramMembershipEdge{Cursor: cursor, Node: ptr(r.programRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("e.startup_id"))

@@ -20,10 +20,6 @@ func (r sectorRow) model() model.Sector {
 	}
 }
 
-func sectorEdge(r sectorRow, cursor model.Cursor) model.SectorEdge {
-	return model.SectorEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // SectorFilter selects sectors.
 type SectorFilter struct {
 	TaskForceField *bool
@@ -41,19 +37,3 @@ func (s *Store) SectorsByID(ctx context.Context, ids []int64) (map[int64]model.S
 	const q = `SELECT ` + sectorCols + ` FROM sectors n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "sectors", q, ids, sectorRow.model, sectorRow.rowID)
 }
-
-// StartupSectors pages the sectors of each startup.
-var StartupSectors = newChild("startup-sectors/startup", sectorCols,
-	"startup_sectors e JOIN sectors n ON n.id = e.sector_id", "e.startup_id", "e.id", nil, sectorEdge, startupGuard("e.startup_id"))
-
-// SectorStartups pages the startups of each sector.
-var SectorStartups = newChild("startup-sectors/sector", startupCols,
-	"startup_sectors e JOIN startups n ON n.id = e.startup_id", "e.sector_id", "e.id", nil, startupEdge, startupGuard("n.id"))
-
-// MentorSectors pages the sectors of expertise of each mentor.
-var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
-	"mentor_sectors e JOIN sectors n ON n.id = e.sector_id", "e.mentor_id", "e.id", nil, sectorEdge, mentorGuard("e.mentor_id"))
-
-// SectorMentors pages the mentors with expertise in each sector.
-var SectorMentors = newChild("mentor-sectors/sector", mentorCols,
-	"mentor_sectors e JOIN mentors n ON n.id = e.mentor_id", "e.sector_id", "e.id", nil, mentorEdge, mentorGuard("n.id"))

@@ -27,10 +27,6 @@ func (r startupRow) model() model.Startup {
 	}
 }
 
-func startupEdge(r startupRow, cursor model.Cursor) model.StartupEdge {
-	return model.StartupEdge{Cursor: cursor, Node: ptr(r.model())}
-}
-
 // StartupFilter selects startups (see model.StartupCriteria).
 type StartupFilter = model.StartupCriteria
 
@@ -119,12 +115,11 @@ type stageChangeRow struct {
 	Note      *string   `db:"note"`
 }
 
-// StartupStageHistory pages each startup's stage changes, oldest first.
-var StartupStageHistory = newChild("stage-changes/startup", "e.stage, e.changed_on, e.note", "stage_changes e", "e.startup_id", "e.id",
-	&sortKey{expr: "e.changed_on", cast: "date"},
-	func(r stageChangeRow, cursor model.Cursor) model.StageChangeEdge {
-		return model.StageChangeEdge{Cursor: cursor, Node: &model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}}
-	}, startupGuard("e.startup_id"))
+const stageChangeCols = `n.stage, n.changed_on, n.note`
+
+func (r stageChangeRow) model() model.StageChange {
+	return model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}
+}
 
 type outcomeRow struct {
 	pageCols
@@ -136,14 +131,13 @@ type outcomeRow struct {
 	Note       *string   `db:"note"`
 }
 
-// StartupOutcomes pages each startup's reported outcomes, oldest first.
-var StartupOutcomes = newChild("outcomes/startup", "e.kind, e.reported_on, e.quantity, e.amount_krw, e.market_id, e.note", "outcomes e",
-	"e.startup_id", "e.id", &sortKey{expr: "e.reported_on", cast: "date"},
-	func(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
-		o := model.Outcome{Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
-		if r.AmountKRW != nil {
-			a := model.KRW(*r.AmountKRW)
-			o.Amount = &a
-		}
-		return model.OutcomeEdge{Cursor: cursor, Node: &o}
-	}, startupGuard("e.startup_id"))
+const outcomeCols = `n.kind, n.reported_on, n.quantity, n.amount_krw, n.market_id, n.note`
+
+func (r outcomeRow) model() model.Outcome {
+	o := model.Outcome{Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
+	if r.AmountKRW != nil {
+		a := model.KRW(*r.AmountKRW)
+		o.Amount = &a
+	}
+	return o
+}

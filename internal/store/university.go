@@ -56,26 +56,3 @@ func (a assignmentFacts) model() model.Assignment {
 }
 
 const assignmentCols = `e.purpose, e.status, e.since, e.until`
-
-// UniversityStartups pages the teams assigned to each university.
-var UniversityStartups = newChild("assignments/university", startupCols+", "+assignmentCols,
-	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
-	func(r struct {
-		startupRow
-		assignmentFacts
-	}, cursor model.Cursor) model.AssignedStartupEdge {
-		return model.AssignedStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Assignment: r.assignmentFacts.model()}
-	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
-
-// StartupUniversities pages the universities each team is assigned to.
-var StartupUniversities = newChild("assignments/startup", universityCols+", "+assignmentCols,
-	"assignments e JOIN universities n ON n.id = e.university_id", "e.startup_id", "e.id", nil,
-	func(r struct {
-		universityRow
-		assignmentFacts
-	}, cursor model.Cursor) model.UniversityAssignmentEdge {
-		return model.UniversityAssignmentEdge{Cursor: cursor, Node: ptr(r.universityRow.model()), Assignment: r.assignmentFacts.model()}
-	}, startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id"))
-
-// UniversityMentors pages the mentors affiliated with each university.
-var UniversityMentors = newChild("mentors/university", mentorCols, "mentors n", "n.affiliated_university_id", "n.id", nil, mentorEdge, mentorGuard("n.id"))

@@ -1,0 +1,186 @@
+package relation
+
+// Nodes are the types relationships join, by name.
+var Nodes = map[string]Node{
+	"University":   {Name: "University", Table: "universities", Row: "universityRow", Cols: "universityCols", Plural: "universities"},
+	"Organization": {Name: "Organization", Table: "organizations", Row: "organizationRow", Cols: "organizationCols", Plural: "organizations"},
+	"Program":      {Name: "Program", Table: "programs", Row: "programRow", Cols: "programCols", Plural: "programs"},
+	"Sector":       {Name: "Sector", Table: "sectors", Row: "sectorRow", Cols: "sectorCols", Plural: "sectors"},
+	"Fund":         {Name: "Fund", Table: "funds", Row: "fundRow", Cols: "fundCols", Plural: "funds"},
+	"Facility":     {Name: "Facility", Table: "facilities", Row: "facilityRow", Cols: "facilityCols", Plural: "facilities"},
+	"Market":       {Name: "Market", Table: "markets", Row: "marketRow", Cols: "marketCols", Plural: "markets"},
+	"Startup":      {Name: "Startup", Table: "startups", Row: "startupRow", Cols: "startupCols", Guard: "startupGuard", Plural: "startups"},
+	"Mentor":       {Name: "Mentor", Table: "mentors", Row: "mentorRow", Cols: "mentorCols", Guard: "mentorGuard", Plural: "mentors"},
+	"Cohort":       {Name: "Cohort", Table: "cohorts", Row: "cohortRow", Cols: "cohortCols", Plural: "cohorts"},
+	"Investment":   {Name: "Investment", Table: "investments", Row: "investmentRow", Cols: "investmentCols", Plural: "investments"},
+	"StageChange":  {Name: "StageChange", Table: "stage_changes", Row: "stageChangeRow", Cols: "stageChangeCols", Plural: "stage changes"},
+	"Outcome":      {Name: "Outcome", Table: "outcomes", Row: "outcomeRow", Cols: "outcomeCols", Plural: "outcomes"},
+	"AuditEntry":   {Name: "AuditEntry", Plural: "the audit trail"},
+}
+
+// Edge facts shared by both directions of a relationship.
+var (
+	assignment = &Facts{Model: "Assignment", Row: "assignmentFacts", Cols: "assignmentCols", SDL: `
+  "What the assignment is for."
+  purpose: AssignmentPurpose!
+  "Where the assignment stands."
+  status: AssignmentStatus!
+  "When the assignment began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date`}
+	mentorship = &Facts{Model: "Mentorship", Row: "mentorshipFacts", Cols: "mentorshipCols", SDL: `
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: String!
+  "When the mentorship began."
+  since: Date!
+  "When it ended, if it has."
+  until: Date`}
+	investment = &Facts{Model: "Investment", Field: "Investment", Row: "investmentRow", Cols: "investmentCols", SDL: `
+  "Amount in KRW."
+  amount: KRW!
+  "Date of the investment."
+  investedOn: Date!
+  "Round or instrument."
+  round: InvestmentRound!
+  "The investment itself (a node)."
+  investment: Investment!`}
+	marketTarget = &Facts{Model: "MarketTarget", Row: "targetFacts", Cols: "targetCols", SDL: `
+  "How far the startup is in the market."
+  status: MarketTargetStatus!
+  "Priority from 1 (highest) to 5."
+  priority: Int!
+  "When the startup began targeting the market."
+  since: Date!
+  "The support program used, e.g. product localization support."
+  supportProgram: Program`}
+	membership = &Facts{Model: "Membership", Row: "membershipFacts", Cols: `"e.cohort_id, e.joined_on"`, SDL: `
+  "The cohort the startup belongs to."
+  cohort: Cohort!
+  "When the startup joined."
+  joinedOn: Date!`}
+	marketExperience = &Facts{Model: "MarketExperience", Row: "marketExperienceFacts", Cols: "marketExperienceCols", SDL: `
+  "Since when the mentor has known the market."
+  since: Date!
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: String`}
+	programRole = &Facts{Model: "ProgramRoleFacts", Row: "roleFacts", Cols: `"e.role"`, SDL: `
+  "The organization's role in the program."
+  role: ProgramRole!`}
+)
+
+// All are the graph's relationships. Adding one: declare it here, add its
+// table in a migration, and run `make generate`.
+var All = []Relationship{
+	{Name: "assignments", Table: "assignments", Facts: assignment, OwnAssignments: true, Ends: [2]End{
+		{Node: "University", Column: "university_id", Field: "startups", Loader: "UniversityStartups",
+			Doc:        "Teams assigned to the university, with the assignment on each edge, in the order they were assigned.",
+			Connection: "AssignedStartup", ConnectionDoc: "Teams assigned to a university."},
+		{Node: "Startup", Column: "startup_id", Field: "universities", Loader: "StartupUniversities",
+			Doc:        "Universities the team is assigned to, with the assignment on each edge.",
+			Connection: "UniversityAssignment", ConnectionDoc: "Universities a team is assigned to."},
+	}},
+	{Name: "mentors", Table: "mentors", ForeignKey: true, Ends: [2]End{
+		{Node: "University", Field: "mentors", Loader: "UniversityMentors", Doc: "Mentors affiliated with the university."},
+		{Node: "Mentor", Column: "affiliated_university_id"},
+	}},
+	{Name: "organizations", Table: "organizations", ForeignKey: true, Ends: [2]End{
+		{Node: "Organization", Role: "parent", Field: "children", Loader: "OrganizationChildren", Doc: "Organizations that belong to this one."},
+		{Node: "Organization", Column: "parent_id"},
+	}},
+	{Name: "program-organizations", Table: "program_organizations", Facts: programRole, Ends: [2]End{
+		{Node: "Organization", Column: "organization_id", Field: "programs", Loader: "OrganizationPrograms",
+			Doc:        "Programs the organization hosts, sponsors or operates, with its role on each edge.",
+			Connection: "OrganizationRole", ConnectionDoc: "Programs of an organization, with its roles."},
+		{Node: "Program", Column: "program_id", Field: "organizations", Loader: "ProgramOrganizations",
+			Doc:        "Organizations that host, sponsor or operate the program, with the role on each edge.",
+			Connection: "ProgramRole", ConnectionDoc: "Organizations of a program, with their roles."},
+	}},
+	{Name: "mentors", Table: "mentors", ForeignKey: true, Ends: [2]End{
+		{Node: "Organization", Field: "mentors", Loader: "OrganizationMentors", Doc: "Mentors affiliated with the organization."},
+		{Node: "Mentor", Column: "affiliated_organization_id"},
+	}},
+	{Name: "startup-sectors", Table: "startup_sectors", Ends: [2]End{
+		{Node: "Sector", Column: "sector_id", Field: "startups", Loader: "SectorStartups", Doc: "Startups working in the sector."},
+		{Node: "Startup", Column: "startup_id", Field: "sectors", Loader: "StartupSectors", Doc: "Sectors the startup works in."},
+	}},
+	{Name: "mentor-sectors", Table: "mentor_sectors", Ends: [2]End{
+		{Node: "Sector", Column: "sector_id", Field: "mentors", Loader: "SectorMentors",
+			Doc: "Mentors with expertise in the sector (for task-force fields: the working group)."},
+		{Node: "Mentor", Column: "mentor_id", Field: "sectors", Loader: "MentorSectors", Doc: "Sectors of expertise."},
+	}},
+	{Name: "cohorts", Table: "cohorts", ForeignKey: true, Order: &Order{Expr: "n.year", Cast: "bigint", Desc: true}, Ends: [2]End{
+		{Node: "Program", Field: "cohorts", Loader: "ProgramCohorts", Doc: "Cohorts of the program (e.g. Smart Venture Campus 2017)."},
+		{Node: "Cohort", Column: "program_id"},
+	}},
+	{Name: "memberships", Table: "memberships", Facts: membership, Ends: [2]End{
+		{Node: "Cohort", Column: "cohort_id", Field: "startups", Loader: "CohortMembers",
+			Doc:        "Member startups, with the cohort on each edge.",
+			Connection: "Member", ConnectionDoc: "Member startups of a program or cohort."},
+		{Node: "Startup", Column: "startup_id", Field: "programs", Loader: "StartupPrograms",
+			Doc:        "Programs the startup is a member of, with the cohort on each edge.",
+			Connection: "ProgramMembership", ConnectionDoc: "Programs a startup is a member of.",
+			// The field lists programs, through the membership's cohort.
+			Lists: "Program",
+			Via:   "memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id"},
+	}},
+	// A program's members: the memberships of all its cohorts.
+	{Name: "memberships", Table: "memberships", Facts: membership, Ends: [2]End{
+		{Node: "Program", Field: "startups", Loader: "ProgramMembers",
+			Doc:        "Startups that are members of any cohort of the program, with the cohort on each edge.",
+			Connection: "Member",
+			Via:        "memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", Parent: "c.program_id"},
+		{Node: "Startup", Column: "startup_id"},
+	}},
+	{Name: "investments", Table: "investments", Facts: investment, Ends: [2]End{
+		{Node: "Fund", Column: "fund_id", Field: "portfolio", Loader: "FundPortfolio",
+			Doc:        "Startups the fund invested in, one edge per investment with its amount, date and round.",
+			Connection: "Portfolio", ConnectionDoc: "Startups a fund invested in, one edge per investment."},
+		{Node: "Startup", Column: "startup_id", Field: "investors", Loader: "StartupInvestors",
+			Doc:        "Funds that invested in the startup, one edge per investment with its amount, date and round.",
+			Connection: "Investor", ConnectionDoc: "Funds that invested in a startup, one edge per investment."},
+	}},
+	{Name: "facilities", Table: "facilities", ForeignKey: true, Ends: [2]End{
+		{Node: "Facility", Role: "parent", Field: "spaces", Loader: "FacilitySpaces", Doc: "Spaces inside this facility."},
+		{Node: "Facility", Column: "parent_id"},
+	}},
+	{Name: "startups", Table: "startups", ForeignKey: true, Ends: [2]End{
+		{Node: "Facility", Field: "residents", Loader: "FacilityResidents", Doc: "Startups resident in this facility."},
+		{Node: "Startup", Column: "facility_id"},
+	}},
+	{Name: "stage-changes", Table: "stage_changes", ForeignKey: true, Order: &Order{Expr: "n.changed_on", Cast: "date"}, Ends: [2]End{
+		{Node: "Startup", Field: "stageHistory", Loader: "StartupStageHistory", Doc: "Growth-stage changes, oldest first; the last is the current stage."},
+		{Node: "StageChange", Column: "startup_id"},
+	}},
+	{Name: "outcomes", Table: "outcomes", ForeignKey: true, Order: &Order{Expr: "n.reported_on", Cast: "date"}, Ends: [2]End{
+		{Node: "Startup", Field: "outcomes", Loader: "StartupOutcomes",
+			Doc: "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."},
+		{Node: "Outcome", Column: "startup_id"},
+	}},
+	{Name: "mentorships", Table: "mentorships", Facts: mentorship, Ends: [2]End{
+		{Node: "Startup", Column: "startup_id", Field: "mentors", Loader: "StartupMentors",
+			Doc:        "Mentors of the startup, with the mentorship (focus, since, until) on each edge.",
+			Connection: "Mentorship", ConnectionDoc: "Mentors of a startup.",
+			// A mentor of a startup the viewer sees is one it sees.
+			Guards: []string{`startupGuard("e.startup_id")`}},
+		{Node: "Mentor", Column: "mentor_id", Field: "startups", Loader: "MentorStartups",
+			Doc:        "Startups the mentor mentors, with the mentorship on each edge.",
+			Connection: "Mentee", ConnectionDoc: "Startups a mentor mentors."},
+	}},
+	{Name: "market-targets", Table: "market_targets", Facts: marketTarget, Ends: [2]End{
+		{Node: "Startup", Column: "startup_id", Field: "markets", Loader: "StartupMarkets",
+			Doc:        "Overseas markets the startup targets, with status, priority and support program on each edge.",
+			Connection: "MarketTarget", ConnectionDoc: "Markets a startup targets."},
+		{Node: "Market", Column: "market_id", Field: "startups", Loader: "MarketStartups",
+			Doc:        "Startups targeting the market, with the target (status, priority, program) on each edge.",
+			Connection: "TargetingStartup", ConnectionDoc: "Startups targeting a market."},
+	}},
+	{Name: "mentor-markets", Table: "mentor_markets", Facts: marketExperience, Ends: [2]End{
+		{Node: "Mentor", Column: "mentor_id", Field: "markets", Loader: "MentorMarkets",
+			Doc:        "Overseas markets the mentor knows, with since when and a note on each edge.",
+			Connection: "MentorMarket", ConnectionDoc: "Markets a mentor has experience of."},
+		{Node: "Market", Column: "market_id", Field: "mentors", Loader: "MarketMentors",
+			Doc:        "Mentors with experience of the market, with since when and a note on each edge.",
+			Connection: "MarketMentor", ConnectionDoc: "Mentors with experience of a market."},
+	}},
+}
