@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/viewer"
 )
 
@@ -67,14 +68,20 @@ var CostBudget = map[viewer.Role]int{
 	viewer.Admin:      500_000,
 }
 
-// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX), holds
-// costly ones until the heavy-query lane has room, and spends the key's rate-limit
-// budget (RATE_LIMITED when exhausted), before any resolver runs.
+// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX) and
+// asks admit, the HTTP edge's admission (its rate limit and heavy-query
+// lane), whether an operation of its cost may run now, before any
+// resolver runs.
 type costLimit struct {
-	rate   *RateLimit
-	heavy  *HeavyLane
+	admit  Admit
 	schema *ast.Schema // what introspection answers from
 }
+
+// Admit decides whether an operation of cost (in nodes, see StatementCost)
+// may run now; a non-nil error refuses it with that error, as a request
+// error. It may hold the request until it can run. The HTTP edge gives
+// one (internal/server: rate limits and the heavy-query lane).
+type Admit func(ctx context.Context, cost int) *gqlerror.Error
 
 var _ interface {
 	graphql.HandlerExtension
@@ -96,22 +103,17 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	cost := w.selections(oc.Operation.SelectionSet)
 	if w.schemas > MaxSchemaIntrospections {
 		return &gqlerror.Error{Message: fmt.Sprintf("the operation asks for __schema %d times; the limit is %d", w.schemas, MaxSchemaIntrospections),
-			Extensions: map[string]any{"code": "TOO_MANY_INTROSPECTIONS", "value": w.schemas, "limit": MaxSchemaIntrospections}}
+			Extensions: map[string]any{"code": string(apperr.CodeTooManyIntrospections), "value": w.schemas, "limit": MaxSchemaIntrospections}}
 	}
 	cost = min(cost+w.statements, maxCost)
 	if cost > budget {
 		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
-			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
+			Extensions: map[string]any{"code": string(apperr.CodeQueryTooComplex), "cost": cost, "limit": budget}}
 	}
-	v := viewer.From(ctx)
-	if ok, after := c.rate.spend(ctx, v.KeyID, max(1, cost/100)); !ok {
-		signalThrottled(ctx, after)
-		return &gqlerror.Error{Message: fmt.Sprintf("the query budget of this key (without a key: of this address) is spent; retry in %s", after),
-			Extensions: map[string]any{"code": "RATE_LIMITED", "retryAfterSeconds": int(after.Seconds())}}
-	}
-	if !c.heavy.enter(ctx, cost) {
-		return &gqlerror.Error{Message: "too many costly queries are running; retry in a moment",
-			Extensions: map[string]any{"code": "SERVICE_UNAVAILABLE", "cost": cost}}
+	if c.admit != nil {
+		if err := c.admit(ctx, cost); err != nil {
+			return err
+		}
 	}
 	oc.Stats.SetExtension("cost", cost)
 	return nil
