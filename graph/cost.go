@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/viewer"
 )
 
@@ -67,14 +68,20 @@ var CostBudget = map[viewer.Role]int{
 	viewer.Admin:      500_000,
 }
 
-// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX), holds
-// costly ones until the heavy-query lane has room, and spends the key's rate-limit
-// budget (RATE_LIMITED when exhausted), before any resolver runs.
+// costLimit rejects queries that are too costly (QUERY_TOO_COMPLEX) and
+// asks admit, the HTTP edge's admission (its rate limit and heavy-query
+// lane), whether an operation of its cost may run now, before any
+// resolver runs.
 type costLimit struct {
-	rate   *RateLimit
-	heavy  *HeavyLane
+	admit  Admit
 	schema *ast.Schema // what introspection answers from
 }
+
+// Admit decides whether an operation of cost (in nodes, see StatementCost)
+// may run now; a non-nil error refuses it with that error, as a request
+// error. It may hold the request until it can run. The HTTP edge gives
+// one (internal/server: rate limits and the heavy-query lane).
+type Admit func(ctx context.Context, cost int) *gqlerror.Error
 
 var _ interface {
 	graphql.HandlerExtension
@@ -96,22 +103,17 @@ func (c costLimit) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	cost := w.selections(oc.Operation.SelectionSet)
 	if w.schemas > MaxSchemaIntrospections {
 		return &gqlerror.Error{Message: fmt.Sprintf("the operation asks for __schema %d times; the limit is %d", w.schemas, MaxSchemaIntrospections),
-			Extensions: map[string]any{"code": "TOO_MANY_INTROSPECTIONS", "value": w.schemas, "limit": MaxSchemaIntrospections}}
+			Extensions: map[string]any{"code": string(apperr.CodeTooManyIntrospections), "value": w.schemas, "limit": MaxSchemaIntrospections}}
 	}
 	cost = min(cost+w.statements, maxCost)
 	if cost > budget {
 		return &gqlerror.Error{Message: fmt.Sprintf("the query could cost %d points; this key's limit is %d (lower first/last or split it)", cost, budget),
-			Extensions: map[string]any{"code": "QUERY_TOO_COMPLEX", "cost": cost, "limit": budget}}
+			Extensions: map[string]any{"code": string(apperr.CodeQueryTooComplex), "cost": cost, "limit": budget}}
 	}
-	v := viewer.From(ctx)
-	if ok, after := c.rate.spend(ctx, v.KeyID, max(1, cost/100)); !ok {
-		signalThrottled(ctx, after)
-		return &gqlerror.Error{Message: fmt.Sprintf("the query budget of this key (without a key: of this address) is spent; retry in %s", after),
-			Extensions: map[string]any{"code": "RATE_LIMITED", "retryAfterSeconds": int(after.Seconds())}}
-	}
-	if !c.heavy.enter(ctx, cost) {
-		return &gqlerror.Error{Message: "too many costly queries are running; retry in a moment",
-			Extensions: map[string]any{"code": "SERVICE_UNAVAILABLE", "cost": cost}}
+	if c.admit != nil {
+		if err := c.admit(ctx, cost); err != nil {
+			return err
+		}
 	}
 	oc.Stats.SetExtension("cost", cost)
 	return nil
@@ -306,186 +308,4 @@ func (w *costWalker) pageSize(f *ast.Field) int {
 		return 20
 	}
 	return 0
-}
-
-// introspectionCost counts the objects an introspection field's answer
-// holds (the schema, types, fields, arguments, input fields, enum values,
-// directives), walking its selection over the schema the way gqlgen's
-// introspection answers it. Each alias counts on its own. Counting stops
-// once it passes the budget, so a hostile selection costs no more to
-// price than a refusal.
-func (w *costWalker) introspectionCost(f *ast.Field) int {
-	if w.schema == nil {
-		return 0
-	}
-	c := introCounter{w: w, limit: w.limit}
-	if f.Name == "__schema" {
-		c.schema(f.SelectionSet)
-	} else if name, ok := w.stringArg(f, "name"); ok {
-		if def := w.schema.Types[name]; def != nil {
-			c.typ(f.SelectionSet, ast.NamedType(name, nil))
-		}
-	}
-	return c.n
-}
-
-func (w *costWalker) stringArg(f *ast.Field, name string) (string, bool) {
-	a := f.Arguments.ForName(name)
-	if a == nil {
-		return "", false
-	}
-	v, err := a.Value.Value(w.vars)
-	s, ok := v.(string)
-	return s, err == nil && ok
-}
-
-type introCounter struct {
-	w        *costWalker
-	n, limit int
-}
-
-// fields calls fn for every field a selection set selects, through its
-// fragments (validation has refused cycles; a repeated one is skipped).
-func (c *introCounter) fields(set ast.SelectionSet, fn func(*ast.Field)) {
-	for _, sel := range set {
-		if c.n > c.limit {
-			return
-		}
-		switch s := sel.(type) {
-		case *ast.Field:
-			fn(s)
-		case *ast.InlineFragment:
-			c.fields(s.SelectionSet, fn)
-		case *ast.FragmentSpread:
-			f := c.w.doc.Fragments.ForName(s.Name)
-			if f == nil || c.w.inFragment[s.Name] {
-				continue
-			}
-			c.w.inFragment[s.Name] = true
-			c.fields(f.SelectionSet, fn)
-			delete(c.w.inFragment, s.Name)
-		}
-	}
-}
-
-func (c *introCounter) schema(set ast.SelectionSet) {
-	c.n++
-	s := c.w.schema
-	root := func(sel ast.SelectionSet, def *ast.Definition) {
-		if def != nil {
-			c.typ(sel, ast.NamedType(def.Name, nil))
-		}
-	}
-	c.fields(set, func(f *ast.Field) {
-		switch f.Name {
-		case "types":
-			for name := range s.Types {
-				c.typ(f.SelectionSet, ast.NamedType(name, nil))
-			}
-		case "queryType":
-			root(f.SelectionSet, s.Query)
-		case "mutationType":
-			root(f.SelectionSet, s.Mutation)
-		case "subscriptionType":
-			root(f.SelectionSet, s.Subscription)
-		case "directives":
-			for _, d := range s.Directives {
-				c.n++
-				c.fields(f.SelectionSet, func(f *ast.Field) {
-					if f.Name == "args" {
-						for _, a := range d.Arguments {
-							c.inputValue(f.SelectionSet, a.Type)
-						}
-					}
-				})
-			}
-		}
-	})
-}
-
-// typ counts a __Type: a named type, or a NON_NULL or LIST wrapper whose
-// ofType is what it wraps.
-func (c *introCounter) typ(set ast.SelectionSet, t *ast.Type) {
-	if c.n > c.limit {
-		return
-	}
-	c.n++
-	var def *ast.Definition
-	var of *ast.Type
-	switch {
-	case t.NonNull:
-		cp := *t
-		cp.NonNull = false
-		of = &cp
-	case t.Elem != nil:
-		of = t.Elem
-	default:
-		def = c.w.schema.Types[t.NamedType]
-	}
-	c.fields(set, func(f *ast.Field) {
-		if f.Name == "ofType" {
-			if of != nil {
-				c.typ(f.SelectionSet, of)
-			}
-			return
-		}
-		if def == nil {
-			return // a wrapper has no fields, interfaces, ...
-		}
-		switch f.Name {
-		case "fields":
-			if def.Kind == ast.Object || def.Kind == ast.Interface {
-				for _, fd := range def.Fields {
-					if !strings.HasPrefix(fd.Name, "__") {
-						c.field(f.SelectionSet, fd)
-					}
-				}
-			}
-		case "inputFields":
-			if def.Kind == ast.InputObject {
-				for _, fd := range def.Fields {
-					c.inputValue(f.SelectionSet, fd.Type)
-				}
-			}
-		case "interfaces":
-			if def.Kind == ast.Object || def.Kind == ast.Interface {
-				for _, name := range def.Interfaces {
-					c.typ(f.SelectionSet, ast.NamedType(name, nil))
-				}
-			}
-		case "possibleTypes":
-			if def.Kind == ast.Interface || def.Kind == ast.Union {
-				for _, p := range c.w.schema.GetPossibleTypes(def) {
-					c.typ(f.SelectionSet, ast.NamedType(p.Name, nil))
-				}
-			}
-		case "enumValues":
-			if def.Kind == ast.Enum {
-				c.n += len(def.EnumValues)
-			}
-		}
-	})
-}
-
-func (c *introCounter) field(set ast.SelectionSet, fd *ast.FieldDefinition) {
-	c.n++
-	c.fields(set, func(f *ast.Field) {
-		switch f.Name {
-		case "args":
-			for _, a := range fd.Arguments {
-				c.inputValue(f.SelectionSet, a.Type)
-			}
-		case "type":
-			c.typ(f.SelectionSet, fd.Type)
-		}
-	})
-}
-
-func (c *introCounter) inputValue(set ast.SelectionSet, t *ast.Type) {
-	c.n++
-	c.fields(set, func(f *ast.Field) {
-		if f.Name == "type" {
-			c.typ(f.SelectionSet, t)
-		}
-	})
 }

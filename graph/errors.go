@@ -32,7 +32,7 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		cause := gqlErr.Unwrap()
 		if cause == nil {
 			if gqlErr.Extensions == nil || gqlErr.Extensions["code"] == nil {
-				gqlErr.Extensions = withCode(gqlErr.Extensions, "BAD_REQUEST")
+				gqlErr.Extensions = withCode(gqlErr.Extensions, apperr.CodeBadRequest)
 			}
 			return gqlErr
 		}

@@ -7,7 +7,6 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -28,23 +27,22 @@ const MaxTokens = 15000
 type Options struct {
 	// Dev allows introspection to every caller (the dev command).
 	Dev bool
-	// RateLimit spends each key's query budget, and each client address's
-	// without a key; nil disables it.
-	RateLimit *RateLimit
-	// Heavy bounds the costly queries running at once; nil disables it.
-	Heavy *HeavyLane
+	// Admit admits each operation by its cost once the cost limit has
+	// passed it (the HTTP edge's rate limits and heavy-query lane); nil
+	// admits everything.
+	Admit Admit
 }
 
-// NewHandler builds the GraphQL HTTP handler: our GraphQL-over-HTTP
-// transport for GET (queries only) and POST with a JSON body, plus OPTIONS.
+// NewHandler builds gqlgen's server for the schema: the resolvers and
+// directives, the query cache, the document and cost limits, the error
+// presenter. It speaks no HTTP yet: the HTTP edge (internal/server) adds
+// its transports, which decode requests and write responses and errors.
 func NewHandler(r *Resolver, opts Options) *handler.Server {
 	schema := generated.NewExecutableSchema(generated.Config{
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{Authenticated: authenticated, Admin: admin},
 	})
 	srv := handler.New(schema)
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(httpTransport{})
 	queries := lru.New[*ast.QueryDocument](queryCacheSize)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)
@@ -58,7 +56,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit
-	srv.Use(costLimit{rate: opts.RateLimit, heavy: opts.Heavy, schema: schema.Schema()})
+	srv.Use(costLimit{admit: opts.Admit, schema: schema.Schema()})
 	srv.Use(stopWhenDone{present: ErrorPresenter(r.Logger)})
 	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
 	srv.SetRecoverFunc(Recover(r.Logger))

@@ -8,6 +8,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
+
+	"startupgraph/internal/apperr"
 )
 
 // Document limits, checked on the parsed document before validation:
@@ -83,7 +85,7 @@ func (documentLimits) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if len(p.Query) > MaxQueryBytes {
-		return limitError("QUERY_TOO_LARGE", fmt.Sprintf("the query is %d bytes; the limit is %d", len(p.Query), MaxQueryBytes), len(p.Query), MaxQueryBytes)
+		return limitError(apperr.CodeQueryTooLarge, fmt.Sprintf("the query is %d bytes; the limit is %d", len(p.Query), MaxQueryBytes), len(p.Query), MaxQueryBytes)
 	}
 	if l.cache != nil {
 		if _, ok := l.cache.Get(ctx, p.Query); ok {
@@ -152,19 +154,19 @@ func (m *shapeMeter) check(width, depth, size int) *gqlerror.Error {
 	m.widest = max(m.widest, width)
 	switch {
 	case m.aliases > MaxAliases:
-		return limitError("TOO_MANY_ALIASES", fmt.Sprintf("the document uses more than %d aliases", MaxAliases), m.aliases, MaxAliases)
+		return limitError(apperr.CodeTooManyAliases, fmt.Sprintf("the document uses more than %d aliases", MaxAliases), m.aliases, MaxAliases)
 	case m.widest > MaxSelections:
-		return limitError("TOO_MANY_SELECTIONS", fmt.Sprintf("a selection set holds %d fields; the limit is %d", m.widest, MaxSelections), m.widest, MaxSelections)
+		return limitError(apperr.CodeTooManySelections, fmt.Sprintf("a selection set holds %d fields; the limit is %d", m.widest, MaxSelections), m.widest, MaxSelections)
 	case m.directives > MaxDirectives:
-		return limitError("TOO_MANY_DIRECTIVES", fmt.Sprintf("the document uses more than %d directives", MaxDirectives), m.directives, MaxDirectives)
+		return limitError(apperr.CodeTooManyDirectives, fmt.Sprintf("the document uses more than %d directives", MaxDirectives), m.directives, MaxDirectives)
 	case size > MaxFields:
-		return limitError("TOO_MANY_FIELDS", fmt.Sprintf("the operation selects %d fields once its fragments are expanded; the limit is %d", size, MaxFields), size, MaxFields)
+		return limitError(apperr.CodeTooManyFields, fmt.Sprintf("the operation selects %d fields once its fragments are expanded; the limit is %d", size, MaxFields), size, MaxFields)
 	case depth > MaxDepth:
-		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the query is %d levels deep; the limit is %d", depth, MaxDepth), depth, MaxDepth)
+		return limitError(apperr.CodeQueryTooDeep, fmt.Sprintf("the query is %d levels deep; the limit is %d", depth, MaxDepth), depth, MaxDepth)
 	case m.introDepth > MaxIntrospectionDepth:
-		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the introspection is %d levels deep; the limit is %d", m.introDepth, MaxIntrospectionDepth), m.introDepth, MaxIntrospectionDepth)
+		return limitError(apperr.CodeQueryTooDeep, fmt.Sprintf("the introspection is %d levels deep; the limit is %d", m.introDepth, MaxIntrospectionDepth), m.introDepth, MaxIntrospectionDepth)
 	case m.introLists > MaxIntrospectionLists:
-		return limitError("QUERY_TOO_DEEP", fmt.Sprintf("the introspection nests %d lists of fields, inputFields, interfaces or possibleTypes; the limit is %d", m.introLists, MaxIntrospectionLists), m.introLists, MaxIntrospectionLists)
+		return limitError(apperr.CodeQueryTooDeep, fmt.Sprintf("the introspection nests %d lists of fields, inputFields, interfaces or possibleTypes; the limit is %d", m.introLists, MaxIntrospectionLists), m.introLists, MaxIntrospectionLists)
 	}
 	return nil
 }
@@ -241,6 +243,6 @@ func (m *shapeMeter) fragment(name string) *fragmentShape {
 // one twice double it at every step.
 func saturate(n int) int { return min(n, 1<<30) }
 
-func limitError(code, msg string, got, limit int) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code, "value": got, "limit": limit}}
+func limitError(code apperr.Code, msg string, got, limit int) *gqlerror.Error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code), "value": got, "limit": limit}}
 }

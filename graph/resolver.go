@@ -1,5 +1,7 @@
 // Package graph is the GraphQL layer: resolvers that read the viewer, call
-// the store or a dataloader, and return. It holds no SQL.
+// the store or a dataloader, and return. It holds no SQL, and speaks no
+// HTTP: the HTTP edge (internal/server) decodes requests, admits them and
+// writes every answer.
 package graph
 
 // The relationships' pages, loaders and resolvers come from their

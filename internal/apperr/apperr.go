@@ -13,8 +13,10 @@ import (
 // Code is the machine-readable error class a client sees in extensions.code.
 type Code string
 
-// The codes a client can receive. They follow the names Apollo and GitHub
-// use, so GraphQL client libraries recognise them.
+// The codes a client can receive, every one of them: code that refuses or
+// fails a request names its code by one of these constants, never by a
+// string of its own. They follow the names Apollo and GitHub use, so
+// GraphQL client libraries recognise them.
 const (
 	CodeNotFound        Code = "NOT_FOUND"
 	CodeBadUserInput    Code = "BAD_USER_INPUT"
@@ -27,6 +29,54 @@ const (
 	// scalar carries exactly; the rest of the response is unaffected.
 	CodeOutOfRange Code = "VALUE_OUT_OF_RANGE"
 	CodeInternal   Code = "INTERNAL_SERVER_ERROR"
+)
+
+// The codes of requests refused before GraphQL runs, by the HTTP edge
+// (internal/server), with the HTTP status each is answered with.
+const (
+	// CodeBadRequest: the body is not one JSON object, or a parameter
+	// (query, variables, ...) is missing or of the wrong JSON type (400).
+	CodeBadRequest Code = "BAD_REQUEST"
+	// CodeNotAcceptable: Accept names no type the server answers in (406).
+	CodeNotAcceptable Code = "NOT_ACCEPTABLE"
+	// CodeMethodNotAllowed: a method other than GET, POST and OPTIONS, or
+	// a mutation over GET (405).
+	CodeMethodNotAllowed Code = "METHOD_NOT_ALLOWED"
+	// CodeUnsupportedTransport: a protocol upgrade such as WebSocket (400).
+	CodeUnsupportedTransport Code = "UNSUPPORTED_TRANSPORT"
+	// CodeUnsupportedMediaType: a POST body that is not JSON in UTF-8 (415).
+	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	// CodeRequestTooLarge: a body over the server's bound (413).
+	CodeRequestTooLarge Code = "REQUEST_TOO_LARGE"
+	// CodeRequestTimeout: the body did not arrive in time (408).
+	CodeRequestTimeout Code = "REQUEST_TIMEOUT"
+	// CodeBatchingNotSupported: a JSON array of operations (400).
+	CodeBatchingNotSupported Code = "BATCHING_NOT_SUPPORTED"
+	// CodeRateLimited: the query budget of the key, or of the client
+	// address without a key, is spent (429, with Retry-After).
+	CodeRateLimited Code = "RATE_LIMITED"
+)
+
+// The codes of documents refused for their size or shape before anything
+// runs (the GraphQL layer's limits); extensions.value and
+// extensions.limit give the figures.
+const (
+	CodeQueryTooLarge         Code = "QUERY_TOO_LARGE"
+	CodeTooManyAliases        Code = "TOO_MANY_ALIASES"
+	CodeTooManySelections     Code = "TOO_MANY_SELECTIONS"
+	CodeTooManyDirectives     Code = "TOO_MANY_DIRECTIVES"
+	CodeTooManyFields         Code = "TOO_MANY_FIELDS"
+	CodeQueryTooDeep          Code = "QUERY_TOO_DEEP"
+	CodeQueryTooComplex       Code = "QUERY_TOO_COMPLEX"
+	CodeTooManyIntrospections Code = "TOO_MANY_INTROSPECTIONS"
+)
+
+// The codes gqlgen sets itself (graphql/errcode and its automatic
+// persisted queries), listed so that every code a client can see is here.
+const (
+	CodeParseFailed            Code = "GRAPHQL_PARSE_FAILED"
+	CodeValidationFailed       Code = "GRAPHQL_VALIDATION_FAILED"
+	CodePersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
 )
 
 // Sentinel errors for the classes that need no further detail. Wrap them

@@ -2,10 +2,8 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -31,9 +29,9 @@ const maxCached = 10000
 // writes it at most this often, not on every request.
 const touchEvery = time.Minute
 
-// errInvalidKey is any key that does not grant access: malformed, unknown,
+// ErrInvalidKey is any key that does not grant access: malformed, unknown,
 // expired or revoked. Clients cannot tell these apart.
-var errInvalidKey = errors.New("invalid API key")
+var ErrInvalidKey = errors.New("invalid API key")
 
 type cached struct {
 	viewer  viewer.Viewer
@@ -94,7 +92,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	}
 	scheme, secret, ok := strings.Cut(header, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || !wellFormed(strings.TrimSpace(secret)) {
-		return viewer.Viewer{}, errInvalidKey
+		return viewer.Viewer{}, ErrInvalidKey
 	}
 	hash := Hash(strings.TrimSpace(secret))
 	now := a.now()
@@ -102,7 +100,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 		return c.viewer, nil
 	}
 	if c, hit := a.refused.Get(hash); hit && now.Before(c.expires) {
-		return viewer.Viewer{}, errInvalidKey
+		return viewer.Viewer{}, ErrInvalidKey
 	}
 	// One lookup per key at a time, whichever requests miss it together.
 	// It runs on for the others when the request that started it ends
@@ -130,7 +128,7 @@ func (a *Authenticator) lookup(ctx context.Context, hash [32]byte, now time.Time
 	case errors.Is(err, apperr.ErrNotFound):
 		a.known.Remove(hash)
 		a.refused.Add(hash, cached{expires: now.Add(CacheTTL)})
-		return viewer.Viewer{}, errInvalidKey
+		return viewer.Viewer{}, ErrInvalidKey
 	case err != nil:
 		return viewer.Viewer{}, err
 	}
@@ -180,35 +178,4 @@ func toViewer(k model.APIKey) viewer.Viewer {
 		v.UniversityID = *k.UniversityID
 	}
 	return v
-}
-
-// Middleware authenticates every request. A request without a key goes on
-// as anonymous; a bad key is answered with 401 before any resolver runs;
-// a database outage while verifying is a 503.
-func (a *Authenticator) Middleware(logger *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v, err := a.Authenticate(r.Context(), r.Header.Get("Authorization"))
-		switch {
-		case errors.Is(err, errInvalidKey):
-			w.Header().Set("WWW-Authenticate", `Bearer realm="startupgraph", error="invalid_token"`)
-			writeError(w, http.StatusUnauthorized, "the API key is malformed, unknown, expired or revoked", apperr.CodeUnauthenticated)
-			return
-		case err != nil && errors.Is(r.Context().Err(), context.Canceled):
-			return // the client hung up: nothing failed, and no one to answer
-		case err != nil:
-			logger.WarnContext(r.Context(), "api key verification failed", "err", err)
-			writeError(w, http.StatusServiceUnavailable, "the service is temporarily unavailable; try again shortly", apperr.CodeUnavailable)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
-	})
-}
-
-func writeError(w http.ResponseWriter, status int, msg string, code apperr.Code) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{
-		"message": msg, "extensions": map[string]string{"code": string(code)},
-	}}})
 }

@@ -64,7 +64,7 @@ func TestCache(t *testing.T) {
 		t.Errorf("within the TTL the cached key should still work: %v", err)
 	}
 	clock = clock.Add(2 * time.Second)
-	if _, err := a.Authenticate(ctx, "Bearer "+key.Secret); !errors.Is(err, errInvalidKey) {
+	if _, err := a.Authenticate(ctx, "Bearer "+key.Secret); !errors.Is(err, ErrInvalidKey) {
 		t.Errorf("after the TTL the revoked key still works: %v", err)
 	}
 
@@ -110,7 +110,7 @@ func TestUnknownKeysWriteNothing(t *testing.T) {
 	defer a.Close() // before ro.Close: the real key's use is being recorded (and refused)
 	for i := range 200 {
 		k, _ := NewKey()
-		if _, err := a.Authenticate(ctx, "Bearer "+k.Secret); !errors.Is(err, errInvalidKey) {
+		if _, err := a.Authenticate(ctx, "Bearer "+k.Secret); !errors.Is(err, ErrInvalidKey) {
 			t.Fatalf("unknown key %d: %v", i, err)
 		}
 	}
@@ -326,7 +326,7 @@ func TestCacheBounded(t *testing.T) {
 	}
 	for i := range maxCached + 100 {
 		k, _ := NewKey()
-		if _, err := a.Authenticate(ctx, "Bearer "+k.Secret); !errors.Is(err, errInvalidKey) {
+		if _, err := a.Authenticate(ctx, "Bearer "+k.Secret); !errors.Is(err, ErrInvalidKey) {
 			t.Fatalf("unknown key %d: %v", i, err)
 		}
 	}

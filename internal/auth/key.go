@@ -1,6 +1,7 @@
 // Package auth turns a request's bearer token into a viewer: it makes and
-// checks API keys, caches verified (and refused) keys briefly, and refuses
-// bad keys with HTTP 401 before any resolver runs.
+// checks API keys and caches verified (and refused) keys briefly. The HTTP
+// edge (internal/server) refuses bad keys with 401 before any resolver
+// runs.
 package auth
 
 import (

@@ -1,9 +1,32 @@
 package server
 
 import (
+	"context"
+	"fmt"
 	"net/http"
+	"net/netip"
 	"time"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/config"
+	"startupgraph/internal/viewer"
 )
+
+// Admission is decided in three places, all here:
+//
+//   - admit bounds the GraphQL requests that execute at once (in-flight
+//     limit), before authentication and the transport;
+//   - throttle gives each request its admission record (Throttled) and the
+//     client's address, and gives back what the request held once it is
+//     answered;
+//   - admission.operation, called by the GraphQL layer's cost limit once
+//     an operation's cost is known, spends the rate-limit budget and takes
+//     a slot of the heavy-query lane.
+//
+// The transport answers a refusal with the status and Retry-After the
+// record holds.
 
 // admit bounds the GraphQL requests that execute at once. A request that
 // finds no free slot within wait is answered at once with 503 and
@@ -25,7 +48,7 @@ func admit(limit int, wait time.Duration, next http.Handler) http.Handler {
 			case slots <- struct{}{}:
 			case <-t.C:
 				w.Header().Set("Retry-After", "1")
-				refuse(w, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE", "the server is at capacity; retry in a moment")
+				refuse(w, http.StatusServiceUnavailable, apperr.CodeUnavailable, "the server is at capacity; retry in a moment")
 				return
 			case <-r.Context().Done():
 				return
@@ -33,5 +56,59 @@ func admit(limit int, wait time.Duration, next http.Handler) http.Handler {
 		}
 		defer func() { <-slots }()
 		next.ServeHTTP(w, r)
+	})
+}
+
+// admission admits operations by their cost: the rate limit of the key
+// (or of the client address without a key), then the heavy-query lane.
+// Either may be nil (off).
+type admission struct {
+	rate  *RateLimit
+	heavy *HeavyLane
+}
+
+// newAdmission builds the rate limit and the heavy-query lane cfg asks for.
+func newAdmission(cfg config.Config) admission {
+	var a admission
+	if cfg.RateLimitPoints > 0 || cfg.AnonymousPoints > 0 {
+		a.rate = &RateLimit{Points: cfg.RateLimitPoints, AnonymousPoints: cfg.AnonymousPoints, Window: cfg.RateLimitWindow}
+	}
+	a.heavy = NewHeavyLane(cfg.HeavyQueryCost, cfg.MaxHeavyInFlight, cfg.HeavyQueueWait)
+	return a
+}
+
+// operation is the graph.Admit of the service: it spends the request's
+// rate-limit budget (RATE_LIMITED when spent, answered 429) and holds a
+// costly operation until the heavy-query lane has room (503 after the
+// lane's wait). Both refusals are recorded in the request's Throttled,
+// which the transport answers with.
+func (a admission) operation(ctx context.Context, cost int) *gqlerror.Error {
+	v := viewer.From(ctx)
+	if ok, after := a.rate.spend(ctx, v.KeyID, max(1, cost/100)); !ok {
+		signalThrottled(ctx, after)
+		return &gqlerror.Error{Message: fmt.Sprintf("the query budget of this key (without a key: of this address) is spent; retry in %s", after),
+			Extensions: map[string]any{"code": string(apperr.CodeRateLimited), "retryAfterSeconds": int(after.Seconds())}}
+	}
+	if !a.heavy.enter(ctx, cost) {
+		return &gqlerror.Error{Message: "too many costly queries are running; retry in a moment",
+			Extensions: map[string]any{"code": string(apperr.CodeUnavailable), "cost": cost}}
+	}
+	return nil
+}
+
+// throttle gives the request its admission record (see Throttled) and
+// the client's address (see clientAddr), for the rate limit of requests
+// without a key; once the response is written it gives back the
+// heavy-query slot the request held.
+func throttle(trusted []netip.Prefix, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, signal := WithThrottleSignal(r.Context())
+		if addr, name, ok := clientAddr(r, trusted); ok && addr.IsValid() {
+			ctx = WithClientAddr(ctx, addr)
+		} else if ok {
+			ctx = WithClientName(ctx, name)
+		}
+		defer signal.Release()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -98,7 +98,8 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 }
 
 // recoverPanics answers a panic outside the GraphQL executor (which has its
-// own recovery) with a generic 500 and logs the stack.
+// own recovery) with a generic 500, INTERNAL_SERVER_ERROR in the shape of
+// every other error, and logs the stack.
 func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -107,7 +108,7 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 					panic(p)
 				}
 				logger.ErrorContext(r.Context(), "panic", "panic", p, "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal server error"})
+				writeBody(w, mediaJSON, http.StatusInternalServerError, internalErrorBody)
 			}
 		}()
 		next.ServeHTTP(w, r)

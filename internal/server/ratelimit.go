@@ -1,11 +1,9 @@
-package graph
+package server
 
 import (
 	"context"
 	"math"
-	"net/http"
 	"net/netip"
-	"runtime"
 	"sync"
 	"time"
 
@@ -14,11 +12,12 @@ import (
 
 // RateLimit spends query budgets, as GitHub does: a client has Points
 // per Window, refilled continuously, and a query costs max(1, nodes/100)
-// points (its cost from costLimit). Each API key has its own bucket, so
-// one heavy client does not slow the others. Requests without a key share
-// a bucket per client address (AnonymousPoints per Window), as the HTTP
-// layer determines it (WithClientAddr: the connection's peer, or what a
-// trusted reverse proxy forwarded), an IPv6 address by its /64, which is
+// points (its cost, from the GraphQL layer's cost limit). Each API key
+// has its own bucket, so one heavy client does not slow the others.
+// Requests without a key share a bucket per client address
+// (AnonymousPoints per Window), as clientAddr determines it
+// (WithClientAddr: the connection's peer, or what a trusted reverse proxy
+// forwarded), an IPv6 address by its /64, which is
 // what one host or home network usually gets. An IPv6 request also spends
 // from the bucket of its /48 (sitePoints times as large): one site holds
 // 65,536 /64s, and without it a client could take a fresh /64, and a fresh
@@ -210,89 +209,4 @@ func (b *bucket) wait(points, size int, window time.Duration) time.Duration {
 	}
 	rate := float64(size) / window.Seconds()
 	return time.Duration(math.Ceil((float64(points)-b.tokens)/rate)) * time.Second
-}
-
-// Throttled carries, for the HTTP layer, that the GraphQL layer refused a
-// request for its rate limit (429) or because too many costly queries
-// were running (503), and when to retry; it also holds what the request
-// must give back when it ends (a slot of the heavy-query lane).
-type Throttled struct {
-	RetryAfter time.Duration
-	// Status is the HTTP status of the refusal when RetryAfter is set.
-	Status  int
-	release func()
-}
-
-// Release gives back what the request held; the HTTP layer calls it once
-// the response is written.
-func (t *Throttled) Release() {
-	if t.release != nil {
-		t.release()
-		t.release = nil
-	}
-}
-
-type throttledKey struct{}
-
-// WithThrottleSignal returns a context in which the GraphQL layer can
-// report a refusal to the HTTP layer, and hold a heavy-query slot until
-// the HTTP layer calls Release.
-func WithThrottleSignal(ctx context.Context) (context.Context, *Throttled) {
-	t := &Throttled{}
-	return context.WithValue(ctx, throttledKey{}, t), t
-}
-
-func signal(ctx context.Context) *Throttled {
-	t, _ := ctx.Value(throttledKey{}).(*Throttled)
-	return t
-}
-
-func signalThrottled(ctx context.Context, after time.Duration) {
-	if t := signal(ctx); t != nil {
-		t.RetryAfter, t.Status = after, http.StatusTooManyRequests
-	}
-}
-
-// HeavyLane bounds how many costly queries (cost at least MinCost nodes)
-// execute at once. A fan-out over a thousand startups allocates tens of
-// megabytes while it runs; with the lane, a crowd of them queues for a
-// slot (at most Wait, then 503) instead of all holding memory and CPU at
-// once, and cheap queries never wait for it.
-type HeavyLane struct {
-	MinCost int
-	Wait    time.Duration
-	slots   chan struct{}
-}
-
-// NewHeavyLane makes a lane of size slots, one per CPU when size is 0;
-// nil (no lane) when minCost is 0.
-func NewHeavyLane(minCost, size int, wait time.Duration) *HeavyLane {
-	if minCost <= 0 {
-		return nil
-	}
-	if size <= 0 {
-		size = runtime.GOMAXPROCS(0)
-	}
-	return &HeavyLane{MinCost: minCost, Wait: wait, slots: make(chan struct{}, size)}
-}
-
-// enter takes a slot for a query of cost, unless the lane is off, the
-// query is cheap, or the HTTP layer gave no way to give it back. It
-// reports false when no slot freed up within Wait.
-func (l *HeavyLane) enter(ctx context.Context, cost int) bool {
-	t := signal(ctx)
-	if l == nil || cost < l.MinCost || t == nil {
-		return true
-	}
-	timer := time.NewTimer(l.Wait)
-	defer timer.Stop()
-	select {
-	case l.slots <- struct{}{}:
-		t.release = func() { <-l.slots }
-		return true
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	t.RetryAfter, t.Status = time.Second, http.StatusServiceUnavailable
-	return false
 }

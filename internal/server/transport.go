@@ -1,11 +1,9 @@
-package graph
+package server
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -38,14 +36,16 @@ import (
 //   - Request errors (parse, validation, unknown operation, variable
 //     coercion, and our own limits): no `data` key; with
 //     application/graphql-response+json 400 (403 for FORBIDDEN, 401 for
-//     UNAUTHENTICATED, 429 for RATE_LIMITED), with application/json 200.
+//     UNAUTHENTICATED), with application/json 200; refusals for load 429
+//     (RATE_LIMITED) or 503 with either.
 //   - An executed operation: 200, with `data` (null when a non-null field
 //     failed at the root) and field errors beside it.
 //   - GET runs queries only: a mutation is refused with 405 and
 //     `Allow: POST`, before anything executes.
 //
-// Method, content type, body size and batching are refused earlier, by
-// the server's request guard.
+// Upgrades, method, content type, body size and batching are refused
+// earlier, by guardRequest, which also reads the body; refusals for load
+// are decided by admission and answered here.
 
 // Response media types.
 const (
@@ -53,32 +53,30 @@ const (
 	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
-// maxRequestErrors bounds how many request errors one response lists, so a
-// document full of mistakes still gets a small answer.
-const maxRequestErrors = 10
-
 // httpTransport serves GraphQL over GET and POST.
 type httpTransport struct{}
 
 var _ graphql.Transport = httpTransport{}
 
+// Supports GET and POST. Upgrades and other methods never get here:
+// guardRequest refused them.
 func (httpTransport) Supports(r *http.Request) bool {
-	return r.Header.Get("Upgrade") == "" && (r.Method == http.MethodGet || r.Method == http.MethodPost)
+	return r.Method == http.MethodGet || r.Method == http.MethodPost
 }
 
 func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media, ok := negotiate(r.Header.Values("Accept"))
 	if !ok {
-		writeRequestError(w, mediaJSON, http.StatusNotAcceptable, &gqlerror.Error{
+		writeErrors(w, mediaJSON, http.StatusNotAcceptable, &gqlerror.Error{
 			Message:    "the Accept header names no type this server answers in: use application/graphql-response+json or application/json",
-			Extensions: map[string]any{"code": "NOT_ACCEPTABLE"},
+			Extensions: map[string]any{"code": string(apperr.CodeNotAcceptable)},
 		})
 		return
 	}
 	start := graphql.Now()
 	params, perr := readParams(r)
 	if perr != nil {
-		writeRequestError(w, media, http.StatusBadRequest, perr)
+		writeErrors(w, media, http.StatusBadRequest, perr)
 		return
 	}
 	params.Headers = r.Header
@@ -88,14 +86,20 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	oc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
-		writeRequestError(w, media, requestErrorStatus(media, resp.Errors), resp.Errors...)
+		status := requestErrorStatus(media, resp.Errors)
+		if t := signal(ctx); t != nil && t.RetryAfter > 0 {
+			// admission refused it: 429 or 503, whatever the media type
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(t.RetryAfter.Seconds()))))
+			status = t.Status
+		}
+		writeErrors(w, media, status, resp.Errors...)
 		return
 	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
-		writeRequestError(w, media, http.StatusMethodNotAllowed, &gqlerror.Error{
+		writeErrors(w, media, http.StatusMethodNotAllowed, &gqlerror.Error{
 			Message:    "GET runs queries only; send mutations with POST",
-			Extensions: map[string]any{"code": "METHOD_NOT_ALLOWED"},
+			Extensions: map[string]any{"code": string(apperr.CodeMethodNotAllowed)},
 		})
 		return
 	}
@@ -184,7 +188,8 @@ func matches(rng, media string) int {
 }
 
 // readParams decodes the GraphQL-over-HTTP request parameters from the
-// URL (GET) or the JSON body (POST), checking each one's JSON type.
+// URL (GET) or the JSON body (POST, as guardRequest read it), checking
+// each one's JSON type.
 func readParams(r *http.Request) (*graphql.RawParams, *gqlerror.Error) {
 	params := &graphql.RawParams{}
 	if r.Method == http.MethodGet {
@@ -206,10 +211,7 @@ func readParams(r *http.Request) (*graphql.RawParams, *gqlerror.Error) {
 		return params, checkQueryPresent(params)
 	}
 
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return nil, badRequest("", "the body could not be read")
-	}
+	body := bodyOf(r)
 	var raw struct {
 		Query         json.RawMessage `json:"query"`
 		OperationName json.RawMessage `json:"operationName"`
@@ -287,7 +289,7 @@ func decodeObject(raw []byte, dst *map[string]any) error {
 }
 
 func badRequest(field, msg string) *gqlerror.Error {
-	ext := map[string]any{"code": "BAD_REQUEST"}
+	ext := map[string]any{"code": string(apperr.CodeBadRequest)}
 	if field != "" {
 		ext["field"] = field
 	}
@@ -296,8 +298,8 @@ func badRequest(field, msg string) *gqlerror.Error {
 
 // requestErrorStatus is the HTTP status of a response that has request
 // errors and no data. Refusals for load (rate limit 429, heavy-query lane
-// 503) are not decided here: the server's throttle writer answers those,
-// whatever the media type, from the signal the GraphQL layer raised.
+// 503) are not decided here: Do answers those, whatever the media type,
+// from the request's admission record (Throttled).
 func requestErrorStatus(media string, errs gqlerror.List) int {
 	code := ""
 	if len(errs) > 0 {
@@ -317,70 +319,4 @@ func requestErrorStatus(media string, errs gqlerror.List) int {
 		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
-}
-
-// writeRequestError answers with errors only: no `data` key, as the
-// specification requires of request errors.
-func writeRequestError(w http.ResponseWriter, media string, status int, errs ...*gqlerror.Error) {
-	if len(errs) > maxRequestErrors {
-		more := len(errs) - maxRequestErrors
-		errs = append(errs[:maxRequestErrors:maxRequestErrors], &gqlerror.Error{
-			Message:    fmt.Sprintf("and %d more errors", more),
-			Extensions: errs[0].Extensions,
-		})
-	}
-	writeJSONBody(w, media, status, struct {
-		Errors []*gqlerror.Error `json:"errors"`
-	}{errs})
-}
-
-// writeResponse writes an executed operation's response. Its data is
-// already JSON, written by gqlgen; it is copied out as is rather than run
-// through encoding/json again (which would re-scan every byte of a
-// response that can be hundreds of KB).
-func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
-	if len(resp.Errors) > 0 {
-		errs, err := json.Marshal(resp.Errors)
-		if err != nil {
-			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
-			return
-		}
-		b.WriteString(`"errors":`)
-		b.Write(errs)
-		b.WriteByte(',')
-	}
-	b.WriteString(`"data":`)
-	b.Write(resp.Data)
-	if len(resp.Extensions) > 0 {
-		ext, err := json.Marshal(resp.Extensions)
-		if err != nil {
-			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
-			return
-		}
-		b.WriteString(`,"extensions":`)
-		b.Write(ext)
-	}
-	b.WriteByte('}')
-	writeBody(w, media, status, b.Bytes())
-}
-
-var internalErrorBody = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`)
-
-func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, internalErrorBody
-	}
-	writeBody(w, media, status, b)
-}
-
-func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
-	h := w.Header()
-	h.Set("Content-Type", media+"; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
 }

@@ -1,0 +1,107 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"startupgraph/internal/apperr"
+)
+
+// The one writer of the service's JSON answers, errors above all. Every
+// error leaves in the GraphQL shape, {"errors": [{"message", "extensions":
+// {"code"}}]}, with a code from apperr: the refusals before GraphQL runs
+// (refuse), request errors (writeErrors) and executed operations
+// (writeResponse).
+
+// maxRequestErrors bounds how many request errors one response lists, so a
+// document full of mistakes still gets a small answer.
+const maxRequestErrors = 10
+
+// refuse answers a request refused before GraphQL runs: one error with
+// code, no data, as application/json.
+func refuse(w http.ResponseWriter, status int, code apperr.Code, msg string) {
+	writeErrors(w, mediaJSON, status, &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": string(code)}})
+}
+
+// writeJSON answers with v, a plain JSON document (the health checks'),
+// as application/json.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	writeJSONBody(w, mediaJSON, status, v)
+}
+
+// writeErrors answers with errors only: no `data` key, as the
+// specification requires of request errors, and as every refusal before
+// GraphQL runs is answered too.
+func writeErrors(w http.ResponseWriter, media string, status int, errs ...*gqlerror.Error) {
+	if len(errs) > maxRequestErrors {
+		more := len(errs) - maxRequestErrors
+		errs = append(errs[:maxRequestErrors:maxRequestErrors], &gqlerror.Error{
+			Message:    fmt.Sprintf("and %d more errors", more),
+			Extensions: errs[0].Extensions,
+		})
+	}
+	writeJSONBody(w, media, status, struct {
+		Errors []*gqlerror.Error `json:"errors"`
+	}{errs})
+}
+
+// writeResponse writes an executed operation's response. Its data is
+// already JSON, written by gqlgen; it is copied out as is rather than run
+// through encoding/json again (which would re-scan every byte of a
+// response that can be hundreds of KB).
+func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	var b bytes.Buffer
+	b.Grow(len(resp.Data) + 64)
+	b.WriteByte('{')
+	if len(resp.Errors) > 0 {
+		errs, err := json.Marshal(resp.Errors)
+		if err != nil {
+			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			return
+		}
+		b.WriteString(`"errors":`)
+		b.Write(errs)
+		b.WriteByte(',')
+	}
+	b.WriteString(`"data":`)
+	b.Write(resp.Data)
+	if len(resp.Extensions) > 0 {
+		ext, err := json.Marshal(resp.Extensions)
+		if err != nil {
+			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			return
+		}
+		b.WriteString(`,"extensions":`)
+		b.Write(ext)
+	}
+	b.WriteByte('}')
+	writeBody(w, media, status, b.Bytes())
+}
+
+// internalErrorBody is the answer when an answer cannot be encoded, or
+// the handler panicked: no detail leaves the server.
+var internalErrorBody = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"` + string(apperr.CodeInternal) + `"}}]}`)
+
+// writeJSONBody answers with v as JSON, in media.
+func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, internalErrorBody
+	}
+	writeBody(w, media, status, b)
+}
+
+// writeBody writes every JSON answer of the service (the playground
+// serves its own pages): in UTF-8 and saying so, never cached.
+func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", media+"; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
