@@ -38,7 +38,7 @@ func newConnector(cfg pq.Config, pool Config) (driver.Connector, error) {
 }
 
 var (
-	errNotDialled       = errors.New("connect: the connection was not opened by the store's dialer")
+	errNotDialled       = errors.New("connect: the connection was not opened by dbconn's dialer")
 	errNoContextSupport = errors.New("driver connection lacks a context method")
 )
 
