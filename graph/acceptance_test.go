@@ -8,6 +8,7 @@ import (
 
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/globalid"
+	"startupgraph/internal/synthetic"
 	"startupgraph/internal/testdb"
 )
 
@@ -115,7 +116,7 @@ func TestStatementCountDependsOnDepthOnly(t *testing.T) {
 		mentors(first: 5) { totalCount edges { focus node { nameEn sectors { nodes { nameEn } } } } } } } } } }`
 	small := apitest.New(t, testdb.Demo)
 	big := apitest.New(t, testdb.Demo)
-	if _, err := big.Store.SeedSynthetic(context.Background(), 1000, 7); err != nil {
+	if _, err := synthetic.Seed(context.Background(), big.Store, 1000, 7); err != nil {
 		t.Fatal(err)
 	}
 	// levels: universities, startups page, startups count, mentors page,

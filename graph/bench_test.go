@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"startupgraph/internal/apitest"
+	"startupgraph/internal/synthetic"
 	"startupgraph/internal/testdb"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkFanoutQuery(b *testing.B) { benchQuery(b, benchFanout) }
 
 func benchQuery(b *testing.B, query string) {
 	c := apitest.New(b, testdb.Demo)
-	if _, err := c.Store.SeedSynthetic(context.Background(), 2000, 7); err != nil {
+	if _, err := synthetic.Seed(context.Background(), c.Store, 2000, 7); err != nil {
 		b.Fatal(err)
 	}
 	db, err := sql.Open("postgres", c.DSN)

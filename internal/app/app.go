@@ -24,6 +24,7 @@ import (
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/server"
 	"startupgraph/internal/store"
+	"startupgraph/internal/synthetic"
 )
 
 const usage = `startupgraph: the GraphQL API of Incheon's Global Startup Campus network.
@@ -276,7 +277,7 @@ func seed(ctx context.Context, s *store.Store, synth syntheticOptions, stdout io
 		return nil
 	}
 	start := time.Now()
-	counts, err := s.SeedSynthetic(ctx, synth.n, synth.seed)
+	counts, err := synthetic.Seed(ctx, s, synth.n, synth.seed)
 	if err != nil {
 		return err
 	}

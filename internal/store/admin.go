@@ -43,54 +43,6 @@ func EnsureDatabase(ctx context.Context, adminDSN, name string) error {
 	})
 }
 
-// CloneDatabase creates database name as a copy of template (which must
-// have no open connections). Tests use it to get a migrated database in
-// milliseconds.
-func CloneDatabase(ctx context.Context, adminDSN, name, template string) error {
-	if !validDBName.MatchString(name) || !validDBName.MatchString(template) {
-		return fmt.Errorf("invalid database name %q or template %q", name, template)
-	}
-	return withAdmin(ctx, adminDSN, func(db *sqlx.DB) error {
-		q := `CREATE DATABASE ` + pq.QuoteIdentifier(name) + ` TEMPLATE ` + pq.QuoteIdentifier(template)
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return translate(fmt.Errorf("clone database: %w", err))
-		}
-		return nil
-	})
-}
-
-// DropDatabase drops database name, ending any sessions still connected.
-func DropDatabase(ctx context.Context, adminDSN, name string) error {
-	if !validDBName.MatchString(name) {
-		return fmt.Errorf("invalid database name %q", name)
-	}
-	return withAdmin(ctx, adminDSN, func(db *sqlx.DB) error {
-		q := `DROP DATABASE IF EXISTS ` + pq.QuoteIdentifier(name) + ` WITH (FORCE)`
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return translate(fmt.Errorf("drop database: %w", err))
-		}
-		return nil
-	})
-}
-
-// WithAdvisoryLock runs fn while holding a server-wide advisory lock on key,
-// so that concurrent processes (parallel test packages sharing one server)
-// build a shared template only once.
-func WithAdvisoryLock(ctx context.Context, adminDSN string, key int64, fn func() error) error {
-	return withAdmin(ctx, adminDSN, func(db *sqlx.DB) error {
-		conn, err := db.Connx(ctx)
-		if err != nil {
-			return translate(fmt.Errorf("advisory lock: %w", err))
-		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
-			return translate(fmt.Errorf("advisory lock: %w", err))
-		}
-		defer func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, key) }()
-		return fn()
-	})
-}
-
 // DatabaseExists reports whether database name exists on the server.
 func DatabaseExists(ctx context.Context, adminDSN, name string) (bool, error) {
 	var exists bool
@@ -102,18 +54,4 @@ func DatabaseExists(ctx context.Context, adminDSN, name string) (bool, error) {
 		return nil
 	})
 	return exists, err
-}
-
-// RenameDatabase renames database from to to; both must be free of sessions.
-func RenameDatabase(ctx context.Context, adminDSN, from, to string) error {
-	if !validDBName.MatchString(from) || !validDBName.MatchString(to) {
-		return fmt.Errorf("invalid database name %q or %q", from, to)
-	}
-	return withAdmin(ctx, adminDSN, func(db *sqlx.DB) error {
-		q := `ALTER DATABASE ` + pq.QuoteIdentifier(from) + ` RENAME TO ` + pq.QuoteIdentifier(to)
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			return translate(fmt.Errorf("rename database: %w", err))
-		}
-		return nil
-	})
 }

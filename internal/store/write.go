@@ -54,7 +54,7 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sqlx.Tx) error) error
 // txEnded reports a transaction that database/sql rolled back because ctx
 // ended (its client hung up, or the deadline passed) as ctx's error, not
 // as sql.ErrTxDone: a statement in flight may finish within the statement
-// grace (grace.go), but the transaction is rolled back as soon as ctx
+// grace (internal/dbconn), but the transaction is rolled back as soon as ctx
 // ends, so the Commit after it finds the transaction over.
 func txEnded(ctx context.Context, err error) error {
 	if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
@@ -95,7 +95,7 @@ VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9)`
 
 // nullJSON is a jsonb parameter: NULL, or the JSON as text (a []byte
 // parameter would go in binary format, which jsonb reads differently; see
-// driverDefaults).
+// driverDefaults in internal/dbconn).
 func nullJSON(b json.RawMessage) any {
 	if len(b) == 0 {
 		return nil

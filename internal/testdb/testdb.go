@@ -84,7 +84,7 @@ func run(m *testing.M) (int, error) {
 // lock, in a scratch database renamed into place when complete, so a
 // crashed build never leaves a half-built template behind.
 func buildTemplate(ctx context.Context, name string, seed bool) error {
-	return store.WithAdvisoryLock(ctx, adminURL, 0x5747_7465_6d70, func() error {
+	return withAdvisoryLock(ctx, adminURL, 0x5747_7465_6d70, func() error {
 		exists, err := store.DatabaseExists(ctx, adminURL, name)
 		if err != nil || exists {
 			return err
@@ -93,7 +93,7 @@ func buildTemplate(ctx context.Context, name string, seed bool) error {
 		if err := store.EnsureDatabase(ctx, adminURL, scratch); err != nil {
 			return err
 		}
-		defer func() { _ = store.DropDatabase(context.Background(), adminURL, scratch) }()
+		defer func() { _ = dropDatabase(context.Background(), adminURL, scratch) }()
 		s, err := store.Open(ctx, withDatabase(adminURL, scratch), store.PoolConfig{MaxOpen: 2, MaxIdle: 0})
 		if err != nil {
 			return err
@@ -106,7 +106,7 @@ func buildTemplate(ctx context.Context, name string, seed bool) error {
 		if err != nil {
 			return fmt.Errorf("build template %s: %w", name, err)
 		}
-		return store.RenameDatabase(ctx, adminURL, scratch, name)
+		return renameDatabase(ctx, adminURL, scratch, name)
 	})
 }
 
@@ -119,11 +119,11 @@ func URL(t testing.TB, kind Kind) string {
 	}
 	ctx := context.Background()
 	name := "t_" + strings.ToLower(requestid.New()[:20])
-	if err := store.CloneDatabase(ctx, adminURL, name, templates[kind]); err != nil {
+	if err := cloneDatabase(ctx, adminURL, name, templates[kind]); err != nil {
 		t.Fatalf("testdb: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := store.DropDatabase(context.Background(), adminURL, name); err != nil {
+		if err := dropDatabase(context.Background(), adminURL, name); err != nil {
 			t.Errorf("testdb: drop %s: %v", name, err)
 		}
 	})

@@ -1,4 +1,4 @@
-package store_test
+package synthetic_test
 
 import (
 	"context"
@@ -12,14 +12,17 @@ import (
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/store"
+	"startupgraph/internal/synthetic"
 	"startupgraph/internal/testdb"
 )
+
+func TestMain(m *testing.M) { testdb.Main(m) }
 
 func TestSeedSyntheticRejectsBadN(t *testing.T) {
 	s := testdb.Store(t, testdb.Demo)
 	for _, n := range []int{0, -1, 2_000_000} {
 		t.Run(fmt.Sprintf("n=%d", n), func(t *testing.T) {
-			_, err := s.SeedSynthetic(context.Background(), n, 1)
+			_, err := synthetic.Seed(context.Background(), s, n, 1)
 			var input *apperr.InputError
 			if !errors.As(err, &input) {
 				t.Fatalf("n=%d: got %v, want an InputError", n, err)
@@ -112,7 +115,7 @@ func TestSeedSynthetic(t *testing.T) {
 	}
 	others := counts(t, db, otherRows)
 
-	first, err := s.SeedSynthetic(ctx, n, 42)
+	first, err := synthetic.Seed(ctx, s, n, 42)
 	must(t, err)
 	if first.Startups != n {
 		t.Fatalf("startups: %d, want %d", first.Startups, n)
@@ -122,7 +125,7 @@ func TestSeedSynthetic(t *testing.T) {
 	facts := startupFacts(t, db)
 
 	t.Run("same seed again replaces it with the same graph", func(t *testing.T) {
-		again, err := s.SeedSynthetic(ctx, n, 42)
+		again, err := synthetic.Seed(ctx, s, n, 42)
 		must(t, err)
 		if again != first {
 			t.Errorf("counts differ:\nfirst %+v\nagain %+v", first, again)
@@ -134,7 +137,7 @@ func TestSeedSynthetic(t *testing.T) {
 		}
 	})
 	t.Run("another seed gives another graph", func(t *testing.T) {
-		other, err := s.SeedSynthetic(ctx, n, 43)
+		other, err := synthetic.Seed(ctx, s, n, 43)
 		must(t, err)
 		checkCounts(t, db, other)
 		if got := startupFacts(t, db); slices.Equal(got, facts) {
@@ -151,9 +154,9 @@ func TestSeedSynthetic(t *testing.T) {
 	})
 }
 
-// checkCounts compares what SeedSynthetic reported with the database, and
+// checkCounts compares what Seed reported with the database, and
 // checks that n=500 reaches every table.
-func checkCounts(t *testing.T, db *sql.DB, c store.SyntheticCounts) {
+func checkCounts(t *testing.T, db *sql.DB, c synthetic.Counts) {
 	t.Helper()
 	for _, tc := range c.Tables() {
 		t.Run("count "+tc.Table, func(t *testing.T) {
@@ -215,4 +218,11 @@ func count(t *testing.T, db *sql.DB, q string) int64 {
 		t.Fatalf("%s: %v", q, err)
 	}
 	return n
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

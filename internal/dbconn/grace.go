@@ -1,4 +1,4 @@
-package store
+package dbconn
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // under load that is most of the pool: 60 abandoned requests took a pool of
 // 20 to 0-2 sessions, and 1,000 hang-ups opened 27-70 new backends.
 //
-// A request's context therefore ends in two ways that the store treats
+// A request's context therefore ends in two ways that the pool treats
 // differently. At its deadline, a statement still running is cancelled
 // (the request is over; the connection is discarded). When it is
 // cancelled before its deadline (the client left, or the request ended),

@@ -1,18 +1,12 @@
-package store
+package dbconn
 
 import (
 	"context"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
 	"net"
-	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/lib/pq"
 )
 
 // Deadlines on the database's sockets. lib/pq reads and writes without
@@ -20,8 +14,9 @@ import (
 // request over a second connection (lib/pq #620). On a network that drops
 // packets instead of refusing them, that request does not get through
 // either and the statement's read never returns, so a request would wait
-// for the kernel's TCP timeouts, many minutes, whatever its deadline says. Every connection of the store is therefore dialled by
-// deadlineDialer, and:
+// for the kernel's TCP timeouts, many minutes, whatever its deadline
+// says. Every connection Open makes is therefore dialled by deadlineDialer,
+// and:
 //
 //   - while a statement runs for a context that can end (every request
 //     has a deadline), its socket is cut abortGrace after the context ends,
@@ -30,14 +25,15 @@ import (
 //     hang-up, or at the deadline);
 //   - a read or write that no such context watches (context.Background,
 //     closing a connection, lib/pq's cancel connections) must make progress
-//     within PoolConfig.IOTimeout;
+//     within Config.IOTimeout;
 //   - opening a connection (TCP and handshake) is bounded by the URL's
-//     connect_timeout, PoolConfig.ConnectTimeout when it sets none, and by
+//     connect_timeout, Config.ConnectTimeout when it sets none, and by
 //     the context that asked for it.
 //
 // The idle bound is not applied to watched statements because a legitimate
 // statement can be silent for long (up to statement_timeout, or without
-// limit in SeedSynthetic); the context that started it decides when to stop.
+// limit in the synthetic data load); the context that started it decides
+// when to stop.
 
 const (
 	// defaultIOTimeout is above the sessions' statement_timeout (30 s, see
@@ -53,27 +49,6 @@ const (
 	// a silent network waits past its deadline.
 	abortGrace = 500 * time.Millisecond
 )
-
-// newConnector is lib/pq's connector for cfg with deadlineDialer and a
-// connect timeout, wrapped so statements are bounded by their contexts.
-func newConnector(cfg pq.Config, pool PoolConfig) (driver.Connector, error) {
-	if cfg.ConnectTimeout <= 0 {
-		cfg.ConnectTimeout = pool.ConnectTimeout
-		if cfg.ConnectTimeout <= 0 {
-			cfg.ConnectTimeout = defaultConnectTimeout
-		}
-	}
-	c, err := pq.NewConnectorConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	d := deadlineDialer{ioTimeout: pool.IOTimeout}
-	if d.ioTimeout <= 0 {
-		d.ioTimeout = defaultIOTimeout
-	}
-	c.Dialer(d)
-	return deadlineConnector{c}, nil
-}
 
 // deadlineDialer dials connections that have deadlines (deadlineConn).
 // It implements lib/pq's Dialer and DialerContext.
@@ -307,242 +282,4 @@ func (o *opening) done(err error) (*deadlineConn, error) {
 		err = w.end(err)
 	}
 	return o.last, err
-}
-
-var (
-	errNotDialled       = errors.New("connect: the connection was not opened by the store's dialer")
-	errNoContextSupport = errors.New("driver connection lacks a context method")
-)
-
-// deadlineConnector opens connections whose statements are bounded by
-// their contexts (see the top of this file) and counted (counter.go).
-type deadlineConnector struct{ *pq.Connector }
-
-func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	o := &opening{ctx: ctx}
-	conn, err := c.Connector.Connect(context.WithValue(ctx, openingKey{}, o))
-	nc, err := o.done(err)
-	if err != nil {
-		return nil, err
-	}
-	if nc == nil { // lib/pq dials every connection, TCP or Unix, through the dialer
-		_ = conn.Close()
-		return nil, errNotDialled
-	}
-	if !nc.usable() { // ctx ended just as the handshake completed
-		_ = conn.Close()
-		return nil, fmt.Errorf("connect: %w", ctx.Err())
-	}
-	return &deadlineDriverConn{Conn: conn, nc: nc}, nil
-}
-
-// deadlineDriverConn is lib/pq's connection with every statement counted
-// and watched by its context. A connection whose socket was cut reports itself
-// invalid, so database/sql discards it instead of pooling it.
-type deadlineDriverConn struct {
-	driver.Conn
-	nc       *deadlineConn
-	prepared preparedStatements
-	inTx     bool // between BeginTx and the transaction's end
-}
-
-func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Rows, error) {
-	qc, ok := c.Conn.(driver.QueryerContext)
-	if !ok {
-		return nil, driver.ErrSkip
-	}
-	countStatement(ctx)
-	ctx, w := c.nc.watchStatement(ctx)
-	rows, err := c.query(ctx, qc, q, args)
-	if err != nil {
-		return nil, w.end(err)
-	}
-	return &deadlineRows{Rows: rows, w: w}, nil
-}
-
-// query runs q through the connection's prepared statement for it
-// (prepared.go) when q has parameters and no transaction is open, else as
-// it is. A statement whose tables changed shape since it was prepared
-// (PostgreSQL: "cached plan must not change result type", after a
-// migration by another instance) or that the session no longer knows is
-// run again unprepared, and prepared afresh next time.
-func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext, q string, args []driver.NamedValue) (driver.Rows, error) {
-	pc, ok := c.Conn.(driver.ConnPrepareContext)
-	if !ok || len(args) == 0 || c.inTx {
-		return qc.QueryContext(ctx, q, args)
-	}
-	st, err := c.prepared.get(ctx, q, pc.PrepareContext)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, args)
-	if err != nil {
-		// PostgreSQL refuses a stale plan (0A000) or a statement the session
-		// does not know (26000) before executing anything, so running q
-		// unprepared cannot repeat it. Other errors from PostgreSQL leave
-		// the statement usable; any other error means the connection is
-		// going, statements and all.
-		pqErr, fromServer := errors.AsType[*pq.Error](err)
-		stale := fromServer && (pqErr.Code == "0A000" || pqErr.Code == "26000")
-		if stale || !fromServer {
-			c.prepared.forget(q)
-		}
-		if stale {
-			return qc.QueryContext(ctx, q, args)
-		}
-	}
-	return rows, err
-}
-
-func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []driver.NamedValue) (driver.Result, error) {
-	ec, ok := c.Conn.(driver.ExecerContext)
-	if !ok {
-		return nil, driver.ErrSkip
-	}
-	countStatement(ctx)
-	ctx, w := c.nc.watchStatement(ctx)
-	res, err := ec.ExecContext(ctx, q, args)
-	return res, w.end(err)
-}
-
-// PrepareContext watches the preparation only; a prepared statement's
-// executions are watched by their transaction (see BeginTx), or have the
-// idle bound.
-func (c *deadlineDriverConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	countStatement(ctx)
-	pc, ok := c.Conn.(driver.ConnPrepareContext)
-	if !ok {
-		return c.Conn.Prepare(q)
-	}
-	ctx, w := c.nc.watchStatement(ctx)
-	st, err := pc.PrepareContext(ctx, q)
-	return st, w.end(err)
-}
-
-// BeginTx watches the transaction's context until it commits or rolls
-// back, so a COMMIT (which database/sql sends without a context) is
-// bounded too.
-func (c *deadlineDriverConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	bc, ok := c.Conn.(driver.ConnBeginTx)
-	if !ok {
-		return nil, errNoContextSupport
-	}
-	ctx, w := c.nc.watchStatement(ctx)
-	tx, err := bc.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, w.end(err)
-	}
-	c.inTx = true
-	return &deadlineTx{Tx: tx, w: w, conn: c}, nil
-}
-
-func (c *deadlineDriverConn) Ping(ctx context.Context) error {
-	p, ok := c.Conn.(driver.Pinger)
-	if !ok {
-		return nil
-	}
-	ctx, w := c.nc.watchStatement(ctx)
-	return w.end(p.Ping(ctx))
-}
-
-func (c *deadlineDriverConn) ResetSession(ctx context.Context) error {
-	if !c.nc.usable() {
-		return driver.ErrBadConn
-	}
-	if r, ok := c.Conn.(driver.SessionResetter); ok {
-		return r.ResetSession(ctx)
-	}
-	return nil
-}
-
-func (c *deadlineDriverConn) IsValid() bool {
-	if !c.nc.usable() {
-		return false
-	}
-	if v, ok := c.Conn.(driver.Validator); ok {
-		return v.IsValid()
-	}
-	return true
-}
-
-func (c *deadlineDriverConn) CheckNamedValue(nv *driver.NamedValue) error {
-	if nc, ok := c.Conn.(driver.NamedValueChecker); ok {
-		return nc.CheckNamedValue(nv)
-	}
-	return driver.ErrSkip
-}
-
-// deadlineTx ends its context's watch when it commits or rolls back.
-type deadlineTx struct {
-	driver.Tx
-	w    *watch
-	conn *deadlineDriverConn
-}
-
-func (t *deadlineTx) Commit() error {
-	t.conn.inTx = false
-	return t.w.end(t.Tx.Commit())
-}
-
-func (t *deadlineTx) Rollback() error {
-	t.conn.inTx = false
-	return t.w.end(t.Tx.Rollback())
-}
-
-// deadlineRows keeps its query's context watched while rows stream in,
-// until Close. The optional column-type methods pass through, with
-// database/sql's own defaults when the driver lacks them.
-type deadlineRows struct {
-	driver.Rows
-	w *watch
-}
-
-func (r *deadlineRows) Close() error { return r.w.end(r.Rows.Close()) }
-
-func (r *deadlineRows) Next(dest []driver.Value) error {
-	err := r.Rows.Next(dest)
-	if err == io.EOF {
-		return err
-	}
-	return r.w.explain(err)
-}
-
-func (r *deadlineRows) HasNextResultSet() bool {
-	n, ok := r.Rows.(driver.RowsNextResultSet)
-	return ok && n.HasNextResultSet()
-}
-
-func (r *deadlineRows) NextResultSet() error {
-	if n, ok := r.Rows.(driver.RowsNextResultSet); ok {
-		return n.NextResultSet()
-	}
-	return io.EOF
-}
-
-func (r *deadlineRows) ColumnTypeScanType(i int) reflect.Type {
-	if s, ok := r.Rows.(driver.RowsColumnTypeScanType); ok {
-		return s.ColumnTypeScanType(i)
-	}
-	return reflect.TypeFor[any]()
-}
-
-func (r *deadlineRows) ColumnTypeDatabaseTypeName(i int) string {
-	if s, ok := r.Rows.(driver.RowsColumnTypeDatabaseTypeName); ok {
-		return s.ColumnTypeDatabaseTypeName(i)
-	}
-	return ""
-}
-
-func (r *deadlineRows) ColumnTypeLength(i int) (int64, bool) {
-	if s, ok := r.Rows.(driver.RowsColumnTypeLength); ok {
-		return s.ColumnTypeLength(i)
-	}
-	return 0, false
-}
-
-func (r *deadlineRows) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
-	if s, ok := r.Rows.(driver.RowsColumnTypePrecisionScale); ok {
-		return s.ColumnTypePrecisionScale(i)
-	}
-	return 0, 0, false
 }

@@ -1,4 +1,4 @@
-package store
+package dbconn
 
 import (
 	"container/list"
@@ -6,20 +6,20 @@ import (
 	"database/sql/driver"
 )
 
-// Prepared statements. Every parameterised query the store reads with
-// outside a transaction is prepared once per connection and then only
-// bound and executed: at
-// 200,000 startups PostgreSQL spent, per nested-page statement, 0.11 ms
-// parsing and 0.32 ms planning against 0.40 ms executing, so parsing every
-// time (and, once PostgreSQL settles on a generic plan, planning every
-// time) was half of the database's work for the nested query.
+// Prepared statements. Every parameterised query read outside a
+// transaction is prepared once per connection and then only bound and
+// executed: at 200,000 startups PostgreSQL spent, per nested-page
+// statement, 0.11 ms parsing and 0.32 ms planning against 0.40 ms
+// executing, so parsing every time (and, once PostgreSQL settles on a
+// generic plan, planning every time) was half of the database's work for
+// the nested query.
 //
 // The cache lives in the driver connection (deadlineDriverConn), so it
 // dies with it: a connection cut by a deadline takes its statements along,
 // and database/sql never sees a statement it must re-prepare elsewhere.
-// Statements are prepared by their SQL text; the store builds texts from
-// a bounded set of shapes (page, filter and sort variants), and the least
-// recently used statement is closed when a connection holds
+// Statements are prepared by their SQL text; internal/store builds texts
+// from a bounded set of shapes (page, filter and sort variants), and the
+// least recently used statement is closed when a connection holds
 // maxPreparedPerConn. Queries inside transactions (most writes) stay
 // unprepared: a statement refused for a changed table would abort the
 // transaction, where outside one it is simply run again unprepared (the

@@ -1,32 +1,29 @@
-package store_test
+package dbconn_test
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
-	"startupgraph/internal/store"
+	"github.com/jmoiron/sqlx"
+
+	"startupgraph/internal/dbconn"
 	"startupgraph/internal/testdb"
 )
 
-// onePooledConnection opens a store on a fresh empty database with a pool
-// of one connection, so every statement runs in the same session.
-func onePooledConnection(t *testing.T) *store.Store {
+// onePooledConnection opens a pool of one connection on a fresh empty
+// database, so every statement runs in the same session.
+func onePooledConnection(t *testing.T) *sqlx.DB {
 	t.Helper()
-	s, err := store.Open(context.Background(), testdb.URL(t, testdb.Empty), store.PoolConfig{MaxOpen: 1, MaxIdle: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close() })
-	return s
+	return openPool(t, testdb.URL(t, testdb.Empty), dbconn.Config{MaxOpen: 1, MaxIdle: 1})
 }
 
 // preparedInSession lists the session's prepared statements (this query
 // has no parameters, so it is not prepared itself).
-func preparedInSession(t *testing.T, s *store.Store) []string {
+func preparedInSession(t *testing.T, s *sqlx.DB) []string {
 	t.Helper()
 	var texts []string
-	if err := s.DB().SelectContext(context.Background(), &texts, `SELECT statement FROM pg_prepared_statements ORDER BY prepare_time`); err != nil {
+	if err := s.SelectContext(context.Background(), &texts, `SELECT statement FROM pg_prepared_statements ORDER BY prepare_time`); err != nil {
 		t.Fatal(err)
 	}
 	return texts
@@ -41,17 +38,17 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	s := onePooledConnection(t)
 	var n int
 	for i := range 3 {
-		if err := s.DB().GetContext(ctx, &n, `SELECT $1::int + 1`, i); err != nil {
+		if err := s.GetContext(ctx, &n, `SELECT $1::int + 1`, i); err != nil {
 			t.Fatal(err)
 		}
 		if n != i+1 {
 			t.Fatalf("got %d, want %d", n, i+1)
 		}
 	}
-	if err := s.DB().GetContext(ctx, &n, `SELECT 41 + 1`); err != nil {
+	if err := s.GetContext(ctx, &n, `SELECT 41 + 1`); err != nil {
 		t.Fatal(err)
 	}
-	tx, err := s.DB().BeginTxx(ctx, nil)
+	tx, err := s.BeginTxx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +58,7 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB().GetContext(ctx, &n, `SELECT $1::int + 1`, "not a number"); err == nil {
+	if err := s.GetContext(ctx, &n, `SELECT $1::int + 1`, "not a number"); err == nil {
 		t.Fatal("a bad argument was accepted")
 	}
 	if got := preparedInSession(t, s); len(got) != 1 || got[0] != `SELECT $1::int + 1` {
@@ -69,7 +66,7 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	}
 
 	for i := range 200 {
-		if err := s.DB().GetContext(ctx, &n, fmt.Sprintf(`SELECT $1::int + %d`, i+10), 1); err != nil {
+		if err := s.GetContext(ctx, &n, fmt.Sprintf(`SELECT $1::int + %d`, i+10), 1); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -89,7 +86,7 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 func TestPreparedStatementSurvivesATableChange(t *testing.T) {
 	ctx := context.Background()
 	s := onePooledConnection(t)
-	if _, err := s.DB().ExecContext(ctx, `CREATE TABLE shapes (a int); INSERT INTO shapes VALUES (1)`); err != nil {
+	if _, err := s.ExecContext(ctx, `CREATE TABLE shapes (a int); INSERT INTO shapes VALUES (1)`); err != nil {
 		t.Fatal(err)
 	}
 	const q = `SELECT * FROM shapes WHERE a = $1`
@@ -98,15 +95,15 @@ func TestPreparedStatementSurvivesATableChange(t *testing.T) {
 		B *int
 	}
 	var before []row
-	if err := s.DB().SelectContext(ctx, &before, q, 1); err != nil || len(before) != 1 {
+	if err := s.SelectContext(ctx, &before, q, 1); err != nil || len(before) != 1 {
 		t.Fatalf("before: %v %v", before, err)
 	}
-	if _, err := s.DB().ExecContext(ctx, `ALTER TABLE shapes ADD COLUMN b int DEFAULT 7`); err != nil {
+	if _, err := s.ExecContext(ctx, `ALTER TABLE shapes ADD COLUMN b int DEFAULT 7`); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
 		var after []row
-		if err := s.DB().SelectContext(ctx, &after, q, 1); err != nil {
+		if err := s.SelectContext(ctx, &after, q, 1); err != nil {
 			t.Fatalf("query %d after the change: %v", i, err)
 		}
 		if len(after) != 1 || after[0].B == nil || *after[0].B != 7 {
@@ -124,12 +121,12 @@ func TestPreparedStatementSurvivesDeallocation(t *testing.T) {
 	var n int
 	for i, step := range []string{"prepare", "DEALLOCATE ALL", "after", "again"} {
 		if step == "DEALLOCATE ALL" {
-			if _, err := s.DB().ExecContext(ctx, step); err != nil {
+			if _, err := s.ExecContext(ctx, step); err != nil {
 				t.Fatal(err)
 			}
 			continue
 		}
-		if err := s.DB().GetContext(ctx, &n, `SELECT $1::int * 2`, i); err != nil {
+		if err := s.GetContext(ctx, &n, `SELECT $1::int * 2`, i); err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
 		if n != 2*i {
