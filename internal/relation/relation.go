@@ -60,9 +60,6 @@ type End struct {
 	// is not in the join table (a program's members, through cohorts);
 	// Parent then names the expression that holds it.
 	Via, Parent string
-	// Guards replaces the scope guards derived from the two node types
-	// (each protected end guarded), where scope implies one of them.
-	Guards []string
 }
 
 // Order sorts a relationship's edges; by default, the order they were
@@ -87,6 +84,23 @@ type Relationship struct {
 	// OwnAssignments: a university sees only its own rows of this
 	// relationship (Ends[0] is the university).
 	OwnAssignments bool
+	// Implied names an end's node type whose visibility follows from the
+	// other end's (a mentor of a team the viewer sees is a mentor it
+	// sees): it is not guarded again where the other end is.
+	Implied string
+	// Graph puts the relationship among the edges neighborhood and paths
+	// walk; nil leaves it out.
+	Graph *Graph
+}
+
+// Graph is how a relationship appears to neighborhood and paths.
+type Graph struct {
+	Kind string // GraphEdge.kind, e.g. "ASSIGNMENT"
+	From int    // the end (0 or 1) the edge is reported from
+	// Table, A and B replace the table (aliased e) and the expressions of
+	// the From end's id and the other end's, for a relationship that
+	// reaches an end through another table (a program, through cohorts).
+	Table, A, B string
 }
 
 // PageArgs are the arguments of every paged field, in the schema's words.

@@ -2,7 +2,25 @@
 
 package store
 
-import "startupgraph/internal/model"
+import (
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/model"
+)
+
+// edgeSources are the relationships neighborhood and paths walk.
+var edgeSources = []edgeSource{
+	{"ASSIGNMENT", globalid.Startup, globalid.University, "assignments e", "e.startup_id", "e.university_id", []guard{startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id")}},
+	{"AFFILIATION", globalid.Mentor, globalid.University, "mentors e", "e.id", "e.affiliated_university_id", []guard{mentorGuard("e.id")}},
+	{"PROGRAM_ROLE", globalid.Program, globalid.Organization, "program_organizations e", "e.program_id", "e.organization_id", []guard{}},
+	{"AFFILIATION", globalid.Mentor, globalid.Organization, "mentors e", "e.id", "e.affiliated_organization_id", []guard{mentorGuard("e.id")}},
+	{"SECTOR", globalid.Startup, globalid.Sector, "startup_sectors e", "e.startup_id", "e.sector_id", []guard{startupGuard("e.startup_id")}},
+	{"EXPERTISE", globalid.Mentor, globalid.Sector, "mentor_sectors e", "e.mentor_id", "e.sector_id", []guard{mentorGuard("e.mentor_id")}},
+	{"MEMBERSHIP", globalid.Startup, globalid.Program, "memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id", "c.program_id", []guard{startupGuard("e.startup_id")}},
+	{"INVESTMENT", globalid.Startup, globalid.Fund, "investments e", "e.startup_id", "e.fund_id", []guard{startupGuard("e.startup_id")}},
+	{"MENTORSHIP", globalid.Startup, globalid.Mentor, "mentorships e", "e.startup_id", "e.mentor_id", []guard{startupGuard("e.startup_id")}},
+	{"MARKET_TARGET", globalid.Startup, globalid.Market, "market_targets e", "e.startup_id", "e.market_id", []guard{startupGuard("e.startup_id")}},
+	{"MARKET_EXPERIENCE", globalid.Mentor, globalid.Market, "mentor_markets e", "e.mentor_id", "e.market_id", []guard{mentorGuard("e.mentor_id")}},
+}
 
 // organizationEdge is an edge of a page of organizations.
 func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {

@@ -187,7 +187,8 @@ func modelTypes(dirs []direction) string {
 
 func storeChildren(dirs []direction) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport \"startupgraph/internal/model\"\n", notice)
+	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport (\n\t\"startupgraph/internal/globalid\"\n\t\"startupgraph/internal/model\"\n)\n", notice)
+	b.WriteString(graphSources())
 	for _, n := range relation.Plain {
 		if n.Row == "" {
 			continue
@@ -218,19 +219,14 @@ func storeChildren(dirs []direction) string {
 		if o := r.Order; o != nil {
 			sort = fmt.Sprintf("&sortKey{expr: %q, cast: %q, desc: %t}", o.Expr, o.Cast, o.Desc)
 		}
-		guards := d.parent.Guards
-		if guards == nil {
-			if g := d.parentNode.Guard; g != "" {
-				guards = append(guards, fmt.Sprintf("%s(%q)", g, parent))
-			}
-			if g := ln.Guard; g != "" {
-				guards = append(guards, fmt.Sprintf("%s(%q)", g, "n.id"))
-			}
+		var guards []string
+		if g := d.parentNode.Guard; g != "" {
+			guards = append(guards, fmt.Sprintf("%s(%q)", g, parent))
 		}
-		if r.OwnAssignments {
-			university := r.Ends[0]
-			guards = append(guards, fmt.Sprintf("ownAssignmentGuard(%q)", "e."+university.Column))
+		if g := ln.Guard; g != "" && !(r.Implied == ln.Name && d.parentNode.Guard != "") {
+			guards = append(guards, fmt.Sprintf("%s(%q)", g, "n.id"))
 		}
+		guards = append(guards, ownAssignments(r)...)
 		conn := d.connection()
 		var toEdge string
 		if f := r.Facts; f != nil {
@@ -251,6 +247,56 @@ func storeChildren(dirs []direction) string {
 		fmt.Fprintf(&b, "var %s = newChild(%q, %s,\n\t%q, %q, %q, %s,\n\t%s%s)\n",
 			d.parent.Loader, r.Name+"/"+role(d.parent), cols, from, parent, idExpr, sort, toEdge, prefixComma(guards))
 	}
+	return b.String()
+}
+
+// ownAssignments guards the university end of a relationship whose rows
+// a university sees only its own of.
+func ownAssignments(r relation.Relationship) []string {
+	if !r.OwnAssignments {
+		return nil
+	}
+	return []string{fmt.Sprintf("ownAssignmentGuard(%q)", "e."+r.Ends[0].Column)}
+}
+
+// graphSources writes the edges neighborhood and paths walk: one source
+// per relationship with a Graph, from its From end to the other.
+func graphSources() string {
+	var b strings.Builder
+	b.WriteString("\n// edgeSources are the relationships neighborhood and paths walk.\nvar edgeSources = []edgeSource{\n")
+	for _, r := range relation.All {
+		g := r.Graph
+		if g == nil {
+			continue
+		}
+		ends := [2]relation.End{r.Ends[g.From], r.Ends[1-g.From]}
+		var expr [2]string
+		for i, e := range ends {
+			switch {
+			case r.ForeignKey && e.Column == "":
+				expr[i] = "e." + ends[1-i].Column // the end the key points at
+			case r.ForeignKey:
+				expr[i] = "e.id" // the row holding the key
+			default:
+				expr[i] = "e." + e.Column
+			}
+		}
+		table := r.Table + " e"
+		if g.Table != "" {
+			table, expr[0], expr[1] = g.Table, g.A, g.B
+		}
+		var guards []string
+		for i, e := range ends {
+			other := node(ends[1-i].Node)
+			if n := node(e.Node); n.Guard != "" && !(r.Implied == n.Name && other.Guard != "") {
+				guards = append(guards, fmt.Sprintf("%s(%q)", n.Guard, expr[i]))
+			}
+		}
+		guards = append(guards, ownAssignments(r)...)
+		fmt.Fprintf(&b, "\t{%q, globalid.%s, globalid.%s, %q, %q, %q, []guard{%s}},\n",
+			g.Kind, ends[0].Node, ends[1].Node, table, expr[0], expr[1], strings.Join(guards, ", "))
+	}
+	b.WriteString("}\n")
 	return b.String()
 }
 
