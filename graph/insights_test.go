@@ -403,7 +403,9 @@ func TestGraphQuestions(t *testing.T) {
 		const q = `query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 500) { edges { kind from to } } }`
 		mentorsOf := func(cl *apitest.Client) []string {
 			var data struct {
-				Neighborhood struct{ Edges []struct{ Kind, From, To string } }
+				Neighborhood struct {
+					Edges []struct{ Kind, From, To string }
+				}
 			}
 			cl.OK(t, q, map[string]any{"id": vn}, &data)
 			var out []string
