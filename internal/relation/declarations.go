@@ -20,22 +20,17 @@ var Nodes = map[string]Node{
 
 // Edge facts shared by both directions of a relationship.
 var (
-	assignment = &Facts{Model: "Assignment", Row: "assignmentFacts", Cols: "assignmentCols", SDL: `
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date`}
-	mentorship = &Facts{Model: "Mentorship", Row: "mentorshipFacts", Cols: "mentorshipCols", SDL: `
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date`}
+	assignment = &Facts{Model: "Assignment", Fields: []Fact{
+		{"purpose", "purpose", "AssignmentPurpose!", "What the assignment is for."},
+		{"status", "status", "AssignmentStatus!", "Where the assignment stands."},
+		{"since", "since", "Date!", "When the assignment began."},
+		{"until", "until", "Date", "When it ended, if it has."},
+	}}
+	mentorship = &Facts{Model: "Mentorship", Fields: []Fact{
+		{"focus", "focus", "String!", "What the mentoring focuses on (e.g. US market entry)."},
+		{"since", "since", "Date!", "When the mentorship began."},
+		{"until", "until", "Date", "When it ended, if it has."},
+	}}
 	investment = &Facts{Model: "Investment", Field: "Investment", Row: "investmentRow", Cols: "investmentCols", SDL: `
   "Amount in KRW."
   amount: KRW!
@@ -45,28 +40,23 @@ var (
   round: InvestmentRound!
   "The investment itself (a node)."
   investment: Investment!`}
-	marketTarget = &Facts{Model: "MarketTarget", Row: "targetFacts", Cols: "targetCols", SDL: `
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program`}
-	membership = &Facts{Model: "Membership", Row: "membershipFacts", Cols: `"e.cohort_id, e.joined_on"`, SDL: `
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!`}
-	marketExperience = &Facts{Model: "MarketExperience", Row: "marketExperienceFacts", Cols: "marketExperienceCols", SDL: `
-  "Since when the mentor has known the market."
-  since: Date!
-  "What the mentor did there, e.g. ran a plant, sold medical devices."
-  note: String`}
-	programRole = &Facts{Model: "ProgramRoleFacts", Row: "roleFacts", Cols: `"e.role"`, SDL: `
-  "The organization's role in the program."
-  role: ProgramRole!`}
+	marketTarget = &Facts{Model: "MarketTarget", Fields: []Fact{
+		{"status", "status", "MarketTargetStatus!", "How far the startup is in the market."},
+		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},
+		{"since", "since", "Date!", "When the startup began targeting the market."},
+		{"supportProgram", "program_id", "Program", "The support program used, e.g. product localization support."},
+	}}
+	membership = &Facts{Model: "Membership", Fields: []Fact{
+		{"cohort", "cohort_id", "Cohort!", "The cohort the startup belongs to."},
+		{"joinedOn", "joined_on", "Date!", "When the startup joined."},
+	}}
+	marketExperience = &Facts{Model: "MarketExperience", Fields: []Fact{
+		{"since", "since", "Date!", "Since when the mentor has known the market."},
+		{"note", "note", "String", "What the mentor did there, e.g. ran a plant, sold medical devices."},
+	}}
+	programRole = &Facts{Model: "ProgramRoleFacts", Fields: []Fact{
+		{"role", "role", "ProgramRole!", "The organization's role in the program."},
+	}}
 )
 
 // All are the graph's relationships. Adding one: declare it here, add its

@@ -104,7 +104,7 @@ func schema(dirs []direction) []byte {
 			continue
 		}
 		seen[d.parent.Connection] = true
-		connectionSDL(&b, d.parent.Connection, d.listedNode.Name, d.parent.ConnectionDoc, d.rel.Facts.SDL)
+		connectionSDL(&b, d.parent.Connection, d.listedNode.Name, d.parent.ConnectionDoc, factsSDL(d.rel.Facts))
 	}
 	var order []string
 	fields := map[string][]direction{}
@@ -157,6 +157,7 @@ type %[2]sEdge {
 func modelTypes(dirs []direction) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "// %s\n\npackage model\n", notice)
+	factsModels(&b)
 	edge := func(conn, nodeType, doc string, facts *relation.Facts) {
 		fmt.Fprintf(&b, "\n// %sEdge is an edge of %[1]sConnection.\ntype %[1]sEdge struct {\n\tCursor Cursor\n\tNode *%s\n", conn, nodeType)
 		if facts != nil {
@@ -187,8 +188,9 @@ func modelTypes(dirs []direction) string {
 
 func storeChildren(dirs []direction) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport (\n\t\"startupgraph/internal/globalid\"\n\t\"startupgraph/internal/model\"\n)\n", notice)
+	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport (\n\t\"time\"\n\n\t\"startupgraph/internal/globalid\"\n\t\"startupgraph/internal/model\"\n)\n", notice)
 	b.WriteString(graphSources())
+	factsRows(&b)
 	for _, n := range relation.Plain {
 		if n.Row == "" {
 			continue
@@ -213,7 +215,7 @@ func storeChildren(dirs []direction) string {
 		}
 		cols := ln.Cols
 		if r.Facts != nil {
-			cols += ` + ", " + ` + r.Facts.Cols
+			cols += ` + ", " + ` + factsCols(r.Facts)
 		}
 		sort := "nil"
 		if o := r.Order; o != nil {
@@ -239,7 +241,7 @@ func storeChildren(dirs []direction) string {
 	%[2]s
 }, cursor model.Cursor) model.%[3]sEdge {
 	return model.%[3]sEdge{Cursor: cursor, Node: ptr(r.%[1]s.model()), %[4]s: r.%[2]s.model()}
-}`, ln.Row, f.Row, conn, field)
+}`, ln.Row, factsRow(f), conn, field)
 		} else {
 			toEdge = lowerFirst(ln.Name) + "Edge"
 		}
@@ -343,6 +345,8 @@ func resolvers(dirs []direction, existing []byte) string {
 	for _, d := range dirs {
 		mine[lowerFirst(d.parentNode.Name)+"Resolver."+upperFirst(d.parent.Field)] = true
 	}
+	var refs strings.Builder
+	factsResolvers(&refs, dirs, mine)
 	imports := []string{`"context"`, `"startupgraph/internal/loader"`, `"startupgraph/internal/model"`}
 	var kept []string
 	if len(existing) > 0 {
@@ -395,6 +399,7 @@ func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int,
 }
 `, lowerFirst(d.parentNode.Name), d.parentNode.Name, conn, d.parent.Loader, upperFirst(d.parent.Field), d.parent.Field)
 	}
+	b.WriteString(refs.String())
 	for _, k := range kept {
 		b.WriteString("\n" + k + "\n")
 	}
