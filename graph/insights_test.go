@@ -396,6 +396,43 @@ func TestGraphQuestions(t *testing.T) {
 		}
 	})
 
+	t.Run("a declared relationship is walked, in scope", func(t *testing.T) {
+		// Mentor <-> Market was added through its declaration alone; its
+		// Graph makes it an edge of the walk, guarded like Market.mentors.
+		vn := gid(t, c.DSN, globalid.Market, "markets", "vn")
+		const q = `query($id: ID!) { neighborhood(id: $id, depth: 1, limit: 500) { edges { kind from to } } }`
+		mentorsOf := func(cl *apitest.Client) []string {
+			var data struct {
+				Neighborhood struct {
+					Edges []struct{ Kind, From, To string }
+				}
+			}
+			cl.OK(t, q, map[string]any{"id": vn}, &data)
+			var out []string
+			for _, e := range data.Neighborhood.Edges {
+				if e.Kind == "MARKET_EXPERIENCE" {
+					if e.To != vn {
+						t.Errorf("MARKET_EXPERIENCE edge %s -> %s does not end at the market", e.From, e.To)
+					}
+					out = append(out, strings.TrimPrefix(string(mustDecode(t, e.From)), "Mentor:"))
+				}
+			}
+			sort.Strings(out)
+			return out
+		}
+		const experienced = `SELECT e.mentor_id::text FROM mentor_markets e JOIN markets k ON k.id = e.market_id WHERE k.key = 'vn'`
+		all := column(t, c.DSN, experienced+` ORDER BY 1`)
+		if got := mentorsOf(c); len(all) == 0 || !slices.Equal(got, all) {
+			t.Errorf("admin: mentors %v, want %v", got, all)
+		}
+		visible := column(t, c.DSN, experienced+` AND (e.mentor_id IN (SELECT m.mentor_id FROM mentorships m JOIN assignments a ON a.startup_id = m.startup_id
+			JOIN universities u ON u.id = a.university_id WHERE u.key = 'ghent-university')
+			OR e.mentor_id IN (SELECT x.id FROM mentors x JOIN universities u ON u.id = x.affiliated_university_id WHERE u.key = 'ghent-university')) ORDER BY 1`)
+		if got := mentorsOf(ghent); !slices.Equal(got, visible) {
+			t.Errorf("ghent: mentors %v, want %v", got, visible)
+		}
+	})
+
 	t.Run("bounds", func(t *testing.T) {
 		for _, tc := range []struct{ query, field string }{
 			{`query($id: ID!) { neighborhood(id: $id, depth: 4) { truncated } }`, "depth"},
@@ -432,6 +469,7 @@ func edgeExists(t *testing.T, dsn, kind, from, to string) bool {
 		"Mentor/University/AFFILIATION":     "SELECT 'x', 'x' FROM mentors WHERE id = $1 AND affiliated_university_id = $2",
 		"Mentor/Organization/AFFILIATION":   "SELECT 'x', 'x' FROM mentors WHERE id = $1 AND affiliated_organization_id = $2",
 		"Program/Organization/PROGRAM_ROLE": "SELECT 'x', 'x' FROM program_organizations WHERE program_id = $1 AND organization_id = $2",
+		"Mentor/Market/MARKET_EXPERIENCE":   "SELECT 'x', 'x' FROM mentor_markets WHERE mentor_id = $1 AND market_id = $2",
 	}
 	if sqlText, ok := q[at+"/"+bt+"/"+kind]; ok {
 		return len(oracle(t, dsn, sqlText, aid, bid)) > 0

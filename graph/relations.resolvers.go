@@ -48,10 +48,12 @@ func (r *marketResolver) Mentors(ctx context.Context, obj *model.Market, first *
 	return &model.MarketMentorConnection{Connection: c}, err
 }
 
+// SupportProgram is the resolver for the supportProgram field.
 func (r *marketTargetEdgeResolver) SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
 }
 
+// Cohort is the resolver for the cohort field.
 func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
 }
@@ -110,6 +112,7 @@ func (r *programResolver) Startups(ctx context.Context, obj *model.Program, firs
 	return &model.MemberConnection{Connection: c}, err
 }
 
+// Cohort is the resolver for the cohort field.
 func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
 }
@@ -174,6 +177,7 @@ func (r *startupResolver) Markets(ctx context.Context, obj *model.Startup, first
 	return &model.MarketTargetConnection{Connection: c}, err
 }
 
+// SupportProgram is the resolver for the supportProgram field.
 func (r *targetingStartupEdgeResolver) SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
 }

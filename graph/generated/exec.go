@@ -5584,7 +5584,7 @@ type NeighborhoodNode {
 
 "An edge of the graph, as neighborhood and paths report it."
 type GraphEdge {
-  "What the edge is: ASSIGNMENT, MENTORSHIP, INVESTMENT, MARKET_TARGET, MEMBERSHIP, SECTOR, EXPERTISE, AFFILIATION or PROGRAM_ROLE."
+  "What the edge is: ASSIGNMENT, MENTORSHIP, INVESTMENT, MARKET_TARGET, MEMBERSHIP, SECTOR, EXPERTISE, AFFILIATION, PROGRAM_ROLE or MARKET_EXPERIENCE."
   kind: String!
   "Global id of one end."
   from: ID!

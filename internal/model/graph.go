@@ -111,46 +111,6 @@ type Outcome struct {
 	Note       *string
 }
 
-// Assignment holds the facts of a university's assignment of a team.
-type Assignment struct {
-	Purpose AssignmentPurpose
-	Status  AssignmentStatus
-	Since   Date
-	Until   *Date
-}
-
-// Mentorship holds the facts of a mentor's work with a startup.
-type Mentorship struct {
-	Focus string
-	Since Date
-	Until *Date
-}
-
-// MarketExperience holds the facts of a mentor's experience of a market.
-type MarketExperience struct {
-	Since Date
-	Note  *string
-}
-
-// MarketTarget holds the facts of a startup's target market.
-type MarketTarget struct {
-	Status           MarketTargetStatus
-	Priority         int
-	Since            Date
-	SupportProgramID *int64
-}
-
-// Membership holds the facts of a startup's cohort membership.
-type Membership struct {
-	CohortID int64
-	JoinedOn Date
-}
-
-// ProgramRoleFacts holds an organization's role in a program.
-type ProgramRoleFacts struct {
-	Role ProgramRole
-}
-
 // Affiliation is what a mentor belongs to: a University or an Organization.
 type Affiliation interface{ IsAffiliation() }
 

@@ -2,6 +2,46 @@
 
 package model
 
+// Assignment holds the facts of a relationship's edge.
+type Assignment struct {
+	Purpose AssignmentPurpose
+	Status  AssignmentStatus
+	Since   Date
+	Until   *Date
+}
+
+// ProgramRoleFacts holds the facts of a relationship's edge.
+type ProgramRoleFacts struct {
+	Role ProgramRole
+}
+
+// Membership holds the facts of a relationship's edge.
+type Membership struct {
+	CohortID int64
+	JoinedOn Date
+}
+
+// Mentorship holds the facts of a relationship's edge.
+type Mentorship struct {
+	Focus string
+	Since Date
+	Until *Date
+}
+
+// MarketTarget holds the facts of a relationship's edge.
+type MarketTarget struct {
+	Status           MarketTargetStatus
+	Priority         int
+	Since            Date
+	SupportProgramID *int64
+}
+
+// MarketExperience holds the facts of a relationship's edge.
+type MarketExperience struct {
+	Since Date
+	Note  *string
+}
+
 // OrganizationEdge is an edge of OrganizationConnection.
 type OrganizationEdge struct {
 	Cursor Cursor

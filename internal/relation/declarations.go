@@ -20,22 +20,17 @@ var Nodes = map[string]Node{
 
 // Edge facts shared by both directions of a relationship.
 var (
-	assignment = &Facts{Model: "Assignment", Row: "assignmentFacts", Cols: "assignmentCols", SDL: `
-  "What the assignment is for."
-  purpose: AssignmentPurpose!
-  "Where the assignment stands."
-  status: AssignmentStatus!
-  "When the assignment began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date`}
-	mentorship = &Facts{Model: "Mentorship", Row: "mentorshipFacts", Cols: "mentorshipCols", SDL: `
-  "What the mentoring focuses on (e.g. US market entry)."
-  focus: String!
-  "When the mentorship began."
-  since: Date!
-  "When it ended, if it has."
-  until: Date`}
+	assignment = &Facts{Model: "Assignment", Fields: []Fact{
+		{"purpose", "purpose", "AssignmentPurpose!", "What the assignment is for."},
+		{"status", "status", "AssignmentStatus!", "Where the assignment stands."},
+		{"since", "since", "Date!", "When the assignment began."},
+		{"until", "until", "Date", "When it ended, if it has."},
+	}}
+	mentorship = &Facts{Model: "Mentorship", Fields: []Fact{
+		{"focus", "focus", "String!", "What the mentoring focuses on (e.g. US market entry)."},
+		{"since", "since", "Date!", "When the mentorship began."},
+		{"until", "until", "Date", "When it ended, if it has."},
+	}}
 	investment = &Facts{Model: "Investment", Field: "Investment", Row: "investmentRow", Cols: "investmentCols", SDL: `
   "Amount in KRW."
   amount: KRW!
@@ -45,42 +40,38 @@ var (
   round: InvestmentRound!
   "The investment itself (a node)."
   investment: Investment!`}
-	marketTarget = &Facts{Model: "MarketTarget", Row: "targetFacts", Cols: "targetCols", SDL: `
-  "How far the startup is in the market."
-  status: MarketTargetStatus!
-  "Priority from 1 (highest) to 5."
-  priority: Int!
-  "When the startup began targeting the market."
-  since: Date!
-  "The support program used, e.g. product localization support."
-  supportProgram: Program`}
-	membership = &Facts{Model: "Membership", Row: "membershipFacts", Cols: `"e.cohort_id, e.joined_on"`, SDL: `
-  "The cohort the startup belongs to."
-  cohort: Cohort!
-  "When the startup joined."
-  joinedOn: Date!`}
-	marketExperience = &Facts{Model: "MarketExperience", Row: "marketExperienceFacts", Cols: "marketExperienceCols", SDL: `
-  "Since when the mentor has known the market."
-  since: Date!
-  "What the mentor did there, e.g. ran a plant, sold medical devices."
-  note: String`}
-	programRole = &Facts{Model: "ProgramRoleFacts", Row: "roleFacts", Cols: `"e.role"`, SDL: `
-  "The organization's role in the program."
-  role: ProgramRole!`}
+	marketTarget = &Facts{Model: "MarketTarget", Fields: []Fact{
+		{"status", "status", "MarketTargetStatus!", "How far the startup is in the market."},
+		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},
+		{"since", "since", "Date!", "When the startup began targeting the market."},
+		{"supportProgram", "program_id", "Program", "The support program used, e.g. product localization support."},
+	}}
+	membership = &Facts{Model: "Membership", Fields: []Fact{
+		{"cohort", "cohort_id", "Cohort!", "The cohort the startup belongs to."},
+		{"joinedOn", "joined_on", "Date!", "When the startup joined."},
+	}}
+	marketExperience = &Facts{Model: "MarketExperience", Fields: []Fact{
+		{"since", "since", "Date!", "Since when the mentor has known the market."},
+		{"note", "note", "String", "What the mentor did there, e.g. ran a plant, sold medical devices."},
+	}}
+	programRole = &Facts{Model: "ProgramRoleFacts", Fields: []Fact{
+		{"role", "role", "ProgramRole!", "The organization's role in the program."},
+	}}
 )
 
 // All are the graph's relationships. Adding one: declare it here, add its
 // table in a migration, and run `make generate`.
 var All = []Relationship{
-	{Name: "assignments", Table: "assignments", Facts: assignment, OwnAssignments: true, Ends: [2]End{
-		{Node: "University", Column: "university_id", Field: "startups", Loader: "UniversityStartups",
-			Doc:        "Teams assigned to the university, with the assignment on each edge, in the order they were assigned.",
-			Connection: "AssignedStartup", ConnectionDoc: "Teams assigned to a university."},
-		{Node: "Startup", Column: "startup_id", Field: "universities", Loader: "StartupUniversities",
-			Doc:        "Universities the team is assigned to, with the assignment on each edge.",
-			Connection: "UniversityAssignment", ConnectionDoc: "Universities a team is assigned to."},
-	}},
-	{Name: "mentors", Table: "mentors", ForeignKey: true, Ends: [2]End{
+	{Name: "assignments", Table: "assignments", Facts: assignment, OwnAssignments: true,
+		Graph: &Graph{Kind: "ASSIGNMENT", From: 1}, Ends: [2]End{
+			{Node: "University", Column: "university_id", Field: "startups", Loader: "UniversityStartups",
+				Doc:        "Teams assigned to the university, with the assignment on each edge, in the order they were assigned.",
+				Connection: "AssignedStartup", ConnectionDoc: "Teams assigned to a university."},
+			{Node: "Startup", Column: "startup_id", Field: "universities", Loader: "StartupUniversities",
+				Doc:        "Universities the team is assigned to, with the assignment on each edge.",
+				Connection: "UniversityAssignment", ConnectionDoc: "Universities a team is assigned to."},
+		}},
+	{Name: "mentors", Table: "mentors", ForeignKey: true, Graph: &Graph{Kind: "AFFILIATION", From: 1}, Ends: [2]End{
 		{Node: "University", Field: "mentors", Loader: "UniversityMentors", Doc: "Mentors affiliated with the university."},
 		{Node: "Mentor", Column: "affiliated_university_id"},
 	}},
@@ -88,23 +79,24 @@ var All = []Relationship{
 		{Node: "Organization", Role: "parent", Field: "children", Loader: "OrganizationChildren", Doc: "Organizations that belong to this one."},
 		{Node: "Organization", Column: "parent_id"},
 	}},
-	{Name: "program-organizations", Table: "program_organizations", Facts: programRole, Ends: [2]End{
-		{Node: "Organization", Column: "organization_id", Field: "programs", Loader: "OrganizationPrograms",
-			Doc:        "Programs the organization hosts, sponsors or operates, with its role on each edge.",
-			Connection: "OrganizationRole", ConnectionDoc: "Programs of an organization, with its roles."},
-		{Node: "Program", Column: "program_id", Field: "organizations", Loader: "ProgramOrganizations",
-			Doc:        "Organizations that host, sponsor or operate the program, with the role on each edge.",
-			Connection: "ProgramRole", ConnectionDoc: "Organizations of a program, with their roles."},
-	}},
-	{Name: "mentors", Table: "mentors", ForeignKey: true, Ends: [2]End{
+	{Name: "program-organizations", Table: "program_organizations", Facts: programRole,
+		Graph: &Graph{Kind: "PROGRAM_ROLE", From: 1}, Ends: [2]End{
+			{Node: "Organization", Column: "organization_id", Field: "programs", Loader: "OrganizationPrograms",
+				Doc:        "Programs the organization hosts, sponsors or operates, with its role on each edge.",
+				Connection: "OrganizationRole", ConnectionDoc: "Programs of an organization, with its roles."},
+			{Node: "Program", Column: "program_id", Field: "organizations", Loader: "ProgramOrganizations",
+				Doc:        "Organizations that host, sponsor or operate the program, with the role on each edge.",
+				Connection: "ProgramRole", ConnectionDoc: "Organizations of a program, with their roles."},
+		}},
+	{Name: "mentors", Table: "mentors", ForeignKey: true, Graph: &Graph{Kind: "AFFILIATION", From: 1}, Ends: [2]End{
 		{Node: "Organization", Field: "mentors", Loader: "OrganizationMentors", Doc: "Mentors affiliated with the organization."},
 		{Node: "Mentor", Column: "affiliated_organization_id"},
 	}},
-	{Name: "startup-sectors", Table: "startup_sectors", Ends: [2]End{
+	{Name: "startup-sectors", Table: "startup_sectors", Graph: &Graph{Kind: "SECTOR", From: 1}, Ends: [2]End{
 		{Node: "Sector", Column: "sector_id", Field: "startups", Loader: "SectorStartups", Doc: "Startups working in the sector."},
 		{Node: "Startup", Column: "startup_id", Field: "sectors", Loader: "StartupSectors", Doc: "Sectors the startup works in."},
 	}},
-	{Name: "mentor-sectors", Table: "mentor_sectors", Ends: [2]End{
+	{Name: "mentor-sectors", Table: "mentor_sectors", Graph: &Graph{Kind: "EXPERTISE", From: 1}, Ends: [2]End{
 		{Node: "Sector", Column: "sector_id", Field: "mentors", Loader: "SectorMentors",
 			Doc: "Mentors with expertise in the sector (for task-force fields: the working group)."},
 		{Node: "Mentor", Column: "mentor_id", Field: "sectors", Loader: "MentorSectors", Doc: "Sectors of expertise."},
@@ -125,14 +117,16 @@ var All = []Relationship{
 			Via:   "memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id"},
 	}},
 	// A program's members: the memberships of all its cohorts.
-	{Name: "memberships", Table: "memberships", Facts: membership, Ends: [2]End{
-		{Node: "Program", Field: "startups", Loader: "ProgramMembers",
-			Doc:        "Startups that are members of any cohort of the program, with the cohort on each edge.",
-			Connection: "Member",
-			Via:        "memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", Parent: "c.program_id"},
-		{Node: "Startup", Column: "startup_id"},
-	}},
-	{Name: "investments", Table: "investments", Facts: investment, Ends: [2]End{
+	{Name: "memberships", Table: "memberships", Facts: membership,
+		Graph: &Graph{Kind: "MEMBERSHIP", From: 1, Table: "memberships e JOIN cohorts c ON c.id = e.cohort_id", A: "e.startup_id", B: "c.program_id"},
+		Ends: [2]End{
+			{Node: "Program", Field: "startups", Loader: "ProgramMembers",
+				Doc:        "Startups that are members of any cohort of the program, with the cohort on each edge.",
+				Connection: "Member",
+				Via:        "memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", Parent: "c.program_id"},
+			{Node: "Startup", Column: "startup_id"},
+		}},
+	{Name: "investments", Table: "investments", Facts: investment, Graph: &Graph{Kind: "INVESTMENT", From: 1}, Ends: [2]End{
 		{Node: "Fund", Column: "fund_id", Field: "portfolio", Loader: "FundPortfolio",
 			Doc:        "Startups the fund invested in, one edge per investment with its amount, date and round.",
 			Connection: "Portfolio", ConnectionDoc: "Startups a fund invested in, one edge per investment."},
@@ -157,17 +151,17 @@ var All = []Relationship{
 			Doc: "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."},
 		{Node: "Outcome", Column: "startup_id"},
 	}},
-	{Name: "mentorships", Table: "mentorships", Facts: mentorship, Ends: [2]End{
-		{Node: "Startup", Column: "startup_id", Field: "mentors", Loader: "StartupMentors",
-			Doc:        "Mentors of the startup, with the mentorship (focus, since, until) on each edge.",
-			Connection: "Mentorship", ConnectionDoc: "Mentors of a startup.",
-			// A mentor of a startup the viewer sees is one it sees.
-			Guards: []string{`startupGuard("e.startup_id")`}},
-		{Node: "Mentor", Column: "mentor_id", Field: "startups", Loader: "MentorStartups",
-			Doc:        "Startups the mentor mentors, with the mentorship on each edge.",
-			Connection: "Mentee", ConnectionDoc: "Startups a mentor mentors."},
-	}},
-	{Name: "market-targets", Table: "market_targets", Facts: marketTarget, Ends: [2]End{
+	// A mentor of a startup the viewer sees is one it sees.
+	{Name: "mentorships", Table: "mentorships", Facts: mentorship, Implied: "Mentor",
+		Graph: &Graph{Kind: "MENTORSHIP", From: 0}, Ends: [2]End{
+			{Node: "Startup", Column: "startup_id", Field: "mentors", Loader: "StartupMentors",
+				Doc:        "Mentors of the startup, with the mentorship (focus, since, until) on each edge.",
+				Connection: "Mentorship", ConnectionDoc: "Mentors of a startup."},
+			{Node: "Mentor", Column: "mentor_id", Field: "startups", Loader: "MentorStartups",
+				Doc:        "Startups the mentor mentors, with the mentorship on each edge.",
+				Connection: "Mentee", ConnectionDoc: "Startups a mentor mentors."},
+		}},
+	{Name: "market-targets", Table: "market_targets", Facts: marketTarget, Graph: &Graph{Kind: "MARKET_TARGET", From: 0}, Ends: [2]End{
 		{Node: "Startup", Column: "startup_id", Field: "markets", Loader: "StartupMarkets",
 			Doc:        "Overseas markets the startup targets, with status, priority and support program on each edge.",
 			Connection: "MarketTarget", ConnectionDoc: "Markets a startup targets."},
@@ -175,7 +169,7 @@ var All = []Relationship{
 			Doc:        "Startups targeting the market, with the target (status, priority, program) on each edge.",
 			Connection: "TargetingStartup", ConnectionDoc: "Startups targeting a market."},
 	}},
-	{Name: "mentor-markets", Table: "mentor_markets", Facts: marketExperience, Ends: [2]End{
+	{Name: "mentor-markets", Table: "mentor_markets", Facts: marketExperience, Graph: &Graph{Kind: "MARKET_EXPERIENCE", From: 0}, Ends: [2]End{
 		{Node: "Mentor", Column: "mentor_id", Field: "markets", Loader: "MentorMarkets",
 			Doc:        "Overseas markets the mentor knows, with since when and a note on each edge.",
 			Connection: "MentorMarket", ConnectionDoc: "Markets a mentor has experience of."},

@@ -22,15 +22,29 @@ type Node struct {
 }
 
 // Facts are what a relationship's edge says beside the node it leads to:
-// the columns of the join table, read into a model type.
+// columns of the join table, read into a model type that the edge embeds.
+// Declared by Fields, the model type, the store's row and the schema's
+// edge fields are generated; Investment's edge facts are a whole node
+// (Field, Row, Cols and SDL say how to read and show it).
 type Facts struct {
-	Model string // model type, e.g. "Assignment"
+	Model  string // model type, e.g. "Assignment"
+	Fields []Fact
 	// Field names the edge's field holding Model; "" embeds it, so its
-	// fields are the edge's.
-	Field string
-	Row   string // the store's row type reading its columns
-	Cols  string // Go expression of its column list (SQL, join table as e)
-	SDL   string // the edge's fields in the schema, with descriptions
+	// fields are the edge's. Row, Cols and SDL, for facts not declared by
+	// Fields: the store's row type, its column list (a Go expression) and
+	// the edge's fields in the schema.
+	Field, Row, Cols, SDL string
+}
+
+// Fact is one column of a relationship's edge.
+type Fact struct {
+	Field  string // the schema's field, e.g. "since"
+	Column string // the join table's column, e.g. "since"
+	// Type is the schema's type: Date, String, Int, an enum, or a node
+	// type (the column then holds its id, and the field loads it), with
+	// "!" when the column is NOT NULL.
+	Type string
+	Doc  string
 }
 
 // End is one end of a relationship, and the field on it that lists the
@@ -60,9 +74,6 @@ type End struct {
 	// is not in the join table (a program's members, through cohorts);
 	// Parent then names the expression that holds it.
 	Via, Parent string
-	// Guards replaces the scope guards derived from the two node types
-	// (each protected end guarded), where scope implies one of them.
-	Guards []string
 }
 
 // Order sorts a relationship's edges; by default, the order they were
@@ -87,6 +98,23 @@ type Relationship struct {
 	// OwnAssignments: a university sees only its own rows of this
 	// relationship (Ends[0] is the university).
 	OwnAssignments bool
+	// Implied names an end's node type whose visibility follows from the
+	// other end's (a mentor of a team the viewer sees is a mentor it
+	// sees): it is not guarded again where the other end is.
+	Implied string
+	// Graph puts the relationship among the edges neighborhood and paths
+	// walk; nil leaves it out.
+	Graph *Graph
+}
+
+// Graph is how a relationship appears to neighborhood and paths.
+type Graph struct {
+	Kind string // GraphEdge.kind, e.g. "ASSIGNMENT"
+	From int    // the end (0 or 1) the edge is reported from
+	// Table, A and B replace the table (aliased e) and the expressions of
+	// the From end's id and the other end's, for a relationship that
+	// reaches an end through another table (a program, through cohorts).
+	Table, A, B string
 }
 
 // PageArgs are the arguments of every paged field, in the schema's words.

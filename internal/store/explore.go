@@ -12,9 +12,10 @@ import (
 )
 
 // The graph as edges between typed nodes, for neighborhood and paths. Each
-// relationship is one source; its guards apply the viewer's scope, so a
-// walk never steps onto a hidden team or through another university's
-// assignment.
+// relationship declared with a Graph (internal/relation) is one source
+// (edgeSources, generated into relations_gen.go); its guards apply the
+// viewer's scope, so a walk never steps onto a hidden team or through
+// another university's assignment.
 
 type edgeSource struct {
 	kind         string
@@ -22,21 +23,6 @@ type edgeSource struct {
 	from         string
 	a, b         string
 	guards       []guard
-}
-
-var edgeSources = []edgeSource{
-	{"ASSIGNMENT", globalid.Startup, globalid.University, "assignments e", "e.startup_id", "e.university_id",
-		[]guard{startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id")}},
-	{"MENTORSHIP", globalid.Startup, globalid.Mentor, "mentorships e", "e.startup_id", "e.mentor_id", []guard{startupGuard("e.startup_id")}},
-	{"INVESTMENT", globalid.Startup, globalid.Fund, "investments e", "e.startup_id", "e.fund_id", []guard{startupGuard("e.startup_id")}},
-	{"MARKET_TARGET", globalid.Startup, globalid.Market, "market_targets e", "e.startup_id", "e.market_id", []guard{startupGuard("e.startup_id")}},
-	{"MEMBERSHIP", globalid.Startup, globalid.Program, "memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id", "c.program_id",
-		[]guard{startupGuard("e.startup_id")}},
-	{"SECTOR", globalid.Startup, globalid.Sector, "startup_sectors e", "e.startup_id", "e.sector_id", []guard{startupGuard("e.startup_id")}},
-	{"EXPERTISE", globalid.Mentor, globalid.Sector, "mentor_sectors e", "e.mentor_id", "e.sector_id", []guard{mentorGuard("e.mentor_id")}},
-	{"AFFILIATION", globalid.Mentor, globalid.University, "mentors e", "e.id", "e.affiliated_university_id", []guard{mentorGuard("e.id")}},
-	{"AFFILIATION", globalid.Mentor, globalid.Organization, "mentors e", "e.id", "e.affiliated_organization_id", []guard{mentorGuard("e.id")}},
-	{"PROGRAM_ROLE", globalid.Program, globalid.Organization, "program_organizations e", "e.program_id", "e.organization_id", nil},
 }
 
 // neighborEdges returns the edges touching any node of frontier, capped.

@@ -49,16 +49,3 @@ func (s *Store) MarketsByID(ctx context.Context, ids []int64) (map[int64]model.M
 	const q = `SELECT ` + marketCols + ` FROM markets n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "markets", q, ids, marketRow.model, func(r marketRow) int64 { return r.ID })
 }
-
-type targetFacts struct {
-	Status    string    `db:"status"`
-	Priority  int       `db:"priority"`
-	Since     time.Time `db:"since"`
-	ProgramID *int64    `db:"target_program_id"`
-}
-
-func (t targetFacts) model() model.MarketTarget {
-	return model.MarketTarget{Status: model.MarketTargetStatus(t.Status), Priority: t.Priority, Since: date(t.Since), SupportProgramID: t.ProgramID}
-}
-
-const targetCols = `e.status, e.priority, e.since, e.program_id AS target_program_id`

@@ -77,26 +77,3 @@ func (s *Store) MentorsByID(ctx context.Context, ids []int64) (map[int64]model.M
 	const q = `SELECT ` + mentorCols + ` FROM mentors n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID }, mentorGuard("n.id"))
 }
-
-type mentorshipFacts struct {
-	Focus string     `db:"focus"`
-	Since time.Time  `db:"since"`
-	Until *time.Time `db:"until"`
-}
-
-func (m mentorshipFacts) model() model.Mentorship {
-	return model.Mentorship{Focus: m.Focus, Since: date(m.Since), Until: datePtr(m.Until)}
-}
-
-const mentorshipCols = `e.focus, e.since, e.until`
-
-type marketExperienceFacts struct {
-	Since time.Time `db:"since"`
-	Note  *string   `db:"note"`
-}
-
-func (m marketExperienceFacts) model() model.MarketExperience {
-	return model.MarketExperience{Since: date(m.Since), Note: m.Note}
-}
-
-const marketExperienceCols = `e.since, e.note`

@@ -43,11 +43,3 @@ func (s *Store) OrganizationsByID(ctx context.Context, ids []int64) (map[int64]m
 	const q = `SELECT ` + organizationCols + ` FROM organizations n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "organizations", q, ids, organizationRow.model, organizationRow.rowID)
 }
-
-type roleFacts struct {
-	Role string `db:"role"`
-}
-
-func (r roleFacts) model() model.ProgramRoleFacts {
-	return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)}
-}

@@ -67,12 +67,3 @@ func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.C
 	const q = `SELECT ` + cohortCols + ` FROM cohorts n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "cohorts", q, ids, cohortRow.model, func(r cohortRow) int64 { return r.ID })
 }
-
-type membershipFacts struct {
-	CohortID int64     `db:"cohort_id"`
-	JoinedOn time.Time `db:"joined_on"`
-}
-
-func (m membershipFacts) model() model.Membership {
-	return model.Membership{CohortID: m.CohortID, JoinedOn: date(m.JoinedOn)}
-}

@@ -2,7 +2,85 @@
 
 package store
 
-import "startupgraph/internal/model"
+import (
+	"time"
+
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/model"
+)
+
+// edgeSources are the relationships neighborhood and paths walk.
+var edgeSources = []edgeSource{
+	{"ASSIGNMENT", globalid.Startup, globalid.University, "assignments e", "e.startup_id", "e.university_id", []guard{startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id")}},
+	{"AFFILIATION", globalid.Mentor, globalid.University, "mentors e", "e.id", "e.affiliated_university_id", []guard{mentorGuard("e.id")}},
+	{"PROGRAM_ROLE", globalid.Program, globalid.Organization, "program_organizations e", "e.program_id", "e.organization_id", []guard{}},
+	{"AFFILIATION", globalid.Mentor, globalid.Organization, "mentors e", "e.id", "e.affiliated_organization_id", []guard{mentorGuard("e.id")}},
+	{"SECTOR", globalid.Startup, globalid.Sector, "startup_sectors e", "e.startup_id", "e.sector_id", []guard{startupGuard("e.startup_id")}},
+	{"EXPERTISE", globalid.Mentor, globalid.Sector, "mentor_sectors e", "e.mentor_id", "e.sector_id", []guard{mentorGuard("e.mentor_id")}},
+	{"MEMBERSHIP", globalid.Startup, globalid.Program, "memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id", "c.program_id", []guard{startupGuard("e.startup_id")}},
+	{"INVESTMENT", globalid.Startup, globalid.Fund, "investments e", "e.startup_id", "e.fund_id", []guard{startupGuard("e.startup_id")}},
+	{"MENTORSHIP", globalid.Startup, globalid.Mentor, "mentorships e", "e.startup_id", "e.mentor_id", []guard{startupGuard("e.startup_id")}},
+	{"MARKET_TARGET", globalid.Startup, globalid.Market, "market_targets e", "e.startup_id", "e.market_id", []guard{startupGuard("e.startup_id")}},
+	{"MARKET_EXPERIENCE", globalid.Mentor, globalid.Market, "mentor_markets e", "e.mentor_id", "e.market_id", []guard{mentorGuard("e.mentor_id")}},
+}
+
+type assignmentFacts struct {
+	Purpose string     `db:"f_purpose"`
+	Status  string     `db:"f_status"`
+	Since   time.Time  `db:"f_since"`
+	Until   *time.Time `db:"f_until"`
+}
+
+func (r assignmentFacts) model() model.Assignment {
+	return model.Assignment{Purpose: model.AssignmentPurpose(r.Purpose), Status: model.AssignmentStatus(r.Status), Since: date(r.Since), Until: datePtr(r.Until)}
+}
+
+type programRoleFacts struct {
+	Role string `db:"f_role"`
+}
+
+func (r programRoleFacts) model() model.ProgramRoleFacts {
+	return model.ProgramRoleFacts{Role: model.ProgramRole(r.Role)}
+}
+
+type membershipFacts struct {
+	CohortID int64     `db:"f_cohort_id"`
+	JoinedOn time.Time `db:"f_joined_on"`
+}
+
+func (r membershipFacts) model() model.Membership {
+	return model.Membership{CohortID: r.CohortID, JoinedOn: date(r.JoinedOn)}
+}
+
+type mentorshipFacts struct {
+	Focus string     `db:"f_focus"`
+	Since time.Time  `db:"f_since"`
+	Until *time.Time `db:"f_until"`
+}
+
+func (r mentorshipFacts) model() model.Mentorship {
+	return model.Mentorship{Focus: r.Focus, Since: date(r.Since), Until: datePtr(r.Until)}
+}
+
+type marketTargetFacts struct {
+	Status           string    `db:"f_status"`
+	Priority         int       `db:"f_priority"`
+	Since            time.Time `db:"f_since"`
+	SupportProgramID *int64    `db:"f_program_id"`
+}
+
+func (r marketTargetFacts) model() model.MarketTarget {
+	return model.MarketTarget{Status: model.MarketTargetStatus(r.Status), Priority: r.Priority, Since: date(r.Since), SupportProgramID: r.SupportProgramID}
+}
+
+type marketExperienceFacts struct {
+	Since time.Time `db:"f_since"`
+	Note  *string   `db:"f_note"`
+}
+
+func (r marketExperienceFacts) model() model.MarketExperience {
+	return model.MarketExperience{Since: date(r.Since), Note: r.Note}
+}
 
 // organizationEdge is an edge of a page of organizations.
 func organizationEdge(r organizationRow, cursor model.Cursor) model.OrganizationEdge {
@@ -65,7 +143,7 @@ func outcomeEdge(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
 }
 
 // UniversityStartups pages, for each university, the startups.
-var UniversityStartups = newChild("assignments/university", startupCols+", "+assignmentCols,
+var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.purpose AS f_purpose, e.status AS f_status, e.since AS f_since, e.until AS f_until",
 	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -75,7 +153,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+ass
 	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
 
 // StartupUniversities pages, for each startup, the universities.
-var StartupUniversities = newChild("assignments/startup", universityCols+", "+assignmentCols,
+var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose AS f_purpose, e.status AS f_status, e.since AS f_since, e.until AS f_until",
 	"assignments e JOIN universities n ON n.id = e.university_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		universityRow
@@ -95,23 +173,23 @@ var OrganizationChildren = newChild("organizations/parent", organizationCols,
 	organizationEdge)
 
 // OrganizationPrograms pages, for each organization, the programs.
-var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role",
+var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role AS f_role",
 	"program_organizations e JOIN programs n ON n.id = e.program_id", "e.organization_id", "e.id", nil,
 	func(r struct {
 		programRow
-		roleFacts
+		programRoleFacts
 	}, cursor model.Cursor) model.OrganizationRoleEdge {
-		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.roleFacts.model()}
+		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.programRoleFacts.model()}
 	})
 
 // ProgramOrganizations pages, for each program, the organizations.
-var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role",
+var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role AS f_role",
 	"program_organizations e JOIN organizations n ON n.id = e.organization_id", "e.program_id", "e.id", nil,
 	func(r struct {
 		organizationRow
-		roleFacts
+		programRoleFacts
 	}, cursor model.Cursor) model.ProgramRoleEdge {
-		return model.ProgramRoleEdge{Cursor: cursor, Node: ptr(r.organizationRow.model()), ProgramRoleFacts: r.roleFacts.model()}
+		return model.ProgramRoleEdge{Cursor: cursor, Node: ptr(r.organizationRow.model()), ProgramRoleFacts: r.programRoleFacts.model()}
 	})
 
 // OrganizationMentors pages, for each organization, the mentors.
@@ -145,7 +223,7 @@ var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	cohortEdge)
 
 // CohortMembers pages, for each cohort, the startups.
-var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id, e.joined_on",
+var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
 	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -155,7 +233,7 @@ var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id
 	}, startupGuard("n.id"))
 
 // StartupPrograms pages, for each startup, the programs.
-var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id, e.joined_on",
+var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		programRow
@@ -165,7 +243,7 @@ var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort
 	}, startupGuard("e.startup_id"))
 
 // ProgramMembers pages, for each program, the startups.
-var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id, e.joined_on",
+var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -215,7 +293,7 @@ var StartupOutcomes = newChild("outcomes/startup", outcomeCols,
 	outcomeEdge, startupGuard("n.startup_id"))
 
 // StartupMentors pages, for each startup, the mentors.
-var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipCols,
+var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus AS f_focus, e.since AS f_since, e.until AS f_until",
 	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		mentorRow
@@ -225,7 +303,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+mentorshipC
 	}, startupGuard("e.startup_id"))
 
 // MentorStartups pages, for each mentor, the startups.
-var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipCols,
+var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus AS f_focus, e.since AS f_since, e.until AS f_until",
 	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -235,27 +313,27 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+mentorshipC
 	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))
 
 // StartupMarkets pages, for each startup, the markets.
-var StartupMarkets = newChild("market-targets/startup", marketCols+", "+targetCols,
+var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status AS f_status, e.priority AS f_priority, e.since AS f_since, e.program_id AS f_program_id",
 	"market_targets e JOIN markets n ON n.id = e.market_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		marketRow
-		targetFacts
+		marketTargetFacts
 	}, cursor model.Cursor) model.MarketTargetEdge {
-		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.targetFacts.model()}
+		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.marketTargetFacts.model()}
 	}, startupGuard("e.startup_id"))
 
 // MarketStartups pages, for each market, the startups.
-var MarketStartups = newChild("market-targets/market", startupCols+", "+targetCols,
+var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status AS f_status, e.priority AS f_priority, e.since AS f_since, e.program_id AS f_program_id",
 	"market_targets e JOIN startups n ON n.id = e.startup_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		startupRow
-		targetFacts
+		marketTargetFacts
 	}, cursor model.Cursor) model.TargetingStartupEdge {
-		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.targetFacts.model()}
+		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.marketTargetFacts.model()}
 	}, startupGuard("n.id"))
 
 // MentorMarkets pages, for each mentor, the markets.
-var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+marketExperienceCols,
+var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since AS f_since, e.note AS f_note",
 	"mentor_markets e JOIN markets n ON n.id = e.market_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		marketRow
@@ -265,7 +343,7 @@ var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+marketExpe
 	}, mentorGuard("e.mentor_id"))
 
 // MarketMentors pages, for each market, the mentors.
-var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+marketExperienceCols,
+var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since AS f_since, e.note AS f_note",
 	"mentor_markets e JOIN mentors n ON n.id = e.mentor_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		mentorRow

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"startupgraph/internal/model"
 )
@@ -43,16 +42,3 @@ func (s *Store) UniversitiesByID(ctx context.Context, ids []int64) (map[int64]mo
 
 // assignmentFacts are the columns of an assignment, selected beside the
 // node at the other end of the edge.
-type assignmentFacts struct {
-	Purpose string     `db:"purpose"`
-	Status  string     `db:"status"`
-	Since   time.Time  `db:"since"`
-	Until   *time.Time `db:"until"`
-}
-
-func (a assignmentFacts) model() model.Assignment {
-	return model.Assignment{Purpose: model.AssignmentPurpose(a.Purpose), Status: model.AssignmentStatus(a.Status),
-		Since: date(a.Since), Until: datePtr(a.Until)}
-}
-
-const assignmentCols = `e.purpose, e.status, e.since, e.until`

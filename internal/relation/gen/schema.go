@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"startupgraph/internal/relation"
+)
+
+func schema(dirs []direction) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "# %s\n# Pages (connections) and the relationship fields of each node type.\n", notice)
+	for _, n := range relation.Plain {
+		connectionSDL(&b, n.Name, n.Name, "A page of "+n.Plural+".", "")
+	}
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		if d.parent.Connection == "" || seen[d.parent.Connection] {
+			continue
+		}
+		seen[d.parent.Connection] = true
+		connectionSDL(&b, d.parent.Connection, d.listedNode.Name, d.parent.ConnectionDoc, factsSDL(d.rel.Facts))
+	}
+	var order []string
+	fields := map[string][]direction{}
+	for _, d := range dirs {
+		if fields[d.parent.Node] == nil {
+			order = append(order, d.parent.Node)
+		}
+		fields[d.parent.Node] = append(fields[d.parent.Node], d)
+	}
+	for _, parent := range order {
+		fmt.Fprintf(&b, "\nextend type %s {\n", parent)
+		for _, d := range fields[parent] {
+			auth := ""
+			if d.listedNode.Guard != "" && d.parentNode.Guard == "" {
+				auth = " @authenticated"
+			}
+			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, relation.PageArgs, d.connection(), auth)
+		}
+		b.WriteString("}\n")
+	}
+	return b.Bytes()
+}
+
+func connectionSDL(b *bytes.Buffer, conn, nodeType, doc, facts string) {
+	fmt.Fprintf(b, `
+%q
+type %[2]sConnection {
+  "The edges of this page."
+  edges: [%[2]sEdge!]!
+  "The nodes of this page, without edge facts."
+  nodes: [%[3]s!]!
+  "Where this page sits."
+  pageInfo: PageInfo!
+  "How many items the whole list has (ignoring pagination)."
+  totalCount: Int!
+}
+
+"An edge of %[2]sConnection."
+type %[2]sEdge {
+  "Cursor of this edge, for after/before."
+  cursor: String!
+  "The item."
+  node: %[3]s!%[4]s
+}
+`, doc, conn, nodeType, facts)
+}
+
+func modelTypes(dirs []direction) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "// %s\n\npackage model\n", notice)
+	factsModels(&b)
+	edge := func(conn, nodeType, doc string, facts *relation.Facts) {
+		fmt.Fprintf(&b, "\n// %sEdge is an edge of %[1]sConnection.\ntype %[1]sEdge struct {\n\tCursor Cursor\n\tNode *%s\n", conn, nodeType)
+		if facts != nil {
+			if facts.Field != "" {
+				fmt.Fprintf(&b, "\t%s %s\n", facts.Field, facts.Model)
+			} else {
+				fmt.Fprintf(&b, "\t%s\n", facts.Model)
+			}
+		}
+		fmt.Fprintf(&b, "}\n\nfunc (e %sEdge) node() *%s { return e.Node }\n", conn, nodeType)
+		fmt.Fprintf(&b, "\n// %sConnection is %s\ntype %[1]sConnection struct {\n\tConnection[%[1]sEdge, %[3]s]\n}\n", conn, lowerFirst(doc), nodeType)
+	}
+	for _, n := range relation.Plain {
+		edge(n.Name, n.Name, "a page of "+n.Plural+".", nil)
+	}
+	seen := map[string]bool{}
+	for _, d := range dirs {
+		if d.parent.Connection == "" || seen[d.parent.Connection] {
+			continue
+		}
+		seen[d.parent.Connection] = true
+		edge(d.parent.Connection, d.listedNode.Name, "a page of "+lowerFirst(d.parent.ConnectionDoc), d.rel.Facts)
+	}
+	return b.String()
+}
