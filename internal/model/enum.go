@@ -34,4 +34,3 @@ func (e enum[T]) valid(v T) bool {
 }
 
 func writeQuoted(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
-
