@@ -8,11 +8,9 @@ package graph
 import (
 	"context"
 	"startupgraph/graph/generated"
-	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
-	"startupgraph/internal/store"
 	"startupgraph/internal/viewer"
 )
 
@@ -281,94 +279,6 @@ func (r *queryResolver) Universities(ctx context.Context) ([]model.University, e
 	return registered(ctx, list, err)
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder) (*model.OrganizationConnection, error) {
-	f, err := organizationFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListOrganizations(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.OrganizationConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder) (*model.SectorConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
-		return nil, err
-	}
-	var f store.SectorFilter
-	if filter != nil {
-		f.TaskForceField = filter.TaskForceField
-	}
-	c, err := r.Store.ListSectors(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.SectorConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder) (*model.ProgramConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
-		return nil, err
-	}
-	var f store.ProgramFilter
-	if filter != nil {
-		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
-	}
-	c, err := r.Store.ListPrograms(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.ProgramConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder) (*model.FundConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
-		return nil, err
-	}
-	var f store.FundFilter
-	if filter != nil {
-		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
-	}
-	c, err := r.Store.ListFunds(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.FundConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder) (*model.FacilityConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListFacilities(ctx, nameOrder(orderBy), page)
-	return registered(ctx, &model.FacilityConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder) (*model.MarketConnection, error) {
-	f, err := marketFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListMarkets(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.MarketConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder) (*model.StartupConnection, error) {
-	f, err := startupFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListStartups(ctx, f, startupOrder(orderBy), page)
-	return registered(ctx, &model.StartupConnection{Connection: c}, err)
-}
-
-func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder) (*model.MentorConnection, error) {
-	f, err := mentorFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListMentors(ctx, f, nameOrder(orderBy), page)
-	return registered(ctx, &model.MentorConnection{Connection: c}, err)
-}
-
 func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter) (*model.Insights, error) {
 	f, err := startupFilter(filter)
 	if err != nil {
@@ -391,20 +301,6 @@ func (r *queryResolver) RecommendedMentors(ctx context.Context, startupID string
 
 func (r *queryResolver) SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error) {
 	return r.similarStartups(ctx, id, first)
-}
-
-func (r *queryResolver) AuditLog(ctx context.Context, filter *generated.AuditFilter, first *int, after *string, last *int, before *string) (*model.AuditEntryConnection, error) {
-	return r.auditLog(ctx, filter, first, after, last, before)
-}
-
-func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
-	f, err := investmentFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListInvestments(ctx, f, investmentOrder(orderBy), page)
-	return registered(ctx, &model.InvestmentConnection{Connection: c}, err)
 }
 
 func (r *similarStartupResolver) Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error) {

@@ -656,7 +656,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog           func(childComplexity int, filter *AuditFilter, first *int, after *string, last *int, before *string) int
+		AuditLog           func(childComplexity int, first *int, after *string, last *int, before *string, filter *AuditFilter) int
 		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
 		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
 		Insights           func(childComplexity int, filter *StartupFilter) int
@@ -952,6 +952,11 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Universities(ctx context.Context) ([]model.University, error)
+	Insights(ctx context.Context, filter *StartupFilter) (*model.Insights, error)
+	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
+	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
+	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
+	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
 	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) (*model.OrganizationConnection, error)
 	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) (*model.SectorConnection, error)
 	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) (*model.ProgramConnection, error)
@@ -960,12 +965,7 @@ type QueryResolver interface {
 	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) (*model.MarketConnection, error)
 	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) (*model.MentorConnection, error)
-	Insights(ctx context.Context, filter *StartupFilter) (*model.Insights, error)
-	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
-	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
-	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
-	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
-	AuditLog(ctx context.Context, filter *AuditFilter, first *int, after *string, last *int, before *string) (*model.AuditEntryConnection, error)
+	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *AuditFilter) (*model.AuditEntryConnection, error)
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
@@ -3629,7 +3629,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*AuditFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*AuditFilter)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -4651,77 +4651,6 @@ type Query {
   nodes("Global ids of the nodes (at most 100)." ids: [ID!]!): [Node]!
   "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대). This bounded reference set is a plain list; every other list is a connection."
   universities: [University!]!
-  "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark)."
-  organizations(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only organizations matching this filter." filter: OrganizationFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): OrganizationConnection!
-  "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force."
-  sectors(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only sectors matching this filter." filter: SectorFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): SectorConnection!
-  "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스)."
-  programs(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only programs matching this filter." filter: ProgramFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): ProgramConnection!
-  "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드)."
-  funds(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only funds matching this filter." filter: FundFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): FundConnection!
-  "The Global Startup Campus and its spaces."
-  facilities(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): FacilityConnection!
-  "Overseas markets (countries and regions) that startups target."
-  markets(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only markets matching this filter." filter: MarketFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): MarketConnection!
-  "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
-  startups(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only startups matching this filter." filter: StartupFilter
-    "Sort order; by English name when omitted." orderBy: StartupOrder
-  ): StartupConnection! @authenticated
-  "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
-  mentors(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only mentors matching this filter." filter: MentorFilter
-    "Sort order; by English name when omitted." orderBy: NameOrder
-  ): MentorConnection! @authenticated
   "Totals for the city's reports over any slice of startups (the same filter as ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see."
   insights("Which startups to count; all visible startups when omitted." filter: StartupFilter): Insights! @authenticated
   "Every node within ` + "`" + `depth` + "`" + ` hops of a node, with the edges between them; capped at ` + "`" + `limit` + "`" + ` nodes (then ` + "`" + `truncated` + "`" + ` is true)."
@@ -4732,17 +4661,6 @@ type Query {
   recommendedMentors("Global id of the startup." startupId: ID!, "How many mentors (1 to 20)." first: Int = 5): [MentorRecommendation!]! @authenticated
   "Startups most like a startup: shared sectors, the same growth stage, shared target markets and shared mentors, with the reasons."
   similarStartups("Global id of the startup." id: ID!, "How many startups (1 to 20)." first: Int = 5): [SimilarStartup!]! @authenticated
-  "The audit trail of every mutation, newest first (ADMIN only)."
-  auditLog("Only records matching this filter." filter: AuditFilter, "Return the first n records (1-100; 20 when neither first nor last is given)." first: Int, "Return records after this cursor." after: String, "Return the last n records (1-100)." last: Int, "Return records before this cursor." before: String): AuditEntryConnection! @admin
-  "Investments and grants from funds into startups."
-  investments(
-    "Return the first n items (1-100; 20 when neither first nor last is given)." first: Int
-    "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String
-    "Return the last n items (1-100)." last: Int
-    "Return items before this cursor." before: String
-    "Only investments matching this filter." filter: InvestmentFilter
-    "Sort order; newest first when omitted." orderBy: InvestmentOrder
-  ): InvestmentConnection! @authenticated
 }
 
 "An object with a global id that ` + "`" + `node(id:)` + "`" + ` can refetch."
@@ -6783,88 +6701,111 @@ type MarketMentorEdge {
   note: String
 }
 
+extend type Query {
+  "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark)."
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only organizations matching this filter." filter: OrganizationFilter, "Sort order; by English name when omitted." orderBy: NameOrder): OrganizationConnection!
+  "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force."
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only sectors matching this filter." filter: SectorFilter, "Sort order; by English name when omitted." orderBy: NameOrder): SectorConnection!
+  "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스)."
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only programs matching this filter." filter: ProgramFilter, "Sort order; by English name when omitted." orderBy: NameOrder): ProgramConnection!
+  "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드)."
+  funds("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only funds matching this filter." filter: FundFilter, "Sort order; by English name when omitted." orderBy: NameOrder): FundConnection!
+  "The Global Startup Campus and its spaces."
+  facilities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Sort order; by English name when omitted." orderBy: NameOrder): FacilityConnection!
+  "Overseas markets (countries and regions) that startups target."
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only markets matching this filter." filter: MarketFilter, "Sort order; by English name when omitted." orderBy: NameOrder): MarketConnection!
+  "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order; by English name when omitted." orderBy: StartupOrder): StartupConnection! @authenticated
+  "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only mentors matching this filter." filter: MentorFilter, "Sort order; by English name when omitted." orderBy: NameOrder): MentorConnection! @authenticated
+  "The audit trail of every mutation, newest first (ADMIN only)."
+  auditLog("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only records matching this filter." filter: AuditFilter): AuditEntryConnection! @admin
+  "Investments and grants from funds into startups."
+  investments("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only investments matching this filter." filter: InvestmentFilter, "Sort order; newest first when omitted." orderBy: InvestmentOrder): InvestmentConnection! @authenticated
+}
+
 extend type University {
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 extend type Startup {
   "Universities the team is assigned to, with the assignment on each edge."
-  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
   "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
   "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
   "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
   "Growth-stage changes, oldest first; the last is the current stage."
-  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
   "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
-  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
   "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
   "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
 }
 
 extend type Organization {
   "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
   "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
   "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 extend type Program {
   "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
-  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
 }
 
 extend type Sector {
   "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
 }
 
 extend type Mentor {
   "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
   "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
   "Overseas markets the mentor knows, with since when and a note on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorMarketConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorMarketConnection!
 }
 
 extend type Cohort {
   "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
 }
 
 extend type Fund {
   "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
 }
 
 extend type Facility {
   "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
   "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
 }
 
 extend type Market {
   "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
 }
 `, BuiltIn: false},
 }
@@ -9581,46 +9522,46 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
 		func(ctx context.Context, v any) (*AuditFilter, error) {
 			return ec.unmarshalOAuditFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐAuditFilter(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg4
+	args["filter"] = arg4
 	return args, nil
 }
 
@@ -22435,6 +22376,291 @@ func (ec *executionContext) fieldContext_Query_universities(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_insights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Insights(ctx, fc.Args["filter"].(*StartupFilter))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.Insights
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.Neighborhood
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
+			return ec.marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Neighborhood(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.GraphPath
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.GraphPath) graphql.Marshaler {
+			return ec.marshalNGraphPath2ᚕstartupgraphᚋinternalᚋmodelᚐGraphPathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphPath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_recommendedMentors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RecommendedMentors(ctx, fc.Args["startupId"].(string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.MentorRecommendation
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorRecommendation) graphql.Marshaler {
+			return ec.marshalNMentorRecommendation2ᚕstartupgraphᚋinternalᚋmodelᚐMentorRecommendationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorRecommendation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_recommendedMentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_similarStartups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_similarStartups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SimilarStartups(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal []model.SimilarStartup
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SimilarStartup) graphql.Marshaler {
+			return ec.marshalNSimilarStartup2ᚕstartupgraphᚋinternalᚋmodelᚐSimilarStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_similarStartups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimilarStartup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_similarStartups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_organizations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22813,291 +23039,6 @@ func (ec *executionContext) fieldContext_Query_mentors(ctx context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_insights(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Insights(ctx, fc.Args["filter"].(*StartupFilter))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Authenticated == nil {
-					var zeroVal *model.Insights
-					return zeroVal, errors.New("directive authenticated is not implemented")
-				}
-				return ec.Directives.Authenticated(ctx, nil, directive0)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
-			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Insights(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_neighborhood(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["id"].(string), fc.Args["depth"].(*int), fc.Args["limit"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Authenticated == nil {
-					var zeroVal *model.Neighborhood
-					return zeroVal, errors.New("directive authenticated is not implemented")
-				}
-				return ec.Directives.Authenticated(ctx, nil, directive0)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
-			return ec.marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Neighborhood(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_paths(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxLength"].(*int), fc.Args["first"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Authenticated == nil {
-					var zeroVal []model.GraphPath
-					return zeroVal, errors.New("directive authenticated is not implemented")
-				}
-				return ec.Directives.Authenticated(ctx, nil, directive0)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.GraphPath) graphql.Marshaler {
-			return ec.marshalNGraphPath2ᚕstartupgraphᚋinternalᚋmodelᚐGraphPathᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_GraphPath(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_paths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_recommendedMentors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().RecommendedMentors(ctx, fc.Args["startupId"].(string), fc.Args["first"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Authenticated == nil {
-					var zeroVal []model.MentorRecommendation
-					return zeroVal, errors.New("directive authenticated is not implemented")
-				}
-				return ec.Directives.Authenticated(ctx, nil, directive0)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.MentorRecommendation) graphql.Marshaler {
-			return ec.marshalNMentorRecommendation2ᚕstartupgraphᚋinternalᚋmodelᚐMentorRecommendationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_recommendedMentors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MentorRecommendation(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_recommendedMentors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_similarStartups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_similarStartups(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SimilarStartups(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
-		},
-		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
-			directive0 := next
-
-			directive1 := func(ctx context.Context) (any, error) {
-				if ec.Directives.Authenticated == nil {
-					var zeroVal []model.SimilarStartup
-					return zeroVal, errors.New("directive authenticated is not implemented")
-				}
-				return ec.Directives.Authenticated(ctx, nil, directive0)
-			}
-
-			next = directive1
-			return next
-		},
-		func(ctx context.Context, selections ast.SelectionSet, v []model.SimilarStartup) graphql.Marshaler {
-			return ec.marshalNSimilarStartup2ᚕstartupgraphᚋinternalᚋmodelᚐSimilarStartupᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_similarStartups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_SimilarStartup(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_similarStartups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23108,7 +23049,7 @@ func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*AuditFilter))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -33977,6 +33918,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_universities(ctx, field)
 				})
+		case "insights":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_insights(ctx, field)
+				})
+		case "neighborhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhood(ctx, field)
+				})
+		case "paths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_paths(ctx, field)
+				})
+		case "recommendedMentors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_recommendedMentors(ctx, field)
+				})
+		case "similarStartups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_similarStartups(ctx, field)
+				})
 		case "organizations":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -34024,36 +33995,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_mentors(ctx, field)
-				})
-		case "insights":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_insights(ctx, field)
-				})
-		case "neighborhood":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_neighborhood(ctx, field)
-				})
-		case "paths":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_paths(ctx, field)
-				})
-		case "recommendedMentors":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_recommendedMentors(ctx, field)
-				})
-		case "similarStartups":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_similarStartups(ctx, field)
 				})
 		case "auditLog":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

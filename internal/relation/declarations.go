@@ -178,3 +178,31 @@ var All = []Relationship{
 			Connection: "MarketMentor", ConnectionDoc: "Mentors with experience of a market."},
 	}},
 }
+
+// Lists are the root fields that page a node type; their resolvers (with
+// their filters) are written by hand in graph/relations.resolvers.go.
+var Lists = []List{
+	{Field: "organizations", Node: "Organization", Doc: "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark).",
+		Filter: "OrganizationFilter", FilterDoc: "Only organizations matching this filter.", Order: "NameOrder", OrderDoc: byName},
+	{Field: "sectors", Node: "Sector", Doc: "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force.",
+		Filter: "SectorFilter", FilterDoc: "Only sectors matching this filter.", Order: "NameOrder", OrderDoc: byName},
+	{Field: "programs", Node: "Program", Doc: "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스).",
+		Filter: "ProgramFilter", FilterDoc: "Only programs matching this filter.", Order: "NameOrder", OrderDoc: byName},
+	{Field: "funds", Node: "Fund", Doc: "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드).",
+		Filter: "FundFilter", FilterDoc: "Only funds matching this filter.", Order: "NameOrder", OrderDoc: byName},
+	{Field: "facilities", Node: "Facility", Doc: "The Global Startup Campus and its spaces.",
+		Order: "NameOrder", OrderDoc: byName},
+	{Field: "markets", Node: "Market", Doc: "Overseas markets (countries and regions) that startups target.",
+		Filter: "MarketFilter", FilterDoc: "Only markets matching this filter.", Order: "NameOrder", OrderDoc: byName},
+	{Field: "startups", Node: "Startup", Doc: "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR.",
+		Filter: "StartupFilter", FilterDoc: "Only startups matching this filter.", Order: "StartupOrder", OrderDoc: byName, Directive: "@authenticated"},
+	{Field: "mentors", Node: "Mentor", Doc: "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force.",
+		Filter: "MentorFilter", FilterDoc: "Only mentors matching this filter.", Order: "NameOrder", OrderDoc: byName, Directive: "@authenticated"},
+	{Field: "auditLog", Node: "AuditEntry", Doc: "The audit trail of every mutation, newest first (ADMIN only).",
+		Filter: "AuditFilter", FilterDoc: "Only records matching this filter.", Directive: "@admin"},
+	{Field: "investments", Node: "Investment", Doc: "Investments and grants from funds into startups.",
+		Filter: "InvestmentFilter", FilterDoc: "Only investments matching this filter.", Order: "InvestmentOrder", OrderDoc: "Sort order; newest first when omitted.",
+		Directive: "@authenticated"},
+}
+
+const byName = "Sort order; by English name when omitted."

@@ -118,7 +118,18 @@ type Graph struct {
 }
 
 // PageArgs are the arguments of every paged field, in the schema's words.
-const PageArgs = `"Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String`
+const PageArgs = `"Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, ` +
+	`"Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, ` +
+	`"Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String`
+
+// List is a root field that pages every node of a type the viewer sees.
+type List struct {
+	Field, Node, Doc string
+	// Filter and Order name the field's filter and order input types
+	// ("" for none); FilterDoc and OrderDoc describe them.
+	Filter, FilterDoc, Order, OrderDoc string
+	Directive                          string // "@authenticated", "@admin" or ""
+}
 
 // Plain pages: node and record types listed without edge facts.
 var Plain = []Node{

@@ -22,6 +22,22 @@ func schema(dirs []direction) []byte {
 		seen[d.parent.Connection] = true
 		connectionSDL(&b, d.parent.Connection, d.listedNode.Name, d.parent.ConnectionDoc, factsSDL(d.rel.Facts))
 	}
+	b.WriteString("\nextend type Query {\n")
+	for _, l := range relation.Lists {
+		args := relation.PageArgs
+		if l.Filter != "" {
+			args += fmt.Sprintf(", %q filter: %s", l.FilterDoc, l.Filter)
+		}
+		if l.Order != "" {
+			args += fmt.Sprintf(", %q orderBy: %s", l.OrderDoc, l.Order)
+		}
+		directive := ""
+		if l.Directive != "" {
+			directive = " " + l.Directive
+		}
+		fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", l.Doc, l.Field, args, node(l.Node).Name, directive)
+	}
+	b.WriteString("}\n")
 	var order []string
 	fields := map[string][]direction{}
 	for _, d := range dirs {
