@@ -1,9 +1,12 @@
 // Package loader holds the per-request dataloaders: every field that
 // crosses a table goes through one, so a query level costs one statement
-// however many parents it has. References (many-to-one) batch by id with
-// relationships (paged child lists) and references (by id) batch over
-// every node the level holds, with no timer. Loaders are built per
-// request in Middleware and never shared across requests.
+// however many parents it has. Two kinds batch that way, with no timer:
+// ByID loads nodes by row id (those that references, many-to-one fields
+// such as Startup.facility, point at, and those node(id:) names), every
+// id the response wants so far in one statement; Children loads
+// relationships (paged child lists) for every parent of the level at once.
+// Loaders are built per request in Middleware and never shared across
+// requests.
 package loader
 
 import (
