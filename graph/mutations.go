@@ -394,26 +394,3 @@ func (r *mutationResolver) recordOutcome(ctx context.Context, in generated.Recor
 	}
 	return startupPayload(ctx, no.StartupID, w.Replayed)
 }
-
-func (r *queryResolver) auditLog(ctx context.Context, filter *generated.AuditFilter, first *int, after *string, last *int, before *string) (*model.AuditEntryConnection, error) {
-	var a args
-	var f store.AuditFilter
-	if filter != nil {
-		if filter.EntityID != nil {
-			typ, id, err := globalid.Decode("filter.entityId", *filter.EntityID)
-			if err != nil {
-				return nil, err
-			}
-			t := string(typ)
-			f.EntityType, f.EntityID = &t, &id
-		}
-		f.Actions = strs(&a, "filter.actions", filter.Actions)
-		f.Since = filter.Since
-	}
-	page, perr := store.NewPageArgs(first, last, after, before)
-	if err := apperr.Merge(a.err(), perr); err != nil {
-		return nil, err
-	}
-	c, err := r.Store.ListAuditLog(ctx, f, page)
-	return &model.AuditEntryConnection{Connection: c}, err
-}
