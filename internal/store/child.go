@@ -16,7 +16,7 @@ import (
 // of a query into it.
 type Child[E model.EdgeOf[N], N any] struct {
 	query  func() pageQuery
-	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error)
+	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int) (map[int64]model.Connection[E, N], error)
 	counts func(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error)
 }
 
@@ -37,8 +37,8 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 		query: func() pageQuery {
 			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key, guards: guards}
 		},
-		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error) {
-			return fetchPages[R, E, N](ctx, s, q, page, parents, toEdge)
+		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int) (map[int64]model.Connection[E, N], error) {
+			return fetchPages[R, E, N](ctx, s, q, page, parentCount, toEdge)
 		},
 		counts: countRows,
 	}
