@@ -85,10 +85,10 @@ func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order Startup
 }
 
 // sectorStageCount is the query that counts a filter by one sector and
-// any stages, and by nothing else, from startup_sectors alone: each of its rows
-// holds its startup's stage (migration 00006), and there is one row per
-// startup and sector, so the (sector_id, stage, startup_id) index answers
-// with the matching entries only. nil for any other filter.
+// any stages, and by nothing else, from startup_sectors alone: each of its
+// rows holds its startup's stage (migration 00006), and there is one row
+// per startup and sector, so the (sector_id, stage, startup_id) index
+// answers with the matching entries only. nil for any other filter.
 func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 	rest := f
 	rest.SectorIDs, rest.Stages = nil, nil
