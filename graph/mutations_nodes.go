@@ -104,7 +104,7 @@ func (a *args) year(field string, y int) int {
 // turn it into a plain failure a client would repeat: the read is retried
 // (up to readBackWaits, within the request's deadline), and if it still
 // fails the error says the change was saved (extensions.saved = true).
-func reload[M model.Referenced](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
+func reload[M model.Identified](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
 	l := loader.For(ctx)
 	for attempt := 0; ; attempt++ {
 		l.Reset()
@@ -393,7 +393,7 @@ func (r *mutationResolver) updateCohort(ctx context.Context, in generated.Update
 }
 
 // archive archives a node of typ and reloads it.
-func archive[M model.Referenced](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
+func archive[M model.Identified](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
 	var a args
 	id, version := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {

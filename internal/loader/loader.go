@@ -26,7 +26,7 @@ import (
 // ByID loads nodes of one type by row id. The first load of a level
 // fetches, in one statement, every id the response's nodes so far refer to
 // (their References) that is not fetched yet; the other loads wait for it.
-type ByID[M model.Referenced] struct {
+type ByID[M model.Identified] struct {
 	typ   globalid.Type
 	what  string
 	reg   *registry
@@ -36,7 +36,7 @@ type ByID[M model.Referenced] struct {
 	batches map[int64]*batch[map[int64]M]
 }
 
-func newByID[M model.Referenced](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
+func newByID[M model.Identified](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
 	return &ByID[M]{typ: typ, what: what, reg: reg, fetch: fetch, batches: map[int64]*batch[map[int64]M]{}}
 }
 
@@ -242,7 +242,7 @@ func Register(ctx context.Context, result any) {
 
 // note records one value: a node, something that refers to nodes, or a page.
 func (r *registry) note(v any) {
-	if n, ok := v.(model.Referenced); ok {
+	if n, ok := v.(model.Identified); ok {
 		r.add(n.NodeRef())
 	}
 	if n, ok := v.(model.Referencing); ok {
@@ -341,7 +341,7 @@ func (l *Loaders) Node(ctx context.Context, t globalid.Type, id int64) (model.No
 
 func nodeOf[M interface {
 	model.Node
-	model.Referenced
+	model.Identified
 }](l *ByID[M]) func(context.Context, int64) (model.Node, error) {
 	return func(ctx context.Context, id int64) (model.Node, error) {
 		m, err := l.Load(ctx, id)
