@@ -12,8 +12,8 @@ import "startupgraph/internal/globalid"
 // many-to-one field that points at a node by id (Startup.facility,
 // Investment.fund, an input's universityId); a relationship is declared
 // in internal/relation and read as paged connections (a to-one end, such
-// as Startup.facility, is a reference); public data is what anonymous callers read (the schema calls it public
-// reference data).
+// as Startup.facility, is a reference); public data is what anonymous
+// callers read (the schema calls it public reference data).
 type Ref struct {
 	Type globalid.Type
 	ID   int64
