@@ -12,6 +12,7 @@ type NewFund struct {
 }
 
 // CreateFund creates a fund.
+// Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateFund(ctx context.Context, in NewFund) (Written, error) {
 	refs := []reference{{"input.managerId", "organizations", in.ManagerID}, {"input.sponsorId", "organizations", in.SponsorID}, {"input.programId", "programs", in.ProgramID}}
 	c := append(in.cols(), col{"kind", in.Kind}, col{"size_krw", in.Size}, col{"manager_id", in.ManagerID}, col{"sponsor_id", in.SponsorID},

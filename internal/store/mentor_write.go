@@ -19,6 +19,7 @@ type NewMentor struct {
 }
 
 // CreateMentor creates a mentor with its sectors of expertise.
+// Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateMentor(ctx context.Context, in NewMentor) (Written, error) {
 	refs := append([]reference{{"input.universityId", "universities", in.UniversityID}, {"input.organizationId", "organizations", in.OrganizationID}},
 		sectorRefs("input.sectorIds", in.SectorIDs)...)

@@ -78,6 +78,7 @@ func startupConditions(ctx context.Context, f StartupFilter) conditions {
 }
 
 // ListStartups pages the startups matching f.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
 	q := listQuery(startupCols, "startups n", startupConditions(ctx, f), order.key(), startupGuard("n.id"))
 	q.totalQuery = sectorStageCount(ctx, f)
@@ -103,6 +104,7 @@ func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 }
 
 // StartupsByID returns the startups with the given ids.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.Startup, error) {
 	const q = `SELECT ` + startupCols + ` FROM startups n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID, startupGuard("n.id"))
