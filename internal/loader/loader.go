@@ -25,7 +25,8 @@ import (
 
 // ByID loads nodes of one type by row id. The first load of a level
 // fetches, in one statement, every id the response's nodes so far refer to
-// (their References) that is not fetched yet; the other loads wait for it.
+// (through their references, model.Referencing) or that Want asked for,
+// and that is not fetched yet; the other loads wait for it.
 type ByID[M model.Identified] struct {
 	typ   globalid.Type
 	what  string
