@@ -198,7 +198,7 @@ func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, 
 }
 
 // optional loads the node a nullable reference points to.
-func optional[M model.Referenced](ctx context.Context, l *loader.ByID[M], id *int64) (*M, error) {
+func optional[M model.Identified](ctx context.Context, l *loader.ByID[M], id *int64) (*M, error) {
 	if id == nil {
 		return nil, nil
 	}
@@ -210,7 +210,7 @@ func optional[M model.Referenced](ctx context.Context, l *loader.ByID[M], id *in
 }
 
 // required loads the node a non-null reference points to.
-func required[M model.Referenced](ctx context.Context, l *loader.ByID[M], id int64) (*M, error) {
+func required[M model.Identified](ctx context.Context, l *loader.ByID[M], id int64) (*M, error) {
 	m, err := l.Load(ctx, id)
 	if err != nil {
 		return nil, err

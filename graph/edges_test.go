@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -165,7 +166,7 @@ func TestReferences(t *testing.T) {
 				}
 			}
 			var data any
-			_ = jsonUnmarshal(r.Data, &data)
+			_ = json.Unmarshal(r.Data, &data)
 			walk(data)
 			equalGroups(t, got, oracle(t, c.DSN, tc.oracle))
 		})

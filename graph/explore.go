@@ -23,7 +23,7 @@ func (a *args) intArg(field string, v *int, def, lo, hi int) int {
 // visibleRef decodes a global id and checks, through the scoped loaders,
 // that the viewer may see the node: a hidden node is NOT_FOUND, like a
 // missing one.
-func (a *args) ref(field, gid string, want globalid.Type) model.Ref {
+func (a *args) visibleRef(field, gid string, want globalid.Type) model.Ref {
 	var (
 		typ globalid.Type
 		id  int64
@@ -50,7 +50,7 @@ func visible(ctx context.Context, refs ...model.Ref) error {
 
 func (r *queryResolver) neighborhood(ctx context.Context, id string, depth, limit *int) (*model.Neighborhood, error) {
 	var a args
-	start := a.ref("id", id, "")
+	start := a.visibleRef("id", id, "")
 	d, l := a.intArg("depth", depth, 1, 1, 3), a.intArg("limit", limit, 100, 1, 500)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -65,7 +65,7 @@ func (r *queryResolver) neighborhood(ctx context.Context, id string, depth, limi
 
 func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, first *int) ([]model.GraphPath, error) {
 	var a args
-	f, t := a.ref("from", from, ""), a.ref("to", to, "")
+	f, t := a.visibleRef("from", from, ""), a.visibleRef("to", to, "")
 	ml, n := a.intArg("maxLength", maxLength, 4, 1, 4), a.intArg("first", first, 5, 1, 20)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func (r *queryResolver) paths(ctx context.Context, from, to string, maxLength, f
 
 func (r *queryResolver) recommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error) {
 	var a args
-	s := a.ref("startupId", startupID, globalid.Startup)
+	s := a.visibleRef("startupId", startupID, globalid.Startup)
 	n := a.intArg("first", first, 5, 1, 20)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -93,7 +93,7 @@ func (r *queryResolver) recommendedMentors(ctx context.Context, startupID string
 
 func (r *queryResolver) similarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error) {
 	var a args
-	s := a.ref("id", id, globalid.Startup)
+	s := a.visibleRef("id", id, globalid.Startup)
 	n := a.intArg("first", first, 5, 1, 20)
 	if err := a.err(); err != nil {
 		return nil, err

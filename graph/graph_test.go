@@ -10,7 +10,6 @@ import (
 
 	_ "github.com/lib/pq"
 
-	"startupgraph/internal/apitest"
 	"startupgraph/internal/testdb"
 )
 
@@ -128,7 +127,3 @@ func must[T any](t *testing.T, v T, ok bool) T {
 }
 
 func lower(s string) string { return strings.ToLower(s) }
-
-var _ = apitest.New
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -2,151 +2,14 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"regexp"
-	"time"
-
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/graph/generated"
-	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
-	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
 )
 
-var (
-	languagePattern   = regexp.MustCompile(`^[a-z]{2}$`)
-	regionCodePattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{2,15}$`)
-)
-
-// base validates what every created node has.
-func (a *args) base(idem *string, key, nameKo, nameEn string) store.NodeBase {
-	if !keyPattern.MatchString(key) {
-		a.problems.Add("input.key", "must be lowercase letters, digits and hyphens (up to 80), starting with a letter or digit")
-	}
-	return store.NodeBase{IdempotencyKey: a.idempotencyKey(idem), Key: key,
-		NameKo: a.text("input.nameKo", nameKo, 1, 200), NameEn: a.text("input.nameEn", nameEn, 1, 200)}
-}
-
-// names validates optional new names; neither may be null.
-func (a *args) names(ko, en graphql.Omittable[*string]) store.NameChanges {
-	var n store.NameChanges
-	for _, x := range []struct {
-		field string
-		in    graphql.Omittable[*string]
-		out   *store.Field[string]
-	}{{"input.nameKo", ko, &n.NameKo}, {"input.nameEn", en, &n.NameEn}} {
-		if v, set := x.in.ValueOK(); set {
-			if v == nil {
-				a.problems.Add(x.field, "cannot be null")
-				continue
-			}
-			*x.out = store.Field[string]{Set: true, Value: a.text(x.field, *v, 1, 200)}
-		}
-	}
-	return n
-}
-
-// optID reads an optional id of typ.
-func (a *args) optID(field string, typ globalid.Type, gid *string) *int64 {
-	if gid == nil {
-		return nil
-	}
-	id := a.id(field, typ, *gid)
-	return &id
-}
-
-// optIDChange reads an omittable id of typ (null clears it).
-func (a *args) optIDChange(field string, typ globalid.Type, o graphql.Omittable[*string]) store.Field[*int64] {
-	v, set := o.ValueOK()
-	if !set {
-		return store.Field[*int64]{}
-	}
-	return store.Field[*int64]{Set: true, Value: a.optID(field, typ, v)}
-}
-
-func (a *args) optTextChange(field string, o graphql.Omittable[*string], hi int) store.Field[*string] {
-	v, set := o.ValueOK()
-	if !set {
-		return store.Field[*string]{}
-	}
-	return store.Field[*string]{Set: true, Value: a.optText(field, v, hi)}
-}
-
-func (a *args) languages(langs []string) []string {
-	if len(langs) > 10 {
-		a.problems.Add("input.languages", "takes at most 10 languages")
-	}
-	for i, l := range langs {
-		if !languagePattern.MatchString(l) {
-			a.problems.Add(fmt.Sprintf("input.languages[%d]", i), "must be an ISO 639-1 code such as ko or en")
-		}
-	}
-	if langs == nil {
-		return []string{}
-	}
-	return langs
-}
-
-func (a *args) year(field string, y int) int {
-	if y < 1990 || y > 2100 {
-		a.problems.Add(field, "must be between 1990 and 2100")
-	}
-	return y
-}
-
-// reload reads a node afresh after a write, for the payload. The write is
-// committed by then, so a database that went away in between must not
-// turn it into a plain failure a client would repeat: the read is retried
-// (up to readBackWaits, within the request's deadline), and if it still
-// fails the error says the change was saved (extensions.saved = true).
-func reload[M model.Referenced](ctx context.Context, pick func(*loader.Loaders) *loader.ByID[M], id int64) (*M, error) {
-	l := loader.For(ctx)
-	for attempt := 0; ; attempt++ {
-		l.Reset()
-		m, err := pick(l).Load(ctx, id)
-		if err == nil {
-			return &m, nil
-		}
-		if !errors.Is(err, apperr.ErrUnavailable) {
-			return nil, err
-		}
-		if attempt == len(readBackWaits) || !sleep(ctx, readBackWaits[attempt]) {
-			return nil, &gqlerror.Error{
-				Message:    "the change was saved, but reading it back failed; query it again shortly instead of repeating the change",
-				Extensions: map[string]any{"code": string(apperr.CodeUnavailable), "saved": true},
-			}
-		}
-	}
-}
-
-// readBackWaits are the pauses between attempts to read a written node
-// back while the database is unreachable.
-var readBackWaits = []time.Duration{100 * time.Millisecond, 300 * time.Millisecond, time.Second}
-
-// sleep waits d, or reports false when ctx ends first.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-func startupOf(l *loader.Loaders) *loader.ByID[model.Startup]       { return l.Startup }
-func investmentOf(l *loader.Loaders) *loader.ByID[model.Investment] { return l.Investment }
-func mentorOf(l *loader.Loaders) *loader.ByID[model.Mentor]         { return l.Mentor }
-func fundOf(l *loader.Loaders) *loader.ByID[model.Fund]             { return l.Fund }
-func marketOf(l *loader.Loaders) *loader.ByID[model.Market]         { return l.Market }
-func programOf(l *loader.Loaders) *loader.ByID[model.Program]       { return l.Program }
-func cohortOf(l *loader.Loaders) *loader.ByID[model.Cohort]         { return l.Cohort }
+// The mutations of mentors, funds, markets, programs and cohorts.
 
 func (r *mutationResolver) createMentor(ctx context.Context, in generated.CreateMentorInput) (*generated.MentorPayload, error) {
 	var a args
@@ -390,17 +253,4 @@ func (r *mutationResolver) updateCohort(ctx context.Context, in generated.Update
 	}
 	c, err := reload(ctx, cohortOf, id)
 	return &generated.CohortPayload{Cohort: c}, err
-}
-
-// archive archives a node of typ and reloads it.
-func archive[M model.Referenced](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
-	var a args
-	id, version := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion)
-	if err := a.err(); err != nil {
-		return nil, err
-	}
-	if err := r.Store.Archive(ctx, string(typ), id, version); err != nil {
-		return nil, err
-	}
-	return reload(ctx, pick, id)
 }

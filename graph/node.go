@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -24,7 +25,10 @@ func (r *Resolver) node(ctx context.Context, field, gid string) (model.Node, err
 }
 
 // nodes refetches up to maxNodes nodes concurrently, so their loaders batch
-// them; a node that fails is null in the list with its own error at its index.
+// them; a node that fails is null in the list with its own error at its
+// index. A panic in one of those goroutines, out of reach of the
+// executor's own recovery, is recovered there and becomes that node's
+// internal error.
 func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	if len(ids) > maxNodes {
 		return nil, apperr.Invalid("ids", "takes at most %d ids", maxNodes)
@@ -42,7 +46,12 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 	done := make(chan struct{}, len(ids))
 	for i, gid := range ids {
 		go func() {
-			defer func() { done <- struct{}{} }()
+			defer func() {
+				if p := recover(); p != nil {
+					out[i], errs[i] = nil, recovered(ctx, p)
+				}
+				done <- struct{}{}
+			}()
 			out[i], errs[i] = r.node(ctx, "ids", gid)
 		}()
 	}
@@ -55,6 +64,17 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 		}
 	}
 	return out, nil
+}
+
+// recovered turns a panic into an error through the server's RecoverFunc
+// (graph.Recover: logged with its stack, shown as an internal error).
+func recovered(ctx context.Context, p any) error {
+	if graphql.HasOperationContext(ctx) {
+		if rf := graphql.GetOperationContext(ctx).RecoverFunc; rf != nil {
+			return rf(ctx, p)
+		}
+	}
+	return fmt.Errorf("panic: %v", p)
 }
 
 // affiliation resolves a mentor's university or organization.

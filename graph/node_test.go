@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -67,7 +68,7 @@ func TestNodeRefetchesEveryType(t *testing.T) {
 				ID       string `json:"id"`
 			} `json:"nodes"`
 		}
-		if err := jsonUnmarshal(r.Data, &got); err != nil {
+		if err := json.Unmarshal(r.Data, &got); err != nil {
 			t.Fatal(err)
 		}
 		if len(got.Nodes) != 4 || got.Nodes[1] != nil || got.Nodes[0].ID != list[0] || got.Nodes[2].ID != list[2] || got.Nodes[3].ID != list[3] {

@@ -1,9 +1,12 @@
 // Package loader holds the per-request dataloaders: every field that
 // crosses a table goes through one, so a query level costs one statement
-// however many parents it has. References (many-to-one) batch by id with
-// relationships (paged child lists) and references (by id) batch over
-// every node the level holds, with no timer. Loaders are built per
-// request in Middleware and never shared across requests.
+// however many parents it has. Two kinds batch that way, with no timer:
+// ByID loads nodes by row id (those that references, many-to-one fields
+// such as Startup.facility, point at, and those node(id:) names), every
+// id the response wants so far in one statement; Children loads
+// relationships (paged child lists) for every parent of the level at once.
+// Loaders are built per request in Middleware and never shared across
+// requests.
 package loader
 
 import (
@@ -22,8 +25,9 @@ import (
 
 // ByID loads nodes of one type by row id. The first load of a level
 // fetches, in one statement, every id the response's nodes so far refer to
-// (their References) that is not fetched yet; the other loads wait for it.
-type ByID[M model.Referenced] struct {
+// (through their references, model.Referencing) or that Want asked for,
+// and that is not fetched yet; the other loads wait for it.
+type ByID[M model.Identified] struct {
 	typ   globalid.Type
 	what  string
 	reg   *registry
@@ -33,7 +37,7 @@ type ByID[M model.Referenced] struct {
 	batches map[int64]*batch[map[int64]M]
 }
 
-func newByID[M model.Referenced](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
+func newByID[M model.Identified](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
 	return &ByID[M]{typ: typ, what: what, reg: reg, fetch: fetch, batches: map[int64]*batch[map[int64]M]{}}
 }
 
@@ -239,7 +243,7 @@ func Register(ctx context.Context, result any) {
 
 // note records one value: a node, something that refers to nodes, or a page.
 func (r *registry) note(v any) {
-	if n, ok := v.(model.Referenced); ok {
+	if n, ok := v.(model.Identified); ok {
 		r.add(n.NodeRef())
 	}
 	if n, ok := v.(model.Referencing); ok {
@@ -338,7 +342,7 @@ func (l *Loaders) Node(ctx context.Context, t globalid.Type, id int64) (model.No
 
 func nodeOf[M interface {
 	model.Node
-	model.Referenced
+	model.Identified
 }](l *ByID[M]) func(context.Context, int64) (model.Node, error) {
 	return func(ctx context.Context, id int64) (model.Node, error) {
 		m, err := l.Load(ctx, id)

@@ -2,16 +2,25 @@ package model
 
 import "startupgraph/internal/globalid"
 
-// Ref identifies a node by type and row id. The loaders use refs to batch
-// a whole level of a query: every node a field returns is registered, and
-// the first child load of a level fetches for all registered siblings.
+// Ref identifies a node by type and row id; a reference (a field that
+// points at one node, see Referencing) holds one. The loaders use refs to
+// batch a whole level of a query: every node a field returns is
+// registered, and the first child load of a level fetches for all
+// registered siblings.
+//
+// Words, one meaning each: a Ref is a node's identity; a reference is a
+// many-to-one field that points at a node by id (Startup.facility,
+// Investment.fund, an input's universityId); a relationship is declared
+// in internal/relation and read as paged connections (a to-one end, such
+// as Startup.facility, is a reference); public data is what anonymous
+// callers read (the schema calls it public reference data).
 type Ref struct {
 	Type globalid.Type
 	ID   int64
 }
 
-// Referenced is a node that can name its Ref.
-type Referenced interface{ NodeRef() Ref }
+// Identified is a node that can name its Ref, its identity.
+type Identified interface{ NodeRef() Ref }
 
 // NodeRef returns the node's Ref.
 func (u University) NodeRef() Ref { return Ref{Type: globalid.University, ID: u.RowID} }
@@ -51,7 +60,7 @@ func (i Investment) NodeRef() Ref { return Ref{Type: globalid.Investment, ID: i.
 func (c Connection[E, N]) NodeRefs() []Ref {
 	refs := make([]Ref, 0, len(c.Edges))
 	for i := range c.Edges {
-		if r, ok := any(c.Edges[i].node()).(Referenced); ok {
+		if r, ok := any(c.Edges[i].node()).(Identified); ok {
 			refs = append(refs, r.NodeRef())
 		}
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // BenchmarkReferenceQuery measures the whole handler stack (middleware,
-// gqlgen, store, PostgreSQL) for a small reference-data query, in process,
+// gqlgen, store, PostgreSQL) for a small query of public data, in process,
 // so allocations per request are visible.
 func BenchmarkReferenceQuery(b *testing.B) {
 	c := apitest.New(b, testdb.Demo)

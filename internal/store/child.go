@@ -16,7 +16,7 @@ import (
 // of a query into it.
 type Child[E model.EdgeOf[N], N any] struct {
 	query  func() pageQuery
-	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error)
+	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int) (map[int64]model.Connection[E, N], error)
 	counts func(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error)
 }
 
@@ -37,8 +37,8 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 		query: func() pageQuery {
 			return pageQuery{columns: columns, from: from, parent: parent, idExpr: idExpr, sort: key, guards: guards}
 		},
-		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int) (map[int64]model.Connection[E, N], error) {
-			return fetchPages[R, E, N](ctx, s, q, page, parents, toEdge)
+		fetch: func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int) (map[int64]model.Connection[E, N], error) {
+			return fetchPages[R, E, N](ctx, s, q, page, parentCount, toEdge)
 		},
 		counts: countRows,
 	}
@@ -46,6 +46,7 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 
 // Pages returns each parent's page, in one statement; a parent without
 // items gets an empty page.
+// Scoped: only what ctx's viewer may see (the guards; scope.go).
 func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page PageArgs) (map[int64]model.Connection[E, N], error) {
 	out := map[int64]model.Connection[E, N]{}
 	if len(parents) > 0 {
@@ -65,6 +66,7 @@ func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page 
 }
 
 // Counts returns the size of each parent's whole list, in one statement.
+// Scoped: only what ctx's viewer may see (the guards; scope.go).
 func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64) (map[int64]int, error) {
 	if len(parents) == 0 {
 		return map[int64]int{}, nil

@@ -149,6 +149,7 @@ type NewInvestment struct {
 }
 
 // RecordInvestment records an investment or grant; audited on the investment.
+// Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) RecordInvestment(ctx context.Context, in NewInvestment) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
@@ -213,6 +214,7 @@ type NewOutcome struct {
 }
 
 // RecordOutcome records a startup's outcome; audited on the startup.
+// Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) RecordOutcome(ctx context.Context, in NewOutcome) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {

@@ -86,6 +86,7 @@ type InvestmentOrder struct {
 }
 
 // ListInvestments pages the investments matching f.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
 	var c conditions
 	c.ids("e.fund_id = ANY(?)", f.FundIDs)
@@ -110,6 +111,7 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order I
 }
 
 // InvestmentsByID returns the investments with the given ids.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]model.Investment, error) {
 	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
 	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))

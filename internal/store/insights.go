@@ -48,6 +48,7 @@ func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]mo
 }
 
 // CountStartups counts the slice.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountStartups(ctx context.Context, f StartupFilter) (int, error) {
 	cte, args := slice(ctx, f)
 	var n int
@@ -58,6 +59,7 @@ func (s *Store) CountStartups(ctx context.Context, f StartupFilter) (int, error)
 }
 
 // StartupsByStage counts the slice per growth stage, every stage listed.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByStage(ctx context.Context, f StartupFilter) ([]model.InsightGroup, error) {
 	cte, args := slice(ctx, f)
 	q := cte + `SELECT n.stage AS key, '' AS name_ko, '' AS name_en, count(*) AS n, NULL::bigint AS amount
@@ -85,6 +87,7 @@ var growthStages = []model.GrowthStage{
 
 // StartupsBy counts the slice per sector, program, cohort, university or
 // market ("sector", "program", "cohort", "university", "market").
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsBy(ctx context.Context, f StartupFilter, by string) ([]model.InsightGroup, error) {
 	cte, args := slice(ctx, f)
 	var join string
@@ -110,6 +113,7 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY n DESC, g.name_en`
 }
 
 // InvestedByFund sums the slice's investments per fund.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedByFund(ctx context.Context, f StartupFilter) ([]model.FundTotal, error) {
 	cte, args := slice(ctx, f)
 	q := cte + `SELECT i.fund_id, sum(i.amount_krw) AS invested, count(*) AS investments, count(DISTINCT i.startup_id) AS startups
@@ -132,6 +136,7 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 }
 
 // InvestedBy sums the slice's investments per "sector", "round" or "year".
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedBy(ctx context.Context, f StartupFilter, by string) ([]model.InsightGroup, error) {
 	cte, args := slice(ctx, f)
 	var q string
@@ -163,6 +168,7 @@ FROM s JOIN investments i ON i.startup_id = s.id GROUP BY 1 ORDER BY 1`
 }
 
 // OutcomeTotals sums the slice's reported outcomes.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) OutcomeTotals(ctx context.Context, f StartupFilter) (model.OutcomeTotals, error) {
 	cte, args := slice(ctx, f)
 	q := cte + `SELECT
@@ -197,6 +203,7 @@ FROM s JOIN outcomes o ON o.startup_id = s.id`
 }
 
 // ExportsByMarket sums the slice's export contracts per market.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ExportsByMarket(ctx context.Context, f StartupFilter) ([]model.InsightGroup, error) {
 	cte, args := slice(ctx, f)
 	q := cte + `SELECT g.key, g.name_ko, g.name_en, count(*) AS n, COALESCE(sum(o.amount_krw), 0) AS amount
@@ -208,6 +215,7 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY amount DESC, g.name_en`
 
 // Funnel counts how many of the slice reached each stage (are at it or
 // beyond) and the median days from the previous stage, in one statement.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) Funnel(ctx context.Context, f StartupFilter) ([]model.FunnelStep, error) {
 	cte, args := slice(ctx, f)
 	stages := make([]string, len(growthStages))
@@ -250,6 +258,7 @@ ORDER BY st.ord`
 
 // TimeSeries counts metric ("INVESTMENTS", "OUTCOMES", "EXPORTS", "JOBS",
 // "STAGE_CHANGES") of the slice per "MONTH" or "QUARTER".
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) TimeSeries(ctx context.Context, f StartupFilter, metric, interval string) ([]model.TimePoint, error) {
 	cte, args := slice(ctx, f)
 	unit := "quarter"
@@ -301,6 +310,7 @@ func (s *Store) TimeSeries(ctx context.Context, f StartupFilter, metric, interva
 
 // TaskForceBySector counts the task force's experts the viewer may see per
 // working-group field.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) TaskForceBySector(ctx context.Context) ([]model.InsightGroup, error) {
 	args := &sqlArgs{}
 	q := `SELECT g.key, g.name_ko, g.name_en, count(DISTINCT m.id) AS n, NULL::bigint AS amount
@@ -311,6 +321,7 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY g.name_en`
 }
 
 // CountTaskForceExperts counts the task force's experts the viewer may see.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountTaskForceExperts(ctx context.Context) (int, error) {
 	args := &sqlArgs{}
 	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"))

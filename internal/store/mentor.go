@@ -52,6 +52,7 @@ type MentorFilter struct {
 }
 
 // ListMentors pages the mentors matching f.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
 	var c conditions
 	c.exists(ctx, "mentor_sectors x", "x.mentor_id = n.id AND x.sector_id = ANY(?)", f.SectorIDs)
@@ -73,6 +74,7 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, order NameOrder
 }
 
 // MentorsByID returns the mentors with the given ids.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) MentorsByID(ctx context.Context, ids []int64) (map[int64]model.Mentor, error) {
 	const q = `SELECT ` + mentorCols + ` FROM mentors n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID }, mentorGuard("n.id"))

@@ -11,7 +11,7 @@ import (
 
 // Generic writes of the node tables that carry a version and archived_at
 // (mentors, funds, markets, programs, cohorts). Column names come from the
-// typed methods below, never from clients.
+// typed methods in each aggregate's _write.go file, never from clients.
 
 // Col is one column a create or update sets.
 type col struct {
@@ -119,4 +119,38 @@ func setIf[T any](cs *cols, name string, f Field[T]) {
 	if f.Set {
 		*cs = append(*cs, col{name, f.Value})
 	}
+}
+
+// NodeBase is what every created node has.
+type NodeBase struct {
+	IdempotencyKey *string
+	Key            string
+	NameKo, NameEn string
+}
+
+func (b NodeBase) cols() []col {
+	return []col{{"key", b.Key}, {"name_ko", b.NameKo}, {"name_en", b.NameEn}}
+}
+
+// NameChanges are the names a partial update may set.
+type NameChanges struct {
+	NameKo, NameEn Field[string]
+}
+
+func (n NameChanges) cols() cols {
+	var c cols
+	setIf(&c, "name_ko", n.NameKo)
+	setIf(&c, "name_en", n.NameEn)
+	return c
+}
+
+// Archive marks a mentor, fund, market, program or cohort archived if it
+// is still at version. entity is the GraphQL type name.
+func (s *Store) Archive(ctx context.Context, entity string, id int64, version int) error {
+	for _, t := range []nodeTable{mentorsTable, fundsTable, marketsTable, programsTable, cohortsTable} {
+		if t.entity == entity {
+			return s.archiveNode(ctx, t, "archive"+entity, id, version)
+		}
+	}
+	return fmt.Errorf("archive: %s cannot be archived", entity)
 }

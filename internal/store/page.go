@@ -117,7 +117,8 @@ type sortKey struct {
 	desc bool
 }
 
-func (k sortKey) checkValue(v string) bool {
+// parses reports whether v, a cursor's sort value, is of the key's type.
+func (k sortKey) parses(v string) bool {
 	switch k.cast {
 	case "date":
 		_, err := time.Parse("2006-01-02", v)
@@ -146,9 +147,10 @@ type pageCols struct {
 	RN        int64   `db:"pg_rn"`
 }
 
-func (p pageCols) pos() pageCols { return p }
+func (p pageCols) paging() pageCols { return p }
 
-type pagedRow interface{ pos() pageCols }
+// pagedRow is a row struct that embeds pageCols.
+type pagedRow interface{ paging() pageCols }
 
 // pageQuery describes one paged list: its select list, FROM clause and
 // conditions, the id expression that breaks ties, and, for child lists,
@@ -163,15 +165,16 @@ type pageQuery struct {
 	sort    sortKey
 	// guards locate the protected rows the viewer's scope must restrict.
 	guards []guard
-	// count, when set, counts a top-level list's total instead of this
-	// query; it must count the same rows.
-	count *pageQuery
+	// totalQuery, when set, counts a top-level list's total in place of
+	// this query; it must count the same rows.
+	totalQuery *pageQuery
 }
 
 // keysetCondition bounds the list by a cursor: strictly after it
-// (greater=true in ascending order) or strictly before it.
+// (after=true: greater in ascending order, smaller in descending) or
+// strictly before it. field names the argument for the error.
 func (q *pageQuery) keysetCondition(c cursor, after bool, field string) (string, error) {
-	if c.Tag != q.sort.tag || (q.sort.expr != "" && !q.sort.checkValue(c.Value)) {
+	if c.Tag != q.sort.tag || (q.sort.expr != "" && !q.sort.parses(c.Value)) {
 		return "", apperr.Invalid(field, "is a cursor of another list or ordering")
 	}
 	op := "<"
@@ -240,14 +243,15 @@ ORDER BY p.ord, x.pg_rn`, inner), nil
 }
 
 // fetchPages runs q for page and returns one connection per parent (for a
-// top-level list, under parent 0), edges in order, with page info. parents
-// is how many parents the query asks for (1 for a top-level list).
+// top-level list, under parent 0), edges in order, with page info.
+// parentCount is how many parents the query asks for (1 for a top-level
+// list); it sizes the buffers.
 //
 // The query returns each parent's rows together (it orders by the parents'
 // positions, then by each page's own order), at most one more per parent
 // than the page holds, which tells that there is more. Rows become edges as
 // they are read, into one slice that every parent's page shares.
-func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs, parents int,
+func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int,
 	toEdge func(R, model.Cursor) E) (map[int64]model.Connection[E, N], error) {
 	sqlText, err := q.build(ctx, page)
 	if err != nil {
@@ -261,10 +265,10 @@ func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *St
 		first, last model.Cursor
 	}
 	size := page.size()
-	all := make([]E, 0, max(parents, size))
-	groups := make([]group, 0, parents)
+	all := make([]E, 0, max(parentCount, size))
+	groups := make([]group, 0, parentCount)
 	err = scanRows(ctx, s, sqlText, q.args.list, func(r *R) {
-		p := (*r).pos()
+		p := (*r).paging()
 		if len(groups) == 0 || groups[len(groups)-1].parent != p.ParentID {
 			groups = append(groups, group{parent: p.ParentID, start: len(all), end: len(all)})
 		}
@@ -314,8 +318,8 @@ func pageInfo(first, last *model.Cursor, page PageArgs, more bool) model.PageInf
 	return info
 }
 
-// countQuery counts a list, or for child lists each parent's list, in one
-// statement.
+// countRows counts q's rows, or for child lists each of parents' rows, in
+// one statement; a top-level list's count is under parent 0.
 func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error) {
 	args := q.args
 	args.list = slices.Clone(args.list)

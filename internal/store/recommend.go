@@ -30,6 +30,7 @@ var marketLanguages = map[string]string{"US": "en", "SG": "en", "EUR": "en", "CN
 // RecommendMentors ranks mentors the viewer may see who do not already
 // mentor startup, by sector expertise, experience with its target markets
 // and their languages, minus their current load.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) RecommendMentors(ctx context.Context, startup int64, first int) ([]model.MentorRecommendation, error) {
 	args := &sqlArgs{}
 	id := args.add(startup)
@@ -103,6 +104,7 @@ WHERE NOT EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = m.id AND x.sta
 
 // SimilarStartups ranks the startups the viewer may see by what they share
 // with startup: sectors, stage, target markets and mentors.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) SimilarStartups(ctx context.Context, startup int64, first int) ([]model.SimilarStartup, error) {
 	args := &sqlArgs{}
 	id := args.add(startup)

@@ -122,8 +122,8 @@ func (c *conditions) search(nameExpr, term string) {
 func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs,
 	toEdge func(R, model.Cursor) E) (model.Connection[E, N], error) {
 	countQ := q
-	if q.count != nil {
-		countQ = *q.count
+	if q.totalQuery != nil {
+		countQ = *q.totalQuery
 	}
 	countQ.where = slices.Clone(countQ.where)
 	countQ.args.list = slices.Clone(countQ.args.list)

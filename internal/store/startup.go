@@ -78,17 +78,18 @@ func startupConditions(ctx context.Context, f StartupFilter) conditions {
 }
 
 // ListStartups pages the startups matching f.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
 	q := listQuery(startupCols, "startups n", startupConditions(ctx, f), order.key(), startupGuard("n.id"))
-	q.count = sectorStageCount(ctx, f)
+	q.totalQuery = sectorStageCount(ctx, f)
 	return listPage(ctx, s, q, page, startupEdge)
 }
 
-// sectorStageCount is the count of a filter by one sector and any stages,
-// and by nothing else, read from startup_sectors alone: each of its rows
-// holds its startup's stage (migration 00006), and there is one row per
-// startup and sector, so the (sector_id, stage, startup_id) index answers
-// with the matching entries only. nil for any other filter.
+// sectorStageCount is the query that counts a filter by one sector and
+// any stages, and by nothing else, from startup_sectors alone: each of its
+// rows holds its startup's stage (migration 00006), and there is one row
+// per startup and sector, so the (sector_id, stage, startup_id) index
+// answers with the matching entries only. nil for any other filter.
 func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 	rest := f
 	rest.SectorIDs, rest.Stages = nil, nil
@@ -103,6 +104,7 @@ func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 }
 
 // StartupsByID returns the startups with the given ids.
+// Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.Startup, error) {
 	const q = `SELECT ` + startupCols + ` FROM startups n WHERE n.id = ANY($1)`
 	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID, startupGuard("n.id"))

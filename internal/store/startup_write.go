@@ -49,6 +49,7 @@ type Written struct {
 }
 
 // CreateStartup creates a startup with its sectors and first stage.
+// Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateStartup(ctx context.Context, in NewStartup) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {

@@ -22,6 +22,13 @@ import (
 type PoolConfig = dbconn.Config
 
 // Store reads and writes the startup graph.
+//
+// ctx carries the viewer (internal/viewer), and some results depend on it:
+// a method whose rows depend on the viewer's access scope says "Scoped" in
+// its doc (Neighborhood and Paths, in explore.go, are scoped too); a
+// create that replays says that only the viewer's API key's earlier
+// creates count; every write records the viewer in the audit log. No
+// other method reads the viewer.
 type Store struct {
 	db *sqlx.DB
 }

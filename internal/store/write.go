@@ -197,9 +197,13 @@ func requireRows(ctx context.Context, tx *sqlx.Tx, refs ...reference) error {
 	return problems.Err()
 }
 
+// reference is an input field that points at a row of table by id
+// (input.universityId, input.sectorIds[2]); nil when the input leaves it
+// out. requireRows reports the ones that point at nothing.
 type reference struct {
 	field, table string
 	id           *int64
 }
 
+// ref is the reference of a required id.
 func ref(field, table string, id int64) reference { return reference{field, table, &id} }

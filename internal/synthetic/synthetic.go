@@ -80,8 +80,8 @@ func (c Counts) Tables() []TableCount {
 
 // Seed replaces the synthetic load-test graph (provenance SYNTHETIC) in
 // s with a new one of n startups and their mentors, cohorts, funds and
-// edges, in one transaction. It builds on the reference data and markets
-// already loaded (run SeedDemo first). The graph is a pure function of n,
+// edges, in one transaction. It builds on the public data (universities,
+// organizations, sectors, markets, offices, programs, funds) already loaded (run SeedDemo first). The graph is a pure function of n,
 // seed and that data: every entity draws from its own PCG stream derived
 // from seed and its index, so the same n and seed give the same rows,
 // apart from generated ids and timestamps. Rows go in with COPY, so a

@@ -16,7 +16,8 @@ type Role string
 
 // The roles.
 const (
-	// Anonymous callers read public reference data only.
+	// Anonymous callers read the public data only: universities,
+	// organizations, sectors, programs, funds, markets and facilities.
 	Anonymous Role = "ANONYMOUS"
 	// Admin is city and technopark staff: reads everything, and writes.
 	Admin Role = "ADMIN"

@@ -1,0 +1,183 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"startupgraph/graph/generated"
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+)
+
+// The mutations of a startup's relationships: university assignments,
+// mentorships, investments, market targets and outcomes.
+
+func (r *mutationResolver) assignTeam(ctx context.Context, in generated.AssignTeamInput) (*generated.StartupPayload, error) {
+	var a args
+	u, s := a.id("input.universityId", globalid.University, in.UniversityID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	since := a.pastDate("input.since", in.Since)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.AssignTeam(ctx, u, s, string(in.Purpose), since); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, s, false)
+}
+
+func (r *mutationResolver) unassignTeam(ctx context.Context, in generated.UnassignTeamInput) (*generated.StartupPayload, error) {
+	var a args
+	u, s := a.id("input.universityId", globalid.University, in.UniversityID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	until := a.pastDate("input.until", in.Until)
+	status := model.AssignmentStatusEnded
+	if in.Status != nil {
+		status = *in.Status
+		if status == model.AssignmentStatusActive {
+			a.problems.Add("input.status", "must be COMPLETED or ENDED")
+		}
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.UnassignTeam(ctx, u, s, string(in.Purpose), string(status), until); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, s, false)
+}
+
+func (r *mutationResolver) startMentorship(ctx context.Context, in generated.StartMentorshipInput) (*generated.StartupPayload, error) {
+	var a args
+	m, s := a.id("input.mentorId", globalid.Mentor, in.MentorID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	focus := a.text("input.focus", in.Focus, 1, 200)
+	since := a.pastDate("input.since", in.Since)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.StartMentorship(ctx, m, s, focus, since); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, s, false)
+}
+
+func (r *mutationResolver) endMentorship(ctx context.Context, in generated.EndMentorshipInput) (*generated.StartupPayload, error) {
+	var a args
+	m, s := a.id("input.mentorId", globalid.Mentor, in.MentorID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	until := a.pastDate("input.until", in.Until)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.EndMentorship(ctx, m, s, until); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, s, false)
+}
+
+func (r *mutationResolver) recordInvestment(ctx context.Context, in generated.RecordInvestmentInput) (*generated.InvestmentPayload, error) {
+	var a args
+	ni := store.NewInvestment{
+		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
+		FundID:         a.id("input.fundId", globalid.Fund, in.FundID),
+		StartupID:      a.id("input.startupId", globalid.Startup, in.StartupID),
+		Amount:         int64(in.Amount),
+		InvestedOn:     a.pastDate("input.investedOn", &in.InvestedOn),
+		Round:          string(in.Round),
+	}
+	if in.Amount < 1 {
+		a.problems.Add("input.amount", "must be at least 1 KRW")
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	w, err := r.Store.RecordInvestment(ctx, ni)
+	if err != nil {
+		return nil, err
+	}
+	return investmentPayload(ctx, w.ID, w.Replayed)
+}
+
+func (r *mutationResolver) correctInvestment(ctx context.Context, in generated.CorrectInvestmentInput) (*generated.InvestmentPayload, error) {
+	var a args
+	id, version := a.id("input.id", globalid.Investment, in.ID), a.version(in.ExpectedVersion)
+	var c store.InvestmentChanges
+	if v, set := in.Amount.ValueOK(); set {
+		if v == nil || *v < 1 {
+			a.problems.Add("input.amount", "must be at least 1 KRW")
+		} else {
+			c.Amount = store.Field[int64]{Set: true, Value: int64(*v)}
+		}
+	}
+	if v, set := in.InvestedOn.ValueOK(); set {
+		if v == nil {
+			a.problems.Add("input.investedOn", "cannot be null")
+		} else {
+			c.InvestedOn = store.Field[time.Time]{Set: true, Value: a.pastDate("input.investedOn", v)}
+		}
+	}
+	if v, set := in.Round.ValueOK(); set {
+		if v == nil {
+			a.problems.Add("input.round", "cannot be null")
+		} else {
+			c.Round = store.Field[string]{Set: true, Value: string(*v)}
+		}
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.CorrectInvestment(ctx, id, version, c); err != nil {
+		return nil, err
+	}
+	return investmentPayload(ctx, id, false)
+}
+
+func (r *mutationResolver) setMarketTarget(ctx context.Context, in generated.SetMarketTargetInput) (*generated.StartupPayload, error) {
+	var a args
+	s, m := a.id("input.startupId", globalid.Startup, in.StartupID), a.id("input.marketId", globalid.Market, in.MarketID)
+	priority := a.intArg("input.priority", in.Priority, 3, 1, 5)
+	var program *int64
+	if in.SupportProgramID != nil {
+		p := a.id("input.supportProgramId", globalid.Program, *in.SupportProgramID)
+		program = &p
+	}
+	since := a.pastDate("input.since", in.Since)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.SetMarketTarget(ctx, s, m, string(in.Status), priority, program, since); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, s, false)
+}
+
+func (r *mutationResolver) recordOutcome(ctx context.Context, in generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
+	var a args
+	no := store.NewOutcome{
+		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
+		StartupID:      a.id("input.startupId", globalid.Startup, in.StartupID),
+		Kind:           string(in.Kind),
+		ReportedOn:     a.pastDate("input.reportedOn", in.ReportedOn),
+		Quantity:       a.intArg("input.quantity", in.Quantity, 1, 0, 1_000_000),
+		Note:           a.optText("input.note", in.Note, 500),
+	}
+	if in.Amount != nil {
+		if *in.Amount < 0 {
+			a.problems.Add("input.amount", "must not be negative")
+		}
+		v := int64(*in.Amount)
+		no.Amount = &v
+	}
+	if in.MarketID != nil {
+		m := a.id("input.marketId", globalid.Market, *in.MarketID)
+		no.MarketID = &m
+	} else if in.Kind == model.OutcomeKindExportContract {
+		a.problems.Add("input.marketId", "is required for an export contract")
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	w, err := r.Store.RecordOutcome(ctx, no)
+	if err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, no.StartupID, w.Replayed)
+}

@@ -1,0 +1,125 @@
+package graph
+
+import (
+	"context"
+
+	"startupgraph/graph/generated"
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+)
+
+// The mutations of a startup node: create, update, archive, move stage.
+
+func (r *mutationResolver) createStartup(ctx context.Context, in generated.CreateStartupInput) (*generated.StartupPayload, error) {
+	var a args
+	ns := store.NewStartup{
+		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
+		Key:            in.Key,
+		NameKo:         a.text("input.nameKo", in.NameKo, 1, 200),
+		NameEn:         a.text("input.nameEn", in.NameEn, 1, 200),
+		DescriptionKo:  a.optText("input.descriptionKo", in.DescriptionKo, 2000),
+		DescriptionEn:  a.optText("input.descriptionEn", in.DescriptionEn, 2000),
+		Stage:          string(model.GrowthStageIdea),
+		SectorIDs:      a.sectors(in.SectorIds),
+	}
+	if !keyPattern.MatchString(in.Key) {
+		a.problems.Add("input.key", "must be lowercase letters, digits and hyphens (up to 80), starting with a letter or digit")
+	}
+	if in.Stage != nil {
+		ns.Stage = string(*in.Stage)
+	}
+	if in.FoundedOn != nil {
+		d := a.pastDate("input.foundedOn", in.FoundedOn)
+		ns.FoundedOn = &d
+	}
+	if in.FacilityID != nil {
+		f := a.id("input.facilityId", globalid.Facility, *in.FacilityID)
+		ns.FacilityID = &f
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	w, err := r.Store.CreateStartup(ctx, ns)
+	if err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, w.ID, w.Replayed)
+}
+
+func (r *mutationResolver) updateStartup(ctx context.Context, in generated.UpdateStartupInput) (*generated.StartupPayload, error) {
+	var a args
+	id := a.id("input.id", globalid.Startup, in.ID)
+	c := store.StartupChanges{}
+	if v, set := in.NameKo.ValueOK(); set {
+		if v == nil {
+			a.problems.Add("input.nameKo", "cannot be null")
+		} else {
+			c.NameKo = store.Field[string]{Set: true, Value: a.text("input.nameKo", *v, 1, 200)}
+		}
+	}
+	if v, set := in.NameEn.ValueOK(); set {
+		if v == nil {
+			a.problems.Add("input.nameEn", "cannot be null")
+		} else {
+			c.NameEn = store.Field[string]{Set: true, Value: a.text("input.nameEn", *v, 1, 200)}
+		}
+	}
+	if v, set := in.DescriptionKo.ValueOK(); set {
+		c.DescriptionKo = store.Field[*string]{Set: true, Value: a.optText("input.descriptionKo", v, 2000)}
+	}
+	if v, set := in.DescriptionEn.ValueOK(); set {
+		c.DescriptionEn = store.Field[*string]{Set: true, Value: a.optText("input.descriptionEn", v, 2000)}
+	}
+	if v, set := in.FoundedOn.ValueOK(); set {
+		c.FoundedOn.Set = true
+		if v != nil {
+			d := a.pastDate("input.foundedOn", v)
+			c.FoundedOn.Value = &d
+		}
+	}
+	if v, set := in.FacilityID.ValueOK(); set {
+		c.FacilityID.Set = true
+		if v != nil {
+			f := a.id("input.facilityId", globalid.Facility, *v)
+			c.FacilityID.Value = &f
+		}
+	}
+	if v, set := in.SectorIds.ValueOK(); set {
+		c.SectorIDs = store.Field[[]int64]{Set: true, Value: a.sectors(v)}
+	}
+	version := a.version(in.ExpectedVersion)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.UpdateStartup(ctx, id, version, c); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, id, false)
+}
+
+func (r *mutationResolver) archiveStartup(ctx context.Context, in generated.ArchiveStartupInput) (*generated.StartupPayload, error) {
+	var a args
+	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.ArchiveStartup(ctx, id, version); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, id, false)
+}
+
+func (r *mutationResolver) moveStartupStage(ctx context.Context, in generated.MoveStartupStageInput) (*generated.StartupPayload, error) {
+	var a args
+	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
+	on := a.pastDate("input.changedOn", in.ChangedOn)
+	note := a.optText("input.note", in.Note, 500)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	if err := r.Store.MoveStartupStage(ctx, id, version, string(in.Stage), on, note); err != nil {
+		return nil, err
+	}
+	return startupPayload(ctx, id, false)
+}
