@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"startupgraph/graph/generated"
-	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/viewer"
@@ -136,119 +135,6 @@ func (r *mentorRecommendationResolver) Mentor(ctx context.Context, obj *model.Me
 	return required(ctx, loader.For(ctx).Mentor, obj.MentorID)
 }
 
-func (r *mutationResolver) CreateStartup(ctx context.Context, input generated.CreateStartupInput) (*generated.StartupPayload, error) {
-	return r.createStartup(ctx, input)
-}
-
-func (r *mutationResolver) UpdateStartup(ctx context.Context, input generated.UpdateStartupInput) (*generated.StartupPayload, error) {
-	return r.updateStartup(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveStartup(ctx context.Context, input generated.ArchiveStartupInput) (*generated.StartupPayload, error) {
-	return r.archiveStartup(ctx, input)
-}
-
-func (r *mutationResolver) MoveStartupStage(ctx context.Context, input generated.MoveStartupStageInput) (*generated.StartupPayload, error) {
-	return r.moveStartupStage(ctx, input)
-}
-
-func (r *mutationResolver) AssignTeam(ctx context.Context, input generated.AssignTeamInput) (*generated.StartupPayload, error) {
-	return r.assignTeam(ctx, input)
-}
-
-func (r *mutationResolver) UnassignTeam(ctx context.Context, input generated.UnassignTeamInput) (*generated.StartupPayload, error) {
-	return r.unassignTeam(ctx, input)
-}
-
-func (r *mutationResolver) StartMentorship(ctx context.Context, input generated.StartMentorshipInput) (*generated.StartupPayload, error) {
-	return r.startMentorship(ctx, input)
-}
-
-func (r *mutationResolver) EndMentorship(ctx context.Context, input generated.EndMentorshipInput) (*generated.StartupPayload, error) {
-	return r.endMentorship(ctx, input)
-}
-
-func (r *mutationResolver) RecordInvestment(ctx context.Context, input generated.RecordInvestmentInput) (*generated.InvestmentPayload, error) {
-	return r.recordInvestment(ctx, input)
-}
-
-func (r *mutationResolver) CorrectInvestment(ctx context.Context, input generated.CorrectInvestmentInput) (*generated.InvestmentPayload, error) {
-	return r.correctInvestment(ctx, input)
-}
-
-func (r *mutationResolver) SetMarketTarget(ctx context.Context, input generated.SetMarketTargetInput) (*generated.StartupPayload, error) {
-	return r.setMarketTarget(ctx, input)
-}
-
-func (r *mutationResolver) RecordOutcome(ctx context.Context, input generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
-	return r.recordOutcome(ctx, input)
-}
-
-func (r *mutationResolver) CreateMentor(ctx context.Context, input generated.CreateMentorInput) (*generated.MentorPayload, error) {
-	return r.createMentor(ctx, input)
-}
-
-func (r *mutationResolver) UpdateMentor(ctx context.Context, input generated.UpdateMentorInput) (*generated.MentorPayload, error) {
-	return r.updateMentor(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveMentor(ctx context.Context, input generated.ArchiveInput) (*generated.MentorPayload, error) {
-	m, err := archive(ctx, r, globalid.Mentor, input, mentorOf)
-	return &generated.MentorPayload{Mentor: m}, err
-}
-
-func (r *mutationResolver) CreateFund(ctx context.Context, input generated.CreateFundInput) (*generated.FundPayload, error) {
-	return r.createFund(ctx, input)
-}
-
-func (r *mutationResolver) UpdateFund(ctx context.Context, input generated.UpdateFundInput) (*generated.FundPayload, error) {
-	return r.updateFund(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveFund(ctx context.Context, input generated.ArchiveInput) (*generated.FundPayload, error) {
-	f, err := archive(ctx, r, globalid.Fund, input, fundOf)
-	return &generated.FundPayload{Fund: f}, err
-}
-
-func (r *mutationResolver) CreateMarket(ctx context.Context, input generated.CreateMarketInput) (*generated.MarketPayload, error) {
-	return r.createMarket(ctx, input)
-}
-
-func (r *mutationResolver) UpdateMarket(ctx context.Context, input generated.UpdateMarketInput) (*generated.MarketPayload, error) {
-	return r.updateMarket(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveMarket(ctx context.Context, input generated.ArchiveInput) (*generated.MarketPayload, error) {
-	m, err := archive(ctx, r, globalid.Market, input, marketOf)
-	return &generated.MarketPayload{Market: m}, err
-}
-
-func (r *mutationResolver) CreateProgram(ctx context.Context, input generated.CreateProgramInput) (*generated.ProgramPayload, error) {
-	return r.createProgram(ctx, input)
-}
-
-func (r *mutationResolver) UpdateProgram(ctx context.Context, input generated.UpdateProgramInput) (*generated.ProgramPayload, error) {
-	return r.updateProgram(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveProgram(ctx context.Context, input generated.ArchiveInput) (*generated.ProgramPayload, error) {
-	p, err := archive(ctx, r, globalid.Program, input, programOf)
-	return &generated.ProgramPayload{Program: p}, err
-}
-
-func (r *mutationResolver) CreateCohort(ctx context.Context, input generated.CreateCohortInput) (*generated.CohortPayload, error) {
-	return r.createCohort(ctx, input)
-}
-
-func (r *mutationResolver) UpdateCohort(ctx context.Context, input generated.UpdateCohortInput) (*generated.CohortPayload, error) {
-	return r.updateCohort(ctx, input)
-}
-
-func (r *mutationResolver) ArchiveCohort(ctx context.Context, input generated.ArchiveInput) (*generated.CohortPayload, error) {
-	c, err := archive(ctx, r, globalid.Cohort, input, cohortOf)
-	return &generated.CohortPayload{Cohort: c}, err
-}
-
 func (r *neighborhoodNodeResolver) Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error) {
 	return loader.For(ctx).Node(ctx, obj.Ref.Type, obj.Ref.ID)
 }
@@ -347,8 +233,6 @@ func (r *Resolver) MentorRecommendation() generated.MentorRecommendationResolver
 	return &mentorRecommendationResolver{r}
 }
 
-func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
-
 func (r *Resolver) NeighborhoodNode() generated.NeighborhoodNodeResolver {
 	return &neighborhoodNodeResolver{r}
 }
@@ -384,7 +268,6 @@ type (
 	marketResolver               struct{ *Resolver }
 	mentorResolver               struct{ *Resolver }
 	mentorRecommendationResolver struct{ *Resolver }
-	mutationResolver             struct{ *Resolver }
 	neighborhoodNodeResolver     struct{ *Resolver }
 	organizationResolver         struct{ *Resolver }
 	outcomeResolver              struct{ *Resolver }

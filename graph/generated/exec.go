@@ -5546,64 +5546,6 @@ scalar DateTime
 "A JSON value, passed through as is."
 scalar JSON
 
-"Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail."
-type Mutation {
-  "Create a startup (team); it starts at the given stage, recorded in its history."
-  createStartup("What to create." input: CreateStartupInput!): StartupPayload! @admin
-  "Change a startup's names, description, founding date, residence or sectors. Fields left out stay as they are; null clears a nullable field. Fails with CONFLICT when the startup changed since ` + "`" + `expectedVersion` + "`" + `."
-  updateStartup("What to change." input: UpdateStartupInput!): StartupPayload! @admin
-  "Archive a startup (it stays readable, with archivedAt set)."
-  archiveStartup("Which startup." input: ArchiveStartupInput!): StartupPayload! @admin
-  "Move a startup to another growth stage; the change is kept in its stage history."
-  moveStartupStage("The move." input: MoveStartupStageInput!): StartupPayload! @admin
-  "Assign a team to a university (e.g. George Mason University for a joint project)."
-  assignTeam("The assignment." input: AssignTeamInput!): StartupPayload! @admin
-  "End a university's active assignment of a team."
-  unassignTeam("Which assignment, and how it ended." input: UnassignTeamInput!): StartupPayload! @admin
-  "Start a mentorship: a mentor begins mentoring a team."
-  startMentorship("The mentorship." input: StartMentorshipInput!): StartupPayload! @admin
-  "End a running mentorship."
-  endMentorship("Which mentorship, and when it ended." input: EndMentorshipInput!): StartupPayload! @admin
-  "Record an investment or grant from a fund into a startup."
-  recordInvestment("The investment." input: RecordInvestmentInput!): InvestmentPayload! @admin
-  "Correct an investment's amount, date or round. Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
-  correctInvestment("The correction." input: CorrectInvestmentInput!): InvestmentPayload! @admin
-  "Set (create or update) a startup's target market."
-  setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload! @admin
-  "Record an outcome a startup reports (patents, investment attracted, an export contract, jobs created)."
-  recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload! @admin
-  "Create a mentor (expert)."
-  createMentor("What to create." input: CreateMentorInput!): MentorPayload! @admin
-  "Change a mentor; fields left out stay as they are, null clears a nullable field."
-  updateMentor("What to change." input: UpdateMentorInput!): MentorPayload! @admin
-  "Archive a mentor."
-  archiveMentor("Which mentor." input: ArchiveInput!): MentorPayload! @admin
-  "Create a fund or grant."
-  createFund("What to create." input: CreateFundInput!): FundPayload! @admin
-  "Change a fund; fields left out stay as they are."
-  updateFund("What to change." input: UpdateFundInput!): FundPayload! @admin
-  "Archive a fund."
-  archiveFund("Which fund." input: ArchiveInput!): FundPayload! @admin
-  "Create an overseas market (a country by ISO 3166-1 alpha-2 code, or a region)."
-  createMarket("What to create." input: CreateMarketInput!): MarketPayload! @admin
-  "Change a market's names."
-  updateMarket("What to change." input: UpdateMarketInput!): MarketPayload! @admin
-  "Archive a market."
-  archiveMarket("Which market." input: ArchiveInput!): MarketPayload! @admin
-  "Create a support program."
-  createProgram("What to create." input: CreateProgramInput!): ProgramPayload! @admin
-  "Change a program; fields left out stay as they are."
-  updateProgram("What to change." input: UpdateProgramInput!): ProgramPayload! @admin
-  "Archive a program."
-  archiveProgram("Which program." input: ArchiveInput!): ProgramPayload! @admin
-  "Create a cohort of a program (e.g. Smart Venture Campus 2018)."
-  createCohort("What to create." input: CreateCohortInput!): CohortPayload! @admin
-  "Change a cohort; fields left out stay as they are."
-  updateCohort("What to change." input: UpdateCohortInput!): CohortPayload! @admin
-  "Archive a cohort."
-  archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload! @admin
-}
-
 "A new startup."
 input CreateStartupInput {
   "A key for safe retries: the same key (per API key) returns the first result instead of creating a duplicate (1-200 characters)."
@@ -6806,6 +6748,68 @@ extend type Market {
   startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
   mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
+}
+`, BuiltIn: false},
+	{Name: "../mutations.graphqls", Input: `# The writes: every mutation of the API (their inputs and payloads are in
+# schema.graphqls). Kept apart so that their resolvers have their own file,
+# graph/mutations.resolvers.go.
+
+"Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail."
+type Mutation {
+  "Create a startup (team); it starts at the given stage, recorded in its history."
+  createStartup("What to create." input: CreateStartupInput!): StartupPayload! @admin
+  "Change a startup's names, description, founding date, residence or sectors. Fields left out stay as they are; null clears a nullable field. Fails with CONFLICT when the startup changed since ` + "`" + `expectedVersion` + "`" + `."
+  updateStartup("What to change." input: UpdateStartupInput!): StartupPayload! @admin
+  "Archive a startup (it stays readable, with archivedAt set)."
+  archiveStartup("Which startup." input: ArchiveStartupInput!): StartupPayload! @admin
+  "Move a startup to another growth stage; the change is kept in its stage history."
+  moveStartupStage("The move." input: MoveStartupStageInput!): StartupPayload! @admin
+  "Assign a team to a university (e.g. George Mason University for a joint project)."
+  assignTeam("The assignment." input: AssignTeamInput!): StartupPayload! @admin
+  "End a university's active assignment of a team."
+  unassignTeam("Which assignment, and how it ended." input: UnassignTeamInput!): StartupPayload! @admin
+  "Start a mentorship: a mentor begins mentoring a team."
+  startMentorship("The mentorship." input: StartMentorshipInput!): StartupPayload! @admin
+  "End a running mentorship."
+  endMentorship("Which mentorship, and when it ended." input: EndMentorshipInput!): StartupPayload! @admin
+  "Record an investment or grant from a fund into a startup."
+  recordInvestment("The investment." input: RecordInvestmentInput!): InvestmentPayload! @admin
+  "Correct an investment's amount, date or round. Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
+  correctInvestment("The correction." input: CorrectInvestmentInput!): InvestmentPayload! @admin
+  "Set (create or update) a startup's target market."
+  setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload! @admin
+  "Record an outcome a startup reports (patents, investment attracted, an export contract, jobs created)."
+  recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload! @admin
+  "Create a mentor (expert)."
+  createMentor("What to create." input: CreateMentorInput!): MentorPayload! @admin
+  "Change a mentor; fields left out stay as they are, null clears a nullable field."
+  updateMentor("What to change." input: UpdateMentorInput!): MentorPayload! @admin
+  "Archive a mentor."
+  archiveMentor("Which mentor." input: ArchiveInput!): MentorPayload! @admin
+  "Create a fund or grant."
+  createFund("What to create." input: CreateFundInput!): FundPayload! @admin
+  "Change a fund; fields left out stay as they are."
+  updateFund("What to change." input: UpdateFundInput!): FundPayload! @admin
+  "Archive a fund."
+  archiveFund("Which fund." input: ArchiveInput!): FundPayload! @admin
+  "Create an overseas market (a country by ISO 3166-1 alpha-2 code, or a region)."
+  createMarket("What to create." input: CreateMarketInput!): MarketPayload! @admin
+  "Change a market's names."
+  updateMarket("What to change." input: UpdateMarketInput!): MarketPayload! @admin
+  "Archive a market."
+  archiveMarket("Which market." input: ArchiveInput!): MarketPayload! @admin
+  "Create a support program."
+  createProgram("What to create." input: CreateProgramInput!): ProgramPayload! @admin
+  "Change a program; fields left out stay as they are."
+  updateProgram("What to change." input: UpdateProgramInput!): ProgramPayload! @admin
+  "Archive a program."
+  archiveProgram("Which program." input: ArchiveInput!): ProgramPayload! @admin
+  "Create a cohort of a program (e.g. Smart Venture Campus 2018)."
+  createCohort("What to create." input: CreateCohortInput!): CohortPayload! @admin
+  "Change a cohort; fields left out stay as they are."
+  updateCohort("What to change." input: UpdateCohortInput!): CohortPayload! @admin
+  "Archive a cohort."
+  archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload! @admin
 }
 `, BuiltIn: false},
 }

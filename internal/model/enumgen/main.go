@@ -32,7 +32,7 @@ func main() {
 		log.Fatal(err)
 	}
 	var sources []*ast.Source
-	for _, name := range []string{"schema.graphqls", "graph/relations.graphqls"} {
+	for _, name := range []string{"schema.graphqls", "graph/relations.graphqls", "graph/mutations.graphqls"} {
 		src, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {
 			log.Fatal(err)
