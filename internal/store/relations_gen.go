@@ -25,10 +25,10 @@ var edgeSources = []edgeSource{
 }
 
 type assignmentFacts struct {
-	Purpose string     `db:"f_purpose"`
-	Status  string     `db:"f_status"`
-	Since   time.Time  `db:"f_since"`
-	Until   *time.Time `db:"f_until"`
+	Purpose string     `db:"purpose"`
+	Status  string     `db:"status"`
+	Since   time.Time  `db:"since"`
+	Until   *time.Time `db:"until"`
 }
 
 func (r assignmentFacts) model() model.Assignment {
@@ -36,7 +36,7 @@ func (r assignmentFacts) model() model.Assignment {
 }
 
 type programRoleFacts struct {
-	Role string `db:"f_role"`
+	Role string `db:"role"`
 }
 
 func (r programRoleFacts) model() model.ProgramRoleFacts {
@@ -45,7 +45,7 @@ func (r programRoleFacts) model() model.ProgramRoleFacts {
 
 type membershipFacts struct {
 	CohortID int64     `db:"f_cohort_id"`
-	JoinedOn time.Time `db:"f_joined_on"`
+	JoinedOn time.Time `db:"joined_on"`
 }
 
 func (r membershipFacts) model() model.Membership {
@@ -53,9 +53,9 @@ func (r membershipFacts) model() model.Membership {
 }
 
 type mentorshipFacts struct {
-	Focus string     `db:"f_focus"`
-	Since time.Time  `db:"f_since"`
-	Until *time.Time `db:"f_until"`
+	Focus string     `db:"focus"`
+	Since time.Time  `db:"since"`
+	Until *time.Time `db:"until"`
 }
 
 func (r mentorshipFacts) model() model.Mentorship {
@@ -63,9 +63,9 @@ func (r mentorshipFacts) model() model.Mentorship {
 }
 
 type marketTargetFacts struct {
-	Status           string    `db:"f_status"`
-	Priority         int       `db:"f_priority"`
-	Since            time.Time `db:"f_since"`
+	Status           string    `db:"status"`
+	Priority         int       `db:"priority"`
+	Since            time.Time `db:"since"`
 	SupportProgramID *int64    `db:"f_program_id"`
 }
 
@@ -74,8 +74,8 @@ func (r marketTargetFacts) model() model.MarketTarget {
 }
 
 type marketExperienceFacts struct {
-	Since time.Time `db:"f_since"`
-	Note  *string   `db:"f_note"`
+	Since time.Time `db:"since"`
+	Note  *string   `db:"note"`
 }
 
 func (r marketExperienceFacts) model() model.MarketExperience {
@@ -143,7 +143,7 @@ func outcomeEdge(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
 }
 
 // UniversityStartups pages, for each university, the startups.
-var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.purpose AS f_purpose, e.status AS f_status, e.since AS f_since, e.until AS f_until",
+var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.purpose, e.status, e.since, e.until",
 	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -153,7 +153,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.
 	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
 
 // StartupUniversities pages, for each startup, the universities.
-var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose AS f_purpose, e.status AS f_status, e.since AS f_since, e.until AS f_until",
+var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose, e.status, e.since, e.until",
 	"assignments e JOIN universities n ON n.id = e.university_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		universityRow
@@ -173,7 +173,7 @@ var OrganizationChildren = newChild("organizations/parent", organizationCols,
 	organizationEdge)
 
 // OrganizationPrograms pages, for each organization, the programs.
-var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role AS f_role",
+var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role",
 	"program_organizations e JOIN programs n ON n.id = e.program_id", "e.organization_id", "e.id", nil,
 	func(r struct {
 		programRow
@@ -183,7 +183,7 @@ var OrganizationPrograms = newChild("program-organizations/organization", progra
 	})
 
 // ProgramOrganizations pages, for each program, the organizations.
-var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role AS f_role",
+var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role",
 	"program_organizations e JOIN organizations n ON n.id = e.organization_id", "e.program_id", "e.id", nil,
 	func(r struct {
 		organizationRow
@@ -223,7 +223,7 @@ var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	cohortEdge)
 
 // CohortMembers pages, for each cohort, the startups.
-var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
+var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
 	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -233,7 +233,7 @@ var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id
 	}, startupGuard("n.id"))
 
 // StartupPrograms pages, for each startup, the programs.
-var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
+var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		programRow
@@ -243,7 +243,7 @@ var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort
 	}, startupGuard("e.startup_id"))
 
 // ProgramMembers pages, for each program, the startups.
-var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on AS f_joined_on",
+var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -293,7 +293,7 @@ var StartupOutcomes = newChild("outcomes/startup", outcomeCols,
 	outcomeEdge, startupGuard("n.startup_id"))
 
 // StartupMentors pages, for each startup, the mentors.
-var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus AS f_focus, e.since AS f_since, e.until AS f_until",
+var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e.since, e.until",
 	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		mentorRow
@@ -303,7 +303,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus AS
 	}, startupGuard("e.startup_id"))
 
 // MentorStartups pages, for each mentor, the startups.
-var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus AS f_focus, e.since AS f_since, e.until AS f_until",
+var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e.since, e.until",
 	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -313,7 +313,7 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus AS
 	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))
 
 // StartupMarkets pages, for each startup, the markets.
-var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status AS f_status, e.priority AS f_priority, e.since AS f_since, e.program_id AS f_program_id",
+var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
 	"market_targets e JOIN markets n ON n.id = e.market_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		marketRow
@@ -323,7 +323,7 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.statu
 	}, startupGuard("e.startup_id"))
 
 // MarketStartups pages, for each market, the startups.
-var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status AS f_status, e.priority AS f_priority, e.since AS f_since, e.program_id AS f_program_id",
+var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
 	"market_targets e JOIN startups n ON n.id = e.startup_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -333,7 +333,7 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.statu
 	}, startupGuard("n.id"))
 
 // MentorMarkets pages, for each mentor, the markets.
-var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since AS f_since, e.note AS f_note",
+var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, e.note",
 	"mentor_markets e JOIN markets n ON n.id = e.market_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		marketRow
@@ -343,7 +343,7 @@ var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since A
 	}, mentorGuard("e.mentor_id"))
 
 // MarketMentors pages, for each market, the mentors.
-var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since AS f_since, e.note AS f_note",
+var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, e.note",
 	"mentor_markets e JOIN mentors n ON n.id = e.mentor_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		mentorRow
@@ -351,3 +351,35 @@ var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since A
 	}, cursor model.Cursor) model.MarketMentorEdge {
 		return model.MarketMentorEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), MarketExperience: r.marketExperienceFacts.model()}
 	}, mentorGuard("n.id"))
+
+// childQueries are every child list's query, by name, for checks that
+// must hold of all of them.
+var childQueries = map[string]func() pageQuery{
+	"UniversityStartups":   UniversityStartups.query,
+	"StartupUniversities":  StartupUniversities.query,
+	"UniversityMentors":    UniversityMentors.query,
+	"OrganizationChildren": OrganizationChildren.query,
+	"OrganizationPrograms": OrganizationPrograms.query,
+	"ProgramOrganizations": ProgramOrganizations.query,
+	"OrganizationMentors":  OrganizationMentors.query,
+	"SectorStartups":       SectorStartups.query,
+	"StartupSectors":       StartupSectors.query,
+	"SectorMentors":        SectorMentors.query,
+	"MentorSectors":        MentorSectors.query,
+	"ProgramCohorts":       ProgramCohorts.query,
+	"CohortMembers":        CohortMembers.query,
+	"StartupPrograms":      StartupPrograms.query,
+	"ProgramMembers":       ProgramMembers.query,
+	"FundPortfolio":        FundPortfolio.query,
+	"StartupInvestors":     StartupInvestors.query,
+	"FacilitySpaces":       FacilitySpaces.query,
+	"FacilityResidents":    FacilityResidents.query,
+	"StartupStageHistory":  StartupStageHistory.query,
+	"StartupOutcomes":      StartupOutcomes.query,
+	"StartupMentors":       StartupMentors.query,
+	"MentorStartups":       MentorStartups.query,
+	"StartupMarkets":       StartupMarkets.query,
+	"MarketStartups":       MarketStartups.query,
+	"MentorMarkets":        MentorMarkets.query,
+	"MarketMentors":        MarketMentors.query,
+}

@@ -58,17 +58,29 @@ func factsRow(f *relation.Facts) string {
 }
 
 // factsCols is the Go expression of f's column list (join table as e).
-// Declared columns are aliased f_<column>, so that they never collide with
-// the node's.
+// A column holding a node's id is aliased f_<column>, so that it never
+// collides with the node's own columns; the others keep their names, which
+// the store's column pruning (omit.go) knows.
 func factsCols(f *relation.Facts) string {
 	if f.Cols != "" {
 		return f.Cols
 	}
 	cols := make([]string, len(f.Fields))
 	for i, x := range f.Fields {
-		cols[i] = fmt.Sprintf("e.%s AS f_%s", x.Column, x.Column)
+		cols[i] = "e." + x.Column
+		if name := columnName(x); name != x.Column {
+			cols[i] += " AS " + name
+		}
 	}
 	return fmt.Sprintf("%q", strings.Join(cols, ", "))
+}
+
+// columnName is the name a fact's column is read as.
+func columnName(x relation.Fact) string {
+	if formOf(x).ref != "" {
+		return "f_" + x.Column
+	}
+	return x.Column
 }
 
 // factsSDL is f's fields in an edge type of the schema.
@@ -116,7 +128,7 @@ func factsRows(b *strings.Builder) {
 		var conv []string
 		for _, x := range f.Fields {
 			form := formOf(x)
-			fmt.Fprintf(b, "\t%s %s `db:\"f_%s\"`\n", form.goName, form.row, x.Column)
+			fmt.Fprintf(b, "\t%s %s `db:\"%s\"`\n", form.goName, form.row, columnName(x))
 			conv = append(conv, form.goName+": "+fmt.Sprintf(form.conv, "r."+form.goName))
 		}
 		fmt.Fprintf(b, "}\n\nfunc (r %s) model() model.%s {\n\treturn model.%[2]s{%s}\n}\n", row, f.Model, strings.Join(conv, ", "))
