@@ -119,91 +119,99 @@ func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.P
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder, where *generated.OrganizationWhere) (*model.OrganizationConnection, error) {
 	f, err := organizationFilter(filter)
 	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	w, werr := readWhere("Organization", where)
+	if err = apperr.Merge(err, perr, werr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListOrganizations(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListOrganizations(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.OrganizationConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder) (*model.SectorConnection, error) {
+func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder, where *generated.SectorWhere) (*model.SectorConnection, error) {
 	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
+	w, werr := readWhere("Sector", where)
+	if err = apperr.Merge(err, werr); err != nil {
 		return nil, err
 	}
 	var f store.SectorFilter
 	if filter != nil {
 		f.TaskForceField = filter.TaskForceField
 	}
-	c, err := r.Store.ListSectors(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListSectors(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.SectorConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder) (*model.ProgramConnection, error) {
+func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder, where *generated.ProgramWhere) (*model.ProgramConnection, error) {
 	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
+	w, werr := readWhere("Program", where)
+	if err = apperr.Merge(err, werr); err != nil {
 		return nil, err
 	}
 	var f store.ProgramFilter
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
-	c, err := r.Store.ListPrograms(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListPrograms(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.ProgramConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder) (*model.FundConnection, error) {
+func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder, where *generated.FundWhere) (*model.FundConnection, error) {
 	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
+	w, werr := readWhere("Fund", where)
+	if err = apperr.Merge(err, werr); err != nil {
 		return nil, err
 	}
 	var f store.FundFilter
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
-	c, err := r.Store.ListFunds(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListFunds(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.FundConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder) (*model.FacilityConnection, error) {
+func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder, where *generated.FacilityWhere) (*model.FacilityConnection, error) {
 	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
+	w, werr := readWhere("Facility", where)
+	if err = apperr.Merge(err, werr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListFacilities(ctx, nameOrder(orderBy), page)
+	c, err := r.Store.ListFacilities(ctx, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.FacilityConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder) (*model.MarketConnection, error) {
+func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder, where *generated.MarketWhere) (*model.MarketConnection, error) {
 	f, err := marketFilter(filter)
 	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	w, werr := readWhere("Market", where)
+	if err = apperr.Merge(err, perr, werr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListMarkets(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListMarkets(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.MarketConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder) (*model.StartupConnection, error) {
+func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder, where *generated.StartupWhere) (*model.StartupConnection, error) {
 	f, err := startupFilter(filter)
 	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	w, werr := readWhere("Startup", where)
+	if err = apperr.Merge(err, perr, werr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListStartups(ctx, f, startupOrder(orderBy), page)
+	c, err := r.Store.ListStartups(ctx, f, w, startupOrder(orderBy), page)
 	return registered(ctx, &model.StartupConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder) (*model.MentorConnection, error) {
+func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder, where *generated.MentorWhere) (*model.MentorConnection, error) {
 	f, err := mentorFilter(filter)
 	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	w, werr := readWhere("Mentor", where)
+	if err = apperr.Merge(err, perr, werr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListMentors(ctx, f, nameOrder(orderBy), page)
+	c, err := r.Store.ListMentors(ctx, f, w, nameOrder(orderBy), page)
 	return registered(ctx, &model.MentorConnection{Connection: c}, err)
 }
 

@@ -19,6 +19,10 @@ type Node struct {
 	Guard string
 	// Plural names a page of it in the schema ("A page of startups.").
 	Plural string
+	// Fields are the columns a where filter may compare (beside id, and
+	// the relationships of the type, which every filter offers). Type
+	// "Name" is the bilingual name (name_ko, name_en).
+	Fields []Fact
 }
 
 // Facts are what a relationship's edge says beside the node it leads to:

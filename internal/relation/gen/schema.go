@@ -31,6 +31,9 @@ func schema(dirs []direction) []byte {
 		if l.Order != "" {
 			args += fmt.Sprintf(", %q orderBy: %s", l.OrderDoc, l.Order)
 		}
+		if len(node(l.Node).Fields) > 0 {
+			args += fmt.Sprintf(", %q where: %sWhere", WhereDoc, l.Node)
+		}
 		directive := ""
 		if l.Directive != "" {
 			directive = " " + l.Directive
@@ -57,6 +60,7 @@ func schema(dirs []direction) []byte {
 		}
 		b.WriteString("}\n")
 	}
+	b.WriteString(whereSDL(dirs))
 	return b.Bytes()
 }
 
