@@ -235,3 +235,23 @@ func readWhere(node string, where any) (*store.Where, error) {
 	w := whereOf(&a, node, "where", where)
 	return w, a.err()
 }
+
+// readEdgeWhere reads a relationship field's where argument: a filter of
+// its edges (their facts and the node they lead to).
+func readEdgeWhere(relationship string, where any) (*store.EdgeWhere, error) {
+	rv := reflect.ValueOf(where)
+	if !rv.IsValid() || rv.IsNil() {
+		return nil, nil
+	}
+	d, ok := relation.DirectionByLoader(relationship)
+	if !ok {
+		return nil, fmt.Errorf("where: no relationship %q", relationship)
+	}
+	var a args
+	r := &whereReader{a: &a}
+	w := r.edge(d, "where", rv.Elem(), 0)
+	if r.predicates > maxWherePredicates {
+		a.problems.Add("where", "has %d conditions; at most %d", r.predicates, maxWherePredicates)
+	}
+	return &w, a.err()
+}

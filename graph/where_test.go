@@ -178,3 +178,75 @@ func TestWhereRefusesBadInput(t *testing.T) {
 		t.Errorf("two problems: %+v", r.Errors)
 	}
 }
+
+// TestWhereOnNestedConnections: a relationship field takes a filter of its
+// edges (facts and far node), batched per level like any page, its
+// totalCount counting the matching edges only.
+func TestWhereOnNestedConnections(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 1000, 3); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("each university's teams with an export contract", func(t *testing.T) {
+		var data struct {
+			Universities []struct {
+				Key      string
+				Startups struct {
+					TotalCount int
+					Nodes      []struct{ Key string }
+				}
+			}
+		}
+		c.OK(t, `{ universities { key startups(first: 100, where: { node: { outcomes: { some: { node: { kind: { eq: EXPORT_CONTRACT } } } } } }) { totalCount nodes { key } } } }`, nil, &data)
+		got := map[string][]string{}
+		for _, u := range data.Universities {
+			for _, s := range u.Startups.Nodes {
+				got[u.Key] = append(got[u.Key], s.Key)
+			}
+			sort.Strings(got[u.Key])
+			if u.Startups.TotalCount != len(u.Startups.Nodes) && len(u.Startups.Nodes) < 100 {
+				t.Errorf("%s: totalCount %d for %d teams", u.Key, u.Startups.TotalCount, len(u.Startups.Nodes))
+			}
+		}
+		want := oracle(t, c.DSN, `SELECT u.key, s.key FROM assignments a JOIN universities u ON u.id = a.university_id JOIN startups s ON s.id = a.startup_id
+			WHERE EXISTS (SELECT 1 FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT')`)
+		if len(want) == 0 {
+			t.Fatal("the oracle finds nothing")
+		}
+		equalGroups(t, got, want)
+	})
+	t.Run("each team's venture-fund investments of at least 100 million KRW", func(t *testing.T) {
+		var data struct {
+			Startups struct {
+				Nodes []struct {
+					Key       string
+					Investors struct {
+						TotalCount int
+						Nodes      []struct{ Key string }
+					}
+				}
+			}
+		}
+		c.OK(t, `{ startups(first: 100, where: { investors: { some: {} } }) { nodes { key investors(first: 100, where: { amount: { gte: 100000000 }, node: { kind: { eq: VENTURE_FUND } } }) { totalCount nodes { key } } } } }`, nil, &data)
+		got := map[string][]string{}
+		for _, s := range data.Startups.Nodes {
+			for _, f := range s.Investors.Nodes {
+				got[s.Key] = append(got[s.Key], f.Key)
+			}
+			sort.Strings(got[s.Key])
+			if s.Investors.TotalCount != len(s.Investors.Nodes) {
+				t.Errorf("%s: totalCount %d for %d edges", s.Key, s.Investors.TotalCount, len(s.Investors.Nodes))
+			}
+		}
+		keys := make([]string, 0, len(data.Startups.Nodes))
+		for _, s := range data.Startups.Nodes {
+			keys = append(keys, "'"+s.Key+"'")
+		}
+		want := oracle(t, c.DSN, `SELECT s.key, f.key FROM investments i JOIN funds f ON f.id = i.fund_id JOIN startups s ON s.id = i.startup_id
+			WHERE i.amount_krw >= 100000000 AND f.kind = 'VENTURE_FUND' AND s.key IN (`+strings.Join(keys, ",")+`)`)
+		if len(want) == 0 {
+			t.Fatal("the oracle finds nothing")
+		}
+		equalGroups(t, got, want)
+	})
+}

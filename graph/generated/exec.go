@@ -113,7 +113,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Program    func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
 		TeamQuota  func(childComplexity int) int
 		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
@@ -149,8 +149,8 @@ type ComplexityRoot struct {
 		Operator         func(childComplexity int) int
 		Parent           func(childComplexity int) int
 		Provenance       func(childComplexity int) int
-		Residents        func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
+		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) int
 	}
 
 	FacilityConnection struct {
@@ -175,7 +175,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
-		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) int
 		Program     func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
@@ -305,12 +305,12 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
-		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
 		NameEn     func(childComplexity int) int
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) int
 		Version    func(childComplexity int) int
 	}
 
@@ -396,13 +396,13 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
-		Markets         func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Markets         func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) int
 		Name            func(childComplexity int, locale *i18n.Locale) int
 		NameEn          func(childComplexity int) int
 		NameKo          func(childComplexity int) int
 		Provenance      func(childComplexity int) int
-		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Startups        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
+		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
 		Version         func(childComplexity int) int
@@ -502,18 +502,18 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Children    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Parent      func(childComplexity int) int
-		Programs    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) int
 		Provenance  func(childComplexity int) int
 	}
 
@@ -597,7 +597,7 @@ type ComplexityRoot struct {
 
 	Program struct {
 		ArchivedAt    func(childComplexity int) int
-		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) int
 		Description   func(childComplexity int, locale *i18n.Locale) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -605,9 +605,9 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int, locale *i18n.Locale) int
 		NameEn        func(childComplexity int) int
 		NameKo        func(childComplexity int) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) int
 		Provenance    func(childComplexity int) int
-		Startups      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
 		Version       func(childComplexity int) int
 	}
 
@@ -681,12 +681,12 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
-		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		Name           func(childComplexity int, locale *i18n.Locale) int
 		NameEn         func(childComplexity int) int
 		NameKo         func(childComplexity int) int
 		Provenance     func(childComplexity int) int
-		Startups       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
 		TaskForceField func(childComplexity int) int
 	}
 
@@ -732,20 +732,20 @@ type ComplexityRoot struct {
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Investors    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Investors    func(childComplexity int, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) int
 		Key          func(childComplexity int) int
-		Markets      func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Markets      func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) int
+		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) int
 		Name         func(childComplexity int, locale *i18n.Locale) int
 		NameEn       func(childComplexity int) int
 		NameKo       func(childComplexity int) int
-		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Programs     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) int
+		Programs     func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) int
 		Provenance   func(childComplexity int) int
-		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
 		Stage        func(childComplexity int) int
-		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Universities func(childComplexity int, first *int, after *string, last *int, before *string) int
+		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) int
+		Universities func(childComplexity int, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) int
 		Version      func(childComplexity int) int
 	}
 
@@ -795,14 +795,14 @@ type ComplexityRoot struct {
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
-		Startups    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) int
 	}
 
 	UniversityAssignmentConnection struct {
@@ -835,19 +835,19 @@ type ComplexityRoot struct {
 type CohortResolver interface {
 	Program(ctx context.Context, obj *model.Cohort) (*model.Program, error)
 
-	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
 }
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
-	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.FacilityConnection, error)
-	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
+	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) (*model.FacilityConnection, error)
+	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
 }
 type FundResolver interface {
 	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
-	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string) (*model.PortfolioConnection, error)
+	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) (*model.PortfolioConnection, error)
 }
 type FundTotalResolver interface {
 	Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error)
@@ -879,8 +879,8 @@ type InvestmentResolver interface {
 	Startup(ctx context.Context, obj *model.Investment) (*model.Startup, error)
 }
 type MarketResolver interface {
-	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.TargetingStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.MarketMentorConnection, error)
+	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) (*model.TargetingStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) (*model.MarketMentorConnection, error)
 }
 type MarketTargetEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error)
@@ -891,9 +891,9 @@ type MemberEdgeResolver interface {
 type MentorResolver interface {
 	Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error)
 
-	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
-	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error)
-	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MentorMarketConnection, error)
+	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
+	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) (*model.MenteeConnection, error)
+	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) (*model.MentorMarketConnection, error)
 }
 type MentorRecommendationResolver interface {
 	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
@@ -932,17 +932,17 @@ type NeighborhoodNodeResolver interface {
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
-	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
-	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationRoleConnection, error)
-	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) (*model.OrganizationConnection, error)
+	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) (*model.OrganizationRoleConnection, error)
+	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type OutcomeResolver interface {
 	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
 }
 type ProgramResolver interface {
-	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
-	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error)
-	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) (*model.ProgramRoleConnection, error)
+	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) (*model.CohortConnection, error)
+	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
 }
 type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
@@ -969,8 +969,8 @@ type QueryResolver interface {
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
-	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type SimilarStartupResolver interface {
 	Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error)
@@ -978,21 +978,21 @@ type SimilarStartupResolver interface {
 type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
 
-	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error)
-	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
-	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error)
-	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
-	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error)
-	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
-	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
-	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
+	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) (*model.UniversityAssignmentConnection, error)
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
+	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) (*model.ProgramMembershipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) (*model.InvestorConnection, error)
+	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) (*model.StageChangeConnection, error)
+	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) (*model.OutcomeConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) (*model.MentorshipConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) (*model.MarketTargetConnection, error)
 }
 type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
 }
 type UniversityResolver interface {
-	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.AssignedStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) (*model.AssignedStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type ViewerResolver interface {
 	KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error)
@@ -1235,7 +1235,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
 	case "Cohort.teamQuota":
 		if e.ComplexityRoot.Cohort.TeamQuota == nil {
 			break
@@ -1398,7 +1398,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
 	case "Facility.spaces":
 		if e.ComplexityRoot.Facility.Spaces == nil {
 			break
@@ -1409,7 +1409,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -1523,7 +1523,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*PortfolioEdgeWhere)), true
 	case "Fund.program":
 		if e.ComplexityRoot.Fund.Program == nil {
 			break
@@ -2046,7 +2046,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketMentorEdgeWhere)), true
 	case "Market.name":
 		if e.ComplexityRoot.Market.Name == nil {
 			break
@@ -2086,7 +2086,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere)), true
 	case "Market.version":
 		if e.ComplexityRoot.Market.Version == nil {
 			break
@@ -2403,7 +2403,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorMarketEdgeWhere)), true
 	case "Mentor.name":
 		if e.ComplexityRoot.Mentor.Name == nil {
 			break
@@ -2443,7 +2443,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
 	case "Mentor.startups":
 		if e.ComplexityRoot.Mentor.Startups == nil {
 			break
@@ -2454,7 +2454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MenteeEdgeWhere)), true
 	case "Mentor.taskForceMember":
 		if e.ComplexityRoot.Mentor.TaskForceMember == nil {
 			break
@@ -2995,7 +2995,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere)), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -3035,7 +3035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "Organization.mouPartner":
 		if e.ComplexityRoot.Organization.MouPartner == nil {
 			break
@@ -3081,7 +3081,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationRoleEdgeWhere)), true
 	case "Organization.provenance":
 		if e.ComplexityRoot.Organization.Provenance == nil {
 			break
@@ -3386,7 +3386,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*CohortEdgeWhere)), true
 	case "Program.description":
 		if e.ComplexityRoot.Program.Description == nil {
 			break
@@ -3449,7 +3449,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramRoleEdgeWhere)), true
 	case "Program.provenance":
 		if e.ComplexityRoot.Program.Provenance == nil {
 			break
@@ -3466,7 +3466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
 	case "Program.version":
 		if e.ComplexityRoot.Program.Version == nil {
 			break
@@ -3853,7 +3853,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "Sector.name":
 		if e.ComplexityRoot.Sector.Name == nil {
 			break
@@ -3893,7 +3893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
 	case "Sector.taskForceField":
 		if e.ComplexityRoot.Sector.TaskForceField == nil {
 			break
@@ -4060,7 +4060,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*InvestorEdgeWhere)), true
 	case "Startup.key":
 		if e.ComplexityRoot.Startup.Key == nil {
 			break
@@ -4077,7 +4077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketTargetEdgeWhere)), true
 	case "Startup.mentors":
 		if e.ComplexityRoot.Startup.Mentors == nil {
 			break
@@ -4088,7 +4088,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorshipEdgeWhere)), true
 	case "Startup.name":
 		if e.ComplexityRoot.Startup.Name == nil {
 			break
@@ -4122,7 +4122,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Outcomes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Outcomes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OutcomeEdgeWhere)), true
 	case "Startup.programs":
 		if e.ComplexityRoot.Startup.Programs == nil {
 			break
@@ -4133,7 +4133,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramMembershipEdgeWhere)), true
 	case "Startup.provenance":
 		if e.ComplexityRoot.Startup.Provenance == nil {
 			break
@@ -4150,7 +4150,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
 	case "Startup.stage":
 		if e.ComplexityRoot.Startup.Stage == nil {
 			break
@@ -4167,7 +4167,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.StageHistory(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.StageHistory(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StageChangeEdgeWhere)), true
 	case "Startup.universities":
 		if e.ComplexityRoot.Startup.Universities == nil {
 			break
@@ -4178,7 +4178,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*UniversityAssignmentEdgeWhere)), true
 	case "Startup.version":
 		if e.ComplexityRoot.Startup.Version == nil {
 			break
@@ -4369,7 +4369,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "University.mouPartner":
 		if e.ComplexityRoot.University.MouPartner == nil {
 			break
@@ -4421,7 +4421,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere)), true
 
 	case "UniversityAssignmentConnection.edges":
 		if e.ComplexityRoot.UniversityAssignmentConnection.Edges == nil {
@@ -4549,6 +4549,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IntComparison", ec.unmarshalInputIntComparison),
 			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
 			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
+			graphql.NewInputUnmarshaler("InvestmentRoundComparison", ec.unmarshalInputInvestmentRoundComparison),
 			graphql.NewInputUnmarshaler("InvestorCount", ec.unmarshalInputInvestorCount),
 			graphql.NewInputUnmarshaler("InvestorEdgeWhere", ec.unmarshalInputInvestorEdgeWhere),
 			graphql.NewInputUnmarshaler("InvestorPredicate", ec.unmarshalInputInvestorPredicate),
@@ -6763,86 +6764,86 @@ extend type Query {
 
 extend type University {
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: AssignedStartupEdgeWhere): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Startup {
   "Universities the team is assigned to, with the assignment on each edge."
-  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: UniversityAssignmentEdgeWhere): UniversityAssignmentConnection!
   "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
   "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramMembershipEdgeWhere): ProgramMembershipConnection!
   "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: InvestorEdgeWhere): InvestorConnection!
   "Growth-stage changes, oldest first; the last is the current stage."
-  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StageChangeEdgeWhere): StageChangeConnection!
   "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
-  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OutcomeEdgeWhere): OutcomeConnection!
   "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorshipEdgeWhere): MentorshipConnection!
   "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketTargetEdgeWhere): MarketTargetConnection!
 }
 
 extend type Organization {
   "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationEdgeWhere): OrganizationConnection!
   "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationRoleEdgeWhere): OrganizationRoleConnection!
   "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Program {
   "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramRoleEdgeWhere): ProgramRoleConnection!
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
-  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: CohortEdgeWhere): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
 }
 
 extend type Sector {
   "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Mentor {
   "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
   "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MenteeEdgeWhere): MenteeConnection!
   "Overseas markets the mentor knows, with since when and a note on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorMarketConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorMarketEdgeWhere): MentorMarketConnection!
 }
 
 extend type Cohort {
   "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
 }
 
 extend type Fund {
   "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: PortfolioEdgeWhere): PortfolioConnection! @authenticated
 }
 
 extend type Facility {
   "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: FacilityEdgeWhere): FacilityConnection!
   "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
 }
 
 extend type Market {
   "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: TargetingStartupEdgeWhere): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketMentorEdgeWhere): MarketMentorConnection! @authenticated
 }
 
 # ---- where: filters that compose (issue #17)
@@ -7633,6 +7634,12 @@ input PortfolioEdgeWhere {
   or: [PortfolioEdgeWhere!]
   "This does not hold."
   not: PortfolioEdgeWhere
+  "Amount in KRW."
+  amount: KRWComparison
+  "Date of the investment."
+  investedOn: DateComparison
+  "Round or instrument."
+  round: InvestmentRoundComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -7675,6 +7682,12 @@ input InvestorEdgeWhere {
   or: [InvestorEdgeWhere!]
   "This does not hold."
   not: InvestorEdgeWhere
+  "Amount in KRW."
+  amount: KRWComparison
+  "Date of the investment."
+  investedOn: DateComparison
+  "Round or instrument."
+  round: InvestmentRoundComparison
   "Conditions on the node the edge leads to."
   node: FundWhere
 }
@@ -8281,6 +8294,20 @@ input GrowthStageComparison {
   in: [GrowthStage!]
   "None of these (at most 100)."
   notIn: [GrowthStage!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a InvestmentRound."
+input InvestmentRoundComparison {
+  "Equal to."
+  eq: InvestmentRound
+  "Not equal to."
+  ne: InvestmentRound
+  "One of these (at most 100)."
+  in: [InvestmentRound!]
+  "None of these (at most 100)."
+  notIn: [InvestmentRound!]
   "Is null (true) or is not (false)."
   isNull: Boolean
 }
@@ -10025,6 +10052,14 @@ func (ec *executionContext) field_Cohort_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MemberEdgeWhere, error) {
+			return ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10091,6 +10126,14 @@ func (ec *executionContext) field_Facility_residents_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupEdgeWhere, error) {
+			return ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10129,6 +10172,14 @@ func (ec *executionContext) field_Facility_spaces_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*FacilityEdgeWhere, error) {
+			return ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10195,6 +10246,14 @@ func (ec *executionContext) field_Fund_portfolio_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*PortfolioEdgeWhere, error) {
+			return ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10269,6 +10328,14 @@ func (ec *executionContext) field_Market_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MarketMentorEdgeWhere, error) {
+			return ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10321,6 +10388,14 @@ func (ec *executionContext) field_Market_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*TargetingStartupEdgeWhere, error) {
+			return ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10359,6 +10434,14 @@ func (ec *executionContext) field_Mentor_markets_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorMarketEdgeWhere, error) {
+			return ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10411,6 +10494,14 @@ func (ec *executionContext) field_Mentor_sectors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*SectorEdgeWhere, error) {
+			return ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10449,6 +10540,14 @@ func (ec *executionContext) field_Mentor_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MenteeEdgeWhere, error) {
+			return ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10879,6 +10978,14 @@ func (ec *executionContext) field_Organization_children_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OrganizationEdgeWhere, error) {
+			return ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10931,6 +11038,14 @@ func (ec *executionContext) field_Organization_mentors_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10983,6 +11098,14 @@ func (ec *executionContext) field_Organization_programs_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OrganizationRoleEdgeWhere, error) {
+			return ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11021,6 +11144,14 @@ func (ec *executionContext) field_Program_cohorts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*CohortEdgeWhere, error) {
+			return ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11087,6 +11218,14 @@ func (ec *executionContext) field_Program_organizations_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ProgramRoleEdgeWhere, error) {
+			return ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11125,6 +11264,14 @@ func (ec *executionContext) field_Program_startups_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MemberEdgeWhere, error) {
+			return ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11933,6 +12080,14 @@ func (ec *executionContext) field_Sector_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11985,6 +12140,14 @@ func (ec *executionContext) field_Sector_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupEdgeWhere, error) {
+			return ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12037,6 +12200,14 @@ func (ec *executionContext) field_Startup_investors_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*InvestorEdgeWhere, error) {
+			return ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12075,6 +12246,14 @@ func (ec *executionContext) field_Startup_markets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MarketTargetEdgeWhere, error) {
+			return ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12113,6 +12292,14 @@ func (ec *executionContext) field_Startup_mentors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorshipEdgeWhere, error) {
+			return ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12165,6 +12352,14 @@ func (ec *executionContext) field_Startup_outcomes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OutcomeEdgeWhere, error) {
+			return ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12203,6 +12398,14 @@ func (ec *executionContext) field_Startup_programs_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ProgramMembershipEdgeWhere, error) {
+			return ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12241,6 +12444,14 @@ func (ec *executionContext) field_Startup_sectors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*SectorEdgeWhere, error) {
+			return ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12279,6 +12490,14 @@ func (ec *executionContext) field_Startup_stageHistory_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StageChangeEdgeWhere, error) {
+			return ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12317,6 +12536,14 @@ func (ec *executionContext) field_Startup_universities_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*UniversityAssignmentEdgeWhere, error) {
+			return ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12369,6 +12596,14 @@ func (ec *executionContext) field_University_mentors_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -12421,6 +12656,14 @@ func (ec *executionContext) field_University_startups_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*AssignedStartupEdgeWhere, error) {
+			return ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -13438,7 +13681,7 @@ func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14060,7 +14303,7 @@ func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*FacilityEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -14104,7 +14347,7 @@ func (ec *executionContext) _Facility_residents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14749,7 +14992,7 @@ func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*PortfolioEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17015,7 +17258,7 @@ func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*TargetingStartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17072,7 +17315,7 @@ func (ec *executionContext) _Market_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketMentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18643,7 +18886,7 @@ func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -18687,7 +18930,7 @@ func (ec *executionContext) _Mentor_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MenteeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
@@ -18731,7 +18974,7 @@ func (ec *executionContext) _Mentor_markets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorMarketEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
@@ -21507,7 +21750,7 @@ func (ec *executionContext) _Organization_children(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -21551,7 +21794,7 @@ func (ec *executionContext) _Organization_programs(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationRoleEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationRoleConnection) graphql.Marshaler {
@@ -21595,7 +21838,7 @@ func (ec *executionContext) _Organization_mentors(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23121,7 +23364,7 @@ func (ec *executionContext) _Program_organizations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramRoleEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
@@ -23165,7 +23408,7 @@ func (ec *executionContext) _Program_cohorts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Cohorts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Cohorts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*CohortEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohortConnection) graphql.Marshaler {
@@ -23209,7 +23452,7 @@ func (ec *executionContext) _Program_startups(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25152,7 +25395,7 @@ func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25209,7 +25452,7 @@ func (ec *executionContext) _Sector_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -26088,7 +26331,7 @@ func (ec *executionContext) _Startup_universities(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Universities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Universities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*UniversityAssignmentEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UniversityAssignmentConnection) graphql.Marshaler {
@@ -26132,7 +26375,7 @@ func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -26176,7 +26419,7 @@ func (ec *executionContext) _Startup_programs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramMembershipEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramMembershipConnection) graphql.Marshaler {
@@ -26220,7 +26463,7 @@ func (ec *executionContext) _Startup_investors(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*InvestorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
@@ -26264,7 +26507,7 @@ func (ec *executionContext) _Startup_stageHistory(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().StageHistory(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().StageHistory(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StageChangeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StageChangeConnection) graphql.Marshaler {
@@ -26308,7 +26551,7 @@ func (ec *executionContext) _Startup_outcomes(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Outcomes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Outcomes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OutcomeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
@@ -26352,7 +26595,7 @@ func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorshipEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
@@ -26396,7 +26639,7 @@ func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketTargetEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
@@ -27331,7 +27574,7 @@ func (ec *executionContext) _University_startups(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*AssignedStartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27388,7 +27631,7 @@ func (ec *executionContext) _University_mentors(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -31530,6 +31773,76 @@ func UnmarshalInvestmentOrder(ctx context.Context, raw any) (InvestmentOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInvestmentRoundComparison(ctx context.Context, obj any) (InvestmentRoundComparison, error) {
+	var it InvestmentRoundComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentRoundComparison unmarshals raw into the InvestmentRoundComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentRoundComparison(ctx context.Context, raw any) (InvestmentRoundComparison, error) {
+	var out InvestmentRoundComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentRoundComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputInvestorCount(ctx context.Context, obj any) (InvestorCount, error) {
 	var it InvestorCount
 	if obj == nil {
@@ -31625,7 +31938,7 @@ func (ec *executionContext) unmarshalInputInvestorEdgeWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "amount", "investedOn", "round", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31653,6 +31966,27 @@ func (ec *executionContext) unmarshalInputInvestorEdgeWhere(ctx context.Context,
 				return it, err
 			}
 			it.Not = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
@@ -35164,7 +35498,7 @@ func (ec *executionContext) unmarshalInputPortfolioEdgeWhere(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "amount", "investedOn", "round", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -35192,6 +35526,27 @@ func (ec *executionContext) unmarshalInputPortfolioEdgeWhere(ctx context.Context
 				return it, err
 			}
 			it.Not = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -47491,6 +47846,14 @@ func (ec *executionContext) marshalOInvestmentRound2ᚖstartupgraphᚋinternal�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx context.Context, v any) (*InvestmentRoundComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentRoundComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInvestorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorCount(ctx context.Context, v any) (*InvestorCount, error) {

@@ -585,6 +585,20 @@ type InvestmentPayload struct {
 	Replayed bool `json:"replayed"`
 }
 
+// A comparison of a InvestmentRound.
+type InvestmentRoundComparison struct {
+	// Equal to.
+	Eq *model.InvestmentRound `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.InvestmentRound `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.InvestmentRound `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.InvestmentRound `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type InvestorCount struct {
 	// Count only the edges that match.
@@ -611,6 +625,12 @@ type InvestorEdgeWhere struct {
 	Or []InvestorEdgeWhere `json:"or,omitempty"`
 	// This does not hold.
 	Not *InvestorEdgeWhere `json:"not,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// Round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *FundWhere `json:"node,omitempty"`
 }
@@ -1359,6 +1379,12 @@ type PortfolioEdgeWhere struct {
 	Or []PortfolioEdgeWhere `json:"or,omitempty"`
 	// This does not hold.
 	Not *PortfolioEdgeWhere `json:"not,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// Round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }

@@ -68,7 +68,12 @@ var (
   "Round or instrument."
   round: InvestmentRound!
   "The investment itself (a node)."
-  investment: Investment!`}
+  investment: Investment!`,
+		Where: []Fact{
+			{"amount", "amount_krw", "KRW!", "Amount in KRW."},
+			{"investedOn", "invested_on", "Date!", "Date of the investment."},
+			{"round", "round", "InvestmentRound!", "Round or instrument."},
+		}}
 	marketTarget = &Facts{Model: "MarketTarget", Fields: []Fact{
 		{"status", "status", "MarketTargetStatus!", "How far the startup is in the market."},
 		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},

@@ -35,6 +35,17 @@ func DirectionOf(node, field string) (Direction, bool) {
 	return d, ok
 }
 
+// DirectionByLoader returns the relationship field whose child list and
+// loader are named loader.
+func DirectionByLoader(loader string) (Direction, bool) {
+	for _, d := range directions {
+		if d.Loader == loader {
+			return d, true
+		}
+	}
+	return Direction{}, false
+}
+
 // FieldOf returns the declared column field of node type node.
 func FieldOf(node, field string) (Fact, bool) {
 	for _, f := range Nodes[node].Fields {
@@ -50,7 +61,7 @@ func (d Direction) FactOf(field string) (Fact, bool) {
 	if d.Rel.Facts == nil {
 		return Fact{}, false
 	}
-	for _, f := range d.Rel.Facts.Fields {
+	for _, f := range append(d.Rel.Facts.Fields, d.Rel.Facts.Where...) {
 		if f.Field == field {
 			return f, true
 		}

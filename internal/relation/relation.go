@@ -38,6 +38,9 @@ type Facts struct {
 	// Fields: the store's row type, its column list (a Go expression) and
 	// the edge's fields in the schema.
 	Field, Row, Cols, SDL string
+	// Where are the columns a where filter may compare, for facts not
+	// declared by Fields.
+	Where []Fact
 }
 
 // Fact is one column of a relationship's edge.

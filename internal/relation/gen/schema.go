@@ -56,7 +56,11 @@ func schema(dirs []direction) []byte {
 			if d.listedNode.Guard != "" && d.parentNode.Guard == "" {
 				auth = " @authenticated"
 			}
-			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, relation.PageArgs, d.connection(), auth)
+			args := relation.PageArgs
+			if len(d.listedNode.Fields) > 0 {
+				args += fmt.Sprintf(", %q where: %sEdgeWhere", EdgeWhereDoc, d.connection())
+			}
+			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, args, d.connection(), auth)
 		}
 		b.WriteString("}\n")
 	}

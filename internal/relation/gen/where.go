@@ -17,6 +17,9 @@ import (
 // WhereDoc describes the where argument.
 const WhereDoc = "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)."
 
+// EdgeWhereDoc describes the where argument of a relationship field.
+const EdgeWhereDoc = "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)."
+
 // comparisonOf is the comparison input of a field's type.
 func comparisonOf(typ string) string {
 	t := strings.TrimSuffix(typ, "!")
@@ -86,7 +89,7 @@ func whereSDL(dirs []direction) string {
 		fmt.Fprintf(&b, "\n\"Which edges of a %sConnection to consider: their facts and their node.\"\ninput %sEdgeWhere {\n", conn, conn)
 		writeBoolean(&b, conn+"EdgeWhere")
 		if f := d.rel.Facts; f != nil {
-			for _, x := range f.Fields {
+			for _, x := range append(f.Fields, f.Where...) {
 				noteEnum(x.Type)
 				fmt.Fprintf(&b, "  %q\n  %s: %s\n", x.Doc, x.Field, comparisonOf(x.Type))
 			}
