@@ -188,13 +188,14 @@ func isDesc(d *generated.OrderDirection, def bool) bool {
 }
 
 // child loads one page of parent's relationship through its dataloader.
-func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64,
+func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64, relationship string, where any,
 	first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
 	page, err := pageArgs(ctx, first, last, after, before)
-	if err != nil {
+	w, werr := readEdgeWhere(relationship, where)
+	if err = apperr.Merge(err, werr); err != nil {
 		return model.Connection[E, N]{}, err
 	}
-	return c.Load(ctx, parent, page)
+	return c.Load(ctx, parent, page, w)
 }
 
 // optional loads the node a nullable reference points to.

@@ -146,7 +146,7 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 				total += w.introspectionCost(s)
 				continue
 			}
-			w.statements = min(w.statements+w.fieldPrice(s), maxCost)
+			w.statements = min(w.statements+w.fieldPrice(s)+w.wherePrice(s), maxCost)
 			if len(s.SelectionSet) == 0 {
 				continue // scalars cost nothing more
 			}
@@ -259,6 +259,39 @@ const maxCost = 1 << 40
 // larger than any page size or limit the resolvers accept (they refuse
 // the rest), small enough that maxCountedArg*maxCost fits in an int.
 const maxCountedArg = 1 << 16
+
+// wherePrice is what a where argument adds: a statement's worth for each
+// relationship predicate (some, none, every, count), a subquery the
+// database runs for the rows it filters.
+func (w *costWalker) wherePrice(f *ast.Field) int {
+	a := f.Arguments.ForName("where")
+	if a == nil {
+		return 0
+	}
+	v, err := a.Value.Value(w.vars)
+	if err != nil {
+		return 0
+	}
+	var count func(v any) int
+	count = func(v any) int {
+		n := 0
+		switch x := v.(type) {
+		case map[string]any:
+			for k, inner := range x {
+				if k == "some" || k == "none" || k == "every" || k == "count" {
+					n++
+				}
+				n += count(inner)
+			}
+		case []any:
+			for _, inner := range x {
+				n += count(inner)
+			}
+		}
+		return min(n, maxCountedArg)
+	}
+	return count(v) * StatementCost
+}
 
 // intArg reads an integer argument: its literal or variable, else the
 // schema's default; clamped to 1..maxCountedArg. ok is false when the

@@ -113,7 +113,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Program    func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
 		TeamQuota  func(childComplexity int) int
 		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
@@ -149,8 +149,8 @@ type ComplexityRoot struct {
 		Operator         func(childComplexity int) int
 		Parent           func(childComplexity int) int
 		Provenance       func(childComplexity int) int
-		Residents        func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
+		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) int
 	}
 
 	FacilityConnection struct {
@@ -175,7 +175,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
-		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) int
 		Program     func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
@@ -305,12 +305,12 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
-		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
 		NameEn     func(childComplexity int) int
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) int
 		Version    func(childComplexity int) int
 	}
 
@@ -396,13 +396,13 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
-		Markets         func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Markets         func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) int
 		Name            func(childComplexity int, locale *i18n.Locale) int
 		NameEn          func(childComplexity int) int
 		NameKo          func(childComplexity int) int
 		Provenance      func(childComplexity int) int
-		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Startups        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
+		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
 		Version         func(childComplexity int) int
@@ -502,18 +502,18 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Children    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Parent      func(childComplexity int) int
-		Programs    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) int
 		Provenance  func(childComplexity int) int
 	}
 
@@ -597,7 +597,7 @@ type ComplexityRoot struct {
 
 	Program struct {
 		ArchivedAt    func(childComplexity int) int
-		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) int
 		Description   func(childComplexity int, locale *i18n.Locale) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -605,9 +605,9 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int, locale *i18n.Locale) int
 		NameEn        func(childComplexity int) int
 		NameKo        func(childComplexity int) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) int
 		Provenance    func(childComplexity int) int
-		Startups      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
 		Version       func(childComplexity int) int
 	}
 
@@ -657,22 +657,22 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog           func(childComplexity int, first *int, after *string, last *int, before *string, filter *AuditFilter) int
-		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder) int
-		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) int
+		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder, where *FacilityWhere) int
+		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder, where *FundWhere) int
 		Insights           func(childComplexity int, filter *StartupFilter) int
 		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
-		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) int
-		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) int
+		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder, where *MarketWhere) int
+		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder, where *MentorWhere) int
 		Neighborhood       func(childComplexity int, id string, depth *int, limit *int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
-		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) int
+		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder, where *OrganizationWhere) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, first *int) int
-		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) int
+		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder, where *ProgramWhere) int
 		RecommendedMentors func(childComplexity int, startupID string, first *int) int
-		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) int
+		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) int
 		SimilarStartups    func(childComplexity int, id string, first *int) int
-		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) int
+		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder, where *StartupWhere) int
 		Universities       func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 	}
@@ -681,12 +681,12 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
-		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		Name           func(childComplexity int, locale *i18n.Locale) int
 		NameEn         func(childComplexity int) int
 		NameKo         func(childComplexity int) int
 		Provenance     func(childComplexity int) int
-		Startups       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
 		TaskForceField func(childComplexity int) int
 	}
 
@@ -732,20 +732,20 @@ type ComplexityRoot struct {
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Investors    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Investors    func(childComplexity int, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) int
 		Key          func(childComplexity int) int
-		Markets      func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Markets      func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) int
+		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) int
 		Name         func(childComplexity int, locale *i18n.Locale) int
 		NameEn       func(childComplexity int) int
 		NameKo       func(childComplexity int) int
-		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Programs     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) int
+		Programs     func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) int
 		Provenance   func(childComplexity int) int
-		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
 		Stage        func(childComplexity int) int
-		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Universities func(childComplexity int, first *int, after *string, last *int, before *string) int
+		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) int
+		Universities func(childComplexity int, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) int
 		Version      func(childComplexity int) int
 	}
 
@@ -795,14 +795,14 @@ type ComplexityRoot struct {
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
-		Startups    func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) int
 	}
 
 	UniversityAssignmentConnection struct {
@@ -835,19 +835,19 @@ type ComplexityRoot struct {
 type CohortResolver interface {
 	Program(ctx context.Context, obj *model.Cohort) (*model.Program, error)
 
-	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
 }
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
-	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.FacilityConnection, error)
-	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
+	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) (*model.FacilityConnection, error)
+	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
 }
 type FundResolver interface {
 	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
-	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string) (*model.PortfolioConnection, error)
+	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) (*model.PortfolioConnection, error)
 }
 type FundTotalResolver interface {
 	Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error)
@@ -879,8 +879,8 @@ type InvestmentResolver interface {
 	Startup(ctx context.Context, obj *model.Investment) (*model.Startup, error)
 }
 type MarketResolver interface {
-	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.TargetingStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string) (*model.MarketMentorConnection, error)
+	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) (*model.TargetingStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) (*model.MarketMentorConnection, error)
 }
 type MarketTargetEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error)
@@ -891,9 +891,9 @@ type MemberEdgeResolver interface {
 type MentorResolver interface {
 	Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error)
 
-	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
-	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MenteeConnection, error)
-	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string) (*model.MentorMarketConnection, error)
+	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
+	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) (*model.MenteeConnection, error)
+	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) (*model.MentorMarketConnection, error)
 }
 type MentorRecommendationResolver interface {
 	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
@@ -932,17 +932,17 @@ type NeighborhoodNodeResolver interface {
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
-	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
-	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.OrganizationRoleConnection, error)
-	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) (*model.OrganizationConnection, error)
+	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) (*model.OrganizationRoleConnection, error)
+	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type OutcomeResolver interface {
 	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
 }
 type ProgramResolver interface {
-	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.ProgramRoleConnection, error)
-	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.CohortConnection, error)
-	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) (*model.ProgramRoleConnection, error)
+	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) (*model.CohortConnection, error)
+	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
 }
 type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
@@ -957,20 +957,20 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
 	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
 	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder) (*model.OrganizationConnection, error)
-	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder) (*model.SectorConnection, error)
-	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder) (*model.ProgramConnection, error)
-	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder) (*model.FundConnection, error)
-	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *NameOrder) (*model.FacilityConnection, error)
-	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder) (*model.MarketConnection, error)
-	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder) (*model.StartupConnection, error)
-	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder) (*model.MentorConnection, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder, where *OrganizationWhere) (*model.OrganizationConnection, error)
+	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) (*model.SectorConnection, error)
+	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder, where *ProgramWhere) (*model.ProgramConnection, error)
+	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder, where *FundWhere) (*model.FundConnection, error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *NameOrder, where *FacilityWhere) (*model.FacilityConnection, error)
+	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder, where *MarketWhere) (*model.MarketConnection, error)
+	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder, where *StartupWhere) (*model.StartupConnection, error)
+	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder, where *MentorWhere) (*model.MentorConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *AuditFilter) (*model.AuditEntryConnection, error)
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
-	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.StartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
+	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type SimilarStartupResolver interface {
 	Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error)
@@ -978,21 +978,21 @@ type SimilarStartupResolver interface {
 type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
 
-	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.UniversityAssignmentConnection, error)
-	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.SectorConnection, error)
-	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.ProgramMembershipConnection, error)
-	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.InvestorConnection, error)
-	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.StageChangeConnection, error)
-	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.OutcomeConnection, error)
-	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MentorshipConnection, error)
-	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string) (*model.MarketTargetConnection, error)
+	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) (*model.UniversityAssignmentConnection, error)
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
+	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) (*model.ProgramMembershipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) (*model.InvestorConnection, error)
+	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) (*model.StageChangeConnection, error)
+	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) (*model.OutcomeConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) (*model.MentorshipConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) (*model.MarketTargetConnection, error)
 }
 type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
 }
 type UniversityResolver interface {
-	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.AssignedStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string) (*model.MentorConnection, error)
+	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) (*model.AssignedStartupConnection, error)
+	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type ViewerResolver interface {
 	KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error)
@@ -1235,7 +1235,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
 	case "Cohort.teamQuota":
 		if e.ComplexityRoot.Cohort.TeamQuota == nil {
 			break
@@ -1398,7 +1398,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
 	case "Facility.spaces":
 		if e.ComplexityRoot.Facility.Spaces == nil {
 			break
@@ -1409,7 +1409,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -1523,7 +1523,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*PortfolioEdgeWhere)), true
 	case "Fund.program":
 		if e.ComplexityRoot.Fund.Program == nil {
 			break
@@ -2046,7 +2046,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketMentorEdgeWhere)), true
 	case "Market.name":
 		if e.ComplexityRoot.Market.Name == nil {
 			break
@@ -2086,7 +2086,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere)), true
 	case "Market.version":
 		if e.ComplexityRoot.Market.Version == nil {
 			break
@@ -2403,7 +2403,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorMarketEdgeWhere)), true
 	case "Mentor.name":
 		if e.ComplexityRoot.Mentor.Name == nil {
 			break
@@ -2443,7 +2443,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
 	case "Mentor.startups":
 		if e.ComplexityRoot.Mentor.Startups == nil {
 			break
@@ -2454,7 +2454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MenteeEdgeWhere)), true
 	case "Mentor.taskForceMember":
 		if e.ComplexityRoot.Mentor.TaskForceMember == nil {
 			break
@@ -2995,7 +2995,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere)), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -3035,7 +3035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "Organization.mouPartner":
 		if e.ComplexityRoot.Organization.MouPartner == nil {
 			break
@@ -3081,7 +3081,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationRoleEdgeWhere)), true
 	case "Organization.provenance":
 		if e.ComplexityRoot.Organization.Provenance == nil {
 			break
@@ -3386,7 +3386,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*CohortEdgeWhere)), true
 	case "Program.description":
 		if e.ComplexityRoot.Program.Description == nil {
 			break
@@ -3449,7 +3449,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramRoleEdgeWhere)), true
 	case "Program.provenance":
 		if e.ComplexityRoot.Program.Provenance == nil {
 			break
@@ -3466,7 +3466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
 	case "Program.version":
 		if e.ComplexityRoot.Program.Version == nil {
 			break
@@ -3640,7 +3640,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*NameOrder), args["where"].(*FacilityWhere)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -3651,7 +3651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].(*NameOrder), args["where"].(*FundWhere)), true
 	case "Query.insights":
 		if e.ComplexityRoot.Query.Insights == nil {
 			break
@@ -3685,7 +3685,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].(*NameOrder), args["where"].(*MarketWhere)), true
 	case "Query.mentors":
 		if e.ComplexityRoot.Query.Mentors == nil {
 			break
@@ -3696,7 +3696,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].(*NameOrder), args["where"].(*MentorWhere)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -3740,7 +3740,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].(*NameOrder), args["where"].(*OrganizationWhere)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -3762,7 +3762,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].(*NameOrder), args["where"].(*ProgramWhere)), true
 	case "Query.recommendedMentors":
 		if e.ComplexityRoot.Query.RecommendedMentors == nil {
 			break
@@ -3784,7 +3784,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].(*NameOrder)), true
+		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].(*NameOrder), args["where"].(*SectorWhere)), true
 	case "Query.similarStartups":
 		if e.ComplexityRoot.Query.SimilarStartups == nil {
 			break
@@ -3806,7 +3806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*StartupFilter), args["orderBy"].(*StartupOrder)), true
+		return e.ComplexityRoot.Query.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*StartupFilter), args["orderBy"].(*StartupOrder), args["where"].(*StartupWhere)), true
 	case "Query.universities":
 		if e.ComplexityRoot.Query.Universities == nil {
 			break
@@ -3853,7 +3853,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "Sector.name":
 		if e.ComplexityRoot.Sector.Name == nil {
 			break
@@ -3893,7 +3893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
 	case "Sector.taskForceField":
 		if e.ComplexityRoot.Sector.TaskForceField == nil {
 			break
@@ -4060,7 +4060,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*InvestorEdgeWhere)), true
 	case "Startup.key":
 		if e.ComplexityRoot.Startup.Key == nil {
 			break
@@ -4077,7 +4077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketTargetEdgeWhere)), true
 	case "Startup.mentors":
 		if e.ComplexityRoot.Startup.Mentors == nil {
 			break
@@ -4088,7 +4088,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorshipEdgeWhere)), true
 	case "Startup.name":
 		if e.ComplexityRoot.Startup.Name == nil {
 			break
@@ -4122,7 +4122,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Outcomes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Outcomes(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OutcomeEdgeWhere)), true
 	case "Startup.programs":
 		if e.ComplexityRoot.Startup.Programs == nil {
 			break
@@ -4133,7 +4133,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramMembershipEdgeWhere)), true
 	case "Startup.provenance":
 		if e.ComplexityRoot.Startup.Provenance == nil {
 			break
@@ -4150,7 +4150,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
 	case "Startup.stage":
 		if e.ComplexityRoot.Startup.Stage == nil {
 			break
@@ -4167,7 +4167,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.StageHistory(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.StageHistory(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StageChangeEdgeWhere)), true
 	case "Startup.universities":
 		if e.ComplexityRoot.Startup.Universities == nil {
 			break
@@ -4178,7 +4178,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*UniversityAssignmentEdgeWhere)), true
 	case "Startup.version":
 		if e.ComplexityRoot.Startup.Version == nil {
 			break
@@ -4369,7 +4369,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
 	case "University.mouPartner":
 		if e.ComplexityRoot.University.MouPartner == nil {
 			break
@@ -4421,7 +4421,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere)), true
 
 	case "UniversityAssignmentConnection.edges":
 		if e.ComplexityRoot.UniversityAssignmentConnection.Edges == nil {
@@ -4516,7 +4516,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ArchiveInput", ec.unmarshalInputArchiveInput),
 			graphql.NewInputUnmarshaler("ArchiveStartupInput", ec.unmarshalInputArchiveStartupInput),
 			graphql.NewInputUnmarshaler("AssignTeamInput", ec.unmarshalInputAssignTeamInput),
+			graphql.NewInputUnmarshaler("AssignedStartupCount", ec.unmarshalInputAssignedStartupCount),
+			graphql.NewInputUnmarshaler("AssignedStartupEdgeWhere", ec.unmarshalInputAssignedStartupEdgeWhere),
+			graphql.NewInputUnmarshaler("AssignedStartupPredicate", ec.unmarshalInputAssignedStartupPredicate),
+			graphql.NewInputUnmarshaler("AssignmentPurposeComparison", ec.unmarshalInputAssignmentPurposeComparison),
+			graphql.NewInputUnmarshaler("AssignmentStatusComparison", ec.unmarshalInputAssignmentStatusComparison),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("BooleanComparison", ec.unmarshalInputBooleanComparison),
+			graphql.NewInputUnmarshaler("CohortCount", ec.unmarshalInputCohortCount),
+			graphql.NewInputUnmarshaler("CohortEdgeWhere", ec.unmarshalInputCohortEdgeWhere),
+			graphql.NewInputUnmarshaler("CohortPredicate", ec.unmarshalInputCohortPredicate),
+			graphql.NewInputUnmarshaler("CohortWhere", ec.unmarshalInputCohortWhere),
 			graphql.NewInputUnmarshaler("CorrectInvestmentInput", ec.unmarshalInputCorrectInvestmentInput),
 			graphql.NewInputUnmarshaler("CreateCohortInput", ec.unmarshalInputCreateCohortInput),
 			graphql.NewInputUnmarshaler("CreateFundInput", ec.unmarshalInputCreateFundInput),
@@ -4524,24 +4534,110 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateMentorInput", ec.unmarshalInputCreateMentorInput),
 			graphql.NewInputUnmarshaler("CreateProgramInput", ec.unmarshalInputCreateProgramInput),
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
+			graphql.NewInputUnmarshaler("DateComparison", ec.unmarshalInputDateComparison),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
+			graphql.NewInputUnmarshaler("FacilityCount", ec.unmarshalInputFacilityCount),
+			graphql.NewInputUnmarshaler("FacilityEdgeWhere", ec.unmarshalInputFacilityEdgeWhere),
+			graphql.NewInputUnmarshaler("FacilityKindComparison", ec.unmarshalInputFacilityKindComparison),
+			graphql.NewInputUnmarshaler("FacilityPredicate", ec.unmarshalInputFacilityPredicate),
+			graphql.NewInputUnmarshaler("FacilityWhere", ec.unmarshalInputFacilityWhere),
 			graphql.NewInputUnmarshaler("FundFilter", ec.unmarshalInputFundFilter),
+			graphql.NewInputUnmarshaler("FundKindComparison", ec.unmarshalInputFundKindComparison),
+			graphql.NewInputUnmarshaler("FundWhere", ec.unmarshalInputFundWhere),
+			graphql.NewInputUnmarshaler("GrowthStageComparison", ec.unmarshalInputGrowthStageComparison),
+			graphql.NewInputUnmarshaler("IDComparison", ec.unmarshalInputIDComparison),
+			graphql.NewInputUnmarshaler("IntComparison", ec.unmarshalInputIntComparison),
 			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
 			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
+			graphql.NewInputUnmarshaler("InvestmentRoundComparison", ec.unmarshalInputInvestmentRoundComparison),
+			graphql.NewInputUnmarshaler("InvestorCount", ec.unmarshalInputInvestorCount),
+			graphql.NewInputUnmarshaler("InvestorEdgeWhere", ec.unmarshalInputInvestorEdgeWhere),
+			graphql.NewInputUnmarshaler("InvestorPredicate", ec.unmarshalInputInvestorPredicate),
+			graphql.NewInputUnmarshaler("KRWComparison", ec.unmarshalInputKRWComparison),
 			graphql.NewInputUnmarshaler("MarketFilter", ec.unmarshalInputMarketFilter),
+			graphql.NewInputUnmarshaler("MarketKindComparison", ec.unmarshalInputMarketKindComparison),
+			graphql.NewInputUnmarshaler("MarketMentorCount", ec.unmarshalInputMarketMentorCount),
+			graphql.NewInputUnmarshaler("MarketMentorEdgeWhere", ec.unmarshalInputMarketMentorEdgeWhere),
+			graphql.NewInputUnmarshaler("MarketMentorPredicate", ec.unmarshalInputMarketMentorPredicate),
+			graphql.NewInputUnmarshaler("MarketTargetCount", ec.unmarshalInputMarketTargetCount),
+			graphql.NewInputUnmarshaler("MarketTargetEdgeWhere", ec.unmarshalInputMarketTargetEdgeWhere),
+			graphql.NewInputUnmarshaler("MarketTargetPredicate", ec.unmarshalInputMarketTargetPredicate),
+			graphql.NewInputUnmarshaler("MarketTargetStatusComparison", ec.unmarshalInputMarketTargetStatusComparison),
+			graphql.NewInputUnmarshaler("MarketWhere", ec.unmarshalInputMarketWhere),
+			graphql.NewInputUnmarshaler("MemberCount", ec.unmarshalInputMemberCount),
+			graphql.NewInputUnmarshaler("MemberEdgeWhere", ec.unmarshalInputMemberEdgeWhere),
+			graphql.NewInputUnmarshaler("MemberPredicate", ec.unmarshalInputMemberPredicate),
+			graphql.NewInputUnmarshaler("MenteeCount", ec.unmarshalInputMenteeCount),
+			graphql.NewInputUnmarshaler("MenteeEdgeWhere", ec.unmarshalInputMenteeEdgeWhere),
+			graphql.NewInputUnmarshaler("MenteePredicate", ec.unmarshalInputMenteePredicate),
+			graphql.NewInputUnmarshaler("MentorCount", ec.unmarshalInputMentorCount),
+			graphql.NewInputUnmarshaler("MentorEdgeWhere", ec.unmarshalInputMentorEdgeWhere),
 			graphql.NewInputUnmarshaler("MentorFilter", ec.unmarshalInputMentorFilter),
+			graphql.NewInputUnmarshaler("MentorMarketCount", ec.unmarshalInputMentorMarketCount),
+			graphql.NewInputUnmarshaler("MentorMarketEdgeWhere", ec.unmarshalInputMentorMarketEdgeWhere),
+			graphql.NewInputUnmarshaler("MentorMarketPredicate", ec.unmarshalInputMentorMarketPredicate),
+			graphql.NewInputUnmarshaler("MentorPredicate", ec.unmarshalInputMentorPredicate),
+			graphql.NewInputUnmarshaler("MentorWhere", ec.unmarshalInputMentorWhere),
+			graphql.NewInputUnmarshaler("MentorshipCount", ec.unmarshalInputMentorshipCount),
+			graphql.NewInputUnmarshaler("MentorshipEdgeWhere", ec.unmarshalInputMentorshipEdgeWhere),
+			graphql.NewInputUnmarshaler("MentorshipPredicate", ec.unmarshalInputMentorshipPredicate),
 			graphql.NewInputUnmarshaler("MoveStartupStageInput", ec.unmarshalInputMoveStartupStageInput),
 			graphql.NewInputUnmarshaler("NameOrder", ec.unmarshalInputNameOrder),
+			graphql.NewInputUnmarshaler("OrganizationCount", ec.unmarshalInputOrganizationCount),
+			graphql.NewInputUnmarshaler("OrganizationEdgeWhere", ec.unmarshalInputOrganizationEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
+			graphql.NewInputUnmarshaler("OrganizationKindComparison", ec.unmarshalInputOrganizationKindComparison),
+			graphql.NewInputUnmarshaler("OrganizationPredicate", ec.unmarshalInputOrganizationPredicate),
+			graphql.NewInputUnmarshaler("OrganizationRoleCount", ec.unmarshalInputOrganizationRoleCount),
+			graphql.NewInputUnmarshaler("OrganizationRoleEdgeWhere", ec.unmarshalInputOrganizationRoleEdgeWhere),
+			graphql.NewInputUnmarshaler("OrganizationRolePredicate", ec.unmarshalInputOrganizationRolePredicate),
+			graphql.NewInputUnmarshaler("OrganizationWhere", ec.unmarshalInputOrganizationWhere),
+			graphql.NewInputUnmarshaler("OutcomeCount", ec.unmarshalInputOutcomeCount),
+			graphql.NewInputUnmarshaler("OutcomeEdgeWhere", ec.unmarshalInputOutcomeEdgeWhere),
+			graphql.NewInputUnmarshaler("OutcomeKindComparison", ec.unmarshalInputOutcomeKindComparison),
+			graphql.NewInputUnmarshaler("OutcomePredicate", ec.unmarshalInputOutcomePredicate),
+			graphql.NewInputUnmarshaler("OutcomeWhere", ec.unmarshalInputOutcomeWhere),
+			graphql.NewInputUnmarshaler("PortfolioCount", ec.unmarshalInputPortfolioCount),
+			graphql.NewInputUnmarshaler("PortfolioEdgeWhere", ec.unmarshalInputPortfolioEdgeWhere),
+			graphql.NewInputUnmarshaler("PortfolioPredicate", ec.unmarshalInputPortfolioPredicate),
 			graphql.NewInputUnmarshaler("ProgramFilter", ec.unmarshalInputProgramFilter),
+			graphql.NewInputUnmarshaler("ProgramKindComparison", ec.unmarshalInputProgramKindComparison),
+			graphql.NewInputUnmarshaler("ProgramMembershipCount", ec.unmarshalInputProgramMembershipCount),
+			graphql.NewInputUnmarshaler("ProgramMembershipEdgeWhere", ec.unmarshalInputProgramMembershipEdgeWhere),
+			graphql.NewInputUnmarshaler("ProgramMembershipPredicate", ec.unmarshalInputProgramMembershipPredicate),
+			graphql.NewInputUnmarshaler("ProgramRoleComparison", ec.unmarshalInputProgramRoleComparison),
+			graphql.NewInputUnmarshaler("ProgramRoleCount", ec.unmarshalInputProgramRoleCount),
+			graphql.NewInputUnmarshaler("ProgramRoleEdgeWhere", ec.unmarshalInputProgramRoleEdgeWhere),
+			graphql.NewInputUnmarshaler("ProgramRolePredicate", ec.unmarshalInputProgramRolePredicate),
+			graphql.NewInputUnmarshaler("ProgramWhere", ec.unmarshalInputProgramWhere),
 			graphql.NewInputUnmarshaler("RecordInvestmentInput", ec.unmarshalInputRecordInvestmentInput),
 			graphql.NewInputUnmarshaler("RecordOutcomeInput", ec.unmarshalInputRecordOutcomeInput),
+			graphql.NewInputUnmarshaler("SectorCount", ec.unmarshalInputSectorCount),
+			graphql.NewInputUnmarshaler("SectorEdgeWhere", ec.unmarshalInputSectorEdgeWhere),
 			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
+			graphql.NewInputUnmarshaler("SectorPredicate", ec.unmarshalInputSectorPredicate),
+			graphql.NewInputUnmarshaler("SectorWhere", ec.unmarshalInputSectorWhere),
 			graphql.NewInputUnmarshaler("SetMarketTargetInput", ec.unmarshalInputSetMarketTargetInput),
+			graphql.NewInputUnmarshaler("StageChangeCount", ec.unmarshalInputStageChangeCount),
+			graphql.NewInputUnmarshaler("StageChangeEdgeWhere", ec.unmarshalInputStageChangeEdgeWhere),
+			graphql.NewInputUnmarshaler("StageChangePredicate", ec.unmarshalInputStageChangePredicate),
+			graphql.NewInputUnmarshaler("StageChangeWhere", ec.unmarshalInputStageChangeWhere),
 			graphql.NewInputUnmarshaler("StartMentorshipInput", ec.unmarshalInputStartMentorshipInput),
+			graphql.NewInputUnmarshaler("StartupCount", ec.unmarshalInputStartupCount),
+			graphql.NewInputUnmarshaler("StartupEdgeWhere", ec.unmarshalInputStartupEdgeWhere),
 			graphql.NewInputUnmarshaler("StartupFilter", ec.unmarshalInputStartupFilter),
 			graphql.NewInputUnmarshaler("StartupOrder", ec.unmarshalInputStartupOrder),
+			graphql.NewInputUnmarshaler("StartupPredicate", ec.unmarshalInputStartupPredicate),
+			graphql.NewInputUnmarshaler("StartupWhere", ec.unmarshalInputStartupWhere),
+			graphql.NewInputUnmarshaler("TargetingStartupCount", ec.unmarshalInputTargetingStartupCount),
+			graphql.NewInputUnmarshaler("TargetingStartupEdgeWhere", ec.unmarshalInputTargetingStartupEdgeWhere),
+			graphql.NewInputUnmarshaler("TargetingStartupPredicate", ec.unmarshalInputTargetingStartupPredicate),
+			graphql.NewInputUnmarshaler("TextComparison", ec.unmarshalInputTextComparison),
 			graphql.NewInputUnmarshaler("UnassignTeamInput", ec.unmarshalInputUnassignTeamInput),
+			graphql.NewInputUnmarshaler("UniversityAssignmentCount", ec.unmarshalInputUniversityAssignmentCount),
+			graphql.NewInputUnmarshaler("UniversityAssignmentEdgeWhere", ec.unmarshalInputUniversityAssignmentEdgeWhere),
+			graphql.NewInputUnmarshaler("UniversityAssignmentPredicate", ec.unmarshalInputUniversityAssignmentPredicate),
+			graphql.NewInputUnmarshaler("UniversityWhere", ec.unmarshalInputUniversityWhere),
 			graphql.NewInputUnmarshaler("UpdateCohortInput", ec.unmarshalInputUpdateCohortInput),
 			graphql.NewInputUnmarshaler("UpdateFundInput", ec.unmarshalInputUpdateFundInput),
 			graphql.NewInputUnmarshaler("UpdateMarketInput", ec.unmarshalInputUpdateMarketInput),
@@ -6645,21 +6741,21 @@ type MarketMentorEdge {
 
 extend type Query {
   "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark)."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only organizations matching this filter." filter: OrganizationFilter, "Sort order; by English name when omitted." orderBy: NameOrder): OrganizationConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only organizations matching this filter." filter: OrganizationFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: OrganizationWhere): OrganizationConnection!
   "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only sectors matching this filter." filter: SectorFilter, "Sort order; by English name when omitted." orderBy: NameOrder): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only sectors matching this filter." filter: SectorFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: SectorWhere): SectorConnection!
   "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스)."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only programs matching this filter." filter: ProgramFilter, "Sort order; by English name when omitted." orderBy: NameOrder): ProgramConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only programs matching this filter." filter: ProgramFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: ProgramWhere): ProgramConnection!
   "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드)."
-  funds("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only funds matching this filter." filter: FundFilter, "Sort order; by English name when omitted." orderBy: NameOrder): FundConnection!
+  funds("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only funds matching this filter." filter: FundFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FundWhere): FundConnection!
   "The Global Startup Campus and its spaces."
-  facilities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Sort order; by English name when omitted." orderBy: NameOrder): FacilityConnection!
+  facilities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FacilityWhere): FacilityConnection!
   "Overseas markets (countries and regions) that startups target."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only markets matching this filter." filter: MarketFilter, "Sort order; by English name when omitted." orderBy: NameOrder): MarketConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only markets matching this filter." filter: MarketFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MarketWhere): MarketConnection!
   "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order; by English name when omitted." orderBy: StartupOrder): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order; by English name when omitted." orderBy: StartupOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: StartupWhere): StartupConnection! @authenticated
   "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only mentors matching this filter." filter: MentorFilter, "Sort order; by English name when omitted." orderBy: NameOrder): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only mentors matching this filter." filter: MentorFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MentorWhere): MentorConnection! @authenticated
   "The audit trail of every mutation, newest first (ADMIN only)."
   auditLog("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only records matching this filter." filter: AuditFilter): AuditEntryConnection! @admin
   "Investments and grants from funds into startups."
@@ -6668,86 +6764,1636 @@ extend type Query {
 
 extend type University {
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): AssignedStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: AssignedStartupEdgeWhere): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Startup {
   "Universities the team is assigned to, with the assignment on each edge."
-  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): UniversityAssignmentConnection!
+  universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: UniversityAssignmentEdgeWhere): UniversityAssignmentConnection!
   "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
   "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramMembershipConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramMembershipEdgeWhere): ProgramMembershipConnection!
   "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): InvestorConnection!
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: InvestorEdgeWhere): InvestorConnection!
   "Growth-stage changes, oldest first; the last is the current stage."
-  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StageChangeConnection!
+  stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StageChangeEdgeWhere): StageChangeConnection!
   "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
-  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OutcomeConnection!
+  outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OutcomeEdgeWhere): OutcomeConnection!
   "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorshipConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorshipEdgeWhere): MentorshipConnection!
   "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketTargetConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketTargetEdgeWhere): MarketTargetConnection!
 }
 
 extend type Organization {
   "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationConnection!
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationEdgeWhere): OrganizationConnection!
   "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): OrganizationRoleConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationRoleEdgeWhere): OrganizationRoleConnection!
   "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Program {
   "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): ProgramRoleConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramRoleEdgeWhere): ProgramRoleConnection!
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
-  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): CohortConnection!
+  cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: CohortEdgeWhere): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
 }
 
 extend type Sector {
   "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
 
 extend type Mentor {
   "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
   "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MenteeConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MenteeEdgeWhere): MenteeConnection!
   "Overseas markets the mentor knows, with since when and a note on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MentorMarketConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorMarketEdgeWhere): MentorMarketConnection!
 }
 
 extend type Cohort {
   "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
 }
 
 extend type Fund {
   "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): PortfolioConnection! @authenticated
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: PortfolioEdgeWhere): PortfolioConnection! @authenticated
 }
 
 extend type Facility {
   "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): FacilityConnection!
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: FacilityEdgeWhere): FacilityConnection!
   "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): StartupConnection! @authenticated
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
 }
 
 extend type Market {
   "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): TargetingStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: TargetingStartupEdgeWhere): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String): MarketMentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketMentorEdgeWhere): MarketMentorConnection! @authenticated
+}
+
+# ---- where: filters that compose (issue #17)
+
+"Which cohorts to keep: every condition given must hold."
+input CohortWhere {
+  "Every one of these holds."
+  and: [CohortWhere!]
+  "At least one of these holds."
+  or: [CohortWhere!]
+  "This does not hold."
+  not: CohortWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "The cohort's year."
+  year: IntComparison
+  "Conditions on member startups, with the cohort on each edge."
+  startups: MemberPredicate
+}
+
+"Which facilities to keep: every condition given must hold."
+input FacilityWhere {
+  "Every one of these holds."
+  and: [FacilityWhere!]
+  "At least one of these holds."
+  or: [FacilityWhere!]
+  "This does not hold."
+  not: FacilityWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "What kind of space it is."
+  kind: FacilityKindComparison
+  "Conditions on spaces inside this facility."
+  spaces: FacilityPredicate
+  "Conditions on startups resident in this facility."
+  residents: StartupPredicate
+}
+
+"Which funds to keep: every condition given must hold."
+input FundWhere {
+  "Every one of these holds."
+  and: [FundWhere!]
+  "At least one of these holds."
+  or: [FundWhere!]
+  "This does not hold."
+  not: FundWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Venture fund or government grant."
+  kind: FundKindComparison
+  "Committed size in KRW."
+  size: KRWComparison
+  "Year the fund started."
+  vintageYear: IntComparison
+  "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
+  portfolio: PortfolioPredicate
+}
+
+"Which markets to keep: every condition given must hold."
+input MarketWhere {
+  "Every one of these holds."
+  and: [MarketWhere!]
+  "At least one of these holds."
+  or: [MarketWhere!]
+  "This does not hold."
+  not: MarketWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Country or region code, e.g. VN."
+  code: TextComparison
+  "Country or region."
+  kind: MarketKindComparison
+  "Conditions on startups targeting the market, with the target (status, priority, program) on each edge."
+  startups: TargetingStartupPredicate
+  "Conditions on mentors with experience of the market, with since when and a note on each edge."
+  mentors: MarketMentorPredicate
+}
+
+"Which mentors to keep: every condition given must hold."
+input MentorWhere {
+  "Every one of these holds."
+  and: [MentorWhere!]
+  "At least one of these holds."
+  or: [MentorWhere!]
+  "This does not hold."
+  not: MentorWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Whether the mentor is a task-force expert."
+  taskForceMember: BooleanComparison
+  "The university the mentor is affiliated with."
+  university: IDComparison
+  "The organization the mentor is affiliated with."
+  organization: IDComparison
+  "Conditions on sectors of expertise."
+  sectors: SectorPredicate
+  "Conditions on startups the mentor mentors, with the mentorship on each edge."
+  startups: MenteePredicate
+  "Conditions on overseas markets the mentor knows, with since when and a note on each edge."
+  markets: MentorMarketPredicate
+}
+
+"Which organizations to keep: every condition given must hold."
+input OrganizationWhere {
+  "Every one of these holds."
+  and: [OrganizationWhere!]
+  "At least one of these holds."
+  or: [OrganizationWhere!]
+  "This does not hold."
+  not: OrganizationWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "What kind of body it is."
+  kind: OrganizationKindComparison
+  "Whether it signed the city's MOU."
+  mouPartner: BooleanComparison
+  "Conditions on organizations that belong to this one."
+  children: OrganizationPredicate
+  "Conditions on programs the organization hosts, sponsors or operates, with its role on each edge."
+  programs: OrganizationRolePredicate
+  "Conditions on mentors affiliated with the organization."
+  mentors: MentorPredicate
+}
+
+"Which outcomes to keep: every condition given must hold."
+input OutcomeWhere {
+  "Every one of these holds."
+  and: [OutcomeWhere!]
+  "At least one of these holds."
+  or: [OutcomeWhere!]
+  "This does not hold."
+  not: OutcomeWhere
+  "Compare the global id."
+  id: IDComparison
+  "What was reported."
+  kind: OutcomeKindComparison
+  "When it was reported."
+  reportedOn: DateComparison
+  "How many (patents, jobs)."
+  quantity: IntComparison
+  "Amount in KRW, for money outcomes."
+  amount: KRWComparison
+}
+
+"Which programs to keep: every condition given must hold."
+input ProgramWhere {
+  "Every one of these holds."
+  and: [ProgramWhere!]
+  "At least one of these holds."
+  or: [ProgramWhere!]
+  "This does not hold."
+  not: ProgramWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "What kind of program it is."
+  kind: ProgramKindComparison
+  "Conditions on organizations that host, sponsor or operate the program, with the role on each edge."
+  organizations: ProgramRolePredicate
+  "Conditions on cohorts of the program (e.g. Smart Venture Campus 2017)."
+  cohorts: CohortPredicate
+  "Conditions on startups that are members of any cohort of the program, with the cohort on each edge."
+  startups: MemberPredicate
+}
+
+"Which sectors to keep: every condition given must hold."
+input SectorWhere {
+  "Every one of these holds."
+  and: [SectorWhere!]
+  "At least one of these holds."
+  or: [SectorWhere!]
+  "This does not hold."
+  not: SectorWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Whether it is a field of the task force."
+  taskForceField: BooleanComparison
+  "Conditions on startups working in the sector."
+  startups: StartupPredicate
+  "Conditions on mentors with expertise in the sector (for task-force fields: the working group)."
+  mentors: MentorPredicate
+}
+
+"Which stage changes to keep: every condition given must hold."
+input StageChangeWhere {
+  "Every one of these holds."
+  and: [StageChangeWhere!]
+  "At least one of these holds."
+  or: [StageChangeWhere!]
+  "This does not hold."
+  not: StageChangeWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stage reached."
+  stage: GrowthStageComparison
+  "When the stage changed."
+  changedOn: DateComparison
+}
+
+"Which startups to keep: every condition given must hold."
+input StartupWhere {
+  "Every one of these holds."
+  and: [StartupWhere!]
+  "At least one of these holds."
+  or: [StartupWhere!]
+  "This does not hold."
+  not: StartupWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Current growth stage."
+  stage: GrowthStageComparison
+  "Founding date."
+  foundedOn: DateComparison
+  "Conditions on universities the team is assigned to, with the assignment on each edge."
+  universities: UniversityAssignmentPredicate
+  "Conditions on sectors the startup works in."
+  sectors: SectorPredicate
+  "Conditions on programs the startup is a member of, with the cohort on each edge."
+  programs: ProgramMembershipPredicate
+  "Conditions on funds that invested in the startup, one edge per investment with its amount, date and round."
+  investors: InvestorPredicate
+  "Conditions on growth-stage changes, oldest first; the last is the current stage."
+  stageHistory: StageChangePredicate
+  "Conditions on outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
+  outcomes: OutcomePredicate
+  "Conditions on mentors of the startup, with the mentorship (focus, since, until) on each edge."
+  mentors: MentorshipPredicate
+  "Conditions on overseas markets the startup targets, with status, priority and support program on each edge."
+  markets: MarketTargetPredicate
+}
+
+"Which universities to keep: every condition given must hold."
+input UniversityWhere {
+  "Every one of these holds."
+  and: [UniversityWhere!]
+  "At least one of these holds."
+  or: [UniversityWhere!]
+  "This does not hold."
+  not: UniversityWhere
+  "Compare the global id."
+  id: IDComparison
+  "The stable key, e.g. svc-factorylens."
+  key: TextComparison
+  "The Korean or English name."
+  name: TextComparison
+  "Short name, e.g. Ghent."
+  shortName: TextComparison
+  "ISO 3166-1 alpha-2 code of the home campus's country."
+  homeCountry: TextComparison
+  "Whether the university signed the city's MOU."
+  mouPartner: BooleanComparison
+  "Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned."
+  startups: AssignedStartupPredicate
+  "Conditions on mentors affiliated with the university."
+  mentors: MentorPredicate
+}
+
+"Which edges of a AssignedStartupConnection to consider: their facts and their node."
+input AssignedStartupEdgeWhere {
+  "Every one of these holds."
+  and: [AssignedStartupEdgeWhere!]
+  "At least one of these holds."
+  or: [AssignedStartupEdgeWhere!]
+  "This does not hold."
+  not: AssignedStartupEdgeWhere
+  "What the assignment is for."
+  purpose: AssignmentPurposeComparison
+  "Where the assignment stands."
+  status: AssignmentStatusComparison
+  "When the assignment began."
+  since: DateComparison
+  "When it ended, if it has."
+  until: DateComparison
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input AssignedStartupPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: AssignedStartupEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: AssignedStartupEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: AssignedStartupEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: AssignedStartupCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input AssignedStartupCount {
+  "Count only the edges that match."
+  where: AssignedStartupEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a UniversityAssignmentConnection to consider: their facts and their node."
+input UniversityAssignmentEdgeWhere {
+  "Every one of these holds."
+  and: [UniversityAssignmentEdgeWhere!]
+  "At least one of these holds."
+  or: [UniversityAssignmentEdgeWhere!]
+  "This does not hold."
+  not: UniversityAssignmentEdgeWhere
+  "What the assignment is for."
+  purpose: AssignmentPurposeComparison
+  "Where the assignment stands."
+  status: AssignmentStatusComparison
+  "When the assignment began."
+  since: DateComparison
+  "When it ended, if it has."
+  until: DateComparison
+  "Conditions on the node the edge leads to."
+  node: UniversityWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input UniversityAssignmentPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: UniversityAssignmentEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: UniversityAssignmentEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: UniversityAssignmentEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: UniversityAssignmentCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input UniversityAssignmentCount {
+  "Count only the edges that match."
+  where: UniversityAssignmentEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MentorConnection to consider: their facts and their node."
+input MentorEdgeWhere {
+  "Every one of these holds."
+  and: [MentorEdgeWhere!]
+  "At least one of these holds."
+  or: [MentorEdgeWhere!]
+  "This does not hold."
+  not: MentorEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: MentorWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MentorPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MentorEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MentorEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MentorEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MentorCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MentorCount {
+  "Count only the edges that match."
+  where: MentorEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a OrganizationConnection to consider: their facts and their node."
+input OrganizationEdgeWhere {
+  "Every one of these holds."
+  and: [OrganizationEdgeWhere!]
+  "At least one of these holds."
+  or: [OrganizationEdgeWhere!]
+  "This does not hold."
+  not: OrganizationEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: OrganizationWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input OrganizationPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: OrganizationEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: OrganizationEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: OrganizationEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: OrganizationCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input OrganizationCount {
+  "Count only the edges that match."
+  where: OrganizationEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a OrganizationRoleConnection to consider: their facts and their node."
+input OrganizationRoleEdgeWhere {
+  "Every one of these holds."
+  and: [OrganizationRoleEdgeWhere!]
+  "At least one of these holds."
+  or: [OrganizationRoleEdgeWhere!]
+  "This does not hold."
+  not: OrganizationRoleEdgeWhere
+  "The organization's role in the program."
+  role: ProgramRoleComparison
+  "Conditions on the node the edge leads to."
+  node: ProgramWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input OrganizationRolePredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: OrganizationRoleEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: OrganizationRoleEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: OrganizationRoleEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: OrganizationRoleCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input OrganizationRoleCount {
+  "Count only the edges that match."
+  where: OrganizationRoleEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a ProgramRoleConnection to consider: their facts and their node."
+input ProgramRoleEdgeWhere {
+  "Every one of these holds."
+  and: [ProgramRoleEdgeWhere!]
+  "At least one of these holds."
+  or: [ProgramRoleEdgeWhere!]
+  "This does not hold."
+  not: ProgramRoleEdgeWhere
+  "The organization's role in the program."
+  role: ProgramRoleComparison
+  "Conditions on the node the edge leads to."
+  node: OrganizationWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input ProgramRolePredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: ProgramRoleEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: ProgramRoleEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: ProgramRoleEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: ProgramRoleCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input ProgramRoleCount {
+  "Count only the edges that match."
+  where: ProgramRoleEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a StartupConnection to consider: their facts and their node."
+input StartupEdgeWhere {
+  "Every one of these holds."
+  and: [StartupEdgeWhere!]
+  "At least one of these holds."
+  or: [StartupEdgeWhere!]
+  "This does not hold."
+  not: StartupEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input StartupPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: StartupEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: StartupEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: StartupEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: StartupCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input StartupCount {
+  "Count only the edges that match."
+  where: StartupEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a SectorConnection to consider: their facts and their node."
+input SectorEdgeWhere {
+  "Every one of these holds."
+  and: [SectorEdgeWhere!]
+  "At least one of these holds."
+  or: [SectorEdgeWhere!]
+  "This does not hold."
+  not: SectorEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: SectorWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input SectorPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: SectorEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: SectorEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: SectorEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: SectorCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input SectorCount {
+  "Count only the edges that match."
+  where: SectorEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a CohortConnection to consider: their facts and their node."
+input CohortEdgeWhere {
+  "Every one of these holds."
+  and: [CohortEdgeWhere!]
+  "At least one of these holds."
+  or: [CohortEdgeWhere!]
+  "This does not hold."
+  not: CohortEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: CohortWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input CohortPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: CohortEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: CohortEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: CohortEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: CohortCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input CohortCount {
+  "Count only the edges that match."
+  where: CohortEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MemberConnection to consider: their facts and their node."
+input MemberEdgeWhere {
+  "Every one of these holds."
+  and: [MemberEdgeWhere!]
+  "At least one of these holds."
+  or: [MemberEdgeWhere!]
+  "This does not hold."
+  not: MemberEdgeWhere
+  "The cohort the startup belongs to."
+  cohort: IDComparison
+  "When the startup joined."
+  joinedOn: DateComparison
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MemberPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MemberEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MemberEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MemberEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MemberCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MemberCount {
+  "Count only the edges that match."
+  where: MemberEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a ProgramMembershipConnection to consider: their facts and their node."
+input ProgramMembershipEdgeWhere {
+  "Every one of these holds."
+  and: [ProgramMembershipEdgeWhere!]
+  "At least one of these holds."
+  or: [ProgramMembershipEdgeWhere!]
+  "This does not hold."
+  not: ProgramMembershipEdgeWhere
+  "The cohort the startup belongs to."
+  cohort: IDComparison
+  "When the startup joined."
+  joinedOn: DateComparison
+  "Conditions on the node the edge leads to."
+  node: ProgramWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input ProgramMembershipPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: ProgramMembershipEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: ProgramMembershipEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: ProgramMembershipEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: ProgramMembershipCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input ProgramMembershipCount {
+  "Count only the edges that match."
+  where: ProgramMembershipEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a PortfolioConnection to consider: their facts and their node."
+input PortfolioEdgeWhere {
+  "Every one of these holds."
+  and: [PortfolioEdgeWhere!]
+  "At least one of these holds."
+  or: [PortfolioEdgeWhere!]
+  "This does not hold."
+  not: PortfolioEdgeWhere
+  "Amount in KRW."
+  amount: KRWComparison
+  "Date of the investment."
+  investedOn: DateComparison
+  "Round or instrument."
+  round: InvestmentRoundComparison
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input PortfolioPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: PortfolioEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: PortfolioEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: PortfolioEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: PortfolioCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input PortfolioCount {
+  "Count only the edges that match."
+  where: PortfolioEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a InvestorConnection to consider: their facts and their node."
+input InvestorEdgeWhere {
+  "Every one of these holds."
+  and: [InvestorEdgeWhere!]
+  "At least one of these holds."
+  or: [InvestorEdgeWhere!]
+  "This does not hold."
+  not: InvestorEdgeWhere
+  "Amount in KRW."
+  amount: KRWComparison
+  "Date of the investment."
+  investedOn: DateComparison
+  "Round or instrument."
+  round: InvestmentRoundComparison
+  "Conditions on the node the edge leads to."
+  node: FundWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input InvestorPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: InvestorEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: InvestorEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: InvestorEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: InvestorCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input InvestorCount {
+  "Count only the edges that match."
+  where: InvestorEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a FacilityConnection to consider: their facts and their node."
+input FacilityEdgeWhere {
+  "Every one of these holds."
+  and: [FacilityEdgeWhere!]
+  "At least one of these holds."
+  or: [FacilityEdgeWhere!]
+  "This does not hold."
+  not: FacilityEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: FacilityWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input FacilityPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: FacilityEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: FacilityEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: FacilityEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: FacilityCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input FacilityCount {
+  "Count only the edges that match."
+  where: FacilityEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a StageChangeConnection to consider: their facts and their node."
+input StageChangeEdgeWhere {
+  "Every one of these holds."
+  and: [StageChangeEdgeWhere!]
+  "At least one of these holds."
+  or: [StageChangeEdgeWhere!]
+  "This does not hold."
+  not: StageChangeEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: StageChangeWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input StageChangePredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: StageChangeEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: StageChangeEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: StageChangeEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: StageChangeCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input StageChangeCount {
+  "Count only the edges that match."
+  where: StageChangeEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a OutcomeConnection to consider: their facts and their node."
+input OutcomeEdgeWhere {
+  "Every one of these holds."
+  and: [OutcomeEdgeWhere!]
+  "At least one of these holds."
+  or: [OutcomeEdgeWhere!]
+  "This does not hold."
+  not: OutcomeEdgeWhere
+  "Conditions on the node the edge leads to."
+  node: OutcomeWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input OutcomePredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: OutcomeEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: OutcomeEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: OutcomeEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: OutcomeCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input OutcomeCount {
+  "Count only the edges that match."
+  where: OutcomeEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MentorshipConnection to consider: their facts and their node."
+input MentorshipEdgeWhere {
+  "Every one of these holds."
+  and: [MentorshipEdgeWhere!]
+  "At least one of these holds."
+  or: [MentorshipEdgeWhere!]
+  "This does not hold."
+  not: MentorshipEdgeWhere
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: TextComparison
+  "When the mentorship began."
+  since: DateComparison
+  "When it ended, if it has."
+  until: DateComparison
+  "Conditions on the node the edge leads to."
+  node: MentorWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MentorshipPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MentorshipEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MentorshipEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MentorshipEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MentorshipCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MentorshipCount {
+  "Count only the edges that match."
+  where: MentorshipEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MenteeConnection to consider: their facts and their node."
+input MenteeEdgeWhere {
+  "Every one of these holds."
+  and: [MenteeEdgeWhere!]
+  "At least one of these holds."
+  or: [MenteeEdgeWhere!]
+  "This does not hold."
+  not: MenteeEdgeWhere
+  "What the mentoring focuses on (e.g. US market entry)."
+  focus: TextComparison
+  "When the mentorship began."
+  since: DateComparison
+  "When it ended, if it has."
+  until: DateComparison
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MenteePredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MenteeEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MenteeEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MenteeEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MenteeCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MenteeCount {
+  "Count only the edges that match."
+  where: MenteeEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MarketTargetConnection to consider: their facts and their node."
+input MarketTargetEdgeWhere {
+  "Every one of these holds."
+  and: [MarketTargetEdgeWhere!]
+  "At least one of these holds."
+  or: [MarketTargetEdgeWhere!]
+  "This does not hold."
+  not: MarketTargetEdgeWhere
+  "How far the startup is in the market."
+  status: MarketTargetStatusComparison
+  "Priority from 1 (highest) to 5."
+  priority: IntComparison
+  "When the startup began targeting the market."
+  since: DateComparison
+  "The support program used, e.g. product localization support."
+  supportProgram: IDComparison
+  "Conditions on the node the edge leads to."
+  node: MarketWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MarketTargetPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MarketTargetEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MarketTargetEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MarketTargetEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MarketTargetCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MarketTargetCount {
+  "Count only the edges that match."
+  where: MarketTargetEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a TargetingStartupConnection to consider: their facts and their node."
+input TargetingStartupEdgeWhere {
+  "Every one of these holds."
+  and: [TargetingStartupEdgeWhere!]
+  "At least one of these holds."
+  or: [TargetingStartupEdgeWhere!]
+  "This does not hold."
+  not: TargetingStartupEdgeWhere
+  "How far the startup is in the market."
+  status: MarketTargetStatusComparison
+  "Priority from 1 (highest) to 5."
+  priority: IntComparison
+  "When the startup began targeting the market."
+  since: DateComparison
+  "The support program used, e.g. product localization support."
+  supportProgram: IDComparison
+  "Conditions on the node the edge leads to."
+  node: StartupWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input TargetingStartupPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: TargetingStartupEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: TargetingStartupEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: TargetingStartupEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: TargetingStartupCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input TargetingStartupCount {
+  "Count only the edges that match."
+  where: TargetingStartupEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MentorMarketConnection to consider: their facts and their node."
+input MentorMarketEdgeWhere {
+  "Every one of these holds."
+  and: [MentorMarketEdgeWhere!]
+  "At least one of these holds."
+  or: [MentorMarketEdgeWhere!]
+  "This does not hold."
+  not: MentorMarketEdgeWhere
+  "Since when the mentor has known the market."
+  since: DateComparison
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: TextComparison
+  "Conditions on the node the edge leads to."
+  node: MarketWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MentorMarketPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MentorMarketEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MentorMarketEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MentorMarketEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MentorMarketCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MentorMarketCount {
+  "Count only the edges that match."
+  where: MentorMarketEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"Which edges of a MarketMentorConnection to consider: their facts and their node."
+input MarketMentorEdgeWhere {
+  "Every one of these holds."
+  and: [MarketMentorEdgeWhere!]
+  "At least one of these holds."
+  or: [MarketMentorEdgeWhere!]
+  "This does not hold."
+  not: MarketMentorEdgeWhere
+  "Since when the mentor has known the market."
+  since: DateComparison
+  "What the mentor did there, e.g. ran a plant, sold medical devices."
+  note: TextComparison
+  "Conditions on the node the edge leads to."
+  node: MentorWhere
+}
+
+"A condition on a relationship: some edge, no edge or every edge matches, or how many do."
+input MarketMentorPredicate {
+  "At least one edge matches (an empty filter: the relationship has an edge)."
+  some: MarketMentorEdgeWhere
+  "No edge matches (an empty filter: the relationship has no edge)."
+  none: MarketMentorEdgeWhere
+  "Every edge matches (true when there is none)."
+  every: MarketMentorEdgeWhere
+  "How many edges (matching where, when given) there are."
+  count: MarketMentorCount
+}
+
+"How many edges of a relationship, optionally only those matching where."
+input MarketMentorCount {
+  "Count only the edges that match."
+  where: MarketMentorEdgeWhere
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "Fewer than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+}
+
+"A comparison of a ID."
+input IDComparison {
+  "Equal to."
+  eq: ID
+  "Not equal to."
+  ne: ID
+  "One of these (at most 100)."
+  in: [ID!]
+  "None of these (at most 100)."
+  notIn: [ID!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of text: case-insensitive; a name matches in Korean or English."
+input TextComparison {
+  "Equal to (ignoring case)."
+  eq: String
+  "Equal to one of these (ignoring case)."
+  in: [String!]
+  "Starts with."
+  startsWith: String
+  "Contains (2 to 100 characters)."
+  includes: String
+}
+
+"A comparison of a Date."
+input DateComparison {
+  "Equal to."
+  eq: Date
+  "Not equal to."
+  ne: Date
+  "One of these (at most 100)."
+  in: [Date!]
+  "Less than."
+  lt: Date
+  "At most."
+  lte: Date
+  "More than."
+  gt: Date
+  "At least."
+  gte: Date
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a Int."
+input IntComparison {
+  "Equal to."
+  eq: Int
+  "Not equal to."
+  ne: Int
+  "One of these (at most 100)."
+  in: [Int!]
+  "Less than."
+  lt: Int
+  "At most."
+  lte: Int
+  "More than."
+  gt: Int
+  "At least."
+  gte: Int
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a KRW."
+input KRWComparison {
+  "Equal to."
+  eq: KRW
+  "Not equal to."
+  ne: KRW
+  "One of these (at most 100)."
+  in: [KRW!]
+  "Less than."
+  lt: KRW
+  "At most."
+  lte: KRW
+  "More than."
+  gt: KRW
+  "At least."
+  gte: KRW
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a Boolean."
+input BooleanComparison {
+  "Equal to."
+  eq: Boolean
+}
+
+"A comparison of a AssignmentPurpose."
+input AssignmentPurposeComparison {
+  "Equal to."
+  eq: AssignmentPurpose
+  "Not equal to."
+  ne: AssignmentPurpose
+  "One of these (at most 100)."
+  in: [AssignmentPurpose!]
+  "None of these (at most 100)."
+  notIn: [AssignmentPurpose!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a AssignmentStatus."
+input AssignmentStatusComparison {
+  "Equal to."
+  eq: AssignmentStatus
+  "Not equal to."
+  ne: AssignmentStatus
+  "One of these (at most 100)."
+  in: [AssignmentStatus!]
+  "None of these (at most 100)."
+  notIn: [AssignmentStatus!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a FacilityKind."
+input FacilityKindComparison {
+  "Equal to."
+  eq: FacilityKind
+  "Not equal to."
+  ne: FacilityKind
+  "One of these (at most 100)."
+  in: [FacilityKind!]
+  "None of these (at most 100)."
+  notIn: [FacilityKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a FundKind."
+input FundKindComparison {
+  "Equal to."
+  eq: FundKind
+  "Not equal to."
+  ne: FundKind
+  "One of these (at most 100)."
+  in: [FundKind!]
+  "None of these (at most 100)."
+  notIn: [FundKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a GrowthStage."
+input GrowthStageComparison {
+  "Equal to."
+  eq: GrowthStage
+  "Not equal to."
+  ne: GrowthStage
+  "One of these (at most 100)."
+  in: [GrowthStage!]
+  "None of these (at most 100)."
+  notIn: [GrowthStage!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a InvestmentRound."
+input InvestmentRoundComparison {
+  "Equal to."
+  eq: InvestmentRound
+  "Not equal to."
+  ne: InvestmentRound
+  "One of these (at most 100)."
+  in: [InvestmentRound!]
+  "None of these (at most 100)."
+  notIn: [InvestmentRound!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a MarketKind."
+input MarketKindComparison {
+  "Equal to."
+  eq: MarketKind
+  "Not equal to."
+  ne: MarketKind
+  "One of these (at most 100)."
+  in: [MarketKind!]
+  "None of these (at most 100)."
+  notIn: [MarketKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a MarketTargetStatus."
+input MarketTargetStatusComparison {
+  "Equal to."
+  eq: MarketTargetStatus
+  "Not equal to."
+  ne: MarketTargetStatus
+  "One of these (at most 100)."
+  in: [MarketTargetStatus!]
+  "None of these (at most 100)."
+  notIn: [MarketTargetStatus!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a OrganizationKind."
+input OrganizationKindComparison {
+  "Equal to."
+  eq: OrganizationKind
+  "Not equal to."
+  ne: OrganizationKind
+  "One of these (at most 100)."
+  in: [OrganizationKind!]
+  "None of these (at most 100)."
+  notIn: [OrganizationKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a OutcomeKind."
+input OutcomeKindComparison {
+  "Equal to."
+  eq: OutcomeKind
+  "Not equal to."
+  ne: OutcomeKind
+  "One of these (at most 100)."
+  in: [OutcomeKind!]
+  "None of these (at most 100)."
+  notIn: [OutcomeKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a ProgramKind."
+input ProgramKindComparison {
+  "Equal to."
+  eq: ProgramKind
+  "Not equal to."
+  ne: ProgramKind
+  "One of these (at most 100)."
+  in: [ProgramKind!]
+  "None of these (at most 100)."
+  notIn: [ProgramKind!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a ProgramRole."
+input ProgramRoleComparison {
+  "Equal to."
+  eq: ProgramRole
+  "Not equal to."
+  ne: ProgramRole
+  "One of these (at most 100)."
+  in: [ProgramRole!]
+  "None of these (at most 100)."
+  notIn: [ProgramRole!]
+  "Is null (true) or is not (false)."
+  isNull: Boolean
 }
 `, BuiltIn: false},
 	{Name: "../mutations.graphqls", Input: `# The writes: every mutation of the API (their inputs and payloads are in
@@ -8406,6 +10052,14 @@ func (ec *executionContext) field_Cohort_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MemberEdgeWhere, error) {
+			return ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8472,6 +10126,14 @@ func (ec *executionContext) field_Facility_residents_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupEdgeWhere, error) {
+			return ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8510,6 +10172,14 @@ func (ec *executionContext) field_Facility_spaces_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*FacilityEdgeWhere, error) {
+			return ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8576,6 +10246,14 @@ func (ec *executionContext) field_Fund_portfolio_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*PortfolioEdgeWhere, error) {
+			return ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8650,6 +10328,14 @@ func (ec *executionContext) field_Market_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MarketMentorEdgeWhere, error) {
+			return ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8702,6 +10388,14 @@ func (ec *executionContext) field_Market_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*TargetingStartupEdgeWhere, error) {
+			return ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8740,6 +10434,14 @@ func (ec *executionContext) field_Mentor_markets_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorMarketEdgeWhere, error) {
+			return ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8792,6 +10494,14 @@ func (ec *executionContext) field_Mentor_sectors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*SectorEdgeWhere, error) {
+			return ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -8830,6 +10540,14 @@ func (ec *executionContext) field_Mentor_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MenteeEdgeWhere, error) {
+			return ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9260,6 +10978,14 @@ func (ec *executionContext) field_Organization_children_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OrganizationEdgeWhere, error) {
+			return ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9312,6 +11038,14 @@ func (ec *executionContext) field_Organization_mentors_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9364,6 +11098,14 @@ func (ec *executionContext) field_Organization_programs_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OrganizationRoleEdgeWhere, error) {
+			return ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9402,6 +11144,14 @@ func (ec *executionContext) field_Program_cohorts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*CohortEdgeWhere, error) {
+			return ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9468,6 +11218,14 @@ func (ec *executionContext) field_Program_organizations_args(ctx context.Context
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ProgramRoleEdgeWhere, error) {
+			return ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9506,6 +11264,14 @@ func (ec *executionContext) field_Program_startups_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MemberEdgeWhere, error) {
+			return ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -9612,6 +11378,14 @@ func (ec *executionContext) field_Query_facilities_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*FacilityWhere, error) {
+			return ec.unmarshalOFacilityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -9666,6 +11440,14 @@ func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*FundWhere, error) {
+			return ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -9788,6 +11570,14 @@ func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MarketWhere, error) {
+			return ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -9842,6 +11632,14 @@ func (ec *executionContext) field_Query_mentors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorWhere, error) {
+			return ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -9954,6 +11752,14 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OrganizationWhere, error) {
+			return ec.unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -10046,6 +11852,14 @@ func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ProgramWhere, error) {
+			return ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -10122,6 +11936,14 @@ func (ec *executionContext) field_Query_sectors_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*SectorWhere, error) {
+			return ec.unmarshalOSectorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -10198,6 +12020,14 @@ func (ec *executionContext) field_Query_startups_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupWhere, error) {
+			return ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -10250,6 +12080,14 @@ func (ec *executionContext) field_Sector_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10302,6 +12140,14 @@ func (ec *executionContext) field_Sector_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupEdgeWhere, error) {
+			return ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10354,6 +12200,14 @@ func (ec *executionContext) field_Startup_investors_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*InvestorEdgeWhere, error) {
+			return ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10392,6 +12246,14 @@ func (ec *executionContext) field_Startup_markets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MarketTargetEdgeWhere, error) {
+			return ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10430,6 +12292,14 @@ func (ec *executionContext) field_Startup_mentors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorshipEdgeWhere, error) {
+			return ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10482,6 +12352,14 @@ func (ec *executionContext) field_Startup_outcomes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*OutcomeEdgeWhere, error) {
+			return ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10520,6 +12398,14 @@ func (ec *executionContext) field_Startup_programs_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ProgramMembershipEdgeWhere, error) {
+			return ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10558,6 +12444,14 @@ func (ec *executionContext) field_Startup_sectors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*SectorEdgeWhere, error) {
+			return ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10596,6 +12490,14 @@ func (ec *executionContext) field_Startup_stageHistory_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StageChangeEdgeWhere, error) {
+			return ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10634,6 +12536,14 @@ func (ec *executionContext) field_Startup_universities_args(ctx context.Context,
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*UniversityAssignmentEdgeWhere, error) {
+			return ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10686,6 +12596,14 @@ func (ec *executionContext) field_University_mentors_args(ctx context.Context, r
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+			return ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -10738,6 +12656,14 @@ func (ec *executionContext) field_University_startups_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*AssignedStartupEdgeWhere, error) {
+			return ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg4
 	return args, nil
 }
 
@@ -11755,7 +13681,7 @@ func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -12377,7 +14303,7 @@ func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*FacilityEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -12421,7 +14347,7 @@ func (ec *executionContext) _Facility_residents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -13066,7 +14992,7 @@ func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*PortfolioEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -15332,7 +17258,7 @@ func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*TargetingStartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -15389,7 +17315,7 @@ func (ec *executionContext) _Market_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketMentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -16960,7 +18886,7 @@ func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -17004,7 +18930,7 @@ func (ec *executionContext) _Mentor_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MenteeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
@@ -17048,7 +18974,7 @@ func (ec *executionContext) _Mentor_markets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorMarketEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
@@ -19824,7 +21750,7 @@ func (ec *executionContext) _Organization_children(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -19868,7 +21794,7 @@ func (ec *executionContext) _Organization_programs(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationRoleEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationRoleConnection) graphql.Marshaler {
@@ -19912,7 +21838,7 @@ func (ec *executionContext) _Organization_mentors(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -21438,7 +23364,7 @@ func (ec *executionContext) _Program_organizations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramRoleEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
@@ -21482,7 +23408,7 @@ func (ec *executionContext) _Program_cohorts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Cohorts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Cohorts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*CohortEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohortConnection) graphql.Marshaler {
@@ -21526,7 +23452,7 @@ func (ec *executionContext) _Program_startups(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -22675,7 +24601,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*OrganizationFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*OrganizationFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*OrganizationWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -22719,7 +24645,7 @@ func (ec *executionContext) _Query_sectors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sectors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*SectorFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Sectors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*SectorFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*SectorWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -22763,7 +24689,7 @@ func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Programs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*ProgramFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Programs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*ProgramFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*ProgramWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramConnection) graphql.Marshaler {
@@ -22807,7 +24733,7 @@ func (ec *executionContext) _Query_funds(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Funds(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*FundFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Funds(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*FundFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*FundWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FundConnection) graphql.Marshaler {
@@ -22851,7 +24777,7 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*FacilityWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -22895,7 +24821,7 @@ func (ec *executionContext) _Query_markets(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Markets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MarketFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Markets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MarketFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*MarketWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketConnection) graphql.Marshaler {
@@ -22939,7 +24865,7 @@ func (ec *executionContext) _Query_startups(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].(*StartupOrder))
+			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].(*StartupOrder), fc.Args["where"].(*StartupWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -22996,7 +24922,7 @@ func (ec *executionContext) _Query_mentors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].(*NameOrder))
+			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*MentorWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23469,7 +25395,7 @@ func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23526,7 +25452,7 @@ func (ec *executionContext) _Sector_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -24405,7 +26331,7 @@ func (ec *executionContext) _Startup_universities(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Universities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Universities(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*UniversityAssignmentEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.UniversityAssignmentConnection) graphql.Marshaler {
@@ -24449,7 +26375,7 @@ func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -24493,7 +26419,7 @@ func (ec *executionContext) _Startup_programs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramMembershipEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramMembershipConnection) graphql.Marshaler {
@@ -24537,7 +26463,7 @@ func (ec *executionContext) _Startup_investors(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*InvestorEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
@@ -24581,7 +26507,7 @@ func (ec *executionContext) _Startup_stageHistory(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().StageHistory(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().StageHistory(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StageChangeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StageChangeConnection) graphql.Marshaler {
@@ -24625,7 +26551,7 @@ func (ec *executionContext) _Startup_outcomes(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Outcomes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Outcomes(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OutcomeEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OutcomeConnection) graphql.Marshaler {
@@ -24669,7 +26595,7 @@ func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorshipEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
@@ -24713,7 +26639,7 @@ func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketTargetEdgeWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
@@ -25648,7 +27574,7 @@ func (ec *executionContext) _University_startups(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*AssignedStartupEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25705,7 +27631,7 @@ func (ec *executionContext) _University_mentors(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27330,6 +29256,384 @@ func UnmarshalAssignTeamInput(ctx context.Context, raw any) (AssignTeamInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAssignedStartupCount(ctx context.Context, obj any) (AssignedStartupCount, error) {
+	var it AssignedStartupCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignedStartupCount unmarshals raw into the AssignedStartupCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignedStartupCount(ctx context.Context, raw any) (AssignedStartupCount, error) {
+	var out AssignedStartupCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignedStartupCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignedStartupEdgeWhere(ctx context.Context, obj any) (AssignedStartupEdgeWhere, error) {
+	var it AssignedStartupEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalOAssignmentPurposeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentPurposeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentStatusComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignedStartupEdgeWhere unmarshals raw into the AssignedStartupEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignedStartupEdgeWhere(ctx context.Context, raw any) (AssignedStartupEdgeWhere, error) {
+	var out AssignedStartupEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignedStartupEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignedStartupPredicate(ctx context.Context, obj any) (AssignedStartupPredicate, error) {
+	var it AssignedStartupPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOAssignedStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignedStartupPredicate unmarshals raw into the AssignedStartupPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignedStartupPredicate(ctx context.Context, raw any) (AssignedStartupPredicate, error) {
+	var out AssignedStartupPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignedStartupPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentPurposeComparison(ctx context.Context, obj any) (AssignmentPurposeComparison, error) {
+	var it AssignmentPurposeComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentPurposeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentPurposeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentPurposeComparison unmarshals raw into the AssignmentPurposeComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentPurposeComparison(ctx context.Context, raw any) (AssignmentPurposeComparison, error) {
+	var out AssignmentPurposeComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentPurposeComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssignmentStatusComparison(ctx context.Context, obj any) (AssignmentStatusComparison, error) {
+	var it AssignmentStatusComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssignmentStatusComparison unmarshals raw into the AssignmentStatusComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssignmentStatusComparison(ctx context.Context, raw any) (AssignmentStatusComparison, error) {
+	var out AssignmentStatusComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssignmentStatusComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (AuditFilter, error) {
 	var it AuditFilter
 	if obj == nil {
@@ -27383,6 +29687,349 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 func UnmarshalAuditFilter(ctx context.Context, raw any) (AuditFilter, error) {
 	var out AuditFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBooleanComparison(ctx context.Context, obj any) (BooleanComparison, error) {
+	var it BooleanComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBooleanComparison unmarshals raw into the BooleanComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBooleanComparison(ctx context.Context, raw any) (BooleanComparison, error) {
+	var out BooleanComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BooleanComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCohortCount(ctx context.Context, obj any) (CohortCount, error) {
+	var it CohortCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCohortCount unmarshals raw into the CohortCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCohortCount(ctx context.Context, raw any) (CohortCount, error) {
+	var out CohortCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CohortCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCohortEdgeWhere(ctx context.Context, obj any) (CohortEdgeWhere, error) {
+	var it CohortEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOCohortWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCohortEdgeWhere unmarshals raw into the CohortEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCohortEdgeWhere(ctx context.Context, raw any) (CohortEdgeWhere, error) {
+	var out CohortEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CohortEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCohortPredicate(ctx context.Context, obj any) (CohortPredicate, error) {
+	var it CohortPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOCohortCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCohortPredicate unmarshals raw into the CohortPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCohortPredicate(ctx context.Context, raw any) (CohortPredicate, error) {
+	var out CohortPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CohortPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj any) (CohortWhere, error) {
+	var it CohortWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "startups"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCohortWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCohortWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCohortWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCohortWhere unmarshals raw into the CohortWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCohortWhere(ctx context.Context, raw any) (CohortWhere, error) {
+	var out CohortWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CohortWhere", raw, &out)
 	return out, err
 }
 
@@ -28023,6 +30670,97 @@ func UnmarshalCreateStartupInput(ctx context.Context, raw any) (CreateStartupInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDateComparison(ctx context.Context, obj any) (DateComparison, error) {
+	var it DateComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalODate2ᚕstartupgraphᚋinternalᚋmodelᚐDateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateComparison unmarshals raw into the DateComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateComparison(ctx context.Context, raw any) (DateComparison, error) {
+	var out DateComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context, obj any) (EndMentorshipInput, error) {
 	var it EndMentorshipInput
 	if obj == nil {
@@ -28079,6 +30817,384 @@ func UnmarshalEndMentorshipInput(ctx context.Context, raw any) (EndMentorshipInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFacilityCount(ctx context.Context, obj any) (FacilityCount, error) {
+	var it FacilityCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityCount unmarshals raw into the FacilityCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityCount(ctx context.Context, raw any) (FacilityCount, error) {
+	var out FacilityCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityEdgeWhere(ctx context.Context, obj any) (FacilityEdgeWhere, error) {
+	var it FacilityEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOFacilityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityEdgeWhere unmarshals raw into the FacilityEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityEdgeWhere(ctx context.Context, raw any) (FacilityEdgeWhere, error) {
+	var out FacilityEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityKindComparison(ctx context.Context, obj any) (FacilityKindComparison, error) {
+	var it FacilityKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOFacilityKind2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOFacilityKind2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOFacilityKind2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOFacilityKind2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityKindComparison unmarshals raw into the FacilityKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityKindComparison(ctx context.Context, raw any) (FacilityKindComparison, error) {
+	var out FacilityKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityPredicate(ctx context.Context, obj any) (FacilityPredicate, error) {
+	var it FacilityPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOFacilityCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityPredicate unmarshals raw into the FacilityPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityPredicate(ctx context.Context, raw any) (FacilityPredicate, error) {
+	var out FacilityPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityWhere(ctx context.Context, obj any) (FacilityWhere, error) {
+	var it FacilityWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "spaces", "residents"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFacilityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFacilityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFacilityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOFacilityKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "spaces":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaces"))
+			data, err := ec.unmarshalOFacilityPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Spaces = data
+		case "residents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("residents"))
+			data, err := ec.unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Residents = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityWhere unmarshals raw into the FacilityWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityWhere(ctx context.Context, raw any) (FacilityWhere, error) {
+	var out FacilityWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj any) (FundFilter, error) {
 	var it FundFilter
 	if obj == nil {
@@ -28118,6 +31234,412 @@ func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj an
 func UnmarshalFundFilter(ctx context.Context, raw any) (FundFilter, error) {
 	var out FundFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFundKindComparison(ctx context.Context, obj any) (FundKindComparison, error) {
+	var it FundKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOFundKind2ᚖstartupgraphᚋinternalᚋmodelᚐFundKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOFundKind2ᚖstartupgraphᚋinternalᚋmodelᚐFundKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOFundKind2ᚕstartupgraphᚋinternalᚋmodelᚐFundKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOFundKind2ᚕstartupgraphᚋinternalᚋmodelᚐFundKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFundKindComparison unmarshals raw into the FundKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFundKindComparison(ctx context.Context, raw any) (FundKindComparison, error) {
+	var out FundKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any) (FundWhere, error) {
+	var it FundWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "portfolio"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOFundWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOFundWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOFundKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "size":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("size"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Size = data
+		case "vintageYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vintageYear"))
+			data, err := ec.unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VintageYear = data
+		case "portfolio":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portfolio"))
+			data, err := ec.unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Portfolio = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFundWhere unmarshals raw into the FundWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFundWhere(ctx context.Context, raw any) (FundWhere, error) {
+	var out FundWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputGrowthStageComparison(ctx context.Context, obj any) (GrowthStageComparison, error) {
+	var it GrowthStageComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmodelᚐGrowthStage(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalGrowthStageComparison unmarshals raw into the GrowthStageComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalGrowthStageComparison(ctx context.Context, raw any) (GrowthStageComparison, error) {
+	var out GrowthStageComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "GrowthStageComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIDComparison(ctx context.Context, obj any) (IDComparison, error) {
+	var it IDComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIDComparison unmarshals raw into the IDComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIDComparison(ctx context.Context, raw any) (IDComparison, error) {
+	var out IDComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IDComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIntComparison(ctx context.Context, obj any) (IntComparison, error) {
+	var it IntComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIntComparison unmarshals raw into the IntComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIntComparison(ctx context.Context, raw any) (IntComparison, error) {
+	var out IntComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IntComparison", raw, &out)
 	return out, err
 }
 
@@ -28251,6 +31773,398 @@ func UnmarshalInvestmentOrder(ctx context.Context, raw any) (InvestmentOrder, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputInvestmentRoundComparison(ctx context.Context, obj any) (InvestmentRoundComparison, error) {
+	var it InvestmentRoundComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInvestmentRound2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentRoundComparison unmarshals raw into the InvestmentRoundComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentRoundComparison(ctx context.Context, raw any) (InvestmentRoundComparison, error) {
+	var out InvestmentRoundComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentRoundComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestorCount(ctx context.Context, obj any) (InvestorCount, error) {
+	var it InvestorCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestorCount unmarshals raw into the InvestorCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestorCount(ctx context.Context, raw any) (InvestorCount, error) {
+	var out InvestorCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestorCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestorEdgeWhere(ctx context.Context, obj any) (InvestorEdgeWhere, error) {
+	var it InvestorEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "amount", "investedOn", "round", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestorEdgeWhere unmarshals raw into the InvestorEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestorEdgeWhere(ctx context.Context, raw any) (InvestorEdgeWhere, error) {
+	var out InvestorEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestorEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestorPredicate(ctx context.Context, obj any) (InvestorPredicate, error) {
+	var it InvestorPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOInvestorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestorPredicate unmarshals raw into the InvestorPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestorPredicate(ctx context.Context, raw any) (InvestorPredicate, error) {
+	var out InvestorPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestorPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKRWComparison(ctx context.Context, obj any) (KRWComparison, error) {
+	var it KRWComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOKRW2ᚕstartupgraphᚋinternalᚋmodelᚐKRWᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKRWComparison unmarshals raw into the KRWComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKRWComparison(ctx context.Context, raw any) (KRWComparison, error) {
+	var out KRWComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KRWComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj any) (MarketFilter, error) {
 	var it MarketFilter
 	if obj == nil {
@@ -28297,6 +32211,1315 @@ func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj 
 func UnmarshalMarketFilter(ctx context.Context, raw any) (MarketFilter, error) {
 	var out MarketFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketKindComparison(ctx context.Context, obj any) (MarketKindComparison, error) {
+	var it MarketKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOMarketKind2ᚕstartupgraphᚋinternalᚋmodelᚐMarketKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOMarketKind2ᚕstartupgraphᚋinternalᚋmodelᚐMarketKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketKindComparison unmarshals raw into the MarketKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketKindComparison(ctx context.Context, raw any) (MarketKindComparison, error) {
+	var out MarketKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketMentorCount(ctx context.Context, obj any) (MarketMentorCount, error) {
+	var it MarketMentorCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketMentorCount unmarshals raw into the MarketMentorCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketMentorCount(ctx context.Context, raw any) (MarketMentorCount, error) {
+	var out MarketMentorCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketMentorCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketMentorEdgeWhere(ctx context.Context, obj any) (MarketMentorEdgeWhere, error) {
+	var it MarketMentorEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketMentorEdgeWhere unmarshals raw into the MarketMentorEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketMentorEdgeWhere(ctx context.Context, raw any) (MarketMentorEdgeWhere, error) {
+	var out MarketMentorEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketMentorEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketMentorPredicate(ctx context.Context, obj any) (MarketMentorPredicate, error) {
+	var it MarketMentorPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMarketMentorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketMentorPredicate unmarshals raw into the MarketMentorPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketMentorPredicate(ctx context.Context, raw any) (MarketMentorPredicate, error) {
+	var out MarketMentorPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketMentorPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketTargetCount(ctx context.Context, obj any) (MarketTargetCount, error) {
+	var it MarketTargetCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketTargetCount unmarshals raw into the MarketTargetCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketTargetCount(ctx context.Context, raw any) (MarketTargetCount, error) {
+	var out MarketTargetCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketTargetCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Context, obj any) (MarketTargetEdgeWhere, error) {
+	var it MarketTargetEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMarketTargetStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetStatusComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "supportProgram":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgram"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgram = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketTargetEdgeWhere unmarshals raw into the MarketTargetEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketTargetEdgeWhere(ctx context.Context, raw any) (MarketTargetEdgeWhere, error) {
+	var out MarketTargetEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketTargetEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketTargetPredicate(ctx context.Context, obj any) (MarketTargetPredicate, error) {
+	var it MarketTargetPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMarketTargetCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketTargetPredicate unmarshals raw into the MarketTargetPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketTargetPredicate(ctx context.Context, raw any) (MarketTargetPredicate, error) {
+	var out MarketTargetPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketTargetPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketTargetStatusComparison(ctx context.Context, obj any) (MarketTargetStatusComparison, error) {
+	var it MarketTargetStatusComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketTargetStatusComparison unmarshals raw into the MarketTargetStatusComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketTargetStatusComparison(ctx context.Context, raw any) (MarketTargetStatusComparison, error) {
+	var out MarketTargetStatusComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketTargetStatusComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj any) (MarketWhere, error) {
+	var it MarketWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "startups", "mentors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMarketWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMarketWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMarketKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		case "mentors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentors"))
+			data, err := ec.unmarshalOMarketMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketWhere unmarshals raw into the MarketWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketWhere(ctx context.Context, raw any) (MarketWhere, error) {
+	var out MarketWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMemberCount(ctx context.Context, obj any) (MemberCount, error) {
+	var it MemberCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberCount unmarshals raw into the MemberCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberCount(ctx context.Context, raw any) (MemberCount, error) {
+	var out MemberCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, obj any) (MemberEdgeWhere, error) {
+	var it MemberEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "cohort":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohort"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cohort = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberEdgeWhere unmarshals raw into the MemberEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberEdgeWhere(ctx context.Context, raw any) (MemberEdgeWhere, error) {
+	var out MemberEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMemberPredicate(ctx context.Context, obj any) (MemberPredicate, error) {
+	var it MemberPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMemberCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMemberPredicate unmarshals raw into the MemberPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMemberPredicate(ctx context.Context, raw any) (MemberPredicate, error) {
+	var out MemberPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMenteeCount(ctx context.Context, obj any) (MenteeCount, error) {
+	var it MenteeCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMenteeCount unmarshals raw into the MenteeCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMenteeCount(ctx context.Context, raw any) (MenteeCount, error) {
+	var out MenteeCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenteeCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMenteeEdgeWhere(ctx context.Context, obj any) (MenteeEdgeWhere, error) {
+	var it MenteeEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "focus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Focus = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMenteeEdgeWhere unmarshals raw into the MenteeEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMenteeEdgeWhere(ctx context.Context, raw any) (MenteeEdgeWhere, error) {
+	var out MenteeEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenteeEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMenteePredicate(ctx context.Context, obj any) (MenteePredicate, error) {
+	var it MenteePredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMenteeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMenteePredicate unmarshals raw into the MenteePredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMenteePredicate(ctx context.Context, raw any) (MenteePredicate, error) {
+	var out MenteePredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MenteePredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorCount(ctx context.Context, obj any) (MentorCount, error) {
+	var it MentorCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorCount unmarshals raw into the MentorCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorCount(ctx context.Context, raw any) (MentorCount, error) {
+	var out MentorCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorEdgeWhere(ctx context.Context, obj any) (MentorEdgeWhere, error) {
+	var it MentorEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorEdgeWhere unmarshals raw into the MentorEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorEdgeWhere(ctx context.Context, raw any) (MentorEdgeWhere, error) {
+	var out MentorEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorEdgeWhere", raw, &out)
 	return out, err
 }
 
@@ -28388,6 +33611,643 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 func UnmarshalMentorFilter(ctx context.Context, raw any) (MentorFilter, error) {
 	var out MentorFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorMarketCount(ctx context.Context, obj any) (MentorMarketCount, error) {
+	var it MentorMarketCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorMarketCount unmarshals raw into the MentorMarketCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorMarketCount(ctx context.Context, raw any) (MentorMarketCount, error) {
+	var out MentorMarketCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorMarketCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorMarketEdgeWhere(ctx context.Context, obj any) (MentorMarketEdgeWhere, error) {
+	var it MentorMarketEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorMarketEdgeWhere unmarshals raw into the MentorMarketEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorMarketEdgeWhere(ctx context.Context, raw any) (MentorMarketEdgeWhere, error) {
+	var out MentorMarketEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorMarketEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorMarketPredicate(ctx context.Context, obj any) (MentorMarketPredicate, error) {
+	var it MentorMarketPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMentorMarketCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorMarketPredicate unmarshals raw into the MentorMarketPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorMarketPredicate(ctx context.Context, raw any) (MentorMarketPredicate, error) {
+	var out MentorMarketPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorMarketPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorPredicate(ctx context.Context, obj any) (MentorPredicate, error) {
+	var it MentorPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMentorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorPredicate unmarshals raw into the MentorPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorPredicate(ctx context.Context, raw any) (MentorPredicate, error) {
+	var out MentorPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj any) (MentorWhere, error) {
+	var it MentorWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "sectors", "startups", "markets"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMentorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMentorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "taskForceMember":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceMember"))
+			data, err := ec.unmarshalOBooleanComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐBooleanComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceMember = data
+		case "university":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("university"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.University = data
+		case "organization":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organization = data
+		case "sectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
+			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sectors = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOMenteePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteePredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		case "markets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markets"))
+			data, err := ec.unmarshalOMentorMarketPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markets = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorWhere unmarshals raw into the MentorWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorWhere(ctx context.Context, raw any) (MentorWhere, error) {
+	var out MentorWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorshipCount(ctx context.Context, obj any) (MentorshipCount, error) {
+	var it MentorshipCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorshipCount unmarshals raw into the MentorshipCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorshipCount(ctx context.Context, raw any) (MentorshipCount, error) {
+	var out MentorshipCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorshipCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorshipEdgeWhere(ctx context.Context, obj any) (MentorshipEdgeWhere, error) {
+	var it MentorshipEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "focus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Focus = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorshipEdgeWhere unmarshals raw into the MentorshipEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorshipEdgeWhere(ctx context.Context, raw any) (MentorshipEdgeWhere, error) {
+	var out MentorshipEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorshipEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMentorshipPredicate(ctx context.Context, obj any) (MentorshipPredicate, error) {
+	var it MentorshipPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOMentorshipCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorshipPredicate unmarshals raw into the MentorshipPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorshipPredicate(ctx context.Context, raw any) (MentorshipPredicate, error) {
+	var out MentorshipPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorshipPredicate", raw, &out)
 	return out, err
 }
 
@@ -28514,6 +34374,153 @@ func UnmarshalNameOrder(ctx context.Context, raw any) (NameOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrganizationCount(ctx context.Context, obj any) (OrganizationCount, error) {
+	var it OrganizationCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationCount unmarshals raw into the OrganizationCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationCount(ctx context.Context, raw any) (OrganizationCount, error) {
+	var out OrganizationCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationEdgeWhere(ctx context.Context, obj any) (OrganizationEdgeWhere, error) {
+	var it OrganizationEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationEdgeWhere unmarshals raw into the OrganizationEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationEdgeWhere(ctx context.Context, raw any) (OrganizationEdgeWhere, error) {
+	var out OrganizationEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationEdgeWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganizationFilter(ctx context.Context, obj any) (OrganizationFilter, error) {
 	var it OrganizationFilter
 	if obj == nil {
@@ -28563,6 +34570,1070 @@ func UnmarshalOrganizationFilter(ctx context.Context, raw any) (OrganizationFilt
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrganizationKindComparison(ctx context.Context, obj any) (OrganizationKindComparison, error) {
+	var it OrganizationKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOOrganizationKind2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOOrganizationKind2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOOrganizationKind2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOOrganizationKind2ᚕstartupgraphᚋinternalᚋmodelᚐOrganizationKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationKindComparison unmarshals raw into the OrganizationKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationKindComparison(ctx context.Context, raw any) (OrganizationKindComparison, error) {
+	var out OrganizationKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationPredicate(ctx context.Context, obj any) (OrganizationPredicate, error) {
+	var it OrganizationPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOOrganizationCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationPredicate unmarshals raw into the OrganizationPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationPredicate(ctx context.Context, raw any) (OrganizationPredicate, error) {
+	var out OrganizationPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationRoleCount(ctx context.Context, obj any) (OrganizationRoleCount, error) {
+	var it OrganizationRoleCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationRoleCount unmarshals raw into the OrganizationRoleCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationRoleCount(ctx context.Context, raw any) (OrganizationRoleCount, error) {
+	var out OrganizationRoleCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationRoleCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationRoleEdgeWhere(ctx context.Context, obj any) (OrganizationRoleEdgeWhere, error) {
+	var it OrganizationRoleEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "role", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOProgramRoleComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationRoleEdgeWhere unmarshals raw into the OrganizationRoleEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationRoleEdgeWhere(ctx context.Context, raw any) (OrganizationRoleEdgeWhere, error) {
+	var out OrganizationRoleEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationRoleEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationRolePredicate(ctx context.Context, obj any) (OrganizationRolePredicate, error) {
+	var it OrganizationRolePredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOOrganizationRoleCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationRolePredicate unmarshals raw into the OrganizationRolePredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationRolePredicate(ctx context.Context, raw any) (OrganizationRolePredicate, error) {
+	var out OrganizationRolePredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationRolePredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context, obj any) (OrganizationWhere, error) {
+	var it OrganizationWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "mouPartner", "children", "programs", "mentors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOrganizationKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "mouPartner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouPartner"))
+			data, err := ec.unmarshalOBooleanComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐBooleanComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MouPartner = data
+		case "children":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("children"))
+			data, err := ec.unmarshalOOrganizationPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Children = data
+		case "programs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programs"))
+			data, err := ec.unmarshalOOrganizationRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRolePredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Programs = data
+		case "mentors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentors"))
+			data, err := ec.unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationWhere unmarshals raw into the OrganizationWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationWhere(ctx context.Context, raw any) (OrganizationWhere, error) {
+	var out OrganizationWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeCount(ctx context.Context, obj any) (OutcomeCount, error) {
+	var it OutcomeCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeCount unmarshals raw into the OutcomeCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeCount(ctx context.Context, raw any) (OutcomeCount, error) {
+	var out OutcomeCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeEdgeWhere(ctx context.Context, obj any) (OutcomeEdgeWhere, error) {
+	var it OutcomeEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOOutcomeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeEdgeWhere unmarshals raw into the OutcomeEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeEdgeWhere(ctx context.Context, raw any) (OutcomeEdgeWhere, error) {
+	var out OutcomeEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeKindComparison(ctx context.Context, obj any) (OutcomeKindComparison, error) {
+	var it OutcomeKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOOutcomeKind2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOOutcomeKind2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeKindComparison unmarshals raw into the OutcomeKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeKindComparison(ctx context.Context, raw any) (OutcomeKindComparison, error) {
+	var out OutcomeKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomePredicate(ctx context.Context, obj any) (OutcomePredicate, error) {
+	var it OutcomePredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOOutcomeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomePredicate unmarshals raw into the OutcomePredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomePredicate(ctx context.Context, raw any) (OutcomePredicate, error) {
+	var out OutcomePredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomePredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOutcomeWhere(ctx context.Context, obj any) (OutcomeWhere, error) {
+	var it OutcomeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "kind", "reportedOn", "quantity", "amount"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOOutcomeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOOutcomeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOOutcomeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOutcomeKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOutcomeWhere unmarshals raw into the OutcomeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOutcomeWhere(ctx context.Context, raw any) (OutcomeWhere, error) {
+	var out OutcomeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OutcomeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPortfolioCount(ctx context.Context, obj any) (PortfolioCount, error) {
+	var it PortfolioCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPortfolioCount unmarshals raw into the PortfolioCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPortfolioCount(ctx context.Context, raw any) (PortfolioCount, error) {
+	var out PortfolioCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PortfolioCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPortfolioEdgeWhere(ctx context.Context, obj any) (PortfolioEdgeWhere, error) {
+	var it PortfolioEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "amount", "investedOn", "round", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPortfolioEdgeWhere unmarshals raw into the PortfolioEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPortfolioEdgeWhere(ctx context.Context, raw any) (PortfolioEdgeWhere, error) {
+	var out PortfolioEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PortfolioEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPortfolioPredicate(ctx context.Context, obj any) (PortfolioPredicate, error) {
+	var it PortfolioPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOPortfolioCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPortfolioPredicate unmarshals raw into the PortfolioPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPortfolioPredicate(ctx context.Context, raw any) (PortfolioPredicate, error) {
+	var out PortfolioPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PortfolioPredicate", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj any) (ProgramFilter, error) {
 	var it ProgramFilter
 	if obj == nil {
@@ -28602,6 +35673,692 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 func UnmarshalProgramFilter(ctx context.Context, raw any) (ProgramFilter, error) {
 	var out ProgramFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramKindComparison(ctx context.Context, obj any) (ProgramKindComparison, error) {
+	var it ProgramKindComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOProgramKind2ᚖstartupgraphᚋinternalᚋmodelᚐProgramKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOProgramKind2ᚖstartupgraphᚋinternalᚋmodelᚐProgramKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOProgramKind2ᚕstartupgraphᚋinternalᚋmodelᚐProgramKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOProgramKind2ᚕstartupgraphᚋinternalᚋmodelᚐProgramKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramKindComparison unmarshals raw into the ProgramKindComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramKindComparison(ctx context.Context, raw any) (ProgramKindComparison, error) {
+	var out ProgramKindComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramMembershipCount(ctx context.Context, obj any) (ProgramMembershipCount, error) {
+	var it ProgramMembershipCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramMembershipCount unmarshals raw into the ProgramMembershipCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramMembershipCount(ctx context.Context, raw any) (ProgramMembershipCount, error) {
+	var out ProgramMembershipCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramMembershipCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context.Context, obj any) (ProgramMembershipEdgeWhere, error) {
+	var it ProgramMembershipEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "cohort":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohort"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cohort = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramMembershipEdgeWhere unmarshals raw into the ProgramMembershipEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramMembershipEdgeWhere(ctx context.Context, raw any) (ProgramMembershipEdgeWhere, error) {
+	var out ProgramMembershipEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramMembershipEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramMembershipPredicate(ctx context.Context, obj any) (ProgramMembershipPredicate, error) {
+	var it ProgramMembershipPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOProgramMembershipCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramMembershipPredicate unmarshals raw into the ProgramMembershipPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramMembershipPredicate(ctx context.Context, raw any) (ProgramMembershipPredicate, error) {
+	var out ProgramMembershipPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramMembershipPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramRoleComparison(ctx context.Context, obj any) (ProgramRoleComparison, error) {
+	var it ProgramRoleComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "notIn", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOProgramRole2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOProgramRole2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "notIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("notIn"))
+			data, err := ec.unmarshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NotIn = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramRoleComparison unmarshals raw into the ProgramRoleComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramRoleComparison(ctx context.Context, raw any) (ProgramRoleComparison, error) {
+	var out ProgramRoleComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramRoleComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramRoleCount(ctx context.Context, obj any) (ProgramRoleCount, error) {
+	var it ProgramRoleCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramRoleCount unmarshals raw into the ProgramRoleCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramRoleCount(ctx context.Context, raw any) (ProgramRoleCount, error) {
+	var out ProgramRoleCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramRoleCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramRoleEdgeWhere(ctx context.Context, obj any) (ProgramRoleEdgeWhere, error) {
+	var it ProgramRoleEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "role", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalOProgramRoleComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramRoleEdgeWhere unmarshals raw into the ProgramRoleEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramRoleEdgeWhere(ctx context.Context, raw any) (ProgramRoleEdgeWhere, error) {
+	var out ProgramRoleEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramRoleEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramRolePredicate(ctx context.Context, obj any) (ProgramRolePredicate, error) {
+	var it ProgramRolePredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOProgramRoleCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramRolePredicate unmarshals raw into the ProgramRolePredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramRolePredicate(ctx context.Context, raw any) (ProgramRolePredicate, error) {
+	var out ProgramRolePredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramRolePredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj any) (ProgramWhere, error) {
+	var it ProgramWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "organizations", "cohorts", "startups"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOProgramWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOProgramWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOProgramKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramKindComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "organizations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
+			data, err := ec.unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Organizations = data
+		case "cohorts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohorts"))
+			data, err := ec.unmarshalOCohortPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cohorts = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramWhere unmarshals raw into the ProgramWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramWhere(ctx context.Context, raw any) (ProgramWhere, error) {
+	var out ProgramWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramWhere", raw, &out)
 	return out, err
 }
 
@@ -28773,6 +36530,153 @@ func UnmarshalRecordOutcomeInput(ctx context.Context, raw any) (RecordOutcomeInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputSectorCount(ctx context.Context, obj any) (SectorCount, error) {
+	var it SectorCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorCount unmarshals raw into the SectorCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorCount(ctx context.Context, raw any) (SectorCount, error) {
+	var out SectorCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorEdgeWhere(ctx context.Context, obj any) (SectorEdgeWhere, error) {
+	var it SectorEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOSectorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorEdgeWhere unmarshals raw into the SectorEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorEdgeWhere(ctx context.Context, raw any) (SectorEdgeWhere, error) {
+	var out SectorEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorEdgeWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj any) (SectorFilter, error) {
 	var it SectorFilter
 	if obj == nil {
@@ -28812,6 +36716,167 @@ func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj 
 func UnmarshalSectorFilter(ctx context.Context, raw any) (SectorFilter, error) {
 	var out SectorFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorPredicate(ctx context.Context, obj any) (SectorPredicate, error) {
+	var it SectorPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOSectorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorPredicate unmarshals raw into the SectorPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorPredicate(ctx context.Context, raw any) (SectorPredicate, error) {
+	var out SectorPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorWhere(ctx context.Context, obj any) (SectorWhere, error) {
+	var it SectorWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceField", "startups", "mentors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOSectorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOSectorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOSectorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "taskForceField":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskForceField"))
+			data, err := ec.unmarshalOBooleanComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐBooleanComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskForceField = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		case "mentors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentors"))
+			data, err := ec.unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorWhere unmarshals raw into the SectorWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorWhere(ctx context.Context, raw any) (SectorWhere, error) {
+	var out SectorWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorWhere", raw, &out)
 	return out, err
 }
 
@@ -28892,6 +36957,293 @@ func UnmarshalSetMarketTargetInput(ctx context.Context, raw any) (SetMarketTarge
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStageChangeCount(ctx context.Context, obj any) (StageChangeCount, error) {
+	var it StageChangeCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeCount unmarshals raw into the StageChangeCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeCount(ctx context.Context, raw any) (StageChangeCount, error) {
+	var out StageChangeCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeEdgeWhere(ctx context.Context, obj any) (StageChangeEdgeWhere, error) {
+	var it StageChangeEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeEdgeWhere unmarshals raw into the StageChangeEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeEdgeWhere(ctx context.Context, raw any) (StageChangeEdgeWhere, error) {
+	var out StageChangeEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangePredicate(ctx context.Context, obj any) (StageChangePredicate, error) {
+	var it StageChangePredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOStageChangeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangePredicate unmarshals raw into the StageChangePredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangePredicate(ctx context.Context, raw any) (StageChangePredicate, error) {
+	var out StageChangePredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangePredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, obj any) (StageChangeWhere, error) {
+	var it StageChangeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "stage", "changedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStageChangeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOGrowthStageComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐGrowthStageComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStageChangeWhere unmarshals raw into the StageChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStageChangeWhere(ctx context.Context, raw any) (StageChangeWhere, error) {
+	var out StageChangeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StageChangeWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Context, obj any) (StartMentorshipInput, error) {
 	var it StartMentorshipInput
 	if obj == nil {
@@ -28952,6 +37304,153 @@ func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Conte
 func UnmarshalStartMentorshipInput(ctx context.Context, raw any) (StartMentorshipInput, error) {
 	var out StartMentorshipInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartMentorshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartupCount(ctx context.Context, obj any) (StartupCount, error) {
+	var it StartupCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupCount unmarshals raw into the StartupCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupCount(ctx context.Context, raw any) (StartupCount, error) {
+	var out StartupCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartupEdgeWhere(ctx context.Context, obj any) (StartupEdgeWhere, error) {
+	var it StartupEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupEdgeWhere unmarshals raw into the StartupEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupEdgeWhere(ctx context.Context, raw any) (StartupEdgeWhere, error) {
+	var out StartupEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupEdgeWhere", raw, &out)
 	return out, err
 }
 
@@ -29127,6 +37626,517 @@ func UnmarshalStartupOrder(ctx context.Context, raw any) (StartupOrder, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStartupPredicate(ctx context.Context, obj any) (StartupPredicate, error) {
+	var it StartupPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupPredicate unmarshals raw into the StartupPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupPredicate(ctx context.Context, raw any) (StartupPredicate, error) {
+	var out StartupPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj any) (StartupWhere, error) {
+	var it StartupWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStartupWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStartupWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "stage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stage"))
+			data, err := ec.unmarshalOGrowthStageComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐGrowthStageComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Stage = data
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = data
+		case "universities":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universities"))
+			data, err := ec.unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Universities = data
+		case "sectors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
+			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sectors = data
+		case "programs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programs"))
+			data, err := ec.unmarshalOProgramMembershipPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Programs = data
+		case "investors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investors"))
+			data, err := ec.unmarshalOInvestorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Investors = data
+		case "stageHistory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("stageHistory"))
+			data, err := ec.unmarshalOStageChangePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangePredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StageHistory = data
+		case "outcomes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomes"))
+			data, err := ec.unmarshalOOutcomePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomePredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcomes = data
+		case "mentors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentors"))
+			data, err := ec.unmarshalOMentorshipPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentors = data
+		case "markets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("markets"))
+			data, err := ec.unmarshalOMarketTargetPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Markets = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStartupWhere unmarshals raw into the StartupWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStartupWhere(ctx context.Context, raw any) (StartupWhere, error) {
+	var out StartupWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StartupWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetingStartupCount(ctx context.Context, obj any) (TargetingStartupCount, error) {
+	var it TargetingStartupCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetingStartupCount unmarshals raw into the TargetingStartupCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetingStartupCount(ctx context.Context, raw any) (TargetingStartupCount, error) {
+	var out TargetingStartupCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetingStartupCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.Context, obj any) (TargetingStartupEdgeWhere, error) {
+	var it TargetingStartupEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMarketTargetStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetStatusComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "supportProgram":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgram"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgram = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetingStartupEdgeWhere unmarshals raw into the TargetingStartupEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetingStartupEdgeWhere(ctx context.Context, raw any) (TargetingStartupEdgeWhere, error) {
+	var out TargetingStartupEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetingStartupEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTargetingStartupPredicate(ctx context.Context, obj any) (TargetingStartupPredicate, error) {
+	var it TargetingStartupPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOTargetingStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTargetingStartupPredicate unmarshals raw into the TargetingStartupPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTargetingStartupPredicate(ctx context.Context, raw any) (TargetingStartupPredicate, error) {
+	var out TargetingStartupPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TargetingStartupPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTextComparison(ctx context.Context, obj any) (TextComparison, error) {
+	var it TextComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "startsWith", "includes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = data
+		case "includes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Includes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTextComparison unmarshals raw into the TextComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTextComparison(ctx context.Context, raw any) (TextComparison, error) {
+	var out TextComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TextComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context, obj any) (UnassignTeamInput, error) {
 	var it UnassignTeamInput
 	if obj == nil {
@@ -29194,6 +38204,356 @@ func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context,
 func UnmarshalUnassignTeamInput(ctx context.Context, raw any) (UnassignTeamInput, error) {
 	var out UnassignTeamInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnassignTeamInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUniversityAssignmentCount(ctx context.Context, obj any) (UniversityAssignmentCount, error) {
+	var it UniversityAssignmentCount
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"where", "eq", "ne", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "where":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("where"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Where = data
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUniversityAssignmentCount unmarshals raw into the UniversityAssignmentCount input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUniversityAssignmentCount(ctx context.Context, raw any) (UniversityAssignmentCount, error) {
+	var out UniversityAssignmentCount
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UniversityAssignmentCount", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUniversityAssignmentEdgeWhere(ctx context.Context, obj any) (UniversityAssignmentEdgeWhere, error) {
+	var it UniversityAssignmentEdgeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalOAssignmentPurposeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentPurposeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentStatusComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		case "node":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
+			data, err := ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Node = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUniversityAssignmentEdgeWhere unmarshals raw into the UniversityAssignmentEdgeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUniversityAssignmentEdgeWhere(ctx context.Context, raw any) (UniversityAssignmentEdgeWhere, error) {
+	var out UniversityAssignmentEdgeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UniversityAssignmentEdgeWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUniversityAssignmentPredicate(ctx context.Context, obj any) (UniversityAssignmentPredicate, error) {
+	var it UniversityAssignmentPredicate
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"some", "none", "every", "count"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "some":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("some"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Some = data
+		case "none":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("none"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.None = data
+		case "every":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("every"))
+			data, err := ec.unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Every = data
+		case "count":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("count"))
+			data, err := ec.unmarshalOUniversityAssignmentCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentCount(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Count = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUniversityAssignmentPredicate unmarshals raw into the UniversityAssignmentPredicate input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUniversityAssignmentPredicate(ctx context.Context, raw any) (UniversityAssignmentPredicate, error) {
+	var out UniversityAssignmentPredicate
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UniversityAssignmentPredicate", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUniversityWhere(ctx context.Context, obj any) (UniversityWhere, error) {
+	var it UniversityWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "shortName", "homeCountry", "mouPartner", "startups", "mentors"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOUniversityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOUniversityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "shortName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortName"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ShortName = data
+		case "homeCountry":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("homeCountry"))
+			data, err := ec.unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HomeCountry = data
+		case "mouPartner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mouPartner"))
+			data, err := ec.unmarshalOBooleanComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐBooleanComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MouPartner = data
+		case "startups":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
+			data, err := ec.unmarshalOAssignedStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startups = data
+		case "mentors":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentors"))
+			data, err := ec.unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mentors = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUniversityWhere unmarshals raw into the UniversityWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUniversityWhere(ctx context.Context, raw any) (UniversityWhere, error) {
+	var out UniversityWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UniversityWhere", raw, &out)
 	return out, err
 }
 
@@ -35454,6 +44814,11 @@ func (ec *executionContext) marshalNAssignedStartupEdge2ᚕstartupgraphᚋintern
 	return ret
 }
 
+func (ec *executionContext) unmarshalNAssignedStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx context.Context, v any) (AssignedStartupEdgeWhere, error) {
+	res, err := ec.unmarshalInputAssignedStartupEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx context.Context, v any) (model.AssignmentPurpose, error) {
 	var res model.AssignmentPurpose
 	err := res.UnmarshalGQL(v)
@@ -35592,12 +44957,22 @@ func (ec *executionContext) marshalNCohortEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) unmarshalNCohortEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx context.Context, v any) (CohortEdgeWhere, error) {
+	res, err := ec.unmarshalInputCohortEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx context.Context, sel ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CohortPayload!")
 		return graphql.Null
 	}
 	return ec._CohortPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCohortWhere2startupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx context.Context, v any) (CohortWhere, error) {
+	res, err := ec.unmarshalInputCohortWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx context.Context, v any) (CorrectInvestmentInput, error) {
@@ -35716,6 +45091,11 @@ func (ec *executionContext) marshalNFacilityEdge2ᚕstartupgraphᚋinternalᚋmo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNFacilityEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx context.Context, v any) (FacilityEdgeWhere, error) {
+	res, err := ec.unmarshalInputFacilityEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNFacilityKind2startupgraphᚋinternalᚋmodelᚐFacilityKind(ctx context.Context, v any) (model.FacilityKind, error) {
 	var res model.FacilityKind
 	err := res.UnmarshalGQL(v)
@@ -35724,6 +45104,11 @@ func (ec *executionContext) unmarshalNFacilityKind2startupgraphᚋinternalᚋmod
 
 func (ec *executionContext) marshalNFacilityKind2startupgraphᚋinternalᚋmodelᚐFacilityKind(ctx context.Context, sel ast.SelectionSet, v model.FacilityKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNFacilityWhere2startupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx context.Context, v any) (FacilityWhere, error) {
+	res, err := ec.unmarshalInputFacilityWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -35828,6 +45213,11 @@ func (ec *executionContext) marshalNFundTotal2ᚕstartupgraphᚋinternalᚋmodel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNFundWhere2startupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx context.Context, v any) (FundWhere, error) {
+	res, err := ec.unmarshalInputFundWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNFunnelStep2startupgraphᚋinternalᚋmodelᚐFunnelStep(ctx context.Context, sel ast.SelectionSet, v model.FunnelStep) graphql.Marshaler {
@@ -36097,6 +45487,11 @@ func (ec *executionContext) marshalNInvestorEdge2ᚕstartupgraphᚋinternalᚋmo
 	return ret
 }
 
+func (ec *executionContext) unmarshalNInvestorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx context.Context, v any) (InvestorEdgeWhere, error) {
+	res, err := ec.unmarshalInputInvestorEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, v any) (model.KRW, error) {
 	var res model.KRW
 	err := res.UnmarshalGQL(v)
@@ -36197,6 +45592,11 @@ func (ec *executionContext) marshalNMarketMentorEdge2ᚕstartupgraphᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMarketMentorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx context.Context, v any) (MarketMentorEdgeWhere, error) {
+	res, err := ec.unmarshalInputMarketMentorEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MarketPayload!")
@@ -36233,6 +45633,11 @@ func (ec *executionContext) marshalNMarketTargetEdge2ᚕstartupgraphᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMarketTargetEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx context.Context, v any) (MarketTargetEdgeWhere, error) {
+	res, err := ec.unmarshalInputMarketTargetEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, v any) (model.MarketTargetStatus, error) {
 	var res model.MarketTargetStatus
 	err := res.UnmarshalGQL(v)
@@ -36241,6 +45646,11 @@ func (ec *executionContext) unmarshalNMarketTargetStatus2startupgraphᚋinternal
 
 func (ec *executionContext) marshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, sel ast.SelectionSet, v model.MarketTargetStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNMarketWhere2startupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx context.Context, v any) (MarketWhere, error) {
+	res, err := ec.unmarshalInputMarketWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMemberConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMemberConnection(ctx context.Context, sel ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
@@ -36271,6 +45681,11 @@ func (ec *executionContext) marshalNMemberEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMemberEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx context.Context, v any) (MemberEdgeWhere, error) {
+	res, err := ec.unmarshalInputMemberEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMenteeConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMenteeConnection(ctx context.Context, sel ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MenteeConnection!")
@@ -36297,6 +45712,11 @@ func (ec *executionContext) marshalNMenteeEdge2ᚕstartupgraphᚋinternalᚋmode
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNMenteeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx context.Context, v any) (MenteeEdgeWhere, error) {
+	res, err := ec.unmarshalInputMenteeEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMentor2ᚕᚖstartupgraphᚋinternalᚋmodelᚐMentorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Mentor) graphql.Marshaler {
@@ -36351,6 +45771,11 @@ func (ec *executionContext) marshalNMentorEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMentorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx context.Context, v any) (MentorEdgeWhere, error) {
+	res, err := ec.unmarshalInputMentorEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMentorMarketConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorMarketConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentorMarketConnection!")
@@ -36377,6 +45802,11 @@ func (ec *executionContext) marshalNMentorMarketEdge2ᚕstartupgraphᚋinternal�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNMentorMarketEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx context.Context, v any) (MentorMarketEdgeWhere, error) {
+	res, err := ec.unmarshalInputMentorMarketEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx context.Context, sel ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
@@ -36407,6 +45837,11 @@ func (ec *executionContext) marshalNMentorRecommendation2ᚕstartupgraphᚋinter
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMentorWhere2startupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx context.Context, v any) (MentorWhere, error) {
+	res, err := ec.unmarshalInputMentorWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNMentorshipConnection2ᚖstartupgraphᚋinternalᚋmodelᚐMentorshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentorshipConnection!")
@@ -36433,6 +45868,11 @@ func (ec *executionContext) marshalNMentorshipEdge2ᚕstartupgraphᚋinternalᚋ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNMentorshipEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx context.Context, v any) (MentorshipEdgeWhere, error) {
+	res, err := ec.unmarshalInputMentorshipEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx context.Context, v any) (MoveStartupStageInput, error) {
@@ -36564,6 +46004,11 @@ func (ec *executionContext) marshalNOrganizationEdge2ᚕstartupgraphᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNOrganizationEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx context.Context, v any) (OrganizationEdgeWhere, error) {
+	res, err := ec.unmarshalInputOrganizationEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, v any) (model.OrganizationKind, error) {
 	var res model.OrganizationKind
 	err := res.UnmarshalGQL(v)
@@ -36600,6 +46045,16 @@ func (ec *executionContext) marshalNOrganizationRoleEdge2ᚕstartupgraphᚋinter
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOrganizationRoleEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx context.Context, v any) (OrganizationRoleEdgeWhere, error) {
+	res, err := ec.unmarshalInputOrganizationRoleEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOrganizationWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx context.Context, v any) (OrganizationWhere, error) {
+	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNOutcome2ᚕᚖstartupgraphᚋinternalᚋmodelᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
@@ -36654,6 +46109,11 @@ func (ec *executionContext) marshalNOutcomeEdge2ᚕstartupgraphᚋinternalᚋmod
 	return ret
 }
 
+func (ec *executionContext) unmarshalNOutcomeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx context.Context, v any) (OutcomeEdgeWhere, error) {
+	res, err := ec.unmarshalInputOutcomeEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, v any) (model.OutcomeKind, error) {
 	var res model.OutcomeKind
 	err := res.UnmarshalGQL(v)
@@ -36670,6 +46130,11 @@ func (ec *executionContext) marshalNOutcomeTotals2ᚖstartupgraphᚋinternalᚋm
 		return graphql.Null
 	}
 	return ec._OutcomeTotals(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOutcomeWhere2startupgraphᚋgraphᚋgeneratedᚐOutcomeWhere(ctx context.Context, v any) (OutcomeWhere, error) {
+	res, err := ec.unmarshalInputOutcomeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNPageInfo2startupgraphᚋinternalᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
@@ -36702,6 +46167,11 @@ func (ec *executionContext) marshalNPortfolioEdge2ᚕstartupgraphᚋinternalᚋm
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNPortfolioEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx context.Context, v any) (PortfolioEdgeWhere, error) {
+	res, err := ec.unmarshalInputPortfolioEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNProgram2ᚕᚖstartupgraphᚋinternalᚋmodelᚐProgramᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Program) graphql.Marshaler {
@@ -36794,6 +46264,11 @@ func (ec *executionContext) marshalNProgramMembershipEdge2ᚕstartupgraphᚋinte
 	return ret
 }
 
+func (ec *executionContext) unmarshalNProgramMembershipEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx context.Context, v any) (ProgramMembershipEdgeWhere, error) {
+	res, err := ec.unmarshalInputProgramMembershipEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx context.Context, sel ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgramPayload!")
@@ -36838,6 +46313,16 @@ func (ec *executionContext) marshalNProgramRoleEdge2ᚕstartupgraphᚋinternal�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNProgramRoleEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx context.Context, v any) (ProgramRoleEdgeWhere, error) {
+	res, err := ec.unmarshalInputProgramRoleEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProgramWhere2startupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx context.Context, v any) (ProgramWhere, error) {
+	res, err := ec.unmarshalInputProgramWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProvenance2startupgraphᚋinternalᚋmodelᚐProvenance(ctx context.Context, v any) (model.Provenance, error) {
@@ -36922,6 +46407,16 @@ func (ec *executionContext) marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmode
 	return ret
 }
 
+func (ec *executionContext) unmarshalNSectorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx context.Context, v any) (SectorEdgeWhere, error) {
+	res, err := ec.unmarshalInputSectorEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSectorWhere2startupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx context.Context, v any) (SectorWhere, error) {
+	res, err := ec.unmarshalInputSectorWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNSetMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐSetMarketTargetInput(ctx context.Context, v any) (SetMarketTargetInput, error) {
 	res, err := ec.unmarshalInputSetMarketTargetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36999,6 +46494,16 @@ func (ec *executionContext) marshalNStageChangeEdge2ᚕstartupgraphᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStageChangeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx context.Context, v any) (StageChangeEdgeWhere, error) {
+	res, err := ec.unmarshalInputStageChangeEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNStageChangeWhere2startupgraphᚋgraphᚋgeneratedᚐStageChangeWhere(ctx context.Context, v any) (StageChangeWhere, error) {
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStartMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐStartMentorshipInput(ctx context.Context, v any) (StartMentorshipInput, error) {
 	res, err := ec.unmarshalInputStartMentorshipInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37056,6 +46561,11 @@ func (ec *executionContext) marshalNStartupEdge2ᚕstartupgraphᚋinternalᚋmod
 	return ret
 }
 
+func (ec *executionContext) unmarshalNStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx context.Context, v any) (StartupEdgeWhere, error) {
+	res, err := ec.unmarshalInputStartupEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, v any) (StartupOrderField, error) {
 	var res StartupOrderField
 	err := res.UnmarshalGQL(v)
@@ -37072,6 +46582,11 @@ func (ec *executionContext) marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgen
 		return graphql.Null
 	}
 	return ec._StartupPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStartupWhere2startupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx context.Context, v any) (StartupWhere, error) {
+	res, err := ec.unmarshalInputStartupWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNString2startupgraphᚋinternalᚋmodelᚐCursor(ctx context.Context, v any) (model.Cursor, error) {
@@ -37163,6 +46678,11 @@ func (ec *executionContext) marshalNTargetingStartupEdge2ᚕstartupgraphᚋinter
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNTargetingStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx context.Context, v any) (TargetingStartupEdgeWhere, error) {
+	res, err := ec.unmarshalInputTargetingStartupEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTimePoint2startupgraphᚋinternalᚋmodelᚐTimePoint(ctx context.Context, sel ast.SelectionSet, v model.TimePoint) graphql.Marshaler {
@@ -37270,6 +46790,16 @@ func (ec *executionContext) marshalNUniversityAssignmentEdge2ᚕstartupgraphᚋi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNUniversityAssignmentEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx context.Context, v any) (UniversityAssignmentEdgeWhere, error) {
+	res, err := ec.unmarshalInputUniversityAssignmentEdgeWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUniversityWhere2startupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx context.Context, v any) (UniversityWhere, error) {
+	res, err := ec.unmarshalInputUniversityWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUpdateCohortInput2startupgraphᚋgraphᚋgeneratedᚐUpdateCohortInput(ctx context.Context, v any) (UpdateCohortInput, error) {
@@ -37459,6 +46989,143 @@ func (ec *executionContext) marshalOAffiliation2startupgraphᚋinternalᚋmodel�
 	return ec._Affiliation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAssignedStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupCount(ctx context.Context, v any) (*AssignedStartupCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignedStartupCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignedStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhereᚄ(ctx context.Context, v any) ([]AssignedStartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]AssignedStartupEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignedStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOAssignedStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupEdgeWhere(ctx context.Context, v any) (*AssignedStartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignedStartupEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignedStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupPredicate(ctx context.Context, v any) (*AssignedStartupPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignedStartupPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentPurpose2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentPurposeᚄ(ctx context.Context, v any) ([]model.AssignmentPurpose, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AssignmentPurpose, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentPurpose2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentPurposeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AssignmentPurpose) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx context.Context, v any) (*model.AssignmentPurpose, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.AssignmentPurpose)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx context.Context, sel ast.SelectionSet, v *model.AssignmentPurpose) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentPurposeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentPurposeComparison(ctx context.Context, v any) (*AssignmentPurposeComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentPurposeComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAssignmentStatus2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentStatusᚄ(ctx context.Context, v any) ([]model.AssignmentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.AssignmentStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOAssignmentStatus2ᚕstartupgraphᚋinternalᚋmodelᚐAssignmentStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []model.AssignmentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAssignmentStatus2startupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx context.Context, v any) (*model.AssignmentStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -37473,6 +47140,14 @@ func (ec *executionContext) marshalOAssignmentStatus2ᚖstartupgraphᚋinternal�
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOAssignmentStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignmentStatusComparison(ctx context.Context, v any) (*AssignmentStatusComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAssignmentStatusComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOAuditFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐAuditFilter(ctx context.Context, v any) (*AuditFilter, error) {
@@ -37513,6 +47188,115 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOBooleanComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐBooleanComparison(ctx context.Context, v any) (*BooleanComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBooleanComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCohortCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortCount(ctx context.Context, v any) (*CohortCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCohortCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCohortEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhereᚄ(ctx context.Context, v any) ([]CohortEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]CohortEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCohortEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCohortEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortEdgeWhere(ctx context.Context, v any) (*CohortEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCohortEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCohortPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPredicate(ctx context.Context, v any) (*CohortPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCohortPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCohortWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐCohortWhereᚄ(ctx context.Context, v any) ([]CohortWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]CohortWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCohortWhere2startupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCohortWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx context.Context, v any) (*CohortWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCohortWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODate2ᚕstartupgraphᚋinternalᚋmodelᚐDateᚄ(ctx context.Context, v any) ([]model.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕstartupgraphᚋinternalᚋmodelᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -37527,6 +47311,14 @@ func (ec *executionContext) marshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDa
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx context.Context, v any) (*DateComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -37552,6 +47344,132 @@ func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodel�
 		return graphql.Null
 	}
 	return ec._Facility(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFacilityCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityCount(ctx context.Context, v any) (*FacilityCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFacilityCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFacilityEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhereᚄ(ctx context.Context, v any) ([]FacilityEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]FacilityEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFacilityEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityEdgeWhere(ctx context.Context, v any) (*FacilityEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFacilityEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFacilityKind2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityKindᚄ(ctx context.Context, v any) ([]model.FacilityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.FacilityKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityKind2startupgraphᚋinternalᚋmodelᚐFacilityKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOFacilityKind2ᚕstartupgraphᚋinternalᚋmodelᚐFacilityKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FacilityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacilityKind2startupgraphᚋinternalᚋmodelᚐFacilityKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOFacilityKind2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityKind(ctx context.Context, v any) (*model.FacilityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FacilityKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFacilityKind2ᚖstartupgraphᚋinternalᚋmodelᚐFacilityKind(ctx context.Context, sel ast.SelectionSet, v *model.FacilityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFacilityKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityKindComparison(ctx context.Context, v any) (*FacilityKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFacilityKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFacilityPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityPredicate(ctx context.Context, v any) (*FacilityPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFacilityPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFacilityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityWhereᚄ(ctx context.Context, v any) ([]FacilityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]FacilityWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityWhere2startupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFacilityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx context.Context, v any) (*FacilityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFacilityWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
@@ -37615,6 +47533,55 @@ func (ec *executionContext) marshalOFundKind2ᚕstartupgraphᚋinternalᚋmodel�
 	return ret
 }
 
+func (ec *executionContext) unmarshalOFundKind2ᚖstartupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, v any) (*model.FundKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FundKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFundKind2ᚖstartupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, sel ast.SelectionSet, v *model.FundKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFundKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundKindComparison(ctx context.Context, v any) (*FundKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFundKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFundWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundWhereᚄ(ctx context.Context, v any) ([]FundWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]FundWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundWhere2startupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx context.Context, v any) (*FundWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFundWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOGrowthStage2ᚕstartupgraphᚋinternalᚋmodelᚐGrowthStageᚄ(ctx context.Context, v any) ([]model.GrowthStage, error) {
 	if v == nil {
 		return nil, nil
@@ -37665,6 +47632,14 @@ func (ec *executionContext) marshalOGrowthStage2ᚖstartupgraphᚋinternalᚋmod
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOGrowthStageComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐGrowthStageComparison(ctx context.Context, v any) (*GrowthStageComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputGrowthStageComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -37720,6 +47695,49 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx context.Context, v any) (*IDComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIDComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -37736,6 +47754,14 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := model.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOIntComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIntComparison(ctx context.Context, v any) (*IntComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIntComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOInterval2ᚖstartupgraphᚋgraphᚋgeneratedᚐInterval(ctx context.Context, v any) (*Interval, error) {
@@ -37822,6 +47848,55 @@ func (ec *executionContext) marshalOInvestmentRound2ᚖstartupgraphᚋinternal�
 	return v
 }
 
+func (ec *executionContext) unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx context.Context, v any) (*InvestmentRoundComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentRoundComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorCount(ctx context.Context, v any) (*InvestorCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestorCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhereᚄ(ctx context.Context, v any) ([]InvestorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]InvestorEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInvestorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorEdgeWhere(ctx context.Context, v any) (*InvestorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestorEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorPredicate(ctx context.Context, v any) (*InvestorPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestorPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(ctx context.Context, v any) (model.JSON, error) {
 	if v == nil {
 		return nil, nil
@@ -37838,6 +47913,41 @@ func (ec *executionContext) marshalOJSON2startupgraphᚋinternalᚋmodelᚐJSON(
 	return v
 }
 
+func (ec *executionContext) unmarshalOKRW2ᚕstartupgraphᚋinternalᚋmodelᚐKRWᚄ(ctx context.Context, v any) ([]model.KRW, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.KRW, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOKRW2ᚕstartupgraphᚋinternalᚋmodelᚐKRWᚄ(ctx context.Context, sel ast.SelectionSet, v []model.KRW) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx context.Context, v any) (*model.KRW, error) {
 	if v == nil {
 		return nil, nil
@@ -37852,6 +47962,14 @@ func (ec *executionContext) marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx context.Context, v any) (*KRWComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputKRWComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOLocale2ᚖstartupgraphᚋinternalᚋi18nᚐLocale(ctx context.Context, v any) (*i18n.Locale, error) {
@@ -37885,6 +48003,42 @@ func (ec *executionContext) unmarshalOMarketFilter2ᚖstartupgraphᚋgraphᚋgen
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOMarketKind2ᚕstartupgraphᚋinternalᚋmodelᚐMarketKindᚄ(ctx context.Context, v any) ([]model.MarketKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.MarketKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMarketKind2ᚕstartupgraphᚋinternalᚋmodelᚐMarketKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MarketKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMarketKind2startupgraphᚋinternalᚋmodelᚐMarketKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOMarketKind2ᚖstartupgraphᚋinternalᚋmodelᚐMarketKind(ctx context.Context, v any) (*model.MarketKind, error) {
 	if v == nil {
 		return nil, nil
@@ -37899,6 +48053,96 @@ func (ec *executionContext) marshalOMarketKind2ᚖstartupgraphᚋinternalᚋmode
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalOMarketKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketKindComparison(ctx context.Context, v any) (*MarketKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketMentorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorCount(ctx context.Context, v any) (*MarketMentorCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketMentorCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhereᚄ(ctx context.Context, v any) ([]MarketMentorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MarketMentorEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketMentorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMarketMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx context.Context, v any) (*MarketMentorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketMentorEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketMentorPredicate(ctx context.Context, v any) (*MarketMentorPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketMentorPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketTargetCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetCount(ctx context.Context, v any) (*MarketTargetCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketTargetCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketTargetEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhereᚄ(ctx context.Context, v any) ([]MarketTargetEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MarketTargetEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketTargetEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMarketTargetEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetEdgeWhere(ctx context.Context, v any) (*MarketTargetEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketTargetEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketTargetPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetPredicate(ctx context.Context, v any) (*MarketTargetPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketTargetPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMarketTargetStatus2ᚕstartupgraphᚋinternalᚋmodelᚐMarketTargetStatusᚄ(ctx context.Context, v any) ([]model.MarketTargetStatus, error) {
@@ -37937,11 +48181,290 @@ func (ec *executionContext) marshalOMarketTargetStatus2ᚕstartupgraphᚋinterna
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, v any) (*model.MarketTargetStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MarketTargetStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx context.Context, sel ast.SelectionSet, v *model.MarketTargetStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOMarketTargetStatusComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetStatusComparison(ctx context.Context, v any) (*MarketTargetStatusComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketTargetStatusComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketWhereᚄ(ctx context.Context, v any) ([]MarketWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MarketWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketWhere2startupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx context.Context, v any) (*MarketWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMarketWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMemberCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberCount(ctx context.Context, v any) (*MemberCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMemberCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMemberEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhereᚄ(ctx context.Context, v any) ([]MemberEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MemberEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMemberEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMemberEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberEdgeWhere(ctx context.Context, v any) (*MemberEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMemberEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx context.Context, v any) (*MemberPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMemberPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMenteeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeCount(ctx context.Context, v any) (*MenteeCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMenteeCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMenteeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhereᚄ(ctx context.Context, v any) ([]MenteeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MenteeEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMenteeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMenteeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteeEdgeWhere(ctx context.Context, v any) (*MenteeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMenteeEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMenteePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMenteePredicate(ctx context.Context, v any) (*MenteePredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMenteePredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorCount(ctx context.Context, v any) (*MentorCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhereᚄ(ctx context.Context, v any) ([]MentorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MentorEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMentorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMentorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorEdgeWhere(ctx context.Context, v any) (*MentorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMentorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorFilter(ctx context.Context, v any) (*MentorFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMentorFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorMarketCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketCount(ctx context.Context, v any) (*MentorMarketCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorMarketCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorMarketEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhereᚄ(ctx context.Context, v any) ([]MentorMarketEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MentorMarketEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMentorMarketEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMentorMarketEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketEdgeWhere(ctx context.Context, v any) (*MentorMarketEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorMarketEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorMarketPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorMarketPredicate(ctx context.Context, v any) (*MentorMarketPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorMarketPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx context.Context, v any) (*MentorPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorWhereᚄ(ctx context.Context, v any) ([]MentorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MentorWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMentorWhere2startupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx context.Context, v any) (*MentorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorshipCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipCount(ctx context.Context, v any) (*MentorshipCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorshipCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorshipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhereᚄ(ctx context.Context, v any) ([]MentorshipEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MentorshipEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMentorshipEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOMentorshipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipEdgeWhere(ctx context.Context, v any) (*MentorshipEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorshipEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMentorshipPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorshipPredicate(ctx context.Context, v any) (*MentorshipPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMentorshipPredicate(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -37981,6 +48504,39 @@ func (ec *executionContext) marshalOOrganization2ᚖstartupgraphᚋinternalᚋmo
 		return graphql.Null
 	}
 	return ec._Organization(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrganizationCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationCount(ctx context.Context, v any) (*OrganizationCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhereᚄ(ctx context.Context, v any) ([]OrganizationEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OrganizationEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationEdgeWhere(ctx context.Context, v any) (*OrganizationEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOOrganizationFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationFilter(ctx context.Context, v any) (*OrganizationFilter, error) {
@@ -38025,6 +48581,271 @@ func (ec *executionContext) marshalOOrganizationKind2ᚕstartupgraphᚋinternal�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOOrganizationKind2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, v any) (*model.OrganizationKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrganizationKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrganizationKind2ᚖstartupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v *model.OrganizationKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOOrganizationKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationKindComparison(ctx context.Context, v any) (*OrganizationKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationPredicate(ctx context.Context, v any) (*OrganizationPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationRoleCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleCount(ctx context.Context, v any) (*OrganizationRoleCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationRoleCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhereᚄ(ctx context.Context, v any) ([]OrganizationRoleEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OrganizationRoleEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationRoleEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRoleEdgeWhere(ctx context.Context, v any) (*OrganizationRoleEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationRoleEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationRolePredicate(ctx context.Context, v any) (*OrganizationRolePredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationRolePredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhereᚄ(ctx context.Context, v any) ([]OrganizationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OrganizationWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationWhere2startupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx context.Context, v any) (*OrganizationWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganizationWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutcomeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeCount(ctx context.Context, v any) (*OutcomeCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomeCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutcomeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhereᚄ(ctx context.Context, v any) ([]OutcomeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OutcomeEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcomeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOutcomeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeEdgeWhere(ctx context.Context, v any) (*OutcomeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomeEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutcomeKind2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeKindᚄ(ctx context.Context, v any) ([]model.OutcomeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.OutcomeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOutcomeKind2ᚕstartupgraphᚋinternalᚋmodelᚐOutcomeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.OutcomeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, v any) (*model.OutcomeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OutcomeKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx context.Context, sel ast.SelectionSet, v *model.OutcomeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOOutcomeKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeKindComparison(ctx context.Context, v any) (*OutcomeKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomeKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutcomePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomePredicate(ctx context.Context, v any) (*OutcomePredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomePredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOutcomeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhereᚄ(ctx context.Context, v any) ([]OutcomeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OutcomeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcomeWhere2startupgraphᚋgraphᚋgeneratedᚐOutcomeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOOutcomeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOutcomeWhere(ctx context.Context, v any) (*OutcomeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOutcomeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPortfolioCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioCount(ctx context.Context, v any) (*PortfolioCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPortfolioCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPortfolioEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhereᚄ(ctx context.Context, v any) ([]PortfolioEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]PortfolioEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPortfolioEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPortfolioEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioEdgeWhere(ctx context.Context, v any) (*PortfolioEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPortfolioEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx context.Context, v any) (*PortfolioPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPortfolioPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx context.Context, sel ast.SelectionSet, v *model.Program) graphql.Marshaler {
@@ -38094,11 +48915,351 @@ func (ec *executionContext) marshalOProgramKind2ᚖstartupgraphᚋinternalᚋmod
 	return v
 }
 
+func (ec *executionContext) unmarshalOProgramKindComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramKindComparison(ctx context.Context, v any) (*ProgramKindComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramKindComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramMembershipCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipCount(ctx context.Context, v any) (*ProgramMembershipCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramMembershipCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramMembershipEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhereᚄ(ctx context.Context, v any) ([]ProgramMembershipEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ProgramMembershipEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramMembershipEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramMembershipEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipEdgeWhere(ctx context.Context, v any) (*ProgramMembershipEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramMembershipEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramMembershipPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramMembershipPredicate(ctx context.Context, v any) (*ProgramMembershipPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramMembershipPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx context.Context, v any) ([]model.ProgramRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProgramRole, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProgramRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOProgramRole2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, v any) (*model.ProgramRole, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.ProgramRole)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOProgramRole2ᚖstartupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, sel ast.SelectionSet, v *model.ProgramRole) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOProgramRoleComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleComparison(ctx context.Context, v any) (*ProgramRoleComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramRoleComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramRoleCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleCount(ctx context.Context, v any) (*ProgramRoleCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramRoleCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramRoleEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhereᚄ(ctx context.Context, v any) ([]ProgramRoleEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ProgramRoleEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramRoleEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramRoleEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRoleEdgeWhere(ctx context.Context, v any) (*ProgramRoleEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramRoleEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx context.Context, v any) (*ProgramRolePredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramRolePredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProgramWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramWhereᚄ(ctx context.Context, v any) ([]ProgramWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ProgramWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramWhere2startupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx context.Context, v any) (*ProgramWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgramWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSectorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorCount(ctx context.Context, v any) (*SectorCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSectorEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhereᚄ(ctx context.Context, v any) ([]SectorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]SectorEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSectorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSectorEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx context.Context, v any) (*SectorEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOSectorFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorFilter(ctx context.Context, v any) (*SectorFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputSectorFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx context.Context, v any) (*SectorPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSectorWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorWhereᚄ(ctx context.Context, v any) ([]SectorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]SectorWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSectorWhere2startupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOSectorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx context.Context, v any) (*SectorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSectorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeCount(ctx context.Context, v any) (*StageChangeCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhereᚄ(ctx context.Context, v any) ([]StageChangeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]StageChangeEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageChangeEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageChangeEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeEdgeWhere(ctx context.Context, v any) (*StageChangeEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangePredicate(ctx context.Context, v any) (*StageChangePredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangePredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhereᚄ(ctx context.Context, v any) ([]StageChangeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]StageChangeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStageChangeWhere2startupgraphᚋgraphᚋgeneratedᚐStageChangeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStageChangeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStageChangeWhere(ctx context.Context, v any) (*StageChangeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStageChangeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupCount(ctx context.Context, v any) (*StartupCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhereᚄ(ctx context.Context, v any) ([]StartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]StartupEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupEdgeWhere(ctx context.Context, v any) (*StartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupEdgeWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -38115,6 +49276,39 @@ func (ec *executionContext) unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgen
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputStartupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx context.Context, v any) (*StartupPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStartupWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupWhereᚄ(ctx context.Context, v any) ([]StartupWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]StartupWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStartupWhere2startupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx context.Context, v any) (*StartupWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStartupWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -38197,11 +49391,126 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalOTargetingStartupCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupCount(ctx context.Context, v any) (*TargetingStartupCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetingStartupCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTargetingStartupEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhereᚄ(ctx context.Context, v any) ([]TargetingStartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]TargetingStartupEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTargetingStartupEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTargetingStartupEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupEdgeWhere(ctx context.Context, v any) (*TargetingStartupEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetingStartupEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx context.Context, v any) (*TargetingStartupPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTargetingStartupPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTextComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐTextComparison(ctx context.Context, v any) (*TextComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTextComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx context.Context, sel ast.SelectionSet, v *model.University) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._University(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUniversityAssignmentCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentCount(ctx context.Context, v any) (*UniversityAssignmentCount, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUniversityAssignmentCount(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUniversityAssignmentEdgeWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhereᚄ(ctx context.Context, v any) ([]UniversityAssignmentEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]UniversityAssignmentEdgeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUniversityAssignmentEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOUniversityAssignmentEdgeWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentEdgeWhere(ctx context.Context, v any) (*UniversityAssignmentEdgeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUniversityAssignmentEdgeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx context.Context, v any) (*UniversityAssignmentPredicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUniversityAssignmentPredicate(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUniversityWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐUniversityWhereᚄ(ctx context.Context, v any) ([]UniversityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]UniversityWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNUniversityWhere2startupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx context.Context, v any) (*UniversityWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUniversityWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -41,6 +41,84 @@ type AssignTeamInput struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type AssignedStartupCount struct {
+	// Count only the edges that match.
+	Where *AssignedStartupEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a AssignedStartupConnection to consider: their facts and their node.
+type AssignedStartupEdgeWhere struct {
+	// Every one of these holds.
+	And []AssignedStartupEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []AssignedStartupEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *AssignedStartupEdgeWhere `json:"not,omitempty"`
+	// What the assignment is for.
+	Purpose *AssignmentPurposeComparison `json:"purpose,omitempty"`
+	// Where the assignment stands.
+	Status *AssignmentStatusComparison `json:"status,omitempty"`
+	// When the assignment began.
+	Since *DateComparison `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *DateComparison `json:"until,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type AssignedStartupPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *AssignedStartupEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *AssignedStartupEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *AssignedStartupEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *AssignedStartupCount `json:"count,omitempty"`
+}
+
+// A comparison of a AssignmentPurpose.
+type AssignmentPurposeComparison struct {
+	// Equal to.
+	Eq *model.AssignmentPurpose `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.AssignmentPurpose `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.AssignmentPurpose `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.AssignmentPurpose `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A comparison of a AssignmentStatus.
+type AssignmentStatusComparison struct {
+	// Equal to.
+	Eq *model.AssignmentStatus `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.AssignmentStatus `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.AssignmentStatus `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.AssignmentStatus `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // Which audit records to return.
 type AuditFilter struct {
 	// Records about this node (e.g. a startup's id).
@@ -51,12 +129,80 @@ type AuditFilter struct {
 	Since *time.Time `json:"since,omitempty"`
 }
 
+// A comparison of a Boolean.
+type BooleanComparison struct {
+	// Equal to.
+	Eq *bool `json:"eq,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type CohortCount struct {
+	// Count only the edges that match.
+	Where *CohortEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a CohortConnection to consider: their facts and their node.
+type CohortEdgeWhere struct {
+	// Every one of these holds.
+	And []CohortEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []CohortEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *CohortEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *CohortWhere `json:"node,omitempty"`
+}
+
 // The result of a mutation that changed a cohort.
 type CohortPayload struct {
 	// The cohort as it is now.
 	Cohort *model.Cohort `json:"cohort"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type CohortPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *CohortEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *CohortEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *CohortEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *CohortCount `json:"count,omitempty"`
+}
+
+// Which cohorts to keep: every condition given must hold.
+type CohortWhere struct {
+	// Every one of these holds.
+	And []CohortWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []CohortWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *CohortWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// The cohort's year.
+	Year *IntComparison `json:"year,omitempty"`
+	// Conditions on member startups, with the cohort on each edge.
+	Startups *MemberPredicate `json:"startups,omitempty"`
 }
 
 // A correction of an investment.
@@ -199,6 +345,26 @@ type CreateStartupInput struct {
 	SectorIds []string `json:"sectorIds,omitempty"`
 }
 
+// A comparison of a Date.
+type DateComparison struct {
+	// Equal to.
+	Eq *model.Date `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.Date `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.Date `json:"in,omitempty"`
+	// Less than.
+	Lt *model.Date `json:"lt,omitempty"`
+	// At most.
+	Lte *model.Date `json:"lte,omitempty"`
+	// More than.
+	Gt *model.Date `json:"gt,omitempty"`
+	// At least.
+	Gte *model.Date `json:"gte,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // A mentorship to end.
 type EndMentorshipInput struct {
 	// The mentor.
@@ -209,10 +375,102 @@ type EndMentorshipInput struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type FacilityCount struct {
+	// Count only the edges that match.
+	Where *FacilityEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a FacilityConnection to consider: their facts and their node.
+type FacilityEdgeWhere struct {
+	// Every one of these holds.
+	And []FacilityEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []FacilityEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *FacilityEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *FacilityWhere `json:"node,omitempty"`
+}
+
+// A comparison of a FacilityKind.
+type FacilityKindComparison struct {
+	// Equal to.
+	Eq *model.FacilityKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.FacilityKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.FacilityKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.FacilityKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type FacilityPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *FacilityEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *FacilityEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *FacilityEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *FacilityCount `json:"count,omitempty"`
+}
+
+// Which facilities to keep: every condition given must hold.
+type FacilityWhere struct {
+	// Every one of these holds.
+	And []FacilityWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []FacilityWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *FacilityWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// What kind of space it is.
+	Kind *FacilityKindComparison `json:"kind,omitempty"`
+	// Conditions on spaces inside this facility.
+	Spaces *FacilityPredicate `json:"spaces,omitempty"`
+	// Conditions on startups resident in this facility.
+	Residents *StartupPredicate `json:"residents,omitempty"`
+}
+
 // Which funds to return.
 type FundFilter struct {
 	// Funds of any of these kinds.
 	Kinds []model.FundKind `json:"kinds,omitempty"`
+}
+
+// A comparison of a FundKind.
+type FundKindComparison struct {
+	// Equal to.
+	Eq *model.FundKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.FundKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.FundKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.FundKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
 }
 
 // The result of a mutation that changed a fund.
@@ -221,6 +479,78 @@ type FundPayload struct {
 	Fund *model.Fund `json:"fund"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// Which funds to keep: every condition given must hold.
+type FundWhere struct {
+	// Every one of these holds.
+	And []FundWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []FundWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *FundWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Venture fund or government grant.
+	Kind *FundKindComparison `json:"kind,omitempty"`
+	// Committed size in KRW.
+	Size *KRWComparison `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *IntComparison `json:"vintageYear,omitempty"`
+	// Conditions on startups the fund invested in, one edge per investment with its amount, date and round.
+	Portfolio *PortfolioPredicate `json:"portfolio,omitempty"`
+}
+
+// A comparison of a GrowthStage.
+type GrowthStageComparison struct {
+	// Equal to.
+	Eq *model.GrowthStage `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.GrowthStage `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.GrowthStage `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.GrowthStage `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A comparison of a ID.
+type IDComparison struct {
+	// Equal to.
+	Eq *string `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *string `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []string `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []string `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A comparison of a Int.
+type IntComparison struct {
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []int `json:"in,omitempty"`
+	// Less than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
 }
 
 // Which investments to return.
@@ -255,6 +585,88 @@ type InvestmentPayload struct {
 	Replayed bool `json:"replayed"`
 }
 
+// A comparison of a InvestmentRound.
+type InvestmentRoundComparison struct {
+	// Equal to.
+	Eq *model.InvestmentRound `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.InvestmentRound `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.InvestmentRound `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.InvestmentRound `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type InvestorCount struct {
+	// Count only the edges that match.
+	Where *InvestorEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a InvestorConnection to consider: their facts and their node.
+type InvestorEdgeWhere struct {
+	// Every one of these holds.
+	And []InvestorEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []InvestorEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *InvestorEdgeWhere `json:"not,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// Round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *FundWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type InvestorPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *InvestorEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *InvestorEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *InvestorEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *InvestorCount `json:"count,omitempty"`
+}
+
+// A comparison of a KRW.
+type KRWComparison struct {
+	// Equal to.
+	Eq *model.KRW `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.KRW `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.KRW `json:"in,omitempty"`
+	// Less than.
+	Lt *model.KRW `json:"lt,omitempty"`
+	// At most.
+	Lte *model.KRW `json:"lte,omitempty"`
+	// More than.
+	Gt *model.KRW `json:"gt,omitempty"`
+	// At least.
+	Gte *model.KRW `json:"gte,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // Which markets to return.
 type MarketFilter struct {
 	// Only countries or only regions.
@@ -263,12 +675,284 @@ type MarketFilter struct {
 	Codes []string `json:"codes,omitempty"`
 }
 
+// A comparison of a MarketKind.
+type MarketKindComparison struct {
+	// Equal to.
+	Eq *model.MarketKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.MarketKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.MarketKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.MarketKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MarketMentorCount struct {
+	// Count only the edges that match.
+	Where *MarketMentorEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MarketMentorConnection to consider: their facts and their node.
+type MarketMentorEdgeWhere struct {
+	// Every one of these holds.
+	And []MarketMentorEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MarketMentorEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MarketMentorEdgeWhere `json:"not,omitempty"`
+	// Since when the mentor has known the market.
+	Since *DateComparison `json:"since,omitempty"`
+	// What the mentor did there, e.g. ran a plant, sold medical devices.
+	Note *TextComparison `json:"note,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *MentorWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MarketMentorPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MarketMentorEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MarketMentorEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MarketMentorEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MarketMentorCount `json:"count,omitempty"`
+}
+
 // The result of a mutation that changed a market.
 type MarketPayload struct {
 	// The market as it is now.
 	Market *model.Market `json:"market"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MarketTargetCount struct {
+	// Count only the edges that match.
+	Where *MarketTargetEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MarketTargetConnection to consider: their facts and their node.
+type MarketTargetEdgeWhere struct {
+	// Every one of these holds.
+	And []MarketTargetEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MarketTargetEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MarketTargetEdgeWhere `json:"not,omitempty"`
+	// How far the startup is in the market.
+	Status *MarketTargetStatusComparison `json:"status,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *IntComparison `json:"priority,omitempty"`
+	// When the startup began targeting the market.
+	Since *DateComparison `json:"since,omitempty"`
+	// The support program used, e.g. product localization support.
+	SupportProgram *IDComparison `json:"supportProgram,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *MarketWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MarketTargetPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MarketTargetEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MarketTargetEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MarketTargetEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MarketTargetCount `json:"count,omitempty"`
+}
+
+// A comparison of a MarketTargetStatus.
+type MarketTargetStatusComparison struct {
+	// Equal to.
+	Eq *model.MarketTargetStatus `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.MarketTargetStatus `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.MarketTargetStatus `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.MarketTargetStatus `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// Which markets to keep: every condition given must hold.
+type MarketWhere struct {
+	// Every one of these holds.
+	And []MarketWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MarketWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MarketWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Country or region code, e.g. VN.
+	Code *TextComparison `json:"code,omitempty"`
+	// Country or region.
+	Kind *MarketKindComparison `json:"kind,omitempty"`
+	// Conditions on startups targeting the market, with the target (status, priority, program) on each edge.
+	Startups *TargetingStartupPredicate `json:"startups,omitempty"`
+	// Conditions on mentors with experience of the market, with since when and a note on each edge.
+	Mentors *MarketMentorPredicate `json:"mentors,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MemberCount struct {
+	// Count only the edges that match.
+	Where *MemberEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MemberConnection to consider: their facts and their node.
+type MemberEdgeWhere struct {
+	// Every one of these holds.
+	And []MemberEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MemberEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MemberEdgeWhere `json:"not,omitempty"`
+	// The cohort the startup belongs to.
+	Cohort *IDComparison `json:"cohort,omitempty"`
+	// When the startup joined.
+	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MemberPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MemberEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MemberEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MemberEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MemberCount `json:"count,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MenteeCount struct {
+	// Count only the edges that match.
+	Where *MenteeEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MenteeConnection to consider: their facts and their node.
+type MenteeEdgeWhere struct {
+	// Every one of these holds.
+	And []MenteeEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MenteeEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MenteeEdgeWhere `json:"not,omitempty"`
+	// What the mentoring focuses on (e.g. US market entry).
+	Focus *TextComparison `json:"focus,omitempty"`
+	// When the mentorship began.
+	Since *DateComparison `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *DateComparison `json:"until,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MenteePredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MenteeEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MenteeEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MenteeEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MenteeCount `json:"count,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MentorCount struct {
+	// Count only the edges that match.
+	Where *MentorEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MentorConnection to consider: their facts and their node.
+type MentorEdgeWhere struct {
+	// Every one of these holds.
+	And []MentorEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MentorEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MentorEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *MentorWhere `json:"node,omitempty"`
 }
 
 // Which mentors to return.
@@ -291,12 +975,146 @@ type MentorFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type MentorMarketCount struct {
+	// Count only the edges that match.
+	Where *MentorMarketEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MentorMarketConnection to consider: their facts and their node.
+type MentorMarketEdgeWhere struct {
+	// Every one of these holds.
+	And []MentorMarketEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MentorMarketEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MentorMarketEdgeWhere `json:"not,omitempty"`
+	// Since when the mentor has known the market.
+	Since *DateComparison `json:"since,omitempty"`
+	// What the mentor did there, e.g. ran a plant, sold medical devices.
+	Note *TextComparison `json:"note,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *MarketWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MentorMarketPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MentorMarketEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MentorMarketEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MentorMarketEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MentorMarketCount `json:"count,omitempty"`
+}
+
 // The result of a mutation that changed a mentor.
 type MentorPayload struct {
 	// The mentor as it is now.
 	Mentor *model.Mentor `json:"mentor"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MentorPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MentorEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MentorEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MentorEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MentorCount `json:"count,omitempty"`
+}
+
+// Which mentors to keep: every condition given must hold.
+type MentorWhere struct {
+	// Every one of these holds.
+	And []MentorWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MentorWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MentorWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Whether the mentor is a task-force expert.
+	TaskForceMember *BooleanComparison `json:"taskForceMember,omitempty"`
+	// The university the mentor is affiliated with.
+	University *IDComparison `json:"university,omitempty"`
+	// The organization the mentor is affiliated with.
+	Organization *IDComparison `json:"organization,omitempty"`
+	// Conditions on sectors of expertise.
+	Sectors *SectorPredicate `json:"sectors,omitempty"`
+	// Conditions on startups the mentor mentors, with the mentorship on each edge.
+	Startups *MenteePredicate `json:"startups,omitempty"`
+	// Conditions on overseas markets the mentor knows, with since when and a note on each edge.
+	Markets *MentorMarketPredicate `json:"markets,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type MentorshipCount struct {
+	// Count only the edges that match.
+	Where *MentorshipEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a MentorshipConnection to consider: their facts and their node.
+type MentorshipEdgeWhere struct {
+	// Every one of these holds.
+	And []MentorshipEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []MentorshipEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *MentorshipEdgeWhere `json:"not,omitempty"`
+	// What the mentoring focuses on (e.g. US market entry).
+	Focus *TextComparison `json:"focus,omitempty"`
+	// When the mentorship began.
+	Since *DateComparison `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *DateComparison `json:"until,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *MentorWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type MentorshipPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *MentorshipEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *MentorshipEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *MentorshipEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *MentorshipCount `json:"count,omitempty"`
 }
 
 // A move to another growth stage.
@@ -325,6 +1143,36 @@ type NameOrder struct {
 	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type OrganizationCount struct {
+	// Count only the edges that match.
+	Where *OrganizationEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a OrganizationConnection to consider: their facts and their node.
+type OrganizationEdgeWhere struct {
+	// Every one of these holds.
+	And []OrganizationEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []OrganizationEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *OrganizationEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *OrganizationWhere `json:"node,omitempty"`
+}
+
 // Which organizations to return.
 type OrganizationFilter struct {
 	// Organizations of any of these kinds.
@@ -333,10 +1181,290 @@ type OrganizationFilter struct {
 	MouPartner *bool `json:"mouPartner,omitempty"`
 }
 
+// A comparison of a OrganizationKind.
+type OrganizationKindComparison struct {
+	// Equal to.
+	Eq *model.OrganizationKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.OrganizationKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.OrganizationKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.OrganizationKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type OrganizationPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *OrganizationEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *OrganizationEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *OrganizationEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *OrganizationCount `json:"count,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type OrganizationRoleCount struct {
+	// Count only the edges that match.
+	Where *OrganizationRoleEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a OrganizationRoleConnection to consider: their facts and their node.
+type OrganizationRoleEdgeWhere struct {
+	// Every one of these holds.
+	And []OrganizationRoleEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []OrganizationRoleEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *OrganizationRoleEdgeWhere `json:"not,omitempty"`
+	// The organization's role in the program.
+	Role *ProgramRoleComparison `json:"role,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *ProgramWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type OrganizationRolePredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *OrganizationRoleEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *OrganizationRoleEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *OrganizationRoleEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *OrganizationRoleCount `json:"count,omitempty"`
+}
+
+// Which organizations to keep: every condition given must hold.
+type OrganizationWhere struct {
+	// Every one of these holds.
+	And []OrganizationWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []OrganizationWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *OrganizationWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// What kind of body it is.
+	Kind *OrganizationKindComparison `json:"kind,omitempty"`
+	// Whether it signed the city's MOU.
+	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// Conditions on organizations that belong to this one.
+	Children *OrganizationPredicate `json:"children,omitempty"`
+	// Conditions on programs the organization hosts, sponsors or operates, with its role on each edge.
+	Programs *OrganizationRolePredicate `json:"programs,omitempty"`
+	// Conditions on mentors affiliated with the organization.
+	Mentors *MentorPredicate `json:"mentors,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type OutcomeCount struct {
+	// Count only the edges that match.
+	Where *OutcomeEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a OutcomeConnection to consider: their facts and their node.
+type OutcomeEdgeWhere struct {
+	// Every one of these holds.
+	And []OutcomeEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []OutcomeEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *OutcomeEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *OutcomeWhere `json:"node,omitempty"`
+}
+
+// A comparison of a OutcomeKind.
+type OutcomeKindComparison struct {
+	// Equal to.
+	Eq *model.OutcomeKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.OutcomeKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.OutcomeKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.OutcomeKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type OutcomePredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *OutcomeEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *OutcomeEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *OutcomeEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *OutcomeCount `json:"count,omitempty"`
+}
+
+// Which outcomes to keep: every condition given must hold.
+type OutcomeWhere struct {
+	// Every one of these holds.
+	And []OutcomeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []OutcomeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *OutcomeWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// What was reported.
+	Kind *OutcomeKindComparison `json:"kind,omitempty"`
+	// When it was reported.
+	ReportedOn *DateComparison `json:"reportedOn,omitempty"`
+	// How many (patents, jobs).
+	Quantity *IntComparison `json:"quantity,omitempty"`
+	// Amount in KRW, for money outcomes.
+	Amount *KRWComparison `json:"amount,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type PortfolioCount struct {
+	// Count only the edges that match.
+	Where *PortfolioEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a PortfolioConnection to consider: their facts and their node.
+type PortfolioEdgeWhere struct {
+	// Every one of these holds.
+	And []PortfolioEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []PortfolioEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *PortfolioEdgeWhere `json:"not,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// Round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type PortfolioPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *PortfolioEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *PortfolioEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *PortfolioEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *PortfolioCount `json:"count,omitempty"`
+}
+
 // Which programs to return.
 type ProgramFilter struct {
 	// Programs of any of these kinds.
 	Kinds []model.ProgramKind `json:"kinds,omitempty"`
+}
+
+// A comparison of a ProgramKind.
+type ProgramKindComparison struct {
+	// Equal to.
+	Eq *model.ProgramKind `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.ProgramKind `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.ProgramKind `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.ProgramKind `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type ProgramMembershipCount struct {
+	// Count only the edges that match.
+	Where *ProgramMembershipEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a ProgramMembershipConnection to consider: their facts and their node.
+type ProgramMembershipEdgeWhere struct {
+	// Every one of these holds.
+	And []ProgramMembershipEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []ProgramMembershipEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *ProgramMembershipEdgeWhere `json:"not,omitempty"`
+	// The cohort the startup belongs to.
+	Cohort *IDComparison `json:"cohort,omitempty"`
+	// When the startup joined.
+	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *ProgramWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type ProgramMembershipPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *ProgramMembershipEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *ProgramMembershipEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *ProgramMembershipEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *ProgramMembershipCount `json:"count,omitempty"`
 }
 
 // The result of a mutation that changed a program.
@@ -345,6 +1473,88 @@ type ProgramPayload struct {
 	Program *model.Program `json:"program"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// A comparison of a ProgramRole.
+type ProgramRoleComparison struct {
+	// Equal to.
+	Eq *model.ProgramRole `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *model.ProgramRole `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []model.ProgramRole `json:"in,omitempty"`
+	// None of these (at most 100).
+	NotIn []model.ProgramRole `json:"notIn,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type ProgramRoleCount struct {
+	// Count only the edges that match.
+	Where *ProgramRoleEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a ProgramRoleConnection to consider: their facts and their node.
+type ProgramRoleEdgeWhere struct {
+	// Every one of these holds.
+	And []ProgramRoleEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []ProgramRoleEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *ProgramRoleEdgeWhere `json:"not,omitempty"`
+	// The organization's role in the program.
+	Role *ProgramRoleComparison `json:"role,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *OrganizationWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type ProgramRolePredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *ProgramRoleEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *ProgramRoleEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *ProgramRoleEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *ProgramRoleCount `json:"count,omitempty"`
+}
+
+// Which programs to keep: every condition given must hold.
+type ProgramWhere struct {
+	// Every one of these holds.
+	And []ProgramWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []ProgramWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *ProgramWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// What kind of program it is.
+	Kind *ProgramKindComparison `json:"kind,omitempty"`
+	// Conditions on organizations that host, sponsor or operate the program, with the role on each edge.
+	Organizations *ProgramRolePredicate `json:"organizations,omitempty"`
+	// Conditions on cohorts of the program (e.g. Smart Venture Campus 2017).
+	Cohorts *CohortPredicate `json:"cohorts,omitempty"`
+	// Conditions on startups that are members of any cohort of the program, with the cohort on each edge.
+	Startups *MemberPredicate `json:"startups,omitempty"`
 }
 
 // The entry points for reading the graph.
@@ -387,10 +1597,74 @@ type RecordOutcomeInput struct {
 	Note *string `json:"note,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type SectorCount struct {
+	// Count only the edges that match.
+	Where *SectorEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a SectorConnection to consider: their facts and their node.
+type SectorEdgeWhere struct {
+	// Every one of these holds.
+	And []SectorEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []SectorEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *SectorEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *SectorWhere `json:"node,omitempty"`
+}
+
 // Which sectors to return.
 type SectorFilter struct {
 	// Only task-force fields (true) or only others (false).
 	TaskForceField *bool `json:"taskForceField,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type SectorPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *SectorEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *SectorEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *SectorEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *SectorCount `json:"count,omitempty"`
+}
+
+// Which sectors to keep: every condition given must hold.
+type SectorWhere struct {
+	// Every one of these holds.
+	And []SectorWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []SectorWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *SectorWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Whether it is a field of the task force.
+	TaskForceField *BooleanComparison `json:"taskForceField,omitempty"`
+	// Conditions on startups working in the sector.
+	Startups *StartupPredicate `json:"startups,omitempty"`
+	// Conditions on mentors with expertise in the sector (for task-force fields: the working group).
+	Mentors *MentorPredicate `json:"mentors,omitempty"`
 }
 
 // A startup's target market.
@@ -409,6 +1683,64 @@ type SetMarketTargetInput struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// How many edges of a relationship, optionally only those matching where.
+type StageChangeCount struct {
+	// Count only the edges that match.
+	Where *StageChangeEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a StageChangeConnection to consider: their facts and their node.
+type StageChangeEdgeWhere struct {
+	// Every one of these holds.
+	And []StageChangeEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []StageChangeEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *StageChangeEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StageChangeWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type StageChangePredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *StageChangeEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *StageChangeEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *StageChangeEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *StageChangeCount `json:"count,omitempty"`
+}
+
+// Which stage changes to keep: every condition given must hold.
+type StageChangeWhere struct {
+	// Every one of these holds.
+	And []StageChangeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []StageChangeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *StageChangeWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stage reached.
+	Stage *GrowthStageComparison `json:"stage,omitempty"`
+	// When the stage changed.
+	ChangedOn *DateComparison `json:"changedOn,omitempty"`
+}
+
 // A mentorship to start.
 type StartMentorshipInput struct {
 	// The mentor.
@@ -419,6 +1751,36 @@ type StartMentorshipInput struct {
 	Focus string `json:"focus"`
 	// Since when; today when omitted.
 	Since *model.Date `json:"since,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type StartupCount struct {
+	// Count only the edges that match.
+	Where *StartupEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a StartupConnection to consider: their facts and their node.
+type StartupEdgeWhere struct {
+	// Every one of these holds.
+	And []StartupEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []StartupEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *StartupEdgeWhere `json:"not,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
 }
 
 // Which startups to return. Fields combine with AND; values inside one list combine with OR. Lists take at most 100 values.
@@ -465,6 +1827,116 @@ type StartupPayload struct {
 	Replayed bool `json:"replayed"`
 }
 
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type StartupPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *StartupEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *StartupEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *StartupEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *StartupCount `json:"count,omitempty"`
+}
+
+// Which startups to keep: every condition given must hold.
+type StartupWhere struct {
+	// Every one of these holds.
+	And []StartupWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []StartupWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *StartupWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Current growth stage.
+	Stage *GrowthStageComparison `json:"stage,omitempty"`
+	// Founding date.
+	FoundedOn *DateComparison `json:"foundedOn,omitempty"`
+	// Conditions on universities the team is assigned to, with the assignment on each edge.
+	Universities *UniversityAssignmentPredicate `json:"universities,omitempty"`
+	// Conditions on sectors the startup works in.
+	Sectors *SectorPredicate `json:"sectors,omitempty"`
+	// Conditions on programs the startup is a member of, with the cohort on each edge.
+	Programs *ProgramMembershipPredicate `json:"programs,omitempty"`
+	// Conditions on funds that invested in the startup, one edge per investment with its amount, date and round.
+	Investors *InvestorPredicate `json:"investors,omitempty"`
+	// Conditions on growth-stage changes, oldest first; the last is the current stage.
+	StageHistory *StageChangePredicate `json:"stageHistory,omitempty"`
+	// Conditions on outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first.
+	Outcomes *OutcomePredicate `json:"outcomes,omitempty"`
+	// Conditions on mentors of the startup, with the mentorship (focus, since, until) on each edge.
+	Mentors *MentorshipPredicate `json:"mentors,omitempty"`
+	// Conditions on overseas markets the startup targets, with status, priority and support program on each edge.
+	Markets *MarketTargetPredicate `json:"markets,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type TargetingStartupCount struct {
+	// Count only the edges that match.
+	Where *TargetingStartupEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a TargetingStartupConnection to consider: their facts and their node.
+type TargetingStartupEdgeWhere struct {
+	// Every one of these holds.
+	And []TargetingStartupEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []TargetingStartupEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *TargetingStartupEdgeWhere `json:"not,omitempty"`
+	// How far the startup is in the market.
+	Status *MarketTargetStatusComparison `json:"status,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *IntComparison `json:"priority,omitempty"`
+	// When the startup began targeting the market.
+	Since *DateComparison `json:"since,omitempty"`
+	// The support program used, e.g. product localization support.
+	SupportProgram *IDComparison `json:"supportProgram,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type TargetingStartupPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *TargetingStartupEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *TargetingStartupEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *TargetingStartupEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *TargetingStartupCount `json:"count,omitempty"`
+}
+
+// A comparison of text: case-insensitive; a name matches in Korean or English.
+type TextComparison struct {
+	// Equal to (ignoring case).
+	Eq *string `json:"eq,omitempty"`
+	// Equal to one of these (ignoring case).
+	In []string `json:"in,omitempty"`
+	// Starts with.
+	StartsWith *string `json:"startsWith,omitempty"`
+	// Contains (2 to 100 characters).
+	Includes *string `json:"includes,omitempty"`
+}
+
 // Which assignment ends, and how.
 type UnassignTeamInput struct {
 	// The university.
@@ -477,6 +1949,82 @@ type UnassignTeamInput struct {
 	Status *model.AssignmentStatus `json:"status,omitempty"`
 	// When it ended; today when omitted.
 	Until *model.Date `json:"until,omitempty"`
+}
+
+// How many edges of a relationship, optionally only those matching where.
+type UniversityAssignmentCount struct {
+	// Count only the edges that match.
+	Where *UniversityAssignmentEdgeWhere `json:"where,omitempty"`
+	// Equal to.
+	Eq *int `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *int `json:"ne,omitempty"`
+	// Fewer than.
+	Lt *int `json:"lt,omitempty"`
+	// At most.
+	Lte *int `json:"lte,omitempty"`
+	// More than.
+	Gt *int `json:"gt,omitempty"`
+	// At least.
+	Gte *int `json:"gte,omitempty"`
+}
+
+// Which edges of a UniversityAssignmentConnection to consider: their facts and their node.
+type UniversityAssignmentEdgeWhere struct {
+	// Every one of these holds.
+	And []UniversityAssignmentEdgeWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []UniversityAssignmentEdgeWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *UniversityAssignmentEdgeWhere `json:"not,omitempty"`
+	// What the assignment is for.
+	Purpose *AssignmentPurposeComparison `json:"purpose,omitempty"`
+	// Where the assignment stands.
+	Status *AssignmentStatusComparison `json:"status,omitempty"`
+	// When the assignment began.
+	Since *DateComparison `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *DateComparison `json:"until,omitempty"`
+	// Conditions on the node the edge leads to.
+	Node *UniversityWhere `json:"node,omitempty"`
+}
+
+// A condition on a relationship: some edge, no edge or every edge matches, or how many do.
+type UniversityAssignmentPredicate struct {
+	// At least one edge matches (an empty filter: the relationship has an edge).
+	Some *UniversityAssignmentEdgeWhere `json:"some,omitempty"`
+	// No edge matches (an empty filter: the relationship has no edge).
+	None *UniversityAssignmentEdgeWhere `json:"none,omitempty"`
+	// Every edge matches (true when there is none).
+	Every *UniversityAssignmentEdgeWhere `json:"every,omitempty"`
+	// How many edges (matching where, when given) there are.
+	Count *UniversityAssignmentCount `json:"count,omitempty"`
+}
+
+// Which universities to keep: every condition given must hold.
+type UniversityWhere struct {
+	// Every one of these holds.
+	And []UniversityWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []UniversityWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *UniversityWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// The stable key, e.g. svc-factorylens.
+	Key *TextComparison `json:"key,omitempty"`
+	// The Korean or English name.
+	Name *TextComparison `json:"name,omitempty"`
+	// Short name, e.g. Ghent.
+	ShortName *TextComparison `json:"shortName,omitempty"`
+	// ISO 3166-1 alpha-2 code of the home campus's country.
+	HomeCountry *TextComparison `json:"homeCountry,omitempty"`
+	// Whether the university signed the city's MOU.
+	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned.
+	Startups *AssignedStartupPredicate `json:"startups,omitempty"`
+	// Conditions on mentors affiliated with the university.
+	Mentors *MentorPredicate `json:"mentors,omitempty"`
 }
 
 // Changes to a cohort.

@@ -11,6 +11,7 @@ package loader
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -119,29 +120,51 @@ type Children[E model.EdgeOf[N], N any] struct {
 	reg        *registry
 
 	mu sync.Mutex
-	// pages holds, per page arguments, the batch that covers each parent.
-	pages  map[store.PageArgs]map[int64]*batch[map[int64]model.Connection[E, N]]
-	counts map[int64]*batch[map[int64]int]
+	// pages holds, per page arguments and filter, the batch that covers
+	// each parent; counts, per filter.
+	pages  map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]
+	counts map[string]map[int64]*batch[map[int64]int]
+}
+
+// pageKey tells apart the loads of one relationship that a level can batch
+// together: the same page arguments and the same filter.
+type pageKey struct {
+	page  store.PageArgs
+	where string
+}
+
+// whereKey is a filter's identity, for batching ("" for none).
+func whereKey(w *store.EdgeWhere) string {
+	if w == nil {
+		return ""
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return fmt.Sprintf("%p", w) // unbatched, but correct
+	}
+	return string(b)
 }
 
 func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
 	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
-		pages: map[store.PageArgs]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[int64]*batch[map[int64]int]{}}
+		pages: map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[string]map[int64]*batch[map[int64]int]{}}
 }
 
-// Load returns parent's page; its totalCount is loaded lazily.
-func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.PageArgs) (model.Connection[E, N], error) {
+// Load returns parent's page of the edges matching w (nil: all); its
+// totalCount is loaded lazily.
+func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.PageArgs, w *store.EdgeWhere) (model.Connection[E, N], error) {
+	key := pageKey{page, whereKey(w)}
 	c.mu.Lock()
-	batches, ok := c.pages[page]
+	batches, ok := c.pages[key]
 	if !ok {
 		batches = map[int64]*batch[map[int64]model.Connection[E, N]]{}
-		c.pages[page] = batches
+		c.pages[key] = batches
 	}
 	c.mu.Unlock()
 	b, err := claim(ctx, &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]model.Connection[E, N], error) {
-			conns, err := c.child.Pages(ctx, c.store, ids, page)
+			conns, err := c.child.Pages(ctx, c.store, ids, page, w)
 			for _, conn := range conns {
 				// the whole next level, before any waiter resumes
 				c.reg.add(conn.NodeRefs()...)
@@ -153,15 +176,22 @@ func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.Page
 		return model.Connection[E, N]{}, err
 	}
 	conn := b.val[parent]
-	conn.Total = func(ctx context.Context) (int, error) { return c.count(ctx, parent) }
+	conn.Total = func(ctx context.Context) (int, error) { return c.count(ctx, parent, key.where, w) }
 	return conn, nil
 }
 
-func (c *Children[E, N]) count(ctx context.Context, parent int64) (int, error) {
-	b, err := claim(ctx, &c.mu, c.counts, parent,
+func (c *Children[E, N]) count(ctx context.Context, parent int64, key string, w *store.EdgeWhere) (int, error) {
+	c.mu.Lock()
+	batches, ok := c.counts[key]
+	if !ok {
+		batches = map[int64]*batch[map[int64]int]{}
+		c.counts[key] = batches
+	}
+	c.mu.Unlock()
+	b, err := claim(ctx, &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]int, error) {
-			return c.child.Counts(ctx, c.store, ids)
+			return c.child.Counts(ctx, c.store, ids, w)
 		})
 	if err != nil {
 		return 0, err

@@ -2,21 +2,50 @@ package relation
 
 // Nodes are the types relationships join, by name.
 var Nodes = map[string]Node{
-	"University":   {Name: "University", Table: "universities", Row: "universityRow", Cols: "universityCols", Plural: "universities"},
-	"Organization": {Name: "Organization", Table: "organizations", Row: "organizationRow", Cols: "organizationCols", Plural: "organizations"},
-	"Program":      {Name: "Program", Table: "programs", Row: "programRow", Cols: "programCols", Plural: "programs"},
-	"Sector":       {Name: "Sector", Table: "sectors", Row: "sectorRow", Cols: "sectorCols", Plural: "sectors"},
-	"Fund":         {Name: "Fund", Table: "funds", Row: "fundRow", Cols: "fundCols", Plural: "funds"},
-	"Facility":     {Name: "Facility", Table: "facilities", Row: "facilityRow", Cols: "facilityCols", Plural: "facilities"},
-	"Market":       {Name: "Market", Table: "markets", Row: "marketRow", Cols: "marketCols", Plural: "markets"},
-	"Startup":      {Name: "Startup", Table: "startups", Row: "startupRow", Cols: "startupCols", Guard: "startupGuard", Plural: "startups"},
-	"Mentor":       {Name: "Mentor", Table: "mentors", Row: "mentorRow", Cols: "mentorCols", Guard: "mentorGuard", Plural: "mentors"},
-	"Cohort":       {Name: "Cohort", Table: "cohorts", Row: "cohortRow", Cols: "cohortCols", Plural: "cohorts"},
-	"Investment":   {Name: "Investment", Table: "investments", Row: "investmentRow", Cols: "investmentCols", Plural: "investments"},
-	"StageChange":  {Name: "StageChange", Table: "stage_changes", Row: "stageChangeRow", Cols: "stageChangeCols", Plural: "stage changes"},
-	"Outcome":      {Name: "Outcome", Table: "outcomes", Row: "outcomeRow", Cols: "outcomeCols", Plural: "outcomes"},
-	"AuditEntry":   {Name: "AuditEntry", Plural: "the audit trail"},
+	"University": {Name: "University", Table: "universities", Row: "universityRow", Cols: "universityCols", Plural: "universities",
+		Fields: fields(key, name, Fact{"shortName", "short_name", "String!", "Short name, e.g. Ghent."},
+			Fact{"homeCountry", "home_country", "String!", "ISO 3166-1 alpha-2 code of the home campus's country."},
+			Fact{"mouPartner", "mou_partner", "Boolean!", "Whether the university signed the city's MOU."})},
+	"Organization": {Name: "Organization", Table: "organizations", Row: "organizationRow", Cols: "organizationCols", Plural: "organizations",
+		Fields: fields(key, name, Fact{"kind", "kind", "OrganizationKind!", "What kind of body it is."},
+			Fact{"mouPartner", "mou_partner", "Boolean!", "Whether it signed the city's MOU."})},
+	"Program": {Name: "Program", Table: "programs", Row: "programRow", Cols: "programCols", Plural: "programs",
+		Fields: fields(key, name, Fact{"kind", "kind", "ProgramKind!", "What kind of program it is."})},
+	"Sector": {Name: "Sector", Table: "sectors", Row: "sectorRow", Cols: "sectorCols", Plural: "sectors",
+		Fields: fields(key, name, Fact{"taskForceField", "task_force_field", "Boolean!", "Whether it is a field of the task force."})},
+	"Fund": {Name: "Fund", Table: "funds", Row: "fundRow", Cols: "fundCols", Plural: "funds",
+		Fields: fields(key, name, Fact{"kind", "kind", "FundKind!", "Venture fund or government grant."},
+			Fact{"size", "size_krw", "KRW", "Committed size in KRW."}, Fact{"vintageYear", "vintage_year", "Int", "Year the fund started."})},
+	"Facility": {Name: "Facility", Table: "facilities", Row: "facilityRow", Cols: "facilityCols", Plural: "facilities",
+		Fields: fields(key, name, Fact{"kind", "kind", "FacilityKind!", "What kind of space it is."})},
+	"Market": {Name: "Market", Table: "markets", Row: "marketRow", Cols: "marketCols", Plural: "markets",
+		Fields: fields(key, name, Fact{"code", "code", "String!", "Country or region code, e.g. VN."},
+			Fact{"kind", "kind", "MarketKind!", "Country or region."})},
+	"Startup": {Name: "Startup", Table: "startups", Row: "startupRow", Cols: "startupCols", Guard: "startupGuard", Plural: "startups",
+		Fields: fields(key, name, Fact{"stage", "stage", "GrowthStage!", "Current growth stage."},
+			Fact{"foundedOn", "founded_on", "Date", "Founding date."})},
+	"Mentor": {Name: "Mentor", Table: "mentors", Row: "mentorRow", Cols: "mentorCols", Guard: "mentorGuard", Plural: "mentors",
+		Fields: fields(key, name, Fact{"taskForceMember", "task_force_member", "Boolean!", "Whether the mentor is a task-force expert."},
+			Fact{"university", "affiliated_university_id", "University", "The university the mentor is affiliated with."},
+			Fact{"organization", "affiliated_organization_id", "Organization", "The organization the mentor is affiliated with."})},
+	"Cohort": {Name: "Cohort", Table: "cohorts", Row: "cohortRow", Cols: "cohortCols", Plural: "cohorts",
+		Fields: fields(key, name, Fact{"year", "year", "Int!", "The cohort's year."})},
+	"Investment": {Name: "Investment", Table: "investments", Row: "investmentRow", Cols: "investmentCols", Plural: "investments"},
+	"StageChange": {Name: "StageChange", Table: "stage_changes", Row: "stageChangeRow", Cols: "stageChangeCols", Plural: "stage changes",
+		Fields: fields(Fact{"stage", "stage", "GrowthStage!", "The stage reached."}, Fact{"changedOn", "changed_on", "Date!", "When the stage changed."})},
+	"Outcome": {Name: "Outcome", Table: "outcomes", Row: "outcomeRow", Cols: "outcomeCols", Plural: "outcomes",
+		Fields: fields(Fact{"kind", "kind", "OutcomeKind!", "What was reported."}, Fact{"reportedOn", "reported_on", "Date!", "When it was reported."},
+			Fact{"quantity", "quantity", "Int!", "How many (patents, jobs)."}, Fact{"amount", "amount_krw", "KRW", "Amount in KRW, for money outcomes."})},
+	"AuditEntry": {Name: "AuditEntry", Plural: "the audit trail"},
 }
+
+// The fields most node types share.
+var (
+	key  = Fact{"key", "key", "String!", "The stable key, e.g. svc-factorylens."}
+	name = Fact{"name", "name", "Name", "The Korean or English name."}
+)
+
+func fields(f ...Fact) []Fact { return f }
 
 // Edge facts shared by both directions of a relationship.
 var (
@@ -39,7 +68,12 @@ var (
   "Round or instrument."
   round: InvestmentRound!
   "The investment itself (a node)."
-  investment: Investment!`}
+  investment: Investment!`,
+		Where: []Fact{
+			{"amount", "amount_krw", "KRW!", "Amount in KRW."},
+			{"investedOn", "invested_on", "Date!", "Date of the investment."},
+			{"round", "round", "InvestmentRound!", "Round or instrument."},
+		}}
 	marketTarget = &Facts{Model: "MarketTarget", Fields: []Fact{
 		{"status", "status", "MarketTargetStatus!", "How far the startup is in the market."},
 		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},

@@ -19,6 +19,10 @@ type Node struct {
 	Guard string
 	// Plural names a page of it in the schema ("A page of startups.").
 	Plural string
+	// Fields are the columns a where filter may compare (beside id, and
+	// the relationships of the type, which every filter offers). Type
+	// "Name" is the bilingual name (name_ko, name_en).
+	Fields []Fact
 }
 
 // Facts are what a relationship's edge says beside the node it leads to:
@@ -34,6 +38,9 @@ type Facts struct {
 	// Fields: the store's row type, its column list (a Go expression) and
 	// the edge's fields in the schema.
 	Field, Row, Cols, SDL string
+	// Where are the columns a where filter may compare, for facts not
+	// declared by Fields.
+	Where []Fact
 }
 
 // Fact is one column of a relationship's edge.

@@ -8,6 +8,7 @@ import (
 	"github.com/lib/pq"
 
 	"startupgraph/internal/model"
+	"startupgraph/internal/relation"
 )
 
 // Child is one direction of a relationship (startup → mentors, fund →
@@ -15,6 +16,7 @@ import (
 // of parents and run one statement, so dataloaders can batch a whole level
 // of a query into it.
 type Child[E model.EdgeOf[N], N any] struct {
+	name   string // the relationship direction, e.g. "StartupMentors"
 	query  func() pageQuery
 	fetch  func(ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int) (map[int64]model.Connection[E, N], error)
 	counts func(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error)
@@ -44,15 +46,45 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 	}
 }
 
-// Pages returns each parent's page, in one statement; a parent without
-// items gets an empty page.
+// as names the relationship direction c lists (for its where filters).
+func (c Child[E, N]) as(name string) Child[E, N] {
+	c.name = name
+	return c
+}
+
+// filtered adds w, a filter of the edges (their facts, the node they lead
+// to), to q's conditions.
+func (c Child[E, N]) filtered(ctx context.Context, q pageQuery, w *EdgeWhere) (pageQuery, error) {
+	if w == nil {
+		return q, nil
+	}
+	d, ok := relation.DirectionByLoader(c.name)
+	if !ok {
+		return q, fmt.Errorf("where: no relationship %q", c.name)
+	}
+	conds := conditions{args: q.args}
+	wc := &whereCompiler{ctx: ctx, c: &conds}
+	sql, err := wc.edge(d, "e", "n", *w)
+	if err != nil {
+		return q, err
+	}
+	q.where = append(q.where, sql)
+	q.args = conds.args
+	return q, nil
+}
+
+// Pages returns each parent's page of the edges matching w (nil: all), in
+// one statement; a parent without items gets an empty page.
 // Scoped: only what ctx's viewer may see (the guards; scope.go).
-func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page PageArgs) (map[int64]model.Connection[E, N], error) {
+func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page PageArgs, w *EdgeWhere) (map[int64]model.Connection[E, N], error) {
 	out := map[int64]model.Connection[E, N]{}
 	if len(parents) > 0 {
 		q := c.query()
 		q.args.add(pq.Array(parents)) // $1
-		var err error
+		q, err := c.filtered(ctx, q, w)
+		if err != nil {
+			return nil, err
+		}
 		if out, err = c.fetch(ctx, s, q, page, len(parents)); err != nil {
 			return nil, err
 		}
@@ -65,13 +97,18 @@ func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page 
 	return out, nil
 }
 
-// Counts returns the size of each parent's whole list, in one statement.
+// Counts returns the size of each parent's whole list of edges matching w
+// (nil: all), in one statement.
 // Scoped: only what ctx's viewer may see (the guards; scope.go).
-func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64) (map[int64]int, error) {
+func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64, w *EdgeWhere) (map[int64]int, error) {
 	if len(parents) == 0 {
 		return map[int64]int{}, nil
 	}
-	return c.counts(ctx, s, c.query(), parents)
+	q, err := c.filtered(ctx, c.query(), w)
+	if err != nil {
+		return nil, err
+	}
+	return c.counts(ctx, s, q, parents)
 }
 
 // byIDs fetches rows by id in one statement (q ends in WHERE ... = ANY($1))

@@ -35,12 +35,15 @@ type MarketFilter struct {
 }
 
 // ListMarkets pages the markets matching f.
-func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, order NameOrder, page PageArgs) (model.Connection[model.MarketEdge, model.Market], error) {
+func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.MarketEdge, model.Market], error) {
 	var c conditions
 	if f.Kind != nil {
 		c.add("n.kind = ?", *f.Kind)
 	}
 	c.strs("n.code = ANY(?)", f.Codes)
+	if err := addWhere(ctx, &c, "Market", w); err != nil {
+		return model.Connection[model.MarketEdge, model.Market]{}, err
+	}
 	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page, marketEdge)
 }
 

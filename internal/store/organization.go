@@ -30,10 +30,13 @@ type OrganizationFilter struct {
 }
 
 // ListOrganizations pages the organizations matching f.
-func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, order NameOrder, page PageArgs) (model.Connection[model.OrganizationEdge, model.Organization], error) {
+func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.OrganizationEdge, model.Organization], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	c.boolean("n.mou_partner = ?", f.MouPartner)
+	if err := addWhere(ctx, &c, "Organization", w); err != nil {
+		return model.Connection[model.OrganizationEdge, model.Organization]{}, err
+	}
 	q := listQuery(organizationCols, "organizations n", c, order.key("organizations"))
 	return listPage(ctx, s, q, page, organizationEdge)
 }

@@ -29,9 +29,12 @@ type ProgramFilter struct {
 }
 
 // ListPrograms pages the programs matching f.
-func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
+func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
+	if err := addWhere(ctx, &c, "Program", w); err != nil {
+		return model.Connection[model.ProgramEdge, model.Program]{}, err
+	}
 	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page, programEdge)
 }
 

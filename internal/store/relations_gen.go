@@ -150,7 +150,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.
 		assignmentFacts
 	}, cursor model.Cursor) model.AssignedStartupEdge {
 		return model.AssignedStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Assignment: r.assignmentFacts.model()}
-	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"))
+	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id")).as("UniversityStartups")
 
 // StartupUniversities pages, for each startup, the universities.
 var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose, e.status, e.since, e.until",
@@ -160,17 +160,17 @@ var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e
 		assignmentFacts
 	}, cursor model.Cursor) model.UniversityAssignmentEdge {
 		return model.UniversityAssignmentEdge{Cursor: cursor, Node: ptr(r.universityRow.model()), Assignment: r.assignmentFacts.model()}
-	}, startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id"))
+	}, startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id")).as("StartupUniversities")
 
 // UniversityMentors pages, for each university, the mentors.
 var UniversityMentors = newChild("mentors/university", mentorCols,
 	"mentors n", "n.affiliated_university_id", "n.id", nil,
-	mentorEdge, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id")).as("UniversityMentors")
 
 // OrganizationChildren pages, for each organization, the children.
 var OrganizationChildren = newChild("organizations/parent", organizationCols,
 	"organizations n", "n.parent_id", "n.id", nil,
-	organizationEdge)
+	organizationEdge).as("OrganizationChildren")
 
 // OrganizationPrograms pages, for each organization, the programs.
 var OrganizationPrograms = newChild("program-organizations/organization", programCols+", "+"e.role",
@@ -180,7 +180,7 @@ var OrganizationPrograms = newChild("program-organizations/organization", progra
 		programRoleFacts
 	}, cursor model.Cursor) model.OrganizationRoleEdge {
 		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.programRoleFacts.model()}
-	})
+	}).as("OrganizationPrograms")
 
 // ProgramOrganizations pages, for each program, the organizations.
 var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role",
@@ -190,37 +190,37 @@ var ProgramOrganizations = newChild("program-organizations/program", organizatio
 		programRoleFacts
 	}, cursor model.Cursor) model.ProgramRoleEdge {
 		return model.ProgramRoleEdge{Cursor: cursor, Node: ptr(r.organizationRow.model()), ProgramRoleFacts: r.programRoleFacts.model()}
-	})
+	}).as("ProgramOrganizations")
 
 // OrganizationMentors pages, for each organization, the mentors.
 var OrganizationMentors = newChild("mentors/organization", mentorCols,
 	"mentors n", "n.affiliated_organization_id", "n.id", nil,
-	mentorEdge, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id")).as("OrganizationMentors")
 
 // SectorStartups pages, for each sector, the startups.
 var SectorStartups = newChild("startup-sectors/sector", startupCols,
 	"startup_sectors e JOIN startups n ON n.id = e.startup_id", "e.sector_id", "e.id", nil,
-	startupEdge, startupGuard("n.id"))
+	startupEdge, startupGuard("n.id")).as("SectorStartups")
 
 // StartupSectors pages, for each startup, the sectors.
 var StartupSectors = newChild("startup-sectors/startup", sectorCols,
 	"startup_sectors e JOIN sectors n ON n.id = e.sector_id", "e.startup_id", "e.id", nil,
-	sectorEdge, startupGuard("e.startup_id"))
+	sectorEdge, startupGuard("e.startup_id")).as("StartupSectors")
 
 // SectorMentors pages, for each sector, the mentors.
 var SectorMentors = newChild("mentor-sectors/sector", mentorCols,
 	"mentor_sectors e JOIN mentors n ON n.id = e.mentor_id", "e.sector_id", "e.id", nil,
-	mentorEdge, mentorGuard("n.id"))
+	mentorEdge, mentorGuard("n.id")).as("SectorMentors")
 
 // MentorSectors pages, for each mentor, the sectors.
 var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
 	"mentor_sectors e JOIN sectors n ON n.id = e.sector_id", "e.mentor_id", "e.id", nil,
-	sectorEdge, mentorGuard("e.mentor_id"))
+	sectorEdge, mentorGuard("e.mentor_id")).as("MentorSectors")
 
 // ProgramCohorts pages, for each program, the cohorts.
 var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	"cohorts n", "n.program_id", "n.id", &sortKey{expr: "n.year", cast: "bigint", desc: true},
-	cohortEdge)
+	cohortEdge).as("ProgramCohorts")
 
 // CohortMembers pages, for each cohort, the startups.
 var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
@@ -230,7 +230,7 @@ var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id
 		membershipFacts
 	}, cursor model.Cursor) model.MemberEdge {
 		return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("n.id"))
+	}, startupGuard("n.id")).as("CohortMembers")
 
 // StartupPrograms pages, for each startup, the programs.
 var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
@@ -240,7 +240,7 @@ var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort
 		membershipFacts
 	}, cursor model.Cursor) model.ProgramMembershipEdge {
 		return model.ProgramMembershipEdge{Cursor: cursor, Node: ptr(r.programRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("e.startup_id"))
+	}, startupGuard("e.startup_id")).as("StartupPrograms")
 
 // ProgramMembers pages, for each program, the startups.
 var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
@@ -250,7 +250,7 @@ var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_
 		membershipFacts
 	}, cursor model.Cursor) model.MemberEdge {
 		return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("n.id"))
+	}, startupGuard("n.id")).as("ProgramMembers")
 
 // FundPortfolio pages, for each fund, the portfolio.
 var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols,
@@ -260,7 +260,7 @@ var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols
 		investmentRow
 	}, cursor model.Cursor) model.PortfolioEdge {
 		return model.PortfolioEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("n.id"))
+	}, startupGuard("n.id")).as("FundPortfolio")
 
 // StartupInvestors pages, for each startup, the investors.
 var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
@@ -270,27 +270,27 @@ var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentC
 		investmentRow
 	}, cursor model.Cursor) model.InvestorEdge {
 		return model.InvestorEdge{Cursor: cursor, Node: ptr(r.fundRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("e.startup_id"))
+	}, startupGuard("e.startup_id")).as("StartupInvestors")
 
 // FacilitySpaces pages, for each facility, the spaces.
 var FacilitySpaces = newChild("facilities/parent", facilityCols,
 	"facilities n", "n.parent_id", "n.id", nil,
-	facilityEdge)
+	facilityEdge).as("FacilitySpaces")
 
 // FacilityResidents pages, for each facility, the residents.
 var FacilityResidents = newChild("startups/facility", startupCols,
 	"startups n", "n.facility_id", "n.id", nil,
-	startupEdge, startupGuard("n.id"))
+	startupEdge, startupGuard("n.id")).as("FacilityResidents")
 
 // StartupStageHistory pages, for each startup, the stageHistory.
 var StartupStageHistory = newChild("stage-changes/startup", stageChangeCols,
 	"stage_changes n", "n.startup_id", "n.id", &sortKey{expr: "n.changed_on", cast: "date", desc: false},
-	stageChangeEdge, startupGuard("n.startup_id"))
+	stageChangeEdge, startupGuard("n.startup_id")).as("StartupStageHistory")
 
 // StartupOutcomes pages, for each startup, the outcomes.
 var StartupOutcomes = newChild("outcomes/startup", outcomeCols,
 	"outcomes n", "n.startup_id", "n.id", &sortKey{expr: "n.reported_on", cast: "date", desc: false},
-	outcomeEdge, startupGuard("n.startup_id"))
+	outcomeEdge, startupGuard("n.startup_id")).as("StartupOutcomes")
 
 // StartupMentors pages, for each startup, the mentors.
 var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e.since, e.until",
@@ -300,7 +300,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e
 		mentorshipFacts
 	}, cursor model.Cursor) model.MentorshipEdge {
 		return model.MentorshipEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, startupGuard("e.startup_id"))
+	}, startupGuard("e.startup_id")).as("StartupMentors")
 
 // MentorStartups pages, for each mentor, the startups.
 var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e.since, e.until",
@@ -310,7 +310,7 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e
 		mentorshipFacts
 	}, cursor model.Cursor) model.MenteeEdge {
 		return model.MenteeEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, mentorGuard("e.mentor_id"), startupGuard("n.id"))
+	}, mentorGuard("e.mentor_id"), startupGuard("n.id")).as("MentorStartups")
 
 // StartupMarkets pages, for each startup, the markets.
 var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
@@ -320,7 +320,7 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.statu
 		marketTargetFacts
 	}, cursor model.Cursor) model.MarketTargetEdge {
 		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.marketTargetFacts.model()}
-	}, startupGuard("e.startup_id"))
+	}, startupGuard("e.startup_id")).as("StartupMarkets")
 
 // MarketStartups pages, for each market, the startups.
 var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
@@ -330,7 +330,7 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.statu
 		marketTargetFacts
 	}, cursor model.Cursor) model.TargetingStartupEdge {
 		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.marketTargetFacts.model()}
-	}, startupGuard("n.id"))
+	}, startupGuard("n.id")).as("MarketStartups")
 
 // MentorMarkets pages, for each mentor, the markets.
 var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, e.note",
@@ -340,7 +340,7 @@ var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, 
 		marketExperienceFacts
 	}, cursor model.Cursor) model.MentorMarketEdge {
 		return model.MentorMarketEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketExperience: r.marketExperienceFacts.model()}
-	}, mentorGuard("e.mentor_id"))
+	}, mentorGuard("e.mentor_id")).as("MentorMarkets")
 
 // MarketMentors pages, for each market, the mentors.
 var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, e.note",
@@ -350,7 +350,7 @@ var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, 
 		marketExperienceFacts
 	}, cursor model.Cursor) model.MarketMentorEdge {
 		return model.MarketMentorEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), MarketExperience: r.marketExperienceFacts.model()}
-	}, mentorGuard("n.id"))
+	}, mentorGuard("n.id")).as("MarketMentors")
 
 // childQueries are every child list's query, by name, for checks that
 // must hold of all of them.

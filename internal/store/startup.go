@@ -79,9 +79,15 @@ func startupConditions(ctx context.Context, f StartupFilter) conditions {
 
 // ListStartups pages the startups matching f.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ListStartups(ctx context.Context, f StartupFilter, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
-	q := listQuery(startupCols, "startups n", startupConditions(ctx, f), order.key(), startupGuard("n.id"))
-	q.totalQuery = sectorStageCount(ctx, f)
+func (s *Store) ListStartups(ctx context.Context, f StartupFilter, w *Where, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
+	c := startupConditions(ctx, f)
+	if err := addWhere(ctx, &c, "Startup", w); err != nil {
+		return model.Connection[model.StartupEdge, model.Startup]{}, err
+	}
+	q := listQuery(startupCols, "startups n", c, order.key(), startupGuard("n.id"))
+	if w == nil {
+		q.totalQuery = sectorStageCount(ctx, f)
+	}
 	return listPage(ctx, s, q, page, startupEdge)
 }
 

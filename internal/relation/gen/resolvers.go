@@ -21,7 +21,7 @@ func resolvers(dirs []direction, existing []byte) string {
 	}
 	var refs strings.Builder
 	factsResolvers(&refs, dirs, mine)
-	imports := []string{`"context"`, `"startupgraph/internal/loader"`, `"startupgraph/internal/model"`}
+	imports := []string{`"context"`, `"startupgraph/graph/generated"`, `"startupgraph/internal/loader"`, `"startupgraph/internal/model"`}
 	var kept []string
 	if len(existing) > 0 {
 		fset := token.NewFileSet()
@@ -67,8 +67,8 @@ func resolvers(dirs []direction, existing []byte) string {
 		conn := d.connection()
 		fmt.Fprintf(&b, `
 // %[5]s is the resolver for the %[6]s field.
-func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string) (*model.%[3]sConnection, error) {
-	c, err := child(ctx, loader.For(ctx).%[4]s, obj.RowID, first, after, last, before)
+func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string, where *generated.%[3]sEdgeWhere) (*model.%[3]sConnection, error) {
+	c, err := child(ctx, loader.For(ctx).%[4]s, obj.RowID, %[4]q, where, first, after, last, before)
 	return &model.%[3]sConnection{Connection: c}, err
 }
 `, lowerFirst(d.parentNode.Name), d.parentNode.Name, conn, d.parent.Loader, upperFirst(d.parent.Field), d.parent.Field)

@@ -31,6 +31,9 @@ func schema(dirs []direction) []byte {
 		if l.Order != "" {
 			args += fmt.Sprintf(", %q orderBy: %s", l.OrderDoc, l.Order)
 		}
+		if len(node(l.Node).Fields) > 0 {
+			args += fmt.Sprintf(", %q where: %sWhere", WhereDoc, l.Node)
+		}
 		directive := ""
 		if l.Directive != "" {
 			directive = " " + l.Directive
@@ -53,10 +56,15 @@ func schema(dirs []direction) []byte {
 			if d.listedNode.Guard != "" && d.parentNode.Guard == "" {
 				auth = " @authenticated"
 			}
-			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, relation.PageArgs, d.connection(), auth)
+			args := relation.PageArgs
+			if len(d.listedNode.Fields) > 0 {
+				args += fmt.Sprintf(", %q where: %sEdgeWhere", EdgeWhereDoc, d.connection())
+			}
+			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, args, d.connection(), auth)
 		}
 		b.WriteString("}\n")
 	}
+	b.WriteString(whereSDL(dirs))
 	return b.Bytes()
 }
 

@@ -67,8 +67,8 @@ func storeChildren(dirs []direction) string {
 			toEdge = lowerFirst(ln.Name) + "Edge"
 		}
 		fmt.Fprintf(&b, "\n// %s pages, for each %s, the %s.\n", d.parent.Loader, lower(d.parentNode.Name), d.parent.Field)
-		fmt.Fprintf(&b, "var %s = newChild(%q, %s,\n\t%q, %q, %q, %s,\n\t%s%s)\n",
-			d.parent.Loader, r.Name+"/"+role(d.parent), cols, from, parent, idExpr, sort, toEdge, prefixComma(guards))
+		fmt.Fprintf(&b, "var %s = newChild(%q, %s,\n\t%q, %q, %q, %s,\n\t%s%s).as(%q)\n",
+			d.parent.Loader, r.Name+"/"+role(d.parent), cols, from, parent, idExpr, sort, toEdge, prefixComma(guards), d.parent.Loader)
 	}
 	b.WriteString("\n// childQueries are every child list's query, by name, for checks that\n// must hold of all of them.\nvar childQueries = map[string]func() pageQuery{\n")
 	for _, d := range dirs {

@@ -1,0 +1,302 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+
+	"startupgraph/internal/relation"
+)
+
+// Where is a filter over one node type, in the grammar of issue #17:
+// conditions that compose with And, Or and Not, comparisons of the node's
+// own fields (Cmps) and predicates over its relationships (Rels). The
+// GraphQL layer builds it from a where argument, with values already
+// checked and converted (ids decoded, dates parsed); it compiles to SQL
+// here, inside the viewer's scope: a relationship predicate sees only the
+// edges and nodes the viewer may see (the guards of the relationship's
+// child list).
+type Where struct {
+	And, Or []Where
+	Not     *Where
+	Cmps    []Cmp
+	Rels    []RelPred
+}
+
+// Cmp compares one field: Op is eq, ne, in, notIn, lt, lte, gt, gte,
+// isNull, startsWith or includes; Value a scalar, a slice for in and
+// notIn, a bool for isNull.
+type Cmp struct {
+	Field, Op string
+	Value     any
+}
+
+// RelPred is a predicate over the relationship field Field: Quant is
+// some, none, every or count (then Count holds the comparisons of the
+// number of edges matching Edge).
+type RelPred struct {
+	Field, Quant string
+	Edge         *EdgeWhere
+	Count        []Cmp
+}
+
+// EdgeWhere is a filter over a relationship's edges: their facts (Cmps)
+// and the node they lead to.
+type EdgeWhere struct {
+	And, Or []EdgeWhere
+	Not     *EdgeWhere
+	Cmps    []Cmp
+	Node    *Where
+}
+
+// whereCompiler renders a Where into conditions; depth numbers the
+// aliases of nested relationships (e1, n1, ...).
+type whereCompiler struct {
+	ctx   context.Context
+	c     *conditions
+	depth int
+}
+
+// addWhere adds w, over node type node read as alias n, to c.
+func addWhere(ctx context.Context, c *conditions, node string, w *Where) error {
+	if w == nil {
+		return nil
+	}
+	wc := &whereCompiler{ctx: ctx, c: c}
+	sql, err := wc.node(node, "n", *w)
+	if err != nil {
+		return err
+	}
+	c.where = append(c.where, sql)
+	return nil
+}
+
+func (wc *whereCompiler) node(node, alias string, w Where) (string, error) {
+	var parts []string
+	for _, x := range w.And {
+		s, err := wc.node(node, alias, x)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	if len(w.Or) > 0 {
+		var ors []string
+		for _, x := range w.Or {
+			s, err := wc.node(node, alias, x)
+			if err != nil {
+				return "", err
+			}
+			ors = append(ors, s)
+		}
+		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+	}
+	if w.Not != nil {
+		s, err := wc.node(node, alias, *w.Not)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "NOT "+s)
+	}
+	for _, cmp := range w.Cmps {
+		if cmp.Field == "id" {
+			parts = append(parts, wc.compare(alias+".id", "ID", cmp))
+			continue
+		}
+		f, ok := relation.FieldOf(node, cmp.Field)
+		if !ok {
+			return "", fmt.Errorf("where: %s has no field %s", node, cmp.Field)
+		}
+		parts = append(parts, wc.compare(alias+"."+f.Column, relation.Base(f.Type), cmp))
+	}
+	for _, p := range w.Rels {
+		s, err := wc.relationship(node, alias, p)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	return allOf(parts), nil
+}
+
+func allOf(parts []string) string {
+	if len(parts) == 0 {
+		return "true"
+	}
+	return "(" + strings.Join(parts, " AND ") + ")"
+}
+
+// aliasToken matches the table aliases of the generated child lists.
+var aliasToken = regexp.MustCompile(`\b([cen])\b`)
+
+// relationship renders a predicate over the relationship field p.Field of
+// node (read as outer), through the field's child list with its aliases
+// numbered for this depth, and its scope guards.
+func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, error) {
+	d, ok := relation.DirectionOf(node, p.Field)
+	if !ok {
+		return "", fmt.Errorf("where: %s has no relationship %s", node, p.Field)
+	}
+	query, ok := childQueries[d.Loader]
+	if !ok {
+		return "", fmt.Errorf("where: no child list %s", d.Loader)
+	}
+	q := query()
+	wc.depth++
+	defer func() { wc.depth-- }()
+	k := strconv.Itoa(wc.depth)
+	rename := func(s string) string { return aliasToken.ReplaceAllString(s, "${1}"+k) }
+	from, parent := rename(q.from), rename(q.parent)
+	guards := make([]guard, len(q.guards))
+	for i, g := range q.guards {
+		guards[i] = guard{g.kind, rename(g.expr)}
+	}
+	base := "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, &wc.c.args, guards...)
+	edge := func(e *EdgeWhere) (string, error) {
+		if e == nil {
+			return "true", nil
+		}
+		return wc.edge(d, "e"+k, "n"+k, *e)
+	}
+	switch p.Quant {
+	case "some", "none", "every":
+		cond, err := edge(p.Edge)
+		if err != nil {
+			return "", err
+		}
+		switch p.Quant {
+		case "some":
+			return "EXISTS (SELECT 1 " + base + " AND " + cond + ")", nil
+		case "none":
+			return "NOT EXISTS (SELECT 1 " + base + " AND " + cond + ")", nil
+		default:
+			return "NOT EXISTS (SELECT 1 " + base + " AND NOT " + cond + ")", nil
+		}
+	case "count":
+		cond, err := edge(p.Edge)
+		if err != nil {
+			return "", err
+		}
+		count := "(SELECT count(*) " + base + " AND " + cond + ")"
+		var parts []string
+		for _, cmp := range p.Count {
+			parts = append(parts, wc.compare(count, "Int", cmp))
+		}
+		return allOf(parts), nil
+	}
+	return "", fmt.Errorf("where: unknown quantifier %s", p.Quant)
+}
+
+func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (string, error) {
+	var parts []string
+	for _, x := range w.And {
+		s, err := wc.edge(d, e, n, x)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	if len(w.Or) > 0 {
+		var ors []string
+		for _, x := range w.Or {
+			s, err := wc.edge(d, e, n, x)
+			if err != nil {
+				return "", err
+			}
+			ors = append(ors, s)
+		}
+		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+	}
+	if w.Not != nil {
+		s, err := wc.edge(d, e, n, *w.Not)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, "NOT "+s)
+	}
+	for _, cmp := range w.Cmps {
+		f, ok := d.FactOf(cmp.Field)
+		if !ok {
+			return "", fmt.Errorf("where: %s has no edge fact %s", d.Loader, cmp.Field)
+		}
+		typ := relation.Base(f.Type)
+		if relation.Nodes[typ].Name != "" {
+			typ = "ID"
+		}
+		parts = append(parts, wc.compare(e+"."+f.Column, typ, cmp))
+	}
+	if w.Node != nil {
+		s, err := wc.node(d.Listed, n, *w.Node)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	return allOf(parts), nil
+}
+
+// compare renders one comparison of expr, a column of type typ.
+func (wc *whereCompiler) compare(expr, typ string, cmp Cmp) string {
+	arg := func(v any) string { return wc.c.args.add(v) }
+	if typ == "Name" {
+		ko, en := strings.Replace(expr, ".name", ".name_ko", 1), strings.Replace(expr, ".name", ".name_en", 1)
+		switch cmp.Op {
+		case "includes":
+			return "(" + ko + " || ' ' || " + en + ") ILIKE " + arg("%"+likeEscape(cmp.Value.(string))+"%")
+		case "startsWith":
+			a := arg(likeEscape(cmp.Value.(string)) + "%")
+			return "(" + ko + " ILIKE " + a + " OR " + en + " ILIKE " + a + ")"
+		case "eq":
+			a := arg(strings.ToLower(cmp.Value.(string)))
+			return "(lower(" + ko + ") = " + a + " OR lower(" + en + ") = " + a + ")"
+		case "in":
+			a := arg(pq.Array(lowerAll(cmp.Value.([]string))))
+			return "(lower(" + ko + ") = ANY(" + a + ") OR lower(" + en + ") = ANY(" + a + "))"
+		}
+	}
+	if typ == "String" {
+		switch cmp.Op {
+		case "includes":
+			return expr + " ILIKE " + arg("%"+likeEscape(cmp.Value.(string))+"%")
+		case "startsWith":
+			return expr + " ILIKE " + arg(likeEscape(cmp.Value.(string))+"%")
+		case "eq":
+			return "lower(" + expr + ") = " + arg(strings.ToLower(cmp.Value.(string)))
+		case "in":
+			return "lower(" + expr + ") = ANY(" + arg(pq.Array(lowerAll(cmp.Value.([]string)))) + ")"
+		}
+	}
+	cast, castList := "", ""
+	if typ == "Date" {
+		cast, castList = "::date", "::date[]"
+	}
+	switch cmp.Op {
+	case "isNull":
+		if cmp.Value.(bool) {
+			return expr + " IS NULL"
+		}
+		return expr + " IS NOT NULL"
+	case "in":
+		return expr + " = ANY(" + arg(pq.Array(cmp.Value)) + castList + ")"
+	case "notIn":
+		return "NOT (" + expr + " = ANY(" + arg(pq.Array(cmp.Value)) + castList + "))"
+	}
+	op := map[string]string{"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[cmp.Op]
+	return expr + " " + op + " " + arg(cmp.Value) + cast
+}
+
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func lowerAll(in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strings.ToLower(s)
+	}
+	return out
+}
