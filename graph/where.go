@@ -59,19 +59,10 @@ func (r *whereReader) node(node, path string, v reflect.Value, hops int) store.W
 	var w store.Where
 	fields(v, func(name string, f reflect.Value) {
 		at := path + "." + name
+		if composite(name, at, f, func(path string, v reflect.Value) store.Where { return r.node(node, path, v, hops) }, &w.And, &w.Or, &w.Not) {
+			return
+		}
 		switch name {
-		case "and", "or":
-			for i := range f.Len() {
-				x := r.node(node, fmt.Sprintf("%s[%d]", at, i), f.Index(i), hops)
-				if name == "and" {
-					w.And = append(w.And, x)
-				} else {
-					w.Or = append(w.Or, x)
-				}
-			}
-		case "not":
-			x := r.node(node, at, f.Elem(), hops)
-			w.Not = &x
 		case "id":
 			w.Cmps = append(w.Cmps, r.comparisons("id", at, "ID", globalid.Type(node), f.Elem())...)
 		default:
@@ -96,6 +87,27 @@ func (r *whereReader) node(node, path string, v reflect.Value, hops int) store.W
 		}
 	})
 	return w
+}
+
+// composite reads field name (at path) into and, or or not, if it is one
+// of them, with read.
+func composite[T any](name, path string, f reflect.Value, read func(string, reflect.Value) T, and, or *[]T, not **T) bool {
+	switch name {
+	case "and", "or":
+		list := and
+		if name == "or" {
+			list = or
+		}
+		for i := range f.Len() {
+			*list = append(*list, read(fmt.Sprintf("%s[%d]", path, i), f.Index(i)))
+		}
+	case "not":
+		x := read(path, f.Elem())
+		*not = &x
+	default:
+		return false
+	}
+	return true
 }
 
 func (r *whereReader) predicate(d relation.Direction, field, path string, v reflect.Value, hops int) []store.RelPred {
@@ -126,19 +138,10 @@ func (r *whereReader) edge(d relation.Direction, path string, v reflect.Value, h
 	var w store.EdgeWhere
 	fields(v, func(name string, f reflect.Value) {
 		at := path + "." + name
+		if composite(name, at, f, func(path string, v reflect.Value) store.EdgeWhere { return r.edge(d, path, v, hops) }, &w.And, &w.Or, &w.Not) {
+			return
+		}
 		switch name {
-		case "and", "or":
-			for i := range f.Len() {
-				x := r.edge(d, fmt.Sprintf("%s[%d]", at, i), f.Index(i), hops)
-				if name == "and" {
-					w.And = append(w.And, x)
-				} else {
-					w.Or = append(w.Or, x)
-				}
-			}
-		case "not":
-			x := r.edge(d, at, f.Elem(), hops)
-			w.Not = &x
 		case "node":
 			x := r.node(d.Listed, at, f.Elem(), hops)
 			w.Node = &x

@@ -76,31 +76,9 @@ func addWhere(ctx context.Context, c *conditions, node string, w *Where) error {
 }
 
 func (wc *whereCompiler) node(node, alias string, w Where) (string, error) {
-	var parts []string
-	for _, x := range w.And {
-		s, err := wc.node(node, alias, x)
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, s)
-	}
-	if len(w.Or) > 0 {
-		var ors []string
-		for _, x := range w.Or {
-			s, err := wc.node(node, alias, x)
-			if err != nil {
-				return "", err
-			}
-			ors = append(ors, s)
-		}
-		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
-	}
-	if w.Not != nil {
-		s, err := wc.node(node, alias, *w.Not)
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, "NOT "+s)
+	parts, err := composed(w.And, w.Or, w.Not, func(x Where) (string, error) { return wc.node(node, alias, x) })
+	if err != nil {
+		return "", err
 	}
 	for _, cmp := range w.Cmps {
 		if cmp.Field == "id" {
@@ -121,6 +99,36 @@ func (wc *whereCompiler) node(node, alias string, w Where) (string, error) {
 		parts = append(parts, s)
 	}
 	return allOf(parts), nil
+}
+
+// composed renders a filter's and, or and not with render.
+func composed[T any](and, or []T, not *T, render func(T) (string, error)) ([]string, error) {
+	var parts, ors []string
+	for _, x := range and {
+		s, err := render(x)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, s)
+	}
+	for _, x := range or {
+		s, err := render(x)
+		if err != nil {
+			return nil, err
+		}
+		ors = append(ors, s)
+	}
+	if len(ors) > 0 {
+		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
+	}
+	if not != nil {
+		s, err := render(*not)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, "NOT "+s)
+	}
+	return parts, nil
 }
 
 func allOf(parts []string) string {
@@ -192,31 +200,9 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 }
 
 func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (string, error) {
-	var parts []string
-	for _, x := range w.And {
-		s, err := wc.edge(d, e, n, x)
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, s)
-	}
-	if len(w.Or) > 0 {
-		var ors []string
-		for _, x := range w.Or {
-			s, err := wc.edge(d, e, n, x)
-			if err != nil {
-				return "", err
-			}
-			ors = append(ors, s)
-		}
-		parts = append(parts, "("+strings.Join(ors, " OR ")+")")
-	}
-	if w.Not != nil {
-		s, err := wc.edge(d, e, n, *w.Not)
-		if err != nil {
-			return "", err
-		}
-		parts = append(parts, "NOT "+s)
+	parts, err := composed(w.And, w.Or, w.Not, func(x EdgeWhere) (string, error) { return wc.edge(d, e, n, x) })
+	if err != nil {
+		return "", err
 	}
 	for _, cmp := range w.Cmps {
 		f, ok := d.FactOf(cmp.Field)
