@@ -166,11 +166,33 @@ func nameOrder(o *generated.NameOrder) store.NameOrder {
 	return store.NameOrder{Korean: o.Field == generated.NameOrderFieldNameKo, Desc: isDesc(o.Direction, false)}
 }
 
-func startupOrder(o *generated.StartupOrder) store.StartupOrder {
-	if o == nil {
-		return store.StartupOrder{}
+// maxOrderKeys bounds a list's sort keys.
+const maxOrderKeys = 5
+
+// startupOrder reads orderBy: keys in turn, each field at most once.
+func startupOrder(keys []generated.StartupOrder) (store.StartupOrder, error) {
+	if len(keys) == 0 {
+		return store.StartupOrder{}, nil
 	}
-	return store.StartupOrder{Field: string(o.Field), Desc: isDesc(o.Direction, false)}
+	var a args
+	if len(keys) > maxOrderKeys {
+		a.problems.Add("orderBy", "takes at most %d keys", maxOrderKeys)
+	}
+	seen := map[generated.StartupOrderField]bool{}
+	var out store.StartupOrder
+	for i, k := range keys {
+		if seen[k.Field] {
+			a.problems.Add(fmt.Sprintf("orderBy[%d].field", i), "%s is already a key", k.Field)
+		}
+		seen[k.Field] = true
+		o := store.StartupOrder{Field: string(k.Field), Desc: isDesc(k.Direction, false)}
+		if i == 0 {
+			out = o
+		} else {
+			out.Then = append(out.Then, o)
+		}
+	}
+	return out, a.err()
 }
 
 func investmentOrder(o *generated.InvestmentOrder) store.InvestmentOrder {

@@ -193,14 +193,15 @@ func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, 
 	return registered(ctx, &model.MarketConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy *generated.StartupOrder, where *generated.StartupWhere) (*model.StartupConnection, error) {
+func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy []generated.StartupOrder, where *generated.StartupWhere) (*model.StartupConnection, error) {
 	f, err := startupFilter(filter)
 	page, perr := pageArgs(ctx, first, last, after, before)
 	w, werr := readWhere("Startup", where)
-	if err = apperr.Merge(err, perr, werr); err != nil {
+	order, oerr := startupOrder(orderBy)
+	if err = apperr.Merge(err, perr, werr, oerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListStartups(ctx, f, w, startupOrder(orderBy), page)
+	c, err := r.Store.ListStartups(ctx, f, w, order, page)
 	return registered(ctx, &model.StartupConnection{Connection: c}, err)
 }
 

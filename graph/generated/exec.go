@@ -672,7 +672,7 @@ type ComplexityRoot struct {
 		RecommendedMentors func(childComplexity int, startupID string, first *int) int
 		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) int
 		SimilarStartups    func(childComplexity int, id string, first *int) int
-		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder, where *StartupWhere) int
+		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) int
 		Universities       func(childComplexity int) int
 		Viewer             func(childComplexity int) int
 	}
@@ -963,7 +963,7 @@ type QueryResolver interface {
 	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder, where *FundWhere) (*model.FundConnection, error)
 	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *NameOrder, where *FacilityWhere) (*model.FacilityConnection, error)
 	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder, where *MarketWhere) (*model.MarketConnection, error)
-	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy *StartupOrder, where *StartupWhere) (*model.StartupConnection, error)
+	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder, where *MentorWhere) (*model.MentorConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *AuditFilter) (*model.AuditEntryConnection, error)
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
@@ -3806,7 +3806,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*StartupFilter), args["orderBy"].(*StartupOrder), args["where"].(*StartupWhere)), true
+		return e.ComplexityRoot.Query.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*StartupFilter), args["orderBy"].([]StartupOrder), args["where"].(*StartupWhere)), true
 	case "Query.universities":
 		if e.ComplexityRoot.Query.Universities == nil {
 			break
@@ -5304,6 +5304,20 @@ enum StartupOrderField {
   NAME_KO
   "Founding date (startups without one sort first)."
   FOUNDED_ON
+  "Total KRW invested in the startup, all funds and rounds."
+  INVESTED_TOTAL
+  "How many mentorships the startup has."
+  MENTOR_COUNT
+  "How many overseas markets the startup targets."
+  MARKET_TARGET_COUNT
+  "Jobs created (the sum of its JOBS_CREATED outcomes)."
+  JOBS_CREATED
+  "Patents (the sum of its domestic and foreign patent outcomes)."
+  PATENTS
+  "Export value (the sum of its EXPORT_CONTRACT amounts, KRW)."
+  EXPORT_VALUE
+  "Date of its last stage change (startups without one sort first)."
+  LAST_STAGE_CHANGE
 }
 
 "Sort order for startups."
@@ -6753,7 +6767,7 @@ extend type Query {
   "Overseas markets (countries and regions) that startups target."
   markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only markets matching this filter." filter: MarketFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MarketWhere): MarketConnection!
   "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order; by English name when omitted." orderBy: StartupOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: StartupWhere): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [StartupOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: StartupWhere): StartupConnection! @authenticated
   "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
   mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only mentors matching this filter." filter: MentorFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MentorWhere): MentorConnection! @authenticated
   "The audit trail of every mutation, newest first (ADMIN only)."
@@ -12013,8 +12027,8 @@ func (ec *executionContext) field_Query_startups_args(ctx context.Context, rawAr
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*StartupOrder, error) {
-			return ec.unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx, v)
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24865,7 +24879,7 @@ func (ec *executionContext) _Query_startups(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].(*StartupOrder), fc.Args["where"].(*StartupWhere))
+			return ec.Resolvers.Query().Startups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*StartupFilter), fc.Args["orderBy"].([]StartupOrder), fc.Args["where"].(*StartupWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -46566,6 +46580,11 @@ func (ec *executionContext) unmarshalNStartupEdgeWhere2startupgraphᚋgraphᚋge
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStartupOrder2startupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx context.Context, v any) (StartupOrder, error) {
+	res, err := ec.unmarshalInputStartupOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, v any) (StartupOrderField, error) {
 	var res StartupOrderField
 	err := res.UnmarshalGQL(v)
@@ -49271,12 +49290,21 @@ func (ec *executionContext) unmarshalOStartupFilter2ᚖstartupgraphᚋgraphᚋge
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOStartupOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx context.Context, v any) (*StartupOrder, error) {
+func (ec *executionContext) unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx context.Context, v any) ([]StartupOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	res, err := ec.unmarshalInputStartupOrder(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]StartupOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStartupOrder2startupgraphᚋgraphᚋgeneratedᚐStartupOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx context.Context, v any) (*StartupPredicate, error) {

@@ -2385,17 +2385,38 @@ const (
 	StartupOrderFieldNameKo StartupOrderField = "NAME_KO"
 	// Founding date (startups without one sort first).
 	StartupOrderFieldFoundedOn StartupOrderField = "FOUNDED_ON"
+	// Total KRW invested in the startup, all funds and rounds.
+	StartupOrderFieldInvestedTotal StartupOrderField = "INVESTED_TOTAL"
+	// How many mentorships the startup has.
+	StartupOrderFieldMentorCount StartupOrderField = "MENTOR_COUNT"
+	// How many overseas markets the startup targets.
+	StartupOrderFieldMarketTargetCount StartupOrderField = "MARKET_TARGET_COUNT"
+	// Jobs created (the sum of its JOBS_CREATED outcomes).
+	StartupOrderFieldJobsCreated StartupOrderField = "JOBS_CREATED"
+	// Patents (the sum of its domestic and foreign patent outcomes).
+	StartupOrderFieldPatents StartupOrderField = "PATENTS"
+	// Export value (the sum of its EXPORT_CONTRACT amounts, KRW).
+	StartupOrderFieldExportValue StartupOrderField = "EXPORT_VALUE"
+	// Date of its last stage change (startups without one sort first).
+	StartupOrderFieldLastStageChange StartupOrderField = "LAST_STAGE_CHANGE"
 )
 
 var AllStartupOrderField = []StartupOrderField{
 	StartupOrderFieldNameEn,
 	StartupOrderFieldNameKo,
 	StartupOrderFieldFoundedOn,
+	StartupOrderFieldInvestedTotal,
+	StartupOrderFieldMentorCount,
+	StartupOrderFieldMarketTargetCount,
+	StartupOrderFieldJobsCreated,
+	StartupOrderFieldPatents,
+	StartupOrderFieldExportValue,
+	StartupOrderFieldLastStageChange,
 }
 
 func (e StartupOrderField) IsValid() bool {
 	switch e {
-	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn:
+	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn, StartupOrderFieldInvestedTotal, StartupOrderFieldMentorCount, StartupOrderFieldMarketTargetCount, StartupOrderFieldJobsCreated, StartupOrderFieldPatents, StartupOrderFieldExportValue, StartupOrderFieldLastStageChange:
 		return true
 	}
 	return false

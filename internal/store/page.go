@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/lib/pq"
 
@@ -107,29 +106,6 @@ func decodeCursor(s string) (cursor, error) {
 	return dec, nil
 }
 
-// sortKey is the ordering of a list: an SQL expression that is never NULL,
-// the type its cursor value is cast to, and its direction. The row id
-// breaks ties, so the order is total and keyset pagination is exact.
-type sortKey struct {
-	tag  string // names the list and ordering inside cursors
-	expr string // empty: order by the id alone
-	cast string // text, date or bigint
-	desc bool
-}
-
-// parses reports whether v, a cursor's sort value, is of the key's type.
-func (k sortKey) parses(v string) bool {
-	switch k.cast {
-	case "date":
-		_, err := time.Parse("2006-01-02", v)
-		return err == nil
-	case "bigint":
-		_, err := strconv.ParseInt(v, 10, 64)
-		return err == nil
-	}
-	return true
-}
-
 // sqlArgs collects positional arguments while a query is built.
 type sqlArgs struct{ list []any }
 
@@ -170,24 +146,6 @@ type pageQuery struct {
 	totalQuery *pageQuery
 }
 
-// keysetCondition bounds the list by a cursor: strictly after it
-// (after=true: greater in ascending order, smaller in descending) or
-// strictly before it. field names the argument for the error.
-func (q *pageQuery) keysetCondition(c cursor, after bool, field string) (string, error) {
-	if c.Tag != q.sort.tag || (q.sort.expr != "" && !q.sort.parses(c.Value)) {
-		return "", apperr.Invalid(field, "is a cursor of another list or ordering")
-	}
-	op := "<"
-	if after != q.sort.desc {
-		op = ">"
-	}
-	if q.sort.expr == "" {
-		return fmt.Sprintf("%s %s %s", q.idExpr, op, q.args.add(c.ID)), nil
-	}
-	return fmt.Sprintf("(%s, %s) %s (%s::%s, %s)", q.sort.expr, q.idExpr, op,
-		q.args.add(c.Value), q.sort.cast, q.args.add(c.ID)), nil
-}
-
 // build renders the page query. For child lists, $1 is the array of
 // parent ids and each parent's page is cut by a LATERAL subquery, so one
 // statement serves any number of parents.
@@ -208,15 +166,25 @@ func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
 		}
 		conds = append(conds, c)
 	}
-	dir := "ASC"
-	if q.sort.desc != page.backward() {
-		dir = "DESC"
+	direction := func(desc bool) string {
+		if desc != page.backward() {
+			return "DESC"
+		}
+		return "ASC"
 	}
-	order := q.idExpr + " " + dir
+	order := q.idExpr + " " + direction(q.sort.desc)
 	sortSel := "NULL::text"
-	if q.sort.expr != "" {
-		order = q.sort.expr + " " + dir + ", " + order
+	if q.sort.expr != "" && len(q.sort.then) == 0 {
+		order = q.sort.expr + " " + direction(q.sort.desc) + ", " + order
 		sortSel = "(" + q.sort.expr + ")::text"
+	} else if q.sort.expr != "" {
+		var keys, vals []string
+		for _, p := range q.sort.parts() {
+			keys = append(keys, p.expr+" "+direction(p.desc))
+			vals = append(vals, "("+p.expr+")::text")
+		}
+		order = strings.Join(keys, ", ") + ", " + order
+		sortSel = "json_build_array(" + strings.Join(vals, ", ") + ")::text"
 	}
 	parentSel := "0::bigint"
 	if q.parent != "" {

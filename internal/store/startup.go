@@ -30,20 +30,57 @@ func (r startupRow) model() model.Startup {
 // StartupFilter selects startups (see model.StartupCriteria).
 type StartupFilter = model.StartupCriteria
 
-// StartupOrder sorts startups: by "NAME_EN" (default), "NAME_KO" or "FOUNDED_ON".
+// StartupOrder sorts startups by one or more keys, the first deciding
+// first: by "NAME_EN" (default), "NAME_KO", "FOUNDED_ON", or a figure of
+// each startup's own relationships (startupFigures).
 type StartupOrder struct {
 	Field string
 	Desc  bool
+	// Then are further keys.
+	Then []StartupOrder
+}
+
+// startupFigures are the related figures startups sort by: each an
+// expression over one startup's own rows (its investments, mentorships,
+// market targets, outcomes, stage changes), which a viewer who sees the
+// startup sees; never NULL.
+var startupFigures = map[string]sortPart{
+	"NAME_KO":             {"n.name_ko", "text", false},
+	"FOUNDED_ON":          {"COALESCE(n.founded_on, DATE '0001-01-01')", "date", false},
+	"INVESTED_TOTAL":      {"(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = n.id)", "numeric", false},
+	"MENTOR_COUNT":        {"(SELECT count(*) FROM mentorships x WHERE x.startup_id = n.id)", "bigint", false},
+	"MARKET_TARGET_COUNT": {"(SELECT count(*) FROM market_targets x WHERE x.startup_id = n.id)", "bigint", false},
+	"JOBS_CREATED":        {"(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'JOBS_CREATED')", "bigint", false},
+	"PATENTS":             {"(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))", "bigint", false},
+	"EXPORT_VALUE":        {"(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')", "numeric", false},
+	"LAST_STAGE_CHANGE":   {"COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = n.id), DATE '0001-01-01')", "date", false},
+	"NAME_EN":             {"n.name_en", "text", false},
 }
 
 func (o StartupOrder) key() sortKey {
-	switch o.Field {
-	case "NAME_KO":
-		return sortKey{tag: "startups/NAME_KO", expr: "n.name_ko", cast: "text", desc: o.Desc}
-	case "FOUNDED_ON":
-		return sortKey{tag: "startups/FOUNDED_ON", expr: "COALESCE(n.founded_on, DATE '0001-01-01')", cast: "date", desc: o.Desc}
+	part := func(o StartupOrder) sortPart {
+		p, ok := startupFigures[o.Field]
+		if !ok {
+			p = startupFigures["NAME_EN"]
+		}
+		p.desc = o.Desc
+		return p
 	}
-	return sortKey{tag: "startups/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
+	field := o.Field
+	if _, ok := startupFigures[field]; !ok {
+		field = "NAME_EN"
+	}
+	first := part(o)
+	k := sortKey{tag: "startups/" + field, expr: first.expr, cast: first.cast, desc: o.Desc}
+	if len(o.Then) == 0 {
+		return k // a single key's cursors are the ones it always had
+	}
+	k.tag += map[bool]string{true: ":DESC", false: ":ASC"}[o.Desc]
+	for _, t := range o.Then {
+		k.then = append(k.then, part(t))
+		k.tag += "," + t.Field + map[bool]string{true: ":DESC", false: ":ASC"}[t.Desc]
+	}
+	return k
 }
 
 // startupConditions renders f inside ctx's viewer's scope (see exists):

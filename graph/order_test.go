@@ -1,0 +1,68 @@
+package graph_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/synthetic"
+	"startupgraph/internal/testdb"
+)
+
+// TestOrderByRelatedFigures: the issue #17 questions that sort by related
+// figures, walked page by page in both directions and compared with SQL
+// over the demo data plus synthetic startups.
+func TestOrderByRelatedFigures(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 500, 11); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, args, oracle string }{
+		{"one investment of at least 1 billion KRW from a venture fund since 2017, by total invested, then name",
+			`, where: { investors: { some: { amount: { gte: 1000000000 }, investedOn: { gte: "2017-01-01" }, node: { kind: { eq: VENTURE_FUND } } } } },
+			   orderBy: [{ field: INVESTED_TOTAL, direction: DESC }, { field: NAME_EN }]`,
+			`SELECT '', key FROM startups s WHERE EXISTS (SELECT 1 FROM investments i JOIN funds f ON f.id = i.fund_id
+			   WHERE i.startup_id = s.id AND i.amount_krw >= 1000000000 AND i.invested_on >= DATE '2017-01-01' AND f.kind = 'VENTURE_FUND')
+			 ORDER BY (SELECT sum(amount_krw) FROM investments i WHERE i.startup_id = s.id) DESC, name_en, id DESC`},
+		{"the teams that created the most jobs", `, orderBy: [{ field: JOBS_CREATED, direction: DESC }, { field: NAME_EN }]`,
+			`SELECT '', key FROM startups s ORDER BY (SELECT COALESCE(sum(quantity), 0) FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'JOBS_CREATED') DESC, name_en, id DESC`},
+		{"exporters by export value", `, where: { outcomes: { some: { node: { kind: { eq: EXPORT_CONTRACT } } } } }, orderBy: [{ field: EXPORT_VALUE, direction: DESC }]`,
+			`SELECT '', key FROM startups s WHERE EXISTS (SELECT 1 FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT')
+			 ORDER BY (SELECT COALESCE(sum(amount_krw), 0) FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT') DESC, id DESC`},
+	}
+	for _, tc := range cases {
+		want := orderedColumn(t, c.DSN, tc.oracle)
+		if len(want) < 2 {
+			t.Fatalf("%s: the oracle finds %d rows: the order is not tested", tc.name, len(want))
+		}
+		for _, backward := range []bool{false, true} {
+			got := walk(t, c, "startups", tc.args, 13, backward)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s (backward %v): got %d %v, want %d %v", tc.name, backward, len(got), head(got), len(want), head(want))
+			}
+		}
+	}
+}
+
+// TestOrderByRefusals: a cursor of another ordering (the same keys in
+// another direction), more than five keys, or one key twice are
+// BAD_USER_INPUT naming the argument.
+func TestOrderByRefusals(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	var p pageData
+	c.OK(t, `{ list: startups(first: 2, orderBy: [{field: INVESTED_TOTAL, direction: DESC}, {field: NAME_EN}]) { `+pageFields+` } }`, nil, &p)
+	cursor := p.List.PageInfo.EndCursor
+	cases := []struct{ query, field string }{
+		{`query($c: String) { startups(after: $c, orderBy: [{field: INVESTED_TOTAL}, {field: NAME_EN}]) { totalCount } }`, "after"},
+		{`query($c: String) { startups(after: $c, orderBy: {field: INVESTED_TOTAL, direction: DESC}) { totalCount } }`, "after"},
+		{`query($c: String) { startups(after: $c, orderBy: [{field: NAME_EN}, {field: NAME_KO}, {field: FOUNDED_ON}, {field: PATENTS}, {field: JOBS_CREATED}, {field: MENTOR_COUNT}]) { totalCount } }`, "orderBy"},
+		{`query($c: String) { startups(after: $c, orderBy: [{field: NAME_EN}, {field: NAME_EN, direction: DESC}]) { totalCount } }`, "orderBy[1].field"},
+	}
+	for _, tc := range cases {
+		r := c.Do(t, tc.query, map[string]any{"c": cursor})
+		if r.Code() != "BAD_USER_INPUT" || r.Field() != tc.field {
+			t.Errorf("%s: %+v", tc.query, r.Errors)
+		}
+	}
+}
