@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,6 +164,20 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 	for i, g := range q.guards {
 		guards[i] = guard{g.kind, rename(g.expr)}
 	}
+	if col, ok := joinTableOnly(d, p); ok {
+		// No condition on the far node: the join table alone answers (a
+		// count of mentorships needs no startup), a guard of the far
+		// node reading its id from the join table.
+		light := slices.Clone(guards)
+		for i := range light {
+			if light[i].expr == "n"+k+".id" {
+				light[i].expr = "e" + k + "." + col
+			}
+		}
+		if !slices.ContainsFunc(light, func(g guard) bool { return strings.HasPrefix(g.expr, "n"+k+".") }) {
+			from, guards = d.Rel.Table+" e"+k, light
+		}
+	}
 	base := "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, &wc.c.args, guards...)
 	edge := func(e *EdgeWhere) (string, error) {
 		if e == nil {
@@ -197,6 +212,37 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 		return allOf(parts), nil
 	}
 	return "", fmt.Errorf("where: unknown quantifier %s", p.Quant)
+}
+
+// joinTableOnly reports whether predicate p over direction d can be
+// answered from its join table alone, and the join table's column that
+// holds the far node's id: d is a plain join (no foreign key, no path
+// through another table) and p's edge filter names no node.
+func joinTableOnly(d relation.Direction, p RelPred) (string, bool) {
+	if d.Rel.ForeignKey || d.Parent.Via != "" || d.Parent.Parent != "" || namesNode(p.Edge) {
+		return "", false
+	}
+	for _, e := range d.Rel.Ends {
+		if e.Column != d.Parent.Column {
+			return e.Column, true
+		}
+	}
+	return "", false
+}
+
+func namesNode(w *EdgeWhere) bool {
+	if w == nil {
+		return false
+	}
+	if w.Node != nil || namesNode(w.Not) {
+		return true
+	}
+	for _, x := range append(slices.Clone(w.And), w.Or...) {
+		if namesNode(&x) {
+			return true
+		}
+	}
+	return false
 }
 
 func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (string, error) {
