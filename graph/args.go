@@ -220,6 +220,19 @@ func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, 
 	return c.Load(ctx, parent, page, w)
 }
 
+// orderedChild loads one page of parent's relationship to startups,
+// sorted by orderBy (the order the edges were recorded in when empty).
+func orderedChild[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64, relationship string, where any,
+	orderBy []generated.StartupOrder, first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
+	page, err := pageArgs(ctx, first, last, after, before)
+	w, werr := readEdgeWhere(relationship, where)
+	order, oerr := startupOrder(orderBy)
+	if err = apperr.Merge(err, werr, oerr); err != nil {
+		return model.Connection[E, N]{}, err
+	}
+	return c.Load(ctx, parent, page.WithStartupOrder(order), w)
+}
+
 // optional loads the node a nullable reference points to.
 func optional[M model.Identified](ctx context.Context, l *loader.ByID[M], id *int64) (*M, error) {
 	if id == nil {

@@ -66,3 +66,96 @@ func TestOrderByRefusals(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderOnNestedConnections: a relationship field that lists startups
+// takes orderBy too; question 10 (within each university's teams, those
+// with an export contract, by export value), compared with SQL, and one
+// university's list walked page by page in both directions.
+func TestOrderOnNestedConnections(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 500, 11); err != nil {
+		t.Fatal(err)
+	}
+	const args = `where: { node: { outcomes: { some: { node: { kind: { eq: EXPORT_CONTRACT } } } } } }, orderBy: [{ field: EXPORT_VALUE, direction: DESC }, { field: NAME_EN }]`
+	var data struct {
+		Universities []struct {
+			Key      string
+			Startups struct{ Nodes []struct{ Key string } }
+		}
+	}
+	c.OK(t, `{ universities { key startups(first: 100, `+args+`) { nodes { key } } } }`, nil, &data)
+	checked := 0
+	for _, u := range data.Universities {
+		var got []string
+		for _, s := range u.Startups.Nodes {
+			got = append(got, s.Key)
+		}
+		want := orderedColumn(t, c.DSN, `SELECT '', s.key FROM assignments a JOIN universities u ON u.id = a.university_id JOIN startups s ON s.id = a.startup_id
+			WHERE u.key = '`+u.Key+`' AND EXISTS (SELECT 1 FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT')
+			ORDER BY (SELECT COALESCE(sum(amount_krw), 0) FROM outcomes o WHERE o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT') DESC, s.name_en, a.id DESC`)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", u.Key, head(got), head(want))
+		}
+		checked += len(want)
+	}
+	if checked < 2 {
+		t.Fatalf("only %d exporting teams: the order is not tested", checked)
+	}
+	// One university's teams by mentors, page by page: the nested cursors
+	// stay exact in both directions.
+	walkNested := func(backward bool) []string {
+		var all []string
+		var cursor *string
+		for pages := 0; pages < 100; pages++ {
+			dir := "first: 3, after: $c"
+			if backward {
+				dir = "last: 3, before: $c"
+			}
+			var d struct {
+				Universities []struct {
+					Key      string
+					Startups struct {
+						Nodes    []struct{ Key string }
+						PageInfo struct {
+							HasNextPage, HasPreviousPage bool
+							StartCursor, EndCursor       *string
+						}
+					}
+				}
+			}
+			c.OK(t, `query($c: String) { universities { key startups(`+dir+`, orderBy: [{ field: MENTOR_COUNT, direction: DESC }, { field: NAME_KO }]) { nodes { key } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`,
+				map[string]any{"c": cursor}, &d)
+			for _, u := range d.Universities {
+				if u.Key != "suny-korea" {
+					continue
+				}
+				var keys []string
+				for _, n := range u.Startups.Nodes {
+					keys = append(keys, n.Key)
+				}
+				if backward {
+					all = append(keys, all...)
+					if !u.Startups.PageInfo.HasPreviousPage {
+						return all
+					}
+					cursor = u.Startups.PageInfo.StartCursor
+				} else {
+					all = append(all, keys...)
+					if !u.Startups.PageInfo.HasNextPage {
+						return all
+					}
+					cursor = u.Startups.PageInfo.EndCursor
+				}
+			}
+		}
+		t.Fatal("more than 100 pages")
+		return nil
+	}
+	want := orderedColumn(t, c.DSN, `SELECT '', s.key FROM assignments a JOIN universities u ON u.id = a.university_id JOIN startups s ON s.id = a.startup_id
+		WHERE u.key = 'suny-korea' ORDER BY (SELECT count(*) FROM mentorships m WHERE m.startup_id = s.id) DESC, s.name_ko, a.id DESC`)
+	for _, backward := range []bool{false, true} {
+		if got := walkNested(backward); !slices.Equal(got, want) {
+			t.Errorf("walk (backward %v): got %d %v, want %d %v", backward, len(got), head(got), len(want), head(want))
+		}
+	}
+}

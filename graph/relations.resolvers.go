@@ -15,8 +15,8 @@ import (
 )
 
 // Startups is the resolver for the startups field.
-func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere) (*model.MemberConnection, error) {
-	c, err := child(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, first, after, last, before)
+func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, orderBy, first, after, last, before)
 	return &model.MemberConnection{Connection: c}, err
 }
 
@@ -27,20 +27,20 @@ func (r *facilityResolver) Spaces(ctx context.Context, obj *model.Facility, firs
 }
 
 // Residents is the resolver for the residents field.
-func (r *facilityResolver) Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere) (*model.StartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FacilityResidents, obj.RowID, "FacilityResidents", where, first, after, last, before)
+func (r *facilityResolver) Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere, orderBy []generated.StartupOrder) (*model.StartupConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).FacilityResidents, obj.RowID, "FacilityResidents", where, orderBy, first, after, last, before)
 	return &model.StartupConnection{Connection: c}, err
 }
 
 // Portfolio is the resolver for the portfolio field.
-func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *generated.PortfolioEdgeWhere) (*model.PortfolioConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, first, after, last, before)
+func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *generated.PortfolioEdgeWhere, orderBy []generated.StartupOrder) (*model.PortfolioConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, orderBy, first, after, last, before)
 	return &model.PortfolioConnection{Connection: c}, err
 }
 
 // Startups is the resolver for the startups field.
-func (r *marketResolver) Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *generated.TargetingStartupEdgeWhere) (*model.TargetingStartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MarketStartups, obj.RowID, "MarketStartups", where, first, after, last, before)
+func (r *marketResolver) Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *generated.TargetingStartupEdgeWhere, orderBy []generated.StartupOrder) (*model.TargetingStartupConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).MarketStartups, obj.RowID, "MarketStartups", where, orderBy, first, after, last, before)
 	return &model.TargetingStartupConnection{Connection: c}, err
 }
 
@@ -67,8 +67,8 @@ func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *
 }
 
 // Startups is the resolver for the startups field.
-func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.MenteeEdgeWhere) (*model.MenteeConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MentorStartups, obj.RowID, "MentorStartups", where, first, after, last, before)
+func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.MenteeEdgeWhere, orderBy []generated.StartupOrder) (*model.MenteeConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).MentorStartups, obj.RowID, "MentorStartups", where, orderBy, first, after, last, before)
 	return &model.MenteeConnection{Connection: c}, err
 }
 
@@ -109,8 +109,8 @@ func (r *programResolver) Cohorts(ctx context.Context, obj *model.Program, first
 }
 
 // Startups is the resolver for the startups field.
-func (r *programResolver) Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere) (*model.MemberConnection, error) {
-	c, err := child(ctx, loader.For(ctx).ProgramMembers, obj.RowID, "ProgramMembers", where, first, after, last, before)
+func (r *programResolver) Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).ProgramMembers, obj.RowID, "ProgramMembers", where, orderBy, first, after, last, before)
 	return &model.MemberConnection{Connection: c}, err
 }
 
@@ -231,8 +231,8 @@ func (r *queryResolver) Investments(ctx context.Context, first *int, after *stri
 }
 
 // Startups is the resolver for the startups field.
-func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere) (*model.StartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).SectorStartups, obj.RowID, "SectorStartups", where, first, after, last, before)
+func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere, orderBy []generated.StartupOrder) (*model.StartupConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).SectorStartups, obj.RowID, "SectorStartups", where, orderBy, first, after, last, before)
 	return &model.StartupConnection{Connection: c}, err
 }
 
@@ -296,8 +296,8 @@ func (r *targetingStartupEdgeResolver) SupportProgram(ctx context.Context, obj *
 }
 
 // Startups is the resolver for the startups field.
-func (r *universityResolver) Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *generated.AssignedStartupEdgeWhere) (*model.AssignedStartupConnection, error) {
-	c, err := child(ctx, loader.For(ctx).UniversityStartups, obj.RowID, "UniversityStartups", where, first, after, last, before)
+func (r *universityResolver) Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *generated.AssignedStartupEdgeWhere, orderBy []generated.StartupOrder) (*model.AssignedStartupConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).UniversityStartups, obj.RowID, "UniversityStartups", where, orderBy, first, after, last, before)
 	return &model.AssignedStartupConnection{Connection: c}, err
 }
 

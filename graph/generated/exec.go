@@ -113,7 +113,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Program    func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
 		TeamQuota  func(childComplexity int) int
 		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
@@ -149,7 +149,7 @@ type ComplexityRoot struct {
 		Operator         func(childComplexity int) int
 		Parent           func(childComplexity int) int
 		Provenance       func(childComplexity int) int
-		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
+		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) int
 	}
 
@@ -175,7 +175,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
-		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) int
+		Portfolio   func(childComplexity int, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere, orderBy []StartupOrder) int
 		Program     func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
@@ -310,7 +310,7 @@ type ComplexityRoot struct {
 		NameEn     func(childComplexity int) int
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
-		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) int
+		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere, orderBy []StartupOrder) int
 		Version    func(childComplexity int) int
 	}
 
@@ -402,7 +402,7 @@ type ComplexityRoot struct {
 		NameKo          func(childComplexity int) int
 		Provenance      func(childComplexity int) int
 		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
-		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) int
+		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
 		Version         func(childComplexity int) int
@@ -607,7 +607,7 @@ type ComplexityRoot struct {
 		NameKo        func(childComplexity int) int
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) int
 		Provenance    func(childComplexity int) int
-		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) int
+		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
 		Version       func(childComplexity int) int
 	}
 
@@ -686,7 +686,7 @@ type ComplexityRoot struct {
 		NameEn         func(childComplexity int) int
 		NameKo         func(childComplexity int) int
 		Provenance     func(childComplexity int) int
-		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) int
+		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		TaskForceField func(childComplexity int) int
 	}
 
@@ -802,7 +802,7 @@ type ComplexityRoot struct {
 		NameKo      func(childComplexity int) int
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
-		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) int
+		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere, orderBy []StartupOrder) int
 	}
 
 	UniversityAssignmentConnection struct {
@@ -835,19 +835,19 @@ type ComplexityRoot struct {
 type CohortResolver interface {
 	Program(ctx context.Context, obj *model.Cohort) (*model.Program, error)
 
-	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
+	Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) (*model.MemberConnection, error)
 }
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
 	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) (*model.FacilityConnection, error)
-	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
+	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
 }
 type FundResolver interface {
 	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
-	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere) (*model.PortfolioConnection, error)
+	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere, orderBy []StartupOrder) (*model.PortfolioConnection, error)
 }
 type FundTotalResolver interface {
 	Fund(ctx context.Context, obj *model.FundTotal) (*model.Fund, error)
@@ -879,7 +879,7 @@ type InvestmentResolver interface {
 	Startup(ctx context.Context, obj *model.Investment) (*model.Startup, error)
 }
 type MarketResolver interface {
-	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere) (*model.TargetingStartupConnection, error)
+	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere, orderBy []StartupOrder) (*model.TargetingStartupConnection, error)
 	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) (*model.MarketMentorConnection, error)
 }
 type MarketTargetEdgeResolver interface {
@@ -892,7 +892,7 @@ type MentorResolver interface {
 	Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error)
 
 	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
-	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere) (*model.MenteeConnection, error)
+	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) (*model.MenteeConnection, error)
 	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) (*model.MentorMarketConnection, error)
 }
 type MentorRecommendationResolver interface {
@@ -942,7 +942,7 @@ type OutcomeResolver interface {
 type ProgramResolver interface {
 	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) (*model.ProgramRoleConnection, error)
 	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) (*model.CohortConnection, error)
-	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *MemberEdgeWhere) (*model.MemberConnection, error)
+	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) (*model.MemberConnection, error)
 }
 type ProgramMembershipEdgeResolver interface {
 	Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error)
@@ -969,7 +969,7 @@ type QueryResolver interface {
 	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
-	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere) (*model.StartupConnection, error)
+	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type SimilarStartupResolver interface {
@@ -991,7 +991,7 @@ type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
 }
 type UniversityResolver interface {
-	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere) (*model.AssignedStartupConnection, error)
+	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere, orderBy []StartupOrder) (*model.AssignedStartupConnection, error)
 	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
 }
 type ViewerResolver interface {
@@ -1235,7 +1235,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
+		return e.ComplexityRoot.Cohort.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Cohort.teamQuota":
 		if e.ComplexityRoot.Cohort.TeamQuota == nil {
 			break
@@ -1398,7 +1398,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
+		return e.ComplexityRoot.Facility.Residents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Facility.spaces":
 		if e.ComplexityRoot.Facility.Spaces == nil {
 			break
@@ -1523,7 +1523,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*PortfolioEdgeWhere)), true
+		return e.ComplexityRoot.Fund.Portfolio(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*PortfolioEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Fund.program":
 		if e.ComplexityRoot.Fund.Program == nil {
 			break
@@ -2086,7 +2086,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere)), true
+		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Market.version":
 		if e.ComplexityRoot.Market.Version == nil {
 			break
@@ -2454,7 +2454,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MenteeEdgeWhere)), true
+		return e.ComplexityRoot.Mentor.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MenteeEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Mentor.taskForceMember":
 		if e.ComplexityRoot.Mentor.TaskForceMember == nil {
 			break
@@ -3466,7 +3466,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere)), true
+		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Program.version":
 		if e.ComplexityRoot.Program.Version == nil {
 			break
@@ -3893,7 +3893,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere)), true
+		return e.ComplexityRoot.Sector.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*StartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
 	case "Sector.taskForceField":
 		if e.ComplexityRoot.Sector.TaskForceField == nil {
 			break
@@ -4421,7 +4421,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere)), true
+		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
 
 	case "UniversityAssignmentConnection.edges":
 		if e.ComplexityRoot.UniversityAssignmentConnection.Edges == nil {
@@ -6778,7 +6778,7 @@ extend type Query {
 
 extend type University {
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: AssignedStartupEdgeWhere): AssignedStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: AssignedStartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
   mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
@@ -6817,12 +6817,12 @@ extend type Program {
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
   cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: CohortEdgeWhere): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): MemberConnection! @authenticated
 }
 
 extend type Sector {
   "Startups working in the sector."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
   mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
 }
@@ -6831,31 +6831,31 @@ extend type Mentor {
   "Sectors of expertise."
   sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
   "Startups the mentor mentors, with the mentorship on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MenteeEdgeWhere): MenteeConnection!
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MenteeEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): MenteeConnection!
   "Overseas markets the mentor knows, with since when and a note on each edge."
   markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorMarketEdgeWhere): MentorMarketConnection!
 }
 
 extend type Cohort {
   "Member startups, with the cohort on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere): MemberConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MemberEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): MemberConnection! @authenticated
 }
 
 extend type Fund {
   "Startups the fund invested in, one edge per investment with its amount, date and round."
-  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: PortfolioEdgeWhere): PortfolioConnection! @authenticated
+  portfolio("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: PortfolioEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): PortfolioConnection! @authenticated
 }
 
 extend type Facility {
   "Spaces inside this facility."
   spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: FacilityEdgeWhere): FacilityConnection!
   "Startups resident in this facility."
-  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere): StartupConnection! @authenticated
+  residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): StartupConnection! @authenticated
 }
 
 extend type Market {
   "Startups targeting the market, with the target (status, priority, program) on each edge."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: TargetingStartupEdgeWhere): TargetingStartupConnection! @authenticated
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: TargetingStartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
   mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketMentorEdgeWhere): MarketMentorConnection! @authenticated
 }
@@ -10074,6 +10074,14 @@ func (ec *executionContext) field_Cohort_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10148,6 +10156,14 @@ func (ec *executionContext) field_Facility_residents_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10268,6 +10284,14 @@ func (ec *executionContext) field_Fund_portfolio_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10410,6 +10434,14 @@ func (ec *executionContext) field_Market_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10562,6 +10594,14 @@ func (ec *executionContext) field_Mentor_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11286,6 +11326,14 @@ func (ec *executionContext) field_Program_startups_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12162,6 +12210,14 @@ func (ec *executionContext) field_Sector_startups_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12678,6 +12734,14 @@ func (ec *executionContext) field_University_startups_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]StartupOrder, error) {
+			return ec.unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐStartupOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -13695,7 +13759,7 @@ func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
+			return ec.Resolvers.Cohort().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -14361,7 +14425,7 @@ func (ec *executionContext) _Facility_residents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
+			return ec.Resolvers.Facility().Residents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -15006,7 +15070,7 @@ func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*PortfolioEdgeWhere))
+			return ec.Resolvers.Fund().Portfolio(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*PortfolioEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -17272,7 +17336,7 @@ func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*TargetingStartupEdgeWhere))
+			return ec.Resolvers.Market().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*TargetingStartupEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18944,7 +19008,7 @@ func (ec *executionContext) _Mentor_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MenteeEdgeWhere))
+			return ec.Resolvers.Mentor().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MenteeEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MenteeConnection) graphql.Marshaler {
@@ -23466,7 +23530,7 @@ func (ec *executionContext) _Program_startups(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere))
+			return ec.Resolvers.Program().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MemberEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25409,7 +25473,7 @@ func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere))
+			return ec.Resolvers.Sector().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*StartupEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -27588,7 +27652,7 @@ func (ec *executionContext) _University_startups(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*AssignedStartupEdgeWhere))
+			return ec.Resolvers.University().Startups(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*AssignedStartupEdgeWhere), fc.Args["orderBy"].([]StartupOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -84,6 +85,14 @@ func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page 
 		q, err := c.filtered(ctx, q, w)
 		if err != nil {
 			return nil, err
+		}
+		if page.order != "" {
+			var o StartupOrder
+			if err := json.Unmarshal([]byte(page.order), &o); err != nil {
+				return nil, err
+			}
+			q.sort = o.key()
+			q.sort.tag = c.name + "/" + q.sort.tag // cursors of this list and order only
 		}
 		if out, err = c.fetch(ctx, s, q, page, len(parents)); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -26,6 +27,20 @@ type PageArgs struct {
 	After, Before cursor
 	// Omit leaves columns nobody will read out of the page.
 	Omit Omit
+	// order, when set, sorts a child list of startups by other keys than
+	// its own (WithStartupOrder); encoded, so PageArgs stays comparable.
+	order string
+}
+
+// WithStartupOrder sorts a child list of startups by o instead of the
+// order its edges were recorded in.
+func (p PageArgs) WithStartupOrder(o StartupOrder) PageArgs {
+	if o.Field == "" {
+		return p
+	}
+	b, _ := json.Marshal(o)
+	p.order = string(b)
+	return p
 }
 
 // cursor is a decoded keyset position: which list and ordering it belongs

@@ -65,6 +65,16 @@ func resolvers(dirs []direction, existing []byte) string {
 	b.WriteString(")\n")
 	for _, d := range dirs {
 		conn := d.connection()
+		if ordered(d) {
+			fmt.Fprintf(&b, `
+// %[5]s is the resolver for the %[6]s field.
+func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string, where *generated.%[3]sEdgeWhere, orderBy []generated.StartupOrder) (*model.%[3]sConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).%[4]s, obj.RowID, %[4]q, where, orderBy, first, after, last, before)
+	return &model.%[3]sConnection{Connection: c}, err
+}
+`, lowerFirst(d.parentNode.Name), d.parentNode.Name, conn, d.parent.Loader, upperFirst(d.parent.Field), d.parent.Field)
+			continue
+		}
 		fmt.Fprintf(&b, `
 // %[5]s is the resolver for the %[6]s field.
 func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string, where *generated.%[3]sEdgeWhere) (*model.%[3]sConnection, error) {

@@ -60,6 +60,9 @@ func schema(dirs []direction) []byte {
 			if len(d.listedNode.Fields) > 0 {
 				args += fmt.Sprintf(", %q where: %sEdgeWhere", EdgeWhereDoc, d.connection())
 			}
+			if ordered(d) {
+				args += fmt.Sprintf(", %q orderBy: [StartupOrder!]", NestedOrderDoc)
+			}
 			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, args, d.connection(), auth)
 		}
 		b.WriteString("}\n")

@@ -20,6 +20,14 @@ const WhereDoc = "Only items for which this holds: and, or, not, a comparison pe
 // EdgeWhereDoc describes the where argument of a relationship field.
 const EdgeWhereDoc = "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)."
 
+// NestedOrderDoc describes the orderBy argument of a relationship field
+// that lists startups.
+const NestedOrderDoc = "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted."
+
+// ordered reports whether a direction's field takes orderBy: those that
+// list startups, which sort by their related figures.
+func ordered(d direction) bool { return d.listedNode.Name == "Startup" }
+
 // comparisonOf is the comparison input of a field's type.
 func comparisonOf(typ string) string {
 	t := strings.TrimSuffix(typ, "!")
