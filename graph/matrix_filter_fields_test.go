@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"startupgraph/graph/generated"
+	"startupgraph/internal/apitest"
 	"startupgraph/internal/globalid"
 )
 
@@ -136,4 +137,18 @@ WHERE f.key = 'creative-growth-venture-fund' AND s.key = 'probe-utah';
 type filterRole struct {
 	name, key  string
 	university any // the oracle's $1: nil reads everything, "" sees nothing
+}
+
+// everyRole is a key of every role, each university's included, with the
+// oracle's picture of it.
+func everyRole(t *testing.T, c *apitest.Client) []filterRole {
+	roles := []filterRole{
+		{"anonymous", "", ""},
+		{"admin", c.Key, nil},
+		{"analyst", c.NewKey(t, "ANALYST", ""), nil},
+	}
+	for _, u := range column(t, c.DSN, "SELECT key FROM universities") {
+		roles = append(roles, filterRole{u, c.NewKey(t, "UNIVERSITY", u), u})
+	}
+	return roles
 }

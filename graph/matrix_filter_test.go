@@ -54,14 +54,7 @@ func TestAccessMatrixFilters(t *testing.T) {
 		}
 	}
 
-	roles := []filterRole{
-		{"anonymous", "", ""},
-		{"admin", c.Key, nil},
-		{"analyst", c.NewKey(t, "ANALYST", ""), nil},
-	}
-	for _, u := range column(t, c.DSN, "SELECT key FROM universities") {
-		roles = append(roles, filterRole{u, c.NewKey(t, "UNIVERSITY", u), u})
-	}
+	roles := everyRole(t, c)
 	tries := make([][][]string, len(fields))
 	for i, f := range fields {
 		tries[i] = filterTries(t, db, f)

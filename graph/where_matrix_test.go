@@ -70,14 +70,7 @@ func TestWhereMatrix(t *testing.T) {
 	protected := map[string]string{"startups": "p.id IN (SELECT id FROM vs)", "mentors": "p.id IN (SELECT id FROM vm)"}
 	tables := map[string]string{"startups": "startups", "mentors": "mentors", "sectors": "sectors", "markets": "markets",
 		"programs": "programs", "funds": "funds", "organizations": "organizations", "facilities": "facilities"}
-	roles := []filterRole{
-		{"anonymous", "", ""},
-		{"admin", c.Key, nil},
-		{"analyst", c.NewKey(t, "ANALYST", ""), nil},
-	}
-	for _, u := range column(t, c.DSN, "SELECT key FROM universities") {
-		roles = append(roles, filterRole{u, c.NewKey(t, "UNIVERSITY", u), u})
-	}
+	roles := everyRole(t, c)
 	predicates := []struct{ where, oracle string }{
 		{"{ %s: { some: {} } }", "EXISTS (%s)"},
 		{"{ %s: { none: {} } }", "NOT EXISTS (%s)"},
