@@ -7,7 +7,6 @@ package graph
 // The relationships' pages, loaders and resolvers come from their
 // declarations (internal/relation), then gqlgen reads the schema.
 //go:generate go run ../internal/relation/gen
-//go:generate go run ../internal/model/enumgen
 //go:generate go tool gqlgen generate
 
 import (

@@ -1,7 +1,8 @@
 // Command gen writes, from the declarations of package relation, every
 // piece of code a relationship needs: the schema's connection types and
 // relationship fields, the model's Edge and Connection types, the store's
-// child lists, the loaders and the resolvers. `go generate ./...` runs it
+// child lists, the loaders and the resolvers; and the model's domain
+// enums, from the schema (enums.go). `go generate ./...` runs it
 // (from graph/resolver.go) before gqlgen, which reads what it wrote.
 package main
 
@@ -36,6 +37,7 @@ func main() {
 		log.Fatal(err)
 	}
 	files["graph/relations.resolvers.go"] = goSource(resolvers(dirs, existing))
+	files["internal/model/enums_gen.go"] = enums(root, files["graph/relations.graphqls"])
 	for name, src := range files {
 		if err := os.WriteFile(filepath.Join(root, name), src, 0o644); err != nil {
 			log.Fatal(err)
