@@ -28,20 +28,6 @@ type whereReader struct {
 	predicates int
 }
 
-// whereOf reads v, a *generated.<Node>Where or nil, over node type node.
-func whereOf(a *args, node, path string, v any) *store.Where {
-	rv := reflect.ValueOf(v)
-	if !rv.IsValid() || rv.IsNil() {
-		return nil
-	}
-	r := &whereReader{a: a}
-	w := r.node(node, path, rv.Elem(), 0)
-	if r.predicates > maxWherePredicates {
-		a.problems.Add(path, "has %d conditions; at most %d", r.predicates, maxWherePredicates)
-	}
-	return &w
-}
-
 // fields calls fn for each set field of struct v, by its JSON name.
 func fields(v reflect.Value, fn func(name string, f reflect.Value)) {
 	t := v.Type()
@@ -234,25 +220,29 @@ func (r *whereReader) list(path, typ string, ref globalid.Type, f reflect.Value)
 
 // readWhere reads a root list's where argument over node type node.
 func readWhere(node string, where any) (*store.Where, error) {
-	var a args
-	w := whereOf(&a, node, "where", where)
-	return w, a.err()
+	return readWith(where, func(r *whereReader, v reflect.Value) store.Where { return r.node(node, "where", v, 0) })
 }
 
 // readEdgeWhere reads a relationship field's where argument: a filter of
 // its edges (their facts and the node they lead to).
 func readEdgeWhere(relationship string, where any) (*store.EdgeWhere, error) {
-	rv := reflect.ValueOf(where)
-	if !rv.IsValid() || rv.IsNil() {
-		return nil, nil
-	}
 	d, ok := relation.DirectionByLoader(relationship)
 	if !ok {
 		return nil, fmt.Errorf("where: no relationship %q", relationship)
 	}
+	return readWith(where, func(r *whereReader, v reflect.Value) store.EdgeWhere { return r.edge(d, "where", v, 0) })
+}
+
+// readWith reads where (gqlgen's input struct, or a nil pointer) with
+// read, every problem collected, and the bound on its conditions checked.
+func readWith[T any](where any, read func(*whereReader, reflect.Value) T) (*T, error) {
+	rv := reflect.ValueOf(where)
+	if !rv.IsValid() || rv.IsNil() {
+		return nil, nil
+	}
 	var a args
 	r := &whereReader{a: &a}
-	w := r.edge(d, "where", rv.Elem(), 0)
+	w := read(r, rv.Elem())
 	if r.predicates > maxWherePredicates {
 		a.problems.Add("where", "has %d conditions; at most %d", r.predicates, maxWherePredicates)
 	}

@@ -35,15 +35,19 @@ func DirectionOf(node, field string) (Direction, bool) {
 	return d, ok
 }
 
+var byLoader = func() map[string]Direction {
+	out := make(map[string]Direction, len(directions))
+	for _, d := range directions {
+		out[d.Loader] = d
+	}
+	return out
+}()
+
 // DirectionByLoader returns the relationship field whose child list and
 // loader are named loader.
 func DirectionByLoader(loader string) (Direction, bool) {
-	for _, d := range directions {
-		if d.Loader == loader {
-			return d, true
-		}
-	}
-	return Direction{}, false
+	d, ok := byLoader[loader]
+	return d, ok
 }
 
 // FieldOf returns the declared column field of node type node.

@@ -352,8 +352,8 @@ var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, 
 		return model.MarketMentorEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), MarketExperience: r.marketExperienceFacts.model()}
 	}, mentorGuard("n.id")).as("MarketMentors")
 
-// childQueries are every child list's query, by name, for checks that
-// must hold of all of them.
+// childQueries are every child list's query, by name: the where
+// compiler reads a relationship through it (where.go).
 var childQueries = map[string]func() pageQuery{
 	"UniversityStartups":   UniversityStartups.query,
 	"StartupUniversities":  StartupUniversities.query,

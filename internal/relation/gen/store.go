@@ -70,7 +70,7 @@ func storeChildren(dirs []direction) string {
 		fmt.Fprintf(&b, "var %s = newChild(%q, %s,\n\t%q, %q, %q, %s,\n\t%s%s).as(%q)\n",
 			d.parent.Loader, r.Name+"/"+role(d.parent), cols, from, parent, idExpr, sort, toEdge, prefixComma(guards), d.parent.Loader)
 	}
-	b.WriteString("\n// childQueries are every child list's query, by name, for checks that\n// must hold of all of them.\nvar childQueries = map[string]func() pageQuery{\n")
+	b.WriteString("\n// childQueries are every child list's query, by name: the where\n// compiler reads a relationship through it (where.go).\nvar childQueries = map[string]func() pageQuery{\n")
 	for _, d := range dirs {
 		fmt.Fprintf(&b, "\t%q: %s.query,\n", d.parent.Loader, d.parent.Loader)
 	}
