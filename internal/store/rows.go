@@ -113,8 +113,7 @@ func (c *conditions) search(nameExpr, term string) {
 	if term == "" {
 		return
 	}
-	escaped := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(term)
-	c.add(nameExpr+" ILIKE '%' || ? || '%'", escaped)
+	c.add(nameExpr+" ILIKE '%' || ? || '%'", likeEscape(term))
 }
 
 // listPage fetches one page of a top-level list; its total is counted

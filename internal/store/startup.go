@@ -58,29 +58,38 @@ var startupFigures = map[string]sortPart{
 }
 
 func (o StartupOrder) key() sortKey {
-	part := func(o StartupOrder) sortPart {
-		p, ok := startupFigures[o.Field]
-		if !ok {
-			p = startupFigures["NAME_EN"]
-		}
-		p.desc = o.Desc
-		return p
-	}
-	field := o.Field
-	if _, ok := startupFigures[field]; !ok {
-		field = "NAME_EN"
-	}
-	first := part(o)
-	k := sortKey{tag: "startups/" + field, expr: first.expr, cast: first.cast, desc: o.Desc}
+	first := o.part()
+	k := sortKey{tag: "startups/" + o.field(), expr: first.expr, cast: first.cast, desc: o.Desc}
 	if len(o.Then) == 0 {
 		return k // a single key's cursors are the ones it always had
 	}
-	k.tag += map[bool]string{true: ":DESC", false: ":ASC"}[o.Desc]
+	k.tag += o.direction()
 	for _, t := range o.Then {
-		k.then = append(k.then, part(t))
-		k.tag += "," + t.Field + map[bool]string{true: ":DESC", false: ":ASC"}[t.Desc]
+		k.then = append(k.then, t.part())
+		k.tag += "," + t.field() + t.direction()
 	}
 	return k
+}
+
+// field is o's field, NAME_EN when it names no figure.
+func (o StartupOrder) field() string {
+	if _, ok := startupFigures[o.Field]; ok {
+		return o.Field
+	}
+	return "NAME_EN"
+}
+
+func (o StartupOrder) part() sortPart {
+	p := startupFigures[o.field()]
+	p.desc = o.Desc
+	return p
+}
+
+func (o StartupOrder) direction() string {
+	if o.Desc {
+		return ":DESC"
+	}
+	return ":ASC"
 }
 
 // startupConditions renders f inside ctx's viewer's scope (see exists):

@@ -317,9 +317,11 @@ func (wc *whereCompiler) compare(expr, typ string, cmp Cmp) string {
 	case "notIn":
 		return "NOT (" + expr + " = ANY(" + arg(pq.Array(cmp.Value)) + castList + "))"
 	}
-	op := map[string]string{"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}[cmp.Op]
-	return expr + " " + op + " " + arg(cmp.Value) + cast
+	return expr + " " + comparisonOps[cmp.Op] + " " + arg(cmp.Value) + cast
 }
+
+// comparisonOps are the SQL operators of the comparisons that take one value.
+var comparisonOps = map[string]string{"eq": "=", "ne": "<>", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 
 func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
