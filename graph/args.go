@@ -212,12 +212,7 @@ func isDesc(d *generated.OrderDirection, def bool) bool {
 // child loads one page of parent's relationship through its dataloader.
 func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64, relationship string, where any,
 	first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	w, werr := readEdgeWhere(relationship, where)
-	if err = apperr.Merge(err, werr); err != nil {
-		return model.Connection[E, N]{}, err
-	}
-	return c.Load(ctx, parent, page, w)
+	return orderedChild(ctx, c, parent, relationship, where, nil, first, after, last, before)
 }
 
 // orderedChild loads one page of parent's relationship to startups,
