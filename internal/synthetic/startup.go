@@ -149,6 +149,11 @@ func (g *generator) startup(i int) *startupPlan {
 	g.investmentsOf(p)
 	g.targetsOf(p)
 	g.outcomesOf(p)
+	// About one team in twelve has no mentor yet. Drawn last, so the
+	// draws above are the same with or without it.
+	if r.IntN(100) < 8 {
+		p.mentorships = p.mentorships[:0]
+	}
 	return p
 }
 
