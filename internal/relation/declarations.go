@@ -217,22 +217,22 @@ var All = []Relationship{
 // their filters) are written by hand in graph/relations.resolvers.go.
 var Lists = []List{
 	{Field: "organizations", Node: "Organization", Doc: "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark).",
-		Filter: "OrganizationFilter", FilterDoc: "Only organizations matching this filter.", Order: "NameOrder", OrderDoc: byName},
+		Filter: "OrganizationFilter", FilterDoc: "Only organizations matching this filter.", Order: "[OrganizationOrder!]", OrderDoc: byKeys},
 	{Field: "sectors", Node: "Sector", Doc: "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force.",
-		Filter: "SectorFilter", FilterDoc: "Only sectors matching this filter.", Order: "NameOrder", OrderDoc: byName},
+		Filter: "SectorFilter", FilterDoc: "Only sectors matching this filter.", Order: "[SectorOrder!]", OrderDoc: byKeys},
 	{Field: "programs", Node: "Program", Doc: "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스).",
-		Filter: "ProgramFilter", FilterDoc: "Only programs matching this filter.", Order: "NameOrder", OrderDoc: byName},
+		Filter: "ProgramFilter", FilterDoc: "Only programs matching this filter.", Order: "[ProgramOrder!]", OrderDoc: byKeys},
 	{Field: "funds", Node: "Fund", Doc: "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드).",
-		Filter: "FundFilter", FilterDoc: "Only funds matching this filter.", Order: "NameOrder", OrderDoc: byName},
+		Filter: "FundFilter", FilterDoc: "Only funds matching this filter.", Order: "[FundOrder!]", OrderDoc: byKeys},
 	{Field: "facilities", Node: "Facility", Doc: "The Global Startup Campus and its spaces.",
-		Order: "NameOrder", OrderDoc: byName},
+		Order: "[FacilityOrder!]", OrderDoc: byKeys},
 	{Field: "markets", Node: "Market", Doc: "Overseas markets (countries and regions) that startups target.",
-		Filter: "MarketFilter", FilterDoc: "Only markets matching this filter.", Order: "NameOrder", OrderDoc: byName},
+		Filter: "MarketFilter", FilterDoc: "Only markets matching this filter.", Order: "[MarketOrder!]", OrderDoc: byKeys},
 	{Field: "startups", Node: "Startup", Doc: "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR.",
 		Filter: "StartupFilter", FilterDoc: "Only startups matching this filter.", Order: "[StartupOrder!]",
 		OrderDoc: "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted.", Directive: "@authenticated"},
 	{Field: "mentors", Node: "Mentor", Doc: "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force.",
-		Filter: "MentorFilter", FilterDoc: "Only mentors matching this filter.", Order: "NameOrder", OrderDoc: byName, Directive: "@authenticated"},
+		Filter: "MentorFilter", FilterDoc: "Only mentors matching this filter.", Order: "[MentorOrder!]", OrderDoc: byKeys, Directive: "@authenticated"},
 	{Field: "auditLog", Node: "AuditEntry", Doc: "The audit trail of every mutation, newest first (ADMIN only).",
 		Filter: "AuditFilter", FilterDoc: "Only records matching this filter.", Directive: "@admin"},
 	{Field: "investments", Node: "Investment", Doc: "Investments and grants from funds into startups.",
@@ -240,4 +240,4 @@ var Lists = []List{
 		Directive: "@authenticated"},
 }
 
-const byName = "Sort order; by English name when omitted."
+const byKeys = "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted."

@@ -36,13 +36,13 @@ type FundFilter struct {
 }
 
 // ListFunds pages the funds matching f.
-func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
+func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order Order, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	if err := addWhere(ctx, &c, "Fund", w); err != nil {
 		return model.Connection[model.FundEdge, model.Fund]{}, err
 	}
-	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page, fundEdge)
+	return listPage(ctx, s, nodeList(fundCols, "Fund", c, order), page, fundEdge)
 }
 
 // FundsByID returns the funds with the given ids.
