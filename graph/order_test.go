@@ -203,7 +203,14 @@ func TestOrderOtherLists(t *testing.T) {
 		}
 	}
 	// A nested list of mentors takes the same keys.
-	var data struct{ Sectors struct{ Nodes []struct{ Key string; Mentors struct{ Nodes []struct{ Key string } } } } }
+	var data struct {
+		Sectors struct {
+			Nodes []struct {
+				Key     string
+				Mentors struct{ Nodes []struct{ Key string } }
+			}
+		}
+	}
 	c.OK(t, `{ sectors(first: 50) { nodes { key mentors(first: 100, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }, { field: NAME_EN }]) { nodes { key } } } } }`, nil, &data)
 	checked := 0
 	for _, s := range data.Sectors.Nodes {
