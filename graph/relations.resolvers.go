@@ -211,13 +211,13 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string,
 	return r.auditLog(ctx, filter, first, after, last, before)
 }
 
-func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
+func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder, where *generated.InvestmentWhere) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	page, w, _, lerr := listArgs(ctx, "Investment", first, after, last, before, where, nil)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListInvestments(ctx, f, investmentOrder(orderBy), page)
+	c, err := r.Store.ListInvestments(ctx, f, w, investmentOrder(orderBy), page)
 	return registered(ctx, &model.InvestmentConnection{Connection: c}, err)
 }
 

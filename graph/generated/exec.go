@@ -660,7 +660,7 @@ type ComplexityRoot struct {
 		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy []FacilityOrder, where *FacilityWhere) int
 		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy []FundOrder, where *FundWhere) int
 		Insights           func(childComplexity int, filter *StartupFilter) int
-		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
+		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) int
 		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy []MarketOrder, where *MarketWhere) int
 		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) int
 		Neighborhood       func(childComplexity int, id string, depth *int, limit *int) int
@@ -966,7 +966,7 @@ type QueryResolver interface {
 	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) (*model.StartupConnection, error)
 	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) (*model.MentorConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *AuditFilter) (*model.AuditEntryConnection, error)
-	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
+	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
 	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
@@ -3674,7 +3674,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder)), true
+		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder), args["where"].(*InvestmentWhere)), true
 	case "Query.markets":
 		if e.ComplexityRoot.Query.Markets == nil {
 			break
@@ -4557,6 +4557,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
 			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
 			graphql.NewInputUnmarshaler("InvestmentRoundComparison", ec.unmarshalInputInvestmentRoundComparison),
+			graphql.NewInputUnmarshaler("InvestmentWhere", ec.unmarshalInputInvestmentWhere),
 			graphql.NewInputUnmarshaler("InvestorCount", ec.unmarshalInputInvestorCount),
 			graphql.NewInputUnmarshaler("InvestorEdgeWhere", ec.unmarshalInputInvestorEdgeWhere),
 			graphql.NewInputUnmarshaler("InvestorPredicate", ec.unmarshalInputInvestorPredicate),
@@ -6768,7 +6769,7 @@ extend type Query {
   "The audit trail of every mutation, newest first (ADMIN only)."
   auditLog("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only records matching this filter." filter: AuditFilter): AuditEntryConnection! @admin
   "Investments and grants from funds into startups."
-  investments("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only investments matching this filter." filter: InvestmentFilter, "Sort order; newest first when omitted." orderBy: InvestmentOrder): InvestmentConnection! @authenticated
+  investments("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only investments matching this filter." filter: InvestmentFilter, "Sort order; newest first when omitted." orderBy: InvestmentOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: InvestmentWhere): InvestmentConnection! @authenticated
 }
 
 extend type University {
@@ -7071,6 +7072,28 @@ input FundWhere {
   vintageYear: IntComparison
   "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
   portfolio: PortfolioPredicate
+}
+
+"Which investments to keep: every condition given must hold."
+input InvestmentWhere {
+  "Every one of these holds."
+  and: [InvestmentWhere!]
+  "At least one of these holds."
+  or: [InvestmentWhere!]
+  "This does not hold."
+  not: InvestmentWhere
+  "Compare the global id."
+  id: IDComparison
+  "Amount in KRW."
+  amount: KRWComparison
+  "When it was made."
+  investedOn: DateComparison
+  "The round or instrument."
+  round: InvestmentRoundComparison
+  "The fund that invested."
+  fund: FundWhere
+  "The startup invested in."
+  startup: StartupWhere
 }
 
 "Which markets to keep: every condition given must hold."
@@ -11787,6 +11810,14 @@ func (ec *executionContext) field_Query_investments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*InvestmentWhere, error) {
+			return ec.unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -25405,7 +25436,7 @@ func (ec *executionContext) _Query_investments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder))
+			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder), fc.Args["where"].(*InvestmentWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -32315,6 +32346,104 @@ func (ec *executionContext) unmarshalInputInvestmentRoundComparison(ctx context.
 func UnmarshalInvestmentRoundComparison(ctx context.Context, raw any) (InvestmentRoundComparison, error) {
 	var out InvestmentRoundComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentRoundComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, obj any) (InvestmentWhere, error) {
+	var it InvestmentWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
+		case "fund":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fund"))
+			data, err := ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fund = data
+		case "startup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startup"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startup = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentWhere unmarshals raw into the InvestmentWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentWhere(ctx context.Context, raw any) (InvestmentWhere, error) {
+	var out InvestmentWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentWhere", raw, &out)
 	return out, err
 }
 
@@ -46176,6 +46305,11 @@ func (ec *executionContext) marshalNInvestmentRound2startupgraphᚋinternalᚋmo
 	return v
 }
 
+func (ec *executionContext) unmarshalNInvestmentWhere2startupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx context.Context, v any) (InvestmentWhere, error) {
+	res, err := ec.unmarshalInputInvestmentWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InvestorConnection!")
@@ -48674,6 +48808,31 @@ func (ec *executionContext) unmarshalOInvestmentRoundComparison2ᚖstartupgraph�
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputInvestmentRoundComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx context.Context, v any) ([]InvestmentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]InvestmentWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestmentWhere2startupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx context.Context, v any) (*InvestmentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

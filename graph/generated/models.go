@@ -615,6 +615,28 @@ type InvestmentRoundComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Which investments to keep: every condition given must hold.
+type InvestmentWhere struct {
+	// Every one of these holds.
+	And []InvestmentWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []InvestmentWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *InvestmentWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// When it was made.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// The round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
+	// The fund that invested.
+	Fund *FundWhere `json:"fund,omitempty"`
+	// The startup invested in.
+	Startup *StartupWhere `json:"startup,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type InvestorCount struct {
 	// Count only the edges that match.

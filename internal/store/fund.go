@@ -90,8 +90,11 @@ type InvestmentOrder struct {
 
 // ListInvestments pages the investments matching f.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
+func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, w *Where, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
 	var c conditions
+	if err := addWhereAs(ctx, &c, "Investment", "e", w); err != nil {
+		return model.Connection[model.InvestmentEdge, model.Investment]{}, err
+	}
 	c.ids("e.fund_id = ANY(?)", f.FundIDs)
 	c.ids("e.startup_id = ANY(?)", f.StartupIDs)
 	c.strs("e.round = ANY(?)", f.Rounds)

@@ -74,11 +74,16 @@ type whereCompiler struct {
 
 // addWhere adds w, over node type node read as alias n, to c.
 func addWhere(ctx context.Context, c *conditions, node string, w *Where) error {
+	return addWhereAs(ctx, c, node, "n", w)
+}
+
+// addWhereAs is addWhere over node read as alias.
+func addWhereAs(ctx context.Context, c *conditions, node, alias string, w *Where) error {
 	if w == nil {
 		return nil
 	}
 	wc := &whereCompiler{ctx: ctx, args: &c.args}
-	sql, err := wc.node(node, "n", *w)
+	sql, err := wc.node(node, alias, *w)
 	if err != nil {
 		return err
 	}
