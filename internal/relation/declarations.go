@@ -237,7 +237,7 @@ var Lists = []List{
 	{Field: "mentors", Node: "Mentor", Doc: "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force.",
 		Filter: "MentorFilter", FilterDoc: "A shorthand for common conditions on mentors (fields AND, values OR); where says more (both must hold when both are given).", Order: "[MentorOrder!]", OrderDoc: byKeys, Directive: "@authenticated"},
 	{Field: "auditLog", Node: "AuditEntry", Doc: "The audit trail of every mutation, newest first (ADMIN only).",
-		Filter: "AuditFilter", FilterDoc: "A shorthand for common conditions on records (fields AND, values OR); where says more (both must hold when both are given).", Directive: "@admin"},
+		Filter: "AuditFilter", FilterDoc: "Only records matching this filter.", Directive: "@admin"},
 	{Field: "investments", Node: "Investment", Doc: "Investments and grants from funds into startups.",
 		Filter: "InvestmentFilter", FilterDoc: "A shorthand for common conditions on investments (fields AND, values OR); where says more (both must hold when both are given).", Order: "InvestmentOrder", OrderDoc: "Sort order; newest first when omitted.",
 		Directive: "@authenticated"},
