@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -297,5 +298,35 @@ func TestWhereOnInvestments(t *testing.T) {
 			t.Errorf("%q: got %d %v, want %d %v", who, data.Investments.TotalCount, head(got), len(want), head(want))
 		}
 		t.Logf("%q: %d investments", who, len(want))
+	}
+}
+
+// TestWhereOnDateTimes: archivedAt compares as a DateTime (a range, a
+// list of instants, isNull), against the rows' own timestamps.
+func TestWhereOnDateTimes(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE startups SET archived_at = TIMESTAMPTZ '2026-03-01 09:00:00+09' + (id % 5) * INTERVAL '1 day' WHERE id % 3 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ where, oracle string }{
+		{`{ archivedAt: { isNull: false } }`, `SELECT key FROM startups WHERE archived_at IS NOT NULL`},
+		{`{ archivedAt: { gte: "2026-03-02T00:00:00Z", lt: "2026-03-04T09:00:00+09:00" } }`,
+			`SELECT key FROM startups WHERE archived_at >= TIMESTAMPTZ '2026-03-02 00:00:00Z' AND archived_at < TIMESTAMPTZ '2026-03-04 09:00:00+09'`},
+		{`{ archivedAt: { in: ["2026-03-01T00:00:00Z", "2026-03-03T09:00:00+09:00"] } }`,
+			`SELECT key FROM startups WHERE archived_at IN (TIMESTAMPTZ '2026-03-01 00:00:00Z', TIMESTAMPTZ '2026-03-03 09:00:00+09')`},
+		{`{ not: { archivedAt: { isNull: false } } }`, `SELECT key FROM startups WHERE archived_at IS NULL`},
+	}
+	for _, tc := range cases {
+		got := whereKeys(t, c, "startups", tc.where)
+		want := column(t, c.DSN, tc.oracle)
+		sort.Strings(want)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: got %d %v, want %d %v", tc.where, len(got), head(got), len(want), head(want))
+		}
 	}
 }

@@ -4540,6 +4540,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateProgramInput", ec.unmarshalInputCreateProgramInput),
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
 			graphql.NewInputUnmarshaler("DateComparison", ec.unmarshalInputDateComparison),
+			graphql.NewInputUnmarshaler("DateTimeComparison", ec.unmarshalInputDateTimeComparison),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FacilityCount", ec.unmarshalInputFacilityCount),
 			graphql.NewInputUnmarshaler("FacilityEdgeWhere", ec.unmarshalInputFacilityEdgeWhere),
@@ -7024,6 +7025,8 @@ input CohortWhere {
   name: TextComparison
   "The cohort's year."
   year: IntComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on member startups, with the cohort on each edge."
   startups: MemberPredicate
 }
@@ -7070,6 +7073,8 @@ input FundWhere {
   size: KRWComparison
   "Year the fund started."
   vintageYear: IntComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
   portfolio: PortfolioPredicate
 }
@@ -7114,6 +7119,8 @@ input MarketWhere {
   code: TextComparison
   "Country or region."
   kind: MarketKindComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on startups targeting the market, with the target (status, priority, program) on each edge."
   startups: TargetingStartupPredicate
   "Conditions on mentors with experience of the market, with since when and a note on each edge."
@@ -7140,6 +7147,8 @@ input MentorWhere {
   university: UniversityWhere
   "The organization the mentor is affiliated with."
   organization: OrganizationWhere
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on sectors of expertise."
   sectors: SectorPredicate
   "Conditions on startups the mentor mentors, with the mentorship on each edge."
@@ -7210,6 +7219,8 @@ input ProgramWhere {
   name: TextComparison
   "What kind of program it is."
   kind: ProgramKindComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on organizations that host, sponsor or operate the program, with the role on each edge."
   organizations: ProgramRolePredicate
   "Conditions on cohorts of the program (e.g. Smart Venture Campus 2017)."
@@ -7274,6 +7285,8 @@ input StartupWhere {
   stage: GrowthStageComparison
   "Founding date."
   foundedOn: DateComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on universities the team is assigned to, with the assignment on each edge."
   universities: UniversityAssignmentPredicate
   "Conditions on sectors the startup works in."
@@ -8360,6 +8373,26 @@ input DateComparison {
   gt: Date
   "At least."
   gte: Date
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a DateTime."
+input DateTimeComparison {
+  "Equal to."
+  eq: DateTime
+  "Not equal to."
+  ne: DateTime
+  "One of these (at most 100)."
+  in: [DateTime!]
+  "Less than."
+  lt: DateTime
+  "At most."
+  lte: DateTime
+  "More than."
+  gt: DateTime
+  "At least."
+  gte: DateTime
   "Is null (true) or is not (false)."
   isNull: Boolean
 }
@@ -30353,7 +30386,7 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30409,6 +30442,13 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Year = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
@@ -31161,6 +31201,97 @@ func UnmarshalDateComparison(ctx context.Context, raw any) (DateComparison, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDateTimeComparison(ctx context.Context, obj any) (DateTimeComparison, error) {
+	var it DateTimeComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalODateTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateTimeComparison unmarshals raw into the DateTimeComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateTimeComparison(ctx context.Context, raw any) (DateTimeComparison, error) {
+	var out DateTimeComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateTimeComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context, obj any) (EndMentorshipInput, error) {
 	var it EndMentorshipInput
 	if obj == nil {
@@ -31824,7 +31955,7 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "portfolio"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "portfolio"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31894,6 +32025,13 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.VintageYear = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "portfolio":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portfolio"))
 			data, err := ec.unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx, v)
@@ -33484,7 +33622,7 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -33547,6 +33685,13 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Kind = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx, v)
@@ -34622,7 +34767,7 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "sectors", "startups", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "sectors", "startups", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34692,6 +34837,13 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Organization = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "sectors":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
 			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
@@ -37031,7 +37183,7 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "organizations", "cohorts", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "organizations", "cohorts", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37087,6 +37239,13 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Kind = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx, v)
@@ -38516,7 +38675,7 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -38579,6 +38738,13 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.FoundedOn = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "universities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universities"))
 			data, err := ec.unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx, v)
@@ -48242,6 +48408,41 @@ func (ec *executionContext) unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODateTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDateTime2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODateTime2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDateTime2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -48258,6 +48459,14 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := model.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx context.Context, v any) (*DateTimeComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateTimeComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {

@@ -201,6 +201,8 @@ type CohortWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// The cohort's year.
 	Year *IntComparison `json:"year,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on member startups, with the cohort on each edge.
 	Startups *MemberPredicate `json:"startups,omitempty"`
 }
@@ -365,6 +367,26 @@ type DateComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// A comparison of a DateTime.
+type DateTimeComparison struct {
+	// Equal to.
+	Eq *time.Time `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *time.Time `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []time.Time `json:"in,omitempty"`
+	// Less than.
+	Lt *time.Time `json:"lt,omitempty"`
+	// At most.
+	Lte *time.Time `json:"lte,omitempty"`
+	// More than.
+	Gt *time.Time `json:"gt,omitempty"`
+	// At least.
+	Gte *time.Time `json:"gte,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // A mentorship to end.
 type EndMentorshipInput struct {
 	// The mentor.
@@ -517,6 +539,8 @@ type FundWhere struct {
 	Size *KRWComparison `json:"size,omitempty"`
 	// Year the fund started.
 	VintageYear *IntComparison `json:"vintageYear,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on startups the fund invested in, one edge per investment with its amount, date and round.
 	Portfolio *PortfolioPredicate `json:"portfolio,omitempty"`
 }
@@ -871,6 +895,8 @@ type MarketWhere struct {
 	Code *TextComparison `json:"code,omitempty"`
 	// Country or region.
 	Kind *MarketKindComparison `json:"kind,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on startups targeting the market, with the target (status, priority, program) on each edge.
 	Startups *TargetingStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with experience of the market, with since when and a note on each edge.
@@ -1115,6 +1141,8 @@ type MentorWhere struct {
 	University *UniversityWhere `json:"university,omitempty"`
 	// The organization the mentor is affiliated with.
 	Organization *OrganizationWhere `json:"organization,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on sectors of expertise.
 	Sectors *SectorPredicate `json:"sectors,omitempty"`
 	// Conditions on startups the mentor mentors, with the mentorship on each edge.
@@ -1611,6 +1639,8 @@ type ProgramWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// What kind of program it is.
 	Kind *ProgramKindComparison `json:"kind,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on organizations that host, sponsor or operate the program, with the role on each edge.
 	Organizations *ProgramRolePredicate `json:"organizations,omitempty"`
 	// Conditions on cohorts of the program (e.g. Smart Venture Campus 2017).
@@ -1927,6 +1957,8 @@ type StartupWhere struct {
 	Stage *GrowthStageComparison `json:"stage,omitempty"`
 	// Founding date.
 	FoundedOn *DateComparison `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on universities the team is assigned to, with the assignment on each edge.
 	Universities *UniversityAssignmentPredicate `json:"universities,omitempty"`
 	// Conditions on sectors the startup works in.

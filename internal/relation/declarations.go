@@ -10,26 +10,26 @@ var Nodes = map[string]Node{
 		Fields: fields(key, name, Fact{"kind", "kind", "OrganizationKind!", "What kind of body it is."},
 			Fact{"mouPartner", "mou_partner", "Boolean!", "Whether it signed the city's MOU."})},
 	"Program": {Name: "Program", Table: "programs", Row: "programRow", Cols: "programCols", Plural: "programs",
-		Fields: fields(key, name, Fact{"kind", "kind", "ProgramKind!", "What kind of program it is."})},
+		Fields: fields(key, name, Fact{"kind", "kind", "ProgramKind!", "What kind of program it is."}, archivedAt)},
 	"Sector": {Name: "Sector", Table: "sectors", Row: "sectorRow", Cols: "sectorCols", Plural: "sectors",
 		Fields: fields(key, name, Fact{"taskForceField", "task_force_field", "Boolean!", "Whether it is a field of the task force."})},
 	"Fund": {Name: "Fund", Table: "funds", Row: "fundRow", Cols: "fundCols", Plural: "funds",
 		Fields: fields(key, name, Fact{"kind", "kind", "FundKind!", "Venture fund or government grant."},
-			Fact{"size", "size_krw", "KRW", "Committed size in KRW."}, Fact{"vintageYear", "vintage_year", "Int", "Year the fund started."})},
+			Fact{"size", "size_krw", "KRW", "Committed size in KRW."}, Fact{"vintageYear", "vintage_year", "Int", "Year the fund started."}, archivedAt)},
 	"Facility": {Name: "Facility", Table: "facilities", Row: "facilityRow", Cols: "facilityCols", Plural: "facilities",
 		Fields: fields(key, name, Fact{"kind", "kind", "FacilityKind!", "What kind of space it is."})},
 	"Market": {Name: "Market", Table: "markets", Row: "marketRow", Cols: "marketCols", Plural: "markets",
 		Fields: fields(key, name, Fact{"code", "code", "String!", "Country or region code, e.g. VN."},
-			Fact{"kind", "kind", "MarketKind!", "Country or region."})},
+			Fact{"kind", "kind", "MarketKind!", "Country or region."}, archivedAt)},
 	"Startup": {Name: "Startup", Table: "startups", Row: "startupRow", Cols: "startupCols", Guard: "startupGuard", Plural: "startups",
 		Fields: fields(key, name, Fact{"stage", "stage", "GrowthStage!", "Current growth stage."},
-			Fact{"foundedOn", "founded_on", "Date", "Founding date."})},
+			Fact{"foundedOn", "founded_on", "Date", "Founding date."}, archivedAt)},
 	"Mentor": {Name: "Mentor", Table: "mentors", Row: "mentorRow", Cols: "mentorCols", Guard: "mentorGuard", Plural: "mentors",
 		Fields: fields(key, name, Fact{"taskForceMember", "task_force_member", "Boolean!", "Whether the mentor is a task-force expert."},
 			Fact{"university", "affiliated_university_id", "University", "The university the mentor is affiliated with."},
-			Fact{"organization", "affiliated_organization_id", "Organization", "The organization the mentor is affiliated with."})},
+			Fact{"organization", "affiliated_organization_id", "Organization", "The organization the mentor is affiliated with."}, archivedAt)},
 	"Cohort": {Name: "Cohort", Table: "cohorts", Row: "cohortRow", Cols: "cohortCols", Plural: "cohorts",
-		Fields: fields(key, name, Fact{"year", "year", "Int!", "The cohort's year."})},
+		Fields: fields(key, name, Fact{"year", "year", "Int!", "The cohort's year."}, archivedAt)},
 	"Investment": {Name: "Investment", Table: "investments", Row: "investmentRow", Cols: "investmentCols", Plural: "investments",
 		Fields: fields(Fact{"amount", "amount_krw", "KRW!", "Amount in KRW."}, Fact{"investedOn", "invested_on", "Date!", "When it was made."},
 			Fact{"round", "round", "InvestmentRound!", "The round or instrument."},
@@ -41,6 +41,9 @@ var Nodes = map[string]Node{
 			Fact{"quantity", "quantity", "Int!", "How many (patents, jobs)."}, Fact{"amount", "amount_krw", "KRW", "Amount in KRW, for money outcomes."})},
 	"AuditEntry": {Name: "AuditEntry", Plural: "the audit trail"},
 }
+
+// archivedAt is when a node was archived.
+var archivedAt = Fact{"archivedAt", "archived_at", "DateTime", "When it was archived; null while active."}
 
 // The fields most node types share.
 var (

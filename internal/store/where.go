@@ -397,8 +397,11 @@ func (wc *whereCompiler) compare(expr, typ string, cmp Cmp) string {
 		}
 	}
 	cast, castList := "", ""
-	if typ == "Date" {
+	switch typ {
+	case "Date":
 		cast, castList = "::date", "::date[]"
+	case "DateTime":
+		cast, castList = "::timestamptz", "::timestamptz[]"
 	}
 	switch cmp.Op {
 	case "isNull":

@@ -53,7 +53,7 @@ func comparisonOf(typ string) string {
 		return "IDComparison"
 	case "String", "Name":
 		return "TextComparison"
-	case "Date", "Int", "KRW", "Boolean":
+	case "Date", "DateTime", "Int", "KRW", "Boolean":
 		return t + "Comparison"
 	}
 	if n := relation.Nodes[t]; n.Name != "" {
@@ -98,7 +98,7 @@ func whereSDL(dirs []direction) string {
 	noteEnum := func(typ string) {
 		c := comparisonOf(typ)
 		switch {
-		case c == "IDComparison", c == "TextComparison", c == "DateComparison", c == "IntComparison", c == "KRWComparison", c == "BooleanComparison":
+		case c == "IDComparison", c == "TextComparison", c == "DateComparison", c == "DateTimeComparison", c == "IntComparison", c == "KRWComparison", c == "BooleanComparison":
 		case strings.HasSuffix(c, "Where"):
 		default:
 			enums[strings.TrimSuffix(typ, "!")] = true
@@ -182,6 +182,7 @@ input TextComparison {
 }
 `)
 	writeComparison(&b, "DateComparison", "Date", false, true)
+	writeComparison(&b, "DateTimeComparison", "DateTime", false, true)
 	writeComparison(&b, "IntComparison", "Int", false, true)
 	writeComparison(&b, "KRWComparison", "KRW", false, true)
 	b.WriteString(`
