@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"github.com/99designs/gqlgen/graphql"
 	"reflect"
 	"time"
 	"unicode/utf8"
@@ -230,7 +231,23 @@ func orderedChild[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Child
 	if err = apperr.Merge(err, werr, oerr); err != nil {
 		return model.Connection[E, N]{}, err
 	}
+	if page.Rowless() {
+		return c.Totals(parent, w), nil
+	}
 	return c.Load(ctx, parent, page.WithOrder(node, order), w)
+}
+
+// totalsOnly reports whether the connection field being resolved asks
+// only for totalCount and aggregate, so its page need not be read.
+func totalsOnly(ctx context.Context) bool {
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		switch f.Name {
+		case "totalCount", "aggregate", "__typename":
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // optional loads the node a nullable reference points to.

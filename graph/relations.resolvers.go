@@ -14,10 +14,20 @@ import (
 	"startupgraph/internal/store"
 )
 
+// Aggregate is the resolver for the aggregate field.
+func (r *assignedStartupConnectionResolver) Aggregate(ctx context.Context, obj *model.AssignedStartupConnection) (*generated.AssignedStartupAggregate, error) {
+	return aggregate[generated.AssignedStartupAggregate](ctx, obj.Totals)
+}
+
 // Startups is the resolver for the startups field.
 func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, "Startup", orderBy, first, after, last, before)
 	return &model.MemberConnection{Connection: c}, err
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *cohortConnectionResolver) Aggregate(ctx context.Context, obj *model.CohortConnection) (*generated.CohortAggregate, error) {
+	return aggregate[generated.CohortAggregate](ctx, obj.Totals)
 }
 
 // Spaces is the resolver for the spaces field.
@@ -32,10 +42,30 @@ func (r *facilityResolver) Residents(ctx context.Context, obj *model.Facility, f
 	return &model.StartupConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *facilityConnectionResolver) Aggregate(ctx context.Context, obj *model.FacilityConnection) (*generated.FacilityAggregate, error) {
+	return aggregate[generated.FacilityAggregate](ctx, obj.Totals)
+}
+
 // Portfolio is the resolver for the portfolio field.
 func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *generated.PortfolioEdgeWhere, orderBy []generated.StartupOrder) (*model.PortfolioConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, "Startup", orderBy, first, after, last, before)
 	return &model.PortfolioConnection{Connection: c}, err
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *fundConnectionResolver) Aggregate(ctx context.Context, obj *model.FundConnection) (*generated.FundAggregate, error) {
+	return aggregate[generated.FundAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *investmentConnectionResolver) Aggregate(ctx context.Context, obj *model.InvestmentConnection) (*generated.InvestmentAggregate, error) {
+	return aggregate[generated.InvestmentAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *investorConnectionResolver) Aggregate(ctx context.Context, obj *model.InvestorConnection) (*generated.InvestorAggregate, error) {
+	return aggregate[generated.InvestorAggregate](ctx, obj.Totals)
 }
 
 // Startups is the resolver for the startups field.
@@ -50,14 +80,39 @@ func (r *marketResolver) Mentors(ctx context.Context, obj *model.Market, first *
 	return &model.MarketMentorConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *marketConnectionResolver) Aggregate(ctx context.Context, obj *model.MarketConnection) (*generated.MarketAggregate, error) {
+	return aggregate[generated.MarketAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *marketMentorConnectionResolver) Aggregate(ctx context.Context, obj *model.MarketMentorConnection) (*generated.MarketMentorAggregate, error) {
+	return aggregate[generated.MarketMentorAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *marketTargetConnectionResolver) Aggregate(ctx context.Context, obj *model.MarketTargetConnection) (*generated.MarketTargetAggregate, error) {
+	return aggregate[generated.MarketTargetAggregate](ctx, obj.Totals)
+}
+
 // SupportProgram is the resolver for the supportProgram field.
 func (r *marketTargetEdgeResolver) SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *memberConnectionResolver) Aggregate(ctx context.Context, obj *model.MemberConnection) (*generated.MemberAggregate, error) {
+	return aggregate[generated.MemberAggregate](ctx, obj.Totals)
+}
+
 // Cohort is the resolver for the cohort field.
 func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *menteeConnectionResolver) Aggregate(ctx context.Context, obj *model.MenteeConnection) (*generated.MenteeAggregate, error) {
+	return aggregate[generated.MenteeAggregate](ctx, obj.Totals)
 }
 
 // Sectors is the resolver for the sectors field.
@@ -78,6 +133,21 @@ func (r *mentorResolver) Markets(ctx context.Context, obj *model.Mentor, first *
 	return &model.MentorMarketConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *mentorConnectionResolver) Aggregate(ctx context.Context, obj *model.MentorConnection) (*generated.MentorAggregate, error) {
+	return aggregate[generated.MentorAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *mentorMarketConnectionResolver) Aggregate(ctx context.Context, obj *model.MentorMarketConnection) (*generated.MentorMarketAggregate, error) {
+	return aggregate[generated.MentorMarketAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *mentorshipConnectionResolver) Aggregate(ctx context.Context, obj *model.MentorshipConnection) (*generated.MentorshipAggregate, error) {
+	return aggregate[generated.MentorshipAggregate](ctx, obj.Totals)
+}
+
 // Children is the resolver for the children field.
 func (r *organizationResolver) Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.OrganizationEdgeWhere, orderBy []generated.OrganizationOrder) (*model.OrganizationConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).OrganizationChildren, obj.RowID, "OrganizationChildren", where, "Organization", orderBy, first, after, last, before)
@@ -94,6 +164,26 @@ func (r *organizationResolver) Programs(ctx context.Context, obj *model.Organiza
 func (r *organizationResolver) Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere, orderBy []generated.MentorOrder) (*model.MentorConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).OrganizationMentors, obj.RowID, "OrganizationMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MentorConnection{Connection: c}, err
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *organizationConnectionResolver) Aggregate(ctx context.Context, obj *model.OrganizationConnection) (*generated.OrganizationAggregate, error) {
+	return aggregate[generated.OrganizationAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *organizationRoleConnectionResolver) Aggregate(ctx context.Context, obj *model.OrganizationRoleConnection) (*generated.OrganizationRoleAggregate, error) {
+	return aggregate[generated.OrganizationRoleAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *outcomeConnectionResolver) Aggregate(ctx context.Context, obj *model.OutcomeConnection) (*generated.OutcomeAggregate, error) {
+	return aggregate[generated.OutcomeAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *portfolioConnectionResolver) Aggregate(ctx context.Context, obj *model.PortfolioConnection) (*generated.PortfolioAggregate, error) {
+	return aggregate[generated.PortfolioAggregate](ctx, obj.Totals)
 }
 
 // Organizations is the resolver for the organizations field.
@@ -114,9 +204,24 @@ func (r *programResolver) Startups(ctx context.Context, obj *model.Program, firs
 	return &model.MemberConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *programConnectionResolver) Aggregate(ctx context.Context, obj *model.ProgramConnection) (*generated.ProgramAggregate, error) {
+	return aggregate[generated.ProgramAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *programMembershipConnectionResolver) Aggregate(ctx context.Context, obj *model.ProgramMembershipConnection) (*generated.ProgramMembershipAggregate, error) {
+	return aggregate[generated.ProgramMembershipAggregate](ctx, obj.Totals)
+}
+
 // Cohort is the resolver for the cohort field.
 func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.ProgramMembershipEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *programRoleConnectionResolver) Aggregate(ctx context.Context, obj *model.ProgramRoleConnection) (*generated.ProgramRoleAggregate, error) {
+	return aggregate[generated.ProgramRoleAggregate](ctx, obj.Totals)
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy []generated.OrganizationOrder, where *generated.OrganizationWhere) (*model.OrganizationConnection, error) {
@@ -233,6 +338,16 @@ func (r *sectorResolver) Mentors(ctx context.Context, obj *model.Sector, first *
 	return &model.MentorConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *sectorConnectionResolver) Aggregate(ctx context.Context, obj *model.SectorConnection) (*generated.SectorAggregate, error) {
+	return aggregate[generated.SectorAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *stageChangeConnectionResolver) Aggregate(ctx context.Context, obj *model.StageChangeConnection) (*generated.StageChangeAggregate, error) {
+	return aggregate[generated.StageChangeAggregate](ctx, obj.Totals)
+}
+
 // Universities is the resolver for the universities field.
 func (r *startupResolver) Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.UniversityAssignmentEdgeWhere) (*model.UniversityAssignmentConnection, error) {
 	c, err := child(ctx, loader.For(ctx).StartupUniversities, obj.RowID, "StartupUniversities", where, first, after, last, before)
@@ -281,6 +396,16 @@ func (r *startupResolver) Markets(ctx context.Context, obj *model.Startup, first
 	return &model.MarketTargetConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *startupConnectionResolver) Aggregate(ctx context.Context, obj *model.StartupConnection) (*generated.StartupAggregate, error) {
+	return aggregate[generated.StartupAggregate](ctx, obj.Totals)
+}
+
+// Aggregate is the resolver for the aggregate field.
+func (r *targetingStartupConnectionResolver) Aggregate(ctx context.Context, obj *model.TargetingStartupConnection) (*generated.TargetingStartupAggregate, error) {
+	return aggregate[generated.TargetingStartupAggregate](ctx, obj.Totals)
+}
+
 // SupportProgram is the resolver for the supportProgram field.
 func (r *targetingStartupEdgeResolver) SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error) {
 	return optional(ctx, loader.For(ctx).Program, obj.SupportProgramID)
@@ -298,23 +423,158 @@ func (r *universityResolver) Mentors(ctx context.Context, obj *model.University,
 	return &model.MentorConnection{Connection: c}, err
 }
 
+// Aggregate is the resolver for the aggregate field.
+func (r *universityAssignmentConnectionResolver) Aggregate(ctx context.Context, obj *model.UniversityAssignmentConnection) (*generated.UniversityAssignmentAggregate, error) {
+	return aggregate[generated.UniversityAssignmentAggregate](ctx, obj.Totals)
+}
+
+func (r *Resolver) AssignedStartupConnection() generated.AssignedStartupConnectionResolver {
+	return &assignedStartupConnectionResolver{r}
+}
+
+func (r *Resolver) CohortConnection() generated.CohortConnectionResolver {
+	return &cohortConnectionResolver{r}
+}
+
+func (r *Resolver) FacilityConnection() generated.FacilityConnectionResolver {
+	return &facilityConnectionResolver{r}
+}
+
+func (r *Resolver) FundConnection() generated.FundConnectionResolver {
+	return &fundConnectionResolver{r}
+}
+
+func (r *Resolver) InvestmentConnection() generated.InvestmentConnectionResolver {
+	return &investmentConnectionResolver{r}
+}
+
+func (r *Resolver) InvestorConnection() generated.InvestorConnectionResolver {
+	return &investorConnectionResolver{r}
+}
+
+func (r *Resolver) MarketConnection() generated.MarketConnectionResolver {
+	return &marketConnectionResolver{r}
+}
+
+func (r *Resolver) MarketMentorConnection() generated.MarketMentorConnectionResolver {
+	return &marketMentorConnectionResolver{r}
+}
+
+func (r *Resolver) MarketTargetConnection() generated.MarketTargetConnectionResolver {
+	return &marketTargetConnectionResolver{r}
+}
+
 func (r *Resolver) MarketTargetEdge() generated.MarketTargetEdgeResolver {
 	return &marketTargetEdgeResolver{r}
 }
 
+func (r *Resolver) MemberConnection() generated.MemberConnectionResolver {
+	return &memberConnectionResolver{r}
+}
+
 func (r *Resolver) MemberEdge() generated.MemberEdgeResolver { return &memberEdgeResolver{r} }
+
+func (r *Resolver) MenteeConnection() generated.MenteeConnectionResolver {
+	return &menteeConnectionResolver{r}
+}
+
+func (r *Resolver) MentorConnection() generated.MentorConnectionResolver {
+	return &mentorConnectionResolver{r}
+}
+
+func (r *Resolver) MentorMarketConnection() generated.MentorMarketConnectionResolver {
+	return &mentorMarketConnectionResolver{r}
+}
+
+func (r *Resolver) MentorshipConnection() generated.MentorshipConnectionResolver {
+	return &mentorshipConnectionResolver{r}
+}
+
+func (r *Resolver) OrganizationConnection() generated.OrganizationConnectionResolver {
+	return &organizationConnectionResolver{r}
+}
+
+func (r *Resolver) OrganizationRoleConnection() generated.OrganizationRoleConnectionResolver {
+	return &organizationRoleConnectionResolver{r}
+}
+
+func (r *Resolver) OutcomeConnection() generated.OutcomeConnectionResolver {
+	return &outcomeConnectionResolver{r}
+}
+
+func (r *Resolver) PortfolioConnection() generated.PortfolioConnectionResolver {
+	return &portfolioConnectionResolver{r}
+}
+
+func (r *Resolver) ProgramConnection() generated.ProgramConnectionResolver {
+	return &programConnectionResolver{r}
+}
+
+func (r *Resolver) ProgramMembershipConnection() generated.ProgramMembershipConnectionResolver {
+	return &programMembershipConnectionResolver{r}
+}
 
 func (r *Resolver) ProgramMembershipEdge() generated.ProgramMembershipEdgeResolver {
 	return &programMembershipEdgeResolver{r}
+}
+
+func (r *Resolver) ProgramRoleConnection() generated.ProgramRoleConnectionResolver {
+	return &programRoleConnectionResolver{r}
+}
+
+func (r *Resolver) SectorConnection() generated.SectorConnectionResolver {
+	return &sectorConnectionResolver{r}
+}
+
+func (r *Resolver) StageChangeConnection() generated.StageChangeConnectionResolver {
+	return &stageChangeConnectionResolver{r}
+}
+
+func (r *Resolver) StartupConnection() generated.StartupConnectionResolver {
+	return &startupConnectionResolver{r}
+}
+
+func (r *Resolver) TargetingStartupConnection() generated.TargetingStartupConnectionResolver {
+	return &targetingStartupConnectionResolver{r}
 }
 
 func (r *Resolver) TargetingStartupEdge() generated.TargetingStartupEdgeResolver {
 	return &targetingStartupEdgeResolver{r}
 }
 
+func (r *Resolver) UniversityAssignmentConnection() generated.UniversityAssignmentConnectionResolver {
+	return &universityAssignmentConnectionResolver{r}
+}
+
 type (
-	marketTargetEdgeResolver      struct{ *Resolver }
-	memberEdgeResolver            struct{ *Resolver }
-	programMembershipEdgeResolver struct{ *Resolver }
-	targetingStartupEdgeResolver  struct{ *Resolver }
+	assignedStartupConnectionResolver      struct{ *Resolver }
+	cohortConnectionResolver               struct{ *Resolver }
+	facilityConnectionResolver             struct{ *Resolver }
+	fundConnectionResolver                 struct{ *Resolver }
+	investmentConnectionResolver           struct{ *Resolver }
+	investorConnectionResolver             struct{ *Resolver }
+	marketConnectionResolver               struct{ *Resolver }
+	marketMentorConnectionResolver         struct{ *Resolver }
+	marketTargetConnectionResolver         struct{ *Resolver }
+	marketTargetEdgeResolver               struct{ *Resolver }
+	memberConnectionResolver               struct{ *Resolver }
+	memberEdgeResolver                     struct{ *Resolver }
+	menteeConnectionResolver               struct{ *Resolver }
+	mentorConnectionResolver               struct{ *Resolver }
+	mentorMarketConnectionResolver         struct{ *Resolver }
+	mentorshipConnectionResolver           struct{ *Resolver }
+	organizationConnectionResolver         struct{ *Resolver }
+	organizationRoleConnectionResolver     struct{ *Resolver }
+	outcomeConnectionResolver              struct{ *Resolver }
+	portfolioConnectionResolver            struct{ *Resolver }
+	programConnectionResolver              struct{ *Resolver }
+	programMembershipConnectionResolver    struct{ *Resolver }
+	programMembershipEdgeResolver          struct{ *Resolver }
+	programRoleConnectionResolver          struct{ *Resolver }
+	sectorConnectionResolver               struct{ *Resolver }
+	stageChangeConnectionResolver          struct{ *Resolver }
+	startupConnectionResolver              struct{ *Resolver }
+	targetingStartupConnectionResolver     struct{ *Resolver }
+	targetingStartupEdgeResolver           struct{ *Resolver }
+	universityAssignmentConnectionResolver struct{ *Resolver }
 )

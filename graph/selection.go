@@ -39,6 +39,9 @@ func pageArgs(ctx context.Context, first, last *int, after, before *string) (sto
 	page, err := store.NewPageArgs(first, last, after, before)
 	if err == nil {
 		page.Omit = unselected(ctx)
+		if after == nil && before == nil && totalsOnly(ctx) { // a cursor is still checked
+			page = page.WithoutRows()
+		}
 	}
 	return page, err
 }

@@ -41,6 +41,38 @@ type AssignTeamInput struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// Totals over a AssignedStartupConnection.
+type AssignedStartupAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *AssignedStartupSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *AssignedStartupAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *AssignedStartupExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *AssignedStartupExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *AssignedStartupDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a AssignedStartupConnection's numbers.
+type AssignedStartupAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type AssignedStartupCount struct {
 	// Count only the edges that match.
@@ -57,6 +89,36 @@ type AssignedStartupCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a AssignedStartupConnection has.
+type AssignedStartupDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+	// What the assignment is for.
+	Purpose int `json:"purpose"`
+	// Where the assignment stands.
+	Status int `json:"status"`
+	// When the assignment began.
+	Since int `json:"since"`
+	// When it ended, if it has.
+	Until int `json:"until"`
 }
 
 // Which edges of a AssignedStartupConnection to consider: their facts and their node.
@@ -79,6 +141,30 @@ type AssignedStartupEdgeWhere struct {
 	Node *StartupWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a AssignedStartupConnection's numbers and dates.
+type AssignedStartupExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// When the assignment began.
+	Since *model.Date `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *model.Date `json:"until,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type AssignedStartupPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -89,6 +175,22 @@ type AssignedStartupPredicate struct {
 	Every *AssignedStartupEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *AssignedStartupCount `json:"count,omitempty"`
+}
+
+// Sums of a AssignedStartupConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type AssignedStartupSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
 }
 
 // A comparison of a AssignmentPurpose.
@@ -135,6 +237,28 @@ type BooleanComparison struct {
 	Eq *bool `json:"eq,omitempty"`
 }
 
+// Totals over a CohortConnection.
+type CohortAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *CohortSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *CohortAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *CohortExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *CohortExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *CohortDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a CohortConnection's numbers.
+type CohortAverages struct {
+	// The cohort's year.
+	Year *float64 `json:"year,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type CohortCount struct {
 	// Count only the edges that match.
@@ -153,6 +277,14 @@ type CohortCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a CohortConnection has.
+type CohortDistinctCounts struct {
+	// The cohort's year.
+	Year int `json:"year"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+}
+
 // Which edges of a CohortConnection to consider: their facts and their node.
 type CohortEdgeWhere struct {
 	// Every one of these holds.
@@ -163,6 +295,14 @@ type CohortEdgeWhere struct {
 	Not *CohortEdgeWhere `json:"not,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *CohortWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a CohortConnection's numbers and dates.
+type CohortExtremes struct {
+	// The cohort's year.
+	Year *int `json:"year,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // The result of a mutation that changed a cohort.
@@ -183,6 +323,12 @@ type CohortPredicate struct {
 	Every *CohortEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *CohortCount `json:"count,omitempty"`
+}
+
+// Sums of a CohortConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type CohortSums struct {
+	// The cohort's year.
+	Year *int `json:"year,omitempty"`
 }
 
 // Which cohorts to keep: every condition given must hold.
@@ -397,6 +543,14 @@ type EndMentorshipInput struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// Totals over a FacilityConnection.
+type FacilityAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *FacilityDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type FacilityCount struct {
 	// Count only the edges that match.
@@ -413,6 +567,12 @@ type FacilityCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a FacilityConnection has.
+type FacilityDistinctCounts struct {
+	// What kind of space it is.
+	Kind int `json:"kind"`
 }
 
 // Which edges of a FacilityConnection to consider: their facts and their node.
@@ -483,6 +643,52 @@ type FacilityWhere struct {
 	Residents *StartupPredicate `json:"residents,omitempty"`
 }
 
+// Totals over a FundConnection.
+type FundAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *FundSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *FundAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *FundExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *FundExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *FundDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a FundConnection's numbers.
+type FundAverages struct {
+	// Committed size in KRW.
+	Size *float64 `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *float64 `json:"vintageYear,omitempty"`
+}
+
+// How many distinct values of each field a FundConnection has.
+type FundDistinctCounts struct {
+	// Venture fund or government grant.
+	Kind int `json:"kind"`
+	// Committed size in KRW.
+	Size int `json:"size"`
+	// Year the fund started.
+	VintageYear int `json:"vintageYear"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+}
+
+// Smallest or largest values of a FundConnection's numbers and dates.
+type FundExtremes struct {
+	// Committed size in KRW.
+	Size *model.KRW `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+}
+
 // Which funds to return.
 type FundFilter struct {
 	// Funds of any of these kinds.
@@ -517,6 +723,14 @@ type FundPayload struct {
 	Fund *model.Fund `json:"fund"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// Sums of a FundConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type FundSums struct {
+	// Committed size in KRW.
+	Size *model.KRW `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
 }
 
 // Which funds to keep: every condition given must hold.
@@ -593,6 +807,50 @@ type IntComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Totals over a InvestmentConnection.
+type InvestmentAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *InvestmentSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *InvestmentAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *InvestmentExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *InvestmentExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *InvestmentDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a InvestmentConnection's numbers.
+type InvestmentAverages struct {
+	// Amount in KRW.
+	Amount *float64 `json:"amount,omitempty"`
+}
+
+// How many distinct values of each field a InvestmentConnection has.
+type InvestmentDistinctCounts struct {
+	// Amount in KRW.
+	Amount int `json:"amount"`
+	// When it was made.
+	InvestedOn int `json:"investedOn"`
+	// The round or instrument.
+	Round int `json:"round"`
+	// The fund that invested.
+	Fund int `json:"fund"`
+	// The startup invested in.
+	Startup int `json:"startup"`
+}
+
+// Smallest or largest values of a InvestmentConnection's numbers and dates.
+type InvestmentExtremes struct {
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
+	// When it was made.
+	InvestedOn *model.Date `json:"investedOn,omitempty"`
+}
+
 // Which investments to return.
 type InvestmentFilter struct {
 	// Investments by any of these funds.
@@ -639,6 +897,12 @@ type InvestmentRoundComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Sums of a InvestmentConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type InvestmentSums struct {
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
+}
+
 // Which investments to keep: every condition given must hold.
 type InvestmentWhere struct {
 	// Every one of these holds.
@@ -661,6 +925,32 @@ type InvestmentWhere struct {
 	Startup *StartupWhere `json:"startup,omitempty"`
 }
 
+// Totals over a InvestorConnection.
+type InvestorAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *InvestorSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *InvestorAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *InvestorExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *InvestorExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *InvestorDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a InvestorConnection's numbers.
+type InvestorAverages struct {
+	// Committed size in KRW.
+	Size *float64 `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *float64 `json:"vintageYear,omitempty"`
+	// Amount in KRW.
+	Amount *float64 `json:"amount,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type InvestorCount struct {
 	// Count only the edges that match.
@@ -677,6 +967,24 @@ type InvestorCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a InvestorConnection has.
+type InvestorDistinctCounts struct {
+	// Venture fund or government grant.
+	Kind int `json:"kind"`
+	// Committed size in KRW.
+	Size int `json:"size"`
+	// Year the fund started.
+	VintageYear int `json:"vintageYear"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// Amount in KRW.
+	Amount int `json:"amount"`
+	// Date of the investment.
+	InvestedOn int `json:"investedOn"`
+	// Round or instrument.
+	Round int `json:"round"`
 }
 
 // Which edges of a InvestorConnection to consider: their facts and their node.
@@ -697,6 +1005,20 @@ type InvestorEdgeWhere struct {
 	Node *FundWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a InvestorConnection's numbers and dates.
+type InvestorExtremes struct {
+	// Committed size in KRW.
+	Size *model.KRW `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *model.Date `json:"investedOn,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type InvestorPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -707,6 +1029,16 @@ type InvestorPredicate struct {
 	Every *InvestorEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *InvestorCount `json:"count,omitempty"`
+}
+
+// Sums of a InvestorConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type InvestorSums struct {
+	// Committed size in KRW.
+	Size *model.KRW `json:"size,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
 }
 
 // A comparison of a KRW.
@@ -727,6 +1059,34 @@ type KRWComparison struct {
 	Gte *model.KRW `json:"gte,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// Totals over a MarketConnection.
+type MarketAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *MarketExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MarketExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MarketDistinctCounts `json:"distinctCount"`
+}
+
+// How many distinct values of each field a MarketConnection has.
+type MarketDistinctCounts struct {
+	// Country or region code, e.g. VN.
+	Code int `json:"code"`
+	// Country or region.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+}
+
+// Smallest or largest values of a MarketConnection's numbers and dates.
+type MarketExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // Which markets to return.
@@ -751,6 +1111,18 @@ type MarketKindComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Totals over a MarketMentorConnection.
+type MarketMentorAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *MarketMentorExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MarketMentorExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MarketMentorDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type MarketMentorCount struct {
 	// Count only the edges that match.
@@ -769,6 +1141,20 @@ type MarketMentorCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MarketMentorConnection has.
+type MarketMentorDistinctCounts struct {
+	// The university the mentor is affiliated with.
+	University int `json:"university"`
+	// The organization the mentor is affiliated with.
+	Organization int `json:"organization"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// Since when the mentor has known the market.
+	Since int `json:"since"`
+	// What the mentor did there, e.g. ran a plant, sold medical devices.
+	Note int `json:"note"`
+}
+
 // Which edges of a MarketMentorConnection to consider: their facts and their node.
 type MarketMentorEdgeWhere struct {
 	// Every one of these holds.
@@ -783,6 +1169,14 @@ type MarketMentorEdgeWhere struct {
 	Note *TextComparison `json:"note,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a MarketMentorConnection's numbers and dates.
+type MarketMentorExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// Since when the mentor has known the market.
+	Since *model.Date `json:"since,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -813,6 +1207,28 @@ type MarketPayload struct {
 	Replayed bool `json:"replayed"`
 }
 
+// Totals over a MarketTargetConnection.
+type MarketTargetAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *MarketTargetSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *MarketTargetAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *MarketTargetExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MarketTargetExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MarketTargetDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a MarketTargetConnection's numbers.
+type MarketTargetAverages struct {
+	// Priority from 1 (highest) to 5.
+	Priority *float64 `json:"priority,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type MarketTargetCount struct {
 	// Count only the edges that match.
@@ -829,6 +1245,24 @@ type MarketTargetCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a MarketTargetConnection has.
+type MarketTargetDistinctCounts struct {
+	// Country or region code, e.g. VN.
+	Code int `json:"code"`
+	// Country or region.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// How far the startup is in the market.
+	Status int `json:"status"`
+	// Priority from 1 (highest) to 5.
+	Priority int `json:"priority"`
+	// When the startup began targeting the market.
+	Since int `json:"since"`
+	// The support program used, e.g. product localization support.
+	SupportProgram int `json:"supportProgram"`
 }
 
 // Which edges of a MarketTargetConnection to consider: their facts and their node.
@@ -849,6 +1283,16 @@ type MarketTargetEdgeWhere struct {
 	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a MarketTargetConnection's numbers and dates.
+type MarketTargetExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
+	// When the startup began targeting the market.
+	Since *model.Date `json:"since,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -877,6 +1321,12 @@ type MarketTargetStatusComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Sums of a MarketTargetConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type MarketTargetSums struct {
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
+}
+
 // Which markets to keep: every condition given must hold.
 type MarketWhere struct {
 	// Every one of these holds.
@@ -903,6 +1353,38 @@ type MarketWhere struct {
 	Mentors *MarketMentorPredicate `json:"mentors,omitempty"`
 }
 
+// Totals over a MemberConnection.
+type MemberAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *MemberSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *MemberAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *MemberExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MemberExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MemberDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a MemberConnection's numbers.
+type MemberAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type MemberCount struct {
 	// Count only the edges that match.
@@ -921,6 +1403,32 @@ type MemberCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MemberConnection has.
+type MemberDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+	// The cohort the startup belongs to.
+	Cohort int `json:"cohort"`
+	// When the startup joined.
+	JoinedOn int `json:"joinedOn"`
+}
+
 // Which edges of a MemberConnection to consider: their facts and their node.
 type MemberEdgeWhere struct {
 	// Every one of these holds.
@@ -937,6 +1445,28 @@ type MemberEdgeWhere struct {
 	Node *StartupWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a MemberConnection's numbers and dates.
+type MemberExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// When the startup joined.
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type MemberPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -947,6 +1477,54 @@ type MemberPredicate struct {
 	Every *MemberEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *MemberCount `json:"count,omitempty"`
+}
+
+// Sums of a MemberConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type MemberSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+}
+
+// Totals over a MenteeConnection.
+type MenteeAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *MenteeSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *MenteeAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *MenteeExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MenteeExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MenteeDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a MenteeConnection's numbers.
+type MenteeAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
 }
 
 // How many edges of a relationship, optionally only those matching where.
@@ -967,6 +1545,34 @@ type MenteeCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MenteeConnection has.
+type MenteeDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+	// What the mentoring focuses on (e.g. US market entry).
+	Focus int `json:"focus"`
+	// When the mentorship began.
+	Since int `json:"since"`
+	// When it ended, if it has.
+	Until int `json:"until"`
+}
+
 // Which edges of a MenteeConnection to consider: their facts and their node.
 type MenteeEdgeWhere struct {
 	// Every one of these holds.
@@ -985,6 +1591,30 @@ type MenteeEdgeWhere struct {
 	Node *StartupWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a MenteeConnection's numbers and dates.
+type MenteeExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// When the mentorship began.
+	Since *model.Date `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *model.Date `json:"until,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type MenteePredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -995,6 +1625,34 @@ type MenteePredicate struct {
 	Every *MenteeEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *MenteeCount `json:"count,omitempty"`
+}
+
+// Sums of a MenteeConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type MenteeSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+}
+
+// Totals over a MentorConnection.
+type MentorAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *MentorExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MentorExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MentorDistinctCounts `json:"distinctCount"`
 }
 
 // How many edges of a relationship, optionally only those matching where.
@@ -1015,6 +1673,16 @@ type MentorCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MentorConnection has.
+type MentorDistinctCounts struct {
+	// The university the mentor is affiliated with.
+	University int `json:"university"`
+	// The organization the mentor is affiliated with.
+	Organization int `json:"organization"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+}
+
 // Which edges of a MentorConnection to consider: their facts and their node.
 type MentorEdgeWhere struct {
 	// Every one of these holds.
@@ -1025,6 +1693,12 @@ type MentorEdgeWhere struct {
 	Not *MentorEdgeWhere `json:"not,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a MentorConnection's numbers and dates.
+type MentorExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // Which mentors to return.
@@ -1047,6 +1721,18 @@ type MentorFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// Totals over a MentorMarketConnection.
+type MentorMarketAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *MentorMarketExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MentorMarketExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MentorMarketDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type MentorMarketCount struct {
 	// Count only the edges that match.
@@ -1065,6 +1751,20 @@ type MentorMarketCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MentorMarketConnection has.
+type MentorMarketDistinctCounts struct {
+	// Country or region code, e.g. VN.
+	Code int `json:"code"`
+	// Country or region.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// Since when the mentor has known the market.
+	Since int `json:"since"`
+	// What the mentor did there, e.g. ran a plant, sold medical devices.
+	Note int `json:"note"`
+}
+
 // Which edges of a MentorMarketConnection to consider: their facts and their node.
 type MentorMarketEdgeWhere struct {
 	// Every one of these holds.
@@ -1079,6 +1779,14 @@ type MentorMarketEdgeWhere struct {
 	Note *TextComparison `json:"note,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a MentorMarketConnection's numbers and dates.
+type MentorMarketExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// Since when the mentor has known the market.
+	Since *model.Date `json:"since,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1151,6 +1859,18 @@ type MentorWhere struct {
 	Markets *MentorMarketPredicate `json:"markets,omitempty"`
 }
 
+// Totals over a MentorshipConnection.
+type MentorshipAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *MentorshipExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *MentorshipExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *MentorshipDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type MentorshipCount struct {
 	// Count only the edges that match.
@@ -1169,6 +1889,22 @@ type MentorshipCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a MentorshipConnection has.
+type MentorshipDistinctCounts struct {
+	// The university the mentor is affiliated with.
+	University int `json:"university"`
+	// The organization the mentor is affiliated with.
+	Organization int `json:"organization"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// What the mentoring focuses on (e.g. US market entry).
+	Focus int `json:"focus"`
+	// When the mentorship began.
+	Since int `json:"since"`
+	// When it ended, if it has.
+	Until int `json:"until"`
+}
+
 // Which edges of a MentorshipConnection to consider: their facts and their node.
 type MentorshipEdgeWhere struct {
 	// Every one of these holds.
@@ -1185,6 +1921,16 @@ type MentorshipEdgeWhere struct {
 	Until *DateComparison `json:"until,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a MentorshipConnection's numbers and dates.
+type MentorshipExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// When the mentorship began.
+	Since *model.Date `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *model.Date `json:"until,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1217,6 +1963,14 @@ type MoveStartupStageInput struct {
 type Mutation struct {
 }
 
+// Totals over a OrganizationConnection.
+type OrganizationAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *OrganizationDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type OrganizationCount struct {
 	// Count only the edges that match.
@@ -1233,6 +1987,12 @@ type OrganizationCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a OrganizationConnection has.
+type OrganizationDistinctCounts struct {
+	// What kind of body it is.
+	Kind int `json:"kind"`
 }
 
 // Which edges of a OrganizationConnection to consider: their facts and their node.
@@ -1289,6 +2049,18 @@ type OrganizationPredicate struct {
 	Count *OrganizationCount `json:"count,omitempty"`
 }
 
+// Totals over a OrganizationRoleConnection.
+type OrganizationRoleAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *OrganizationRoleExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *OrganizationRoleExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *OrganizationRoleDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type OrganizationRoleCount struct {
 	// Count only the edges that match.
@@ -1307,6 +2079,16 @@ type OrganizationRoleCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a OrganizationRoleConnection has.
+type OrganizationRoleDistinctCounts struct {
+	// What kind of program it is.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// The organization's role in the program.
+	Role int `json:"role"`
+}
+
 // Which edges of a OrganizationRoleConnection to consider: their facts and their node.
 type OrganizationRoleEdgeWhere struct {
 	// Every one of these holds.
@@ -1319,6 +2101,12 @@ type OrganizationRoleEdgeWhere struct {
 	Role *ProgramRoleComparison `json:"role,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *ProgramWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a OrganizationRoleConnection's numbers and dates.
+type OrganizationRoleExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1359,6 +2147,30 @@ type OrganizationWhere struct {
 	Mentors *MentorPredicate `json:"mentors,omitempty"`
 }
 
+// Totals over a OutcomeConnection.
+type OutcomeAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *OutcomeSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *OutcomeAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *OutcomeExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *OutcomeExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *OutcomeDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a OutcomeConnection's numbers.
+type OutcomeAverages struct {
+	// How many (patents, jobs).
+	Quantity *float64 `json:"quantity,omitempty"`
+	// Amount in KRW, for money outcomes.
+	Amount *float64 `json:"amount,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type OutcomeCount struct {
 	// Count only the edges that match.
@@ -1377,6 +2189,18 @@ type OutcomeCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a OutcomeConnection has.
+type OutcomeDistinctCounts struct {
+	// What was reported.
+	Kind int `json:"kind"`
+	// When it was reported.
+	ReportedOn int `json:"reportedOn"`
+	// How many (patents, jobs).
+	Quantity int `json:"quantity"`
+	// Amount in KRW, for money outcomes.
+	Amount int `json:"amount"`
+}
+
 // Which edges of a OutcomeConnection to consider: their facts and their node.
 type OutcomeEdgeWhere struct {
 	// Every one of these holds.
@@ -1387,6 +2211,16 @@ type OutcomeEdgeWhere struct {
 	Not *OutcomeEdgeWhere `json:"not,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *OutcomeWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a OutcomeConnection's numbers and dates.
+type OutcomeExtremes struct {
+	// When it was reported.
+	ReportedOn *model.Date `json:"reportedOn,omitempty"`
+	// How many (patents, jobs).
+	Quantity *int `json:"quantity,omitempty"`
+	// Amount in KRW, for money outcomes.
+	Amount *model.KRW `json:"amount,omitempty"`
 }
 
 // A comparison of a OutcomeKind.
@@ -1415,6 +2249,14 @@ type OutcomePredicate struct {
 	Count *OutcomeCount `json:"count,omitempty"`
 }
 
+// Sums of a OutcomeConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type OutcomeSums struct {
+	// How many (patents, jobs).
+	Quantity *int `json:"quantity,omitempty"`
+	// Amount in KRW, for money outcomes.
+	Amount *model.KRW `json:"amount,omitempty"`
+}
+
 // Which outcomes to keep: every condition given must hold.
 type OutcomeWhere struct {
 	// Every one of these holds.
@@ -1435,6 +2277,40 @@ type OutcomeWhere struct {
 	Amount *KRWComparison `json:"amount,omitempty"`
 }
 
+// Totals over a PortfolioConnection.
+type PortfolioAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *PortfolioSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *PortfolioAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *PortfolioExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *PortfolioExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *PortfolioDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a PortfolioConnection's numbers.
+type PortfolioAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
+	// Amount in KRW.
+	Amount *float64 `json:"amount,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type PortfolioCount struct {
 	// Count only the edges that match.
@@ -1451,6 +2327,34 @@ type PortfolioCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a PortfolioConnection has.
+type PortfolioDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+	// Amount in KRW.
+	Amount int `json:"amount"`
+	// Date of the investment.
+	InvestedOn int `json:"investedOn"`
+	// Round or instrument.
+	Round int `json:"round"`
 }
 
 // Which edges of a PortfolioConnection to consider: their facts and their node.
@@ -1471,6 +2375,30 @@ type PortfolioEdgeWhere struct {
 	Node *StartupWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a PortfolioConnection's numbers and dates.
+type PortfolioExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
+	// Date of the investment.
+	InvestedOn *model.Date `json:"investedOn,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type PortfolioPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -1481,6 +2409,50 @@ type PortfolioPredicate struct {
 	Every *PortfolioEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *PortfolioCount `json:"count,omitempty"`
+}
+
+// Sums of a PortfolioConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type PortfolioSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// Amount in KRW.
+	Amount *model.KRW `json:"amount,omitempty"`
+}
+
+// Totals over a ProgramConnection.
+type ProgramAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *ProgramExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *ProgramExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *ProgramDistinctCounts `json:"distinctCount"`
+}
+
+// How many distinct values of each field a ProgramConnection has.
+type ProgramDistinctCounts struct {
+	// What kind of program it is.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+}
+
+// Smallest or largest values of a ProgramConnection's numbers and dates.
+type ProgramExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 }
 
 // Which programs to return.
@@ -1503,6 +2475,18 @@ type ProgramKindComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// Totals over a ProgramMembershipConnection.
+type ProgramMembershipAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *ProgramMembershipExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *ProgramMembershipExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *ProgramMembershipDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type ProgramMembershipCount struct {
 	// Count only the edges that match.
@@ -1521,6 +2505,18 @@ type ProgramMembershipCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a ProgramMembershipConnection has.
+type ProgramMembershipDistinctCounts struct {
+	// What kind of program it is.
+	Kind int `json:"kind"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// The cohort the startup belongs to.
+	Cohort int `json:"cohort"`
+	// When the startup joined.
+	JoinedOn int `json:"joinedOn"`
+}
+
 // Which edges of a ProgramMembershipConnection to consider: their facts and their node.
 type ProgramMembershipEdgeWhere struct {
 	// Every one of these holds.
@@ -1535,6 +2531,14 @@ type ProgramMembershipEdgeWhere struct {
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *ProgramWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a ProgramMembershipConnection's numbers and dates.
+type ProgramMembershipExtremes struct {
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// When the startup joined.
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1563,6 +2567,14 @@ type ProgramPayload struct {
 	Program *model.Program `json:"program"`
 	// True when an idempotent retry returned the first result.
 	Replayed bool `json:"replayed"`
+}
+
+// Totals over a ProgramRoleConnection.
+type ProgramRoleAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *ProgramRoleDistinctCounts `json:"distinctCount"`
 }
 
 // A comparison of a ProgramRole.
@@ -1595,6 +2607,14 @@ type ProgramRoleCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a ProgramRoleConnection has.
+type ProgramRoleDistinctCounts struct {
+	// What kind of body it is.
+	Kind int `json:"kind"`
+	// The organization's role in the program.
+	Role int `json:"role"`
 }
 
 // Which edges of a ProgramRoleConnection to consider: their facts and their node.
@@ -1687,6 +2707,12 @@ type RecordOutcomeInput struct {
 	MarketID *string `json:"marketId,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+}
+
+// Totals over a SectorConnection.
+type SectorAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
 }
 
 // How many edges of a relationship, optionally only those matching where.
@@ -1783,6 +2809,18 @@ type SetMarketTargetInput struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// Totals over a StageChangeConnection.
+type StageChangeAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *StageChangeExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *StageChangeExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *StageChangeDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type StageChangeCount struct {
 	// Count only the edges that match.
@@ -1801,6 +2839,14 @@ type StageChangeCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a StageChangeConnection has.
+type StageChangeDistinctCounts struct {
+	// The stage reached.
+	Stage int `json:"stage"`
+	// When the stage changed.
+	ChangedOn int `json:"changedOn"`
+}
+
 // Which edges of a StageChangeConnection to consider: their facts and their node.
 type StageChangeEdgeWhere struct {
 	// Every one of these holds.
@@ -1811,6 +2857,12 @@ type StageChangeEdgeWhere struct {
 	Not *StageChangeEdgeWhere `json:"not,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StageChangeWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a StageChangeConnection's numbers and dates.
+type StageChangeExtremes struct {
+	// When the stage changed.
+	ChangedOn *model.Date `json:"changedOn,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1853,6 +2905,38 @@ type StartMentorshipInput struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// Totals over a StartupConnection.
+type StartupAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *StartupSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *StartupAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *StartupExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *StartupExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *StartupDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a StartupConnection's numbers.
+type StartupAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type StartupCount struct {
 	// Count only the edges that match.
@@ -1871,6 +2955,28 @@ type StartupCount struct {
 	Gte *int `json:"gte,omitempty"`
 }
 
+// How many distinct values of each field a StartupConnection has.
+type StartupDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+}
+
 // Which edges of a StartupConnection to consider: their facts and their node.
 type StartupEdgeWhere struct {
 	// Every one of these holds.
@@ -1881,6 +2987,26 @@ type StartupEdgeWhere struct {
 	Not *StartupEdgeWhere `json:"not,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a StartupConnection's numbers and dates.
+type StartupExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
 }
 
 // Which startups to return. Fields combine with AND; values inside one list combine with OR. Lists take at most 100 values.
@@ -1939,6 +3065,22 @@ type StartupPredicate struct {
 	Count *StartupCount `json:"count,omitempty"`
 }
 
+// Sums of a StartupConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type StartupSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+}
+
 // Which startups to keep: every condition given must hold.
 type StartupWhere struct {
 	// Every one of these holds.
@@ -1977,6 +3119,40 @@ type StartupWhere struct {
 	Markets *MarketTargetPredicate `json:"markets,omitempty"`
 }
 
+// Totals over a TargetingStartupConnection.
+type TargetingStartupAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Sums (0 over no items).
+	Sum *TargetingStartupSums `json:"sum"`
+	// Averages (null over no items).
+	Avg *TargetingStartupAverages `json:"avg"`
+	// Smallest values (null over no items).
+	Min *TargetingStartupExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *TargetingStartupExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *TargetingStartupDistinctCounts `json:"distinctCount"`
+}
+
+// Averages of a TargetingStartupConnection's numbers.
+type TargetingStartupAverages struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *float64 `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *float64 `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *float64 `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *float64 `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *float64 `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *float64 `json:"exportValue,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *float64 `json:"priority,omitempty"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type TargetingStartupCount struct {
 	// Count only the edges that match.
@@ -1993,6 +3169,36 @@ type TargetingStartupCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a TargetingStartupConnection has.
+type TargetingStartupDistinctCounts struct {
+	// Current growth stage.
+	Stage int `json:"stage"`
+	// Founding date.
+	FoundedOn int `json:"foundedOn"`
+	// When it was archived; null while active.
+	ArchivedAt int `json:"archivedAt"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal int `json:"investedTotal"`
+	// Its mentors.
+	MentorCount int `json:"mentorCount"`
+	// Its market targets.
+	MarketTargetCount int `json:"marketTargetCount"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated int `json:"jobsCreated"`
+	// Patents it reported, domestic and foreign.
+	Patents int `json:"patents"`
+	// KRW of its export contracts.
+	ExportValue int `json:"exportValue"`
+	// How far the startup is in the market.
+	Status int `json:"status"`
+	// Priority from 1 (highest) to 5.
+	Priority int `json:"priority"`
+	// When the startup began targeting the market.
+	Since int `json:"since"`
+	// The support program used, e.g. product localization support.
+	SupportProgram int `json:"supportProgram"`
 }
 
 // Which edges of a TargetingStartupConnection to consider: their facts and their node.
@@ -2015,6 +3221,30 @@ type TargetingStartupEdgeWhere struct {
 	Node *StartupWhere `json:"node,omitempty"`
 }
 
+// Smallest or largest values of a TargetingStartupConnection's numbers and dates.
+type TargetingStartupExtremes struct {
+	// Founding date.
+	FoundedOn *model.Date `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
+	// When the startup began targeting the market.
+	Since *model.Date `json:"since,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type TargetingStartupPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -2025,6 +3255,24 @@ type TargetingStartupPredicate struct {
 	Every *TargetingStartupEdgeWhere `json:"every,omitempty"`
 	// How many edges (matching where, when given) there are.
 	Count *TargetingStartupCount `json:"count,omitempty"`
+}
+
+// Sums of a TargetingStartupConnection's numbers: 0 over no items; null, with VALUE_OUT_OF_RANGE, beyond what the type carries exactly.
+type TargetingStartupSums struct {
+	// KRW invested in the startup, all funds.
+	InvestedTotal *model.KRW `json:"investedTotal,omitempty"`
+	// Its mentors.
+	MentorCount *int `json:"mentorCount,omitempty"`
+	// Its market targets.
+	MarketTargetCount *int `json:"marketTargetCount,omitempty"`
+	// Jobs it created (JOBS_CREATED outcomes).
+	JobsCreated *int `json:"jobsCreated,omitempty"`
+	// Patents it reported, domestic and foreign.
+	Patents *int `json:"patents,omitempty"`
+	// KRW of its export contracts.
+	ExportValue *model.KRW `json:"exportValue,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
 }
 
 // A comparison of text: case-insensitive; a name matches in Korean or English.
@@ -2053,6 +3301,18 @@ type UnassignTeamInput struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// Totals over a UniversityAssignmentConnection.
+type UniversityAssignmentAggregate struct {
+	// How many items the list has.
+	Count int `json:"count"`
+	// Smallest values (null over no items).
+	Min *UniversityAssignmentExtremes `json:"min"`
+	// Largest values (null over no items).
+	Max *UniversityAssignmentExtremes `json:"max"`
+	// How many distinct values (nulls not counted).
+	DistinctCount *UniversityAssignmentDistinctCounts `json:"distinctCount"`
+}
+
 // How many edges of a relationship, optionally only those matching where.
 type UniversityAssignmentCount struct {
 	// Count only the edges that match.
@@ -2069,6 +3329,22 @@ type UniversityAssignmentCount struct {
 	Gt *int `json:"gt,omitempty"`
 	// At least.
 	Gte *int `json:"gte,omitempty"`
+}
+
+// How many distinct values of each field a UniversityAssignmentConnection has.
+type UniversityAssignmentDistinctCounts struct {
+	// Short name, e.g. Ghent.
+	ShortName int `json:"shortName"`
+	// ISO 3166-1 alpha-2 code of the home campus's country.
+	HomeCountry int `json:"homeCountry"`
+	// What the assignment is for.
+	Purpose int `json:"purpose"`
+	// Where the assignment stands.
+	Status int `json:"status"`
+	// When the assignment began.
+	Since int `json:"since"`
+	// When it ended, if it has.
+	Until int `json:"until"`
 }
 
 // Which edges of a UniversityAssignmentConnection to consider: their facts and their node.
@@ -2089,6 +3365,14 @@ type UniversityAssignmentEdgeWhere struct {
 	Until *DateComparison `json:"until,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *UniversityWhere `json:"node,omitempty"`
+}
+
+// Smallest or largest values of a UniversityAssignmentConnection's numbers and dates.
+type UniversityAssignmentExtremes struct {
+	// When the assignment began.
+	Since *model.Date `json:"since,omitempty"`
+	// When it ended, if it has.
+	Until *model.Date `json:"until,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.

@@ -124,6 +124,8 @@ type Children[E model.EdgeOf[N], N any] struct {
 	// each parent; counts, per filter.
 	pages  map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]
 	counts map[string]map[int64]*batch[map[int64]int]
+	// totals, per filter and measures.
+	totals map[string]map[int64]*batch[map[int64]map[model.Measure]*string]
 }
 
 // pageKey tells apart the loads of one relationship that a level can batch
@@ -147,7 +149,8 @@ func whereKey(w *store.EdgeWhere) string {
 
 func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
 	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
-		pages: map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[string]map[int64]*batch[map[int64]int]{}}
+		pages: map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[string]map[int64]*batch[map[int64]int]{},
+		totals: map[string]map[int64]*batch[map[int64]map[model.Measure]*string]{}}
 }
 
 // Load returns parent's page of the edges matching w (nil: all); its
@@ -175,9 +178,44 @@ func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.Page
 	if err != nil {
 		return model.Connection[E, N]{}, err
 	}
-	conn := b.val[parent]
-	conn.Total = func(ctx context.Context) (int, error) { return c.count(ctx, parent, key.where, w) }
-	return conn, nil
+	return c.totalsOf(b.val[parent], parent, key.where, w), nil
+}
+
+// Totals returns parent's list of edges matching w without its page: a
+// connection whose totalCount and aggregate load lazily, for a selection
+// that asks for nothing else.
+func (c *Children[E, N]) Totals(parent int64, w *store.EdgeWhere) model.Connection[E, N] {
+	return c.totalsOf(model.Connection[E, N]{}, parent, whereKey(w), w)
+}
+
+func (c *Children[E, N]) totalsOf(conn model.Connection[E, N], parent int64, where string, w *store.EdgeWhere) model.Connection[E, N] {
+	conn.Total = func(ctx context.Context) (int, error) { return c.count(ctx, parent, where, w) }
+	conn.Totals = func(ctx context.Context, ms []model.Measure) (map[model.Measure]*string, error) {
+		return c.aggregate(ctx, parent, where, w, ms)
+	}
+	return conn
+}
+
+// aggregate computes ms over parent's list, batched with the siblings
+// that ask for the same measures under the same filter.
+func (c *Children[E, N]) aggregate(ctx context.Context, parent int64, where string, w *store.EdgeWhere, ms []model.Measure) (map[model.Measure]*string, error) {
+	key := fmt.Sprint(where, ms)
+	c.mu.Lock()
+	batches, ok := c.totals[key]
+	if !ok {
+		batches = map[int64]*batch[map[int64]map[model.Measure]*string]{}
+		c.totals[key] = batches
+	}
+	c.mu.Unlock()
+	b, err := claim(ctx, &c.mu, batches, parent,
+		func() []int64 { return c.reg.of(c.parentType) },
+		func(ctx context.Context, ids []int64) (map[int64]map[model.Measure]*string, error) {
+			return c.child.Aggregates(ctx, c.store, ids, w, ms)
+		})
+	if err != nil {
+		return nil, err
+	}
+	return b.val[parent], nil
 }
 
 func (c *Children[E, N]) count(ctx context.Context, parent int64, key string, w *store.EdgeWhere) (int, error) {

@@ -22,7 +22,15 @@ type Connection[E EdgeOf[N], N any] struct {
 	Edges    []E
 	PageInfo PageInfo
 	Total    func(ctx context.Context) (int, error)
+	// Totals computes measures over the whole list (ignoring pagination,
+	// within its filter and the viewer's scope): the aggregate field.
+	Totals func(ctx context.Context, ms []Measure) (map[Measure]*string, error)
 }
+
+// Measure is one figure of a list's aggregate (issue #18): Fn is count,
+// sum, avg, min, max or distinctCount, over the field Field ("" for
+// count). Its value comes as text, null when there is nothing to measure.
+type Measure struct{ Fn, Field string }
 
 // Nodes returns the nodes of the page, for clients that need no edge facts.
 func (c Connection[E, N]) Nodes() []*N {

@@ -83,3 +83,59 @@ func upperSnake(s string) string {
 	}
 	return b.String()
 }
+
+// StartupMeasures are the related figures of each startup that an
+// aggregate over startups may sum, average and compare (Column names the
+// store's startup figure).
+var StartupMeasures = []Fact{
+	{"investedTotal", "INVESTED_TOTAL", "KRW!", "KRW invested in the startup, all funds."},
+	{"mentorCount", "MENTOR_COUNT", "Int!", "Its mentors."},
+	{"marketTargetCount", "MARKET_TARGET_COUNT", "Int!", "Its market targets."},
+	{"jobsCreated", "JOBS_CREATED", "Int!", "Jobs it created (JOBS_CREATED outcomes)."},
+	{"patents", "PATENTS", "Int!", "Patents it reported, domestic and foreign."},
+	{"exportValue", "EXPORT_VALUE", "KRW!", "KRW of its export contracts."},
+}
+
+// Measure is a field an aggregate measures: Kind is "number" (Int or
+// KRW: sum, avg, min, max, distinctCount), "time" (Date or DateTime:
+// min, max, distinctCount) or "value" (distinctCount only).
+type Measure struct {
+	Fact
+	Kind string
+}
+
+// Measures are what an aggregate over a list of node (following
+// relationship direction d, when not nil) may measure: the node's fields
+// (not its names or key), a startup's figures, then the edge's facts;
+// the first of a name wins.
+func Measures(node string, d *Direction) []Measure {
+	var facts []Fact
+	for _, f := range Nodes[node].Fields {
+		if t := Base(f.Type); t != "Name" && t != "Boolean" && f.Field != "key" {
+			facts = append(facts, f)
+		}
+	}
+	if node == "Startup" {
+		facts = append(facts, StartupMeasures...)
+	}
+	if d != nil && d.Rel.Facts != nil {
+		facts = append(facts, append(d.Rel.Facts.Fields, d.Rel.Facts.Where...)...)
+	}
+	var out []Measure
+	seen := map[string]bool{}
+	for _, f := range facts {
+		if seen[f.Field] || Base(f.Type) == "Boolean" {
+			continue
+		}
+		seen[f.Field] = true
+		kind := "value"
+		switch Base(f.Type) {
+		case "Int", "KRW":
+			kind = "number"
+		case "Date", "DateTime":
+			kind = "time"
+		}
+		out = append(out, Measure{f, kind})
+	}
+	return out
+}

@@ -122,6 +122,37 @@ func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64, w *E
 	return c.counts(ctx, s, q, parents)
 }
 
+// Aggregates computes ms over each parent's whole list of edges matching
+// w (nil: all), in one statement; a parent without edges gets counts and
+// sums of 0 and nulls.
+// Scoped: only what ctx's viewer may see (the guards; scope.go).
+func (c Child[E, N]) Aggregates(ctx context.Context, s *Store, parents []int64, w *EdgeWhere, ms []model.Measure) (map[int64]map[model.Measure]*string, error) {
+	d, ok := relation.DirectionByLoader(c.name)
+	if !ok {
+		return nil, fmt.Errorf("aggregate: no relationship %q", c.name)
+	}
+	out := map[int64]map[model.Measure]*string{}
+	if len(parents) > 0 {
+		q, err := c.filtered(ctx, c.query(), w)
+		if err != nil {
+			return nil, err
+		}
+		src := measureSource{node: d.Listed, alias: "n", rel: &d, factAlias: "e"}
+		if d.Rel.ForeignKey {
+			src.factAlias = "n"
+		}
+		if out, err = aggregateRows(ctx, s, q, src, parents, ms); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range parents {
+		if _, ok := out[p]; !ok {
+			out[p] = zeroTotals(ms)
+		}
+	}
+	return out, nil
+}
+
 // byIDs fetches rows by id in one statement (q ends in WHERE ... = ANY($1))
 // and maps them by id; ids that match nothing, or that the viewer may not
 // see (guards), are absent from the map.

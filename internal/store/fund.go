@@ -112,7 +112,7 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, w *Wher
 		sort = sortKey{tag: "investments/AMOUNT", expr: "e.amount_krw", cast: "bigint", desc: !order.Asc}
 	}
 	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
-		guards: []guard{startupGuard("e.startup_id")}}
+		guards: []guard{startupGuard("e.startup_id")}, measures: &measureSource{node: "Investment", alias: "e"}}
 	return listPage(ctx, s, q, page, investmentEdge)
 }
 

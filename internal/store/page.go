@@ -26,10 +26,23 @@ type PageArgs struct {
 	After, Before cursor
 	// Omit leaves columns nobody will read out of the page.
 	Omit Omit
+	// rowless: the client asks only for totalCount and aggregate, so the
+	// page's rows are not read (WithoutRows).
+	rowless bool
 	// order, when set, sorts a child list of startups by other keys than
 	// its own (WithOrder); encoded, so PageArgs stays comparable.
 	order string
 }
+
+// WithoutRows marks a page whose rows nobody reads: the client asks for
+// the list's totalCount or aggregate only.
+func (p PageArgs) WithoutRows() PageArgs {
+	p.rowless = true
+	return p
+}
+
+// Rowless reports whether p's rows are not read (WithoutRows).
+func (p PageArgs) Rowless() bool { return p.rowless }
 
 // cursor is a decoded keyset position: which list and ordering it belongs
 // to, the sort value (as text) and the row id that breaks ties.
@@ -150,6 +163,8 @@ type pageQuery struct {
 	// order, when set, is the sort to build sort from: a list of nodes
 	// in an Order (see nodeList).
 	order *nodeOrder
+	// measures, when set, says what the list's aggregate may measure.
+	measures *measureSource
 }
 
 // nodeOrder is an Order of a list of node, named list in cursors.

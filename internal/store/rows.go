@@ -114,9 +114,17 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 	}
 	countQ.where = slices.Clone(countQ.where)
 	countQ.args.list = slices.Clone(countQ.args.list)
-	pages, err := fetchPages[R, E, N](ctx, s, q, page, 1, toEdge)
-	if err != nil {
-		return model.Connection[E, N]{}, err
+	var pages map[int64]model.Connection[E, N]
+	if !page.rowless {
+		var err error
+		if pages, err = fetchPages[R, E, N](ctx, s, q, page, 1, toEdge); err != nil {
+			return model.Connection[E, N]{}, err
+		}
+	} else if q.order != nil {
+		// the order is not used, but a bad one is still refused
+		if _, err := q.order.order.key(ctx, &sqlArgs{}, q.order.node, q.order.list); err != nil {
+			return model.Connection[E, N]{}, err
+		}
 	}
 	c, ok := pages[0]
 	if !ok {
@@ -125,6 +133,20 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 	c.Total = func(ctx context.Context) (int, error) {
 		counts, err := countRows(ctx, s, countQ, nil)
 		return counts[0], err
+	}
+	if q.measures != nil {
+		aggQ, src := q, *q.measures
+		aggQ.where, aggQ.args.list = slices.Clone(q.where), slices.Clone(q.args.list)
+		c.Totals = func(ctx context.Context, ms []model.Measure) (map[model.Measure]*string, error) {
+			rows, err := aggregateRows(ctx, s, aggQ, src, nil, ms)
+			if err != nil {
+				return nil, err
+			}
+			if t, ok := rows[0]; ok {
+				return t, nil
+			}
+			return zeroTotals(ms), nil
+		}
 	}
 	return c, nil
 }
@@ -140,6 +162,7 @@ func nodeList(columns, node string, cond conditions, order Order, guards ...guar
 	table := relation.Nodes[node].Table
 	q := listQuery(columns, table+" n", cond, sortKey{}, guards...)
 	q.order = &nodeOrder{node, table, order}
+	q.measures = &measureSource{node: node, alias: "n"}
 	return q
 }
 

@@ -90,6 +90,7 @@ func (s *Store) ListStartups(ctx context.Context, f StartupFilter, w *Where, ord
 		return model.Connection[model.StartupEdge, model.Startup]{}, err
 	}
 	q := listQuery(startupCols, "startups n", c, sort, startupGuard("n.id"))
+	q.measures = &measureSource{node: "Startup", alias: "n"}
 	if w == nil {
 		q.totalQuery = sectorStageCount(ctx, f)
 	}

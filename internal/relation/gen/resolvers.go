@@ -21,6 +21,7 @@ func resolvers(dirs []direction, existing []byte) string {
 	}
 	var refs strings.Builder
 	factsResolvers(&refs, dirs, mine)
+	aggregateResolvers(&refs, aggregateConns(dirs), mine)
 	imports := []string{`"context"`, `"startupgraph/graph/generated"`, `"startupgraph/internal/loader"`, `"startupgraph/internal/model"`}
 	var kept []string
 	if len(existing) > 0 {

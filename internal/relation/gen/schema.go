@@ -68,6 +68,7 @@ func schema(dirs []direction) []byte {
 		b.WriteString("}\n")
 	}
 	b.WriteString(whereSDL(dirs))
+	b.WriteString(aggregateSDL(aggregateConns(dirs)))
 	return b.Bytes()
 }
 
