@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"startupgraph/graph/generated"
 	"startupgraph/internal/apitest"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/relation"
 	"startupgraph/internal/synthetic"
 	"startupgraph/internal/testdb"
@@ -507,15 +509,27 @@ func TestNestedWhereMatrix(t *testing.T) {
 			cases = append(cases, nestedCase{f, "{ " + fc.where + " }", fc.oracle})
 		}
 	}
-	// The mentors list's reference filters.
-	refs := []whereCase{
-		{`{ university: { startups: { some: {} } } }`, `EXISTS (SELECT 1 FROM va x WHERE x.university_id = p.affiliated_university_id)`},
-		{`{ university: { mentors: { count: { gte: 2 } } } }`, `(SELECT count(*) FROM vm x WHERE x.affiliated_university_id = p.affiliated_university_id) >= 2`},
-		{`{ not: { university: { startups: { count: { gte: 3 } } } } }`, `NOT COALESCE((SELECT count(*) FROM va x WHERE x.university_id = p.affiliated_university_id) >= 3, false)`},
+	// The root lists' reference filters: a mentor's university, an
+	// investment's startup and fund, each seen as the viewer sees it.
+	type refCase struct{ list, where, oracle string }
+	refs := []refCase{
+		{"mentors", `{ university: { startups: { some: {} } } }`, `EXISTS (SELECT 1 FROM va x WHERE x.university_id = p.affiliated_university_id)`},
+		{"mentors", `{ university: { mentors: { count: { gte: 2 } } } }`, `(SELECT count(*) FROM vm x WHERE x.affiliated_university_id = p.affiliated_university_id) >= 2`},
+		{"mentors", `{ not: { university: { startups: { count: { gte: 3 } } } } }`, `NOT COALESCE((SELECT count(*) FROM va x WHERE x.university_id = p.affiliated_university_id) >= 3, false)`},
+		{"mentors", `{ organization: { mentors: { count: { gte: 2 } } } }`, `(SELECT count(*) FROM vm x WHERE x.affiliated_organization_id = p.affiliated_organization_id) >= 2`},
+		{"investments", `{ startup: { universities: { count: { gte: 2 } } } }`, `(SELECT count(*) FROM va x WHERE x.startup_id = p.startup_id) >= 2`},
+		{"investments", `{ startup: { mentors: { some: { node: { university: { key: { eq: "ghent-university" } } } } } } }`,
+			`EXISTS (SELECT 1 FROM vms x JOIN mentors m ON m.id = x.mentor_id JOIN universities u ON u.id = m.affiliated_university_id
+			   WHERE x.startup_id = p.startup_id AND u.key = 'ghent-university')`},
+		{"investments", `{ fund: { portfolio: { count: { gte: 3 } } } }`, `(SELECT count(*) FROM vi x WHERE x.fund_id = p.fund_id) >= 3`},
 	}
 	for _, u := range column(t, c.DSN, "SELECT key FROM universities") {
-		refs = append(refs, whereCase{`{ university: { key: { eq: "` + u + `" } } }`,
+		refs = append(refs, refCase{"mentors", `{ university: { key: { eq: "` + u + `" } } }`,
 			`EXISTS (SELECT 1 FROM universities u WHERE u.id = p.affiliated_university_id AND u.key = '` + u + `')`})
+	}
+	refLists := map[string]struct{ from, label, sel string }{
+		"mentors":     {"mentors p WHERE p.id IN (SELECT id FROM vm)", "p.key", "key"},
+		"investments": {"investments p WHERE p.id IN (SELECT id FROM vi)", "p.id::text", "id"},
 	}
 	found := map[string]int{} // rows each case's oracle finds, over every role
 	total := 0
@@ -546,20 +560,31 @@ func TestNestedWhereMatrix(t *testing.T) {
 				}
 				for _, rc := range refs {
 					if role.name == "anonymous" {
-						if r := cl.Do(t, `{ mentors(where: `+rc.where+`) { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
-							t.Errorf("anonymous mentors(where: %s): %+v", rc.where, r.Errors)
+						if r := cl.Do(t, `{ `+rc.list+`(where: `+rc.where+`) { totalCount } }`, nil); r.Code() != "UNAUTHENTICATED" {
+							t.Errorf("anonymous %s(where: %s): %+v", rc.list, rc.where, r.Errors)
 						}
 						checked++
 						continue
 					}
-					got := whereKeys(t, cl, "mentors", rc.where)
-					want := column(t, c.DSN, viewerScope+", r(k) AS (SELECT p.key FROM mentors p WHERE p.id IN (SELECT id FROM vm) AND "+rc.oracle+") SELECT k FROM r", role.university)
+					l := refLists[rc.list]
+					got := walkAs(t, cl, rc.list, ", where: "+rc.where, l.sel, 100, false)
+					for i, g := range got {
+						if l.sel == "id" {
+							_, id, err := globalid.Decode("id", g)
+							if err != nil {
+								t.Fatal(err)
+							}
+							got[i] = strconv.FormatInt(id, 10)
+						}
+					}
+					sort.Strings(got)
+					want := column(t, c.DSN, viewerScope+", r(k) AS (SELECT "+l.label+" FROM "+l.from+" AND "+rc.oracle+") SELECT k FROM r", role.university)
 					sort.Strings(want)
 					if !slices.Equal(got, want) {
-						t.Errorf("mentors(where: %s): got %d %v, want %d %v", rc.where, len(got), head(got), len(want), head(want))
+						t.Errorf("%s(where: %s): got %d %v, want %d %v", rc.list, rc.where, len(got), head(got), len(want), head(want))
 					}
 					mu.Lock()
-					found["mentors"+rc.where] += len(want)
+					found[rc.list+rc.where] += len(want)
 					mu.Unlock()
 					checked++
 					rows += len(want)
@@ -583,9 +608,9 @@ func TestNestedWhereMatrix(t *testing.T) {
 		}
 	}
 	for _, rc := range refs {
-		fieldFound["mentors"] += found["mentors"+rc.where]
-		if found["mentors"+rc.where] == 0 {
-			empty = append(empty, "mentors(where: "+rc.where+")")
+		fieldFound[rc.list] += found[rc.list+rc.where]
+		if found[rc.list+rc.where] == 0 {
+			empty = append(empty, rc.list+"(where: "+rc.where+")")
 		}
 	}
 	for name, n := range fieldFound {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -21,10 +22,13 @@ import (
 
 // orderOracle is the oracle's picture of a root list that takes orderBy:
 // its rows p the viewer sees, and for every value of its order's field
-// enum, the sort expression over p (never NULL; a related figure counts
-// only the edges the viewer sees, through the views of viewerScope).
-// Adding an order field, or orderBy to another list, means adding a row
-// here: TestOrderMatrix fails for a value without one.
+// enum, the sort expression over p (never NULL; unknown values sort
+// first; a related figure counts only the edges the viewer sees, through
+// the views of viewerScope). A count key, <FIELD>_COUNT, counts the edges
+// of the relationship field as whereEdges sees them; every other key
+// needs its row in figures. Adding an order key, or orderBy to another
+// list, means adding a row here: TestOrderMatrix fails for a value
+// without one.
 type orderOracle struct {
 	from, visible string
 	// sel is the GraphQL field read as a row's label ("key" when empty),
@@ -57,11 +61,39 @@ var orderOracles = map[string]orderOracle{
 	"organizations": {from: "organizations p", visible: "true", figures: nameFigures},
 	"sectors":       {from: "sectors p", visible: "true", figures: nameFigures},
 	"programs":      {from: "programs p", visible: "true", figures: nameFigures},
-	"funds":         {from: "funds p", visible: "true", figures: nameFigures},
-	"facilities":    {from: "facilities p", visible: "true", figures: nameFigures},
-	"markets":       {from: "markets p", visible: "true", figures: nameFigures},
+	"funds": {from: "funds p", visible: "true", figures: map[string]string{"NAME_EN": "p.name_en", "NAME_KO": "p.name_ko",
+		"SIZE": "COALESCE(p.size_krw::numeric, '-Infinity')", "VINTAGE_YEAR": "COALESCE(p.vintage_year::numeric, '-Infinity')"}},
+	"facilities": {from: "facilities p", visible: "true", figures: nameFigures},
+	"markets":    {from: "markets p", visible: "true", figures: nameFigures},
 	"investments": {from: "investments p", visible: "p.id IN (SELECT id FROM vi)", sel: "id", label: "p.id",
 		figures: map[string]string{"INVESTED_ON": "p.invested_on", "AMOUNT": "p.amount_krw"}},
+}
+
+// figure is the oracle's expression of list's order key field.
+func (o orderOracle) figure(list, field string) (string, bool) {
+	if f, ok := o.figures[field]; ok {
+		return f, true
+	}
+	if rel, ok := strings.CutSuffix(field, "_COUNT"); ok {
+		for name, edges := range whereEdges {
+			if l, f, _ := strings.Cut(name, "."); l == list && upperSnake(f) == rel {
+				return "(SELECT count(*) FROM (" + edges + ") q)", true
+			}
+		}
+	}
+	return "", false
+}
+
+// upperSnake is a field name as an enum value: stageHistory, STAGE_HISTORY.
+func upperSnake(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		if unicode.IsUpper(r) && i > 0 {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
 }
 
 // orderArg is the orderBy argument of a field: whether it takes a list of
@@ -158,7 +190,7 @@ func TestOrderMatrix(t *testing.T) {
 			sel, label = "key", "p.key"
 		}
 		for i, field := range arg.fields {
-			fig, ok := o.figures[field]
+			fig, ok := o.figure(f.Name, field)
 			if !ok {
 				t.Errorf("%s(orderBy: %s) has no oracle figure in orderOracles", f.Name, field)
 				continue
@@ -172,7 +204,7 @@ func TestOrderMatrix(t *testing.T) {
 				// Two keys in opposite directions: the next figure
 				// breaks ties of this one, the id those of both.
 				next := arg.fields[(i+1)%len(arg.fields)]
-				nextFig, ok := o.figures[next]
+				nextFig, ok := o.figure(f.Name, next)
 				if !ok {
 					continue
 				}
@@ -184,28 +216,52 @@ func TestOrderMatrix(t *testing.T) {
 	}
 
 	// The nested lists that take orderBy, each by a few keys (field,
-	// direction, ...) of its order type, with that type's figures.
-	nestedOrders := map[string][][]string{
-		"StartupOrder": {{"MENTOR_COUNT", "DESC"}, {"INVESTED_TOTAL", "ASC", "NAME_KO", "DESC"}, {"LAST_STAGE_CHANGE", "DESC"}},
+	// direction, ...) of its order type, with the figures of the root
+	// list of that type: startups by three figures, the other types by
+	// each count of their relationships (the one of a scope test: a
+	// mentor's teams as a university sees them), and the first count
+	// ascending then the Korean name descending.
+	orderLists := map[string]string{} // order type: the root list that takes it
+	for _, f := range schema.Query.Fields {
+		if a := f.Arguments.ForName("orderBy"); a != nil {
+			orderLists[a.Type.Name()] = f.Name
+		}
 	}
-	nestedFigures := map[string]map[string]string{"StartupOrder": startupFigures}
 	type nestedOrder struct {
-		f       nestedField
-		keys    []string
-		figures map[string]string
+		f    nestedField
+		list string // the root list whose figures sort it
+		keys []string
 	}
 	var nested []nestedOrder
 	for _, f := range nestedFields(t) {
-		a := schema.Types[f.typ].Fields.ForName(f.field).Arguments.ForName("orderBy")
-		if a == nil {
+		def := schema.Types[f.typ].Fields.ForName(f.field)
+		arg := orderArgOf(schema, def)
+		if arg == nil {
 			continue
 		}
-		if len(nestedOrders[a.Type.Name()]) == 0 {
-			t.Errorf("%s.%s: orderBy of type %s has no oracle in nestedOrders and nestedFigures", f.typ, f.field, a.Type.Name())
+		typ := def.Arguments.ForName("orderBy").Type.Name()
+		list, ok := orderLists[typ]
+		if !ok {
+			t.Errorf("%s.%s: no root list sorts by %s: add its oracle", f.typ, f.field, typ)
 			continue
 		}
-		for _, keys := range nestedOrders[a.Type.Name()] {
-			nested = append(nested, nestedOrder{f, keys, nestedFigures[a.Type.Name()]})
+		var orders [][]string
+		if typ == "StartupOrder" {
+			orders = [][]string{{"MENTOR_COUNT", "DESC"}, {"INVESTED_TOTAL", "ASC", "NAME_KO", "DESC"}, {"LAST_STAGE_CHANGE", "DESC"}}
+		} else {
+			for _, k := range arg.fields {
+				if strings.HasSuffix(k, "_COUNT") {
+					orders = append(orders, []string{k, "DESC"})
+				}
+			}
+			if len(orders) == 0 {
+				t.Errorf("%s.%s: %s has no count key", f.typ, f.field, typ)
+				continue
+			}
+			orders = append(orders, []string{orders[0][0], "ASC", "NAME_KO", "DESC"})
+		}
+		for _, keys := range orders {
+			nested = append(nested, nestedOrder{f, list, keys})
 		}
 	}
 
@@ -258,7 +314,11 @@ func TestOrderMatrix(t *testing.T) {
 					}
 					var order []string
 					for i := 0; i+1 < len(n.keys); i += 2 {
-						order = append(order, n.figures[n.keys[i]]+" "+sqlDirection(n.keys[i+1]))
+						fig, ok := orderOracles[n.list].figure(n.list, n.keys[i])
+						if !ok {
+							t.Fatalf("%s(orderBy: %s) has no oracle figure in orderOracles", n.list, n.keys[i])
+						}
+						order = append(order, fig+" "+sqlDirection(n.keys[i+1]))
 					}
 					order = append(order, n.f.edgeID+" "+sqlDirection(n.keys[1]))
 					want := groupedRows(t, db, nestedOracle(n.f, "true", strings.Join(order, ", ")), role.university)
