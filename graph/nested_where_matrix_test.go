@@ -71,6 +71,8 @@ var nestedEdges = map[string]nestedEdge{
 		WHERE (e.startup_id, e.market_id) IN (SELECT startup_id, market_id FROM vmt)`, edgeID: "e.id"},
 	"Market.mentors": {edges: `FROM mentor_markets e JOIN mentors p ON p.id = e.mentor_id JOIN markets par ON par.id = e.market_id
 		WHERE (e.mentor_id, e.market_id) IN (SELECT mentor_id, market_id FROM vmmk)`, edgeID: "e.id"},
+	"Cohort.startups": {edges: `FROM memberships e JOIN startups p ON p.id = e.startup_id JOIN cohorts par ON par.id = e.cohort_id
+		WHERE (e.startup_id, e.cohort_id) IN (SELECT startup_id, cohort_id FROM vmem)`, edgeID: "e.id"},
 	"Program.organizations": {edges: `FROM program_organizations e JOIN organizations p ON p.id = e.organization_id JOIN programs par ON par.id = e.program_id WHERE true`, edgeID: "e.id"},
 	"Program.cohorts":       {edges: `FROM cohorts p JOIN programs par ON par.id = p.program_id WHERE true`, edgeID: "p.id"},
 	"Program.startups": {edges: `FROM memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups p ON p.id = e.startup_id JOIN programs par ON par.id = c.program_id
@@ -153,7 +155,8 @@ var farNodeCases = map[string][]whereCase{
 // nestedField is one relationship field read from one source of parents.
 type nestedField struct {
 	// parents is the root list the parents come from: a paged list,
-	// "universities" (a plain list) or "viewer.university".
+	// "universities" (a plain list), "viewer.university" or
+	// "programs.cohorts" (every program's cohorts).
 	parents  string
 	typ      string // the parents' type
 	field    string
@@ -165,11 +168,11 @@ type nestedField struct {
 func (f nestedField) name() string { return f.parents + "." + f.field }
 
 // nestedFields lists every relationship field of every type a root list
-// (or viewer.university) returns, failing the test for one without an
+// (or viewer.university, or programs' cohorts) returns, failing the test for one without an
 // oracle in nestedEdges.
 func nestedFields(t *testing.T) []nestedField {
 	t.Helper()
-	sources := map[string][]string{"University": {"universities", "viewer.university"}}
+	sources := map[string][]string{"University": {"universities", "viewer.university"}, "Cohort": {"programs.cohorts"}}
 	for _, l := range relation.Lists {
 		sources[l.Node] = append(sources[l.Node], l.Field)
 	}
@@ -262,25 +265,29 @@ func authenticated(typ, field string) bool {
 // refused as UNAUTHENTICATED.
 func nestedRefused(t *testing.T, cl *apitest.Client, role filterRole, f nestedField, args string) bool {
 	t.Helper()
-	if role.name != "anonymous" || f.parents == "viewer.university" || !authenticated("Query", f.parents) && !authenticated(f.typ, f.field) {
+	list, _, _ := strings.Cut(f.parents, ".")
+	if role.name != "anonymous" || f.parents == "viewer.university" || !authenticated("Query", list) && !authenticated(f.typ, f.field) {
 		return false // (an anonymous viewer has no university)
 	}
-	q := fmt.Sprintf(`{ x: %s { id } }`, f.parents)
-	if f.parents != "universities" {
-		q = fmt.Sprintf(`{ x: %s(first: 1) { nodes { id } } }`, f.parents)
-	}
-	if authenticated(f.typ, f.field) {
-		sel := fmt.Sprintf("%s(first: 1%s) { totalCount }", f.field, args)
-		q = fmt.Sprintf(`{ x: %s(first: 1) { nodes { %s } } }`, f.parents, sel)
-		switch f.parents {
-		case "universities":
-			q = fmt.Sprintf(`{ x: universities { %s } }`, sel)
-		}
-	}
-	if r := cl.Do(t, q, nil); r.Code() != "UNAUTHENTICATED" {
+	q := parentsQuery(f.parents, fmt.Sprintf("%s(first: 1%s) { totalCount }", f.field, args))
+	if r := cl.Do(t, q, map[string]any{"pc": nil}); r.Code() != "UNAUTHENTICATED" {
 		t.Errorf("anonymous %s: %+v (want UNAUTHENTICATED)", q, r.Errors)
 	}
 	return true
+}
+
+// parentsQuery is the query that selects inner on every parent of a
+// source (a page of them, after $pc, for a paged root list).
+func parentsQuery(parents, inner string) string {
+	switch parents {
+	case "universities":
+		return `{ l: universities { ` + inner + ` } }`
+	case "viewer.university":
+		return `{ viewer { university { ` + inner + ` } } }`
+	case "programs.cohorts":
+		return `{ l: programs(first: 30) { pageInfo { hasNextPage } nodes { cohorts(first: 10) { pageInfo { hasNextPage } nodes { ` + inner + ` } } } } }`
+	}
+	return `query($pc: String) { l: ` + parents + `(first: 100, after: $pc) { pageInfo { hasNextPage endCursor } nodes { ` + inner + ` } } }`
 }
 
 // nestedChildren reads f(args) of every parent the viewer sees, each
@@ -304,15 +311,33 @@ func nestedChildren(t *testing.T, cl *apitest.Client, f nestedField, args string
 	switch f.parents {
 	case "universities":
 		var d struct{ L []nestedParent }
-		cl.OK(t, `{ l: universities { `+inner+` } }`, nil, &d)
+		cl.OK(t, parentsQuery(f.parents, inner), nil, &d)
 		parents = d.L
 	case "viewer.university":
 		var d struct {
 			Viewer struct{ University *nestedParent }
 		}
-		cl.OK(t, `{ viewer { university { `+inner+` } } }`, nil, &d)
+		cl.OK(t, parentsQuery(f.parents, inner), nil, &d)
 		if d.Viewer.University != nil {
 			parents = append(parents, *d.Viewer.University)
+		}
+	case "programs.cohorts":
+		type page[T any] struct {
+			PageInfo struct{ HasNextPage bool }
+			Nodes    []T
+		}
+		var d struct {
+			L page[struct{ Cohorts page[nestedParent] }]
+		}
+		cl.OK(t, parentsQuery(f.parents, inner), nil, &d)
+		for _, p := range d.L.Nodes {
+			if p.Cohorts.PageInfo.HasNextPage {
+				t.Fatal("a program of more than 10 cohorts")
+			}
+			parents = append(parents, p.Cohorts.Nodes...)
+		}
+		if d.L.PageInfo.HasNextPage {
+			t.Fatal("more than 30 programs")
 		}
 	default:
 		var after *string
@@ -326,8 +351,7 @@ func nestedChildren(t *testing.T, cl *apitest.Client, f nestedField, args string
 					Nodes []nestedParent
 				}
 			}
-			cl.OK(t, `query($pc: String) { l: `+f.parents+`(first: 100, after: $pc) { pageInfo { hasNextPage endCursor } nodes { `+inner+` } } }`,
-				map[string]any{"pc": after}, &d)
+			cl.OK(t, parentsQuery(f.parents, inner), map[string]any{"pc": after}, &d)
 			parents = append(parents, d.L.Nodes...)
 			if !d.L.PageInfo.HasNextPage {
 				break

@@ -323,7 +323,7 @@ func TestOrderMatrix(t *testing.T) {
 					order = append(order, n.f.edgeID+" "+sqlDirection(n.keys[1]))
 					want := groupedRows(t, db, nestedOracle(n.f, "true", strings.Join(order, ", ")), role.university)
 					for _, backward := range []bool{false, true} {
-						got := nestedChildren(t, cl, n.f, args, 7, backward)
+						got := nestedChildren(t, cl, n.f, args, 10, backward)
 						if diffs := sameGroups(got, want); len(diffs) > 0 {
 							t.Errorf("%s(%s) (backward %v): %d parents differ: %s", n.f.name(), args[2:], backward, len(diffs), strings.Join(head(diffs), "; "))
 						}
