@@ -155,9 +155,11 @@ func opposite(d string) string {
 // sees (a related figure counts only the edges the viewer sees), the id
 // in the first key's direction breaking ties; a list that takes several
 // keys is also walked by each figure then the next figure in the other
-// direction. Then, per role, every nested list of startups that takes
-// orderBy (University.startups, Mentor.startups, Fund.portfolio, ...) by
-// a few figures, each parent's list walked both ways, against the
+// direction. Then, per role, every nested list that takes orderBy
+// (University.startups, Mentor.startups, Fund.portfolio, Startup.mentors,
+// ...) by a few keys of its type (for the other types than startups,
+// each count of a relationship: a mentor's teams as a university sees
+// them), each parent's list walked both ways in pages, against the
 // oracle's edges of the parent the viewer sees, the edge breaking ties.
 func TestOrderMatrix(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
