@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"startupgraph/internal/apitest"
@@ -42,13 +43,21 @@ const pageFields = `totalCount pageInfo { hasNextPage hasPreviousPage startCurso
 // list order, checking pageInfo on every page.
 func walk(t *testing.T, c *apitest.Client, list, args string, size int, backward bool) []string {
 	t.Helper()
+	return walkAs(t, c, list, args, "key", size, backward)
+}
+
+// walkAs is walk reading each node's sel (a field, or an alias "key: id"
+// of one) as its key.
+func walkAs(t *testing.T, c *apitest.Client, list, args, sel string, size int, backward bool) []string {
+	t.Helper()
+	fields := strings.Replace(pageFields, "node { key }", "node { key: "+strings.TrimPrefix(sel, "key: ")+" }", 1)
 	var all []string
 	var cursor *string
 	for pages := 0; pages < 100; pages++ {
 		vars := map[string]any{"n": size, "c": cursor}
-		q := fmt.Sprintf(`query($n: Int, $c: String) { list: %s(first: $n, after: $c%s) { %s } }`, list, args, pageFields)
+		q := fmt.Sprintf(`query($n: Int, $c: String) { list: %s(first: $n, after: $c%s) { %s } }`, list, args, fields)
 		if backward {
-			q = fmt.Sprintf(`query($n: Int, $c: String) { list: %s(last: $n, before: $c%s) { %s } }`, list, args, pageFields)
+			q = fmt.Sprintf(`query($n: Int, $c: String) { list: %s(last: $n, before: $c%s) { %s } }`, list, args, fields)
 		}
 		var p pageData
 		c.OK(t, q, vars, &p)
