@@ -191,6 +191,8 @@ func (w *costWalker) fieldPrice(f *ast.Field) int {
 	switch parent := f.ObjectDefinition.Name; {
 	case parent == "Insights":
 		return AggregateCost // every figure is a statement over the slice
+	case f.Name == "aggregate" && strings.HasSuffix(parent, "Connection"):
+		return AggregateCost // a statement over the whole list, per level
 	case parent == "Mutation":
 		return MutationCost
 	case parent != "Query":

@@ -10,7 +10,8 @@ import (
 
 // TestWhereAndOrderAddToCost: each relationship predicate of a where,
 // and each orderBy key computed from other tables, adds a statement's
-// worth to a query's cost; comparisons and column keys add nothing.
+// worth to a query's cost, an aggregate an aggregate's; comparisons and
+// column keys add nothing.
 func TestWhereAndOrderAddToCost(t *testing.T) {
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
 	cost := func(q string) int {
@@ -35,6 +36,10 @@ func TestWhereAndOrderAddToCost(t *testing.T) {
 		{`{ startups(first: 10, orderBy: { field: MENTOR_COUNT }) { nodes { name } } }`, base + StatementCost},
 		{`{ mentors(first: 10, orderBy: [{ field: STARTUPS_COUNT }, { field: SECTORS_COUNT }, { field: NAME_KO }]) { nodes { name } } }`, mentors + 2*StatementCost},
 	}
+	cases = append(cases, struct {
+		query string
+		want  int
+	}{`{ startups(first: 10) { nodes { name } aggregate { count sum { investedTotal } } } }`, base + AggregateCost})
 	for _, tc := range cases {
 		if got := cost(tc.query); got != tc.want {
 			t.Errorf("%s: cost %d, want %d", tc.query, got, tc.want)

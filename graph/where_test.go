@@ -330,3 +330,22 @@ func TestWhereOnDateTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestWhereTextIsNull: a nullable text fact (a mentor's note on a market)
+// compares with isNull, against SQL.
+func TestWhereTextIsNull(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	for _, null := range []bool{true, false} {
+		where := fmt.Sprintf(`{ markets: { some: { note: { isNull: %v } } } }`, null)
+		got := whereKeys(t, c, "mentors", where)
+		op := "IS NOT NULL"
+		if null {
+			op = "IS NULL"
+		}
+		want := column(t, c.DSN, `SELECT m.key FROM mentors m WHERE EXISTS (SELECT 1 FROM mentor_markets x WHERE x.mentor_id = m.id AND x.note `+op+`)`)
+		sort.Strings(want)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: got %v, want %v", where, head(got), head(want))
+		}
+	}
+}

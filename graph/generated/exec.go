@@ -12165,6 +12165,8 @@ input TextComparison {
   startsWith: String
   "Contains (2 to 100 characters)."
   includes: String
+  "Is null (true) or is not (false)."
+  isNull: Boolean
 }
 
 "A comparison of a Date."
@@ -57796,7 +57798,7 @@ func (ec *executionContext) unmarshalInputTextComparison(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"eq", "in", "startsWith", "includes"}
+	fieldsInOrder := [...]string{"eq", "in", "startsWith", "includes", "isNull"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -57831,6 +57833,13 @@ func (ec *executionContext) unmarshalInputTextComparison(ctx context.Context, ob
 				return it, err
 			}
 			it.Includes = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
 		}
 	}
 	return it, nil

@@ -3285,6 +3285,8 @@ type TextComparison struct {
 	StartsWith *string `json:"startsWith,omitempty"`
 	// Contains (2 to 100 characters).
 	Includes *string `json:"includes,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
 }
 
 // Which assignment ends, and how.

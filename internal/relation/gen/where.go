@@ -179,6 +179,8 @@ input TextComparison {
   startsWith: String
   "Contains (2 to 100 characters)."
   includes: String
+  "Is null (true) or is not (false)."
+  isNull: Boolean
 }
 `)
 	writeComparison(&b, "DateComparison", "Date", false, true)
