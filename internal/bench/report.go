@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"startupgraph/examples"
 )
 
 // report renders a run as markdown.
@@ -70,7 +72,7 @@ func (s sizeResult) row(name string, clients int) (loadRow, bool) {
 
 func (r report) targets(w func(string, ...any)) {
 	c := r.targetClients()
-	w("## Targets (issue 7; aims, not pass/fail)\n\n")
+	w("## Targets (issues 7 and 17; aims, not pass/fail)\n\n")
 	w("| target | aim |")
 	for _, s := range r.sizes {
 		w(" %s startups |", commas(int64(s.ds.size)))
@@ -168,7 +170,35 @@ func (r report) targets(w func(string, ...any)) {
 			w("| p99 of the mix, %s → %s startups, %d clients | < 1.5× | %s |\n", commas(int64(first.ds.size)), commas(int64(last.ds.size)), cl, cellMix)
 		}
 	}
-	w("| one write mutation | measured | see the `write` rows |\n\n")
+	w("| one write mutation | measured | see the `write` rows |\n")
+	perSize("issue 17's questions, one client: median of each", "< 50 ms", questionsVerdict)
+	w("\n")
+}
+
+// questionsVerdict says how many questions met the target, naming the others.
+func questionsVerdict(s sizeResult) string {
+	if len(s.questions) == 0 {
+		return "not measured"
+	}
+	var missed []string
+	for _, q := range s.questions {
+		if !q.met {
+			missed = append(missed, fmt.Sprintf("%s %s ms", questionNumber(q.name), fms(q.p50)))
+		}
+	}
+	if len(missed) == 0 {
+		return fmt.Sprintf("met: all %d", len(s.questions))
+	}
+	return fmt.Sprintf("missed: %d of %d (%s)", len(missed), len(s.questions), strings.Join(missed, ", "))
+}
+
+// questionNumber shortens "question-03-entered-…" to "q03".
+func questionNumber(name string) string {
+	parts := strings.SplitN(name, "-", 3)
+	if len(parts) >= 2 && parts[0] == "question" {
+		return "q" + parts[1]
+	}
+	return name
 }
 
 func (r report) size(w func(string, ...any), s sizeResult) {
@@ -210,6 +240,22 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 		w("- %s\n", n)
 	}
 	if len(notes) > 0 {
+		w("\n")
+	}
+
+	if len(s.questions) > 0 {
+		w("### Issue 17's questions, one client, one request at a time\n\n")
+		w("Each question once to check its answer (errors fail the run), %d requests of warm-up, then at most %d requests or %s. Target: a median under %s.\n\n",
+			questionWarmup, r.opts.questionRequests, r.opts.questionTime, questionTarget)
+		w("| question | requests | p50 ms | p95 ms | max ms | bytes/resp | median < %d ms |\n", questionTarget.Milliseconds())
+		w("|---|--:|--:|--:|--:|--:|---|\n")
+		for _, q := range s.questions {
+			mark := "met"
+			if !q.met {
+				mark = "**missed**"
+			}
+			w("| %s | %d | %s | %s | %s | %s | %s |\n", q.name, q.requests, fms(q.p50), fms(q.p95), fms(q.max), commas(int64(q.bytesPerResp+0.5)), mark)
+		}
 		w("\n")
 	}
 
@@ -258,6 +304,13 @@ func (r report) queries(w func(string, ...any)) {
 	}
 	w("\n")
 	w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
+	if qs, err := examples.Questions(); err == nil && slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
+		w("\nIssue 17's questions are the files `examples/<question>.graphql` of this revision, sent as they are (no variables):\n\n")
+		w("| question | what |\n|---|---|\n")
+		for _, q := range qs {
+			w("| [%s](../examples/%s.graphql) | %s |\n", q.Name, q.Name, strings.ReplaceAll(q.Title, "|", "\\|"))
+		}
+	}
 }
 
 func stmts(ir inprocResult) string {
