@@ -160,8 +160,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 	return r.nodes(ctx, ids)
 }
 
-func (r *queryResolver) Universities(ctx context.Context) ([]model.University, error) {
-	list, err := r.Store.ListUniversities(ctx)
+func (r *queryResolver) Universities(ctx context.Context, where *generated.UniversityWhere) ([]model.University, error) {
+	w, err := readWhere("University", where)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.Store.ListUniversities(ctx, w)
 	return registered(ctx, list, err)
 }
 

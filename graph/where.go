@@ -53,11 +53,7 @@ func (r *whereReader) node(node, path string, v reflect.Value, hops int) store.W
 			w.Cmps = append(w.Cmps, r.comparisons("id", at, "ID", globalid.Type(node), f.Elem())...)
 		default:
 			if fact, ok := relation.FieldOf(node, name); ok {
-				typ, ref := relation.Base(fact.Type), globalid.Type("")
-				if relation.Nodes[typ].Name != "" {
-					typ, ref = "ID", globalid.Type(typ) // a reference, compared by id
-				}
-				w.Cmps = append(w.Cmps, r.comparisons(name, at, typ, ref, f.Elem())...)
+				r.fact(fact, at, f.Elem(), hops, &w.Cmps, &w.Refs)
 				return
 			}
 			d, ok := relation.DirectionOf(node, name)
@@ -137,14 +133,30 @@ func (r *whereReader) edge(d relation.Direction, path string, v reflect.Value, h
 				r.a.problems.Add(at, "is not a fact of this relationship")
 				return
 			}
-			typ, ref := relation.Base(fact.Type), globalid.Type("")
-			if relation.Nodes[typ].Name != "" {
-				typ, ref = "ID", globalid.Type(typ)
-			}
-			w.Cmps = append(w.Cmps, r.comparisons(name, at, typ, ref, f.Elem())...)
+			r.fact(fact, at, f.Elem(), hops, &w.Cmps, &w.Refs)
 		}
 	})
 	return w
+}
+
+// fact reads the condition on one field (at path) into cmps, or, for a
+// reference to a node type with a where filter, into refs: a filter on
+// the node it names, which counts as a hop.
+func (r *whereReader) fact(fact relation.Fact, path string, v reflect.Value, hops int, cmps *[]store.Cmp, refs *[]store.Ref) {
+	typ, ref := relation.Base(fact.Type), globalid.Type("")
+	if n := relation.Nodes[typ]; n.Name != "" {
+		if len(n.Fields) > 0 {
+			if hops+1 > maxWhereHops {
+				r.a.problems.Add(path, "nests relationships more than %d deep", maxWhereHops)
+				return
+			}
+			r.predicates++
+			*refs = append(*refs, store.Ref{Field: fact.Field, Node: r.node(typ, path, v, hops+1)})
+			return
+		}
+		typ, ref = "ID", globalid.Type(typ) // compared by id
+	}
+	*cmps = append(*cmps, r.comparisons(fact.Field, path, typ, ref, v)...)
 }
 
 // comparisons reads a comparison input of a field of type typ (ref: the

@@ -22,7 +22,6 @@ func TestWhereAnswersRelationshipQuestions(t *testing.T) {
 	if _, err := synthetic.Seed(context.Background(), c.Store, 1000, 3); err != nil {
 		t.Fatal(err)
 	}
-	ghentID := gid(t, c.DSN, globalid.University, "universities", "ghent-university")
 	cases := []struct {
 		name, list, where string
 		oracle            string // keys of the matching rows, all of them (admin)
@@ -35,7 +34,7 @@ func TestWhereAnswersRelationshipQuestions(t *testing.T) {
 			   AND s.stage IN ('PROTOTYPE','R_AND_D','MARKETING','INVESTMENT','FINANCING','OVERSEAS_EXPANSION')
 			   AND NOT EXISTS (SELECT 1 FROM mentorships x JOIN mentors m ON m.id = x.mentor_id WHERE x.startup_id = s.id AND m.task_force_member)`},
 		{"teams that ENTERED Vietnam with a mentor affiliated with Ghent", "startups",
-			`{ markets: { some: { status: { eq: ENTERED }, node: { code: { eq: "VN" } } } }, mentors: { some: { node: { university: { eq: "` + ghentID + `" } } } } }`,
+			`{ markets: { some: { status: { eq: ENTERED }, node: { code: { eq: "VN" } } } }, mentors: { some: { node: { university: { key: { eq: "ghent-university" } } } } } }`,
 			`SELECT s.key FROM startups s WHERE EXISTS (SELECT 1 FROM market_targets t JOIN markets k ON k.id = t.market_id WHERE t.startup_id = s.id AND t.status = 'ENTERED' AND k.code = 'VN')
 			   AND EXISTS (SELECT 1 FROM mentorships x JOIN mentors m ON m.id = x.mentor_id JOIN universities u ON u.id = m.affiliated_university_id
 			   WHERE x.startup_id = s.id AND u.key = 'ghent-university')`},

@@ -673,7 +673,7 @@ type ComplexityRoot struct {
 		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) int
 		SimilarStartups    func(childComplexity int, id string, first *int) int
 		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) int
-		Universities       func(childComplexity int) int
+		Universities       func(childComplexity int, where *UniversityWhere) int
 		Viewer             func(childComplexity int) int
 	}
 
@@ -951,7 +951,7 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Universities(ctx context.Context) ([]model.University, error)
+	Universities(ctx context.Context, where *UniversityWhere) ([]model.University, error)
 	Insights(ctx context.Context, filter *StartupFilter) (*model.Insights, error)
 	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
@@ -3812,7 +3812,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Query.Universities(childComplexity), true
+		args, err := ec.field_Query_universities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Universities(childComplexity, args["where"].(*UniversityWhere)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -4746,7 +4751,7 @@ type Query {
   "Fetch up to 100 nodes by global id, in the order given; missing ones are null (each with a NOT_FOUND error)."
   nodes("Global ids of the nodes (at most 100)." ids: [ID!]!): [Node]!
   "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대). This bounded reference set is a plain list; every other list is a connection."
-  universities: [University!]!
+  universities("Only universities for which this holds (e.g. ` + "`" + `{ key: { eq: \"ghent-university\" } }` + "`" + `)." where: UniversityWhere): [University!]!
   "Totals for the city's reports over any slice of startups (the same filter as ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see."
   insights("Which startups to count; all visible startups when omitted." filter: StartupFilter): Insights! @authenticated
   "Every node within ` + "`" + `depth` + "`" + ` hops of a node, with the edges between them; capped at ` + "`" + `limit` + "`" + ` nodes (then ` + "`" + `truncated` + "`" + ` is true)."
@@ -6969,9 +6974,9 @@ input MentorWhere {
   "Whether the mentor is a task-force expert."
   taskForceMember: BooleanComparison
   "The university the mentor is affiliated with."
-  university: IDComparison
+  university: UniversityWhere
   "The organization the mentor is affiliated with."
-  organization: IDComparison
+  organization: OrganizationWhere
   "Conditions on sectors of expertise."
   sectors: SectorPredicate
   "Conditions on startups the mentor mentors, with the mentorship on each edge."
@@ -7557,7 +7562,7 @@ input MemberEdgeWhere {
   "This does not hold."
   not: MemberEdgeWhere
   "The cohort the startup belongs to."
-  cohort: IDComparison
+  cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
   "Conditions on the node the edge leads to."
@@ -7603,7 +7608,7 @@ input ProgramMembershipEdgeWhere {
   "This does not hold."
   not: ProgramMembershipEdgeWhere
   "The cohort the startup belongs to."
-  cohort: IDComparison
+  cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
   "Conditions on the node the edge leads to."
@@ -7973,7 +7978,7 @@ input MarketTargetEdgeWhere {
   "When the startup began targeting the market."
   since: DateComparison
   "The support program used, e.g. product localization support."
-  supportProgram: IDComparison
+  supportProgram: ProgramWhere
   "Conditions on the node the edge leads to."
   node: MarketWhere
 }
@@ -8023,7 +8028,7 @@ input TargetingStartupEdgeWhere {
   "When the startup began targeting the market."
   since: DateComparison
   "The support program used, e.g. product localization support."
-  supportProgram: IDComparison
+  supportProgram: ProgramWhere
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -12090,6 +12095,20 @@ func (ec *executionContext) field_Query_startups_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_universities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*UniversityWhere, error) {
+			return ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -24361,7 +24380,8 @@ func (ec *executionContext) _Query_universities(ctx context.Context, field graph
 			return ec.fieldContext_Query_universities(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Query().Universities(ctx)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Universities(ctx, fc.Args["where"].(*UniversityWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.University) graphql.Marshaler {
@@ -24371,7 +24391,7 @@ func (ec *executionContext) _Query_universities(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_universities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Query_universities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
@@ -24380,6 +24400,17 @@ func (ec *executionContext) fieldContext_Query_universities(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_University(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_universities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -32732,7 +32763,7 @@ func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Cont
 			it.Since = data
 		case "supportProgram":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgram"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33124,7 +33155,7 @@ func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, o
 			it.Not = data
 		case "cohort":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohort"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOCohortWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34048,14 +34079,14 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 			it.TaskForceMember = data
 		case "university":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("university"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.University = data
 		case "organization":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organization"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOOrganizationWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -35949,7 +35980,7 @@ func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context
 			it.Not = data
 		case "cohort":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohort"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOCohortWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38060,7 +38091,7 @@ func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.
 			it.Since = data
 		case "supportProgram":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgram"))
-			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
 			if err != nil {
 				return it, err
 			}

@@ -776,7 +776,7 @@ type MarketTargetEdgeWhere struct {
 	// When the startup began targeting the market.
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
-	SupportProgram *IDComparison `json:"supportProgram,omitempty"`
+	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
 }
@@ -858,7 +858,7 @@ type MemberEdgeWhere struct {
 	// This does not hold.
 	Not *MemberEdgeWhere `json:"not,omitempty"`
 	// The cohort the startup belongs to.
-	Cohort *IDComparison `json:"cohort,omitempty"`
+	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
 	// Conditions on the node the edge leads to.
@@ -1058,9 +1058,9 @@ type MentorWhere struct {
 	// Whether the mentor is a task-force expert.
 	TaskForceMember *BooleanComparison `json:"taskForceMember,omitempty"`
 	// The university the mentor is affiliated with.
-	University *IDComparison `json:"university,omitempty"`
+	University *UniversityWhere `json:"university,omitempty"`
 	// The organization the mentor is affiliated with.
-	Organization *IDComparison `json:"organization,omitempty"`
+	Organization *OrganizationWhere `json:"organization,omitempty"`
 	// Conditions on sectors of expertise.
 	Sectors *SectorPredicate `json:"sectors,omitempty"`
 	// Conditions on startups the mentor mentors, with the mentorship on each edge.
@@ -1448,7 +1448,7 @@ type ProgramMembershipEdgeWhere struct {
 	// This does not hold.
 	Not *ProgramMembershipEdgeWhere `json:"not,omitempty"`
 	// The cohort the startup belongs to.
-	Cohort *IDComparison `json:"cohort,omitempty"`
+	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
 	// Conditions on the node the edge leads to.
@@ -1908,7 +1908,7 @@ type TargetingStartupEdgeWhere struct {
 	// When the startup began targeting the market.
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
-	SupportProgram *IDComparison `json:"supportProgram,omitempty"`
+	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }

@@ -24,6 +24,12 @@ var edgeSources = []edgeSource{
 	{"MARKET_EXPERIENCE", globalid.Mentor, globalid.Market, "mentor_markets e", "e.mentor_id", "e.market_id", []guard{mentorGuard("e.mentor_id")}},
 }
 
+// nodeGuards are the scope guards of the node types that have one.
+var nodeGuards = map[string]func(string) guard{
+	"Mentor":  mentorGuard,
+	"Startup": startupGuard,
+}
+
 type assignmentFacts struct {
 	Purpose string     `db:"purpose"`
 	Status  string     `db:"status"`

@@ -65,7 +65,7 @@ func snapshot(t *testing.T, s *store.Store) map[string]int64 {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]int64{}
-	us, err := s.ListUniversities(ctx)
+	us, err := s.ListUniversities(ctx, nil)
 	must(t, err)
 	for _, u := range us {
 		out["university/"+u.Key] = u.RowID
@@ -128,7 +128,7 @@ func TestDemoFacts(t *testing.T) {
 	ctx := context.Background()
 	s := testdb.Store(t, testdb.Demo)
 
-	us, err := s.ListUniversities(ctx)
+	us, err := s.ListUniversities(ctx, nil)
 	must(t, err)
 	wantUni := map[string]string{
 		"suny-korea": "한국뉴욕주립대", "university-of-utah": "유타대",

@@ -24,11 +24,16 @@ func (r universityRow) model() model.University {
 	}
 }
 
-// ListUniversities returns every university, ordered by English name.
-func (s *Store) ListUniversities(ctx context.Context) ([]model.University, error) {
-	const q = `SELECT ` + universityCols + ` FROM universities n ORDER BY n.name_en, n.id`
+// ListUniversities returns the universities matching w (every one when
+// nil), ordered by English name.
+func (s *Store) ListUniversities(ctx context.Context, w *Where) ([]model.University, error) {
+	var c conditions
+	if err := addWhere(ctx, &c, "University", w); err != nil {
+		return nil, err
+	}
+	q := `SELECT ` + universityCols + ` FROM universities n WHERE ` + joinAnd(c.where) + ` ORDER BY n.name_en, n.id`
 	var rows []universityRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, q, c.args.list...); err != nil {
 		return nil, translate(fmt.Errorf("list universities: %w", err))
 	}
 	return convertAll(rows, universityRow.model), nil

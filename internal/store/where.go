@@ -26,6 +26,15 @@ type Where struct {
 	Not     *Where
 	Cmps    []Cmp
 	Rels    []RelPred
+	Refs    []Ref
+}
+
+// Ref is a condition on the node a reference field names (a mentor's
+// university): it holds when the field names a node matching Node; a
+// null reference matches nothing.
+type Ref struct {
+	Field string
+	Node  Where
 }
 
 // Cmp compares one field: Op is eq, ne, in, notIn, lt, lte, gt, gte,
@@ -51,6 +60,7 @@ type EdgeWhere struct {
 	And, Or []EdgeWhere
 	Not     *EdgeWhere
 	Cmps    []Cmp
+	Refs    []Ref
 	Node    *Where
 }
 
@@ -92,6 +102,17 @@ func (wc *whereCompiler) node(node, alias string, w Where) (string, error) {
 		}
 		parts = append(parts, wc.compare(alias+"."+f.Column, relation.Base(f.Type), cmp))
 	}
+	for _, r := range w.Refs {
+		f, ok := relation.FieldOf(node, r.Field)
+		if !ok {
+			return "", fmt.Errorf("where: %s has no field %s", node, r.Field)
+		}
+		s, err := wc.ref(alias+"."+f.Column, f, r.Node)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
 	for _, p := range w.Rels {
 		s, err := wc.relationship(node, alias, p)
 		if err != nil {
@@ -100,6 +121,29 @@ func (wc *whereCompiler) node(node, alias string, w Where) (string, error) {
 		parts = append(parts, s)
 	}
 	return allOf(parts), nil
+}
+
+// ref renders a condition on the node that expr, the column of reference
+// field f, names: an EXISTS over the node's table, within the viewer's
+// scope of that node.
+func (wc *whereCompiler) ref(expr string, f relation.Fact, w Where) (string, error) {
+	typ := relation.Base(f.Type)
+	n, ok := relation.Nodes[typ]
+	if !ok {
+		return "", fmt.Errorf("where: %s is not a reference", f.Field)
+	}
+	wc.depth++
+	defer func() { wc.depth-- }()
+	alias := "r" + strconv.Itoa(wc.depth)
+	cond, err := wc.node(typ, alias, w)
+	if err != nil {
+		return "", err
+	}
+	var guards []guard
+	if g := nodeGuards[typ]; g != nil {
+		guards = append(guards, g(alias+".id"))
+	}
+	return "EXISTS (SELECT 1 FROM " + n.Table + " " + alias + " WHERE " + alias + ".id = " + expr + scoped(wc.ctx, &wc.c.args, guards...) + " AND " + cond + ")", nil
 }
 
 // composed renders a filter's and, or and not with render.
@@ -260,6 +304,17 @@ func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (s
 			typ = "ID"
 		}
 		parts = append(parts, wc.compare(e+"."+f.Column, typ, cmp))
+	}
+	for _, r := range w.Refs {
+		f, ok := d.FactOf(r.Field)
+		if !ok {
+			return "", fmt.Errorf("where: %s has no edge fact %s", d.Loader, r.Field)
+		}
+		s, err := wc.ref(e+"."+f.Column, f, r.Node)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
 	}
 	if w.Node != nil {
 		s, err := wc.node(d.Listed, n, *w.Node)

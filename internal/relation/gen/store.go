@@ -11,6 +11,7 @@ func storeChildren(dirs []direction) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "// %s\n\npackage store\n\nimport (\n\t\"time\"\n\n\t\"startupgraph/internal/globalid\"\n\t\"startupgraph/internal/model\"\n)\n", notice)
 	b.WriteString(graphSources())
+	nodeGuards(&b)
 	factsRows(&b)
 	for _, n := range relation.Plain {
 		if n.Row == "" {
@@ -140,4 +141,16 @@ func prefixComma(list []string) string {
 		return ""
 	}
 	return ", " + strings.Join(list, ", ")
+}
+
+// nodeGuards writes the scope guard of each guarded node type, by name,
+// for the where compiler's references (a mentor's university).
+func nodeGuards(b *strings.Builder) {
+	b.WriteString("\n// nodeGuards are the scope guards of the node types that have one.\nvar nodeGuards = map[string]func(string) guard{\n")
+	for _, n := range sortedNodes() {
+		if n.Guard != "" {
+			fmt.Fprintf(b, "\t%q: %s,\n", n.Name, n.Guard)
+		}
+	}
+	b.WriteString("}\n")
 }

@@ -39,8 +39,11 @@ func comparisonOf(typ string) string {
 	case "Date", "Int", "KRW", "Boolean":
 		return t + "Comparison"
 	}
-	if relation.Nodes[t].Name != "" {
-		return "IDComparison" // a reference: compared by the node's id
+	if n := relation.Nodes[t]; n.Name != "" {
+		if len(n.Fields) > 0 {
+			return t + "Where" // a reference: a filter on the node it names
+		}
+		return "IDComparison" // compared by the node's id
 	}
 	return t + "Comparison" // an enum
 }
@@ -48,10 +51,19 @@ func comparisonOf(typ string) string {
 // wherable are the node types with a Where input.
 func wherable() []relation.Node {
 	var out []relation.Node
-	for _, n := range relation.Nodes {
+	for _, n := range sortedNodes() {
 		if len(n.Fields) > 0 {
 			out = append(out, n)
 		}
+	}
+	return out
+}
+
+// sortedNodes are the node types by name.
+func sortedNodes() []relation.Node {
+	var out []relation.Node
+	for _, n := range relation.Nodes {
+		out = append(out, n)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
@@ -66,8 +78,9 @@ func whereSDL(dirs []direction) string {
 	enums := map[string]bool{}
 	noteEnum := func(typ string) {
 		c := comparisonOf(typ)
-		switch c {
-		case "IDComparison", "TextComparison", "DateComparison", "IntComparison", "KRWComparison", "BooleanComparison":
+		switch {
+		case c == "IDComparison", c == "TextComparison", c == "DateComparison", c == "IntComparison", c == "KRWComparison", c == "BooleanComparison":
+		case strings.HasSuffix(c, "Where"):
 		default:
 			enums[strings.TrimSuffix(typ, "!")] = true
 		}
