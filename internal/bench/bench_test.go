@@ -34,7 +34,8 @@ func TestPipeline(t *testing.T) {
 	out := t.TempDir()
 	var stderr bytes.Buffer
 	rep, path, err := run(ctx, Env{
-		Args:   []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out},
+		Args: []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out,
+			"-question-requests", "3"},
 		Getenv: os.Getenv, Stdout: io.Discard, Stderr: &stderr,
 	})
 	if err != nil {
@@ -66,7 +67,16 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |"} {
+	if qs, _ := examples.Questions(); len(s.questions) != len(qs) || len(qs) == 0 {
+		t.Errorf("%d questions measured, want %d", len(s.questions), len(qs))
+	}
+	for _, q := range s.questions {
+		if q.requests == 0 || q.p50 <= 0 || q.bytesPerResp == 0 {
+			t.Errorf("question %s: %+v", q.name, q)
+		}
+	}
+	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |",
+		"### Issue 17's questions", "| question-01-"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the report lacks %q", want)
 		}
