@@ -29,8 +29,13 @@ func (r report) markdown() string {
 	w("| | |\n|---|---|\n")
 	w("| machine | %d CPUs (GOMAXPROCS %d), %s, %s RAM, %s |\n", m.cpus, m.gomaxprocs, m.model, m.memory, m.kernel)
 	w("| software | %s; PostgreSQL %s (throwaway local cluster, fsync off); startupgraph %s |\n", m.goVersion, m.postgres, r.revision)
-	w("| run | %s startups; %s concurrent clients; %s warm-up, then %s per measurement (at most %s requests); in-process benchmark %s per query |\n",
-		joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
+	issue7 := r.issue7Measured()
+	if issue7 {
+		w("| run | %s startups; %s concurrent clients; %s warm-up, then %s per measurement (at most %s requests); in-process benchmark %s per query |\n",
+			joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
+	} else {
+		w("| run | %s startups |\n", joinInts(r.opts.sizes, " and "))
+	}
 	settings := "default settings"
 	if len(r.opts.serverEnv) > 0 {
 		settings = "default settings but `" + strings.Join(r.opts.serverEnv, "`, `") + "`"
@@ -39,13 +44,20 @@ func (r report) markdown() string {
 		p := r.sizes[0].pool
 		settings += fmt.Sprintf(" (database pool: %d open, %d idle)", p.maxOpen, p.maxIdle)
 	}
-	w("| server | `startupgraph serve` with %s; the floors use the same pool limits |\n", settings)
+	if issue7 {
+		settings += "; the floors use the same pool limits"
+	}
+	w("| server | `startupgraph serve` with %s |\n", settings)
 	if slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
 		w("| questions | one client, %d requests of warm-up, then at most %d requests or %s per question |\n", questionWarmup, r.opts.questionRequests, r.opts.questionTime)
 	}
 	w("| total time | %s, seeding included |\n\n", r.total.Round(time.Second))
-	w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
-		"the ratios to the floors, measured minutes apart on the same data, are what to compare between runs.\n\n", m.cpus)
+	if issue7 {
+		w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
+			"the ratios to the floors, measured minutes apart on the same data, are what to compare between runs.\n\n", m.cpus)
+	} else {
+		w("The client, the server and PostgreSQL share the same %d CPUs, and so does anything else running on the machine (each size's section says how busy it was): compare runs with that in mind.\n\n", m.cpus)
+	}
 
 	r.targets(w)
 	for _, s := range r.sizes {
@@ -218,8 +230,13 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	for _, c := range s.ds.counts {
 		counts = append(counts, fmt.Sprintf("%s %s", commas(c.rows), c.table))
 	}
-	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s. The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
-		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s.",
+		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond))
+	if len(s.loads) > 0 || len(s.inproc) > 0 {
+		w(" The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).",
+			commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+	}
+	w("\n\n")
 
 	w("Machine load before seeding: %s; after the last measurement: %s.\n\n", s.before, s.after)
 	if len(s.before.others) > 0 || len(s.after.others) > 0 {
