@@ -6,7 +6,13 @@
 // e2e/out/playground.png. Then it opens the Docs pane and checks the root
 // types (Query, Mutation) are listed, and types `{ startu` and checks
 // autocomplete offers `startups`: both need GraphiQL's introspection
-// (e2e/out/playground-docs.png, playground-autocomplete.png).
+// (e2e/out/playground-docs.png, playground-autocomplete.png). Last it
+// opens the Examples plugin, checks it lists issue #17's ten questions
+// (examples/question-*.graphql, read here from disk) in order, puts
+// question 9 into the editor with a click, runs it with an ANALYST key
+// (E2E_API_KEY, made by run.sh) in the Headers tab, and checks the result
+// pane holds the API's answer: the teams with the most jobs created
+// (e2e/out/playground-examples.png).
 //
 // Every network request the browser makes must stay on 127.0.0.1 (data: and
 // blob: URLs are fine). Requests are recorded twice: with Playwright's
@@ -21,12 +27,13 @@
 //
 //	PLAYGROUND_URL=http://127.0.0.1:8080/ node --test playground.test.mjs
 //
-// Environment: PLAYGROUND_URL (required), CHROMIUM_PATH (default
+// Environment: PLAYGROUND_URL (required), E2E_API_KEY (an ANALYST key of
+// that server, for the examples step), CHROMIUM_PATH (default
 // /usr/bin/chromium), E2E_OUT_DIR (default e2e/out).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -38,6 +45,9 @@ const outDir = process.env.E2E_OUT_DIR || path.join(here, 'out');
 const screenshotPath = path.join(outDir, 'playground.png');
 const docsScreenshotPath = path.join(outDir, 'playground-docs.png');
 const autocompleteScreenshotPath = path.join(outDir, 'playground-autocomplete.png');
+const examplesScreenshotPath = path.join(outDir, 'playground-examples.png');
+const examplesDir = path.join(here, '..', 'examples');
+const apiKey = process.env.E2E_API_KEY;
 
 const ALLOWED_HOST = '127.0.0.1';
 const WAIT_MS = 30_000; // bound of every single wait
@@ -231,6 +241,129 @@ test('playground runs the default query against the local server', { timeout: 18
     await page.screenshot({ path: autocompleteScreenshotPath, timeout: WAIT_MS });
     t.diagnostic(`autocomplete offers startups; screenshot: ${autocompleteScreenshotPath}`);
 
+    // 7. The Examples plugin lists the ten questions, in order, each with
+    // its title (the files' first comment line is the start of it).
+    assert.ok(apiKey, 'E2E_API_KEY is not set (an ANALYST key of the server); e2e/run.sh makes one');
+    const questions = [];
+    for (const file of (await readdir(examplesDir)).filter((f) => /^question-\d\d-.*\.graphql$/.test(f)).sort()) {
+      const src = await readFile(path.join(examplesDir, file), 'utf8');
+      const m = /^# Question (\d+): (.*)$/m.exec(src);
+      assert.ok(m, `${file} does not start with "# Question N: …"`);
+      questions.push({ name: file.replace(/\.graphql$/, ''), number: Number(m[1]), titleStart: m[2].trim(), src });
+    }
+    assert.equal(questions.length, 10, `examples/ holds ${questions.length} question files, want 10`);
+    await page.locator('.graphiql-sidebar button[aria-label="Show Examples"]').click();
+    const pane = page.locator('.graphiql-plugin .playground-examples');
+    const questionButtons = pane.locator('[data-group="questions"] button.playground-example');
+    try {
+      await questionButtons.first().waitFor({ state: 'visible' });
+    } catch (err) {
+      throw new Error(`the Examples plugin listed no questions; it shows:\n${await pane.innerText().catch(() => '(no pane)')}`, {
+        cause: err,
+      });
+    }
+    const listed = await questionButtons.evaluateAll((buttons) =>
+      buttons.map((b) => ({ name: b.getAttribute('data-example'), text: b.innerText.replace(/\s+/g, ' ') })),
+    );
+    assert.deepEqual(
+      listed.map((q) => q.name),
+      questions.map((q) => q.name),
+      'the Examples plugin does not list the ten questions first, in order',
+    );
+    questions.forEach((q, i) => {
+      assert.ok(
+        listed[i].text.startsWith(`${q.number}. `) && listed[i].text.includes(q.titleStart.replace(/\s+/g, ' ')),
+        `question ${q.number} is listed as "${listed[i].text}"; want its number and title "${q.titleStart}…"`,
+      );
+      assert.ok(listed[i].text.includes('Who: '), `question ${q.number} is listed without its Who: ${listed[i].text}`);
+    });
+    const otherGroups = await pane.locator('.playground-examples-group:not([data-group="questions"]) h3').allInnerTexts();
+    assert.ok(otherGroups.length >= 3, `the other examples are not grouped by who asks them: ${JSON.stringify(otherGroups)}`);
+    t.diagnostic(`Examples lists the ten questions, then: ${otherGroups.join(', ')}`);
+
+    // 8. The key goes into the Headers tab, as a user pastes it.
+    await page.locator('.graphiql-editor-tools button', { hasText: /^Headers$/ }).click();
+    const headersEditor = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .CodeMirror');
+    await headersEditor.waitFor({ state: 'visible' });
+    await headersEditor.evaluate((el, key) => el.CodeMirror.setValue(JSON.stringify({ Authorization: `Bearer ${key}` })), apiKey);
+
+    // 9. A click on question 9 puts its operation, without the test lines,
+    // into a new tab (the current one holds the "{ startu" typed above),
+    // which keeps the key.
+    const q9 = questions.find((q) => q.number === 9);
+    await questionButtons.filter({ has: page.locator('b', { hasText: /^9\. $/ }) }).click();
+    const operationName = /^query (\w+)/m.exec(q9.src)[1];
+    await page.waitForFunction(
+      (name) => {
+        const cm = document.querySelector('section.graphiql-query-editor .CodeMirror')?.CodeMirror;
+        return cm && cm.getValue().includes(`query ${name}`);
+      },
+      operationName,
+      { timeout: WAIT_MS },
+    );
+    const editorText = await queryEditor.evaluate((el) => el.CodeMirror.getValue());
+    const wantText = q9.src
+      .split('\n')
+      .filter((line) => !line.startsWith('# test-'))
+      .join('\n');
+    assert.equal(editorText, wantText, 'the editor does not hold question 9 without its test lines');
+    // (GraphiQL names a tab after its operation a moment after an edit.)
+    await page
+      .waitForFunction(
+        (name) => {
+          const tabs = [...document.querySelectorAll('.graphiql-tabs .graphiql-tab')].map((el) => el.innerText);
+          return tabs.length >= 2 && tabs.some((x) => x.includes(name));
+        },
+        operationName,
+        { timeout: WAIT_MS },
+      )
+      .catch(async (err) => {
+        const tabs = await page.locator('.graphiql-tabs .graphiql-tab').allInnerTexts();
+        throw new Error(`question 9 did not open in a new tab beside the user's own; tabs: ${JSON.stringify(tabs)}`, { cause: err });
+      });
+
+    // 10. Run it: the result pane holds exactly the API's answer, the
+    // teams that created the most jobs, most first.
+    const q9Answer = page.waitForResponse(
+      (r) =>
+        new URL(r.url()).pathname === '/graphql' &&
+        r.request().method() === 'POST' &&
+        (r.request().postData() || '').includes(operationName),
+      { timeout: WAIT_MS },
+    );
+    await executeButton.click();
+    const q9Response = await q9Answer;
+    assert.equal(q9Response.status(), 200, `POST /graphql (question 9) answered HTTP ${q9Response.status()}`);
+    assert.match((await q9Response.request().allHeaders())['authorization'] || '', /^Bearer sg_/, 'question 9 was sent without the key');
+    const q9Result = await q9Response.json();
+    assert.equal(q9Result.errors, undefined, `question 9 returned errors: ${JSON.stringify(q9Result.errors)}`);
+    const teams = q9Result.data.startups.nodes;
+    assert.ok(teams.length > 0 && teams.length <= 10, `question 9 returned ${teams.length} teams`);
+    const jobs = teams.map((s) => s.outcomes.nodes.reduce((sum, o) => sum + (o.quantity || 0), 0));
+    assert.ok(jobs[0] > 0, `the first team has created no jobs: ${JSON.stringify(teams[0])}`);
+    for (let i = 1; i < jobs.length; i++) {
+      assert.ok(jobs[i] <= jobs[i - 1], `question 9 is not ordered by jobs created: ${jobs.join(', ')}`);
+    }
+    try {
+      await page.waitForFunction(
+        (name) => {
+          const el = document.querySelector('section.result-window .CodeMirror');
+          return ((el && el.CodeMirror ? el.CodeMirror.getValue() : '') || '').includes(name);
+        },
+        teams[0].name,
+        { timeout: WAIT_MS },
+      );
+    } catch (err) {
+      throw new Error(`the result pane never showed ${teams[0].name}; it holds:\n${await resultText()}`, { cause: err });
+    }
+    assert.deepEqual(JSON.parse(await resultText()), q9Result, 'the result pane does not hold the API\'s answer to question 9');
+    const visibleResult = await page.locator('section.result-window').innerText();
+    assert.ok(visibleResult.includes(teams[0].name), `"${teams[0].name}" is not visible in the result pane`);
+    await page.screenshot({ path: examplesScreenshotPath, timeout: WAIT_MS });
+    t.diagnostic(
+      `question 9 from Examples: ${teams.map((s, i) => `${s.name} (${jobs[i]})`).join(', ')}; screenshot: ${examplesScreenshotPath}`,
+    );
+
     // Let late requests (e.g. the favicon) arrive before judging the traffic.
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
   } catch (err) {
@@ -246,7 +379,7 @@ test('playground runs the default query against the local server', { timeout: 18
     throw err;
   } finally {
     await browser.close().catch(() => {});
-    // 7. Report what the browser did (also when a step above failed).
+    // 11. Report what the browser did (also when a step above failed).
     const urls = [...new Set(requests.map((r) => `${r.method} ${r.url}`))];
     t.diagnostic(`${urls.length} distinct requests:`);
     for (const u of urls) t.diagnostic(`  ${short(u)}`);
@@ -256,7 +389,7 @@ test('playground runs the default query against the local server', { timeout: 18
     for (const e of pageErrors) t.diagnostic(`page error: ${e}`);
   }
 
-  // 8. Judge the traffic and the page's health.
+  // 12. Judge the traffic and the page's health.
 
   const offHost = requests
     .map((r) => ({ ...r, why: offLoopback(r.url) }))

@@ -11,8 +11,11 @@
 # (which also stops its PostgreSQL) and removes its temp files. Needs Go and
 # Node.js >= 20 on PATH. Exits with the test's status.
 #
-# Output: e2e/out/playground.png (the screenshot), playground-docs.png and
-# playground-autocomplete.png (the Docs pane and autocomplete), e2e/out/server.log.
+# Output: e2e/out/playground.png (the screenshot), playground-docs.png,
+# playground-autocomplete.png and playground-examples.png (the Docs pane,
+# autocomplete, and question 9 run from the Examples plugin with an ANALYST
+# key that `startupgraph apikey create` makes in the same database),
+# e2e/out/server.log and apikey.log.
 #
 # Environment (all optional): CHROMIUM_PATH (default /usr/bin/chromium),
 # E2E_HEALTH_TIMEOUT (seconds to wait for /healthz, default 120),
@@ -90,7 +93,8 @@ bin_dir=$(mktemp -d /tmp/startupgraph-e2e-bin.XXXXXX)
 data_dir=$(mktemp -d /tmp/startupgraph-e2e-data.XXXXXX)
 chmod 755 "$data_dir"
 mkdir -p "$out"
-rm -f "$out/playground.png" "$out/playground-docs.png" "$out/playground-autocomplete.png" "$out/playground-failure.png"
+rm -f "$out/playground.png" "$out/playground-docs.png" "$out/playground-autocomplete.png" "$out/playground-examples.png" \
+  "$out/playground-failure.png" "$out/apikey.log"
 server_log="$out/server.log"
 : >"$server_log"
 server_pid=
@@ -192,11 +196,19 @@ until node -e '
 done
 say "server is up after $((SECONDS - started))s"
 
+# The examples need a key: an ANALYST one, made in the running server's
+# database (apikey uses the same local cluster and leaves it running).
+say "creating an ANALYST key (startupgraph apikey create; log ${out#"$repo"/}/apikey.log)"
+api_key=$(STARTUPGRAPH_DATA_DIR=$data_dir STARTUPGRAPH_LOG_FORMAT=text \
+  timeout 120 "$bin_dir/startupgraph" apikey create -name e2e-playground -role ANALYST 2>"$out/apikey.log" </dev/null | tail -n1) ||
+  fail "startupgraph apikey create failed (see ${out#"$repo"/}/apikey.log)"
+[[ "$api_key" == sg_* ]] || fail "startupgraph apikey create printed no key (see ${out#"$repo"/}/apikey.log)"
+
 # --- the browser test --------------------------------------------------------------
 
 say "node --test playground.test.mjs"
 set +e
-(cd "$e2e" && PLAYGROUND_URL=$url CHROMIUM_PATH=$CHROMIUM_PATH E2E_OUT_DIR=$out \
+(cd "$e2e" && PLAYGROUND_URL=$url E2E_API_KEY=$api_key CHROMIUM_PATH=$CHROMIUM_PATH E2E_OUT_DIR=$out \
   timeout "$test_timeout" node --test --test-reporter=spec playground.test.mjs)
 test_status=$?
 set -e

@@ -11,9 +11,13 @@ package examples
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -35,6 +39,85 @@ type Example struct {
 
 // IsQuestion reports whether e is one of issue #17's relationship questions.
 func (e Example) IsQuestion() bool { return strings.HasPrefix(e.Name, "question-") }
+
+// Number returns a question's number (1 for question-01-…), or 0 for an
+// example that is not one of issue #17's questions.
+func (e Example) Number() int {
+	if !e.IsQuestion() {
+		return 0
+	}
+	digits, _, _ := strings.Cut(strings.TrimPrefix(e.Name, "question-"), "-")
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 {
+		return 0
+	}
+	return n
+}
+
+// Operation returns the file as a user should see it: the query with its
+// description, Who: and Variables: comments, without the lines that are
+// only for the test (# test-role:, # test-variables:, # test-expect:).
+func (e Example) Operation() string {
+	var b strings.Builder
+	header := true
+	for _, line := range strings.SplitAfter(e.Query, "\n") {
+		header = header && strings.HasPrefix(line, "#")
+		if header && strings.HasPrefix(headerText(line), "test-") {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// headerText is a header comment line's text, without the # and spaces.
+func headerText(line string) string {
+	return strings.TrimSpace(strings.TrimPrefix(line, "#"))
+}
+
+// Placeholder is one "Type:key" stand-in in an example's test variables:
+// the variable needs the id of the Type node with that key.
+type Placeholder struct{ Variable, Type, Key string }
+
+// placeholderRE is what a "Type:key" stand-in looks like: a GraphQL type
+// name, a colon, a key (lower case, digits and dashes).
+var placeholderRE = regexp.MustCompile(`^([A-Z][A-Za-z]*):([a-z0-9][a-z0-9-]*)$`)
+
+// Placeholders returns the "Type:key" stand-ins of the test variables, by
+// variable name and in list order: the ids a user has to look up before
+// running the example. Variables without stand-ins (a search term) need
+// nothing and are not listed.
+func (e Example) Placeholders() ([]Placeholder, error) {
+	if e.Variables == "" {
+		return nil, nil
+	}
+	var vars map[string]any
+	if err := json.Unmarshal([]byte(e.Variables), &vars); err != nil {
+		return nil, fmt.Errorf("examples/%s.graphql: test-variables: %w", e.Name, err)
+	}
+	var out []Placeholder
+	var walk func(name string, v any)
+	walk = func(name string, v any) {
+		switch x := v.(type) {
+		case string:
+			if m := placeholderRE.FindStringSubmatch(x); m != nil {
+				out = append(out, Placeholder{Variable: name, Type: m[1], Key: m[2]})
+			}
+		case []any:
+			for _, item := range x {
+				walk(name, item)
+			}
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				walk(name, x[k])
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		walk(name, vars[name])
+	}
+	return out, nil
+}
 
 // All returns every example, by file name.
 func All() ([]Example, error) {
@@ -71,7 +154,7 @@ func parse(name, src string) (Example, error) {
 		if !strings.HasPrefix(line, "#") {
 			break
 		}
-		text := strings.TrimSpace(strings.TrimPrefix(line, "#"))
+		text := headerText(line)
 		k, v, _ := strings.Cut(text, ": ")
 		switch k {
 		case "Who":

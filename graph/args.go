@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -159,38 +160,41 @@ func organizationFilter(f *generated.OrganizationFilter) (store.OrganizationFilt
 	return out, a.err()
 }
 
-func nameOrder(o *generated.NameOrder) store.NameOrder {
-	if o == nil {
-		return store.NameOrder{}
-	}
-	return store.NameOrder{Korean: o.Field == generated.NameOrderFieldNameKo, Desc: isDesc(o.Direction, false)}
+// listArgs reads the arguments every root list of node takes: the page,
+// where and orderBy, every problem at once.
+func listArgs(ctx context.Context, node string, first *int, after *string, last *int, before *string, where, orderBy any) (store.PageArgs, *store.Where, store.Order, error) {
+	page, err := pageArgs(ctx, first, last, after, before)
+	w, werr := readWhere(node, where)
+	order, oerr := readOrder(orderBy)
+	return page, w, order, apperr.Merge(err, werr, oerr)
 }
 
 // maxOrderKeys bounds a list's sort keys.
 const maxOrderKeys = 5
 
-// startupOrder reads orderBy: keys in turn, each field at most once.
-func startupOrder(keys []generated.StartupOrder) (store.StartupOrder, error) {
-	if len(keys) == 0 {
-		return store.StartupOrder{}, nil
+// readOrder reads an orderBy argument, a list of gqlgen's <Node>Order
+// inputs (a field and a direction each): keys in turn, each field at
+// most once.
+func readOrder(orderBy any) (store.Order, error) {
+	v := reflect.ValueOf(orderBy)
+	if !v.IsValid() || v.Len() == 0 {
+		return nil, nil
 	}
 	var a args
-	if len(keys) > maxOrderKeys {
+	if v.Len() > maxOrderKeys {
 		a.problems.Add("orderBy", "takes at most %d keys", maxOrderKeys)
 	}
-	seen := map[generated.StartupOrderField]bool{}
-	var out store.StartupOrder
-	for i, k := range keys {
-		if seen[k.Field] {
-			a.problems.Add(fmt.Sprintf("orderBy[%d].field", i), "%s is already a key", k.Field)
+	seen := map[string]bool{}
+	out := make(store.Order, 0, v.Len())
+	for i := range v.Len() {
+		k := reflect.Indirect(v.Index(i))
+		field := k.FieldByName("Field").String()
+		if seen[field] {
+			a.problems.Add(fmt.Sprintf("orderBy[%d].field", i), "%s is already a key", field)
 		}
-		seen[k.Field] = true
-		o := store.StartupOrder{Field: string(k.Field), Desc: isDesc(k.Direction, false)}
-		if i == 0 {
-			out = o
-		} else {
-			out.Then = append(out.Then, o)
-		}
+		seen[field] = true
+		dir, _ := k.FieldByName("Direction").Interface().(*generated.OrderDirection)
+		out = append(out, store.OrderKey{Field: field, Desc: isDesc(dir, false)})
 	}
 	return out, a.err()
 }
@@ -212,20 +216,21 @@ func isDesc(d *generated.OrderDirection, def bool) bool {
 // child loads one page of parent's relationship through its dataloader.
 func child[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64, relationship string, where any,
 	first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
-	return orderedChild(ctx, c, parent, relationship, where, nil, first, after, last, before)
+	return orderedChild(ctx, c, parent, relationship, where, "", nil, first, after, last, before)
 }
 
-// orderedChild loads one page of parent's relationship to startups,
-// sorted by orderBy (the order the edges were recorded in when empty).
+// orderedChild loads one page of parent's relationship to nodes of type
+// node, sorted by orderBy (the order the edges were recorded in when
+// empty).
 func orderedChild[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Children[E, N], parent int64, relationship string, where any,
-	orderBy []generated.StartupOrder, first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
+	node string, orderBy any, first *int, after *string, last *int, before *string) (model.Connection[E, N], error) {
 	page, err := pageArgs(ctx, first, last, after, before)
 	w, werr := readEdgeWhere(relationship, where)
-	order, oerr := startupOrder(orderBy)
+	order, oerr := readOrder(orderBy)
 	if err = apperr.Merge(err, werr, oerr); err != nil {
 		return model.Connection[E, N]{}, err
 	}
-	return c.Load(ctx, parent, page.WithStartupOrder(order), w)
+	return c.Load(ctx, parent, page.WithOrder(node, order), w)
 }
 
 // optional loads the node a nullable reference points to.

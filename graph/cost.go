@@ -146,7 +146,7 @@ func (w *costWalker) selections(set ast.SelectionSet) int {
 				total += w.introspectionCost(s)
 				continue
 			}
-			w.statements = min(w.statements+w.fieldPrice(s)+w.wherePrice(s), maxCost)
+			w.statements = min(w.statements+w.fieldPrice(s)+w.wherePrice(s)+w.orderPrice(s), maxCost)
 			if len(s.SelectionSet) == 0 {
 				continue // scalars cost nothing more
 			}
@@ -291,6 +291,43 @@ func (w *costWalker) wherePrice(f *ast.Field) int {
 		return min(n, maxCountedArg)
 	}
 	return count(v) * StatementCost
+}
+
+// orderPrice is what an orderBy argument adds: a statement's worth for
+// each key that is a related figure (a count or a sum over another
+// table, computed for every row the list sorts), nothing for a column.
+func (w *costWalker) orderPrice(f *ast.Field) int {
+	a := f.Arguments.ForName("orderBy")
+	if a == nil {
+		return 0
+	}
+	v, err := a.Value.Value(w.vars)
+	if err != nil {
+		return 0
+	}
+	keys, ok := v.([]any)
+	if !ok {
+		keys = []any{v} // one key given as a single object
+	}
+	n := 0
+	for _, k := range keys {
+		m, _ := k.(map[string]any)
+		field, _ := m["field"].(string)
+		if relatedFigure(field) {
+			n++
+		}
+	}
+	return min(n, maxCountedArg) * StatementCost
+}
+
+// relatedFigure reports whether an order key is computed from other
+// tables: a relationship count or one of the startups' figures.
+func relatedFigure(field string) bool {
+	switch field {
+	case "INVESTED_TOTAL", "MENTOR_COUNT", "MARKET_TARGET_COUNT", "JOBS_CREATED", "PATENTS", "EXPORT_VALUE", "LAST_STAGE_CHANGE":
+		return true
+	}
+	return strings.HasSuffix(field, "_COUNT")
 }
 
 // intArg reads an integer argument: its literal or variable, else the

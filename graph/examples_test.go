@@ -2,11 +2,10 @@ package graph_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"startupgraph/examples"
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/testdb"
@@ -15,9 +14,9 @@ import (
 // TestExamples runs every operation in examples/ against the demo data as
 // the role its header names, so the examples never go stale.
 func TestExamples(t *testing.T) {
-	files, err := filepath.Glob("../examples/*.graphql")
-	if err != nil || len(files) < 5 {
-		t.Fatalf("examples: %v %v", files, err)
+	all, err := examples.All()
+	if err != nil || len(all) < 5 {
+		t.Fatalf("examples: %d %v", len(all), err)
 	}
 	c := apitest.New(t, testdb.Demo)
 	tables := map[string]string{
@@ -43,37 +42,28 @@ func TestExamples(t *testing.T) {
 		}
 		return v
 	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
+	for _, ex := range all {
+		t.Run(ex.Name+".graphql", func(t *testing.T) {
+			as, vars := c, map[string]any{}
+			switch v := ex.Role; {
+			case v == "ANONYMOUS":
+				as = c.As("")
+			case strings.HasPrefix(v, "UNIVERSITY:"):
+				as = c.As(c.NewKey(t, "UNIVERSITY", strings.TrimPrefix(v, "UNIVERSITY:")))
+			default:
+				as = c.As(c.NewKey(t, v, ""))
 			}
-			as, vars, expect := c, map[string]any{}, []string{}
-			for _, line := range strings.Split(string(src), "\n") {
-				k, v, ok := strings.Cut(strings.TrimPrefix(line, "# "), ": ")
-				switch {
-				case !ok || !strings.HasPrefix(line, "# test-"):
-				case k == "test-role" && v == "ANONYMOUS":
-					as = c.As("")
-				case k == "test-role" && strings.HasPrefix(v, "UNIVERSITY:"):
-					as = c.As(c.NewKey(t, "UNIVERSITY", strings.TrimPrefix(v, "UNIVERSITY:")))
-				case k == "test-role":
-					as = c.As(c.NewKey(t, v, ""))
-				case k == "test-variables":
-					if err := json.Unmarshal([]byte(v), &vars); err != nil {
-						t.Fatalf("test-variables: %v", err)
-					}
-					resolve(vars)
-				case k == "test-expect":
-					expect = append(expect, v)
+			if ex.Variables != "" {
+				if err := json.Unmarshal([]byte(ex.Variables), &vars); err != nil {
+					t.Fatalf("test-variables: %v", err)
 				}
+				resolve(vars)
 			}
-			if !strings.Contains(string(src), "# Who:") || len(expect) == 0 {
+			if !strings.Contains(ex.Query, "# Who:") || len(ex.Expect) == 0 {
 				t.Fatal("an example says who asks it (# Who:) and what its answer holds (# test-expect:)")
 			}
-			r := as.OK(t, string(src), vars, nil)
-			for _, e := range expect {
+			r := as.OK(t, ex.Query, vars, nil)
+			for _, e := range ex.Expect {
 				if !strings.Contains(string(r.Data), e) {
 					t.Errorf("answer lacks %q:\n%.600s", e, r.Data)
 				}

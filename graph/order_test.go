@@ -159,3 +159,73 @@ func TestOrderOnNestedConnections(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderOtherLists: the generated orders of the other node types sort
+// by several keys, including the count of a relationship as the viewer
+// sees it (a university counts only its own teams among a mentor's
+// mentees), page by page in both directions, against independent SQL.
+func TestOrderOtherLists(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 300, 13); err != nil {
+		t.Fatal(err)
+	}
+	ghent := c.As(c.NewKey(t, "UNIVERSITY", "ghent-university"))
+	const ghentTeam = `EXISTS (SELECT 1 FROM assignments a JOIN universities u ON u.id = a.university_id WHERE a.startup_id = x.startup_id AND u.key = 'ghent-university')`
+	cases := []struct {
+		name   string
+		as     *apitest.Client
+		list   string
+		args   string
+		oracle string
+	}{
+		{"mentors by mentees, then Korean name", c, "mentors", `, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }, { field: NAME_KO }]`,
+			`SELECT '', m.key FROM mentors m ORDER BY (SELECT count(*) FROM mentorships x WHERE x.mentor_id = m.id) DESC, m.name_ko, m.id DESC`},
+		{"Ghent's view of mentors by mentees counts only its teams", ghent, "mentors", `, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }, { field: NAME_EN, direction: DESC }]`,
+			`SELECT '', m.key FROM mentors m
+			 WHERE EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = m.id AND ` + ghentTeam + `)
+			    OR m.affiliated_university_id = (SELECT id FROM universities WHERE key = 'ghent-university')
+			 ORDER BY (SELECT count(*) FROM mentorships x WHERE x.mentor_id = m.id AND ` + ghentTeam + `) DESC, m.name_en DESC, m.id DESC`},
+		{"funds by vintage (unknown first), then portfolio size", c, "funds", `, orderBy: [{ field: VINTAGE_YEAR }, { field: PORTFOLIO_COUNT, direction: DESC }]`,
+			`SELECT '', f.key FROM funds f ORDER BY COALESCE(f.vintage_year, -1), (SELECT count(*) FROM investments x WHERE x.fund_id = f.id) DESC, f.id`},
+		{"sectors by mentors, one key", c, "sectors", `, orderBy: [{ field: MENTORS_COUNT, direction: DESC }]`,
+			`SELECT '', k.key FROM sectors k ORDER BY (SELECT count(*) FROM mentor_sectors x WHERE x.sector_id = k.id) DESC, k.id DESC`},
+	}
+	for _, tc := range cases {
+		want := orderedColumn(t, c.DSN, tc.oracle)
+		if len(want) < 3 {
+			t.Fatalf("%s: the oracle finds %d rows: the order is not tested", tc.name, len(want))
+		}
+		for _, backward := range []bool{false, true} {
+			got := walk(t, tc.as, tc.list, tc.args, 7, backward)
+			if !slices.Equal(got, want) {
+				t.Errorf("%s (backward %v): got %d %v, want %d %v", tc.name, backward, len(got), head(got), len(want), head(want))
+			}
+		}
+	}
+	// A nested list of mentors takes the same keys.
+	var data struct {
+		Sectors struct {
+			Nodes []struct {
+				Key     string
+				Mentors struct{ Nodes []struct{ Key string } }
+			}
+		}
+	}
+	c.OK(t, `{ sectors(first: 50) { nodes { key mentors(first: 100, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }, { field: NAME_EN }]) { nodes { key } } } } }`, nil, &data)
+	checked := 0
+	for _, s := range data.Sectors.Nodes {
+		var got []string
+		for _, m := range s.Mentors.Nodes {
+			got = append(got, m.Key)
+		}
+		want := orderedColumn(t, c.DSN, `SELECT '', m.key FROM mentor_sectors e JOIN mentors m ON m.id = e.mentor_id JOIN sectors k ON k.id = e.sector_id
+			WHERE k.key = '`+s.Key+`' ORDER BY (SELECT count(*) FROM mentorships x WHERE x.mentor_id = m.id) DESC, m.name_en, e.mentor_id DESC`)
+		if !slices.Equal(got, want[:min(len(want), 100)]) {
+			t.Errorf("sector %s: got %v, want %v", s.Key, head(got), head(want))
+		}
+		checked += len(want)
+	}
+	if checked < 10 {
+		t.Fatalf("only %d mentors in sectors: the nested order is not tested", checked)
+	}
+}

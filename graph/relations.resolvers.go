@@ -16,37 +16,37 @@ import (
 
 // Startups is the resolver for the startups field.
 func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, "Startup", orderBy, first, after, last, before)
 	return &model.MemberConnection{Connection: c}, err
 }
 
 // Spaces is the resolver for the spaces field.
-func (r *facilityResolver) Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *generated.FacilityEdgeWhere) (*model.FacilityConnection, error) {
-	c, err := child(ctx, loader.For(ctx).FacilitySpaces, obj.RowID, "FacilitySpaces", where, first, after, last, before)
+func (r *facilityResolver) Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *generated.FacilityEdgeWhere, orderBy []generated.FacilityOrder) (*model.FacilityConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).FacilitySpaces, obj.RowID, "FacilitySpaces", where, "Facility", orderBy, first, after, last, before)
 	return &model.FacilityConnection{Connection: c}, err
 }
 
 // Residents is the resolver for the residents field.
 func (r *facilityResolver) Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere, orderBy []generated.StartupOrder) (*model.StartupConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).FacilityResidents, obj.RowID, "FacilityResidents", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).FacilityResidents, obj.RowID, "FacilityResidents", where, "Startup", orderBy, first, after, last, before)
 	return &model.StartupConnection{Connection: c}, err
 }
 
 // Portfolio is the resolver for the portfolio field.
 func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *generated.PortfolioEdgeWhere, orderBy []generated.StartupOrder) (*model.PortfolioConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, "Startup", orderBy, first, after, last, before)
 	return &model.PortfolioConnection{Connection: c}, err
 }
 
 // Startups is the resolver for the startups field.
 func (r *marketResolver) Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *generated.TargetingStartupEdgeWhere, orderBy []generated.StartupOrder) (*model.TargetingStartupConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).MarketStartups, obj.RowID, "MarketStartups", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).MarketStartups, obj.RowID, "MarketStartups", where, "Startup", orderBy, first, after, last, before)
 	return &model.TargetingStartupConnection{Connection: c}, err
 }
 
 // Mentors is the resolver for the mentors field.
-func (r *marketResolver) Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *generated.MarketMentorEdgeWhere) (*model.MarketMentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MarketMentors, obj.RowID, "MarketMentors", where, first, after, last, before)
+func (r *marketResolver) Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *generated.MarketMentorEdgeWhere, orderBy []generated.MentorOrder) (*model.MarketMentorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).MarketMentors, obj.RowID, "MarketMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MarketMentorConnection{Connection: c}, err
 }
 
@@ -61,44 +61,44 @@ func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) 
 }
 
 // Sectors is the resolver for the sectors field.
-func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.SectorEdgeWhere) (*model.SectorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MentorSectors, obj.RowID, "MentorSectors", where, first, after, last, before)
+func (r *mentorResolver) Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.SectorEdgeWhere, orderBy []generated.SectorOrder) (*model.SectorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).MentorSectors, obj.RowID, "MentorSectors", where, "Sector", orderBy, first, after, last, before)
 	return &model.SectorConnection{Connection: c}, err
 }
 
 // Startups is the resolver for the startups field.
 func (r *mentorResolver) Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.MenteeEdgeWhere, orderBy []generated.StartupOrder) (*model.MenteeConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).MentorStartups, obj.RowID, "MentorStartups", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).MentorStartups, obj.RowID, "MentorStartups", where, "Startup", orderBy, first, after, last, before)
 	return &model.MenteeConnection{Connection: c}, err
 }
 
 // Markets is the resolver for the markets field.
-func (r *mentorResolver) Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.MentorMarketEdgeWhere) (*model.MentorMarketConnection, error) {
-	c, err := child(ctx, loader.For(ctx).MentorMarkets, obj.RowID, "MentorMarkets", where, first, after, last, before)
+func (r *mentorResolver) Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *generated.MentorMarketEdgeWhere, orderBy []generated.MarketOrder) (*model.MentorMarketConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).MentorMarkets, obj.RowID, "MentorMarkets", where, "Market", orderBy, first, after, last, before)
 	return &model.MentorMarketConnection{Connection: c}, err
 }
 
 // Children is the resolver for the children field.
-func (r *organizationResolver) Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.OrganizationEdgeWhere) (*model.OrganizationConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationChildren, obj.RowID, "OrganizationChildren", where, first, after, last, before)
+func (r *organizationResolver) Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.OrganizationEdgeWhere, orderBy []generated.OrganizationOrder) (*model.OrganizationConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).OrganizationChildren, obj.RowID, "OrganizationChildren", where, "Organization", orderBy, first, after, last, before)
 	return &model.OrganizationConnection{Connection: c}, err
 }
 
 // Programs is the resolver for the programs field.
-func (r *organizationResolver) Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.OrganizationRoleEdgeWhere) (*model.OrganizationRoleConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationPrograms, obj.RowID, "OrganizationPrograms", where, first, after, last, before)
+func (r *organizationResolver) Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.OrganizationRoleEdgeWhere, orderBy []generated.ProgramOrder) (*model.OrganizationRoleConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).OrganizationPrograms, obj.RowID, "OrganizationPrograms", where, "Program", orderBy, first, after, last, before)
 	return &model.OrganizationRoleConnection{Connection: c}, err
 }
 
 // Mentors is the resolver for the mentors field.
-func (r *organizationResolver) Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).OrganizationMentors, obj.RowID, "OrganizationMentors", where, first, after, last, before)
+func (r *organizationResolver) Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere, orderBy []generated.MentorOrder) (*model.MentorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).OrganizationMentors, obj.RowID, "OrganizationMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MentorConnection{Connection: c}, err
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *programResolver) Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *generated.ProgramRoleEdgeWhere) (*model.ProgramRoleConnection, error) {
-	c, err := child(ctx, loader.For(ctx).ProgramOrganizations, obj.RowID, "ProgramOrganizations", where, first, after, last, before)
+func (r *programResolver) Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *generated.ProgramRoleEdgeWhere, orderBy []generated.OrganizationOrder) (*model.ProgramRoleConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).ProgramOrganizations, obj.RowID, "ProgramOrganizations", where, "Organization", orderBy, first, after, last, before)
 	return &model.ProgramRoleConnection{Connection: c}, err
 }
 
@@ -110,7 +110,7 @@ func (r *programResolver) Cohorts(ctx context.Context, obj *model.Program, first
 
 // Startups is the resolver for the startups field.
 func (r *programResolver) Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).ProgramMembers, obj.RowID, "ProgramMembers", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).ProgramMembers, obj.RowID, "ProgramMembers", where, "Startup", orderBy, first, after, last, before)
 	return &model.MemberConnection{Connection: c}, err
 }
 
@@ -119,100 +119,91 @@ func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.P
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
 }
 
-func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy *generated.NameOrder, where *generated.OrganizationWhere) (*model.OrganizationConnection, error) {
+func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy []generated.OrganizationOrder, where *generated.OrganizationWhere) (*model.OrganizationConnection, error) {
 	f, err := organizationFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Organization", where)
-	if err = apperr.Merge(err, perr, werr); err != nil {
+	page, w, order, lerr := listArgs(ctx, "Organization", first, after, last, before, where, orderBy)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListOrganizations(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListOrganizations(ctx, f, w, order, page)
 	return registered(ctx, &model.OrganizationConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy *generated.NameOrder, where *generated.SectorWhere) (*model.SectorConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Sector", where)
-	if err = apperr.Merge(err, werr); err != nil {
+func (r *queryResolver) Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.SectorFilter, orderBy []generated.SectorOrder, where *generated.SectorWhere) (*model.SectorConnection, error) {
+	page, w, order, err := listArgs(ctx, "Sector", first, after, last, before, where, orderBy)
+	if err != nil {
 		return nil, err
 	}
 	var f store.SectorFilter
 	if filter != nil {
 		f.TaskForceField = filter.TaskForceField
 	}
-	c, err := r.Store.ListSectors(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListSectors(ctx, f, w, order, page)
 	return registered(ctx, &model.SectorConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy *generated.NameOrder, where *generated.ProgramWhere) (*model.ProgramConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Program", where)
-	if err = apperr.Merge(err, werr); err != nil {
+func (r *queryResolver) Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.ProgramFilter, orderBy []generated.ProgramOrder, where *generated.ProgramWhere) (*model.ProgramConnection, error) {
+	page, w, order, err := listArgs(ctx, "Program", first, after, last, before, where, orderBy)
+	if err != nil {
 		return nil, err
 	}
 	var f store.ProgramFilter
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
-	c, err := r.Store.ListPrograms(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListPrograms(ctx, f, w, order, page)
 	return registered(ctx, &model.ProgramConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy *generated.NameOrder, where *generated.FundWhere) (*model.FundConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Fund", where)
-	if err = apperr.Merge(err, werr); err != nil {
+func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.FundFilter, orderBy []generated.FundOrder, where *generated.FundWhere) (*model.FundConnection, error) {
+	page, w, order, err := listArgs(ctx, "Fund", first, after, last, before, where, orderBy)
+	if err != nil {
 		return nil, err
 	}
 	var f store.FundFilter
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
 	}
-	c, err := r.Store.ListFunds(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListFunds(ctx, f, w, order, page)
 	return registered(ctx, &model.FundConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *generated.NameOrder, where *generated.FacilityWhere) (*model.FacilityConnection, error) {
-	page, err := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Facility", where)
-	if err = apperr.Merge(err, werr); err != nil {
+func (r *queryResolver) Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []generated.FacilityOrder, where *generated.FacilityWhere) (*model.FacilityConnection, error) {
+	page, w, order, err := listArgs(ctx, "Facility", first, after, last, before, where, orderBy)
+	if err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListFacilities(ctx, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListFacilities(ctx, w, order, page)
 	return registered(ctx, &model.FacilityConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy *generated.NameOrder, where *generated.MarketWhere) (*model.MarketConnection, error) {
+func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MarketFilter, orderBy []generated.MarketOrder, where *generated.MarketWhere) (*model.MarketConnection, error) {
 	f, err := marketFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Market", where)
-	if err = apperr.Merge(err, perr, werr); err != nil {
+	page, w, order, lerr := listArgs(ctx, "Market", first, after, last, before, where, orderBy)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListMarkets(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListMarkets(ctx, f, w, order, page)
 	return registered(ctx, &model.MarketConnection{Connection: c}, err)
 }
 
 func (r *queryResolver) Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.StartupFilter, orderBy []generated.StartupOrder, where *generated.StartupWhere) (*model.StartupConnection, error) {
 	f, err := startupFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Startup", where)
-	order, oerr := startupOrder(orderBy)
-	if err = apperr.Merge(err, perr, werr, oerr); err != nil {
+	page, w, order, lerr := listArgs(ctx, "Startup", first, after, last, before, where, orderBy)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListStartups(ctx, f, w, order, page)
 	return registered(ctx, &model.StartupConnection{Connection: c}, err)
 }
 
-func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy *generated.NameOrder, where *generated.MentorWhere) (*model.MentorConnection, error) {
+func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.MentorFilter, orderBy []generated.MentorOrder, where *generated.MentorWhere) (*model.MentorConnection, error) {
 	f, err := mentorFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	w, werr := readWhere("Mentor", where)
-	if err = apperr.Merge(err, perr, werr); err != nil {
+	page, w, order, lerr := listArgs(ctx, "Mentor", first, after, last, before, where, orderBy)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListMentors(ctx, f, w, nameOrder(orderBy), page)
+	c, err := r.Store.ListMentors(ctx, f, w, order, page)
 	return registered(ctx, &model.MentorConnection{Connection: c}, err)
 }
 
@@ -220,25 +211,25 @@ func (r *queryResolver) AuditLog(ctx context.Context, first *int, after *string,
 	return r.auditLog(ctx, filter, first, after, last, before)
 }
 
-func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder) (*model.InvestmentConnection, error) {
+func (r *queryResolver) Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.InvestmentFilter, orderBy *generated.InvestmentOrder, where *generated.InvestmentWhere) (*model.InvestmentConnection, error) {
 	f, err := investmentFilter(filter)
-	page, perr := pageArgs(ctx, first, last, after, before)
-	if err = apperr.Merge(err, perr); err != nil {
+	page, w, _, lerr := listArgs(ctx, "Investment", first, after, last, before, where, nil)
+	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
-	c, err := r.Store.ListInvestments(ctx, f, investmentOrder(orderBy), page)
+	c, err := r.Store.ListInvestments(ctx, f, w, investmentOrder(orderBy), page)
 	return registered(ctx, &model.InvestmentConnection{Connection: c}, err)
 }
 
 // Startups is the resolver for the startups field.
 func (r *sectorResolver) Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *generated.StartupEdgeWhere, orderBy []generated.StartupOrder) (*model.StartupConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).SectorStartups, obj.RowID, "SectorStartups", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).SectorStartups, obj.RowID, "SectorStartups", where, "Startup", orderBy, first, after, last, before)
 	return &model.StartupConnection{Connection: c}, err
 }
 
 // Mentors is the resolver for the mentors field.
-func (r *sectorResolver) Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).SectorMentors, obj.RowID, "SectorMentors", where, first, after, last, before)
+func (r *sectorResolver) Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere, orderBy []generated.MentorOrder) (*model.MentorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).SectorMentors, obj.RowID, "SectorMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MentorConnection{Connection: c}, err
 }
 
@@ -249,20 +240,20 @@ func (r *startupResolver) Universities(ctx context.Context, obj *model.Startup, 
 }
 
 // Sectors is the resolver for the sectors field.
-func (r *startupResolver) Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.SectorEdgeWhere) (*model.SectorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupSectors, obj.RowID, "StartupSectors", where, first, after, last, before)
+func (r *startupResolver) Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.SectorEdgeWhere, orderBy []generated.SectorOrder) (*model.SectorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).StartupSectors, obj.RowID, "StartupSectors", where, "Sector", orderBy, first, after, last, before)
 	return &model.SectorConnection{Connection: c}, err
 }
 
 // Programs is the resolver for the programs field.
-func (r *startupResolver) Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.ProgramMembershipEdgeWhere) (*model.ProgramMembershipConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupPrograms, obj.RowID, "StartupPrograms", where, first, after, last, before)
+func (r *startupResolver) Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.ProgramMembershipEdgeWhere, orderBy []generated.ProgramOrder) (*model.ProgramMembershipConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).StartupPrograms, obj.RowID, "StartupPrograms", where, "Program", orderBy, first, after, last, before)
 	return &model.ProgramMembershipConnection{Connection: c}, err
 }
 
 // Investors is the resolver for the investors field.
-func (r *startupResolver) Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.InvestorEdgeWhere) (*model.InvestorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupInvestors, obj.RowID, "StartupInvestors", where, first, after, last, before)
+func (r *startupResolver) Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.InvestorEdgeWhere, orderBy []generated.FundOrder) (*model.InvestorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).StartupInvestors, obj.RowID, "StartupInvestors", where, "Fund", orderBy, first, after, last, before)
 	return &model.InvestorConnection{Connection: c}, err
 }
 
@@ -279,14 +270,14 @@ func (r *startupResolver) Outcomes(ctx context.Context, obj *model.Startup, firs
 }
 
 // Mentors is the resolver for the mentors field.
-func (r *startupResolver) Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.MentorshipEdgeWhere) (*model.MentorshipConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupMentors, obj.RowID, "StartupMentors", where, first, after, last, before)
+func (r *startupResolver) Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.MentorshipEdgeWhere, orderBy []generated.MentorOrder) (*model.MentorshipConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).StartupMentors, obj.RowID, "StartupMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MentorshipConnection{Connection: c}, err
 }
 
 // Markets is the resolver for the markets field.
-func (r *startupResolver) Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.MarketTargetEdgeWhere) (*model.MarketTargetConnection, error) {
-	c, err := child(ctx, loader.For(ctx).StartupMarkets, obj.RowID, "StartupMarkets", where, first, after, last, before)
+func (r *startupResolver) Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *generated.MarketTargetEdgeWhere, orderBy []generated.MarketOrder) (*model.MarketTargetConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).StartupMarkets, obj.RowID, "StartupMarkets", where, "Market", orderBy, first, after, last, before)
 	return &model.MarketTargetConnection{Connection: c}, err
 }
 
@@ -297,13 +288,13 @@ func (r *targetingStartupEdgeResolver) SupportProgram(ctx context.Context, obj *
 
 // Startups is the resolver for the startups field.
 func (r *universityResolver) Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *generated.AssignedStartupEdgeWhere, orderBy []generated.StartupOrder) (*model.AssignedStartupConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).UniversityStartups, obj.RowID, "UniversityStartups", where, orderBy, first, after, last, before)
+	c, err := orderedChild(ctx, loader.For(ctx).UniversityStartups, obj.RowID, "UniversityStartups", where, "Startup", orderBy, first, after, last, before)
 	return &model.AssignedStartupConnection{Connection: c}, err
 }
 
 // Mentors is the resolver for the mentors field.
-func (r *universityResolver) Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere) (*model.MentorConnection, error) {
-	c, err := child(ctx, loader.For(ctx).UniversityMentors, obj.RowID, "UniversityMentors", where, first, after, last, before)
+func (r *universityResolver) Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *generated.MentorEdgeWhere, orderBy []generated.MentorOrder) (*model.MentorConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).UniversityMentors, obj.RowID, "UniversityMentors", where, "Mentor", orderBy, first, after, last, before)
 	return &model.MentorConnection{Connection: c}, err
 }
 

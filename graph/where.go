@@ -196,6 +196,8 @@ func (r *whereReader) scalar(path, typ string, ref globalid.Type, x reflect.Valu
 	switch v := x.Interface().(type) {
 	case model.Date:
 		return v.Time.Format(time.DateOnly)
+	case time.Time:
+		return v
 	case model.KRW:
 		return int64(v)
 	case int:
@@ -225,7 +227,12 @@ func (r *whereReader) list(path, typ string, ref globalid.Type, f reflect.Value)
 	}
 	out := make([]string, f.Len())
 	for i := range out {
-		out[i] = fmt.Sprint(r.scalar(fmt.Sprintf("%s[%d]", path, i), typ, ref, f.Index(i)))
+		switch v := r.scalar(fmt.Sprintf("%s[%d]", path, i), typ, ref, f.Index(i)).(type) {
+		case time.Time:
+			out[i] = v.Format(time.RFC3339Nano)
+		default:
+			out[i] = fmt.Sprint(v)
+		}
 	}
 	return out
 }

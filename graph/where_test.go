@@ -2,6 +2,8 @@ package graph_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -248,4 +250,83 @@ func TestWhereOnNestedConnections(t *testing.T) {
 		}
 		equalGroups(t, got, want)
 	})
+}
+
+// TestWhereOnInvestments: the investments list takes where, with its
+// fund and startup as references; a university's answer covers only the
+// investments into its own teams, whatever the filter names.
+func TestWhereOnInvestments(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 500, 3); err != nil {
+		t.Fatal(err)
+	}
+	const where = `{ amount: { gte: 300000000 }, investedOn: { gte: "2020-01-01" }, fund: { kind: { eq: VENTURE_FUND } },
+		startup: { stage: { in: [INVESTMENT, FINANCING, OVERSEAS_EXPANSION] } }, not: { round: { eq: SEED } } }`
+	const oracle = `SELECT '', s.key || '/' || f.key || '/' || i.invested_on || '/' || i.amount_krw
+		FROM investments i JOIN funds f ON f.id = i.fund_id JOIN startups s ON s.id = i.startup_id
+		WHERE i.amount_krw >= 300000000 AND i.invested_on >= DATE '2020-01-01' AND f.kind = 'VENTURE_FUND'
+		  AND s.stage IN ('INVESTMENT', 'FINANCING', 'OVERSEAS_EXPANSION') AND i.round <> 'SEED'`
+	for _, who := range []string{"", "ghent-university"} {
+		as, scope := c, ""
+		if who != "" {
+			as = c.As(c.NewKey(t, "UNIVERSITY", who))
+			scope = ` AND EXISTS (SELECT 1 FROM assignments a JOIN universities u ON u.id = a.university_id WHERE a.startup_id = s.id AND u.key = '` + who + `')`
+		}
+		var data struct {
+			Investments struct {
+				TotalCount int
+				Nodes      []struct {
+					Amount     int64
+					InvestedOn string
+					Fund       struct{ Key string }
+					Startup    struct{ Key string }
+				}
+			}
+		}
+		as.OK(t, `{ investments(first: 100, where: `+where+`) { totalCount nodes { amount investedOn fund { key } startup { key } } } }`, nil, &data)
+		var got []string
+		for _, n := range data.Investments.Nodes {
+			got = append(got, fmt.Sprintf("%s/%s/%s/%d", n.Startup.Key, n.Fund.Key, n.InvestedOn, n.Amount))
+		}
+		sort.Strings(got)
+		want := orderedColumn(t, c.DSN, oracle+scope)
+		sort.Strings(want)
+		if len(want) == 0 || len(want) > 100 {
+			t.Fatalf("%q: the oracle finds %d investments; the test wants 1 to 100", who, len(want))
+		}
+		if data.Investments.TotalCount != len(want) || !slices.Equal(got, want) {
+			t.Errorf("%q: got %d %v, want %d %v", who, data.Investments.TotalCount, head(got), len(want), head(want))
+		}
+		t.Logf("%q: %d investments", who, len(want))
+	}
+}
+
+// TestWhereOnDateTimes: archivedAt compares as a DateTime (a range, a
+// list of instants, isNull), against the rows' own timestamps.
+func TestWhereOnDateTimes(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE startups SET archived_at = TIMESTAMPTZ '2026-03-01 09:00:00+09' + (id % 5) * INTERVAL '1 day' WHERE id % 3 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ where, oracle string }{
+		{`{ archivedAt: { isNull: false } }`, `SELECT key FROM startups WHERE archived_at IS NOT NULL`},
+		{`{ archivedAt: { gte: "2026-03-02T00:00:00Z", lt: "2026-03-04T09:00:00+09:00" } }`,
+			`SELECT key FROM startups WHERE archived_at >= TIMESTAMPTZ '2026-03-02 00:00:00Z' AND archived_at < TIMESTAMPTZ '2026-03-04 09:00:00+09'`},
+		{`{ archivedAt: { in: ["2026-03-01T00:00:00Z", "2026-03-03T09:00:00+09:00"] } }`,
+			`SELECT key FROM startups WHERE archived_at IN (TIMESTAMPTZ '2026-03-01 00:00:00Z', TIMESTAMPTZ '2026-03-03 09:00:00+09')`},
+		{`{ not: { archivedAt: { isNull: false } } }`, `SELECT key FROM startups WHERE archived_at IS NULL`},
+	}
+	for _, tc := range cases {
+		got := whereKeys(t, c, "startups", tc.where)
+		want := column(t, c.DSN, tc.oracle)
+		sort.Strings(want)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%s: got %d %v, want %d %v", tc.where, len(got), head(got), len(want), head(want))
+		}
+	}
 }

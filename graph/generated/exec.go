@@ -150,7 +150,7 @@ type ComplexityRoot struct {
 		Parent           func(childComplexity int) int
 		Provenance       func(childComplexity int) int
 		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
-		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) int
+		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) int
 	}
 
 	FacilityConnection struct {
@@ -305,7 +305,7 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
-		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) int
+		Mentors    func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere, orderBy []MentorOrder) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
 		NameEn     func(childComplexity int) int
 		NameKo     func(childComplexity int) int
@@ -396,12 +396,12 @@ type ComplexityRoot struct {
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
-		Markets         func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) int
+		Markets         func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere, orderBy []MarketOrder) int
 		Name            func(childComplexity int, locale *i18n.Locale) int
 		NameEn          func(childComplexity int) int
 		NameKo          func(childComplexity int) int
 		Provenance      func(childComplexity int) int
-		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
+		Sectors         func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere, orderBy []SectorOrder) int
 		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
@@ -502,18 +502,18 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) int
+		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
 		NameKo      func(childComplexity int) int
 		Parent      func(childComplexity int) int
-		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) int
+		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) int
 		Provenance  func(childComplexity int) int
 	}
 
@@ -605,7 +605,7 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int, locale *i18n.Locale) int
 		NameEn        func(childComplexity int) int
 		NameKo        func(childComplexity int) int
-		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) int
+		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere, orderBy []OrganizationOrder) int
 		Provenance    func(childComplexity int) int
 		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
 		Version       func(childComplexity int) int
@@ -657,20 +657,20 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog           func(childComplexity int, first *int, after *string, last *int, before *string, filter *AuditFilter) int
-		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy *NameOrder, where *FacilityWhere) int
-		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder, where *FundWhere) int
+		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy []FacilityOrder, where *FacilityWhere) int
+		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy []FundOrder, where *FundWhere) int
 		Insights           func(childComplexity int, filter *StartupFilter) int
-		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) int
-		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder, where *MarketWhere) int
-		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder, where *MentorWhere) int
+		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) int
+		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy []MarketOrder, where *MarketWhere) int
+		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) int
 		Neighborhood       func(childComplexity int, id string, depth *int, limit *int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
-		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder, where *OrganizationWhere) int
+		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy []OrganizationOrder, where *OrganizationWhere) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, first *int) int
-		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder, where *ProgramWhere) int
+		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy []ProgramOrder, where *ProgramWhere) int
 		RecommendedMentors func(childComplexity int, startupID string, first *int) int
-		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) int
+		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy []SectorOrder, where *SectorWhere) int
 		SimilarStartups    func(childComplexity int, id string, first *int) int
 		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) int
 		Universities       func(childComplexity int, where *UniversityWhere) int
@@ -681,7 +681,7 @@ type ComplexityRoot struct {
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
-		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
+		Mentors        func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) int
 		Name           func(childComplexity int, locale *i18n.Locale) int
 		NameEn         func(childComplexity int) int
 		NameKo         func(childComplexity int) int
@@ -732,17 +732,17 @@ type ComplexityRoot struct {
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
 		ID           func(childComplexity int) int
-		Investors    func(childComplexity int, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) int
+		Investors    func(childComplexity int, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere, orderBy []FundOrder) int
 		Key          func(childComplexity int) int
-		Markets      func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) int
-		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) int
+		Markets      func(childComplexity int, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere, orderBy []MarketOrder) int
+		Mentors      func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere, orderBy []MentorOrder) int
 		Name         func(childComplexity int, locale *i18n.Locale) int
 		NameEn       func(childComplexity int) int
 		NameKo       func(childComplexity int) int
 		Outcomes     func(childComplexity int, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) int
-		Programs     func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) int
+		Programs     func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere, orderBy []ProgramOrder) int
 		Provenance   func(childComplexity int) int
-		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) int
+		Sectors      func(childComplexity int, first *int, after *string, last *int, before *string, where *SectorEdgeWhere, orderBy []SectorOrder) int
 		Stage        func(childComplexity int) int
 		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) int
 		Universities func(childComplexity int, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) int
@@ -795,7 +795,7 @@ type ComplexityRoot struct {
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
-		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) int
+		Mentors     func(childComplexity int, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) int
 		MouPartner  func(childComplexity int) int
 		Name        func(childComplexity int, locale *i18n.Locale) int
 		NameEn      func(childComplexity int) int
@@ -840,7 +840,7 @@ type CohortResolver interface {
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
-	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere) (*model.FacilityConnection, error)
+	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) (*model.FacilityConnection, error)
 	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
 }
 type FundResolver interface {
@@ -880,7 +880,7 @@ type InvestmentResolver interface {
 }
 type MarketResolver interface {
 	Startups(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere, orderBy []StartupOrder) (*model.TargetingStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere) (*model.MarketMentorConnection, error)
+	Mentors(ctx context.Context, obj *model.Market, first *int, after *string, last *int, before *string, where *MarketMentorEdgeWhere, orderBy []MentorOrder) (*model.MarketMentorConnection, error)
 }
 type MarketTargetEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.MarketTargetEdge) (*model.Program, error)
@@ -891,9 +891,9 @@ type MemberEdgeResolver interface {
 type MentorResolver interface {
 	Affiliation(ctx context.Context, obj *model.Mentor) (model.Affiliation, error)
 
-	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
+	Sectors(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *SectorEdgeWhere, orderBy []SectorOrder) (*model.SectorConnection, error)
 	Startups(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) (*model.MenteeConnection, error)
-	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere) (*model.MentorMarketConnection, error)
+	Markets(ctx context.Context, obj *model.Mentor, first *int, after *string, last *int, before *string, where *MentorMarketEdgeWhere, orderBy []MarketOrder) (*model.MentorMarketConnection, error)
 }
 type MentorRecommendationResolver interface {
 	Mentor(ctx context.Context, obj *model.MentorRecommendation) (*model.Mentor, error)
@@ -932,15 +932,15 @@ type NeighborhoodNodeResolver interface {
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
-	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere) (*model.OrganizationConnection, error)
-	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere) (*model.OrganizationRoleConnection, error)
-	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
+	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) (*model.OrganizationConnection, error)
+	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) (*model.OrganizationRoleConnection, error)
+	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) (*model.MentorConnection, error)
 }
 type OutcomeResolver interface {
 	Market(ctx context.Context, obj *model.Outcome) (*model.Market, error)
 }
 type ProgramResolver interface {
-	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere) (*model.ProgramRoleConnection, error)
+	Organizations(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere, orderBy []OrganizationOrder) (*model.ProgramRoleConnection, error)
 	Cohorts(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) (*model.CohortConnection, error)
 	Startups(ctx context.Context, obj *model.Program, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) (*model.MemberConnection, error)
 }
@@ -957,20 +957,20 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
 	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
 	SimilarStartups(ctx context.Context, id string, first *int) ([]model.SimilarStartup, error)
-	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy *NameOrder, where *OrganizationWhere) (*model.OrganizationConnection, error)
-	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy *NameOrder, where *SectorWhere) (*model.SectorConnection, error)
-	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy *NameOrder, where *ProgramWhere) (*model.ProgramConnection, error)
-	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy *NameOrder, where *FundWhere) (*model.FundConnection, error)
-	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy *NameOrder, where *FacilityWhere) (*model.FacilityConnection, error)
-	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy *NameOrder, where *MarketWhere) (*model.MarketConnection, error)
+	Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy []OrganizationOrder, where *OrganizationWhere) (*model.OrganizationConnection, error)
+	Sectors(ctx context.Context, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy []SectorOrder, where *SectorWhere) (*model.SectorConnection, error)
+	Programs(ctx context.Context, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy []ProgramOrder, where *ProgramWhere) (*model.ProgramConnection, error)
+	Funds(ctx context.Context, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy []FundOrder, where *FundWhere) (*model.FundConnection, error)
+	Facilities(ctx context.Context, first *int, after *string, last *int, before *string, orderBy []FacilityOrder, where *FacilityWhere) (*model.FacilityConnection, error)
+	Markets(ctx context.Context, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy []MarketOrder, where *MarketWhere) (*model.MarketConnection, error)
 	Startups(ctx context.Context, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) (*model.StartupConnection, error)
-	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy *NameOrder, where *MentorWhere) (*model.MentorConnection, error)
+	Mentors(ctx context.Context, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) (*model.MentorConnection, error)
 	AuditLog(ctx context.Context, first *int, after *string, last *int, before *string, filter *AuditFilter) (*model.AuditEntryConnection, error)
-	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder) (*model.InvestmentConnection, error)
+	Investments(ctx context.Context, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) (*model.InvestmentConnection, error)
 }
 type SectorResolver interface {
 	Startups(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
-	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
+	Mentors(ctx context.Context, obj *model.Sector, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) (*model.MentorConnection, error)
 }
 type SimilarStartupResolver interface {
 	Startup(ctx context.Context, obj *model.SimilarStartup) (*model.Startup, error)
@@ -979,20 +979,20 @@ type StartupResolver interface {
 	Facility(ctx context.Context, obj *model.Startup) (*model.Facility, error)
 
 	Universities(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) (*model.UniversityAssignmentConnection, error)
-	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *SectorEdgeWhere) (*model.SectorConnection, error)
-	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere) (*model.ProgramMembershipConnection, error)
-	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere) (*model.InvestorConnection, error)
+	Sectors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *SectorEdgeWhere, orderBy []SectorOrder) (*model.SectorConnection, error)
+	Programs(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *ProgramMembershipEdgeWhere, orderBy []ProgramOrder) (*model.ProgramMembershipConnection, error)
+	Investors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *InvestorEdgeWhere, orderBy []FundOrder) (*model.InvestorConnection, error)
 	StageHistory(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) (*model.StageChangeConnection, error)
 	Outcomes(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *OutcomeEdgeWhere) (*model.OutcomeConnection, error)
-	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere) (*model.MentorshipConnection, error)
-	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere) (*model.MarketTargetConnection, error)
+	Mentors(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MentorshipEdgeWhere, orderBy []MentorOrder) (*model.MentorshipConnection, error)
+	Markets(ctx context.Context, obj *model.Startup, first *int, after *string, last *int, before *string, where *MarketTargetEdgeWhere, orderBy []MarketOrder) (*model.MarketTargetConnection, error)
 }
 type TargetingStartupEdgeResolver interface {
 	SupportProgram(ctx context.Context, obj *model.TargetingStartupEdge) (*model.Program, error)
 }
 type UniversityResolver interface {
 	Startups(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere, orderBy []StartupOrder) (*model.AssignedStartupConnection, error)
-	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *MentorEdgeWhere) (*model.MentorConnection, error)
+	Mentors(ctx context.Context, obj *model.University, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) (*model.MentorConnection, error)
 }
 type ViewerResolver interface {
 	KeyName(ctx context.Context, obj *viewer.Viewer) (*string, error)
@@ -1409,7 +1409,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere)), true
+		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere), args["orderBy"].([]FacilityOrder)), true
 
 	case "FacilityConnection.edges":
 		if e.ComplexityRoot.FacilityConnection.Edges == nil {
@@ -2046,7 +2046,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketMentorEdgeWhere)), true
+		return e.ComplexityRoot.Market.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketMentorEdgeWhere), args["orderBy"].([]MentorOrder)), true
 	case "Market.name":
 		if e.ComplexityRoot.Market.Name == nil {
 			break
@@ -2403,7 +2403,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorMarketEdgeWhere)), true
+		return e.ComplexityRoot.Mentor.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorMarketEdgeWhere), args["orderBy"].([]MarketOrder)), true
 	case "Mentor.name":
 		if e.ComplexityRoot.Mentor.Name == nil {
 			break
@@ -2443,7 +2443,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
+		return e.ComplexityRoot.Mentor.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere), args["orderBy"].([]SectorOrder)), true
 	case "Mentor.startups":
 		if e.ComplexityRoot.Mentor.Startups == nil {
 			break
@@ -2995,7 +2995,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere)), true
+		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere), args["orderBy"].([]OrganizationOrder)), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -3035,7 +3035,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
+		return e.ComplexityRoot.Organization.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere), args["orderBy"].([]MentorOrder)), true
 	case "Organization.mouPartner":
 		if e.ComplexityRoot.Organization.MouPartner == nil {
 			break
@@ -3081,7 +3081,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationRoleEdgeWhere)), true
+		return e.ComplexityRoot.Organization.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationRoleEdgeWhere), args["orderBy"].([]ProgramOrder)), true
 	case "Organization.provenance":
 		if e.ComplexityRoot.Organization.Provenance == nil {
 			break
@@ -3449,7 +3449,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramRoleEdgeWhere)), true
+		return e.ComplexityRoot.Program.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramRoleEdgeWhere), args["orderBy"].([]OrganizationOrder)), true
 	case "Program.provenance":
 		if e.ComplexityRoot.Program.Provenance == nil {
 			break
@@ -3640,7 +3640,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].(*NameOrder), args["where"].(*FacilityWhere)), true
+		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].([]FacilityOrder), args["where"].(*FacilityWhere)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -3651,7 +3651,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].(*NameOrder), args["where"].(*FundWhere)), true
+		return e.ComplexityRoot.Query.Funds(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*FundFilter), args["orderBy"].([]FundOrder), args["where"].(*FundWhere)), true
 	case "Query.insights":
 		if e.ComplexityRoot.Query.Insights == nil {
 			break
@@ -3674,7 +3674,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder)), true
+		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder), args["where"].(*InvestmentWhere)), true
 	case "Query.markets":
 		if e.ComplexityRoot.Query.Markets == nil {
 			break
@@ -3685,7 +3685,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].(*NameOrder), args["where"].(*MarketWhere)), true
+		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].([]MarketOrder), args["where"].(*MarketWhere)), true
 	case "Query.mentors":
 		if e.ComplexityRoot.Query.Mentors == nil {
 			break
@@ -3696,7 +3696,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].(*NameOrder), args["where"].(*MentorWhere)), true
+		return e.ComplexityRoot.Query.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MentorFilter), args["orderBy"].([]MentorOrder), args["where"].(*MentorWhere)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -3740,7 +3740,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].(*NameOrder), args["where"].(*OrganizationWhere)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*OrganizationFilter), args["orderBy"].([]OrganizationOrder), args["where"].(*OrganizationWhere)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -3762,7 +3762,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].(*NameOrder), args["where"].(*ProgramWhere)), true
+		return e.ComplexityRoot.Query.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*ProgramFilter), args["orderBy"].([]ProgramOrder), args["where"].(*ProgramWhere)), true
 	case "Query.recommendedMentors":
 		if e.ComplexityRoot.Query.RecommendedMentors == nil {
 			break
@@ -3784,7 +3784,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].(*NameOrder), args["where"].(*SectorWhere)), true
+		return e.ComplexityRoot.Query.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*SectorFilter), args["orderBy"].([]SectorOrder), args["where"].(*SectorWhere)), true
 	case "Query.similarStartups":
 		if e.ComplexityRoot.Query.SimilarStartups == nil {
 			break
@@ -3858,7 +3858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
+		return e.ComplexityRoot.Sector.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere), args["orderBy"].([]MentorOrder)), true
 	case "Sector.name":
 		if e.ComplexityRoot.Sector.Name == nil {
 			break
@@ -4065,7 +4065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*InvestorEdgeWhere)), true
+		return e.ComplexityRoot.Startup.Investors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*InvestorEdgeWhere), args["orderBy"].([]FundOrder)), true
 	case "Startup.key":
 		if e.ComplexityRoot.Startup.Key == nil {
 			break
@@ -4082,7 +4082,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketTargetEdgeWhere)), true
+		return e.ComplexityRoot.Startup.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MarketTargetEdgeWhere), args["orderBy"].([]MarketOrder)), true
 	case "Startup.mentors":
 		if e.ComplexityRoot.Startup.Mentors == nil {
 			break
@@ -4093,7 +4093,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorshipEdgeWhere)), true
+		return e.ComplexityRoot.Startup.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorshipEdgeWhere), args["orderBy"].([]MentorOrder)), true
 	case "Startup.name":
 		if e.ComplexityRoot.Startup.Name == nil {
 			break
@@ -4138,7 +4138,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramMembershipEdgeWhere)), true
+		return e.ComplexityRoot.Startup.Programs(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*ProgramMembershipEdgeWhere), args["orderBy"].([]ProgramOrder)), true
 	case "Startup.provenance":
 		if e.ComplexityRoot.Startup.Provenance == nil {
 			break
@@ -4155,7 +4155,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere)), true
+		return e.ComplexityRoot.Startup.Sectors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*SectorEdgeWhere), args["orderBy"].([]SectorOrder)), true
 	case "Startup.stage":
 		if e.ComplexityRoot.Startup.Stage == nil {
 			break
@@ -4374,7 +4374,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere)), true
+		return e.ComplexityRoot.University.Mentors(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MentorEdgeWhere), args["orderBy"].([]MentorOrder)), true
 	case "University.mouPartner":
 		if e.ComplexityRoot.University.MouPartner == nil {
 			break
@@ -4540,14 +4540,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateProgramInput", ec.unmarshalInputCreateProgramInput),
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
 			graphql.NewInputUnmarshaler("DateComparison", ec.unmarshalInputDateComparison),
+			graphql.NewInputUnmarshaler("DateTimeComparison", ec.unmarshalInputDateTimeComparison),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FacilityCount", ec.unmarshalInputFacilityCount),
 			graphql.NewInputUnmarshaler("FacilityEdgeWhere", ec.unmarshalInputFacilityEdgeWhere),
 			graphql.NewInputUnmarshaler("FacilityKindComparison", ec.unmarshalInputFacilityKindComparison),
+			graphql.NewInputUnmarshaler("FacilityOrder", ec.unmarshalInputFacilityOrder),
 			graphql.NewInputUnmarshaler("FacilityPredicate", ec.unmarshalInputFacilityPredicate),
 			graphql.NewInputUnmarshaler("FacilityWhere", ec.unmarshalInputFacilityWhere),
 			graphql.NewInputUnmarshaler("FundFilter", ec.unmarshalInputFundFilter),
 			graphql.NewInputUnmarshaler("FundKindComparison", ec.unmarshalInputFundKindComparison),
+			graphql.NewInputUnmarshaler("FundOrder", ec.unmarshalInputFundOrder),
 			graphql.NewInputUnmarshaler("FundWhere", ec.unmarshalInputFundWhere),
 			graphql.NewInputUnmarshaler("GrowthStageComparison", ec.unmarshalInputGrowthStageComparison),
 			graphql.NewInputUnmarshaler("IDComparison", ec.unmarshalInputIDComparison),
@@ -4555,6 +4558,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("InvestmentFilter", ec.unmarshalInputInvestmentFilter),
 			graphql.NewInputUnmarshaler("InvestmentOrder", ec.unmarshalInputInvestmentOrder),
 			graphql.NewInputUnmarshaler("InvestmentRoundComparison", ec.unmarshalInputInvestmentRoundComparison),
+			graphql.NewInputUnmarshaler("InvestmentWhere", ec.unmarshalInputInvestmentWhere),
 			graphql.NewInputUnmarshaler("InvestorCount", ec.unmarshalInputInvestorCount),
 			graphql.NewInputUnmarshaler("InvestorEdgeWhere", ec.unmarshalInputInvestorEdgeWhere),
 			graphql.NewInputUnmarshaler("InvestorPredicate", ec.unmarshalInputInvestorPredicate),
@@ -4564,6 +4568,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MarketMentorCount", ec.unmarshalInputMarketMentorCount),
 			graphql.NewInputUnmarshaler("MarketMentorEdgeWhere", ec.unmarshalInputMarketMentorEdgeWhere),
 			graphql.NewInputUnmarshaler("MarketMentorPredicate", ec.unmarshalInputMarketMentorPredicate),
+			graphql.NewInputUnmarshaler("MarketOrder", ec.unmarshalInputMarketOrder),
 			graphql.NewInputUnmarshaler("MarketTargetCount", ec.unmarshalInputMarketTargetCount),
 			graphql.NewInputUnmarshaler("MarketTargetEdgeWhere", ec.unmarshalInputMarketTargetEdgeWhere),
 			graphql.NewInputUnmarshaler("MarketTargetPredicate", ec.unmarshalInputMarketTargetPredicate),
@@ -4581,17 +4586,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MentorMarketCount", ec.unmarshalInputMentorMarketCount),
 			graphql.NewInputUnmarshaler("MentorMarketEdgeWhere", ec.unmarshalInputMentorMarketEdgeWhere),
 			graphql.NewInputUnmarshaler("MentorMarketPredicate", ec.unmarshalInputMentorMarketPredicate),
+			graphql.NewInputUnmarshaler("MentorOrder", ec.unmarshalInputMentorOrder),
 			graphql.NewInputUnmarshaler("MentorPredicate", ec.unmarshalInputMentorPredicate),
 			graphql.NewInputUnmarshaler("MentorWhere", ec.unmarshalInputMentorWhere),
 			graphql.NewInputUnmarshaler("MentorshipCount", ec.unmarshalInputMentorshipCount),
 			graphql.NewInputUnmarshaler("MentorshipEdgeWhere", ec.unmarshalInputMentorshipEdgeWhere),
 			graphql.NewInputUnmarshaler("MentorshipPredicate", ec.unmarshalInputMentorshipPredicate),
 			graphql.NewInputUnmarshaler("MoveStartupStageInput", ec.unmarshalInputMoveStartupStageInput),
-			graphql.NewInputUnmarshaler("NameOrder", ec.unmarshalInputNameOrder),
 			graphql.NewInputUnmarshaler("OrganizationCount", ec.unmarshalInputOrganizationCount),
 			graphql.NewInputUnmarshaler("OrganizationEdgeWhere", ec.unmarshalInputOrganizationEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
 			graphql.NewInputUnmarshaler("OrganizationKindComparison", ec.unmarshalInputOrganizationKindComparison),
+			graphql.NewInputUnmarshaler("OrganizationOrder", ec.unmarshalInputOrganizationOrder),
 			graphql.NewInputUnmarshaler("OrganizationPredicate", ec.unmarshalInputOrganizationPredicate),
 			graphql.NewInputUnmarshaler("OrganizationRoleCount", ec.unmarshalInputOrganizationRoleCount),
 			graphql.NewInputUnmarshaler("OrganizationRoleEdgeWhere", ec.unmarshalInputOrganizationRoleEdgeWhere),
@@ -4610,6 +4616,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgramMembershipCount", ec.unmarshalInputProgramMembershipCount),
 			graphql.NewInputUnmarshaler("ProgramMembershipEdgeWhere", ec.unmarshalInputProgramMembershipEdgeWhere),
 			graphql.NewInputUnmarshaler("ProgramMembershipPredicate", ec.unmarshalInputProgramMembershipPredicate),
+			graphql.NewInputUnmarshaler("ProgramOrder", ec.unmarshalInputProgramOrder),
 			graphql.NewInputUnmarshaler("ProgramRoleComparison", ec.unmarshalInputProgramRoleComparison),
 			graphql.NewInputUnmarshaler("ProgramRoleCount", ec.unmarshalInputProgramRoleCount),
 			graphql.NewInputUnmarshaler("ProgramRoleEdgeWhere", ec.unmarshalInputProgramRoleEdgeWhere),
@@ -4620,6 +4627,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SectorCount", ec.unmarshalInputSectorCount),
 			graphql.NewInputUnmarshaler("SectorEdgeWhere", ec.unmarshalInputSectorEdgeWhere),
 			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
+			graphql.NewInputUnmarshaler("SectorOrder", ec.unmarshalInputSectorOrder),
 			graphql.NewInputUnmarshaler("SectorPredicate", ec.unmarshalInputSectorPredicate),
 			graphql.NewInputUnmarshaler("SectorWhere", ec.unmarshalInputSectorWhere),
 			graphql.NewInputUnmarshaler("SetMarketTargetInput", ec.unmarshalInputSetMarketTargetInput),
@@ -4788,22 +4796,6 @@ enum OrderDirection {
   ASC
   "Descending."
   DESC
-}
-
-"Which name a list is sorted by."
-enum NameOrderField {
-  "The English name."
-  NAME_EN
-  "The Korean name."
-  NAME_KO
-}
-
-"Sort order by name."
-input NameOrder {
-  "Which name to sort by."
-  field: NameOrderField!
-  "Sort direction; ascending when omitted."
-  direction: OrderDirection = ASC
 }
 
 "A language the graph has names in. When a ` + "`" + `locale` + "`" + ` argument is omitted, the request's ` + "`" + `Accept-Language` + "`" + ` header decides, and English is the fallback."
@@ -6760,65 +6752,65 @@ type MarketMentorEdge {
 
 extend type Query {
   "Government bodies, agencies, foundations, centers and teams of the network (e.g. SMBA, Incheon Technopark)."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only organizations matching this filter." filter: OrganizationFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: OrganizationWhere): OrganizationConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on organizations (fields AND, values OR); where says more (both must hold when both are given)." filter: OrganizationFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [OrganizationOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: OrganizationWhere): OrganizationConnection!
   "Industry sectors, including the four fields of the 4th Industrial Revolution Response Task Force."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only sectors matching this filter." filter: SectorFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: SectorWhere): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on sectors (fields AND, values OR); where says more (both must hold when both are given)." filter: SectorFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [SectorOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: SectorWhere): SectorConnection!
   "Support programs (e.g. Smart Venture Campus, 스마트벤처캠퍼스)."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only programs matching this filter." filter: ProgramFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: ProgramWhere): ProgramConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on programs (fields AND, values OR); where says more (both must hold when both are given)." filter: ProgramFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [ProgramOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: ProgramWhere): ProgramConnection!
   "Funds and grants that invest in startups (e.g. the Creative Growth Venture Fund, 창조성장벤처펀드)."
-  funds("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only funds matching this filter." filter: FundFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FundWhere): FundConnection!
+  funds("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on funds (fields AND, values OR); where says more (both must hold when both are given)." filter: FundFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [FundOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FundWhere): FundConnection!
   "The Global Startup Campus and its spaces."
-  facilities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FacilityWhere): FacilityConnection!
+  facilities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [FacilityOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: FacilityWhere): FacilityConnection!
   "Overseas markets (countries and regions) that startups target."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only markets matching this filter." filter: MarketFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MarketWhere): MarketConnection!
-  "Startups (teams). Filters combine with AND; the values inside one list filter combine with OR."
-  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only startups matching this filter." filter: StartupFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [StartupOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: StartupWhere): StartupConnection! @authenticated
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on markets (fields AND, values OR); where says more (both must hold when both are given)." filter: MarketFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [MarketOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MarketWhere): MarketConnection!
+  "Startups (teams)."
+  startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on startups (fields AND, values OR); where says more (both must hold when both are given)." filter: StartupFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [StartupOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: StartupWhere): StartupConnection! @authenticated
   "Mentors (experts), including the 26 experts of the 4th Industrial Revolution Response Task Force."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only mentors matching this filter." filter: MentorFilter, "Sort order; by English name when omitted." orderBy: NameOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MentorWhere): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on mentors (fields AND, values OR); where says more (both must hold when both are given)." filter: MentorFilter, "Sort order, one key after another (at most 5; the id breaks ties); by English name when omitted." orderBy: [MentorOrder!], "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: MentorWhere): MentorConnection! @authenticated
   "The audit trail of every mutation, newest first (ADMIN only)."
   auditLog("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only records matching this filter." filter: AuditFilter): AuditEntryConnection! @admin
   "Investments and grants from funds into startups."
-  investments("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only investments matching this filter." filter: InvestmentFilter, "Sort order; newest first when omitted." orderBy: InvestmentOrder): InvestmentConnection! @authenticated
+  investments("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "A shorthand for common conditions on investments (fields AND, values OR); where says more (both must hold when both are given)." filter: InvestmentFilter, "Sort order; newest first when omitted." orderBy: InvestmentOrder, "Only items for which this holds: and, or, not, a comparison per field, some/none/every/count over each relationship (combined with filter, when both are given)." where: InvestmentWhere): InvestmentConnection! @authenticated
 }
 
 extend type University {
   "Teams assigned to the university, with the assignment on each edge, in the order they were assigned."
   startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: AssignedStartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): AssignedStartupConnection! @authenticated
   "Mentors affiliated with the university."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MentorOrder!]): MentorConnection! @authenticated
 }
 
 extend type Startup {
   "Universities the team is assigned to, with the assignment on each edge."
   universities("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: UniversityAssignmentEdgeWhere): UniversityAssignmentConnection!
   "Sectors the startup works in."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [SectorOrder!]): SectorConnection!
   "Programs the startup is a member of, with the cohort on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramMembershipEdgeWhere): ProgramMembershipConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramMembershipEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [ProgramOrder!]): ProgramMembershipConnection!
   "Funds that invested in the startup, one edge per investment with its amount, date and round."
-  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: InvestorEdgeWhere): InvestorConnection!
+  investors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: InvestorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [FundOrder!]): InvestorConnection!
   "Growth-stage changes, oldest first; the last is the current stage."
   stageHistory("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StageChangeEdgeWhere): StageChangeConnection!
   "Outcomes the startup reported (patents, investment attracted, export contracts, jobs), oldest first."
   outcomes("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OutcomeEdgeWhere): OutcomeConnection!
   "Mentors of the startup, with the mentorship (focus, since, until) on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorshipEdgeWhere): MentorshipConnection!
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorshipEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MentorOrder!]): MentorshipConnection!
   "Overseas markets the startup targets, with status, priority and support program on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketTargetEdgeWhere): MarketTargetConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketTargetEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MarketOrder!]): MarketTargetConnection!
 }
 
 extend type Organization {
   "Organizations that belong to this one."
-  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationEdgeWhere): OrganizationConnection!
+  children("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [OrganizationOrder!]): OrganizationConnection!
   "Programs the organization hosts, sponsors or operates, with its role on each edge."
-  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationRoleEdgeWhere): OrganizationRoleConnection!
+  programs("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: OrganizationRoleEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [ProgramOrder!]): OrganizationRoleConnection!
   "Mentors affiliated with the organization."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MentorOrder!]): MentorConnection! @authenticated
 }
 
 extend type Program {
   "Organizations that host, sponsor or operate the program, with the role on each edge."
-  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramRoleEdgeWhere): ProgramRoleConnection!
+  organizations("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: ProgramRoleEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [OrganizationOrder!]): ProgramRoleConnection!
   "Cohorts of the program (e.g. Smart Venture Campus 2017)."
   cohorts("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: CohortEdgeWhere): CohortConnection!
   "Startups that are members of any cohort of the program, with the cohort on each edge."
@@ -6829,16 +6821,16 @@ extend type Sector {
   "Startups working in the sector."
   startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): StartupConnection! @authenticated
   "Mentors with expertise in the sector (for task-force fields: the working group)."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere): MentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MentorOrder!]): MentorConnection! @authenticated
 }
 
 extend type Mentor {
   "Sectors of expertise."
-  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere): SectorConnection!
+  sectors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: SectorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [SectorOrder!]): SectorConnection!
   "Startups the mentor mentors, with the mentorship on each edge."
   startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MenteeEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): MenteeConnection!
   "Overseas markets the mentor knows, with since when and a note on each edge."
-  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorMarketEdgeWhere): MentorMarketConnection!
+  markets("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MentorMarketEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MarketOrder!]): MentorMarketConnection!
 }
 
 extend type Cohort {
@@ -6853,7 +6845,7 @@ extend type Fund {
 
 extend type Facility {
   "Spaces inside this facility."
-  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: FacilityEdgeWhere): FacilityConnection!
+  spaces("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: FacilityEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [FacilityOrder!]): FacilityConnection!
   "Startups resident in this facility."
   residents("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: StartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): StartupConnection! @authenticated
 }
@@ -6862,7 +6854,157 @@ extend type Market {
   "Startups targeting the market, with the target (status, priority, program) on each edge."
   startups("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: TargetingStartupEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [StartupOrder!]): TargetingStartupConnection! @authenticated
   "Mentors with experience of the market, with since when and a note on each edge."
-  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketMentorEdgeWhere): MarketMentorConnection! @authenticated
+  mentors("Return the first n items (1-100; 20 when neither first nor last is given)." first: Int, "Return items after this cursor (from pageInfo.endCursor or an edge)." after: String, "Return the last n items (1-100)." last: Int, "Return items before this cursor." before: String, "Only the edges for which this holds: their facts and the node they lead to (and, or, not, comparisons, relationship predicates)." where: MarketMentorEdgeWhere, "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted." orderBy: [MentorOrder!]): MarketMentorConnection! @authenticated
+}
+
+# ---- orderBy: sort keys of each node type (issue #17)
+
+"What a list of facilities sorts by."
+enum FacilityOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many residents it has (one per edge), as the viewer sees them."
+  RESIDENTS_COUNT
+  "How many spaces it has (one per edge), as the viewer sees them."
+  SPACES_COUNT
+}
+
+"One sort key of a list of facilities."
+input FacilityOrder {
+  "The key."
+  field: FacilityOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of funds sorts by."
+enum FundOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "Committed size in KRW. Unknown values sort first (last in descending order)."
+  SIZE
+  "Year the fund started. Unknown values sort first (last in descending order)."
+  VINTAGE_YEAR
+  "How many portfolio it has (one per edge), as the viewer sees them."
+  PORTFOLIO_COUNT
+}
+
+"One sort key of a list of funds."
+input FundOrder {
+  "The key."
+  field: FundOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of markets sorts by."
+enum MarketOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many mentors it has (one per edge), as the viewer sees them."
+  MENTORS_COUNT
+  "How many startups it has (one per edge), as the viewer sees them."
+  STARTUPS_COUNT
+}
+
+"One sort key of a list of markets."
+input MarketOrder {
+  "The key."
+  field: MarketOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of mentors sorts by."
+enum MentorOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many markets it has (one per edge), as the viewer sees them."
+  MARKETS_COUNT
+  "How many sectors it has (one per edge), as the viewer sees them."
+  SECTORS_COUNT
+  "How many startups it has (one per edge), as the viewer sees them."
+  STARTUPS_COUNT
+}
+
+"One sort key of a list of mentors."
+input MentorOrder {
+  "The key."
+  field: MentorOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of organizations sorts by."
+enum OrganizationOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many children it has (one per edge), as the viewer sees them."
+  CHILDREN_COUNT
+  "How many mentors it has (one per edge), as the viewer sees them."
+  MENTORS_COUNT
+  "How many programs it has (one per edge), as the viewer sees them."
+  PROGRAMS_COUNT
+}
+
+"One sort key of a list of organizations."
+input OrganizationOrder {
+  "The key."
+  field: OrganizationOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of programs sorts by."
+enum ProgramOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many cohorts it has (one per edge), as the viewer sees them."
+  COHORTS_COUNT
+  "How many organizations it has (one per edge), as the viewer sees them."
+  ORGANIZATIONS_COUNT
+  "How many startups it has (one per edge), as the viewer sees them."
+  STARTUPS_COUNT
+}
+
+"One sort key of a list of programs."
+input ProgramOrder {
+  "The key."
+  field: ProgramOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
+}
+
+"What a list of sectors sorts by."
+enum SectorOrderField {
+  "English name."
+  NAME_EN
+  "Korean name."
+  NAME_KO
+  "How many mentors it has (one per edge), as the viewer sees them."
+  MENTORS_COUNT
+  "How many startups it has (one per edge), as the viewer sees them."
+  STARTUPS_COUNT
+}
+
+"One sort key of a list of sectors."
+input SectorOrder {
+  "The key."
+  field: SectorOrderField!
+  "Sort direction; ascending when omitted."
+  direction: OrderDirection = ASC
 }
 
 # ---- where: filters that compose (issue #17)
@@ -6883,6 +7025,8 @@ input CohortWhere {
   name: TextComparison
   "The cohort's year."
   year: IntComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on member startups, with the cohort on each edge."
   startups: MemberPredicate
 }
@@ -6929,8 +7073,32 @@ input FundWhere {
   size: KRWComparison
   "Year the fund started."
   vintageYear: IntComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
   portfolio: PortfolioPredicate
+}
+
+"Which investments to keep: every condition given must hold."
+input InvestmentWhere {
+  "Every one of these holds."
+  and: [InvestmentWhere!]
+  "At least one of these holds."
+  or: [InvestmentWhere!]
+  "This does not hold."
+  not: InvestmentWhere
+  "Compare the global id."
+  id: IDComparison
+  "Amount in KRW."
+  amount: KRWComparison
+  "When it was made."
+  investedOn: DateComparison
+  "The round or instrument."
+  round: InvestmentRoundComparison
+  "The fund that invested."
+  fund: FundWhere
+  "The startup invested in."
+  startup: StartupWhere
 }
 
 "Which markets to keep: every condition given must hold."
@@ -6951,6 +7119,8 @@ input MarketWhere {
   code: TextComparison
   "Country or region."
   kind: MarketKindComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on startups targeting the market, with the target (status, priority, program) on each edge."
   startups: TargetingStartupPredicate
   "Conditions on mentors with experience of the market, with since when and a note on each edge."
@@ -6977,6 +7147,8 @@ input MentorWhere {
   university: UniversityWhere
   "The organization the mentor is affiliated with."
   organization: OrganizationWhere
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on sectors of expertise."
   sectors: SectorPredicate
   "Conditions on startups the mentor mentors, with the mentorship on each edge."
@@ -7047,6 +7219,8 @@ input ProgramWhere {
   name: TextComparison
   "What kind of program it is."
   kind: ProgramKindComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on organizations that host, sponsor or operate the program, with the role on each edge."
   organizations: ProgramRolePredicate
   "Conditions on cohorts of the program (e.g. Smart Venture Campus 2017)."
@@ -7111,6 +7285,8 @@ input StartupWhere {
   stage: GrowthStageComparison
   "Founding date."
   foundedOn: DateComparison
+  "When it was archived; null while active."
+  archivedAt: DateTimeComparison
   "Conditions on universities the team is assigned to, with the assignment on each edge."
   universities: UniversityAssignmentPredicate
   "Conditions on sectors the startup works in."
@@ -8197,6 +8373,26 @@ input DateComparison {
   gt: Date
   "At least."
   gte: Date
+  "Is null (true) or is not (false)."
+  isNull: Boolean
+}
+
+"A comparison of a DateTime."
+input DateTimeComparison {
+  "Equal to."
+  eq: DateTime
+  "Not equal to."
+  ne: DateTime
+  "One of these (at most 100)."
+  in: [DateTime!]
+  "Less than."
+  lt: DateTime
+  "At most."
+  lte: DateTime
+  "More than."
+  gt: DateTime
+  "At least."
+  gte: DateTime
   "Is null (true) or is not (false)."
   isNull: Boolean
 }
@@ -10215,6 +10411,14 @@ func (ec *executionContext) field_Facility_spaces_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]FacilityOrder, error) {
+			return ec.unmarshalOFacilityOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10379,6 +10583,14 @@ func (ec *executionContext) field_Market_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10493,6 +10705,14 @@ func (ec *executionContext) field_Mentor_markets_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MarketOrder, error) {
+			return ec.unmarshalOMarketOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -10553,6 +10773,14 @@ func (ec *executionContext) field_Mentor_sectors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]SectorOrder, error) {
+			return ec.unmarshalOSectorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11045,6 +11273,14 @@ func (ec *executionContext) field_Organization_children_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]OrganizationOrder, error) {
+			return ec.unmarshalOOrganizationOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11105,6 +11341,14 @@ func (ec *executionContext) field_Organization_mentors_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11165,6 +11409,14 @@ func (ec *executionContext) field_Organization_programs_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]ProgramOrder, error) {
+			return ec.unmarshalOProgramOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11285,6 +11537,14 @@ func (ec *executionContext) field_Program_organizations_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]OrganizationOrder, error) {
+			return ec.unmarshalOOrganizationOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -11438,8 +11698,8 @@ func (ec *executionContext) field_Query_facilities_args(ctx context.Context, raw
 	}
 	args["before"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]FacilityOrder, error) {
+			return ec.unmarshalOFacilityOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11500,8 +11760,8 @@ func (ec *executionContext) field_Query_funds_args(ctx context.Context, rawArgs 
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]FundOrder, error) {
+			return ec.unmarshalOFundOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11583,6 +11843,14 @@ func (ec *executionContext) field_Query_investments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*InvestmentWhere, error) {
+			return ec.unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -11630,8 +11898,8 @@ func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArg
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]MarketOrder, error) {
+			return ec.unmarshalOMarketOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11692,8 +11960,8 @@ func (ec *executionContext) field_Query_mentors_args(ctx context.Context, rawArg
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11812,8 +12080,8 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]OrganizationOrder, error) {
+			return ec.unmarshalOOrganizationOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11912,8 +12180,8 @@ func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawAr
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]ProgramOrder, error) {
+			return ec.unmarshalOProgramOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11996,8 +12264,8 @@ func (ec *executionContext) field_Query_sectors_args(ctx context.Context, rawArg
 	}
 	args["filter"] = arg4
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) (*NameOrder, error) {
-			return ec.unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx, v)
+		func(ctx context.Context, v any) ([]SectorOrder, error) {
+			return ec.unmarshalOSectorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorOrderᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12169,6 +12437,14 @@ func (ec *executionContext) field_Sector_mentors_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12297,6 +12573,14 @@ func (ec *executionContext) field_Startup_investors_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]FundOrder, error) {
+			return ec.unmarshalOFundOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12343,6 +12627,14 @@ func (ec *executionContext) field_Startup_markets_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MarketOrder, error) {
+			return ec.unmarshalOMarketOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12389,6 +12681,14 @@ func (ec *executionContext) field_Startup_mentors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12495,6 +12795,14 @@ func (ec *executionContext) field_Startup_programs_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]ProgramOrder, error) {
+			return ec.unmarshalOProgramOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12541,6 +12849,14 @@ func (ec *executionContext) field_Startup_sectors_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]SectorOrder, error) {
+			return ec.unmarshalOSectorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -12693,6 +13009,14 @@ func (ec *executionContext) field_University_mentors_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]MentorOrder, error) {
+			return ec.unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
 	return args, nil
 }
 
@@ -14400,7 +14724,7 @@ func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*FacilityEdgeWhere))
+			return ec.Resolvers.Facility().Spaces(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*FacilityEdgeWhere), fc.Args["orderBy"].([]FacilityOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -17412,7 +17736,7 @@ func (ec *executionContext) _Market_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketMentorEdgeWhere))
+			return ec.Resolvers.Market().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketMentorEdgeWhere), fc.Args["orderBy"].([]MentorOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -18983,7 +19307,7 @@ func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
+			return ec.Resolvers.Mentor().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere), fc.Args["orderBy"].([]SectorOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -19071,7 +19395,7 @@ func (ec *executionContext) _Mentor_markets(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorMarketEdgeWhere))
+			return ec.Resolvers.Mentor().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorMarketEdgeWhere), fc.Args["orderBy"].([]MarketOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorMarketConnection) graphql.Marshaler {
@@ -21847,7 +22171,7 @@ func (ec *executionContext) _Organization_children(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationEdgeWhere))
+			return ec.Resolvers.Organization().Children(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationEdgeWhere), fc.Args["orderBy"].([]OrganizationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -21891,7 +22215,7 @@ func (ec *executionContext) _Organization_programs(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationRoleEdgeWhere))
+			return ec.Resolvers.Organization().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*OrganizationRoleEdgeWhere), fc.Args["orderBy"].([]ProgramOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationRoleConnection) graphql.Marshaler {
@@ -21935,7 +22259,7 @@ func (ec *executionContext) _Organization_mentors(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
+			return ec.Resolvers.Organization().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere), fc.Args["orderBy"].([]MentorOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -23461,7 +23785,7 @@ func (ec *executionContext) _Program_organizations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramRoleEdgeWhere))
+			return ec.Resolvers.Program().Organizations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramRoleEdgeWhere), fc.Args["orderBy"].([]OrganizationOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramRoleConnection) graphql.Marshaler {
@@ -24710,7 +25034,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*OrganizationFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*OrganizationWhere))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*OrganizationFilter), fc.Args["orderBy"].([]OrganizationOrder), fc.Args["where"].(*OrganizationWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -24754,7 +25078,7 @@ func (ec *executionContext) _Query_sectors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sectors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*SectorFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*SectorWhere))
+			return ec.Resolvers.Query().Sectors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*SectorFilter), fc.Args["orderBy"].([]SectorOrder), fc.Args["where"].(*SectorWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -24798,7 +25122,7 @@ func (ec *executionContext) _Query_programs(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Programs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*ProgramFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*ProgramWhere))
+			return ec.Resolvers.Query().Programs(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*ProgramFilter), fc.Args["orderBy"].([]ProgramOrder), fc.Args["where"].(*ProgramWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramConnection) graphql.Marshaler {
@@ -24842,7 +25166,7 @@ func (ec *executionContext) _Query_funds(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Funds(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*FundFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*FundWhere))
+			return ec.Resolvers.Query().Funds(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*FundFilter), fc.Args["orderBy"].([]FundOrder), fc.Args["where"].(*FundWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FundConnection) graphql.Marshaler {
@@ -24886,7 +25210,7 @@ func (ec *executionContext) _Query_facilities(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*FacilityWhere))
+			return ec.Resolvers.Query().Facilities(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["orderBy"].([]FacilityOrder), fc.Args["where"].(*FacilityWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FacilityConnection) graphql.Marshaler {
@@ -24930,7 +25254,7 @@ func (ec *executionContext) _Query_markets(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Markets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MarketFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*MarketWhere))
+			return ec.Resolvers.Query().Markets(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MarketFilter), fc.Args["orderBy"].([]MarketOrder), fc.Args["where"].(*MarketWhere))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketConnection) graphql.Marshaler {
@@ -25031,7 +25355,7 @@ func (ec *executionContext) _Query_mentors(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].(*NameOrder), fc.Args["where"].(*MentorWhere))
+			return ec.Resolvers.Query().Mentors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*MentorFilter), fc.Args["orderBy"].([]MentorOrder), fc.Args["where"].(*MentorWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25145,7 +25469,7 @@ func (ec *executionContext) _Query_investments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder))
+			return ec.Resolvers.Query().Investments(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*InvestmentFilter), fc.Args["orderBy"].(*InvestmentOrder), fc.Args["where"].(*InvestmentWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -25561,7 +25885,7 @@ func (ec *executionContext) _Sector_mentors(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
+			return ec.Resolvers.Sector().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere), fc.Args["orderBy"].([]MentorOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -26484,7 +26808,7 @@ func (ec *executionContext) _Startup_sectors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere))
+			return ec.Resolvers.Startup().Sectors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*SectorEdgeWhere), fc.Args["orderBy"].([]SectorOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SectorConnection) graphql.Marshaler {
@@ -26528,7 +26852,7 @@ func (ec *executionContext) _Startup_programs(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramMembershipEdgeWhere))
+			return ec.Resolvers.Startup().Programs(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*ProgramMembershipEdgeWhere), fc.Args["orderBy"].([]ProgramOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgramMembershipConnection) graphql.Marshaler {
@@ -26572,7 +26896,7 @@ func (ec *executionContext) _Startup_investors(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*InvestorEdgeWhere))
+			return ec.Resolvers.Startup().Investors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*InvestorEdgeWhere), fc.Args["orderBy"].([]FundOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
@@ -26704,7 +27028,7 @@ func (ec *executionContext) _Startup_mentors(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorshipEdgeWhere))
+			return ec.Resolvers.Startup().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorshipEdgeWhere), fc.Args["orderBy"].([]MentorOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MentorshipConnection) graphql.Marshaler {
@@ -26748,7 +27072,7 @@ func (ec *executionContext) _Startup_markets(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketTargetEdgeWhere))
+			return ec.Resolvers.Startup().Markets(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MarketTargetEdgeWhere), fc.Args["orderBy"].([]MarketOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MarketTargetConnection) graphql.Marshaler {
@@ -27740,7 +28064,7 @@ func (ec *executionContext) _University_mentors(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere))
+			return ec.Resolvers.University().Mentors(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["where"].(*MentorEdgeWhere), fc.Args["orderBy"].([]MentorOrder))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
@@ -30062,7 +30386,7 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30118,6 +30442,13 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Year = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
@@ -30870,6 +31201,97 @@ func UnmarshalDateComparison(ctx context.Context, raw any) (DateComparison, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDateTimeComparison(ctx context.Context, obj any) (DateTimeComparison, error) {
+	var it DateTimeComparison
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "ne", "in", "lt", "lte", "gt", "gte", "isNull"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "ne":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ne"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ne = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalODateTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = data
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = data
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = data
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = data
+		case "isNull":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("isNull"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IsNull = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateTimeComparison unmarshals raw into the DateTimeComparison input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateTimeComparison(ctx context.Context, raw any) (DateTimeComparison, error) {
+	var out DateTimeComparison
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateTimeComparison", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context, obj any) (EndMentorshipInput, error) {
 	var it EndMentorshipInput
 	if obj == nil {
@@ -31140,6 +31562,59 @@ func (ec *executionContext) unmarshalInputFacilityKindComparison(ctx context.Con
 func UnmarshalFacilityKindComparison(ctx context.Context, raw any) (FacilityKindComparison, error) {
 	var out FacilityKindComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFacilityOrder(ctx context.Context, obj any) (FacilityOrder, error) {
+	var it FacilityOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFacilityOrderField2startupgraphᚋgraphᚋgeneratedᚐFacilityOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFacilityOrder unmarshals raw into the FacilityOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFacilityOrder(ctx context.Context, raw any) (FacilityOrder, error) {
+	var out FacilityOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FacilityOrder", raw, &out)
 	return out, err
 }
 
@@ -31416,6 +31891,59 @@ func UnmarshalFundKindComparison(ctx context.Context, raw any) (FundKindComparis
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputFundOrder(ctx context.Context, obj any) (FundOrder, error) {
+	var it FundOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNFundOrderField2startupgraphᚋgraphᚋgeneratedᚐFundOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFundOrder unmarshals raw into the FundOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFundOrder(ctx context.Context, raw any) (FundOrder, error) {
+	var out FundOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FundOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any) (FundWhere, error) {
 	var it FundWhere
 	if obj == nil {
@@ -31427,7 +31955,7 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "portfolio"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "portfolio"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31497,6 +32025,13 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.VintageYear = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "portfolio":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portfolio"))
 			data, err := ec.unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx, v)
@@ -31949,6 +32484,104 @@ func (ec *executionContext) unmarshalInputInvestmentRoundComparison(ctx context.
 func UnmarshalInvestmentRoundComparison(ctx context.Context, raw any) (InvestmentRoundComparison, error) {
 	var out InvestmentRoundComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentRoundComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, obj any) (InvestmentWhere, error) {
+	var it InvestmentWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐIDComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRWComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐKRWComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "investedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("investedOn"))
+			data, err := ec.unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.InvestedOn = data
+		case "round":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("round"))
+			data, err := ec.unmarshalOInvestmentRoundComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentRoundComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Round = data
+		case "fund":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fund"))
+			data, err := ec.unmarshalOFundWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fund = data
+		case "startup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startup"))
+			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Startup = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInvestmentWhere unmarshals raw into the InvestmentWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInvestmentWhere(ctx context.Context, raw any) (InvestmentWhere, error) {
+	var out InvestmentWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InvestmentWhere", raw, &out)
 	return out, err
 }
 
@@ -32617,6 +33250,59 @@ func UnmarshalMarketMentorPredicate(ctx context.Context, raw any) (MarketMentorP
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMarketOrder(ctx context.Context, obj any) (MarketOrder, error) {
+	var it MarketOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMarketOrderField2startupgraphᚋgraphᚋgeneratedᚐMarketOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMarketOrder unmarshals raw into the MarketOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMarketOrder(ctx context.Context, raw any) (MarketOrder, error) {
+	var out MarketOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MarketOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMarketTargetCount(ctx context.Context, obj any) (MarketTargetCount, error) {
 	var it MarketTargetCount
 	if obj == nil {
@@ -32936,7 +33622,7 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -32999,6 +33685,13 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Kind = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx, v)
@@ -33947,6 +34640,59 @@ func UnmarshalMentorMarketPredicate(ctx context.Context, raw any) (MentorMarketP
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMentorOrder(ctx context.Context, obj any) (MentorOrder, error) {
+	var it MentorOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNMentorOrderField2startupgraphᚋgraphᚋgeneratedᚐMentorOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMentorOrder unmarshals raw into the MentorOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMentorOrder(ctx context.Context, raw any) (MentorOrder, error) {
+	var out MentorOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MentorOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMentorPredicate(ctx context.Context, obj any) (MentorPredicate, error) {
 	var it MentorPredicate
 	if obj == nil {
@@ -34021,7 +34767,7 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "sectors", "startups", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "sectors", "startups", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34091,6 +34837,13 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.Organization = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "sectors":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
 			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
@@ -34430,59 +35183,6 @@ func UnmarshalMoveStartupStageInput(ctx context.Context, raw any) (MoveStartupSt
 	return out, err
 }
 
-func (ec *executionContext) unmarshalInputNameOrder(ctx context.Context, obj any) (NameOrder, error) {
-	var it NameOrder
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	if _, present := asMap["direction"]; !present {
-		asMap["direction"] = "ASC"
-	}
-
-	fieldsInOrder := [...]string{"field", "direction"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "field":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
-			data, err := ec.unmarshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Field = data
-		case "direction":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Direction = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalNameOrder unmarshals raw into the NameOrder input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalNameOrder(ctx context.Context, raw any) (NameOrder, error) {
-	var out NameOrder
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "NameOrder", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputOrganizationCount(ctx context.Context, obj any) (OrganizationCount, error) {
 	var it OrganizationCount
 	if obj == nil {
@@ -34746,6 +35446,59 @@ func (ec *executionContext) unmarshalInputOrganizationKindComparison(ctx context
 func UnmarshalOrganizationKindComparison(ctx context.Context, raw any) (OrganizationKindComparison, error) {
 	var out OrganizationKindComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationKindComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOrganizationOrder(ctx context.Context, obj any) (OrganizationOrder, error) {
+	var it OrganizationOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNOrganizationOrderField2startupgraphᚋgraphᚋgeneratedᚐOrganizationOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganizationOrder unmarshals raw into the OrganizationOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganizationOrder(ctx context.Context, raw any) (OrganizationOrder, error) {
+	var out OrganizationOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganizationOrder", raw, &out)
 	return out, err
 }
 
@@ -36079,6 +36832,59 @@ func UnmarshalProgramMembershipPredicate(ctx context.Context, raw any) (ProgramM
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProgramOrder(ctx context.Context, obj any) (ProgramOrder, error) {
+	var it ProgramOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProgramOrderField2startupgraphᚋgraphᚋgeneratedᚐProgramOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgramOrder unmarshals raw into the ProgramOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgramOrder(ctx context.Context, raw any) (ProgramOrder, error) {
+	var out ProgramOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgramOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputProgramRoleComparison(ctx context.Context, obj any) (ProgramRoleComparison, error) {
 	var it ProgramRoleComparison
 	if obj == nil {
@@ -36377,7 +37183,7 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "organizations", "cohorts", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "organizations", "cohorts", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36433,6 +37239,13 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Kind = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx, v)
@@ -36825,6 +37638,59 @@ func (ec *executionContext) unmarshalInputSectorFilter(ctx context.Context, obj 
 func UnmarshalSectorFilter(ctx context.Context, raw any) (SectorFilter, error) {
 	var out SectorFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSectorOrder(ctx context.Context, obj any) (SectorOrder, error) {
+	var it SectorOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNSectorOrderField2startupgraphᚋgraphᚋgeneratedᚐSectorOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSectorOrder unmarshals raw into the SectorOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSectorOrder(ctx context.Context, raw any) (SectorOrder, error) {
+	var out SectorOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SectorOrder", raw, &out)
 	return out, err
 }
 
@@ -37809,7 +38675,7 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -37872,6 +38738,13 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.FoundedOn = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
 		case "universities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universities"))
 			data, err := ec.unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx, v)
@@ -45215,6 +46088,21 @@ func (ec *executionContext) marshalNFacilityKind2startupgraphᚋinternalᚋmodel
 	return v
 }
 
+func (ec *executionContext) unmarshalNFacilityOrder2startupgraphᚋgraphᚋgeneratedᚐFacilityOrder(ctx context.Context, v any) (FacilityOrder, error) {
+	res, err := ec.unmarshalInputFacilityOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFacilityOrderField2startupgraphᚋgraphᚋgeneratedᚐFacilityOrderField(ctx context.Context, v any) (FacilityOrderField, error) {
+	var res FacilityOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacilityOrderField2startupgraphᚋgraphᚋgeneratedᚐFacilityOrderField(ctx context.Context, sel ast.SelectionSet, v FacilityOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNFacilityWhere2startupgraphᚋgraphᚋgeneratedᚐFacilityWhere(ctx context.Context, v any) (FacilityWhere, error) {
 	res, err := ec.unmarshalInputFacilityWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -45293,6 +46181,21 @@ func (ec *executionContext) unmarshalNFundKind2startupgraphᚋinternalᚋmodel�
 }
 
 func (ec *executionContext) marshalNFundKind2startupgraphᚋinternalᚋmodelᚐFundKind(ctx context.Context, sel ast.SelectionSet, v model.FundKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFundOrder2startupgraphᚋgraphᚋgeneratedᚐFundOrder(ctx context.Context, v any) (FundOrder, error) {
+	res, err := ec.unmarshalInputFundOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFundOrderField2startupgraphᚋgraphᚋgeneratedᚐFundOrderField(ctx context.Context, v any) (FundOrderField, error) {
+	var res FundOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFundOrderField2startupgraphᚋgraphᚋgeneratedᚐFundOrderField(ctx context.Context, sel ast.SelectionSet, v FundOrderField) graphql.Marshaler {
 	return v
 }
 
@@ -45568,6 +46471,11 @@ func (ec *executionContext) marshalNInvestmentRound2startupgraphᚋinternalᚋmo
 	return v
 }
 
+func (ec *executionContext) unmarshalNInvestmentWhere2startupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx context.Context, v any) (InvestmentWhere, error) {
+	res, err := ec.unmarshalInputInvestmentWhere(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNInvestorConnection2ᚖstartupgraphᚋinternalᚋmodelᚐInvestorConnection(ctx context.Context, sel ast.SelectionSet, v *model.InvestorConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "InvestorConnection!")
@@ -45704,6 +46612,21 @@ func (ec *executionContext) marshalNMarketMentorEdge2ᚕstartupgraphᚋinternal�
 func (ec *executionContext) unmarshalNMarketMentorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐMarketMentorEdgeWhere(ctx context.Context, v any) (MarketMentorEdgeWhere, error) {
 	res, err := ec.unmarshalInputMarketMentorEdgeWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMarketOrder2startupgraphᚋgraphᚋgeneratedᚐMarketOrder(ctx context.Context, v any) (MarketOrder, error) {
+	res, err := ec.unmarshalInputMarketOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMarketOrderField2startupgraphᚋgraphᚋgeneratedᚐMarketOrderField(ctx context.Context, v any) (MarketOrderField, error) {
+	var res MarketOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMarketOrderField2startupgraphᚋgraphᚋgeneratedᚐMarketOrderField(ctx context.Context, sel ast.SelectionSet, v MarketOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
@@ -45918,6 +46841,21 @@ func (ec *executionContext) unmarshalNMentorMarketEdgeWhere2startupgraphᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNMentorOrder2startupgraphᚋgraphᚋgeneratedᚐMentorOrder(ctx context.Context, v any) (MentorOrder, error) {
+	res, err := ec.unmarshalInputMentorOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMentorOrderField2startupgraphᚋgraphᚋgeneratedᚐMentorOrderField(ctx context.Context, v any) (MentorOrderField, error) {
+	var res MentorOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMentorOrderField2startupgraphᚋgraphᚋgeneratedᚐMentorOrderField(ctx context.Context, sel ast.SelectionSet, v MentorOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx context.Context, sel ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "MentorPayload!")
@@ -45987,16 +46925,6 @@ func (ec *executionContext) unmarshalNMentorshipEdgeWhere2startupgraphᚋgraph�
 func (ec *executionContext) unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx context.Context, v any) (MoveStartupStageInput, error) {
 	res, err := ec.unmarshalInputMoveStartupStageInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx context.Context, v any) (NameOrderField, error) {
-	var res NameOrderField
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNNameOrderField2startupgraphᚋgraphᚋgeneratedᚐNameOrderField(ctx context.Context, sel ast.SelectionSet, v NameOrderField) graphql.Marshaler {
-	return v
 }
 
 func (ec *executionContext) marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
@@ -46125,6 +47053,21 @@ func (ec *executionContext) unmarshalNOrganizationKind2startupgraphᚋinternal�
 }
 
 func (ec *executionContext) marshalNOrganizationKind2startupgraphᚋinternalᚋmodelᚐOrganizationKind(ctx context.Context, sel ast.SelectionSet, v model.OrganizationKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNOrganizationOrder2startupgraphᚋgraphᚋgeneratedᚐOrganizationOrder(ctx context.Context, v any) (OrganizationOrder, error) {
+	res, err := ec.unmarshalInputOrganizationOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNOrganizationOrderField2startupgraphᚋgraphᚋgeneratedᚐOrganizationOrderField(ctx context.Context, v any) (OrganizationOrderField, error) {
+	var res OrganizationOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrganizationOrderField2startupgraphᚋgraphᚋgeneratedᚐOrganizationOrderField(ctx context.Context, sel ast.SelectionSet, v OrganizationOrderField) graphql.Marshaler {
 	return v
 }
 
@@ -46378,6 +47321,21 @@ func (ec *executionContext) unmarshalNProgramMembershipEdgeWhere2startupgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNProgramOrder2startupgraphᚋgraphᚋgeneratedᚐProgramOrder(ctx context.Context, v any) (ProgramOrder, error) {
+	res, err := ec.unmarshalInputProgramOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProgramOrderField2startupgraphᚋgraphᚋgeneratedᚐProgramOrderField(ctx context.Context, v any) (ProgramOrderField, error) {
+	var res ProgramOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProgramOrderField2startupgraphᚋgraphᚋgeneratedᚐProgramOrderField(ctx context.Context, sel ast.SelectionSet, v ProgramOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx context.Context, sel ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProgramPayload!")
@@ -46519,6 +47477,21 @@ func (ec *executionContext) marshalNSectorEdge2ᚕstartupgraphᚋinternalᚋmode
 func (ec *executionContext) unmarshalNSectorEdgeWhere2startupgraphᚋgraphᚋgeneratedᚐSectorEdgeWhere(ctx context.Context, v any) (SectorEdgeWhere, error) {
 	res, err := ec.unmarshalInputSectorEdgeWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSectorOrder2startupgraphᚋgraphᚋgeneratedᚐSectorOrder(ctx context.Context, v any) (SectorOrder, error) {
+	res, err := ec.unmarshalInputSectorOrder(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSectorOrderField2startupgraphᚋgraphᚋgeneratedᚐSectorOrderField(ctx context.Context, v any) (SectorOrderField, error) {
+	var res SectorOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSectorOrderField2startupgraphᚋgraphᚋgeneratedᚐSectorOrderField(ctx context.Context, sel ast.SelectionSet, v SectorOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNSectorWhere2startupgraphᚋgraphᚋgeneratedᚐSectorWhere(ctx context.Context, v any) (SectorWhere, error) {
@@ -47435,6 +48408,41 @@ func (ec *executionContext) unmarshalODateComparison2ᚖstartupgraphᚋgraphᚋg
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODateTime2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDateTime2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODateTime2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDateTime2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -47451,6 +48459,14 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = ctx
 	res := model.MarshalDateTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx context.Context, v any) (*DateTimeComparison, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateTimeComparison(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {
@@ -47551,6 +48567,23 @@ func (ec *executionContext) unmarshalOFacilityKindComparison2ᚖstartupgraphᚋg
 	}
 	res, err := ec.unmarshalInputFacilityKindComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFacilityOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFacilityOrderᚄ(ctx context.Context, v any) ([]FacilityOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]FacilityOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacilityOrder2startupgraphᚋgraphᚋgeneratedᚐFacilityOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOFacilityPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityPredicate(ctx context.Context, v any) (*FacilityPredicate, error) {
@@ -47669,6 +48702,23 @@ func (ec *executionContext) unmarshalOFundKindComparison2ᚖstartupgraphᚋgraph
 	}
 	res, err := ec.unmarshalInputFundKindComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOFundOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundOrderᚄ(ctx context.Context, v any) ([]FundOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]FundOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFundOrder2startupgraphᚋgraphᚋgeneratedᚐFundOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOFundWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundWhereᚄ(ctx context.Context, v any) ([]FundWhere, error) {
@@ -47970,6 +49020,31 @@ func (ec *executionContext) unmarshalOInvestmentRoundComparison2ᚖstartupgraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOInvestmentWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhereᚄ(ctx context.Context, v any) ([]InvestmentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]InvestmentWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInvestmentWhere2startupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInvestmentWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentWhere(ctx context.Context, v any) (*InvestmentWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInvestmentWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInvestorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestorCount(ctx context.Context, v any) (*InvestorCount, error) {
 	if v == nil {
 		return nil, nil
@@ -48216,6 +49291,23 @@ func (ec *executionContext) unmarshalOMarketMentorPredicate2ᚖstartupgraphᚋgr
 	}
 	res, err := ec.unmarshalInputMarketMentorPredicate(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMarketOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMarketOrderᚄ(ctx context.Context, v any) ([]MarketOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MarketOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMarketOrder2startupgraphᚋgraphᚋgeneratedᚐMarketOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOMarketTargetCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetCount(ctx context.Context, v any) (*MarketTargetCount, error) {
@@ -48508,6 +49600,23 @@ func (ec *executionContext) unmarshalOMentorMarketPredicate2ᚖstartupgraphᚋgr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐMentorOrderᚄ(ctx context.Context, v any) ([]MentorOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]MentorOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMentorOrder2startupgraphᚋgraphᚋgeneratedᚐMentorOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx context.Context, v any) (*MentorPredicate, error) {
 	if v == nil {
 		return nil, nil
@@ -48579,14 +49688,6 @@ func (ec *executionContext) unmarshalOMentorshipPredicate2ᚖstartupgraphᚋgrap
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputMentorshipPredicate(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) unmarshalONameOrder2ᚖstartupgraphᚋgraphᚋgeneratedᚐNameOrder(ctx context.Context, v any) (*NameOrder, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputNameOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -48719,6 +49820,23 @@ func (ec *executionContext) unmarshalOOrganizationKindComparison2ᚖstartupgraph
 	}
 	res, err := ec.unmarshalInputOrganizationKindComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOOrganizationOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐOrganizationOrderᚄ(ctx context.Context, v any) ([]OrganizationOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]OrganizationOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOrganizationOrder2startupgraphᚋgraphᚋgeneratedᚐOrganizationOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOOrganizationPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationPredicate(ctx context.Context, v any) (*OrganizationPredicate, error) {
@@ -49078,6 +50196,23 @@ func (ec *executionContext) unmarshalOProgramMembershipPredicate2ᚖstartupgraph
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOProgramOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐProgramOrderᚄ(ctx context.Context, v any) ([]ProgramOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ProgramOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgramOrder2startupgraphᚋgraphᚋgeneratedᚐProgramOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx context.Context, v any) ([]model.ProgramRole, error) {
 	if v == nil {
 		return nil, nil
@@ -49243,6 +50378,23 @@ func (ec *executionContext) unmarshalOSectorFilter2ᚖstartupgraphᚋgraphᚋgen
 	}
 	res, err := ec.unmarshalInputSectorFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSectorOrder2ᚕstartupgraphᚋgraphᚋgeneratedᚐSectorOrderᚄ(ctx context.Context, v any) ([]SectorOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]SectorOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSectorOrder2startupgraphᚋgraphᚋgeneratedᚐSectorOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx context.Context, v any) (*SectorPredicate, error) {

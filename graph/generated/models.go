@@ -201,6 +201,8 @@ type CohortWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// The cohort's year.
 	Year *IntComparison `json:"year,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on member startups, with the cohort on each edge.
 	Startups *MemberPredicate `json:"startups,omitempty"`
 }
@@ -365,6 +367,26 @@ type DateComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// A comparison of a DateTime.
+type DateTimeComparison struct {
+	// Equal to.
+	Eq *time.Time `json:"eq,omitempty"`
+	// Not equal to.
+	Ne *time.Time `json:"ne,omitempty"`
+	// One of these (at most 100).
+	In []time.Time `json:"in,omitempty"`
+	// Less than.
+	Lt *time.Time `json:"lt,omitempty"`
+	// At most.
+	Lte *time.Time `json:"lte,omitempty"`
+	// More than.
+	Gt *time.Time `json:"gt,omitempty"`
+	// At least.
+	Gte *time.Time `json:"gte,omitempty"`
+	// Is null (true) or is not (false).
+	IsNull *bool `json:"isNull,omitempty"`
+}
+
 // A mentorship to end.
 type EndMentorshipInput struct {
 	// The mentor.
@@ -417,6 +439,14 @@ type FacilityKindComparison struct {
 	NotIn []model.FacilityKind `json:"notIn,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// One sort key of a list of facilities.
+type FacilityOrder struct {
+	// The key.
+	Field FacilityOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -473,6 +503,14 @@ type FundKindComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// One sort key of a list of funds.
+type FundOrder struct {
+	// The key.
+	Field FundOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // The result of a mutation that changed a fund.
 type FundPayload struct {
 	// The fund as it is now.
@@ -501,6 +539,8 @@ type FundWhere struct {
 	Size *KRWComparison `json:"size,omitempty"`
 	// Year the fund started.
 	VintageYear *IntComparison `json:"vintageYear,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on startups the fund invested in, one edge per investment with its amount, date and round.
 	Portfolio *PortfolioPredicate `json:"portfolio,omitempty"`
 }
@@ -597,6 +637,28 @@ type InvestmentRoundComparison struct {
 	NotIn []model.InvestmentRound `json:"notIn,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// Which investments to keep: every condition given must hold.
+type InvestmentWhere struct {
+	// Every one of these holds.
+	And []InvestmentWhere `json:"and,omitempty"`
+	// At least one of these holds.
+	Or []InvestmentWhere `json:"or,omitempty"`
+	// This does not hold.
+	Not *InvestmentWhere `json:"not,omitempty"`
+	// Compare the global id.
+	ID *IDComparison `json:"id,omitempty"`
+	// Amount in KRW.
+	Amount *KRWComparison `json:"amount,omitempty"`
+	// When it was made.
+	InvestedOn *DateComparison `json:"investedOn,omitempty"`
+	// The round or instrument.
+	Round *InvestmentRoundComparison `json:"round,omitempty"`
+	// The fund that invested.
+	Fund *FundWhere `json:"fund,omitempty"`
+	// The startup invested in.
+	Startup *StartupWhere `json:"startup,omitempty"`
 }
 
 // How many edges of a relationship, optionally only those matching where.
@@ -735,6 +797,14 @@ type MarketMentorPredicate struct {
 	Count *MarketMentorCount `json:"count,omitempty"`
 }
 
+// One sort key of a list of markets.
+type MarketOrder struct {
+	// The key.
+	Field MarketOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // The result of a mutation that changed a market.
 type MarketPayload struct {
 	// The market as it is now.
@@ -825,6 +895,8 @@ type MarketWhere struct {
 	Code *TextComparison `json:"code,omitempty"`
 	// Country or region.
 	Kind *MarketKindComparison `json:"kind,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on startups targeting the market, with the target (status, priority, program) on each edge.
 	Startups *TargetingStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with experience of the market, with since when and a note on each edge.
@@ -1021,6 +1093,14 @@ type MentorMarketPredicate struct {
 	Count *MentorMarketCount `json:"count,omitempty"`
 }
 
+// One sort key of a list of mentors.
+type MentorOrder struct {
+	// The key.
+	Field MentorOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // The result of a mutation that changed a mentor.
 type MentorPayload struct {
 	// The mentor as it is now.
@@ -1061,6 +1141,8 @@ type MentorWhere struct {
 	University *UniversityWhere `json:"university,omitempty"`
 	// The organization the mentor is affiliated with.
 	Organization *OrganizationWhere `json:"organization,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on sectors of expertise.
 	Sectors *SectorPredicate `json:"sectors,omitempty"`
 	// Conditions on startups the mentor mentors, with the mentorship on each edge.
@@ -1135,14 +1217,6 @@ type MoveStartupStageInput struct {
 type Mutation struct {
 }
 
-// Sort order by name.
-type NameOrder struct {
-	// Which name to sort by.
-	Field NameOrderField `json:"field"`
-	// Sort direction; ascending when omitted.
-	Direction *OrderDirection `json:"direction,omitempty"`
-}
-
 // How many edges of a relationship, optionally only those matching where.
 type OrganizationCount struct {
 	// Count only the edges that match.
@@ -1193,6 +1267,14 @@ type OrganizationKindComparison struct {
 	NotIn []model.OrganizationKind `json:"notIn,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// One sort key of a list of organizations.
+type OrganizationOrder struct {
+	// The key.
+	Field OrganizationOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1467,6 +1549,14 @@ type ProgramMembershipPredicate struct {
 	Count *ProgramMembershipCount `json:"count,omitempty"`
 }
 
+// One sort key of a list of programs.
+type ProgramOrder struct {
+	// The key.
+	Field ProgramOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // The result of a mutation that changed a program.
 type ProgramPayload struct {
 	// The program as it is now.
@@ -1549,6 +1639,8 @@ type ProgramWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// What kind of program it is.
 	Kind *ProgramKindComparison `json:"kind,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on organizations that host, sponsor or operate the program, with the role on each edge.
 	Organizations *ProgramRolePredicate `json:"organizations,omitempty"`
 	// Conditions on cohorts of the program (e.g. Smart Venture Campus 2017).
@@ -1631,6 +1723,14 @@ type SectorEdgeWhere struct {
 type SectorFilter struct {
 	// Only task-force fields (true) or only others (false).
 	TaskForceField *bool `json:"taskForceField,omitempty"`
+}
+
+// One sort key of a list of sectors.
+type SectorOrder struct {
+	// The key.
+	Field SectorOrderField `json:"field"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1857,6 +1957,8 @@ type StartupWhere struct {
 	Stage *GrowthStageComparison `json:"stage,omitempty"`
 	// Founding date.
 	FoundedOn *DateComparison `json:"foundedOn,omitempty"`
+	// When it was archived; null while active.
+	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
 	// Conditions on universities the team is assigned to, with the assignment on each edge.
 	Universities *UniversityAssignmentPredicate `json:"universities,omitempty"`
 	// Conditions on sectors the startup works in.
@@ -2143,6 +2245,137 @@ type UpdateStartupInput struct {
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
 }
 
+// What a list of facilities sorts by.
+type FacilityOrderField string
+
+const (
+	// English name.
+	FacilityOrderFieldNameEn FacilityOrderField = "NAME_EN"
+	// Korean name.
+	FacilityOrderFieldNameKo FacilityOrderField = "NAME_KO"
+	// How many residents it has (one per edge), as the viewer sees them.
+	FacilityOrderFieldResidentsCount FacilityOrderField = "RESIDENTS_COUNT"
+	// How many spaces it has (one per edge), as the viewer sees them.
+	FacilityOrderFieldSpacesCount FacilityOrderField = "SPACES_COUNT"
+)
+
+var AllFacilityOrderField = []FacilityOrderField{
+	FacilityOrderFieldNameEn,
+	FacilityOrderFieldNameKo,
+	FacilityOrderFieldResidentsCount,
+	FacilityOrderFieldSpacesCount,
+}
+
+func (e FacilityOrderField) IsValid() bool {
+	switch e {
+	case FacilityOrderFieldNameEn, FacilityOrderFieldNameKo, FacilityOrderFieldResidentsCount, FacilityOrderFieldSpacesCount:
+		return true
+	}
+	return false
+}
+
+func (e FacilityOrderField) String() string {
+	return string(e)
+}
+
+func (e *FacilityOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityOrderField", str)
+	}
+	return nil
+}
+
+func (e FacilityOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of funds sorts by.
+type FundOrderField string
+
+const (
+	// English name.
+	FundOrderFieldNameEn FundOrderField = "NAME_EN"
+	// Korean name.
+	FundOrderFieldNameKo FundOrderField = "NAME_KO"
+	// Committed size in KRW. Unknown values sort first (last in descending order).
+	FundOrderFieldSize FundOrderField = "SIZE"
+	// Year the fund started. Unknown values sort first (last in descending order).
+	FundOrderFieldVintageYear FundOrderField = "VINTAGE_YEAR"
+	// How many portfolio it has (one per edge), as the viewer sees them.
+	FundOrderFieldPortfolioCount FundOrderField = "PORTFOLIO_COUNT"
+)
+
+var AllFundOrderField = []FundOrderField{
+	FundOrderFieldNameEn,
+	FundOrderFieldNameKo,
+	FundOrderFieldSize,
+	FundOrderFieldVintageYear,
+	FundOrderFieldPortfolioCount,
+}
+
+func (e FundOrderField) IsValid() bool {
+	switch e {
+	case FundOrderFieldNameEn, FundOrderFieldNameKo, FundOrderFieldSize, FundOrderFieldVintageYear, FundOrderFieldPortfolioCount:
+		return true
+	}
+	return false
+}
+
+func (e FundOrderField) String() string {
+	return string(e)
+}
+
+func (e *FundOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FundOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FundOrderField", str)
+	}
+	return nil
+}
+
+func (e FundOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FundOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FundOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The length of a time-series period.
 type Interval string
 
@@ -2259,51 +2492,57 @@ func (e InvestmentOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Which name a list is sorted by.
-type NameOrderField string
+// What a list of markets sorts by.
+type MarketOrderField string
 
 const (
-	// The English name.
-	NameOrderFieldNameEn NameOrderField = "NAME_EN"
-	// The Korean name.
-	NameOrderFieldNameKo NameOrderField = "NAME_KO"
+	// English name.
+	MarketOrderFieldNameEn MarketOrderField = "NAME_EN"
+	// Korean name.
+	MarketOrderFieldNameKo MarketOrderField = "NAME_KO"
+	// How many mentors it has (one per edge), as the viewer sees them.
+	MarketOrderFieldMentorsCount MarketOrderField = "MENTORS_COUNT"
+	// How many startups it has (one per edge), as the viewer sees them.
+	MarketOrderFieldStartupsCount MarketOrderField = "STARTUPS_COUNT"
 )
 
-var AllNameOrderField = []NameOrderField{
-	NameOrderFieldNameEn,
-	NameOrderFieldNameKo,
+var AllMarketOrderField = []MarketOrderField{
+	MarketOrderFieldNameEn,
+	MarketOrderFieldNameKo,
+	MarketOrderFieldMentorsCount,
+	MarketOrderFieldStartupsCount,
 }
 
-func (e NameOrderField) IsValid() bool {
+func (e MarketOrderField) IsValid() bool {
 	switch e {
-	case NameOrderFieldNameEn, NameOrderFieldNameKo:
+	case MarketOrderFieldNameEn, MarketOrderFieldNameKo, MarketOrderFieldMentorsCount, MarketOrderFieldStartupsCount:
 		return true
 	}
 	return false
 }
 
-func (e NameOrderField) String() string {
+func (e MarketOrderField) String() string {
 	return string(e)
 }
 
-func (e *NameOrderField) UnmarshalGQL(v any) error {
+func (e *MarketOrderField) UnmarshalGQL(v any) error {
 	str, ok := v.(string)
 	if !ok {
 		return fmt.Errorf("enums must be strings")
 	}
 
-	*e = NameOrderField(str)
+	*e = MarketOrderField(str)
 	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid NameOrderField", str)
+		return fmt.Errorf("%s is not a valid MarketOrderField", str)
 	}
 	return nil
 }
 
-func (e NameOrderField) MarshalGQL(w io.Writer) {
+func (e MarketOrderField) MarshalGQL(w io.Writer) {
 	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
 }
 
-func (e *NameOrderField) UnmarshalJSON(b []byte) error {
+func (e *MarketOrderField) UnmarshalJSON(b []byte) error {
 	s, err := strconv.Unquote(string(b))
 	if err != nil {
 		return err
@@ -2311,7 +2550,74 @@ func (e *NameOrderField) UnmarshalJSON(b []byte) error {
 	return e.UnmarshalGQL(s)
 }
 
-func (e NameOrderField) MarshalJSON() ([]byte, error) {
+func (e MarketOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of mentors sorts by.
+type MentorOrderField string
+
+const (
+	// English name.
+	MentorOrderFieldNameEn MentorOrderField = "NAME_EN"
+	// Korean name.
+	MentorOrderFieldNameKo MentorOrderField = "NAME_KO"
+	// How many markets it has (one per edge), as the viewer sees them.
+	MentorOrderFieldMarketsCount MentorOrderField = "MARKETS_COUNT"
+	// How many sectors it has (one per edge), as the viewer sees them.
+	MentorOrderFieldSectorsCount MentorOrderField = "SECTORS_COUNT"
+	// How many startups it has (one per edge), as the viewer sees them.
+	MentorOrderFieldStartupsCount MentorOrderField = "STARTUPS_COUNT"
+)
+
+var AllMentorOrderField = []MentorOrderField{
+	MentorOrderFieldNameEn,
+	MentorOrderFieldNameKo,
+	MentorOrderFieldMarketsCount,
+	MentorOrderFieldSectorsCount,
+	MentorOrderFieldStartupsCount,
+}
+
+func (e MentorOrderField) IsValid() bool {
+	switch e {
+	case MentorOrderFieldNameEn, MentorOrderFieldNameKo, MentorOrderFieldMarketsCount, MentorOrderFieldSectorsCount, MentorOrderFieldStartupsCount:
+		return true
+	}
+	return false
+}
+
+func (e MentorOrderField) String() string {
+	return string(e)
+}
+
+func (e *MentorOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorOrderField", str)
+	}
+	return nil
+}
+
+func (e MentorOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -2370,6 +2676,204 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of organizations sorts by.
+type OrganizationOrderField string
+
+const (
+	// English name.
+	OrganizationOrderFieldNameEn OrganizationOrderField = "NAME_EN"
+	// Korean name.
+	OrganizationOrderFieldNameKo OrganizationOrderField = "NAME_KO"
+	// How many children it has (one per edge), as the viewer sees them.
+	OrganizationOrderFieldChildrenCount OrganizationOrderField = "CHILDREN_COUNT"
+	// How many mentors it has (one per edge), as the viewer sees them.
+	OrganizationOrderFieldMentorsCount OrganizationOrderField = "MENTORS_COUNT"
+	// How many programs it has (one per edge), as the viewer sees them.
+	OrganizationOrderFieldProgramsCount OrganizationOrderField = "PROGRAMS_COUNT"
+)
+
+var AllOrganizationOrderField = []OrganizationOrderField{
+	OrganizationOrderFieldNameEn,
+	OrganizationOrderFieldNameKo,
+	OrganizationOrderFieldChildrenCount,
+	OrganizationOrderFieldMentorsCount,
+	OrganizationOrderFieldProgramsCount,
+}
+
+func (e OrganizationOrderField) IsValid() bool {
+	switch e {
+	case OrganizationOrderFieldNameEn, OrganizationOrderFieldNameKo, OrganizationOrderFieldChildrenCount, OrganizationOrderFieldMentorsCount, OrganizationOrderFieldProgramsCount:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationOrderField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationOrderField", str)
+	}
+	return nil
+}
+
+func (e OrganizationOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of programs sorts by.
+type ProgramOrderField string
+
+const (
+	// English name.
+	ProgramOrderFieldNameEn ProgramOrderField = "NAME_EN"
+	// Korean name.
+	ProgramOrderFieldNameKo ProgramOrderField = "NAME_KO"
+	// How many cohorts it has (one per edge), as the viewer sees them.
+	ProgramOrderFieldCohortsCount ProgramOrderField = "COHORTS_COUNT"
+	// How many organizations it has (one per edge), as the viewer sees them.
+	ProgramOrderFieldOrganizationsCount ProgramOrderField = "ORGANIZATIONS_COUNT"
+	// How many startups it has (one per edge), as the viewer sees them.
+	ProgramOrderFieldStartupsCount ProgramOrderField = "STARTUPS_COUNT"
+)
+
+var AllProgramOrderField = []ProgramOrderField{
+	ProgramOrderFieldNameEn,
+	ProgramOrderFieldNameKo,
+	ProgramOrderFieldCohortsCount,
+	ProgramOrderFieldOrganizationsCount,
+	ProgramOrderFieldStartupsCount,
+}
+
+func (e ProgramOrderField) IsValid() bool {
+	switch e {
+	case ProgramOrderFieldNameEn, ProgramOrderFieldNameKo, ProgramOrderFieldCohortsCount, ProgramOrderFieldOrganizationsCount, ProgramOrderFieldStartupsCount:
+		return true
+	}
+	return false
+}
+
+func (e ProgramOrderField) String() string {
+	return string(e)
+}
+
+func (e *ProgramOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramOrderField", str)
+	}
+	return nil
+}
+
+func (e ProgramOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a list of sectors sorts by.
+type SectorOrderField string
+
+const (
+	// English name.
+	SectorOrderFieldNameEn SectorOrderField = "NAME_EN"
+	// Korean name.
+	SectorOrderFieldNameKo SectorOrderField = "NAME_KO"
+	// How many mentors it has (one per edge), as the viewer sees them.
+	SectorOrderFieldMentorsCount SectorOrderField = "MENTORS_COUNT"
+	// How many startups it has (one per edge), as the viewer sees them.
+	SectorOrderFieldStartupsCount SectorOrderField = "STARTUPS_COUNT"
+)
+
+var AllSectorOrderField = []SectorOrderField{
+	SectorOrderFieldNameEn,
+	SectorOrderFieldNameKo,
+	SectorOrderFieldMentorsCount,
+	SectorOrderFieldStartupsCount,
+}
+
+func (e SectorOrderField) IsValid() bool {
+	switch e {
+	case SectorOrderFieldNameEn, SectorOrderFieldNameKo, SectorOrderFieldMentorsCount, SectorOrderFieldStartupsCount:
+		return true
+	}
+	return false
+}
+
+func (e SectorOrderField) String() string {
+	return string(e)
+}
+
+func (e *SectorOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SectorOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SectorOrderField", str)
+	}
+	return nil
+}
+
+func (e SectorOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SectorOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SectorOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

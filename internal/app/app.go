@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"startupgraph/examples"
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/localpg"
@@ -160,6 +161,10 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	ex, err := examples.All() // the playground's; embedded, so only a broken build fails here
+	if err != nil {
+		return err
+	}
 	logger.Info("starting startupgraph", "command", cmd, "config", cfg)
 	if cfg.MemoryLimit > 0 && env.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.MemoryLimit)
@@ -203,7 +208,7 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	}
 	authn := auth.NewAuthenticator(s, logger)
 	defer authn.Close() // after the last request, before closeDB
-	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn})
+	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Examples: ex})
 	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
 }
 

@@ -11,19 +11,29 @@
 //
 // [Handler] serves, relative to wherever it is mounted:
 //
-//	/               the GraphiQL HTML page
-//	/assets/<file>  an embedded asset, e.g. /assets/graphiql.min.js
+//	/                     the GraphiQL HTML page
+//	/assets/<file>        an embedded asset, e.g. /assets/graphiql.min.js
+//	/assets/examples.json the example operations the page's Examples plugin offers
 //
 // The page refers to its assets with relative URLs ("assets/<file>?v=<hash>"),
 // so the intended setup is to mount the handler at the site root:
 //
-//	mux.Handle("/", playground.Handler("startupgraph", "/graphql"))
+//	mux.Handle("/", playground.Handler("startupgraph", "/graphql", all))
 //
 // It also works below a prefix as long as the page URL ends in a slash, e.g.
 //
 //	mux.Handle("/playground/", http.StripPrefix("/playground", h))
 //
 // where ServeMux itself redirects "/playground" to "/playground/".
+//
+// # Examples
+//
+// The page has an Examples plugin in GraphiQL's sidebar (web/boot.js)
+// that lists the operations given to [Handler], normally
+// [examples.All]: issue #17's questions first, then the others by who
+// asks them. A click puts one into the editor (a new tab when the current
+// one holds the user's own work). The list is served as the asset
+// examples.json, built once by Handler.
 package playground
 
 import (
@@ -35,6 +45,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
@@ -42,12 +53,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"startupgraph/examples"
 )
 
 // DefaultQuery is the operation shown in the editor the first time a browser
 // opens the playground (GraphiQL remembers the user's edits after that).
 const DefaultQuery = `# Welcome to startupgraph: the graph of Incheon's Global Startup Campus.
 # Press the run button (or Ctrl-Enter) to see the four partner universities.
+# More: the Examples list (in the sidebar on the left) has ready-made questions.
 {
   universities {
     id
@@ -78,7 +92,8 @@ const pageTemplate = "web/index.html"
 
 // asset is one servable embedded file.
 type asset struct {
-	path        string // path within files
+	path        string // path within files; "" for content built by Handler
+	content     []byte // the content when path is ""
 	contentType string
 	hash        string // hex SHA-256 prefix; used for ?v= and the ETag
 }
@@ -119,6 +134,12 @@ var loadAssets = sync.OnceValues(func() (map[string]asset, error) {
 	return m, nil
 })
 
+// hashOf is the hash of content, as loadAssets computes it for files.
+func hashOf(content []byte) string {
+	sum := sha256.Sum256(content)
+	return hex.EncodeToString(sum[:])[:16]
+}
+
 // contentType maps the file extensions used by the embedded assets to MIME
 // types explicitly, rather than trusting the host's mime.types.
 func contentType(name string) string {
@@ -127,6 +148,8 @@ func contentType(name string) string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".json":
+		return "application/json"
 	default: // LICENSE.*, VERSIONS
 		return "text/plain; charset=utf-8"
 	}
@@ -155,8 +178,9 @@ type handler struct {
 }
 
 // Handler returns an http.Handler serving a GraphiQL page titled title that
-// sends its queries to endpoint, plus the page's embedded assets. See the
-// package documentation for the URL layout.
+// sends its queries to endpoint, plus the page's embedded assets and the
+// example operations ex for its Examples plugin (none when ex is empty).
+// See the package documentation for the URL layout.
 //
 // endpoint is used by the browser as written, so it may be a path such as
 // "/graphql" (the default when endpoint is "") or an absolute http(s) URL;
@@ -164,15 +188,25 @@ type handler struct {
 // Content-Security-Policy directive.
 //
 // Handler panics if the embedded files are unusable, which can only happen
-// if the package itself is broken (the tests catch that).
-func Handler(title, endpoint string) http.Handler {
+// if the package itself is broken, or if an example's test variables are
+// not JSON (the tests catch both).
+func Handler(title, endpoint string, ex []examples.Example) http.Handler {
 	if endpoint == "" {
 		endpoint = DefaultEndpoint
 	}
-	assets, err := loadAssets()
+	embedded, err := loadAssets()
 	if err != nil {
 		panic(err)
 	}
+	list, err := examplesJSON(ex)
+	if err != nil {
+		panic(err)
+	}
+	assets := maps.Clone(embedded)
+	if _, ok := assets[ExamplesAsset]; ok {
+		panic(fmt.Sprintf("playground: an embedded file is named %s", ExamplesAsset))
+	}
+	assets[ExamplesAsset] = asset{content: list, contentType: contentType(ExamplesAsset), hash: hashOf(list)}
 	tmpl, err := parsePage(assets)
 	if err != nil {
 		panic(err)
@@ -255,16 +289,19 @@ func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string
 		http.NotFound(w, r)
 		return
 	}
-	f, err := files.Open(a.path)
-	if err != nil {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-		return
-	}
-	defer f.Close()
-	content, ok := f.(io.ReadSeeker) // embed.FS files are seekable
-	if !ok {
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-		return
+	var content io.ReadSeeker = bytes.NewReader(a.content)
+	if a.path != "" {
+		f, err := files.Open(a.path)
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		content, ok = f.(io.ReadSeeker) // embed.FS files are seekable
+		if !ok {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", a.contentType)

@@ -64,7 +64,7 @@ func pageAssetURLs(t *testing.T, page string) []string {
 }
 
 func TestPage(t *testing.T) {
-	h := Handler("startupgraph", testEndpoint)
+	h := Handler("startupgraph", testEndpoint, nil)
 	tests := []struct {
 		name, method, target string
 		wantStatus           int
@@ -124,7 +124,7 @@ func TestPage(t *testing.T) {
 }
 
 func TestPageEscaping(t *testing.T) {
-	h := Handler(`<b>"x"</b>`, `/graphql?a="b"&c=<d>`)
+	h := Handler(`<b>"x"</b>`, `/graphql?a="b"&c=<d>`, nil)
 	res, body := get(t, h, http.MethodGet, "/", nil)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d", res.StatusCode)
@@ -147,7 +147,7 @@ func TestDefaultEndpointAndCSP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, body := get(t, Handler("t", tt.endpoint), http.MethodGet, "/", nil)
+			res, body := get(t, Handler("t", tt.endpoint, nil), http.MethodGet, "/", nil)
 			if !strings.Contains(body, tt.wantAttr) {
 				t.Errorf("page lacks %s", tt.wantAttr)
 			}
@@ -160,7 +160,7 @@ func TestDefaultEndpointAndCSP(t *testing.T) {
 }
 
 func TestReferencedAssets(t *testing.T) {
-	h := Handler("startupgraph", testEndpoint)
+	h := Handler("startupgraph", testEndpoint, nil)
 	_, page := get(t, h, http.MethodGet, "/", nil)
 	urls := pageAssetURLs(t, page)
 
@@ -237,7 +237,7 @@ func TestReferencedAssets(t *testing.T) {
 }
 
 func TestAssetRequests(t *testing.T) {
-	h := Handler("startupgraph", testEndpoint)
+	h := Handler("startupgraph", testEndpoint, nil)
 	tests := []struct {
 		name, target string
 		wantStatus   int
@@ -274,7 +274,7 @@ func TestAssetRequests(t *testing.T) {
 }
 
 func TestVersionsListsPackages(t *testing.T) {
-	_, body := get(t, Handler("t", ""), http.MethodGet, "/assets/VERSIONS", nil)
+	_, body := get(t, Handler("t", "", nil), http.MethodGet, "/assets/VERSIONS", nil)
 	for _, pkg := range []string{"graphiql@", "@graphiql/plugin-explorer@", "react@", "react-dom@"} {
 		if !strings.Contains(body, pkg) {
 			t.Errorf("VERSIONS lacks %s", pkg)
@@ -284,7 +284,7 @@ func TestVersionsListsPackages(t *testing.T) {
 
 func TestMountedUnderPrefix(t *testing.T) {
 	mux := http.NewServeMux()
-	mux.Handle("/playground/", http.StripPrefix("/playground", Handler("t", "/graphql")))
+	mux.Handle("/playground/", http.StripPrefix("/playground", Handler("t", "/graphql", nil)))
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 

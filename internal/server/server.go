@@ -20,6 +20,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
 
+	"startupgraph/examples"
 	"startupgraph/graph"
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
@@ -38,6 +39,9 @@ type Deps struct {
 	// Auth verifies API keys; nil builds one on Store. Give one to close
 	// it at shutdown (Close), before the store.
 	Auth *auth.Authenticator
+	// Examples are the operations the playground offers (examples.All();
+	// none when empty).
+	Examples []examples.Example
 }
 
 // NewHandler returns the root handler of the service.
@@ -64,8 +68,9 @@ func NewHandler(d Deps) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
-	mux.Handle("GET /{$}", playground.Handler("startupgraph", "/graphql"))
-	mux.Handle("GET /assets/", playground.Handler("startupgraph", "/graphql"))
+	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
+	mux.Handle("GET /{$}", pg)
+	mux.Handle("GET /assets/", pg)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -64,7 +64,7 @@ func (c Child[E, N]) filtered(ctx context.Context, q pageQuery, w *EdgeWhere) (p
 		return q, fmt.Errorf("where: no relationship %q", c.name)
 	}
 	conds := conditions{args: q.args}
-	wc := &whereCompiler{ctx: ctx, c: &conds}
+	wc := &whereCompiler{ctx: ctx, args: &conds.args}
 	sql, err := wc.edge(d, "e", "n", *w)
 	if err != nil {
 		return q, err
@@ -87,12 +87,14 @@ func (c Child[E, N]) Pages(ctx context.Context, s *Store, parents []int64, page 
 			return nil, err
 		}
 		if page.order != "" {
-			var o StartupOrder
+			var o childOrder
 			if err := json.Unmarshal([]byte(page.order), &o); err != nil {
 				return nil, err
 			}
-			q.sort = o.key()
-			q.sort.tag = c.name + "/" + q.sort.tag // cursors of this list and order only
+			// cursors of this list and order only
+			if q.sort, err = o.Order.key(ctx, &q.args, o.Node, c.name+"/"+relation.Nodes[o.Node].Table); err != nil {
+				return nil, err
+			}
 		}
 		if out, err = c.fetch(ctx, s, q, page, len(parents)); err != nil {
 			return nil, err

@@ -35,12 +35,12 @@ func (r facilityRow) model() model.Facility {
 }
 
 // ListFacilities pages the campus and its spaces.
-func (s *Store) ListFacilities(ctx context.Context, w *Where, order NameOrder, page PageArgs) (model.Connection[model.FacilityEdge, model.Facility], error) {
+func (s *Store) ListFacilities(ctx context.Context, w *Where, order Order, page PageArgs) (model.Connection[model.FacilityEdge, model.Facility], error) {
 	var c conditions
 	if err := addWhere(ctx, &c, "Facility", w); err != nil {
 		return model.Connection[model.FacilityEdge, model.Facility]{}, err
 	}
-	return listPage(ctx, s, listQuery(facilityCols, "facilities n", c, order.key("facilities")), page, facilityEdge)
+	return listPage(ctx, s, nodeList(facilityCols, "Facility", c, order), page, facilityEdge)
 }
 
 // FacilitiesByID returns the facilities with the given ids.

@@ -36,13 +36,13 @@ type FundFilter struct {
 }
 
 // ListFunds pages the funds matching f.
-func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
+func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order Order, page PageArgs) (model.Connection[model.FundEdge, model.Fund], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	if err := addWhere(ctx, &c, "Fund", w); err != nil {
 		return model.Connection[model.FundEdge, model.Fund]{}, err
 	}
-	return listPage(ctx, s, listQuery(fundCols, "funds n", c, order.key("funds")), page, fundEdge)
+	return listPage(ctx, s, nodeList(fundCols, "Fund", c, order), page, fundEdge)
 }
 
 // FundsByID returns the funds with the given ids.
@@ -90,8 +90,11 @@ type InvestmentOrder struct {
 
 // ListInvestments pages the investments matching f.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
+func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, w *Where, order InvestmentOrder, page PageArgs) (model.Connection[model.InvestmentEdge, model.Investment], error) {
 	var c conditions
+	if err := addWhereAs(ctx, &c, "Investment", "e", w); err != nil {
+		return model.Connection[model.InvestmentEdge, model.Investment]{}, err
+	}
 	c.ids("e.fund_id = ANY(?)", f.FundIDs)
 	c.ids("e.startup_id = ANY(?)", f.StartupIDs)
 	c.strs("e.round = ANY(?)", f.Rounds)

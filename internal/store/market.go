@@ -35,7 +35,7 @@ type MarketFilter struct {
 }
 
 // ListMarkets pages the markets matching f.
-func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.MarketEdge, model.Market], error) {
+func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order Order, page PageArgs) (model.Connection[model.MarketEdge, model.Market], error) {
 	var c conditions
 	if f.Kind != nil {
 		c.add("n.kind = ?", *f.Kind)
@@ -44,7 +44,7 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order
 	if err := addWhere(ctx, &c, "Market", w); err != nil {
 		return model.Connection[model.MarketEdge, model.Market]{}, err
 	}
-	return listPage(ctx, s, listQuery(marketCols, "markets n", c, order.key("markets")), page, marketEdge)
+	return listPage(ctx, s, nodeList(marketCols, "Market", c, order), page, marketEdge)
 }
 
 // MarketsByID returns the markets with the given ids.

@@ -53,7 +53,7 @@ type MentorFilter struct {
 
 // ListMentors pages the mentors matching f.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ListMentors(ctx context.Context, f MentorFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
+func (s *Store) ListMentors(ctx context.Context, f MentorFilter, w *Where, order Order, page PageArgs) (model.Connection[model.MentorEdge, model.Mentor], error) {
 	var c conditions
 	c.exists(ctx, "mentor_sectors x", "x.mentor_id = n.id AND x.sector_id = ANY(?)", f.SectorIDs)
 	c.ids("n.affiliated_university_id = ANY(?)", f.UniversityIDs)
@@ -73,7 +73,7 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, w *Where, order
 	if err := addWhere(ctx, &c, "Mentor", w); err != nil {
 		return model.Connection[model.MentorEdge, model.Mentor]{}, err
 	}
-	return listPage(ctx, s, listQuery(mentorCols, "mentors n", c, order.key("mentors"), mentorGuard("n.id")), page, mentorEdge)
+	return listPage(ctx, s, nodeList(mentorCols, "Mentor", c, order, mentorGuard("n.id")), page, mentorEdge)
 }
 
 // MentorsByID returns the mentors with the given ids.

@@ -30,14 +30,14 @@ type OrganizationFilter struct {
 }
 
 // ListOrganizations pages the organizations matching f.
-func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.OrganizationEdge, model.Organization], error) {
+func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, w *Where, order Order, page PageArgs) (model.Connection[model.OrganizationEdge, model.Organization], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	c.boolean("n.mou_partner = ?", f.MouPartner)
 	if err := addWhere(ctx, &c, "Organization", w); err != nil {
 		return model.Connection[model.OrganizationEdge, model.Organization]{}, err
 	}
-	q := listQuery(organizationCols, "organizations n", c, order.key("organizations"))
+	q := nodeList(organizationCols, "Organization", c, order)
 	return listPage(ctx, s, q, page, organizationEdge)
 }
 

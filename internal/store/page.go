@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -28,19 +27,8 @@ type PageArgs struct {
 	// Omit leaves columns nobody will read out of the page.
 	Omit Omit
 	// order, when set, sorts a child list of startups by other keys than
-	// its own (WithStartupOrder); encoded, so PageArgs stays comparable.
+	// its own (WithOrder); encoded, so PageArgs stays comparable.
 	order string
-}
-
-// WithStartupOrder sorts a child list of startups by o instead of the
-// order its edges were recorded in.
-func (p PageArgs) WithStartupOrder(o StartupOrder) PageArgs {
-	if o.Field == "" {
-		return p
-	}
-	b, _ := json.Marshal(o)
-	p.order = string(b)
-	return p
 }
 
 // cursor is a decoded keyset position: which list and ordering it belongs
@@ -159,12 +147,28 @@ type pageQuery struct {
 	// totalQuery, when set, counts a top-level list's total in place of
 	// this query; it must count the same rows.
 	totalQuery *pageQuery
+	// order, when set, is the sort to build sort from: a list of nodes
+	// in an Order (see nodeList).
+	order *nodeOrder
+}
+
+// nodeOrder is an Order of a list of node, named list in cursors.
+type nodeOrder struct {
+	node, list string
+	order      Order
 }
 
 // build renders the page query. For child lists, $1 is the array of
 // parent ids and each parent's page is cut by a LATERAL subquery, so one
 // statement serves any number of parents.
 func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
+	if q.order != nil {
+		k, err := q.order.order.key(ctx, &q.args, q.order.node, q.order.list)
+		if err != nil {
+			return "", err
+		}
+		q.sort, q.order = k, nil
+	}
 	conds := slices.Clone(q.where)
 	conds = append(conds, scopeConditions(ctx, q.guards, &q.args)...)
 	if page.After.Set {

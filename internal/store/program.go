@@ -29,13 +29,13 @@ type ProgramFilter struct {
 }
 
 // ListPrograms pages the programs matching f.
-func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
+func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, w *Where, order Order, page PageArgs) (model.Connection[model.ProgramEdge, model.Program], error) {
 	var c conditions
 	c.strs("n.kind = ANY(?)", f.Kinds)
 	if err := addWhere(ctx, &c, "Program", w); err != nil {
 		return model.Connection[model.ProgramEdge, model.Program]{}, err
 	}
-	return listPage(ctx, s, listQuery(programCols, "programs n", c, order.key("programs")), page, programEdge)
+	return listPage(ctx, s, nodeList(programCols, "Program", c, order), page, programEdge)
 }
 
 // ProgramsByID returns the programs with the given ids.

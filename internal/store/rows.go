@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"startupgraph/internal/relation"
 	"strings"
 	"time"
 
@@ -56,19 +57,6 @@ func datePtr(t *time.Time) *model.Date {
 	}
 	d := model.NewDate(*t)
 	return &d
-}
-
-// NameOrder sorts a list by its English (default) or Korean name.
-type NameOrder struct {
-	Korean bool
-	Desc   bool
-}
-
-func (o NameOrder) key(list string) sortKey {
-	if o.Korean {
-		return sortKey{tag: list + "/NAME_KO", expr: "n.name_ko", cast: "text", desc: o.Desc}
-	}
-	return sortKey{tag: list + "/NAME_EN", expr: "n.name_en", cast: "text", desc: o.Desc}
 }
 
 // conditions accumulates a filter's WHERE conditions and their arguments.
@@ -145,6 +133,14 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 // and the scope guards of its protected rows.
 func listQuery(columns, from string, cond conditions, sort sortKey, guards ...guard) pageQuery {
 	return pageQuery{columns: columns, from: from, idExpr: "n.id", where: cond.where, args: cond.args, sort: sort, guards: guards}
+}
+
+// nodeList is listQuery for a list of node sorted by order.
+func nodeList(columns, node string, cond conditions, order Order, guards ...guard) pageQuery {
+	table := relation.Nodes[node].Table
+	q := listQuery(columns, table+" n", cond, sortKey{}, guards...)
+	q.order = &nodeOrder{node, table, order}
+	return q
 }
 
 func wrapf(err error, format string, args ...any) error {

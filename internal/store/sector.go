@@ -26,13 +26,13 @@ type SectorFilter struct {
 }
 
 // ListSectors pages the sectors matching f.
-func (s *Store) ListSectors(ctx context.Context, f SectorFilter, w *Where, order NameOrder, page PageArgs) (model.Connection[model.SectorEdge, model.Sector], error) {
+func (s *Store) ListSectors(ctx context.Context, f SectorFilter, w *Where, order Order, page PageArgs) (model.Connection[model.SectorEdge, model.Sector], error) {
 	var c conditions
 	c.boolean("n.task_force_field = ?", f.TaskForceField)
 	if err := addWhere(ctx, &c, "Sector", w); err != nil {
 		return model.Connection[model.SectorEdge, model.Sector]{}, err
 	}
-	return listPage(ctx, s, listQuery(sectorCols, "sectors n", c, order.key("sectors")), page, sectorEdge)
+	return listPage(ctx, s, nodeList(sectorCols, "Sector", c, order), page, sectorEdge)
 }
 
 // SectorsByID returns the sectors with the given ids.

@@ -30,16 +30,6 @@ func (r startupRow) model() model.Startup {
 // StartupFilter selects startups (see model.StartupCriteria).
 type StartupFilter = model.StartupCriteria
 
-// StartupOrder sorts startups by one or more keys, the first deciding
-// first: by "NAME_EN" (default), "NAME_KO", "FOUNDED_ON", or a figure of
-// each startup's own relationships (startupFigures).
-type StartupOrder struct {
-	Field string
-	Desc  bool
-	// Then are further keys.
-	Then []StartupOrder
-}
-
 // startupFigures are the related figures startups sort by: each an
 // expression over one startup's own rows (its investments, mentorships,
 // market targets, outcomes, stage changes), which a viewer who sees the
@@ -55,41 +45,6 @@ var startupFigures = map[string]sortPart{
 	"EXPORT_VALUE":        {"(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')", "numeric", false},
 	"LAST_STAGE_CHANGE":   {"COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = n.id), DATE '0001-01-01')", "date", false},
 	"NAME_EN":             {"n.name_en", "text", false},
-}
-
-func (o StartupOrder) key() sortKey {
-	first := o.part()
-	k := sortKey{tag: "startups/" + o.field(), expr: first.expr, cast: first.cast, desc: o.Desc}
-	if len(o.Then) == 0 {
-		return k // a single key's cursors are the ones it always had
-	}
-	k.tag += o.direction()
-	for _, t := range o.Then {
-		k.then = append(k.then, t.part())
-		k.tag += "," + t.field() + t.direction()
-	}
-	return k
-}
-
-// field is o's field, NAME_EN when it names no figure.
-func (o StartupOrder) field() string {
-	if _, ok := startupFigures[o.Field]; ok {
-		return o.Field
-	}
-	return "NAME_EN"
-}
-
-func (o StartupOrder) part() sortPart {
-	p := startupFigures[o.field()]
-	p.desc = o.Desc
-	return p
-}
-
-func (o StartupOrder) direction() string {
-	if o.Desc {
-		return ":DESC"
-	}
-	return ":ASC"
 }
 
 // startupConditions renders f inside ctx's viewer's scope (see exists):
@@ -125,12 +80,16 @@ func startupConditions(ctx context.Context, f StartupFilter) conditions {
 
 // ListStartups pages the startups matching f.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ListStartups(ctx context.Context, f StartupFilter, w *Where, order StartupOrder, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
+func (s *Store) ListStartups(ctx context.Context, f StartupFilter, w *Where, order Order, page PageArgs) (model.Connection[model.StartupEdge, model.Startup], error) {
 	c := startupConditions(ctx, f)
 	if err := addWhere(ctx, &c, "Startup", w); err != nil {
 		return model.Connection[model.StartupEdge, model.Startup]{}, err
 	}
-	q := listQuery(startupCols, "startups n", c, order.key(), startupGuard("n.id"))
+	sort, err := order.key(ctx, &c.args, "Startup", "startups")
+	if err != nil {
+		return model.Connection[model.StartupEdge, model.Startup]{}, err
+	}
+	q := listQuery(startupCols, "startups n", c, sort, startupGuard("n.id"))
 	if w == nil {
 		q.totalQuery = sectorStageCount(ctx, f)
 	}

@@ -70,37 +70,37 @@ func snapshot(t *testing.T, s *store.Store) map[string]int64 {
 	for _, u := range us {
 		out["university/"+u.Key] = u.RowID
 	}
-	orgs, err := s.ListOrganizations(ctx, store.OrganizationFilter{}, nil, store.NameOrder{}, page100(t))
+	orgs, err := s.ListOrganizations(ctx, store.OrganizationFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range orgs.Nodes() {
 		out["organization/"+x.Key] = x.RowID
 	}
-	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, nil, store.NameOrder{}, page100(t))
+	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range sectors.Nodes() {
 		out["sector/"+x.Key] = x.RowID
 	}
-	programs, err := s.ListPrograms(ctx, store.ProgramFilter{}, nil, store.NameOrder{}, page100(t))
+	programs, err := s.ListPrograms(ctx, store.ProgramFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range programs.Nodes() {
 		out["program/"+x.Key] = x.RowID
 	}
-	funds, err := s.ListFunds(ctx, store.FundFilter{}, nil, store.NameOrder{}, page100(t))
+	funds, err := s.ListFunds(ctx, store.FundFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range funds.Nodes() {
 		out["fund/"+x.Key] = x.RowID
 	}
-	facilities, err := s.ListFacilities(ctx, nil, store.NameOrder{}, page100(t))
+	facilities, err := s.ListFacilities(ctx, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range facilities.Nodes() {
 		out["facility/"+x.Key] = x.RowID
 	}
-	startups, err := s.ListStartups(ctx, store.StartupFilter{}, nil, store.StartupOrder{}, page100(t))
+	startups, err := s.ListStartups(ctx, store.StartupFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range startups.Nodes() {
 		out["startup/"+x.Key] = x.RowID
 	}
-	mentors, err := s.ListMentors(ctx, store.MentorFilter{}, nil, store.NameOrder{}, page100(t))
+	mentors, err := s.ListMentors(ctx, store.MentorFilter{}, nil, nil, page100(t))
 	must(t, err)
 	for _, x := range mentors.Nodes() {
 		out["mentor/"+x.Key] = x.RowID
@@ -146,7 +146,7 @@ func TestDemoFacts(t *testing.T) {
 		}
 	}
 
-	funds, err := s.ListFunds(ctx, store.FundFilter{}, nil, store.NameOrder{}, page100(t))
+	funds, err := s.ListFunds(ctx, store.FundFilter{}, nil, nil, page100(t))
 	must(t, err)
 	fs := funds.Nodes()
 	wantFund := map[string]model.KRW{"creative-growth-venture-fund": 36_500_000_000, "smart-venture-campus-national-grant": 1_950_000_000}
@@ -160,7 +160,7 @@ func TestDemoFacts(t *testing.T) {
 		t.Errorf("funds missing: %v", wantFund)
 	}
 
-	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, nil, store.NameOrder{}, page100(t))
+	sectors, err := s.ListSectors(ctx, store.SectorFilter{}, nil, nil, page100(t))
 	must(t, err)
 	taskForce := 0
 	for _, x := range sectors.Nodes() {
@@ -172,7 +172,7 @@ func TestDemoFacts(t *testing.T) {
 		t.Errorf("task-force sectors: %d, want 4", taskForce)
 	}
 
-	facilities, err := s.ListFacilities(ctx, nil, store.NameOrder{}, page100(t))
+	facilities, err := s.ListFacilities(ctx, nil, nil, page100(t))
 	must(t, err)
 	fa := facilities.Nodes()
 	var campus *model.Facility

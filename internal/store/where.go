@@ -68,17 +68,22 @@ type EdgeWhere struct {
 // aliases of nested relationships (e1, n1, ...).
 type whereCompiler struct {
 	ctx   context.Context
-	c     *conditions
+	args  *sqlArgs
 	depth int
 }
 
 // addWhere adds w, over node type node read as alias n, to c.
 func addWhere(ctx context.Context, c *conditions, node string, w *Where) error {
+	return addWhereAs(ctx, c, node, "n", w)
+}
+
+// addWhereAs is addWhere over node read as alias.
+func addWhereAs(ctx context.Context, c *conditions, node, alias string, w *Where) error {
 	if w == nil {
 		return nil
 	}
-	wc := &whereCompiler{ctx: ctx, c: c}
-	sql, err := wc.node(node, "n", *w)
+	wc := &whereCompiler{ctx: ctx, args: &c.args}
+	sql, err := wc.node(node, alias, *w)
 	if err != nil {
 		return err
 	}
@@ -143,7 +148,7 @@ func (wc *whereCompiler) ref(expr string, f relation.Fact, w Where) (string, err
 	if g := nodeGuards[typ]; g != nil {
 		guards = append(guards, g(alias+".id"))
 	}
-	return "EXISTS (SELECT 1 FROM " + n.Table + " " + alias + " WHERE " + alias + ".id = " + expr + scoped(wc.ctx, &wc.c.args, guards...) + " AND " + cond + ")", nil
+	return "EXISTS (SELECT 1 FROM " + n.Table + " " + alias + " WHERE " + alias + ".id = " + expr + scoped(wc.ctx, wc.args, guards...) + " AND " + cond + ")", nil
 }
 
 // composed renders a filter's and, or and not with render.
@@ -190,39 +195,13 @@ var aliasToken = regexp.MustCompile(`\b([cen])\b`)
 // node (read as outer), through the field's child list with its aliases
 // numbered for this depth, and its scope guards.
 func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, error) {
-	d, ok := relation.DirectionOf(node, p.Field)
-	if !ok {
-		return "", fmt.Errorf("where: %s has no relationship %s", node, p.Field)
-	}
-	query, ok := childQueries[d.Loader]
-	if !ok {
-		return "", fmt.Errorf("where: no child list %s", d.Loader)
-	}
-	q := query()
 	wc.depth++
 	defer func() { wc.depth-- }()
+	d, base, err := wc.edges(node, outer, p.Field, namesNode(p.Edge))
+	if err != nil {
+		return "", err
+	}
 	k := strconv.Itoa(wc.depth)
-	rename := func(s string) string { return aliasToken.ReplaceAllString(s, "${1}"+k) }
-	from, parent := rename(q.from), rename(q.parent)
-	guards := make([]guard, len(q.guards))
-	for i, g := range q.guards {
-		guards[i] = guard{g.kind, rename(g.expr)}
-	}
-	if col, ok := joinTableOnly(d, p); ok {
-		// No condition on the far node: the join table alone answers (a
-		// count of mentorships needs no startup), a guard of the far
-		// node reading its id from the join table.
-		light := slices.Clone(guards)
-		for i := range light {
-			if light[i].expr == "n"+k+".id" {
-				light[i].expr = "e" + k + "." + col
-			}
-		}
-		if !slices.ContainsFunc(light, func(g guard) bool { return strings.HasPrefix(g.expr, "n"+k+".") }) {
-			from, guards = d.Rel.Table+" e"+k, light
-		}
-	}
-	base := "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, &wc.c.args, guards...)
 	edge := func(e *EdgeWhere) (string, error) {
 		if e == nil {
 			return "true", nil
@@ -258,12 +237,72 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 	return "", fmt.Errorf("where: unknown quantifier %s", p.Quant)
 }
 
-// joinTableOnly reports whether predicate p over direction d can be
-// answered from its join table alone, and the join table's column that
+// edges renders "FROM ... WHERE ..." of the edges of relationship field
+// field of node (read as outer) that the viewer sees, through the
+// field's child list with its aliases numbered for wc's depth (e<k>,
+// n<k>); from the join table alone when the condition on them names no
+// far node (nodes false) and the join table says enough.
+func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (relation.Direction, string, error) {
+	d, ok := relation.DirectionOf(node, field)
+	if !ok {
+		return d, "", fmt.Errorf("where: %s has no relationship %s", node, field)
+	}
+	query, ok := childQuery(d.Loader)
+	if !ok {
+		return d, "", fmt.Errorf("where: no child list %s", d.Loader)
+	}
+	q := query()
+	k := strconv.Itoa(wc.depth)
+	rename := func(s string) string { return aliasToken.ReplaceAllString(s, "${1}"+k) }
+	from, parent := rename(q.from), rename(q.parent)
+	guards := make([]guard, len(q.guards))
+	for i, g := range q.guards {
+		guards[i] = guard{g.kind, rename(g.expr)}
+	}
+	if col, ok := joinTableOnly(d, nodes); ok {
+		// No condition on the far node: the join table alone answers (a
+		// count of mentorships needs no startup), a guard of the far
+		// node reading its id from the join table.
+		light := slices.Clone(guards)
+		for i := range light {
+			if light[i].expr == "n"+k+".id" {
+				light[i].expr = "e" + k + "." + col
+			}
+		}
+		if !slices.ContainsFunc(light, func(g guard) bool { return strings.HasPrefix(g.expr, "n"+k+".") }) {
+			from, guards = d.Rel.Table+" e"+k, light
+		}
+	}
+	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, wc.args, guards...), nil
+}
+
+// childQuery looks up childQueries. It is set in init: the generated
+// child lists are package variables whose initialization reaches this
+// compiler (a page sorted by a count of edges), so reading the map
+// directly would make an initialization cycle.
+var childQuery func(loader string) (func() pageQuery, bool)
+
+func init() {
+	childQuery = func(loader string) (func() pageQuery, bool) {
+		q, ok := childQueries[loader]
+		return q, ok
+	}
+}
+
+// countOf is how many edges of node's relationship field field (node
+// read as alias n) the viewer sees: a sort key of the generated orders.
+func countOf(ctx context.Context, args *sqlArgs, node, field string) (string, error) {
+	wc := &whereCompiler{ctx: ctx, args: args, depth: 1}
+	_, base, err := wc.edges(node, "n", field, false)
+	return "(SELECT count(*) " + base + ")", err
+}
+
+// joinTableOnly reports whether a condition over direction d's edges can
+// be answered from its join table alone, and the join table's column that
 // holds the far node's id: d is a plain join (no foreign key, no path
-// through another table) and p's edge filter names no node.
-func joinTableOnly(d relation.Direction, p RelPred) (string, bool) {
-	if d.Rel.ForeignKey || d.Parent.Via != "" || d.Parent.Parent != "" || namesNode(p.Edge) {
+// through another table) and the condition names no far node (nodes).
+func joinTableOnly(d relation.Direction, nodes bool) (string, bool) {
+	if d.Rel.ForeignKey || d.Parent.Via != "" || d.Parent.Parent != "" || nodes {
 		return "", false
 	}
 	for _, e := range d.Rel.Ends {
@@ -328,7 +367,7 @@ func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (s
 
 // compare renders one comparison of expr, a column of type typ.
 func (wc *whereCompiler) compare(expr, typ string, cmp Cmp) string {
-	arg := func(v any) string { return wc.c.args.add(v) }
+	arg := func(v any) string { return wc.args.add(v) }
 	if typ == "Name" {
 		ko, en := strings.Replace(expr, ".name", ".name_ko", 1), strings.Replace(expr, ".name", ".name_en", 1)
 		switch cmp.Op {
@@ -358,8 +397,11 @@ func (wc *whereCompiler) compare(expr, typ string, cmp Cmp) string {
 		}
 	}
 	cast, castList := "", ""
-	if typ == "Date" {
+	switch typ {
+	case "Date":
 		cast, castList = "::date", "::date[]"
+	case "DateTime":
+		cast, castList = "::timestamptz", "::timestamptz[]"
 	}
 	switch cmp.Op {
 	case "isNull":

@@ -68,11 +68,11 @@ func resolvers(dirs []direction, existing []byte) string {
 		if ordered(d) {
 			fmt.Fprintf(&b, `
 // %[5]s is the resolver for the %[6]s field.
-func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string, where *generated.%[3]sEdgeWhere, orderBy []generated.StartupOrder) (*model.%[3]sConnection, error) {
-	c, err := orderedChild(ctx, loader.For(ctx).%[4]s, obj.RowID, %[4]q, where, orderBy, first, after, last, before)
+func (r *%[1]sResolver) %[5]s(ctx context.Context, obj *model.%[2]s, first *int, after *string, last *int, before *string, where *generated.%[3]sEdgeWhere, orderBy []generated.%[7]sOrder) (*model.%[3]sConnection, error) {
+	c, err := orderedChild(ctx, loader.For(ctx).%[4]s, obj.RowID, %[4]q, where, %[7]q, orderBy, first, after, last, before)
 	return &model.%[3]sConnection{Connection: c}, err
 }
-`, lowerFirst(d.parentNode.Name), d.parentNode.Name, conn, d.parent.Loader, upperFirst(d.parent.Field), d.parent.Field)
+`, lowerFirst(d.parentNode.Name), d.parentNode.Name, conn, d.parent.Loader, upperFirst(d.parent.Field), d.parent.Field, d.listedNode.Name)
 			continue
 		}
 		fmt.Fprintf(&b, `

@@ -61,7 +61,7 @@ func schema(dirs []direction) []byte {
 				args += fmt.Sprintf(", %q where: %sEdgeWhere", EdgeWhereDoc, d.connection())
 			}
 			if ordered(d) {
-				args += fmt.Sprintf(", %q orderBy: [StartupOrder!]", NestedOrderDoc)
+				args += fmt.Sprintf(", %q orderBy: [%sOrder!]", NestedOrderDoc, d.listedNode.Name)
 			}
 			fmt.Fprintf(&b, "  %q\n  %s(%s): %sConnection!%s\n", d.parent.Doc, d.parent.Field, args, d.connection(), auth)
 		}

@@ -25,8 +25,25 @@ const EdgeWhereDoc = "Only the edges for which this holds: their facts and the n
 const NestedOrderDoc = "Sort order, one key after another (at most 5; the edge breaks ties); the order the edges were recorded in when omitted."
 
 // ordered reports whether a direction's field takes orderBy: those that
-// list startups, which sort by their related figures.
-func ordered(d direction) bool { return d.listedNode.Name == "Startup" }
+// list startups (by their related figures) or a node type with a
+// generated order.
+func ordered(d direction) bool {
+	return d.listedNode.Name == "Startup" || relation.IsOrdered(d.listedNode.Name)
+}
+
+// orderSDL writes <Node>OrderField and <Node>Order for every node type
+// with a generated order.
+func orderSDL(b *bytes.Buffer) {
+	for _, node := range relation.Ordered {
+		n := relation.Nodes[node]
+		fmt.Fprintf(b, "\n%q\nenum %sOrderField {\n", "What a list of "+n.Plural+" sorts by.", node)
+		for _, f := range relation.OrderFields(node) {
+			fmt.Fprintf(b, "  %q\n  %s\n", f.Doc, f.Name)
+		}
+		fmt.Fprintf(b, "}\n\n%q\ninput %sOrder {\n  \"The key.\"\n  field: %[2]sOrderField!\n  \"Sort direction; ascending when omitted.\"\n  direction: OrderDirection = ASC\n}\n",
+			"One sort key of a list of "+n.Plural+".", node)
+	}
+}
 
 // comparisonOf is the comparison input of a field's type.
 func comparisonOf(typ string) string {
@@ -36,7 +53,7 @@ func comparisonOf(typ string) string {
 		return "IDComparison"
 	case "String", "Name":
 		return "TextComparison"
-	case "Date", "Int", "KRW", "Boolean":
+	case "Date", "DateTime", "Int", "KRW", "Boolean":
 		return t + "Comparison"
 	}
 	if n := relation.Nodes[t]; n.Name != "" {
@@ -74,12 +91,14 @@ func predicateOf(d direction) string { return d.connection() + "Predicate" }
 
 func whereSDL(dirs []direction) string {
 	var b bytes.Buffer
+	b.WriteString("\n# ---- orderBy: sort keys of each node type (issue #17)\n")
+	orderSDL(&b)
 	b.WriteString("\n# ---- where: filters that compose (issue #17)\n")
 	enums := map[string]bool{}
 	noteEnum := func(typ string) {
 		c := comparisonOf(typ)
 		switch {
-		case c == "IDComparison", c == "TextComparison", c == "DateComparison", c == "IntComparison", c == "KRWComparison", c == "BooleanComparison":
+		case c == "IDComparison", c == "TextComparison", c == "DateComparison", c == "DateTimeComparison", c == "IntComparison", c == "KRWComparison", c == "BooleanComparison":
 		case strings.HasSuffix(c, "Where"):
 		default:
 			enums[strings.TrimSuffix(typ, "!")] = true
@@ -163,6 +182,7 @@ input TextComparison {
 }
 `)
 	writeComparison(&b, "DateComparison", "Date", false, true)
+	writeComparison(&b, "DateTimeComparison", "DateTime", false, true)
 	writeComparison(&b, "IntComparison", "Int", false, true)
 	writeComparison(&b, "KRWComparison", "KRW", false, true)
 	b.WriteString(`
