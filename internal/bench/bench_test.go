@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"startupgraph/examples"
 )
 
 // TestPipeline runs the whole benchmark end to end at a tiny size: build,
@@ -32,7 +34,8 @@ func TestPipeline(t *testing.T) {
 	out := t.TempDir()
 	var stderr bytes.Buffer
 	rep, path, err := run(ctx, Env{
-		Args:   []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out},
+		Args: []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out,
+			"-question-requests", "3"},
 		Getenv: os.Getenv, Stdout: io.Discard, Stderr: &stderr,
 	})
 	if err != nil {
@@ -64,7 +67,16 @@ func TestPipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |"} {
+	if qs, _ := examples.Questions(); len(s.questions) != len(qs) || len(qs) == 0 {
+		t.Errorf("%d questions measured, want %d", len(s.questions), len(qs))
+	}
+	for _, q := range s.questions {
+		if q.requests == 0 || q.p50 <= 0 || q.bytesPerResp == 0 {
+			t.Errorf("question %s: %+v", q.name, q)
+		}
+	}
+	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |",
+		"### Issue 17's questions", "| question-01-"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the report lacks %q", want)
 		}
@@ -218,5 +230,112 @@ func TestCommas(t *testing.T) {
 		if got := commas(n); got != want {
 			t.Errorf("commas(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+func TestQuestionsOptions(t *testing.T) {
+	o, err := parseOptions([]string{"-queries", "questions"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wants(o, questionsName) || wants(o, "nested") || len(selected(o)) != 0 || o.questionRequests != 50 || o.questionTime != 10*time.Second {
+		t.Errorf("-queries questions: %+v", o)
+	}
+	if o, _ := parseOptions(nil, io.Discard); !wants(o, questionsName) {
+		t.Error("the questions are not measured by default")
+	}
+	if o, _ := parseOptions([]string{"-quick"}, io.Discard); o.questionRequests != 10 || o.questionTime != 2*time.Second {
+		t.Errorf("-quick: %d requests, %s", o.questionRequests, o.questionTime)
+	}
+	if _, err := parseOptions([]string{"-question-requests", "0", "-question-time", "0s"}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "-question-requests") || !strings.Contains(err.Error(), "-question-time") {
+		t.Errorf("bad bounds: %v", err)
+	}
+}
+
+// TestMeasureQuestions drives the questions against a stand-in server on
+// 127.0.0.1: every question is asked, bounded by the request count, and a
+// question whose answer has errors fails the run before it is timed.
+func TestMeasureQuestions(t *testing.T) {
+	qs, bodies, err := loadQuestions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	failing := string(bodies[len(bodies)/2])
+	var asked atomic.Int64
+	var failOne atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		asked.Add(1)
+		if failOne.Load() && string(b) == failing {
+			_, _ = w.Write([]byte(`{"errors":[{"message":"Cannot query field"}],"data":null}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"data":{"startups":{"totalCount":1}}}`))
+	}))
+	defer srv.Close()
+	o := options{questionRequests: 4, questionTime: time.Minute}
+	ctx := context.Background()
+	got, err := measureQuestions(ctx, o, newClient(1), srv.URL, "k", 100, func(string, ...any) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(qs) {
+		t.Fatalf("%d questions measured, want %d", len(got), len(qs))
+	}
+	for i, r := range got {
+		if r.name != qs[i].Name || r.requests != 4 || r.p50 <= 0 || r.max < r.p95 || r.p95 < r.p50 || r.bytesPerResp != float64(len(`{"data":{"startups":{"totalCount":1}}}`)) {
+			t.Errorf("question %d: %+v", i, r)
+		}
+	}
+	if want := int64(len(qs) * (1 + questionWarmup + 4)); asked.Load() != want {
+		t.Errorf("%d requests, want %d (check, warm-up, measurement)", asked.Load(), want)
+	}
+
+	failOne.Store(true)
+	asked.Store(0)
+	got, err = measureQuestions(ctx, o, newClient(1), srv.URL, "k", 100, func(string, ...any) {})
+	if err == nil || !strings.Contains(err.Error(), qs[len(qs)/2].Name) || !strings.Contains(err.Error(), "Cannot query field") {
+		t.Fatalf("a question with errors: %v", err)
+	}
+	if len(got) != len(qs)/2 {
+		t.Errorf("%d questions timed before the failing one, want %d", len(got), len(qs)/2)
+	}
+	if want := int64(len(qs)/2*(1+questionWarmup+4) + 1); asked.Load() != want {
+		t.Errorf("%d requests, want %d: the failing question was timed", asked.Load(), want)
+	}
+}
+
+func TestQuestionsReport(t *testing.T) {
+	lat := func(ms ...int) loadResult {
+		var r loadResult
+		for _, m := range ms {
+			r.latencies = append(r.latencies, time.Duration(m)*time.Millisecond)
+			r.bytes += 100
+		}
+		return r
+	}
+	fast := summarizeQuestion(examples.Example{Name: "question-01-fast", Title: "Fast."}, lat(30, 10, 20, 90))
+	slow := summarizeQuestion(examples.Example{Name: "question-09-slow", Title: "Slow."}, lat(60, 50, 70))
+	if fast.p50 != 20*time.Millisecond || fast.p95 != 90*time.Millisecond || fast.max != 90*time.Millisecond || !fast.met || fast.bytesPerResp != 100 {
+		t.Errorf("fast: %+v", fast)
+	}
+	if slow.p50 != 60*time.Millisecond || slow.met {
+		t.Errorf("slow: %+v", slow)
+	}
+	r := report{opts: options{concurrency: []int{1}, questionRequests: 50, questionTime: 10 * time.Second},
+		sizes: []sizeResult{{ds: dataset{size: 200000}, questions: []questionResult{fast, slow}}}}
+	md := r.markdown()
+	for _, want := range []string{
+		"| issue 17's questions, one client: median of each | < 50 ms | missed: 1 of 2 (q09 60.0 ms) |",
+		"| question-01-fast | 4 | 20.0 | 90.0 | 90.0 | 100 | met |",
+		"| question-09-slow | 3 | 60.0 | 70.0 | 70.0 | 100 | **missed** |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+	if v := questionsVerdict(sizeResult{questions: []questionResult{fast}}); v != "met: all 1" {
+		t.Errorf("verdict %q", v)
 	}
 }

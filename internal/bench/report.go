@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"startupgraph/examples"
 )
 
 // report renders a run as markdown.
@@ -27,8 +29,13 @@ func (r report) markdown() string {
 	w("| | |\n|---|---|\n")
 	w("| machine | %d CPUs (GOMAXPROCS %d), %s, %s RAM, %s |\n", m.cpus, m.gomaxprocs, m.model, m.memory, m.kernel)
 	w("| software | %s; PostgreSQL %s (throwaway local cluster, fsync off); startupgraph %s |\n", m.goVersion, m.postgres, r.revision)
-	w("| run | %s startups; %s concurrent clients; %s warm-up, then %s per measurement (at most %s requests); in-process benchmark %s per query |\n",
-		joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
+	issue7 := r.issue7Measured()
+	if issue7 {
+		w("| run | %s startups; %s concurrent clients; %s warm-up, then %s per measurement (at most %s requests); in-process benchmark %s per query |\n",
+			joinInts(r.opts.sizes, " and "), joinInts(r.opts.concurrency, ", "), r.opts.warmup, r.opts.duration, commas(int64(r.opts.maxRequests)), r.opts.inproc)
+	} else {
+		w("| run | %s startups |\n", joinInts(r.opts.sizes, " and "))
+	}
 	settings := "default settings"
 	if len(r.opts.serverEnv) > 0 {
 		settings = "default settings but `" + strings.Join(r.opts.serverEnv, "`, `") + "`"
@@ -37,10 +44,20 @@ func (r report) markdown() string {
 		p := r.sizes[0].pool
 		settings += fmt.Sprintf(" (database pool: %d open, %d idle)", p.maxOpen, p.maxIdle)
 	}
-	w("| server | `startupgraph serve` with %s; the floors use the same pool limits |\n", settings)
+	if issue7 {
+		settings += "; the floors use the same pool limits"
+	}
+	w("| server | `startupgraph serve` with %s |\n", settings)
+	if slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
+		w("| questions | one client, %d requests of warm-up, then at most %d requests or %s per question |\n", questionWarmup, r.opts.questionRequests, r.opts.questionTime)
+	}
 	w("| total time | %s, seeding included |\n\n", r.total.Round(time.Second))
-	w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
-		"the ratios to the floors, measured minutes apart on the same data, are what to compare between runs.\n\n", m.cpus)
+	if issue7 {
+		w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
+			"the ratios to the floors, measured minutes apart on the same data, are what to compare between runs.\n\n", m.cpus)
+	} else {
+		w("The client, the server and PostgreSQL share the same %d CPUs, and so does anything else running on the machine (each size's section says how busy it was): compare runs with that in mind.\n\n", m.cpus)
+	}
 
 	r.targets(w)
 	for _, s := range r.sizes {
@@ -70,7 +87,7 @@ func (s sizeResult) row(name string, clients int) (loadRow, bool) {
 
 func (r report) targets(w func(string, ...any)) {
 	c := r.targetClients()
-	w("## Targets (issue 7; aims, not pass/fail)\n\n")
+	w("## Targets (issues 7 and 17; aims, not pass/fail)\n\n")
 	w("| target | aim |")
 	for _, s := range r.sizes {
 		w(" %s startups |", commas(int64(s.ds.size)))
@@ -87,88 +104,124 @@ func (r report) targets(w func(string, ...any)) {
 		}
 		w("\n")
 	}
-	perSize(fmt.Sprintf("nested query throughput / HTTP floor's, %d clients", c), "≥ 0.8×", func(s sizeResult) string {
-		g, ok1 := s.row("nested", c)
-		f, ok2 := s.row(httpFloorName, c)
-		if !ok1 || !ok2 {
-			return "not measured"
-		}
-		return verdict(g.sum.rps/f.sum.rps, 0.8, true)
-	})
-	perSize(fmt.Sprintf("nested query p99 / HTTP floor's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
-		g, ok1 := s.row("nested", c)
-		f, ok2 := s.row(httpFloorName, c)
-		if !ok1 || !ok2 {
-			return "not measured"
-		}
-		return verdict(ratio(g.sum.p99, f.sum.p99), 1.5, false)
-	})
-	perSize(fmt.Sprintf("deep page (after row N) p50 / first page's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
-		d, ok1 := s.row("deep-page", c)
-		f, ok2 := s.row("first-page", c)
-		if !ok1 || !ok2 {
-			return "not measured"
-		}
-		return verdict(ratio(d.sum.p50, f.sum.p50), 1.5, false) + fmt.Sprintf(" (N = %s)", commas(int64(s.fx.deepRow)))
-	})
-	perSize("deep page / first page, in process (one at a time)", "≤ 1.5×", func(s sizeResult) string {
-		d, ok1 := s.inproc["deep-page"]
-		f, ok2 := s.inproc["first-page"]
-		if !ok1 || !ok2 {
-			return "not measured"
-		}
-		return verdict(ratio(d.perRequest, f.perRequest), 1.5, false)
-	})
-	perSize("server RSS under load, max", "< 100 MB", func(s sizeResult) string {
-		var peak int64 = -1
-		for _, l := range s.loads {
-			peak = max(peak, l.rssKB)
-		}
-		if peak < 0 {
-			return "not measured"
-		}
-		mark := "met"
-		if mb(peak) >= 100 {
-			mark = "missed"
-		}
-		return fmt.Sprintf("%.0f MB: %s", mb(peak), mark)
-	})
-	perSize("SQL statements per request (in process), by query", "depth only", func(s sizeResult) string {
-		var parts []string
-		for _, q := range theMix {
-			if ir, ok := s.inproc[q.name]; ok {
-				parts = append(parts, q.name+" "+stmts(ir))
+	if r.issue7Measured() {
+		perSize(fmt.Sprintf("nested query throughput / HTTP floor's, %d clients", c), "≥ 0.8×", func(s sizeResult) string {
+			g, ok1 := s.row("nested", c)
+			f, ok2 := s.row(httpFloorName, c)
+			if !ok1 || !ok2 {
+				return "not measured"
+			}
+			return verdict(g.sum.rps/f.sum.rps, 0.8, true)
+		})
+		perSize(fmt.Sprintf("nested query p99 / HTTP floor's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
+			g, ok1 := s.row("nested", c)
+			f, ok2 := s.row(httpFloorName, c)
+			if !ok1 || !ok2 {
+				return "not measured"
+			}
+			return verdict(ratio(g.sum.p99, f.sum.p99), 1.5, false)
+		})
+		perSize(fmt.Sprintf("deep page (after row N) p50 / first page's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
+			d, ok1 := s.row("deep-page", c)
+			f, ok2 := s.row("first-page", c)
+			if !ok1 || !ok2 {
+				return "not measured"
+			}
+			return verdict(ratio(d.sum.p50, f.sum.p50), 1.5, false) + fmt.Sprintf(" (N = %s)", commas(int64(s.fx.deepRow)))
+		})
+		perSize("deep page / first page, in process (one at a time)", "≤ 1.5×", func(s sizeResult) string {
+			d, ok1 := s.inproc["deep-page"]
+			f, ok2 := s.inproc["first-page"]
+			if !ok1 || !ok2 {
+				return "not measured"
+			}
+			return verdict(ratio(d.perRequest, f.perRequest), 1.5, false)
+		})
+		perSize("server RSS under load, max", "< 100 MB", func(s sizeResult) string {
+			var peak int64 = -1
+			for _, l := range s.loads {
+				peak = max(peak, l.rssKB)
+			}
+			if peak < 0 {
+				return "not measured"
+			}
+			mark := "met"
+			if mb(peak) >= 100 {
+				mark = "missed"
+			}
+			return fmt.Sprintf("%.0f MB: %s", mb(peak), mark)
+		})
+		perSize("SQL statements per request (in process), by query", "depth only", func(s sizeResult) string {
+			var parts []string
+			for _, q := range theMix {
+				if ir, ok := s.inproc[q.name]; ok {
+					parts = append(parts, q.name+" "+stmts(ir))
+				}
+			}
+			return strings.Join(parts, ", ")
+		})
+		if len(r.sizes) >= 2 {
+			first, last := r.sizes[0], r.sizes[len(r.sizes)-1]
+			var diff []string
+			for _, q := range theMix {
+				a, ok1 := first.inproc[q.name]
+				b, ok2 := last.inproc[q.name]
+				if ok1 && ok2 && (a.stmtMin != b.stmtMin || a.stmtMax != b.stmtMax) {
+					diff = append(diff, fmt.Sprintf("%s %s → %s", q.name, stmts(a), stmts(b)))
+				}
+			}
+			cell := "met: the same count at every size"
+			if len(diff) > 0 {
+				cell = "missed: " + strings.Join(diff, "; ")
+			}
+			w("| statements per request independent of size (%s → %s startups) | same | %s |\n",
+				commas(int64(first.ds.size)), commas(int64(last.ds.size)), cell)
+			for _, cl := range r.opts.concurrency {
+				a, ok1 := first.row(mixName, cl)
+				b, ok2 := last.row(mixName, cl)
+				cellMix := "not measured"
+				if ok1 && ok2 {
+					cellMix = verdict(ratio(b.sum.p99, a.sum.p99), 1.5, false) + fmt.Sprintf(" (%.1f → %.1f ms)", ms(a.sum.p99), ms(b.sum.p99))
+				}
+				w("| p99 of the mix, %s → %s startups, %d clients | < 1.5× | %s |\n", commas(int64(first.ds.size)), commas(int64(last.ds.size)), cl, cellMix)
 			}
 		}
-		return strings.Join(parts, ", ")
-	})
-	if len(r.sizes) >= 2 {
-		first, last := r.sizes[0], r.sizes[len(r.sizes)-1]
-		var diff []string
-		for _, q := range theMix {
-			a, ok1 := first.inproc[q.name]
-			b, ok2 := last.inproc[q.name]
-			if ok1 && ok2 && (a.stmtMin != b.stmtMin || a.stmtMax != b.stmtMax) {
-				diff = append(diff, fmt.Sprintf("%s %s → %s", q.name, stmts(a), stmts(b)))
-			}
-		}
-		cell := "met: the same count at every size"
-		if len(diff) > 0 {
-			cell = "missed: " + strings.Join(diff, "; ")
-		}
-		w("| statements per request independent of size (%s → %s startups) | same | %s |\n",
-			commas(int64(first.ds.size)), commas(int64(last.ds.size)), cell)
-		for _, cl := range r.opts.concurrency {
-			a, ok1 := first.row(mixName, cl)
-			b, ok2 := last.row(mixName, cl)
-			cellMix := "not measured"
-			if ok1 && ok2 {
-				cellMix = verdict(ratio(b.sum.p99, a.sum.p99), 1.5, false) + fmt.Sprintf(" (%.1f → %.1f ms)", ms(a.sum.p99), ms(b.sum.p99))
-			}
-			w("| p99 of the mix, %s → %s startups, %d clients | < 1.5× | %s |\n", commas(int64(first.ds.size)), commas(int64(last.ds.size)), cl, cellMix)
+		w("| one write mutation | measured | see the `write` rows |\n")
+	}
+	perSize("issue 17's questions, one client: median of each", "< 50 ms", questionsVerdict)
+	w("\n")
+}
+
+// issue7Measured reports whether any dataset has load or in-process
+// measurements (not with -queries questions alone).
+func (r report) issue7Measured() bool {
+	return slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.loads) > 0 || len(s.inproc) > 0 })
+}
+
+// questionsVerdict says how many questions met the target, naming the others.
+func questionsVerdict(s sizeResult) string {
+	if len(s.questions) == 0 {
+		return "not measured"
+	}
+	var missed []string
+	for _, q := range s.questions {
+		if !q.met {
+			missed = append(missed, fmt.Sprintf("%s %s ms", questionNumber(q.name), fms(q.p50)))
 		}
 	}
-	w("| one write mutation | measured | see the `write` rows |\n\n")
+	if len(missed) == 0 {
+		return fmt.Sprintf("met: all %d", len(s.questions))
+	}
+	return fmt.Sprintf("missed: %d of %d (%s)", len(missed), len(s.questions), strings.Join(missed, ", "))
+}
+
+// questionNumber shortens "question-03-entered-…" to "q03".
+func questionNumber(name string) string {
+	parts := strings.SplitN(name, "-", 3)
+	if len(parts) >= 2 && parts[0] == "question" {
+		return "q" + parts[1]
+	}
+	return name
 }
 
 func (r report) size(w func(string, ...any), s sizeResult) {
@@ -177,13 +230,30 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	for _, c := range s.ds.counts {
 		counts = append(counts, fmt.Sprintf("%s %s", commas(c.rows), c.table))
 	}
-	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s. The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).\n\n",
-		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond), commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s.",
+		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond))
+	if len(s.loads) > 0 || len(s.inproc) > 0 {
+		w(" The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).",
+			commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
+	}
+	w("\n\n")
 
 	w("Machine load before seeding: %s; after the last measurement: %s.\n\n", s.before, s.after)
 	if len(s.before.others) > 0 || len(s.after.others) > 0 {
 		w("**Warning: another startupgraph-bench was running (pids %v before, %v after); these numbers are not clean.**\n\n", s.before.others, s.after.others)
 	}
+	if len(s.loads) > 0 {
+		r.loadTables(w, s)
+	}
+	if len(s.questions) > 0 {
+		r.questionTable(w, s)
+	}
+	if len(s.inproc) > 0 {
+		r.inprocTable(w, s)
+	}
+}
+
+func (r report) loadTables(w func(string, ...any), s sizeResult) {
 	w("### Over HTTP, closed loop\n\n")
 	w("| query | clients | req/s | p50 ms | p95 ms | p99 ms | errors | bytes/resp | server RSS MB | DB sessions opened |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
@@ -228,7 +298,25 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 			fms(g.sum.p99), fms(h.sum.p99), ratio(g.sum.p99, h.sum.p99), fms(d.sum.p99), ratio(g.sum.p99, d.sum.p99))
 	}
 	w("\n")
+}
 
+func (r report) questionTable(w func(string, ...any), s sizeResult) {
+	w("### Issue 17's questions, one client, one request at a time\n\n")
+	w("Each question once to check its answer (errors fail the run), %d requests of warm-up, then at most %d requests or %s. Target: a median under %s.\n\n",
+		questionWarmup, r.opts.questionRequests, r.opts.questionTime, questionTarget)
+	w("| question | requests | p50 ms | p95 ms | max ms | bytes/resp | median < %d ms |\n", questionTarget.Milliseconds())
+	w("|---|--:|--:|--:|--:|--:|---|\n")
+	for _, q := range s.questions {
+		mark := "met"
+		if !q.met {
+			mark = "**missed**"
+		}
+		w("| %s | %d | %s | %s | %s | %s | %s |\n", q.name, q.requests, fms(q.p50), fms(q.p95), fms(q.max), commas(int64(q.bytesPerResp+0.5)), mark)
+	}
+	w("\n")
+}
+
+func (r report) inprocTable(w func(string, ...any), s sizeResult) {
 	w("### In process, one request at a time (the Go benchmark of the handler)\n\n")
 	w("| query | SQL statements/req | allocs/req | KB allocated/req | ms/req | response bytes | iterations |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|\n")
@@ -249,15 +337,24 @@ func (r report) queries(w func(string, ...any)) {
 	if len(r.sizes) > 0 {
 		deep = commas(int64(r.sizes[0].fx.deepRow))
 	}
-	w("## The queries\n\n")
-	w("Every query runs with an ADMIN key (`Authorization: Bearer …`). `mix`: each client cycles through the queries above in turn. ")
-	w("`http-floor`: a minimal net/http + lib/pq handler answering the nested query's exact JSON with one hand-written statement; `db-floor`: that statement alone over a connection pool, no HTTP.\n\n")
-	w("| query | what | GraphQL |\n|---|---|---|\n")
-	for _, q := range theMix {
-		w("| %s | %s | `%s` |\n", q.name, strings.ReplaceAll(q.about, "{deepRow}", deep), strings.ReplaceAll(q.text, "|", "\\|"))
+	if r.issue7Measured() {
+		w("## The queries\n\n")
+		w("Every query runs with an ADMIN key (`Authorization: Bearer …`). `mix`: each client cycles through the queries above in turn. ")
+		w("`http-floor`: a minimal net/http + lib/pq handler answering the nested query's exact JSON with one hand-written statement; `db-floor`: that statement alone over a connection pool, no HTTP.\n\n")
+		w("| query | what | GraphQL |\n|---|---|---|\n")
+		for _, q := range theMix {
+			w("| %s | %s | `%s` |\n", q.name, strings.ReplaceAll(q.about, "{deepRow}", deep), strings.ReplaceAll(q.text, "|", "\\|"))
+		}
+		w("\n")
+		w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
 	}
-	w("\n")
-	w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
+	if qs, err := examples.Questions(); err == nil && slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
+		w("\n## The questions\n\nIssue 17's questions are the files `examples/<question>.graphql` of this revision, sent as they are (no variables):\n\n")
+		w("| question | what |\n|---|---|\n")
+		for _, q := range qs {
+			w("| [%s](../examples/%s.graphql) | %s |\n", q.Name, q.Name, strings.ReplaceAll(q.Title, "|", "\\|"))
+		}
+	}
 }
 
 func stmts(ir inprocResult) string {

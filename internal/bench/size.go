@@ -30,6 +30,8 @@ type sizeResult struct {
 	peakRSS int64 // kB, the server's largest RSS over all measurements
 	inproc  map[string]inprocResult
 	loads   []loadRow
+	// questions are issue 17's questions, one client; nil when not measured
+	questions []questionResult
 	// before and after: how busy the machine was around the measurements
 	before, after quietness
 }
@@ -95,9 +97,18 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 		return res, err
 	}
 
-	logf("in-process benchmark of the handler")
-	if res.inproc, err = measureInproc(ctx, o, cfg, ds.key, queries, bodies, nestedBody, floorDB, size); err != nil {
-		return res, err
+	if wants(o, questionsName) {
+		logf("issue 17's questions, one client")
+		if res.questions, err = measureQuestions(ctx, o, client, srv.endpoint(), ds.key, size, logf); err != nil {
+			return res, err
+		}
+	}
+
+	if len(queries) > 0 || wants(o, floorsName) {
+		logf("in-process benchmark of the handler")
+		if res.inproc, err = measureInproc(ctx, o, cfg, ds.key, queries, bodies, nestedBody, floorDB, size); err != nil {
+			return res, err
+		}
 	}
 
 	srv.stop()

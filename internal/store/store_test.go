@@ -204,7 +204,7 @@ func TestUnavailableDatabaseIsTranslated(t *testing.T) {
 // settings unless the URL overrides them.
 func TestSessionDefaults(t *testing.T) {
 	s := testdb.Store(t, testdb.Empty)
-	for setting, want := range map[string]string{"statement_timeout": "30s", "lock_timeout": "5s", "idle_in_transaction_session_timeout": "1min", "work_mem": "32MB"} {
+	for setting, want := range map[string]string{"statement_timeout": "30s", "lock_timeout": "5s", "idle_in_transaction_session_timeout": "1min", "work_mem": "32MB", "jit": "off"} {
 		var got string
 		if err := s.DB().GetContext(context.Background(), &got, "SELECT current_setting($1)", setting); err != nil {
 			t.Fatal(err)
