@@ -272,3 +272,78 @@ func insightsFigure(t *testing.T, field string, raw json.RawMessage) []string {
 	}
 	return flatten(t, field, raw)
 }
+
+// TestInsightsSeriesBoundsAndInputs: from after to, a span of more than
+// 600 periods, a year before 1 and a bad where are BAD_USER_INPUT naming
+// the argument; 600 periods pass, every one of them present; without
+// bounds, a slice whose events span more than 600 periods asks for one.
+func TestInsightsSeriesBoundsAndInputs(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	series := func(args string) string {
+		return `{ insights { timeSeries(metric: JOBS` + args + `) { period count quantity } } }`
+	}
+	for _, tc := range []struct{ name, query, field string }{
+		{"to before from", series(`, from: "2020-01-01", to: "2019-12-31"`), "to"},
+		{"601 quarters", series(`, from: "1900-01-01", to: "2050-01-01"`), "to"},
+		{"601 months", series(`, interval: MONTH, from: "1970-01-31", to: "2020-01-01"`), "to"},
+		{"year 0", series(`, from: "0000-06-01"`), "from"},
+		{"a bad where", `{ insights(where: { id: { eq: "nonsense" } }) { startups } }`, "where.id.eq"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := c.Do(t, tc.query, nil)
+			if r.Code() != "BAD_USER_INPUT" || r.Field() != tc.field {
+				t.Errorf("got %q on %q, want BAD_USER_INPUT on %q: %+v", r.Code(), r.Field(), tc.field, r.Errors)
+			}
+		})
+	}
+	t.Run("filter and where: every problem", func(t *testing.T) {
+		r := c.Do(t, `{ insights(filter: { search: "x" }, where: { id: { eq: "nonsense" } }) { startups } }`, nil)
+		problems, _ := r.Errors[0].Extensions["problems"].([]any)
+		if r.Code() != "BAD_USER_INPUT" || len(problems) != 2 {
+			t.Errorf("want BAD_USER_INPUT with two problems: %+v", r.Errors)
+		}
+	})
+	t.Run("600 quarters", func(t *testing.T) {
+		var data struct {
+			Insights struct {
+				TimeSeries []struct {
+					Period   string
+					Count    int
+					Quantity int
+				}
+			}
+		}
+		c.OK(t, series(`, from: "1900-02-01", to: "2049-12-31"`), nil, &data)
+		ts := data.Insights.TimeSeries
+		jobs := count(t, c.DSN, "SELECT COALESCE(sum(quantity), 0) FROM outcomes WHERE kind = 'JOBS_CREATED'")
+		total := 0
+		for _, p := range ts {
+			total += p.Quantity
+		}
+		if len(ts) != 600 || ts[0].Period != "1900-Q1" || ts[599].Period != "2049-Q4" || fmt.Sprint(total) != jobs {
+			t.Errorf("%d periods %v…%v, %d jobs; want 600 from 1900-Q1 to 2049-Q4, %s jobs", len(ts), ts[0], ts[len(ts)-1], total, jobs)
+		}
+	})
+	// One outcome reported in 1960: the jobs reported span more than 600 months.
+	execPastAPI(t, c.DSN, `INSERT INTO outcomes (startup_id, kind, reported_on, quantity) SELECT min(id), 'JOBS_CREATED', DATE '1960-03-01', 4 FROM startups`)
+	if r := c.Do(t, series(`, interval: MONTH`), nil); r.Code() != "BAD_USER_INPUT" || r.Field() != "from" {
+		t.Errorf("events over more than 600 months, no bounds: %+v", r.Errors)
+	}
+	if r := c.Do(t, series(`, interval: MONTH, to: "2030-01-01"`), nil); r.Code() != "BAD_USER_INPUT" || r.Field() != "from" {
+		t.Errorf("events over more than 600 months, no from: %+v", r.Errors)
+	}
+	var data struct {
+		Insights struct {
+			Q []struct{ Period string }
+			M []struct{ Period string }
+		}
+	}
+	c.OK(t, `{ insights { q: timeSeries(metric: JOBS) { period } m: timeSeries(metric: JOBS, interval: MONTH, from: "2000-01-01") { period } } }`, nil, &data)
+	last := column(t, c.DSN, "SELECT to_char(max(reported_on), 'YYYY-MM') FROM outcomes WHERE kind = 'JOBS_CREATED'")[0]
+	if q := data.Insights.Q; len(q) == 0 || q[0].Period != "1960-Q1" {
+		t.Errorf("by quarter, from the 1960 outcome: %v", q)
+	}
+	if m := data.Insights.M; len(m) == 0 || m[0].Period != "2000-01" || m[len(m)-1].Period != last {
+		t.Errorf("by month from 2000: %v…, want 2000-01 to %s", m[:min(len(m), 3)], last)
+	}
+}
