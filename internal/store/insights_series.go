@@ -10,9 +10,9 @@ import (
 	"startupgraph/internal/model"
 )
 
-// MaxSeriesPeriods bounds a time series: 600 months is 50 years, 600
+// maxSeriesPeriods bounds a time series: 600 months is 50 years, 600
 // quarters 150.
-const MaxSeriesPeriods = 600
+const maxSeriesPeriods = 600
 
 // seriesMetric is what a time series counts: the events (rows joined to
 // the slice "s"), the date that places each in a period, and the SQL of
@@ -75,7 +75,7 @@ func (p period) label(t time.Time) string {
 // period with an event), each whole and present, a period without events
 // zero (an empty list when there is no event and a bound is missing).
 // Investments are the counted ones (countedInvestments). A span of more
-// than MaxSeriesPeriods is BAD_USER_INPUT on to, or on the bound not
+// than maxSeriesPeriods is BAD_USER_INPUT on to, or on the bound not
 // given.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval string, from, to *time.Time) ([]model.TimePoint, error) {
@@ -85,8 +85,8 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 	}
 	per := period{quarter: interval != "MONTH"}
 	if from != nil && to != nil {
-		if n := per.index(*to) - per.index(*from) + 1; n > MaxSeriesPeriods {
-			return nil, apperr.Invalid("to", "the series from %s to %s has %d %ss; at most %d", from.Format(time.DateOnly), to.Format(time.DateOnly), n, per.unit(), MaxSeriesPeriods)
+		if n := per.index(*to) - per.index(*from) + 1; n > maxSeriesPeriods {
+			return nil, apperr.Invalid("to", "the series from %s to %s has %d %ss; at most %d", from.Format(time.DateOnly), to.Format(time.DateOnly), n, per.unit(), maxSeriesPeriods)
 		}
 	}
 	cte, args, err := in.slice(ctx)
@@ -131,7 +131,7 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 SELECT p.start, COALESCE(ev.n, 0) AS n, ` + total + ` AS amount, ` + quantities + ` AS quantity
 FROM span CROSS JOIN LATERAL (SELECT g::date AS start FROM generate_series(span.lo, span.hi, ` + step + `) g) p
 LEFT JOIN ev ON ev.start = p.start
-ORDER BY p.start LIMIT ` + strconv.Itoa(MaxSeriesPeriods+1)
+ORDER BY p.start LIMIT ` + strconv.Itoa(maxSeriesPeriods+1)
 	var rows []struct {
 		Start    time.Time `db:"start"`
 		N        int       `db:"n"`
@@ -141,12 +141,12 @@ ORDER BY p.start LIMIT ` + strconv.Itoa(MaxSeriesPeriods+1)
 	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights time series: %w", err))
 	}
-	if len(rows) > MaxSeriesPeriods {
+	if len(rows) > maxSeriesPeriods {
 		field := "from"
 		if from != nil {
 			field = "to"
 		}
-		return nil, apperr.Invalid(field, "needed: the slice's events span more than %d %ss", MaxSeriesPeriods, per.unit())
+		return nil, apperr.Invalid(field, "needed: the slice's events span more than %d %ss", maxSeriesPeriods, per.unit())
 	}
 	out := make([]model.TimePoint, len(rows))
 	for i, r := range rows {
