@@ -52,7 +52,7 @@ func (r report) markdown() string {
 		w("| questions | one client, %d requests of warm-up, then at most %d requests or %s per question |\n", questionWarmup, r.opts.questionRequests, r.opts.questionTime)
 	}
 	if r.aggregatesMeasured() {
-		w("| totals (issue 18) | one client, a few requests of warm-up, then at most %d requests or %s per query and per floor |\n", r.opts.aggregateRequests, r.opts.aggregateTime)
+		w("| totals (issue 18) | one client, a few requests of warm-up, then at most %d requests or %s per query (a floor in turns with its query) |\n", r.opts.aggregateRequests, r.opts.aggregateTime)
 	}
 	w("| total time | %s, seeding included |\n\n", r.total.Round(time.Second))
 	if issue7 {
@@ -374,7 +374,7 @@ func (r report) questionTable(w func(string, ...any), s sizeResult) {
 func (r report) aggregateTable(w func(string, ...any), s sizeResult) {
 	w("### Issue 18's totals, one client, one request at a time\n\n")
 	w("Each query once to check its answer (errors fail the run, and so does a floor that answers other JSON), a few requests of warm-up, "+
-		"then at most %d requests or %s; its floor (net/http + lib/pq running the plain GROUP BY) the same way right after it.\n\n", r.opts.aggregateRequests, r.opts.aggregateTime)
+		"then at most %d requests or %s; a query with a floor (net/http + lib/pq running the plain GROUP BY) in turns with it, one request each, so both see the same load.\n\n", r.opts.aggregateRequests, r.opts.aggregateTime)
 	w("| query | requests | p50 ms | p95 ms | max ms | bytes/resp | floor requests | floor p50 ms | floor p95 ms | p50 / floor's | aim | verdict |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
 	for _, a := range s.aggregates {
