@@ -3,6 +3,7 @@ package bench
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"net/http"
@@ -35,7 +36,7 @@ func TestPipeline(t *testing.T) {
 	var stderr bytes.Buffer
 	rep, path, err := run(ctx, Env{
 		Args: []string{"-quick", "-sizes", "1000", "-duration", "300ms", "-warmup", "100ms", "-concurrency", "4", "-inproc", "50ms", "-out", out,
-			"-question-requests", "3"},
+			"-question-requests", "3", "-aggregate-requests", "3"},
 		Getenv: os.Getenv, Stdout: io.Discard, Stderr: &stderr,
 	})
 	if err != nil {
@@ -75,8 +76,16 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("question %s: %+v", q.name, q)
 		}
 	}
+	if len(s.aggregates) != len(aggregateQueries) {
+		t.Errorf("%d of issue 18's totals measured, want %d", len(s.aggregates), len(aggregateQueries))
+	}
+	for i, a := range s.aggregates {
+		if a.requests != 3 || a.p50 <= 0 || a.bytesPerResp == 0 || (aggregateQueries[i].floor != nil) != (a.floorRequests == 3) {
+			t.Errorf("%s: %+v", a.name, a)
+		}
+	}
 	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |",
-		"### Issue 17's questions", "| question-01-"} {
+		"### Issue 17's questions", "| question-01-", "### Issue 18's totals", "| count-by-stage | 3 |", "| insights | 3 |"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the report lacks %q", want)
 		}
@@ -337,5 +346,97 @@ func TestQuestionsReport(t *testing.T) {
 	}
 	if v := questionsVerdict(sizeResult{questions: []questionResult{fast}}); v != "met: all 1" {
 		t.Errorf("verdict %q", v)
+	}
+}
+
+// TestMeasureAggregates drives issue 18's queries against stand-in
+// servers on 127.0.0.1: each query and each floor is timed within the
+// request bound, and a floor that answers other JSON than the server
+// fails the run before it is timed.
+func TestMeasureAggregates(t *testing.T) {
+	const answer = `{"data":{"startups":{"groupBy":[{"stage":"IDEA","count":2}]}}}`
+	var asked, floorAsked atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		asked.Add(1)
+		_, _ = w.Write([]byte(answer))
+	}))
+	defer srv.Close()
+	floorAnswer := answer
+	floor := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		floorAsked.Add(1)
+		if r.URL.Path != "/with-floor" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write([]byte(floorAnswer))
+	}))
+	defer floor.Close()
+	noFloor := func(context.Context, *sql.DB) (any, error) { return nil, nil }
+	qs := []aggregateQuery{
+		{name: "with-floor", text: "{ a }", aim: groupingAim, floor: noFloor, warmup: 2},
+		{name: "alone", text: "{ b }", aim: constAim(50 * time.Millisecond), warmup: 1},
+	}
+	o := options{aggregateRequests: 4, aggregateTime: time.Minute}
+	ctx := context.Background()
+	got, err := measureAggregates(ctx, o, newClient(1), srv.URL, "k", floor.URL, qs, 20000, func(string, ...any) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d measured, want 2", len(got))
+	}
+	if g := got[0]; g.name != "with-floor" || g.requests != 4 || g.floorRequests != 4 || g.p50 <= 0 || g.floorP50 <= 0 || g.aim != 5*time.Millisecond ||
+		g.bytesPerResp != float64(len(answer)) {
+		t.Errorf("with a floor: %+v", g)
+	}
+	if g := got[1]; g.name != "alone" || g.requests != 4 || g.floorRequests != 0 || g.aim != 50*time.Millisecond {
+		t.Errorf("without a floor: %+v", g)
+	}
+	// check, warm-up and measurement of each; the floor's the same
+	if want := int64(1 + 2 + 4 + 1 + 1 + 4); asked.Load() != want {
+		t.Errorf("%d requests to the server, want %d", asked.Load(), want)
+	}
+	if want := int64(1 + 2 + 4); floorAsked.Load() != want {
+		t.Errorf("%d requests to the floor, want %d", floorAsked.Load(), want)
+	}
+
+	floorAnswer = `{"data":{"startups":{"groupBy":[{"stage":"IDEA","count":3}]}}}`
+	floorAsked.Store(0)
+	_, err = measureAggregates(ctx, o, newClient(1), srv.URL, "k", floor.URL, qs, 20000, func(string, ...any) {})
+	if err == nil || !strings.Contains(err.Error(), "the floor of with-floor does not return what the server returns") {
+		t.Fatalf("a floor with other figures: %v", err)
+	}
+	if floorAsked.Load() != 1 {
+		t.Errorf("%d requests to a wrong floor, want 1: it was timed", floorAsked.Load())
+	}
+}
+
+func TestAggregatesReport(t *testing.T) {
+	ms := func(n float64) time.Duration { return time.Duration(n * float64(time.Millisecond)) }
+	near := aggregateResult{name: "count-by-stage", requests: 200, p50: ms(11), p95: ms(14), max: ms(20), bytesPerResp: 309, aim: ms(20),
+		floorRequests: 200, floorP50: ms(10), floorP95: ms(12)}
+	far := aggregateResult{name: "krw-by-fund", requests: 200, p50: ms(30), p95: ms(40), max: ms(50), bytesPerResp: 500, aim: ms(20),
+		floorRequests: 200, floorP50: ms(10), floorP95: ms(12)}
+	slow := aggregateResult{name: "insights", requests: 5, p50: ms(400), p95: ms(500), max: ms(500), bytesPerResp: 8000, aim: ms(300)}
+	if !near.met() || far.met() || slow.met() {
+		t.Errorf("met: %v %v %v", near.met(), far.met(), slow.met())
+	}
+	r := report{opts: options{concurrency: []int{1}, aggregateRequests: 200, aggregateTime: 10 * time.Second},
+		sizes: []sizeResult{{ds: dataset{size: 200000}, aggregates: []aggregateResult{near, far, slow}}}}
+	md := r.markdown()
+	for _, want := range []string{
+		"| issue 18: count-by-stage, one client | ≤ 1.2× floor's median; guide 5 ms at 20,000, 20 ms at 200,000 | 1.10× (11.0 / 10.0 ms): met; 11.0 ms: met |",
+		"| issue 18: krw-by-fund, one client | ≤ 1.2× floor's median; guide 5 ms at 20,000, 20 ms at 200,000 | 3.00× (30.0 / 10.0 ms): missed; 30.0 ms: missed |",
+		"| issue 18: insights, one client | median < 300 ms | 400 ms: missed |",
+		"| issue 18: no-mentor-totals, one client | median < 50 ms | not measured |",
+		"| count-by-stage | 200 | 11.0 | 14.0 | 20.0 | 309 | 200 | 10.0 | 12.0 | 1.10× | ≤ 1.2× floor; < 20.0 ms | met |",
+		"| insights | 5 | 400 | 500 | 500 | 8,000 | — | — | — | — | < 300 ms | **missed** |",
+		"SELECT stage, count(*) FROM startups GROUP BY stage;",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
 	}
 }

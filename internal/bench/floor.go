@@ -151,13 +151,19 @@ type httpFloor struct {
 }
 
 func startHTTPFloor(db *sql.DB) (*httpFloor, error) {
+	return serveFloor(floorHandler(db), "/graphql")
+}
+
+// serveFloor serves h on a free port of 127.0.0.1; URL is its address
+// with path.
+func serveFloor(h http.Handler, path string) (*httpFloor, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: floorHandler(db), ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 	go func() { _ = srv.Serve(ln) }()
-	return &httpFloor{srv: srv, URL: "http://" + ln.Addr().String() + "/graphql"}, nil
+	return &httpFloor{srv: srv, URL: "http://" + ln.Addr().String() + path}, nil
 }
 
 func (f *httpFloor) stop() {

@@ -23,23 +23,27 @@ type options struct {
 	// question (questions.go).
 	questionRequests int
 	questionTime     time.Duration
-	queries          []string // empty: all
-	out              string   // folder of results-<date>.md; empty: print only
-	cpuprofile       string   // folder for in-process pprof profiles; empty: none
-	work             string   // folder for the cluster and binary; empty: a temp dir
-	keep             bool
-	bin              string   // an existing startupgraph binary; empty: go build
-	serverEnv        []string // KEY=VALUE settings for the server process
-	quick            bool
-	command          string // the command line, for the report
+	// aggregateRequests and aggregateTime bound the measurement of each of
+	// issue 18's queries and of each floor (aggregates.go).
+	aggregateRequests int
+	aggregateTime     time.Duration
+	queries           []string // empty: all
+	out               string   // folder of results-<date>.md; empty: print only
+	cpuprofile        string   // folder for in-process pprof profiles; empty: none
+	work              string   // folder for the cluster and binary; empty: a temp dir
+	keep              bool
+	bin               string   // an existing startupgraph binary; empty: go build
+	serverEnv         []string // KEY=VALUE settings for the server process
+	quick             bool
+	command           string // the command line, for the report
 }
 
 // defaults of a full run and of -quick.
 var (
 	fullDefaults = options{sizes: []int{20000, 200000}, concurrency: []int{16, 32}, warmup: 3 * time.Second, duration: 15 * time.Second, inproc: 2 * time.Second,
-		questionRequests: 50, questionTime: 10 * time.Second}
+		questionRequests: 50, questionTime: 10 * time.Second, aggregateRequests: 200, aggregateTime: 10 * time.Second}
 	quickDefaults = options{sizes: []int{2000}, concurrency: []int{16, 32}, warmup: time.Second, duration: 3 * time.Second, inproc: 300 * time.Millisecond,
-		questionRequests: 10, questionTime: 2 * time.Second}
+		questionRequests: 10, questionTime: 2 * time.Second, aggregateRequests: 20, aggregateTime: 2 * time.Second}
 )
 
 // parseOptions reads args. -quick changes the defaults of the flags that
@@ -59,6 +63,8 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	inproc := fs.Duration("inproc", fullDefaults.inproc, "time per query of the in-process handler benchmark (statements, allocations)")
 	questionRequests := fs.Int("question-requests", fullDefaults.questionRequests, "at most this many timed requests of each question (one client)")
 	questionTime := fs.Duration("question-time", fullDefaults.questionTime, "at most this long timing each question")
+	aggregateRequests := fs.Int("aggregate-requests", fullDefaults.aggregateRequests, "at most this many timed requests of each of issue 18's queries and of each floor (one client)")
+	aggregateTime := fs.Duration("aggregate-time", fullDefaults.aggregateTime, "at most this long timing each of issue 18's queries and each floor")
 	queries := fs.String("queries", "", "only these queries, comma-separated (default: all; see bench/README.md)")
 	out := fs.String("out", "bench", "folder for results-<date>.md (empty: print only; -quick: print only unless given)")
 	cpuprofile := fs.String("cpuprofile", "", "folder for CPU and allocation profiles of the in-process handler benchmark")
@@ -79,7 +85,8 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 
 	o := options{maxRequests: *maxReq, cpuprofile: *cpuprofile, work: *work, keep: *keep, bin: *bin, quick: *quick,
 		warmup: *warmup, duration: *duration, inproc: *inproc, out: *out, serverEnv: serverEnv,
-		questionRequests: *questionRequests, questionTime: *questionTime}
+		questionRequests: *questionRequests, questionTime: *questionTime,
+		aggregateRequests: *aggregateRequests, aggregateTime: *aggregateTime}
 	var errs []error
 	var err error
 	if o.sizes, err = intList(*sizes, 100, 1_000_000); err != nil {
@@ -108,6 +115,12 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 		if !given["question-time"] {
 			o.questionTime = d.questionTime
 		}
+		if !given["aggregate-requests"] {
+			o.aggregateRequests = d.aggregateRequests
+		}
+		if !given["aggregate-time"] {
+			o.aggregateTime = d.aggregateTime
+		}
 		if !given["out"] {
 			o.out = ""
 		}
@@ -121,11 +134,11 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 			o.queries = append(o.queries, q)
 		}
 	}
-	if o.duration <= 0 || o.warmup < 0 || o.inproc <= 0 || o.questionTime <= 0 {
-		errs = append(errs, errors.New("-duration, -inproc and -question-time must be positive, -warmup not negative"))
+	if o.duration <= 0 || o.warmup < 0 || o.inproc <= 0 || o.questionTime <= 0 || o.aggregateTime <= 0 {
+		errs = append(errs, errors.New("-duration, -inproc, -question-time and -aggregate-time must be positive, -warmup not negative"))
 	}
-	if o.questionRequests < 1 {
-		errs = append(errs, errors.New("-question-requests must be at least 1"))
+	if o.questionRequests < 1 || o.aggregateRequests < 1 {
+		errs = append(errs, errors.New("-question-requests and -aggregate-requests must be at least 1"))
 	}
 	if o.maxRequests < 1 {
 		errs = append(errs, errors.New("-max-requests must be at least 1"))

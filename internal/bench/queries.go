@@ -73,14 +73,16 @@ const nestedQuery = `{ universities { startups(first: 10) { edges { node { name 
 
 const pageQuery = `query($after: String) { startups(first: 20, after: $after) { nodes { id name stage } pageInfo { endCursor hasNextPage } } }`
 
-// mixName and floorsName (and questionsName) name the measurements besides the queries, for -queries.
+// mixName and floorsName (and questionsName, aggregatesName) name the measurements besides the queries, for -queries.
 const (
 	mixName    = "mix"
 	floorsName = "floors"
 )
 
 // queryNames are the names -queries accepts.
-func queryNames() []string { return append(queryNamesOnly(), mixName, floorsName, questionsName) }
+func queryNames() []string {
+	return append(queryNamesOnly(), mixName, floorsName, questionsName, aggregatesName)
+}
 
 // queryNamesOnly are the names of the mix's queries, in order.
 func queryNamesOnly() []string {

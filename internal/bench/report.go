@@ -51,6 +51,9 @@ func (r report) markdown() string {
 	if slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
 		w("| questions | one client, %d requests of warm-up, then at most %d requests or %s per question |\n", questionWarmup, r.opts.questionRequests, r.opts.questionTime)
 	}
+	if r.aggregatesMeasured() {
+		w("| totals (issue 18) | one client, a few requests of warm-up, then at most %d requests or %s per query (a floor in turns with its query) |\n", r.opts.aggregateRequests, r.opts.aggregateTime)
+	}
 	w("| total time | %s, seeding included |\n\n", r.total.Round(time.Second))
 	if issue7 {
 		w("The load generator, the server, the floors and PostgreSQL share the same %d CPUs, so absolute numbers are low and noisy; "+
@@ -87,7 +90,7 @@ func (s sizeResult) row(name string, clients int) (loadRow, bool) {
 
 func (r report) targets(w func(string, ...any)) {
 	c := r.targetClients()
-	w("## Targets (issues 7 and 17; aims, not pass/fail)\n\n")
+	w("## Targets (issues 7, 17 and 18; aims, not pass/fail)\n\n")
 	w("| target | aim |")
 	for _, s := range r.sizes {
 		w(" %s startups |", commas(int64(s.ds.size)))
@@ -189,7 +192,56 @@ func (r report) targets(w func(string, ...any)) {
 		w("| one write mutation | measured | see the `write` rows |\n")
 	}
 	perSize("issue 17's questions, one client: median of each", "< 50 ms", questionsVerdict)
+	if r.aggregatesMeasured() {
+		for _, q := range aggregateQueries {
+			aim := "median under the guide"
+			if q.floor != nil {
+				aim = fmt.Sprintf("≤ %.1f× floor's median; guide %s", aggregateFloorAim, aimText(q))
+			} else {
+				aim = "median < " + aimText(q)
+			}
+			perSize("issue 18: "+q.name+", one client", aim, func(s sizeResult) string { return aggregateVerdict(s, q.name) })
+		}
+	}
 	w("\n")
+}
+
+// aggregatesMeasured reports whether any dataset has issue 18's totals.
+func (r report) aggregatesMeasured() bool {
+	return slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.aggregates) > 0 })
+}
+
+// aimText describes q's absolute aim: "5 ms at 20,000, 20 ms at 200,000"
+// for the groupings, else the one value.
+func aimText(q aggregateQuery) string {
+	a, b := q.aim(20000), q.aim(200000)
+	if a == b {
+		return fmt.Sprintf("%d ms", a.Milliseconds())
+	}
+	return fmt.Sprintf("%d ms at 20,000, %d ms at 200,000", a.Milliseconds(), b.Milliseconds())
+}
+
+// aggregateVerdict gives one query's median (and its ratio to its floor)
+// against its aims.
+func aggregateVerdict(s sizeResult, name string) string {
+	for _, a := range s.aggregates {
+		if a.name != name {
+			continue
+		}
+		mark := func(ok bool) string {
+			if ok {
+				return "met"
+			}
+			return "missed"
+		}
+		cell := fmt.Sprintf("%s ms: %s", fms(a.p50), mark(a.p50 < a.aim))
+		if a.floorRequests > 0 {
+			x := ratio(a.p50, a.floorP50)
+			cell = fmt.Sprintf("%.2f× (%s / %s ms): %s; %s", x, fms(a.p50), fms(a.floorP50), mark(x <= aggregateFloorAim), cell)
+		}
+		return cell
+	}
+	return "not measured"
 }
 
 // issue7Measured reports whether any dataset has load or in-process
@@ -247,6 +299,9 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	}
 	if len(s.questions) > 0 {
 		r.questionTable(w, s)
+	}
+	if len(s.aggregates) > 0 {
+		r.aggregateTable(w, s)
 	}
 	if len(s.inproc) > 0 {
 		r.inprocTable(w, s)
@@ -316,6 +371,30 @@ func (r report) questionTable(w func(string, ...any), s sizeResult) {
 	w("\n")
 }
 
+func (r report) aggregateTable(w func(string, ...any), s sizeResult) {
+	w("### Issue 18's totals, one client, one request at a time\n\n")
+	w("Each query once to check its answer (errors fail the run, and so does a floor that answers other JSON), a few requests of warm-up, "+
+		"then at most %d requests or %s; a query with a floor (net/http + lib/pq running the plain GROUP BY) in turns with it, one request each, so both see the same load.\n\n", r.opts.aggregateRequests, r.opts.aggregateTime)
+	w("| query | requests | p50 ms | p95 ms | max ms | bytes/resp | floor requests | floor p50 ms | floor p95 ms | p50 / floor's | aim | verdict |\n")
+	w("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n")
+	for _, a := range s.aggregates {
+		fr, fp50, fp95, x := "—", "—", "—", "—"
+		aim := fmt.Sprintf("< %s ms", fms(a.aim))
+		if a.floorRequests > 0 {
+			fr, fp50, fp95 = strconv.Itoa(a.floorRequests), fms(a.floorP50), fms(a.floorP95)
+			x = fmt.Sprintf("%.2f×", ratio(a.p50, a.floorP50))
+			aim = fmt.Sprintf("≤ %.1f× floor; %s", aggregateFloorAim, aim)
+		}
+		mark := "met"
+		if !a.met() {
+			mark = "**missed**"
+		}
+		w("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", a.name, a.requests, fms(a.p50), fms(a.p95), fms(a.max),
+			commas(int64(a.bytesPerResp+0.5)), fr, fp50, fp95, x, aim, mark)
+	}
+	w("\n")
+}
+
 func (r report) inprocTable(w func(string, ...any), s sizeResult) {
 	w("### In process, one request at a time (the Go benchmark of the handler)\n\n")
 	w("| query | SQL statements/req | allocs/req | KB allocated/req | ms/req | response bytes | iterations |\n")
@@ -347,6 +426,14 @@ func (r report) queries(w func(string, ...any)) {
 		}
 		w("\n")
 		w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
+	}
+	if r.aggregatesMeasured() {
+		w("\n## Issue 18's totals\n\nEach with an ADMIN key, no variables:\n\n")
+		w("| query | what | GraphQL |\n|---|---|---|\n")
+		for _, q := range aggregateQueries {
+			w("| %s | %s | `%s` |\n", q.name, q.about, strings.Join(strings.Fields(strings.ReplaceAll(q.text, "|", "\\|")), " "))
+		}
+		w("\nThe floors' statements (count-by-stage sorts its rows in the schema's order of stages in Go):\n\n```sql\n%s;\n\n%s;\n```\n", stageCountsSQL, fundTotalsSQL)
 	}
 	if qs, err := examples.Questions(); err == nil && slices.ContainsFunc(r.sizes, func(s sizeResult) bool { return len(s.questions) > 0 }) {
 		w("\n## The questions\n\nIssue 17's questions are the files `examples/<question>.graphql` of this revision, sent as they are (no variables):\n\n")

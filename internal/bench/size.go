@@ -32,6 +32,9 @@ type sizeResult struct {
 	loads   []loadRow
 	// questions are issue 17's questions, one client; nil when not measured
 	questions []questionResult
+	// aggregates are issue 18's queries and floors, one client; nil when
+	// not measured
+	aggregates []aggregateResult
 	// before and after: how busy the machine was around the measurements
 	before, after quietness
 }
@@ -100,6 +103,19 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 	if wants(o, questionsName) {
 		logf("issue 17's questions, one client")
 		if res.questions, err = measureQuestions(ctx, o, client, srv.endpoint(), ds.key, size, logf); err != nil {
+			return res, err
+		}
+	}
+
+	if wants(o, aggregatesName) {
+		logf("issue 18's totals, one client, each beside its floor")
+		af, err := serveFloor(aggregateFloorMux(floorDB, aggregateQueries), "")
+		if err != nil {
+			return res, err
+		}
+		res.aggregates, err = measureAggregates(ctx, o, client, srv.endpoint(), ds.key, af.URL, aggregateQueries, size, logf)
+		af.stop()
+		if err != nil {
 			return res, err
 		}
 	}

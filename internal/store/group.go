@@ -104,9 +104,15 @@ func groupRows(ctx context.Context, s *Store, q pageQuery, src measureSource, pa
 		order = []string{"1"}
 	}
 	limit := args.add(min(max(spec.Limit, 1), MaxGroups))
-	sqlText := fmt.Sprintf(`SELECT * FROM (SELECT %[1]s AS g_parent, %[2]s, row_number() OVER (PARTITION BY %[1]s ORDER BY %[3]s) AS g_rn
+	// A top-level list has one parent: its first groups are a plain ORDER
+	// BY … LIMIT, which needs no window over the groups.
+	sqlText := fmt.Sprintf(`SELECT 0::bigint, %[1]s, 0::bigint FROM %[2]s WHERE %[3]s %[4]s ORDER BY %[5]s LIMIT %[6]s`,
+		strings.Join(cols, ", "), from, joinAnd(conds), groupBy, strings.Join(order, ", "), limit)
+	if q.parent != "" {
+		sqlText = fmt.Sprintf(`SELECT * FROM (SELECT %[1]s AS g_parent, %[2]s, row_number() OVER (PARTITION BY %[1]s ORDER BY %[3]s) AS g_rn
 FROM %[4]s WHERE %[5]s %[6]s) x WHERE g_rn <= %[7]s ORDER BY g_parent, g_rn`,
-		parent, strings.Join(cols, ", "), strings.Join(order, ", "), from, joinAnd(conds), groupBy, limit)
+			parent, strings.Join(cols, ", "), strings.Join(order, ", "), from, joinAnd(conds), groupBy, limit)
+	}
 	rows, err := s.db.QueryContext(ctx, sqlText, args.list...)
 	if err != nil {
 		return nil, translate(fmt.Errorf("group %s: %w", src.node, err))
