@@ -29,28 +29,8 @@ func aggregate[T any](ctx context.Context, totals func(context.Context, []model.
 	}
 	oc := graphql.GetOperationContext(ctx)
 	fc := graphql.GetFieldContext(ctx)
-	var ms []model.Measure
-	seen := map[model.Measure]bool{}
-	add := func(m model.Measure) {
-		if !seen[m] {
-			seen[m] = true
-			ms = append(ms, m)
-		}
-	}
 	groups := graphql.CollectFields(oc, fc.Field.Selections, nil)
-	for _, g := range groups {
-		switch g.Name {
-		case "__typename":
-		case "count":
-			add(model.Measure{Fn: "count"})
-		default:
-			for _, f := range graphql.CollectFields(oc, g.Selections, nil) {
-				if f.Name != "__typename" {
-					add(model.Measure{Fn: g.Name, Field: f.Name})
-				}
-			}
-		}
-	}
+	ms := measuresOf(oc, groups, nil)
 	var out T
 	if len(ms) == 0 {
 		return &out, nil
@@ -59,25 +39,63 @@ func aggregate[T any](ctx context.Context, totals func(context.Context, []model.
 	if err != nil {
 		return nil, err
 	}
-	v := reflect.ValueOf(&out).Elem()
-	for _, g := range groups {
-		if g.Name == "count" {
-			setMeasure(ctx, field(v, "count"), vals[model.Measure{Fn: "count"}], pathOf(fc, g, nil))
-			continue
-		}
-		inner := field(v, g.Name)
-		if !inner.IsValid() {
-			continue
-		}
-		if inner.Kind() == reflect.Pointer {
-			inner.Set(reflect.New(inner.Type().Elem()))
-			inner = inner.Elem()
-		}
-		for _, f := range graphql.CollectFields(oc, g.Selections, nil) {
-			setMeasure(ctx, field(inner, f.Name), vals[model.Measure{Fn: g.Name, Field: f.Name}], pathOf(fc, g, &f))
+	fillMeasures(ctx, reflect.ValueOf(&out).Elem(), oc, groups, vals, fc.Path())
+	return &out, nil
+}
+
+// measuresOf reads the measures a selection of an aggregate (or a group)
+// asks for: count, and each field under sum, avg, min, max and
+// distinctCount; other fields (a group's keys) are not measures. extra
+// are measures asked for besides (a group order's sums).
+func measuresOf(oc *graphql.OperationContext, groups []graphql.CollectedField, extra []model.Measure) []model.Measure {
+	var ms []model.Measure
+	seen := map[model.Measure]bool{}
+	add := func(m model.Measure) {
+		if !seen[m] {
+			seen[m] = true
+			ms = append(ms, m)
 		}
 	}
-	return &out, nil
+	for _, g := range groups {
+		switch g.Name {
+		case "count":
+			add(model.Measure{Fn: "count"})
+		case "sum", "avg", "min", "max", "distinctCount":
+			for _, f := range graphql.CollectFields(oc, g.Selections, nil) {
+				if f.Name != "__typename" {
+					add(model.Measure{Fn: g.Name, Field: f.Name})
+				}
+			}
+		}
+	}
+	for _, m := range extra {
+		add(m)
+	}
+	return ms
+}
+
+// fillMeasures writes vals into v (gqlgen's aggregate or group struct) by
+// the fields' JSON names, for the selection groups; path locates v in the
+// response, for errors.
+func fillMeasures(ctx context.Context, v reflect.Value, oc *graphql.OperationContext, groups []graphql.CollectedField, vals map[model.Measure]*string, path ast.Path) {
+	for _, g := range groups {
+		switch g.Name {
+		case "count":
+			setMeasure(ctx, field(v, "count"), vals[model.Measure{Fn: "count"}], pathOf(path, g, nil))
+		case "sum", "avg", "min", "max", "distinctCount":
+			inner := field(v, g.Name)
+			if !inner.IsValid() {
+				continue
+			}
+			if inner.Kind() == reflect.Pointer {
+				inner.Set(reflect.New(inner.Type().Elem()))
+				inner = inner.Elem()
+			}
+			for _, f := range graphql.CollectFields(oc, g.Selections, nil) {
+				setMeasure(ctx, field(inner, f.Name), vals[model.Measure{Fn: g.Name, Field: f.Name}], pathOf(path, g, &f))
+			}
+		}
+	}
 }
 
 // field returns v's field whose JSON name is name (invalid when none).
@@ -91,8 +109,8 @@ func field(v reflect.Value, name string) reflect.Value {
 	return reflect.Value{}
 }
 
-func pathOf(fc *graphql.FieldContext, g graphql.CollectedField, f *graphql.CollectedField) ast.Path {
-	p := append(fc.Path(), ast.PathName(g.Alias))
+func pathOf(base ast.Path, g graphql.CollectedField, f *graphql.CollectedField) ast.Path {
+	p := append(append(ast.Path(nil), base...), ast.PathName(g.Alias))
 	if f != nil {
 		p = append(p, ast.PathName(f.Alias))
 	}
@@ -143,10 +161,13 @@ func setMeasure(ctx context.Context, dst reflect.Value, text *string, path ast.P
 		err = fmt.Errorf("aggregate: cannot read into %s", target.Type())
 	}
 	if err != nil {
-		graphql.AddError(ctx, gqlerror.WrapPath(path, err))
+		graphql.AddError(ctx, gqlerrorAt(path, err))
 		return
 	}
 	if dst.Kind() == reflect.Pointer {
 		dst.Set(target.Addr())
 	}
 }
+
+// gqlerrorAt is err at path in the response.
+func gqlerrorAt(path ast.Path, err error) error { return gqlerror.WrapPath(path, err) }

@@ -173,3 +173,127 @@ func TestAggregateCostsOneStatementPerLevel(t *testing.T) {
 		t.Errorf("data %s", r.Data)
 	}
 }
+
+// TestGroupsMatchSQL: groupBy over a node's enum, a reference with a date
+// part, and a relationship (one group per sector or university, a team in
+// several counted in each), at the root and nested, equals SQL over what
+// each role sees; the groups come ordered as asked, at most first.
+func TestGroupsMatchSQL(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, 400, 19); err != nil {
+		t.Fatal(err)
+	}
+	const query = `{
+	  byStage: startups { groupBy(by: [STAGE]) { stage count sum { investedTotal jobsCreated } } }
+	  byFundYear: investments(where: { investedOn: { gte: "2015-01-01" } }) { groupBy(by: [FUND, INVESTED_ON_YEAR], orderBy: [{ by: SUM_AMOUNT, direction: DESC }], first: 7) { fund { key } investedOnYear count sum { amount } max { amount } } }
+	  bySector: startups(where: { stage: { ne: IDEA } }) { groupBy(by: [SECTORS], orderBy: [{ by: COUNT, direction: DESC }]) { sector { key } count } }
+	  byUniversity: startups { groupBy(by: [UNIVERSITIES, STAGE], first: 1000) { university { key } stage count } }
+	  nested: universities { key startups { groupBy(by: [STATUS]) { status count min { since } } } }
+	}`
+	stages := `array_position(ARRAY['IDEA','FOUNDING','PROTOTYPE','R_AND_D','MARKETING','INVESTMENT','FINANCING','OVERSEAS_EXPANSION'], stage)`
+	oracles := map[string]string{
+		"byStage": `SELECT string_agg(stage || '|' || n || '|' || inv || '|' || jobs, ',' ORDER BY ` + stages + `) FROM (
+		    SELECT s.stage, count(*) n, COALESCE(sum((SELECT COALESCE(sum(amount_krw), 0) FROM investments x WHERE x.startup_id = s.id)), 0) inv,
+		           COALESCE(sum((SELECT COALESCE(sum(quantity), 0) FROM outcomes x WHERE x.startup_id = s.id AND x.kind = 'JOBS_CREATED')), 0) jobs
+		    FROM startups s WHERE s.id IN (SELECT id FROM vs) GROUP BY s.stage) q`,
+		"byFundYear": `SELECT string_agg(k, ',' ORDER BY total DESC, fund_id, y) FROM (
+		    SELECT f.key || '|' || extract(year FROM i.invested_on)::int || '|' || count(*) || '|' || sum(i.amount_krw) || '|' || max(i.amount_krw) k,
+		           sum(i.amount_krw) total, i.fund_id, extract(year FROM i.invested_on) y
+		    FROM investments i JOIN funds f ON f.id = i.fund_id WHERE i.id IN (SELECT id FROM vi) AND i.invested_on >= DATE '2015-01-01'
+		    GROUP BY f.key, i.fund_id, y ORDER BY total DESC, i.fund_id, y LIMIT 7) q`,
+		"bySector": `SELECT string_agg(k || '|' || n, ',' ORDER BY n DESC, id) FROM (
+		    SELECT g.key k, g.id, count(DISTINCT s.id) n FROM startups s JOIN vss ON vss.startup_id = s.id JOIN sectors g ON g.id = vss.sector_id
+		    WHERE s.id IN (SELECT id FROM vs) AND s.stage <> 'IDEA' GROUP BY g.key, g.id) q`,
+		"byUniversity": `SELECT string_agg(k || '|' || stage || '|' || n, ',' ORDER BY id, ` + stages + `) FROM (
+		    SELECT u.key k, u.id, s.stage, count(DISTINCT s.id) n FROM startups s JOIN va ON va.startup_id = s.id JOIN universities u ON u.id = va.university_id
+		    WHERE s.id IN (SELECT id FROM vs) GROUP BY u.key, u.id, s.stage) q`,
+		"nested": `SELECT string_agg(k, ',' ORDER BY k) FROM (SELECT u.key || '=' || COALESCE((SELECT string_agg(status || '|' || n || '|' || since, ';' ORDER BY status) FROM (
+		    SELECT e.status, count(*) n, min(e.since) since FROM assignments e WHERE e.university_id = u.id
+		      AND (e.startup_id, e.university_id) IN (SELECT startup_id, university_id FROM va) GROUP BY e.status) g), '') k FROM universities u) q`,
+	}
+	type group struct {
+		Stage, Status, Key string
+		InvestedOnYear     int
+		Count              int
+		Fund, Sector       struct{ Key string }
+		University         struct{ Key string }
+		Sum, Max, Min      map[string]any
+	}
+	join := func(gs []group, f func(g group) string) string {
+		var out []string
+		for _, g := range gs {
+			out = append(out, f(g))
+		}
+		return strings.Join(out, ",")
+	}
+	num := func(v any) string { return aggregateAnswer{"x": v}.text("x") }
+	checked := 0
+	for _, role := range everyRole(t, c) {
+		if role.name == "anonymous" {
+			continue
+		}
+		t.Run(role.name, func(t *testing.T) {
+			var data struct {
+				ByStage, ByFundYear, BySector, ByUniversity struct{ GroupBy []group }
+				Nested                                      []struct {
+					Key      string
+					Startups struct{ GroupBy []group }
+				}
+			}
+			c.As(role.key).OK(t, query, nil, &data)
+			var nested []string
+			for _, u := range data.Nested {
+				var gs []string
+				for _, g := range u.Startups.GroupBy {
+					gs = append(gs, fmt.Sprintf("%s|%d|%s", g.Status, g.Count, g.Min["since"]))
+				}
+				nested = append(nested, u.Key+"="+strings.Join(sorted(gs), ";"))
+			}
+			got := map[string]string{
+				"byStage": join(data.ByStage.GroupBy, func(g group) string {
+					return fmt.Sprintf("%s|%d|%s|%s", g.Stage, g.Count, num(g.Sum["investedTotal"]), num(g.Sum["jobsCreated"]))
+				}),
+				"byFundYear": join(data.ByFundYear.GroupBy, func(g group) string {
+					return fmt.Sprintf("%s|%d|%d|%s|%s", g.Fund.Key, g.InvestedOnYear, g.Count, num(g.Sum["amount"]), num(g.Max["amount"]))
+				}),
+				"bySector":     join(data.BySector.GroupBy, func(g group) string { return fmt.Sprintf("%s|%d", g.Sector.Key, g.Count) }),
+				"byUniversity": join(data.ByUniversity.GroupBy, func(g group) string { return fmt.Sprintf("%s|%s|%d", g.University.Key, g.Stage, g.Count) }),
+				"nested":       strings.Join(sorted(nested), ","),
+			}
+			for name, oracle := range oracles {
+				want := column(t, c.DSN, viewerScope+", r(x) AS ("+oracle+") SELECT COALESCE(x, '') FROM r", role.university)
+				if len(want) != 1 || got[name] != want[0] {
+					t.Errorf("%s: got  %s\nwant %v", name, got[name], want)
+				}
+				checked++
+			}
+			if len(data.ByStage.GroupBy) == 0 || len(data.ByUniversity.GroupBy) == 0 {
+				t.Errorf("no groups: %+v", data.ByStage)
+			}
+		})
+	}
+	t.Logf("%d groupings checked", checked)
+	if checked < 30 {
+		t.Fatal("too few groupings checked")
+	}
+}
+
+// TestGroupByRefusesBadArguments: no key, a key twice, too many keys or
+// a first out of range is BAD_USER_INPUT naming the argument, with every
+// problem at once.
+func TestGroupByRefusesBadArguments(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	cases := []struct{ args, field string }{
+		{`by: []`, "by"},
+		{`by: [STAGE, STAGE]`, "by[1]"},
+		{`by: [STAGE, SECTORS, UNIVERSITIES, MARKETS, PROGRAMS]`, "by"},
+		{`by: [STAGE], first: 0`, "first"},
+		{`by: [STAGE], first: 1001`, "first"},
+	}
+	for _, tc := range cases {
+		r := c.Do(t, `{ startups { groupBy(`+tc.args+`) { count } } }`, nil)
+		if r.Code() != "BAD_USER_INPUT" || !strings.Contains(fmt.Sprint(r.Errors), tc.field) {
+			t.Errorf("%s: %+v", tc.args, r.Errors)
+		}
+	}
+}

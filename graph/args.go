@@ -238,11 +238,11 @@ func orderedChild[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Child
 }
 
 // totalsOnly reports whether the connection field being resolved asks
-// only for totalCount and aggregate, so its page need not be read.
+// only for totalCount, aggregate and groupBy, so its page need not be read.
 func totalsOnly(ctx context.Context) bool {
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
 		switch f.Name {
-		case "totalCount", "aggregate", "__typename":
+		case "totalCount", "aggregate", "groupBy", "__typename":
 		default:
 			return false
 		}

@@ -191,8 +191,10 @@ func (w *costWalker) fieldPrice(f *ast.Field) int {
 	switch parent := f.ObjectDefinition.Name; {
 	case parent == "Insights":
 		return AggregateCost // every figure is a statement over the slice
-	case f.Name == "aggregate" && strings.HasSuffix(parent, "Connection"):
-		return AggregateCost // a statement over the whole list, per level
+	case (f.Name == "aggregate" || f.Name == "groupBy") && strings.HasSuffix(parent, "Connection"):
+		// a statement over the whole list, per level; a group also
+		// counts as an object, by first (100 by default), like a page
+		return AggregateCost
 	case parent == "Mutation":
 		return MutationCost
 	case parent != "Query":

@@ -40,6 +40,10 @@ func TestWhereAndOrderAddToCost(t *testing.T) {
 		query string
 		want  int
 	}{`{ startups(first: 10) { nodes { name } aggregate { count sum { investedTotal } } } }`, base + AggregateCost})
+	groups := cost(`{ startups(first: 10) { nodes { name } groupBy(by: [SECTORS], first: 30) { sector { name } count } } }`)
+	if want := base + AggregateCost + 30; groups < want {
+		t.Errorf("groupBy of 30 groups costs %d, want at least %d", groups, want)
+	}
 	for _, tc := range cases {
 		if got := cost(tc.query); got != tc.want {
 			t.Errorf("%s: cost %d, want %d", tc.query, got, tc.want)

@@ -24,19 +24,7 @@ func oracle(t *testing.T, dsn, query string, args ...any) map[string][]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query(query, args...)
-	if err != nil {
-		t.Fatalf("oracle: %v\n%s", err, query)
-	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var parent, child string
-		if err := rows.Scan(&parent, &child); err != nil {
-			t.Fatal(err)
-		}
-		out[parent] = append(out[parent], child)
-	}
+	out := groupedRows(t, db, query, args...)
 	for _, v := range out {
 		sort.Strings(v)
 	}

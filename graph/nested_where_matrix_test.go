@@ -478,6 +478,21 @@ func countRows(m map[string][]string) int {
 }
 
 // openOracle opens the test database for oracle queries.
+// probedClient is the demo data, n synthetic startups (seed) and the
+// filter probe rows, with an oracle connection to them.
+func probedClient(t *testing.T, n, seed int) (*apitest.Client, *sql.DB) {
+	t.Helper()
+	c := apitest.New(t, testdb.Demo)
+	if _, err := synthetic.Seed(context.Background(), c.Store, n, int64(seed)); err != nil {
+		t.Fatal(err)
+	}
+	db := openOracle(t, c.DSN)
+	if _, err := db.Exec(filterProbe); err != nil {
+		t.Fatal(err)
+	}
+	return c, db
+}
+
 func openOracle(t *testing.T, dsn string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("postgres", dsn)
@@ -498,14 +513,7 @@ func openOracle(t *testing.T, dsn string) *sql.DB {
 // included) and on the far node's own fields and references; and the
 // reference filters of the mentors list.
 func TestNestedWhereMatrix(t *testing.T) {
-	c := apitest.New(t, testdb.Demo)
-	if _, err := synthetic.Seed(context.Background(), c.Store, 60, 7); err != nil {
-		t.Fatal(err)
-	}
-	db := openOracle(t, c.DSN)
-	if _, err := db.Exec(filterProbe); err != nil {
-		t.Fatal(err)
-	}
+	c, db := probedClient(t, 60, 7)
 	fields := nestedFields(t)
 	type nestedCase struct {
 		f      nestedField

@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -9,15 +8,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"unicode"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"startupgraph/graph/generated"
-	"startupgraph/internal/apitest"
 	"startupgraph/internal/globalid"
-	"startupgraph/internal/synthetic"
-	"startupgraph/internal/testdb"
+	"startupgraph/internal/relation"
 )
 
 // orderOracle is the oracle's picture of a root list that takes orderBy:
@@ -76,24 +72,12 @@ func (o orderOracle) figure(list, field string) (string, bool) {
 	}
 	if rel, ok := strings.CutSuffix(field, "_COUNT"); ok {
 		for name, edges := range whereEdges {
-			if l, f, _ := strings.Cut(name, "."); l == list && upperSnake(f) == rel {
+			if l, f, _ := strings.Cut(name, "."); l == list && relation.EnumName(f) == rel {
 				return "(SELECT count(*) FROM (" + edges + ") q)", true
 			}
 		}
 	}
 	return "", false
-}
-
-// upperSnake is a field name as an enum value: stageHistory, STAGE_HISTORY.
-func upperSnake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if unicode.IsUpper(r) && i > 0 {
-			b.WriteByte('_')
-		}
-		b.WriteRune(unicode.ToUpper(r))
-	}
-	return b.String()
 }
 
 // orderArg is the orderBy argument of a field: whether it takes a list of
@@ -162,14 +146,7 @@ func opposite(d string) string {
 // them), each parent's list walked both ways in pages, against the
 // oracle's edges of the parent the viewer sees, the edge breaking ties.
 func TestOrderMatrix(t *testing.T) {
-	c := apitest.New(t, testdb.Demo)
-	if _, err := synthetic.Seed(context.Background(), c.Store, 100, 13); err != nil {
-		t.Fatal(err)
-	}
-	db := openOracle(t, c.DSN)
-	if _, err := db.Exec(filterProbe); err != nil {
-		t.Fatal(err)
-	}
+	c, db := probedClient(t, 100, 13)
 	schema := generated.NewExecutableSchema(generated.Config{}).Schema()
 
 	type orderCase struct {

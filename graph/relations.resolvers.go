@@ -19,6 +19,11 @@ func (r *assignedStartupConnectionResolver) Aggregate(ctx context.Context, obj *
 	return aggregate[generated.AssignedStartupAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *assignedStartupConnectionResolver) GroupBy(ctx context.Context, obj *model.AssignedStartupConnection, by []generated.AssignedStartupGroupKey, orderBy []generated.AssignedStartupGroupOrder, first *int) ([]generated.AssignedStartupGroup, error) {
+	return groupBy[generated.AssignedStartupGroup](ctx, obj.Groups, "Startup", "UniversityStartups", by, orderBy, first)
+}
+
 // Startups is the resolver for the startups field.
 func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first *int, after *string, last *int, before *string, where *generated.MemberEdgeWhere, orderBy []generated.StartupOrder) (*model.MemberConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).CohortMembers, obj.RowID, "CohortMembers", where, "Startup", orderBy, first, after, last, before)
@@ -28,6 +33,11 @@ func (r *cohortResolver) Startups(ctx context.Context, obj *model.Cohort, first 
 // Aggregate is the resolver for the aggregate field.
 func (r *cohortConnectionResolver) Aggregate(ctx context.Context, obj *model.CohortConnection) (*generated.CohortAggregate, error) {
 	return aggregate[generated.CohortAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *cohortConnectionResolver) GroupBy(ctx context.Context, obj *model.CohortConnection, by []generated.CohortGroupKey, orderBy []generated.CohortGroupOrder, first *int) ([]generated.CohortGroup, error) {
+	return groupBy[generated.CohortGroup](ctx, obj.Groups, "Cohort", "", by, orderBy, first)
 }
 
 // Spaces is the resolver for the spaces field.
@@ -47,6 +57,11 @@ func (r *facilityConnectionResolver) Aggregate(ctx context.Context, obj *model.F
 	return aggregate[generated.FacilityAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *facilityConnectionResolver) GroupBy(ctx context.Context, obj *model.FacilityConnection, by []generated.FacilityGroupKey, orderBy []generated.FacilityGroupOrder, first *int) ([]generated.FacilityGroup, error) {
+	return groupBy[generated.FacilityGroup](ctx, obj.Groups, "Facility", "", by, orderBy, first)
+}
+
 // Portfolio is the resolver for the portfolio field.
 func (r *fundResolver) Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *generated.PortfolioEdgeWhere, orderBy []generated.StartupOrder) (*model.PortfolioConnection, error) {
 	c, err := orderedChild(ctx, loader.For(ctx).FundPortfolio, obj.RowID, "FundPortfolio", where, "Startup", orderBy, first, after, last, before)
@@ -58,14 +73,29 @@ func (r *fundConnectionResolver) Aggregate(ctx context.Context, obj *model.FundC
 	return aggregate[generated.FundAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *fundConnectionResolver) GroupBy(ctx context.Context, obj *model.FundConnection, by []generated.FundGroupKey, orderBy []generated.FundGroupOrder, first *int) ([]generated.FundGroup, error) {
+	return groupBy[generated.FundGroup](ctx, obj.Groups, "Fund", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *investmentConnectionResolver) Aggregate(ctx context.Context, obj *model.InvestmentConnection) (*generated.InvestmentAggregate, error) {
 	return aggregate[generated.InvestmentAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *investmentConnectionResolver) GroupBy(ctx context.Context, obj *model.InvestmentConnection, by []generated.InvestmentGroupKey, orderBy []generated.InvestmentGroupOrder, first *int) ([]generated.InvestmentGroup, error) {
+	return groupBy[generated.InvestmentGroup](ctx, obj.Groups, "Investment", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *investorConnectionResolver) Aggregate(ctx context.Context, obj *model.InvestorConnection) (*generated.InvestorAggregate, error) {
 	return aggregate[generated.InvestorAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *investorConnectionResolver) GroupBy(ctx context.Context, obj *model.InvestorConnection, by []generated.InvestorGroupKey, orderBy []generated.InvestorGroupOrder, first *int) ([]generated.InvestorGroup, error) {
+	return groupBy[generated.InvestorGroup](ctx, obj.Groups, "Fund", "StartupInvestors", by, orderBy, first)
 }
 
 // Startups is the resolver for the startups field.
@@ -85,14 +115,29 @@ func (r *marketConnectionResolver) Aggregate(ctx context.Context, obj *model.Mar
 	return aggregate[generated.MarketAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *marketConnectionResolver) GroupBy(ctx context.Context, obj *model.MarketConnection, by []generated.MarketGroupKey, orderBy []generated.MarketGroupOrder, first *int) ([]generated.MarketGroup, error) {
+	return groupBy[generated.MarketGroup](ctx, obj.Groups, "Market", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *marketMentorConnectionResolver) Aggregate(ctx context.Context, obj *model.MarketMentorConnection) (*generated.MarketMentorAggregate, error) {
 	return aggregate[generated.MarketMentorAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *marketMentorConnectionResolver) GroupBy(ctx context.Context, obj *model.MarketMentorConnection, by []generated.MarketMentorGroupKey, orderBy []generated.MarketMentorGroupOrder, first *int) ([]generated.MarketMentorGroup, error) {
+	return groupBy[generated.MarketMentorGroup](ctx, obj.Groups, "Mentor", "MarketMentors", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *marketTargetConnectionResolver) Aggregate(ctx context.Context, obj *model.MarketTargetConnection) (*generated.MarketTargetAggregate, error) {
 	return aggregate[generated.MarketTargetAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *marketTargetConnectionResolver) GroupBy(ctx context.Context, obj *model.MarketTargetConnection, by []generated.MarketTargetGroupKey, orderBy []generated.MarketTargetGroupOrder, first *int) ([]generated.MarketTargetGroup, error) {
+	return groupBy[generated.MarketTargetGroup](ctx, obj.Groups, "Market", "StartupMarkets", by, orderBy, first)
 }
 
 // SupportProgram is the resolver for the supportProgram field.
@@ -105,6 +150,11 @@ func (r *memberConnectionResolver) Aggregate(ctx context.Context, obj *model.Mem
 	return aggregate[generated.MemberAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *memberConnectionResolver) GroupBy(ctx context.Context, obj *model.MemberConnection, by []generated.MemberGroupKey, orderBy []generated.MemberGroupOrder, first *int) ([]generated.MemberGroup, error) {
+	return groupBy[generated.MemberGroup](ctx, obj.Groups, "Startup", "CohortMembers", by, orderBy, first)
+}
+
 // Cohort is the resolver for the cohort field.
 func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) (*model.Cohort, error) {
 	return required(ctx, loader.For(ctx).Cohort, obj.CohortID)
@@ -113,6 +163,11 @@ func (r *memberEdgeResolver) Cohort(ctx context.Context, obj *model.MemberEdge) 
 // Aggregate is the resolver for the aggregate field.
 func (r *menteeConnectionResolver) Aggregate(ctx context.Context, obj *model.MenteeConnection) (*generated.MenteeAggregate, error) {
 	return aggregate[generated.MenteeAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *menteeConnectionResolver) GroupBy(ctx context.Context, obj *model.MenteeConnection, by []generated.MenteeGroupKey, orderBy []generated.MenteeGroupOrder, first *int) ([]generated.MenteeGroup, error) {
+	return groupBy[generated.MenteeGroup](ctx, obj.Groups, "Startup", "MentorStartups", by, orderBy, first)
 }
 
 // Sectors is the resolver for the sectors field.
@@ -138,14 +193,29 @@ func (r *mentorConnectionResolver) Aggregate(ctx context.Context, obj *model.Men
 	return aggregate[generated.MentorAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *mentorConnectionResolver) GroupBy(ctx context.Context, obj *model.MentorConnection, by []generated.MentorGroupKey, orderBy []generated.MentorGroupOrder, first *int) ([]generated.MentorGroup, error) {
+	return groupBy[generated.MentorGroup](ctx, obj.Groups, "Mentor", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *mentorMarketConnectionResolver) Aggregate(ctx context.Context, obj *model.MentorMarketConnection) (*generated.MentorMarketAggregate, error) {
 	return aggregate[generated.MentorMarketAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *mentorMarketConnectionResolver) GroupBy(ctx context.Context, obj *model.MentorMarketConnection, by []generated.MentorMarketGroupKey, orderBy []generated.MentorMarketGroupOrder, first *int) ([]generated.MentorMarketGroup, error) {
+	return groupBy[generated.MentorMarketGroup](ctx, obj.Groups, "Market", "MentorMarkets", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *mentorshipConnectionResolver) Aggregate(ctx context.Context, obj *model.MentorshipConnection) (*generated.MentorshipAggregate, error) {
 	return aggregate[generated.MentorshipAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *mentorshipConnectionResolver) GroupBy(ctx context.Context, obj *model.MentorshipConnection, by []generated.MentorshipGroupKey, orderBy []generated.MentorshipGroupOrder, first *int) ([]generated.MentorshipGroup, error) {
+	return groupBy[generated.MentorshipGroup](ctx, obj.Groups, "Mentor", "StartupMentors", by, orderBy, first)
 }
 
 // Children is the resolver for the children field.
@@ -171,9 +241,19 @@ func (r *organizationConnectionResolver) Aggregate(ctx context.Context, obj *mod
 	return aggregate[generated.OrganizationAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *organizationConnectionResolver) GroupBy(ctx context.Context, obj *model.OrganizationConnection, by []generated.OrganizationGroupKey, orderBy []generated.OrganizationGroupOrder, first *int) ([]generated.OrganizationGroup, error) {
+	return groupBy[generated.OrganizationGroup](ctx, obj.Groups, "Organization", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *organizationRoleConnectionResolver) Aggregate(ctx context.Context, obj *model.OrganizationRoleConnection) (*generated.OrganizationRoleAggregate, error) {
 	return aggregate[generated.OrganizationRoleAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *organizationRoleConnectionResolver) GroupBy(ctx context.Context, obj *model.OrganizationRoleConnection, by []generated.OrganizationRoleGroupKey, orderBy []generated.OrganizationRoleGroupOrder, first *int) ([]generated.OrganizationRoleGroup, error) {
+	return groupBy[generated.OrganizationRoleGroup](ctx, obj.Groups, "Program", "OrganizationPrograms", by, orderBy, first)
 }
 
 // Aggregate is the resolver for the aggregate field.
@@ -181,9 +261,19 @@ func (r *outcomeConnectionResolver) Aggregate(ctx context.Context, obj *model.Ou
 	return aggregate[generated.OutcomeAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *outcomeConnectionResolver) GroupBy(ctx context.Context, obj *model.OutcomeConnection, by []generated.OutcomeGroupKey, orderBy []generated.OutcomeGroupOrder, first *int) ([]generated.OutcomeGroup, error) {
+	return groupBy[generated.OutcomeGroup](ctx, obj.Groups, "Outcome", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *portfolioConnectionResolver) Aggregate(ctx context.Context, obj *model.PortfolioConnection) (*generated.PortfolioAggregate, error) {
 	return aggregate[generated.PortfolioAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *portfolioConnectionResolver) GroupBy(ctx context.Context, obj *model.PortfolioConnection, by []generated.PortfolioGroupKey, orderBy []generated.PortfolioGroupOrder, first *int) ([]generated.PortfolioGroup, error) {
+	return groupBy[generated.PortfolioGroup](ctx, obj.Groups, "Startup", "FundPortfolio", by, orderBy, first)
 }
 
 // Organizations is the resolver for the organizations field.
@@ -209,9 +299,19 @@ func (r *programConnectionResolver) Aggregate(ctx context.Context, obj *model.Pr
 	return aggregate[generated.ProgramAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *programConnectionResolver) GroupBy(ctx context.Context, obj *model.ProgramConnection, by []generated.ProgramGroupKey, orderBy []generated.ProgramGroupOrder, first *int) ([]generated.ProgramGroup, error) {
+	return groupBy[generated.ProgramGroup](ctx, obj.Groups, "Program", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *programMembershipConnectionResolver) Aggregate(ctx context.Context, obj *model.ProgramMembershipConnection) (*generated.ProgramMembershipAggregate, error) {
 	return aggregate[generated.ProgramMembershipAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *programMembershipConnectionResolver) GroupBy(ctx context.Context, obj *model.ProgramMembershipConnection, by []generated.ProgramMembershipGroupKey, orderBy []generated.ProgramMembershipGroupOrder, first *int) ([]generated.ProgramMembershipGroup, error) {
+	return groupBy[generated.ProgramMembershipGroup](ctx, obj.Groups, "Program", "StartupPrograms", by, orderBy, first)
 }
 
 // Cohort is the resolver for the cohort field.
@@ -222,6 +322,11 @@ func (r *programMembershipEdgeResolver) Cohort(ctx context.Context, obj *model.P
 // Aggregate is the resolver for the aggregate field.
 func (r *programRoleConnectionResolver) Aggregate(ctx context.Context, obj *model.ProgramRoleConnection) (*generated.ProgramRoleAggregate, error) {
 	return aggregate[generated.ProgramRoleAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *programRoleConnectionResolver) GroupBy(ctx context.Context, obj *model.ProgramRoleConnection, by []generated.ProgramRoleGroupKey, orderBy []generated.ProgramRoleGroupOrder, first *int) ([]generated.ProgramRoleGroup, error) {
+	return groupBy[generated.ProgramRoleGroup](ctx, obj.Groups, "Organization", "ProgramOrganizations", by, orderBy, first)
 }
 
 func (r *queryResolver) Organizations(ctx context.Context, first *int, after *string, last *int, before *string, filter *generated.OrganizationFilter, orderBy []generated.OrganizationOrder, where *generated.OrganizationWhere) (*model.OrganizationConnection, error) {
@@ -343,9 +448,19 @@ func (r *sectorConnectionResolver) Aggregate(ctx context.Context, obj *model.Sec
 	return aggregate[generated.SectorAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *sectorConnectionResolver) GroupBy(ctx context.Context, obj *model.SectorConnection, by []generated.SectorGroupKey, orderBy []generated.SectorGroupOrder, first *int) ([]generated.SectorGroup, error) {
+	return groupBy[generated.SectorGroup](ctx, obj.Groups, "Sector", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *stageChangeConnectionResolver) Aggregate(ctx context.Context, obj *model.StageChangeConnection) (*generated.StageChangeAggregate, error) {
 	return aggregate[generated.StageChangeAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *stageChangeConnectionResolver) GroupBy(ctx context.Context, obj *model.StageChangeConnection, by []generated.StageChangeGroupKey, orderBy []generated.StageChangeGroupOrder, first *int) ([]generated.StageChangeGroup, error) {
+	return groupBy[generated.StageChangeGroup](ctx, obj.Groups, "StageChange", "", by, orderBy, first)
 }
 
 // Universities is the resolver for the universities field.
@@ -401,9 +516,19 @@ func (r *startupConnectionResolver) Aggregate(ctx context.Context, obj *model.St
 	return aggregate[generated.StartupAggregate](ctx, obj.Totals)
 }
 
+// GroupBy is the resolver for the groupBy field.
+func (r *startupConnectionResolver) GroupBy(ctx context.Context, obj *model.StartupConnection, by []generated.StartupGroupKey, orderBy []generated.StartupGroupOrder, first *int) ([]generated.StartupGroup, error) {
+	return groupBy[generated.StartupGroup](ctx, obj.Groups, "Startup", "", by, orderBy, first)
+}
+
 // Aggregate is the resolver for the aggregate field.
 func (r *targetingStartupConnectionResolver) Aggregate(ctx context.Context, obj *model.TargetingStartupConnection) (*generated.TargetingStartupAggregate, error) {
 	return aggregate[generated.TargetingStartupAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *targetingStartupConnectionResolver) GroupBy(ctx context.Context, obj *model.TargetingStartupConnection, by []generated.TargetingStartupGroupKey, orderBy []generated.TargetingStartupGroupOrder, first *int) ([]generated.TargetingStartupGroup, error) {
+	return groupBy[generated.TargetingStartupGroup](ctx, obj.Groups, "Startup", "MarketStartups", by, orderBy, first)
 }
 
 // SupportProgram is the resolver for the supportProgram field.
@@ -426,6 +551,11 @@ func (r *universityResolver) Mentors(ctx context.Context, obj *model.University,
 // Aggregate is the resolver for the aggregate field.
 func (r *universityAssignmentConnectionResolver) Aggregate(ctx context.Context, obj *model.UniversityAssignmentConnection) (*generated.UniversityAssignmentAggregate, error) {
 	return aggregate[generated.UniversityAssignmentAggregate](ctx, obj.Totals)
+}
+
+// GroupBy is the resolver for the groupBy field.
+func (r *universityAssignmentConnectionResolver) GroupBy(ctx context.Context, obj *model.UniversityAssignmentConnection, by []generated.UniversityAssignmentGroupKey, orderBy []generated.UniversityAssignmentGroupOrder, first *int) ([]generated.UniversityAssignmentGroup, error) {
+	return groupBy[generated.UniversityAssignmentGroup](ctx, obj.Groups, "University", "StartupUniversities", by, orderBy, first)
 }
 
 func (r *Resolver) AssignedStartupConnection() generated.AssignedStartupConnectionResolver {

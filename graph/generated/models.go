@@ -165,6 +165,70 @@ type AssignedStartupExtremes struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// One group of a AssignedStartupConnection: its keys (null for keys it is not grouped by) and its totals.
+type AssignedStartupGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// What the assignment is for.
+	Purpose *model.AssignmentPurpose `json:"purpose,omitempty"`
+	// Where the assignment stands.
+	Status *model.AssignmentStatus `json:"status,omitempty"`
+	// The year of: when the assignment began.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the assignment began.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the assignment began.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The year of: when it ended, if it has.
+	UntilYear *int `json:"untilYear,omitempty"`
+	// The quarter of: when it ended, if it has.
+	UntilQuarter *int `json:"untilQuarter,omitempty"`
+	// The month of: when it ended, if it has.
+	UntilMonth *int `json:"untilMonth,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *AssignedStartupSums `json:"sum"`
+	// Averages over the group.
+	Avg *AssignedStartupAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *AssignedStartupExtremes `json:"min"`
+	// Largest values in the group.
+	Max *AssignedStartupExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *AssignedStartupDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a AssignedStartupConnection's groups.
+type AssignedStartupGroupOrder struct {
+	// What to sort by.
+	By AssignedStartupGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type AssignedStartupPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -303,6 +367,38 @@ type CohortExtremes struct {
 	Year *int `json:"year,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+}
+
+// One group of a CohortConnection: its keys (null for keys it is not grouped by) and its totals.
+type CohortGroup struct {
+	// The cohort's year.
+	Year *int `json:"year,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *CohortSums `json:"sum"`
+	// Averages over the group.
+	Avg *CohortAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *CohortExtremes `json:"min"`
+	// Largest values in the group.
+	Max *CohortExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *CohortDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a CohortConnection's groups.
+type CohortGroupOrder struct {
+	// What to sort by.
+	By CohortGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // The result of a mutation that changed a cohort.
@@ -587,6 +683,24 @@ type FacilityEdgeWhere struct {
 	Node *FacilityWhere `json:"node,omitempty"`
 }
 
+// One group of a FacilityConnection: its keys (null for keys it is not grouped by) and its totals.
+type FacilityGroup struct {
+	// What kind of space it is.
+	Kind *model.FacilityKind `json:"kind,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Distinct values in the group.
+	DistinctCount *FacilityDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a FacilityConnection's groups.
+type FacilityGroupOrder struct {
+	// What to sort by.
+	By FacilityGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A comparison of a FacilityKind.
 type FacilityKindComparison struct {
 	// Equal to.
@@ -693,6 +807,40 @@ type FundExtremes struct {
 type FundFilter struct {
 	// Funds of any of these kinds.
 	Kinds []model.FundKind `json:"kinds,omitempty"`
+}
+
+// One group of a FundConnection: its keys (null for keys it is not grouped by) and its totals.
+type FundGroup struct {
+	// Venture fund or government grant.
+	Kind *model.FundKind `json:"kind,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *FundSums `json:"sum"`
+	// Averages over the group.
+	Avg *FundAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *FundExtremes `json:"min"`
+	// Largest values in the group.
+	Max *FundExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *FundDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a FundConnection's groups.
+type FundGroupOrder struct {
+	// What to sort by.
+	By FundGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A comparison of a FundKind.
@@ -867,6 +1015,42 @@ type InvestmentFilter struct {
 	MinAmount *model.KRW `json:"minAmount,omitempty"`
 }
 
+// One group of a InvestmentConnection: its keys (null for keys it is not grouped by) and its totals.
+type InvestmentGroup struct {
+	// The year of: when it was made.
+	InvestedOnYear *int `json:"investedOnYear,omitempty"`
+	// The quarter of: when it was made.
+	InvestedOnQuarter *int `json:"investedOnQuarter,omitempty"`
+	// The month of: when it was made.
+	InvestedOnMonth *int `json:"investedOnMonth,omitempty"`
+	// The round or instrument.
+	Round *model.InvestmentRound `json:"round,omitempty"`
+	// The group's fund (FUND).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's startup (STARTUP).
+	Startup *model.Startup `json:"startup,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *InvestmentSums `json:"sum"`
+	// Averages over the group.
+	Avg *InvestmentAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *InvestmentExtremes `json:"min"`
+	// Largest values in the group.
+	Max *InvestmentExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *InvestmentDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a InvestmentConnection's groups.
+type InvestmentGroupOrder struct {
+	// What to sort by.
+	By InvestmentGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // Sort order for investments.
 type InvestmentOrder struct {
 	// Which field to sort by.
@@ -1019,6 +1203,48 @@ type InvestorExtremes struct {
 	InvestedOn *model.Date `json:"investedOn,omitempty"`
 }
 
+// One group of a InvestorConnection: its keys (null for keys it is not grouped by) and its totals.
+type InvestorGroup struct {
+	// Venture fund or government grant.
+	Kind *model.FundKind `json:"kind,omitempty"`
+	// Year the fund started.
+	VintageYear *int `json:"vintageYear,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: date of the investment.
+	InvestedOnYear *int `json:"investedOnYear,omitempty"`
+	// The quarter of: date of the investment.
+	InvestedOnQuarter *int `json:"investedOnQuarter,omitempty"`
+	// The month of: date of the investment.
+	InvestedOnMonth *int `json:"investedOnMonth,omitempty"`
+	// Round or instrument.
+	Round *model.InvestmentRound `json:"round,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *InvestorSums `json:"sum"`
+	// Averages over the group.
+	Avg *InvestorAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *InvestorExtremes `json:"min"`
+	// Largest values in the group.
+	Max *InvestorExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *InvestorDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a InvestorConnection's groups.
+type InvestorGroupOrder struct {
+	// What to sort by.
+	By InvestorGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type InvestorPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -1095,6 +1321,34 @@ type MarketFilter struct {
 	Kind *model.MarketKind `json:"kind,omitempty"`
 	// Markets with any of these codes (e.g. VN, US, EUR).
 	Codes []string `json:"codes,omitempty"`
+}
+
+// One group of a MarketConnection: its keys (null for keys it is not grouped by) and its totals.
+type MarketGroup struct {
+	// Country or region.
+	Kind *model.MarketKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *MarketExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MarketExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MarketDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MarketConnection's groups.
+type MarketGroupOrder struct {
+	// What to sort by.
+	By MarketGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A comparison of a MarketKind.
@@ -1177,6 +1431,48 @@ type MarketMentorExtremes struct {
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	// Since when the mentor has known the market.
 	Since *model.Date `json:"since,omitempty"`
+}
+
+// One group of a MarketMentorConnection: its keys (null for keys it is not grouped by) and its totals.
+type MarketMentorGroup struct {
+	// Whether the mentor is a task-force expert.
+	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// The group's university (UNIVERSITY).
+	University *model.University `json:"university,omitempty"`
+	// The group's organization (ORGANIZATION).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: since when the mentor has known the market.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: since when the mentor has known the market.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: since when the mentor has known the market.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *MarketMentorExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MarketMentorExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MarketMentorDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MarketMentorConnection's groups.
+type MarketMentorGroupOrder struct {
+	// What to sort by.
+	By MarketMentorGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1293,6 +1589,50 @@ type MarketTargetExtremes struct {
 	Priority *int `json:"priority,omitempty"`
 	// When the startup began targeting the market.
 	Since *model.Date `json:"since,omitempty"`
+}
+
+// One group of a MarketTargetConnection: its keys (null for keys it is not grouped by) and its totals.
+type MarketTargetGroup struct {
+	// Country or region.
+	Kind *model.MarketKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// How far the startup is in the market.
+	Status *model.MarketTargetStatus `json:"status,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
+	// The year of: when the startup began targeting the market.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the startup began targeting the market.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the startup began targeting the market.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The group's program (SUPPORT_PROGRAM).
+	SupportProgram *model.Program `json:"supportProgram,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *MarketTargetSums `json:"sum"`
+	// Averages over the group.
+	Avg *MarketTargetAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *MarketTargetExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MarketTargetExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MarketTargetDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MarketTargetConnection's groups.
+type MarketTargetGroupOrder struct {
+	// What to sort by.
+	By MarketTargetGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1467,6 +1807,62 @@ type MemberExtremes struct {
 	JoinedOn *model.Date `json:"joinedOn,omitempty"`
 }
 
+// One group of a MemberConnection: its keys (null for keys it is not grouped by) and its totals.
+type MemberGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The group's cohort (COHORT).
+	Cohort *model.Cohort `json:"cohort,omitempty"`
+	// The year of: when the startup joined.
+	JoinedOnYear *int `json:"joinedOnYear,omitempty"`
+	// The quarter of: when the startup joined.
+	JoinedOnQuarter *int `json:"joinedOnQuarter,omitempty"`
+	// The month of: when the startup joined.
+	JoinedOnMonth *int `json:"joinedOnMonth,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *MemberSums `json:"sum"`
+	// Averages over the group.
+	Avg *MemberAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *MemberExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MemberExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MemberDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MemberConnection's groups.
+type MemberGroupOrder struct {
+	// What to sort by.
+	By MemberGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type MemberPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -1615,6 +2011,66 @@ type MenteeExtremes struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// One group of a MenteeConnection: its keys (null for keys it is not grouped by) and its totals.
+type MenteeGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: when the mentorship began.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the mentorship began.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the mentorship began.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The year of: when it ended, if it has.
+	UntilYear *int `json:"untilYear,omitempty"`
+	// The quarter of: when it ended, if it has.
+	UntilQuarter *int `json:"untilQuarter,omitempty"`
+	// The month of: when it ended, if it has.
+	UntilMonth *int `json:"untilMonth,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *MenteeSums `json:"sum"`
+	// Averages over the group.
+	Avg *MenteeAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *MenteeExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MenteeExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MenteeDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MenteeConnection's groups.
+type MenteeGroupOrder struct {
+	// What to sort by.
+	By MenteeGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type MenteePredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -1721,6 +2177,42 @@ type MentorFilter struct {
 	Search *string `json:"search,omitempty"`
 }
 
+// One group of a MentorConnection: its keys (null for keys it is not grouped by) and its totals.
+type MentorGroup struct {
+	// Whether the mentor is a task-force expert.
+	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// The group's university (UNIVERSITY).
+	University *model.University `json:"university,omitempty"`
+	// The group's organization (ORGANIZATION).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *MentorExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MentorExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MentorDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MentorConnection's groups.
+type MentorGroupOrder struct {
+	// What to sort by.
+	By MentorGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // Totals over a MentorMarketConnection.
 type MentorMarketAggregate struct {
 	// How many items the list has.
@@ -1787,6 +2279,40 @@ type MentorMarketExtremes struct {
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	// Since when the mentor has known the market.
 	Since *model.Date `json:"since,omitempty"`
+}
+
+// One group of a MentorMarketConnection: its keys (null for keys it is not grouped by) and its totals.
+type MentorMarketGroup struct {
+	// Country or region.
+	Kind *model.MarketKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: since when the mentor has known the market.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: since when the mentor has known the market.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: since when the mentor has known the market.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *MentorMarketExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MentorMarketExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MentorMarketDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MentorMarketConnection's groups.
+type MentorMarketGroupOrder struct {
+	// What to sort by.
+	By MentorMarketGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -1933,6 +2459,54 @@ type MentorshipExtremes struct {
 	Until *model.Date `json:"until,omitempty"`
 }
 
+// One group of a MentorshipConnection: its keys (null for keys it is not grouped by) and its totals.
+type MentorshipGroup struct {
+	// Whether the mentor is a task-force expert.
+	TaskForceMember *bool `json:"taskForceMember,omitempty"`
+	// The group's university (UNIVERSITY).
+	University *model.University `json:"university,omitempty"`
+	// The group's organization (ORGANIZATION).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: when the mentorship began.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the mentorship began.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the mentorship began.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The year of: when it ended, if it has.
+	UntilYear *int `json:"untilYear,omitempty"`
+	// The quarter of: when it ended, if it has.
+	UntilQuarter *int `json:"untilQuarter,omitempty"`
+	// The month of: when it ended, if it has.
+	UntilMonth *int `json:"untilMonth,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *MentorshipExtremes `json:"min"`
+	// Largest values in the group.
+	Max *MentorshipExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *MentorshipDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a MentorshipConnection's groups.
+type MentorshipGroupOrder struct {
+	// What to sort by.
+	By MentorshipGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type MentorshipPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -2013,6 +2587,30 @@ type OrganizationFilter struct {
 	Kinds []model.OrganizationKind `json:"kinds,omitempty"`
 	// Only MOU partners (true) or only others (false).
 	MouPartner *bool `json:"mouPartner,omitempty"`
+}
+
+// One group of a OrganizationConnection: its keys (null for keys it is not grouped by) and its totals.
+type OrganizationGroup struct {
+	// What kind of body it is.
+	Kind *model.OrganizationKind `json:"kind,omitempty"`
+	// Whether it signed the city's MOU.
+	MouPartner *bool `json:"mouPartner,omitempty"`
+	// The group's organization (CHILDREN).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Distinct values in the group.
+	DistinctCount *OrganizationDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a OrganizationConnection's groups.
+type OrganizationGroupOrder struct {
+	// What to sort by.
+	By OrganizationGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A comparison of a OrganizationKind.
@@ -2107,6 +2705,40 @@ type OrganizationRoleEdgeWhere struct {
 type OrganizationRoleExtremes struct {
 	// When it was archived; null while active.
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
+}
+
+// One group of a OrganizationRoleConnection: its keys (null for keys it is not grouped by) and its totals.
+type OrganizationRoleGroup struct {
+	// What kind of program it is.
+	Kind *model.ProgramKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The organization's role in the program.
+	Role *model.ProgramRole `json:"role,omitempty"`
+	// The group's cohort (COHORTS).
+	Cohort *model.Cohort `json:"cohort,omitempty"`
+	// The group's organization (ORGANIZATIONS).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *OrganizationRoleExtremes `json:"min"`
+	// Largest values in the group.
+	Max *OrganizationRoleExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *OrganizationRoleDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a OrganizationRoleConnection's groups.
+type OrganizationRoleGroupOrder struct {
+	// What to sort by.
+	By OrganizationRoleGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -2221,6 +2853,40 @@ type OutcomeExtremes struct {
 	Quantity *int `json:"quantity,omitempty"`
 	// Amount in KRW, for money outcomes.
 	Amount *model.KRW `json:"amount,omitempty"`
+}
+
+// One group of a OutcomeConnection: its keys (null for keys it is not grouped by) and its totals.
+type OutcomeGroup struct {
+	// What was reported.
+	Kind *model.OutcomeKind `json:"kind,omitempty"`
+	// The year of: when it was reported.
+	ReportedOnYear *int `json:"reportedOnYear,omitempty"`
+	// The quarter of: when it was reported.
+	ReportedOnQuarter *int `json:"reportedOnQuarter,omitempty"`
+	// The month of: when it was reported.
+	ReportedOnMonth *int `json:"reportedOnMonth,omitempty"`
+	// How many (patents, jobs).
+	Quantity *int `json:"quantity,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *OutcomeSums `json:"sum"`
+	// Averages over the group.
+	Avg *OutcomeAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *OutcomeExtremes `json:"min"`
+	// Largest values in the group.
+	Max *OutcomeExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *OutcomeDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a OutcomeConnection's groups.
+type OutcomeGroupOrder struct {
+	// What to sort by.
+	By OutcomeGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A comparison of a OutcomeKind.
@@ -2399,6 +3065,62 @@ type PortfolioExtremes struct {
 	InvestedOn *model.Date `json:"investedOn,omitempty"`
 }
 
+// One group of a PortfolioConnection: its keys (null for keys it is not grouped by) and its totals.
+type PortfolioGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The year of: date of the investment.
+	InvestedOnYear *int `json:"investedOnYear,omitempty"`
+	// The quarter of: date of the investment.
+	InvestedOnQuarter *int `json:"investedOnQuarter,omitempty"`
+	// The month of: date of the investment.
+	InvestedOnMonth *int `json:"investedOnMonth,omitempty"`
+	// Round or instrument.
+	Round *model.InvestmentRound `json:"round,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *PortfolioSums `json:"sum"`
+	// Averages over the group.
+	Avg *PortfolioAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *PortfolioExtremes `json:"min"`
+	// Largest values in the group.
+	Max *PortfolioExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *PortfolioDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a PortfolioConnection's groups.
+type PortfolioGroupOrder struct {
+	// What to sort by.
+	By PortfolioGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type PortfolioPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -2459,6 +3181,38 @@ type ProgramExtremes struct {
 type ProgramFilter struct {
 	// Programs of any of these kinds.
 	Kinds []model.ProgramKind `json:"kinds,omitempty"`
+}
+
+// One group of a ProgramConnection: its keys (null for keys it is not grouped by) and its totals.
+type ProgramGroup struct {
+	// What kind of program it is.
+	Kind *model.ProgramKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The group's cohort (COHORTS).
+	Cohort *model.Cohort `json:"cohort,omitempty"`
+	// The group's organization (ORGANIZATIONS).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *ProgramExtremes `json:"min"`
+	// Largest values in the group.
+	Max *ProgramExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *ProgramDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a ProgramConnection's groups.
+type ProgramGroupOrder struct {
+	// What to sort by.
+	By ProgramGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A comparison of a ProgramKind.
@@ -2539,6 +3293,44 @@ type ProgramMembershipExtremes struct {
 	ArchivedAt *time.Time `json:"archivedAt,omitempty"`
 	// When the startup joined.
 	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+}
+
+// One group of a ProgramMembershipConnection: its keys (null for keys it is not grouped by) and its totals.
+type ProgramMembershipGroup struct {
+	// What kind of program it is.
+	Kind *model.ProgramKind `json:"kind,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The group's cohort (COHORT).
+	Cohort *model.Cohort `json:"cohort,omitempty"`
+	// The year of: when the startup joined.
+	JoinedOnYear *int `json:"joinedOnYear,omitempty"`
+	// The quarter of: when the startup joined.
+	JoinedOnQuarter *int `json:"joinedOnQuarter,omitempty"`
+	// The month of: when the startup joined.
+	JoinedOnMonth *int `json:"joinedOnMonth,omitempty"`
+	// The group's organization (ORGANIZATIONS).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *ProgramMembershipExtremes `json:"min"`
+	// Largest values in the group.
+	Max *ProgramMembershipExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *ProgramMembershipDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a ProgramMembershipConnection's groups.
+type ProgramMembershipGroupOrder struct {
+	// What to sort by.
+	By ProgramMembershipGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -2629,6 +3421,32 @@ type ProgramRoleEdgeWhere struct {
 	Role *ProgramRoleComparison `json:"role,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *OrganizationWhere `json:"node,omitempty"`
+}
+
+// One group of a ProgramRoleConnection: its keys (null for keys it is not grouped by) and its totals.
+type ProgramRoleGroup struct {
+	// What kind of body it is.
+	Kind *model.OrganizationKind `json:"kind,omitempty"`
+	// Whether it signed the city's MOU.
+	MouPartner *bool `json:"mouPartner,omitempty"`
+	// The organization's role in the program.
+	Role *model.ProgramRole `json:"role,omitempty"`
+	// The group's organization (CHILDREN).
+	Organization *model.Organization `json:"organization,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Distinct values in the group.
+	DistinctCount *ProgramRoleDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a ProgramRoleConnection's groups.
+type ProgramRoleGroupOrder struct {
+	// What to sort by.
+	By ProgramRoleGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -2751,6 +3569,22 @@ type SectorFilter struct {
 	TaskForceField *bool `json:"taskForceField,omitempty"`
 }
 
+// One group of a SectorConnection: its keys (null for keys it is not grouped by) and its totals.
+type SectorGroup struct {
+	// Whether it is a field of the task force.
+	TaskForceField *bool `json:"taskForceField,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+}
+
+// One sort key of a SectorConnection's groups.
+type SectorGroupOrder struct {
+	// What to sort by.
+	By SectorGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // One sort key of a list of sectors.
 type SectorOrder struct {
 	// The key.
@@ -2863,6 +3697,34 @@ type StageChangeEdgeWhere struct {
 type StageChangeExtremes struct {
 	// When the stage changed.
 	ChangedOn *model.Date `json:"changedOn,omitempty"`
+}
+
+// One group of a StageChangeConnection: its keys (null for keys it is not grouped by) and its totals.
+type StageChangeGroup struct {
+	// The stage reached.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: when the stage changed.
+	ChangedOnYear *int `json:"changedOnYear,omitempty"`
+	// The quarter of: when the stage changed.
+	ChangedOnQuarter *int `json:"changedOnQuarter,omitempty"`
+	// The month of: when the stage changed.
+	ChangedOnMonth *int `json:"changedOnMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *StageChangeExtremes `json:"min"`
+	// Largest values in the group.
+	Max *StageChangeExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *StageChangeDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a StageChangeConnection's groups.
+type StageChangeGroupOrder struct {
+	// What to sort by.
+	By StageChangeGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -3035,6 +3897,54 @@ type StartupFilter struct {
 	FoundedTo *model.Date `json:"foundedTo,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
+}
+
+// One group of a StartupConnection: its keys (null for keys it is not grouped by) and its totals.
+type StartupGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *StartupSums `json:"sum"`
+	// Averages over the group.
+	Avg *StartupAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *StartupExtremes `json:"min"`
+	// Largest values in the group.
+	Max *StartupExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *StartupDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a StartupConnection's groups.
+type StartupGroupOrder struct {
+	// What to sort by.
+	By StartupGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // Sort order for startups.
@@ -3245,6 +4155,66 @@ type TargetingStartupExtremes struct {
 	Since *model.Date `json:"since,omitempty"`
 }
 
+// One group of a TargetingStartupConnection: its keys (null for keys it is not grouped by) and its totals.
+type TargetingStartupGroup struct {
+	// Current growth stage.
+	Stage *model.GrowthStage `json:"stage,omitempty"`
+	// The year of: founding date.
+	FoundedOnYear *int `json:"foundedOnYear,omitempty"`
+	// The quarter of: founding date.
+	FoundedOnQuarter *int `json:"foundedOnQuarter,omitempty"`
+	// The month of: founding date.
+	FoundedOnMonth *int `json:"foundedOnMonth,omitempty"`
+	// The year of: when it was archived; null while active.
+	ArchivedAtYear *int `json:"archivedAtYear,omitempty"`
+	// The quarter of: when it was archived; null while active.
+	ArchivedAtQuarter *int `json:"archivedAtQuarter,omitempty"`
+	// The month of: when it was archived; null while active.
+	ArchivedAtMonth *int `json:"archivedAtMonth,omitempty"`
+	// How far the startup is in the market.
+	Status *model.MarketTargetStatus `json:"status,omitempty"`
+	// Priority from 1 (highest) to 5.
+	Priority *int `json:"priority,omitempty"`
+	// The year of: when the startup began targeting the market.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the startup began targeting the market.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the startup began targeting the market.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The group's program (SUPPORT_PROGRAM).
+	SupportProgram *model.Program `json:"supportProgram,omitempty"`
+	// The group's fund (INVESTORS).
+	Fund *model.Fund `json:"fund,omitempty"`
+	// The group's market (MARKETS).
+	Market *model.Market `json:"market,omitempty"`
+	// The group's program (PROGRAMS).
+	Program *model.Program `json:"program,omitempty"`
+	// The group's sector (SECTORS).
+	Sector *model.Sector `json:"sector,omitempty"`
+	// The group's university (UNIVERSITIES).
+	University *model.University `json:"university,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Sums over the group.
+	Sum *TargetingStartupSums `json:"sum"`
+	// Averages over the group.
+	Avg *TargetingStartupAverages `json:"avg"`
+	// Smallest values in the group.
+	Min *TargetingStartupExtremes `json:"min"`
+	// Largest values in the group.
+	Max *TargetingStartupExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *TargetingStartupDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a TargetingStartupConnection's groups.
+type TargetingStartupGroupOrder struct {
+	// What to sort by.
+	By TargetingStartupGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
+}
+
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
 type TargetingStartupPredicate struct {
 	// At least one edge matches (an empty filter: the relationship has an edge).
@@ -3375,6 +4345,44 @@ type UniversityAssignmentExtremes struct {
 	Since *model.Date `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *model.Date `json:"until,omitempty"`
+}
+
+// One group of a UniversityAssignmentConnection: its keys (null for keys it is not grouped by) and its totals.
+type UniversityAssignmentGroup struct {
+	// Whether the university signed the city's MOU.
+	MouPartner *bool `json:"mouPartner,omitempty"`
+	// What the assignment is for.
+	Purpose *model.AssignmentPurpose `json:"purpose,omitempty"`
+	// Where the assignment stands.
+	Status *model.AssignmentStatus `json:"status,omitempty"`
+	// The year of: when the assignment began.
+	SinceYear *int `json:"sinceYear,omitempty"`
+	// The quarter of: when the assignment began.
+	SinceQuarter *int `json:"sinceQuarter,omitempty"`
+	// The month of: when the assignment began.
+	SinceMonth *int `json:"sinceMonth,omitempty"`
+	// The year of: when it ended, if it has.
+	UntilYear *int `json:"untilYear,omitempty"`
+	// The quarter of: when it ended, if it has.
+	UntilQuarter *int `json:"untilQuarter,omitempty"`
+	// The month of: when it ended, if it has.
+	UntilMonth *int `json:"untilMonth,omitempty"`
+	// How many items the group has.
+	Count int `json:"count"`
+	// Smallest values in the group.
+	Min *UniversityAssignmentExtremes `json:"min"`
+	// Largest values in the group.
+	Max *UniversityAssignmentExtremes `json:"max"`
+	// Distinct values in the group.
+	DistinctCount *UniversityAssignmentDistinctCounts `json:"distinctCount"`
+}
+
+// One sort key of a UniversityAssignmentConnection's groups.
+type UniversityAssignmentGroupOrder struct {
+	// What to sort by.
+	By UniversityAssignmentGroupOrderField `json:"by"`
+	// Sort direction; ascending when omitted.
+	Direction *OrderDirection `json:"direction,omitempty"`
 }
 
 // A condition on a relationship: some edge, no edge or every edge matches, or how many do.
@@ -3531,6 +4539,432 @@ type UpdateStartupInput struct {
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
 }
 
+// What a AssignedStartupConnection's groupBy groups by.
+type AssignedStartupGroupKey string
+
+const (
+	// Current growth stage.
+	AssignedStartupGroupKeyStage AssignedStartupGroupKey = "STAGE"
+	// The year of: founding date.
+	AssignedStartupGroupKeyFoundedOnYear AssignedStartupGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	AssignedStartupGroupKeyFoundedOnQuarter AssignedStartupGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	AssignedStartupGroupKeyFoundedOnMonth AssignedStartupGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	AssignedStartupGroupKeyArchivedAtYear AssignedStartupGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	AssignedStartupGroupKeyArchivedAtQuarter AssignedStartupGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	AssignedStartupGroupKeyArchivedAtMonth AssignedStartupGroupKey = "ARCHIVED_AT_MONTH"
+	// What the assignment is for.
+	AssignedStartupGroupKeyPurpose AssignedStartupGroupKey = "PURPOSE"
+	// Where the assignment stands.
+	AssignedStartupGroupKeyStatus AssignedStartupGroupKey = "STATUS"
+	// The year of: when the assignment began.
+	AssignedStartupGroupKeySinceYear AssignedStartupGroupKey = "SINCE_YEAR"
+	// The quarter of: when the assignment began.
+	AssignedStartupGroupKeySinceQuarter AssignedStartupGroupKey = "SINCE_QUARTER"
+	// The month of: when the assignment began.
+	AssignedStartupGroupKeySinceMonth AssignedStartupGroupKey = "SINCE_MONTH"
+	// The year of: when it ended, if it has.
+	AssignedStartupGroupKeyUntilYear AssignedStartupGroupKey = "UNTIL_YEAR"
+	// The quarter of: when it ended, if it has.
+	AssignedStartupGroupKeyUntilQuarter AssignedStartupGroupKey = "UNTIL_QUARTER"
+	// The month of: when it ended, if it has.
+	AssignedStartupGroupKeyUntilMonth AssignedStartupGroupKey = "UNTIL_MONTH"
+	// One group per fund of investors (an item with several is in each).
+	AssignedStartupGroupKeyInvestors AssignedStartupGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	AssignedStartupGroupKeyMarkets AssignedStartupGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	AssignedStartupGroupKeyPrograms AssignedStartupGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	AssignedStartupGroupKeySectors AssignedStartupGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	AssignedStartupGroupKeyUniversities AssignedStartupGroupKey = "UNIVERSITIES"
+)
+
+var AllAssignedStartupGroupKey = []AssignedStartupGroupKey{
+	AssignedStartupGroupKeyStage,
+	AssignedStartupGroupKeyFoundedOnYear,
+	AssignedStartupGroupKeyFoundedOnQuarter,
+	AssignedStartupGroupKeyFoundedOnMonth,
+	AssignedStartupGroupKeyArchivedAtYear,
+	AssignedStartupGroupKeyArchivedAtQuarter,
+	AssignedStartupGroupKeyArchivedAtMonth,
+	AssignedStartupGroupKeyPurpose,
+	AssignedStartupGroupKeyStatus,
+	AssignedStartupGroupKeySinceYear,
+	AssignedStartupGroupKeySinceQuarter,
+	AssignedStartupGroupKeySinceMonth,
+	AssignedStartupGroupKeyUntilYear,
+	AssignedStartupGroupKeyUntilQuarter,
+	AssignedStartupGroupKeyUntilMonth,
+	AssignedStartupGroupKeyInvestors,
+	AssignedStartupGroupKeyMarkets,
+	AssignedStartupGroupKeyPrograms,
+	AssignedStartupGroupKeySectors,
+	AssignedStartupGroupKeyUniversities,
+}
+
+func (e AssignedStartupGroupKey) IsValid() bool {
+	switch e {
+	case AssignedStartupGroupKeyStage, AssignedStartupGroupKeyFoundedOnYear, AssignedStartupGroupKeyFoundedOnQuarter, AssignedStartupGroupKeyFoundedOnMonth, AssignedStartupGroupKeyArchivedAtYear, AssignedStartupGroupKeyArchivedAtQuarter, AssignedStartupGroupKeyArchivedAtMonth, AssignedStartupGroupKeyPurpose, AssignedStartupGroupKeyStatus, AssignedStartupGroupKeySinceYear, AssignedStartupGroupKeySinceQuarter, AssignedStartupGroupKeySinceMonth, AssignedStartupGroupKeyUntilYear, AssignedStartupGroupKeyUntilQuarter, AssignedStartupGroupKeyUntilMonth, AssignedStartupGroupKeyInvestors, AssignedStartupGroupKeyMarkets, AssignedStartupGroupKeyPrograms, AssignedStartupGroupKeySectors, AssignedStartupGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e AssignedStartupGroupKey) String() string {
+	return string(e)
+}
+
+func (e *AssignedStartupGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AssignedStartupGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AssignedStartupGroupKey", str)
+	}
+	return nil
+}
+
+func (e AssignedStartupGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AssignedStartupGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AssignedStartupGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a AssignedStartupConnection's groups sort by.
+type AssignedStartupGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	AssignedStartupGroupOrderFieldKeys AssignedStartupGroupOrderField = "KEYS"
+	// How many items each group has.
+	AssignedStartupGroupOrderFieldCount AssignedStartupGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	AssignedStartupGroupOrderFieldSumInvestedTotal AssignedStartupGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	AssignedStartupGroupOrderFieldSumMentorCount AssignedStartupGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	AssignedStartupGroupOrderFieldSumMarketTargetCount AssignedStartupGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	AssignedStartupGroupOrderFieldSumJobsCreated AssignedStartupGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	AssignedStartupGroupOrderFieldSumPatents AssignedStartupGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	AssignedStartupGroupOrderFieldSumExportValue AssignedStartupGroupOrderField = "SUM_EXPORT_VALUE"
+)
+
+var AllAssignedStartupGroupOrderField = []AssignedStartupGroupOrderField{
+	AssignedStartupGroupOrderFieldKeys,
+	AssignedStartupGroupOrderFieldCount,
+	AssignedStartupGroupOrderFieldSumInvestedTotal,
+	AssignedStartupGroupOrderFieldSumMentorCount,
+	AssignedStartupGroupOrderFieldSumMarketTargetCount,
+	AssignedStartupGroupOrderFieldSumJobsCreated,
+	AssignedStartupGroupOrderFieldSumPatents,
+	AssignedStartupGroupOrderFieldSumExportValue,
+}
+
+func (e AssignedStartupGroupOrderField) IsValid() bool {
+	switch e {
+	case AssignedStartupGroupOrderFieldKeys, AssignedStartupGroupOrderFieldCount, AssignedStartupGroupOrderFieldSumInvestedTotal, AssignedStartupGroupOrderFieldSumMentorCount, AssignedStartupGroupOrderFieldSumMarketTargetCount, AssignedStartupGroupOrderFieldSumJobsCreated, AssignedStartupGroupOrderFieldSumPatents, AssignedStartupGroupOrderFieldSumExportValue:
+		return true
+	}
+	return false
+}
+
+func (e AssignedStartupGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *AssignedStartupGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AssignedStartupGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AssignedStartupGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e AssignedStartupGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AssignedStartupGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AssignedStartupGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a CohortConnection's groupBy groups by.
+type CohortGroupKey string
+
+const (
+	// The cohort's year.
+	CohortGroupKeyYear CohortGroupKey = "YEAR"
+	// The year of: when it was archived; null while active.
+	CohortGroupKeyArchivedAtYear CohortGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	CohortGroupKeyArchivedAtQuarter CohortGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	CohortGroupKeyArchivedAtMonth CohortGroupKey = "ARCHIVED_AT_MONTH"
+)
+
+var AllCohortGroupKey = []CohortGroupKey{
+	CohortGroupKeyYear,
+	CohortGroupKeyArchivedAtYear,
+	CohortGroupKeyArchivedAtQuarter,
+	CohortGroupKeyArchivedAtMonth,
+}
+
+func (e CohortGroupKey) IsValid() bool {
+	switch e {
+	case CohortGroupKeyYear, CohortGroupKeyArchivedAtYear, CohortGroupKeyArchivedAtQuarter, CohortGroupKeyArchivedAtMonth:
+		return true
+	}
+	return false
+}
+
+func (e CohortGroupKey) String() string {
+	return string(e)
+}
+
+func (e *CohortGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CohortGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CohortGroupKey", str)
+	}
+	return nil
+}
+
+func (e CohortGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CohortGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CohortGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a CohortConnection's groups sort by.
+type CohortGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	CohortGroupOrderFieldKeys CohortGroupOrderField = "KEYS"
+	// How many items each group has.
+	CohortGroupOrderFieldCount CohortGroupOrderField = "COUNT"
+	// The sum of year.
+	CohortGroupOrderFieldSumYear CohortGroupOrderField = "SUM_YEAR"
+)
+
+var AllCohortGroupOrderField = []CohortGroupOrderField{
+	CohortGroupOrderFieldKeys,
+	CohortGroupOrderFieldCount,
+	CohortGroupOrderFieldSumYear,
+}
+
+func (e CohortGroupOrderField) IsValid() bool {
+	switch e {
+	case CohortGroupOrderFieldKeys, CohortGroupOrderFieldCount, CohortGroupOrderFieldSumYear:
+		return true
+	}
+	return false
+}
+
+func (e CohortGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *CohortGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CohortGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CohortGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e CohortGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CohortGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CohortGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a FacilityConnection's groupBy groups by.
+type FacilityGroupKey string
+
+const (
+	// What kind of space it is.
+	FacilityGroupKeyKind FacilityGroupKey = "KIND"
+)
+
+var AllFacilityGroupKey = []FacilityGroupKey{
+	FacilityGroupKeyKind,
+}
+
+func (e FacilityGroupKey) IsValid() bool {
+	switch e {
+	case FacilityGroupKeyKind:
+		return true
+	}
+	return false
+}
+
+func (e FacilityGroupKey) String() string {
+	return string(e)
+}
+
+func (e *FacilityGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityGroupKey", str)
+	}
+	return nil
+}
+
+func (e FacilityGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a FacilityConnection's groups sort by.
+type FacilityGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	FacilityGroupOrderFieldKeys FacilityGroupOrderField = "KEYS"
+	// How many items each group has.
+	FacilityGroupOrderFieldCount FacilityGroupOrderField = "COUNT"
+)
+
+var AllFacilityGroupOrderField = []FacilityGroupOrderField{
+	FacilityGroupOrderFieldKeys,
+	FacilityGroupOrderFieldCount,
+}
+
+func (e FacilityGroupOrderField) IsValid() bool {
+	switch e {
+	case FacilityGroupOrderFieldKeys, FacilityGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e FacilityGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *FacilityGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacilityGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacilityGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e FacilityGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacilityGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacilityGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a list of facilities sorts by.
 type FacilityOrderField string
 
@@ -3590,6 +5024,137 @@ func (e *FacilityOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e FacilityOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a FundConnection's groupBy groups by.
+type FundGroupKey string
+
+const (
+	// Venture fund or government grant.
+	FundGroupKeyKind FundGroupKey = "KIND"
+	// Year the fund started.
+	FundGroupKeyVintageYear FundGroupKey = "VINTAGE_YEAR"
+	// The year of: when it was archived; null while active.
+	FundGroupKeyArchivedAtYear FundGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	FundGroupKeyArchivedAtQuarter FundGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	FundGroupKeyArchivedAtMonth FundGroupKey = "ARCHIVED_AT_MONTH"
+)
+
+var AllFundGroupKey = []FundGroupKey{
+	FundGroupKeyKind,
+	FundGroupKeyVintageYear,
+	FundGroupKeyArchivedAtYear,
+	FundGroupKeyArchivedAtQuarter,
+	FundGroupKeyArchivedAtMonth,
+}
+
+func (e FundGroupKey) IsValid() bool {
+	switch e {
+	case FundGroupKeyKind, FundGroupKeyVintageYear, FundGroupKeyArchivedAtYear, FundGroupKeyArchivedAtQuarter, FundGroupKeyArchivedAtMonth:
+		return true
+	}
+	return false
+}
+
+func (e FundGroupKey) String() string {
+	return string(e)
+}
+
+func (e *FundGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FundGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FundGroupKey", str)
+	}
+	return nil
+}
+
+func (e FundGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FundGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FundGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a FundConnection's groups sort by.
+type FundGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	FundGroupOrderFieldKeys FundGroupOrderField = "KEYS"
+	// How many items each group has.
+	FundGroupOrderFieldCount FundGroupOrderField = "COUNT"
+	// The sum of size.
+	FundGroupOrderFieldSumSize FundGroupOrderField = "SUM_SIZE"
+	// The sum of vintageYear.
+	FundGroupOrderFieldSumVintageYear FundGroupOrderField = "SUM_VINTAGE_YEAR"
+)
+
+var AllFundGroupOrderField = []FundGroupOrderField{
+	FundGroupOrderFieldKeys,
+	FundGroupOrderFieldCount,
+	FundGroupOrderFieldSumSize,
+	FundGroupOrderFieldSumVintageYear,
+}
+
+func (e FundGroupOrderField) IsValid() bool {
+	switch e {
+	case FundGroupOrderFieldKeys, FundGroupOrderFieldCount, FundGroupOrderFieldSumSize, FundGroupOrderFieldSumVintageYear:
+		return true
+	}
+	return false
+}
+
+func (e FundGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *FundGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FundGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FundGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e FundGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FundGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FundGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3720,6 +5285,137 @@ func (e Interval) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a InvestmentConnection's groupBy groups by.
+type InvestmentGroupKey string
+
+const (
+	// The year of: when it was made.
+	InvestmentGroupKeyInvestedOnYear InvestmentGroupKey = "INVESTED_ON_YEAR"
+	// The quarter of: when it was made.
+	InvestmentGroupKeyInvestedOnQuarter InvestmentGroupKey = "INVESTED_ON_QUARTER"
+	// The month of: when it was made.
+	InvestmentGroupKeyInvestedOnMonth InvestmentGroupKey = "INVESTED_ON_MONTH"
+	// The round or instrument.
+	InvestmentGroupKeyRound InvestmentGroupKey = "ROUND"
+	// The fund that invested.
+	InvestmentGroupKeyFund InvestmentGroupKey = "FUND"
+	// The startup invested in.
+	InvestmentGroupKeyStartup InvestmentGroupKey = "STARTUP"
+)
+
+var AllInvestmentGroupKey = []InvestmentGroupKey{
+	InvestmentGroupKeyInvestedOnYear,
+	InvestmentGroupKeyInvestedOnQuarter,
+	InvestmentGroupKeyInvestedOnMonth,
+	InvestmentGroupKeyRound,
+	InvestmentGroupKeyFund,
+	InvestmentGroupKeyStartup,
+}
+
+func (e InvestmentGroupKey) IsValid() bool {
+	switch e {
+	case InvestmentGroupKeyInvestedOnYear, InvestmentGroupKeyInvestedOnQuarter, InvestmentGroupKeyInvestedOnMonth, InvestmentGroupKeyRound, InvestmentGroupKeyFund, InvestmentGroupKeyStartup:
+		return true
+	}
+	return false
+}
+
+func (e InvestmentGroupKey) String() string {
+	return string(e)
+}
+
+func (e *InvestmentGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvestmentGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvestmentGroupKey", str)
+	}
+	return nil
+}
+
+func (e InvestmentGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvestmentGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvestmentGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a InvestmentConnection's groups sort by.
+type InvestmentGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	InvestmentGroupOrderFieldKeys InvestmentGroupOrderField = "KEYS"
+	// How many items each group has.
+	InvestmentGroupOrderFieldCount InvestmentGroupOrderField = "COUNT"
+	// The sum of amount.
+	InvestmentGroupOrderFieldSumAmount InvestmentGroupOrderField = "SUM_AMOUNT"
+)
+
+var AllInvestmentGroupOrderField = []InvestmentGroupOrderField{
+	InvestmentGroupOrderFieldKeys,
+	InvestmentGroupOrderFieldCount,
+	InvestmentGroupOrderFieldSumAmount,
+}
+
+func (e InvestmentGroupOrderField) IsValid() bool {
+	switch e {
+	case InvestmentGroupOrderFieldKeys, InvestmentGroupOrderFieldCount, InvestmentGroupOrderFieldSumAmount:
+		return true
+	}
+	return false
+}
+
+func (e InvestmentGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *InvestmentGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvestmentGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvestmentGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e InvestmentGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvestmentGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvestmentGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort field for investments.
 type InvestmentOrderField string
 
@@ -3773,6 +5469,417 @@ func (e *InvestmentOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e InvestmentOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a InvestorConnection's groupBy groups by.
+type InvestorGroupKey string
+
+const (
+	// Venture fund or government grant.
+	InvestorGroupKeyKind InvestorGroupKey = "KIND"
+	// Year the fund started.
+	InvestorGroupKeyVintageYear InvestorGroupKey = "VINTAGE_YEAR"
+	// The year of: when it was archived; null while active.
+	InvestorGroupKeyArchivedAtYear InvestorGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	InvestorGroupKeyArchivedAtQuarter InvestorGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	InvestorGroupKeyArchivedAtMonth InvestorGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: date of the investment.
+	InvestorGroupKeyInvestedOnYear InvestorGroupKey = "INVESTED_ON_YEAR"
+	// The quarter of: date of the investment.
+	InvestorGroupKeyInvestedOnQuarter InvestorGroupKey = "INVESTED_ON_QUARTER"
+	// The month of: date of the investment.
+	InvestorGroupKeyInvestedOnMonth InvestorGroupKey = "INVESTED_ON_MONTH"
+	// Round or instrument.
+	InvestorGroupKeyRound InvestorGroupKey = "ROUND"
+)
+
+var AllInvestorGroupKey = []InvestorGroupKey{
+	InvestorGroupKeyKind,
+	InvestorGroupKeyVintageYear,
+	InvestorGroupKeyArchivedAtYear,
+	InvestorGroupKeyArchivedAtQuarter,
+	InvestorGroupKeyArchivedAtMonth,
+	InvestorGroupKeyInvestedOnYear,
+	InvestorGroupKeyInvestedOnQuarter,
+	InvestorGroupKeyInvestedOnMonth,
+	InvestorGroupKeyRound,
+}
+
+func (e InvestorGroupKey) IsValid() bool {
+	switch e {
+	case InvestorGroupKeyKind, InvestorGroupKeyVintageYear, InvestorGroupKeyArchivedAtYear, InvestorGroupKeyArchivedAtQuarter, InvestorGroupKeyArchivedAtMonth, InvestorGroupKeyInvestedOnYear, InvestorGroupKeyInvestedOnQuarter, InvestorGroupKeyInvestedOnMonth, InvestorGroupKeyRound:
+		return true
+	}
+	return false
+}
+
+func (e InvestorGroupKey) String() string {
+	return string(e)
+}
+
+func (e *InvestorGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvestorGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvestorGroupKey", str)
+	}
+	return nil
+}
+
+func (e InvestorGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvestorGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvestorGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a InvestorConnection's groups sort by.
+type InvestorGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	InvestorGroupOrderFieldKeys InvestorGroupOrderField = "KEYS"
+	// How many items each group has.
+	InvestorGroupOrderFieldCount InvestorGroupOrderField = "COUNT"
+	// The sum of size.
+	InvestorGroupOrderFieldSumSize InvestorGroupOrderField = "SUM_SIZE"
+	// The sum of vintageYear.
+	InvestorGroupOrderFieldSumVintageYear InvestorGroupOrderField = "SUM_VINTAGE_YEAR"
+	// The sum of amount.
+	InvestorGroupOrderFieldSumAmount InvestorGroupOrderField = "SUM_AMOUNT"
+)
+
+var AllInvestorGroupOrderField = []InvestorGroupOrderField{
+	InvestorGroupOrderFieldKeys,
+	InvestorGroupOrderFieldCount,
+	InvestorGroupOrderFieldSumSize,
+	InvestorGroupOrderFieldSumVintageYear,
+	InvestorGroupOrderFieldSumAmount,
+}
+
+func (e InvestorGroupOrderField) IsValid() bool {
+	switch e {
+	case InvestorGroupOrderFieldKeys, InvestorGroupOrderFieldCount, InvestorGroupOrderFieldSumSize, InvestorGroupOrderFieldSumVintageYear, InvestorGroupOrderFieldSumAmount:
+		return true
+	}
+	return false
+}
+
+func (e InvestorGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *InvestorGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = InvestorGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid InvestorGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e InvestorGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *InvestorGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e InvestorGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketConnection's groupBy groups by.
+type MarketGroupKey string
+
+const (
+	// Country or region.
+	MarketGroupKeyKind MarketGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	MarketGroupKeyArchivedAtYear MarketGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MarketGroupKeyArchivedAtQuarter MarketGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MarketGroupKeyArchivedAtMonth MarketGroupKey = "ARCHIVED_AT_MONTH"
+)
+
+var AllMarketGroupKey = []MarketGroupKey{
+	MarketGroupKeyKind,
+	MarketGroupKeyArchivedAtYear,
+	MarketGroupKeyArchivedAtQuarter,
+	MarketGroupKeyArchivedAtMonth,
+}
+
+func (e MarketGroupKey) IsValid() bool {
+	switch e {
+	case MarketGroupKeyKind, MarketGroupKeyArchivedAtYear, MarketGroupKeyArchivedAtQuarter, MarketGroupKeyArchivedAtMonth:
+		return true
+	}
+	return false
+}
+
+func (e MarketGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MarketGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketGroupKey", str)
+	}
+	return nil
+}
+
+func (e MarketGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketConnection's groups sort by.
+type MarketGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MarketGroupOrderFieldKeys MarketGroupOrderField = "KEYS"
+	// How many items each group has.
+	MarketGroupOrderFieldCount MarketGroupOrderField = "COUNT"
+)
+
+var AllMarketGroupOrderField = []MarketGroupOrderField{
+	MarketGroupOrderFieldKeys,
+	MarketGroupOrderFieldCount,
+}
+
+func (e MarketGroupOrderField) IsValid() bool {
+	switch e {
+	case MarketGroupOrderFieldKeys, MarketGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e MarketGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MarketGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MarketGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketMentorConnection's groupBy groups by.
+type MarketMentorGroupKey string
+
+const (
+	// Whether the mentor is a task-force expert.
+	MarketMentorGroupKeyTaskForceMember MarketMentorGroupKey = "TASK_FORCE_MEMBER"
+	// The university the mentor is affiliated with.
+	MarketMentorGroupKeyUniversity MarketMentorGroupKey = "UNIVERSITY"
+	// The organization the mentor is affiliated with.
+	MarketMentorGroupKeyOrganization MarketMentorGroupKey = "ORGANIZATION"
+	// The year of: when it was archived; null while active.
+	MarketMentorGroupKeyArchivedAtYear MarketMentorGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MarketMentorGroupKeyArchivedAtQuarter MarketMentorGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MarketMentorGroupKeyArchivedAtMonth MarketMentorGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: since when the mentor has known the market.
+	MarketMentorGroupKeySinceYear MarketMentorGroupKey = "SINCE_YEAR"
+	// The quarter of: since when the mentor has known the market.
+	MarketMentorGroupKeySinceQuarter MarketMentorGroupKey = "SINCE_QUARTER"
+	// The month of: since when the mentor has known the market.
+	MarketMentorGroupKeySinceMonth MarketMentorGroupKey = "SINCE_MONTH"
+	// One group per market of markets (an item with several is in each).
+	MarketMentorGroupKeyMarkets MarketMentorGroupKey = "MARKETS"
+	// One group per sector of sectors (an item with several is in each).
+	MarketMentorGroupKeySectors MarketMentorGroupKey = "SECTORS"
+)
+
+var AllMarketMentorGroupKey = []MarketMentorGroupKey{
+	MarketMentorGroupKeyTaskForceMember,
+	MarketMentorGroupKeyUniversity,
+	MarketMentorGroupKeyOrganization,
+	MarketMentorGroupKeyArchivedAtYear,
+	MarketMentorGroupKeyArchivedAtQuarter,
+	MarketMentorGroupKeyArchivedAtMonth,
+	MarketMentorGroupKeySinceYear,
+	MarketMentorGroupKeySinceQuarter,
+	MarketMentorGroupKeySinceMonth,
+	MarketMentorGroupKeyMarkets,
+	MarketMentorGroupKeySectors,
+}
+
+func (e MarketMentorGroupKey) IsValid() bool {
+	switch e {
+	case MarketMentorGroupKeyTaskForceMember, MarketMentorGroupKeyUniversity, MarketMentorGroupKeyOrganization, MarketMentorGroupKeyArchivedAtYear, MarketMentorGroupKeyArchivedAtQuarter, MarketMentorGroupKeyArchivedAtMonth, MarketMentorGroupKeySinceYear, MarketMentorGroupKeySinceQuarter, MarketMentorGroupKeySinceMonth, MarketMentorGroupKeyMarkets, MarketMentorGroupKeySectors:
+		return true
+	}
+	return false
+}
+
+func (e MarketMentorGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MarketMentorGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketMentorGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketMentorGroupKey", str)
+	}
+	return nil
+}
+
+func (e MarketMentorGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketMentorGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketMentorGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketMentorConnection's groups sort by.
+type MarketMentorGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MarketMentorGroupOrderFieldKeys MarketMentorGroupOrderField = "KEYS"
+	// How many items each group has.
+	MarketMentorGroupOrderFieldCount MarketMentorGroupOrderField = "COUNT"
+)
+
+var AllMarketMentorGroupOrderField = []MarketMentorGroupOrderField{
+	MarketMentorGroupOrderFieldKeys,
+	MarketMentorGroupOrderFieldCount,
+}
+
+func (e MarketMentorGroupOrderField) IsValid() bool {
+	switch e {
+	case MarketMentorGroupOrderFieldKeys, MarketMentorGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e MarketMentorGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MarketMentorGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketMentorGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketMentorGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MarketMentorGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketMentorGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketMentorGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3837,6 +5944,772 @@ func (e *MarketOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MarketOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketTargetConnection's groupBy groups by.
+type MarketTargetGroupKey string
+
+const (
+	// Country or region.
+	MarketTargetGroupKeyKind MarketTargetGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	MarketTargetGroupKeyArchivedAtYear MarketTargetGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MarketTargetGroupKeyArchivedAtQuarter MarketTargetGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MarketTargetGroupKeyArchivedAtMonth MarketTargetGroupKey = "ARCHIVED_AT_MONTH"
+	// How far the startup is in the market.
+	MarketTargetGroupKeyStatus MarketTargetGroupKey = "STATUS"
+	// Priority from 1 (highest) to 5.
+	MarketTargetGroupKeyPriority MarketTargetGroupKey = "PRIORITY"
+	// The year of: when the startup began targeting the market.
+	MarketTargetGroupKeySinceYear MarketTargetGroupKey = "SINCE_YEAR"
+	// The quarter of: when the startup began targeting the market.
+	MarketTargetGroupKeySinceQuarter MarketTargetGroupKey = "SINCE_QUARTER"
+	// The month of: when the startup began targeting the market.
+	MarketTargetGroupKeySinceMonth MarketTargetGroupKey = "SINCE_MONTH"
+	// The support program used, e.g. product localization support.
+	MarketTargetGroupKeySupportProgram MarketTargetGroupKey = "SUPPORT_PROGRAM"
+)
+
+var AllMarketTargetGroupKey = []MarketTargetGroupKey{
+	MarketTargetGroupKeyKind,
+	MarketTargetGroupKeyArchivedAtYear,
+	MarketTargetGroupKeyArchivedAtQuarter,
+	MarketTargetGroupKeyArchivedAtMonth,
+	MarketTargetGroupKeyStatus,
+	MarketTargetGroupKeyPriority,
+	MarketTargetGroupKeySinceYear,
+	MarketTargetGroupKeySinceQuarter,
+	MarketTargetGroupKeySinceMonth,
+	MarketTargetGroupKeySupportProgram,
+}
+
+func (e MarketTargetGroupKey) IsValid() bool {
+	switch e {
+	case MarketTargetGroupKeyKind, MarketTargetGroupKeyArchivedAtYear, MarketTargetGroupKeyArchivedAtQuarter, MarketTargetGroupKeyArchivedAtMonth, MarketTargetGroupKeyStatus, MarketTargetGroupKeyPriority, MarketTargetGroupKeySinceYear, MarketTargetGroupKeySinceQuarter, MarketTargetGroupKeySinceMonth, MarketTargetGroupKeySupportProgram:
+		return true
+	}
+	return false
+}
+
+func (e MarketTargetGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MarketTargetGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketTargetGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketTargetGroupKey", str)
+	}
+	return nil
+}
+
+func (e MarketTargetGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketTargetGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketTargetGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MarketTargetConnection's groups sort by.
+type MarketTargetGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MarketTargetGroupOrderFieldKeys MarketTargetGroupOrderField = "KEYS"
+	// How many items each group has.
+	MarketTargetGroupOrderFieldCount MarketTargetGroupOrderField = "COUNT"
+	// The sum of priority.
+	MarketTargetGroupOrderFieldSumPriority MarketTargetGroupOrderField = "SUM_PRIORITY"
+)
+
+var AllMarketTargetGroupOrderField = []MarketTargetGroupOrderField{
+	MarketTargetGroupOrderFieldKeys,
+	MarketTargetGroupOrderFieldCount,
+	MarketTargetGroupOrderFieldSumPriority,
+}
+
+func (e MarketTargetGroupOrderField) IsValid() bool {
+	switch e {
+	case MarketTargetGroupOrderFieldKeys, MarketTargetGroupOrderFieldCount, MarketTargetGroupOrderFieldSumPriority:
+		return true
+	}
+	return false
+}
+
+func (e MarketTargetGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MarketTargetGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MarketTargetGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MarketTargetGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MarketTargetGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MarketTargetGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MarketTargetGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MemberConnection's groupBy groups by.
+type MemberGroupKey string
+
+const (
+	// Current growth stage.
+	MemberGroupKeyStage MemberGroupKey = "STAGE"
+	// The year of: founding date.
+	MemberGroupKeyFoundedOnYear MemberGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	MemberGroupKeyFoundedOnQuarter MemberGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	MemberGroupKeyFoundedOnMonth MemberGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	MemberGroupKeyArchivedAtYear MemberGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MemberGroupKeyArchivedAtQuarter MemberGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MemberGroupKeyArchivedAtMonth MemberGroupKey = "ARCHIVED_AT_MONTH"
+	// The cohort the startup belongs to.
+	MemberGroupKeyCohort MemberGroupKey = "COHORT"
+	// The year of: when the startup joined.
+	MemberGroupKeyJoinedOnYear MemberGroupKey = "JOINED_ON_YEAR"
+	// The quarter of: when the startup joined.
+	MemberGroupKeyJoinedOnQuarter MemberGroupKey = "JOINED_ON_QUARTER"
+	// The month of: when the startup joined.
+	MemberGroupKeyJoinedOnMonth MemberGroupKey = "JOINED_ON_MONTH"
+	// One group per fund of investors (an item with several is in each).
+	MemberGroupKeyInvestors MemberGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	MemberGroupKeyMarkets MemberGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	MemberGroupKeyPrograms MemberGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	MemberGroupKeySectors MemberGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	MemberGroupKeyUniversities MemberGroupKey = "UNIVERSITIES"
+)
+
+var AllMemberGroupKey = []MemberGroupKey{
+	MemberGroupKeyStage,
+	MemberGroupKeyFoundedOnYear,
+	MemberGroupKeyFoundedOnQuarter,
+	MemberGroupKeyFoundedOnMonth,
+	MemberGroupKeyArchivedAtYear,
+	MemberGroupKeyArchivedAtQuarter,
+	MemberGroupKeyArchivedAtMonth,
+	MemberGroupKeyCohort,
+	MemberGroupKeyJoinedOnYear,
+	MemberGroupKeyJoinedOnQuarter,
+	MemberGroupKeyJoinedOnMonth,
+	MemberGroupKeyInvestors,
+	MemberGroupKeyMarkets,
+	MemberGroupKeyPrograms,
+	MemberGroupKeySectors,
+	MemberGroupKeyUniversities,
+}
+
+func (e MemberGroupKey) IsValid() bool {
+	switch e {
+	case MemberGroupKeyStage, MemberGroupKeyFoundedOnYear, MemberGroupKeyFoundedOnQuarter, MemberGroupKeyFoundedOnMonth, MemberGroupKeyArchivedAtYear, MemberGroupKeyArchivedAtQuarter, MemberGroupKeyArchivedAtMonth, MemberGroupKeyCohort, MemberGroupKeyJoinedOnYear, MemberGroupKeyJoinedOnQuarter, MemberGroupKeyJoinedOnMonth, MemberGroupKeyInvestors, MemberGroupKeyMarkets, MemberGroupKeyPrograms, MemberGroupKeySectors, MemberGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e MemberGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MemberGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MemberGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MemberGroupKey", str)
+	}
+	return nil
+}
+
+func (e MemberGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MemberGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MemberGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MemberConnection's groups sort by.
+type MemberGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MemberGroupOrderFieldKeys MemberGroupOrderField = "KEYS"
+	// How many items each group has.
+	MemberGroupOrderFieldCount MemberGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	MemberGroupOrderFieldSumInvestedTotal MemberGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	MemberGroupOrderFieldSumMentorCount MemberGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	MemberGroupOrderFieldSumMarketTargetCount MemberGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	MemberGroupOrderFieldSumJobsCreated MemberGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	MemberGroupOrderFieldSumPatents MemberGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	MemberGroupOrderFieldSumExportValue MemberGroupOrderField = "SUM_EXPORT_VALUE"
+)
+
+var AllMemberGroupOrderField = []MemberGroupOrderField{
+	MemberGroupOrderFieldKeys,
+	MemberGroupOrderFieldCount,
+	MemberGroupOrderFieldSumInvestedTotal,
+	MemberGroupOrderFieldSumMentorCount,
+	MemberGroupOrderFieldSumMarketTargetCount,
+	MemberGroupOrderFieldSumJobsCreated,
+	MemberGroupOrderFieldSumPatents,
+	MemberGroupOrderFieldSumExportValue,
+}
+
+func (e MemberGroupOrderField) IsValid() bool {
+	switch e {
+	case MemberGroupOrderFieldKeys, MemberGroupOrderFieldCount, MemberGroupOrderFieldSumInvestedTotal, MemberGroupOrderFieldSumMentorCount, MemberGroupOrderFieldSumMarketTargetCount, MemberGroupOrderFieldSumJobsCreated, MemberGroupOrderFieldSumPatents, MemberGroupOrderFieldSumExportValue:
+		return true
+	}
+	return false
+}
+
+func (e MemberGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MemberGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MemberGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MemberGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MemberGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MemberGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MemberGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MenteeConnection's groupBy groups by.
+type MenteeGroupKey string
+
+const (
+	// Current growth stage.
+	MenteeGroupKeyStage MenteeGroupKey = "STAGE"
+	// The year of: founding date.
+	MenteeGroupKeyFoundedOnYear MenteeGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	MenteeGroupKeyFoundedOnQuarter MenteeGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	MenteeGroupKeyFoundedOnMonth MenteeGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	MenteeGroupKeyArchivedAtYear MenteeGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MenteeGroupKeyArchivedAtQuarter MenteeGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MenteeGroupKeyArchivedAtMonth MenteeGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: when the mentorship began.
+	MenteeGroupKeySinceYear MenteeGroupKey = "SINCE_YEAR"
+	// The quarter of: when the mentorship began.
+	MenteeGroupKeySinceQuarter MenteeGroupKey = "SINCE_QUARTER"
+	// The month of: when the mentorship began.
+	MenteeGroupKeySinceMonth MenteeGroupKey = "SINCE_MONTH"
+	// The year of: when it ended, if it has.
+	MenteeGroupKeyUntilYear MenteeGroupKey = "UNTIL_YEAR"
+	// The quarter of: when it ended, if it has.
+	MenteeGroupKeyUntilQuarter MenteeGroupKey = "UNTIL_QUARTER"
+	// The month of: when it ended, if it has.
+	MenteeGroupKeyUntilMonth MenteeGroupKey = "UNTIL_MONTH"
+	// One group per fund of investors (an item with several is in each).
+	MenteeGroupKeyInvestors MenteeGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	MenteeGroupKeyMarkets MenteeGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	MenteeGroupKeyPrograms MenteeGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	MenteeGroupKeySectors MenteeGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	MenteeGroupKeyUniversities MenteeGroupKey = "UNIVERSITIES"
+)
+
+var AllMenteeGroupKey = []MenteeGroupKey{
+	MenteeGroupKeyStage,
+	MenteeGroupKeyFoundedOnYear,
+	MenteeGroupKeyFoundedOnQuarter,
+	MenteeGroupKeyFoundedOnMonth,
+	MenteeGroupKeyArchivedAtYear,
+	MenteeGroupKeyArchivedAtQuarter,
+	MenteeGroupKeyArchivedAtMonth,
+	MenteeGroupKeySinceYear,
+	MenteeGroupKeySinceQuarter,
+	MenteeGroupKeySinceMonth,
+	MenteeGroupKeyUntilYear,
+	MenteeGroupKeyUntilQuarter,
+	MenteeGroupKeyUntilMonth,
+	MenteeGroupKeyInvestors,
+	MenteeGroupKeyMarkets,
+	MenteeGroupKeyPrograms,
+	MenteeGroupKeySectors,
+	MenteeGroupKeyUniversities,
+}
+
+func (e MenteeGroupKey) IsValid() bool {
+	switch e {
+	case MenteeGroupKeyStage, MenteeGroupKeyFoundedOnYear, MenteeGroupKeyFoundedOnQuarter, MenteeGroupKeyFoundedOnMonth, MenteeGroupKeyArchivedAtYear, MenteeGroupKeyArchivedAtQuarter, MenteeGroupKeyArchivedAtMonth, MenteeGroupKeySinceYear, MenteeGroupKeySinceQuarter, MenteeGroupKeySinceMonth, MenteeGroupKeyUntilYear, MenteeGroupKeyUntilQuarter, MenteeGroupKeyUntilMonth, MenteeGroupKeyInvestors, MenteeGroupKeyMarkets, MenteeGroupKeyPrograms, MenteeGroupKeySectors, MenteeGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e MenteeGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MenteeGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MenteeGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MenteeGroupKey", str)
+	}
+	return nil
+}
+
+func (e MenteeGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MenteeGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MenteeGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MenteeConnection's groups sort by.
+type MenteeGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MenteeGroupOrderFieldKeys MenteeGroupOrderField = "KEYS"
+	// How many items each group has.
+	MenteeGroupOrderFieldCount MenteeGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	MenteeGroupOrderFieldSumInvestedTotal MenteeGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	MenteeGroupOrderFieldSumMentorCount MenteeGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	MenteeGroupOrderFieldSumMarketTargetCount MenteeGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	MenteeGroupOrderFieldSumJobsCreated MenteeGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	MenteeGroupOrderFieldSumPatents MenteeGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	MenteeGroupOrderFieldSumExportValue MenteeGroupOrderField = "SUM_EXPORT_VALUE"
+)
+
+var AllMenteeGroupOrderField = []MenteeGroupOrderField{
+	MenteeGroupOrderFieldKeys,
+	MenteeGroupOrderFieldCount,
+	MenteeGroupOrderFieldSumInvestedTotal,
+	MenteeGroupOrderFieldSumMentorCount,
+	MenteeGroupOrderFieldSumMarketTargetCount,
+	MenteeGroupOrderFieldSumJobsCreated,
+	MenteeGroupOrderFieldSumPatents,
+	MenteeGroupOrderFieldSumExportValue,
+}
+
+func (e MenteeGroupOrderField) IsValid() bool {
+	switch e {
+	case MenteeGroupOrderFieldKeys, MenteeGroupOrderFieldCount, MenteeGroupOrderFieldSumInvestedTotal, MenteeGroupOrderFieldSumMentorCount, MenteeGroupOrderFieldSumMarketTargetCount, MenteeGroupOrderFieldSumJobsCreated, MenteeGroupOrderFieldSumPatents, MenteeGroupOrderFieldSumExportValue:
+		return true
+	}
+	return false
+}
+
+func (e MenteeGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MenteeGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MenteeGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MenteeGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MenteeGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MenteeGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MenteeGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MentorConnection's groupBy groups by.
+type MentorGroupKey string
+
+const (
+	// Whether the mentor is a task-force expert.
+	MentorGroupKeyTaskForceMember MentorGroupKey = "TASK_FORCE_MEMBER"
+	// The university the mentor is affiliated with.
+	MentorGroupKeyUniversity MentorGroupKey = "UNIVERSITY"
+	// The organization the mentor is affiliated with.
+	MentorGroupKeyOrganization MentorGroupKey = "ORGANIZATION"
+	// The year of: when it was archived; null while active.
+	MentorGroupKeyArchivedAtYear MentorGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MentorGroupKeyArchivedAtQuarter MentorGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MentorGroupKeyArchivedAtMonth MentorGroupKey = "ARCHIVED_AT_MONTH"
+	// One group per market of markets (an item with several is in each).
+	MentorGroupKeyMarkets MentorGroupKey = "MARKETS"
+	// One group per sector of sectors (an item with several is in each).
+	MentorGroupKeySectors MentorGroupKey = "SECTORS"
+)
+
+var AllMentorGroupKey = []MentorGroupKey{
+	MentorGroupKeyTaskForceMember,
+	MentorGroupKeyUniversity,
+	MentorGroupKeyOrganization,
+	MentorGroupKeyArchivedAtYear,
+	MentorGroupKeyArchivedAtQuarter,
+	MentorGroupKeyArchivedAtMonth,
+	MentorGroupKeyMarkets,
+	MentorGroupKeySectors,
+}
+
+func (e MentorGroupKey) IsValid() bool {
+	switch e {
+	case MentorGroupKeyTaskForceMember, MentorGroupKeyUniversity, MentorGroupKeyOrganization, MentorGroupKeyArchivedAtYear, MentorGroupKeyArchivedAtQuarter, MentorGroupKeyArchivedAtMonth, MentorGroupKeyMarkets, MentorGroupKeySectors:
+		return true
+	}
+	return false
+}
+
+func (e MentorGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MentorGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorGroupKey", str)
+	}
+	return nil
+}
+
+func (e MentorGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MentorConnection's groups sort by.
+type MentorGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MentorGroupOrderFieldKeys MentorGroupOrderField = "KEYS"
+	// How many items each group has.
+	MentorGroupOrderFieldCount MentorGroupOrderField = "COUNT"
+)
+
+var AllMentorGroupOrderField = []MentorGroupOrderField{
+	MentorGroupOrderFieldKeys,
+	MentorGroupOrderFieldCount,
+}
+
+func (e MentorGroupOrderField) IsValid() bool {
+	switch e {
+	case MentorGroupOrderFieldKeys, MentorGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e MentorGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MentorGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MentorGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MentorMarketConnection's groupBy groups by.
+type MentorMarketGroupKey string
+
+const (
+	// Country or region.
+	MentorMarketGroupKeyKind MentorMarketGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	MentorMarketGroupKeyArchivedAtYear MentorMarketGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MentorMarketGroupKeyArchivedAtQuarter MentorMarketGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MentorMarketGroupKeyArchivedAtMonth MentorMarketGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: since when the mentor has known the market.
+	MentorMarketGroupKeySinceYear MentorMarketGroupKey = "SINCE_YEAR"
+	// The quarter of: since when the mentor has known the market.
+	MentorMarketGroupKeySinceQuarter MentorMarketGroupKey = "SINCE_QUARTER"
+	// The month of: since when the mentor has known the market.
+	MentorMarketGroupKeySinceMonth MentorMarketGroupKey = "SINCE_MONTH"
+)
+
+var AllMentorMarketGroupKey = []MentorMarketGroupKey{
+	MentorMarketGroupKeyKind,
+	MentorMarketGroupKeyArchivedAtYear,
+	MentorMarketGroupKeyArchivedAtQuarter,
+	MentorMarketGroupKeyArchivedAtMonth,
+	MentorMarketGroupKeySinceYear,
+	MentorMarketGroupKeySinceQuarter,
+	MentorMarketGroupKeySinceMonth,
+}
+
+func (e MentorMarketGroupKey) IsValid() bool {
+	switch e {
+	case MentorMarketGroupKeyKind, MentorMarketGroupKeyArchivedAtYear, MentorMarketGroupKeyArchivedAtQuarter, MentorMarketGroupKeyArchivedAtMonth, MentorMarketGroupKeySinceYear, MentorMarketGroupKeySinceQuarter, MentorMarketGroupKeySinceMonth:
+		return true
+	}
+	return false
+}
+
+func (e MentorMarketGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MentorMarketGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorMarketGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorMarketGroupKey", str)
+	}
+	return nil
+}
+
+func (e MentorMarketGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorMarketGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorMarketGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MentorMarketConnection's groups sort by.
+type MentorMarketGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MentorMarketGroupOrderFieldKeys MentorMarketGroupOrderField = "KEYS"
+	// How many items each group has.
+	MentorMarketGroupOrderFieldCount MentorMarketGroupOrderField = "COUNT"
+)
+
+var AllMentorMarketGroupOrderField = []MentorMarketGroupOrderField{
+	MentorMarketGroupOrderFieldKeys,
+	MentorMarketGroupOrderFieldCount,
+}
+
+func (e MentorMarketGroupOrderField) IsValid() bool {
+	switch e {
+	case MentorMarketGroupOrderFieldKeys, MentorMarketGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e MentorMarketGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MentorMarketGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorMarketGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorMarketGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MentorMarketGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorMarketGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorMarketGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -3909,6 +6782,158 @@ func (e MentorOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a MentorshipConnection's groupBy groups by.
+type MentorshipGroupKey string
+
+const (
+	// Whether the mentor is a task-force expert.
+	MentorshipGroupKeyTaskForceMember MentorshipGroupKey = "TASK_FORCE_MEMBER"
+	// The university the mentor is affiliated with.
+	MentorshipGroupKeyUniversity MentorshipGroupKey = "UNIVERSITY"
+	// The organization the mentor is affiliated with.
+	MentorshipGroupKeyOrganization MentorshipGroupKey = "ORGANIZATION"
+	// The year of: when it was archived; null while active.
+	MentorshipGroupKeyArchivedAtYear MentorshipGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	MentorshipGroupKeyArchivedAtQuarter MentorshipGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	MentorshipGroupKeyArchivedAtMonth MentorshipGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: when the mentorship began.
+	MentorshipGroupKeySinceYear MentorshipGroupKey = "SINCE_YEAR"
+	// The quarter of: when the mentorship began.
+	MentorshipGroupKeySinceQuarter MentorshipGroupKey = "SINCE_QUARTER"
+	// The month of: when the mentorship began.
+	MentorshipGroupKeySinceMonth MentorshipGroupKey = "SINCE_MONTH"
+	// The year of: when it ended, if it has.
+	MentorshipGroupKeyUntilYear MentorshipGroupKey = "UNTIL_YEAR"
+	// The quarter of: when it ended, if it has.
+	MentorshipGroupKeyUntilQuarter MentorshipGroupKey = "UNTIL_QUARTER"
+	// The month of: when it ended, if it has.
+	MentorshipGroupKeyUntilMonth MentorshipGroupKey = "UNTIL_MONTH"
+	// One group per market of markets (an item with several is in each).
+	MentorshipGroupKeyMarkets MentorshipGroupKey = "MARKETS"
+	// One group per sector of sectors (an item with several is in each).
+	MentorshipGroupKeySectors MentorshipGroupKey = "SECTORS"
+)
+
+var AllMentorshipGroupKey = []MentorshipGroupKey{
+	MentorshipGroupKeyTaskForceMember,
+	MentorshipGroupKeyUniversity,
+	MentorshipGroupKeyOrganization,
+	MentorshipGroupKeyArchivedAtYear,
+	MentorshipGroupKeyArchivedAtQuarter,
+	MentorshipGroupKeyArchivedAtMonth,
+	MentorshipGroupKeySinceYear,
+	MentorshipGroupKeySinceQuarter,
+	MentorshipGroupKeySinceMonth,
+	MentorshipGroupKeyUntilYear,
+	MentorshipGroupKeyUntilQuarter,
+	MentorshipGroupKeyUntilMonth,
+	MentorshipGroupKeyMarkets,
+	MentorshipGroupKeySectors,
+}
+
+func (e MentorshipGroupKey) IsValid() bool {
+	switch e {
+	case MentorshipGroupKeyTaskForceMember, MentorshipGroupKeyUniversity, MentorshipGroupKeyOrganization, MentorshipGroupKeyArchivedAtYear, MentorshipGroupKeyArchivedAtQuarter, MentorshipGroupKeyArchivedAtMonth, MentorshipGroupKeySinceYear, MentorshipGroupKeySinceQuarter, MentorshipGroupKeySinceMonth, MentorshipGroupKeyUntilYear, MentorshipGroupKeyUntilQuarter, MentorshipGroupKeyUntilMonth, MentorshipGroupKeyMarkets, MentorshipGroupKeySectors:
+		return true
+	}
+	return false
+}
+
+func (e MentorshipGroupKey) String() string {
+	return string(e)
+}
+
+func (e *MentorshipGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorshipGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorshipGroupKey", str)
+	}
+	return nil
+}
+
+func (e MentorshipGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorshipGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorshipGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a MentorshipConnection's groups sort by.
+type MentorshipGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	MentorshipGroupOrderFieldKeys MentorshipGroupOrderField = "KEYS"
+	// How many items each group has.
+	MentorshipGroupOrderFieldCount MentorshipGroupOrderField = "COUNT"
+)
+
+var AllMentorshipGroupOrderField = []MentorshipGroupOrderField{
+	MentorshipGroupOrderFieldKeys,
+	MentorshipGroupOrderFieldCount,
+}
+
+func (e MentorshipGroupOrderField) IsValid() bool {
+	switch e {
+	case MentorshipGroupOrderFieldKeys, MentorshipGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e MentorshipGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *MentorshipGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MentorshipGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MentorshipGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e MentorshipGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MentorshipGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MentorshipGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Sort direction.
 type OrderDirection string
 
@@ -3962,6 +6987,128 @@ func (e *OrderDirection) UnmarshalJSON(b []byte) error {
 }
 
 func (e OrderDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a OrganizationConnection's groupBy groups by.
+type OrganizationGroupKey string
+
+const (
+	// What kind of body it is.
+	OrganizationGroupKeyKind OrganizationGroupKey = "KIND"
+	// Whether it signed the city's MOU.
+	OrganizationGroupKeyMouPartner OrganizationGroupKey = "MOU_PARTNER"
+	// One group per organization of children (an item with several is in each).
+	OrganizationGroupKeyChildren OrganizationGroupKey = "CHILDREN"
+	// One group per program of programs (an item with several is in each).
+	OrganizationGroupKeyPrograms OrganizationGroupKey = "PROGRAMS"
+)
+
+var AllOrganizationGroupKey = []OrganizationGroupKey{
+	OrganizationGroupKeyKind,
+	OrganizationGroupKeyMouPartner,
+	OrganizationGroupKeyChildren,
+	OrganizationGroupKeyPrograms,
+}
+
+func (e OrganizationGroupKey) IsValid() bool {
+	switch e {
+	case OrganizationGroupKeyKind, OrganizationGroupKeyMouPartner, OrganizationGroupKeyChildren, OrganizationGroupKeyPrograms:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationGroupKey) String() string {
+	return string(e)
+}
+
+func (e *OrganizationGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationGroupKey", str)
+	}
+	return nil
+}
+
+func (e OrganizationGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a OrganizationConnection's groups sort by.
+type OrganizationGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	OrganizationGroupOrderFieldKeys OrganizationGroupOrderField = "KEYS"
+	// How many items each group has.
+	OrganizationGroupOrderFieldCount OrganizationGroupOrderField = "COUNT"
+)
+
+var AllOrganizationGroupOrderField = []OrganizationGroupOrderField{
+	OrganizationGroupOrderFieldKeys,
+	OrganizationGroupOrderFieldCount,
+}
+
+func (e OrganizationGroupOrderField) IsValid() bool {
+	switch e {
+	case OrganizationGroupOrderFieldKeys, OrganizationGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e OrganizationGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -4034,6 +7181,712 @@ func (e OrganizationOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a OrganizationRoleConnection's groupBy groups by.
+type OrganizationRoleGroupKey string
+
+const (
+	// What kind of program it is.
+	OrganizationRoleGroupKeyKind OrganizationRoleGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	OrganizationRoleGroupKeyArchivedAtYear OrganizationRoleGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	OrganizationRoleGroupKeyArchivedAtQuarter OrganizationRoleGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	OrganizationRoleGroupKeyArchivedAtMonth OrganizationRoleGroupKey = "ARCHIVED_AT_MONTH"
+	// The organization's role in the program.
+	OrganizationRoleGroupKeyRole OrganizationRoleGroupKey = "ROLE"
+	// One group per cohort of cohorts (an item with several is in each).
+	OrganizationRoleGroupKeyCohorts OrganizationRoleGroupKey = "COHORTS"
+	// One group per organization of organizations (an item with several is in each).
+	OrganizationRoleGroupKeyOrganizations OrganizationRoleGroupKey = "ORGANIZATIONS"
+)
+
+var AllOrganizationRoleGroupKey = []OrganizationRoleGroupKey{
+	OrganizationRoleGroupKeyKind,
+	OrganizationRoleGroupKeyArchivedAtYear,
+	OrganizationRoleGroupKeyArchivedAtQuarter,
+	OrganizationRoleGroupKeyArchivedAtMonth,
+	OrganizationRoleGroupKeyRole,
+	OrganizationRoleGroupKeyCohorts,
+	OrganizationRoleGroupKeyOrganizations,
+}
+
+func (e OrganizationRoleGroupKey) IsValid() bool {
+	switch e {
+	case OrganizationRoleGroupKeyKind, OrganizationRoleGroupKeyArchivedAtYear, OrganizationRoleGroupKeyArchivedAtQuarter, OrganizationRoleGroupKeyArchivedAtMonth, OrganizationRoleGroupKeyRole, OrganizationRoleGroupKeyCohorts, OrganizationRoleGroupKeyOrganizations:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationRoleGroupKey) String() string {
+	return string(e)
+}
+
+func (e *OrganizationRoleGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationRoleGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationRoleGroupKey", str)
+	}
+	return nil
+}
+
+func (e OrganizationRoleGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationRoleGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationRoleGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a OrganizationRoleConnection's groups sort by.
+type OrganizationRoleGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	OrganizationRoleGroupOrderFieldKeys OrganizationRoleGroupOrderField = "KEYS"
+	// How many items each group has.
+	OrganizationRoleGroupOrderFieldCount OrganizationRoleGroupOrderField = "COUNT"
+)
+
+var AllOrganizationRoleGroupOrderField = []OrganizationRoleGroupOrderField{
+	OrganizationRoleGroupOrderFieldKeys,
+	OrganizationRoleGroupOrderFieldCount,
+}
+
+func (e OrganizationRoleGroupOrderField) IsValid() bool {
+	switch e {
+	case OrganizationRoleGroupOrderFieldKeys, OrganizationRoleGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e OrganizationRoleGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *OrganizationRoleGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrganizationRoleGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrganizationRoleGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e OrganizationRoleGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrganizationRoleGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrganizationRoleGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a OutcomeConnection's groupBy groups by.
+type OutcomeGroupKey string
+
+const (
+	// What was reported.
+	OutcomeGroupKeyKind OutcomeGroupKey = "KIND"
+	// The year of: when it was reported.
+	OutcomeGroupKeyReportedOnYear OutcomeGroupKey = "REPORTED_ON_YEAR"
+	// The quarter of: when it was reported.
+	OutcomeGroupKeyReportedOnQuarter OutcomeGroupKey = "REPORTED_ON_QUARTER"
+	// The month of: when it was reported.
+	OutcomeGroupKeyReportedOnMonth OutcomeGroupKey = "REPORTED_ON_MONTH"
+	// How many (patents, jobs).
+	OutcomeGroupKeyQuantity OutcomeGroupKey = "QUANTITY"
+)
+
+var AllOutcomeGroupKey = []OutcomeGroupKey{
+	OutcomeGroupKeyKind,
+	OutcomeGroupKeyReportedOnYear,
+	OutcomeGroupKeyReportedOnQuarter,
+	OutcomeGroupKeyReportedOnMonth,
+	OutcomeGroupKeyQuantity,
+}
+
+func (e OutcomeGroupKey) IsValid() bool {
+	switch e {
+	case OutcomeGroupKeyKind, OutcomeGroupKeyReportedOnYear, OutcomeGroupKeyReportedOnQuarter, OutcomeGroupKeyReportedOnMonth, OutcomeGroupKeyQuantity:
+		return true
+	}
+	return false
+}
+
+func (e OutcomeGroupKey) String() string {
+	return string(e)
+}
+
+func (e *OutcomeGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OutcomeGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OutcomeGroupKey", str)
+	}
+	return nil
+}
+
+func (e OutcomeGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OutcomeGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OutcomeGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a OutcomeConnection's groups sort by.
+type OutcomeGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	OutcomeGroupOrderFieldKeys OutcomeGroupOrderField = "KEYS"
+	// How many items each group has.
+	OutcomeGroupOrderFieldCount OutcomeGroupOrderField = "COUNT"
+	// The sum of quantity.
+	OutcomeGroupOrderFieldSumQuantity OutcomeGroupOrderField = "SUM_QUANTITY"
+	// The sum of amount.
+	OutcomeGroupOrderFieldSumAmount OutcomeGroupOrderField = "SUM_AMOUNT"
+)
+
+var AllOutcomeGroupOrderField = []OutcomeGroupOrderField{
+	OutcomeGroupOrderFieldKeys,
+	OutcomeGroupOrderFieldCount,
+	OutcomeGroupOrderFieldSumQuantity,
+	OutcomeGroupOrderFieldSumAmount,
+}
+
+func (e OutcomeGroupOrderField) IsValid() bool {
+	switch e {
+	case OutcomeGroupOrderFieldKeys, OutcomeGroupOrderFieldCount, OutcomeGroupOrderFieldSumQuantity, OutcomeGroupOrderFieldSumAmount:
+		return true
+	}
+	return false
+}
+
+func (e OutcomeGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *OutcomeGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OutcomeGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OutcomeGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e OutcomeGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OutcomeGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OutcomeGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a PortfolioConnection's groupBy groups by.
+type PortfolioGroupKey string
+
+const (
+	// Current growth stage.
+	PortfolioGroupKeyStage PortfolioGroupKey = "STAGE"
+	// The year of: founding date.
+	PortfolioGroupKeyFoundedOnYear PortfolioGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	PortfolioGroupKeyFoundedOnQuarter PortfolioGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	PortfolioGroupKeyFoundedOnMonth PortfolioGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	PortfolioGroupKeyArchivedAtYear PortfolioGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	PortfolioGroupKeyArchivedAtQuarter PortfolioGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	PortfolioGroupKeyArchivedAtMonth PortfolioGroupKey = "ARCHIVED_AT_MONTH"
+	// The year of: date of the investment.
+	PortfolioGroupKeyInvestedOnYear PortfolioGroupKey = "INVESTED_ON_YEAR"
+	// The quarter of: date of the investment.
+	PortfolioGroupKeyInvestedOnQuarter PortfolioGroupKey = "INVESTED_ON_QUARTER"
+	// The month of: date of the investment.
+	PortfolioGroupKeyInvestedOnMonth PortfolioGroupKey = "INVESTED_ON_MONTH"
+	// Round or instrument.
+	PortfolioGroupKeyRound PortfolioGroupKey = "ROUND"
+	// One group per fund of investors (an item with several is in each).
+	PortfolioGroupKeyInvestors PortfolioGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	PortfolioGroupKeyMarkets PortfolioGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	PortfolioGroupKeyPrograms PortfolioGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	PortfolioGroupKeySectors PortfolioGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	PortfolioGroupKeyUniversities PortfolioGroupKey = "UNIVERSITIES"
+)
+
+var AllPortfolioGroupKey = []PortfolioGroupKey{
+	PortfolioGroupKeyStage,
+	PortfolioGroupKeyFoundedOnYear,
+	PortfolioGroupKeyFoundedOnQuarter,
+	PortfolioGroupKeyFoundedOnMonth,
+	PortfolioGroupKeyArchivedAtYear,
+	PortfolioGroupKeyArchivedAtQuarter,
+	PortfolioGroupKeyArchivedAtMonth,
+	PortfolioGroupKeyInvestedOnYear,
+	PortfolioGroupKeyInvestedOnQuarter,
+	PortfolioGroupKeyInvestedOnMonth,
+	PortfolioGroupKeyRound,
+	PortfolioGroupKeyInvestors,
+	PortfolioGroupKeyMarkets,
+	PortfolioGroupKeyPrograms,
+	PortfolioGroupKeySectors,
+	PortfolioGroupKeyUniversities,
+}
+
+func (e PortfolioGroupKey) IsValid() bool {
+	switch e {
+	case PortfolioGroupKeyStage, PortfolioGroupKeyFoundedOnYear, PortfolioGroupKeyFoundedOnQuarter, PortfolioGroupKeyFoundedOnMonth, PortfolioGroupKeyArchivedAtYear, PortfolioGroupKeyArchivedAtQuarter, PortfolioGroupKeyArchivedAtMonth, PortfolioGroupKeyInvestedOnYear, PortfolioGroupKeyInvestedOnQuarter, PortfolioGroupKeyInvestedOnMonth, PortfolioGroupKeyRound, PortfolioGroupKeyInvestors, PortfolioGroupKeyMarkets, PortfolioGroupKeyPrograms, PortfolioGroupKeySectors, PortfolioGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e PortfolioGroupKey) String() string {
+	return string(e)
+}
+
+func (e *PortfolioGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PortfolioGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PortfolioGroupKey", str)
+	}
+	return nil
+}
+
+func (e PortfolioGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PortfolioGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PortfolioGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a PortfolioConnection's groups sort by.
+type PortfolioGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	PortfolioGroupOrderFieldKeys PortfolioGroupOrderField = "KEYS"
+	// How many items each group has.
+	PortfolioGroupOrderFieldCount PortfolioGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	PortfolioGroupOrderFieldSumInvestedTotal PortfolioGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	PortfolioGroupOrderFieldSumMentorCount PortfolioGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	PortfolioGroupOrderFieldSumMarketTargetCount PortfolioGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	PortfolioGroupOrderFieldSumJobsCreated PortfolioGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	PortfolioGroupOrderFieldSumPatents PortfolioGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	PortfolioGroupOrderFieldSumExportValue PortfolioGroupOrderField = "SUM_EXPORT_VALUE"
+	// The sum of amount.
+	PortfolioGroupOrderFieldSumAmount PortfolioGroupOrderField = "SUM_AMOUNT"
+)
+
+var AllPortfolioGroupOrderField = []PortfolioGroupOrderField{
+	PortfolioGroupOrderFieldKeys,
+	PortfolioGroupOrderFieldCount,
+	PortfolioGroupOrderFieldSumInvestedTotal,
+	PortfolioGroupOrderFieldSumMentorCount,
+	PortfolioGroupOrderFieldSumMarketTargetCount,
+	PortfolioGroupOrderFieldSumJobsCreated,
+	PortfolioGroupOrderFieldSumPatents,
+	PortfolioGroupOrderFieldSumExportValue,
+	PortfolioGroupOrderFieldSumAmount,
+}
+
+func (e PortfolioGroupOrderField) IsValid() bool {
+	switch e {
+	case PortfolioGroupOrderFieldKeys, PortfolioGroupOrderFieldCount, PortfolioGroupOrderFieldSumInvestedTotal, PortfolioGroupOrderFieldSumMentorCount, PortfolioGroupOrderFieldSumMarketTargetCount, PortfolioGroupOrderFieldSumJobsCreated, PortfolioGroupOrderFieldSumPatents, PortfolioGroupOrderFieldSumExportValue, PortfolioGroupOrderFieldSumAmount:
+		return true
+	}
+	return false
+}
+
+func (e PortfolioGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *PortfolioGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PortfolioGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PortfolioGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e PortfolioGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PortfolioGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PortfolioGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a ProgramConnection's groupBy groups by.
+type ProgramGroupKey string
+
+const (
+	// What kind of program it is.
+	ProgramGroupKeyKind ProgramGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	ProgramGroupKeyArchivedAtYear ProgramGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	ProgramGroupKeyArchivedAtQuarter ProgramGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	ProgramGroupKeyArchivedAtMonth ProgramGroupKey = "ARCHIVED_AT_MONTH"
+	// One group per cohort of cohorts (an item with several is in each).
+	ProgramGroupKeyCohorts ProgramGroupKey = "COHORTS"
+	// One group per organization of organizations (an item with several is in each).
+	ProgramGroupKeyOrganizations ProgramGroupKey = "ORGANIZATIONS"
+)
+
+var AllProgramGroupKey = []ProgramGroupKey{
+	ProgramGroupKeyKind,
+	ProgramGroupKeyArchivedAtYear,
+	ProgramGroupKeyArchivedAtQuarter,
+	ProgramGroupKeyArchivedAtMonth,
+	ProgramGroupKeyCohorts,
+	ProgramGroupKeyOrganizations,
+}
+
+func (e ProgramGroupKey) IsValid() bool {
+	switch e {
+	case ProgramGroupKeyKind, ProgramGroupKeyArchivedAtYear, ProgramGroupKeyArchivedAtQuarter, ProgramGroupKeyArchivedAtMonth, ProgramGroupKeyCohorts, ProgramGroupKeyOrganizations:
+		return true
+	}
+	return false
+}
+
+func (e ProgramGroupKey) String() string {
+	return string(e)
+}
+
+func (e *ProgramGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramGroupKey", str)
+	}
+	return nil
+}
+
+func (e ProgramGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a ProgramConnection's groups sort by.
+type ProgramGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	ProgramGroupOrderFieldKeys ProgramGroupOrderField = "KEYS"
+	// How many items each group has.
+	ProgramGroupOrderFieldCount ProgramGroupOrderField = "COUNT"
+)
+
+var AllProgramGroupOrderField = []ProgramGroupOrderField{
+	ProgramGroupOrderFieldKeys,
+	ProgramGroupOrderFieldCount,
+}
+
+func (e ProgramGroupOrderField) IsValid() bool {
+	switch e {
+	case ProgramGroupOrderFieldKeys, ProgramGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e ProgramGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *ProgramGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e ProgramGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a ProgramMembershipConnection's groupBy groups by.
+type ProgramMembershipGroupKey string
+
+const (
+	// What kind of program it is.
+	ProgramMembershipGroupKeyKind ProgramMembershipGroupKey = "KIND"
+	// The year of: when it was archived; null while active.
+	ProgramMembershipGroupKeyArchivedAtYear ProgramMembershipGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	ProgramMembershipGroupKeyArchivedAtQuarter ProgramMembershipGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	ProgramMembershipGroupKeyArchivedAtMonth ProgramMembershipGroupKey = "ARCHIVED_AT_MONTH"
+	// The cohort the startup belongs to.
+	ProgramMembershipGroupKeyCohort ProgramMembershipGroupKey = "COHORT"
+	// The year of: when the startup joined.
+	ProgramMembershipGroupKeyJoinedOnYear ProgramMembershipGroupKey = "JOINED_ON_YEAR"
+	// The quarter of: when the startup joined.
+	ProgramMembershipGroupKeyJoinedOnQuarter ProgramMembershipGroupKey = "JOINED_ON_QUARTER"
+	// The month of: when the startup joined.
+	ProgramMembershipGroupKeyJoinedOnMonth ProgramMembershipGroupKey = "JOINED_ON_MONTH"
+	// One group per organization of organizations (an item with several is in each).
+	ProgramMembershipGroupKeyOrganizations ProgramMembershipGroupKey = "ORGANIZATIONS"
+)
+
+var AllProgramMembershipGroupKey = []ProgramMembershipGroupKey{
+	ProgramMembershipGroupKeyKind,
+	ProgramMembershipGroupKeyArchivedAtYear,
+	ProgramMembershipGroupKeyArchivedAtQuarter,
+	ProgramMembershipGroupKeyArchivedAtMonth,
+	ProgramMembershipGroupKeyCohort,
+	ProgramMembershipGroupKeyJoinedOnYear,
+	ProgramMembershipGroupKeyJoinedOnQuarter,
+	ProgramMembershipGroupKeyJoinedOnMonth,
+	ProgramMembershipGroupKeyOrganizations,
+}
+
+func (e ProgramMembershipGroupKey) IsValid() bool {
+	switch e {
+	case ProgramMembershipGroupKeyKind, ProgramMembershipGroupKeyArchivedAtYear, ProgramMembershipGroupKeyArchivedAtQuarter, ProgramMembershipGroupKeyArchivedAtMonth, ProgramMembershipGroupKeyCohort, ProgramMembershipGroupKeyJoinedOnYear, ProgramMembershipGroupKeyJoinedOnQuarter, ProgramMembershipGroupKeyJoinedOnMonth, ProgramMembershipGroupKeyOrganizations:
+		return true
+	}
+	return false
+}
+
+func (e ProgramMembershipGroupKey) String() string {
+	return string(e)
+}
+
+func (e *ProgramMembershipGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramMembershipGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramMembershipGroupKey", str)
+	}
+	return nil
+}
+
+func (e ProgramMembershipGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramMembershipGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramMembershipGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a ProgramMembershipConnection's groups sort by.
+type ProgramMembershipGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	ProgramMembershipGroupOrderFieldKeys ProgramMembershipGroupOrderField = "KEYS"
+	// How many items each group has.
+	ProgramMembershipGroupOrderFieldCount ProgramMembershipGroupOrderField = "COUNT"
+)
+
+var AllProgramMembershipGroupOrderField = []ProgramMembershipGroupOrderField{
+	ProgramMembershipGroupOrderFieldKeys,
+	ProgramMembershipGroupOrderFieldCount,
+}
+
+func (e ProgramMembershipGroupOrderField) IsValid() bool {
+	switch e {
+	case ProgramMembershipGroupOrderFieldKeys, ProgramMembershipGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e ProgramMembershipGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *ProgramMembershipGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramMembershipGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramMembershipGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e ProgramMembershipGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramMembershipGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramMembershipGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a list of programs sorts by.
 type ProgramOrderField string
 
@@ -4101,6 +7954,244 @@ func (e ProgramOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a ProgramRoleConnection's groupBy groups by.
+type ProgramRoleGroupKey string
+
+const (
+	// What kind of body it is.
+	ProgramRoleGroupKeyKind ProgramRoleGroupKey = "KIND"
+	// Whether it signed the city's MOU.
+	ProgramRoleGroupKeyMouPartner ProgramRoleGroupKey = "MOU_PARTNER"
+	// The organization's role in the program.
+	ProgramRoleGroupKeyRole ProgramRoleGroupKey = "ROLE"
+	// One group per organization of children (an item with several is in each).
+	ProgramRoleGroupKeyChildren ProgramRoleGroupKey = "CHILDREN"
+	// One group per program of programs (an item with several is in each).
+	ProgramRoleGroupKeyPrograms ProgramRoleGroupKey = "PROGRAMS"
+)
+
+var AllProgramRoleGroupKey = []ProgramRoleGroupKey{
+	ProgramRoleGroupKeyKind,
+	ProgramRoleGroupKeyMouPartner,
+	ProgramRoleGroupKeyRole,
+	ProgramRoleGroupKeyChildren,
+	ProgramRoleGroupKeyPrograms,
+}
+
+func (e ProgramRoleGroupKey) IsValid() bool {
+	switch e {
+	case ProgramRoleGroupKeyKind, ProgramRoleGroupKeyMouPartner, ProgramRoleGroupKeyRole, ProgramRoleGroupKeyChildren, ProgramRoleGroupKeyPrograms:
+		return true
+	}
+	return false
+}
+
+func (e ProgramRoleGroupKey) String() string {
+	return string(e)
+}
+
+func (e *ProgramRoleGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramRoleGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramRoleGroupKey", str)
+	}
+	return nil
+}
+
+func (e ProgramRoleGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramRoleGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramRoleGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a ProgramRoleConnection's groups sort by.
+type ProgramRoleGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	ProgramRoleGroupOrderFieldKeys ProgramRoleGroupOrderField = "KEYS"
+	// How many items each group has.
+	ProgramRoleGroupOrderFieldCount ProgramRoleGroupOrderField = "COUNT"
+)
+
+var AllProgramRoleGroupOrderField = []ProgramRoleGroupOrderField{
+	ProgramRoleGroupOrderFieldKeys,
+	ProgramRoleGroupOrderFieldCount,
+}
+
+func (e ProgramRoleGroupOrderField) IsValid() bool {
+	switch e {
+	case ProgramRoleGroupOrderFieldKeys, ProgramRoleGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e ProgramRoleGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *ProgramRoleGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgramRoleGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgramRoleGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e ProgramRoleGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgramRoleGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgramRoleGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a SectorConnection's groupBy groups by.
+type SectorGroupKey string
+
+const (
+	// Whether it is a field of the task force.
+	SectorGroupKeyTaskForceField SectorGroupKey = "TASK_FORCE_FIELD"
+)
+
+var AllSectorGroupKey = []SectorGroupKey{
+	SectorGroupKeyTaskForceField,
+}
+
+func (e SectorGroupKey) IsValid() bool {
+	switch e {
+	case SectorGroupKeyTaskForceField:
+		return true
+	}
+	return false
+}
+
+func (e SectorGroupKey) String() string {
+	return string(e)
+}
+
+func (e *SectorGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SectorGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SectorGroupKey", str)
+	}
+	return nil
+}
+
+func (e SectorGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SectorGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SectorGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a SectorConnection's groups sort by.
+type SectorGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	SectorGroupOrderFieldKeys SectorGroupOrderField = "KEYS"
+	// How many items each group has.
+	SectorGroupOrderFieldCount SectorGroupOrderField = "COUNT"
+)
+
+var AllSectorGroupOrderField = []SectorGroupOrderField{
+	SectorGroupOrderFieldKeys,
+	SectorGroupOrderFieldCount,
+}
+
+func (e SectorGroupOrderField) IsValid() bool {
+	switch e {
+	case SectorGroupOrderFieldKeys, SectorGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e SectorGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *SectorGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SectorGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SectorGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e SectorGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SectorGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SectorGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a list of sectors sorts by.
 type SectorOrderField string
 
@@ -4160,6 +8251,292 @@ func (e *SectorOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e SectorOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a StageChangeConnection's groupBy groups by.
+type StageChangeGroupKey string
+
+const (
+	// The stage reached.
+	StageChangeGroupKeyStage StageChangeGroupKey = "STAGE"
+	// The year of: when the stage changed.
+	StageChangeGroupKeyChangedOnYear StageChangeGroupKey = "CHANGED_ON_YEAR"
+	// The quarter of: when the stage changed.
+	StageChangeGroupKeyChangedOnQuarter StageChangeGroupKey = "CHANGED_ON_QUARTER"
+	// The month of: when the stage changed.
+	StageChangeGroupKeyChangedOnMonth StageChangeGroupKey = "CHANGED_ON_MONTH"
+)
+
+var AllStageChangeGroupKey = []StageChangeGroupKey{
+	StageChangeGroupKeyStage,
+	StageChangeGroupKeyChangedOnYear,
+	StageChangeGroupKeyChangedOnQuarter,
+	StageChangeGroupKeyChangedOnMonth,
+}
+
+func (e StageChangeGroupKey) IsValid() bool {
+	switch e {
+	case StageChangeGroupKeyStage, StageChangeGroupKeyChangedOnYear, StageChangeGroupKeyChangedOnQuarter, StageChangeGroupKeyChangedOnMonth:
+		return true
+	}
+	return false
+}
+
+func (e StageChangeGroupKey) String() string {
+	return string(e)
+}
+
+func (e *StageChangeGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StageChangeGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StageChangeGroupKey", str)
+	}
+	return nil
+}
+
+func (e StageChangeGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StageChangeGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StageChangeGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a StageChangeConnection's groups sort by.
+type StageChangeGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	StageChangeGroupOrderFieldKeys StageChangeGroupOrderField = "KEYS"
+	// How many items each group has.
+	StageChangeGroupOrderFieldCount StageChangeGroupOrderField = "COUNT"
+)
+
+var AllStageChangeGroupOrderField = []StageChangeGroupOrderField{
+	StageChangeGroupOrderFieldKeys,
+	StageChangeGroupOrderFieldCount,
+}
+
+func (e StageChangeGroupOrderField) IsValid() bool {
+	switch e {
+	case StageChangeGroupOrderFieldKeys, StageChangeGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e StageChangeGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *StageChangeGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StageChangeGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StageChangeGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e StageChangeGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StageChangeGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StageChangeGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a StartupConnection's groupBy groups by.
+type StartupGroupKey string
+
+const (
+	// Current growth stage.
+	StartupGroupKeyStage StartupGroupKey = "STAGE"
+	// The year of: founding date.
+	StartupGroupKeyFoundedOnYear StartupGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	StartupGroupKeyFoundedOnQuarter StartupGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	StartupGroupKeyFoundedOnMonth StartupGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	StartupGroupKeyArchivedAtYear StartupGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	StartupGroupKeyArchivedAtQuarter StartupGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	StartupGroupKeyArchivedAtMonth StartupGroupKey = "ARCHIVED_AT_MONTH"
+	// One group per fund of investors (an item with several is in each).
+	StartupGroupKeyInvestors StartupGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	StartupGroupKeyMarkets StartupGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	StartupGroupKeyPrograms StartupGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	StartupGroupKeySectors StartupGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	StartupGroupKeyUniversities StartupGroupKey = "UNIVERSITIES"
+)
+
+var AllStartupGroupKey = []StartupGroupKey{
+	StartupGroupKeyStage,
+	StartupGroupKeyFoundedOnYear,
+	StartupGroupKeyFoundedOnQuarter,
+	StartupGroupKeyFoundedOnMonth,
+	StartupGroupKeyArchivedAtYear,
+	StartupGroupKeyArchivedAtQuarter,
+	StartupGroupKeyArchivedAtMonth,
+	StartupGroupKeyInvestors,
+	StartupGroupKeyMarkets,
+	StartupGroupKeyPrograms,
+	StartupGroupKeySectors,
+	StartupGroupKeyUniversities,
+}
+
+func (e StartupGroupKey) IsValid() bool {
+	switch e {
+	case StartupGroupKeyStage, StartupGroupKeyFoundedOnYear, StartupGroupKeyFoundedOnQuarter, StartupGroupKeyFoundedOnMonth, StartupGroupKeyArchivedAtYear, StartupGroupKeyArchivedAtQuarter, StartupGroupKeyArchivedAtMonth, StartupGroupKeyInvestors, StartupGroupKeyMarkets, StartupGroupKeyPrograms, StartupGroupKeySectors, StartupGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e StartupGroupKey) String() string {
+	return string(e)
+}
+
+func (e *StartupGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StartupGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StartupGroupKey", str)
+	}
+	return nil
+}
+
+func (e StartupGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StartupGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StartupGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a StartupConnection's groups sort by.
+type StartupGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	StartupGroupOrderFieldKeys StartupGroupOrderField = "KEYS"
+	// How many items each group has.
+	StartupGroupOrderFieldCount StartupGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	StartupGroupOrderFieldSumInvestedTotal StartupGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	StartupGroupOrderFieldSumMentorCount StartupGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	StartupGroupOrderFieldSumMarketTargetCount StartupGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	StartupGroupOrderFieldSumJobsCreated StartupGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	StartupGroupOrderFieldSumPatents StartupGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	StartupGroupOrderFieldSumExportValue StartupGroupOrderField = "SUM_EXPORT_VALUE"
+)
+
+var AllStartupGroupOrderField = []StartupGroupOrderField{
+	StartupGroupOrderFieldKeys,
+	StartupGroupOrderFieldCount,
+	StartupGroupOrderFieldSumInvestedTotal,
+	StartupGroupOrderFieldSumMentorCount,
+	StartupGroupOrderFieldSumMarketTargetCount,
+	StartupGroupOrderFieldSumJobsCreated,
+	StartupGroupOrderFieldSumPatents,
+	StartupGroupOrderFieldSumExportValue,
+}
+
+func (e StartupGroupOrderField) IsValid() bool {
+	switch e {
+	case StartupGroupOrderFieldKeys, StartupGroupOrderFieldCount, StartupGroupOrderFieldSumInvestedTotal, StartupGroupOrderFieldSumMentorCount, StartupGroupOrderFieldSumMarketTargetCount, StartupGroupOrderFieldSumJobsCreated, StartupGroupOrderFieldSumPatents, StartupGroupOrderFieldSumExportValue:
+		return true
+	}
+	return false
+}
+
+func (e StartupGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *StartupGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StartupGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StartupGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e StartupGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StartupGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StartupGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -4247,6 +8624,191 @@ func (e StartupOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a TargetingStartupConnection's groupBy groups by.
+type TargetingStartupGroupKey string
+
+const (
+	// Current growth stage.
+	TargetingStartupGroupKeyStage TargetingStartupGroupKey = "STAGE"
+	// The year of: founding date.
+	TargetingStartupGroupKeyFoundedOnYear TargetingStartupGroupKey = "FOUNDED_ON_YEAR"
+	// The quarter of: founding date.
+	TargetingStartupGroupKeyFoundedOnQuarter TargetingStartupGroupKey = "FOUNDED_ON_QUARTER"
+	// The month of: founding date.
+	TargetingStartupGroupKeyFoundedOnMonth TargetingStartupGroupKey = "FOUNDED_ON_MONTH"
+	// The year of: when it was archived; null while active.
+	TargetingStartupGroupKeyArchivedAtYear TargetingStartupGroupKey = "ARCHIVED_AT_YEAR"
+	// The quarter of: when it was archived; null while active.
+	TargetingStartupGroupKeyArchivedAtQuarter TargetingStartupGroupKey = "ARCHIVED_AT_QUARTER"
+	// The month of: when it was archived; null while active.
+	TargetingStartupGroupKeyArchivedAtMonth TargetingStartupGroupKey = "ARCHIVED_AT_MONTH"
+	// How far the startup is in the market.
+	TargetingStartupGroupKeyStatus TargetingStartupGroupKey = "STATUS"
+	// Priority from 1 (highest) to 5.
+	TargetingStartupGroupKeyPriority TargetingStartupGroupKey = "PRIORITY"
+	// The year of: when the startup began targeting the market.
+	TargetingStartupGroupKeySinceYear TargetingStartupGroupKey = "SINCE_YEAR"
+	// The quarter of: when the startup began targeting the market.
+	TargetingStartupGroupKeySinceQuarter TargetingStartupGroupKey = "SINCE_QUARTER"
+	// The month of: when the startup began targeting the market.
+	TargetingStartupGroupKeySinceMonth TargetingStartupGroupKey = "SINCE_MONTH"
+	// The support program used, e.g. product localization support.
+	TargetingStartupGroupKeySupportProgram TargetingStartupGroupKey = "SUPPORT_PROGRAM"
+	// One group per fund of investors (an item with several is in each).
+	TargetingStartupGroupKeyInvestors TargetingStartupGroupKey = "INVESTORS"
+	// One group per market of markets (an item with several is in each).
+	TargetingStartupGroupKeyMarkets TargetingStartupGroupKey = "MARKETS"
+	// One group per program of programs (an item with several is in each).
+	TargetingStartupGroupKeyPrograms TargetingStartupGroupKey = "PROGRAMS"
+	// One group per sector of sectors (an item with several is in each).
+	TargetingStartupGroupKeySectors TargetingStartupGroupKey = "SECTORS"
+	// One group per university of universities (an item with several is in each).
+	TargetingStartupGroupKeyUniversities TargetingStartupGroupKey = "UNIVERSITIES"
+)
+
+var AllTargetingStartupGroupKey = []TargetingStartupGroupKey{
+	TargetingStartupGroupKeyStage,
+	TargetingStartupGroupKeyFoundedOnYear,
+	TargetingStartupGroupKeyFoundedOnQuarter,
+	TargetingStartupGroupKeyFoundedOnMonth,
+	TargetingStartupGroupKeyArchivedAtYear,
+	TargetingStartupGroupKeyArchivedAtQuarter,
+	TargetingStartupGroupKeyArchivedAtMonth,
+	TargetingStartupGroupKeyStatus,
+	TargetingStartupGroupKeyPriority,
+	TargetingStartupGroupKeySinceYear,
+	TargetingStartupGroupKeySinceQuarter,
+	TargetingStartupGroupKeySinceMonth,
+	TargetingStartupGroupKeySupportProgram,
+	TargetingStartupGroupKeyInvestors,
+	TargetingStartupGroupKeyMarkets,
+	TargetingStartupGroupKeyPrograms,
+	TargetingStartupGroupKeySectors,
+	TargetingStartupGroupKeyUniversities,
+}
+
+func (e TargetingStartupGroupKey) IsValid() bool {
+	switch e {
+	case TargetingStartupGroupKeyStage, TargetingStartupGroupKeyFoundedOnYear, TargetingStartupGroupKeyFoundedOnQuarter, TargetingStartupGroupKeyFoundedOnMonth, TargetingStartupGroupKeyArchivedAtYear, TargetingStartupGroupKeyArchivedAtQuarter, TargetingStartupGroupKeyArchivedAtMonth, TargetingStartupGroupKeyStatus, TargetingStartupGroupKeyPriority, TargetingStartupGroupKeySinceYear, TargetingStartupGroupKeySinceQuarter, TargetingStartupGroupKeySinceMonth, TargetingStartupGroupKeySupportProgram, TargetingStartupGroupKeyInvestors, TargetingStartupGroupKeyMarkets, TargetingStartupGroupKeyPrograms, TargetingStartupGroupKeySectors, TargetingStartupGroupKeyUniversities:
+		return true
+	}
+	return false
+}
+
+func (e TargetingStartupGroupKey) String() string {
+	return string(e)
+}
+
+func (e *TargetingStartupGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TargetingStartupGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TargetingStartupGroupKey", str)
+	}
+	return nil
+}
+
+func (e TargetingStartupGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TargetingStartupGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TargetingStartupGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a TargetingStartupConnection's groups sort by.
+type TargetingStartupGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	TargetingStartupGroupOrderFieldKeys TargetingStartupGroupOrderField = "KEYS"
+	// How many items each group has.
+	TargetingStartupGroupOrderFieldCount TargetingStartupGroupOrderField = "COUNT"
+	// The sum of investedTotal.
+	TargetingStartupGroupOrderFieldSumInvestedTotal TargetingStartupGroupOrderField = "SUM_INVESTED_TOTAL"
+	// The sum of mentorCount.
+	TargetingStartupGroupOrderFieldSumMentorCount TargetingStartupGroupOrderField = "SUM_MENTOR_COUNT"
+	// The sum of marketTargetCount.
+	TargetingStartupGroupOrderFieldSumMarketTargetCount TargetingStartupGroupOrderField = "SUM_MARKET_TARGET_COUNT"
+	// The sum of jobsCreated.
+	TargetingStartupGroupOrderFieldSumJobsCreated TargetingStartupGroupOrderField = "SUM_JOBS_CREATED"
+	// The sum of patents.
+	TargetingStartupGroupOrderFieldSumPatents TargetingStartupGroupOrderField = "SUM_PATENTS"
+	// The sum of exportValue.
+	TargetingStartupGroupOrderFieldSumExportValue TargetingStartupGroupOrderField = "SUM_EXPORT_VALUE"
+	// The sum of priority.
+	TargetingStartupGroupOrderFieldSumPriority TargetingStartupGroupOrderField = "SUM_PRIORITY"
+)
+
+var AllTargetingStartupGroupOrderField = []TargetingStartupGroupOrderField{
+	TargetingStartupGroupOrderFieldKeys,
+	TargetingStartupGroupOrderFieldCount,
+	TargetingStartupGroupOrderFieldSumInvestedTotal,
+	TargetingStartupGroupOrderFieldSumMentorCount,
+	TargetingStartupGroupOrderFieldSumMarketTargetCount,
+	TargetingStartupGroupOrderFieldSumJobsCreated,
+	TargetingStartupGroupOrderFieldSumPatents,
+	TargetingStartupGroupOrderFieldSumExportValue,
+	TargetingStartupGroupOrderFieldSumPriority,
+}
+
+func (e TargetingStartupGroupOrderField) IsValid() bool {
+	switch e {
+	case TargetingStartupGroupOrderFieldKeys, TargetingStartupGroupOrderFieldCount, TargetingStartupGroupOrderFieldSumInvestedTotal, TargetingStartupGroupOrderFieldSumMentorCount, TargetingStartupGroupOrderFieldSumMarketTargetCount, TargetingStartupGroupOrderFieldSumJobsCreated, TargetingStartupGroupOrderFieldSumPatents, TargetingStartupGroupOrderFieldSumExportValue, TargetingStartupGroupOrderFieldSumPriority:
+		return true
+	}
+	return false
+}
+
+func (e TargetingStartupGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *TargetingStartupGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = TargetingStartupGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid TargetingStartupGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e TargetingStartupGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *TargetingStartupGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e TargetingStartupGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // What a time series counts.
 type TimeSeriesMetric string
 
@@ -4309,6 +8871,143 @@ func (e *TimeSeriesMetric) UnmarshalJSON(b []byte) error {
 }
 
 func (e TimeSeriesMetric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a UniversityAssignmentConnection's groupBy groups by.
+type UniversityAssignmentGroupKey string
+
+const (
+	// Whether the university signed the city's MOU.
+	UniversityAssignmentGroupKeyMouPartner UniversityAssignmentGroupKey = "MOU_PARTNER"
+	// What the assignment is for.
+	UniversityAssignmentGroupKeyPurpose UniversityAssignmentGroupKey = "PURPOSE"
+	// Where the assignment stands.
+	UniversityAssignmentGroupKeyStatus UniversityAssignmentGroupKey = "STATUS"
+	// The year of: when the assignment began.
+	UniversityAssignmentGroupKeySinceYear UniversityAssignmentGroupKey = "SINCE_YEAR"
+	// The quarter of: when the assignment began.
+	UniversityAssignmentGroupKeySinceQuarter UniversityAssignmentGroupKey = "SINCE_QUARTER"
+	// The month of: when the assignment began.
+	UniversityAssignmentGroupKeySinceMonth UniversityAssignmentGroupKey = "SINCE_MONTH"
+	// The year of: when it ended, if it has.
+	UniversityAssignmentGroupKeyUntilYear UniversityAssignmentGroupKey = "UNTIL_YEAR"
+	// The quarter of: when it ended, if it has.
+	UniversityAssignmentGroupKeyUntilQuarter UniversityAssignmentGroupKey = "UNTIL_QUARTER"
+	// The month of: when it ended, if it has.
+	UniversityAssignmentGroupKeyUntilMonth UniversityAssignmentGroupKey = "UNTIL_MONTH"
+)
+
+var AllUniversityAssignmentGroupKey = []UniversityAssignmentGroupKey{
+	UniversityAssignmentGroupKeyMouPartner,
+	UniversityAssignmentGroupKeyPurpose,
+	UniversityAssignmentGroupKeyStatus,
+	UniversityAssignmentGroupKeySinceYear,
+	UniversityAssignmentGroupKeySinceQuarter,
+	UniversityAssignmentGroupKeySinceMonth,
+	UniversityAssignmentGroupKeyUntilYear,
+	UniversityAssignmentGroupKeyUntilQuarter,
+	UniversityAssignmentGroupKeyUntilMonth,
+}
+
+func (e UniversityAssignmentGroupKey) IsValid() bool {
+	switch e {
+	case UniversityAssignmentGroupKeyMouPartner, UniversityAssignmentGroupKeyPurpose, UniversityAssignmentGroupKeyStatus, UniversityAssignmentGroupKeySinceYear, UniversityAssignmentGroupKeySinceQuarter, UniversityAssignmentGroupKeySinceMonth, UniversityAssignmentGroupKeyUntilYear, UniversityAssignmentGroupKeyUntilQuarter, UniversityAssignmentGroupKeyUntilMonth:
+		return true
+	}
+	return false
+}
+
+func (e UniversityAssignmentGroupKey) String() string {
+	return string(e)
+}
+
+func (e *UniversityAssignmentGroupKey) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UniversityAssignmentGroupKey(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UniversityAssignmentGroupKey", str)
+	}
+	return nil
+}
+
+func (e UniversityAssignmentGroupKey) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UniversityAssignmentGroupKey) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UniversityAssignmentGroupKey) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a UniversityAssignmentConnection's groups sort by.
+type UniversityAssignmentGroupOrderField string
+
+const (
+	// The group keys, in the order of by.
+	UniversityAssignmentGroupOrderFieldKeys UniversityAssignmentGroupOrderField = "KEYS"
+	// How many items each group has.
+	UniversityAssignmentGroupOrderFieldCount UniversityAssignmentGroupOrderField = "COUNT"
+)
+
+var AllUniversityAssignmentGroupOrderField = []UniversityAssignmentGroupOrderField{
+	UniversityAssignmentGroupOrderFieldKeys,
+	UniversityAssignmentGroupOrderFieldCount,
+}
+
+func (e UniversityAssignmentGroupOrderField) IsValid() bool {
+	switch e {
+	case UniversityAssignmentGroupOrderFieldKeys, UniversityAssignmentGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e UniversityAssignmentGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *UniversityAssignmentGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = UniversityAssignmentGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid UniversityAssignmentGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e UniversityAssignmentGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *UniversityAssignmentGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e UniversityAssignmentGroupOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

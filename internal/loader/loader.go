@@ -124,8 +124,9 @@ type Children[E model.EdgeOf[N], N any] struct {
 	// each parent; counts, per filter.
 	pages  map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]
 	counts map[string]map[int64]*batch[map[int64]int]
-	// totals, per filter and measures.
+	// totals, per filter and measures; groups, per filter and spec.
 	totals map[string]map[int64]*batch[map[int64]map[model.Measure]*string]
+	groups map[string]map[int64]*batch[map[int64][]model.GroupRow]
 }
 
 // pageKey tells apart the loads of one relationship that a level can batch
@@ -150,7 +151,8 @@ func whereKey(w *store.EdgeWhere) string {
 func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
 	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
 		pages: map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[string]map[int64]*batch[map[int64]int]{},
-		totals: map[string]map[int64]*batch[map[int64]map[model.Measure]*string]{}}
+		totals: map[string]map[int64]*batch[map[int64]map[model.Measure]*string]{},
+		groups: map[string]map[int64]*batch[map[int64][]model.GroupRow]{}}
 }
 
 // Load returns parent's page of the edges matching w (nil: all); its
@@ -193,7 +195,32 @@ func (c *Children[E, N]) totalsOf(conn model.Connection[E, N], parent int64, whe
 	conn.Totals = func(ctx context.Context, ms []model.Measure) (map[model.Measure]*string, error) {
 		return c.aggregate(ctx, parent, where, w, ms)
 	}
+	conn.Groups = func(ctx context.Context, spec model.GroupSpec) ([]model.GroupRow, error) {
+		return c.group(ctx, parent, where, w, spec)
+	}
 	return conn
+}
+
+// group computes spec's groups of parent's list, batched with the
+// siblings that ask for the same groups under the same filter.
+func (c *Children[E, N]) group(ctx context.Context, parent int64, where string, w *store.EdgeWhere, spec model.GroupSpec) ([]model.GroupRow, error) {
+	key := fmt.Sprint(where, spec)
+	c.mu.Lock()
+	batches, ok := c.groups[key]
+	if !ok {
+		batches = map[int64]*batch[map[int64][]model.GroupRow]{}
+		c.groups[key] = batches
+	}
+	c.mu.Unlock()
+	b, err := claim(ctx, &c.mu, batches, parent,
+		func() []int64 { return c.reg.of(c.parentType) },
+		func(ctx context.Context, ids []int64) (map[int64][]model.GroupRow, error) {
+			return c.child.Groups(ctx, c.store, ids, w, spec)
+		})
+	if err != nil {
+		return nil, err
+	}
+	return b.val[parent], nil
 }
 
 // aggregate computes ms over parent's list, batched with the siblings

@@ -25,6 +25,8 @@ type Connection[E EdgeOf[N], N any] struct {
 	// Totals computes measures over the whole list (ignoring pagination,
 	// within its filter and the viewer's scope): the aggregate field.
 	Totals func(ctx context.Context, ms []Measure) (map[Measure]*string, error)
+	// Groups computes the list's groups, in the same scope: groupBy.
+	Groups func(ctx context.Context, spec GroupSpec) ([]GroupRow, error)
 }
 
 // Measure is one figure of a list's aggregate (issue #18): Fn is count,
@@ -47,4 +49,28 @@ func (c Connection[E, N]) TotalCount(ctx context.Context) (int, error) {
 		return len(c.Edges), nil
 	}
 	return c.Total(ctx)
+}
+
+// GroupSpec asks a list for its groups (issue #18): grouped by Keys
+// (relation.GroupKeys names), with Measures per group, ordered by Order
+// (the keys ascending when empty), at most Limit groups (per parent).
+type GroupSpec struct {
+	Keys     []string
+	Measures []Measure
+	Order    []GroupOrder
+	Limit    int
+}
+
+// GroupOrder is one sort key of groups: Measure (count, or a sum), or the
+// group keys when Keys is set.
+type GroupOrder struct {
+	Keys    bool
+	Measure Measure
+	Desc    bool
+}
+
+// GroupRow is one group: its keys' values and its measures, as text.
+type GroupRow struct {
+	Keys   []*string
+	Values map[Measure]*string
 }

@@ -336,3 +336,21 @@ func (v *ProgramRole) UnmarshalGQL(x any) (err error) {
 	*v, err = programRoleValues.parse(x, "ProgramRole")
 	return err
 }
+
+// EnumOrder is each domain enum's values, in schema order (the order
+// groups of an enum key come in).
+var EnumOrder = map[string][]string{
+	"Provenance":         {"ARTICLE", "DEMO", "SYNTHETIC", "API"},
+	"OrganizationKind":   {"CITY_GOVERNMENT", "GOVERNMENT_AGENCY", "PUBLIC_AGENCY", "FOUNDATION", "SUPPORT_CENTER", "TEAM", "TASK_FORCE", "COMPANY"},
+	"ProgramKind":        {"NATIONAL_PROGRAM", "CAMPUS_PROGRAM", "GLOBAL_EXPANSION", "FRAMEWORK", "WORKSHOP"},
+	"FundKind":           {"VENTURE_FUND", "GOVERNMENT_GRANT"},
+	"FacilityKind":       {"CAMPUS", "RESIDENT_OFFICE", "PROTOTYPE_WORKSHOP", "MEETING_ROOM", "DESIGN_LAB", "WORKSTATION", "LOUNGE"},
+	"GrowthStage":        {"IDEA", "FOUNDING", "PROTOTYPE", "R_AND_D", "MARKETING", "INVESTMENT", "FINANCING", "OVERSEAS_EXPANSION"},
+	"MarketKind":         {"COUNTRY", "REGION"},
+	"InvestmentRound":    {"GRANT", "SEED", "PRE_SERIES_A", "SERIES_A", "SERIES_B", "BRIDGE", "LOAN"},
+	"OutcomeKind":        {"PATENT_DOMESTIC", "PATENT_FOREIGN", "INVESTMENT_ATTRACTED", "EXPORT_CONTRACT", "JOBS_CREATED"},
+	"AssignmentPurpose":  {"JOINT_PROJECT", "OVERSEAS_STRATEGY", "INTERNSHIP"},
+	"AssignmentStatus":   {"ACTIVE", "COMPLETED", "ENDED"},
+	"MarketTargetStatus": {"EXPLORING", "LOCALIZING", "ENTERED"},
+	"ProgramRole":        {"HOST", "SPONSOR", "OPERATOR"},
+}

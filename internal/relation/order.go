@@ -72,6 +72,9 @@ func nullsFirst(typ string) string {
 	return " Unknown values sort first (last in descending order)."
 }
 
+// EnumName turns a field name into an enum value: vintageYear, VINTAGE_YEAR.
+func EnumName(field string) string { return upperSnake(field) }
+
 // upperSnake turns a field name into an enum value: vintageYear, VINTAGE_YEAR.
 func upperSnake(s string) string {
 	var b strings.Builder

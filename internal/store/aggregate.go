@@ -46,10 +46,24 @@ func (m measureSource) expr(field string) (string, bool) {
 	return "", false
 }
 
-// measureSQL renders one measure.
+// measureSQL renders one measure, as text.
 func (m measureSource) measureSQL(x model.Measure) (string, error) {
+	raw, err := m.measureRaw(x)
+	switch {
+	case err != nil:
+		return "", err
+	case x.Fn == "min" || x.Fn == "max":
+		return "to_json(" + raw + ")#>>'{}'", nil // dates and times in ISO 8601
+	case x.Fn == "avg":
+		return raw + "::float8::text", nil
+	}
+	return raw + "::text", nil
+}
+
+// measureRaw renders one measure in its own type.
+func (m measureSource) measureRaw(x model.Measure) (string, error) {
 	if x.Fn == "count" {
-		return "count(*)::text", nil
+		return "count(*)", nil
 	}
 	e, ok := m.expr(x.Field)
 	if !ok {
@@ -57,13 +71,11 @@ func (m measureSource) measureSQL(x model.Measure) (string, error) {
 	}
 	switch x.Fn {
 	case "sum":
-		return "COALESCE(sum(" + e + "), 0)::numeric::text", nil
-	case "avg":
-		return "avg(" + e + ")::float8::text", nil
-	case "min", "max":
-		return "to_json(" + x.Fn + "(" + e + "))#>>'{}'", nil // dates and times in ISO 8601
+		return "COALESCE(sum(" + e + "), 0)::numeric", nil
+	case "avg", "min", "max":
+		return x.Fn + "(" + e + ")", nil
 	case "distinctCount":
-		return "count(DISTINCT " + e + ")::text", nil
+		return "count(DISTINCT " + e + ")", nil
 	}
 	return "", fmt.Errorf("aggregate: unknown function %s", x.Fn)
 }

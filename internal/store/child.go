@@ -127,19 +127,15 @@ func (c Child[E, N]) Counts(ctx context.Context, s *Store, parents []int64, w *E
 // sums of 0 and nulls.
 // Scoped: only what ctx's viewer may see (the guards; scope.go).
 func (c Child[E, N]) Aggregates(ctx context.Context, s *Store, parents []int64, w *EdgeWhere, ms []model.Measure) (map[int64]map[model.Measure]*string, error) {
-	d, ok := relation.DirectionByLoader(c.name)
-	if !ok {
-		return nil, fmt.Errorf("aggregate: no relationship %q", c.name)
+	src, err := c.measures()
+	if err != nil {
+		return nil, err
 	}
 	out := map[int64]map[model.Measure]*string{}
 	if len(parents) > 0 {
 		q, err := c.filtered(ctx, c.query(), w)
 		if err != nil {
 			return nil, err
-		}
-		src := measureSource{node: d.Listed, alias: "n", rel: &d, factAlias: "e"}
-		if d.Rel.ForeignKey {
-			src.factAlias = "n"
 		}
 		if out, err = aggregateRows(ctx, s, q, src, parents, ms); err != nil {
 			return nil, err
@@ -151,6 +147,37 @@ func (c Child[E, N]) Aggregates(ctx context.Context, s *Store, parents []int64, 
 		}
 	}
 	return out, nil
+}
+
+// Groups computes spec's groups of each parent's whole list of edges
+// matching w (nil: all), in one statement.
+// Scoped: only what ctx's viewer may see (the guards; scope.go).
+func (c Child[E, N]) Groups(ctx context.Context, s *Store, parents []int64, w *EdgeWhere, spec model.GroupSpec) (map[int64][]model.GroupRow, error) {
+	if len(parents) == 0 {
+		return map[int64][]model.GroupRow{}, nil
+	}
+	q, err := c.filtered(ctx, c.query(), w)
+	if err != nil {
+		return nil, err
+	}
+	src, err := c.measures()
+	if err != nil {
+		return nil, err
+	}
+	return groupRows(ctx, s, q, src, parents, spec)
+}
+
+// measures is what this child list's aggregates and groups may name.
+func (c Child[E, N]) measures() (measureSource, error) {
+	d, ok := relation.DirectionByLoader(c.name)
+	if !ok {
+		return measureSource{}, fmt.Errorf("aggregate: no relationship %q", c.name)
+	}
+	src := measureSource{node: d.Listed, alias: "n", rel: &d, factAlias: "e"}
+	if d.Rel.ForeignKey {
+		src.factAlias = "n"
+	}
+	return src, nil
 }
 
 // byIDs fetches rows by id in one statement (q ends in WHERE ... = ANY($1))

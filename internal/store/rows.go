@@ -147,6 +147,10 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 			}
 			return zeroTotals(ms), nil
 		}
+		c.Groups = func(ctx context.Context, spec model.GroupSpec) ([]model.GroupRow, error) {
+			rows, err := groupRows(ctx, s, aggQ, src, nil, spec)
+			return rows[0], err
+		}
 	}
 	return c, nil
 }

@@ -16,7 +16,9 @@ import (
 type aggConn struct {
 	name     string // the connection's name, e.g. "AssignedStartup"
 	node     string // the node type it lists
+	loader   string // the relationship direction it follows ("" for a list of nodes)
 	measures []relation.Measure
+	keys     []relation.GroupKey
 }
 
 func aggregateConns(dirs []direction) []aggConn {
@@ -27,7 +29,11 @@ func aggregateConns(dirs []direction) []aggConn {
 			return
 		}
 		seen[name] = true
-		out = append(out, aggConn{name, node, relation.Measures(node, d)})
+		loader := ""
+		if d != nil {
+			loader = d.Loader
+		}
+		out = append(out, aggConn{name, node, loader, relation.Measures(node, d), relation.GroupKeys(node, d)})
 	}
 	for _, n := range relation.Plain {
 		add(n.Name, n.Name, nil)
@@ -96,8 +102,49 @@ func aggregateSDL(conns []aggConn) string {
 		block("Averages", "Averages of a "+a.name+"Connection's numbers.", numbers, func(relation.Measure) string { return "Float" })
 		block("Extremes", "Smallest or largest values of a "+a.name+"Connection's numbers and dates.", ordered, gqlType)
 		block("DistinctCounts", "How many distinct values of each field a "+a.name+"Connection has.", all, func(relation.Measure) string { return "Int!" })
+		groupSDL(&b, a, len(numbers) > 0, len(ordered) > 0, len(all) > 0)
 	}
 	return b.String()
+}
+
+// groupSDL writes a connection's groupBy field and its types.
+func groupSDL(b *bytes.Buffer, a aggConn, numbers, ordered, all bool) {
+	if len(a.keys) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\nextend type %sConnection {\n  %q\n  groupBy(%q by: [%[1]sGroupKey!]!, %q orderBy: [%[1]sGroupOrder!], %q first: Int = 100): [%[1]sGroup!]!\n}\n", a.name,
+		"The whole list (its filter and where, ignoring pagination) in groups, with totals per group, counting only what the caller may see.",
+		"What to group by, one key after another (1 to 4 keys).", "The order of the groups, one key after another; by the group keys when omitted.",
+		"At most this many groups (1 to 1000).")
+	fmt.Fprintf(b, "\n%q\nenum %sGroupKey {\n", "What a "+a.name+"Connection's groupBy groups by.", a.name)
+	for _, k := range a.keys {
+		fmt.Fprintf(b, "  %q\n  %s\n", k.Doc, k.Name)
+	}
+	fmt.Fprintf(b, "}\n\n%q\ntype %sGroup {\n", "One group of a "+a.name+"Connection: its keys (null for keys it is not grouped by) and its totals.", a.name)
+	for _, k := range a.keys {
+		doc := k.Doc
+		if k.Kind == "ref" || k.Kind == "rel" {
+			doc = "The group's " + strings.ToLower(k.Type) + " (" + k.Name + ")."
+		}
+		fmt.Fprintf(b, "  %q\n  %s: %s\n", doc, k.Field, k.Type)
+	}
+	b.WriteString("  \"How many items the group has.\"\n  count: Int!\n")
+	if numbers {
+		fmt.Fprintf(b, "  \"Sums over the group.\"\n  sum: %sSums!\n  \"Averages over the group.\"\n  avg: %[1]sAverages!\n", a.name)
+	}
+	if ordered {
+		fmt.Fprintf(b, "  \"Smallest values in the group.\"\n  min: %sExtremes!\n  \"Largest values in the group.\"\n  max: %[1]sExtremes!\n", a.name)
+	}
+	if all {
+		fmt.Fprintf(b, "  \"Distinct values in the group.\"\n  distinctCount: %sDistinctCounts!\n", a.name)
+	}
+	fmt.Fprintf(b, "}\n\n%q\ninput %sGroupOrder {\n  \"What to sort by.\"\n  by: %[2]sGroupOrderField!\n  \"Sort direction; ascending when omitted.\"\n  direction: OrderDirection = ASC\n}\n",
+		"One sort key of a "+a.name+"Connection's groups.", a.name)
+	fmt.Fprintf(b, "\n%q\nenum %sGroupOrderField {\n  \"The group keys, in the order of by.\"\n  KEYS\n  \"How many items each group has.\"\n  COUNT\n", "What a "+a.name+"Connection's groups sort by.", a.name)
+	for _, m := range a.with("number") {
+		fmt.Fprintf(b, "  %q\n  SUM_%s\n", "The sum of "+m.Field+".", relation.EnumName(m.Field))
+	}
+	b.WriteString("}\n")
 }
 
 // aggregateResolvers writes the aggregate resolver of every connection,
@@ -112,5 +159,15 @@ func (r *%[1]s) Aggregate(ctx context.Context, obj *model.%[2]sConnection) (*gen
 	return aggregate[generated.%[2]sAggregate](ctx, obj.Totals)
 }
 `, recv, a.name)
+		if len(a.keys) == 0 {
+			continue
+		}
+		mine[recv+".GroupBy"] = true
+		fmt.Fprintf(b, `
+// GroupBy is the resolver for the groupBy field.
+func (r *%[1]s) GroupBy(ctx context.Context, obj *model.%[2]sConnection, by []generated.%[2]sGroupKey, orderBy []generated.%[2]sGroupOrder, first *int) ([]generated.%[2]sGroup, error) {
+	return groupBy[generated.%[2]sGroup](ctx, obj.Groups, %[3]q, %[4]q, by, orderBy, first)
+}
+`, recv, a.name, a.node, a.loader)
 	}
 }

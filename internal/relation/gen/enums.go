@@ -48,6 +48,15 @@ func enums(root string, relations []byte) []byte {
 		}
 		writeEnum(&b, def)
 	}
+	b.WriteString("\n// EnumOrder is each domain enum's values, in schema order (the order\n// groups of an enum key come in).\nvar EnumOrder = map[string][]string{\n")
+	for _, name := range domain {
+		var vals []string
+		for _, v := range schema.Types[name].EnumValues {
+			vals = append(vals, fmt.Sprintf("%q", v.Name))
+		}
+		fmt.Fprintf(&b, "\t%q: {%s},\n", name, strings.Join(vals, ", "))
+	}
+	b.WriteString("}\n")
 	return goSource(b.String())
 }
 
