@@ -91,6 +91,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION startup_figures_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('startupgraph.figures_deferred', true) = 'on' THEN
+        RETURN NULL; -- a bulk load recounts at its end (figures_recount_all)
+    END IF;
     PERFORM startup_figures_recount(ARRAY(SELECT DISTINCT startup_id FROM new_rows ORDER BY 1), TG_TABLE_NAME);
     IF TG_TABLE_NAME = 'mentorships' THEN
         PERFORM mentor_figures_recount(ARRAY(SELECT DISTINCT mentor_id FROM new_rows ORDER BY 1));
@@ -103,6 +106,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION startup_figures_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('startupgraph.figures_deferred', true) = 'on' THEN
+        RETURN NULL; -- a bulk load recounts at its end (figures_recount_all)
+    END IF;
     PERFORM startup_figures_recount(ARRAY(SELECT DISTINCT startup_id FROM old_rows ORDER BY 1), TG_TABLE_NAME);
     IF TG_TABLE_NAME = 'mentorships' THEN
         PERFORM mentor_figures_recount(ARRAY(SELECT DISTINCT mentor_id FROM old_rows ORDER BY 1));
@@ -115,6 +121,9 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION startup_figures_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('startupgraph.figures_deferred', true) = 'on' THEN
+        RETURN NULL; -- a bulk load recounts at its end (figures_recount_all)
+    END IF;
     PERFORM startup_figures_recount(ARRAY(SELECT startup_id FROM new_rows UNION SELECT startup_id FROM old_rows ORDER BY 1), TG_TABLE_NAME);
     IF TG_TABLE_NAME = 'mentorships' THEN
         PERFORM mentor_figures_recount(ARRAY(SELECT mentor_id FROM new_rows UNION SELECT mentor_id FROM old_rows ORDER BY 1));
@@ -140,16 +149,40 @@ CREATE TRIGGER stage_changes_figures_ins AFTER INSERT ON stage_changes REFERENCI
 CREATE TRIGGER stage_changes_figures_del AFTER DELETE ON stage_changes REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION startup_figures_deleted();
 CREATE TRIGGER stage_changes_figures_upd AFTER UPDATE ON stage_changes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION startup_figures_updated();
 
--- The rows already there (a statement of each table's trigger function).
-UPDATE startups s SET
-    invested_total      = COALESCE((SELECT sum(x.amount_krw) FROM investments x WHERE x.startup_id = s.id), 0),
-    mentor_count        = (SELECT count(*) FROM mentorships x WHERE x.startup_id = s.id),
-    market_target_count = (SELECT count(*) FROM market_targets x WHERE x.startup_id = s.id),
-    jobs_created        = COALESCE((SELECT sum(x.quantity) FROM outcomes x WHERE x.startup_id = s.id AND x.kind = 'JOBS_CREATED'), 0),
-    patents             = COALESCE((SELECT sum(x.quantity) FROM outcomes x WHERE x.startup_id = s.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN')), 0),
-    export_value        = COALESCE((SELECT sum(x.amount_krw) FROM outcomes x WHERE x.startup_id = s.id AND x.kind = 'EXPORT_CONTRACT'), 0),
-    last_stage_change   = COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = s.id), DATE '0001-01-01');
-UPDATE mentors m SET startup_count = (SELECT count(*) FROM mentorships x WHERE x.mentor_id = m.id);
+-- Every startup's and mentor's figures recounted, rewriting only the rows
+-- whose figures differ: the rows already there, and a bulk load that
+-- deferred the triggers (startupgraph.figures_deferred, store.ReplaceSynthetic).
+-- +goose StatementBegin
+CREATE FUNCTION figures_recount_all() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE startups s SET
+        invested_total = f.invested_total, mentor_count = f.mentor_count, market_target_count = f.market_target_count,
+        jobs_created = f.jobs_created, patents = f.patents, export_value = f.export_value, last_stage_change = f.last_stage_change
+    FROM (SELECT n.id,
+                 COALESCE(i.v, 0) AS invested_total, COALESCE(m.v, 0) AS mentor_count, COALESCE(t.v, 0) AS market_target_count,
+                 COALESCE(o.jobs, 0) AS jobs_created, COALESCE(o.patents, 0) AS patents, COALESCE(o.export, 0) AS export_value,
+                 COALESCE(c.v, DATE '0001-01-01') AS last_stage_change
+          FROM startups n
+          LEFT JOIN (SELECT startup_id, sum(amount_krw) AS v FROM investments GROUP BY 1) i ON i.startup_id = n.id
+          LEFT JOIN (SELECT startup_id, count(*) AS v FROM mentorships GROUP BY 1) m ON m.startup_id = n.id
+          LEFT JOIN (SELECT startup_id, count(*) AS v FROM market_targets GROUP BY 1) t ON t.startup_id = n.id
+          LEFT JOIN (SELECT startup_id,
+                            sum(quantity) FILTER (WHERE kind = 'JOBS_CREATED') AS jobs,
+                            sum(quantity) FILTER (WHERE kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN')) AS patents,
+                            sum(amount_krw) FILTER (WHERE kind = 'EXPORT_CONTRACT') AS export
+                     FROM outcomes GROUP BY 1) o ON o.startup_id = n.id
+          LEFT JOIN (SELECT startup_id, max(changed_on) AS v FROM stage_changes GROUP BY 1) c ON c.startup_id = n.id) f
+    WHERE s.id = f.id
+      AND (s.invested_total, s.mentor_count, s.market_target_count, s.jobs_created, s.patents, s.export_value, s.last_stage_change)
+          IS DISTINCT FROM (f.invested_total, f.mentor_count, f.market_target_count, f.jobs_created, f.patents, f.export_value, f.last_stage_change);
+    UPDATE mentors mm SET startup_count = f.v
+    FROM (SELECT n.id, COALESCE(x.v, 0) AS v FROM mentors n
+          LEFT JOIN (SELECT mentor_id, count(*) AS v FROM mentorships GROUP BY 1) x ON x.mentor_id = n.id) f
+    WHERE mm.id = f.id AND mm.startup_count IS DISTINCT FROM f.v;
+END
+$$;
+-- +goose StatementEnd
+SELECT figures_recount_all();
 
 -- Ordering by a figure reads its index in order (the id, then other keys,
 -- break ties by an incremental sort of each figure's equal values).
@@ -186,6 +219,7 @@ DROP TRIGGER mentorships_figures_ins ON mentorships;
 DROP TRIGGER investments_figures_upd ON investments;
 DROP TRIGGER investments_figures_del ON investments;
 DROP TRIGGER investments_figures_ins ON investments;
+DROP FUNCTION figures_recount_all();
 DROP FUNCTION startup_figures_updated();
 DROP FUNCTION startup_figures_deleted();
 DROP FUNCTION startup_figures_inserted();
