@@ -86,7 +86,7 @@ func aliased(n int, field string) string {
 // allFigures selects every figure of insights: one statement each.
 const allFigures = `insights { startups byStage { key count } bySector { key count } byProgram { key count } byCohort { key count }
 	byUniversity { key count } byTargetMarket { key count } investedByFund { invested } investedBySector { key amount }
-	investedByRound { key amount } investedByYear { key amount } outcomes { jobsCreated } exportsByMarket { key count }
+	investedByRound { key amount } investedByYear { key amount } outcomes { jobsCreated } investmentDrift { difference } exportsByMarket { key count }
 	funnel { stage reached } timeSeries(metric: INVESTMENTS) { period count } taskForceExperts taskForceBySector { key count } }`
 
 // nineFigures asks insights for nine figures: nine statements.

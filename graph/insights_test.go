@@ -131,7 +131,10 @@ func TestInsightsEqualSQL(t *testing.T) {
 				"investedByRound":  sl + "SELECT i.round || '=' || count(*) || '/' || sum(i.amount_krw) FROM sl JOIN investments i ON i.startup_id = sl.id GROUP BY i.round",
 				"investedByYear":   sl + "SELECT k || '=' || n || '/' || a FROM (SELECT to_char(i.invested_on, 'YYYY') AS k, count(*) AS n, sum(i.amount_krw) AS a FROM sl JOIN investments i ON i.startup_id = sl.id GROUP BY 1) q",
 				"exportsByMarket":  sl + "SELECT k.key || '=' || count(*) || '/' || sum(o.amount_krw) FROM sl JOIN outcomes o ON o.startup_id = sl.id JOIN markets k ON k.id = o.market_id WHERE o.kind = 'EXPORT_CONTRACT' GROUP BY k.key",
-				"timeSeries":       sl + "SELECT k || '=' || n || '/' || a FROM (SELECT to_char(i.invested_on, 'YYYY-MM') AS k, count(*) AS n, sum(i.amount_krw) AS a FROM sl JOIN investments i ON i.startup_id = sl.id GROUP BY 1) q",
+				// every month from the first to the last investment, a month without any zero
+				"timeSeries": sl + `, q AS (SELECT to_char(i.invested_on, 'YYYY-MM') AS k, count(*) AS n, sum(i.amount_krw) AS a FROM sl JOIN investments i ON i.startup_id = sl.id GROUP BY 1)
+					SELECT to_char(m, 'YYYY-MM') || '=' || COALESCE(q.n, 0) || '/' || COALESCE(q.a, 0)
+					FROM generate_series((SELECT min(k) || '-01' FROM q)::date, (SELECT max(k) || '-01' FROM q)::date, '1 month') m LEFT JOIN q ON q.k = to_char(m, 'YYYY-MM')`,
 				"outcomes": sl + `SELECT COALESCE(sum(quantity) FILTER (WHERE kind = 'PATENT_DOMESTIC'), 0) || '/' || COALESCE(sum(quantity) FILTER (WHERE kind = 'PATENT_FOREIGN'), 0) || '/' ||
 					COALESCE(sum(amount_krw) FILTER (WHERE kind = 'INVESTMENT_ATTRACTED'), 0) || '/' || count(*) FILTER (WHERE kind = 'EXPORT_CONTRACT') || '/' ||
 					COALESCE(sum(amount_krw) FILTER (WHERE kind = 'EXPORT_CONTRACT'), 0) || '/' || COALESCE(sum(quantity) FILTER (WHERE kind = 'JOBS_CREATED'), 0)

@@ -10,6 +10,7 @@ import (
 	"startupgraph/graph/generated"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
+	"startupgraph/internal/store"
 	"startupgraph/internal/viewer"
 )
 
@@ -45,77 +46,78 @@ func (r *graphPathResolver) Nodes(ctx context.Context, obj *model.GraphPath) ([]
 	return nodesOf(ctx, obj.Refs)
 }
 
-func (r *insightsResolver) Startups(ctx context.Context, obj *model.Insights) (int, error) {
-	return r.Store.CountStartups(ctx, obj.Filter)
+func (r *insightsResolver) Startups(ctx context.Context, obj *store.Insights) (int, error) {
+	return r.Store.CountStartups(ctx, *obj)
 }
 
-func (r *insightsResolver) ByStage(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsByStage(ctx, obj.Filter)
+func (r *insightsResolver) ByStage(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsByStage(ctx, *obj)
 }
 
-func (r *insightsResolver) BySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, obj.Filter, "sector")
+func (r *insightsResolver) BySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, *obj, "sector")
 }
 
-func (r *insightsResolver) ByProgram(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, obj.Filter, "program")
+func (r *insightsResolver) ByProgram(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, *obj, "program")
 }
 
-func (r *insightsResolver) ByCohort(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, obj.Filter, "cohort")
+func (r *insightsResolver) ByCohort(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, *obj, "cohort")
 }
 
-func (r *insightsResolver) ByUniversity(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, obj.Filter, "university")
+func (r *insightsResolver) ByUniversity(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, *obj, "university")
 }
 
-func (r *insightsResolver) ByTargetMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, obj.Filter, "market")
+func (r *insightsResolver) ByTargetMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.StartupsBy(ctx, *obj, "market")
 }
 
-func (r *insightsResolver) InvestedByFund(ctx context.Context, obj *model.Insights) ([]model.FundTotal, error) {
-	totals, err := r.Store.InvestedByFund(ctx, obj.Filter)
+func (r *insightsResolver) InvestedByFund(ctx context.Context, obj *store.Insights) ([]model.FundTotal, error) {
+	totals, err := r.Store.InvestedByFund(ctx, *obj)
 	return registered(ctx, totals, err)
 }
 
-func (r *insightsResolver) InvestedBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, obj.Filter, "sector")
+func (r *insightsResolver) InvestedBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, *obj, "sector")
 }
 
-func (r *insightsResolver) InvestedByRound(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, obj.Filter, "round")
+func (r *insightsResolver) InvestedByRound(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, *obj, "round")
 }
 
-func (r *insightsResolver) InvestedByYear(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, obj.Filter, "year")
+func (r *insightsResolver) InvestedByYear(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.InvestedBy(ctx, *obj, "year")
 }
 
-func (r *insightsResolver) Outcomes(ctx context.Context, obj *model.Insights) (*model.OutcomeTotals, error) {
-	t, err := r.Store.OutcomeTotals(ctx, obj.Filter)
+func (r *insightsResolver) Outcomes(ctx context.Context, obj *store.Insights) (*model.OutcomeTotals, error) {
+	t, err := r.Store.OutcomeTotals(ctx, *obj)
 	return &t, err
 }
 
-func (r *insightsResolver) ExportsByMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
-	return r.Store.ExportsByMarket(ctx, obj.Filter)
+func (r *insightsResolver) InvestmentDrift(ctx context.Context, obj *store.Insights) (*model.InvestmentDrift, error) {
+	d, err := r.Store.InvestmentDrift(ctx, *obj)
+	return &d, err
 }
 
-func (r *insightsResolver) Funnel(ctx context.Context, obj *model.Insights) ([]model.FunnelStep, error) {
-	return r.Store.Funnel(ctx, obj.Filter)
+func (r *insightsResolver) ExportsByMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
+	return r.Store.ExportsByMarket(ctx, *obj)
 }
 
-func (r *insightsResolver) TimeSeries(ctx context.Context, obj *model.Insights, metric generated.TimeSeriesMetric, interval *generated.Interval) ([]model.TimePoint, error) {
-	iv := generated.IntervalQuarter
-	if interval != nil {
-		iv = *interval
-	}
-	return r.Store.TimeSeries(ctx, obj.Filter, string(metric), string(iv))
+func (r *insightsResolver) Funnel(ctx context.Context, obj *store.Insights) ([]model.FunnelStep, error) {
+	return r.Store.Funnel(ctx, *obj)
 }
 
-func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *model.Insights) (int, error) {
+func (r *insightsResolver) TimeSeries(ctx context.Context, obj *store.Insights, metric generated.TimeSeriesMetric, interval *generated.Interval, from *model.Date, to *model.Date) ([]model.TimePoint, error) {
+	return r.timeSeries(ctx, obj, metric, interval, from, to)
+}
+
+func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *store.Insights) (int, error) {
 	return r.Store.CountTaskForceExperts(ctx)
 }
 
-func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error) {
+func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
 	return r.Store.TaskForceBySector(ctx)
 }
 
@@ -169,12 +171,8 @@ func (r *queryResolver) Universities(ctx context.Context, where *generated.Unive
 	return registered(ctx, list, err)
 }
 
-func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter) (*model.Insights, error) {
-	f, err := startupFilter(filter)
-	if err != nil {
-		return nil, err
-	}
-	return &model.Insights{Filter: f}, nil
+func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
+	return insightsOf(filter, where)
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {

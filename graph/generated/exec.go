@@ -10,6 +10,7 @@ import (
 	"math"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/model"
+	"startupgraph/internal/store"
 	"startupgraph/internal/viewer"
 	"strconv"
 	"sync/atomic"
@@ -468,11 +469,12 @@ type ComplexityRoot struct {
 		InvestedByRound   func(childComplexity int) int
 		InvestedBySector  func(childComplexity int) int
 		InvestedByYear    func(childComplexity int) int
+		InvestmentDrift   func(childComplexity int) int
 		Outcomes          func(childComplexity int) int
 		Startups          func(childComplexity int) int
 		TaskForceBySector func(childComplexity int) int
 		TaskForceExperts  func(childComplexity int) int
-		TimeSeries        func(childComplexity int, metric TimeSeriesMetric, interval *Interval) int
+		TimeSeries        func(childComplexity int, metric TimeSeriesMetric, interval *Interval, from *model.Date, to *model.Date) int
 	}
 
 	Investment struct {
@@ -514,6 +516,13 @@ type ComplexityRoot struct {
 		InvestedOn func(childComplexity int) int
 		Round      func(childComplexity int) int
 		Startup    func(childComplexity int) int
+	}
+
+	InvestmentDrift struct {
+		AttractedOutcomes   func(childComplexity int) int
+		Difference          func(childComplexity int) int
+		RecordedInvestments func(childComplexity int) int
+		StartupsDiffering   func(childComplexity int) int
 	}
 
 	InvestmentEdge struct {
@@ -1663,7 +1672,7 @@ type ComplexityRoot struct {
 		AuditLog           func(childComplexity int, first *int, after *string, last *int, before *string, filter *AuditFilter) int
 		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy []FacilityOrder, where *FacilityWhere) int
 		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy []FundOrder, where *FundWhere) int
-		Insights           func(childComplexity int, filter *StartupFilter) int
+		Insights           func(childComplexity int, filter *StartupFilter, where *StartupWhere) int
 		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) int
 		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy []MarketOrder, where *MarketWhere) int
 		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) int
@@ -2115,23 +2124,24 @@ type GraphPathResolver interface {
 	Nodes(ctx context.Context, obj *model.GraphPath) ([]model.Node, error)
 }
 type InsightsResolver interface {
-	Startups(ctx context.Context, obj *model.Insights) (int, error)
-	ByStage(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	BySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	ByProgram(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	ByCohort(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	ByUniversity(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	ByTargetMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	InvestedByFund(ctx context.Context, obj *model.Insights) ([]model.FundTotal, error)
-	InvestedBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	InvestedByRound(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	InvestedByYear(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	Outcomes(ctx context.Context, obj *model.Insights) (*model.OutcomeTotals, error)
-	ExportsByMarket(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
-	Funnel(ctx context.Context, obj *model.Insights) ([]model.FunnelStep, error)
-	TimeSeries(ctx context.Context, obj *model.Insights, metric TimeSeriesMetric, interval *Interval) ([]model.TimePoint, error)
-	TaskForceExperts(ctx context.Context, obj *model.Insights) (int, error)
-	TaskForceBySector(ctx context.Context, obj *model.Insights) ([]model.InsightGroup, error)
+	Startups(ctx context.Context, obj *store.Insights) (int, error)
+	ByStage(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	BySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	ByProgram(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	ByCohort(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	ByUniversity(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	ByTargetMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	InvestedByFund(ctx context.Context, obj *store.Insights) ([]model.FundTotal, error)
+	InvestedBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	InvestedByRound(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	InvestedByYear(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	Outcomes(ctx context.Context, obj *store.Insights) (*model.OutcomeTotals, error)
+	InvestmentDrift(ctx context.Context, obj *store.Insights) (*model.InvestmentDrift, error)
+	ExportsByMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
+	Funnel(ctx context.Context, obj *store.Insights) ([]model.FunnelStep, error)
+	TimeSeries(ctx context.Context, obj *store.Insights, metric TimeSeriesMetric, interval *Interval, from *model.Date, to *model.Date) ([]model.TimePoint, error)
+	TaskForceExperts(ctx context.Context, obj *store.Insights) (int, error)
+	TaskForceBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error)
 }
 type InvestmentResolver interface {
 	Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error)
@@ -2279,7 +2289,7 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Universities(ctx context.Context, where *UniversityWhere) ([]model.University, error)
-	Insights(ctx context.Context, filter *StartupFilter) (*model.Insights, error)
+	Insights(ctx context.Context, filter *StartupFilter, where *StartupWhere) (*store.Insights, error)
 	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
 	Paths(ctx context.Context, from string, to string, maxLength *int, first *int) ([]model.GraphPath, error)
 	RecommendedMentors(ctx context.Context, startupID string, first *int) ([]model.MentorRecommendation, error)
@@ -3982,6 +3992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Insights.InvestedByYear(childComplexity), true
+	case "Insights.investmentDrift":
+		if e.ComplexityRoot.Insights.InvestmentDrift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Insights.InvestmentDrift(childComplexity), true
 	case "Insights.outcomes":
 		if e.ComplexityRoot.Insights.Outcomes == nil {
 			break
@@ -4016,7 +4032,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Insights.TimeSeries(childComplexity, args["metric"].(TimeSeriesMetric), args["interval"].(*Interval)), true
+		return e.ComplexityRoot.Insights.TimeSeries(childComplexity, args["metric"].(TimeSeriesMetric), args["interval"].(*Interval), args["from"].(*model.Date), args["to"].(*model.Date)), true
 
 	case "Investment.amount":
 		if e.ComplexityRoot.Investment.Amount == nil {
@@ -4183,6 +4199,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvestmentDistinctCounts.Startup(childComplexity), true
+
+	case "InvestmentDrift.attractedOutcomes":
+		if e.ComplexityRoot.InvestmentDrift.AttractedOutcomes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentDrift.AttractedOutcomes(childComplexity), true
+	case "InvestmentDrift.difference":
+		if e.ComplexityRoot.InvestmentDrift.Difference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentDrift.Difference(childComplexity), true
+	case "InvestmentDrift.recordedInvestments":
+		if e.ComplexityRoot.InvestmentDrift.RecordedInvestments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentDrift.RecordedInvestments(childComplexity), true
+	case "InvestmentDrift.startupsDiffering":
+		if e.ComplexityRoot.InvestmentDrift.StartupsDiffering == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvestmentDrift.StartupsDiffering(childComplexity), true
 
 	case "InvestmentEdge.cursor":
 		if e.ComplexityRoot.InvestmentEdge.Cursor == nil {
@@ -9265,7 +9306,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Insights(childComplexity, args["filter"].(*StartupFilter)), true
+		return e.ComplexityRoot.Query.Insights(childComplexity, args["filter"].(*StartupFilter), args["where"].(*StartupWhere)), true
 
 	case "Query.investments":
 		if e.ComplexityRoot.Query.Investments == nil {
@@ -11474,8 +11515,8 @@ type Query {
   nodes("Global ids of the nodes (at most 100)." ids: [ID!]!): [Node]!
   "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대). This bounded reference set is a plain list; every other list is a connection."
   universities("Only universities for which this holds (e.g. ` + "`" + `{ key: { eq: \"ghent-university\" } }` + "`" + `)." where: UniversityWhere): [University!]!
-  "Totals for the city's reports over any slice of startups (the same filter as ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see."
-  insights("Which startups to count; all visible startups when omitted." filter: StartupFilter): Insights! @authenticated
+  "Totals for the city's reports over any slice of startups: those matching ` + "`" + `filter` + "`" + ` and ` + "`" + `where` + "`" + ` (both hold, as on ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see; conditions on investments and market targets also choose the rows the money and market figures count (see ` + "`" + `Insights` + "`" + `)."
+  insights("Which startups to count (the shorthand); all visible startups when omitted." filter: StartupFilter, "Which startups to count, in the composable grammar of ` + "`" + `startups(where:)` + "`" + `." where: StartupWhere): Insights! @authenticated
   "Every node within ` + "`" + `depth` + "`" + ` hops of a node, with the edges between them; capped at ` + "`" + `limit` + "`" + ` nodes (then ` + "`" + `truncated` + "`" + ` is true)."
   neighborhood("Global id of the node to start from." id: ID!, "How many hops to go (1 to 3)." depth: Int = 1, "Most nodes to return (1 to 500)." limit: Int = 100): Neighborhood! @authenticated
   "How two nodes are connected: paths of at most ` + "`" + `maxLength` + "`" + ` edges, shortest first (e.g. a startup and a fund through mentors and universities)."
@@ -11943,7 +11984,7 @@ enum OutcomeKind {
   PATENT_DOMESTIC
   "Foreign patents (해외 특허); quantity is the number of patents."
   PATENT_FOREIGN
-  "Investment attracted (투자 유치); amount is in KRW."
+  "Investment attracted (투자 유치) as the team reported it; amount is in KRW. It names no fund and is not linked to the investments funds recorded (` + "`" + `Startup.investors` + "`" + `): the two need not agree (` + "`" + `Insights.investmentDrift` + "`" + ` compares them)."
   INVESTMENT_ATTRACTED
   "An export contract (수출 계약) in a market; amount is its value in KRW."
   EXPORT_CONTRACT
@@ -12175,7 +12216,13 @@ type Viewer {
   university: University
 }
 
-"Totals over a slice of startups, for the city's reports. Each figure is computed in SQL when asked for, over the startups the caller may see."
+"""
+Totals over a slice of startups, for the city's reports. Each figure is computed in SQL when asked for, over the startups the caller may see (a university's key: its own teams).
+
+Money figures (` + "`" + `investedByFund` + "`" + `, ` + "`" + `investedBySector` + "`" + `, ` + "`" + `investedByRound` + "`" + `, ` + "`" + `investedByYear` + "`" + `, ` + "`" + `timeSeries(metric: INVESTMENTS)` + "`" + `) count the slice's investments that its conditions on investments select: with ` + "`" + `filter.fundIds` + "`" + `, only the investments of those funds; with a ` + "`" + `where` + "`" + ` whose top level (the ` + "`" + `where` + "`" + ` itself and its ` + "`" + `and` + "`" + `, not inside ` + "`" + `or` + "`" + ` or ` + "`" + `not` + "`" + `) holds ` + "`" + `investors: { some: E }` + "`" + `, only the investments matching E (every such E). A slice chosen otherwise counts every investment of its startups.
+
+Market-target figures (` + "`" + `byTargetMarket` + "`" + `) count, in the same way, only the targets that ` + "`" + `filter.marketIds` + "`" + `, ` + "`" + `filter.targetStatuses` + "`" + ` and each top-level ` + "`" + `markets: { some: E }` + "`" + ` select. The other breakdowns count every sector, membership and assignment of the slice's startups that the caller may see.
+"""
 type Insights {
   "How many startups the slice holds."
   startups: Int!
@@ -12189,24 +12236,26 @@ type Insights {
   byCohort: [InsightGroup!]!
   "Startups per university they are assigned to."
   byUniversity: [InsightGroup!]!
-  "Startups per target market."
+  "Startups per target market, counting only the targets the slice's target conditions select: with ` + "`" + `filter.targetStatuses: [ENTERED]` + "`" + `, a startup counts under the markets it has entered and no others."
   byTargetMarket: [InsightGroup!]!
-  "KRW invested per fund, with each fund's size."
+  "KRW invested per fund, with each fund's size; only the investments the slice counts (with ` + "`" + `filter.fundIds` + "`" + `: those funds and no others)."
   investedByFund: [FundTotal!]!
-  "KRW invested per sector of the startups that received it; count is the number of investments."
+  "KRW invested per sector of the startups that received it (an investment counts in each of its startup's sectors); count is the number of investments. Only the investments the slice counts."
   investedBySector: [InsightGroup!]!
-  "KRW invested per round or instrument; count is the number of investments."
+  "KRW invested per round or instrument; count is the number of investments. Only the investments the slice counts."
   investedByRound: [InsightGroup!]!
-  "KRW invested per year; count is the number of investments."
+  "KRW invested per year; count is the number of investments. Only the investments the slice counts."
   investedByYear: [InsightGroup!]!
-  "Outcome totals: patents, investment attracted, export contracts and jobs created."
+  "Outcome totals, as the teams reported them: patents, investment attracted, export contracts and jobs created."
   outcomes: OutcomeTotals!
+  "The teams' reported investment attracted set against the investments funds recorded, over the slice."
+  investmentDrift: InvestmentDrift!
   "Export contracts per market; count is the number of contracts, amount their value."
   exportsByMarket: [InsightGroup!]!
   "The growth-stage funnel: how many startups reached each stage, and the median time between stages."
   funnel: [FunnelStep!]!
-  "A time series by month or quarter."
-  timeSeries("What to count." metric: TimeSeriesMetric!, "Length of each period." interval: Interval = QUARTER): [TimePoint!]!
+  "A time series by month or quarter, oldest first: every period from the one containing ` + "`" + `from` + "`" + ` (by default the first period with an event of the slice) to the one containing ` + "`" + `to` + "`" + ` (by default the last), each counted whole, a period without events present with zeros, so a chart never bridges a gap. Empty when the slice has no event and a bound is not given. ` + "`" + `to` + "`" + ` before ` + "`" + `from` + "`" + `, or more than 600 periods, is BAD_USER_INPUT naming the argument (without both bounds, a slice whose events span more than 600 periods is BAD_USER_INPUT on the bound not given)."
+  timeSeries("What to count." metric: TimeSeriesMetric!, "Length of each period." interval: Interval = QUARTER, "The series starts with the period containing this day." from: Date, "The series ends with the period containing this day." to: Date): [TimePoint!]!
   "How many of the task force's experts (mentors who are members) the caller may see."
   taskForceExperts: Int!
   "The task force's experts per working-group field."
@@ -12247,7 +12296,7 @@ type OutcomeTotals {
   patentsDomestic: Int!
   "Foreign patents (해외 특허)."
   patentsForeign: Int!
-  "Investment attracted (투자 유치), KRW; null, with a VALUE_OUT_OF_RANGE error, when the total exceeds 2^53-1."
+  "Investment attracted (투자 유치) as the teams reported it (outcomes of kind INVESTMENT_ATTRACTED), KRW; not the investments funds recorded (` + "`" + `investedByFund` + "`" + `; ` + "`" + `investmentDrift` + "`" + ` compares the two). Null, with a VALUE_OUT_OF_RANGE error, when the total exceeds 2^53-1."
   investmentAttracted: KRW
   "Export contracts won (수출 계약)."
   exportContracts: Int!
@@ -12255,6 +12304,20 @@ type OutcomeTotals {
   exportValue: KRW
   "Jobs created (일자리 창출)."
   jobsCreated: Int!
+}
+
+"""
+How the investment attracted that teams reported compares with the investments funds recorded, over a slice. They are two records of money kept apart: an INVESTMENT_ATTRACTED outcome is what a team reported (투자 유치), naming no fund; an investment is what a fund recorded (amount, date, round). Neither is derived from the other and they need not agree: a team may report money from investors that record nothing here, or report it in another period; funds record grants and loans that a team may not count as investment attracted. These figures show by how much they differ.
+"""
+type InvestmentDrift {
+  "KRW of the slice's INVESTMENT_ATTRACTED outcomes (equal to ` + "`" + `outcomes.investmentAttracted` + "`" + `); null, with a VALUE_OUT_OF_RANGE error, beyond 2^53-1."
+  attractedOutcomes: KRW
+  "KRW of every investment recorded into the slice's startups, by any fund: an outcome names no fund, so a fund filter does not narrow this figure (unlike ` + "`" + `investedByFund` + "`" + `). Null, with a VALUE_OUT_OF_RANGE error, beyond 2^53-1."
+  recordedInvestments: KRW
+  "attractedOutcomes minus recordedInvestments: positive when the teams reported more than the funds recorded. Differences of startups can cancel out: see startupsDiffering."
+  difference: KRW
+  "How many startups of the slice have a reported total that differs from their recorded total (a startup with neither agrees)."
+  startupsDiffering: Int!
 }
 
 "One stage of the growth funnel."
@@ -12267,15 +12330,19 @@ type FunnelStep {
   medianDaysFromPrevious: Float
 }
 
-"What a time series counts."
+"What a time series counts: investments, growth-stage changes, or one kind of outcome. One series per outcome kind: quantities and amounts of different kinds are never added together (OUTCOMES, which added patents to jobs, was removed)."
 enum TimeSeriesMetric {
-  "Investments: count and KRW amount per period."
+  "Investments the slice counts (see ` + "`" + `Insights` + "`" + `): count and KRW amount per period."
   INVESTMENTS
-  "Reported outcomes of every kind: count, with KRW amount and quantity summed."
-  OUTCOMES
+  "Domestic patents reported: count of reports, patents as quantity."
+  PATENTS_DOMESTIC
+  "Foreign patents reported: count of reports, patents as quantity."
+  PATENTS_FOREIGN
+  "Investment attracted, as the teams reported it: count of reports and KRW amount."
+  INVESTMENT_ATTRACTED
   "Export contracts: count and KRW value per period."
   EXPORTS
-  "Jobs created: quantity per period."
+  "Jobs created: count of reports, jobs as quantity."
   JOBS
   "Growth-stage changes: count per period."
   STAGE_CHANGES
@@ -12295,11 +12362,11 @@ type TimePoint {
   period: String!
   "First day of the period."
   start: Date!
-  "How many events fell in the period."
+  "How many events fell in the period (0 for none)."
   count: Int!
-  "KRW summed over the period, where the metric has money (null with a VALUE_OUT_OF_RANGE error when the total exceeds 2^53-1)."
+  "KRW summed over the period (0 for none), where the metric has money; otherwise null (and null with a VALUE_OUT_OF_RANGE error when the total exceeds 2^53-1)."
   amount: KRW
-  "Quantity summed over the period (patents, jobs), where the metric has one."
+  "Quantity summed over the period (patents, jobs; 0 for none), where the metric has one; otherwise null."
   quantity: Int
 }
 
@@ -19572,6 +19639,8 @@ func (ec *executionContext) childFields_Insights(ctx context.Context, field grap
 		return ec.fieldContext_Insights_investedByYear(ctx, field)
 	case "outcomes":
 		return ec.fieldContext_Insights_outcomes(ctx, field)
+	case "investmentDrift":
+		return ec.fieldContext_Insights_investmentDrift(ctx, field)
 	case "exportsByMarket":
 		return ec.fieldContext_Insights_exportsByMarket(ctx, field)
 	case "funnel":
@@ -19666,6 +19735,20 @@ func (ec *executionContext) childFields_InvestmentDistinctCounts(ctx context.Con
 		return ec.fieldContext_InvestmentDistinctCounts_startup(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvestmentDistinctCounts", field.Name)
+}
+
+func (ec *executionContext) childFields_InvestmentDrift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attractedOutcomes":
+		return ec.fieldContext_InvestmentDrift_attractedOutcomes(ctx, field)
+	case "recordedInvestments":
+		return ec.fieldContext_InvestmentDrift_recordedInvestments(ctx, field)
+	case "difference":
+		return ec.fieldContext_InvestmentDrift_difference(ctx, field)
+	case "startupsDiffering":
+		return ec.fieldContext_InvestmentDrift_startupsDiffering(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvestmentDrift", field.Name)
 }
 
 func (ec *executionContext) childFields_InvestmentEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -23227,6 +23310,22 @@ func (ec *executionContext) field_Insights_timeSeries_args(ctx context.Context, 
 		return nil, err
 	}
 	args["interval"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
 	return args, nil
 }
 
@@ -24989,6 +25088,14 @@ func (ec *executionContext) field_Query_insights_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupWhere, error) {
+			return ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
 	return args, nil
 }
 
@@ -32990,7 +33097,7 @@ func (ec *executionContext) fieldContext_InsightGroup_amount(_ context.Context, 
 	return graphql.NewScalarFieldContext("InsightGroup", field, true, false, "KRW")
 }
 
-func (ec *executionContext) _Insights_startups(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_startups(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33013,7 +33120,7 @@ func (ec *executionContext) fieldContext_Insights_startups(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Insights", field, true, true, "Int")
 }
 
-func (ec *executionContext) _Insights_byStage(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_byStage(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33045,7 +33152,7 @@ func (ec *executionContext) fieldContext_Insights_byStage(_ context.Context, fie
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_bySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_bySector(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33077,7 +33184,7 @@ func (ec *executionContext) fieldContext_Insights_bySector(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_byProgram(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_byProgram(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33109,7 +33216,7 @@ func (ec *executionContext) fieldContext_Insights_byProgram(_ context.Context, f
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_byCohort(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_byCohort(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33141,7 +33248,7 @@ func (ec *executionContext) fieldContext_Insights_byCohort(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_byUniversity(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_byUniversity(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33173,7 +33280,7 @@ func (ec *executionContext) fieldContext_Insights_byUniversity(_ context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_byTargetMarket(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_byTargetMarket(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33205,7 +33312,7 @@ func (ec *executionContext) fieldContext_Insights_byTargetMarket(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_investedByFund(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_investedByFund(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33237,7 +33344,7 @@ func (ec *executionContext) fieldContext_Insights_investedByFund(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_investedBySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_investedBySector(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33269,7 +33376,7 @@ func (ec *executionContext) fieldContext_Insights_investedBySector(_ context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_investedByRound(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_investedByRound(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33301,7 +33408,7 @@ func (ec *executionContext) fieldContext_Insights_investedByRound(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_investedByYear(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_investedByYear(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33333,7 +33440,7 @@ func (ec *executionContext) fieldContext_Insights_investedByYear(_ context.Conte
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_outcomes(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_outcomes(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33365,7 +33472,39 @@ func (ec *executionContext) fieldContext_Insights_outcomes(_ context.Context, fi
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_exportsByMarket(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_investmentDrift(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Insights_investmentDrift(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Insights().InvestmentDrift(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.InvestmentDrift) graphql.Marshaler {
+			return ec.marshalNInvestmentDrift2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentDrift(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Insights_investmentDrift(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Insights",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InvestmentDrift(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Insights_exportsByMarket(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33397,7 +33536,7 @@ func (ec *executionContext) fieldContext_Insights_exportsByMarket(_ context.Cont
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_funnel(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_funnel(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33429,7 +33568,7 @@ func (ec *executionContext) fieldContext_Insights_funnel(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_timeSeries(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_timeSeries(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33439,7 +33578,7 @@ func (ec *executionContext) _Insights_timeSeries(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Insights().TimeSeries(ctx, obj, fc.Args["metric"].(TimeSeriesMetric), fc.Args["interval"].(*Interval))
+			return ec.Resolvers.Insights().TimeSeries(ctx, obj, fc.Args["metric"].(TimeSeriesMetric), fc.Args["interval"].(*Interval), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.TimePoint) graphql.Marshaler {
@@ -33473,7 +33612,7 @@ func (ec *executionContext) fieldContext_Insights_timeSeries(ctx context.Context
 	return fc, nil
 }
 
-func (ec *executionContext) _Insights_taskForceExperts(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_taskForceExperts(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -33496,7 +33635,7 @@ func (ec *executionContext) fieldContext_Insights_taskForceExperts(_ context.Con
 	return graphql.NewScalarFieldContext("Insights", field, true, true, "Int")
 }
 
-func (ec *executionContext) _Insights_taskForceBySector(ctx context.Context, field graphql.CollectedField, obj *model.Insights) (ret graphql.Marshaler) {
+func (ec *executionContext) _Insights_taskForceBySector(ctx context.Context, field graphql.CollectedField, obj *store.Insights) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -34244,6 +34383,98 @@ func (ec *executionContext) _InvestmentDistinctCounts_startup(ctx context.Contex
 }
 func (ec *executionContext) fieldContext_InvestmentDistinctCounts_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("InvestmentDistinctCounts", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InvestmentDrift_attractedOutcomes(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentDrift_attractedOutcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AttractedOutcomes()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentDrift_attractedOutcomes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentDrift", field, true, false, "KRW")
+}
+
+func (ec *executionContext) _InvestmentDrift_recordedInvestments(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentDrift_recordedInvestments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedInvestments()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentDrift_recordedInvestments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentDrift", field, true, false, "KRW")
+}
+
+func (ec *executionContext) _InvestmentDrift_difference(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentDrift_difference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Difference()
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.KRW) graphql.Marshaler {
+			return ec.marshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentDrift_difference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentDrift", field, true, false, "KRW")
+}
+
+func (ec *executionContext) _InvestmentDrift_startupsDiffering(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentDrift) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvestmentDrift_startupsDiffering(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartupsDiffering, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvestmentDrift_startupsDiffering(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvestmentDrift", field, false, false, "Int")
 }
 
 func (ec *executionContext) _InvestmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.InvestmentEdge) (ret graphql.Marshaler) {
@@ -56054,14 +56285,14 @@ func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Insights(ctx, fc.Args["filter"].(*StartupFilter))
+			return ec.Resolvers.Query().Insights(ctx, fc.Args["filter"].(*StartupFilter), fc.Args["where"].(*StartupWhere))
 		},
 		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
 			directive0 := next
 
 			directive1 := func(ctx context.Context) (any, error) {
 				if ec.Directives.Authenticated == nil {
-					var zeroVal *model.Insights
+					var zeroVal *store.Insights
 					return zeroVal, errors.New("directive authenticated is not implemented")
 				}
 				return ec.Directives.Authenticated(ctx, nil, directive0)
@@ -56070,8 +56301,8 @@ func (ec *executionContext) _Query_insights(ctx context.Context, field graphql.C
 			next = directive1
 			return next
 		},
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Insights) graphql.Marshaler {
-			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋstoreᚐInsights(ctx, selections, v)
 		},
 		true,
 		true,
@@ -79800,7 +80031,7 @@ func (ec *executionContext) _InsightGroup(ctx context.Context, sel ast.Selection
 
 var insightsImplementors = []string{"Insights"}
 
-func (ec *executionContext) _Insights(ctx context.Context, sel ast.SelectionSet, obj *model.Insights) graphql.Marshaler {
+func (ec *executionContext) _Insights(ctx context.Context, sel ast.SelectionSet, obj *store.Insights) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, insightsImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -79880,6 +80111,12 @@ func (ec *executionContext) _Insights(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Insights_outcomes(ctx, field, obj)
+				})
+		case "investmentDrift":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Insights_investmentDrift(ctx, field, obj)
 				})
 		case "exportsByMarket":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -80183,6 +80420,54 @@ func (ec *executionContext) _InvestmentDistinctCounts(ctx context.Context, sel a
 			}
 		case "startup":
 			out.Values[i] = ec._InvestmentDistinctCounts_startup(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var investmentDriftImplementors = []string{"InvestmentDrift"}
+
+func (ec *executionContext) _InvestmentDrift(ctx context.Context, sel ast.SelectionSet, obj *model.InvestmentDrift) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, investmentDriftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvestmentDrift")
+		case "attractedOutcomes":
+			out.Values[i] = ec._InvestmentDrift_attractedOutcomes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedInvestments":
+			out.Values[i] = ec._InvestmentDrift_recordedInvestments(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "difference":
+			out.Values[i] = ec._InvestmentDrift_difference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startupsDiffering":
+			out.Values[i] = ec._InvestmentDrift_startupsDiffering(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -91743,7 +92028,7 @@ func (ec *executionContext) marshalNInsightGroup2ᚕstartupgraphᚋinternalᚋmo
 	return ret
 }
 
-func (ec *executionContext) marshalNInsights2ᚖstartupgraphᚋinternalᚋmodelᚐInsights(ctx context.Context, sel ast.SelectionSet, v *model.Insights) graphql.Marshaler {
+func (ec *executionContext) marshalNInsights2ᚖstartupgraphᚋinternalᚋstoreᚐInsights(ctx context.Context, sel ast.SelectionSet, v *store.Insights) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Insights!")
 		return graphql.Null
@@ -91823,6 +92108,14 @@ func (ec *executionContext) marshalNInvestmentDistinctCounts2ᚖstartupgraphᚋg
 		return graphql.Null
 	}
 	return ec._InvestmentDistinctCounts(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInvestmentDrift2ᚖstartupgraphᚋinternalᚋmodelᚐInvestmentDrift(ctx context.Context, sel ast.SelectionSet, v *model.InvestmentDrift) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InvestmentDrift!")
+		return graphql.Null
+	}
+	return ec._InvestmentDrift(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNInvestmentEdge2startupgraphᚋinternalᚋmodelᚐInvestmentEdge(ctx context.Context, sel ast.SelectionSet, v model.InvestmentEdge) graphql.Marshaler {

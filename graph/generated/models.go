@@ -8809,17 +8809,21 @@ func (e TargetingStartupGroupOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// What a time series counts.
+// What a time series counts: investments, growth-stage changes, or one kind of outcome. One series per outcome kind: quantities and amounts of different kinds are never added together (OUTCOMES, which added patents to jobs, was removed).
 type TimeSeriesMetric string
 
 const (
-	// Investments: count and KRW amount per period.
+	// Investments the slice counts (see `Insights`): count and KRW amount per period.
 	TimeSeriesMetricInvestments TimeSeriesMetric = "INVESTMENTS"
-	// Reported outcomes of every kind: count, with KRW amount and quantity summed.
-	TimeSeriesMetricOutcomes TimeSeriesMetric = "OUTCOMES"
+	// Domestic patents reported: count of reports, patents as quantity.
+	TimeSeriesMetricPatentsDomestic TimeSeriesMetric = "PATENTS_DOMESTIC"
+	// Foreign patents reported: count of reports, patents as quantity.
+	TimeSeriesMetricPatentsForeign TimeSeriesMetric = "PATENTS_FOREIGN"
+	// Investment attracted, as the teams reported it: count of reports and KRW amount.
+	TimeSeriesMetricInvestmentAttracted TimeSeriesMetric = "INVESTMENT_ATTRACTED"
 	// Export contracts: count and KRW value per period.
 	TimeSeriesMetricExports TimeSeriesMetric = "EXPORTS"
-	// Jobs created: quantity per period.
+	// Jobs created: count of reports, jobs as quantity.
 	TimeSeriesMetricJobs TimeSeriesMetric = "JOBS"
 	// Growth-stage changes: count per period.
 	TimeSeriesMetricStageChanges TimeSeriesMetric = "STAGE_CHANGES"
@@ -8827,7 +8831,9 @@ const (
 
 var AllTimeSeriesMetric = []TimeSeriesMetric{
 	TimeSeriesMetricInvestments,
-	TimeSeriesMetricOutcomes,
+	TimeSeriesMetricPatentsDomestic,
+	TimeSeriesMetricPatentsForeign,
+	TimeSeriesMetricInvestmentAttracted,
 	TimeSeriesMetricExports,
 	TimeSeriesMetricJobs,
 	TimeSeriesMetricStageChanges,
@@ -8835,7 +8841,7 @@ var AllTimeSeriesMetric = []TimeSeriesMetric{
 
 func (e TimeSeriesMetric) IsValid() bool {
 	switch e {
-	case TimeSeriesMetricInvestments, TimeSeriesMetricOutcomes, TimeSeriesMetricExports, TimeSeriesMetricJobs, TimeSeriesMetricStageChanges:
+	case TimeSeriesMetricInvestments, TimeSeriesMetricPatentsDomestic, TimeSeriesMetricPatentsForeign, TimeSeriesMetricInvestmentAttracted, TimeSeriesMetricExports, TimeSeriesMetricJobs, TimeSeriesMetricStageChanges:
 		return true
 	}
 	return false

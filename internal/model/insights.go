@@ -15,12 +15,6 @@ type StartupCriteria struct {
 	Search                                                                         string
 }
 
-// Insights is the totals of a slice of startups; its fields are computed
-// when asked for.
-type Insights struct {
-	Filter StartupCriteria
-}
-
 // Total is a KRW sum the database computed exactly (PostgreSQL sums
 // bigint as numeric), kept as its decimal text until a response writes
 // it: a total beyond what the KRW scalar carries exactly (MaxExactKRW)
@@ -79,6 +73,22 @@ func (o OutcomeTotals) InvestmentAttracted() (*KRW, error) { return o.Investment
 
 // ExportValue is the KRW total of the export contracts.
 func (o OutcomeTotals) ExportValue() (*KRW, error) { return o.ExportValueSum.KRW() }
+
+// InvestmentDrift compares a slice's INVESTMENT_ATTRACTED outcomes (what
+// the teams reported) with its recorded investments (what funds recorded).
+type InvestmentDrift struct {
+	AttractedSum, RecordedSum, DifferenceSum Total
+	StartupsDiffering                        int
+}
+
+// AttractedOutcomes is the KRW the teams reported as investment attracted.
+func (d InvestmentDrift) AttractedOutcomes() (*KRW, error) { return d.AttractedSum.KRW() }
+
+// RecordedInvestments is the KRW the funds recorded as invested.
+func (d InvestmentDrift) RecordedInvestments() (*KRW, error) { return d.RecordedSum.KRW() }
+
+// Difference is AttractedOutcomes minus RecordedInvestments.
+func (d InvestmentDrift) Difference() (*KRW, error) { return d.DifferenceSum.KRW() }
 
 // FunnelStep is one stage of the growth funnel.
 type FunnelStep struct {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/lib/pq"
 
 	"startupgraph/internal/model"
+	"startupgraph/internal/relation"
 )
 
 // Insights: the totals the city reports, each one statement over the
@@ -19,12 +18,102 @@ import (
 // numeric, read here as text into a model.Total, which the response
 // converts with a check (a KRW total beyond 2^53-1 fails its own field);
 // sums of integers are bigint, converted to Int with a check here.
+//
+// The conditions a slice puts on investments and market targets carry
+// over to the figures built from those rows (see countedInvestments and
+// countedTargets): filtered by a fund, the money figures count that
+// fund's investments only; filtered by a target status, the market
+// figures count targets of that status only.
 
-// slice renders the CTE of the visible startups matching f.
-func slice(ctx context.Context, f StartupFilter) (string, *sqlArgs) {
-	c := startupConditions(ctx, f)
+// Insights is the slice of startups the insights figures total: the
+// startups matching both Filter (the shorthand) and Where that the viewer
+// may see.
+type Insights struct {
+	Filter StartupFilter
+	Where  *Where
+}
+
+// slice renders the CTE of the visible startups of in.
+func (in Insights) slice(ctx context.Context) (string, *sqlArgs, error) {
+	c := startupConditions(ctx, in.Filter)
+	if err := addWhere(ctx, &c, "Startup", in.Where); err != nil {
+		return "", nil, err
+	}
 	conds := append(c.where, scopeConditions(ctx, []guard{startupGuard("n.id")}, &c.args)...)
-	return "WITH s AS MATERIALIZED (SELECT n.id FROM startups n WHERE " + joinAnd(conds) + ")\n", &c.args
+	return "WITH s AS MATERIALIZED (SELECT n.id FROM startups n WHERE " + joinAnd(conds) + ")\n", &c.args, nil
+}
+
+// countedInvestments renders the condition on an investment of the slice
+// (read as alias) that the money figures count: the fund is one of
+// Filter.FundIDs, when given, and the investment matches the edge
+// condition of every investors: {some: ...} at the top level of Where
+// (Where itself and its and, not under or or not). A slice chosen by its
+// investments counts those investments; "true" when it is not.
+func (in Insights) countedInvestments(ctx context.Context, args *sqlArgs, alias string) (string, error) {
+	c := conditions{args: *args}
+	c.ids(alias+".fund_id = ANY(?)", in.Filter.FundIDs)
+	err := topLevelEdges(ctx, &c, in.Where, "Startup", "investors", alias)
+	*args = c.args
+	return joinAnd(c.where), err
+}
+
+// countedTargets renders the condition on a market target of the slice
+// (read as alias) that the market-target figures count: its market is one
+// of Filter.MarketIDs and its status one of Filter.TargetStatuses, when
+// given, and it matches the edge condition of every markets: {some: ...}
+// at the top level of Where.
+func (in Insights) countedTargets(ctx context.Context, args *sqlArgs, alias string) (string, error) {
+	c := conditions{args: *args}
+	c.ids(alias+".market_id = ANY(?)", in.Filter.MarketIDs)
+	c.strs(alias+".status = ANY(?)", in.Filter.TargetStatuses)
+	err := topLevelEdges(ctx, &c, in.Where, "Startup", "markets", alias)
+	*args = c.args
+	return joinAnd(c.where), err
+}
+
+// topLevelEdges adds to c, for each some-predicate over relationship
+// field of node at the top level of w (w and its and, recursively), its
+// edge condition over the edge row read as alias; the node the edge leads
+// to, when the condition names it, through an EXISTS within the viewer's
+// scope of that node.
+func topLevelEdges(ctx context.Context, c *conditions, w *Where, node, field, alias string) error {
+	if w == nil {
+		return nil
+	}
+	for _, p := range w.Rels {
+		if p.Field != field || p.Quant != "some" || p.Edge == nil {
+			continue
+		}
+		d, ok := relation.DirectionOf(node, field)
+		if !ok {
+			return fmt.Errorf("insights: %s has no relationship %s", node, field)
+		}
+		far, ok := joinTableOnly(d, false)
+		if !ok {
+			return fmt.Errorf("insights: %s.%s is not a plain join", node, field)
+		}
+		wc := &whereCompiler{ctx: ctx, args: &c.args}
+		n := "x" + alias
+		cond, err := wc.edge(d, alias, n, *p.Edge)
+		if err != nil {
+			return err
+		}
+		if namesNode(p.Edge) {
+			var guards []guard
+			if g := nodeGuards[d.Listed]; g != nil {
+				guards = append(guards, g(n+".id"))
+			}
+			cond = "EXISTS (SELECT 1 FROM " + relation.Nodes[d.Listed].Table + " " + n + " WHERE " + n + ".id = " + alias + "." + far +
+				scoped(ctx, &c.args, guards...) + " AND " + cond + ")"
+		}
+		c.where = append(c.where, cond)
+	}
+	for i := range w.And {
+		if err := topLevelEdges(ctx, c, &w.And[i], node, field, alias); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type groupRow struct {
@@ -49,8 +138,11 @@ func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]mo
 
 // CountStartups counts the slice.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) CountStartups(ctx context.Context, f StartupFilter) (int, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return 0, err
+	}
 	var n int
 	if err := s.db.GetContext(ctx, &n, cte+"SELECT count(*) FROM s", args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights count: %w", err))
@@ -60,8 +152,11 @@ func (s *Store) CountStartups(ctx context.Context, f StartupFilter) (int, error)
 
 // StartupsByStage counts the slice per growth stage, every stage listed.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) StartupsByStage(ctx context.Context, f StartupFilter) ([]model.InsightGroup, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) StartupsByStage(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
 	q := cte + `SELECT n.stage AS key, '' AS name_ko, '' AS name_en, count(*) AS n, NULL::bigint AS amount
 FROM s JOIN startups n ON n.id = s.id GROUP BY n.stage`
 	got, err := s.groups(ctx, "by stage", q, args)
@@ -86,10 +181,14 @@ var growthStages = []model.GrowthStage{
 }
 
 // StartupsBy counts the slice per sector, program, cohort, university or
-// market ("sector", "program", "cohort", "university", "market").
+// market ("sector", "program", "cohort", "university", "market"); per
+// market, only the targets the slice counts (countedTargets).
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) StartupsBy(ctx context.Context, f StartupFilter, by string) ([]model.InsightGroup, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var join string
 	switch by {
 	case "sector":
@@ -102,7 +201,11 @@ func (s *Store) StartupsBy(ctx context.Context, f StartupFilter, by string) ([]m
 		join = "JOIN assignments e ON e.startup_id = s.id JOIN universities g ON g.id = e.university_id" +
 			" WHERE true" + scoped(ctx, args, ownAssignmentGuard("e.university_id"))
 	case "market":
-		join = "JOIN market_targets e ON e.startup_id = s.id JOIN markets g ON g.id = e.market_id"
+		counted, err := in.countedTargets(ctx, args, "e")
+		if err != nil {
+			return nil, err
+		}
+		join = "JOIN market_targets e ON e.startup_id = s.id JOIN markets g ON g.id = e.market_id WHERE " + counted
 	default:
 		return nil, fmt.Errorf("insights: unknown breakdown %q", by)
 	}
@@ -112,12 +215,20 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY n DESC, g.name_en`
 	return s.groups(ctx, "by "+by, q, args)
 }
 
-// InvestedByFund sums the slice's investments per fund.
+// InvestedByFund sums the slice's counted investments per fund
+// (countedInvestments).
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) InvestedByFund(ctx context.Context, f StartupFilter) ([]model.FundTotal, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) InvestedByFund(ctx context.Context, in Insights) ([]model.FundTotal, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counted, err := in.countedInvestments(ctx, args, "i")
+	if err != nil {
+		return nil, err
+	}
 	q := cte + `SELECT i.fund_id, sum(i.amount_krw) AS invested, count(*) AS investments, count(DISTINCT i.startup_id) AS startups
-FROM s JOIN investments i ON i.startup_id = s.id
+FROM s JOIN investments i ON i.startup_id = s.id WHERE ` + counted + `
 GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 	var rows []struct {
 		FundID      int64  `db:"fund_id"`
@@ -135,15 +246,24 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 	return out, nil
 }
 
-// InvestedBy sums the slice's investments per "sector", "round" or "year".
+// InvestedBy sums the slice's counted investments (countedInvestments)
+// per "sector", "round" or "year".
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) InvestedBy(ctx context.Context, f StartupFilter, by string) ([]model.InsightGroup, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) InvestedBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counted, err := in.countedInvestments(ctx, args, "i")
+	if err != nil {
+		return nil, err
+	}
 	var q string
 	switch by {
 	case "sector":
 		q = `SELECT g.key, g.name_ko, g.name_en, count(*) AS n, sum(i.amount_krw) AS amount
 FROM s JOIN investments i ON i.startup_id = s.id JOIN startup_sectors e ON e.startup_id = s.id JOIN sectors g ON g.id = e.sector_id
+WHERE ` + counted + `
 GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY amount DESC, g.name_en`
 	case "round", "year":
 		expr := "i.round"
@@ -151,7 +271,7 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY amount DESC, g.name_en`
 			expr = "extract(year FROM i.invested_on)::int::text"
 		}
 		q = `SELECT ` + expr + ` AS key, '' AS name_ko, '' AS name_en, count(*) AS n, sum(i.amount_krw) AS amount
-FROM s JOIN investments i ON i.startup_id = s.id GROUP BY 1 ORDER BY 1`
+FROM s JOIN investments i ON i.startup_id = s.id WHERE ` + counted + ` GROUP BY 1 ORDER BY 1`
 	default:
 		return nil, fmt.Errorf("insights: unknown money breakdown %q", by)
 	}
@@ -169,8 +289,11 @@ FROM s JOIN investments i ON i.startup_id = s.id GROUP BY 1 ORDER BY 1`
 
 // OutcomeTotals sums the slice's reported outcomes.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) OutcomeTotals(ctx context.Context, f StartupFilter) (model.OutcomeTotals, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) OutcomeTotals(ctx context.Context, in Insights) (model.OutcomeTotals, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return model.OutcomeTotals{}, err
+	}
 	q := cte + `SELECT
   COALESCE(sum(o.quantity) FILTER (WHERE o.kind = 'PATENT_DOMESTIC'), 0) AS patents_domestic,
   COALESCE(sum(o.quantity) FILTER (WHERE o.kind = 'PATENT_FOREIGN'), 0) AS patents_foreign,
@@ -202,10 +325,46 @@ FROM s JOIN outcomes o ON o.startup_id = s.id`
 	return t, nil
 }
 
+// InvestmentDrift compares the slice's INVESTMENT_ATTRACTED outcomes (what
+// the teams reported) with its recorded investments (what funds recorded,
+// every fund: an outcome names no fund, so countedInvestments does not
+// apply), in total and startup by startup.
+// Scoped: only what ctx's viewer may see (scope.go).
+func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.InvestmentDrift, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return model.InvestmentDrift{}, err
+	}
+	q := cte + `, a AS (
+  SELECT o.startup_id, sum(o.amount_krw) AS amount FROM s JOIN outcomes o ON o.startup_id = s.id
+  WHERE o.kind = 'INVESTMENT_ATTRACTED' AND o.amount_krw IS NOT NULL GROUP BY o.startup_id
+), r AS (
+  SELECT i.startup_id, sum(i.amount_krw) AS amount FROM s JOIN investments i ON i.startup_id = s.id GROUP BY i.startup_id
+)
+SELECT COALESCE(sum(a.amount), 0) AS attracted, COALESCE(sum(r.amount), 0) AS recorded,
+  COALESCE(sum(a.amount), 0) - COALESCE(sum(r.amount), 0) AS difference,
+  count(*) FILTER (WHERE COALESCE(a.amount, 0) <> COALESCE(r.amount, 0)) AS differing
+FROM a FULL JOIN r ON r.startup_id = a.startup_id`
+	var r struct {
+		Attracted  string `db:"attracted"`  // numeric
+		Recorded   string `db:"recorded"`   // numeric
+		Difference string `db:"difference"` // numeric
+		Differing  int    `db:"differing"`
+	}
+	if err := s.db.GetContext(ctx, &r, q, args.list...); err != nil {
+		return model.InvestmentDrift{}, translate(fmt.Errorf("insights investment drift: %w", err))
+	}
+	return model.InvestmentDrift{AttractedSum: model.Total(r.Attracted), RecordedSum: model.Total(r.Recorded),
+		DifferenceSum: model.Total(r.Difference), StartupsDiffering: r.Differing}, nil
+}
+
 // ExportsByMarket sums the slice's export contracts per market.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) ExportsByMarket(ctx context.Context, f StartupFilter) ([]model.InsightGroup, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
 	q := cte + `SELECT g.key, g.name_ko, g.name_en, count(*) AS n, COALESCE(sum(o.amount_krw), 0) AS amount
 FROM s JOIN outcomes o ON o.startup_id = s.id JOIN markets g ON g.id = o.market_id
 WHERE o.kind = 'EXPORT_CONTRACT'
@@ -216,8 +375,11 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY amount DESC, g.name_en`
 // Funnel counts how many of the slice reached each stage (are at it or
 // beyond) and the median days from the previous stage, in one statement.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) Funnel(ctx context.Context, f StartupFilter) ([]model.FunnelStep, error) {
-	cte, args := slice(ctx, f)
+func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, error) {
+	cte, args, err := in.slice(ctx)
+	if err != nil {
+		return nil, err
+	}
 	stages := make([]string, len(growthStages))
 	for i, st := range growthStages {
 		stages[i] = string(st)
@@ -252,58 +414,6 @@ ORDER BY st.ord`
 	for i := len(rows) - 1; i >= 0; i-- {
 		beyond += rows[i].AtStage
 		out[i] = model.FunnelStep{Stage: model.GrowthStage(rows[i].Stage), Reached: beyond, MedianDaysFromPrevious: rows[i].Median}
-	}
-	return out, nil
-}
-
-// TimeSeries counts metric ("INVESTMENTS", "OUTCOMES", "EXPORTS", "JOBS",
-// "STAGE_CHANGES") of the slice per "MONTH" or "QUARTER".
-// Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) TimeSeries(ctx context.Context, f StartupFilter, metric, interval string) ([]model.TimePoint, error) {
-	cte, args := slice(ctx, f)
-	unit := "quarter"
-	if interval == "MONTH" {
-		unit = "month"
-	}
-	var from string
-	switch metric {
-	case "INVESTMENTS":
-		from = "date_trunc('" + unit + "', i.invested_on)::date AS start, count(*) AS n, sum(i.amount_krw) AS amount, NULL::bigint AS quantity FROM s JOIN investments i ON i.startup_id = s.id"
-	case "OUTCOMES":
-		from = "date_trunc('" + unit + "', o.reported_on)::date AS start, count(*) AS n, sum(o.amount_krw) AS amount, sum(o.quantity) AS quantity FROM s JOIN outcomes o ON o.startup_id = s.id"
-	case "EXPORTS":
-		from = "date_trunc('" + unit + "', o.reported_on)::date AS start, count(*) AS n, COALESCE(sum(o.amount_krw), 0) AS amount, NULL::bigint AS quantity FROM s JOIN outcomes o ON o.startup_id = s.id WHERE o.kind = 'EXPORT_CONTRACT'"
-	case "JOBS":
-		from = "date_trunc('" + unit + "', o.reported_on)::date AS start, count(*) AS n, NULL::bigint AS amount, sum(o.quantity) AS quantity FROM s JOIN outcomes o ON o.startup_id = s.id WHERE o.kind = 'JOBS_CREATED'"
-	case "STAGE_CHANGES":
-		from = "date_trunc('" + unit + "', c.changed_on)::date AS start, count(*) AS n, NULL::bigint AS amount, NULL::bigint AS quantity FROM s JOIN stage_changes c ON c.startup_id = s.id"
-	default:
-		return nil, fmt.Errorf("insights: unknown metric %q", metric)
-	}
-	var rows []struct {
-		Start    time.Time `db:"start"`
-		N        int       `db:"n"`
-		Amount   *string   `db:"amount"` // numeric
-		Quantity *int64    `db:"quantity"`
-	}
-	if err := s.db.SelectContext(ctx, &rows, cte+"SELECT "+from+" GROUP BY 1 ORDER BY 1", args.list...); err != nil {
-		return nil, translate(fmt.Errorf("insights time series: %w", err))
-	}
-	out := make([]model.TimePoint, len(rows))
-	for i, r := range rows {
-		p := model.TimePoint{Start: model.NewDate(r.Start), Count: r.N, Period: r.Start.Format("2006-01")}
-		if unit == "quarter" {
-			p.Period = strconv.Itoa(r.Start.Year()) + "-Q" + strconv.Itoa((int(r.Start.Month())-1)/3+1)
-		}
-		p.Sum = (*model.Total)(r.Amount)
-		if r.Quantity != nil {
-			q, err := model.IntTotal(*r.Quantity)
-			if err != nil {
-				return nil, fmt.Errorf("insights time series, %s: %w", p.Period, err)
-			}
-			p.Quantity = &q
-		}
-		out[i] = p
 	}
 	return out, nil
 }

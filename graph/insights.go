@@ -1,0 +1,45 @@
+package graph
+
+import (
+	"context"
+
+	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+)
+
+// insightsOf reads the slice insights totals: the shorthand filter and the
+// where, both of which must hold; every problem of both is reported.
+func insightsOf(filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
+	f, ferr := startupFilter(filter)
+	w, werr := readWhere("Startup", where)
+	if err := apperr.Merge(ferr, werr); err != nil {
+		return nil, err
+	}
+	return &store.Insights{Filter: f, Where: w}, nil
+}
+
+// timeSeries checks a time series' bounds (from not after to, both from
+// year 1: PostgreSQL has no year 0) and computes it; the store bounds the
+// number of periods.
+func (r *insightsResolver) timeSeries(ctx context.Context, in *store.Insights, metric generated.TimeSeriesMetric, interval *generated.Interval, from, to *model.Date) ([]model.TimePoint, error) {
+	iv := generated.IntervalQuarter
+	if interval != nil {
+		iv = *interval
+	}
+	var a args
+	for _, d := range []struct {
+		name string
+		date *model.Date
+	}{{"from", from}, {"to", to}} {
+		if d.date != nil && d.date.Year() < 1 {
+			a.problems.Add(d.name, "must be in year 1 or later")
+		}
+	}
+	f, t := a.dateRange("from", from, "to", to)
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	return r.Store.TimeSeries(ctx, *in, string(metric), string(iv), f, t)
+}
