@@ -14,3 +14,6 @@ const MaxAttempts = maxAttempts
 
 // DB exposes the pool to the external tests.
 func (s *Store) DB() *sqlx.DB { return s.db }
+
+// StartupFigureRecounts exposes the expressions the figure columns equal.
+var StartupFigureRecounts = startupFigureRecounts

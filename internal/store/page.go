@@ -230,17 +230,26 @@ func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
 		where = "WHERE " + strings.Join(conds, " AND ")
 	}
 	limit := q.args.add(page.size() + 1)
-	inner := fmt.Sprintf(`SELECT %s, %s AS pg_parent, %s AS pg_sort, %s AS pg_cursor,
-       row_number() OVER (ORDER BY %s) AS pg_rn
+	// The page is cut by ORDER BY ... LIMIT alone, so the planner may read
+	// an index in that order or keep the top rows of a sort; a window
+	// ordered like the page would make it sort every matching row first.
+	// A child list numbers its page's rows after the LIMIT, in the order
+	// the limited subquery returns them, so that the parents' pages come
+	// back one after the other, each in its order.
+	rn := ""
+	if q.parent == "" {
+		rn = ", 0::bigint AS pg_rn"
+	}
+	inner := fmt.Sprintf(`SELECT %s, %s AS pg_parent, %s AS pg_sort, %s AS pg_cursor%s
 FROM %s
 %s
 ORDER BY %s
-LIMIT %s`, q.selectList(page.Omit), parentSel, sortSel, q.idExpr, order, q.from, where, order, limit)
+LIMIT %s`, q.selectList(page.Omit), parentSel, sortSel, q.idExpr, rn, q.from, where, order, limit)
 	if q.parent == "" {
 		return inner, nil
 	}
 	return fmt.Sprintf(`SELECT x.* FROM unnest($1::bigint[]) WITH ORDINALITY AS p(parent_id, ord)
-CROSS JOIN LATERAL (%s) x
+CROSS JOIN LATERAL (SELECT y.*, row_number() OVER () AS pg_rn FROM (%s) y) x
 ORDER BY p.ord, x.pg_rn`, inner), nil
 }
 

@@ -30,21 +30,36 @@ func (r startupRow) model() model.Startup {
 // StartupFilter selects startups (see model.StartupCriteria).
 type StartupFilter = model.StartupCriteria
 
-// startupFigures are the related figures startups sort by: each an
-// expression over one startup's own rows (its investments, mentorships,
-// market targets, outcomes, stage changes), which a viewer who sees the
-// startup sees; never NULL.
+// startupFigures are the related figures startups sort by: each over one
+// startup's own rows (its investments, mentorships, market targets,
+// outcomes, stage changes), which a viewer who sees the startup sees;
+// never NULL. The figures are columns of startups that triggers keep equal
+// to those rows on every write (migration 00010; startupFigureRecounts
+// are the expressions they equal), each indexed, so a list ordered by
+// one reads the index in order.
 var startupFigures = map[string]sortPart{
 	"NAME_KO":             {"n.name_ko", "text", false},
 	"FOUNDED_ON":          {"COALESCE(n.founded_on, DATE '0001-01-01')", "date", false},
-	"INVESTED_TOTAL":      {"(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = n.id)", "numeric", false},
-	"MENTOR_COUNT":        {"(SELECT count(*) FROM mentorships x WHERE x.startup_id = n.id)", "bigint", false},
-	"MARKET_TARGET_COUNT": {"(SELECT count(*) FROM market_targets x WHERE x.startup_id = n.id)", "bigint", false},
-	"JOBS_CREATED":        {"(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'JOBS_CREATED')", "bigint", false},
-	"PATENTS":             {"(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))", "bigint", false},
-	"EXPORT_VALUE":        {"(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')", "numeric", false},
-	"LAST_STAGE_CHANGE":   {"COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = n.id), DATE '0001-01-01')", "date", false},
+	"INVESTED_TOTAL":      {"n.invested_total", "numeric", false},
+	"MENTOR_COUNT":        {"n.mentor_count", "bigint", false},
+	"MARKET_TARGET_COUNT": {"n.market_target_count", "bigint", false},
+	"JOBS_CREATED":        {"n.jobs_created", "bigint", false},
+	"PATENTS":             {"n.patents", "bigint", false},
+	"EXPORT_VALUE":        {"n.export_value", "numeric", false},
+	"LAST_STAGE_CHANGE":   {"n.last_stage_change", "date", false},
 	"NAME_EN":             {"n.name_en", "text", false},
+}
+
+// startupFigureRecounts are the figures of startupFigures kept as columns,
+// each as the expression over the startup's rows that its column equals.
+var startupFigureRecounts = map[string]string{
+	"invested_total":      "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = n.id)",
+	"mentor_count":        "(SELECT count(*) FROM mentorships x WHERE x.startup_id = n.id)",
+	"market_target_count": "(SELECT count(*) FROM market_targets x WHERE x.startup_id = n.id)",
+	"jobs_created":        "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'JOBS_CREATED')",
+	"patents":             "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
+	"export_value":        "(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')",
+	"last_stage_change":   "COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = n.id), DATE '0001-01-01')",
 }
 
 // startupConditions renders f inside ctx's viewer's scope (see exists):

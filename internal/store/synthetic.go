@@ -54,7 +54,12 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 		return translate(fmt.Errorf("synthetic: begin: %w", err))
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+	// The figures' triggers (migration 00010) would recount every
+	// startup once per table the load copies into (and rewrite each
+	// startup row as many times): they wait, and one recount after the
+	// load checks every startup's figures, which the load writes with the
+	// startups, and every mentor's count.
+	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL startupgraph.figures_deferred = 'on'`); err != nil {
 		return translate(fmt.Errorf("synthetic: %w", err))
 	}
 	if _, err := tx.ExecContext(ctx, synDelete); err != nil {
@@ -66,6 +71,9 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	}
 	if err := load(ctx, tx.Tx, base); err != nil {
 		return translate(err)
+	}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all()`); err != nil {
+		return translate(fmt.Errorf("synthetic: recount figures: %w", err))
 	}
 	if _, err := tx.ExecContext(ctx, synAnalyze); err != nil {
 		return translate(fmt.Errorf("synthetic: analyze: %w", err))

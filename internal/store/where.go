@@ -201,6 +201,9 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 	if err != nil {
 		return "", err
 	}
+	if s, ok := wc.keptCount(d, outer, base, p); ok {
+		return s, nil
+	}
 	k := strconv.Itoa(wc.depth)
 	edge := func(e *EdgeWhere) (string, error) {
 		if e == nil {
@@ -276,6 +279,70 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (relation.
 	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, wc.args, guards...), nil
 }
 
+// keptCounts are the relationships whose number of edges a column of
+// the parent keeps (migration 00010), by join table and the join table's
+// column that names the parent.
+var keptCounts = map[[2]string]string{
+	{"mentorships", "startup_id"}:    "mentor_count",
+	{"mentorships", "mentor_id"}:     "startup_count",
+	{"market_targets", "startup_id"}: "market_target_count",
+}
+
+// plainEdges reports whether base, as edges rendered it for direction d
+// at wc's depth, reads every edge of the parent from the join table alone,
+// with no scope guard: then the parent's kept count (keptCounts), if any,
+// is their number.
+func (wc *whereCompiler) plainEdges(d relation.Direction, outer, base string) (string, bool) {
+	col, ok := keptCounts[[2]string{d.Rel.Table, d.Parent.Column}]
+	if !ok {
+		return "", false
+	}
+	e := "e" + strconv.Itoa(wc.depth)
+	return outer + "." + col, base == "FROM "+d.Rel.Table+" "+e+" WHERE "+e+"."+d.Parent.Column+" = "+outer+".id"
+}
+
+// keptCount renders none and count over every edge (no edge condition)
+// of a relationship whose count a column keeps as a comparison of that
+// column: "no mentor" reads startups.mentor_count = 0 where it would
+// anti-join every mentorship.
+func (wc *whereCompiler) keptCount(d relation.Direction, outer, base string, p RelPred) (string, bool) {
+	if p.Edge != nil && !emptyEdge(*p.Edge) {
+		return "", false
+	}
+	col, ok := wc.plainEdges(d, outer, base)
+	if !ok {
+		return "", false
+	}
+	switch p.Quant {
+	case "some":
+		return col + " > 0", true
+	case "none":
+		return col + " = 0", true
+	case "every":
+		return "true", true
+	case "count":
+		var parts []string
+		for _, cmp := range p.Count {
+			parts = append(parts, wc.compare(col, "Int", cmp))
+		}
+		return allOf(parts), true
+	}
+	return "", false
+}
+
+// emptyEdge reports whether w holds no condition at all.
+func emptyEdge(w EdgeWhere) bool {
+	if w.Not != nil || w.Node != nil || len(w.Cmps) > 0 || len(w.Refs) > 0 {
+		return false
+	}
+	for _, x := range append(slices.Clone(w.And), w.Or...) {
+		if !emptyEdge(x) {
+			return false
+		}
+	}
+	return len(w.Or) == 0
+}
+
 // childQuery looks up childQueries. It is set in init: the generated
 // child lists are package variables whose initialization reaches this
 // compiler (a page sorted by a count of edges), so reading the map
@@ -293,8 +360,14 @@ func init() {
 // read as alias n) the viewer sees: a sort key of the generated orders.
 func countOf(ctx context.Context, args *sqlArgs, node, field string) (string, error) {
 	wc := &whereCompiler{ctx: ctx, args: args, depth: 1}
-	_, base, err := wc.edges(node, "n", field, false)
-	return "(SELECT count(*) " + base + ")", err
+	d, base, err := wc.edges(node, "n", field, false)
+	if err != nil {
+		return "", err
+	}
+	if col, ok := wc.plainEdges(d, "n", base); ok {
+		return col, nil
+	}
+	return "(SELECT count(*) " + base + ")", nil
 }
 
 // joinTableOnly reports whether a condition over direction d's edges can

@@ -14,10 +14,11 @@ import (
 
 // COPY statements, one per table, with explicit column lists.
 const (
-	copyCohorts        = `COPY cohorts (key, program_id, name_ko, name_en, year, provenance) FROM STDIN`
-	copyMentors        = `COPY mentors (key, name_ko, name_en, title_ko, title_en, affiliated_university_id, affiliated_organization_id, languages, provenance) FROM STDIN`
-	copyMentorSectors  = `COPY mentor_sectors (mentor_id, sector_id) FROM STDIN`
-	copyStartups       = `COPY startups (key, name_ko, name_en, stage, founded_on, facility_id, provenance) FROM STDIN`
+	copyCohorts       = `COPY cohorts (key, program_id, name_ko, name_en, year, provenance) FROM STDIN`
+	copyMentors       = `COPY mentors (key, name_ko, name_en, title_ko, title_en, affiliated_university_id, affiliated_organization_id, languages, provenance) FROM STDIN`
+	copyMentorSectors = `COPY mentor_sectors (mentor_id, sector_id) FROM STDIN`
+	copyStartups      = `COPY startups (key, name_ko, name_en, stage, founded_on, facility_id, provenance,
+		invested_total, mentor_count, market_target_count, jobs_created, patents, export_value, last_stage_change) FROM STDIN`
 	copyFunds          = `COPY funds (key, name_ko, name_en, kind, size_krw, vintage_year, provenance) FROM STDIN`
 	copyStageChanges   = `COPY stage_changes (startup_id, stage, changed_on) FROM STDIN`
 	copyStartupSectors = `COPY startup_sectors (startup_id, sector_id) FROM STDIN`
@@ -79,7 +80,9 @@ func (g *generator) load(ctx context.Context, tx *sql.Tx, c *Counts) error {
 			}
 			stage, founded, facility := stages[p.stage], dateOf(p.founded), nullID(p.facility)
 			nameKo, nameEn := g.startupNames(i)
-			return emit("syn-startup-"+strconv.Itoa(i+1), nameKo, nameEn, stage, founded, facility, provenance)
+			f := p.figures()
+			return emit("syn-startup-"+strconv.Itoa(i+1), nameKo, nameEn, stage, founded, facility, provenance,
+				f.invested, f.mentors, f.targets, f.jobs, f.patents, f.export, f.lastChange)
 		})
 	})
 	cp(&c.Funds, "funds", copyFunds, func(emit func(...any) error) error {
@@ -283,4 +286,38 @@ func nullDate(day int) any {
 		return nil
 	}
 	return dateOf(day)
+}
+
+// startupFigures are a startup's figures (migration 00010) as its planned
+// edges make them, written with the startup so that the recount after the
+// load (store.ReplaceSynthetic) finds them equal and rewrites no row.
+type startupFigures struct {
+	invested, export                int64
+	mentors, targets, jobs, patents int
+	lastChange                      string
+}
+
+func (p *startupPlan) figures() startupFigures {
+	f := startupFigures{mentors: len(p.mentorships), targets: len(p.targets), lastChange: "0001-01-01"}
+	for _, inv := range p.investments {
+		f.invested += inv.amount
+	}
+	for _, o := range p.outcomes {
+		switch o.kind {
+		case "JOBS_CREATED":
+			f.jobs += o.quantity
+		case "PATENT_DOMESTIC", "PATENT_FOREIGN":
+			f.patents += o.quantity
+		case "EXPORT_CONTRACT":
+			f.export += o.amount
+		}
+	}
+	last := -1 << 31
+	for _, ch := range p.changes {
+		last = max(last, ch.day)
+	}
+	if len(p.changes) > 0 {
+		f.lastChange = dateOf(last)
+	}
+	return f
 }
