@@ -127,21 +127,7 @@ func dbFloorOp(db *sql.DB) op {
 // nestedQuery's JSON, with no GraphQL. It reads the request body (as a
 // server must) and ignores it.
 func floorHandler(db *sql.DB) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		resp, err := fetchNested(r.Context(), db)
-		if err != nil {
-			http.Error(w, `{"errors":[{"message":"floor failed"}]}`, http.StatusInternalServerError)
-			return
-		}
-		b, err := json.Marshal(resp)
-		if err != nil {
-			http.Error(w, `{"errors":[{"message":"floor failed"}]}`, http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(b)
-	})
+	return jsonFloorHandler(db, func(ctx context.Context, db *sql.DB) (any, error) { return fetchNested(ctx, db) })
 }
 
 // httpFloor is the HTTP floor's server on 127.0.0.1.
