@@ -407,7 +407,8 @@ JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 }
 
 // Funnel counts how many of the slice reached each stage (are at it or
-// beyond) and the median days from the previous stage, in one statement.
+// beyond) and the median days from the previous stage (over the changes
+// whose previous change was at the stage just before), in one statement.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, error) {
 	cond, args, err := in.startups(ctx)
@@ -419,20 +420,20 @@ func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, er
 		stages[i] = string(st)
 	}
 	order := args.add(pq.Array(stages))
-	q := `WITH gaps AS (
-  SELECT ord, changed_on - lag(changed_on) OVER w AS days, ord - lag(ord) OVER w AS step
-  FROM (SELECT sc.startup_id, sc.changed_on, sc.id, array_position(` + order + `::text[], sc.stage) AS ord
-    FROM stage_changes sc WHERE ` + isIn("sc.startup_id", cond) + `) sc
-  WINDOW w AS (PARTITION BY startup_id ORDER BY changed_on, id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
-), medians AS (
-  SELECT ord, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median FROM gaps WHERE step = 1 GROUP BY ord
+	// days_from_previous_stage is kept by triggers (migration 00012): the
+	// days since the startup's previous change when that one was at the
+	// stage just before, else NULL; read in order from a partial index.
+	q := `WITH medians AS (
+  SELECT sc.stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY sc.days_from_previous_stage) AS median
+  FROM stage_changes sc WHERE sc.days_from_previous_stage IS NOT NULL AND ` + isIn("sc.startup_id", cond) + `
+  GROUP BY sc.stage
 ), current AS (
   SELECT n.stage, count(*) AS n FROM startups n WHERE ` + cond + ` GROUP BY n.stage
 )
 SELECT st.stage, COALESCE(c.n, 0) AS at_stage, m.median
 FROM unnest(` + order + `::text[]) WITH ORDINALITY AS st(stage, ord)
 LEFT JOIN current c ON c.stage = st.stage
-LEFT JOIN medians m ON m.ord = st.ord
+LEFT JOIN medians m ON m.stage = st.stage
 ORDER BY st.ord`
 	var rows []struct {
 		Stage   string   `db:"stage"`
