@@ -14,24 +14,25 @@ import (
 // quarters 150.
 const maxSeriesPeriods = 600
 
-// seriesMetric is what a time series counts: the events (rows joined to
-// the slice "s"), the date that places each in a period, and the SQL of
-// the KRW sum and of the quantity it reports ("" for none).
+// seriesMetric is what a time series counts: the events (the rows of
+// table that match cond and whose startup, startup, is in the slice), the
+// date that places each in a period, and the SQL of the KRW sum and of
+// the quantity it reports ("" for none).
 type seriesMetric struct {
-	from, date       string
-	amount, quantity string
+	table, cond, startup, date string
+	amount, quantity           string
 }
 
 // seriesMetrics are the metrics of timeSeries: investments, stage changes,
 // and one per outcome kind.
 var seriesMetrics = map[string]seriesMetric{
-	"INVESTMENTS":          {"investments i ON i.startup_id = s.id", "i.invested_on", "sum(i.amount_krw)", ""},
-	"STAGE_CHANGES":        {"stage_changes c ON c.startup_id = s.id", "c.changed_on", "", ""},
-	"PATENTS_DOMESTIC":     {"outcomes o ON o.startup_id = s.id AND o.kind = 'PATENT_DOMESTIC'", "o.reported_on", "", "sum(o.quantity)"},
-	"PATENTS_FOREIGN":      {"outcomes o ON o.startup_id = s.id AND o.kind = 'PATENT_FOREIGN'", "o.reported_on", "", "sum(o.quantity)"},
-	"INVESTMENT_ATTRACTED": {"outcomes o ON o.startup_id = s.id AND o.kind = 'INVESTMENT_ATTRACTED'", "o.reported_on", "COALESCE(sum(o.amount_krw), 0)", ""},
-	"EXPORTS":              {"outcomes o ON o.startup_id = s.id AND o.kind = 'EXPORT_CONTRACT'", "o.reported_on", "COALESCE(sum(o.amount_krw), 0)", ""},
-	"JOBS":                 {"outcomes o ON o.startup_id = s.id AND o.kind = 'JOBS_CREATED'", "o.reported_on", "", "sum(o.quantity)"},
+	"INVESTMENTS":          {"investments i", "true", "i.startup_id", "i.invested_on", "sum(i.amount_krw)", ""},
+	"STAGE_CHANGES":        {"stage_changes c", "true", "c.startup_id", "c.changed_on", "", ""},
+	"PATENTS_DOMESTIC":     {"outcomes o", "o.kind = 'PATENT_DOMESTIC'", "o.startup_id", "o.reported_on", "", "sum(o.quantity)"},
+	"PATENTS_FOREIGN":      {"outcomes o", "o.kind = 'PATENT_FOREIGN'", "o.startup_id", "o.reported_on", "", "sum(o.quantity)"},
+	"INVESTMENT_ATTRACTED": {"outcomes o", "o.kind = 'INVESTMENT_ATTRACTED'", "o.startup_id", "o.reported_on", "COALESCE(sum(o.amount_krw), 0)", ""},
+	"EXPORTS":              {"outcomes o", "o.kind = 'EXPORT_CONTRACT'", "o.startup_id", "o.reported_on", "COALESCE(sum(o.amount_krw), 0)", ""},
+	"JOBS":                 {"outcomes o", "o.kind = 'JOBS_CREATED'", "o.startup_id", "o.reported_on", "", "sum(o.quantity)"},
 }
 
 // period is a calendar month or quarter, numbered from year 0 so that
@@ -89,15 +90,17 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 			return nil, apperr.Invalid("to", "the series from %s to %s has %d %ss; at most %d", from.Format(time.DateOnly), to.Format(time.DateOnly), n, per.unit(), maxSeriesPeriods)
 		}
 	}
-	cte, args, err := in.slice(ctx)
+	where, args, err := in.member(ctx, m.startup)
 	if err != nil {
 		return nil, err
 	}
-	where := "true"
+	where += " AND " + m.cond
 	if metric == "INVESTMENTS" {
-		if where, err = in.countedInvestments(ctx, args, "i"); err != nil {
+		counted, err := in.countedInvestments(ctx, args, "i")
+		if err != nil {
 			return nil, err
 		}
+		where += " AND " + counted
 	}
 	// The bounds, as first days of periods: events before the first or
 	// after the last are not counted.
@@ -122,9 +125,9 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 	if per.quarter {
 		step = "'3 months'::interval"
 	}
-	q := cte + `, ev AS (
+	q := `WITH ev AS (
   SELECT date_trunc('` + per.unit() + `', ` + m.date + `)::date AS start, count(*) AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
-  FROM s JOIN ` + m.from + ` WHERE ` + where + ` GROUP BY 1
+  FROM ` + m.table + ` WHERE ` + where + ` GROUP BY 1
 ), span AS (
   SELECT COALESCE(` + lo + `, min(start)) AS lo, COALESCE(` + hi + `, max(start)) AS hi FROM ev
 )
