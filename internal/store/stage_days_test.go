@@ -8,6 +8,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"startupgraph/internal/model"
 	"startupgraph/internal/testdb"
 )
 
@@ -78,5 +79,35 @@ FROM stage_changes sc JOIN (
 	}
 	if differing != 0 {
 		t.Errorf("%d stage changes' days_from_previous_stage differ from a recount (%d kept)", differing, kept)
+	}
+}
+
+// TestStageOrdinalFollowsTheSchema: the SQL function stage_ordinal (the
+// funnel's order of stages, migration 00012) numbers the stages in the
+// schema's order of GrowthStage, which the rest of the code follows.
+func TestStageOrdinalFollowsTheSchema(t *testing.T) {
+	db, err := sql.Open("postgres", testdb.URL(t, testdb.Demo))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	stages := model.EnumOrder["GrowthStage"]
+	if len(stages) < 8 {
+		t.Fatalf("stages %v", stages)
+	}
+	for i, st := range stages {
+		var n sql.NullInt64
+		if err := db.QueryRow(`SELECT stage_ordinal($1)`, st).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 {
+			var prev int64
+			if err := db.QueryRow(`SELECT stage_ordinal($1)`, stages[i-1]).Scan(&prev); err != nil {
+				t.Fatal(err)
+			}
+			if !n.Valid || n.Int64 != prev+1 {
+				t.Errorf("stage_ordinal(%s) = %v, want %d", st, n, prev+1)
+			}
+		}
 	}
 }
