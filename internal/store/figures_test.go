@@ -74,11 +74,13 @@ UNION ALL SELECT 'mentor ' || m.id || ': ' || m.startup_count || ' kept' FROM me
 	check("demo seed")
 
 	rng := rand.New(rand.NewSource(17))
-	pick := func(ids []int64) int64 { return ids[rng.Intn(len(ids))] }
-	some := func(ids []int64, n int) string {
+	// pick and some draw from the writer's own rng: the concurrent
+	// writers below must not share one (a data race).
+	pick := func(rng *rand.Rand, ids []int64) int64 { return ids[rng.Intn(len(ids))] }
+	some := func(rng *rand.Rand, ids []int64, n int) string {
 		var b []string
 		for range n {
-			b = append(b, fmt.Sprint(pick(ids)))
+			b = append(b, fmt.Sprint(pick(rng, ids)))
 		}
 		return "{" + strings.Join(b, ",") + "}"
 	}
@@ -90,10 +92,10 @@ UNION ALL SELECT 'mentor ' || m.id || ': ' || m.startup_count || ' kept' FROM me
 		switch rng.Intn(16) {
 		case 0:
 			return `INSERT INTO investments (fund_id, startup_id, amount_krw, invested_on, round) VALUES ($1, $2, $3, $4, 'SEED')`,
-				[]any{pick(funds), st(), rng.Int63n(5e9), day}
+				[]any{pick(rng, funds), st(), rng.Int63n(5e9), day}
 		case 1:
 			return `INSERT INTO investments (fund_id, startup_id, amount_krw, invested_on, round)
-SELECT $1, s, $2, $3, 'GRANT' FROM unnest($4::bigint[]) s`, []any{pick(funds), rng.Int63n(1e9), day, some(startups, 3)}
+SELECT $1, s, $2, $3, 'GRANT' FROM unnest($4::bigint[]) s`, []any{pick(rng, funds), rng.Int63n(1e9), day, some(rng, startups, 3)}
 		case 2:
 			return `UPDATE investments SET amount_krw = amount_krw + $1 WHERE id IN (SELECT id FROM investments ORDER BY random() LIMIT 3)`, []any{rng.Int63n(1e8)}
 		case 3:
@@ -101,19 +103,19 @@ SELECT $1, s, $2, $3, 'GRANT' FROM unnest($4::bigint[]) s`, []any{pick(funds), r
 		case 4:
 			return `DELETE FROM investments WHERE id IN (SELECT id FROM investments ORDER BY random() LIMIT 2)`, nil
 		case 5:
-			return `INSERT INTO mentorships (mentor_id, startup_id, focus, since) VALUES ($1, $2, 'figures', $3)`, []any{pick(mentors), st(), day}
+			return `INSERT INTO mentorships (mentor_id, startup_id, focus, since) VALUES ($1, $2, 'figures', $3)`, []any{pick(rng, mentors), st(), day}
 		case 6:
-			return `UPDATE mentorships SET startup_id = $1, mentor_id = $2 WHERE id = (SELECT id FROM mentorships ORDER BY random() LIMIT 1)`, []any{st(), pick(mentors)}
+			return `UPDATE mentorships SET startup_id = $1, mentor_id = $2 WHERE id = (SELECT id FROM mentorships ORDER BY random() LIMIT 1)`, []any{st(), pick(rng, mentors)}
 		case 7:
 			return `DELETE FROM mentorships WHERE id IN (SELECT id FROM mentorships ORDER BY random() LIMIT 2)`, nil
 		case 8:
-			return `INSERT INTO market_targets (startup_id, market_id, status, since) VALUES ($1, $2, 'EXPLORING', $3) ON CONFLICT DO NOTHING`, []any{st(), pick(markets), day}
+			return `INSERT INTO market_targets (startup_id, market_id, status, since) VALUES ($1, $2, 'EXPLORING', $3) ON CONFLICT DO NOTHING`, []any{st(), pick(rng, markets), day}
 		case 9:
 			return `DELETE FROM market_targets WHERE id IN (SELECT id FROM market_targets ORDER BY random() LIMIT 1)`, nil
 		case 10:
 			k := kinds[rng.Intn(len(kinds))]
 			return `INSERT INTO outcomes (startup_id, kind, reported_on, quantity, amount_krw, market_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-				[]any{st(), k, day, rng.Intn(40), rng.Int63n(1e9), pick(markets)}
+				[]any{st(), k, day, rng.Intn(40), rng.Int63n(1e9), pick(rng, markets)}
 		case 11:
 			return `UPDATE outcomes SET quantity = $1, kind = $2 WHERE id IN (SELECT id FROM outcomes WHERE kind <> 'EXPORT_CONTRACT' ORDER BY random() LIMIT 2)`,
 				[]any{rng.Intn(50), []string{"JOBS_CREATED", "PATENT_FOREIGN"}[rng.Intn(2)]}
