@@ -45,7 +45,7 @@ func groupRows(ctx context.Context, s *Store, q pageQuery, src measureSource, pa
 			keys = append(keys, "extract("+k.Kind+" FROM "+col+")::int")
 		case "rel":
 			wc := &whereCompiler{ctx: ctx, args: &args, depth: 60 + i}
-			_, base, err := wc.edges(src.node, src.alias, k.Rel, true)
+			_, base, _, err := wc.edges(src.node, src.alias, k.Rel, true)
 			if err != nil {
 				return nil, err
 			}

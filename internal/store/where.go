@@ -197,11 +197,11 @@ var aliasToken = regexp.MustCompile(`\b([cen])\b`)
 func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, error) {
 	wc.depth++
 	defer func() { wc.depth-- }()
-	d, base, err := wc.edges(node, outer, p.Field, namesNode(p.Edge))
+	d, base, plain, err := wc.edges(node, outer, p.Field, namesNode(p.Edge))
 	if err != nil {
 		return "", err
 	}
-	if s, ok := wc.keptCount(d, outer, base, p); ok {
+	if s, ok := wc.keptCount(d, outer, plain, p); ok {
 		return s, nil
 	}
 	k := strconv.Itoa(wc.depth)
@@ -244,15 +244,17 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 // field of node (read as outer) that the viewer sees, through the
 // field's child list with its aliases numbered for wc's depth (e<k>,
 // n<k>); from the join table alone when the condition on them names no
-// far node (nodes false) and the join table says enough.
-func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (relation.Direction, string, error) {
+// far node (nodes false) and the join table says enough. plain reports
+// that they are every edge of the parent, read from the join table with
+// no scope condition (so a kept count of them, keptCounts, is their number).
+func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relation.Direction, base string, plain bool, err error) {
 	d, ok := relation.DirectionOf(node, field)
 	if !ok {
-		return d, "", fmt.Errorf("where: %s has no relationship %s", node, field)
+		return d, "", false, fmt.Errorf("where: %s has no relationship %s", node, field)
 	}
 	query, ok := childQuery(d.Loader)
 	if !ok {
-		return d, "", fmt.Errorf("where: no child list %s", d.Loader)
+		return d, "", false, fmt.Errorf("where: no child list %s", d.Loader)
 	}
 	q := query()
 	k := strconv.Itoa(wc.depth)
@@ -273,10 +275,11 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (relation.
 			}
 		}
 		if !slices.ContainsFunc(light, func(g guard) bool { return strings.HasPrefix(g.expr, "n"+k+".") }) {
-			from, guards = d.Rel.Table+" e"+k, light
+			from, guards, plain = d.Rel.Table+" e"+k, light, true
 		}
 	}
-	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scoped(wc.ctx, wc.args, guards...), nil
+	scope := scoped(wc.ctx, wc.args, guards...)
+	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scope, plain && scope == "", nil
 }
 
 // keptCounts are the relationships whose number of edges a column of
@@ -288,28 +291,23 @@ var keptCounts = map[[2]string]string{
 	{"market_targets", "startup_id"}: "market_target_count",
 }
 
-// plainEdges reports whether base, as edges rendered it for direction d
-// at wc's depth, reads every edge of the parent from the join table alone,
-// with no scope guard: then the parent's kept count (keptCounts), if any,
-// is their number.
-func (wc *whereCompiler) plainEdges(d relation.Direction, outer, base string) (string, bool) {
+// keptColumn is the parent's column (read as outer) that keeps the number
+// of direction d's edges, when edges found them plain (every edge, no
+// scope condition) and keptCounts has one.
+func keptColumn(d relation.Direction, outer string, plain bool) (string, bool) {
 	col, ok := keptCounts[[2]string{d.Rel.Table, d.Parent.Column}]
-	if !ok {
-		return "", false
-	}
-	e := "e" + strconv.Itoa(wc.depth)
-	return outer + "." + col, base == "FROM "+d.Rel.Table+" "+e+" WHERE "+e+"."+d.Parent.Column+" = "+outer+".id"
+	return outer + "." + col, ok && plain
 }
 
 // keptCount renders none and count over every edge (no edge condition)
 // of a relationship whose count a column keeps as a comparison of that
 // column: "no mentor" reads startups.mentor_count = 0 where it would
 // anti-join every mentorship.
-func (wc *whereCompiler) keptCount(d relation.Direction, outer, base string, p RelPred) (string, bool) {
+func (wc *whereCompiler) keptCount(d relation.Direction, outer string, plain bool, p RelPred) (string, bool) {
 	if p.Edge != nil && !emptyEdge(*p.Edge) {
 		return "", false
 	}
-	col, ok := wc.plainEdges(d, outer, base)
+	col, ok := keptColumn(d, outer, plain)
 	if !ok {
 		return "", false
 	}
@@ -360,11 +358,11 @@ func init() {
 // read as alias n) the viewer sees: a sort key of the generated orders.
 func countOf(ctx context.Context, args *sqlArgs, node, field string) (string, error) {
 	wc := &whereCompiler{ctx: ctx, args: args, depth: 1}
-	d, base, err := wc.edges(node, "n", field, false)
+	d, base, plain, err := wc.edges(node, "n", field, false)
 	if err != nil {
 		return "", err
 	}
-	if col, ok := wc.plainEdges(d, "n", base); ok {
+	if col, ok := keptColumn(d, "n", plain); ok {
 		return col, nil
 	}
 	return "(SELECT count(*) " + base + ")", nil
