@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"reflect"
 	"time"
 	"unicode/utf8"
@@ -238,16 +239,22 @@ func orderedChild[E model.EdgeOf[N], N any](ctx context.Context, c *loader.Child
 }
 
 // totalsOnly reports whether the connection field being resolved asks
-// only for totalCount, aggregate and groupBy, so its page need not be read.
+// only for totalCount, aggregate and groupBy, so its page need not be
+// read. Like unselected it walks the document without allocating (every
+// connection of a level asks); a field under @skip still counts, which
+// only reads a page it could have left.
 func totalsOnly(ctx context.Context) bool {
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	return eachField(fc.Field.Selections, func(f *ast.Field, _ *store.Omit) bool {
 		switch f.Name {
 		case "totalCount", "aggregate", "groupBy", "__typename":
-		default:
-			return false
+			return true
 		}
-	}
-	return true
+		return false
+	}, nil)
 }
 
 // optional loads the node a nullable reference points to.
