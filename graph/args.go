@@ -257,6 +257,22 @@ func totalsOnly(ctx context.Context) bool {
 	}, nil)
 }
 
+// selectsTotal reports whether the connection field being resolved asks
+// for its totalCount, so that a top-level list may count before it pages
+// (store.PageArgs.WithTotal).
+func selectsTotal(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	found := false
+	eachField(fc.Field.Selections, func(f *ast.Field, _ *store.Omit) bool {
+		found = f.Name == "totalCount"
+		return !found
+	}, nil)
+	return found
+}
+
 // optional loads the node a nullable reference points to.
 func optional[M model.Identified](ctx context.Context, l *loader.ByID[M], id *int64) (*M, error) {
 	if id == nil {

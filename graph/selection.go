@@ -41,6 +41,8 @@ func pageArgs(ctx context.Context, first, last *int, after, before *string) (sto
 		page.Omit = unselected(ctx)
 		if after == nil && before == nil && totalsOnly(ctx) { // a cursor is still checked
 			page = page.WithoutRows()
+		} else if selectsTotal(ctx) {
+			page = page.WithTotal()
 		}
 	}
 	return page, err

@@ -17,3 +17,11 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 
 // StartupFigureRecounts exposes the expressions the figure columns equal.
 var StartupFigureRecounts = startupFigureRecounts
+
+// SetFewRows sets how many matching rows a filtered list reads its page
+// from by id (fewRows), until the returned function restores it.
+func SetFewRows(n int) (restore func()) {
+	old := fewRows
+	fewRows = n
+	return func() { fewRows = old }
+}

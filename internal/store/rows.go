@@ -115,9 +115,21 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 	countQ.where = slices.Clone(countQ.where)
 	countQ.args.list = slices.Clone(countQ.args.list)
 	var pages map[int64]model.Connection[E, N]
+	total := -1 // not counted yet
 	if !page.rowless {
+		pageQ := q
+		if page.total && len(q.where) > 0 && q.totalQuery == nil {
+			n, ids, err := countFew(ctx, s, countQ)
+			if err != nil {
+				return model.Connection[E, N]{}, err
+			}
+			total = n
+			if ids != nil {
+				pageQ = q.among(ids)
+			}
+		}
 		var err error
-		if pages, err = fetchPages[R, E, N](ctx, s, q, page, 1, toEdge); err != nil {
+		if pages, err = fetchPages[R, E, N](ctx, s, pageQ, page, 1, toEdge); err != nil {
 			return model.Connection[E, N]{}, err
 		}
 	} else if q.order != nil {
@@ -131,6 +143,9 @@ func listPage[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Stor
 		c = emptyConnection[E, N](page)
 	}
 	c.Total = func(ctx context.Context) (int, error) {
+		if total >= 0 {
+			return total, nil
+		}
 		counts, err := countRows(ctx, s, countQ, nil)
 		return counts[0], err
 	}
