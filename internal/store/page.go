@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -392,6 +393,42 @@ func (q pageQuery) among(ids []int64) pageQuery {
 	return q
 }
 
+// A child list's FROM ends with its node table joined as n by id; its
+// conditions name the node's columns as n.<column> (nested aliases are
+// n1, e1, r2, ...; the scope's are sa, sm, ...).
+var (
+	nodeJoinRE = regexp.MustCompile(`^(.+) JOIN [a-z_]+ n ON n\.id = ([a-z0-9_]+\.[a-z_]+)$`)
+	nodeColRef = regexp.MustCompile(`\bn\.([a-z_]+)`)
+	nodeIDRef  = regexp.MustCompile(`\bn\.id\b`)
+)
+
+// nodeJoin splits a child list's FROM into the edges it joins the node
+// table to and the edge column that holds the node's id.
+func nodeJoin(from string) (edges, id string, ok bool) {
+	m := nodeJoinRE.FindStringSubmatch(from)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// onlyNodeID reports whether conds read no column of the node but its id.
+// A child count then needs no join to the node table: counting a
+// university's teams that have an export contract joined 24,000
+// assignments to startups only to read startups.id, which
+// assignments.startup_id holds, and the join turned the planner to hash
+// every export contract (question 10's count: 77 -> 26 ms without it).
+func onlyNodeID(conds []string) bool {
+	for _, c := range conds {
+		for _, m := range nodeColRef.FindAllStringSubmatch(c, -1) {
+			if m[1] != "id" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // countRows counts q's rows, or for child lists each of parents' rows, in
 // one statement; a top-level list's count is under parent 0.
 func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error) {
@@ -400,8 +437,15 @@ func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map
 	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
 	var sqlText string
 	if q.parent != "" {
+		from := q.from
+		if edges, id, ok := nodeJoin(from); ok && onlyNodeID(conds) {
+			from = edges
+			for i, c := range conds {
+				conds[i] = nodeIDRef.ReplaceAllLiteralString(c, id)
+			}
+		}
 		conds = append(conds, q.parent+" = ANY("+args.add(pq.Array(parents))+")")
-		sqlText = fmt.Sprintf("SELECT %s AS parent_id, count(*) AS n FROM %s WHERE %s GROUP BY 1", q.parent, q.from, strings.Join(conds, " AND "))
+		sqlText = fmt.Sprintf("SELECT %s AS parent_id, count(*) AS n FROM %s WHERE %s GROUP BY 1", q.parent, from, strings.Join(conds, " AND "))
 	} else {
 		where := ""
 		if len(conds) > 0 {
