@@ -17,3 +17,9 @@ func (s *Store) DB() *sqlx.DB { return s.db }
 
 // StartupFigureRecounts exposes the expressions the figure columns equal.
 var StartupFigureRecounts = startupFigureRecounts
+
+// WithoutKeptTotals makes the insights figures of ctx take the general
+// path, never the kept totals.
+func WithoutKeptTotals(ctx context.Context) context.Context {
+	return context.WithValue(ctx, generalPath{}, true)
+}

@@ -90,28 +90,17 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 			return nil, apperr.Invalid("to", "the series from %s to %s has %d %ss; at most %d", from.Format(time.DateOnly), to.Format(time.DateOnly), n, per.unit(), maxSeriesPeriods)
 		}
 	}
-	where, args, err := in.member(ctx, m.startup)
-	if err != nil {
-		return nil, err
-	}
-	where += " AND " + m.cond
-	if metric == "INVESTMENTS" {
-		counted, err := in.countedInvestments(ctx, args, "i")
-		if err != nil {
-			return nil, err
-		}
-		where += " AND " + counted
-	}
 	// The bounds, as first days of periods: events before the first or
 	// after the last are not counted.
-	lo, hi := "NULL::date", "NULL::date"
-	if from != nil {
-		lo = args.add(per.start(per.index(*from)).Format(time.DateOnly)) + "::date"
-		where += " AND " + m.date + " >= " + lo
-	}
-	if to != nil {
-		hi = args.add(per.start(per.index(*to)).Format(time.DateOnly)) + "::date"
-		where += " AND " + m.date + " < " + args.add(per.start(per.index(*to)+1).Format(time.DateOnly)) + "::date"
+	lo, hi, hiExcl := "NULL::date", "NULL::date", ""
+	bounds := func(args *sqlArgs) {
+		if from != nil {
+			lo = args.add(per.start(per.index(*from)).Format(time.DateOnly)) + "::date"
+		}
+		if to != nil {
+			hi = args.add(per.start(per.index(*to)).Format(time.DateOnly)) + "::date"
+			hiExcl = args.add(per.start(per.index(*to)+1).Format(time.DateOnly)) + "::date"
+		}
 	}
 	amount, total := "NULL::numeric", "NULL::numeric"
 	if m.amount != "" {
@@ -121,13 +110,43 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 	if m.quantity != "" {
 		quantity, quantities = m.quantity, "COALESCE(ev.quantity, 0)"
 	}
+	var events string
+	cond, args, ok := in.kept(ctx)
+	if ok {
+		bounds(args)
+		ka, kq := keptSeriesSums(m)
+		events = keptSeriesEvents(cond, args, metric, per.unit(), ka, kq, map[bool]string{true: lo}[from != nil], hiExcl)
+	} else {
+		var where string
+		var err error
+		where, args, err = in.member(ctx, m.startup)
+		if err != nil {
+			return nil, err
+		}
+		where += " AND " + m.cond
+		if metric == "INVESTMENTS" {
+			counted, err := in.countedInvestments(ctx, args, "i")
+			if err != nil {
+				return nil, err
+			}
+			where += " AND " + counted
+		}
+		bounds(args)
+		if from != nil {
+			where += " AND " + m.date + " >= " + lo
+		}
+		if to != nil {
+			where += " AND " + m.date + " < " + hiExcl
+		}
+		events = `SELECT date_trunc('` + per.unit() + `', ` + m.date + `)::date AS start, count(*) AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
+  FROM ` + m.table + ` WHERE ` + where + ` GROUP BY 1`
+	}
 	step := "'1 " + per.unit() + "'::interval"
 	if per.quarter {
 		step = "'3 months'::interval"
 	}
 	q := `WITH ev AS (
-  SELECT date_trunc('` + per.unit() + `', ` + m.date + `)::date AS start, count(*) AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
-  FROM ` + m.table + ` WHERE ` + where + ` GROUP BY 1
+  ` + events + `
 ), span AS (
   SELECT COALESCE(` + lo + `, min(start)) AS lo, COALESCE(` + hi + `, max(start)) AS hi FROM ev
 )

@@ -58,7 +58,8 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	// startup once per table the load copies into (and rewrite each
 	// startup row as many times): they wait, and one recount after the
 	// load checks every startup's figures, which the load writes with the
-	// startups, and every mentor's count.
+	// startups, and every mentor's count; the insights' kept totals
+	// (migration 00014) are rebuilt.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL startupgraph.figures_deferred = 'on'`); err != nil {
 		return translate(fmt.Errorf("synthetic: %w", err))
 	}
@@ -72,7 +73,7 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	if err := load(ctx, tx.Tx, base); err != nil {
 		return translate(err)
 	}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all()`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all(); SELECT insight_rebuild_all()`); err != nil {
 		return translate(fmt.Errorf("synthetic: recount figures: %w", err))
 	}
 	if _, err := tx.ExecContext(ctx, synAnalyze); err != nil {
