@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/lib/pq"
 
+	"startupgraph/internal/model"
 	"startupgraph/internal/viewer"
 )
 
@@ -197,4 +199,68 @@ func keptNames(fig string) string {
 		return "funds"
 	}
 	return "markets"
+}
+
+// keptStageGroups answers a groupBy of the top-level list of every
+// startup the viewer sees (no filter, no where) by STAGE alone, with
+// counts alone, from the kept totals: the startups per stage in the
+// viewer's scope (an admin's or analyst's: every startup; a university's:
+// its teams, as startupGuard sees them). ok is false for any other
+// grouping, which groupRows computes.
+func keptStageGroups(ctx context.Context, s *Store, q pageQuery, src measureSource, spec model.GroupSpec) (rows []model.GroupRow, ok bool, err error) {
+	if src.node != "Startup" || src.rel != nil || q.parent != "" || len(q.where) > 0 || ctx.Value(generalPath{}) != nil ||
+		len(q.guards) != 1 || q.guards[0] != startupGuard("n.id") || !slices.Equal(spec.Keys, []string{"STAGE"}) {
+		return nil, false, nil
+	}
+	for _, x := range spec.Measures {
+		if x.Fn != "count" {
+			return nil, false, nil
+		}
+	}
+	for _, o := range spec.Order {
+		if !o.Keys && o.Measure.Fn != "count" {
+			return nil, false, nil
+		}
+	}
+	v := viewer.From(ctx)
+	var scope int64
+	switch {
+	case v.ReadsEverything():
+	case v.Role == viewer.University && v.UniversityID != 0:
+		scope = v.UniversityID
+	default:
+		return nil, false, nil
+	}
+	args := &sqlArgs{}
+	key := "array_position(" + args.add(pq.Array(model.EnumOrder["GrowthStage"])) + "::text[], t.stage)"
+	var order []string
+	for _, o := range spec.Order {
+		dir := " ASC"
+		if o.Desc {
+			dir = " DESC"
+		}
+		if o.Keys {
+			order = append(order, key+dir)
+		} else {
+			order = append(order, "sum(t.n)"+dir)
+		}
+	}
+	order = append(order, key+" ASC")
+	sqlText := `SELECT t.stage, sum(t.n)::text AS n FROM insight_totals t WHERE t.scope = ` + args.add(scope) + ` AND t.fig = 'startup'
+GROUP BY t.stage HAVING sum(t.n) > 0 ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ` + args.add(min(max(spec.Limit, 1), MaxGroups))
+	var got []struct {
+		Stage string `db:"stage"`
+		N     string `db:"n"`
+	}
+	if err := s.db.SelectContext(ctx, &got, sqlText, args.list...); err != nil {
+		return nil, true, translate(fmt.Errorf("group Startup: %w", err))
+	}
+	for _, g := range got {
+		r := model.GroupRow{Keys: []*string{&g.Stage}, Values: make(map[model.Measure]*string, len(spec.Measures))}
+		for _, x := range spec.Measures {
+			r.Values[x] = &g.N
+		}
+		rows = append(rows, r)
+	}
+	return rows, true, nil
 }
