@@ -256,7 +256,15 @@ $$;
 
 SELECT insight_rebuild_all();
 
+-- The task force's experts (26 of 25,000 mentors at 200,000 startups):
+-- without this, taskForceBySector for a university key joined every
+-- mentor's sectors and tested the mentor scope on each (estimated cost
+-- 700,000, so JIT compiled it too: 750 ms in EXPLAIN ANALYZE, 540 ms of
+-- it JIT); with it, 0.8 ms.
+CREATE INDEX mentors_task_force_idx ON mentors (id) WHERE task_force_member;
+
 -- +goose Down
+DROP INDEX mentors_task_force_idx;
 -- +goose StatementBegin
 DO $$
 DECLARE
