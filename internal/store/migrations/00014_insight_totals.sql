@@ -195,10 +195,13 @@ BEGIN
       ON u.startup_id = n.id
     LEFT JOIN (SELECT startup_id, array_agg(ROW(fig, key, n, amount, qty)::insight_part ORDER BY fig, key) AS v
                FROM insight_parts_of GROUP BY 1) p ON p.startup_id = n.id;
+    -- In the order of the key: a figure's rows of a scope are read
+    -- together (the funnel's 10,000 rows of two stages at 200,000
+    -- startups from 80 blocks, not 2,500: 50 ms -> 3 ms).
     INSERT INTO insight_totals (scope, stage, fig, key, n, amount, qty)
     SELECT d.scope, d.stage, d.fig, d.key, sum(d.n), sum(d.amount), sum(d.qty)
     FROM insight_startups s, LATERAL insight_scoped(s.stage, s.universities, s.parts, 1) d
-    GROUP BY 1, 2, 3, 4;
+    GROUP BY 1, 2, 3, 4 ORDER BY d.scope, d.fig, d.stage, d.key;
 END
 $$;
 -- +goose StatementEnd
