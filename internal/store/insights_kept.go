@@ -151,20 +151,13 @@ var keptSeriesKeys = map[string]string{
 	"JOBS":                 "JOBS_CREATED",
 }
 
-// keptSeriesEvents renders the FROM ... GROUP BY of a time series' events
-// per period over the kept totals (the months of period unit), with the
-// bounds on the first day of each month (lo, hi: SQL of dates or "").
-func keptSeriesEvents(cond string, args *sqlArgs, metric, unit, amount, quantity, lo, hiExcl string) string {
-	month := "split_part(t.key, ':', 2)::date"
-	where := keptFig(cond, args, "series") + " AND split_part(t.key, ':', 1) = " + args.add(keptSeriesKeys[metric])
-	if lo != "" {
-		where += " AND " + month + " >= " + lo
-	}
-	if hiExcl != "" {
-		where += " AND " + month + " < " + hiExcl
-	}
-	return `SELECT date_trunc('` + unit + `', ` + month + `)::date AS start, sum(t.n) AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
-  FROM insight_totals t WHERE ` + where + ` GROUP BY 1 HAVING sum(t.n) > 0`
+// keptSeries renders the condition that selects a time-series metric's
+// kept monthly totals of the slice (cond from kept), and the SQL of the
+// first day of each row's month. Periods (months, quarters) and their
+// bounds are whole months, so the monthly totals answer them exactly.
+func keptSeries(cond string, args *sqlArgs, metric string) (where, month string) {
+	return keptFig(cond, args, "series") + " AND split_part(t.key, ':', 1) = " + args.add(keptSeriesKeys[metric]),
+		"split_part(t.key, ':', 2)::date"
 }
 
 // keptSeriesSums are the kept totals' sums of a metric's KRW and quantity
