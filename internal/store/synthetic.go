@@ -110,7 +110,7 @@ DELETE FROM organizations WHERE provenance = 'SYNTHETIC'`
 // synAnalyze refreshes the planner's statistics of every table the load
 // touched; autovacuum would get there, but only after the first queries.
 const synAnalyze = `ANALYZE cohorts, mentors, mentor_sectors, startups, funds, stage_changes, startup_sectors,
-	memberships, assignments, mentorships, investments, market_targets, outcomes`
+	memberships, assignments, mentorships, investments, market_targets, outcomes, insight_startups, insight_totals`
 
 // syntheticBase reads the data a synthetic graph hangs from.
 func syntheticBase(ctx context.Context, tx *sqlx.Tx) (SyntheticBase, error) {
