@@ -185,6 +185,8 @@ func TestGroupsMatchSQL(t *testing.T) {
 	}
 	const query = `{
 	  byStage: startups { groupBy(by: [STAGE]) { stage count sum { investedTotal jobsCreated } } }
+	  stageCounts: startups { groupBy(by: [STAGE]) { stage count } }
+	  topStages: startups { groupBy(by: [STAGE], orderBy: [{ by: COUNT, direction: DESC }], first: 3) { stage count } }
 	  byFundYear: investments(where: { investedOn: { gte: "2015-01-01" } }) { groupBy(by: [FUND, INVESTED_ON_YEAR], orderBy: [{ by: SUM_AMOUNT, direction: DESC }], first: 7) { fund { key } investedOnYear count sum { amount } max { amount } } }
 	  bySector: startups(where: { stage: { ne: IDEA } }) { groupBy(by: [SECTORS], orderBy: [{ by: COUNT, direction: DESC }]) { sector { key } count } }
 	  byUniversity: startups { groupBy(by: [UNIVERSITIES, STAGE], first: 1000) { university { key } stage count } }
@@ -196,6 +198,11 @@ func TestGroupsMatchSQL(t *testing.T) {
 		    SELECT s.stage, count(*) n, COALESCE(sum((SELECT COALESCE(sum(amount_krw), 0) FROM investments x WHERE x.startup_id = s.id)), 0) inv,
 		           COALESCE(sum((SELECT COALESCE(sum(quantity), 0) FROM outcomes x WHERE x.startup_id = s.id AND x.kind = 'JOBS_CREATED')), 0) jobs
 		    FROM startups s WHERE s.id IN (SELECT id FROM vs) GROUP BY s.stage) q`,
+		"stageCounts": `SELECT string_agg(stage || '|' || n, ',' ORDER BY ` + stages + `) FROM (
+		    SELECT s.stage, count(*) n FROM startups s WHERE s.id IN (SELECT id FROM vs) GROUP BY s.stage) q`,
+		"topStages": `SELECT string_agg(stage || '|' || n, ',' ORDER BY n DESC, ` + stages + `) FROM (
+		    SELECT s.stage, count(*) n FROM startups s WHERE s.id IN (SELECT id FROM vs) GROUP BY s.stage
+		    ORDER BY count(*) DESC, ` + stages + ` LIMIT 3) q`,
 		"byFundYear": `SELECT string_agg(k, ',' ORDER BY total DESC, fund_id, y) FROM (
 		    SELECT f.key || '|' || extract(year FROM i.invested_on)::int || '|' || count(*) || '|' || sum(i.amount_krw) || '|' || max(i.amount_krw) k,
 		           sum(i.amount_krw) total, i.fund_id, extract(year FROM i.invested_on) y
@@ -234,8 +241,8 @@ func TestGroupsMatchSQL(t *testing.T) {
 		}
 		t.Run(role.name, func(t *testing.T) {
 			var data struct {
-				ByStage, ByFundYear, BySector, ByUniversity struct{ GroupBy []group }
-				Nested                                      []struct {
+				ByStage, StageCounts, TopStages, ByFundYear, BySector, ByUniversity struct{ GroupBy []group }
+				Nested                                                              []struct {
 					Key      string
 					Startups struct{ GroupBy []group }
 				}
@@ -253,6 +260,8 @@ func TestGroupsMatchSQL(t *testing.T) {
 				"byStage": join(data.ByStage.GroupBy, func(g group) string {
 					return fmt.Sprintf("%s|%d|%s|%s", g.Stage, g.Count, num(g.Sum["investedTotal"]), num(g.Sum["jobsCreated"]))
 				}),
+				"stageCounts": join(data.StageCounts.GroupBy, func(g group) string { return fmt.Sprintf("%s|%d", g.Stage, g.Count) }),
+				"topStages":   join(data.TopStages.GroupBy, func(g group) string { return fmt.Sprintf("%s|%d", g.Stage, g.Count) }),
 				"byFundYear": join(data.ByFundYear.GroupBy, func(g group) string {
 					return fmt.Sprintf("%s|%d|%d|%s|%s", g.Fund.Key, g.InvestedOnYear, g.Count, num(g.Sum["amount"]), num(g.Max["amount"]))
 				}),
@@ -267,7 +276,7 @@ func TestGroupsMatchSQL(t *testing.T) {
 				}
 				checked++
 			}
-			if len(data.ByStage.GroupBy) == 0 || len(data.ByUniversity.GroupBy) == 0 {
+			if len(data.ByStage.GroupBy) == 0 || len(data.StageCounts.GroupBy) == 0 || len(data.TopStages.GroupBy) == 0 || len(data.ByUniversity.GroupBy) == 0 {
 				t.Errorf("no groups: %+v", data.ByStage)
 			}
 		})

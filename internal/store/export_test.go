@@ -25,3 +25,9 @@ func SetFewRows(n int) (restore func()) {
 	fewRows = n
 	return func() { fewRows = old }
 }
+
+// WithoutKeptTotals makes the insights figures of ctx take the general
+// path, never the kept totals.
+func WithoutKeptTotals(ctx context.Context) context.Context {
+	return context.WithValue(ctx, generalPath{}, true)
+}

@@ -21,6 +21,9 @@ const MaxGroups = 1000
 // relationship joins the list's rows to the related nodes the viewer
 // sees (its child list's guards), one row per distinct node.
 func groupRows(ctx context.Context, s *Store, q pageQuery, src measureSource, parents []int64, spec model.GroupSpec) (map[int64][]model.GroupRow, error) {
+	if rows, ok, err := keptStageGroups(ctx, s, q, src, spec); ok {
+		return map[int64][]model.GroupRow{0: rows}, err
+	}
 	args := q.args
 	args.list = slices.Clone(args.list)
 	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)

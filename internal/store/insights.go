@@ -161,6 +161,9 @@ func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]mo
 // CountStartups counts the slice.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
+	if cond, args, ok := in.kept(ctx); ok {
+		return s.keptCount(ctx, cond, args)
+	}
 	cond, args, err := in.startups(ctx)
 	if err != nil {
 		return 0, err
@@ -175,12 +178,18 @@ func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
 // StartupsByStage counts the slice per growth stage, every stage listed.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByStage(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
-	cond, args, err := in.startups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	q := `SELECT n.stage AS key, '' AS name_ko, '' AS name_en, count(*) AS n, NULL::bigint AS amount
+	cond, args, ok := in.kept(ctx)
+	q := ""
+	if ok {
+		q = keptStagesSQL(cond, args)
+	} else {
+		var err error
+		if cond, args, err = in.startups(ctx); err != nil {
+			return nil, err
+		}
+		q = `SELECT n.stage AS key, '' AS name_ko, '' AS name_en, count(*) AS n, NULL::bigint AS amount
 FROM startups n WHERE ` + cond + ` GROUP BY n.stage`
+	}
 	got, err := s.groups(ctx, "by stage", q, args)
 	if err != nil {
 		return nil, err
@@ -207,6 +216,10 @@ var growthStages = []model.GrowthStage{
 // market, only the targets the slice counts (countedTargets).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	if cond, args, ok := in.kept(ctx); ok && keptBreakdown(by) {
+		q := keptByFig(cond, args, by, keptNames(by), "t.n DESC, g.name_en")
+		return s.groups(ctx, "by "+by, q, args)
+	}
 	// Each edge table is grouped by its group's id alone, then named: a
 	// startup is in a sector, cohort or market once (unique keys), so
 	// count(*) counts startups there; a program (through several cohorts)
@@ -250,19 +263,31 @@ JOIN ` + names + ` g ON g.id = t.id ORDER BY t.n DESC, g.name_en`
 // (countedInvestments).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedByFund(ctx context.Context, in Insights) ([]model.FundTotal, error) {
-	member, args, err := in.member(ctx, "i.startup_id")
-	if err != nil {
-		return nil, err
+	var q string
+	args, ok := (*sqlArgs)(nil), false
+	if cond, kargs, kok := in.kept(ctx); kok {
+		// qty: the fund's distinct startups, one per startup in its parts.
+		args, ok = kargs, true
+		q = `SELECT t.key::bigint AS fund_id, sum(t.amount) AS invested, sum(t.n) AS investments, sum(t.qty) AS startups
+FROM insight_totals t WHERE ` + keptFig(cond, args, "fund") + `
+GROUP BY t.key HAVING sum(t.n) > 0 ORDER BY invested DESC, fund_id`
 	}
-	counted, err := in.countedInvestments(ctx, args, "i")
-	if err != nil {
-		return nil, err
-	}
-	// Read in the order of investments (fund_id, startup_id) INCLUDE
-	// (amount_krw): each fund's startups arrive sorted, from the index alone.
-	q := `SELECT i.fund_id, sum(i.amount_krw) AS invested, count(*) AS investments, count(DISTINCT i.startup_id) AS startups
+	if !ok {
+		member, margs, err := in.member(ctx, "i.startup_id")
+		if err != nil {
+			return nil, err
+		}
+		args = margs
+		counted, err := in.countedInvestments(ctx, args, "i")
+		if err != nil {
+			return nil, err
+		}
+		// Read in the order of investments (fund_id, startup_id) INCLUDE
+		// (amount_krw): each fund's startups arrive sorted, from the index alone.
+		q = `SELECT i.fund_id, sum(i.amount_krw) AS invested, count(*) AS investments, count(DISTINCT i.startup_id) AS startups
 FROM investments i WHERE ` + member + ` AND ` + counted + `
 GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
+	}
 	var rows []struct {
 		FundID      int64  `db:"fund_id"`
 		Invested    string `db:"invested"` // numeric
@@ -283,6 +308,9 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 // per "sector", "round" or "year".
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	if cond, args, ok := in.kept(ctx); ok {
+		return s.keptInvestedBy(ctx, cond, args, by)
+	}
 	member, args, err := in.member(ctx, "i.startup_id")
 	if err != nil {
 		return nil, err
@@ -309,6 +337,26 @@ FROM investments i WHERE ` + counted + ` GROUP BY 1 ORDER BY 1`
 	default:
 		return nil, fmt.Errorf("insights: unknown money breakdown %q", by)
 	}
+	return s.investedGroups(ctx, by, q, args)
+}
+
+// keptInvestedBy is InvestedBy over the kept totals.
+func (s *Store) keptInvestedBy(ctx context.Context, cond string, args *sqlArgs, by string) ([]model.InsightGroup, error) {
+	var q string
+	switch by {
+	case "sector":
+		q = keptByFig(cond, args, "invsector", "sectors", "t.amount DESC, g.name_en")
+	case "round", "year":
+		q = `SELECT t.key, '' AS name_ko, '' AS name_en, sum(t.n) AS n, sum(t.amount) AS amount
+FROM insight_totals t WHERE ` + keptFig(cond, args, by) + ` GROUP BY 1 HAVING sum(t.n) > 0 ORDER BY 1`
+	default:
+		return nil, fmt.Errorf("insights: unknown money breakdown %q", by)
+	}
+	return s.investedGroups(ctx, by, q, args)
+}
+
+// investedGroups reads InvestedBy's groups and names rounds and years.
+func (s *Store) investedGroups(ctx context.Context, by, q string, args *sqlArgs) ([]model.InsightGroup, error) {
 	groups, err := s.groups(ctx, "invested by "+by, q, args)
 	for i := range groups {
 		switch by {
@@ -324,6 +372,10 @@ FROM investments i WHERE ` + counted + ` GROUP BY 1 ORDER BY 1`
 // OutcomeTotals sums the slice's reported outcomes.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) OutcomeTotals(ctx context.Context, in Insights) (model.OutcomeTotals, error) {
+	cond, args, ok := in.kept(ctx)
+	if ok {
+		return s.outcomeTotals(ctx, keptOutcomesSQL(cond, args), args)
+	}
 	member, args, err := in.member(ctx, "o.startup_id")
 	if err != nil {
 		return model.OutcomeTotals{}, err
@@ -336,6 +388,11 @@ func (s *Store) OutcomeTotals(ctx context.Context, in Insights) (model.OutcomeTo
   COALESCE(sum(o.amount_krw) FILTER (WHERE o.kind = 'EXPORT_CONTRACT'), 0) AS export_value,
   COALESCE(sum(o.quantity) FILTER (WHERE o.kind = 'JOBS_CREATED'), 0) AS jobs_created
 FROM outcomes o WHERE ` + member
+	return s.outcomeTotals(ctx, q, args)
+}
+
+// outcomeTotals reads OutcomeTotals' statement q.
+func (s *Store) outcomeTotals(ctx context.Context, q string, args *sqlArgs) (model.OutcomeTotals, error) {
 	var r struct {
 		PatentsDomestic     int64  `db:"patents_domestic"`
 		PatentsForeign      int64  `db:"patents_foreign"`
@@ -365,6 +422,9 @@ FROM outcomes o WHERE ` + member
 // apply), in total and startup by startup.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.InvestmentDrift, error) {
+	if cond, args, ok := in.kept(ctx); ok {
+		return s.investmentDrift(ctx, keptDriftSQL(cond, args), args)
+	}
 	cond, args, err := in.startups(ctx)
 	if err != nil {
 		return model.InvestmentDrift{}, err
@@ -379,6 +439,11 @@ SELECT COALESCE(sum(a.amount), 0) AS attracted, COALESCE(sum(r.amount), 0) AS re
   COALESCE(sum(a.amount), 0) - COALESCE(sum(r.amount), 0) AS difference,
   count(*) FILTER (WHERE COALESCE(a.amount, 0) <> COALESCE(r.amount, 0)) AS differing
 FROM a FULL JOIN r ON r.startup_id = a.startup_id`
+	return s.investmentDrift(ctx, q, args)
+}
+
+// investmentDrift reads InvestmentDrift's statement q.
+func (s *Store) investmentDrift(ctx context.Context, q string, args *sqlArgs) (model.InvestmentDrift, error) {
 	var r struct {
 		Attracted  string `db:"attracted"`  // numeric
 		Recorded   string `db:"recorded"`   // numeric
@@ -395,6 +460,9 @@ FROM a FULL JOIN r ON r.startup_id = a.startup_id`
 // ExportsByMarket sums the slice's export contracts per market.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	if cond, args, ok := in.kept(ctx); ok {
+		return s.groups(ctx, "exports by market", keptByFig(cond, args, "export", "markets", "t.amount DESC, g.name_en"), args)
+	}
 	member, args, err := in.member(ctx, "o.startup_id")
 	if err != nil {
 		return nil, err
@@ -411,13 +479,16 @@ JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 // whose previous change was at the stage just before), in one statement.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, error) {
-	cond, args, err := in.startups(ctx)
-	if err != nil {
-		return nil, err
-	}
 	stages := make([]string, len(growthStages))
 	for i, st := range growthStages {
 		stages[i] = string(st)
+	}
+	if cond, args, ok := in.kept(ctx); ok {
+		return s.funnel(ctx, keptFunnelSQL(cond, args, args.add(pq.Array(stages))), args)
+	}
+	cond, args, err := in.startups(ctx)
+	if err != nil {
+		return nil, err
 	}
 	order := args.add(pq.Array(stages))
 	// days_from_previous_stage is kept by triggers (migration 00012): the
@@ -435,6 +506,12 @@ FROM unnest(` + order + `::text[]) WITH ORDINALITY AS st(stage, ord)
 LEFT JOIN current c ON c.stage = st.stage
 LEFT JOIN medians m ON m.stage = st.stage
 ORDER BY st.ord`
+	return s.funnel(ctx, q, args)
+}
+
+// funnel reads Funnel's statement q (a row per stage, in order) and
+// counts the startups that reached each stage.
+func (s *Store) funnel(ctx context.Context, q string, args *sqlArgs) ([]model.FunnelStep, error) {
 	var rows []struct {
 		Stage   string   `db:"stage"`
 		AtStage int      `db:"at_stage"`

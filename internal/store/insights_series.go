@@ -90,29 +90,6 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 			return nil, apperr.Invalid("to", "the series from %s to %s has %d %ss; at most %d", from.Format(time.DateOnly), to.Format(time.DateOnly), n, per.unit(), maxSeriesPeriods)
 		}
 	}
-	where, args, err := in.member(ctx, m.startup)
-	if err != nil {
-		return nil, err
-	}
-	where += " AND " + m.cond
-	if metric == "INVESTMENTS" {
-		counted, err := in.countedInvestments(ctx, args, "i")
-		if err != nil {
-			return nil, err
-		}
-		where += " AND " + counted
-	}
-	// The bounds, as first days of periods: events before the first or
-	// after the last are not counted.
-	lo, hi := "NULL::date", "NULL::date"
-	if from != nil {
-		lo = args.add(per.start(per.index(*from)).Format(time.DateOnly)) + "::date"
-		where += " AND " + m.date + " >= " + lo
-	}
-	if to != nil {
-		hi = args.add(per.start(per.index(*to)).Format(time.DateOnly)) + "::date"
-		where += " AND " + m.date + " < " + args.add(per.start(per.index(*to)+1).Format(time.DateOnly)) + "::date"
-	}
 	amount, total := "NULL::numeric", "NULL::numeric"
 	if m.amount != "" {
 		amount, total = m.amount, "COALESCE(ev.amount, 0)"
@@ -121,13 +98,48 @@ func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval st
 	if m.quantity != "" {
 		quantity, quantities = m.quantity, "COALESCE(ev.quantity, 0)"
 	}
+	// The events: the metric's rows in the slice, or its kept monthly
+	// totals (insights_kept.go), each placed in its period by date.
+	table, date, count, having := m.table, m.date, "count(*)", ""
+	cond, args, ok := in.kept(ctx)
+	var where string
+	if ok {
+		table, count, having = "insight_totals t", "sum(t.n)", " HAVING sum(t.n) > 0"
+		where, date = keptSeries(cond, args, metric)
+		amount, quantity = keptSeriesSums(m)
+	} else {
+		var err error
+		if where, args, err = in.member(ctx, m.startup); err != nil {
+			return nil, err
+		}
+		where += " AND " + m.cond
+		if metric == "INVESTMENTS" {
+			counted, err := in.countedInvestments(ctx, args, "i")
+			if err != nil {
+				return nil, err
+			}
+			where += " AND " + counted
+		}
+	}
+	// The bounds, as first days of periods: events before the first or
+	// after the last are not counted.
+	lo, hi := "NULL::date", "NULL::date"
+	if from != nil {
+		lo = args.add(per.start(per.index(*from)).Format(time.DateOnly)) + "::date"
+		where += " AND " + date + " >= " + lo
+	}
+	if to != nil {
+		hi = args.add(per.start(per.index(*to)).Format(time.DateOnly)) + "::date"
+		where += " AND " + date + " < " + args.add(per.start(per.index(*to)+1).Format(time.DateOnly)) + "::date"
+	}
+	events := `SELECT date_trunc('` + per.unit() + `', ` + date + `)::date AS start, ` + count + ` AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
+  FROM ` + table + ` WHERE ` + where + ` GROUP BY 1` + having
 	step := "'1 " + per.unit() + "'::interval"
 	if per.quarter {
 		step = "'3 months'::interval"
 	}
 	q := `WITH ev AS (
-  SELECT date_trunc('` + per.unit() + `', ` + m.date + `)::date AS start, count(*) AS n, ` + amount + ` AS amount, ` + quantity + ` AS quantity
-  FROM ` + m.table + ` WHERE ` + where + ` GROUP BY 1
+  ` + events + `
 ), span AS (
   SELECT COALESCE(` + lo + `, min(start)) AS lo, COALESCE(` + hi + `, max(start)) AS hi FROM ev
 )

@@ -58,7 +58,8 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	// startup once per table the load copies into (and rewrite each
 	// startup row as many times): they wait, and one recount after the
 	// load checks every startup's figures, which the load writes with the
-	// startups, and every mentor's count.
+	// startups, and every mentor's count; the insights' kept totals
+	// (migration 00014) are rebuilt.
 	if _, err := tx.ExecContext(ctx, `SET LOCAL statement_timeout = 0; SET LOCAL startupgraph.figures_deferred = 'on'`); err != nil {
 		return translate(fmt.Errorf("synthetic: %w", err))
 	}
@@ -72,7 +73,7 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	if err := load(ctx, tx.Tx, base); err != nil {
 		return translate(err)
 	}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all()`); err != nil {
+	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all(); SELECT insight_rebuild_all()`); err != nil {
 		return translate(fmt.Errorf("synthetic: recount figures: %w", err))
 	}
 	if _, err := tx.ExecContext(ctx, synAnalyze); err != nil {
@@ -109,7 +110,7 @@ DELETE FROM organizations WHERE provenance = 'SYNTHETIC'`
 // synAnalyze refreshes the planner's statistics of every table the load
 // touched; autovacuum would get there, but only after the first queries.
 const synAnalyze = `ANALYZE cohorts, mentors, mentor_sectors, startups, funds, stage_changes, startup_sectors,
-	memberships, assignments, mentorships, investments, market_targets, outcomes`
+	memberships, assignments, mentorships, investments, market_targets, outcomes, insight_startups, insight_totals`
 
 // syntheticBase reads the data a synthetic graph hangs from.
 func syntheticBase(ctx context.Context, tx *sqlx.Tx) (SyntheticBase, error) {
