@@ -47,6 +47,7 @@ type running struct {
 func start(t *testing.T, args []string, vars map[string]string) running {
 	t.Helper()
 	vars["STARTUPGRAPH_ADDR"] = "127.0.0.1:0"
+	vars["STARTUPGRAPH_METRICS_ADDR"] = "127.0.0.1:0" // beside other tests' servers
 	ctx, cancel := context.WithCancel(context.Background())
 	addrc, done := make(chan string, 1), make(chan error, 1)
 	logs := &syncBuffer{}
