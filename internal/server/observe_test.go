@@ -292,4 +292,3 @@ func (b *lockedBuffer) requests(t *testing.T) []map[string]any {
 	}
 	return out
 }
-
