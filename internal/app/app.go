@@ -193,6 +193,18 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		}
 		logger.Info("demo data loaded")
 	}
+	var metrics *telemetry.Metrics
+	if cfg.MetricsAddr != "" {
+		metrics = telemetry.NewMetrics(s.PoolStats)
+		addr, stopMetrics, err := server.ServeMetrics(cfg.MetricsAddr, metrics, logger)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		if env.MetricsListening != nil {
+			env.MetricsListening(addr)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -209,18 +221,6 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 			return err
 		}
 		defer stopPprof()
-	}
-	var metrics *telemetry.Metrics
-	if cfg.MetricsAddr != "" {
-		metrics = telemetry.NewMetrics(s.PoolStats)
-		addr, stopMetrics, err := server.ServeMetrics(cfg.MetricsAddr, metrics, logger)
-		if err != nil {
-			return err
-		}
-		defer stopMetrics()
-		if env.MetricsListening != nil {
-			env.MetricsListening(addr)
-		}
 	}
 	tracer, stopTracing, err := telemetry.Tracing(ctx, env.Getenv)
 	if err != nil {

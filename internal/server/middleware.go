@@ -76,7 +76,8 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // status, bytes, duration_ms, and what the handlers noted (observe.go):
 // the GraphQL operation's name, the API key's id (never its secret) and
 // role, the outcome code (the first error's extensions.code, or OK), and
-// the SQL statements the request sent (sql_statements, sql_ms). A GraphQL
+// the SQL statements the request sent (sql_statements, sql_ms), and its
+// trace_id when it was traced and sampled. A GraphQL
 // request (POST or GET /graphql) is also counted in the metrics. A
 // request whose client hung up before the answer was written is logged
 // with status 499 and client_closed=true (the status the handler wrote
@@ -124,6 +125,9 @@ func accessLog(logger *slog.Logger, metrics *telemetry.Metrics, next http.Handle
 		}
 		attrs = append(attrs, slog.String("role", string(role)), slog.String("code", code),
 			slog.Int64("sql_statements", statements), slog.Float64("sql_ms", float64(sqlTime.Microseconds())/1000))
+		if rec.traceID.IsValid() {
+			attrs = append(attrs, slog.String("trace_id", rec.traceID.String()))
+		}
 		logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		if r.URL.Path == "/graphql" && r.Method != http.MethodOptions {
 			metrics.Request(metrics.OperationLabel(rec.operation), code, elapsed, statements, sqlTime)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"go.opentelemetry.io/otel/trace"
 
 	"startupgraph/internal/telemetry"
 	"startupgraph/internal/viewer"
@@ -38,6 +39,8 @@ type facts struct {
 	statements atomic.Int64
 	sqlNanos   atomic.Int64
 	metrics    *telemetry.Metrics
+	// traceID is the request's trace when it is traced, for the log line.
+	traceID trace.TraceID
 }
 
 // StatementDone counts one of the request's SQL statements

@@ -177,6 +177,9 @@ func TestTraceparentIsFollowed(t *testing.T) {
 	if len(r.Errors) > 0 {
 		t.Fatalf("errors: %+v", r.Errors)
 	}
+	if lines := o.logs.requests(t); len(lines) != 1 || lines[0]["trace_id"] != traceID {
+		t.Errorf("the request's log line does not name its trace %s: %v", traceID, lines)
+	}
 
 	var server, sql, load int
 	for _, s := range o.spans.GetSpans() {

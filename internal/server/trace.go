@@ -37,11 +37,14 @@ func traceRequests(tp trace.TracerProvider, next http.Handler) http.Handler {
 		ctx, span := tracer.Start(ctx, r.Method+" "+r.URL.Path, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
 		defer span.End()
-		if span.SpanContext().IsValid() {
+		f := factsOf(ctx)
+		if sc := span.SpanContext(); sc.IsValid() {
 			prop.Inject(ctx, propagation.HeaderCarrier(w.Header()))
+			if f != nil && sc.IsSampled() {
+				f.traceID = sc.TraceID()
+			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
-		f := factsOf(ctx)
 		if f == nil || !span.IsRecording() {
 			return
 		}
