@@ -75,10 +75,11 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // accessLog writes one structured line per request: method, path,
 // status, bytes, duration_ms, and what the handlers noted (observe.go):
 // the GraphQL operation's name, the API key's id (never its secret) and
-// role, the outcome code (the first error's extensions.code, or OK), and
-// the SQL statements the request sent (sql_statements, sql_ms), and its
-// trace_id when it was traced and sampled. A GraphQL
-// request (POST or GET /graphql) is also counted in the metrics. A
+// role, the outcome code (the first error's extensions.code; OK, or
+// CLIENT_CLOSED for a client that left before anything was written), the
+// SQL statements the request sent (sql_statements, sql_ms), and the
+// trace_id of a traced request. A GraphQL request (POST or GET /graphql)
+// is also counted in the metrics. A
 // request whose client hung up before the answer was written is logged
 // with status 499 and client_closed=true (the status the handler wrote
 // for nobody, say a 503 for a slot it stopped waiting for, is kept as
@@ -103,6 +104,9 @@ func accessLog(logger *slog.Logger, metrics *telemetry.Metrics, next http.Handle
 		}
 		statements, sqlTime := rec.statements.Load(), time.Duration(rec.sqlNanos.Load())
 		code := rec.outcome()
+		if rec.clientClosed && written == 0 && rec.code == "" {
+			code = codeClientClosed
+		}
 		attrs := make([]slog.Attr, 0, 16)
 		attrs = append(attrs, slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", rec.status),
 			slog.Int("bytes", rec.bytes), slog.Int64("duration_ms", elapsed.Milliseconds()))
@@ -134,6 +138,10 @@ func accessLog(logger *slog.Logger, metrics *telemetry.Metrics, next http.Handle
 		}
 	})
 }
+
+// codeClientClosed is the outcome code of a request whose client left
+// before anything was written: it was not answered, OK or otherwise.
+const codeClientClosed = "CLIENT_CLOSED"
 
 // maxLoggedName bounds the operation name a log line carries.
 const maxLoggedName = 128
