@@ -2,7 +2,11 @@ package telemetry
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -71,5 +75,32 @@ func TestTracingFollowsTheOTELVariables(t *testing.T) {
 				t.Errorf("tracing on = %v, want %v", tp != nil, tc.on)
 			}
 		})
+	}
+}
+
+// TestTracingExportsOverOTLP: with OTEL_EXPORTER_OTLP_ENDPOINT set,
+// spans reach that endpoint over OTLP/HTTP (POST /v1/traces, protobuf)
+// by the time the provider is stopped.
+func TestTracingExportsOverOTLP(t *testing.T) {
+	var posts atomic.Int32
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/traces" && r.Header.Get("Content-Type") == "application/x-protobuf" {
+			posts.Add(1)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL) // the exporter reads the process's environment
+	tp, stop, err := Tracing(t.Context(), os.Getenv)
+	if err != nil || tp == nil {
+		t.Fatalf("tracing not on: %v", err)
+	}
+	_, span := tp.Tracer("test").Start(t.Context(), "a span")
+	span.End()
+	if err := stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if posts.Load() == 0 {
+		t.Errorf("no OTLP export reached %s", collector.URL)
 	}
 }
