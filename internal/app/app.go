@@ -26,6 +26,7 @@ import (
 	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 	"startupgraph/internal/synthetic"
+	"startupgraph/internal/telemetry"
 )
 
 const usage = `startupgraph: the GraphQL API of Incheon's Global Startup Campus network.
@@ -53,6 +54,9 @@ type Env struct {
 	// Listening, when set, is called with the server's address once it
 	// accepts connections (tests use it with STARTUPGRAPH_ADDR=127.0.0.1:0).
 	Listening func(addr string)
+	// MetricsListening, when set, is called with the metrics listener's
+	// address (tests use it with STARTUPGRAPH_METRICS_ADDR=127.0.0.1:0).
+	MetricsListening func(addr string)
 }
 
 // Run executes the command in env.Args until it finishes or ctx is cancelled.
@@ -189,6 +193,18 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		}
 		logger.Info("demo data loaded")
 	}
+	var metrics *telemetry.Metrics
+	if cfg.MetricsAddr != "" {
+		metrics = telemetry.NewMetrics(s.PoolStats)
+		addr, stopMetrics, err := server.ServeMetrics(cfg.MetricsAddr, metrics, logger)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+		if env.MetricsListening != nil {
+			env.MetricsListening(addr)
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -206,9 +222,21 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		}
 		defer stopPprof()
 	}
+	tracer, stopTracing, err := telemetry.Tracing(ctx, env.Getenv)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			logger.Warn("tracing: spans not flushed at shutdown", "err", err)
+		}
+	}()
+	logger.Info("tracing", "on", tracer != nil)
 	authn := auth.NewAuthenticator(s, logger)
 	defer authn.Close() // after the last request, before closeDB
-	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Examples: ex})
+	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Examples: ex, Metrics: metrics, Tracer: tracer})
 	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
 }
 

@@ -40,26 +40,34 @@ func (b *syncBuffer) String() string {
 
 // running is a server started through app.Run, as a user would start it.
 type running struct {
-	addr string
-	stop func() error
+	addr        string
+	metricsAddr string
+	stop        func() error
 }
 
 func start(t *testing.T, args []string, vars map[string]string) running {
 	t.Helper()
 	vars["STARTUPGRAPH_ADDR"] = "127.0.0.1:0"
+	vars["STARTUPGRAPH_METRICS_ADDR"] = "127.0.0.1:0" // beside other tests' servers
 	ctx, cancel := context.WithCancel(context.Background())
-	addrc, done := make(chan string, 1), make(chan error, 1)
+	addrc, metricsc, done := make(chan string, 1), make(chan string, 1), make(chan error, 1)
 	logs := &syncBuffer{}
 	go func() {
 		done <- app.Run(ctx, app.Env{
 			Args: args, Getenv: func(k string) string { return vars[k] },
 			Stdout: io.Discard, Stderr: logs,
-			Listening: func(addr string) { addrc <- addr },
+			Listening:        func(addr string) { addrc <- addr },
+			MetricsListening: func(addr string) { metricsc <- addr },
 		})
 	}()
 	select {
 	case addr := <-addrc:
-		return running{addr: addr, stop: func() error {
+		var metricsAddr string
+		select {
+		case metricsAddr = <-metricsc: // metrics listen before the API does
+		default:
+		}
+		return running{addr: addr, metricsAddr: metricsAddr, stop: func() error {
 			cancel()
 			select {
 			case err := <-done:
@@ -127,12 +135,42 @@ func TestDevRunsOnItsOwnDatabase(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Errorf("round %d: playground status %d", round, resp.StatusCode)
 		}
+		if round == 1 {
+			checkMetricsApart(t, srv)
+		}
 		if err := srv.stop(); err != nil {
 			t.Fatalf("round %d: stop: %v", round, err)
 		}
 		if _, err := os.Stat(filepath.Join(dir, "postgres", "data", "postmaster.pid")); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("round %d: PostgreSQL still running after the server stopped (%v)", round, err)
 		}
+	}
+}
+
+// checkMetricsApart: /metrics is served on the metrics address, where it
+// counts the requests just made, and not on the API's.
+func checkMetricsApart(t *testing.T, srv running) {
+	t.Helper()
+	if srv.metricsAddr == "" || srv.metricsAddr == srv.addr {
+		t.Fatalf("metrics address %q (API %q)", srv.metricsAddr, srv.addr)
+	}
+	resp, err := http.Get("http://" + srv.addr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusOK {
+		t.Errorf("the API's port serves /metrics")
+	}
+	resp, err = http.Get("http://" + srv.metricsAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	want := `startupgraph_graphql_requests_total{code="OK",operation="anonymous"} 1`
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+		t.Errorf("/metrics on %s: status %d, no %s in:\n%.2000s", srv.metricsAddr, resp.StatusCode, want, body)
 	}
 }
 

@@ -67,7 +67,9 @@ func startServer(ctx context.Context, bin, dsn string, settings []string) (*serv
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = childEnv(append([]string{"DATABASE_URL=" + dsn, "STARTUPGRAPH_ADDR=" + addr}, settings...)...)
+	// metrics on a free port, so a bench beside a running server does not
+	// collide with its metrics listener (a setting can say otherwise)
+	cmd.Env = childEnv(append([]string{"DATABASE_URL=" + dsn, "STARTUPGRAPH_ADDR=" + addr, "STARTUPGRAPH_METRICS_ADDR=127.0.0.1:0"}, settings...)...)
 	// Its own process group, so a Ctrl-C reaches the harness, which then
 	// stops it in order; and SIGTERM should the harness die first.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}

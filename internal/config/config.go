@@ -51,6 +51,9 @@ type Config struct {
 	LogFormat         string
 	DataDir           string
 	PprofAddr         string
+	// MetricsAddr is where /metrics is served, apart from Addr; empty
+	// when off.
+	MetricsAddr string
 	// Dev is set by the `dev` command: a local database, demo data, and
 	// developer conveniences.
 	Dev bool
@@ -90,6 +93,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_WRITE_TIMEOUT", "write-timeout", "30s", "time allowed to write a response (longer than the request timeout)"},
 	{"STARTUPGRAPH_IDLE_TIMEOUT", "idle-timeout", "60s", "keep-alive idle time"},
 	{"STARTUPGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", "20s", "how long in-flight requests may finish after SIGTERM/Ctrl-C"},
+	{"STARTUPGRAPH_METRICS_ADDR", "metrics-addr", "127.0.0.1:9464", "host:port to serve Prometheus metrics on (/metrics), apart from the API's address; `off` disables them"},
 	{"STARTUPGRAPH_PPROF_ADDR", "pprof-addr", "", "loopback host:port to serve Go's pprof profiles on (off when empty)"},
 	{"STARTUPGRAPH_LOG_LEVEL", "log-level", "info", "debug, info, warn or error"},
 	{"STARTUPGRAPH_LOG_FORMAT", "log-format", "json", "json or text"},
@@ -140,6 +144,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		LogFormat:         p.str("STARTUPGRAPH_LOG_FORMAT"),
 		DataDir:           p.str("STARTUPGRAPH_DATA_DIR"),
 		PprofAddr:         p.str("STARTUPGRAPH_PPROF_ADDR"),
+		MetricsAddr:       p.str("STARTUPGRAPH_METRICS_ADDR"),
 		Dev:               cmd == "dev",
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(p.str("STARTUPGRAPH_LOG_LEVEL"))); err != nil {
@@ -148,13 +153,21 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		p.fail("STARTUPGRAPH_LOG_FORMAT", "must be json or text")
 	}
-	if host, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" || (host != "" && net.ParseIP(host) == nil && host != "localhost") {
+	if !validHostPort(c.Addr) {
 		p.fail("STARTUPGRAPH_ADDR", "must be host:port with an IP address or localhost as host")
 	}
 	if c.PprofAddr != "" {
 		if host, _, err := net.SplitHostPort(c.PprofAddr); err != nil || !(host == "localhost" || net.ParseIP(host).IsLoopback()) {
 			p.fail("STARTUPGRAPH_PPROF_ADDR", "must be a loopback host:port such as 127.0.0.1:6060 (profiles are not for the network)")
 		}
+	}
+	switch {
+	case c.MetricsAddr == "off":
+		c.MetricsAddr = ""
+	case !validHostPort(c.MetricsAddr):
+		p.fail("STARTUPGRAPH_METRICS_ADDR", "must be host:port with an IP address or localhost as host, or off")
+	case c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0"):
+		p.fail("STARTUPGRAPH_METRICS_ADDR", "must differ from STARTUPGRAPH_ADDR: metrics are not served on the public port")
 	}
 	if c.GCPercent < 0 && c.MemoryLimit == 0 {
 		p.fail("STARTUPGRAPH_GC_PERCENT", "-1 (collect only at the memory limit) needs a STARTUPGRAPH_MEMORY_LIMIT")
@@ -183,6 +196,13 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		p.fail("DATABASE_URL", "is required (or use `startupgraph dev` for a project-local database)")
 	}
 	return c, fs.Args(), errors.Join(p.errs...)
+}
+
+// validHostPort: addr is host:port with an IP address, localhost or
+// nothing as host.
+func validHostPort(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	return err == nil && port != "" && (host == "" || net.ParseIP(host) != nil || host == "localhost")
 }
 
 // NormalizeDatabaseURL checks a PostgreSQL URL and makes its sslmode and
@@ -235,21 +255,36 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
+		slog.String("metrics_addr", c.MetricsAddr),
 		slog.String("database_url", db),
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Int("db_max_open_conns", c.DBMaxOpenConns),
 		slog.Int("db_max_idle_conns", c.DBMaxIdleConns),
-		slog.Duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
-		slog.Duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
-		slog.Duration("request_timeout", c.RequestTimeout),
-		slog.Duration("statement_grace", c.StatementGrace),
-		slog.Duration("read_header_timeout", c.ReadHeaderTimeout),
-		slog.Duration("read_body_timeout", c.ReadBodyTimeout),
-		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		duration("db_conn_max_lifetime", c.DBConnMaxLifetime),
+		duration("db_conn_max_idle_time", c.DBConnMaxIdleTime),
+		duration("db_connect_timeout", c.DBConnectTimeout),
+		duration("request_timeout", c.RequestTimeout),
+		duration("statement_grace", c.StatementGrace),
+		slog.Int("max_in_flight", c.MaxInFlight),
+		duration("queue_wait", c.QueueWait),
+		slog.Int("heavy_query_cost", c.HeavyQueryCost),
+		duration("heavy_queue_wait", c.HeavyQueueWait),
+		slog.Int("rate_limit_points", c.RateLimitPoints),
+		slog.Int("anonymous_rate_limit_points", c.AnonymousPoints),
+		duration("rate_limit_window", c.RateLimitWindow),
+		duration("read_header_timeout", c.ReadHeaderTimeout),
+		duration("read_body_timeout", c.ReadBodyTimeout),
+		duration("write_timeout", c.WriteTimeout),
+		duration("idle_timeout", c.IdleTimeout),
+		duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.String("log_level", c.LogLevel.String()),
 		slog.Bool("dev", c.Dev),
 	)
 }
+
+// duration logs d in human units ("15s", "1m30s"), as the settings are
+// written, where slog.Duration would give JSON logs nanoseconds.
+func duration(key string, d time.Duration) slog.Attr { return slog.String(key, d.String()) }
 
 type parser struct {
 	values map[string]*string

@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -220,6 +221,49 @@ func TestPprofOnlyOnLoopback(t *testing.T) {
 		_, _, err := config.Load("dev", nil, env(map[string]string{"STARTUPGRAPH_PPROF_ADDR": addr}), io.Discard)
 		if (err == nil) != ok {
 			t.Errorf("%s: err %v", addr, err)
+		}
+	}
+}
+
+// TestDurationsLoggedInHumanUnits: the configuration log gives durations
+// as they are written ("15s"), not as nanoseconds, which is what
+// slog.Duration gives a JSON log.
+func TestDurationsLoggedInHumanUnits(t *testing.T) {
+	c, _, err := config.Load("dev", nil, env(nil), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf strings.Builder
+	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", c)
+	var line struct{ Config map[string]any }
+	if err := json.Unmarshal([]byte(buf.String()), &line); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"request_timeout": "15s", "queue_wait": "250ms", "db_conn_max_lifetime": "30m0s", "shutdown_timeout": "20s"} {
+		if got := line.Config[key]; got != want {
+			t.Errorf("%s logged as %v, want %q", key, got, want)
+		}
+	}
+}
+
+// TestMetricsAddr: metrics are served on loopback by default, never on
+// the API's own address, and can be switched off.
+func TestMetricsAddr(t *testing.T) {
+	cases := []struct {
+		vars map[string]string
+		want string
+		ok   bool
+	}{
+		{nil, "127.0.0.1:9464", true},
+		{map[string]string{"STARTUPGRAPH_METRICS_ADDR": "off"}, "", true},
+		{map[string]string{"STARTUPGRAPH_METRICS_ADDR": "0.0.0.0:9464"}, "0.0.0.0:9464", true},
+		{map[string]string{"STARTUPGRAPH_METRICS_ADDR": "127.0.0.1:8080"}, "", false}, // the API's default address
+		{map[string]string{"STARTUPGRAPH_METRICS_ADDR": "metrics.example:9464"}, "", false},
+	}
+	for _, tc := range cases {
+		c, _, err := config.Load("dev", nil, env(tc.vars), io.Discard)
+		if (err == nil) != tc.ok || (tc.ok && c.MetricsAddr != tc.want) {
+			t.Errorf("%v: addr %q, err %v; want %q, ok %v", tc.vars, c.MetricsAddr, err, tc.want, tc.ok)
 		}
 	}
 }

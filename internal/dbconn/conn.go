@@ -11,8 +11,8 @@ import (
 	"github.com/lib/pq"
 )
 
-// The driver connection: lib/pq's, with every statement counted
-// (counter.go), run under the context it may use (grace.go), watched by
+// The driver connection: lib/pq's, with every statement observed and
+// traced (counter.go), run under the context it may use (grace.go), watched by
 // that context on its socket (socket.go) and, for parameterised reads,
 // prepared once per connection (prepared.go).
 
@@ -43,7 +43,7 @@ var (
 )
 
 // deadlineConnector opens connections whose statements are bounded by
-// their contexts (see socket.go) and counted (counter.go).
+// their contexts (see socket.go) and observed (counter.go).
 type deadlineConnector struct{ *pq.Connector }
 
 func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -64,7 +64,7 @@ func (c deadlineConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	return &deadlineDriverConn{Conn: conn, nc: nc}, nil
 }
 
-// deadlineDriverConn is lib/pq's connection with every statement counted
+// deadlineDriverConn is lib/pq's connection with every statement observed
 // and watched by its context. A connection whose socket was cut reports itself
 // invalid, so database/sql discards it instead of pooling it.
 type deadlineDriverConn struct {
@@ -79,13 +79,15 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	countStatement(ctx)
+	ctx, st := startStatement(ctx, q)
 	ctx, w := c.nc.watchStatement(ctx)
 	rows, err := c.query(ctx, qc, q, args)
 	if err != nil {
-		return nil, w.end(err)
+		err = w.end(err)
+		st.end(err)
+		return nil, err
 	}
-	return &deadlineRows{Rows: rows, w: w}, nil
+	return &deadlineRows{Rows: rows, w: w, st: st}, nil
 }
 
 // query runs q through the connection's prepared statement for it
@@ -127,24 +129,30 @@ func (c *deadlineDriverConn) ExecContext(ctx context.Context, q string, args []d
 	if !ok {
 		return nil, driver.ErrSkip
 	}
-	countStatement(ctx)
+	ctx, st := startStatement(ctx, q)
 	ctx, w := c.nc.watchStatement(ctx)
 	res, err := ec.ExecContext(ctx, q, args)
-	return res, w.end(err)
+	err = w.end(err)
+	st.end(err)
+	return res, err
 }
 
 // PrepareContext watches the preparation only; a prepared statement's
 // executions are watched by their transaction (see BeginTx), or have the
 // idle bound.
 func (c *deadlineDriverConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
-	countStatement(ctx)
+	ctx, obs := startStatement(ctx, q)
 	pc, ok := c.Conn.(driver.ConnPrepareContext)
 	if !ok {
-		return c.Conn.Prepare(q)
+		st, err := c.Conn.Prepare(q)
+		obs.end(err)
+		return st, err
 	}
 	ctx, w := c.nc.watchStatement(ctx)
 	st, err := pc.PrepareContext(ctx, q)
-	return st, w.end(err)
+	err = w.end(err)
+	obs.end(err)
+	return st, err
 }
 
 // BeginTx watches the transaction's context until it commits or rolls
@@ -222,10 +230,16 @@ func (t *deadlineTx) Rollback() error {
 // database/sql's own defaults when the driver lacks them.
 type deadlineRows struct {
 	driver.Rows
-	w *watch
+	w  *watch
+	st statement
 }
 
-func (r *deadlineRows) Close() error { return r.w.end(r.Rows.Close()) }
+func (r *deadlineRows) Close() error {
+	err := r.w.end(r.Rows.Close())
+	r.st.end(err)
+	r.st = statement{} // observed once, however often Close is called
+	return err
+}
 
 func (r *deadlineRows) Next(dest []driver.Value) error {
 	err := r.Rows.Next(dest)

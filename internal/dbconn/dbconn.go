@@ -9,8 +9,9 @@
 //     grace WithStatementGrace set, so its connection stays pooled
 //     (grace.go);
 //   - parameterised reads are prepared once per connection (prepared.go);
-//   - every statement is counted into the counter CountStatements put in
-//     its context (counter.go);
+//   - every statement is told to the observers its context carries
+//     (CountStatements, ObserveStatements) and, when its request is
+//     traced, gets a span (counter.go);
 //   - every session gets the settings in sessionDefaults.
 //
 // The driver connection that ties these together is in conn.go. Only

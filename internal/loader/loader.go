@@ -18,6 +18,10 @@ import (
 	"slices"
 	"sync"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/model"
@@ -46,7 +50,7 @@ func newByID[M model.Identified](reg *registry, typ globalid.Type, what string, 
 // when there is none the viewer may see.
 func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
 	var zero M
-	bt, err := claim(ctx, &b.mu, b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
+	bt, err := claim(ctx, b.what, &b.mu, b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
 		func(ctx context.Context, ids []int64) (map[int64]M, error) {
 			found, err := b.fetch(ctx, ids)
 			for _, m := range found {
@@ -79,7 +83,7 @@ type batch[T any] struct {
 // it in the calling goroutine, and publishes the result to all waiters.
 // Batching thus needs no timer: the siblings of a level are registered
 // before any of their fields resolve.
-func claim[K comparable, T any](ctx context.Context, mu *sync.Mutex, batches map[K]*batch[T], key K,
+func claim[K comparable, T any](ctx context.Context, name string, mu *sync.Mutex, batches map[K]*batch[T], key K,
 	siblings func() []K, fetch func(context.Context, []K) (T, error)) (*batch[T], error) {
 	mu.Lock()
 	b, ok := batches[key]
@@ -104,9 +108,31 @@ func claim[K comparable, T any](ctx context.Context, mu *sync.Mutex, batches map
 		}
 	}
 	mu.Unlock()
-	b.val, b.err = fetch(ctx, keys)
+	b.val, b.err = traced(ctx, name, keys, fetch)
 	close(b.done)
 	return b, b.err
+}
+
+// tracerName names the spans of loader batches.
+const tracerName = "startupgraph/internal/loader"
+
+// traced runs fetch for keys, in a span of its own ("load " and name,
+// with the batch's size) when the request's span records (tracing on and
+// the request sampled); its SQL statements' spans are its children.
+// Untraced, it costs one context lookup.
+func traced[K comparable, T any](ctx context.Context, name string, keys []K, fetch func(context.Context, []K) (T, error)) (T, error) {
+	parent := trace.SpanFromContext(ctx)
+	if !parent.IsRecording() {
+		return fetch(ctx, keys)
+	}
+	ctx, span := parent.TracerProvider().Tracer(tracerName).Start(ctx, "load "+name,
+		trace.WithAttributes(attribute.Int("loader.batch.size", len(keys))))
+	defer span.End()
+	val, err := fetch(ctx, keys)
+	if err != nil {
+		span.SetStatus(codes.Error, "batch failed")
+	}
+	return val, err
 }
 
 // Children loads one relationship's pages per parent. The first load of a
@@ -166,7 +192,7 @@ func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.Page
 		c.pages[key] = batches
 	}
 	c.mu.Unlock()
-	b, err := claim(ctx, &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" pages", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]model.Connection[E, N], error) {
 			conns, err := c.child.Pages(ctx, c.store, ids, page, w)
@@ -212,7 +238,7 @@ func (c *Children[E, N]) group(ctx context.Context, parent int64, where string, 
 		c.groups[key] = batches
 	}
 	c.mu.Unlock()
-	b, err := claim(ctx, &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" groups", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64][]model.GroupRow, error) {
 			return c.child.Groups(ctx, c.store, ids, w, spec)
@@ -234,7 +260,7 @@ func (c *Children[E, N]) aggregate(ctx context.Context, parent int64, where stri
 		c.totals[key] = batches
 	}
 	c.mu.Unlock()
-	b, err := claim(ctx, &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" aggregates", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]map[model.Measure]*string, error) {
 			return c.child.Aggregates(ctx, c.store, ids, w, ms)
@@ -253,7 +279,7 @@ func (c *Children[E, N]) count(ctx context.Context, parent int64, key string, w 
 		c.counts[key] = batches
 	}
 	c.mu.Unlock()
-	b, err := claim(ctx, &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" counts", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return c.child.Counts(ctx, c.store, ids, w)

@@ -11,6 +11,7 @@ import (
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/config"
+	"startupgraph/internal/telemetry"
 	"startupgraph/internal/viewer"
 )
 
@@ -33,7 +34,7 @@ import (
 // Retry-After, instead of queueing for a database connection until its
 // deadline: under overload the service sheds load quickly and clearly.
 // limit 0 admits everything.
-func admit(limit int, wait time.Duration, next http.Handler) http.Handler {
+func admit(limit int, wait time.Duration, metrics *telemetry.Metrics, next http.Handler) http.Handler {
 	if limit <= 0 {
 		return next
 	}
@@ -42,38 +43,57 @@ func admit(limit int, wait time.Duration, next http.Handler) http.Handler {
 		select {
 		case slots <- struct{}{}:
 		default:
-			t := time.NewTimer(wait)
-			defer t.Stop()
-			select {
-			case slots <- struct{}{}:
-			case <-t.C:
+			if !queue(r.Context(), slots, wait, metrics) {
+				if r.Context().Err() != nil {
+					return
+				}
+				metrics.CapacityRefused()
 				w.Header().Set("Retry-After", "1")
 				refuse(w, http.StatusServiceUnavailable, apperr.CodeUnavailable, "the server is at capacity; retry in a moment")
 				return
-			case <-r.Context().Done():
-				return
 			}
 		}
-		defer func() { <-slots }()
+		metrics.Admitted()
+		defer func() { <-slots; metrics.Done() }()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// queue waits up to wait for a slot, counted as queued meanwhile; false
+// when none freed up or the client left.
+func queue(ctx context.Context, slots chan struct{}, wait time.Duration, metrics *telemetry.Metrics) bool {
+	metrics.Queued()
+	defer metrics.Unqueued()
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case slots <- struct{}{}:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return false
 }
 
 // admission admits operations by their cost: the rate limit of the key
 // (or of the client address without a key), then the heavy-query lane.
 // Either may be nil (off).
 type admission struct {
-	rate  *RateLimit
-	heavy *HeavyLane
+	rate    *RateLimit
+	heavy   *HeavyLane
+	metrics *telemetry.Metrics
 }
 
 // newAdmission builds the rate limit and the heavy-query lane cfg asks for.
-func newAdmission(cfg config.Config) admission {
-	var a admission
+func newAdmission(cfg config.Config, metrics *telemetry.Metrics) admission {
+	a := admission{metrics: metrics}
 	if cfg.RateLimitPoints > 0 || cfg.AnonymousPoints > 0 {
 		a.rate = &RateLimit{Points: cfg.RateLimitPoints, AnonymousPoints: cfg.AnonymousPoints, Window: cfg.RateLimitWindow}
 	}
 	a.heavy = NewHeavyLane(cfg.HeavyQueryCost, cfg.MaxHeavyInFlight, cfg.HeavyQueueWait)
+	if a.heavy != nil {
+		a.heavy.metrics = metrics
+	}
 	return a
 }
 
@@ -86,6 +106,7 @@ func (a admission) operation(ctx context.Context, cost int) *gqlerror.Error {
 	v := viewer.From(ctx)
 	if ok, after := a.rate.spend(ctx, v.KeyID, max(1, cost/100)); !ok {
 		signalThrottled(ctx, after)
+		a.metrics.RateLimited(v.KeyID != 0)
 		return &gqlerror.Error{Message: fmt.Sprintf("the query budget of this key (without a key: of this address) is spent; retry in %s", after),
 			Extensions: map[string]any{"code": string(apperr.CodeRateLimited), "retryAfterSeconds": int(after.Seconds())}}
 	}

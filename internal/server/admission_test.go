@@ -9,7 +9,7 @@ import (
 
 func TestAdmitShedsLoadFast(t *testing.T) {
 	release, started := make(chan struct{}), make(chan struct{}, 1)
-	h := admit(1, 50*time.Millisecond, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := admit(1, 50*time.Millisecond, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		started <- struct{}{}
 		<-release
 	}))

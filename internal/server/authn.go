@@ -30,6 +30,7 @@ func authenticate(a *auth.Authenticator, logger *slog.Logger, next http.Handler)
 			refuse(w, http.StatusServiceUnavailable, apperr.CodeUnavailable, "the service is temporarily unavailable; try again shortly")
 			return
 		}
+		noteViewer(r.Context(), v)
 		next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), v)))
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"runtime"
 	"time"
+
+	"startupgraph/internal/telemetry"
 )
 
 // Throttled is a request's admission record: that admitOperation refused
@@ -58,6 +60,7 @@ type HeavyLane struct {
 	MinCost int
 	Wait    time.Duration
 	slots   chan struct{}
+	metrics *telemetry.Metrics // nil: not measured
 }
 
 // NewHeavyLane makes a lane of size slots, one per CPU when size is 0;
@@ -81,15 +84,18 @@ func (l *HeavyLane) enter(ctx context.Context, cost int) bool {
 	if l == nil || cost < l.MinCost || t == nil {
 		return true
 	}
+	start := time.Now()
 	timer := time.NewTimer(l.Wait)
 	defer timer.Stop()
 	select {
 	case l.slots <- struct{}{}:
+		l.metrics.HeavyWait(time.Since(start), true)
 		t.release = func() { <-l.slots }
 		return true
 	case <-timer.C:
 	case <-ctx.Done():
 	}
+	l.metrics.HeavyWait(time.Since(start), false)
 	t.RetryAfter, t.Status = time.Second, http.StatusServiceUnavailable
 	return false
 }

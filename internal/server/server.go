@@ -1,7 +1,9 @@
 // Package server is the HTTP edge of the service, the one package that
 // speaks HTTP: routes (/graphql, the playground, health checks),
-// middleware (request id, access log, panic recovery, CORS, locale,
-// request deadline), the request guard that reads every body
+// middleware (request id, access log, tracing, panic recovery, CORS,
+// locale, request deadline), what each request tells its operators
+// (observe.go: the access log's fields, metrics; trace.go: spans;
+// metrics.go: the /metrics listener), the request guard that reads every body
 // (guard.go), admission (in-flight limit, rate limits, the heavy-query
 // lane: admission.go), authentication's 401 (authn.go), the
 // GraphQL-over-HTTP transport that decodes requests (transport.go), the
@@ -19,6 +21,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/rs/cors"
+	"go.opentelemetry.io/otel/trace"
 
 	"startupgraph/examples"
 	"startupgraph/graph"
@@ -29,6 +32,7 @@ import (
 	"startupgraph/internal/playground"
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/store"
+	"startupgraph/internal/telemetry"
 )
 
 // Deps are what the HTTP service needs, built once at start-up.
@@ -42,11 +46,18 @@ type Deps struct {
 	// Examples are the operations the playground offers (examples.All();
 	// none when empty).
 	Examples []examples.Example
+	// Metrics records requests, admission and SQL for /metrics (served
+	// apart: ServeMetrics); nil records nothing.
+	Metrics *telemetry.Metrics
+	// Tracer, when not nil, traces every request (a span per request,
+	// loader batch and SQL statement) and propagates W3C trace context;
+	// nil (tracing off) costs nothing.
+	Tracer trace.TracerProvider
 }
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, Admit: newAdmission(d.Config).operation})
+	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, Admit: newAdmission(d.Config, d.Metrics).operation})
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(httpTransport{})
 	authn := d.Auth
@@ -56,8 +67,8 @@ func NewHandler(d Deps) http.Handler {
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header},
-		ExposedHeaders: []string{requestid.Header},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header, traceparentHeader, tracestateHeader},
+		ExposedHeaders: []string{requestid.Header, traceparentHeader},
 		MaxAge:         600,
 	}
 	if len(d.Config.CORSOrigins) == 0 {
@@ -67,7 +78,7 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET /assets/", pg)
@@ -79,7 +90,10 @@ func NewHandler(d Deps) http.Handler {
 	var h http.Handler = mux
 	h = i18n.Middleware(h)
 	h = recoverPanics(d.Logger, h)
-	h = accessLog(d.Logger, h)
+	if d.Tracer != nil {
+		h = traceRequests(d.Tracer, h)
+	}
+	h = accessLog(d.Logger, d.Metrics, h)
 	h = requestid.Middleware(h)
 	return h
 }
@@ -143,7 +157,7 @@ func Serve(ctx context.Context, srv *http.Server, ln net.Listener, shutdownTimeo
 		return err
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout)
+	logger.Info("shutting down: finishing in-flight requests", "timeout", shutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {

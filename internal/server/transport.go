@@ -84,6 +84,7 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 
 	ctx := r.Context()
 	oc, errs := exec.CreateOperationContext(ctx, params)
+	noteOperation(ctx, oc, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs)
 		status := requestErrorStatus(media, resp.Errors)

@@ -16,7 +16,8 @@ import (
 // error leaves in the GraphQL shape, {"errors": [{"message", "extensions":
 // {"code"}}]}, with a code from apperr: the refusals before GraphQL runs
 // (refuse), request errors (writeErrors) and executed operations
-// (writeResponse).
+// (writeResponse). Each notes the code of its first error for the access
+// log and the metrics (noteCode).
 
 // maxRequestErrors bounds how many request errors one response lists, so a
 // document full of mistakes still gets a small answer.
@@ -38,6 +39,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // specification requires of request errors, and as every refusal before
 // GraphQL runs is answered too.
 func writeErrors(w http.ResponseWriter, media string, status int, errs ...*gqlerror.Error) {
+	if len(errs) > 0 {
+		noteCode(w, codeOf(errs[0]))
+	}
 	if len(errs) > maxRequestErrors {
 		more := len(errs) - maxRequestErrors
 		errs = append(errs[:maxRequestErrors:maxRequestErrors], &gqlerror.Error{
@@ -55,13 +59,16 @@ func writeErrors(w http.ResponseWriter, media string, status int, errs ...*gqler
 // through encoding/json again (which would re-scan every byte of a
 // response that can be hundreds of KB).
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
+	if len(resp.Errors) > 0 {
+		noteCode(w, codeOf(resp.Errors[0]))
+	}
 	var b bytes.Buffer
 	b.Grow(len(resp.Data) + 64)
 	b.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		errs, err := json.Marshal(resp.Errors)
 		if err != nil {
-			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			writeInternalError(w, media)
 			return
 		}
 		b.WriteString(`"errors":`)
@@ -73,7 +80,7 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 	if len(resp.Extensions) > 0 {
 		ext, err := json.Marshal(resp.Extensions)
 		if err != nil {
-			writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+			writeInternalError(w, media)
 			return
 		}
 		b.WriteString(`,"extensions":`)
@@ -87,11 +94,27 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp *graphq
 // the handler panicked: no detail leaves the server.
 var internalErrorBody = []byte(`{"errors":[{"message":"internal server error","extensions":{"code":"` + string(apperr.CodeInternal) + `"}}]}`)
 
+// writeInternalError answers with internalErrorBody.
+func writeInternalError(w http.ResponseWriter, media string) {
+	noteCode(w, string(apperr.CodeInternal))
+	writeBody(w, media, http.StatusInternalServerError, internalErrorBody)
+}
+
+// codeOf is an error's extensions.code; INTERNAL_SERVER_ERROR when it has
+// none (the error presenter gives every error one).
+func codeOf(err *gqlerror.Error) string {
+	if code, ok := err.Extensions["code"].(string); ok && code != "" {
+		return code
+	}
+	return string(apperr.CodeInternal)
+}
+
 // writeJSONBody answers with v as JSON, in media.
 func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		status, b = http.StatusInternalServerError, internalErrorBody
+		writeInternalError(w, media)
+		return
 	}
 	writeBody(w, media, status, b)
 }

@@ -47,6 +47,10 @@ func newChild[R pagedRow, E model.EdgeOf[N], N any](tag, columns, from, parent, 
 	}
 }
 
+// Name is the relationship direction the list follows (e.g.
+// "StartupMentors"), for the loaders' spans.
+func (c Child[E, N]) Name() string { return c.name }
+
 // as names the relationship direction c lists (for its where filters).
 func (c Child[E, N]) as(name string) Child[E, N] {
 	c.name = name

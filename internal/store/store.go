@@ -83,3 +83,14 @@ func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }
 
 // Close releases the pool.
 func (s *Store) Close() error { return s.db.Close() }
+
+// StatementObserver is told of each SQL statement sent under a context
+// that carries it (ObserveStatements).
+type StatementObserver = dbconn.StatementObserver
+
+// ObserveStatements returns a context under which every SQL statement the
+// store sends is told to o (its duration), besides the observers ctx
+// already had; the HTTP edge counts and times each request's statements so.
+func ObserveStatements(ctx context.Context, o StatementObserver) context.Context {
+	return dbconn.ObserveStatements(ctx, o)
+}
