@@ -1,5 +1,5 @@
 // Package server is the HTTP edge of the service, the one package that
-// speaks HTTP: routes (/graphql, the playground, health checks),
+// speaks HTTP: routes (/graphql, /export, the playground, health checks),
 // middleware (request id, access log, panic recovery, CORS, locale,
 // request deadline), the request guard that reads every body
 // (guard.go), admission (in-flight limit, rate limits, the heavy-query
@@ -10,6 +10,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -29,6 +30,7 @@ import (
 	"startupgraph/internal/playground"
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/store"
+	"startupgraph/internal/viewer"
 )
 
 // Deps are what the HTTP service needs, built once at start-up.
@@ -42,12 +44,18 @@ type Deps struct {
 	// Examples are the operations the playground offers (examples.All();
 	// none when empty).
 	Examples []examples.Example
+	// Local, when set, is who a request without an Authorization header
+	// is: the command line's in-process exports run as viewer.System.
+	// Never set for a server on the network.
+	Local *viewer.Viewer
 }
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, Admit: newAdmission(d.Config).operation})
 	gql.AddTransport(transport.Options{})
+	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
+	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger}) // /export only
 	gql.AddTransport(httpTransport{})
 	authn := d.Auth
 	if authn == nil {
@@ -67,7 +75,9 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	// the same stack; the whole export has its own deadline, each page the request's
+	mux.Handle("/export", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql)))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET /assets/", pg)
