@@ -127,6 +127,9 @@ func (t exportTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		return
 	}
 
+	if c, ok := params.Variables[afterVar].(string); ok && initial == nil {
+		initial = &c // the query's own after variable: the walk starts there
+	}
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(t.exportTimeout + time.Minute))
 	out := &sentWriter{w: w}
 	name := strings.Join(plan.Path, "-")
