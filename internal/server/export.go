@@ -144,7 +144,13 @@ func (t exportTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		sheet = xlsx
 		w.Header().Set("Content-Type", mediaXLSX)
 	default:
-		sheet = export.NewCSV(out, http.NewResponseController(w).Flush)
+		rc := http.NewResponseController(w)
+		sheet = export.NewCSV(out, func() error {
+			if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+				return err
+			}
+			return nil
+		})
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
