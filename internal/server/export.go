@@ -133,24 +133,23 @@ func (t exportTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(t.exportTimeout + time.Minute))
 	out := &sentWriter{w: w}
 	name := strings.Join(plan.Path, "-")
+	rc := http.NewResponseController(w)
+	flush := func() error {
+		if !out.sent {
+			return nil // flushing would commit a 200 with no byte of the file yet
+		}
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return nil
+	}
 	var sheet export.Writer
-	var xlsx *export.XLSX
 	switch format {
 	case formatXLSX:
-		if xlsx, err = export.NewXLSX(out, name); err != nil {
-			t.fail(w, ctx, exec.DispatchError(ctx, gqlerror.List{gqlerror.WrapPath(nil, err)}).Errors)
-			return
-		}
-		sheet = xlsx
+		sheet = export.NewXLSX(out, name, flush)
 		w.Header().Set("Content-Type", mediaXLSX)
 	default:
-		rc := http.NewResponseController(w)
-		sheet = export.NewCSV(out, func() error {
-			if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-				return err
-			}
-			return nil
-		})
+		sheet = export.NewCSV(out, flush)
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.%s"`, name, format))
@@ -164,9 +163,6 @@ func (t exportTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql
 	}
 	rows, err := plan.Walk(ctx, fetch, initial, sheet)
 	if err != nil {
-		if xlsx != nil {
-			xlsx.Abort()
-		}
 		if !out.sent {
 			w.Header().Del("Content-Disposition")
 			var pe *pageErrors
