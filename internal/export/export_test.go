@@ -455,3 +455,31 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// TestExportFragmentsAndScalarLists: the connection and the columns may
+// come through named and inline fragments (a union's members too); a
+// list of scalars is one cell, a Boolean is true or false.
+func TestExportFragmentsAndScalarLists(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	q := `query Mentors { ...Root }
+	  fragment Root on Query { mentors(first: 4) { nodes { ...M } } }
+	  fragment M on Mentor { key taskForceMember languages
+	    affiliation { ... on University { uni: key } ... on Organization { org: key } } }`
+	rec := c.Export(t, map[string]any{"query": q, "operationName": "Mentors"})
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+	}
+	table := readCSV(t, rec.Body.Bytes()[3:])
+	if h := []string{"key", "taskForceMember", "languages", "affiliation.uni", "affiliation.org"}; !slices.Equal(table[0], h) {
+		t.Fatalf("header %q, want %q", table[0], h)
+	}
+	got := table[1:]
+	want := sqlRows(t, c.DSN, `SELECT m.key, m.task_force_member::text, array_to_string(m.languages, '; '),
+	    coalesce(u.key, ''), coalesce(o.key, '')
+	  FROM mentors m LEFT JOIN universities u ON u.id = m.affiliated_university_id
+	  LEFT JOIN organizations o ON o.id = m.affiliated_organization_id ORDER BY m.key`)
+	slices.SortFunc(got, func(a, b []string) int { return strings.Compare(a[0], b[0]) })
+	if len(want) <= 4 || !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("%d mentors:\n%q\nwant %d:\n%q", len(got), got, len(want), want)
+	}
+}
