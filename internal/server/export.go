@@ -72,6 +72,35 @@ func markExport(next http.Handler) http.Handler {
 	})
 }
 
+// MaxExportsInFlight bounds the exports that run at once, whoever asks.
+// An export holds its request's in-flight slot for as long as it runs (up
+// to STARTUPGRAPH_EXPORT_TIMEOUT, however slowly its client reads), and
+// a page of public reference data costs an anonymous client two points:
+// without this lane, a few dozen slow downloads could hold every slot
+// /graphql needs.
+const MaxExportsInFlight = 4
+
+// exportLane refuses an export at once, with 503 and Retry-After, while
+// limit others run.
+func exportLane(limit int, next http.Handler) http.Handler {
+	slots := make(chan struct{}, limit)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions { // a CORS preflight runs nothing
+			next.ServeHTTP(w, r)
+			return
+		}
+		select {
+		case slots <- struct{}{}:
+		default:
+			w.Header().Set("Retry-After", "5")
+			refuse(w, http.StatusServiceUnavailable, apperr.CodeUnavailable, fmt.Sprintf("%d exports are running, the most at once; retry in a moment", limit))
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
+}
+
 type planningKey struct{}
 
 // planning reports whether ctx is the one exportTransport validates a

@@ -65,7 +65,7 @@ func NewHandler(d Deps) http.Handler {
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header},
-		ExposedHeaders: []string{requestid.Header},
+		ExposedHeaders: []string{requestid.Header, "Content-Disposition"}, // an export's file name
 		MaxAge:         600,
 	}
 	if len(d.Config.CORSOrigins) == 0 {
@@ -77,7 +77,7 @@ func NewHandler(d Deps) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	// the same stack; the whole export has its own deadline, each page the request's
-	mux.Handle("/export", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql)))))))))
+	mux.Handle("/export", corsMW.Handler(exportLane(MaxExportsInFlight, guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, withDeadline(exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql))))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET /assets/", pg)
