@@ -12,7 +12,10 @@
 // question 9 into the editor with a click, runs it with an ANALYST key
 // (E2E_API_KEY, made by run.sh) in the Headers tab, and checks the result
 // pane holds the API's answer: the teams with the most jobs created
-// (e2e/out/playground-examples.png).
+// (e2e/out/playground-examples.png). Then it downloads every team as CSV
+// and as XLSX with the toolbar's export buttons and opens both files: the
+// CSV parsed, the XLSX unzipped, each checked against the API's count
+// (e2e/out/playground-export.csv, .xlsx and .png).
 //
 // Every network request the browser makes must stay on 127.0.0.1 (data: and
 // blob: URLs are fine). Requests are recorded twice: with Playwright's
@@ -36,6 +39,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inflateRawSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -46,6 +50,7 @@ const screenshotPath = path.join(outDir, 'playground.png');
 const docsScreenshotPath = path.join(outDir, 'playground-docs.png');
 const autocompleteScreenshotPath = path.join(outDir, 'playground-autocomplete.png');
 const examplesScreenshotPath = path.join(outDir, 'playground-examples.png');
+const exportScreenshotPath = path.join(outDir, 'playground-export.png');
 const examplesDir = path.join(here, '..', 'examples');
 const apiKey = process.env.E2E_API_KEY;
 
@@ -81,6 +86,69 @@ function offLoopback(url) {
   if (!['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol)) return `scheme ${u.protocol}`;
   if (u.hostname !== ALLOWED_HOST) return `host ${u.hostname}`;
   return '';
+}
+
+// EXPORT_QUERY is what step 11 downloads: every team, in pages of 7, with
+// an alias and a nested list.
+const EXPORT_QUERY = '{ startups(first: 7) { nodes { key team: nameEn stage sectors { nodes { key } } } } }';
+
+// parseCSV reads RFC 4180 CSV (quoted fields, doubled quotes, CRLF).
+function parseCSV(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+// unzipEntry returns the uncompressed bytes of the entry named name of a
+// zip archive (an XLSX workbook), found through its central directory.
+function unzipEntry(zip, name) {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  assert.ok(end >= 0, 'not a zip archive: no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let p = zip.readUInt32LE(end + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(p), 0x02014b50, 'bad zip central directory');
+    const method = zip.readUInt16LE(p + 10);
+    const size = zip.readUInt32LE(p + 20);
+    const nameLen = zip.readUInt16LE(p + 28);
+    const extraLen = zip.readUInt16LE(p + 30);
+    const commentLen = zip.readUInt16LE(p + 32);
+    const local = zip.readUInt32LE(p + 42);
+    const entry = zip.toString('utf8', p + 46, p + 46 + nameLen);
+    names.push(entry);
+    if (entry === name) {
+      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+      const data = zip.subarray(start, start + size);
+      return method === 0 ? data : inflateRawSync(data);
+    }
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  assert.fail(`the workbook has no ${name}; it has ${names.join(', ')}`);
 }
 
 function short(url) {
@@ -364,6 +432,44 @@ test('playground runs the default query against the local server', { timeout: 18
       `question 9 from Examples: ${teams.map((s, i) => `${s.name} (${jobs[i]})`).join(', ')}; screenshot: ${examplesScreenshotPath}`,
     );
 
+    // 11. Download the current query's list as CSV and as XLSX with the
+    // toolbar buttons, and open both: the CSV is parsed (BOM, header from
+    // the selection, one row per team of every page), the XLSX is unzipped
+    // and its sheet's rows counted.
+    await queryEditor.evaluate((el, q) => el.CodeMirror.setValue(q), EXPORT_QUERY);
+    const total = await (
+      await fetch(new URL('/graphql', playgroundURL), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ query: '{ startups { totalCount } }' }),
+      })
+    ).json();
+    const teamCount = total.data.startups.totalCount;
+    assert.ok(teamCount > 7, `the demo data has ${teamCount} teams; the export should walk several pages of 7`);
+    const downloads = {};
+    for (const format of ['csv', 'xlsx']) {
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: WAIT_MS }),
+        page.locator(`button.playground-export[data-format="${format}"]`).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), `startups.${format}`);
+      const file = path.join(outDir, `playground-export.${format}`);
+      await download.saveAs(file);
+      downloads[format] = await readFile(file);
+    }
+    const csvText = downloads.csv.toString('utf8');
+    assert.ok(csvText.startsWith('\ufeff'), 'the CSV has no UTF-8 BOM');
+    const csvRows = parseCSV(csvText.slice(1));
+    assert.deepEqual(csvRows[0], ['key', 'team', 'stage', 'sectors.nodes.key']);
+    assert.equal(csvRows.length - 1, teamCount, `the CSV has ${csvRows.length - 1} rows, the API counts ${teamCount} teams`);
+    assert.equal(new Set(csvRows.slice(1).map((r) => r[0])).size, teamCount, 'the CSV repeats a team');
+    const sheet = unzipEntry(downloads.xlsx, 'xl/worksheets/sheet1.xml').toString('utf8');
+    const sheetRows = sheet.match(/<row[ >]/g) || [];
+    assert.equal(sheetRows.length - 1, teamCount, `the XLSX sheet has ${sheetRows.length - 1} rows, want ${teamCount}`);
+    assert.ok(sheet.includes(csvRows[1][0]), `the XLSX sheet does not hold ${csvRows[1][0]}`);
+    await page.screenshot({ path: exportScreenshotPath, timeout: WAIT_MS });
+    t.diagnostic(`downloaded startups.csv (${csvRows.length - 1} rows) and startups.xlsx (${sheetRows.length - 1} rows); screenshot: ${exportScreenshotPath}`);
+
     // Let late requests (e.g. the favicon) arrive before judging the traffic.
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});
   } catch (err) {
@@ -379,7 +485,7 @@ test('playground runs the default query against the local server', { timeout: 18
     throw err;
   } finally {
     await browser.close().catch(() => {});
-    // 11. Report what the browser did (also when a step above failed).
+    // 12. Report what the browser did (also when a step above failed).
     const urls = [...new Set(requests.map((r) => `${r.method} ${r.url}`))];
     t.diagnostic(`${urls.length} distinct requests:`);
     for (const u of urls) t.diagnostic(`  ${short(u)}`);
@@ -389,7 +495,7 @@ test('playground runs the default query against the local server', { timeout: 18
     for (const e of pageErrors) t.diagnostic(`page error: ${e}`);
   }
 
-  // 12. Judge the traffic and the page's health.
+  // 13. Judge the traffic and the page's health.
 
   const offHost = requests
     .map((r) => ({ ...r, why: offLoopback(r.url) }))

@@ -93,7 +93,7 @@ bin_dir=$(mktemp -d /tmp/startupgraph-e2e-bin.XXXXXX)
 data_dir=$(mktemp -d /tmp/startupgraph-e2e-data.XXXXXX)
 chmod 755 "$data_dir"
 mkdir -p "$out"
-rm -f "$out/playground.png" "$out/playground-docs.png" "$out/playground-autocomplete.png" "$out/playground-examples.png" \
+rm -f "$out/playground.png" "$out/playground-docs.png" "$out/playground-autocomplete.png" "$out/playground-examples.png" "$out/playground-export.png" "$out/playground-export.csv" "$out/playground-export.xlsx" \
   "$out/playground-failure.png" "$out/apikey.log"
 server_log="$out/server.log"
 : >"$server_log"

@@ -212,6 +212,8 @@ func (w *costWalker) fieldPrice(f *ast.Field) int {
 		return StatementCost
 	case "node": // the node, and its scope
 		return 2 * StatementCost
+	case "startup", "mentor", "fund", "program", "cohort", "market", "university":
+		return 3 * StatementCost // the key, the node and its scope
 	case "nodes": // a statement per type of node, and the scope
 		types := 12
 		if w.schema != nil && w.schema.Types["Node"] != nil {

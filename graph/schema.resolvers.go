@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"startupgraph/graph/generated"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
@@ -160,6 +161,34 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
 	return r.nodes(ctx, ids)
+}
+
+func (r *queryResolver) Startup(ctx context.Context, key string) (*model.Startup, error) {
+	return byKey(ctx, r.Resolver, globalid.Startup, loader.For(ctx).Startup, key)
+}
+
+func (r *queryResolver) Mentor(ctx context.Context, key string) (*model.Mentor, error) {
+	return byKey(ctx, r.Resolver, globalid.Mentor, loader.For(ctx).Mentor, key)
+}
+
+func (r *queryResolver) Fund(ctx context.Context, key string) (*model.Fund, error) {
+	return byKey(ctx, r.Resolver, globalid.Fund, loader.For(ctx).Fund, key)
+}
+
+func (r *queryResolver) Program(ctx context.Context, key string) (*model.Program, error) {
+	return byKey(ctx, r.Resolver, globalid.Program, loader.For(ctx).Program, key)
+}
+
+func (r *queryResolver) Cohort(ctx context.Context, key string) (*model.Cohort, error) {
+	return byKey(ctx, r.Resolver, globalid.Cohort, loader.For(ctx).Cohort, key)
+}
+
+func (r *queryResolver) Market(ctx context.Context, code string) (*model.Market, error) {
+	return byKey(ctx, r.Resolver, globalid.Market, loader.For(ctx).Market, code)
+}
+
+func (r *queryResolver) University(ctx context.Context, key string) (*model.University, error) {
+	return byKey(ctx, r.Resolver, globalid.University, loader.For(ctx).University, key)
 }
 
 func (r *queryResolver) Universities(ctx context.Context, where *generated.UniversityWhere) ([]model.University, error) {

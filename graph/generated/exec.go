@@ -1670,23 +1670,30 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog           func(childComplexity int, first *int, after *string, last *int, before *string, filter *AuditFilter) int
+		Cohort             func(childComplexity int, key string) int
 		Facilities         func(childComplexity int, first *int, after *string, last *int, before *string, orderBy []FacilityOrder, where *FacilityWhere) int
+		Fund               func(childComplexity int, key string) int
 		Funds              func(childComplexity int, first *int, after *string, last *int, before *string, filter *FundFilter, orderBy []FundOrder, where *FundWhere) int
 		Insights           func(childComplexity int, filter *StartupFilter, where *StartupWhere) int
 		Investments        func(childComplexity int, first *int, after *string, last *int, before *string, filter *InvestmentFilter, orderBy *InvestmentOrder, where *InvestmentWhere) int
+		Market             func(childComplexity int, code string) int
 		Markets            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MarketFilter, orderBy []MarketOrder, where *MarketWhere) int
+		Mentor             func(childComplexity int, key string) int
 		Mentors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *MentorFilter, orderBy []MentorOrder, where *MentorWhere) int
 		Neighborhood       func(childComplexity int, id string, depth *int, limit *int) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		Organizations      func(childComplexity int, first *int, after *string, last *int, before *string, filter *OrganizationFilter, orderBy []OrganizationOrder, where *OrganizationWhere) int
 		Paths              func(childComplexity int, from string, to string, maxLength *int, first *int) int
+		Program            func(childComplexity int, key string) int
 		Programs           func(childComplexity int, first *int, after *string, last *int, before *string, filter *ProgramFilter, orderBy []ProgramOrder, where *ProgramWhere) int
 		RecommendedMentors func(childComplexity int, startupID string, first *int) int
 		Sectors            func(childComplexity int, first *int, after *string, last *int, before *string, filter *SectorFilter, orderBy []SectorOrder, where *SectorWhere) int
 		SimilarStartups    func(childComplexity int, id string, first *int) int
+		Startup            func(childComplexity int, key string) int
 		Startups           func(childComplexity int, first *int, after *string, last *int, before *string, filter *StartupFilter, orderBy []StartupOrder, where *StartupWhere) int
 		Universities       func(childComplexity int, where *UniversityWhere) int
+		University         func(childComplexity int, key string) int
 		Viewer             func(childComplexity int) int
 	}
 
@@ -2288,6 +2295,13 @@ type QueryResolver interface {
 	Viewer(ctx context.Context) (*viewer.Viewer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
+	Startup(ctx context.Context, key string) (*model.Startup, error)
+	Mentor(ctx context.Context, key string) (*model.Mentor, error)
+	Fund(ctx context.Context, key string) (*model.Fund, error)
+	Program(ctx context.Context, key string) (*model.Program, error)
+	Cohort(ctx context.Context, key string) (*model.Cohort, error)
+	Market(ctx context.Context, code string) (*model.Market, error)
+	University(ctx context.Context, key string) (*model.University, error)
 	Universities(ctx context.Context, where *UniversityWhere) ([]model.University, error)
 	Insights(ctx context.Context, filter *StartupFilter, where *StartupWhere) (*store.Insights, error)
 	Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error)
@@ -9274,6 +9288,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*AuditFilter)), true
+	case "Query.cohort":
+		if e.ComplexityRoot.Query.Cohort == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cohort(childComplexity, args["key"].(string)), true
 	case "Query.facilities":
 		if e.ComplexityRoot.Query.Facilities == nil {
 			break
@@ -9285,6 +9310,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Facilities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["orderBy"].([]FacilityOrder), args["where"].(*FacilityWhere)), true
+	case "Query.fund":
+		if e.ComplexityRoot.Query.Fund == nil {
+			break
+		}
+
+		args, err := ec.field_Query_fund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Fund(childComplexity, args["key"].(string)), true
 	case "Query.funds":
 		if e.ComplexityRoot.Query.Funds == nil {
 			break
@@ -9319,6 +9355,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Investments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*InvestmentFilter), args["orderBy"].(*InvestmentOrder), args["where"].(*InvestmentWhere)), true
+	case "Query.market":
+		if e.ComplexityRoot.Query.Market == nil {
+			break
+		}
+
+		args, err := ec.field_Query_market_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Market(childComplexity, args["code"].(string)), true
 	case "Query.markets":
 		if e.ComplexityRoot.Query.Markets == nil {
 			break
@@ -9330,6 +9377,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Markets(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*MarketFilter), args["orderBy"].([]MarketOrder), args["where"].(*MarketWhere)), true
+	case "Query.mentor":
+		if e.ComplexityRoot.Query.Mentor == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Mentor(childComplexity, args["key"].(string)), true
 	case "Query.mentors":
 		if e.ComplexityRoot.Query.Mentors == nil {
 			break
@@ -9396,6 +9454,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxLength"].(*int), args["first"].(*int)), true
+	case "Query.program":
+		if e.ComplexityRoot.Query.Program == nil {
+			break
+		}
+
+		args, err := ec.field_Query_program_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Program(childComplexity, args["key"].(string)), true
 	case "Query.programs":
 		if e.ComplexityRoot.Query.Programs == nil {
 			break
@@ -9440,6 +9509,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimilarStartups(childComplexity, args["id"].(string), args["first"].(*int)), true
+	case "Query.startup":
+		if e.ComplexityRoot.Query.Startup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_startup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Startup(childComplexity, args["key"].(string)), true
 	case "Query.startups":
 		if e.ComplexityRoot.Query.Startups == nil {
 			break
@@ -9462,6 +9542,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Universities(childComplexity, args["where"].(*UniversityWhere)), true
+	case "Query.university":
+		if e.ComplexityRoot.Query.University == nil {
+			break
+		}
+
+		args, err := ec.field_Query_university_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.University(childComplexity, args["key"].(string)), true
 	case "Query.viewer":
 		if e.ComplexityRoot.Query.Viewer == nil {
 			break
@@ -11513,6 +11604,20 @@ type Query {
   node("Global id of the node." id: ID!): Node
   "Fetch up to 100 nodes by global id, in the order given; missing ones are null (each with a NOT_FOUND error)."
   nodes("Global ids of the nodes (at most 100)." ids: [ID!]!): [Node]!
+  "The startup (team) with this key, e.g. ` + "`" + `svc-medi-print` + "`" + `; null with NOT_FOUND when there is none the caller may see (exactly as ` + "`" + `node(id:)` + "`" + `)."
+  startup("The startup's key." key: String!): Startup
+  "The mentor with this key; null with NOT_FOUND when there is none the caller may see."
+  mentor("The mentor's key." key: String!): Mentor
+  "The fund with this key, e.g. ` + "`" + `creative-growth-venture-fund` + "`" + `; null with NOT_FOUND when there is none."
+  fund("The fund's key." key: String!): Fund
+  "The support program with this key, e.g. ` + "`" + `smart-venture-campus` + "`" + `; null with NOT_FOUND when there is none."
+  program("The program's key." key: String!): Program
+  "The cohort with this key; null with NOT_FOUND when there is none."
+  cohort("The cohort's key." key: String!): Cohort
+  "The market with this code (ISO 3166-1 alpha-2 for a country, e.g. ` + "`" + `VN` + "`" + `; a region's code otherwise); null with NOT_FOUND when there is none."
+  market("The market's code, e.g. ` + "`" + `VN` + "`" + `." code: String!): Market
+  "The university with this key, e.g. ` + "`" + `ghent-university` + "`" + `; null with NOT_FOUND when there is none."
+  university("The university's key." key: String!): University
   "The global universities of Incheon Global Campus, ordered by English name. The four MOU partners are SUNY Korea (한국뉴욕주립대), the University of Utah (유타대), Ghent University (겐트대) and George Mason University (조지메이슨대). This bounded reference set is a plain list; every other list is a connection."
   universities("Only universities for which this holds (e.g. ` + "`" + `{ key: { eq: \"ghent-university\" } }` + "`" + `)." where: UniversityWhere): [University!]!
   "Totals for the city's reports over any slice of startups: those matching ` + "`" + `filter` + "`" + ` and ` + "`" + `where` + "`" + ` (both hold, as on ` + "`" + `startups` + "`" + `). Every figure counts only the startups the caller may see; conditions on investments and market targets also choose the rows the money and market figures count (see ` + "`" + `Insights` + "`" + `)."
@@ -24961,6 +25066,20 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_cohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_facilities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25012,6 +25131,20 @@ func (ec *executionContext) field_Query_facilities_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_fund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
 	return args, nil
 }
 
@@ -25161,6 +25294,20 @@ func (ec *executionContext) field_Query_investments_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_market_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "code",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["code"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25220,6 +25367,20 @@ func (ec *executionContext) field_Query_markets_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["where"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_mentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
 	return args, nil
 }
 
@@ -25443,6 +25604,20 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_program_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_programs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25611,6 +25786,20 @@ func (ec *executionContext) field_Query_similarStartups_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_startup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_startups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -25684,6 +25873,20 @@ func (ec *executionContext) field_Query_universities_args(ctx context.Context, r
 		return nil, err
 	}
 	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_university_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "key",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["key"] = arg0
 	return args, nil
 }
 
@@ -56225,6 +56428,314 @@ func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_startup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Startup(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalOStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_startup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_startup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_mentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_mentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Mentor(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+			return ec.marshalOMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_mentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Mentor(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_mentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_fund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_fund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Fund(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fund) graphql.Marshaler {
+			return ec.marshalOFund2ᚖstartupgraphᚋinternalᚋmodelᚐFund(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_fund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fund(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_fund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_program(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_program(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Program(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Program) graphql.Marshaler {
+			return ec.marshalOProgram2ᚖstartupgraphᚋinternalᚋmodelᚐProgram(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_program(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Program(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_program_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cohort(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Cohort) graphql.Marshaler {
+			return ec.marshalOCohort2ᚖstartupgraphᚋinternalᚋmodelᚐCohort(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Cohort(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_market(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_market(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Market(ctx, fc.Args["code"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Market) graphql.Marshaler {
+			return ec.marshalOMarket2ᚖstartupgraphᚋinternalᚋmodelᚐMarket(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_market(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Market(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_market_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_university(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_university(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().University(ctx, fc.Args["key"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.University) graphql.Marshaler {
+			return ec.marshalOUniversity2ᚖstartupgraphᚋinternalᚋmodelᚐUniversity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_university(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_University(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_university_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -87994,6 +88505,48 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_nodes(ctx, field)
 				})
+		case "startup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_startup(ctx, field)
+				})
+		case "mentor":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_mentor(ctx, field)
+				})
+		case "fund":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_fund(ctx, field)
+				})
+		case "program":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_program(ctx, field)
+				})
+		case "cohort":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cohort(ctx, field)
+				})
+		case "market":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_market(ctx, field)
+				})
+		case "university":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_university(ctx, field)
+				})
 		case "universities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -97678,6 +98231,13 @@ func (ec *executionContext) unmarshalOMenteePredicate2ᚖstartupgraphᚋgraphᚋ
 	}
 	res, err := ec.unmarshalInputMenteePredicate(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMentor2ᚖstartupgraphᚋinternalᚋmodelᚐMentor(ctx context.Context, sel ast.SelectionSet, v *model.Mentor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Mentor(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMentorCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorCount(ctx context.Context, v any) (*MentorCount, error) {

@@ -199,3 +199,19 @@ func (r Response) Field() string {
 	f, _ := r.Errors[0].Extensions["field"].(string)
 	return f
 }
+
+// Export posts payload (query, variables, format, …) to /export and
+// returns the recorded response: the file, or the errors.
+func (c *Client) Export(t testing.TB, payload map[string]any) *httptest.ResponseRecorder {
+	t.Helper()
+	body, err := json.Marshal(payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/export", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if c.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	return c.Serve(req)
+}

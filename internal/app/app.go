@@ -1,5 +1,5 @@
-// Package app implements the startupgraph commands: serve, dev, migrate and
-// seed. main only wires the process to Run.
+// Package app implements the startupgraph commands: serve, dev, migrate,
+// seed, apikey and export. main only wires the process to Run.
 package app
 
 import (
@@ -38,6 +38,7 @@ Usage:
   startupgraph seed     [flags]   load the demo data (idempotent);
                         --synthetic N [--synthetic-seed S] adds a deterministic scale graph of N startups
   startupgraph apikey   create|list|revoke   manage API keys (create prints the key once)
+  startupgraph export   [--format csv|xlsx] --query-file FILE   export a query's connection, every page, to stdout
 
 Without DATABASE_URL, every command but serve uses the project-local cluster
 (a running dev server's, if there is one).
@@ -75,6 +76,8 @@ func Run(ctx context.Context, env Env) error {
 		return runSeed(ctx, args, env)
 	case "apikey":
 		return runAPIKey(ctx, args, env)
+	case "export":
+		return runExport(ctx, args, env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil

@@ -55,6 +55,10 @@ const (
 	// CodeRateLimited: the query budget of the key, or of the client
 	// address without a key, is spent (429, with Retry-After).
 	CodeRateLimited Code = "RATE_LIMITED"
+	// CodeNotExportable: /export was given a query it cannot flatten into
+	// a table (no connection, two connections, one inside a list, …);
+	// extensions.field names the field at fault (400).
+	CodeNotExportable Code = "NOT_EXPORTABLE"
 )
 
 // The codes of documents refused for their size or shape before anything

@@ -28,6 +28,9 @@ type Config struct {
 	DBConnMaxIdleTime time.Duration
 	DBConnectTimeout  time.Duration
 	RequestTimeout    time.Duration
+	// ExportTimeout bounds a whole export (/export); each of its pages
+	// has RequestTimeout.
+	ExportTimeout time.Duration
 	// StatementGrace: how long a statement running when its client hangs
 	// up may still finish (server.DefaultStatementGrace when zero).
 	StatementGrace    time.Duration
@@ -76,6 +79,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME", "db-conn-max-idle-time", "5m", "close a connection idle this long"},
 	{"STARTUPGRAPH_DB_CONNECT_TIMEOUT", "db-connect-timeout", "5s", "connect_timeout added to DATABASE_URL when it has none (whole seconds)"},
 	{"STARTUPGRAPH_REQUEST_TIMEOUT", "request-timeout", "15s", "deadline of one GraphQL request"},
+	{"STARTUPGRAPH_EXPORT_TIMEOUT", "export-timeout", "10m", "deadline of one export (/export walks every page of a list; each page has the request timeout)"},
 	{"STARTUPGRAPH_STATEMENT_GRACE", "statement-grace", "1s", "how long a database statement already running when its client hangs up may finish, so its connection stays pooled (never past the request timeout)"},
 	{"STARTUPGRAPH_RATE_LIMIT_POINTS", "rate-limit-points", "5000", "query budget of one API key per window; a query costs max(1, nodes/100) points (0 disables)"},
 	{"STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", "anonymous-rate-limit-points", "1000", "query budget per window of one client address without a key (its IP address, an IPv6 one by /64; X-Forwarded-For only from STARTUPGRAPH_TRUSTED_PROXIES) (0 disables)"},
@@ -125,6 +129,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
 		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
 		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		ExportTimeout:     p.duration("STARTUPGRAPH_EXPORT_TIMEOUT"),
 		StatementGrace:    p.duration("STARTUPGRAPH_STATEMENT_GRACE"),
 		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
 		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),

@@ -213,12 +213,22 @@ func Handler(title, endpoint string, ex []examples.Example) http.Handler {
 	}
 	var buf bytes.Buffer
 	err = tmpl.Execute(&buf, struct {
-		Title, Endpoint, DefaultQuery string
-	}{title, endpoint, DefaultQuery})
+		Title, Endpoint, Export, DefaultQuery string
+	}{title, endpoint, exportEndpoint(endpoint), DefaultQuery})
 	if err != nil {
 		panic(err)
 	}
 	return &handler{page: buf.Bytes(), csp: contentSecurityPolicy(endpoint), assets: assets}
+}
+
+// exportEndpoint is where the page's Download CSV / XLSX buttons send the
+// current query: /export beside the GraphQL endpoint (…/graphql); ""
+// (no buttons) for an endpoint not named so.
+func exportEndpoint(endpoint string) string {
+	if base, ok := strings.CutSuffix(endpoint, "/graphql"); ok {
+		return base + "/export"
+	}
+	return ""
 }
 
 // contentSecurityPolicy returns the page's CSP: everything from the serving

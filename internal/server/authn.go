@@ -15,8 +15,12 @@ import (
 // A request without a key goes on as anonymous; a bad key is answered with
 // 401 before any resolver runs; a database outage while verifying is a
 // 503.
-func authenticate(a *auth.Authenticator, logger *slog.Logger, next http.Handler) http.Handler {
+func authenticate(a *auth.Authenticator, local *viewer.Viewer, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if local != nil && r.Header.Get("Authorization") == "" {
+			next.ServeHTTP(w, r.WithContext(viewer.With(r.Context(), *local)))
+			return
+		}
 		v, err := a.Authenticate(r.Context(), r.Header.Get("Authorization"))
 		switch {
 		case errors.Is(err, auth.ErrInvalidKey):

@@ -1,5 +1,5 @@
 // Package server is the HTTP edge of the service, the one package that
-// speaks HTTP: routes (/graphql, the playground, health checks),
+// speaks HTTP: routes (/graphql, /export, the playground, health checks),
 // middleware (request id, access log, tracing, panic recovery, CORS,
 // locale, request deadline), what each request tells its operators
 // (observe.go: the access log's fields, metrics; trace.go: spans;
@@ -12,6 +12,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -33,6 +34,7 @@ import (
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/store"
 	"startupgraph/internal/telemetry"
+	"startupgraph/internal/viewer"
 )
 
 // Deps are what the HTTP service needs, built once at start-up.
@@ -53,12 +55,18 @@ type Deps struct {
 	// loader batch and SQL statement) and propagates W3C trace context;
 	// nil (tracing off) costs nothing.
 	Tracer trace.TracerProvider
+	// Local, when set, is who a request without an Authorization header
+	// is: the command line's in-process exports run as viewer.System.
+	// Never set for a server on the network.
+	Local *viewer.Viewer
 }
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, Admit: newAdmission(d.Config, d.Metrics).operation})
 	gql.AddTransport(transport.Options{})
+	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
+	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger}) // /export only
 	gql.AddTransport(httpTransport{})
 	authn := d.Auth
 	if authn == nil {
@@ -68,7 +76,7 @@ func NewHandler(d Deps) http.Handler {
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header, traceparentHeader, tracestateHeader},
-		ExposedHeaders: []string{requestid.Header, traceparentHeader},
+		ExposedHeaders: []string{requestid.Header, traceparentHeader, "Content-Disposition"}, // an export's file name
 		MaxAge:         600,
 	}
 	if len(d.Config.CORSOrigins) == 0 {
@@ -78,7 +86,9 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	// the same stack; the whole export has its own deadline, each page the request's
+	mux.Handle("/export", corsMW.Handler(exportLane(MaxExportsInFlight, guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql))))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET /assets/", pg)

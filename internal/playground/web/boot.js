@@ -221,6 +221,107 @@
     );
   }
 
+  // --- Download CSV / XLSX ------------------------------------------------
+  //
+  // Two toolbar buttons send the editor's query, variables and headers (the
+  // key) to /export (data-export), which walks every page of the query's
+  // one connection and answers a file; the browser saves it under the name
+  // the server gives. An error (not exportable, no key, a limit) is shown
+  // in the result pane, as the API wrote it.
+
+  var exportURL = root.getAttribute('data-export');
+
+  function parseEditor(ed, what) {
+    var text = ed ? ed.getValue().trim() : '';
+    if (!text) return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new Error(what + ' are not JSON: ' + err.message);
+    }
+  }
+
+  function download(editor, format, setBusy) {
+    function show(text) {
+      if (editor.responseEditor) editor.responseEditor.setValue(text);
+    }
+    var body, extra;
+    try {
+      body = { query: editor.queryEditor ? editor.queryEditor.getValue() : '', format: format };
+      var variables = parseEditor(editor.variableEditor, 'Variables');
+      if (variables !== undefined) body.variables = variables;
+      if (editor.operationName) body.operationName = editor.operationName;
+      extra = parseEditor(editor.headerEditor, 'Headers') || {};
+    } catch (err) {
+      show(JSON.stringify({ errors: [{ message: err.message }] }, null, 2));
+      return;
+    }
+    var headers = new Headers({ 'Content-Type': 'application/json' });
+    Object.keys(extra).forEach(function (name) {
+      headers.set(name, String(extra[name]));
+    });
+    setBusy(true);
+    fetch(exportURL, { method: 'POST', headers: headers, body: JSON.stringify(body), credentials: 'same-origin' })
+      .then(function (res) {
+        var type = res.headers.get('Content-Type') || '';
+        if (!res.ok || type.indexOf('application/json') === 0) {
+          return res.text().then(function (text) {
+            try {
+              text = JSON.stringify(JSON.parse(text), null, 2);
+            } catch (err) {
+              text = 'HTTP ' + res.status + ' ' + res.statusText + ': ' + text;
+            }
+            show(text);
+          });
+        }
+        var m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '');
+        var name = m ? m[1] : 'export.' + format;
+        return res.blob().then(function (blob) {
+          var a = document.createElement('a');
+          a.href = URL.createObjectURL(blob);
+          a.download = name;
+          document.body.appendChild(a);
+          a.click();
+          a.remove();
+          setTimeout(function () {
+            URL.revokeObjectURL(a.href);
+          }, 60000);
+          show(JSON.stringify({ downloaded: name, bytes: blob.size }, null, 2));
+        });
+      })
+      .catch(function (err) {
+        show(JSON.stringify({ errors: [{ message: 'export failed: ' + String((err && err.message) || err) }] }, null, 2));
+      })
+      .finally(function () {
+        setBusy(false);
+      });
+  }
+
+  function ExportButtons() {
+    var editor = GraphiQL.React.useEditorContext({ nonNull: true });
+    var state = React.useState(false);
+    var busy = state[0];
+    var setBusy = state[1];
+    return ['csv', 'xlsx'].map(function (format) {
+      return h(
+        'button',
+        {
+          key: format,
+          type: 'button',
+          className: 'graphiql-un-styled graphiql-toolbar-button playground-export',
+          'data-format': format,
+          disabled: busy,
+          title: 'Download ' + format.toUpperCase() + ': every page of the query\'s list, one row per item',
+          'aria-label': 'Download ' + format.toUpperCase(),
+          onClick: function () {
+            download(editor, format, setBusy);
+          },
+        },
+        format.toUpperCase(),
+      );
+    });
+  }
+
   var plugins = [{ title: 'Examples', icon: ExamplesIcon, content: ExamplesPane }];
   if (window.GraphiQLPluginExplorer && typeof window.GraphiQLPluginExplorer.explorerPlugin === 'function') {
     plugins.push(window.GraphiQLPluginExplorer.explorerPlugin());
@@ -235,6 +336,7 @@
         isHeadersEditorEnabled: true,
         shouldPersistHeaders: true,
         plugins: plugins,
+        toolbar: exportURL ? { additionalContent: h(ExportButtons, null) } : undefined,
       },
       h(GraphiQL.Logo, null, title),
     ),
