@@ -203,6 +203,7 @@ type ComplexityRoot struct {
 		Before     func(childComplexity int) int
 		EntityID   func(childComplexity int) int
 		EntityType func(childComplexity int) int
+		Reason     func(childComplexity int) int
 		RequestID  func(childComplexity int) int
 	}
 
@@ -290,6 +291,11 @@ type ComplexityRoot struct {
 
 	CohortSums struct {
 		Year func(childComplexity int) int
+	}
+
+	DeletePayload struct {
+		DeletedID func(childComplexity int) int
+		Startup   func(childComplexity int) int
 	}
 
 	Facility struct {
@@ -478,14 +484,15 @@ type ComplexityRoot struct {
 	}
 
 	Investment struct {
-		Amount     func(childComplexity int) int
-		Fund       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		InvestedOn func(childComplexity int) int
-		Provenance func(childComplexity int) int
-		Round      func(childComplexity int) int
-		Startup    func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Amount      func(childComplexity int) int
+		Fund        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		InvestedOn  func(childComplexity int) int
+		PreFounding func(childComplexity int) int
+		Provenance  func(childComplexity int) int
+		Round       func(childComplexity int) int
+		Startup     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	InvestmentAggregate struct {
@@ -1199,33 +1206,50 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ArchiveCohort     func(childComplexity int, input ArchiveInput) int
-		ArchiveFund       func(childComplexity int, input ArchiveInput) int
-		ArchiveMarket     func(childComplexity int, input ArchiveInput) int
-		ArchiveMentor     func(childComplexity int, input ArchiveInput) int
-		ArchiveProgram    func(childComplexity int, input ArchiveInput) int
-		ArchiveStartup    func(childComplexity int, input ArchiveStartupInput) int
-		AssignTeam        func(childComplexity int, input AssignTeamInput) int
-		CorrectInvestment func(childComplexity int, input CorrectInvestmentInput) int
-		CreateCohort      func(childComplexity int, input CreateCohortInput) int
-		CreateFund        func(childComplexity int, input CreateFundInput) int
-		CreateMarket      func(childComplexity int, input CreateMarketInput) int
-		CreateMentor      func(childComplexity int, input CreateMentorInput) int
-		CreateProgram     func(childComplexity int, input CreateProgramInput) int
-		CreateStartup     func(childComplexity int, input CreateStartupInput) int
-		EndMentorship     func(childComplexity int, input EndMentorshipInput) int
-		MoveStartupStage  func(childComplexity int, input MoveStartupStageInput) int
-		RecordInvestment  func(childComplexity int, input RecordInvestmentInput) int
-		RecordOutcome     func(childComplexity int, input RecordOutcomeInput) int
-		SetMarketTarget   func(childComplexity int, input SetMarketTargetInput) int
-		StartMentorship   func(childComplexity int, input StartMentorshipInput) int
-		UnassignTeam      func(childComplexity int, input UnassignTeamInput) int
-		UpdateCohort      func(childComplexity int, input UpdateCohortInput) int
-		UpdateFund        func(childComplexity int, input UpdateFundInput) int
-		UpdateMarket      func(childComplexity int, input UpdateMarketInput) int
-		UpdateMentor      func(childComplexity int, input UpdateMentorInput) int
-		UpdateProgram     func(childComplexity int, input UpdateProgramInput) int
-		UpdateStartup     func(childComplexity int, input UpdateStartupInput) int
+		AddToCohort         func(childComplexity int, input AddToCohortInput) int
+		ArchiveCohort       func(childComplexity int, input ArchiveInput) int
+		ArchiveFund         func(childComplexity int, input ArchiveInput) int
+		ArchiveMarket       func(childComplexity int, input ArchiveInput) int
+		ArchiveMentor       func(childComplexity int, input ArchiveInput) int
+		ArchiveProgram      func(childComplexity int, input ArchiveInput) int
+		ArchiveStartup      func(childComplexity int, input ArchiveStartupInput) int
+		AssignTeam          func(childComplexity int, input AssignTeamInput) int
+		CorrectAssignment   func(childComplexity int, input CorrectAssignmentInput) int
+		CorrectInvestment   func(childComplexity int, input CorrectInvestmentInput) int
+		CorrectMarketTarget func(childComplexity int, input CorrectMarketTargetInput) int
+		CorrectMentorship   func(childComplexity int, input CorrectMentorshipInput) int
+		CorrectOutcome      func(childComplexity int, input CorrectOutcomeInput) int
+		CorrectStageChange  func(childComplexity int, input CorrectStageChangeInput) int
+		CreateCohort        func(childComplexity int, input CreateCohortInput) int
+		CreateFund          func(childComplexity int, input CreateFundInput) int
+		CreateMarket        func(childComplexity int, input CreateMarketInput) int
+		CreateMentor        func(childComplexity int, input CreateMentorInput) int
+		CreateProgram       func(childComplexity int, input CreateProgramInput) int
+		CreateStartup       func(childComplexity int, input CreateStartupInput) int
+		DeleteInvestment    func(childComplexity int, input DeleteRecordInput) int
+		DeleteOutcome       func(childComplexity int, input DeleteRecordInput) int
+		DeleteStageChange   func(childComplexity int, input DeleteRecordInput) int
+		EndMentorship       func(childComplexity int, input EndMentorshipInput) int
+		MoveStartupStage    func(childComplexity int, input MoveStartupStageInput) int
+		MoveToCohort        func(childComplexity int, input MoveToCohortInput) int
+		RecordInvestment    func(childComplexity int, input RecordInvestmentInput) int
+		RecordOutcome       func(childComplexity int, input RecordOutcomeInput) int
+		RemoveFromCohort    func(childComplexity int, input RemoveFromCohortInput) int
+		SetMarketTarget     func(childComplexity int, input SetMarketTargetInput) int
+		StartMentorship     func(childComplexity int, input StartMentorshipInput) int
+		UnarchiveCohort     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveFund       func(childComplexity int, input UnarchiveInput) int
+		UnarchiveMarket     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveMentor     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveProgram    func(childComplexity int, input UnarchiveInput) int
+		UnarchiveStartup    func(childComplexity int, input UnarchiveInput) int
+		UnassignTeam        func(childComplexity int, input UnassignTeamInput) int
+		UpdateCohort        func(childComplexity int, input UpdateCohortInput) int
+		UpdateFund          func(childComplexity int, input UpdateFundInput) int
+		UpdateMarket        func(childComplexity int, input UpdateMarketInput) int
+		UpdateMentor        func(childComplexity int, input UpdateMentorInput) int
+		UpdateProgram       func(childComplexity int, input UpdateProgramInput) int
+		UpdateStartup       func(childComplexity int, input UpdateStartupInput) int
 	}
 
 	Neighborhood struct {
@@ -1335,11 +1359,13 @@ type ComplexityRoot struct {
 
 	Outcome struct {
 		Amount     func(childComplexity int) int
+		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Market     func(childComplexity int) int
 		Note       func(childComplexity int) int
 		Quantity   func(childComplexity int) int
 		ReportedOn func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	OutcomeAggregate struct {
@@ -1734,8 +1760,10 @@ type ComplexityRoot struct {
 
 	StageChange struct {
 		ChangedOn func(childComplexity int) int
+		ID        func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Stage     func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	StageChangeAggregate struct {
@@ -2235,6 +2263,23 @@ type MutationResolver interface {
 	CreateCohort(ctx context.Context, input CreateCohortInput) (*CohortPayload, error)
 	UpdateCohort(ctx context.Context, input UpdateCohortInput) (*CohortPayload, error)
 	ArchiveCohort(ctx context.Context, input ArchiveInput) (*CohortPayload, error)
+	CorrectOutcome(ctx context.Context, input CorrectOutcomeInput) (*StartupPayload, error)
+	DeleteOutcome(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	DeleteInvestment(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	CorrectStageChange(ctx context.Context, input CorrectStageChangeInput) (*StartupPayload, error)
+	DeleteStageChange(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	CorrectAssignment(ctx context.Context, input CorrectAssignmentInput) (*StartupPayload, error)
+	CorrectMentorship(ctx context.Context, input CorrectMentorshipInput) (*StartupPayload, error)
+	CorrectMarketTarget(ctx context.Context, input CorrectMarketTargetInput) (*StartupPayload, error)
+	AddToCohort(ctx context.Context, input AddToCohortInput) (*StartupPayload, error)
+	RemoveFromCohort(ctx context.Context, input RemoveFromCohortInput) (*StartupPayload, error)
+	MoveToCohort(ctx context.Context, input MoveToCohortInput) (*StartupPayload, error)
+	UnarchiveStartup(ctx context.Context, input UnarchiveInput) (*StartupPayload, error)
+	UnarchiveMentor(ctx context.Context, input UnarchiveInput) (*MentorPayload, error)
+	UnarchiveFund(ctx context.Context, input UnarchiveInput) (*FundPayload, error)
+	UnarchiveMarket(ctx context.Context, input UnarchiveInput) (*MarketPayload, error)
+	UnarchiveProgram(ctx context.Context, input UnarchiveInput) (*ProgramPayload, error)
+	UnarchiveCohort(ctx context.Context, input UnarchiveInput) (*CohortPayload, error)
 }
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
@@ -2909,6 +2954,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.EntityType(childComplexity), true
+	case "AuditEntry.reason":
+		if e.ComplexityRoot.AuditEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Reason(childComplexity), true
 	case "AuditEntry.requestId":
 		if e.ComplexityRoot.AuditEntry.RequestID == nil {
 			break
@@ -3242,6 +3293,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CohortSums.Year(childComplexity), true
+
+	case "DeletePayload.deletedId":
+		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.DeletedID(childComplexity), true
+	case "DeletePayload.startup":
+		if e.ComplexityRoot.DeletePayload.Startup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.Startup(childComplexity), true
 
 	case "Facility.areaSquareMeters":
 		if e.ComplexityRoot.Facility.AreaSquareMeters == nil {
@@ -4058,6 +4122,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.InvestedOn(childComplexity), true
+	case "Investment.preFounding":
+		if e.ComplexityRoot.Investment.PreFounding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.PreFounding(childComplexity), true
 	case "Investment.provenance":
 		if e.ComplexityRoot.Investment.Provenance == nil {
 			break
@@ -7124,6 +7194,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorshipGroup.UntilYear(childComplexity), true
 
+	case "Mutation.addToCohort":
+		if e.ComplexityRoot.Mutation.AddToCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addToCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddToCohort(childComplexity, args["input"].(AddToCohortInput)), true
 	case "Mutation.archiveCohort":
 		if e.ComplexityRoot.Mutation.ArchiveCohort == nil {
 			break
@@ -7201,6 +7282,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignTeam(childComplexity, args["input"].(AssignTeamInput)), true
+	case "Mutation.correctAssignment":
+		if e.ComplexityRoot.Mutation.CorrectAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectAssignment(childComplexity, args["input"].(CorrectAssignmentInput)), true
 	case "Mutation.correctInvestment":
 		if e.ComplexityRoot.Mutation.CorrectInvestment == nil {
 			break
@@ -7212,6 +7304,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectInvestment(childComplexity, args["input"].(CorrectInvestmentInput)), true
+	case "Mutation.correctMarketTarget":
+		if e.ComplexityRoot.Mutation.CorrectMarketTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctMarketTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectMarketTarget(childComplexity, args["input"].(CorrectMarketTargetInput)), true
+	case "Mutation.correctMentorship":
+		if e.ComplexityRoot.Mutation.CorrectMentorship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctMentorship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectMentorship(childComplexity, args["input"].(CorrectMentorshipInput)), true
+	case "Mutation.correctOutcome":
+		if e.ComplexityRoot.Mutation.CorrectOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectOutcome(childComplexity, args["input"].(CorrectOutcomeInput)), true
+	case "Mutation.correctStageChange":
+		if e.ComplexityRoot.Mutation.CorrectStageChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctStageChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectStageChange(childComplexity, args["input"].(CorrectStageChangeInput)), true
 	case "Mutation.createCohort":
 		if e.ComplexityRoot.Mutation.CreateCohort == nil {
 			break
@@ -7278,6 +7414,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateStartup(childComplexity, args["input"].(CreateStartupInput)), true
+	case "Mutation.deleteInvestment":
+		if e.ComplexityRoot.Mutation.DeleteInvestment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInvestment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInvestment(childComplexity, args["input"].(DeleteRecordInput)), true
+	case "Mutation.deleteOutcome":
+		if e.ComplexityRoot.Mutation.DeleteOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOutcome(childComplexity, args["input"].(DeleteRecordInput)), true
+	case "Mutation.deleteStageChange":
+		if e.ComplexityRoot.Mutation.DeleteStageChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteStageChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteStageChange(childComplexity, args["input"].(DeleteRecordInput)), true
 	case "Mutation.endMentorship":
 		if e.ComplexityRoot.Mutation.EndMentorship == nil {
 			break
@@ -7300,6 +7469,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveStartupStage(childComplexity, args["input"].(MoveStartupStageInput)), true
+	case "Mutation.moveToCohort":
+		if e.ComplexityRoot.Mutation.MoveToCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveToCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveToCohort(childComplexity, args["input"].(MoveToCohortInput)), true
 	case "Mutation.recordInvestment":
 		if e.ComplexityRoot.Mutation.RecordInvestment == nil {
 			break
@@ -7322,6 +7502,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordOutcome(childComplexity, args["input"].(RecordOutcomeInput)), true
+	case "Mutation.removeFromCohort":
+		if e.ComplexityRoot.Mutation.RemoveFromCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeFromCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveFromCohort(childComplexity, args["input"].(RemoveFromCohortInput)), true
 	case "Mutation.setMarketTarget":
 		if e.ComplexityRoot.Mutation.SetMarketTarget == nil {
 			break
@@ -7344,6 +7535,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartMentorship(childComplexity, args["input"].(StartMentorshipInput)), true
+	case "Mutation.unarchiveCohort":
+		if e.ComplexityRoot.Mutation.UnarchiveCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveCohort(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveFund":
+		if e.ComplexityRoot.Mutation.UnarchiveFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveFund(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveMarket":
+		if e.ComplexityRoot.Mutation.UnarchiveMarket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveMarket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveMarket(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveMentor":
+		if e.ComplexityRoot.Mutation.UnarchiveMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveMentor(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveProgram":
+		if e.ComplexityRoot.Mutation.UnarchiveProgram == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveProgram_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveProgram(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveStartup":
+		if e.ComplexityRoot.Mutation.UnarchiveStartup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveStartup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveStartup(childComplexity, args["input"].(UnarchiveInput)), true
 	case "Mutation.unassignTeam":
 		if e.ComplexityRoot.Mutation.UnassignTeam == nil {
 			break
@@ -7855,6 +8112,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Amount(childComplexity), true
+	case "Outcome.id":
+		if e.ComplexityRoot.Outcome.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ID(childComplexity), true
 	case "Outcome.kind":
 		if e.ComplexityRoot.Outcome.Kind == nil {
 			break
@@ -7885,6 +8148,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.ReportedOn(childComplexity), true
+	case "Outcome.version":
+		if e.ComplexityRoot.Outcome.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Version(childComplexity), true
 
 	case "OutcomeAggregate.avg":
 		if e.ComplexityRoot.OutcomeAggregate.Avg == nil {
@@ -9650,6 +9919,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.ChangedOn(childComplexity), true
+	case "StageChange.id":
+		if e.ComplexityRoot.StageChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.ID(childComplexity), true
 	case "StageChange.note":
 		if e.ComplexityRoot.StageChange.Note == nil {
 			break
@@ -9662,6 +9937,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.Stage(childComplexity), true
+	case "StageChange.version":
+		if e.ComplexityRoot.StageChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.Version(childComplexity), true
 
 	case "StageChangeAggregate.count":
 		if e.ComplexityRoot.StageChangeAggregate.Count == nil {
@@ -11247,6 +11528,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddToCohortInput", ec.unmarshalInputAddToCohortInput),
 			graphql.NewInputUnmarshaler("ArchiveInput", ec.unmarshalInputArchiveInput),
 			graphql.NewInputUnmarshaler("ArchiveStartupInput", ec.unmarshalInputArchiveStartupInput),
 			graphql.NewInputUnmarshaler("AssignTeamInput", ec.unmarshalInputAssignTeamInput),
@@ -11263,7 +11545,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CohortGroupOrder", ec.unmarshalInputCohortGroupOrder),
 			graphql.NewInputUnmarshaler("CohortPredicate", ec.unmarshalInputCohortPredicate),
 			graphql.NewInputUnmarshaler("CohortWhere", ec.unmarshalInputCohortWhere),
+			graphql.NewInputUnmarshaler("CorrectAssignmentInput", ec.unmarshalInputCorrectAssignmentInput),
 			graphql.NewInputUnmarshaler("CorrectInvestmentInput", ec.unmarshalInputCorrectInvestmentInput),
+			graphql.NewInputUnmarshaler("CorrectMarketTargetInput", ec.unmarshalInputCorrectMarketTargetInput),
+			graphql.NewInputUnmarshaler("CorrectMentorshipInput", ec.unmarshalInputCorrectMentorshipInput),
+			graphql.NewInputUnmarshaler("CorrectOutcomeInput", ec.unmarshalInputCorrectOutcomeInput),
+			graphql.NewInputUnmarshaler("CorrectStageChangeInput", ec.unmarshalInputCorrectStageChangeInput),
 			graphql.NewInputUnmarshaler("CreateCohortInput", ec.unmarshalInputCreateCohortInput),
 			graphql.NewInputUnmarshaler("CreateFundInput", ec.unmarshalInputCreateFundInput),
 			graphql.NewInputUnmarshaler("CreateMarketInput", ec.unmarshalInputCreateMarketInput),
@@ -11272,6 +11559,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
 			graphql.NewInputUnmarshaler("DateComparison", ec.unmarshalInputDateComparison),
 			graphql.NewInputUnmarshaler("DateTimeComparison", ec.unmarshalInputDateTimeComparison),
+			graphql.NewInputUnmarshaler("DeleteRecordInput", ec.unmarshalInputDeleteRecordInput),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FacilityCount", ec.unmarshalInputFacilityCount),
 			graphql.NewInputUnmarshaler("FacilityEdgeWhere", ec.unmarshalInputFacilityEdgeWhere),
@@ -11336,6 +11624,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MentorshipGroupOrder", ec.unmarshalInputMentorshipGroupOrder),
 			graphql.NewInputUnmarshaler("MentorshipPredicate", ec.unmarshalInputMentorshipPredicate),
 			graphql.NewInputUnmarshaler("MoveStartupStageInput", ec.unmarshalInputMoveStartupStageInput),
+			graphql.NewInputUnmarshaler("MoveToCohortInput", ec.unmarshalInputMoveToCohortInput),
 			graphql.NewInputUnmarshaler("OrganizationCount", ec.unmarshalInputOrganizationCount),
 			graphql.NewInputUnmarshaler("OrganizationEdgeWhere", ec.unmarshalInputOrganizationEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -11374,6 +11663,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgramWhere", ec.unmarshalInputProgramWhere),
 			graphql.NewInputUnmarshaler("RecordInvestmentInput", ec.unmarshalInputRecordInvestmentInput),
 			graphql.NewInputUnmarshaler("RecordOutcomeInput", ec.unmarshalInputRecordOutcomeInput),
+			graphql.NewInputUnmarshaler("RemoveFromCohortInput", ec.unmarshalInputRemoveFromCohortInput),
 			graphql.NewInputUnmarshaler("SectorCount", ec.unmarshalInputSectorCount),
 			graphql.NewInputUnmarshaler("SectorEdgeWhere", ec.unmarshalInputSectorEdgeWhere),
 			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
@@ -11400,6 +11690,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TargetingStartupGroupOrder", ec.unmarshalInputTargetingStartupGroupOrder),
 			graphql.NewInputUnmarshaler("TargetingStartupPredicate", ec.unmarshalInputTargetingStartupPredicate),
 			graphql.NewInputUnmarshaler("TextComparison", ec.unmarshalInputTextComparison),
+			graphql.NewInputUnmarshaler("UnarchiveInput", ec.unmarshalInputUnarchiveInput),
 			graphql.NewInputUnmarshaler("UnassignTeamInput", ec.unmarshalInputUnassignTeamInput),
 			graphql.NewInputUnmarshaler("UniversityAssignmentCount", ec.unmarshalInputUniversityAssignmentCount),
 			graphql.NewInputUnmarshaler("UniversityAssignmentEdgeWhere", ec.unmarshalInputUniversityAssignmentEdgeWhere),
@@ -11964,12 +12255,18 @@ type Investment implements Node {
   startup: Startup!
   "Increases with every correction; send it back as expectedVersion."
   version: Int!
+  "Whether it was recorded as made before the startup's founding date (allowed only so marked)."
+  preFounding: Boolean!
   "Where this record comes from."
   provenance: Provenance!
 }
 
 "One change of a startup's growth stage."
 type StageChange {
+  "Opaque id of this entry, for its corrections (correctStageChange, deleteStageChange)."
+  id: ID!
+  "Increases with every correction; send it back as expectedVersion."
+  version: Int!
   "The stage the startup moved to."
   stage: GrowthStage!
   "When it moved."
@@ -11994,6 +12291,10 @@ enum OutcomeKind {
 
 "An outcome a startup reported: the figures the city reports on."
 type Outcome {
+  "Opaque id of this outcome, for its corrections (correctOutcome, deleteOutcome)."
+  id: ID!
+  "Increases with every correction; send it back as expectedVersion."
+  version: Int!
   "What was achieved."
   kind: OutcomeKind!
   "When it was reported."
@@ -12496,10 +12797,12 @@ input MoveStartupStageInput {
   expectedVersion: Int!
   "The new stage."
   stage: GrowthStage!
-  "When it moved; today when omitted (not in the future)."
+  "When it moved; today when omitted. Not in the future, not before the founding date, not before the last change."
   changedOn: Date
   "A note (up to 500 characters)."
   note: String
+  "Why (up to 500 characters); required to move back to an earlier stage, and kept in the audit trail."
+  reason: String
 }
 
 "A university's assignment of a team."
@@ -12560,10 +12863,12 @@ input RecordInvestmentInput {
   startupId: ID!
   "Amount in KRW (at least 1)."
   amount: KRW!
-  "Date of the investment (not in the future)."
+  "Date of the investment (not in the future; not before the startup's founding date unless preFounding)."
   investedOn: Date!
   "Round or instrument."
   round: InvestmentRound!
+  "The investment was made before the startup was founded (e.g. a grant to its founders); false when omitted."
+  preFounding: Boolean
 }
 
 "A correction of an investment."
@@ -12578,6 +12883,10 @@ input CorrectInvestmentInput {
   investedOn: Date
   "The right round."
   round: InvestmentRound
+  "Whether it was made before the startup's founding date."
+  preFounding: Boolean
+  "Why (up to 500 characters), kept in the audit trail."
+  reason: String
 }
 
 "A startup's target market."
@@ -12662,6 +12971,8 @@ type AuditEntry {
   before: JSON
   "The changed row after."
   after: JSON
+  "The reason a correction gave."
+  reason: String
 }
 
 "Which node to archive."
@@ -12906,6 +13217,174 @@ type CohortPayload {
   cohort: Cohort!
   "True when an idempotent retry returned the first result."
   replayed: Boolean!
+}
+
+"A correction of an outcome; fields left out stay as they are, null clears a nullable field."
+input CorrectOutcomeInput {
+  "The outcome (Outcome.id)."
+  id: ID!
+  "The version the client last read (Outcome.version)."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right kind."
+  kind: OutcomeKind
+  "The right date (not in the future)."
+  reportedOn: Date
+  "The right quantity (0-1,000,000)."
+  quantity: Int
+  "The right value in KRW; null clears it."
+  amount: KRW
+  "The right market; null clears it (an export contract needs one)."
+  marketId: ID
+  "The right note; null clears it."
+  note: String
+}
+
+"A record to delete, with the version read and why."
+input DeleteRecordInput {
+  "The record (Outcome.id, Investment.id or StageChange.id)."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A correction of a stage-history entry; fields left out stay as they are."
+input CorrectStageChangeInput {
+  "The entry (StageChange.id)."
+  id: ID!
+  "The version the client last read (StageChange.version)."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right date: not in the future, not before the founding date, and between the entries before and after it."
+  changedOn: Date
+  "The right note (up to 500 characters); null clears it."
+  note: String
+}
+
+"A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are."
+input CorrectAssignmentInput {
+  "The university."
+  universityId: ID!
+  "The startup."
+  startupId: ID!
+  "The purpose of the assignment as recorded."
+  purpose: AssignmentPurpose!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right purpose."
+  newPurpose: AssignmentPurpose
+  "The right status: ACTIVE has no until; COMPLETED and ENDED have one."
+  status: AssignmentStatus
+  "The right start (not in the future)."
+  since: Date
+  "The right end (not before since, not in the future); null clears it."
+  until: Date
+}
+
+"A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are."
+input CorrectMentorshipInput {
+  "The mentor."
+  mentorId: ID!
+  "The startup."
+  startupId: ID!
+  "When the mentorship began, as recorded."
+  since: Date!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right focus (1-200 characters)."
+  focus: String
+  "The right start (not in the future)."
+  newSince: Date
+  "The right end (not before the start, not in the future); null makes it running again."
+  until: Date
+}
+
+"A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are."
+input CorrectMarketTargetInput {
+  "The startup."
+  startupId: ID!
+  "The market."
+  marketId: ID!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right status."
+  status: MarketTargetStatus
+  "The right priority (1-5)."
+  priority: Int
+  "The right support program; null clears it."
+  supportProgramId: ID
+  "The right start (not in the future)."
+  since: Date
+}
+
+"A startup to add to a cohort."
+input AddToCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort (not archived)."
+  cohortId: ID!
+  "When it joined; today when omitted (not in the future)."
+  joinedOn: Date
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A startup to take out of a cohort."
+input RemoveFromCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort."
+  cohortId: ID!
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A startup to move from one cohort to another."
+input MoveToCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort it is a member of."
+  fromCohortId: ID!
+  "The cohort it moves to (not archived, not already its cohort)."
+  toCohortId: ID!
+  "When it joined the new cohort; the old joining date when omitted."
+  joinedOn: Date
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A node to unarchive, with the version read and why."
+input UnarchiveInput {
+  "The node (a startup, mentor, fund, market, program or cohort of the mutation's type)."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"The result of deleting a record of a startup."
+type DeletePayload {
+  "The id of the record deleted."
+  deletedId: ID!
+  "The startup the record belonged to, as it is now."
+  startup: Startup
 }
 `, BuiltIn: false},
 	{Name: "../relations.graphqls", Input: `# Code generated by internal/relation/gen from internal/relation; DO NOT EDIT.
@@ -18874,6 +19353,44 @@ type Mutation {
   updateCohort("What to change." input: UpdateCohortInput!): CohortPayload! @admin
   "Archive a cohort."
   archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload! @admin
+
+  # Corrections: each takes the version the client read and a reason,
+  # kept in the audit record with the row before and after.
+
+  "Correct an outcome's kind, date, quantity, amount, market or note (e.g. 100,000 jobs that were 10). Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
+  correctOutcome("The correction." input: CorrectOutcomeInput!): StartupPayload! @admin
+  "Delete an outcome recorded in error; the startup's figures follow."
+  deleteOutcome("Which outcome, and why." input: DeleteRecordInput!): DeletePayload! @admin
+  "Delete an investment recorded in error; the startup's and fund's figures follow."
+  deleteInvestment("Which investment, and why." input: DeleteRecordInput!): DeletePayload! @admin
+  "Correct the date or note of a stage-history entry."
+  correctStageChange("The correction." input: CorrectStageChangeInput!): StartupPayload! @admin
+  "Delete a stage-history entry recorded in error; the startup's current stage becomes that of its last remaining entry. The first entry of a startup with no other cannot be deleted."
+  deleteStageChange("Which entry, and why." input: DeleteRecordInput!): DeletePayload! @admin
+  "Correct a university's assignment of a team: its purpose, status or dates."
+  correctAssignment("The correction." input: CorrectAssignmentInput!): StartupPayload! @admin
+  "Correct a mentorship: its focus or dates."
+  correctMentorship("The correction." input: CorrectMentorshipInput!): StartupPayload! @admin
+  "Correct a startup's market target: its status, priority, support program or start."
+  correctMarketTarget("The correction." input: CorrectMarketTargetInput!): StartupPayload! @admin
+  "Add a startup to a program's cohort."
+  addToCohort("The membership." input: AddToCohortInput!): StartupPayload! @admin
+  "Take a startup out of a cohort."
+  removeFromCohort("The membership to end." input: RemoveFromCohortInput!): StartupPayload! @admin
+  "Move a startup from one cohort to another."
+  moveToCohort("The move." input: MoveToCohortInput!): StartupPayload! @admin
+  "Unarchive a startup."
+  unarchiveStartup("Which startup, and why." input: UnarchiveInput!): StartupPayload! @admin
+  "Unarchive a mentor."
+  unarchiveMentor("Which mentor, and why." input: UnarchiveInput!): MentorPayload! @admin
+  "Unarchive a fund."
+  unarchiveFund("Which fund, and why." input: UnarchiveInput!): FundPayload! @admin
+  "Unarchive a market."
+  unarchiveMarket("Which market, and why." input: UnarchiveInput!): MarketPayload! @admin
+  "Unarchive a program."
+  unarchiveProgram("Which program, and why." input: UnarchiveInput!): ProgramPayload! @admin
+  "Unarchive a cohort."
+  unarchiveCohort("Which cohort, and why." input: UnarchiveInput!): CohortPayload! @admin
 }
 `, BuiltIn: false},
 }
@@ -19109,6 +19626,8 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_before(ctx, field)
 	case "after":
 		return ec.fieldContext_AuditEntry_after(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditEntry_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -19283,6 +19802,16 @@ func (ec *executionContext) childFields_CohortSums(ctx context.Context, field gr
 		return ec.fieldContext_CohortSums_year(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CohortSums", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+	case "startup":
+		return ec.fieldContext_DeletePayload_startup(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -19671,6 +20200,8 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_startup(ctx, field)
 	case "version":
 		return ec.fieldContext_Investment_version(ctx, field)
+	case "preFounding":
+		return ec.fieldContext_Investment_preFounding(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Investment_provenance(ctx, field)
 	}
@@ -21309,6 +21840,10 @@ func (ec *executionContext) childFields_OrganizationRoleGroup(ctx context.Contex
 
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outcome_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Outcome_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Outcome_kind(ctx, field)
 	case "reportedOn":
@@ -22063,6 +22598,10 @@ func (ec *executionContext) childFields_SimilarStartup(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_StageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_StageChange_id(ctx, field)
+	case "version":
+		return ec.fieldContext_StageChange_version(ctx, field)
 	case "stage":
 		return ec.fieldContext_StageChange_stage(ctx, field)
 	case "changedOn":
@@ -23941,6 +24480,20 @@ func (ec *executionContext) field_MentorshipConnection_groupBy_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addToCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AddToCohortInput, error) {
+			return ec.unmarshalNAddToCohortInput2startupgraphᚋgraphᚋgeneratedᚐAddToCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24039,12 +24592,82 @@ func (ec *executionContext) field_Mutation_assignTeam_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_correctAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectAssignmentInput, error) {
+			return ec.unmarshalNCorrectAssignmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_correctInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 			return ec.unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctMarketTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectMarketTargetInput, error) {
+			return ec.unmarshalNCorrectMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMarketTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectMentorshipInput, error) {
+			return ec.unmarshalNCorrectMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectOutcomeInput, error) {
+			return ec.unmarshalNCorrectOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectOutcomeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctStageChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectStageChangeInput, error) {
+			return ec.unmarshalNCorrectStageChangeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectStageChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24137,6 +24760,48 @@ func (ec *executionContext) field_Mutation_createStartup_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteStageChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_endMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24157,6 +24822,20 @@ func (ec *executionContext) field_Mutation_moveStartupStage_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (MoveStartupStageInput, error) {
 			return ec.unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveToCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (MoveToCohortInput, error) {
+			return ec.unmarshalNMoveToCohortInput2startupgraphᚋgraphᚋgeneratedᚐMoveToCohortInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24193,6 +24872,20 @@ func (ec *executionContext) field_Mutation_recordOutcome_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_removeFromCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RemoveFromCohortInput, error) {
+			return ec.unmarshalNRemoveFromCohortInput2startupgraphᚋgraphᚋgeneratedᚐRemoveFromCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setMarketTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24213,6 +24906,90 @@ func (ec *executionContext) field_Mutation_startMentorship_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (StartMentorshipInput, error) {
 			return ec.unmarshalNStartMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐStartMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveMarket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveProgram_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -28844,6 +29621,29 @@ func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
 }
 
+func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30257,6 +31057,61 @@ func (ec *executionContext) _CohortSums_year(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_CohortSums_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CohortSums", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeletePayload_startup(ctx context.Context, field graphql.CollectedField, obj *DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Startup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalOStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
@@ -33844,6 +34699,29 @@ func (ec *executionContext) _Investment_version(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Investment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Investment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Investment_preFounding(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_preFounding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreFounding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_preFounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Investment_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
@@ -48296,6 +49174,975 @@ func (ec *executionContext) fieldContext_Mutation_archiveCohort(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_correctOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectOutcome(ctx, fc.Args["input"].(CorrectOutcomeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOutcome(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInvestment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInvestment(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctStageChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctStageChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectStageChange(ctx, fc.Args["input"].(CorrectStageChangeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctStageChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctStageChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteStageChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteStageChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteStageChange(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteStageChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteStageChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectAssignment(ctx, fc.Args["input"].(CorrectAssignmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctMentorship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctMentorship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectMentorship(ctx, fc.Args["input"].(CorrectMentorshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctMentorship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctMarketTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctMarketTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectMarketTarget(ctx, fc.Args["input"].(CorrectMarketTargetInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctMarketTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctMarketTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addToCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addToCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddToCohort(ctx, fc.Args["input"].(AddToCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addToCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addToCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeFromCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeFromCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveFromCohort(ctx, fc.Args["input"].(RemoveFromCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeFromCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeFromCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveToCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveToCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveToCohort(ctx, fc.Args["input"].(MoveToCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveToCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveToCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveStartup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveStartup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveStartup(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveStartup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveMentor(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MentorPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveFund(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *FundPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveMarket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveMarket(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MarketPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveMarket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveProgram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveProgram(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ProgramPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveCohort(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *CohortPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Neighborhood_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Neighborhood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50137,6 +51984,52 @@ func (ec *executionContext) fieldContext_OrganizationRoleGroup_distinctCount(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Outcome_version(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Outcome_kind(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
@@ -57865,6 +59758,52 @@ func (ec *executionContext) fieldContext_SimilarStartup_reasons(_ context.Contex
 	return graphql.NewScalarFieldContext("SimilarStartup", field, false, false, "String")
 }
 
+func (ec *executionContext) _StageChange_id(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, true, false, "ID")
+}
+
+func (ec *executionContext) _StageChange_version(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StageChange_stage(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -65580,6 +67519,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, obj any) (AddToCohortInput, error) {
+	var it AddToCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "cohortId", "joinedOn", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddToCohortInput unmarshals raw into the AddToCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddToCohortInput(ctx context.Context, raw any) (AddToCohortInput, error) {
+	var out AddToCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddToCohortInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveInput(ctx context.Context, obj any) (ArchiveInput, error) {
 	var it ArchiveInput
 	if obj == nil {
@@ -66631,6 +68640,104 @@ func UnmarshalCohortWhere(ctx context.Context, raw any) (CohortWhere, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Context, obj any) (CorrectAssignmentInput, error) {
+	var it CorrectAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "newPurpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPurpose"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPurpose = graphql.OmittableOf(data)
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = graphql.OmittableOf(data)
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectAssignmentInput unmarshals raw into the CorrectAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectAssignmentInput(ctx context.Context, raw any) (CorrectAssignmentInput, error) {
+	var out CorrectAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Context, obj any) (CorrectInvestmentInput, error) {
 	var it CorrectInvestmentInput
 	if obj == nil {
@@ -66642,7 +68749,7 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "amount", "investedOn", "round"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "amount", "investedOn", "round", "preFounding", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -66684,6 +68791,20 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 				return it, err
 			}
 			it.Round = graphql.OmittableOf(data)
+		case "preFounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preFounding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreFounding = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -66698,6 +68819,356 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 func UnmarshalCorrectInvestmentInput(ctx context.Context, raw any) (CorrectInvestmentInput, error) {
 	var out CorrectInvestmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectInvestmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.Context, obj any) (CorrectMarketTargetInput, error) {
+	var it CorrectMarketTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "marketId", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = graphql.OmittableOf(data)
+		case "supportProgramId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramID = graphql.OmittableOf(data)
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectMarketTargetInput unmarshals raw into the CorrectMarketTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectMarketTargetInput(ctx context.Context, raw any) (CorrectMarketTargetInput, error) {
+	var out CorrectMarketTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectMarketTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Context, obj any) (CorrectMentorshipInput, error) {
+	var it CorrectMentorshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mentorId", "startupId", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mentorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "focus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Focus = graphql.OmittableOf(data)
+		case "newSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newSince"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewSince = graphql.OmittableOf(data)
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectMentorshipInput unmarshals raw into the CorrectMentorshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectMentorshipInput(ctx context.Context, raw any) (CorrectMentorshipInput, error) {
+	var out CorrectMentorshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectMentorshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectOutcomeInput(ctx context.Context, obj any) (CorrectOutcomeInput, error) {
+	var it CorrectOutcomeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = graphql.OmittableOf(data)
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = graphql.OmittableOf(data)
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = graphql.OmittableOf(data)
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectOutcomeInput unmarshals raw into the CorrectOutcomeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectOutcomeInput(ctx context.Context, raw any) (CorrectOutcomeInput, error) {
+	var out CorrectOutcomeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectOutcomeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectStageChangeInput(ctx context.Context, obj any) (CorrectStageChangeInput, error) {
+	var it CorrectStageChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "changedOn", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectStageChangeInput unmarshals raw into the CorrectStageChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectStageChangeInput(ctx context.Context, raw any) (CorrectStageChangeInput, error) {
+	var out CorrectStageChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectStageChangeInput", raw, &out)
 	return out, err
 }
 
@@ -67447,6 +69918,62 @@ func (ec *executionContext) unmarshalInputDateTimeComparison(ctx context.Context
 func UnmarshalDateTimeComparison(ctx context.Context, raw any) (DateTimeComparison, error) {
 	var out DateTimeComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateTimeComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteRecordInput(ctx context.Context, obj any) (DeleteRecordInput, error) {
+	var it DeleteRecordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteRecordInput unmarshals raw into the DeleteRecordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteRecordInput(ctx context.Context, raw any) (DeleteRecordInput, error) {
+	var out DeleteRecordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteRecordInput", raw, &out)
 	return out, err
 }
 
@@ -71918,7 +74445,7 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71960,6 +74487,13 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -71974,6 +74508,83 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 func UnmarshalMoveStartupStageInput(ctx context.Context, raw any) (MoveStartupStageInput, error) {
 	var out MoveStartupStageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveStartupStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context, obj any) (MoveToCohortInput, error) {
+	var it MoveToCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "fromCohortId", "toCohortId", "joinedOn", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "fromCohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromCohortID = data
+		case "toCohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCohortID = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveToCohortInput unmarshals raw into the MoveToCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveToCohortInput(ctx context.Context, raw any) (MoveToCohortInput, error) {
+	var out MoveToCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveToCohortInput", raw, &out)
 	return out, err
 }
 
@@ -74460,7 +77071,7 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round"}
+	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round", "preFounding"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74509,6 +77120,13 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 				return it, err
 			}
 			it.Round = data
+		case "preFounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preFounding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreFounding = data
 		}
 	}
 	return it, nil
@@ -74614,6 +77232,69 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 func UnmarshalRecordOutcomeInput(ctx context.Context, raw any) (RecordOutcomeInput, error) {
 	var out RecordOutcomeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordOutcomeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Context, obj any) (RemoveFromCohortInput, error) {
+	var it RemoveFromCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "cohortId", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveFromCohortInput unmarshals raw into the RemoveFromCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveFromCohortInput(ctx context.Context, raw any) (RemoveFromCohortInput, error) {
+	var out RemoveFromCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveFromCohortInput", raw, &out)
 	return out, err
 }
 
@@ -76503,6 +79184,62 @@ func UnmarshalTextComparison(ctx context.Context, raw any) (TextComparison, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnarchiveInput(ctx context.Context, obj any) (UnarchiveInput, error) {
+	var it UnarchiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnarchiveInput unmarshals raw into the UnarchiveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnarchiveInput(ctx context.Context, raw any) (UnarchiveInput, error) {
+	var out UnarchiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnarchiveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context, obj any) (UnassignTeamInput, error) {
 	var it UnassignTeamInput
 	if obj == nil {
@@ -78311,6 +81048,11 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "reason":
+			out.Values[i] = ec._AuditEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -78900,6 +81642,44 @@ func (ec *executionContext) _CohortSums(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("CohortSums")
 		case "year":
 			out.Values[i] = ec._CohortSums_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deletePayloadImplementors = []string{"DeletePayload"}
+
+func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.SelectionSet, obj *DeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._DeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startup":
+			out.Values[i] = ec._DeletePayload_startup(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -80210,6 +82990,11 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 				})
 		case "version":
 			out.Values[i] = ec._Investment_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "preFounding":
+			out.Values[i] = ec._Investment_preFounding(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -85033,6 +87818,125 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "correctOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteInvestment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInvestment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctStageChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctStageChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteStageChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteStageChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctMentorship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctMentorship(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctMarketTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctMarketTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addToCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addToCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removeFromCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeFromCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moveToCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveToCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveStartup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveStartup(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveFund(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveMarket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveMarket(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveProgram":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveProgram(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unarchiveCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -85779,6 +88683,16 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Outcome")
+		case "id":
+			out.Values[i] = ec._Outcome_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Outcome_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Outcome_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -88426,6 +91340,16 @@ func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("StageChange")
+		case "id":
+			out.Values[i] = ec._StageChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._StageChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "stage":
 			out.Values[i] = ec._StageChange_stage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -90980,6 +93904,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddToCohortInput2startupgraphᚋgraphᚋgeneratedᚐAddToCohortInput(ctx context.Context, v any) (AddToCohortInput, error) {
+	res, err := ec.unmarshalInputAddToCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx context.Context, v any) (ArchiveInput, error) {
 	res, err := ec.unmarshalInputArchiveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -91414,8 +94343,33 @@ func (ec *executionContext) unmarshalNCohortWhere2startupgraphᚋgraphᚋgenerat
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCorrectAssignmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectAssignmentInput(ctx context.Context, v any) (CorrectAssignmentInput, error) {
+	res, err := ec.unmarshalInputCorrectAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 	res, err := ec.unmarshalInputCorrectInvestmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMarketTargetInput(ctx context.Context, v any) (CorrectMarketTargetInput, error) {
+	res, err := ec.unmarshalInputCorrectMarketTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMentorshipInput(ctx context.Context, v any) (CorrectMentorshipInput, error) {
+	res, err := ec.unmarshalInputCorrectMentorshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectOutcomeInput(ctx context.Context, v any) (CorrectOutcomeInput, error) {
+	res, err := ec.unmarshalInputCorrectOutcomeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectStageChangeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectStageChangeInput(ctx context.Context, v any) (CorrectStageChangeInput, error) {
+	res, err := ec.unmarshalInputCorrectStageChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -91471,6 +94425,19 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx context.Context, sel ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletePayload!")
+		return graphql.Null
+	}
+	return ec._DeletePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx context.Context, v any) (DeleteRecordInput, error) {
+	res, err := ec.unmarshalInputDeleteRecordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEndMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐEndMentorshipInput(ctx context.Context, v any) (EndMentorshipInput, error) {
@@ -93668,6 +96635,11 @@ func (ec *executionContext) unmarshalNMoveStartupStageInput2startupgraphᚋgraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNMoveToCohortInput2startupgraphᚋgraphᚋgeneratedᚐMoveToCohortInput(ctx context.Context, v any) (MoveToCohortInput, error) {
+	res, err := ec.unmarshalInputMoveToCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNeighborhood2ᚖstartupgraphᚋinternalᚋmodelᚐNeighborhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighborhood) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Neighborhood!")
@@ -94862,6 +97834,11 @@ func (ec *executionContext) unmarshalNRecordOutcomeInput2startupgraphᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRemoveFromCohortInput2startupgraphᚋgraphᚋgeneratedᚐRemoveFromCohortInput(ctx context.Context, v any) (RemoveFromCohortInput, error) {
+	res, err := ec.unmarshalInputRemoveFromCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRole2startupgraphᚋinternalᚋviewerᚐRole(ctx context.Context, v any) (viewer.Role, error) {
 	var res viewer.Role
 	err := res.UnmarshalGQL(v)
@@ -95662,6 +98639,11 @@ func (ec *executionContext) unmarshalNTimeSeriesMetric2startupgraphᚋgraphᚋge
 
 func (ec *executionContext) marshalNTimeSeriesMetric2startupgraphᚋgraphᚋgeneratedᚐTimeSeriesMetric(ctx context.Context, sel ast.SelectionSet, v TimeSeriesMetric) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx context.Context, v any) (UnarchiveInput, error) {
+	res, err := ec.unmarshalInputUnarchiveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUnassignTeamInput2startupgraphᚋgraphᚋgeneratedᚐUnassignTeamInput(ctx context.Context, v any) (UnassignTeamInput, error) {

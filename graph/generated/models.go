@@ -13,6 +13,20 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// A startup to add to a cohort.
+type AddToCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort (not archived).
+	CohortID string `json:"cohortId"`
+	// When it joined; today when omitted (not in the future).
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+}
+
 // Which node to archive.
 type ArchiveInput struct {
 	// The node.
@@ -449,6 +463,28 @@ type CohortWhere struct {
 	Startups *MemberPredicate `json:"startups,omitempty"`
 }
 
+// A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are.
+type CorrectAssignmentInput struct {
+	// The university.
+	UniversityID string `json:"universityId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The purpose of the assignment as recorded.
+	Purpose model.AssignmentPurpose `json:"purpose"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right purpose.
+	NewPurpose graphql.Omittable[*model.AssignmentPurpose] `json:"newPurpose,omitempty"`
+	// The right status: ACTIVE has no until; COMPLETED and ENDED have one.
+	Status graphql.Omittable[*model.AssignmentStatus] `json:"status,omitempty"`
+	// The right start (not in the future).
+	Since graphql.Omittable[*model.Date] `json:"since,omitempty"`
+	// The right end (not before since, not in the future); null clears it.
+	Until graphql.Omittable[*model.Date] `json:"until,omitempty"`
+}
+
 // A correction of an investment.
 type CorrectInvestmentInput struct {
 	// The investment.
@@ -461,6 +497,86 @@ type CorrectInvestmentInput struct {
 	InvestedOn graphql.Omittable[*model.Date] `json:"investedOn,omitempty"`
 	// The right round.
 	Round graphql.Omittable[*model.InvestmentRound] `json:"round,omitempty"`
+	// Whether it was made before the startup's founding date.
+	PreFounding *bool `json:"preFounding,omitempty"`
+	// Why (up to 500 characters), kept in the audit trail.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are.
+type CorrectMarketTargetInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The market.
+	MarketID string `json:"marketId"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right status.
+	Status graphql.Omittable[*model.MarketTargetStatus] `json:"status,omitempty"`
+	// The right priority (1-5).
+	Priority graphql.Omittable[*int] `json:"priority,omitempty"`
+	// The right support program; null clears it.
+	SupportProgramID graphql.Omittable[*string] `json:"supportProgramId,omitempty"`
+	// The right start (not in the future).
+	Since graphql.Omittable[*model.Date] `json:"since,omitempty"`
+}
+
+// A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are.
+type CorrectMentorshipInput struct {
+	// The mentor.
+	MentorID string `json:"mentorId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// When the mentorship began, as recorded.
+	Since model.Date `json:"since"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right focus (1-200 characters).
+	Focus graphql.Omittable[*string] `json:"focus,omitempty"`
+	// The right start (not in the future).
+	NewSince graphql.Omittable[*model.Date] `json:"newSince,omitempty"`
+	// The right end (not before the start, not in the future); null makes it running again.
+	Until graphql.Omittable[*model.Date] `json:"until,omitempty"`
+}
+
+// A correction of an outcome; fields left out stay as they are, null clears a nullable field.
+type CorrectOutcomeInput struct {
+	// The outcome (Outcome.id).
+	ID string `json:"id"`
+	// The version the client last read (Outcome.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right kind.
+	Kind graphql.Omittable[*model.OutcomeKind] `json:"kind,omitempty"`
+	// The right date (not in the future).
+	ReportedOn graphql.Omittable[*model.Date] `json:"reportedOn,omitempty"`
+	// The right quantity (0-1,000,000).
+	Quantity graphql.Omittable[*int] `json:"quantity,omitempty"`
+	// The right value in KRW; null clears it.
+	Amount graphql.Omittable[*model.KRW] `json:"amount,omitempty"`
+	// The right market; null clears it (an export contract needs one).
+	MarketID graphql.Omittable[*string] `json:"marketId,omitempty"`
+	// The right note; null clears it.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+// A correction of a stage-history entry; fields left out stay as they are.
+type CorrectStageChangeInput struct {
+	// The entry (StageChange.id).
+	ID string `json:"id"`
+	// The version the client last read (StageChange.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right date: not in the future, not before the founding date, and between the entries before and after it.
+	ChangedOn graphql.Omittable[*model.Date] `json:"changedOn,omitempty"`
+	// The right note (up to 500 characters); null clears it.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
 }
 
 // A new cohort of a program.
@@ -627,6 +743,24 @@ type DateTimeComparison struct {
 	Gte *time.Time `json:"gte,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// The result of deleting a record of a startup.
+type DeletePayload struct {
+	// The id of the record deleted.
+	DeletedID string `json:"deletedId"`
+	// The startup the record belonged to, as it is now.
+	Startup *model.Startup `json:"startup,omitempty"`
+}
+
+// A record to delete, with the version read and why.
+type DeleteRecordInput struct {
+	// The record (Outcome.id, Investment.id or StageChange.id).
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // A mentorship to end.
@@ -2527,10 +2661,28 @@ type MoveStartupStageInput struct {
 	ExpectedVersion int `json:"expectedVersion"`
 	// The new stage.
 	Stage model.GrowthStage `json:"stage"`
-	// When it moved; today when omitted (not in the future).
+	// When it moved; today when omitted. Not in the future, not before the founding date, not before the last change.
 	ChangedOn *model.Date `json:"changedOn,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+	// Why (up to 500 characters); required to move back to an earlier stage, and kept in the audit trail.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// A startup to move from one cohort to another.
+type MoveToCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort it is a member of.
+	FromCohortID string `json:"fromCohortId"`
+	// The cohort it moves to (not archived, not already its cohort).
+	ToCohortID string `json:"toCohortId"`
+	// When it joined the new cohort; the old joining date when omitted.
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail.
@@ -3501,10 +3653,12 @@ type RecordInvestmentInput struct {
 	StartupID string `json:"startupId"`
 	// Amount in KRW (at least 1).
 	Amount model.KRW `json:"amount"`
-	// Date of the investment (not in the future).
+	// Date of the investment (not in the future; not before the startup's founding date unless preFounding).
 	InvestedOn model.Date `json:"investedOn"`
 	// Round or instrument.
 	Round model.InvestmentRound `json:"round"`
+	// The investment was made before the startup was founded (e.g. a grant to its founders); false when omitted.
+	PreFounding *bool `json:"preFounding,omitempty"`
 }
 
 // An outcome a startup reports.
@@ -3525,6 +3679,18 @@ type RecordOutcomeInput struct {
 	MarketID *string `json:"marketId,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+}
+
+// A startup to take out of a cohort.
+type RemoveFromCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort.
+	CohortID string `json:"cohortId"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // Totals over a SectorConnection.
@@ -4257,6 +4423,16 @@ type TextComparison struct {
 	Includes *string `json:"includes,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// A node to unarchive, with the version read and why.
+type UnarchiveInput struct {
+	// The node (a startup, mentor, fund, market, program or cohort of the mutation's type).
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // Which assignment ends, and how.

@@ -81,14 +81,15 @@ func (c Cohort) ID() string { return globalid.Encode(globalid.Cohort, c.RowID) }
 
 // Investment is money from a fund into a startup.
 type Investment struct {
-	RowID      int64
-	FundID     int64
-	StartupID  int64
-	Amount     KRW
-	InvestedOn Date
-	Round      InvestmentRound
-	Version    int
-	Provenance Provenance
+	RowID       int64
+	FundID      int64
+	StartupID   int64
+	Amount      KRW
+	InvestedOn  Date
+	Round       InvestmentRound
+	Version     int
+	PreFounding bool
+	Provenance  Provenance
 }
 
 // ID is the node's opaque global id.
@@ -96,6 +97,8 @@ func (i Investment) ID() string { return globalid.Encode(globalid.Investment, i.
 
 // StageChange is one entry of a startup's stage history.
 type StageChange struct {
+	RowID     int64
+	Version   int
 	Stage     GrowthStage
 	ChangedOn Date
 	Note      *string
@@ -103,6 +106,8 @@ type StageChange struct {
 
 // Outcome is a figure a startup reported.
 type Outcome struct {
+	RowID      int64
+	Version    int
 	Kind       OutcomeKind
 	ReportedOn Date
 	Quantity   int
@@ -110,6 +115,12 @@ type Outcome struct {
 	MarketID   *int64
 	Note       *string
 }
+
+// ID is the record's opaque global id, for its corrections.
+func (c StageChange) ID() string { return globalid.Encode(globalid.StageChange, c.RowID) }
+
+// ID is the record's opaque global id, for its corrections.
+func (o Outcome) ID() string { return globalid.Encode(globalid.Outcome, o.RowID) }
 
 // Affiliation is what a mentor belongs to: a University or an Organization.
 type Affiliation interface{ IsAffiliation() }

@@ -59,7 +59,7 @@ func requireTarget(ctx context.Context, tx *sqlx.Tx, table string, id int64) err
 
 // AssignTeam records a university's assignment of a startup.
 func (s *Store) AssignTeam(ctx context.Context, university, startup int64, purpose string, since time.Time) error {
-	return s.onStartup(ctx, "assignTeam", startup, []reference{ref("input.universityId", "universities", university)}, func(tx *sqlx.Tx) (json.RawMessage, json.RawMessage, error) {
+	return s.onStartup(ctx, "assignTeam", startup, []reference{ref("input.universityId", "universities", university), active("input.startupId", "startups", startup)}, func(tx *sqlx.Tx) (json.RawMessage, json.RawMessage, error) {
 		const q = `INSERT INTO assignments (university_id, startup_id, purpose, status, since, provenance)
 VALUES ($1, $2, $3, 'ACTIVE', $4, 'API') RETURNING to_jsonb(assignments.*)`
 		after, err := rowJSON(ctx, tx, q, university, startup, purpose, since)
@@ -88,14 +88,14 @@ func (s *Store) UnassignTeam(ctx context.Context, university, startup int64, pur
 // StartMentorship records that a mentor starts mentoring a startup; a
 // mentor has at most one running mentorship per startup.
 func (s *Store) StartMentorship(ctx context.Context, mentor, startup int64, focus string, since time.Time) error {
-	return s.onStartup(ctx, "startMentorship", startup, []reference{ref("input.mentorId", "mentors", mentor)}, func(tx *sqlx.Tx) (json.RawMessage, json.RawMessage, error) {
+	return s.onStartup(ctx, "startMentorship", startup, []reference{active("input.mentorId", "mentors", mentor), active("input.startupId", "startups", startup)}, func(tx *sqlx.Tx) (json.RawMessage, json.RawMessage, error) {
 		var running bool
 		const check = `SELECT EXISTS (SELECT 1 FROM mentorships WHERE mentor_id = $1 AND startup_id = $2 AND until IS NULL)`
 		if err := tx.GetContext(ctx, &running, check, mentor, startup); err != nil {
 			return nil, nil, err
 		}
 		if running {
-			return nil, nil, fmt.Errorf("mentor %d already mentors startup %d: %w", mentor, startup, apperr.ErrConflict)
+			return nil, nil, apperr.Conflict("input.mentorId", "already mentors this startup; end that mentorship first")
 		}
 		const q = `INSERT INTO mentorships (mentor_id, startup_id, focus, since, provenance) VALUES ($1, $2, $3, $4, 'API') RETURNING to_jsonb(mentorships.*)`
 		after, err := rowJSON(ctx, tx, q, mentor, startup, focus, since)
@@ -122,7 +122,7 @@ func (s *Store) EndMentorship(ctx context.Context, mentor, startup int64, until 
 
 // SetMarketTarget creates or updates a startup's target market.
 func (s *Store) SetMarketTarget(ctx context.Context, startup, market int64, status string, priority int, program *int64, since time.Time) error {
-	refs := []reference{ref("input.marketId", "markets", market), {"input.supportProgramId", "programs", program}}
+	refs := []reference{active("input.marketId", "markets", market), optActive("input.supportProgramId", "programs", program), active("input.startupId", "startups", startup)}
 	return s.onStartup(ctx, "setMarketTarget", startup, refs, func(tx *sqlx.Tx) (json.RawMessage, json.RawMessage, error) {
 		before, err := rowJSON(ctx, tx, `SELECT to_jsonb(market_targets.*) FROM market_targets WHERE startup_id = $1 AND market_id = $2 FOR UPDATE`, startup, market)
 		if err != nil {
@@ -153,7 +153,7 @@ type NewInvestment struct {
 func (s *Store) RecordInvestment(ctx context.Context, in NewInvestment) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
-		if err := requireRows(ctx, tx, ref("input.fundId", "funds", in.FundID), ref("input.startupId", "startups", in.StartupID)); err != nil {
+		if err := requireRows(ctx, tx, active("input.fundId", "funds", in.FundID), active("input.startupId", "startups", in.StartupID)); err != nil {
 			return err
 		}
 		var err error
@@ -221,7 +221,7 @@ func (s *Store) RecordOutcome(ctx context.Context, in NewOutcome) (Written, erro
 		if err := requireTarget(ctx, tx, "startups", in.StartupID); err != nil {
 			return err
 		}
-		if err := requireRows(ctx, tx, reference{"input.marketId", "markets", in.MarketID}); err != nil {
+		if err := requireRows(ctx, tx, optActive("input.marketId", "markets", in.MarketID), active("input.startupId", "startups", in.StartupID)); err != nil {
 			return err
 		}
 		var err error

@@ -63,15 +63,17 @@ type investmentRow struct {
 	InvRound      string    `db:"inv_round"`
 	InvProvenance string    `db:"inv_provenance"`
 	InvVersion    int       `db:"inv_version"`
+	InvPre        bool      `db:"inv_pre_founding"`
 }
 
 const investmentCols = `e.id AS inv_id, e.fund_id AS inv_fund_id, e.startup_id AS inv_startup_id, e.amount_krw AS inv_amount_krw,
-       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance, e.version AS inv_version`
+       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance, e.version AS inv_version,
+       e.pre_founding AS inv_pre_founding`
 
 func (r investmentRow) model() model.Investment {
 	return model.Investment{RowID: r.InvID, FundID: r.InvFundID, StartupID: r.InvStartupID, Amount: model.KRW(r.InvAmount),
 		InvestedOn: date(r.InvInvestedOn), Round: model.InvestmentRound(r.InvRound), Version: r.InvVersion,
-		Provenance: model.Provenance(r.InvProvenance)}
+		PreFounding: r.InvPre, Provenance: model.Provenance(r.InvProvenance)}
 }
 
 // InvestmentFilter selects investments.

@@ -22,6 +22,7 @@ type col struct {
 type nodeTable struct{ table, entity string }
 
 var (
+	startupsTable = nodeTable{"startups", "Startup"}
 	mentorsTable  = nodeTable{"mentors", "Mentor"}
 	fundsTable    = nodeTable{"funds", "Fund"}
 	marketsTable  = nodeTable{"markets", "Market"}

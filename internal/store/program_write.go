@@ -44,7 +44,7 @@ type NewCohort struct {
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateCohort(ctx context.Context, in NewCohort) (Written, error) {
 	c := append(in.cols(), col{"program_id", in.ProgramID}, col{"year", in.Year}, col{"team_quota", in.TeamQuota})
-	return s.createNode(ctx, cohortsTable, "createCohort", in.IdempotencyKey, in, []reference{ref("input.programId", "programs", in.ProgramID)}, c, nil)
+	return s.createNode(ctx, cohortsTable, "createCohort", in.IdempotencyKey, in, []reference{active("input.programId", "programs", in.ProgramID)}, c, nil)
 }
 
 // CohortChanges is a partial update of a cohort.

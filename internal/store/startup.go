@@ -139,19 +139,23 @@ func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.
 
 type stageChangeRow struct {
 	pageCols
+	ID        int64     `db:"id"`
+	Version   int       `db:"version"`
 	Stage     string    `db:"stage"`
 	ChangedOn time.Time `db:"changed_on"`
 	Note      *string   `db:"note"`
 }
 
-const stageChangeCols = `n.stage, n.changed_on, n.note`
+const stageChangeCols = `n.id, n.version, n.stage, n.changed_on, n.note`
 
 func (r stageChangeRow) model() model.StageChange {
-	return model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}
+	return model.StageChange{RowID: r.ID, Version: r.Version, Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}
 }
 
 type outcomeRow struct {
 	pageCols
+	ID         int64     `db:"id"`
+	Version    int       `db:"version"`
 	Kind       string    `db:"kind"`
 	ReportedOn time.Time `db:"reported_on"`
 	Quantity   int       `db:"quantity"`
@@ -160,10 +164,10 @@ type outcomeRow struct {
 	Note       *string   `db:"note"`
 }
 
-const outcomeCols = `n.kind, n.reported_on, n.quantity, n.amount_krw, n.market_id, n.note`
+const outcomeCols = `n.id, n.version, n.kind, n.reported_on, n.quantity, n.amount_krw, n.market_id, n.note`
 
 func (r outcomeRow) model() model.Outcome {
-	o := model.Outcome{Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
+	o := model.Outcome{RowID: r.ID, Version: r.Version, Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
 	if r.AmountKRW != nil {
 		a := model.KRW(*r.AmountKRW)
 		o.Amount = &a

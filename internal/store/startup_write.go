@@ -53,7 +53,7 @@ type Written struct {
 func (s *Store) CreateStartup(ctx context.Context, in NewStartup) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
-		refs := []reference{{"input.facilityId", "facilities", in.FacilityID}}
+		refs := []reference{opt("input.facilityId", "facilities", in.FacilityID)}
 		for i, id := range in.SectorIDs {
 			refs = append(refs, ref(fmt.Sprintf("input.sectorIds[%d]", i), "sectors", id))
 		}
@@ -101,7 +101,7 @@ func (s *Store) UpdateStartup(ctx context.Context, id int64, version int, c Star
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		refs := []reference{}
 		if c.FacilityID.Set {
-			refs = append(refs, reference{"input.facilityId", "facilities", c.FacilityID.Value})
+			refs = append(refs, opt("input.facilityId", "facilities", c.FacilityID.Value))
 		}
 		for i, sid := range c.SectorIDs.Value {
 			refs = append(refs, ref(fmt.Sprintf("input.sectorIds[%d]", i), "sectors", sid))
