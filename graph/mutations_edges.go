@@ -82,6 +82,7 @@ func (r *mutationResolver) recordInvestment(ctx context.Context, in generated.Re
 		Amount:         int64(in.Amount),
 		InvestedOn:     a.pastDate("input.investedOn", &in.InvestedOn),
 		Round:          string(in.Round),
+		PreFounding:    in.PreFounding != nil && *in.PreFounding,
 	}
 	if in.Amount < 1 {
 		a.problems.Add("input.amount", "must be at least 1 KRW")
@@ -120,6 +121,12 @@ func (r *mutationResolver) correctInvestment(ctx context.Context, in generated.C
 		} else {
 			c.Round = store.Field[string]{Set: true, Value: string(*v)}
 		}
+	}
+	if in.PreFounding != nil {
+		c.PreFounding = store.Field[bool]{Set: true, Value: *in.PreFounding}
+	}
+	if in.Reason != nil {
+		c.Reason = a.reason(*in.Reason)
 	}
 	if err := a.err(); err != nil {
 		return nil, err

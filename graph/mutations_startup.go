@@ -115,10 +115,14 @@ func (r *mutationResolver) moveStartupStage(ctx context.Context, in generated.Mo
 	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
 	on := a.pastDate("input.changedOn", in.ChangedOn)
 	note := a.optText("input.note", in.Note, 500)
+	var reason string
+	if in.Reason != nil {
+		reason = a.text("input.reason", *in.Reason, 1, 500)
+	}
 	if err := a.err(); err != nil {
 		return nil, err
 	}
-	if err := r.Store.MoveStartupStage(ctx, id, version, string(in.Stage), on, note); err != nil {
+	if err := r.Store.MoveStartupStage(ctx, id, version, string(in.Stage), on, note, reason); err != nil {
 		return nil, err
 	}
 	return startupPayload(ctx, id, false)

@@ -76,6 +76,10 @@ func (s *Store) UnassignTeam(ctx context.Context, university, startup int64, pur
 			return nil, nil, err
 		}
 		if before == nil {
+			if err := untilBeforeSince(ctx, tx, `SELECT min(since) FROM assignments WHERE university_id = $1 AND startup_id = $2 AND purpose = $3 AND status = 'ACTIVE'`,
+				university, startup, purpose); err != nil {
+				return nil, nil, err
+			}
 			return nil, nil, fmt.Errorf("no active %s assignment of startup %d by university %d on or before %s: %w",
 				purpose, startup, university, until.Format("2006-01-02"), apperr.ErrNotFound)
 		}
@@ -112,6 +116,9 @@ func (s *Store) EndMentorship(ctx context.Context, mentor, startup int64, until 
 			return nil, nil, err
 		}
 		if before == nil {
+			if err := untilBeforeSince(ctx, tx, `SELECT min(since) FROM mentorships WHERE mentor_id = $1 AND startup_id = $2 AND until IS NULL`, mentor, startup); err != nil {
+				return nil, nil, err
+			}
 			return nil, nil, fmt.Errorf("no running mentorship of startup %d by mentor %d begun on or before %s: %w",
 				startup, mentor, until.Format("2006-01-02"), apperr.ErrNotFound)
 		}
@@ -146,6 +153,25 @@ type NewInvestment struct {
 	Amount            int64
 	InvestedOn        time.Time
 	Round             string
+	// PreFounding marks an investment made before the startup's founding
+	// date; without it such a date is refused.
+	PreFounding bool
+}
+
+// checkFounding refuses an investment dated before its startup's founding
+// date unless it is marked pre-founding.
+func checkFounding(ctx context.Context, tx *sqlx.Tx, startup int64, on time.Time, preFounding bool) error {
+	if preFounding {
+		return nil
+	}
+	var founded *time.Time
+	if err := tx.GetContext(ctx, &founded, `SELECT founded_on FROM startups WHERE id = $1`, startup); err != nil {
+		return err
+	}
+	if founded != nil && on.Before(*founded) {
+		return apperr.Invalid("input.investedOn", "is before the startup's founding date (%s); set preFounding: true if it was made before", founded.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // RecordInvestment records an investment or grant; audited on the investment.
@@ -156,11 +182,14 @@ func (s *Store) RecordInvestment(ctx context.Context, in NewInvestment) (Written
 		if err := requireRows(ctx, tx, active("input.fundId", "funds", in.FundID), active("input.startupId", "startups", in.StartupID)); err != nil {
 			return err
 		}
+		if err := checkFounding(ctx, tx, in.StartupID, in.InvestedOn, in.PreFounding); err != nil {
+			return err
+		}
 		var err error
 		w.ID, w.Replayed, err = idempotent(ctx, tx, in.IdempotencyKey, "recordInvestment", "Investment", in, func() (int64, error) {
-			const q = `INSERT INTO investments (fund_id, startup_id, amount_krw, invested_on, round, provenance) VALUES ($1, $2, $3, $4, $5, 'API') RETURNING id`
+			const q = `INSERT INTO investments (fund_id, startup_id, amount_krw, invested_on, round, pre_founding, provenance) VALUES ($1, $2, $3, $4, $5, $6, 'API') RETURNING id`
 			var id int64
-			if err := tx.GetContext(ctx, &id, q, in.FundID, in.StartupID, in.Amount, in.InvestedOn, in.Round); err != nil {
+			if err := tx.GetContext(ctx, &id, q, in.FundID, in.StartupID, in.Amount, in.InvestedOn, in.Round, in.PreFounding); err != nil {
 				return 0, err
 			}
 			after, err := snapshot(ctx, tx, "investments", id)
@@ -176,28 +205,60 @@ func (s *Store) RecordInvestment(ctx context.Context, in NewInvestment) (Written
 
 // InvestmentChanges corrects an investment.
 type InvestmentChanges struct {
-	Amount     Field[int64]
-	InvestedOn Field[time.Time]
-	Round      Field[string]
+	Amount      Field[int64]
+	InvestedOn  Field[time.Time]
+	Round       Field[string]
+	PreFounding Field[bool]
+	Reason      string
 }
 
 // CorrectInvestment applies changes if the investment is still at version.
 func (s *Store) CorrectInvestment(ctx context.Context, id int64, version int, c InvestmentChanges) error {
 	return s.write(ctx, func(tx *sqlx.Tx) error {
-		return audited(ctx, tx, "correctInvestment", "investments", "Investment", id, func() error {
-			const q = `UPDATE investments SET
+		if c.InvestedOn.Set || c.PreFounding.Set {
+			var cur struct {
+				StartupID   int64     `db:"startup_id"`
+				InvestedOn  time.Time `db:"invested_on"`
+				PreFounding bool      `db:"pre_founding"`
+			}
+			if err := tx.GetContext(ctx, &cur, `SELECT startup_id, invested_on, pre_founding FROM investments WHERE id = $1`, id); err != nil {
+				return fmt.Errorf("investment %d: %w", id, err)
+			}
+			if c.InvestedOn.Set {
+				cur.InvestedOn = c.InvestedOn.Value
+			}
+			if c.PreFounding.Set {
+				cur.PreFounding = c.PreFounding.Value
+			}
+			if err := checkFounding(ctx, tx, cur.StartupID, cur.InvestedOn, cur.PreFounding); err != nil {
+				return err
+			}
+		}
+		before, err := snapshot(ctx, tx, "investments", id)
+		if err != nil {
+			return err
+		}
+		const q = `UPDATE investments SET
   amount_krw = CASE WHEN $3 THEN $4 ELSE amount_krw END,
   invested_on = CASE WHEN $5 THEN $6::date ELSE invested_on END,
   round = CASE WHEN $7 THEN $8 ELSE round END,
+  pre_founding = CASE WHEN $9 THEN $10 ELSE pre_founding END,
   version = version + 1
 WHERE id = $1 AND version = $2`
-			res, err := tx.ExecContext(ctx, q, id, version, c.Amount.Set, c.Amount.Value, c.InvestedOn.Set, c.InvestedOn.Value, c.Round.Set, c.Round.Value)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			return versioned(ctx, tx, "investments", id, n)
-		})
+		res, err := tx.ExecContext(ctx, q, id, version, c.Amount.Set, c.Amount.Value, c.InvestedOn.Set, c.InvestedOn.Value, c.Round.Set, c.Round.Value,
+			c.PreFounding.Set, c.PreFounding.Value)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		if err := versioned(ctx, tx, "investments", id, n); err != nil {
+			return err
+		}
+		after, err := snapshot(ctx, tx, "investments", id)
+		if err != nil {
+			return err
+		}
+		return auditWhy(ctx, tx, "correctInvestment", "Investment", id, before, after, c.Reason)
 	})
 }
 
@@ -240,4 +301,18 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, 'API') RETURNING id, to_jsonb(outcomes.*) AS
 		return err
 	})
 	return w, err
+}
+
+// untilBeforeSince explains why no running edge ends on the date asked:
+// when q (the start of the running edge, NULL for none) finds one, the
+// end asked is before its start, an input problem on input.until.
+func untilBeforeSince(ctx context.Context, tx *sqlx.Tx, q string, args ...any) error {
+	var since *time.Time
+	if err := tx.GetContext(ctx, &since, q, args...); err != nil {
+		return err
+	}
+	if since != nil {
+		return apperr.Invalid("input.until", "must not be before the start (%s)", since.Format(time.DateOnly))
+	}
+	return nil
 }
