@@ -14,14 +14,15 @@ import (
 func (r *mutationResolver) createStartup(ctx context.Context, in generated.CreateStartupInput) (*generated.StartupPayload, error) {
 	var a args
 	ns := store.NewStartup{
-		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
-		Key:            in.Key,
-		NameKo:         a.text("input.nameKo", in.NameKo, 1, 200),
-		NameEn:         a.text("input.nameEn", in.NameEn, 1, 200),
-		DescriptionKo:  a.optText("input.descriptionKo", in.DescriptionKo, 2000),
-		DescriptionEn:  a.optText("input.descriptionEn", in.DescriptionEn, 2000),
-		Stage:          string(model.GrowthStageIdea),
-		SectorIDs:      a.sectors(in.SectorIds),
+		IdempotencyKey:     a.idempotencyKey(in.IdempotencyKey),
+		Key:                in.Key,
+		NameKo:             a.text("input.nameKo", in.NameKo, 1, 200),
+		NameEn:             a.text("input.nameEn", in.NameEn, 1, 200),
+		DescriptionKo:      a.optText("input.descriptionKo", in.DescriptionKo, 2000),
+		DescriptionEn:      a.optText("input.descriptionEn", in.DescriptionEn, 2000),
+		Stage:              string(model.GrowthStageIdea),
+		SectorIDs:          a.sectors(in.SectorIds),
+		AllowDuplicateName: in.AllowDuplicateName != nil && *in.AllowDuplicateName,
 	}
 	if !keyPattern.MatchString(in.Key) {
 		a.problems.Add("input.key", "must be lowercase letters, digits and hyphens (up to 80), starting with a letter or digit")

@@ -12757,6 +12757,8 @@ input CreateStartupInput {
   facilityId: ID
   "Its sectors (at most 10)."
   sectorIds: [ID!]
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a startup; fields left out stay as they are."
@@ -13007,6 +13009,8 @@ input CreateMentorInput {
   languages: [String!]
   "Sectors of expertise (at most 10)."
   sectorIds: [ID!]
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a mentor."
@@ -13057,6 +13061,8 @@ input CreateFundInput {
   programId: ID
   "Year it started (1990-2100)."
   vintageYear: Int
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a fund."
@@ -13095,6 +13101,8 @@ input CreateMarketInput {
   kind: MarketKind!
   "For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA)."
   code: String!
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a market."
@@ -13125,6 +13133,8 @@ input CreateProgramInput {
   descriptionKo: String
   "English description (up to 2,000 characters)."
   descriptionEn: String
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a program."
@@ -13161,6 +13171,8 @@ input CreateCohortInput {
   year: Int!
   "How many teams it supports (1 or more)."
   teamQuota: Int
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a cohort."
@@ -69183,7 +69195,7 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69239,6 +69251,13 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 				return it, err
 			}
 			it.TeamQuota = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -69267,7 +69286,7 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69344,6 +69363,13 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.VintageYear = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -69372,7 +69398,7 @@ func (ec *executionContext) unmarshalInputCreateMarketInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "code"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "code", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69421,6 +69447,13 @@ func (ec *executionContext) unmarshalInputCreateMarketInput(ctx context.Context,
 				return it, err
 			}
 			it.Code = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -69449,7 +69482,7 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69533,6 +69566,13 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -69561,7 +69601,7 @@ func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69617,6 +69657,13 @@ func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context
 				return it, err
 			}
 			it.DescriptionEn = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -69645,7 +69692,7 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69722,6 +69769,13 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil

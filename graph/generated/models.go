@@ -595,6 +595,8 @@ type CreateCohortInput struct {
 	Year int `json:"year"`
 	// How many teams it supports (1 or more).
 	TeamQuota *int `json:"teamQuota,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new fund or grant.
@@ -619,6 +621,8 @@ type CreateFundInput struct {
 	ProgramID *string `json:"programId,omitempty"`
 	// Year it started (1990-2100).
 	VintageYear *int `json:"vintageYear,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new overseas market.
@@ -635,6 +639,8 @@ type CreateMarketInput struct {
 	Kind model.MarketKind `json:"kind"`
 	// For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA).
 	Code string `json:"code"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new mentor.
@@ -661,6 +667,8 @@ type CreateMentorInput struct {
 	Languages []string `json:"languages,omitempty"`
 	// Sectors of expertise (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new support program.
@@ -679,6 +687,8 @@ type CreateProgramInput struct {
 	DescriptionKo *string `json:"descriptionKo,omitempty"`
 	// English description (up to 2,000 characters).
 	DescriptionEn *string `json:"descriptionEn,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new startup.
@@ -703,6 +713,8 @@ type CreateStartupInput struct {
 	FacilityID *string `json:"facilityId,omitempty"`
 	// Its sectors (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A comparison of a Date.

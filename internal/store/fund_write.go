@@ -17,7 +17,7 @@ func (s *Store) CreateFund(ctx context.Context, in NewFund) (Written, error) {
 	refs := []reference{opt("input.managerId", "organizations", in.ManagerID), opt("input.sponsorId", "organizations", in.SponsorID), optActive("input.programId", "programs", in.ProgramID)}
 	c := append(in.cols(), col{"kind", in.Kind}, col{"size_krw", in.Size}, col{"manager_id", in.ManagerID}, col{"sponsor_id", in.SponsorID},
 		col{"program_id", in.ProgramID}, col{"vintage_year", in.VintageYear})
-	return s.createNode(ctx, fundsTable, "createFund", in.IdempotencyKey, in, refs, c, nil)
+	return s.createNode(ctx, fundsTable, "createFund", in.NodeBase, in, refs, c, nil)
 }
 
 // FundChanges is a partial update of a fund.

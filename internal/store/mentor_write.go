@@ -25,7 +25,7 @@ func (s *Store) CreateMentor(ctx context.Context, in NewMentor) (Written, error)
 		sectorRefs("input.sectorIds", in.SectorIDs)...)
 	c := append(in.cols(), col{"title_ko", in.TitleKo}, col{"title_en", in.TitleEn}, col{"task_force_member", in.TaskForceMember},
 		col{"affiliated_university_id", in.UniversityID}, col{"affiliated_organization_id", in.OrganizationID}, col{"languages", pq.Array(in.Languages)})
-	return s.createNode(ctx, mentorsTable, "createMentor", in.IdempotencyKey, in, refs, c, func(tx *sqlx.Tx, id int64) error {
+	return s.createNode(ctx, mentorsTable, "createMentor", in.NodeBase, in, refs, c, func(tx *sqlx.Tx, id int64) error {
 		return setMentorSectors(ctx, tx, id, in.SectorIDs)
 	})
 }

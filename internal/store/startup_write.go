@@ -31,6 +31,8 @@ type NewStartup struct {
 	FoundedOn      *time.Time
 	FacilityID     *int64
 	SectorIDs      []int64
+	// AllowDuplicateName creates it even when a startup has its name.
+	AllowDuplicateName bool
 }
 
 // StartupChanges is a partial update of a startup.
@@ -63,6 +65,11 @@ func (s *Store) CreateStartup(ctx context.Context, in NewStartup) (Written, erro
 		}
 		var err error
 		w.ID, w.Replayed, err = idempotent(ctx, tx, in.IdempotencyKey, "createStartup", "Startup", in, func() (int64, error) {
+			if !in.AllowDuplicateName {
+				if err := duplicateName(ctx, tx, "startups", "Startup", in.NameKo, in.NameEn); err != nil {
+					return 0, err
+				}
+			}
 			const q = `
 INSERT INTO startups (key, name_ko, name_en, description_ko, description_en, stage, founded_on, facility_id, provenance)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'API') RETURNING id`
