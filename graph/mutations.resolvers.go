@@ -168,6 +168,10 @@ func (r *mutationResolver) MoveToCohort(ctx context.Context, input generated.Mov
 	return r.moveToCohort(ctx, input)
 }
 
+func (r *mutationResolver) RecordOutcomes(ctx context.Context, inputs []generated.RecordOutcomeInput) (*generated.RecordOutcomesPayload, error) {
+	return r.recordOutcomes(ctx, inputs)
+}
+
 func (r *mutationResolver) UnarchiveStartup(ctx context.Context, input generated.UnarchiveInput) (*generated.StartupPayload, error) {
 	s, err := unarchive(ctx, r, globalid.Startup, input, startupOf)
 	return &generated.StartupPayload{Startup: s}, err

@@ -2697,7 +2697,7 @@ type MoveToCohortInput struct {
 	Reason string `json:"reason"`
 }
 
-// Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail.
+// Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail. Each top-level field of a request is its own transaction, run one after another: its payload is null when it failed (with its error), while the others' results stay in data; recordOutcomes records several outcomes all or nothing.
 type Mutation struct {
 }
 
@@ -3691,6 +3691,14 @@ type RecordOutcomeInput struct {
 	MarketID *string `json:"marketId,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+}
+
+// The result of recordOutcomes.
+type RecordOutcomesPayload struct {
+	// The startup of each input, in input order, as it is now (a startup with several inputs appears for each).
+	Startups []model.Startup `json:"startups"`
+	// For each input, true when an idempotent retry returned the first result.
+	Replayed []bool `json:"replayed"`
 }
 
 // A startup to take out of a cohort.

@@ -282,23 +282,58 @@ func (s *Store) RecordOutcome(ctx context.Context, in NewOutcome) (Written, erro
 		if err := requireTarget(ctx, tx, "startups", in.StartupID); err != nil {
 			return err
 		}
-		if err := requireRows(ctx, tx, optActive("input.marketId", "markets", in.MarketID), active("input.startupId", "startups", in.StartupID)); err != nil {
+		var err error
+		w, err = recordOutcome(ctx, tx, in, "input")
+		return err
+	})
+	return w, err
+}
+
+// RecordOutcomes records several outcomes in one transaction: all of them
+// or, when any fails, none. A problem names its input (inputs[2].marketId);
+// a startup that does not exist is one (BAD_USER_INPUT, not NOT_FOUND).
+func (s *Store) RecordOutcomes(ctx context.Context, ins []NewOutcome) ([]Written, error) {
+	var ws []Written
+	err := s.write(ctx, func(tx *sqlx.Tx) error {
+		ws = ws[:0]
+		refs := make([]reference, len(ins))
+		for i, in := range ins {
+			refs[i] = ref(fmt.Sprintf("inputs[%d].startupId", i), "startups", in.StartupID)
+		}
+		if err := requireRows(ctx, tx, refs...); err != nil {
 			return err
 		}
-		var err error
-		w.ID, w.Replayed, err = idempotent(ctx, tx, in.IdempotencyKey, "recordOutcome", "Outcome", in, func() (int64, error) {
-			var row struct {
-				ID    int64  `db:"id"`
-				After []byte `db:"after"`
+		for i, in := range ins {
+			w, err := recordOutcome(ctx, tx, in, fmt.Sprintf("inputs[%d]", i))
+			if err != nil {
+				return err
 			}
-			const q = `INSERT INTO outcomes (startup_id, kind, reported_on, quantity, amount_krw, market_id, note, provenance)
+			ws = append(ws, w)
+		}
+		return nil
+	})
+	return ws, err
+}
+
+// recordOutcome records one outcome in tx; prefix names its input in
+// problems ("input", "inputs[2]").
+func recordOutcome(ctx context.Context, tx *sqlx.Tx, in NewOutcome, prefix string) (Written, error) {
+	var w Written
+	if err := requireRows(ctx, tx, optActive(prefix+".marketId", "markets", in.MarketID), active(prefix+".startupId", "startups", in.StartupID)); err != nil {
+		return w, err
+	}
+	var err error
+	w.ID, w.Replayed, err = idempotent(ctx, tx, in.IdempotencyKey, "recordOutcome", "Outcome", in, func() (int64, error) {
+		var row struct {
+			ID    int64  `db:"id"`
+			After []byte `db:"after"`
+		}
+		const q = `INSERT INTO outcomes (startup_id, kind, reported_on, quantity, amount_krw, market_id, note, provenance)
 VALUES ($1, $2, $3, $4, $5, $6, $7, 'API') RETURNING id, to_jsonb(outcomes.*) AS after`
-			if err := tx.GetContext(ctx, &row, q, in.StartupID, in.Kind, in.ReportedOn, in.Quantity, in.Amount, in.MarketID, in.Note); err != nil {
-				return 0, err
-			}
-			return row.ID, audit(ctx, tx, "recordOutcome", "Startup", in.StartupID, nil, row.After)
-		})
-		return err
+		if err := tx.GetContext(ctx, &row, q, in.StartupID, in.Kind, in.ReportedOn, in.Quantity, in.Amount, in.MarketID, in.Note); err != nil {
+			return 0, err
+		}
+		return row.ID, audit(ctx, tx, "recordOutcome", "Startup", in.StartupID, nil, row.After)
 	})
 	return w, err
 }
