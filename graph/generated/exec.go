@@ -221,6 +221,7 @@ type ComplexityRoot struct {
 
 	Cohort struct {
 		ArchivedAt func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
@@ -230,6 +231,7 @@ type ComplexityRoot struct {
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
 		TeamQuota  func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
 	}
@@ -300,6 +302,7 @@ type ComplexityRoot struct {
 
 	Facility struct {
 		AreaSquareMeters func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Key              func(childComplexity int) int
 		Kind             func(childComplexity int) int
@@ -313,6 +316,7 @@ type ComplexityRoot struct {
 		Provenance       func(childComplexity int) int
 		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	FacilityAggregate struct {
@@ -346,6 +350,7 @@ type ComplexityRoot struct {
 
 	Fund struct {
 		ArchivedAt  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
@@ -359,6 +364,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
 		Sponsor     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 		Version     func(childComplexity int) int
 		VintageYear func(childComplexity int) int
 	}
@@ -485,6 +491,7 @@ type ComplexityRoot struct {
 
 	Investment struct {
 		Amount      func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Fund        func(childComplexity int) int
 		ID          func(childComplexity int) int
 		InvestedOn  func(childComplexity int) int
@@ -492,6 +499,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		Round       func(childComplexity int) int
 		Startup     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 		Version     func(childComplexity int) int
 	}
 
@@ -644,6 +652,7 @@ type ComplexityRoot struct {
 	Market struct {
 		ArchivedAt func(childComplexity int) int
 		Code       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
@@ -653,6 +662,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
 	}
 
@@ -1023,6 +1033,7 @@ type ComplexityRoot struct {
 	Mentor struct {
 		Affiliation     func(childComplexity int) int
 		ArchivedAt      func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
@@ -1035,6 +1046,7 @@ type ComplexityRoot struct {
 		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
+		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
 	}
 
@@ -1266,6 +1278,7 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
@@ -1278,6 +1291,7 @@ type ComplexityRoot struct {
 		Parent      func(childComplexity int) int
 		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) int
 		Provenance  func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	OrganizationAggregate struct {
@@ -1360,12 +1374,14 @@ type ComplexityRoot struct {
 
 	Outcome struct {
 		Amount     func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Market     func(childComplexity int) int
 		Note       func(childComplexity int) int
 		Quantity   func(childComplexity int) int
 		ReportedOn func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
 	}
 
@@ -1548,6 +1564,7 @@ type ComplexityRoot struct {
 	Program struct {
 		ArchivedAt    func(childComplexity int) int
 		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) int
+		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int, locale *i18n.Locale) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -1558,6 +1575,7 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere, orderBy []OrganizationOrder) int
 		Provenance    func(childComplexity int) int
 		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt     func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
@@ -1723,6 +1741,7 @@ type ComplexityRoot struct {
 	}
 
 	Sector struct {
+		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
@@ -1733,6 +1752,7 @@ type ComplexityRoot struct {
 		Provenance     func(childComplexity int) int
 		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		TaskForceField func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	SectorAggregate struct {
@@ -1766,9 +1786,11 @@ type ComplexityRoot struct {
 
 	StageChange struct {
 		ChangedOn func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Stage     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 		Version   func(childComplexity int) int
 	}
 
@@ -1815,6 +1837,7 @@ type ComplexityRoot struct {
 
 	Startup struct {
 		ArchivedAt   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
 		Description  func(childComplexity int, locale *i18n.Locale) int
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
@@ -1833,6 +1856,7 @@ type ComplexityRoot struct {
 		Stage        func(childComplexity int) int
 		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) int
 		Universities func(childComplexity int, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) int
+		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
 
@@ -2038,6 +2062,7 @@ type ComplexityRoot struct {
 	}
 
 	University struct {
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -2050,6 +2075,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
 		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	UniversityAssignmentAggregate struct {
@@ -2134,6 +2160,7 @@ type CohortConnectionResolver interface {
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
+
 	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) (*model.FacilityConnection, error)
 	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
 }
@@ -2145,6 +2172,7 @@ type FundResolver interface {
 	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
+
 	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere, orderBy []StartupOrder) (*model.PortfolioConnection, error)
 }
 type FundConnectionResolver interface {
@@ -2293,6 +2321,7 @@ type NeighborhoodNodeResolver interface {
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
+
 	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) (*model.OrganizationConnection, error)
 	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) (*model.OrganizationRoleConnection, error)
 	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) (*model.MentorConnection, error)
@@ -3018,6 +3047,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cohort.ArchivedAt(childComplexity), true
+	case "Cohort.createdAt":
+		if e.ComplexityRoot.Cohort.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.CreatedAt(childComplexity), true
 	case "Cohort.id":
 		if e.ComplexityRoot.Cohort.ID == nil {
 			break
@@ -3082,6 +3117,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cohort.TeamQuota(childComplexity), true
+	case "Cohort.updatedAt":
+		if e.ComplexityRoot.Cohort.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.UpdatedAt(childComplexity), true
 	case "Cohort.version":
 		if e.ComplexityRoot.Cohort.Version == nil {
 			break
@@ -3320,6 +3361,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.AreaSquareMeters(childComplexity), true
+	case "Facility.createdAt":
+		if e.ComplexityRoot.Facility.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.CreatedAt(childComplexity), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -3418,6 +3465,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere), args["orderBy"].([]FacilityOrder)), true
+	case "Facility.updatedAt":
+		if e.ComplexityRoot.Facility.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.UpdatedAt(childComplexity), true
 
 	case "FacilityAggregate.count":
 		if e.ComplexityRoot.FacilityAggregate.Count == nil {
@@ -3519,6 +3572,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.ArchivedAt(childComplexity), true
+	case "Fund.createdAt":
+		if e.ComplexityRoot.Fund.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.CreatedAt(childComplexity), true
 	case "Fund.description":
 		if e.ComplexityRoot.Fund.Description == nil {
 			break
@@ -3612,6 +3671,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Sponsor(childComplexity), true
+	case "Fund.updatedAt":
+		if e.ComplexityRoot.Fund.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.UpdatedAt(childComplexity), true
 	case "Fund.version":
 		if e.ComplexityRoot.Fund.Version == nil {
 			break
@@ -4111,6 +4176,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Amount(childComplexity), true
+	case "Investment.createdAt":
+		if e.ComplexityRoot.Investment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.CreatedAt(childComplexity), true
 	case "Investment.fund":
 		if e.ComplexityRoot.Investment.Fund == nil {
 			break
@@ -4153,6 +4224,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Startup(childComplexity), true
+	case "Investment.updatedAt":
+		if e.ComplexityRoot.Investment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.UpdatedAt(childComplexity), true
 	case "Investment.version":
 		if e.ComplexityRoot.Investment.Version == nil {
 			break
@@ -4752,6 +4829,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Code(childComplexity), true
+	case "Market.createdAt":
+		if e.ComplexityRoot.Market.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.CreatedAt(childComplexity), true
 	case "Market.id":
 		if e.ComplexityRoot.Market.ID == nil {
 			break
@@ -4821,6 +4904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "Market.updatedAt":
+		if e.ComplexityRoot.Market.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.UpdatedAt(childComplexity), true
 	case "Market.version":
 		if e.ComplexityRoot.Market.Version == nil {
 			break
@@ -6420,6 +6509,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.ArchivedAt(childComplexity), true
+	case "Mentor.createdAt":
+		if e.ComplexityRoot.Mentor.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.CreatedAt(childComplexity), true
 	case "Mentor.id":
 		if e.ComplexityRoot.Mentor.ID == nil {
 			break
@@ -6517,6 +6612,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Mentor.updatedAt":
+		if e.ComplexityRoot.Mentor.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.UpdatedAt(childComplexity), true
 	case "Mentor.version":
 		if e.ComplexityRoot.Mentor.Version == nil {
 			break
@@ -7740,6 +7841,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere), args["orderBy"].([]OrganizationOrder)), true
+	case "Organization.createdAt":
+		if e.ComplexityRoot.Organization.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -7832,6 +7939,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Provenance(childComplexity), true
+	case "Organization.updatedAt":
+		if e.ComplexityRoot.Organization.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
 
 	case "OrganizationAggregate.count":
 		if e.ComplexityRoot.OrganizationAggregate.Count == nil {
@@ -8130,6 +8243,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Amount(childComplexity), true
+	case "Outcome.createdAt":
+		if e.ComplexityRoot.Outcome.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.CreatedAt(childComplexity), true
 	case "Outcome.id":
 		if e.ComplexityRoot.Outcome.ID == nil {
 			break
@@ -8166,6 +8285,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.ReportedOn(childComplexity), true
+	case "Outcome.updatedAt":
+		if e.ComplexityRoot.Outcome.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.UpdatedAt(childComplexity), true
 	case "Outcome.version":
 		if e.ComplexityRoot.Outcome.Version == nil {
 			break
@@ -8950,6 +9075,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*CohortEdgeWhere)), true
+	case "Program.createdAt":
+		if e.ComplexityRoot.Program.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.CreatedAt(childComplexity), true
 	case "Program.description":
 		if e.ComplexityRoot.Program.Description == nil {
 			break
@@ -9030,6 +9161,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "Program.updatedAt":
+		if e.ComplexityRoot.Program.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.UpdatedAt(childComplexity), true
 	case "Program.version":
 		if e.ComplexityRoot.Program.Version == nil {
 			break
@@ -9769,6 +9906,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RecordOutcomesPayload.Startups(childComplexity), true
 
+	case "Sector.createdAt":
+		if e.ComplexityRoot.Sector.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.CreatedAt(childComplexity), true
 	case "Sector.description":
 		if e.ComplexityRoot.Sector.Description == nil {
 			break
@@ -9849,6 +9992,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.TaskForceField(childComplexity), true
+	case "Sector.updatedAt":
+		if e.ComplexityRoot.Sector.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.UpdatedAt(childComplexity), true
 
 	case "SectorAggregate.count":
 		if e.ComplexityRoot.SectorAggregate.Count == nil {
@@ -9950,6 +10099,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.ChangedOn(childComplexity), true
+	case "StageChange.createdAt":
+		if e.ComplexityRoot.StageChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.CreatedAt(childComplexity), true
 	case "StageChange.id":
 		if e.ComplexityRoot.StageChange.ID == nil {
 			break
@@ -9968,6 +10123,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.Stage(childComplexity), true
+	case "StageChange.updatedAt":
+		if e.ComplexityRoot.StageChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.UpdatedAt(childComplexity), true
 	case "StageChange.version":
 		if e.ComplexityRoot.StageChange.Version == nil {
 			break
@@ -10130,6 +10291,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Startup.ArchivedAt(childComplexity), true
+	case "Startup.createdAt":
+		if e.ComplexityRoot.Startup.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.CreatedAt(childComplexity), true
 	case "Startup.description":
 		if e.ComplexityRoot.Startup.Description == nil {
 			break
@@ -10288,6 +10455,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*UniversityAssignmentEdgeWhere)), true
+	case "Startup.updatedAt":
+		if e.ComplexityRoot.Startup.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.UpdatedAt(childComplexity), true
 	case "Startup.version":
 		if e.ComplexityRoot.Startup.Version == nil {
 			break
@@ -11205,6 +11378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimePoint.Start(childComplexity), true
 
+	case "University.createdAt":
+		if e.ComplexityRoot.University.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.University.CreatedAt(childComplexity), true
 	case "University.description":
 		if e.ComplexityRoot.University.Description == nil {
 			break
@@ -11297,6 +11476,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "University.updatedAt":
+		if e.ComplexityRoot.University.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.University.UpdatedAt(childComplexity), true
 
 	case "UniversityAssignmentAggregate.count":
 		if e.ComplexityRoot.UniversityAssignmentAggregate.Count == nil {
@@ -11920,6 +12105,10 @@ type University implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of body an organization is."
@@ -11964,6 +12153,10 @@ type Organization implements Node {
   provenance: Provenance!
   "The organization this one belongs to (e.g. the SW Convergence Cluster Center belongs to Incheon Technopark)."
   parent: Organization
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
@@ -11984,6 +12177,10 @@ type Sector implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of support a program gives."
@@ -12022,6 +12219,10 @@ type Program implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of money a fund gives."
@@ -12064,6 +12265,10 @@ type Fund implements Node {
   sponsor: Organization
   "The program the fund or grant belongs to, if any."
   program: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a space of the campus is for."
@@ -12110,6 +12315,10 @@ type Facility implements Node {
   parent: Facility
   "The organization that runs the facility."
   operator: Organization
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
@@ -12161,6 +12370,10 @@ type Startup implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A mentor or expert. The 26 experts of the 4th Industrial Revolution Response Task Force are mentors."
@@ -12189,6 +12402,10 @@ type Mentor implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a mentor can be affiliated with."
@@ -12224,6 +12441,10 @@ type Market implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
@@ -12250,6 +12471,10 @@ type Cohort implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "The round or instrument of an investment."
@@ -12290,6 +12515,10 @@ type Investment implements Node {
   preFounding: Boolean!
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "One change of a startup's growth stage."
@@ -12304,6 +12533,10 @@ type StageChange {
   changedOn: Date!
   "Free-text note, if any."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of outcome a startup reported."
@@ -12338,6 +12571,10 @@ type Outcome {
   market: Market
   "Free-text note, if any."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a university's assignment of a team is for."
@@ -12402,6 +12639,10 @@ enum StartupOrderField {
   EXPORT_VALUE
   "Date of its last stage change (startups without one sort first)."
   LAST_STAGE_CHANGE
+  "When it was created."
+  CREATED_AT
+  "When it last changed (its figures, kept from other rows, are no change of its own)."
+  UPDATED_AT
 }
 
 "Sort order for startups."
@@ -14176,6 +14417,10 @@ enum FacilityOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many residents it has (one per edge), as the viewer sees them."
   RESIDENTS_COUNT
   "How many spaces it has (one per edge), as the viewer sees them."
@@ -14200,6 +14445,10 @@ enum FundOrderField {
   SIZE
   "Year the fund started. Unknown values sort first (last in descending order)."
   VINTAGE_YEAR
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many portfolio it has (one per edge), as the viewer sees them."
   PORTFOLIO_COUNT
 }
@@ -14218,6 +14467,10 @@ enum MarketOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many mentors it has (one per edge), as the viewer sees them."
   MENTORS_COUNT
   "How many startups it has (one per edge), as the viewer sees them."
@@ -14238,6 +14491,10 @@ enum MentorOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many markets it has (one per edge), as the viewer sees them."
   MARKETS_COUNT
   "How many sectors it has (one per edge), as the viewer sees them."
@@ -14260,6 +14517,10 @@ enum OrganizationOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many children it has (one per edge), as the viewer sees them."
   CHILDREN_COUNT
   "How many mentors it has (one per edge), as the viewer sees them."
@@ -14282,6 +14543,10 @@ enum ProgramOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many cohorts it has (one per edge), as the viewer sees them."
   COHORTS_COUNT
   "How many organizations it has (one per edge), as the viewer sees them."
@@ -14304,6 +14569,10 @@ enum SectorOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many mentors it has (one per edge), as the viewer sees them."
   MENTORS_COUNT
   "How many startups it has (one per edge), as the viewer sees them."
@@ -14338,6 +14607,10 @@ input CohortWhere {
   year: IntComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on member startups, with the cohort on each edge."
   startups: MemberPredicate
 }
@@ -14358,6 +14631,10 @@ input FacilityWhere {
   name: TextComparison
   "What kind of space it is."
   kind: FacilityKindComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on spaces inside this facility."
   spaces: FacilityPredicate
   "Conditions on startups resident in this facility."
@@ -14386,6 +14663,10 @@ input FundWhere {
   vintageYear: IntComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
   portfolio: PortfolioPredicate
 }
@@ -14410,6 +14691,10 @@ input InvestmentWhere {
   fund: FundWhere
   "The startup invested in."
   startup: StartupWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which markets to keep: every condition given must hold."
@@ -14432,6 +14717,10 @@ input MarketWhere {
   kind: MarketKindComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups targeting the market, with the target (status, priority, program) on each edge."
   startups: TargetingStartupPredicate
   "Conditions on mentors with experience of the market, with since when and a note on each edge."
@@ -14460,6 +14749,10 @@ input MentorWhere {
   organization: OrganizationWhere
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on sectors of expertise."
   sectors: SectorPredicate
   "Conditions on startups the mentor mentors, with the mentorship on each edge."
@@ -14486,6 +14779,10 @@ input OrganizationWhere {
   kind: OrganizationKindComparison
   "Whether it signed the city's MOU."
   mouPartner: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on organizations that belong to this one."
   children: OrganizationPredicate
   "Conditions on programs the organization hosts, sponsors or operates, with its role on each edge."
@@ -14512,6 +14809,10 @@ input OutcomeWhere {
   quantity: IntComparison
   "Amount in KRW, for money outcomes."
   amount: KRWComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which programs to keep: every condition given must hold."
@@ -14532,6 +14833,10 @@ input ProgramWhere {
   kind: ProgramKindComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on organizations that host, sponsor or operate the program, with the role on each edge."
   organizations: ProgramRolePredicate
   "Conditions on cohorts of the program (e.g. Smart Venture Campus 2017)."
@@ -14556,6 +14861,10 @@ input SectorWhere {
   name: TextComparison
   "Whether it is a field of the task force."
   taskForceField: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups working in the sector."
   startups: StartupPredicate
   "Conditions on mentors with expertise in the sector (for task-force fields: the working group)."
@@ -14576,6 +14885,10 @@ input StageChangeWhere {
   stage: GrowthStageComparison
   "When the stage changed."
   changedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which startups to keep: every condition given must hold."
@@ -14598,6 +14911,10 @@ input StartupWhere {
   foundedOn: DateComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on universities the team is assigned to, with the assignment on each edge."
   universities: UniversityAssignmentPredicate
   "Conditions on sectors the startup works in."
@@ -14636,6 +14953,10 @@ input UniversityWhere {
   homeCountry: TextComparison
   "Whether the university signed the city's MOU."
   mouPartner: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned."
   startups: AssignedStartupPredicate
   "Conditions on mentors affiliated with the university."
@@ -19733,6 +20054,10 @@ func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphq
 		return ec.fieldContext_Cohort_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Cohort_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Cohort_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Cohort_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Cohort_startups(ctx, field)
 	}
@@ -19893,6 +20218,10 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_parent(ctx, field)
 	case "operator":
 		return ec.fieldContext_Facility_operator(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Facility_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Facility_updatedAt(ctx, field)
 	case "spaces":
 		return ec.fieldContext_Facility_spaces(ctx, field)
 	case "residents":
@@ -19991,6 +20320,10 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_sponsor(ctx, field)
 	case "program":
 		return ec.fieldContext_Fund_program(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Fund_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Fund_updatedAt(ctx, field)
 	case "portfolio":
 		return ec.fieldContext_Fund_portfolio(ctx, field)
 	}
@@ -20257,6 +20590,10 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_preFounding(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Investment_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Investment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Investment_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Investment", field.Name)
 }
@@ -20575,6 +20912,10 @@ func (ec *executionContext) childFields_Market(ctx context.Context, field graphq
 		return ec.fieldContext_Market_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Market_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Market_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Market_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Market_startups(ctx, field)
 	case "mentors":
@@ -21337,6 +21678,10 @@ func (ec *executionContext) childFields_Mentor(ctx context.Context, field graphq
 		return ec.fieldContext_Mentor_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Mentor_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Mentor_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Mentor_updatedAt(ctx, field)
 	case "sectors":
 		return ec.fieldContext_Mentor_sectors(ctx, field)
 	case "startups":
@@ -21725,6 +22070,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_provenance(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organization_parent(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Organization_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Organization_updatedAt(ctx, field)
 	case "children":
 		return ec.fieldContext_Organization_children(ctx, field)
 	case "programs":
@@ -21909,6 +22258,10 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_market(ctx, field)
 	case "note":
 		return ec.fieldContext_Outcome_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Outcome_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Outcome_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -22287,6 +22640,10 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Program_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Program_updatedAt(ctx, field)
 	case "organizations":
 		return ec.fieldContext_Program_organizations(ctx, field)
 	case "cohorts":
@@ -22593,6 +22950,10 @@ func (ec *executionContext) childFields_Sector(ctx context.Context, field graphq
 		return ec.fieldContext_Sector_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Sector_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Sector_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Sector_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Sector_startups(ctx, field)
 	case "mentors":
@@ -22671,6 +23032,10 @@ func (ec *executionContext) childFields_StageChange(ctx context.Context, field g
 		return ec.fieldContext_StageChange_changedOn(ctx, field)
 	case "note":
 		return ec.fieldContext_StageChange_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StageChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StageChange_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StageChange", field.Name)
 }
@@ -22783,6 +23148,10 @@ func (ec *executionContext) childFields_Startup(ctx context.Context, field graph
 		return ec.fieldContext_Startup_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Startup_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Startup_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Startup_updatedAt(ctx, field)
 	case "universities":
 		return ec.fieldContext_Startup_universities(ctx, field)
 	case "sectors":
@@ -23227,6 +23596,10 @@ func (ec *executionContext) childFields_University(ctx context.Context, field gr
 		return ec.fieldContext_University_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_University_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_University_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_University_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_University_startups(ctx, field)
 	case "mentors":
@@ -30178,6 +30551,52 @@ func (ec *executionContext) fieldContext_Cohort_provenance(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Cohort_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Cohort_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -31527,6 +31946,52 @@ func (ec *executionContext) fieldContext_Facility_operator(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Facility_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Facility_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32446,6 +32911,52 @@ func (ec *executionContext) fieldContext_Fund_program(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Fund_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Fund_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
@@ -34822,6 +35333,52 @@ func (ec *executionContext) _Investment_provenance(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Investment_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Investment", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Investment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Investment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _InvestmentAggregate_count(ctx context.Context, field graphql.CollectedField, obj *InvestmentAggregate) (ret graphql.Marshaler) {
@@ -37537,6 +38094,52 @@ func (ec *executionContext) _Market_provenance(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Market_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Market", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Market_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Market_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
@@ -44669,6 +45272,52 @@ func (ec *executionContext) fieldContext_Mentor_provenance(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Mentor", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Mentor_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Mentor_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50700,6 +51349,52 @@ func (ec *executionContext) fieldContext_Organization_parent(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Organization_children(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -52311,6 +53006,52 @@ func (ec *executionContext) _Outcome_note(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Outcome_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _Outcome_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Outcome_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OutcomeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *OutcomeAggregate) (ret graphql.Marshaler) {
@@ -55755,6 +56496,52 @@ func (ec *executionContext) _Program_provenance(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Program_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Program_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
@@ -59436,6 +60223,52 @@ func (ec *executionContext) fieldContext_Sector_provenance(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Sector", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Sector_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Sector_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -60060,6 +60893,52 @@ func (ec *executionContext) _StageChange_note(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StageChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StageChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StageChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _StageChangeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *StageChangeAggregate) (ret graphql.Marshaler) {
@@ -61036,6 +61915,52 @@ func (ec *executionContext) _Startup_provenance(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Startup_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Startup", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Startup_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Startup_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Startup_universities(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
@@ -65472,6 +66397,52 @@ func (ec *executionContext) fieldContext_University_provenance(_ context.Context
 	return graphql.NewScalarFieldContext("University", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _University_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("University", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _University_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("University", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _University_startups(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -68742,7 +69713,7 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "createdAt", "updatedAt", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68805,6 +69776,20 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
@@ -70661,7 +71646,7 @@ func (ec *executionContext) unmarshalInputFacilityWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "spaces", "residents"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "createdAt", "updatedAt", "spaces", "residents"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70717,6 +71702,20 @@ func (ec *executionContext) unmarshalInputFacilityWhere(ctx context.Context, obj
 				return it, err
 			}
 			it.Kind = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "spaces":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaces"))
 			data, err := ec.unmarshalOFacilityPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityPredicate(ctx, v)
@@ -70977,7 +71976,7 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "portfolio"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "createdAt", "updatedAt", "portfolio"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71054,6 +72053,20 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "portfolio":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portfolio"))
 			data, err := ec.unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx, v)
@@ -71573,7 +72586,7 @@ func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71643,6 +72656,20 @@ func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Startup = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -72909,7 +73936,7 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72979,6 +74006,20 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx, v)
@@ -74266,7 +75307,7 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "sectors", "startups", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "createdAt", "updatedAt", "sectors", "startups", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74343,6 +75384,20 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "sectors":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
 			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
@@ -75535,7 +76590,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "mouPartner", "children", "programs", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "mouPartner", "createdAt", "updatedAt", "children", "programs", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75598,6 +76653,20 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it.MouPartner = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "children":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("children"))
 			data, err := ec.unmarshalOOrganizationPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationPredicate(ctx, v)
@@ -75980,7 +77049,7 @@ func (ec *executionContext) unmarshalInputOutcomeWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "kind", "reportedOn", "quantity", "amount"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "kind", "reportedOn", "quantity", "amount", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -76043,6 +77112,20 @@ func (ec *executionContext) unmarshalInputOutcomeWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Amount = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -77190,7 +78273,7 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "organizations", "cohorts", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "createdAt", "updatedAt", "organizations", "cohorts", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77253,6 +78336,20 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx, v)
@@ -77898,7 +78995,7 @@ func (ec *executionContext) unmarshalInputSectorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceField", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceField", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77954,6 +79051,20 @@ func (ec *executionContext) unmarshalInputSectorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.TaskForceField = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx, v)
@@ -78336,7 +79447,7 @@ func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "stage", "changedOn"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "stage", "changedOn", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78385,6 +79496,20 @@ func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, 
 				return it, err
 			}
 			it.ChangedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -78911,7 +80036,7 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "createdAt", "updatedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78981,6 +80106,20 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "universities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universities"))
 			data, err := ec.unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx, v)
@@ -79843,7 +80982,7 @@ func (ec *executionContext) unmarshalInputUniversityWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "shortName", "homeCountry", "mouPartner", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "shortName", "homeCountry", "mouPartner", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -79913,6 +81052,20 @@ func (ec *executionContext) unmarshalInputUniversityWhere(ctx context.Context, o
 				return it, err
 			}
 			it.MouPartner = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOAssignedStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupPredicate(ctx, v)
@@ -81455,6 +82608,16 @@ func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._Cohort_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Cohort_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startups":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -82004,6 +83167,16 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Facility_operator(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Facility_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Facility_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "spaces":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -82335,6 +83508,16 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Fund_program(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Fund_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Fund_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "portfolio":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -83231,6 +84414,16 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 			}
 		case "provenance":
 			out.Values[i] = ec._Investment_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Investment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Investment_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -84279,6 +85472,16 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "provenance":
 			out.Values[i] = ec._Market_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Market_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Market_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -86701,6 +87904,16 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._Mentor_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Mentor_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sectors":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -88336,6 +89549,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_parent(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Organization_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Organization_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "children":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -88960,6 +90183,16 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		case "note":
 			out.Values[i] = ec._Outcome_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Outcome_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Outcome_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -90157,6 +91390,16 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "provenance":
 			out.Values[i] = ec._Program_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Program_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Program_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -91362,6 +92605,16 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._Sector_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Sector_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startups":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -91639,6 +92892,16 @@ func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionS
 		case "note":
 			out.Values[i] = ec._StageChange_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._StageChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._StageChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -92013,6 +93276,16 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "provenance":
 			out.Values[i] = ec._Startup_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Startup_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Startup_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -93385,6 +94658,16 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 			}
 		case "provenance":
 			out.Values[i] = ec._University_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._University_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._University_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

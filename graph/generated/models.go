@@ -459,6 +459,10 @@ type CohortWhere struct {
 	Year *IntComparison `json:"year,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on member startups, with the cohort on each edge.
 	Startups *MemberPredicate `json:"startups,omitempty"`
 }
@@ -897,6 +901,10 @@ type FacilityWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// What kind of space it is.
 	Kind *FacilityKindComparison `json:"kind,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on spaces inside this facility.
 	Spaces *FacilityPredicate `json:"spaces,omitempty"`
 	// Conditions on startups resident in this facility.
@@ -1049,6 +1057,10 @@ type FundWhere struct {
 	VintageYear *IntComparison `json:"vintageYear,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups the fund invested in, one edge per investment with its amount, date and round.
 	Portfolio *PortfolioPredicate `json:"portfolio,omitempty"`
 }
@@ -1253,6 +1265,10 @@ type InvestmentWhere struct {
 	Fund *FundWhere `json:"fund,omitempty"`
 	// The startup invested in.
 	Startup *StartupWhere `json:"startup,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // Totals over a InvestorConnection.
@@ -1833,6 +1849,10 @@ type MarketWhere struct {
 	Kind *MarketKindComparison `json:"kind,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups targeting the market, with the target (status, priority, program) on each edge.
 	Startups *TargetingStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with experience of the market, with since when and a note on each edge.
@@ -2523,6 +2543,10 @@ type MentorWhere struct {
 	Organization *OrganizationWhere `json:"organization,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on sectors of expertise.
 	Sectors *SectorPredicate `json:"sectors,omitempty"`
 	// Conditions on startups the mentor mentors, with the mentorship on each edge.
@@ -2935,6 +2959,10 @@ type OrganizationWhere struct {
 	Kind *OrganizationKindComparison `json:"kind,omitempty"`
 	// Whether it signed the city's MOU.
 	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on organizations that belong to this one.
 	Children *OrganizationPredicate `json:"children,omitempty"`
 	// Conditions on programs the organization hosts, sponsors or operates, with its role on each edge.
@@ -3105,6 +3133,10 @@ type OutcomeWhere struct {
 	Quantity *IntComparison `json:"quantity,omitempty"`
 	// Amount in KRW, for money outcomes.
 	Amount *KRWComparison `json:"amount,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // Totals over a PortfolioConnection.
@@ -3643,6 +3675,10 @@ type ProgramWhere struct {
 	Kind *ProgramKindComparison `json:"kind,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on organizations that host, sponsor or operate the program, with the role on each edge.
 	Organizations *ProgramRolePredicate `json:"organizations,omitempty"`
 	// Conditions on cohorts of the program (e.g. Smart Venture Campus 2017).
@@ -3807,6 +3843,10 @@ type SectorWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// Whether it is a field of the task force.
 	TaskForceField *BooleanComparison `json:"taskForceField,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups working in the sector.
 	Startups *StartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with expertise in the sector (for task-force fields: the working group).
@@ -3939,6 +3979,10 @@ type StageChangeWhere struct {
 	Stage *GrowthStageComparison `json:"stage,omitempty"`
 	// When the stage changed.
 	ChangedOn *DateComparison `json:"changedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // A mentorship to start.
@@ -4197,6 +4241,10 @@ type StartupWhere struct {
 	FoundedOn *DateComparison `json:"foundedOn,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on universities the team is assigned to, with the assignment on each edge.
 	Universities *UniversityAssignmentPredicate `json:"universities,omitempty"`
 	// Conditions on sectors the startup works in.
@@ -4613,6 +4661,10 @@ type UniversityWhere struct {
 	HomeCountry *TextComparison `json:"homeCountry,omitempty"`
 	// Whether the university signed the city's MOU.
 	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned.
 	Startups *AssignedStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors affiliated with the university.
@@ -5169,6 +5221,10 @@ const (
 	FacilityOrderFieldNameEn FacilityOrderField = "NAME_EN"
 	// Korean name.
 	FacilityOrderFieldNameKo FacilityOrderField = "NAME_KO"
+	// When it was created.
+	FacilityOrderFieldCreatedAt FacilityOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	FacilityOrderFieldUpdatedAt FacilityOrderField = "UPDATED_AT"
 	// How many residents it has (one per edge), as the viewer sees them.
 	FacilityOrderFieldResidentsCount FacilityOrderField = "RESIDENTS_COUNT"
 	// How many spaces it has (one per edge), as the viewer sees them.
@@ -5178,13 +5234,15 @@ const (
 var AllFacilityOrderField = []FacilityOrderField{
 	FacilityOrderFieldNameEn,
 	FacilityOrderFieldNameKo,
+	FacilityOrderFieldCreatedAt,
+	FacilityOrderFieldUpdatedAt,
 	FacilityOrderFieldResidentsCount,
 	FacilityOrderFieldSpacesCount,
 }
 
 func (e FacilityOrderField) IsValid() bool {
 	switch e {
-	case FacilityOrderFieldNameEn, FacilityOrderFieldNameKo, FacilityOrderFieldResidentsCount, FacilityOrderFieldSpacesCount:
+	case FacilityOrderFieldNameEn, FacilityOrderFieldNameKo, FacilityOrderFieldCreatedAt, FacilityOrderFieldUpdatedAt, FacilityOrderFieldResidentsCount, FacilityOrderFieldSpacesCount:
 		return true
 	}
 	return false
@@ -5368,6 +5426,10 @@ const (
 	FundOrderFieldSize FundOrderField = "SIZE"
 	// Year the fund started. Unknown values sort first (last in descending order).
 	FundOrderFieldVintageYear FundOrderField = "VINTAGE_YEAR"
+	// When it was created.
+	FundOrderFieldCreatedAt FundOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	FundOrderFieldUpdatedAt FundOrderField = "UPDATED_AT"
 	// How many portfolio it has (one per edge), as the viewer sees them.
 	FundOrderFieldPortfolioCount FundOrderField = "PORTFOLIO_COUNT"
 )
@@ -5377,12 +5439,14 @@ var AllFundOrderField = []FundOrderField{
 	FundOrderFieldNameKo,
 	FundOrderFieldSize,
 	FundOrderFieldVintageYear,
+	FundOrderFieldCreatedAt,
+	FundOrderFieldUpdatedAt,
 	FundOrderFieldPortfolioCount,
 }
 
 func (e FundOrderField) IsValid() bool {
 	switch e {
-	case FundOrderFieldNameEn, FundOrderFieldNameKo, FundOrderFieldSize, FundOrderFieldVintageYear, FundOrderFieldPortfolioCount:
+	case FundOrderFieldNameEn, FundOrderFieldNameKo, FundOrderFieldSize, FundOrderFieldVintageYear, FundOrderFieldCreatedAt, FundOrderFieldUpdatedAt, FundOrderFieldPortfolioCount:
 		return true
 	}
 	return false
@@ -6089,6 +6153,10 @@ const (
 	MarketOrderFieldNameEn MarketOrderField = "NAME_EN"
 	// Korean name.
 	MarketOrderFieldNameKo MarketOrderField = "NAME_KO"
+	// When it was created.
+	MarketOrderFieldCreatedAt MarketOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	MarketOrderFieldUpdatedAt MarketOrderField = "UPDATED_AT"
 	// How many mentors it has (one per edge), as the viewer sees them.
 	MarketOrderFieldMentorsCount MarketOrderField = "MENTORS_COUNT"
 	// How many startups it has (one per edge), as the viewer sees them.
@@ -6098,13 +6166,15 @@ const (
 var AllMarketOrderField = []MarketOrderField{
 	MarketOrderFieldNameEn,
 	MarketOrderFieldNameKo,
+	MarketOrderFieldCreatedAt,
+	MarketOrderFieldUpdatedAt,
 	MarketOrderFieldMentorsCount,
 	MarketOrderFieldStartupsCount,
 }
 
 func (e MarketOrderField) IsValid() bool {
 	switch e {
-	case MarketOrderFieldNameEn, MarketOrderFieldNameKo, MarketOrderFieldMentorsCount, MarketOrderFieldStartupsCount:
+	case MarketOrderFieldNameEn, MarketOrderFieldNameKo, MarketOrderFieldCreatedAt, MarketOrderFieldUpdatedAt, MarketOrderFieldMentorsCount, MarketOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -6919,6 +6989,10 @@ const (
 	MentorOrderFieldNameEn MentorOrderField = "NAME_EN"
 	// Korean name.
 	MentorOrderFieldNameKo MentorOrderField = "NAME_KO"
+	// When it was created.
+	MentorOrderFieldCreatedAt MentorOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	MentorOrderFieldUpdatedAt MentorOrderField = "UPDATED_AT"
 	// How many markets it has (one per edge), as the viewer sees them.
 	MentorOrderFieldMarketsCount MentorOrderField = "MARKETS_COUNT"
 	// How many sectors it has (one per edge), as the viewer sees them.
@@ -6930,6 +7004,8 @@ const (
 var AllMentorOrderField = []MentorOrderField{
 	MentorOrderFieldNameEn,
 	MentorOrderFieldNameKo,
+	MentorOrderFieldCreatedAt,
+	MentorOrderFieldUpdatedAt,
 	MentorOrderFieldMarketsCount,
 	MentorOrderFieldSectorsCount,
 	MentorOrderFieldStartupsCount,
@@ -6937,7 +7013,7 @@ var AllMentorOrderField = []MentorOrderField{
 
 func (e MentorOrderField) IsValid() bool {
 	switch e {
-	case MentorOrderFieldNameEn, MentorOrderFieldNameKo, MentorOrderFieldMarketsCount, MentorOrderFieldSectorsCount, MentorOrderFieldStartupsCount:
+	case MentorOrderFieldNameEn, MentorOrderFieldNameKo, MentorOrderFieldCreatedAt, MentorOrderFieldUpdatedAt, MentorOrderFieldMarketsCount, MentorOrderFieldSectorsCount, MentorOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -7318,6 +7394,10 @@ const (
 	OrganizationOrderFieldNameEn OrganizationOrderField = "NAME_EN"
 	// Korean name.
 	OrganizationOrderFieldNameKo OrganizationOrderField = "NAME_KO"
+	// When it was created.
+	OrganizationOrderFieldCreatedAt OrganizationOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	OrganizationOrderFieldUpdatedAt OrganizationOrderField = "UPDATED_AT"
 	// How many children it has (one per edge), as the viewer sees them.
 	OrganizationOrderFieldChildrenCount OrganizationOrderField = "CHILDREN_COUNT"
 	// How many mentors it has (one per edge), as the viewer sees them.
@@ -7329,6 +7409,8 @@ const (
 var AllOrganizationOrderField = []OrganizationOrderField{
 	OrganizationOrderFieldNameEn,
 	OrganizationOrderFieldNameKo,
+	OrganizationOrderFieldCreatedAt,
+	OrganizationOrderFieldUpdatedAt,
 	OrganizationOrderFieldChildrenCount,
 	OrganizationOrderFieldMentorsCount,
 	OrganizationOrderFieldProgramsCount,
@@ -7336,7 +7418,7 @@ var AllOrganizationOrderField = []OrganizationOrderField{
 
 func (e OrganizationOrderField) IsValid() bool {
 	switch e {
-	case OrganizationOrderFieldNameEn, OrganizationOrderFieldNameKo, OrganizationOrderFieldChildrenCount, OrganizationOrderFieldMentorsCount, OrganizationOrderFieldProgramsCount:
+	case OrganizationOrderFieldNameEn, OrganizationOrderFieldNameKo, OrganizationOrderFieldCreatedAt, OrganizationOrderFieldUpdatedAt, OrganizationOrderFieldChildrenCount, OrganizationOrderFieldMentorsCount, OrganizationOrderFieldProgramsCount:
 		return true
 	}
 	return false
@@ -8091,6 +8173,10 @@ const (
 	ProgramOrderFieldNameEn ProgramOrderField = "NAME_EN"
 	// Korean name.
 	ProgramOrderFieldNameKo ProgramOrderField = "NAME_KO"
+	// When it was created.
+	ProgramOrderFieldCreatedAt ProgramOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	ProgramOrderFieldUpdatedAt ProgramOrderField = "UPDATED_AT"
 	// How many cohorts it has (one per edge), as the viewer sees them.
 	ProgramOrderFieldCohortsCount ProgramOrderField = "COHORTS_COUNT"
 	// How many organizations it has (one per edge), as the viewer sees them.
@@ -8102,6 +8188,8 @@ const (
 var AllProgramOrderField = []ProgramOrderField{
 	ProgramOrderFieldNameEn,
 	ProgramOrderFieldNameKo,
+	ProgramOrderFieldCreatedAt,
+	ProgramOrderFieldUpdatedAt,
 	ProgramOrderFieldCohortsCount,
 	ProgramOrderFieldOrganizationsCount,
 	ProgramOrderFieldStartupsCount,
@@ -8109,7 +8197,7 @@ var AllProgramOrderField = []ProgramOrderField{
 
 func (e ProgramOrderField) IsValid() bool {
 	switch e {
-	case ProgramOrderFieldNameEn, ProgramOrderFieldNameKo, ProgramOrderFieldCohortsCount, ProgramOrderFieldOrganizationsCount, ProgramOrderFieldStartupsCount:
+	case ProgramOrderFieldNameEn, ProgramOrderFieldNameKo, ProgramOrderFieldCreatedAt, ProgramOrderFieldUpdatedAt, ProgramOrderFieldCohortsCount, ProgramOrderFieldOrganizationsCount, ProgramOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -8396,6 +8484,10 @@ const (
 	SectorOrderFieldNameEn SectorOrderField = "NAME_EN"
 	// Korean name.
 	SectorOrderFieldNameKo SectorOrderField = "NAME_KO"
+	// When it was created.
+	SectorOrderFieldCreatedAt SectorOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	SectorOrderFieldUpdatedAt SectorOrderField = "UPDATED_AT"
 	// How many mentors it has (one per edge), as the viewer sees them.
 	SectorOrderFieldMentorsCount SectorOrderField = "MENTORS_COUNT"
 	// How many startups it has (one per edge), as the viewer sees them.
@@ -8405,13 +8497,15 @@ const (
 var AllSectorOrderField = []SectorOrderField{
 	SectorOrderFieldNameEn,
 	SectorOrderFieldNameKo,
+	SectorOrderFieldCreatedAt,
+	SectorOrderFieldUpdatedAt,
 	SectorOrderFieldMentorsCount,
 	SectorOrderFieldStartupsCount,
 }
 
 func (e SectorOrderField) IsValid() bool {
 	switch e {
-	case SectorOrderFieldNameEn, SectorOrderFieldNameKo, SectorOrderFieldMentorsCount, SectorOrderFieldStartupsCount:
+	case SectorOrderFieldNameEn, SectorOrderFieldNameKo, SectorOrderFieldCreatedAt, SectorOrderFieldUpdatedAt, SectorOrderFieldMentorsCount, SectorOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -8762,6 +8856,10 @@ const (
 	StartupOrderFieldExportValue StartupOrderField = "EXPORT_VALUE"
 	// Date of its last stage change (startups without one sort first).
 	StartupOrderFieldLastStageChange StartupOrderField = "LAST_STAGE_CHANGE"
+	// When it was created.
+	StartupOrderFieldCreatedAt StartupOrderField = "CREATED_AT"
+	// When it last changed (its figures, kept from other rows, are no change of its own).
+	StartupOrderFieldUpdatedAt StartupOrderField = "UPDATED_AT"
 )
 
 var AllStartupOrderField = []StartupOrderField{
@@ -8775,11 +8873,13 @@ var AllStartupOrderField = []StartupOrderField{
 	StartupOrderFieldPatents,
 	StartupOrderFieldExportValue,
 	StartupOrderFieldLastStageChange,
+	StartupOrderFieldCreatedAt,
+	StartupOrderFieldUpdatedAt,
 }
 
 func (e StartupOrderField) IsValid() bool {
 	switch e {
-	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn, StartupOrderFieldInvestedTotal, StartupOrderFieldMentorCount, StartupOrderFieldMarketTargetCount, StartupOrderFieldJobsCreated, StartupOrderFieldPatents, StartupOrderFieldExportValue, StartupOrderFieldLastStageChange:
+	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn, StartupOrderFieldInvestedTotal, StartupOrderFieldMentorCount, StartupOrderFieldMarketTargetCount, StartupOrderFieldJobsCreated, StartupOrderFieldPatents, StartupOrderFieldExportValue, StartupOrderFieldLastStageChange, StartupOrderFieldCreatedAt, StartupOrderFieldUpdatedAt:
 		return true
 	}
 	return false

@@ -51,7 +51,19 @@ var (
 	name = Fact{"name", "name", "Name", "The Korean or English name."}
 )
 
-func fields(f ...Fact) []Fact { return f }
+// fields are a node's fields: f, then when it was created and changed.
+func fields(f ...Fact) []Fact { return append(f, createdAt, updatedAt) }
+
+// createdAt and updatedAt are every node's timestamps (migration 00017),
+// for filtering and ordering ("what changed since T"); not measured or
+// grouped by (IsStamp).
+var (
+	createdAt = Fact{"createdAt", "created_at", "DateTime!", "When it was created."}
+	updatedAt = Fact{"updatedAt", "updated_at", "DateTime!", "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."}
+)
+
+// IsStamp reports whether f is a node's createdAt or updatedAt.
+func IsStamp(f Fact) bool { return f == createdAt || f == updatedAt }
 
 // Edge facts shared by both directions of a relationship.
 var (
