@@ -127,6 +127,26 @@ func TestTimestamps(t *testing.T) {
 	if got := count(t, c.DSN, `SELECT (e.updated_at > e.created_at)::text FROM market_targets e JOIN startups s ON s.id = e.startup_id WHERE s.key = 'sync-team'`); got != "true" {
 		t.Errorf("a corrected market target's updated_at moved: %s", got)
 	}
+	// ... and shows it on the edge, where a nested where and a predicate read it.
+	var edges struct {
+		Node struct {
+			Markets struct {
+				Edges []struct {
+					Status               string
+					CreatedAt, UpdatedAt time.Time
+				}
+			}
+		}
+		Startups struct{ Nodes []struct{ Key string } }
+	}
+	c.OK(t, `query($t: ID!, $since: DateTime!) { node(id: $t) { ... on Startup { markets(where: { updatedAt: { gte: $since } }) { edges { status createdAt updatedAt } } } }
+		startups(where: { markets: { some: { updatedAt: { gte: $since } } } }) { nodes { key } } }`, map[string]any{"t": team.ID, "since": since.Format(time.RFC3339Nano)}, &edges)
+	if e := edges.Node.Markets.Edges; len(e) != 1 || e[0].Status != "ENTERED" || !e[0].UpdatedAt.After(e[0].CreatedAt) {
+		t.Errorf("the corrected target's edge: %+v", e)
+	}
+	if n := edges.Startups.Nodes; len(n) != 1 || n[0].Key != "sync-team" {
+		t.Errorf("startups with a target changed since T: %+v", n)
+	}
 	c.OK(t, `mutation($t: ID!, $v: Int!) { moveStartupStage(input: {id: $t, expectedVersion: $v, stage: FOUNDING, changedOn: "2017-02-01"}) { replayed } }`, map[string]any{"t": team.ID, "v": read(team.ID).Version}, nil)
 	if got := count(t, c.DSN, `SELECT count(*) FROM stage_changes c JOIN startups s ON s.id = c.startup_id WHERE s.key = 'sync-team' AND c.updated_at <> c.created_at`); got != "0" {
 		t.Errorf("%s stage changes had updated_at moved by the days recount", got)

@@ -135,12 +135,14 @@ type ComplexityRoot struct {
 	}
 
 	AssignedStartupEdge struct {
-		Cursor  func(childComplexity int) int
-		Node    func(childComplexity int) int
-		Purpose func(childComplexity int) int
-		Since   func(childComplexity int) int
-		Status  func(childComplexity int) int
-		Until   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Purpose   func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	AssignedStartupExtremes struct {
@@ -733,10 +735,12 @@ type ComplexityRoot struct {
 	}
 
 	MarketMentorEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Note   func(childComplexity int) int
-		Since  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MarketMentorExtremes struct {
@@ -800,12 +804,14 @@ type ComplexityRoot struct {
 	}
 
 	MarketTargetEdge struct {
+		CreatedAt      func(childComplexity int) int
 		Cursor         func(childComplexity int) int
 		Node           func(childComplexity int) int
 		Priority       func(childComplexity int) int
 		Since          func(childComplexity int) int
 		Status         func(childComplexity int) int
 		SupportProgram func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	MarketTargetExtremes struct {
@@ -879,10 +885,12 @@ type ComplexityRoot struct {
 	}
 
 	MemberEdge struct {
-		Cohort   func(childComplexity int) int
-		Cursor   func(childComplexity int) int
-		JoinedOn func(childComplexity int) int
-		Node     func(childComplexity int) int
+		Cohort    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		JoinedOn  func(childComplexity int) int
+		Node      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MemberExtremes struct {
@@ -974,11 +982,13 @@ type ComplexityRoot struct {
 	}
 
 	MenteeEdge struct {
-		Cursor func(childComplexity int) int
-		Focus  func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Since  func(childComplexity int) int
-		Until  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Focus     func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MenteeExtremes struct {
@@ -1121,10 +1131,12 @@ type ComplexityRoot struct {
 	}
 
 	MentorMarketEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Note   func(childComplexity int) int
-		Since  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MentorMarketExtremes struct {
@@ -1183,11 +1195,13 @@ type ComplexityRoot struct {
 	}
 
 	MentorshipEdge struct {
-		Cursor func(childComplexity int) int
-		Focus  func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Since  func(childComplexity int) int
-		Until  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Focus     func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MentorshipExtremes struct {
@@ -1646,10 +1660,12 @@ type ComplexityRoot struct {
 	}
 
 	ProgramMembershipEdge struct {
-		Cohort   func(childComplexity int) int
-		Cursor   func(childComplexity int) int
-		JoinedOn func(childComplexity int) int
-		Node     func(childComplexity int) int
+		Cohort    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		JoinedOn  func(childComplexity int) int
+		Node      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	ProgramMembershipExtremes struct {
@@ -1995,12 +2011,14 @@ type ComplexityRoot struct {
 	}
 
 	TargetingStartupEdge struct {
+		CreatedAt      func(childComplexity int) int
 		Cursor         func(childComplexity int) int
 		Node           func(childComplexity int) int
 		Priority       func(childComplexity int) int
 		Since          func(childComplexity int) int
 		Status         func(childComplexity int) int
 		SupportProgram func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	TargetingStartupExtremes struct {
@@ -2104,12 +2122,14 @@ type ComplexityRoot struct {
 	}
 
 	UniversityAssignmentEdge struct {
-		Cursor  func(childComplexity int) int
-		Node    func(childComplexity int) int
-		Purpose func(childComplexity int) int
-		Since   func(childComplexity int) int
-		Status  func(childComplexity int) int
-		Until   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Purpose   func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	UniversityAssignmentExtremes struct {
@@ -2650,6 +2670,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssignedStartupDistinctCounts.Until(childComplexity), true
 
+	case "AssignedStartupEdge.createdAt":
+		if e.ComplexityRoot.AssignedStartupEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.CreatedAt(childComplexity), true
 	case "AssignedStartupEdge.cursor":
 		if e.ComplexityRoot.AssignedStartupEdge.Cursor == nil {
 			break
@@ -2686,6 +2712,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignedStartupEdge.Until(childComplexity), true
+	case "AssignedStartupEdge.updatedAt":
+		if e.ComplexityRoot.AssignedStartupEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.UpdatedAt(childComplexity), true
 
 	case "AssignedStartupExtremes.archivedAt":
 		if e.ComplexityRoot.AssignedStartupExtremes.ArchivedAt == nil {
@@ -5170,6 +5202,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketMentorDistinctCounts.University(childComplexity), true
 
+	case "MarketMentorEdge.createdAt":
+		if e.ComplexityRoot.MarketMentorEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.CreatedAt(childComplexity), true
 	case "MarketMentorEdge.cursor":
 		if e.ComplexityRoot.MarketMentorEdge.Cursor == nil {
 			break
@@ -5194,6 +5232,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketMentorEdge.Since(childComplexity), true
+	case "MarketMentorEdge.updatedAt":
+		if e.ComplexityRoot.MarketMentorEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.UpdatedAt(childComplexity), true
 
 	case "MarketMentorExtremes.archivedAt":
 		if e.ComplexityRoot.MarketMentorExtremes.ArchivedAt == nil {
@@ -5441,6 +5485,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketTargetDistinctCounts.SupportProgram(childComplexity), true
 
+	case "MarketTargetEdge.createdAt":
+		if e.ComplexityRoot.MarketTargetEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.CreatedAt(childComplexity), true
 	case "MarketTargetEdge.cursor":
 		if e.ComplexityRoot.MarketTargetEdge.Cursor == nil {
 			break
@@ -5477,6 +5527,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketTargetEdge.SupportProgram(childComplexity), true
+	case "MarketTargetEdge.updatedAt":
+		if e.ComplexityRoot.MarketTargetEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.UpdatedAt(childComplexity), true
 
 	case "MarketTargetExtremes.archivedAt":
 		if e.ComplexityRoot.MarketTargetExtremes.ArchivedAt == nil {
@@ -5790,6 +5846,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Cohort(childComplexity), true
+	case "MemberEdge.createdAt":
+		if e.ComplexityRoot.MemberEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.CreatedAt(childComplexity), true
 	case "MemberEdge.cursor":
 		if e.ComplexityRoot.MemberEdge.Cursor == nil {
 			break
@@ -5808,6 +5870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+	case "MemberEdge.updatedAt":
+		if e.ComplexityRoot.MemberEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.UpdatedAt(childComplexity), true
 
 	case "MemberExtremes.archivedAt":
 		if e.ComplexityRoot.MemberExtremes.ArchivedAt == nil {
@@ -6223,6 +6291,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenteeDistinctCounts.Until(childComplexity), true
 
+	case "MenteeEdge.createdAt":
+		if e.ComplexityRoot.MenteeEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.CreatedAt(childComplexity), true
 	case "MenteeEdge.cursor":
 		if e.ComplexityRoot.MenteeEdge.Cursor == nil {
 			break
@@ -6253,6 +6327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MenteeEdge.Until(childComplexity), true
+	case "MenteeEdge.updatedAt":
+		if e.ComplexityRoot.MenteeEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.UpdatedAt(childComplexity), true
 
 	case "MenteeExtremes.archivedAt":
 		if e.ComplexityRoot.MenteeExtremes.ArchivedAt == nil {
@@ -6902,6 +6982,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorMarketDistinctCounts.Since(childComplexity), true
 
+	case "MentorMarketEdge.createdAt":
+		if e.ComplexityRoot.MentorMarketEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.CreatedAt(childComplexity), true
 	case "MentorMarketEdge.cursor":
 		if e.ComplexityRoot.MentorMarketEdge.Cursor == nil {
 			break
@@ -6926,6 +7012,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorMarketEdge.Since(childComplexity), true
+	case "MentorMarketEdge.updatedAt":
+		if e.ComplexityRoot.MentorMarketEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.UpdatedAt(childComplexity), true
 
 	case "MentorMarketExtremes.archivedAt":
 		if e.ComplexityRoot.MentorMarketExtremes.ArchivedAt == nil {
@@ -7143,6 +7235,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorshipDistinctCounts.Until(childComplexity), true
 
+	case "MentorshipEdge.createdAt":
+		if e.ComplexityRoot.MentorshipEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.CreatedAt(childComplexity), true
 	case "MentorshipEdge.cursor":
 		if e.ComplexityRoot.MentorshipEdge.Cursor == nil {
 			break
@@ -7173,6 +7271,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
+	case "MentorshipEdge.updatedAt":
+		if e.ComplexityRoot.MentorshipEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.UpdatedAt(childComplexity), true
 
 	case "MentorshipExtremes.archivedAt":
 		if e.ComplexityRoot.MentorshipExtremes.ArchivedAt == nil {
@@ -9433,6 +9537,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramMembershipEdge.Cohort(childComplexity), true
+	case "ProgramMembershipEdge.createdAt":
+		if e.ComplexityRoot.ProgramMembershipEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.CreatedAt(childComplexity), true
 	case "ProgramMembershipEdge.cursor":
 		if e.ComplexityRoot.ProgramMembershipEdge.Cursor == nil {
 			break
@@ -9451,6 +9561,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramMembershipEdge.Node(childComplexity), true
+	case "ProgramMembershipEdge.updatedAt":
+		if e.ComplexityRoot.ProgramMembershipEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.UpdatedAt(childComplexity), true
 
 	case "ProgramMembershipExtremes.archivedAt":
 		if e.ComplexityRoot.ProgramMembershipExtremes.ArchivedAt == nil {
@@ -11061,6 +11177,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetingStartupDistinctCounts.SupportProgram(childComplexity), true
 
+	case "TargetingStartupEdge.createdAt":
+		if e.ComplexityRoot.TargetingStartupEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.CreatedAt(childComplexity), true
 	case "TargetingStartupEdge.cursor":
 		if e.ComplexityRoot.TargetingStartupEdge.Cursor == nil {
 			break
@@ -11097,6 +11219,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetingStartupEdge.SupportProgram(childComplexity), true
+	case "TargetingStartupEdge.updatedAt":
+		if e.ComplexityRoot.TargetingStartupEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.UpdatedAt(childComplexity), true
 
 	case "TargetingStartupExtremes.archivedAt":
 		if e.ComplexityRoot.TargetingStartupExtremes.ArchivedAt == nil {
@@ -11587,6 +11715,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UniversityAssignmentDistinctCounts.Until(childComplexity), true
 
+	case "UniversityAssignmentEdge.createdAt":
+		if e.ComplexityRoot.UniversityAssignmentEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.CreatedAt(childComplexity), true
 	case "UniversityAssignmentEdge.cursor":
 		if e.ComplexityRoot.UniversityAssignmentEdge.Cursor == nil {
 			break
@@ -11623,6 +11757,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UniversityAssignmentEdge.Until(childComplexity), true
+	case "UniversityAssignmentEdge.updatedAt":
+		if e.ComplexityRoot.UniversityAssignmentEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.UpdatedAt(childComplexity), true
 
 	case "UniversityAssignmentExtremes.since":
 		if e.ComplexityRoot.UniversityAssignmentExtremes.Since == nil {
@@ -13968,6 +14108,10 @@ type AssignedStartupEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Universities a team is assigned to."
@@ -13996,6 +14140,10 @@ type UniversityAssignmentEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Programs of an organization, with its roles."
@@ -14064,6 +14212,10 @@ type MemberEdge {
   cohort: Cohort!
   "When the startup joined."
   joinedOn: Date!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Programs a startup is a member of."
@@ -14088,6 +14240,10 @@ type ProgramMembershipEdge {
   cohort: Cohort!
   "When the startup joined."
   joinedOn: Date!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups a fund invested in, one edge per investment."
@@ -14170,6 +14326,10 @@ type MentorshipEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups a mentor mentors."
@@ -14196,6 +14356,10 @@ type MenteeEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Markets a startup targets."
@@ -14224,6 +14388,10 @@ type MarketTargetEdge {
   since: Date!
   "The support program used, e.g. product localization support."
   supportProgram: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups targeting a market."
@@ -14252,6 +14420,10 @@ type TargetingStartupEdge {
   since: Date!
   "The support program used, e.g. product localization support."
   supportProgram: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Markets a mentor has experience of."
@@ -14276,6 +14448,10 @@ type MentorMarketEdge {
   since: Date!
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Mentors with experience of a market."
@@ -14300,6 +14476,10 @@ type MarketMentorEdge {
   since: Date!
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 extend type Query {
@@ -14979,6 +15159,10 @@ input AssignedStartupEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15029,6 +15213,10 @@ input UniversityAssignmentEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: UniversityWhere
 }
@@ -15373,6 +15561,10 @@ input MemberEdgeWhere {
   cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15419,6 +15611,10 @@ input ProgramMembershipEdgeWhere {
   cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: ProgramWhere
 }
@@ -15689,6 +15885,10 @@ input MentorshipEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MentorWhere
 }
@@ -15737,6 +15937,10 @@ input MenteeEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15787,6 +15991,10 @@ input MarketTargetEdgeWhere {
   since: DateComparison
   "The support program used, e.g. product localization support."
   supportProgram: ProgramWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MarketWhere
 }
@@ -15837,6 +16045,10 @@ input TargetingStartupEdgeWhere {
   since: DateComparison
   "The support program used, e.g. product localization support."
   supportProgram: ProgramWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15883,6 +16095,10 @@ input MentorMarketEdgeWhere {
   since: DateComparison
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: TextComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MarketWhere
 }
@@ -15929,6 +16145,10 @@ input MarketMentorEdgeWhere {
   since: DateComparison
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: TextComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MentorWhere
 }
@@ -19874,6 +20094,10 @@ func (ec *executionContext) childFields_AssignedStartupEdge(ctx context.Context,
 		return ec.fieldContext_AssignedStartupEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_AssignedStartupEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AssignedStartupEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AssignedStartupEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignedStartupEdge", field.Name)
 }
@@ -21066,6 +21290,10 @@ func (ec *executionContext) childFields_MarketMentorEdge(ctx context.Context, fi
 		return ec.fieldContext_MarketMentorEdge_since(ctx, field)
 	case "note":
 		return ec.fieldContext_MarketMentorEdge_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MarketMentorEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MarketMentorEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketMentorEdge", field.Name)
 }
@@ -21204,6 +21432,10 @@ func (ec *executionContext) childFields_MarketTargetEdge(ctx context.Context, fi
 		return ec.fieldContext_MarketTargetEdge_since(ctx, field)
 	case "supportProgram":
 		return ec.fieldContext_MarketTargetEdge_supportProgram(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MarketTargetEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MarketTargetEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketTargetEdge", field.Name)
 }
@@ -21358,6 +21590,10 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 		return ec.fieldContext_MemberEdge_cohort(ctx, field)
 	case "joinedOn":
 		return ec.fieldContext_MemberEdge_joinedOn(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MemberEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MemberEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
 }
@@ -21550,6 +21786,10 @@ func (ec *executionContext) childFields_MenteeEdge(ctx context.Context, field gr
 		return ec.fieldContext_MenteeEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_MenteeEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MenteeEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MenteeEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MenteeEdge", field.Name)
 }
@@ -21842,6 +22082,10 @@ func (ec *executionContext) childFields_MentorMarketEdge(ctx context.Context, fi
 		return ec.fieldContext_MentorMarketEdge_since(ctx, field)
 	case "note":
 		return ec.fieldContext_MentorMarketEdge_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MentorMarketEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MentorMarketEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorMarketEdge", field.Name)
 }
@@ -21968,6 +22212,10 @@ func (ec *executionContext) childFields_MentorshipEdge(ctx context.Context, fiel
 		return ec.fieldContext_MentorshipEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_MentorshipEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MentorshipEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MentorshipEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorshipEdge", field.Name)
 }
@@ -22796,6 +23044,10 @@ func (ec *executionContext) childFields_ProgramMembershipEdge(ctx context.Contex
 		return ec.fieldContext_ProgramMembershipEdge_cohort(ctx, field)
 	case "joinedOn":
 		return ec.fieldContext_ProgramMembershipEdge_joinedOn(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProgramMembershipEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProgramMembershipEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgramMembershipEdge", field.Name)
 }
@@ -23454,6 +23706,10 @@ func (ec *executionContext) childFields_TargetingStartupEdge(ctx context.Context
 		return ec.fieldContext_TargetingStartupEdge_since(ctx, field)
 	case "supportProgram":
 		return ec.fieldContext_TargetingStartupEdge_supportProgram(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TargetingStartupEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TargetingStartupEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetingStartupEdge", field.Name)
 }
@@ -23672,6 +23928,10 @@ func (ec *executionContext) childFields_UniversityAssignmentEdge(ctx context.Con
 		return ec.fieldContext_UniversityAssignmentEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_UniversityAssignmentEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_UniversityAssignmentEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_UniversityAssignmentEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UniversityAssignmentEdge", field.Name)
 }
@@ -28806,6 +29066,52 @@ func (ec *executionContext) _AssignedStartupEdge_until(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_AssignedStartupEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _AssignedStartupExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *AssignedStartupExtremes) (ret graphql.Marshaler) {
@@ -39458,6 +39764,52 @@ func (ec *executionContext) fieldContext_MarketMentorEdge_note(_ context.Context
 	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _MarketMentorEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MarketMentorEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MarketMentorExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MarketMentorExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -40683,6 +41035,52 @@ func (ec *executionContext) fieldContext_MarketTargetEdge_supportProgram(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MarketTargetEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MarketTargetExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MarketTargetExtremes) (ret graphql.Marshaler) {
@@ -42076,6 +42474,52 @@ func (ec *executionContext) _MemberEdge_joinedOn(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_MemberEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MemberEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MemberExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *MemberExtremes) (ret graphql.Marshaler) {
@@ -43942,6 +44386,52 @@ func (ec *executionContext) _MenteeEdge_until(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_MenteeEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MenteeEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MenteeEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MenteeExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *MenteeExtremes) (ret graphql.Marshaler) {
@@ -46780,6 +47270,52 @@ func (ec *executionContext) fieldContext_MentorMarketEdge_note(_ context.Context
 	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _MentorMarketEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MentorMarketEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MentorMarketExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MentorMarketExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -47813,6 +48349,52 @@ func (ec *executionContext) _MentorshipEdge_until(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_MentorshipEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MentorshipEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MentorshipEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MentorshipExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MentorshipExtremes) (ret graphql.Marshaler) {
@@ -57918,6 +58500,52 @@ func (ec *executionContext) fieldContext_ProgramMembershipEdge_joinedOn(_ contex
 	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "Date")
 }
 
+func (ec *executionContext) _ProgramMembershipEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _ProgramMembershipExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ProgramMembershipExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -64968,6 +65596,52 @@ func (ec *executionContext) fieldContext_TargetingStartupEdge_supportProgram(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _TargetingStartupEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _TargetingStartupExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *TargetingStartupExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -67156,6 +67830,52 @@ func (ec *executionContext) fieldContext_UniversityAssignmentEdge_until(_ contex
 	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "Date")
 }
 
+func (ec *executionContext) _UniversityAssignmentEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _UniversityAssignmentExtremes_since(ctx context.Context, field graphql.CollectedField, obj *UniversityAssignmentExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -69005,7 +69725,7 @@ func (ec *executionContext) unmarshalInputAssignedStartupEdgeWhere(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69061,6 +69781,20 @@ func (ec *executionContext) unmarshalInputAssignedStartupEdgeWhere(ctx context.C
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -73329,7 +74063,7 @@ func (ec *executionContext) unmarshalInputMarketMentorEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73371,6 +74105,20 @@ func (ec *executionContext) unmarshalInputMarketMentorEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
@@ -73659,7 +74407,7 @@ func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73715,6 +74463,20 @@ func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.SupportProgram = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
@@ -74146,7 +74908,7 @@ func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74188,6 +74950,20 @@ func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, o
 				return it, err
 			}
 			it.JoinedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -74423,7 +75199,7 @@ func (ec *executionContext) unmarshalInputMenteeEdgeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74472,6 +75248,20 @@ func (ec *executionContext) unmarshalInputMenteeEdgeWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -74998,7 +75788,7 @@ func (ec *executionContext) unmarshalInputMentorMarketEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75040,6 +75830,20 @@ func (ec *executionContext) unmarshalInputMentorMarketEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
@@ -75531,7 +76335,7 @@ func (ec *executionContext) unmarshalInputMentorshipEdgeWhere(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75580,6 +76384,20 @@ func (ec *executionContext) unmarshalInputMentorshipEdgeWhere(ctx context.Contex
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
@@ -77687,7 +78505,7 @@ func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77729,6 +78547,20 @@ func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context
 				return it, err
 			}
 			it.JoinedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
@@ -80288,7 +81120,7 @@ func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80344,6 +81176,20 @@ func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.
 				return it, err
 			}
 			it.SupportProgram = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -80775,7 +81621,7 @@ func (ec *executionContext) unmarshalInputUniversityAssignmentEdgeWhere(ctx cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80831,6 +81677,20 @@ func (ec *executionContext) unmarshalInputUniversityAssignmentEdgeWhere(ctx cont
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
@@ -82063,6 +82923,16 @@ func (ec *executionContext) _AssignedStartupEdge(ctx context.Context, sel ast.Se
 		case "until":
 			out.Values[i] = ec._AssignedStartupEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._AssignedStartupEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AssignedStartupEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -85998,6 +86868,16 @@ func (ec *executionContext) _MarketMentorEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MarketMentorEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MarketMentorEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -86451,6 +87331,16 @@ func (ec *executionContext) _MarketTargetEdge(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MarketTargetEdge_supportProgram(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._MarketTargetEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MarketTargetEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -86941,6 +87831,16 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 				})
 		case "joinedOn":
 			out.Values[i] = ec._MemberEdge_joinedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MemberEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MemberEdge_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -87529,6 +88429,16 @@ func (ec *executionContext) _MenteeEdge(ctx context.Context, sel ast.SelectionSe
 		case "until":
 			out.Values[i] = ec._MenteeEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._MenteeEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MenteeEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -88453,6 +89363,16 @@ func (ec *executionContext) _MentorMarketEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MentorMarketEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MentorMarketEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -88874,6 +89794,16 @@ func (ec *executionContext) _MentorshipEdge(ctx context.Context, sel ast.Selecti
 		case "until":
 			out.Values[i] = ec._MentorshipEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._MentorshipEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MentorshipEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -91923,6 +92853,16 @@ func (ec *executionContext) _ProgramMembershipEdge(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._ProgramMembershipEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProgramMembershipEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -94241,6 +95181,16 @@ func (ec *executionContext) _TargetingStartupEdge(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TargetingStartupEdge_supportProgram(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._TargetingStartupEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TargetingStartupEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -94906,6 +95856,16 @@ func (ec *executionContext) _UniversityAssignmentEdge(ctx context.Context, sel a
 		case "until":
 			out.Values[i] = ec._UniversityAssignmentEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._UniversityAssignmentEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._UniversityAssignmentEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:

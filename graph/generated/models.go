@@ -151,6 +151,10 @@ type AssignedStartupEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -1583,6 +1587,10 @@ type MarketMentorEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// What the mentor did there, e.g. ran a plant, sold medical devices.
 	Note *TextComparison `json:"note,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
 }
@@ -1739,6 +1747,10 @@ type MarketTargetEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
 	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
 }
@@ -1947,6 +1959,10 @@ type MemberEdgeWhere struct {
 	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -2149,6 +2165,10 @@ type MenteeEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -2435,6 +2455,10 @@ type MentorMarketEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// What the mentor did there, e.g. ran a plant, sold medical devices.
 	Note *TextComparison `json:"note,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
 }
@@ -2615,6 +2639,10 @@ type MentorshipEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
 }
@@ -3479,6 +3507,10 @@ type ProgramMembershipEdgeWhere struct {
 	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *ProgramWhere `json:"node,omitempty"`
 }
@@ -4361,6 +4393,10 @@ type TargetingStartupEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
 	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -4579,6 +4615,10 @@ type UniversityAssignmentEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *UniversityWhere `json:"node,omitempty"`
 }

@@ -62,7 +62,7 @@ var (
 	updatedAt = Fact{"updatedAt", "updated_at", "DateTime!", "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."}
 )
 
-// IsStamp reports whether f is a node's createdAt or updatedAt.
+// IsStamp reports whether f is a node's or an edge's createdAt or updatedAt.
 func IsStamp(f Fact) bool { return f == createdAt || f == updatedAt }
 
 // Edge facts shared by both directions of a relationship.
@@ -72,11 +72,13 @@ var (
 		{"status", "status", "AssignmentStatus!", "Where the assignment stands."},
 		{"since", "since", "Date!", "When the assignment began."},
 		{"until", "until", "Date", "When it ended, if it has."},
+		createdAt, updatedAt,
 	}}
 	mentorship = &Facts{Model: "Mentorship", Fields: []Fact{
 		{"focus", "focus", "String!", "What the mentoring focuses on (e.g. US market entry)."},
 		{"since", "since", "Date!", "When the mentorship began."},
 		{"until", "until", "Date", "When it ended, if it has."},
+		createdAt, updatedAt,
 	}}
 	investment = &Facts{Model: "Investment", Field: "Investment", Row: "investmentRow", Cols: "investmentCols", SDL: `
   "Amount in KRW."
@@ -97,14 +99,17 @@ var (
 		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},
 		{"since", "since", "Date!", "When the startup began targeting the market."},
 		{"supportProgram", "program_id", "Program", "The support program used, e.g. product localization support."},
+		createdAt, updatedAt,
 	}}
 	membership = &Facts{Model: "Membership", Fields: []Fact{
 		{"cohort", "cohort_id", "Cohort!", "The cohort the startup belongs to."},
 		{"joinedOn", "joined_on", "Date!", "When the startup joined."},
+		createdAt, updatedAt,
 	}}
 	marketExperience = &Facts{Model: "MarketExperience", Fields: []Fact{
 		{"since", "since", "Date!", "Since when the mentor has known the market."},
 		{"note", "note", "String", "What the mentor did there, e.g. ran a plant, sold medical devices."},
+		createdAt, updatedAt,
 	}}
 	programRole = &Facts{Model: "ProgramRoleFacts", Fields: []Fact{
 		{"role", "role", "ProgramRole!", "The organization's role in the program."},

@@ -131,7 +131,7 @@ func Measures(node string, d *Direction) []Measure {
 	var out []Measure
 	seen := map[string]bool{}
 	for _, f := range facts {
-		if seen[f.Field] || Base(f.Type) == "Boolean" {
+		if seen[f.Field] || Base(f.Type) == "Boolean" || IsStamp(f) {
 			continue
 		}
 		seen[f.Field] = true
