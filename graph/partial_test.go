@@ -73,6 +73,11 @@ func TestRecordOutcomesAtomic(t *testing.T) {
 	if got := count(t, c.DSN, `SELECT jobs_created FROM startups WHERE key = 'svc-v2x-link'`); got != jobs {
 		t.Errorf("a failed batch moved the jobs figure: %s, was %s", got, jobs)
 	}
+	r = c.Do(t, batch, map[string]any{"in": []map[string]any{
+		{"startupId": a, "kind": "JOBS_CREATED", "quantity": 1, "note": "batch", "idempotencyKey": "batch-1"},
+		{"startupId": a, "kind": "JOBS_CREATED", "quantity": 2, "note": "batch", "idempotencyKey": "batch-1"},
+	}})
+	wantError(t, "one idempotency key for two different inputs", r, "CONFLICT", "inputs[1].idempotencyKey")
 	r = c.OK(t, batch, map[string]any{"in": inputs(map[string]any{"startupId": a, "kind": "JOBS_CREATED", "quantity": 6, "note": "batch"})}, nil)
 	if got := rows(); got != "3" {
 		t.Errorf("the batch recorded %s outcomes, want 3", got)

@@ -335,6 +335,10 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, 'API') RETURNING id, to_jsonb(outcomes.*) AS
 		}
 		return row.ID, audit(ctx, tx, "recordOutcome", "Startup", in.StartupID, nil, row.After)
 	})
+	var c *apperr.ConflictError
+	if errors.As(err, &c) && c.Field == "input.idempotencyKey" {
+		c.Field = prefix + ".idempotencyKey"
+	}
 	return w, err
 }
 
