@@ -44,11 +44,12 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(cause, apperr.ErrNotFound):
 			out.Message, out.Extensions = "not found", withCode(nil, apperr.CodeNotFound)
 		case errors.Is(cause, apperr.ErrConflict):
-			out.Message, out.Extensions = "the record changed or already exists; reload and try again", withCode(nil, apperr.CodeConflict)
+			presentConflict(out, cause)
 		case errors.Is(cause, apperr.ErrStoredOutOfRange):
 			logger.WarnContext(ctx, "stored value out of range", "path", out.Path.String(), "err", cause)
 			out.Message = "this record holds a value outside its allowed range, such as a KRW amount above 1000000000000000 stored before amounts were bounded; correct that value in the same change"
 			out.Extensions = withCode(nil, apperr.CodeConflict)
+			out.Extensions["field"] = "input"
 		case errors.Is(cause, apperr.ErrUnauthenticated):
 			out.Message, out.Extensions = "authentication required", withCode(nil, apperr.CodeUnauthenticated)
 		case errors.Is(cause, apperr.ErrForbidden):
@@ -95,6 +96,23 @@ func presentInput(out *gqlerror.Error, input *apperr.InputError, arg string) {
 		out.Extensions["field"] = problems[0]["field"]
 	}
 	out.Extensions["problems"] = problems
+}
+
+// presentConflict names the field of a CONFLICT (extensions.field) and,
+// for a clash with an existing record, that record's id
+// (extensions.existingId). A conflict that names no field of its own (a
+// serialization failure that outlasted its retries) names the input.
+func presentConflict(out *gqlerror.Error, cause error) {
+	out.Message, out.Extensions = "the record changed or already exists; reload and try again", withCode(nil, apperr.CodeConflict)
+	out.Extensions["field"] = "input"
+	var c *apperr.ConflictError
+	if errors.As(cause, &c) {
+		out.Message = "conflict: " + c.Field + ": " + c.Message
+		out.Extensions["field"] = c.Field
+		if c.Existing != "" {
+			out.Extensions["existingId"] = c.Existing
+		}
+	}
 }
 
 // argumentPath names what an argument error's path points into, as

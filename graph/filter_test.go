@@ -268,7 +268,7 @@ func TestSectorStageCountFollowsWrites(t *testing.T) {
 	}
 	check(t, "demo data")
 
-	c.OK(t, `mutation($id: ID!, $v: Int!) { moveStartupStage(input: {id: $id, expectedVersion: $v, stage: PROTOTYPE}) { startup { stage } } }`,
+	c.OK(t, `mutation($id: ID!, $v: Int!) { moveStartupStage(input: {id: $id, expectedVersion: $v, stage: PROTOTYPE, reason: "back to PROTOTYPE (a move back needs a reason since issue 19)"}) { startup { stage } } }`,
 		map[string]any{"id": gid(t, c.DSN, globalid.Startup, "startups", inKey), "v": inVersion}, nil)
 	check(t, "after a stage move")
 

@@ -99,12 +99,13 @@ func (a *args) sectors(gids []string) []int64 {
 }
 
 // base validates what every created node has.
-func (a *args) base(idem *string, key, nameKo, nameEn string) store.NodeBase {
+func (a *args) base(idem *string, key, nameKo, nameEn string, allowDuplicateName *bool) store.NodeBase {
 	if !keyPattern.MatchString(key) {
 		a.problems.Add("input.key", "must be lowercase letters, digits and hyphens (up to 80), starting with a letter or digit")
 	}
 	return store.NodeBase{IdempotencyKey: a.idempotencyKey(idem), Key: key,
-		NameKo: a.text("input.nameKo", nameKo, 1, 200), NameEn: a.text("input.nameEn", nameEn, 1, 200)}
+		NameKo: a.text("input.nameKo", nameKo, 1, 200), NameEn: a.text("input.nameEn", nameEn, 1, 200),
+		AllowDuplicateName: allowDuplicateName != nil && *allowDuplicateName}
 }
 
 // names validates optional new names; neither may be null.

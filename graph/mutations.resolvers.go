@@ -124,6 +124,84 @@ func (r *mutationResolver) ArchiveCohort(ctx context.Context, input generated.Ar
 	return &generated.CohortPayload{Cohort: c}, err
 }
 
+func (r *mutationResolver) CorrectOutcome(ctx context.Context, input generated.CorrectOutcomeInput) (*generated.StartupPayload, error) {
+	return r.correctOutcome(ctx, input)
+}
+
+func (r *mutationResolver) DeleteOutcome(ctx context.Context, input generated.DeleteRecordInput) (*generated.DeletePayload, error) {
+	return r.deleteRecord(ctx, globalid.Outcome, input, r.Store.DeleteOutcome)
+}
+
+func (r *mutationResolver) DeleteInvestment(ctx context.Context, input generated.DeleteRecordInput) (*generated.DeletePayload, error) {
+	return r.deleteRecord(ctx, globalid.Investment, input, r.Store.DeleteInvestment)
+}
+
+func (r *mutationResolver) CorrectStageChange(ctx context.Context, input generated.CorrectStageChangeInput) (*generated.StartupPayload, error) {
+	return r.correctStageChange(ctx, input)
+}
+
+func (r *mutationResolver) DeleteStageChange(ctx context.Context, input generated.DeleteRecordInput) (*generated.DeletePayload, error) {
+	return r.deleteRecord(ctx, globalid.StageChange, input, r.Store.DeleteStageChange)
+}
+
+func (r *mutationResolver) CorrectAssignment(ctx context.Context, input generated.CorrectAssignmentInput) (*generated.StartupPayload, error) {
+	return r.correctAssignment(ctx, input)
+}
+
+func (r *mutationResolver) CorrectMentorship(ctx context.Context, input generated.CorrectMentorshipInput) (*generated.StartupPayload, error) {
+	return r.correctMentorship(ctx, input)
+}
+
+func (r *mutationResolver) CorrectMarketTarget(ctx context.Context, input generated.CorrectMarketTargetInput) (*generated.StartupPayload, error) {
+	return r.correctMarketTarget(ctx, input)
+}
+
+func (r *mutationResolver) AddToCohort(ctx context.Context, input generated.AddToCohortInput) (*generated.StartupPayload, error) {
+	return r.addToCohort(ctx, input)
+}
+
+func (r *mutationResolver) RemoveFromCohort(ctx context.Context, input generated.RemoveFromCohortInput) (*generated.StartupPayload, error) {
+	return r.removeFromCohort(ctx, input)
+}
+
+func (r *mutationResolver) MoveToCohort(ctx context.Context, input generated.MoveToCohortInput) (*generated.StartupPayload, error) {
+	return r.moveToCohort(ctx, input)
+}
+
+func (r *mutationResolver) RecordOutcomes(ctx context.Context, inputs []generated.RecordOutcomeInput) (*generated.RecordOutcomesPayload, error) {
+	return r.recordOutcomes(ctx, inputs)
+}
+
+func (r *mutationResolver) UnarchiveStartup(ctx context.Context, input generated.UnarchiveInput) (*generated.StartupPayload, error) {
+	s, err := unarchive(ctx, r, globalid.Startup, input, startupOf)
+	return &generated.StartupPayload{Startup: s}, err
+}
+
+func (r *mutationResolver) UnarchiveMentor(ctx context.Context, input generated.UnarchiveInput) (*generated.MentorPayload, error) {
+	m, err := unarchive(ctx, r, globalid.Mentor, input, mentorOf)
+	return &generated.MentorPayload{Mentor: m}, err
+}
+
+func (r *mutationResolver) UnarchiveFund(ctx context.Context, input generated.UnarchiveInput) (*generated.FundPayload, error) {
+	f, err := unarchive(ctx, r, globalid.Fund, input, fundOf)
+	return &generated.FundPayload{Fund: f}, err
+}
+
+func (r *mutationResolver) UnarchiveMarket(ctx context.Context, input generated.UnarchiveInput) (*generated.MarketPayload, error) {
+	m, err := unarchive(ctx, r, globalid.Market, input, marketOf)
+	return &generated.MarketPayload{Market: m}, err
+}
+
+func (r *mutationResolver) UnarchiveProgram(ctx context.Context, input generated.UnarchiveInput) (*generated.ProgramPayload, error) {
+	p, err := unarchive(ctx, r, globalid.Program, input, programOf)
+	return &generated.ProgramPayload{Program: p}, err
+}
+
+func (r *mutationResolver) UnarchiveCohort(ctx context.Context, input generated.UnarchiveInput) (*generated.CohortPayload, error) {
+	c, err := unarchive(ctx, r, globalid.Cohort, input, cohortOf)
+	return &generated.CohortPayload{Cohort: c}, err
+}
+
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }

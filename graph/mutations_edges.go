@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"startupgraph/graph/generated"
@@ -82,6 +83,7 @@ func (r *mutationResolver) recordInvestment(ctx context.Context, in generated.Re
 		Amount:         int64(in.Amount),
 		InvestedOn:     a.pastDate("input.investedOn", &in.InvestedOn),
 		Round:          string(in.Round),
+		PreFounding:    in.PreFounding != nil && *in.PreFounding,
 	}
 	if in.Amount < 1 {
 		a.problems.Add("input.amount", "must be at least 1 KRW")
@@ -121,6 +123,12 @@ func (r *mutationResolver) correctInvestment(ctx context.Context, in generated.C
 			c.Round = store.Field[string]{Set: true, Value: string(*v)}
 		}
 	}
+	if in.PreFounding != nil {
+		c.PreFounding = store.Field[bool]{Set: true, Value: *in.PreFounding}
+	}
+	if in.Reason != nil {
+		c.Reason = a.reason(*in.Reason)
+	}
 	if err := a.err(); err != nil {
 		return nil, err
 	}
@@ -151,27 +159,7 @@ func (r *mutationResolver) setMarketTarget(ctx context.Context, in generated.Set
 
 func (r *mutationResolver) recordOutcome(ctx context.Context, in generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
 	var a args
-	no := store.NewOutcome{
-		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
-		StartupID:      a.id("input.startupId", globalid.Startup, in.StartupID),
-		Kind:           string(in.Kind),
-		ReportedOn:     a.pastDate("input.reportedOn", in.ReportedOn),
-		Quantity:       a.intArg("input.quantity", in.Quantity, 1, 0, 1_000_000),
-		Note:           a.optText("input.note", in.Note, 500),
-	}
-	if in.Amount != nil {
-		if *in.Amount < 0 {
-			a.problems.Add("input.amount", "must not be negative")
-		}
-		v := int64(*in.Amount)
-		no.Amount = &v
-	}
-	if in.MarketID != nil {
-		m := a.id("input.marketId", globalid.Market, *in.MarketID)
-		no.MarketID = &m
-	} else if in.Kind == model.OutcomeKindExportContract {
-		a.problems.Add("input.marketId", "is required for an export contract")
-	}
+	no := a.newOutcome("input", in)
 	if err := a.err(); err != nil {
 		return nil, err
 	}
@@ -180,4 +168,68 @@ func (r *mutationResolver) recordOutcome(ctx context.Context, in generated.Recor
 		return nil, err
 	}
 	return startupPayload(ctx, no.StartupID, w.Replayed)
+}
+
+// maxBatch bounds recordOutcomes.
+const maxBatch = 100
+
+// recordOutcomes records several outcomes all or nothing (one
+// transaction); every problem of every input is reported at once, named
+// by its index (inputs[2].marketId).
+func (r *mutationResolver) recordOutcomes(ctx context.Context, ins []generated.RecordOutcomeInput) (*generated.RecordOutcomesPayload, error) {
+	var a args
+	if len(ins) == 0 || len(ins) > maxBatch {
+		a.problems.Add("inputs", "takes 1 to %d outcomes", maxBatch)
+	}
+	nos := make([]store.NewOutcome, len(ins))
+	for i, in := range ins {
+		nos[i] = a.newOutcome(fmt.Sprintf("inputs[%d]", i), in)
+	}
+	if err := a.err(); err != nil {
+		return nil, err
+	}
+	ws, err := r.Store.RecordOutcomes(ctx, nos)
+	if err != nil {
+		return nil, err
+	}
+	out := &generated.RecordOutcomesPayload{}
+	for i, no := range nos {
+		s, err := reload(ctx, startupOf, no.StartupID)
+		if err != nil {
+			return nil, err
+		}
+		out.Startups = append(out.Startups, *s)
+		out.Replayed = append(out.Replayed, ws[i].Replayed)
+	}
+	return out, nil
+}
+
+// newOutcome validates one outcome's input; prefix names it ("input",
+// "inputs[2]").
+func (a *args) newOutcome(prefix string, in generated.RecordOutcomeInput) store.NewOutcome {
+	no := store.NewOutcome{
+		IdempotencyKey: in.IdempotencyKey,
+		StartupID:      a.id(prefix+".startupId", globalid.Startup, in.StartupID),
+		Kind:           string(in.Kind),
+		ReportedOn:     a.pastDate(prefix+".reportedOn", in.ReportedOn),
+		Quantity:       a.intArg(prefix+".quantity", in.Quantity, 1, 0, 1_000_000),
+		Note:           a.optText(prefix+".note", in.Note, 500),
+	}
+	if k := in.IdempotencyKey; k != nil && (len(*k) < 1 || len(*k) > 200) {
+		a.problems.Add(prefix+".idempotencyKey", "must be 1 to 200 characters")
+	}
+	if in.Amount != nil {
+		if *in.Amount < 0 {
+			a.problems.Add(prefix+".amount", "must not be negative")
+		}
+		v := int64(*in.Amount)
+		no.Amount = &v
+	}
+	if in.MarketID != nil {
+		m := a.id(prefix+".marketId", globalid.Market, *in.MarketID)
+		no.MarketID = &m
+	} else if in.Kind == model.OutcomeKindExportContract {
+		a.problems.Add(prefix+".marketId", "is required for an export contract")
+	}
+	return no
 }

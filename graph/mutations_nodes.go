@@ -14,7 +14,7 @@ import (
 func (r *mutationResolver) createMentor(ctx context.Context, in generated.CreateMentorInput) (*generated.MentorPayload, error) {
 	var a args
 	nm := store.NewMentor{
-		NodeBase:       a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn),
+		NodeBase:       a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optText("input.titleKo", in.TitleKo, 200),
 		TitleEn:        a.optText("input.titleEn", in.TitleEn, 200),
 		UniversityID:   a.optID("input.universityId", globalid.University, in.UniversityID),
@@ -76,7 +76,7 @@ func (r *mutationResolver) updateMentor(ctx context.Context, in generated.Update
 func (r *mutationResolver) createFund(ctx context.Context, in generated.CreateFundInput) (*generated.FundPayload, error) {
 	var a args
 	nf := store.NewFund{
-		NodeBase:  a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn),
+		NodeBase:  a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		Kind:      string(in.Kind),
 		Size:      int64(in.Size),
 		ManagerID: a.optID("input.managerId", globalid.Organization, in.ManagerID),
@@ -136,7 +136,7 @@ func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFu
 
 func (r *mutationResolver) createMarket(ctx context.Context, in generated.CreateMarketInput) (*generated.MarketPayload, error) {
 	var a args
-	nm := store.NewMarket{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn), Kind: string(in.Kind), Code: in.Code}
+	nm := store.NewMarket{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName), Kind: string(in.Kind), Code: in.Code}
 	switch {
 	case in.Kind == model.MarketKindCountry && !model.IsCountryCode(in.Code):
 		a.problems.Add("input.code", "must be an ISO 3166-1 alpha-2 country code such as VN")
@@ -170,7 +170,7 @@ func (r *mutationResolver) updateMarket(ctx context.Context, in generated.Update
 
 func (r *mutationResolver) createProgram(ctx context.Context, in generated.CreateProgramInput) (*generated.ProgramPayload, error) {
 	var a args
-	np := store.NewProgram{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn), Kind: string(in.Kind),
+	np := store.NewProgram{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName), Kind: string(in.Kind),
 		DescriptionKo: a.optText("input.descriptionKo", in.DescriptionKo, 2000), DescriptionEn: a.optText("input.descriptionEn", in.DescriptionEn, 2000)}
 	if err := a.err(); err != nil {
 		return nil, err
@@ -210,7 +210,7 @@ func (r *mutationResolver) updateProgram(ctx context.Context, in generated.Updat
 
 func (r *mutationResolver) createCohort(ctx context.Context, in generated.CreateCohortInput) (*generated.CohortPayload, error) {
 	var a args
-	nc := store.NewCohort{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn),
+	nc := store.NewCohort{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		ProgramID: a.id("input.programId", globalid.Program, in.ProgramID), Year: a.year("input.year", in.Year)}
 	if in.TeamQuota != nil {
 		q := a.intArg("input.teamQuota", in.TeamQuota, 0, 1, 100_000)

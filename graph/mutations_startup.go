@@ -14,14 +14,15 @@ import (
 func (r *mutationResolver) createStartup(ctx context.Context, in generated.CreateStartupInput) (*generated.StartupPayload, error) {
 	var a args
 	ns := store.NewStartup{
-		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
-		Key:            in.Key,
-		NameKo:         a.text("input.nameKo", in.NameKo, 1, 200),
-		NameEn:         a.text("input.nameEn", in.NameEn, 1, 200),
-		DescriptionKo:  a.optText("input.descriptionKo", in.DescriptionKo, 2000),
-		DescriptionEn:  a.optText("input.descriptionEn", in.DescriptionEn, 2000),
-		Stage:          string(model.GrowthStageIdea),
-		SectorIDs:      a.sectors(in.SectorIds),
+		IdempotencyKey:     a.idempotencyKey(in.IdempotencyKey),
+		Key:                in.Key,
+		NameKo:             a.text("input.nameKo", in.NameKo, 1, 200),
+		NameEn:             a.text("input.nameEn", in.NameEn, 1, 200),
+		DescriptionKo:      a.optText("input.descriptionKo", in.DescriptionKo, 2000),
+		DescriptionEn:      a.optText("input.descriptionEn", in.DescriptionEn, 2000),
+		Stage:              string(model.GrowthStageIdea),
+		SectorIDs:          a.sectors(in.SectorIds),
+		AllowDuplicateName: in.AllowDuplicateName != nil && *in.AllowDuplicateName,
 	}
 	if !keyPattern.MatchString(in.Key) {
 		a.problems.Add("input.key", "must be lowercase letters, digits and hyphens (up to 80), starting with a letter or digit")
@@ -115,10 +116,14 @@ func (r *mutationResolver) moveStartupStage(ctx context.Context, in generated.Mo
 	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
 	on := a.pastDate("input.changedOn", in.ChangedOn)
 	note := a.optText("input.note", in.Note, 500)
+	var reason string
+	if in.Reason != nil {
+		reason = a.text("input.reason", *in.Reason, 1, 500)
+	}
 	if err := a.err(); err != nil {
 		return nil, err
 	}
-	if err := r.Store.MoveStartupStage(ctx, id, version, string(in.Stage), on, note); err != nil {
+	if err := r.Store.MoveStartupStage(ctx, id, version, string(in.Stage), on, note, reason); err != nil {
 		return nil, err
 	}
 	return startupPayload(ctx, id, false)

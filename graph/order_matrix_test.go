@@ -34,7 +34,7 @@ type orderOracle struct {
 }
 
 var (
-	nameFigures = map[string]string{"NAME_EN": "p.name_en", "NAME_KO": "p.name_ko"}
+	nameFigures = map[string]string{"NAME_EN": "p.name_en", "NAME_KO": "p.name_ko", "CREATED_AT": "p.created_at", "UPDATED_AT": "p.updated_at"}
 	// startupFigures are also the figures of the nested lists of startups.
 	startupFigures = map[string]string{
 		"NAME_EN":    "p.name_en",
@@ -48,6 +48,8 @@ var (
 		"PATENTS":             "(SELECT COALESCE(sum(o.quantity), 0) FROM outcomes o WHERE o.startup_id = p.id AND o.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
 		"EXPORT_VALUE":        "(SELECT COALESCE(sum(o.amount_krw), 0) FROM outcomes o WHERE o.startup_id = p.id AND o.kind = 'EXPORT_CONTRACT')",
 		"LAST_STAGE_CHANGE":   "COALESCE((SELECT max(x.changed_on) FROM stage_changes x WHERE x.startup_id = p.id), DATE '-infinity')",
+		"CREATED_AT":          "p.created_at",
+		"UPDATED_AT":          "p.updated_at",
 	}
 )
 
@@ -58,7 +60,8 @@ var orderOracles = map[string]orderOracle{
 	"sectors":       {from: "sectors p", visible: "true", figures: nameFigures},
 	"programs":      {from: "programs p", visible: "true", figures: nameFigures},
 	"funds": {from: "funds p", visible: "true", figures: map[string]string{"NAME_EN": "p.name_en", "NAME_KO": "p.name_ko",
-		"SIZE": "COALESCE(p.size_krw::numeric, '-Infinity')", "VINTAGE_YEAR": "COALESCE(p.vintage_year::numeric, '-Infinity')"}},
+		"SIZE": "COALESCE(p.size_krw::numeric, '-Infinity')", "VINTAGE_YEAR": "COALESCE(p.vintage_year::numeric, '-Infinity')",
+		"CREATED_AT": "p.created_at", "UPDATED_AT": "p.updated_at"}},
 	"facilities": {from: "facilities p", visible: "true", figures: nameFigures},
 	"markets":    {from: "markets p", visible: "true", figures: nameFigures},
 	"investments": {from: "investments p", visible: "p.id IN (SELECT id FROM vi)", sel: "id", label: "p.id",

@@ -15,7 +15,7 @@ var (
 	nodeOmits = map[string]store.Omit{
 		"key": store.OmitKey, "description": store.OmitDescription, "foundedOn": store.OmitFoundedOn, "version": store.OmitVersion,
 		"archivedAt": store.OmitArchivedAt, "provenance": store.OmitProvenance, "title": store.OmitTitle,
-		"languages": store.OmitLanguages,
+		"languages": store.OmitLanguages, "createdAt": store.OmitStamps, "updatedAt": store.OmitStamps,
 	}
 	edgeOmits = map[string]store.Omit{
 		"focus": store.OmitFocus, "purpose": store.OmitPurpose, "status": store.OmitStatus,

@@ -135,12 +135,14 @@ type ComplexityRoot struct {
 	}
 
 	AssignedStartupEdge struct {
-		Cursor  func(childComplexity int) int
-		Node    func(childComplexity int) int
-		Purpose func(childComplexity int) int
-		Since   func(childComplexity int) int
-		Status  func(childComplexity int) int
-		Until   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Purpose   func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	AssignedStartupExtremes struct {
@@ -203,6 +205,7 @@ type ComplexityRoot struct {
 		Before     func(childComplexity int) int
 		EntityID   func(childComplexity int) int
 		EntityType func(childComplexity int) int
+		Reason     func(childComplexity int) int
 		RequestID  func(childComplexity int) int
 	}
 
@@ -220,6 +223,7 @@ type ComplexityRoot struct {
 
 	Cohort struct {
 		ArchivedAt func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Name       func(childComplexity int, locale *i18n.Locale) int
@@ -229,6 +233,7 @@ type ComplexityRoot struct {
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
 		TeamQuota  func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
 		Year       func(childComplexity int) int
 	}
@@ -292,8 +297,14 @@ type ComplexityRoot struct {
 		Year func(childComplexity int) int
 	}
 
+	DeletePayload struct {
+		DeletedID func(childComplexity int) int
+		Startup   func(childComplexity int) int
+	}
+
 	Facility struct {
 		AreaSquareMeters func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Key              func(childComplexity int) int
 		Kind             func(childComplexity int) int
@@ -307,6 +318,7 @@ type ComplexityRoot struct {
 		Provenance       func(childComplexity int) int
 		Residents        func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		Spaces           func(childComplexity int, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) int
+		UpdatedAt        func(childComplexity int) int
 	}
 
 	FacilityAggregate struct {
@@ -340,6 +352,7 @@ type ComplexityRoot struct {
 
 	Fund struct {
 		ArchivedAt  func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
@@ -353,6 +366,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		Size        func(childComplexity int) int
 		Sponsor     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 		Version     func(childComplexity int) int
 		VintageYear func(childComplexity int) int
 	}
@@ -478,14 +492,17 @@ type ComplexityRoot struct {
 	}
 
 	Investment struct {
-		Amount     func(childComplexity int) int
-		Fund       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		InvestedOn func(childComplexity int) int
-		Provenance func(childComplexity int) int
-		Round      func(childComplexity int) int
-		Startup    func(childComplexity int) int
-		Version    func(childComplexity int) int
+		Amount      func(childComplexity int) int
+		CreatedAt   func(childComplexity int) int
+		Fund        func(childComplexity int) int
+		ID          func(childComplexity int) int
+		InvestedOn  func(childComplexity int) int
+		PreFounding func(childComplexity int) int
+		Provenance  func(childComplexity int) int
+		Round       func(childComplexity int) int
+		Startup     func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	InvestmentAggregate struct {
@@ -637,6 +654,7 @@ type ComplexityRoot struct {
 	Market struct {
 		ArchivedAt func(childComplexity int) int
 		Code       func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Kind       func(childComplexity int) int
@@ -646,6 +664,7 @@ type ComplexityRoot struct {
 		NameKo     func(childComplexity int) int
 		Provenance func(childComplexity int) int
 		Startups   func(childComplexity int, first *int, after *string, last *int, before *string, where *TargetingStartupEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
 	}
 
@@ -716,10 +735,12 @@ type ComplexityRoot struct {
 	}
 
 	MarketMentorEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Note   func(childComplexity int) int
-		Since  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MarketMentorExtremes struct {
@@ -783,12 +804,14 @@ type ComplexityRoot struct {
 	}
 
 	MarketTargetEdge struct {
+		CreatedAt      func(childComplexity int) int
 		Cursor         func(childComplexity int) int
 		Node           func(childComplexity int) int
 		Priority       func(childComplexity int) int
 		Since          func(childComplexity int) int
 		Status         func(childComplexity int) int
 		SupportProgram func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	MarketTargetExtremes struct {
@@ -862,10 +885,12 @@ type ComplexityRoot struct {
 	}
 
 	MemberEdge struct {
-		Cohort   func(childComplexity int) int
-		Cursor   func(childComplexity int) int
-		JoinedOn func(childComplexity int) int
-		Node     func(childComplexity int) int
+		Cohort    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		JoinedOn  func(childComplexity int) int
+		Node      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MemberExtremes struct {
@@ -957,11 +982,13 @@ type ComplexityRoot struct {
 	}
 
 	MenteeEdge struct {
-		Cursor func(childComplexity int) int
-		Focus  func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Since  func(childComplexity int) int
-		Until  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Focus     func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MenteeExtremes struct {
@@ -1016,6 +1043,7 @@ type ComplexityRoot struct {
 	Mentor struct {
 		Affiliation     func(childComplexity int) int
 		ArchivedAt      func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
 		ID              func(childComplexity int) int
 		Key             func(childComplexity int) int
 		Languages       func(childComplexity int) int
@@ -1028,6 +1056,7 @@ type ComplexityRoot struct {
 		Startups        func(childComplexity int, first *int, after *string, last *int, before *string, where *MenteeEdgeWhere, orderBy []StartupOrder) int
 		TaskForceMember func(childComplexity int) int
 		Title           func(childComplexity int, locale *i18n.Locale) int
+		UpdatedAt       func(childComplexity int) int
 		Version         func(childComplexity int) int
 	}
 
@@ -1102,10 +1131,12 @@ type ComplexityRoot struct {
 	}
 
 	MentorMarketEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Note   func(childComplexity int) int
-		Since  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MentorMarketExtremes struct {
@@ -1164,11 +1195,13 @@ type ComplexityRoot struct {
 	}
 
 	MentorshipEdge struct {
-		Cursor func(childComplexity int) int
-		Focus  func(childComplexity int) int
-		Node   func(childComplexity int) int
-		Since  func(childComplexity int) int
-		Until  func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Focus     func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	MentorshipExtremes struct {
@@ -1199,33 +1232,51 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ArchiveCohort     func(childComplexity int, input ArchiveInput) int
-		ArchiveFund       func(childComplexity int, input ArchiveInput) int
-		ArchiveMarket     func(childComplexity int, input ArchiveInput) int
-		ArchiveMentor     func(childComplexity int, input ArchiveInput) int
-		ArchiveProgram    func(childComplexity int, input ArchiveInput) int
-		ArchiveStartup    func(childComplexity int, input ArchiveStartupInput) int
-		AssignTeam        func(childComplexity int, input AssignTeamInput) int
-		CorrectInvestment func(childComplexity int, input CorrectInvestmentInput) int
-		CreateCohort      func(childComplexity int, input CreateCohortInput) int
-		CreateFund        func(childComplexity int, input CreateFundInput) int
-		CreateMarket      func(childComplexity int, input CreateMarketInput) int
-		CreateMentor      func(childComplexity int, input CreateMentorInput) int
-		CreateProgram     func(childComplexity int, input CreateProgramInput) int
-		CreateStartup     func(childComplexity int, input CreateStartupInput) int
-		EndMentorship     func(childComplexity int, input EndMentorshipInput) int
-		MoveStartupStage  func(childComplexity int, input MoveStartupStageInput) int
-		RecordInvestment  func(childComplexity int, input RecordInvestmentInput) int
-		RecordOutcome     func(childComplexity int, input RecordOutcomeInput) int
-		SetMarketTarget   func(childComplexity int, input SetMarketTargetInput) int
-		StartMentorship   func(childComplexity int, input StartMentorshipInput) int
-		UnassignTeam      func(childComplexity int, input UnassignTeamInput) int
-		UpdateCohort      func(childComplexity int, input UpdateCohortInput) int
-		UpdateFund        func(childComplexity int, input UpdateFundInput) int
-		UpdateMarket      func(childComplexity int, input UpdateMarketInput) int
-		UpdateMentor      func(childComplexity int, input UpdateMentorInput) int
-		UpdateProgram     func(childComplexity int, input UpdateProgramInput) int
-		UpdateStartup     func(childComplexity int, input UpdateStartupInput) int
+		AddToCohort         func(childComplexity int, input AddToCohortInput) int
+		ArchiveCohort       func(childComplexity int, input ArchiveInput) int
+		ArchiveFund         func(childComplexity int, input ArchiveInput) int
+		ArchiveMarket       func(childComplexity int, input ArchiveInput) int
+		ArchiveMentor       func(childComplexity int, input ArchiveInput) int
+		ArchiveProgram      func(childComplexity int, input ArchiveInput) int
+		ArchiveStartup      func(childComplexity int, input ArchiveStartupInput) int
+		AssignTeam          func(childComplexity int, input AssignTeamInput) int
+		CorrectAssignment   func(childComplexity int, input CorrectAssignmentInput) int
+		CorrectInvestment   func(childComplexity int, input CorrectInvestmentInput) int
+		CorrectMarketTarget func(childComplexity int, input CorrectMarketTargetInput) int
+		CorrectMentorship   func(childComplexity int, input CorrectMentorshipInput) int
+		CorrectOutcome      func(childComplexity int, input CorrectOutcomeInput) int
+		CorrectStageChange  func(childComplexity int, input CorrectStageChangeInput) int
+		CreateCohort        func(childComplexity int, input CreateCohortInput) int
+		CreateFund          func(childComplexity int, input CreateFundInput) int
+		CreateMarket        func(childComplexity int, input CreateMarketInput) int
+		CreateMentor        func(childComplexity int, input CreateMentorInput) int
+		CreateProgram       func(childComplexity int, input CreateProgramInput) int
+		CreateStartup       func(childComplexity int, input CreateStartupInput) int
+		DeleteInvestment    func(childComplexity int, input DeleteRecordInput) int
+		DeleteOutcome       func(childComplexity int, input DeleteRecordInput) int
+		DeleteStageChange   func(childComplexity int, input DeleteRecordInput) int
+		EndMentorship       func(childComplexity int, input EndMentorshipInput) int
+		MoveStartupStage    func(childComplexity int, input MoveStartupStageInput) int
+		MoveToCohort        func(childComplexity int, input MoveToCohortInput) int
+		RecordInvestment    func(childComplexity int, input RecordInvestmentInput) int
+		RecordOutcome       func(childComplexity int, input RecordOutcomeInput) int
+		RecordOutcomes      func(childComplexity int, inputs []RecordOutcomeInput) int
+		RemoveFromCohort    func(childComplexity int, input RemoveFromCohortInput) int
+		SetMarketTarget     func(childComplexity int, input SetMarketTargetInput) int
+		StartMentorship     func(childComplexity int, input StartMentorshipInput) int
+		UnarchiveCohort     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveFund       func(childComplexity int, input UnarchiveInput) int
+		UnarchiveMarket     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveMentor     func(childComplexity int, input UnarchiveInput) int
+		UnarchiveProgram    func(childComplexity int, input UnarchiveInput) int
+		UnarchiveStartup    func(childComplexity int, input UnarchiveInput) int
+		UnassignTeam        func(childComplexity int, input UnassignTeamInput) int
+		UpdateCohort        func(childComplexity int, input UpdateCohortInput) int
+		UpdateFund          func(childComplexity int, input UpdateFundInput) int
+		UpdateMarket        func(childComplexity int, input UpdateMarketInput) int
+		UpdateMentor        func(childComplexity int, input UpdateMentorInput) int
+		UpdateProgram       func(childComplexity int, input UpdateProgramInput) int
+		UpdateStartup       func(childComplexity int, input UpdateStartupInput) int
 	}
 
 	Neighborhood struct {
@@ -1241,6 +1292,7 @@ type ComplexityRoot struct {
 
 	Organization struct {
 		Children    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) int
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		ID          func(childComplexity int) int
 		Key         func(childComplexity int) int
@@ -1253,6 +1305,7 @@ type ComplexityRoot struct {
 		Parent      func(childComplexity int) int
 		Programs    func(childComplexity int, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) int
 		Provenance  func(childComplexity int) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	OrganizationAggregate struct {
@@ -1335,11 +1388,15 @@ type ComplexityRoot struct {
 
 	Outcome struct {
 		Amount     func(childComplexity int) int
+		CreatedAt  func(childComplexity int) int
+		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Market     func(childComplexity int) int
 		Note       func(childComplexity int) int
 		Quantity   func(childComplexity int) int
 		ReportedOn func(childComplexity int) int
+		UpdatedAt  func(childComplexity int) int
+		Version    func(childComplexity int) int
 	}
 
 	OutcomeAggregate struct {
@@ -1521,6 +1578,7 @@ type ComplexityRoot struct {
 	Program struct {
 		ArchivedAt    func(childComplexity int) int
 		Cohorts       func(childComplexity int, first *int, after *string, last *int, before *string, where *CohortEdgeWhere) int
+		CreatedAt     func(childComplexity int) int
 		Description   func(childComplexity int, locale *i18n.Locale) int
 		ID            func(childComplexity int) int
 		Key           func(childComplexity int) int
@@ -1531,6 +1589,7 @@ type ComplexityRoot struct {
 		Organizations func(childComplexity int, first *int, after *string, last *int, before *string, where *ProgramRoleEdgeWhere, orderBy []OrganizationOrder) int
 		Provenance    func(childComplexity int) int
 		Startups      func(childComplexity int, first *int, after *string, last *int, before *string, where *MemberEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt     func(childComplexity int) int
 		Version       func(childComplexity int) int
 	}
 
@@ -1601,10 +1660,12 @@ type ComplexityRoot struct {
 	}
 
 	ProgramMembershipEdge struct {
-		Cohort   func(childComplexity int) int
-		Cursor   func(childComplexity int) int
-		JoinedOn func(childComplexity int) int
-		Node     func(childComplexity int) int
+		Cohort    func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		JoinedOn  func(childComplexity int) int
+		Node      func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	ProgramMembershipExtremes struct {
@@ -1697,7 +1758,13 @@ type ComplexityRoot struct {
 		Viewer             func(childComplexity int) int
 	}
 
+	RecordOutcomesPayload struct {
+		Replayed func(childComplexity int) int
+		Startups func(childComplexity int) int
+	}
+
 	Sector struct {
+		CreatedAt      func(childComplexity int) int
 		Description    func(childComplexity int, locale *i18n.Locale) int
 		ID             func(childComplexity int) int
 		Key            func(childComplexity int) int
@@ -1708,6 +1775,7 @@ type ComplexityRoot struct {
 		Provenance     func(childComplexity int) int
 		Startups       func(childComplexity int, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) int
 		TaskForceField func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	SectorAggregate struct {
@@ -1741,8 +1809,12 @@ type ComplexityRoot struct {
 
 	StageChange struct {
 		ChangedOn func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
 		Note      func(childComplexity int) int
 		Stage     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	StageChangeAggregate struct {
@@ -1788,6 +1860,7 @@ type ComplexityRoot struct {
 
 	Startup struct {
 		ArchivedAt   func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
 		Description  func(childComplexity int, locale *i18n.Locale) int
 		Facility     func(childComplexity int) int
 		FoundedOn    func(childComplexity int) int
@@ -1806,6 +1879,7 @@ type ComplexityRoot struct {
 		Stage        func(childComplexity int) int
 		StageHistory func(childComplexity int, first *int, after *string, last *int, before *string, where *StageChangeEdgeWhere) int
 		Universities func(childComplexity int, first *int, after *string, last *int, before *string, where *UniversityAssignmentEdgeWhere) int
+		UpdatedAt    func(childComplexity int) int
 		Version      func(childComplexity int) int
 	}
 
@@ -1944,12 +2018,14 @@ type ComplexityRoot struct {
 	}
 
 	TargetingStartupEdge struct {
+		CreatedAt      func(childComplexity int) int
 		Cursor         func(childComplexity int) int
 		Node           func(childComplexity int) int
 		Priority       func(childComplexity int) int
 		Since          func(childComplexity int) int
 		Status         func(childComplexity int) int
 		SupportProgram func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
 	}
 
 	TargetingStartupExtremes struct {
@@ -2011,6 +2087,7 @@ type ComplexityRoot struct {
 	}
 
 	University struct {
+		CreatedAt   func(childComplexity int) int
 		Description func(childComplexity int, locale *i18n.Locale) int
 		HomeCountry func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -2023,6 +2100,7 @@ type ComplexityRoot struct {
 		Provenance  func(childComplexity int) int
 		ShortName   func(childComplexity int) int
 		Startups    func(childComplexity int, first *int, after *string, last *int, before *string, where *AssignedStartupEdgeWhere, orderBy []StartupOrder) int
+		UpdatedAt   func(childComplexity int) int
 	}
 
 	UniversityAssignmentAggregate struct {
@@ -2051,12 +2129,14 @@ type ComplexityRoot struct {
 	}
 
 	UniversityAssignmentEdge struct {
-		Cursor  func(childComplexity int) int
-		Node    func(childComplexity int) int
-		Purpose func(childComplexity int) int
-		Since   func(childComplexity int) int
-		Status  func(childComplexity int) int
-		Until   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		Cursor    func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Purpose   func(childComplexity int) int
+		Since     func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Until     func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	UniversityAssignmentExtremes struct {
@@ -2107,6 +2187,7 @@ type CohortConnectionResolver interface {
 type FacilityResolver interface {
 	Parent(ctx context.Context, obj *model.Facility) (*model.Facility, error)
 	Operator(ctx context.Context, obj *model.Facility) (*model.Organization, error)
+
 	Spaces(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *FacilityEdgeWhere, orderBy []FacilityOrder) (*model.FacilityConnection, error)
 	Residents(ctx context.Context, obj *model.Facility, first *int, after *string, last *int, before *string, where *StartupEdgeWhere, orderBy []StartupOrder) (*model.StartupConnection, error)
 }
@@ -2118,6 +2199,7 @@ type FundResolver interface {
 	Manager(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Sponsor(ctx context.Context, obj *model.Fund) (*model.Organization, error)
 	Program(ctx context.Context, obj *model.Fund) (*model.Program, error)
+
 	Portfolio(ctx context.Context, obj *model.Fund, first *int, after *string, last *int, before *string, where *PortfolioEdgeWhere, orderBy []StartupOrder) (*model.PortfolioConnection, error)
 }
 type FundConnectionResolver interface {
@@ -2242,12 +2324,31 @@ type MutationResolver interface {
 	CreateCohort(ctx context.Context, input CreateCohortInput) (*CohortPayload, error)
 	UpdateCohort(ctx context.Context, input UpdateCohortInput) (*CohortPayload, error)
 	ArchiveCohort(ctx context.Context, input ArchiveInput) (*CohortPayload, error)
+	CorrectOutcome(ctx context.Context, input CorrectOutcomeInput) (*StartupPayload, error)
+	DeleteOutcome(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	DeleteInvestment(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	CorrectStageChange(ctx context.Context, input CorrectStageChangeInput) (*StartupPayload, error)
+	DeleteStageChange(ctx context.Context, input DeleteRecordInput) (*DeletePayload, error)
+	CorrectAssignment(ctx context.Context, input CorrectAssignmentInput) (*StartupPayload, error)
+	CorrectMentorship(ctx context.Context, input CorrectMentorshipInput) (*StartupPayload, error)
+	CorrectMarketTarget(ctx context.Context, input CorrectMarketTargetInput) (*StartupPayload, error)
+	AddToCohort(ctx context.Context, input AddToCohortInput) (*StartupPayload, error)
+	RemoveFromCohort(ctx context.Context, input RemoveFromCohortInput) (*StartupPayload, error)
+	MoveToCohort(ctx context.Context, input MoveToCohortInput) (*StartupPayload, error)
+	RecordOutcomes(ctx context.Context, inputs []RecordOutcomeInput) (*RecordOutcomesPayload, error)
+	UnarchiveStartup(ctx context.Context, input UnarchiveInput) (*StartupPayload, error)
+	UnarchiveMentor(ctx context.Context, input UnarchiveInput) (*MentorPayload, error)
+	UnarchiveFund(ctx context.Context, input UnarchiveInput) (*FundPayload, error)
+	UnarchiveMarket(ctx context.Context, input UnarchiveInput) (*MarketPayload, error)
+	UnarchiveProgram(ctx context.Context, input UnarchiveInput) (*ProgramPayload, error)
+	UnarchiveCohort(ctx context.Context, input UnarchiveInput) (*CohortPayload, error)
 }
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
 }
 type OrganizationResolver interface {
 	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
+
 	Children(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationEdgeWhere, orderBy []OrganizationOrder) (*model.OrganizationConnection, error)
 	Programs(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *OrganizationRoleEdgeWhere, orderBy []ProgramOrder) (*model.OrganizationRoleConnection, error)
 	Mentors(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string, where *MentorEdgeWhere, orderBy []MentorOrder) (*model.MentorConnection, error)
@@ -2583,6 +2684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AssignedStartupDistinctCounts.Until(childComplexity), true
 
+	case "AssignedStartupEdge.createdAt":
+		if e.ComplexityRoot.AssignedStartupEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.CreatedAt(childComplexity), true
 	case "AssignedStartupEdge.cursor":
 		if e.ComplexityRoot.AssignedStartupEdge.Cursor == nil {
 			break
@@ -2619,6 +2726,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssignedStartupEdge.Until(childComplexity), true
+	case "AssignedStartupEdge.updatedAt":
+		if e.ComplexityRoot.AssignedStartupEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssignedStartupEdge.UpdatedAt(childComplexity), true
 
 	case "AssignedStartupExtremes.archivedAt":
 		if e.ComplexityRoot.AssignedStartupExtremes.ArchivedAt == nil {
@@ -2923,6 +3036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.EntityType(childComplexity), true
+	case "AuditEntry.reason":
+		if e.ComplexityRoot.AuditEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Reason(childComplexity), true
 	case "AuditEntry.requestId":
 		if e.ComplexityRoot.AuditEntry.RequestID == nil {
 			break
@@ -2974,6 +3093,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cohort.ArchivedAt(childComplexity), true
+	case "Cohort.createdAt":
+		if e.ComplexityRoot.Cohort.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.CreatedAt(childComplexity), true
 	case "Cohort.id":
 		if e.ComplexityRoot.Cohort.ID == nil {
 			break
@@ -3038,6 +3163,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Cohort.TeamQuota(childComplexity), true
+	case "Cohort.updatedAt":
+		if e.ComplexityRoot.Cohort.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Cohort.UpdatedAt(childComplexity), true
 	case "Cohort.version":
 		if e.ComplexityRoot.Cohort.Version == nil {
 			break
@@ -3257,12 +3388,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CohortSums.Year(childComplexity), true
 
+	case "DeletePayload.deletedId":
+		if e.ComplexityRoot.DeletePayload.DeletedID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.DeletedID(childComplexity), true
+	case "DeletePayload.startup":
+		if e.ComplexityRoot.DeletePayload.Startup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.Startup(childComplexity), true
+
 	case "Facility.areaSquareMeters":
 		if e.ComplexityRoot.Facility.AreaSquareMeters == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Facility.AreaSquareMeters(childComplexity), true
+	case "Facility.createdAt":
+		if e.ComplexityRoot.Facility.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.CreatedAt(childComplexity), true
 	case "Facility.id":
 		if e.ComplexityRoot.Facility.ID == nil {
 			break
@@ -3361,6 +3511,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Facility.Spaces(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*FacilityEdgeWhere), args["orderBy"].([]FacilityOrder)), true
+	case "Facility.updatedAt":
+		if e.ComplexityRoot.Facility.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facility.UpdatedAt(childComplexity), true
 
 	case "FacilityAggregate.count":
 		if e.ComplexityRoot.FacilityAggregate.Count == nil {
@@ -3462,6 +3618,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.ArchivedAt(childComplexity), true
+	case "Fund.createdAt":
+		if e.ComplexityRoot.Fund.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.CreatedAt(childComplexity), true
 	case "Fund.description":
 		if e.ComplexityRoot.Fund.Description == nil {
 			break
@@ -3555,6 +3717,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fund.Sponsor(childComplexity), true
+	case "Fund.updatedAt":
+		if e.ComplexityRoot.Fund.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fund.UpdatedAt(childComplexity), true
 	case "Fund.version":
 		if e.ComplexityRoot.Fund.Version == nil {
 			break
@@ -4054,6 +4222,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Amount(childComplexity), true
+	case "Investment.createdAt":
+		if e.ComplexityRoot.Investment.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.CreatedAt(childComplexity), true
 	case "Investment.fund":
 		if e.ComplexityRoot.Investment.Fund == nil {
 			break
@@ -4072,6 +4246,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.InvestedOn(childComplexity), true
+	case "Investment.preFounding":
+		if e.ComplexityRoot.Investment.PreFounding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.PreFounding(childComplexity), true
 	case "Investment.provenance":
 		if e.ComplexityRoot.Investment.Provenance == nil {
 			break
@@ -4090,6 +4270,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Investment.Startup(childComplexity), true
+	case "Investment.updatedAt":
+		if e.ComplexityRoot.Investment.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Investment.UpdatedAt(childComplexity), true
 	case "Investment.version":
 		if e.ComplexityRoot.Investment.Version == nil {
 			break
@@ -4689,6 +4875,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Code(childComplexity), true
+	case "Market.createdAt":
+		if e.ComplexityRoot.Market.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.CreatedAt(childComplexity), true
 	case "Market.id":
 		if e.ComplexityRoot.Market.ID == nil {
 			break
@@ -4758,6 +4950,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Market.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*TargetingStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "Market.updatedAt":
+		if e.ComplexityRoot.Market.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Market.UpdatedAt(childComplexity), true
 	case "Market.version":
 		if e.ComplexityRoot.Market.Version == nil {
 			break
@@ -5018,6 +5216,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketMentorDistinctCounts.University(childComplexity), true
 
+	case "MarketMentorEdge.createdAt":
+		if e.ComplexityRoot.MarketMentorEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.CreatedAt(childComplexity), true
 	case "MarketMentorEdge.cursor":
 		if e.ComplexityRoot.MarketMentorEdge.Cursor == nil {
 			break
@@ -5042,6 +5246,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketMentorEdge.Since(childComplexity), true
+	case "MarketMentorEdge.updatedAt":
+		if e.ComplexityRoot.MarketMentorEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketMentorEdge.UpdatedAt(childComplexity), true
 
 	case "MarketMentorExtremes.archivedAt":
 		if e.ComplexityRoot.MarketMentorExtremes.ArchivedAt == nil {
@@ -5289,6 +5499,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MarketTargetDistinctCounts.SupportProgram(childComplexity), true
 
+	case "MarketTargetEdge.createdAt":
+		if e.ComplexityRoot.MarketTargetEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.CreatedAt(childComplexity), true
 	case "MarketTargetEdge.cursor":
 		if e.ComplexityRoot.MarketTargetEdge.Cursor == nil {
 			break
@@ -5325,6 +5541,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MarketTargetEdge.SupportProgram(childComplexity), true
+	case "MarketTargetEdge.updatedAt":
+		if e.ComplexityRoot.MarketTargetEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MarketTargetEdge.UpdatedAt(childComplexity), true
 
 	case "MarketTargetExtremes.archivedAt":
 		if e.ComplexityRoot.MarketTargetExtremes.ArchivedAt == nil {
@@ -5638,6 +5860,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Cohort(childComplexity), true
+	case "MemberEdge.createdAt":
+		if e.ComplexityRoot.MemberEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.CreatedAt(childComplexity), true
 	case "MemberEdge.cursor":
 		if e.ComplexityRoot.MemberEdge.Cursor == nil {
 			break
@@ -5656,6 +5884,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MemberEdge.Node(childComplexity), true
+	case "MemberEdge.updatedAt":
+		if e.ComplexityRoot.MemberEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MemberEdge.UpdatedAt(childComplexity), true
 
 	case "MemberExtremes.archivedAt":
 		if e.ComplexityRoot.MemberExtremes.ArchivedAt == nil {
@@ -6071,6 +6305,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MenteeDistinctCounts.Until(childComplexity), true
 
+	case "MenteeEdge.createdAt":
+		if e.ComplexityRoot.MenteeEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.CreatedAt(childComplexity), true
 	case "MenteeEdge.cursor":
 		if e.ComplexityRoot.MenteeEdge.Cursor == nil {
 			break
@@ -6101,6 +6341,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MenteeEdge.Until(childComplexity), true
+	case "MenteeEdge.updatedAt":
+		if e.ComplexityRoot.MenteeEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MenteeEdge.UpdatedAt(childComplexity), true
 
 	case "MenteeExtremes.archivedAt":
 		if e.ComplexityRoot.MenteeExtremes.ArchivedAt == nil {
@@ -6357,6 +6603,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.ArchivedAt(childComplexity), true
+	case "Mentor.createdAt":
+		if e.ComplexityRoot.Mentor.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.CreatedAt(childComplexity), true
 	case "Mentor.id":
 		if e.ComplexityRoot.Mentor.ID == nil {
 			break
@@ -6454,6 +6706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mentor.Title(childComplexity, args["locale"].(*i18n.Locale)), true
+	case "Mentor.updatedAt":
+		if e.ComplexityRoot.Mentor.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mentor.UpdatedAt(childComplexity), true
 	case "Mentor.version":
 		if e.ComplexityRoot.Mentor.Version == nil {
 			break
@@ -6738,6 +6996,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorMarketDistinctCounts.Since(childComplexity), true
 
+	case "MentorMarketEdge.createdAt":
+		if e.ComplexityRoot.MentorMarketEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.CreatedAt(childComplexity), true
 	case "MentorMarketEdge.cursor":
 		if e.ComplexityRoot.MentorMarketEdge.Cursor == nil {
 			break
@@ -6762,6 +7026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorMarketEdge.Since(childComplexity), true
+	case "MentorMarketEdge.updatedAt":
+		if e.ComplexityRoot.MentorMarketEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorMarketEdge.UpdatedAt(childComplexity), true
 
 	case "MentorMarketExtremes.archivedAt":
 		if e.ComplexityRoot.MentorMarketExtremes.ArchivedAt == nil {
@@ -6979,6 +7249,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorshipDistinctCounts.Until(childComplexity), true
 
+	case "MentorshipEdge.createdAt":
+		if e.ComplexityRoot.MentorshipEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.CreatedAt(childComplexity), true
 	case "MentorshipEdge.cursor":
 		if e.ComplexityRoot.MentorshipEdge.Cursor == nil {
 			break
@@ -7009,6 +7285,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MentorshipEdge.Until(childComplexity), true
+	case "MentorshipEdge.updatedAt":
+		if e.ComplexityRoot.MentorshipEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MentorshipEdge.UpdatedAt(childComplexity), true
 
 	case "MentorshipExtremes.archivedAt":
 		if e.ComplexityRoot.MentorshipExtremes.ArchivedAt == nil {
@@ -7138,6 +7420,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MentorshipGroup.UntilYear(childComplexity), true
 
+	case "Mutation.addToCohort":
+		if e.ComplexityRoot.Mutation.AddToCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addToCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddToCohort(childComplexity, args["input"].(AddToCohortInput)), true
 	case "Mutation.archiveCohort":
 		if e.ComplexityRoot.Mutation.ArchiveCohort == nil {
 			break
@@ -7215,6 +7508,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssignTeam(childComplexity, args["input"].(AssignTeamInput)), true
+	case "Mutation.correctAssignment":
+		if e.ComplexityRoot.Mutation.CorrectAssignment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctAssignment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectAssignment(childComplexity, args["input"].(CorrectAssignmentInput)), true
 	case "Mutation.correctInvestment":
 		if e.ComplexityRoot.Mutation.CorrectInvestment == nil {
 			break
@@ -7226,6 +7530,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CorrectInvestment(childComplexity, args["input"].(CorrectInvestmentInput)), true
+	case "Mutation.correctMarketTarget":
+		if e.ComplexityRoot.Mutation.CorrectMarketTarget == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctMarketTarget_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectMarketTarget(childComplexity, args["input"].(CorrectMarketTargetInput)), true
+	case "Mutation.correctMentorship":
+		if e.ComplexityRoot.Mutation.CorrectMentorship == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctMentorship_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectMentorship(childComplexity, args["input"].(CorrectMentorshipInput)), true
+	case "Mutation.correctOutcome":
+		if e.ComplexityRoot.Mutation.CorrectOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectOutcome(childComplexity, args["input"].(CorrectOutcomeInput)), true
+	case "Mutation.correctStageChange":
+		if e.ComplexityRoot.Mutation.CorrectStageChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctStageChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectStageChange(childComplexity, args["input"].(CorrectStageChangeInput)), true
 	case "Mutation.createCohort":
 		if e.ComplexityRoot.Mutation.CreateCohort == nil {
 			break
@@ -7292,6 +7640,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateStartup(childComplexity, args["input"].(CreateStartupInput)), true
+	case "Mutation.deleteInvestment":
+		if e.ComplexityRoot.Mutation.DeleteInvestment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteInvestment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteInvestment(childComplexity, args["input"].(DeleteRecordInput)), true
+	case "Mutation.deleteOutcome":
+		if e.ComplexityRoot.Mutation.DeleteOutcome == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteOutcome_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteOutcome(childComplexity, args["input"].(DeleteRecordInput)), true
+	case "Mutation.deleteStageChange":
+		if e.ComplexityRoot.Mutation.DeleteStageChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteStageChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteStageChange(childComplexity, args["input"].(DeleteRecordInput)), true
 	case "Mutation.endMentorship":
 		if e.ComplexityRoot.Mutation.EndMentorship == nil {
 			break
@@ -7314,6 +7695,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MoveStartupStage(childComplexity, args["input"].(MoveStartupStageInput)), true
+	case "Mutation.moveToCohort":
+		if e.ComplexityRoot.Mutation.MoveToCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveToCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveToCohort(childComplexity, args["input"].(MoveToCohortInput)), true
 	case "Mutation.recordInvestment":
 		if e.ComplexityRoot.Mutation.RecordInvestment == nil {
 			break
@@ -7336,6 +7728,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordOutcome(childComplexity, args["input"].(RecordOutcomeInput)), true
+	case "Mutation.recordOutcomes":
+		if e.ComplexityRoot.Mutation.RecordOutcomes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordOutcomes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordOutcomes(childComplexity, args["inputs"].([]RecordOutcomeInput)), true
+	case "Mutation.removeFromCohort":
+		if e.ComplexityRoot.Mutation.RemoveFromCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeFromCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveFromCohort(childComplexity, args["input"].(RemoveFromCohortInput)), true
 	case "Mutation.setMarketTarget":
 		if e.ComplexityRoot.Mutation.SetMarketTarget == nil {
 			break
@@ -7358,6 +7772,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.StartMentorship(childComplexity, args["input"].(StartMentorshipInput)), true
+	case "Mutation.unarchiveCohort":
+		if e.ComplexityRoot.Mutation.UnarchiveCohort == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveCohort_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveCohort(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveFund":
+		if e.ComplexityRoot.Mutation.UnarchiveFund == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveFund_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveFund(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveMarket":
+		if e.ComplexityRoot.Mutation.UnarchiveMarket == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveMarket_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveMarket(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveMentor":
+		if e.ComplexityRoot.Mutation.UnarchiveMentor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveMentor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveMentor(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveProgram":
+		if e.ComplexityRoot.Mutation.UnarchiveProgram == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveProgram_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveProgram(childComplexity, args["input"].(UnarchiveInput)), true
+	case "Mutation.unarchiveStartup":
+		if e.ComplexityRoot.Mutation.UnarchiveStartup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unarchiveStartup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnarchiveStartup(childComplexity, args["input"].(UnarchiveInput)), true
 	case "Mutation.unassignTeam":
 		if e.ComplexityRoot.Mutation.UnassignTeam == nil {
 			break
@@ -7479,6 +7959,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Children(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*OrganizationEdgeWhere), args["orderBy"].([]OrganizationOrder)), true
+	case "Organization.createdAt":
+		if e.ComplexityRoot.Organization.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CreatedAt(childComplexity), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -7571,6 +8057,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Provenance(childComplexity), true
+	case "Organization.updatedAt":
+		if e.ComplexityRoot.Organization.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.UpdatedAt(childComplexity), true
 
 	case "OrganizationAggregate.count":
 		if e.ComplexityRoot.OrganizationAggregate.Count == nil {
@@ -7869,6 +8361,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Amount(childComplexity), true
+	case "Outcome.createdAt":
+		if e.ComplexityRoot.Outcome.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.CreatedAt(childComplexity), true
+	case "Outcome.id":
+		if e.ComplexityRoot.Outcome.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ID(childComplexity), true
 	case "Outcome.kind":
 		if e.ComplexityRoot.Outcome.Kind == nil {
 			break
@@ -7899,6 +8403,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.ReportedOn(childComplexity), true
+	case "Outcome.updatedAt":
+		if e.ComplexityRoot.Outcome.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.UpdatedAt(childComplexity), true
+	case "Outcome.version":
+		if e.ComplexityRoot.Outcome.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Version(childComplexity), true
 
 	case "OutcomeAggregate.avg":
 		if e.ComplexityRoot.OutcomeAggregate.Avg == nil {
@@ -8677,6 +9193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Cohorts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*CohortEdgeWhere)), true
+	case "Program.createdAt":
+		if e.ComplexityRoot.Program.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.CreatedAt(childComplexity), true
 	case "Program.description":
 		if e.ComplexityRoot.Program.Description == nil {
 			break
@@ -8757,6 +9279,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Program.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*MemberEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "Program.updatedAt":
+		if e.ComplexityRoot.Program.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Program.UpdatedAt(childComplexity), true
 	case "Program.version":
 		if e.ComplexityRoot.Program.Version == nil {
 			break
@@ -9023,6 +9551,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramMembershipEdge.Cohort(childComplexity), true
+	case "ProgramMembershipEdge.createdAt":
+		if e.ComplexityRoot.ProgramMembershipEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.CreatedAt(childComplexity), true
 	case "ProgramMembershipEdge.cursor":
 		if e.ComplexityRoot.ProgramMembershipEdge.Cursor == nil {
 			break
@@ -9041,6 +9575,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProgramMembershipEdge.Node(childComplexity), true
+	case "ProgramMembershipEdge.updatedAt":
+		if e.ComplexityRoot.ProgramMembershipEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgramMembershipEdge.UpdatedAt(childComplexity), true
 
 	case "ProgramMembershipExtremes.archivedAt":
 		if e.ComplexityRoot.ProgramMembershipExtremes.ArchivedAt == nil {
@@ -9560,6 +10100,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
+	case "RecordOutcomesPayload.replayed":
+		if e.ComplexityRoot.RecordOutcomesPayload.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordOutcomesPayload.Replayed(childComplexity), true
+	case "RecordOutcomesPayload.startups":
+		if e.ComplexityRoot.RecordOutcomesPayload.Startups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordOutcomesPayload.Startups(childComplexity), true
+
+	case "Sector.createdAt":
+		if e.ComplexityRoot.Sector.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.CreatedAt(childComplexity), true
 	case "Sector.description":
 		if e.ComplexityRoot.Sector.Description == nil {
 			break
@@ -9640,6 +10199,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Sector.TaskForceField(childComplexity), true
+	case "Sector.updatedAt":
+		if e.ComplexityRoot.Sector.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sector.UpdatedAt(childComplexity), true
 
 	case "SectorAggregate.count":
 		if e.ComplexityRoot.SectorAggregate.Count == nil {
@@ -9741,6 +10306,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.ChangedOn(childComplexity), true
+	case "StageChange.createdAt":
+		if e.ComplexityRoot.StageChange.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.CreatedAt(childComplexity), true
+	case "StageChange.id":
+		if e.ComplexityRoot.StageChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.ID(childComplexity), true
 	case "StageChange.note":
 		if e.ComplexityRoot.StageChange.Note == nil {
 			break
@@ -9753,6 +10330,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StageChange.Stage(childComplexity), true
+	case "StageChange.updatedAt":
+		if e.ComplexityRoot.StageChange.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.UpdatedAt(childComplexity), true
+	case "StageChange.version":
+		if e.ComplexityRoot.StageChange.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StageChange.Version(childComplexity), true
 
 	case "StageChangeAggregate.count":
 		if e.ComplexityRoot.StageChangeAggregate.Count == nil {
@@ -9909,6 +10498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Startup.ArchivedAt(childComplexity), true
+	case "Startup.createdAt":
+		if e.ComplexityRoot.Startup.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.CreatedAt(childComplexity), true
 	case "Startup.description":
 		if e.ComplexityRoot.Startup.Description == nil {
 			break
@@ -10067,6 +10662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Startup.Universities(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*UniversityAssignmentEdgeWhere)), true
+	case "Startup.updatedAt":
+		if e.ComplexityRoot.Startup.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Startup.UpdatedAt(childComplexity), true
 	case "Startup.version":
 		if e.ComplexityRoot.Startup.Version == nil {
 			break
@@ -10667,6 +11268,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TargetingStartupDistinctCounts.SupportProgram(childComplexity), true
 
+	case "TargetingStartupEdge.createdAt":
+		if e.ComplexityRoot.TargetingStartupEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.CreatedAt(childComplexity), true
 	case "TargetingStartupEdge.cursor":
 		if e.ComplexityRoot.TargetingStartupEdge.Cursor == nil {
 			break
@@ -10703,6 +11310,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TargetingStartupEdge.SupportProgram(childComplexity), true
+	case "TargetingStartupEdge.updatedAt":
+		if e.ComplexityRoot.TargetingStartupEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TargetingStartupEdge.UpdatedAt(childComplexity), true
 
 	case "TargetingStartupExtremes.archivedAt":
 		if e.ComplexityRoot.TargetingStartupExtremes.ArchivedAt == nil {
@@ -10984,6 +11597,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimePoint.Start(childComplexity), true
 
+	case "University.createdAt":
+		if e.ComplexityRoot.University.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.University.CreatedAt(childComplexity), true
 	case "University.description":
 		if e.ComplexityRoot.University.Description == nil {
 			break
@@ -11076,6 +11695,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.University.Startups(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["where"].(*AssignedStartupEdgeWhere), args["orderBy"].([]StartupOrder)), true
+	case "University.updatedAt":
+		if e.ComplexityRoot.University.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.University.UpdatedAt(childComplexity), true
 
 	case "UniversityAssignmentAggregate.count":
 		if e.ComplexityRoot.UniversityAssignmentAggregate.Count == nil {
@@ -11181,6 +11806,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UniversityAssignmentDistinctCounts.Until(childComplexity), true
 
+	case "UniversityAssignmentEdge.createdAt":
+		if e.ComplexityRoot.UniversityAssignmentEdge.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.CreatedAt(childComplexity), true
 	case "UniversityAssignmentEdge.cursor":
 		if e.ComplexityRoot.UniversityAssignmentEdge.Cursor == nil {
 			break
@@ -11217,6 +11848,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UniversityAssignmentEdge.Until(childComplexity), true
+	case "UniversityAssignmentEdge.updatedAt":
+		if e.ComplexityRoot.UniversityAssignmentEdge.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UniversityAssignmentEdge.UpdatedAt(childComplexity), true
 
 	case "UniversityAssignmentExtremes.since":
 		if e.ComplexityRoot.UniversityAssignmentExtremes.Since == nil {
@@ -11338,6 +11975,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddToCohortInput", ec.unmarshalInputAddToCohortInput),
 			graphql.NewInputUnmarshaler("ArchiveInput", ec.unmarshalInputArchiveInput),
 			graphql.NewInputUnmarshaler("ArchiveStartupInput", ec.unmarshalInputArchiveStartupInput),
 			graphql.NewInputUnmarshaler("AssignTeamInput", ec.unmarshalInputAssignTeamInput),
@@ -11354,7 +11992,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CohortGroupOrder", ec.unmarshalInputCohortGroupOrder),
 			graphql.NewInputUnmarshaler("CohortPredicate", ec.unmarshalInputCohortPredicate),
 			graphql.NewInputUnmarshaler("CohortWhere", ec.unmarshalInputCohortWhere),
+			graphql.NewInputUnmarshaler("CorrectAssignmentInput", ec.unmarshalInputCorrectAssignmentInput),
 			graphql.NewInputUnmarshaler("CorrectInvestmentInput", ec.unmarshalInputCorrectInvestmentInput),
+			graphql.NewInputUnmarshaler("CorrectMarketTargetInput", ec.unmarshalInputCorrectMarketTargetInput),
+			graphql.NewInputUnmarshaler("CorrectMentorshipInput", ec.unmarshalInputCorrectMentorshipInput),
+			graphql.NewInputUnmarshaler("CorrectOutcomeInput", ec.unmarshalInputCorrectOutcomeInput),
+			graphql.NewInputUnmarshaler("CorrectStageChangeInput", ec.unmarshalInputCorrectStageChangeInput),
 			graphql.NewInputUnmarshaler("CreateCohortInput", ec.unmarshalInputCreateCohortInput),
 			graphql.NewInputUnmarshaler("CreateFundInput", ec.unmarshalInputCreateFundInput),
 			graphql.NewInputUnmarshaler("CreateMarketInput", ec.unmarshalInputCreateMarketInput),
@@ -11363,6 +12006,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateStartupInput", ec.unmarshalInputCreateStartupInput),
 			graphql.NewInputUnmarshaler("DateComparison", ec.unmarshalInputDateComparison),
 			graphql.NewInputUnmarshaler("DateTimeComparison", ec.unmarshalInputDateTimeComparison),
+			graphql.NewInputUnmarshaler("DeleteRecordInput", ec.unmarshalInputDeleteRecordInput),
 			graphql.NewInputUnmarshaler("EndMentorshipInput", ec.unmarshalInputEndMentorshipInput),
 			graphql.NewInputUnmarshaler("FacilityCount", ec.unmarshalInputFacilityCount),
 			graphql.NewInputUnmarshaler("FacilityEdgeWhere", ec.unmarshalInputFacilityEdgeWhere),
@@ -11427,6 +12071,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MentorshipGroupOrder", ec.unmarshalInputMentorshipGroupOrder),
 			graphql.NewInputUnmarshaler("MentorshipPredicate", ec.unmarshalInputMentorshipPredicate),
 			graphql.NewInputUnmarshaler("MoveStartupStageInput", ec.unmarshalInputMoveStartupStageInput),
+			graphql.NewInputUnmarshaler("MoveToCohortInput", ec.unmarshalInputMoveToCohortInput),
 			graphql.NewInputUnmarshaler("OrganizationCount", ec.unmarshalInputOrganizationCount),
 			graphql.NewInputUnmarshaler("OrganizationEdgeWhere", ec.unmarshalInputOrganizationEdgeWhere),
 			graphql.NewInputUnmarshaler("OrganizationFilter", ec.unmarshalInputOrganizationFilter),
@@ -11465,6 +12110,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgramWhere", ec.unmarshalInputProgramWhere),
 			graphql.NewInputUnmarshaler("RecordInvestmentInput", ec.unmarshalInputRecordInvestmentInput),
 			graphql.NewInputUnmarshaler("RecordOutcomeInput", ec.unmarshalInputRecordOutcomeInput),
+			graphql.NewInputUnmarshaler("RemoveFromCohortInput", ec.unmarshalInputRemoveFromCohortInput),
 			graphql.NewInputUnmarshaler("SectorCount", ec.unmarshalInputSectorCount),
 			graphql.NewInputUnmarshaler("SectorEdgeWhere", ec.unmarshalInputSectorEdgeWhere),
 			graphql.NewInputUnmarshaler("SectorFilter", ec.unmarshalInputSectorFilter),
@@ -11491,6 +12137,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("TargetingStartupGroupOrder", ec.unmarshalInputTargetingStartupGroupOrder),
 			graphql.NewInputUnmarshaler("TargetingStartupPredicate", ec.unmarshalInputTargetingStartupPredicate),
 			graphql.NewInputUnmarshaler("TextComparison", ec.unmarshalInputTextComparison),
+			graphql.NewInputUnmarshaler("UnarchiveInput", ec.unmarshalInputUnarchiveInput),
 			graphql.NewInputUnmarshaler("UnassignTeamInput", ec.unmarshalInputUnassignTeamInput),
 			graphql.NewInputUnmarshaler("UniversityAssignmentCount", ec.unmarshalInputUniversityAssignmentCount),
 			graphql.NewInputUnmarshaler("UniversityAssignmentEdgeWhere", ec.unmarshalInputUniversityAssignmentEdgeWhere),
@@ -11703,6 +12350,10 @@ type University implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of body an organization is."
@@ -11747,6 +12398,10 @@ type Organization implements Node {
   provenance: Provenance!
   "The organization this one belongs to (e.g. the SW Convergence Cluster Center belongs to Incheon Technopark)."
   parent: Organization
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "An industry sector. The 4th Industrial Revolution Response Task Force (4차 산업혁명 대응 추진단) works in four: advanced automotive, bio-convergence, robotics and smart factory."
@@ -11767,6 +12422,10 @@ type Sector implements Node {
   description("Language of the description; defaults as for ` + "`" + `name` + "`" + `." locale: Locale): String
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of support a program gives."
@@ -11805,6 +12464,10 @@ type Program implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of money a fund gives."
@@ -11847,6 +12510,10 @@ type Fund implements Node {
   sponsor: Organization
   "The program the fund or grant belongs to, if any."
   program: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a space of the campus is for."
@@ -11893,6 +12560,10 @@ type Facility implements Node {
   parent: Facility
   "The organization that runs the facility."
   operator: Organization
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A growth stage of a startup, in the order of the city's full-cycle support (전주기 지원)."
@@ -11944,6 +12615,10 @@ type Startup implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A mentor or expert. The 26 experts of the 4th Industrial Revolution Response Task Force are mentors."
@@ -11972,6 +12647,10 @@ type Mentor implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a mentor can be affiliated with."
@@ -12007,6 +12686,10 @@ type Market implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "A cohort of a program: the teams that take part in one round (e.g. Smart Venture Campus 2017, 25 teams)."
@@ -12033,6 +12716,10 @@ type Cohort implements Node {
   archivedAt: DateTime
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "The round or instrument of an investment."
@@ -12069,18 +12756,32 @@ type Investment implements Node {
   startup: Startup!
   "Increases with every correction; send it back as expectedVersion."
   version: Int!
+  "Whether it was recorded as made before the startup's founding date (allowed only so marked)."
+  preFounding: Boolean!
   "Where this record comes from."
   provenance: Provenance!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "One change of a startup's growth stage."
 type StageChange {
+  "Opaque id of this entry, for its corrections (correctStageChange, deleteStageChange)."
+  id: ID!
+  "Increases with every correction; send it back as expectedVersion."
+  version: Int!
   "The stage the startup moved to."
   stage: GrowthStage!
   "When it moved."
   changedOn: Date!
   "Free-text note, if any."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What kind of outcome a startup reported."
@@ -12099,6 +12800,10 @@ enum OutcomeKind {
 
 "An outcome a startup reported: the figures the city reports on."
 type Outcome {
+  "Opaque id of this outcome, for its corrections (correctOutcome, deleteOutcome)."
+  id: ID!
+  "Increases with every correction; send it back as expectedVersion."
+  version: Int!
   "What was achieved."
   kind: OutcomeKind!
   "When it was reported."
@@ -12111,6 +12816,10 @@ type Outcome {
   market: Market
   "Free-text note, if any."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed, kept by the database; figures kept from other rows (such as a startup's invested total or a mentor's number of startups) are no change of its own."
+  updatedAt: DateTime!
 }
 
 "What a university's assignment of a team is for."
@@ -12175,6 +12884,10 @@ enum StartupOrderField {
   EXPORT_VALUE
   "Date of its last stage change (startups without one sort first)."
   LAST_STAGE_CHANGE
+  "When it was created."
+  CREATED_AT
+  "When it last changed (its figures, kept from other rows, are no change of its own)."
+  UPDATED_AT
 }
 
 "Sort order for startups."
@@ -12561,6 +13274,8 @@ input CreateStartupInput {
   facilityId: ID
   "Its sectors (at most 10)."
   sectorIds: [ID!]
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a startup; fields left out stay as they are."
@@ -12601,10 +13316,12 @@ input MoveStartupStageInput {
   expectedVersion: Int!
   "The new stage."
   stage: GrowthStage!
-  "When it moved; today when omitted (not in the future)."
+  "When it moved; today when omitted. Not in the future, not before the founding date, not before the last change."
   changedOn: Date
   "A note (up to 500 characters)."
   note: String
+  "Why (up to 500 characters); required to move back to an earlier stage, and kept in the audit trail."
+  reason: String
 }
 
 "A university's assignment of a team."
@@ -12665,10 +13382,12 @@ input RecordInvestmentInput {
   startupId: ID!
   "Amount in KRW (at least 1)."
   amount: KRW!
-  "Date of the investment (not in the future)."
+  "Date of the investment (not in the future; not before the startup's founding date unless preFounding)."
   investedOn: Date!
   "Round or instrument."
   round: InvestmentRound!
+  "The investment was made before the startup was founded (e.g. a grant to its founders); false when omitted."
+  preFounding: Boolean
 }
 
 "A correction of an investment."
@@ -12683,6 +13402,10 @@ input CorrectInvestmentInput {
   investedOn: Date
   "The right round."
   round: InvestmentRound
+  "Whether it was made before the startup's founding date."
+  preFounding: Boolean
+  "Why (up to 500 characters), kept in the audit trail."
+  reason: String
 }
 
 "A startup's target market."
@@ -12767,6 +13490,8 @@ type AuditEntry {
   before: JSON
   "The changed row after."
   after: JSON
+  "The reason a correction gave."
+  reason: String
 }
 
 "Which node to archive."
@@ -12801,6 +13526,8 @@ input CreateMentorInput {
   languages: [String!]
   "Sectors of expertise (at most 10)."
   sectorIds: [ID!]
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a mentor."
@@ -12851,6 +13578,8 @@ input CreateFundInput {
   programId: ID
   "Year it started (1990-2100)."
   vintageYear: Int
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a fund."
@@ -12889,6 +13618,8 @@ input CreateMarketInput {
   kind: MarketKind!
   "For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA)."
   code: String!
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a market."
@@ -12919,6 +13650,8 @@ input CreateProgramInput {
   descriptionKo: String
   "English description (up to 2,000 characters)."
   descriptionEn: String
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a program."
@@ -12955,6 +13688,8 @@ input CreateCohortInput {
   year: Int!
   "How many teams it supports (1 or more)."
   teamQuota: Int
+  "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
+  allowDuplicateName: Boolean
 }
 
 "Changes to a cohort."
@@ -13011,6 +13746,182 @@ type CohortPayload {
   cohort: Cohort!
   "True when an idempotent retry returned the first result."
   replayed: Boolean!
+}
+
+"A correction of an outcome; fields left out stay as they are, null clears a nullable field."
+input CorrectOutcomeInput {
+  "The outcome (Outcome.id)."
+  id: ID!
+  "The version the client last read (Outcome.version)."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right kind."
+  kind: OutcomeKind
+  "The right date (not in the future)."
+  reportedOn: Date
+  "The right quantity (0-1,000,000)."
+  quantity: Int
+  "The right value in KRW; null clears it."
+  amount: KRW
+  "The right market; null clears it (an export contract needs one)."
+  marketId: ID
+  "The right note; null clears it."
+  note: String
+}
+
+"A record to delete, with the version read and why."
+input DeleteRecordInput {
+  "The record (Outcome.id, Investment.id or StageChange.id)."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A correction of a stage-history entry; fields left out stay as they are."
+input CorrectStageChangeInput {
+  "The entry (StageChange.id)."
+  id: ID!
+  "The version the client last read (StageChange.version)."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right date: not in the future, not before the founding date, and between the entries before and after it."
+  changedOn: Date
+  "The right note (up to 500 characters); null clears it."
+  note: String
+}
+
+"A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are."
+input CorrectAssignmentInput {
+  "The university."
+  universityId: ID!
+  "The startup."
+  startupId: ID!
+  "The purpose of the assignment as recorded."
+  purpose: AssignmentPurpose!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right purpose."
+  newPurpose: AssignmentPurpose
+  "The right status: ACTIVE has no until; COMPLETED and ENDED have one."
+  status: AssignmentStatus
+  "The right start (not in the future)."
+  since: Date
+  "The right end (not before since, not in the future); null clears it."
+  until: Date
+}
+
+"A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are."
+input CorrectMentorshipInput {
+  "The mentor."
+  mentorId: ID!
+  "The startup."
+  startupId: ID!
+  "When the mentorship began, as recorded."
+  since: Date!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right focus (1-200 characters)."
+  focus: String
+  "The right start (not in the future)."
+  newSince: Date
+  "The right end (not before the start, not in the future); null makes it running again."
+  until: Date
+}
+
+"A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are."
+input CorrectMarketTargetInput {
+  "The startup."
+  startupId: ID!
+  "The market."
+  marketId: ID!
+  "The startup's version the client last read (Startup.version); the correction moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+  "The right status."
+  status: MarketTargetStatus
+  "The right priority (1-5)."
+  priority: Int
+  "The right support program; null clears it."
+  supportProgramId: ID
+  "The right start (not in the future)."
+  since: Date
+}
+
+"A startup to add to a cohort."
+input AddToCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort (not archived)."
+  cohortId: ID!
+  "When it joined; today when omitted (not in the future)."
+  joinedOn: Date
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A startup to take out of a cohort."
+input RemoveFromCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort."
+  cohortId: ID!
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A startup to move from one cohort to another."
+input MoveToCohortInput {
+  "The startup."
+  startupId: ID!
+  "The cohort it is a member of."
+  fromCohortId: ID!
+  "The cohort it moves to (not archived, not already its cohort)."
+  toCohortId: ID!
+  "When it joined the new cohort; the old joining date when omitted."
+  joinedOn: Date
+  "The startup's version the client last read (Startup.version); the change moves it on."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"A node to unarchive, with the version read and why."
+input UnarchiveInput {
+  "The node (a startup, mentor, fund, market, program or cohort of the mutation's type)."
+  id: ID!
+  "The version the client last read."
+  expectedVersion: Int!
+  "Why (1-500 characters), kept in the audit trail."
+  reason: String!
+}
+
+"The result of deleting a record of a startup."
+type DeletePayload {
+  "The id of the record deleted."
+  deletedId: ID!
+  "The startup the record belonged to, as it is now."
+  startup: Startup
+}
+
+"The result of recordOutcomes."
+type RecordOutcomesPayload {
+  "The startup of each input, in input order, as it is now (a startup with several inputs appears for each)."
+  startups: [Startup!]!
+  "For each input, true when an idempotent retry returned the first result."
+  replayed: [Boolean!]!
 }
 `, BuiltIn: false},
 	{Name: "../relations.graphqls", Input: `# Code generated by internal/relation/gen from internal/relation; DO NOT EDIT.
@@ -13302,6 +14213,10 @@ type AssignedStartupEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Universities a team is assigned to."
@@ -13330,6 +14245,10 @@ type UniversityAssignmentEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Programs of an organization, with its roles."
@@ -13398,6 +14317,10 @@ type MemberEdge {
   cohort: Cohort!
   "When the startup joined."
   joinedOn: Date!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Programs a startup is a member of."
@@ -13422,6 +14345,10 @@ type ProgramMembershipEdge {
   cohort: Cohort!
   "When the startup joined."
   joinedOn: Date!
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups a fund invested in, one edge per investment."
@@ -13504,6 +14431,10 @@ type MentorshipEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups a mentor mentors."
@@ -13530,6 +14461,10 @@ type MenteeEdge {
   since: Date!
   "When it ended, if it has."
   until: Date
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Markets a startup targets."
@@ -13558,6 +14493,10 @@ type MarketTargetEdge {
   since: Date!
   "The support program used, e.g. product localization support."
   supportProgram: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Startups targeting a market."
@@ -13586,6 +14525,10 @@ type TargetingStartupEdge {
   since: Date!
   "The support program used, e.g. product localization support."
   supportProgram: Program
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Markets a mentor has experience of."
@@ -13610,6 +14553,10 @@ type MentorMarketEdge {
   since: Date!
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 "Mentors with experience of a market."
@@ -13634,6 +14581,10 @@ type MarketMentorEdge {
   since: Date!
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: String
+  "When it was created."
+  createdAt: DateTime!
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTime!
 }
 
 extend type Query {
@@ -13751,6 +14702,10 @@ enum FacilityOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many residents it has (one per edge), as the viewer sees them."
   RESIDENTS_COUNT
   "How many spaces it has (one per edge), as the viewer sees them."
@@ -13775,6 +14730,10 @@ enum FundOrderField {
   SIZE
   "Year the fund started. Unknown values sort first (last in descending order)."
   VINTAGE_YEAR
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many portfolio it has (one per edge), as the viewer sees them."
   PORTFOLIO_COUNT
 }
@@ -13793,6 +14752,10 @@ enum MarketOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many mentors it has (one per edge), as the viewer sees them."
   MENTORS_COUNT
   "How many startups it has (one per edge), as the viewer sees them."
@@ -13813,6 +14776,10 @@ enum MentorOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many markets it has (one per edge), as the viewer sees them."
   MARKETS_COUNT
   "How many sectors it has (one per edge), as the viewer sees them."
@@ -13835,6 +14802,10 @@ enum OrganizationOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many children it has (one per edge), as the viewer sees them."
   CHILDREN_COUNT
   "How many mentors it has (one per edge), as the viewer sees them."
@@ -13857,6 +14828,10 @@ enum ProgramOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many cohorts it has (one per edge), as the viewer sees them."
   COHORTS_COUNT
   "How many organizations it has (one per edge), as the viewer sees them."
@@ -13879,6 +14854,10 @@ enum SectorOrderField {
   NAME_EN
   "Korean name."
   NAME_KO
+  "When it was created."
+  CREATED_AT
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  UPDATED_AT
   "How many mentors it has (one per edge), as the viewer sees them."
   MENTORS_COUNT
   "How many startups it has (one per edge), as the viewer sees them."
@@ -13913,6 +14892,10 @@ input CohortWhere {
   year: IntComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on member startups, with the cohort on each edge."
   startups: MemberPredicate
 }
@@ -13933,6 +14916,10 @@ input FacilityWhere {
   name: TextComparison
   "What kind of space it is."
   kind: FacilityKindComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on spaces inside this facility."
   spaces: FacilityPredicate
   "Conditions on startups resident in this facility."
@@ -13961,6 +14948,10 @@ input FundWhere {
   vintageYear: IntComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups the fund invested in, one edge per investment with its amount, date and round."
   portfolio: PortfolioPredicate
 }
@@ -13985,6 +14976,10 @@ input InvestmentWhere {
   fund: FundWhere
   "The startup invested in."
   startup: StartupWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which markets to keep: every condition given must hold."
@@ -14007,6 +15002,10 @@ input MarketWhere {
   kind: MarketKindComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups targeting the market, with the target (status, priority, program) on each edge."
   startups: TargetingStartupPredicate
   "Conditions on mentors with experience of the market, with since when and a note on each edge."
@@ -14035,6 +15034,10 @@ input MentorWhere {
   organization: OrganizationWhere
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on sectors of expertise."
   sectors: SectorPredicate
   "Conditions on startups the mentor mentors, with the mentorship on each edge."
@@ -14061,6 +15064,10 @@ input OrganizationWhere {
   kind: OrganizationKindComparison
   "Whether it signed the city's MOU."
   mouPartner: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on organizations that belong to this one."
   children: OrganizationPredicate
   "Conditions on programs the organization hosts, sponsors or operates, with its role on each edge."
@@ -14087,6 +15094,10 @@ input OutcomeWhere {
   quantity: IntComparison
   "Amount in KRW, for money outcomes."
   amount: KRWComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which programs to keep: every condition given must hold."
@@ -14107,6 +15118,10 @@ input ProgramWhere {
   kind: ProgramKindComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on organizations that host, sponsor or operate the program, with the role on each edge."
   organizations: ProgramRolePredicate
   "Conditions on cohorts of the program (e.g. Smart Venture Campus 2017)."
@@ -14131,6 +15146,10 @@ input SectorWhere {
   name: TextComparison
   "Whether it is a field of the task force."
   taskForceField: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on startups working in the sector."
   startups: StartupPredicate
   "Conditions on mentors with expertise in the sector (for task-force fields: the working group)."
@@ -14151,6 +15170,10 @@ input StageChangeWhere {
   stage: GrowthStageComparison
   "When the stage changed."
   changedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
 }
 
 "Which startups to keep: every condition given must hold."
@@ -14173,6 +15196,10 @@ input StartupWhere {
   foundedOn: DateComparison
   "When it was archived; null while active."
   archivedAt: DateTimeComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on universities the team is assigned to, with the assignment on each edge."
   universities: UniversityAssignmentPredicate
   "Conditions on sectors the startup works in."
@@ -14211,6 +15238,10 @@ input UniversityWhere {
   homeCountry: TextComparison
   "Whether the university signed the city's MOU."
   mouPartner: BooleanComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned."
   startups: AssignedStartupPredicate
   "Conditions on mentors affiliated with the university."
@@ -14233,6 +15264,10 @@ input AssignedStartupEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -14283,6 +15318,10 @@ input UniversityAssignmentEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: UniversityWhere
 }
@@ -14627,6 +15666,10 @@ input MemberEdgeWhere {
   cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -14673,6 +15716,10 @@ input ProgramMembershipEdgeWhere {
   cohort: CohortWhere
   "When the startup joined."
   joinedOn: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: ProgramWhere
 }
@@ -14943,6 +15990,10 @@ input MentorshipEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MentorWhere
 }
@@ -14991,6 +16042,10 @@ input MenteeEdgeWhere {
   since: DateComparison
   "When it ended, if it has."
   until: DateComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15041,6 +16096,10 @@ input MarketTargetEdgeWhere {
   since: DateComparison
   "The support program used, e.g. product localization support."
   supportProgram: ProgramWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MarketWhere
 }
@@ -15091,6 +16150,10 @@ input TargetingStartupEdgeWhere {
   since: DateComparison
   "The support program used, e.g. product localization support."
   supportProgram: ProgramWhere
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: StartupWhere
 }
@@ -15137,6 +16200,10 @@ input MentorMarketEdgeWhere {
   since: DateComparison
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: TextComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MarketWhere
 }
@@ -15183,6 +16250,10 @@ input MarketMentorEdgeWhere {
   since: DateComparison
   "What the mentor did there, e.g. ran a plant, sold medical devices."
   note: TextComparison
+  "When it was created."
+  createdAt: DateTimeComparison
+  "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."
+  updatedAt: DateTimeComparison
   "Conditions on the node the edge leads to."
   node: MentorWhere
 }
@@ -18923,62 +19994,102 @@ enum MarketMentorGroupOrderField {
 # schema.graphqls). Kept apart so that their resolvers have their own file,
 # graph/mutations.resolvers.go.
 
-"Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail."
+"Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail. Each top-level field of a request is its own transaction, run one after another: its payload is null when it failed (with its error), while the others' results stay in data; recordOutcomes records several outcomes all or nothing."
 type Mutation {
   "Create a startup (team); it starts at the given stage, recorded in its history."
-  createStartup("What to create." input: CreateStartupInput!): StartupPayload! @admin
+  createStartup("What to create." input: CreateStartupInput!): StartupPayload @admin
   "Change a startup's names, description, founding date, residence or sectors. Fields left out stay as they are; null clears a nullable field. Fails with CONFLICT when the startup changed since ` + "`" + `expectedVersion` + "`" + `."
-  updateStartup("What to change." input: UpdateStartupInput!): StartupPayload! @admin
+  updateStartup("What to change." input: UpdateStartupInput!): StartupPayload @admin
   "Archive a startup (it stays readable, with archivedAt set)."
-  archiveStartup("Which startup." input: ArchiveStartupInput!): StartupPayload! @admin
+  archiveStartup("Which startup." input: ArchiveStartupInput!): StartupPayload @admin
   "Move a startup to another growth stage; the change is kept in its stage history."
-  moveStartupStage("The move." input: MoveStartupStageInput!): StartupPayload! @admin
+  moveStartupStage("The move." input: MoveStartupStageInput!): StartupPayload @admin
   "Assign a team to a university (e.g. George Mason University for a joint project)."
-  assignTeam("The assignment." input: AssignTeamInput!): StartupPayload! @admin
+  assignTeam("The assignment." input: AssignTeamInput!): StartupPayload @admin
   "End a university's active assignment of a team."
-  unassignTeam("Which assignment, and how it ended." input: UnassignTeamInput!): StartupPayload! @admin
+  unassignTeam("Which assignment, and how it ended." input: UnassignTeamInput!): StartupPayload @admin
   "Start a mentorship: a mentor begins mentoring a team."
-  startMentorship("The mentorship." input: StartMentorshipInput!): StartupPayload! @admin
+  startMentorship("The mentorship." input: StartMentorshipInput!): StartupPayload @admin
   "End a running mentorship."
-  endMentorship("Which mentorship, and when it ended." input: EndMentorshipInput!): StartupPayload! @admin
+  endMentorship("Which mentorship, and when it ended." input: EndMentorshipInput!): StartupPayload @admin
   "Record an investment or grant from a fund into a startup."
-  recordInvestment("The investment." input: RecordInvestmentInput!): InvestmentPayload! @admin
+  recordInvestment("The investment." input: RecordInvestmentInput!): InvestmentPayload @admin
   "Correct an investment's amount, date or round. Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
-  correctInvestment("The correction." input: CorrectInvestmentInput!): InvestmentPayload! @admin
+  correctInvestment("The correction." input: CorrectInvestmentInput!): InvestmentPayload @admin
   "Set (create or update) a startup's target market."
-  setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload! @admin
+  setMarketTarget("The target." input: SetMarketTargetInput!): StartupPayload @admin
   "Record an outcome a startup reports (patents, investment attracted, an export contract, jobs created)."
-  recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload! @admin
+  recordOutcome("The outcome." input: RecordOutcomeInput!): StartupPayload @admin
   "Create a mentor (expert)."
-  createMentor("What to create." input: CreateMentorInput!): MentorPayload! @admin
+  createMentor("What to create." input: CreateMentorInput!): MentorPayload @admin
   "Change a mentor; fields left out stay as they are, null clears a nullable field."
-  updateMentor("What to change." input: UpdateMentorInput!): MentorPayload! @admin
+  updateMentor("What to change." input: UpdateMentorInput!): MentorPayload @admin
   "Archive a mentor."
-  archiveMentor("Which mentor." input: ArchiveInput!): MentorPayload! @admin
+  archiveMentor("Which mentor." input: ArchiveInput!): MentorPayload @admin
   "Create a fund or grant."
-  createFund("What to create." input: CreateFundInput!): FundPayload! @admin
+  createFund("What to create." input: CreateFundInput!): FundPayload @admin
   "Change a fund; fields left out stay as they are."
-  updateFund("What to change." input: UpdateFundInput!): FundPayload! @admin
+  updateFund("What to change." input: UpdateFundInput!): FundPayload @admin
   "Archive a fund."
-  archiveFund("Which fund." input: ArchiveInput!): FundPayload! @admin
+  archiveFund("Which fund." input: ArchiveInput!): FundPayload @admin
   "Create an overseas market (a country by ISO 3166-1 alpha-2 code, or a region)."
-  createMarket("What to create." input: CreateMarketInput!): MarketPayload! @admin
+  createMarket("What to create." input: CreateMarketInput!): MarketPayload @admin
   "Change a market's names."
-  updateMarket("What to change." input: UpdateMarketInput!): MarketPayload! @admin
+  updateMarket("What to change." input: UpdateMarketInput!): MarketPayload @admin
   "Archive a market."
-  archiveMarket("Which market." input: ArchiveInput!): MarketPayload! @admin
+  archiveMarket("Which market." input: ArchiveInput!): MarketPayload @admin
   "Create a support program."
-  createProgram("What to create." input: CreateProgramInput!): ProgramPayload! @admin
+  createProgram("What to create." input: CreateProgramInput!): ProgramPayload @admin
   "Change a program; fields left out stay as they are."
-  updateProgram("What to change." input: UpdateProgramInput!): ProgramPayload! @admin
+  updateProgram("What to change." input: UpdateProgramInput!): ProgramPayload @admin
   "Archive a program."
-  archiveProgram("Which program." input: ArchiveInput!): ProgramPayload! @admin
+  archiveProgram("Which program." input: ArchiveInput!): ProgramPayload @admin
   "Create a cohort of a program (e.g. Smart Venture Campus 2018)."
-  createCohort("What to create." input: CreateCohortInput!): CohortPayload! @admin
+  createCohort("What to create." input: CreateCohortInput!): CohortPayload @admin
   "Change a cohort; fields left out stay as they are."
-  updateCohort("What to change." input: UpdateCohortInput!): CohortPayload! @admin
+  updateCohort("What to change." input: UpdateCohortInput!): CohortPayload @admin
   "Archive a cohort."
-  archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload! @admin
+  archiveCohort("Which cohort." input: ArchiveInput!): CohortPayload @admin
+
+  # Corrections: each takes the version the client read and a reason,
+  # kept in the audit record with the row before and after.
+
+  "Correct an outcome's kind, date, quantity, amount, market or note (e.g. 100,000 jobs that were 10). Fails with CONFLICT when it changed since ` + "`" + `expectedVersion` + "`" + `."
+  correctOutcome("The correction." input: CorrectOutcomeInput!): StartupPayload @admin
+  "Delete an outcome recorded in error; the startup's figures follow."
+  deleteOutcome("Which outcome, and why." input: DeleteRecordInput!): DeletePayload @admin
+  "Delete an investment recorded in error; the startup's and fund's figures follow."
+  deleteInvestment("Which investment, and why." input: DeleteRecordInput!): DeletePayload @admin
+  "Correct the date or note of a stage-history entry."
+  correctStageChange("The correction." input: CorrectStageChangeInput!): StartupPayload @admin
+  "Delete a stage-history entry recorded in error; the startup's current stage becomes that of its last remaining entry. The first entry of a startup with no other cannot be deleted."
+  deleteStageChange("Which entry, and why." input: DeleteRecordInput!): DeletePayload @admin
+  "Correct a university's assignment of a team: its purpose, status or dates."
+  correctAssignment("The correction." input: CorrectAssignmentInput!): StartupPayload @admin
+  "Correct a mentorship: its focus or dates."
+  correctMentorship("The correction." input: CorrectMentorshipInput!): StartupPayload @admin
+  "Correct a startup's market target: its status, priority, support program or start."
+  correctMarketTarget("The correction." input: CorrectMarketTargetInput!): StartupPayload @admin
+  "Add a startup to a program's cohort."
+  addToCohort("The membership." input: AddToCohortInput!): StartupPayload @admin
+  "Take a startup out of a cohort."
+  removeFromCohort("The membership to end." input: RemoveFromCohortInput!): StartupPayload @admin
+  "Move a startup from one cohort to another."
+  moveToCohort("The move." input: MoveToCohortInput!): StartupPayload @admin
+  "Record several outcomes at once, all or nothing: one transaction; when any input fails, none is recorded (the error names it, e.g. inputs[2].marketId). At most 100."
+  recordOutcomes("The outcomes." inputs: [RecordOutcomeInput!]!): RecordOutcomesPayload @admin
+  "Unarchive a startup."
+  unarchiveStartup("Which startup, and why." input: UnarchiveInput!): StartupPayload @admin
+  "Unarchive a mentor."
+  unarchiveMentor("Which mentor, and why." input: UnarchiveInput!): MentorPayload @admin
+  "Unarchive a fund."
+  unarchiveFund("Which fund, and why." input: UnarchiveInput!): FundPayload @admin
+  "Unarchive a market."
+  unarchiveMarket("Which market, and why." input: UnarchiveInput!): MarketPayload @admin
+  "Unarchive a program."
+  unarchiveProgram("Which program, and why." input: UnarchiveInput!): ProgramPayload @admin
+  "Unarchive a cohort."
+  unarchiveCohort("Which cohort, and why." input: UnarchiveInput!): CohortPayload @admin
 }
 `, BuiltIn: false},
 }
@@ -19088,6 +20199,10 @@ func (ec *executionContext) childFields_AssignedStartupEdge(ctx context.Context,
 		return ec.fieldContext_AssignedStartupEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_AssignedStartupEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AssignedStartupEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_AssignedStartupEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssignedStartupEdge", field.Name)
 }
@@ -19214,6 +20329,8 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_before(ctx, field)
 	case "after":
 		return ec.fieldContext_AuditEntry_after(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditEntry_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -19266,6 +20383,10 @@ func (ec *executionContext) childFields_Cohort(ctx context.Context, field graphq
 		return ec.fieldContext_Cohort_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Cohort_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Cohort_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Cohort_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Cohort_startups(ctx, field)
 	}
@@ -19390,6 +20511,16 @@ func (ec *executionContext) childFields_CohortSums(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CohortSums", field.Name)
 }
 
+func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "deletedId":
+		return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+	case "startup":
+		return ec.fieldContext_DeletePayload_startup(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Facility(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -19416,6 +20547,10 @@ func (ec *executionContext) childFields_Facility(ctx context.Context, field grap
 		return ec.fieldContext_Facility_parent(ctx, field)
 	case "operator":
 		return ec.fieldContext_Facility_operator(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Facility_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Facility_updatedAt(ctx, field)
 	case "spaces":
 		return ec.fieldContext_Facility_spaces(ctx, field)
 	case "residents":
@@ -19514,6 +20649,10 @@ func (ec *executionContext) childFields_Fund(ctx context.Context, field graphql.
 		return ec.fieldContext_Fund_sponsor(ctx, field)
 	case "program":
 		return ec.fieldContext_Fund_program(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Fund_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Fund_updatedAt(ctx, field)
 	case "portfolio":
 		return ec.fieldContext_Fund_portfolio(ctx, field)
 	}
@@ -19776,8 +20915,14 @@ func (ec *executionContext) childFields_Investment(ctx context.Context, field gr
 		return ec.fieldContext_Investment_startup(ctx, field)
 	case "version":
 		return ec.fieldContext_Investment_version(ctx, field)
+	case "preFounding":
+		return ec.fieldContext_Investment_preFounding(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Investment_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Investment_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Investment_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Investment", field.Name)
 }
@@ -20096,6 +21241,10 @@ func (ec *executionContext) childFields_Market(ctx context.Context, field graphq
 		return ec.fieldContext_Market_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Market_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Market_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Market_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Market_startups(ctx, field)
 	case "mentors":
@@ -20246,6 +21395,10 @@ func (ec *executionContext) childFields_MarketMentorEdge(ctx context.Context, fi
 		return ec.fieldContext_MarketMentorEdge_since(ctx, field)
 	case "note":
 		return ec.fieldContext_MarketMentorEdge_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MarketMentorEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MarketMentorEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketMentorEdge", field.Name)
 }
@@ -20384,6 +21537,10 @@ func (ec *executionContext) childFields_MarketTargetEdge(ctx context.Context, fi
 		return ec.fieldContext_MarketTargetEdge_since(ctx, field)
 	case "supportProgram":
 		return ec.fieldContext_MarketTargetEdge_supportProgram(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MarketTargetEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MarketTargetEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MarketTargetEdge", field.Name)
 }
@@ -20538,6 +21695,10 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 		return ec.fieldContext_MemberEdge_cohort(ctx, field)
 	case "joinedOn":
 		return ec.fieldContext_MemberEdge_joinedOn(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MemberEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MemberEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MemberEdge", field.Name)
 }
@@ -20730,6 +21891,10 @@ func (ec *executionContext) childFields_MenteeEdge(ctx context.Context, field gr
 		return ec.fieldContext_MenteeEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_MenteeEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MenteeEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MenteeEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MenteeEdge", field.Name)
 }
@@ -20858,6 +22023,10 @@ func (ec *executionContext) childFields_Mentor(ctx context.Context, field graphq
 		return ec.fieldContext_Mentor_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Mentor_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Mentor_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Mentor_updatedAt(ctx, field)
 	case "sectors":
 		return ec.fieldContext_Mentor_sectors(ctx, field)
 	case "startups":
@@ -21018,6 +22187,10 @@ func (ec *executionContext) childFields_MentorMarketEdge(ctx context.Context, fi
 		return ec.fieldContext_MentorMarketEdge_since(ctx, field)
 	case "note":
 		return ec.fieldContext_MentorMarketEdge_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MentorMarketEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MentorMarketEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorMarketEdge", field.Name)
 }
@@ -21144,6 +22317,10 @@ func (ec *executionContext) childFields_MentorshipEdge(ctx context.Context, fiel
 		return ec.fieldContext_MentorshipEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_MentorshipEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MentorshipEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_MentorshipEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MentorshipEdge", field.Name)
 }
@@ -21246,6 +22423,10 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_provenance(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organization_parent(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Organization_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Organization_updatedAt(ctx, field)
 	case "children":
 		return ec.fieldContext_Organization_children(ctx, field)
 	case "programs":
@@ -21414,6 +22595,10 @@ func (ec *executionContext) childFields_OrganizationRoleGroup(ctx context.Contex
 
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outcome_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Outcome_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Outcome_kind(ctx, field)
 	case "reportedOn":
@@ -21426,6 +22611,10 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_market(ctx, field)
 	case "note":
 		return ec.fieldContext_Outcome_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Outcome_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Outcome_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -21804,6 +22993,10 @@ func (ec *executionContext) childFields_Program(ctx context.Context, field graph
 		return ec.fieldContext_Program_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Program_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Program_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Program_updatedAt(ctx, field)
 	case "organizations":
 		return ec.fieldContext_Program_organizations(ctx, field)
 	case "cohorts":
@@ -21956,6 +23149,10 @@ func (ec *executionContext) childFields_ProgramMembershipEdge(ctx context.Contex
 		return ec.fieldContext_ProgramMembershipEdge_cohort(ctx, field)
 	case "joinedOn":
 		return ec.fieldContext_ProgramMembershipEdge_joinedOn(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_ProgramMembershipEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_ProgramMembershipEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgramMembershipEdge", field.Name)
 }
@@ -22082,6 +23279,16 @@ func (ec *executionContext) childFields_ProgramRoleGroup(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type ProgramRoleGroup", field.Name)
 }
 
+func (ec *executionContext) childFields_RecordOutcomesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startups":
+		return ec.fieldContext_RecordOutcomesPayload_startups(ctx, field)
+	case "replayed":
+		return ec.fieldContext_RecordOutcomesPayload_replayed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordOutcomesPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Sector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -22100,6 +23307,10 @@ func (ec *executionContext) childFields_Sector(ctx context.Context, field graphq
 		return ec.fieldContext_Sector_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Sector_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Sector_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Sector_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_Sector_startups(ctx, field)
 	case "mentors":
@@ -22168,12 +23379,20 @@ func (ec *executionContext) childFields_SimilarStartup(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_StageChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_StageChange_id(ctx, field)
+	case "version":
+		return ec.fieldContext_StageChange_version(ctx, field)
 	case "stage":
 		return ec.fieldContext_StageChange_stage(ctx, field)
 	case "changedOn":
 		return ec.fieldContext_StageChange_changedOn(ctx, field)
 	case "note":
 		return ec.fieldContext_StageChange_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StageChange_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StageChange_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StageChange", field.Name)
 }
@@ -22286,6 +23505,10 @@ func (ec *executionContext) childFields_Startup(ctx context.Context, field graph
 		return ec.fieldContext_Startup_archivedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Startup_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Startup_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Startup_updatedAt(ctx, field)
 	case "universities":
 		return ec.fieldContext_Startup_universities(ctx, field)
 	case "sectors":
@@ -22588,6 +23811,10 @@ func (ec *executionContext) childFields_TargetingStartupEdge(ctx context.Context
 		return ec.fieldContext_TargetingStartupEdge_since(ctx, field)
 	case "supportProgram":
 		return ec.fieldContext_TargetingStartupEdge_supportProgram(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TargetingStartupEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TargetingStartupEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TargetingStartupEdge", field.Name)
 }
@@ -22730,6 +23957,10 @@ func (ec *executionContext) childFields_University(ctx context.Context, field gr
 		return ec.fieldContext_University_description(ctx, field)
 	case "provenance":
 		return ec.fieldContext_University_provenance(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_University_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_University_updatedAt(ctx, field)
 	case "startups":
 		return ec.fieldContext_University_startups(ctx, field)
 	case "mentors":
@@ -22802,6 +24033,10 @@ func (ec *executionContext) childFields_UniversityAssignmentEdge(ctx context.Con
 		return ec.fieldContext_UniversityAssignmentEdge_since(ctx, field)
 	case "until":
 		return ec.fieldContext_UniversityAssignmentEdge_until(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_UniversityAssignmentEdge_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_UniversityAssignmentEdge_updatedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UniversityAssignmentEdge", field.Name)
 }
@@ -24046,6 +25281,20 @@ func (ec *executionContext) field_MentorshipConnection_groupBy_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_addToCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (AddToCohortInput, error) {
+			return ec.unmarshalNAddToCohortInput2startupgraphᚋgraphᚋgeneratedᚐAddToCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_archiveCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24144,12 +25393,82 @@ func (ec *executionContext) field_Mutation_assignTeam_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_correctAssignment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectAssignmentInput, error) {
+			return ec.unmarshalNCorrectAssignmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectAssignmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_correctInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 			return ec.unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctMarketTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectMarketTargetInput, error) {
+			return ec.unmarshalNCorrectMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMarketTargetInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectMentorshipInput, error) {
+			return ec.unmarshalNCorrectMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectOutcomeInput, error) {
+			return ec.unmarshalNCorrectOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectOutcomeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctStageChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (CorrectStageChangeInput, error) {
+			return ec.unmarshalNCorrectStageChangeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectStageChangeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24242,6 +25561,48 @@ func (ec *executionContext) field_Mutation_createStartup_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_deleteInvestment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteOutcome_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteStageChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (DeleteRecordInput, error) {
+			return ec.unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_endMentorship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24262,6 +25623,20 @@ func (ec *executionContext) field_Mutation_moveStartupStage_args(ctx context.Con
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (MoveStartupStageInput, error) {
 			return ec.unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_moveToCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (MoveToCohortInput, error) {
+			return ec.unmarshalNMoveToCohortInput2startupgraphᚋgraphᚋgeneratedᚐMoveToCohortInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -24298,6 +25673,34 @@ func (ec *executionContext) field_Mutation_recordOutcome_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_recordOutcomes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "inputs",
+		func(ctx context.Context, v any) ([]RecordOutcomeInput, error) {
+			return ec.unmarshalNRecordOutcomeInput2ᚕstartupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inputs"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_removeFromCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (RemoveFromCohortInput, error) {
+			return ec.unmarshalNRemoveFromCohortInput2startupgraphᚋgraphᚋgeneratedᚐRemoveFromCohortInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_setMarketTarget_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -24318,6 +25721,90 @@ func (ec *executionContext) field_Mutation_startMentorship_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (StartMentorshipInput, error) {
 			return ec.unmarshalNStartMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐStartMentorshipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveCohort_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveFund_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveMarket_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveMentor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveProgram_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unarchiveStartup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (UnarchiveInput, error) {
+			return ec.unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -27784,6 +29271,52 @@ func (ec *executionContext) fieldContext_AssignedStartupEdge_until(_ context.Con
 	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "Date")
 }
 
+func (ec *executionContext) _AssignedStartupEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AssignedStartupEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.AssignedStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssignedStartupEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssignedStartupEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssignedStartupEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _AssignedStartupExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *AssignedStartupExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29047,6 +30580,29 @@ func (ec *executionContext) fieldContext_AuditEntry_after(_ context.Context, fie
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "JSON")
 }
 
+func (ec *executionContext) _AuditEntry_reason(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29502,6 +31058,52 @@ func (ec *executionContext) _Cohort_provenance(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Cohort_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Cohort", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Cohort_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Cohort_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Cohort_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Cohort_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Cohort", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Cohort_startups(ctx context.Context, field graphql.CollectedField, obj *model.Cohort) (ret graphql.Marshaler) {
@@ -30462,6 +32064,61 @@ func (ec *executionContext) fieldContext_CohortSums_year(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("CohortSums", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DeletePayload_deletedId(ctx context.Context, field graphql.CollectedField, obj *DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_deletedId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletedID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_deletedId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DeletePayload_startup(ctx context.Context, field graphql.CollectedField, obj *DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_startup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Startup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Startup) graphql.Marshaler {
+			return ec.marshalOStartup2ᚖstartupgraphᚋinternalᚋmodelᚐStartup(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_startup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DeletePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Facility_id(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30796,6 +32453,52 @@ func (ec *executionContext) fieldContext_Facility_operator(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Facility_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Facility_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facility_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facility_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facility", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Facility_spaces(ctx context.Context, field graphql.CollectedField, obj *model.Facility) (ret graphql.Marshaler) {
@@ -31717,6 +33420,52 @@ func (ec *executionContext) fieldContext_Fund_program(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Fund_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Fund_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fund_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fund_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fund", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Fund_portfolio(ctx context.Context, field graphql.CollectedField, obj *model.Fund) (ret graphql.Marshaler) {
@@ -34049,6 +35798,29 @@ func (ec *executionContext) fieldContext_Investment_version(_ context.Context, f
 	return graphql.NewScalarFieldContext("Investment", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Investment_preFounding(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_preFounding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreFounding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_preFounding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Investment_provenance(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -34070,6 +35842,52 @@ func (ec *executionContext) _Investment_provenance(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Investment_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Investment", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Investment_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Investment_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Investment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Investment_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Investment_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Investment", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _InvestmentAggregate_count(ctx context.Context, field graphql.CollectedField, obj *InvestmentAggregate) (ret graphql.Marshaler) {
@@ -36787,6 +38605,52 @@ func (ec *executionContext) fieldContext_Market_provenance(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Market", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Market_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Market_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Market_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Market_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Market", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Market_startups(ctx context.Context, field graphql.CollectedField, obj *model.Market) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -38103,6 +39967,52 @@ func (ec *executionContext) fieldContext_MarketMentorEdge_note(_ context.Context
 	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _MarketMentorEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MarketMentorEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketMentorEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketMentorEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketMentorEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketMentorEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MarketMentorExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MarketMentorExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -39328,6 +41238,52 @@ func (ec *executionContext) fieldContext_MarketTargetEdge_supportProgram(_ conte
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MarketTargetEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MarketTargetEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MarketTargetEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MarketTargetEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MarketTargetEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MarketTargetEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MarketTargetExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MarketTargetExtremes) (ret graphql.Marshaler) {
@@ -40721,6 +42677,52 @@ func (ec *executionContext) _MemberEdge_joinedOn(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_MemberEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MemberEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MemberEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MemberEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MemberEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MemberEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MemberEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _MemberExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *MemberExtremes) (ret graphql.Marshaler) {
@@ -42589,6 +44591,52 @@ func (ec *executionContext) fieldContext_MenteeEdge_until(_ context.Context, fie
 	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "Date")
 }
 
+func (ec *executionContext) _MenteeEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MenteeEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MenteeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MenteeEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MenteeEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MenteeEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MenteeExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *MenteeExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -43915,6 +45963,52 @@ func (ec *executionContext) _Mentor_provenance(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Mentor_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Mentor", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Mentor_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Mentor_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mentor_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mentor_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Mentor", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Mentor_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Mentor) (ret graphql.Marshaler) {
@@ -45379,6 +47473,52 @@ func (ec *executionContext) fieldContext_MentorMarketEdge_note(_ context.Context
 	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "String")
 }
 
+func (ec *executionContext) _MentorMarketEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MentorMarketEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorMarketEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorMarketEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorMarketEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorMarketEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MentorMarketExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MentorMarketExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46414,6 +48554,52 @@ func (ec *executionContext) fieldContext_MentorshipEdge_until(_ context.Context,
 	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "Date")
 }
 
+func (ec *executionContext) _MentorshipEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _MentorshipEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.MentorshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MentorshipEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MentorshipEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MentorshipEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _MentorshipExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *MentorshipExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -46987,10 +49173,10 @@ func (ec *executionContext) _Mutation_createStartup(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47044,10 +49230,10 @@ func (ec *executionContext) _Mutation_updateStartup(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47101,10 +49287,10 @@ func (ec *executionContext) _Mutation_archiveStartup(ctx context.Context, field 
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47158,10 +49344,10 @@ func (ec *executionContext) _Mutation_moveStartupStage(ctx context.Context, fiel
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_moveStartupStage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47215,10 +49401,10 @@ func (ec *executionContext) _Mutation_assignTeam(ctx context.Context, field grap
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_assignTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47272,10 +49458,10 @@ func (ec *executionContext) _Mutation_unassignTeam(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_unassignTeam(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47329,10 +49515,10 @@ func (ec *executionContext) _Mutation_startMentorship(ctx context.Context, field
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_startMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47386,10 +49572,10 @@ func (ec *executionContext) _Mutation_endMentorship(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_endMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47443,10 +49629,10 @@ func (ec *executionContext) _Mutation_recordInvestment(ctx context.Context, fiel
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
-			return ec.marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
+			return ec.marshalOInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_recordInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47500,10 +49686,10 @@ func (ec *executionContext) _Mutation_correctInvestment(ctx context.Context, fie
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
-			return ec.marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
+			return ec.marshalOInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_correctInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47557,10 +49743,10 @@ func (ec *executionContext) _Mutation_setMarketTarget(ctx context.Context, field
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_setMarketTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47614,10 +49800,10 @@ func (ec *executionContext) _Mutation_recordOutcome(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-			return ec.marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_recordOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47671,10 +49857,10 @@ func (ec *executionContext) _Mutation_createMentor(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
-			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+			return ec.marshalOMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47728,10 +49914,10 @@ func (ec *executionContext) _Mutation_updateMentor(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
-			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+			return ec.marshalOMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47785,10 +49971,10 @@ func (ec *executionContext) _Mutation_archiveMentor(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
-			return ec.marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+			return ec.marshalOMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47842,10 +50028,10 @@ func (ec *executionContext) _Mutation_createFund(ctx context.Context, field grap
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
-			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+			return ec.marshalOFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47899,10 +50085,10 @@ func (ec *executionContext) _Mutation_updateFund(ctx context.Context, field grap
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
-			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+			return ec.marshalOFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -47956,10 +50142,10 @@ func (ec *executionContext) _Mutation_archiveFund(ctx context.Context, field gra
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
-			return ec.marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+			return ec.marshalOFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48013,10 +50199,10 @@ func (ec *executionContext) _Mutation_createMarket(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
-			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+			return ec.marshalOMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48070,10 +50256,10 @@ func (ec *executionContext) _Mutation_updateMarket(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
-			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+			return ec.marshalOMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48127,10 +50313,10 @@ func (ec *executionContext) _Mutation_archiveMarket(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
-			return ec.marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+			return ec.marshalOMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48184,10 +50370,10 @@ func (ec *executionContext) _Mutation_createProgram(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
-			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+			return ec.marshalOProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48241,10 +50427,10 @@ func (ec *executionContext) _Mutation_updateProgram(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
-			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+			return ec.marshalOProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48298,10 +50484,10 @@ func (ec *executionContext) _Mutation_archiveProgram(ctx context.Context, field 
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
-			return ec.marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+			return ec.marshalOProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48355,10 +50541,10 @@ func (ec *executionContext) _Mutation_createCohort(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
-			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+			return ec.marshalOCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48412,10 +50598,10 @@ func (ec *executionContext) _Mutation_updateCohort(ctx context.Context, field gr
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
-			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+			return ec.marshalOCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48469,10 +50655,10 @@ func (ec *executionContext) _Mutation_archiveCohort(ctx context.Context, field g
 			return next
 		},
 		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
-			return ec.marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+			return ec.marshalOCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_archiveCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -48493,6 +50679,1032 @@ func (ec *executionContext) fieldContext_Mutation_archiveCohort(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_archiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectOutcome(ctx, fc.Args["input"].(CorrectOutcomeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteOutcome(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteOutcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteOutcome(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalODeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteOutcome(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteOutcome_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteInvestment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteInvestment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteInvestment(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalODeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteInvestment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteInvestment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctStageChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctStageChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectStageChange(ctx, fc.Args["input"].(CorrectStageChangeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctStageChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctStageChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteStageChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteStageChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteStageChange(ctx, fc.Args["input"].(DeleteRecordInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *DeletePayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+			return ec.marshalODeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteStageChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteStageChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctAssignment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctAssignment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectAssignment(ctx, fc.Args["input"].(CorrectAssignmentInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctAssignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctAssignment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctMentorship(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctMentorship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectMentorship(ctx, fc.Args["input"].(CorrectMentorshipInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctMentorship(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctMentorship_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctMarketTarget(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctMarketTarget(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectMarketTarget(ctx, fc.Args["input"].(CorrectMarketTargetInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctMarketTarget(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctMarketTarget_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addToCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addToCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddToCohort(ctx, fc.Args["input"].(AddToCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addToCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addToCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_removeFromCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_removeFromCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RemoveFromCohort(ctx, fc.Args["input"].(RemoveFromCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_removeFromCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_removeFromCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_moveToCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_moveToCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MoveToCohort(ctx, fc.Args["input"].(MoveToCohortInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_moveToCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_moveToCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordOutcomes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordOutcomes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordOutcomes(ctx, fc.Args["inputs"].([]RecordOutcomeInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *RecordOutcomesPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *RecordOutcomesPayload) graphql.Marshaler {
+			return ec.marshalORecordOutcomesPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐRecordOutcomesPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordOutcomes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordOutcomesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordOutcomes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveStartup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveStartup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveStartup(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *StartupPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+			return ec.marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveStartup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StartupPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveStartup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveMentor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveMentor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveMentor(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MentorPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+			return ec.marshalOMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveMentor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MentorPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveMentor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveFund(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveFund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveFund(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *FundPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+			return ec.marshalOFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveFund(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FundPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveFund_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveMarket(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveMarket(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveMarket(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *MarketPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+			return ec.marshalOMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveMarket(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MarketPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveMarket_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveProgram(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveProgram(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveProgram(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ProgramPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+			return ec.marshalOProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveProgram(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgramPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveProgram_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unarchiveCohort(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unarchiveCohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnarchiveCohort(ctx, fc.Args["input"].(UnarchiveInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *CohortPayload
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+			return ec.marshalOCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unarchiveCohort(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unarchiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -48920,6 +52132,52 @@ func (ec *executionContext) fieldContext_Organization_parent(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Organization_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Organization_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Organization_children(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -50342,6 +53600,52 @@ func (ec *executionContext) fieldContext_OrganizationRoleGroup_distinctCount(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Outcome_version(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Outcome_kind(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -50487,6 +53791,52 @@ func (ec *executionContext) _Outcome_note(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Outcome_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Outcome", field, false, false, "String")
+}
+
+func (ec *executionContext) _Outcome_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Outcome_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _OutcomeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *OutcomeAggregate) (ret graphql.Marshaler) {
@@ -53933,6 +57283,52 @@ func (ec *executionContext) fieldContext_Program_provenance(_ context.Context, f
 	return graphql.NewScalarFieldContext("Program", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _Program_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Program_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Program_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Program_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Program", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _Program_organizations(ctx context.Context, field graphql.CollectedField, obj *model.Program) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -55305,6 +58701,52 @@ func (ec *executionContext) _ProgramMembershipEdge_joinedOn(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_ProgramMembershipEdge_joinedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _ProgramMembershipEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.ProgramMembershipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgramMembershipEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgramMembershipEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProgramMembershipEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ProgramMembershipExtremes_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ProgramMembershipExtremes) (ret graphql.Marshaler) {
@@ -57639,6 +61081,61 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RecordOutcomesPayload_startups(ctx context.Context, field graphql.CollectedField, obj *RecordOutcomesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordOutcomesPayload_startups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Startups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+			return ec.marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordOutcomesPayload_startups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordOutcomesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Startup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordOutcomesPayload_replayed(ctx context.Context, field graphql.CollectedField, obj *RecordOutcomesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordOutcomesPayload_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []bool) graphql.Marshaler {
+			return ec.marshalNBoolean2ᚕboolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordOutcomesPayload_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RecordOutcomesPayload", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Sector_id(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -57863,6 +61360,52 @@ func (ec *executionContext) _Sector_provenance(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Sector_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sector", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Sector_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Sector_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sector_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sector_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sector", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Sector_startups(ctx context.Context, field graphql.CollectedField, obj *model.Sector) (ret graphql.Marshaler) {
@@ -58376,6 +61919,52 @@ func (ec *executionContext) fieldContext_SimilarStartup_reasons(_ context.Contex
 	return graphql.NewScalarFieldContext("SimilarStartup", field, false, false, "String")
 }
 
+func (ec *executionContext) _StageChange_id(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, true, false, "ID")
+}
+
+func (ec *executionContext) _StageChange_version(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StageChange_stage(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -58443,6 +62032,52 @@ func (ec *executionContext) _StageChange_note(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_StageChange_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StageChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _StageChange_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _StageChange_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.StageChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StageChange_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StageChange_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StageChange", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _StageChangeAggregate_count(ctx context.Context, field graphql.CollectedField, obj *StageChangeAggregate) (ret graphql.Marshaler) {
@@ -59419,6 +63054,52 @@ func (ec *executionContext) _Startup_provenance(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Startup_provenance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Startup", field, false, false, "Provenance")
+}
+
+func (ec *executionContext) _Startup_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Startup_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Startup_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Startup_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Startup", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _Startup_universities(ctx context.Context, field graphql.CollectedField, obj *model.Startup) (ret graphql.Marshaler) {
@@ -62426,6 +66107,52 @@ func (ec *executionContext) fieldContext_TargetingStartupEdge_supportProgram(_ c
 	return fc, nil
 }
 
+func (ec *executionContext) _TargetingStartupEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _TargetingStartupEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.TargetingStartupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TargetingStartupEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TargetingStartupEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TargetingStartupEdge", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _TargetingStartupExtremes_foundedOn(ctx context.Context, field graphql.CollectedField, obj *TargetingStartupExtremes) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -63855,6 +67582,52 @@ func (ec *executionContext) fieldContext_University_provenance(_ context.Context
 	return graphql.NewScalarFieldContext("University", field, false, false, "Provenance")
 }
 
+func (ec *executionContext) _University_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("University", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _University_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_University_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_University_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("University", field, false, false, "DateTime")
+}
+
 func (ec *executionContext) _University_startups(ctx context.Context, field graphql.CollectedField, obj *model.University) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -64566,6 +68339,52 @@ func (ec *executionContext) _UniversityAssignmentEdge_until(ctx context.Context,
 }
 func (ec *executionContext) fieldContext_UniversityAssignmentEdge_until(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _UniversityAssignmentEdge_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.UniversityAssignmentEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UniversityAssignmentEdge_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UniversityAssignmentEdge_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UniversityAssignmentEdge", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _UniversityAssignmentExtremes_since(ctx context.Context, field graphql.CollectedField, obj *UniversityAssignmentExtremes) (ret graphql.Marshaler) {
@@ -66091,6 +69910,76 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, obj any) (AddToCohortInput, error) {
+	var it AddToCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "cohortId", "joinedOn", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddToCohortInput unmarshals raw into the AddToCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddToCohortInput(ctx context.Context, raw any) (AddToCohortInput, error) {
+	var out AddToCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddToCohortInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputArchiveInput(ctx context.Context, obj any) (ArchiveInput, error) {
 	var it ArchiveInput
 	if obj == nil {
@@ -66347,7 +70236,7 @@ func (ec *executionContext) unmarshalInputAssignedStartupEdgeWhere(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -66403,6 +70292,20 @@ func (ec *executionContext) unmarshalInputAssignedStartupEdgeWhere(ctx context.C
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -67055,7 +70958,7 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "year", "archivedAt", "createdAt", "updatedAt", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67118,6 +71021,20 @@ func (ec *executionContext) unmarshalInputCohortWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOMemberPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMemberPredicate(ctx, v)
@@ -67142,6 +71059,104 @@ func UnmarshalCohortWhere(ctx context.Context, raw any) (CohortWhere, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Context, obj any) (CorrectAssignmentInput, error) {
+	var it CorrectAssignmentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "universityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "purpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
+			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Purpose = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "newPurpose":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newPurpose"))
+			data, err := ec.unmarshalOAssignmentPurpose2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewPurpose = graphql.OmittableOf(data)
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOAssignmentStatus2ᚖstartupgraphᚋinternalᚋmodelᚐAssignmentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = graphql.OmittableOf(data)
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectAssignmentInput unmarshals raw into the CorrectAssignmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectAssignmentInput(ctx context.Context, raw any) (CorrectAssignmentInput, error) {
+	var out CorrectAssignmentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectAssignmentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Context, obj any) (CorrectInvestmentInput, error) {
 	var it CorrectInvestmentInput
 	if obj == nil {
@@ -67153,7 +71168,7 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "amount", "investedOn", "round"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "amount", "investedOn", "round", "preFounding", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67195,6 +71210,20 @@ func (ec *executionContext) unmarshalInputCorrectInvestmentInput(ctx context.Con
 				return it, err
 			}
 			it.Round = graphql.OmittableOf(data)
+		case "preFounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preFounding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreFounding = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -67212,6 +71241,356 @@ func UnmarshalCorrectInvestmentInput(ctx context.Context, raw any) (CorrectInves
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.Context, obj any) (CorrectMarketTargetInput, error) {
+	var it CorrectMarketTargetInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "marketId", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOMarketTargetStatus2ᚖstartupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "priority":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("priority"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Priority = graphql.OmittableOf(data)
+		case "supportProgramId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramID = graphql.OmittableOf(data)
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectMarketTargetInput unmarshals raw into the CorrectMarketTargetInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectMarketTargetInput(ctx context.Context, raw any) (CorrectMarketTargetInput, error) {
+	var out CorrectMarketTargetInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectMarketTargetInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Context, obj any) (CorrectMentorshipInput, error) {
+	var it CorrectMentorshipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"mentorId", "startupId", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "mentorId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorID = data
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "focus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Focus = graphql.OmittableOf(data)
+		case "newSince":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("newSince"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NewSince = graphql.OmittableOf(data)
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectMentorshipInput unmarshals raw into the CorrectMentorshipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectMentorshipInput(ctx context.Context, raw any) (CorrectMentorshipInput, error) {
+	var out CorrectMentorshipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectMentorshipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectOutcomeInput(ctx context.Context, obj any) (CorrectOutcomeInput, error) {
+	var it CorrectOutcomeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOOutcomeKind2ᚖstartupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "reportedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reportedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReportedOn = graphql.OmittableOf(data)
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = graphql.OmittableOf(data)
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOKRW2ᚖstartupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = graphql.OmittableOf(data)
+		case "marketId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketID = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectOutcomeInput unmarshals raw into the CorrectOutcomeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectOutcomeInput(ctx context.Context, raw any) (CorrectOutcomeInput, error) {
+	var out CorrectOutcomeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectOutcomeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectStageChangeInput(ctx context.Context, obj any) (CorrectStageChangeInput, error) {
+	var it CorrectStageChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "changedOn", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "changedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("changedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChangedOn = graphql.OmittableOf(data)
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectStageChangeInput unmarshals raw into the CorrectStageChangeInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectStageChangeInput(ctx context.Context, raw any) (CorrectStageChangeInput, error) {
+	var out CorrectStageChangeInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectStageChangeInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context, obj any) (CreateCohortInput, error) {
 	var it CreateCohortInput
 	if obj == nil {
@@ -67223,7 +71602,7 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67279,6 +71658,13 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 				return it, err
 			}
 			it.TeamQuota = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67307,7 +71693,7 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67384,6 +71770,13 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.VintageYear = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67412,7 +71805,7 @@ func (ec *executionContext) unmarshalInputCreateMarketInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "code"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "code", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67461,6 +71854,13 @@ func (ec *executionContext) unmarshalInputCreateMarketInput(ctx context.Context,
 				return it, err
 			}
 			it.Code = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67489,7 +71889,7 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67573,6 +71973,13 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67601,7 +72008,7 @@ func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67657,6 +72064,13 @@ func (ec *executionContext) unmarshalInputCreateProgramInput(ctx context.Context
 				return it, err
 			}
 			it.DescriptionEn = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67685,7 +72099,7 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -67762,6 +72176,13 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = data
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -67958,6 +72379,62 @@ func (ec *executionContext) unmarshalInputDateTimeComparison(ctx context.Context
 func UnmarshalDateTimeComparison(ctx context.Context, raw any) (DateTimeComparison, error) {
 	var out DateTimeComparison
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateTimeComparison", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteRecordInput(ctx context.Context, obj any) (DeleteRecordInput, error) {
+	var it DeleteRecordInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteRecordInput unmarshals raw into the DeleteRecordInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteRecordInput(ctx context.Context, raw any) (DeleteRecordInput, error) {
+	var out DeleteRecordInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteRecordInput", raw, &out)
 	return out, err
 }
 
@@ -68414,7 +72891,7 @@ func (ec *executionContext) unmarshalInputFacilityWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "spaces", "residents"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "createdAt", "updatedAt", "spaces", "residents"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68470,6 +72947,20 @@ func (ec *executionContext) unmarshalInputFacilityWhere(ctx context.Context, obj
 				return it, err
 			}
 			it.Kind = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "spaces":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("spaces"))
 			data, err := ec.unmarshalOFacilityPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐFacilityPredicate(ctx, v)
@@ -68730,7 +73221,7 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "portfolio"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "size", "vintageYear", "archivedAt", "createdAt", "updatedAt", "portfolio"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -68807,6 +73298,20 @@ func (ec *executionContext) unmarshalInputFundWhere(ctx context.Context, obj any
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "portfolio":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("portfolio"))
 			data, err := ec.unmarshalOPortfolioPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐPortfolioPredicate(ctx, v)
@@ -69326,7 +73831,7 @@ func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "amount", "investedOn", "round", "fund", "startup", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69396,6 +73901,20 @@ func (ec *executionContext) unmarshalInputInvestmentWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Startup = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -70055,7 +74574,7 @@ func (ec *executionContext) unmarshalInputMarketMentorEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70097,6 +74616,20 @@ func (ec *executionContext) unmarshalInputMarketMentorEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
@@ -70385,7 +74918,7 @@ func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70441,6 +74974,20 @@ func (ec *executionContext) unmarshalInputMarketTargetEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.SupportProgram = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
@@ -70662,7 +75209,7 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "code", "kind", "archivedAt", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70732,6 +75279,20 @@ func (ec *executionContext) unmarshalInputMarketWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOTargetingStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐTargetingStartupPredicate(ctx, v)
@@ -70858,7 +75419,7 @@ func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70900,6 +75461,20 @@ func (ec *executionContext) unmarshalInputMemberEdgeWhere(ctx context.Context, o
 				return it, err
 			}
 			it.JoinedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -71135,7 +75710,7 @@ func (ec *executionContext) unmarshalInputMenteeEdgeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71184,6 +75759,20 @@ func (ec *executionContext) unmarshalInputMenteeEdgeWhere(ctx context.Context, o
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -71710,7 +76299,7 @@ func (ec *executionContext) unmarshalInputMentorMarketEdgeWhere(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "since", "note", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71752,6 +76341,20 @@ func (ec *executionContext) unmarshalInputMentorMarketEdgeWhere(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMarketWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketWhere(ctx, v)
@@ -72019,7 +76622,7 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "sectors", "startups", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceMember", "university", "organization", "archivedAt", "createdAt", "updatedAt", "sectors", "startups", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72096,6 +76699,20 @@ func (ec *executionContext) unmarshalInputMentorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "sectors":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectors"))
 			data, err := ec.unmarshalOSectorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐSectorPredicate(ctx, v)
@@ -72229,7 +76846,7 @@ func (ec *executionContext) unmarshalInputMentorshipEdgeWhere(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "focus", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72278,6 +76895,20 @@ func (ec *executionContext) unmarshalInputMentorshipEdgeWhere(ctx context.Contex
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOMentorWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorWhere(ctx, v)
@@ -72429,7 +77060,7 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72471,6 +77102,13 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 				return it, err
 			}
 			it.Note = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
 		}
 	}
 	return it, nil
@@ -72485,6 +77123,83 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 func UnmarshalMoveStartupStageInput(ctx context.Context, raw any) (MoveStartupStageInput, error) {
 	var out MoveStartupStageInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveStartupStageInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context, obj any) (MoveToCohortInput, error) {
+	var it MoveToCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "fromCohortId", "toCohortId", "joinedOn", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "fromCohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromCohortID = data
+		case "toCohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCohortID = data
+		case "joinedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
+			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JoinedOn = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMoveToCohortInput unmarshals raw into the MoveToCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMoveToCohortInput(ctx context.Context, raw any) (MoveToCohortInput, error) {
+	var out MoveToCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MoveToCohortInput", raw, &out)
 	return out, err
 }
 
@@ -73204,7 +77919,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "mouPartner", "children", "programs", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "mouPartner", "createdAt", "updatedAt", "children", "programs", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73267,6 +77982,20 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it.MouPartner = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "children":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("children"))
 			data, err := ec.unmarshalOOrganizationPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐOrganizationPredicate(ctx, v)
@@ -73649,7 +78378,7 @@ func (ec *executionContext) unmarshalInputOutcomeWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "kind", "reportedOn", "quantity", "amount"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "kind", "reportedOn", "quantity", "amount", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73712,6 +78441,20 @@ func (ec *executionContext) unmarshalInputOutcomeWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.Amount = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -74273,7 +79016,7 @@ func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "cohort", "joinedOn", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74315,6 +79058,20 @@ func (ec *executionContext) unmarshalInputProgramMembershipEdgeWhere(ctx context
 				return it, err
 			}
 			it.JoinedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramWhere(ctx, v)
@@ -74859,7 +79616,7 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "organizations", "cohorts", "startups"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "kind", "archivedAt", "createdAt", "updatedAt", "organizations", "cohorts", "startups"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74922,6 +79679,20 @@ func (ec *executionContext) unmarshalInputProgramWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOProgramRolePredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramRolePredicate(ctx, v)
@@ -74971,7 +79742,7 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round"}
+	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round", "preFounding"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75020,6 +79791,13 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 				return it, err
 			}
 			it.Round = data
+		case "preFounding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("preFounding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PreFounding = data
 		}
 	}
 	return it, nil
@@ -75125,6 +79903,69 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 func UnmarshalRecordOutcomeInput(ctx context.Context, raw any) (RecordOutcomeInput, error) {
 	var out RecordOutcomeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordOutcomeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Context, obj any) (RemoveFromCohortInput, error) {
+	var it RemoveFromCohortInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"startupId", "cohortId", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "startupId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupID = data
+		case "cohortId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRemoveFromCohortInput unmarshals raw into the RemoveFromCohortInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRemoveFromCohortInput(ctx context.Context, raw any) (RemoveFromCohortInput, error) {
+	var out RemoveFromCohortInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RemoveFromCohortInput", raw, &out)
 	return out, err
 }
 
@@ -75497,7 +80338,7 @@ func (ec *executionContext) unmarshalInputSectorWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceField", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "taskForceField", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75553,6 +80394,20 @@ func (ec *executionContext) unmarshalInputSectorWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it.TaskForceField = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx, v)
@@ -75935,7 +80790,7 @@ func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "stage", "changedOn"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "stage", "changedOn", "createdAt", "updatedAt"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75984,6 +80839,20 @@ func (ec *executionContext) unmarshalInputStageChangeWhere(ctx context.Context, 
 				return it, err
 			}
 			it.ChangedOn = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		}
 	}
 	return it, nil
@@ -76510,7 +81379,7 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "stage", "foundedOn", "archivedAt", "createdAt", "updatedAt", "universities", "sectors", "programs", "investors", "stageHistory", "outcomes", "mentors", "markets"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -76580,6 +81449,20 @@ func (ec *executionContext) unmarshalInputStartupWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it.ArchivedAt = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "universities":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universities"))
 			data, err := ec.unmarshalOUniversityAssignmentPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityAssignmentPredicate(ctx, v)
@@ -76748,7 +81631,7 @@ func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "status", "priority", "since", "supportProgram", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -76804,6 +81687,20 @@ func (ec *executionContext) unmarshalInputTargetingStartupEdgeWhere(ctx context.
 				return it, err
 			}
 			it.SupportProgram = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
@@ -77014,6 +81911,62 @@ func UnmarshalTextComparison(ctx context.Context, raw any) (TextComparison, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnarchiveInput(ctx context.Context, obj any) (UnarchiveInput, error) {
+	var it UnarchiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedVersion = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnarchiveInput unmarshals raw into the UnarchiveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnarchiveInput(ctx context.Context, raw any) (UnarchiveInput, error) {
+	var out UnarchiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnarchiveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context, obj any) (UnassignTeamInput, error) {
 	var it UnassignTeamInput
 	if obj == nil {
@@ -77179,7 +82132,7 @@ func (ec *executionContext) unmarshalInputUniversityAssignmentEdgeWhere(ctx cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "node"}
+	fieldsInOrder := [...]string{"and", "or", "not", "purpose", "status", "since", "until", "createdAt", "updatedAt", "node"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77235,6 +82188,20 @@ func (ec *executionContext) unmarshalInputUniversityAssignmentEdgeWhere(ctx cont
 				return it, err
 			}
 			it.Until = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "node":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("node"))
 			data, err := ec.unmarshalOUniversityWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐUniversityWhere(ctx, v)
@@ -77386,7 +82353,7 @@ func (ec *executionContext) unmarshalInputUniversityWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "shortName", "homeCountry", "mouPartner", "startups", "mentors"}
+	fieldsInOrder := [...]string{"and", "or", "not", "id", "key", "name", "shortName", "homeCountry", "mouPartner", "createdAt", "updatedAt", "startups", "mentors"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77456,6 +82423,20 @@ func (ec *executionContext) unmarshalInputUniversityWhere(ctx context.Context, o
 				return it, err
 			}
 			it.MouPartner = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalODateTimeComparison2ᚖstartupgraphᚋgraphᚋgeneratedᚐDateTimeComparison(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
 		case "startups":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startups"))
 			data, err := ec.unmarshalOAssignedStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐAssignedStartupPredicate(ctx, v)
@@ -78455,6 +83436,16 @@ func (ec *executionContext) _AssignedStartupEdge(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._AssignedStartupEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._AssignedStartupEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -78822,6 +83813,11 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "reason":
+			out.Values[i] = ec._AuditEntry_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -78990,6 +83986,16 @@ func (ec *executionContext) _Cohort(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "provenance":
 			out.Values[i] = ec._Cohort_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Cohort_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Cohort_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -79431,6 +84437,44 @@ func (ec *executionContext) _CohortSums(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var deletePayloadImplementors = []string{"DeletePayload"}
+
+func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.SelectionSet, obj *DeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePayload")
+		case "deletedId":
+			out.Values[i] = ec._DeletePayload_deletedId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startup":
+			out.Values[i] = ec._DeletePayload_startup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var facilityImplementors = []string{"Facility", "Node"}
 
 func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet, obj *model.Facility) graphql.Marshaler {
@@ -79504,6 +84548,16 @@ func (ec *executionContext) _Facility(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Facility_operator(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Facility_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Facility_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "spaces":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -79835,6 +84889,16 @@ func (ec *executionContext) _Fund(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Fund_program(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Fund_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Fund_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "portfolio":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -80724,8 +85788,23 @@ func (ec *executionContext) _Investment(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "preFounding":
+			out.Values[i] = ec._Investment_preFounding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Investment_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Investment_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Investment_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -81777,6 +86856,16 @@ func (ec *executionContext) _Market(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._Market_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Market_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startups":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -82290,6 +87379,16 @@ func (ec *executionContext) _MarketMentorEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MarketMentorEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MarketMentorEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -82743,6 +87842,16 @@ func (ec *executionContext) _MarketTargetEdge(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._MarketTargetEdge_supportProgram(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._MarketTargetEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MarketTargetEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -83233,6 +88342,16 @@ func (ec *executionContext) _MemberEdge(ctx context.Context, sel ast.SelectionSe
 				})
 		case "joinedOn":
 			out.Values[i] = ec._MemberEdge_joinedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._MemberEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MemberEdge_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -83823,6 +88942,16 @@ func (ec *executionContext) _MenteeEdge(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MenteeEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MenteeEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -84193,6 +89322,16 @@ func (ec *executionContext) _Mentor(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "provenance":
 			out.Values[i] = ec._Mentor_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Mentor_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Mentor_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -84735,6 +89874,16 @@ func (ec *executionContext) _MentorMarketEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MentorMarketEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MentorMarketEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -85158,6 +90307,16 @@ func (ec *executionContext) _MentorshipEdge(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "createdAt":
+			out.Values[i] = ec._MentorshipEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._MentorshipEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -85359,189 +90518,315 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createStartup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateStartup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateStartup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveStartup":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveStartup(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "moveStartupStage":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_moveStartupStage(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "assignTeam":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_assignTeam(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "unassignTeam":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unassignTeam(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "startMentorship":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_startMentorship(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "endMentorship":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_endMentorship(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "recordInvestment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordInvestment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "correctInvestment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_correctInvestment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "setMarketTarget":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setMarketTarget(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "recordOutcome":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_recordOutcome(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createMentor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMentor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMentor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMentor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveMentor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveMentor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createFund":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createFund(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateFund":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateFund(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveFund":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveFund(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createMarket":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createMarket(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateMarket":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateMarket(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveMarket":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveMarket(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveProgram":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveProgram(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createCohort":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCohort(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCohort":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCohort(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "archiveCohort":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_archiveCohort(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteOutcome":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteOutcome(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteInvestment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteInvestment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctStageChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctStageChange(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteStageChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteStageChange(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctAssignment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctAssignment(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctMentorship":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctMentorship(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correctMarketTarget":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctMarketTarget(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addToCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addToCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removeFromCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_removeFromCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "moveToCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_moveToCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordOutcomes":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordOutcomes(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveStartup":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveStartup(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveMentor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveMentor(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveFund":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveFund(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveMarket":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveMarket(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveProgram":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveProgram(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unarchiveCohort":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unarchiveCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -85705,6 +90990,16 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_parent(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._Organization_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Organization_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "children":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -86290,6 +91585,16 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Outcome")
+		case "id":
+			out.Values[i] = ec._Outcome_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Outcome_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Outcome_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -86319,6 +91624,16 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		case "note":
 			out.Values[i] = ec._Outcome_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Outcome_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Outcome_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -87519,6 +92834,16 @@ func (ec *executionContext) _Program(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._Program_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Program_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organizations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -88036,6 +93361,16 @@ func (ec *executionContext) _ProgramMembershipEdge(ctx context.Context, sel ast.
 				})
 		case "joinedOn":
 			out.Values[i] = ec._ProgramMembershipEdge_joinedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._ProgramMembershipEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._ProgramMembershipEdge_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -88674,6 +94009,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var recordOutcomesPayloadImplementors = []string{"RecordOutcomesPayload"}
+
+func (ec *executionContext) _RecordOutcomesPayload(ctx context.Context, sel ast.SelectionSet, obj *RecordOutcomesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordOutcomesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordOutcomesPayload")
+		case "startups":
+			out.Values[i] = ec._RecordOutcomesPayload_startups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._RecordOutcomesPayload_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sectorImplementors = []string{"Sector", "Node"}
 
 func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, obj *model.Sector) graphql.Marshaler {
@@ -88722,6 +94095,16 @@ func (ec *executionContext) _Sector(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "provenance":
 			out.Values[i] = ec._Sector_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Sector_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Sector_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -88979,6 +94362,16 @@ func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionS
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("StageChange")
+		case "id":
+			out.Values[i] = ec._StageChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._StageChange_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "stage":
 			out.Values[i] = ec._StageChange_stage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -88992,6 +94385,16 @@ func (ec *executionContext) _StageChange(ctx context.Context, sel ast.SelectionS
 		case "note":
 			out.Values[i] = ec._StageChange_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._StageChange_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._StageChange_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -89366,6 +94769,16 @@ func (ec *executionContext) _Startup(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "provenance":
 			out.Values[i] = ec._Startup_provenance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Startup_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Startup_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -90321,6 +95734,16 @@ func (ec *executionContext) _TargetingStartupEdge(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TargetingStartupEdge_supportProgram(ctx, field, obj)
 				})
+		case "createdAt":
+			out.Values[i] = ec._TargetingStartupEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TargetingStartupEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -90741,6 +96164,16 @@ func (ec *executionContext) _University(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._University_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._University_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "startups":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -90976,6 +96409,16 @@ func (ec *executionContext) _UniversityAssignmentEdge(ctx context.Context, sel a
 		case "until":
 			out.Values[i] = ec._UniversityAssignmentEdge_until(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._UniversityAssignmentEdge_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._UniversityAssignmentEdge_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -91533,6 +96976,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddToCohortInput2startupgraphᚋgraphᚋgeneratedᚐAddToCohortInput(ctx context.Context, v any) (AddToCohortInput, error) {
+	res, err := ec.unmarshalInputAddToCohortInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNArchiveInput2startupgraphᚋgraphᚋgeneratedᚐArchiveInput(ctx context.Context, v any) (ArchiveInput, error) {
 	res, err := ec.unmarshalInputArchiveInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -91782,6 +97230,35 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNBoolean2ᚕboolᚄ(ctx context.Context, v any) ([]bool, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]bool, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBoolean2bool(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBoolean2ᚕboolᚄ(ctx context.Context, sel ast.SelectionSet, v []bool) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNBoolean2bool(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCohort2ᚕᚖstartupgraphᚋinternalᚋmodelᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Cohort) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -91946,14 +97423,6 @@ func (ec *executionContext) marshalNCohortGroupOrderField2startupgraphᚋgraph�
 	return v
 }
 
-func (ec *executionContext) marshalNCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx context.Context, sel ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CohortPayload!")
-		return graphql.Null
-	}
-	return ec._CohortPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNCohortSums2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortSums(ctx context.Context, sel ast.SelectionSet, v *CohortSums) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CohortSums!")
@@ -91967,8 +97436,33 @@ func (ec *executionContext) unmarshalNCohortWhere2startupgraphᚋgraphᚋgenerat
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCorrectAssignmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectAssignmentInput(ctx context.Context, v any) (CorrectAssignmentInput, error) {
+	res, err := ec.unmarshalInputCorrectAssignmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCorrectInvestmentInput2startupgraphᚋgraphᚋgeneratedᚐCorrectInvestmentInput(ctx context.Context, v any) (CorrectInvestmentInput, error) {
 	res, err := ec.unmarshalInputCorrectInvestmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectMarketTargetInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMarketTargetInput(ctx context.Context, v any) (CorrectMarketTargetInput, error) {
+	res, err := ec.unmarshalInputCorrectMarketTargetInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐCorrectMentorshipInput(ctx context.Context, v any) (CorrectMentorshipInput, error) {
+	res, err := ec.unmarshalInputCorrectMentorshipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectOutcomeInput(ctx context.Context, v any) (CorrectOutcomeInput, error) {
+	res, err := ec.unmarshalInputCorrectOutcomeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectStageChangeInput2startupgraphᚋgraphᚋgeneratedᚐCorrectStageChangeInput(ctx context.Context, v any) (CorrectStageChangeInput, error) {
+	res, err := ec.unmarshalInputCorrectStageChangeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -92024,6 +97518,11 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeleteRecordInput2startupgraphᚋgraphᚋgeneratedᚐDeleteRecordInput(ctx context.Context, v any) (DeleteRecordInput, error) {
+	res, err := ec.unmarshalInputDeleteRecordInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNEndMentorshipInput2startupgraphᚋgraphᚋgeneratedᚐEndMentorshipInput(ctx context.Context, v any) (EndMentorshipInput, error) {
@@ -92407,14 +97906,6 @@ func (ec *executionContext) marshalNFundOrderField2startupgraphᚋgraphᚋgenera
 	return v
 }
 
-func (ec *executionContext) marshalNFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx context.Context, sel ast.SelectionSet, v *FundPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "FundPayload!")
-		return graphql.Null
-	}
-	return ec._FundPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNFundSums2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundSums(ctx context.Context, sel ast.SelectionSet, v *FundSums) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FundSums!")
@@ -92782,14 +98273,6 @@ func (ec *executionContext) unmarshalNInvestmentOrderField2startupgraphᚋgraph�
 
 func (ec *executionContext) marshalNInvestmentOrderField2startupgraphᚋgraphᚋgeneratedᚐInvestmentOrderField(ctx context.Context, sel ast.SelectionSet, v InvestmentOrderField) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx context.Context, sel ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "InvestmentPayload!")
-		return graphql.Null
-	}
-	return ec._InvestmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInvestmentRound2startupgraphᚋinternalᚋmodelᚐInvestmentRound(ctx context.Context, v any) (model.InvestmentRound, error) {
@@ -93279,14 +98762,6 @@ func (ec *executionContext) unmarshalNMarketOrderField2startupgraphᚋgraphᚋge
 
 func (ec *executionContext) marshalNMarketOrderField2startupgraphᚋgraphᚋgeneratedᚐMarketOrderField(ctx context.Context, sel ast.SelectionSet, v MarketOrderField) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MarketPayload!")
-		return graphql.Null
-	}
-	return ec._MarketPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMarketTargetAggregate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetAggregate(ctx context.Context, sel ast.SelectionSet, v *MarketTargetAggregate) graphql.Marshaler {
@@ -94051,14 +99526,6 @@ func (ec *executionContext) marshalNMentorOrderField2startupgraphᚋgraphᚋgene
 	return v
 }
 
-func (ec *executionContext) marshalNMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx context.Context, sel ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MentorPayload!")
-		return graphql.Null
-	}
-	return ec._MentorPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNMentorRecommendation2startupgraphᚋinternalᚋmodelᚐMentorRecommendation(ctx context.Context, sel ast.SelectionSet, v model.MentorRecommendation) graphql.Marshaler {
 	return ec._MentorRecommendation(ctx, sel, &v)
 }
@@ -94218,6 +99685,11 @@ func (ec *executionContext) marshalNMentorshipGroupOrderField2startupgraphᚋgra
 
 func (ec *executionContext) unmarshalNMoveStartupStageInput2startupgraphᚋgraphᚋgeneratedᚐMoveStartupStageInput(ctx context.Context, v any) (MoveStartupStageInput, error) {
 	res, err := ec.unmarshalInputMoveStartupStageInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMoveToCohortInput2startupgraphᚋgraphᚋgeneratedᚐMoveToCohortInput(ctx context.Context, v any) (MoveToCohortInput, error) {
+	res, err := ec.unmarshalInputMoveToCohortInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -95248,14 +100720,6 @@ func (ec *executionContext) marshalNProgramOrderField2startupgraphᚋgraphᚋgen
 	return v
 }
 
-func (ec *executionContext) marshalNProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx context.Context, sel ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ProgramPayload!")
-		return graphql.Null
-	}
-	return ec._ProgramPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNProgramRole2startupgraphᚋinternalᚋmodelᚐProgramRole(ctx context.Context, v any) (model.ProgramRole, error) {
 	var res model.ProgramRole
 	err := res.UnmarshalGQL(v)
@@ -95412,6 +100876,25 @@ func (ec *executionContext) unmarshalNRecordInvestmentInput2startupgraphᚋgraph
 
 func (ec *executionContext) unmarshalNRecordOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInput(ctx context.Context, v any) (RecordOutcomeInput, error) {
 	res, err := ec.unmarshalInputRecordOutcomeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRecordOutcomeInput2ᚕstartupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInputᚄ(ctx context.Context, v any) ([]RecordOutcomeInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]RecordOutcomeInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRecordOutcomeInput2startupgraphᚋgraphᚋgeneratedᚐRecordOutcomeInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNRemoveFromCohortInput2startupgraphᚋgraphᚋgeneratedᚐRemoveFromCohortInput(ctx context.Context, v any) (RemoveFromCohortInput, error) {
+	res, err := ec.unmarshalInputRemoveFromCohortInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -95776,6 +101259,26 @@ func (ec *executionContext) unmarshalNStartMentorshipInput2startupgraphᚋgraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx context.Context, sel ast.SelectionSet, v model.Startup) graphql.Marshaler {
+	return ec._Startup(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStartup2ᚕstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Startup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStartup2startupgraphᚋinternalᚋmodelᚐStartup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStartup2ᚕᚖstartupgraphᚋinternalᚋmodelᚐStartupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Startup) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -95953,14 +101456,6 @@ func (ec *executionContext) unmarshalNStartupOrderField2startupgraphᚋgraphᚋg
 
 func (ec *executionContext) marshalNStartupOrderField2startupgraphᚋgraphᚋgeneratedᚐStartupOrderField(ctx context.Context, sel ast.SelectionSet, v StartupOrderField) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx context.Context, sel ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "StartupPayload!")
-		return graphql.Null
-	}
-	return ec._StartupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNStartupSums2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupSums(ctx context.Context, sel ast.SelectionSet, v *StartupSums) graphql.Marshaler {
@@ -96215,6 +101710,11 @@ func (ec *executionContext) unmarshalNTimeSeriesMetric2startupgraphᚋgraphᚋge
 
 func (ec *executionContext) marshalNTimeSeriesMetric2startupgraphᚋgraphᚋgeneratedᚐTimeSeriesMetric(ctx context.Context, sel ast.SelectionSet, v TimeSeriesMetric) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNUnarchiveInput2startupgraphᚋgraphᚋgeneratedᚐUnarchiveInput(ctx context.Context, v any) (UnarchiveInput, error) {
+	res, err := ec.unmarshalInputUnarchiveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNUnassignTeamInput2startupgraphᚋgraphᚋgeneratedᚐUnassignTeamInput(ctx context.Context, v any) (UnassignTeamInput, error) {
@@ -96871,6 +102371,13 @@ func (ec *executionContext) unmarshalOCohortGroupOrder2ᚕstartupgraphᚋgraph�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOCohortPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPayload(ctx context.Context, sel ast.SelectionSet, v *CohortPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CohortPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCohortPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐCohortPredicate(ctx context.Context, v any) (*CohortPredicate, error) {
 	if v == nil {
 		return nil, nil
@@ -97022,6 +102529,13 @@ func (ec *executionContext) unmarshalODateTimeComparison2ᚖstartupgraphᚋgraph
 	}
 	res, err := ec.unmarshalInputDateTimeComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeletePayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐDeletePayload(ctx context.Context, sel ast.SelectionSet, v *DeletePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeletePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOFacility2ᚖstartupgraphᚋinternalᚋmodelᚐFacility(ctx context.Context, sel ast.SelectionSet, v *model.Facility) graphql.Marshaler {
@@ -97317,6 +102831,13 @@ func (ec *executionContext) unmarshalOFundOrder2ᚕstartupgraphᚋgraphᚋgenera
 	return res, nil
 }
 
+func (ec *executionContext) marshalOFundPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐFundPayload(ctx context.Context, sel ast.SelectionSet, v *FundPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._FundPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOFundWhere2ᚕstartupgraphᚋgraphᚋgeneratedᚐFundWhereᚄ(ctx context.Context, v any) ([]FundWhere, error) {
 	if v == nil {
 		return nil, nil
@@ -97571,6 +103092,13 @@ func (ec *executionContext) unmarshalOInvestmentOrder2ᚖstartupgraphᚋgraphᚋ
 	}
 	res, err := ec.unmarshalInputInvestmentOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInvestmentPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐInvestmentPayload(ctx context.Context, sel ast.SelectionSet, v *InvestmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InvestmentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInvestmentRound2ᚕstartupgraphᚋinternalᚋmodelᚐInvestmentRoundᚄ(ctx context.Context, v any) ([]model.InvestmentRound, error) {
@@ -97974,6 +103502,13 @@ func (ec *executionContext) unmarshalOMarketOrder2ᚕstartupgraphᚋgraphᚋgene
 	return res, nil
 }
 
+func (ec *executionContext) marshalOMarketPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketPayload(ctx context.Context, sel ast.SelectionSet, v *MarketPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MarketPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOMarketTargetCount2ᚖstartupgraphᚋgraphᚋgeneratedᚐMarketTargetCount(ctx context.Context, v any) (*MarketTargetCount, error) {
 	if v == nil {
 		return nil, nil
@@ -98371,6 +103906,13 @@ func (ec *executionContext) unmarshalOMentorOrder2ᚕstartupgraphᚋgraphᚋgene
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMentorPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPayload(ctx context.Context, sel ast.SelectionSet, v *MentorPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MentorPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOMentorPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐMentorPredicate(ctx context.Context, v any) (*MentorPredicate, error) {
@@ -99088,6 +104630,13 @@ func (ec *executionContext) unmarshalOProgramOrder2ᚕstartupgraphᚋgraphᚋgen
 	return res, nil
 }
 
+func (ec *executionContext) marshalOProgramPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐProgramPayload(ctx context.Context, sel ast.SelectionSet, v *ProgramPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProgramPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProgramRole2ᚕstartupgraphᚋinternalᚋmodelᚐProgramRoleᚄ(ctx context.Context, v any) ([]model.ProgramRole, error) {
 	if v == nil {
 		return nil, nil
@@ -99229,6 +104778,13 @@ func (ec *executionContext) unmarshalOProgramWhere2ᚖstartupgraphᚋgraphᚋgen
 	}
 	res, err := ec.unmarshalInputProgramWhere(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORecordOutcomesPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐRecordOutcomesPayload(ctx context.Context, sel ast.SelectionSet, v *RecordOutcomesPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RecordOutcomesPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSector2ᚖstartupgraphᚋinternalᚋmodelᚐSector(ctx context.Context, sel ast.SelectionSet, v *model.Sector) graphql.Marshaler {
@@ -99509,6 +105065,13 @@ func (ec *executionContext) unmarshalOStartupOrder2ᚕstartupgraphᚋgraphᚋgen
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOStartupPayload2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPayload(ctx context.Context, sel ast.SelectionSet, v *StartupPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StartupPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOStartupPredicate2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupPredicate(ctx context.Context, v any) (*StartupPredicate, error) {

@@ -13,6 +13,20 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+// A startup to add to a cohort.
+type AddToCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort (not archived).
+	CohortID string `json:"cohortId"`
+	// When it joined; today when omitted (not in the future).
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+}
+
 // Which node to archive.
 type ArchiveInput struct {
 	// The node.
@@ -137,6 +151,10 @@ type AssignedStartupEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -445,8 +463,34 @@ type CohortWhere struct {
 	Year *IntComparison `json:"year,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on member startups, with the cohort on each edge.
 	Startups *MemberPredicate `json:"startups,omitempty"`
+}
+
+// A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are.
+type CorrectAssignmentInput struct {
+	// The university.
+	UniversityID string `json:"universityId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The purpose of the assignment as recorded.
+	Purpose model.AssignmentPurpose `json:"purpose"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right purpose.
+	NewPurpose graphql.Omittable[*model.AssignmentPurpose] `json:"newPurpose,omitempty"`
+	// The right status: ACTIVE has no until; COMPLETED and ENDED have one.
+	Status graphql.Omittable[*model.AssignmentStatus] `json:"status,omitempty"`
+	// The right start (not in the future).
+	Since graphql.Omittable[*model.Date] `json:"since,omitempty"`
+	// The right end (not before since, not in the future); null clears it.
+	Until graphql.Omittable[*model.Date] `json:"until,omitempty"`
 }
 
 // A correction of an investment.
@@ -461,6 +505,86 @@ type CorrectInvestmentInput struct {
 	InvestedOn graphql.Omittable[*model.Date] `json:"investedOn,omitempty"`
 	// The right round.
 	Round graphql.Omittable[*model.InvestmentRound] `json:"round,omitempty"`
+	// Whether it was made before the startup's founding date.
+	PreFounding *bool `json:"preFounding,omitempty"`
+	// Why (up to 500 characters), kept in the audit trail.
+	Reason *string `json:"reason,omitempty"`
+}
+
+// A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are.
+type CorrectMarketTargetInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The market.
+	MarketID string `json:"marketId"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right status.
+	Status graphql.Omittable[*model.MarketTargetStatus] `json:"status,omitempty"`
+	// The right priority (1-5).
+	Priority graphql.Omittable[*int] `json:"priority,omitempty"`
+	// The right support program; null clears it.
+	SupportProgramID graphql.Omittable[*string] `json:"supportProgramId,omitempty"`
+	// The right start (not in the future).
+	Since graphql.Omittable[*model.Date] `json:"since,omitempty"`
+}
+
+// A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are.
+type CorrectMentorshipInput struct {
+	// The mentor.
+	MentorID string `json:"mentorId"`
+	// The startup.
+	StartupID string `json:"startupId"`
+	// When the mentorship began, as recorded.
+	Since model.Date `json:"since"`
+	// The startup's version the client last read (Startup.version); the correction moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right focus (1-200 characters).
+	Focus graphql.Omittable[*string] `json:"focus,omitempty"`
+	// The right start (not in the future).
+	NewSince graphql.Omittable[*model.Date] `json:"newSince,omitempty"`
+	// The right end (not before the start, not in the future); null makes it running again.
+	Until graphql.Omittable[*model.Date] `json:"until,omitempty"`
+}
+
+// A correction of an outcome; fields left out stay as they are, null clears a nullable field.
+type CorrectOutcomeInput struct {
+	// The outcome (Outcome.id).
+	ID string `json:"id"`
+	// The version the client last read (Outcome.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right kind.
+	Kind graphql.Omittable[*model.OutcomeKind] `json:"kind,omitempty"`
+	// The right date (not in the future).
+	ReportedOn graphql.Omittable[*model.Date] `json:"reportedOn,omitempty"`
+	// The right quantity (0-1,000,000).
+	Quantity graphql.Omittable[*int] `json:"quantity,omitempty"`
+	// The right value in KRW; null clears it.
+	Amount graphql.Omittable[*model.KRW] `json:"amount,omitempty"`
+	// The right market; null clears it (an export contract needs one).
+	MarketID graphql.Omittable[*string] `json:"marketId,omitempty"`
+	// The right note; null clears it.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+// A correction of a stage-history entry; fields left out stay as they are.
+type CorrectStageChangeInput struct {
+	// The entry (StageChange.id).
+	ID string `json:"id"`
+	// The version the client last read (StageChange.version).
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+	// The right date: not in the future, not before the founding date, and between the entries before and after it.
+	ChangedOn graphql.Omittable[*model.Date] `json:"changedOn,omitempty"`
+	// The right note (up to 500 characters); null clears it.
+	Note graphql.Omittable[*string] `json:"note,omitempty"`
 }
 
 // A new cohort of a program.
@@ -479,6 +603,8 @@ type CreateCohortInput struct {
 	Year int `json:"year"`
 	// How many teams it supports (1 or more).
 	TeamQuota *int `json:"teamQuota,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new fund or grant.
@@ -503,6 +629,8 @@ type CreateFundInput struct {
 	ProgramID *string `json:"programId,omitempty"`
 	// Year it started (1990-2100).
 	VintageYear *int `json:"vintageYear,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new overseas market.
@@ -519,6 +647,8 @@ type CreateMarketInput struct {
 	Kind model.MarketKind `json:"kind"`
 	// For a country its ISO 3166-1 alpha-2 code (e.g. VN); for a region a code of 3-16 capitals, digits or hyphens (e.g. SEA).
 	Code string `json:"code"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new mentor.
@@ -545,6 +675,8 @@ type CreateMentorInput struct {
 	Languages []string `json:"languages,omitempty"`
 	// Sectors of expertise (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new support program.
@@ -563,6 +695,8 @@ type CreateProgramInput struct {
 	DescriptionKo *string `json:"descriptionKo,omitempty"`
 	// English description (up to 2,000 characters).
 	DescriptionEn *string `json:"descriptionEn,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A new startup.
@@ -587,6 +721,8 @@ type CreateStartupInput struct {
 	FacilityID *string `json:"facilityId,omitempty"`
 	// Its sectors (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // A comparison of a Date.
@@ -627,6 +763,24 @@ type DateTimeComparison struct {
 	Gte *time.Time `json:"gte,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// The result of deleting a record of a startup.
+type DeletePayload struct {
+	// The id of the record deleted.
+	DeletedID string `json:"deletedId"`
+	// The startup the record belonged to, as it is now.
+	Startup *model.Startup `json:"startup,omitempty"`
+}
+
+// A record to delete, with the version read and why.
+type DeleteRecordInput struct {
+	// The record (Outcome.id, Investment.id or StageChange.id).
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // A mentorship to end.
@@ -751,6 +905,10 @@ type FacilityWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// What kind of space it is.
 	Kind *FacilityKindComparison `json:"kind,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on spaces inside this facility.
 	Spaces *FacilityPredicate `json:"spaces,omitempty"`
 	// Conditions on startups resident in this facility.
@@ -903,6 +1061,10 @@ type FundWhere struct {
 	VintageYear *IntComparison `json:"vintageYear,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups the fund invested in, one edge per investment with its amount, date and round.
 	Portfolio *PortfolioPredicate `json:"portfolio,omitempty"`
 }
@@ -1107,6 +1269,10 @@ type InvestmentWhere struct {
 	Fund *FundWhere `json:"fund,omitempty"`
 	// The startup invested in.
 	Startup *StartupWhere `json:"startup,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // Totals over a InvestorConnection.
@@ -1421,6 +1587,10 @@ type MarketMentorEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// What the mentor did there, e.g. ran a plant, sold medical devices.
 	Note *TextComparison `json:"note,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
 }
@@ -1577,6 +1747,10 @@ type MarketTargetEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
 	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
 }
@@ -1687,6 +1861,10 @@ type MarketWhere struct {
 	Kind *MarketKindComparison `json:"kind,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups targeting the market, with the target (status, priority, program) on each edge.
 	Startups *TargetingStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with experience of the market, with since when and a note on each edge.
@@ -1781,6 +1959,10 @@ type MemberEdgeWhere struct {
 	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -1983,6 +2165,10 @@ type MenteeEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -2269,6 +2455,10 @@ type MentorMarketEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// What the mentor did there, e.g. ran a plant, sold medical devices.
 	Note *TextComparison `json:"note,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MarketWhere `json:"node,omitempty"`
 }
@@ -2377,6 +2567,10 @@ type MentorWhere struct {
 	Organization *OrganizationWhere `json:"organization,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on sectors of expertise.
 	Sectors *SectorPredicate `json:"sectors,omitempty"`
 	// Conditions on startups the mentor mentors, with the mentorship on each edge.
@@ -2445,6 +2639,10 @@ type MentorshipEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *MentorWhere `json:"node,omitempty"`
 }
@@ -2527,13 +2725,31 @@ type MoveStartupStageInput struct {
 	ExpectedVersion int `json:"expectedVersion"`
 	// The new stage.
 	Stage model.GrowthStage `json:"stage"`
-	// When it moved; today when omitted (not in the future).
+	// When it moved; today when omitted. Not in the future, not before the founding date, not before the last change.
 	ChangedOn *model.Date `json:"changedOn,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+	// Why (up to 500 characters); required to move back to an earlier stage, and kept in the audit trail.
+	Reason *string `json:"reason,omitempty"`
 }
 
-// Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail.
+// A startup to move from one cohort to another.
+type MoveToCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort it is a member of.
+	FromCohortID string `json:"fromCohortId"`
+	// The cohort it moves to (not archived, not already its cohort).
+	ToCohortID string `json:"toCohortId"`
+	// When it joined the new cohort; the old joining date when omitted.
+	JoinedOn *model.Date `json:"joinedOn,omitempty"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+}
+
+// Changes to the graph. Every mutation needs an ADMIN key, runs as one transaction, validates its whole input at once (each problem a BAD_USER_INPUT naming its field), and is recorded in the audit trail. Each top-level field of a request is its own transaction, run one after another: its payload is null when it failed (with its error), while the others' results stay in data; recordOutcomes records several outcomes all or nothing.
 type Mutation struct {
 }
 
@@ -2771,6 +2987,10 @@ type OrganizationWhere struct {
 	Kind *OrganizationKindComparison `json:"kind,omitempty"`
 	// Whether it signed the city's MOU.
 	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on organizations that belong to this one.
 	Children *OrganizationPredicate `json:"children,omitempty"`
 	// Conditions on programs the organization hosts, sponsors or operates, with its role on each edge.
@@ -2941,6 +3161,10 @@ type OutcomeWhere struct {
 	Quantity *IntComparison `json:"quantity,omitempty"`
 	// Amount in KRW, for money outcomes.
 	Amount *KRWComparison `json:"amount,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // Totals over a PortfolioConnection.
@@ -3283,6 +3507,10 @@ type ProgramMembershipEdgeWhere struct {
 	Cohort *CohortWhere `json:"cohort,omitempty"`
 	// When the startup joined.
 	JoinedOn *DateComparison `json:"joinedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *ProgramWhere `json:"node,omitempty"`
 }
@@ -3479,6 +3707,10 @@ type ProgramWhere struct {
 	Kind *ProgramKindComparison `json:"kind,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on organizations that host, sponsor or operate the program, with the role on each edge.
 	Organizations *ProgramRolePredicate `json:"organizations,omitempty"`
 	// Conditions on cohorts of the program (e.g. Smart Venture Campus 2017).
@@ -3501,10 +3733,12 @@ type RecordInvestmentInput struct {
 	StartupID string `json:"startupId"`
 	// Amount in KRW (at least 1).
 	Amount model.KRW `json:"amount"`
-	// Date of the investment (not in the future).
+	// Date of the investment (not in the future; not before the startup's founding date unless preFounding).
 	InvestedOn model.Date `json:"investedOn"`
 	// Round or instrument.
 	Round model.InvestmentRound `json:"round"`
+	// The investment was made before the startup was founded (e.g. a grant to its founders); false when omitted.
+	PreFounding *bool `json:"preFounding,omitempty"`
 }
 
 // An outcome a startup reports.
@@ -3525,6 +3759,26 @@ type RecordOutcomeInput struct {
 	MarketID *string `json:"marketId,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
+}
+
+// The result of recordOutcomes.
+type RecordOutcomesPayload struct {
+	// The startup of each input, in input order, as it is now (a startup with several inputs appears for each).
+	Startups []model.Startup `json:"startups"`
+	// For each input, true when an idempotent retry returned the first result.
+	Replayed []bool `json:"replayed"`
+}
+
+// A startup to take out of a cohort.
+type RemoveFromCohortInput struct {
+	// The startup.
+	StartupID string `json:"startupId"`
+	// The cohort.
+	CohortID string `json:"cohortId"`
+	// The startup's version the client last read (Startup.version); the change moves it on.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
 }
 
 // Totals over a SectorConnection.
@@ -3621,6 +3875,10 @@ type SectorWhere struct {
 	Name *TextComparison `json:"name,omitempty"`
 	// Whether it is a field of the task force.
 	TaskForceField *BooleanComparison `json:"taskForceField,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on startups working in the sector.
 	Startups *StartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors with expertise in the sector (for task-force fields: the working group).
@@ -3753,6 +4011,10 @@ type StageChangeWhere struct {
 	Stage *GrowthStageComparison `json:"stage,omitempty"`
 	// When the stage changed.
 	ChangedOn *DateComparison `json:"changedOn,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 }
 
 // A mentorship to start.
@@ -4011,6 +4273,10 @@ type StartupWhere struct {
 	FoundedOn *DateComparison `json:"foundedOn,omitempty"`
 	// When it was archived; null while active.
 	ArchivedAt *DateTimeComparison `json:"archivedAt,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on universities the team is assigned to, with the assignment on each edge.
 	Universities *UniversityAssignmentPredicate `json:"universities,omitempty"`
 	// Conditions on sectors the startup works in.
@@ -4127,6 +4393,10 @@ type TargetingStartupEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// The support program used, e.g. product localization support.
 	SupportProgram *ProgramWhere `json:"supportProgram,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *StartupWhere `json:"node,omitempty"`
 }
@@ -4259,6 +4529,16 @@ type TextComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// A node to unarchive, with the version read and why.
+type UnarchiveInput struct {
+	// The node (a startup, mentor, fund, market, program or cohort of the mutation's type).
+	ID string `json:"id"`
+	// The version the client last read.
+	ExpectedVersion int `json:"expectedVersion"`
+	// Why (1-500 characters), kept in the audit trail.
+	Reason string `json:"reason"`
+}
+
 // Which assignment ends, and how.
 type UnassignTeamInput struct {
 	// The university.
@@ -4335,6 +4615,10 @@ type UniversityAssignmentEdgeWhere struct {
 	Since *DateComparison `json:"since,omitempty"`
 	// When it ended, if it has.
 	Until *DateComparison `json:"until,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on the node the edge leads to.
 	Node *UniversityWhere `json:"node,omitempty"`
 }
@@ -4417,6 +4701,10 @@ type UniversityWhere struct {
 	HomeCountry *TextComparison `json:"homeCountry,omitempty"`
 	// Whether the university signed the city's MOU.
 	MouPartner *BooleanComparison `json:"mouPartner,omitempty"`
+	// When it was created.
+	CreatedAt *DateTimeComparison `json:"createdAt,omitempty"`
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	UpdatedAt *DateTimeComparison `json:"updatedAt,omitempty"`
 	// Conditions on teams assigned to the university, with the assignment on each edge, in the order they were assigned.
 	Startups *AssignedStartupPredicate `json:"startups,omitempty"`
 	// Conditions on mentors affiliated with the university.
@@ -4973,6 +5261,10 @@ const (
 	FacilityOrderFieldNameEn FacilityOrderField = "NAME_EN"
 	// Korean name.
 	FacilityOrderFieldNameKo FacilityOrderField = "NAME_KO"
+	// When it was created.
+	FacilityOrderFieldCreatedAt FacilityOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	FacilityOrderFieldUpdatedAt FacilityOrderField = "UPDATED_AT"
 	// How many residents it has (one per edge), as the viewer sees them.
 	FacilityOrderFieldResidentsCount FacilityOrderField = "RESIDENTS_COUNT"
 	// How many spaces it has (one per edge), as the viewer sees them.
@@ -4982,13 +5274,15 @@ const (
 var AllFacilityOrderField = []FacilityOrderField{
 	FacilityOrderFieldNameEn,
 	FacilityOrderFieldNameKo,
+	FacilityOrderFieldCreatedAt,
+	FacilityOrderFieldUpdatedAt,
 	FacilityOrderFieldResidentsCount,
 	FacilityOrderFieldSpacesCount,
 }
 
 func (e FacilityOrderField) IsValid() bool {
 	switch e {
-	case FacilityOrderFieldNameEn, FacilityOrderFieldNameKo, FacilityOrderFieldResidentsCount, FacilityOrderFieldSpacesCount:
+	case FacilityOrderFieldNameEn, FacilityOrderFieldNameKo, FacilityOrderFieldCreatedAt, FacilityOrderFieldUpdatedAt, FacilityOrderFieldResidentsCount, FacilityOrderFieldSpacesCount:
 		return true
 	}
 	return false
@@ -5172,6 +5466,10 @@ const (
 	FundOrderFieldSize FundOrderField = "SIZE"
 	// Year the fund started. Unknown values sort first (last in descending order).
 	FundOrderFieldVintageYear FundOrderField = "VINTAGE_YEAR"
+	// When it was created.
+	FundOrderFieldCreatedAt FundOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	FundOrderFieldUpdatedAt FundOrderField = "UPDATED_AT"
 	// How many portfolio it has (one per edge), as the viewer sees them.
 	FundOrderFieldPortfolioCount FundOrderField = "PORTFOLIO_COUNT"
 )
@@ -5181,12 +5479,14 @@ var AllFundOrderField = []FundOrderField{
 	FundOrderFieldNameKo,
 	FundOrderFieldSize,
 	FundOrderFieldVintageYear,
+	FundOrderFieldCreatedAt,
+	FundOrderFieldUpdatedAt,
 	FundOrderFieldPortfolioCount,
 }
 
 func (e FundOrderField) IsValid() bool {
 	switch e {
-	case FundOrderFieldNameEn, FundOrderFieldNameKo, FundOrderFieldSize, FundOrderFieldVintageYear, FundOrderFieldPortfolioCount:
+	case FundOrderFieldNameEn, FundOrderFieldNameKo, FundOrderFieldSize, FundOrderFieldVintageYear, FundOrderFieldCreatedAt, FundOrderFieldUpdatedAt, FundOrderFieldPortfolioCount:
 		return true
 	}
 	return false
@@ -5893,6 +6193,10 @@ const (
 	MarketOrderFieldNameEn MarketOrderField = "NAME_EN"
 	// Korean name.
 	MarketOrderFieldNameKo MarketOrderField = "NAME_KO"
+	// When it was created.
+	MarketOrderFieldCreatedAt MarketOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	MarketOrderFieldUpdatedAt MarketOrderField = "UPDATED_AT"
 	// How many mentors it has (one per edge), as the viewer sees them.
 	MarketOrderFieldMentorsCount MarketOrderField = "MENTORS_COUNT"
 	// How many startups it has (one per edge), as the viewer sees them.
@@ -5902,13 +6206,15 @@ const (
 var AllMarketOrderField = []MarketOrderField{
 	MarketOrderFieldNameEn,
 	MarketOrderFieldNameKo,
+	MarketOrderFieldCreatedAt,
+	MarketOrderFieldUpdatedAt,
 	MarketOrderFieldMentorsCount,
 	MarketOrderFieldStartupsCount,
 }
 
 func (e MarketOrderField) IsValid() bool {
 	switch e {
-	case MarketOrderFieldNameEn, MarketOrderFieldNameKo, MarketOrderFieldMentorsCount, MarketOrderFieldStartupsCount:
+	case MarketOrderFieldNameEn, MarketOrderFieldNameKo, MarketOrderFieldCreatedAt, MarketOrderFieldUpdatedAt, MarketOrderFieldMentorsCount, MarketOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -6723,6 +7029,10 @@ const (
 	MentorOrderFieldNameEn MentorOrderField = "NAME_EN"
 	// Korean name.
 	MentorOrderFieldNameKo MentorOrderField = "NAME_KO"
+	// When it was created.
+	MentorOrderFieldCreatedAt MentorOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	MentorOrderFieldUpdatedAt MentorOrderField = "UPDATED_AT"
 	// How many markets it has (one per edge), as the viewer sees them.
 	MentorOrderFieldMarketsCount MentorOrderField = "MARKETS_COUNT"
 	// How many sectors it has (one per edge), as the viewer sees them.
@@ -6734,6 +7044,8 @@ const (
 var AllMentorOrderField = []MentorOrderField{
 	MentorOrderFieldNameEn,
 	MentorOrderFieldNameKo,
+	MentorOrderFieldCreatedAt,
+	MentorOrderFieldUpdatedAt,
 	MentorOrderFieldMarketsCount,
 	MentorOrderFieldSectorsCount,
 	MentorOrderFieldStartupsCount,
@@ -6741,7 +7053,7 @@ var AllMentorOrderField = []MentorOrderField{
 
 func (e MentorOrderField) IsValid() bool {
 	switch e {
-	case MentorOrderFieldNameEn, MentorOrderFieldNameKo, MentorOrderFieldMarketsCount, MentorOrderFieldSectorsCount, MentorOrderFieldStartupsCount:
+	case MentorOrderFieldNameEn, MentorOrderFieldNameKo, MentorOrderFieldCreatedAt, MentorOrderFieldUpdatedAt, MentorOrderFieldMarketsCount, MentorOrderFieldSectorsCount, MentorOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -7122,6 +7434,10 @@ const (
 	OrganizationOrderFieldNameEn OrganizationOrderField = "NAME_EN"
 	// Korean name.
 	OrganizationOrderFieldNameKo OrganizationOrderField = "NAME_KO"
+	// When it was created.
+	OrganizationOrderFieldCreatedAt OrganizationOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	OrganizationOrderFieldUpdatedAt OrganizationOrderField = "UPDATED_AT"
 	// How many children it has (one per edge), as the viewer sees them.
 	OrganizationOrderFieldChildrenCount OrganizationOrderField = "CHILDREN_COUNT"
 	// How many mentors it has (one per edge), as the viewer sees them.
@@ -7133,6 +7449,8 @@ const (
 var AllOrganizationOrderField = []OrganizationOrderField{
 	OrganizationOrderFieldNameEn,
 	OrganizationOrderFieldNameKo,
+	OrganizationOrderFieldCreatedAt,
+	OrganizationOrderFieldUpdatedAt,
 	OrganizationOrderFieldChildrenCount,
 	OrganizationOrderFieldMentorsCount,
 	OrganizationOrderFieldProgramsCount,
@@ -7140,7 +7458,7 @@ var AllOrganizationOrderField = []OrganizationOrderField{
 
 func (e OrganizationOrderField) IsValid() bool {
 	switch e {
-	case OrganizationOrderFieldNameEn, OrganizationOrderFieldNameKo, OrganizationOrderFieldChildrenCount, OrganizationOrderFieldMentorsCount, OrganizationOrderFieldProgramsCount:
+	case OrganizationOrderFieldNameEn, OrganizationOrderFieldNameKo, OrganizationOrderFieldCreatedAt, OrganizationOrderFieldUpdatedAt, OrganizationOrderFieldChildrenCount, OrganizationOrderFieldMentorsCount, OrganizationOrderFieldProgramsCount:
 		return true
 	}
 	return false
@@ -7895,6 +8213,10 @@ const (
 	ProgramOrderFieldNameEn ProgramOrderField = "NAME_EN"
 	// Korean name.
 	ProgramOrderFieldNameKo ProgramOrderField = "NAME_KO"
+	// When it was created.
+	ProgramOrderFieldCreatedAt ProgramOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	ProgramOrderFieldUpdatedAt ProgramOrderField = "UPDATED_AT"
 	// How many cohorts it has (one per edge), as the viewer sees them.
 	ProgramOrderFieldCohortsCount ProgramOrderField = "COHORTS_COUNT"
 	// How many organizations it has (one per edge), as the viewer sees them.
@@ -7906,6 +8228,8 @@ const (
 var AllProgramOrderField = []ProgramOrderField{
 	ProgramOrderFieldNameEn,
 	ProgramOrderFieldNameKo,
+	ProgramOrderFieldCreatedAt,
+	ProgramOrderFieldUpdatedAt,
 	ProgramOrderFieldCohortsCount,
 	ProgramOrderFieldOrganizationsCount,
 	ProgramOrderFieldStartupsCount,
@@ -7913,7 +8237,7 @@ var AllProgramOrderField = []ProgramOrderField{
 
 func (e ProgramOrderField) IsValid() bool {
 	switch e {
-	case ProgramOrderFieldNameEn, ProgramOrderFieldNameKo, ProgramOrderFieldCohortsCount, ProgramOrderFieldOrganizationsCount, ProgramOrderFieldStartupsCount:
+	case ProgramOrderFieldNameEn, ProgramOrderFieldNameKo, ProgramOrderFieldCreatedAt, ProgramOrderFieldUpdatedAt, ProgramOrderFieldCohortsCount, ProgramOrderFieldOrganizationsCount, ProgramOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -8200,6 +8524,10 @@ const (
 	SectorOrderFieldNameEn SectorOrderField = "NAME_EN"
 	// Korean name.
 	SectorOrderFieldNameKo SectorOrderField = "NAME_KO"
+	// When it was created.
+	SectorOrderFieldCreatedAt SectorOrderField = "CREATED_AT"
+	// When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own).
+	SectorOrderFieldUpdatedAt SectorOrderField = "UPDATED_AT"
 	// How many mentors it has (one per edge), as the viewer sees them.
 	SectorOrderFieldMentorsCount SectorOrderField = "MENTORS_COUNT"
 	// How many startups it has (one per edge), as the viewer sees them.
@@ -8209,13 +8537,15 @@ const (
 var AllSectorOrderField = []SectorOrderField{
 	SectorOrderFieldNameEn,
 	SectorOrderFieldNameKo,
+	SectorOrderFieldCreatedAt,
+	SectorOrderFieldUpdatedAt,
 	SectorOrderFieldMentorsCount,
 	SectorOrderFieldStartupsCount,
 }
 
 func (e SectorOrderField) IsValid() bool {
 	switch e {
-	case SectorOrderFieldNameEn, SectorOrderFieldNameKo, SectorOrderFieldMentorsCount, SectorOrderFieldStartupsCount:
+	case SectorOrderFieldNameEn, SectorOrderFieldNameKo, SectorOrderFieldCreatedAt, SectorOrderFieldUpdatedAt, SectorOrderFieldMentorsCount, SectorOrderFieldStartupsCount:
 		return true
 	}
 	return false
@@ -8566,6 +8896,10 @@ const (
 	StartupOrderFieldExportValue StartupOrderField = "EXPORT_VALUE"
 	// Date of its last stage change (startups without one sort first).
 	StartupOrderFieldLastStageChange StartupOrderField = "LAST_STAGE_CHANGE"
+	// When it was created.
+	StartupOrderFieldCreatedAt StartupOrderField = "CREATED_AT"
+	// When it last changed (its figures, kept from other rows, are no change of its own).
+	StartupOrderFieldUpdatedAt StartupOrderField = "UPDATED_AT"
 )
 
 var AllStartupOrderField = []StartupOrderField{
@@ -8579,11 +8913,13 @@ var AllStartupOrderField = []StartupOrderField{
 	StartupOrderFieldPatents,
 	StartupOrderFieldExportValue,
 	StartupOrderFieldLastStageChange,
+	StartupOrderFieldCreatedAt,
+	StartupOrderFieldUpdatedAt,
 }
 
 func (e StartupOrderField) IsValid() bool {
 	switch e {
-	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn, StartupOrderFieldInvestedTotal, StartupOrderFieldMentorCount, StartupOrderFieldMarketTargetCount, StartupOrderFieldJobsCreated, StartupOrderFieldPatents, StartupOrderFieldExportValue, StartupOrderFieldLastStageChange:
+	case StartupOrderFieldNameEn, StartupOrderFieldNameKo, StartupOrderFieldFoundedOn, StartupOrderFieldInvestedTotal, StartupOrderFieldMentorCount, StartupOrderFieldMarketTargetCount, StartupOrderFieldJobsCreated, StartupOrderFieldPatents, StartupOrderFieldExportValue, StartupOrderFieldLastStageChange, StartupOrderFieldCreatedAt, StartupOrderFieldUpdatedAt:
 		return true
 	}
 	return false

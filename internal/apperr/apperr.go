@@ -171,3 +171,22 @@ func Merge(errs ...error) error {
 	}
 	return merged.Err()
 }
+
+// ConflictError is a CONFLICT about one input field: the version the
+// client read moved on (input.expectedVersion), a value clashes with an
+// existing record (input.key, input.nameEn), or the field refers to an
+// archived node. Existing is the global id of the record it clashes with,
+// when there is one. It matches ErrConflict under errors.Is.
+type ConflictError struct {
+	Field, Message, Existing string
+}
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Field + ": " + e.Message }
+
+// Unwrap makes errors.Is(err, ErrConflict) hold.
+func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// Conflict is a CONFLICT naming field.
+func Conflict(field, format string, args ...any) error {
+	return &ConflictError{Field: field, Message: fmt.Sprintf(format, args...)}
+}

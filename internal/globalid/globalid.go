@@ -28,11 +28,16 @@ const (
 	Market       Type = "Market"
 	Cohort       Type = "Cohort"
 	Investment   Type = "Investment"
+	// Outcome and StageChange are records of a startup that corrections
+	// address by id; node(id:) does not fetch them (NOT_FOUND).
+	Outcome     Type = "Outcome"
+	StageChange Type = "StageChange"
 )
 
 var known = map[Type]bool{
 	University: true, Organization: true, Program: true, Sector: true, Fund: true, Facility: true,
 	Startup: true, Mentor: true, Market: true, Cohort: true, Investment: true,
+	Outcome: true, StageChange: true,
 }
 
 // Encode returns the global id of row id of type t.

@@ -36,6 +36,7 @@ type AuditEntry struct {
 	EntityRowID int64
 	Before      JSON
 	After       JSON
+	Reason      *string
 }
 
 // JSON is a JSON value passed through as is (the audit trail's before and

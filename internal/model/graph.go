@@ -9,6 +9,7 @@ import (
 
 // Startup is a team supported by the network.
 type Startup struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -26,6 +27,7 @@ func (s Startup) ID() string { return globalid.Encode(globalid.Startup, s.RowID)
 
 // Mentor is an expert who mentors startups.
 type Mentor struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -50,6 +52,7 @@ func (m Mentor) Title(locale *i18n.Locale) Localized {
 
 // Market is an overseas market: a country or a region.
 type Market struct {
+	Stamps
 	RowID int64
 	Key   string
 	Code  string
@@ -65,6 +68,7 @@ func (m Market) ID() string { return globalid.Encode(globalid.Market, m.RowID) }
 
 // Cohort is one round of a program.
 type Cohort struct {
+	Stamps
 	RowID     int64
 	Key       string
 	ProgramID int64
@@ -81,14 +85,16 @@ func (c Cohort) ID() string { return globalid.Encode(globalid.Cohort, c.RowID) }
 
 // Investment is money from a fund into a startup.
 type Investment struct {
-	RowID      int64
-	FundID     int64
-	StartupID  int64
-	Amount     KRW
-	InvestedOn Date
-	Round      InvestmentRound
-	Version    int
-	Provenance Provenance
+	Stamps
+	RowID       int64
+	FundID      int64
+	StartupID   int64
+	Amount      KRW
+	InvestedOn  Date
+	Round       InvestmentRound
+	Version     int
+	PreFounding bool
+	Provenance  Provenance
 }
 
 // ID is the node's opaque global id.
@@ -96,6 +102,9 @@ func (i Investment) ID() string { return globalid.Encode(globalid.Investment, i.
 
 // StageChange is one entry of a startup's stage history.
 type StageChange struct {
+	Stamps
+	RowID     int64
+	Version   int
 	Stage     GrowthStage
 	ChangedOn Date
 	Note      *string
@@ -103,6 +112,9 @@ type StageChange struct {
 
 // Outcome is a figure a startup reported.
 type Outcome struct {
+	Stamps
+	RowID      int64
+	Version    int
 	Kind       OutcomeKind
 	ReportedOn Date
 	Quantity   int
@@ -110,6 +122,12 @@ type Outcome struct {
 	MarketID   *int64
 	Note       *string
 }
+
+// ID is the record's opaque global id, for its corrections.
+func (c StageChange) ID() string { return globalid.Encode(globalid.StageChange, c.RowID) }
+
+// ID is the record's opaque global id, for its corrections.
+func (o Outcome) ID() string { return globalid.Encode(globalid.Outcome, o.RowID) }
 
 // Affiliation is what a mentor belongs to: a University or an Organization.
 type Affiliation interface{ IsAffiliation() }
@@ -155,3 +173,10 @@ func (Cohort) IsNode() {}
 
 // IsNode marks the type as a Node.
 func (Investment) IsNode() {}
+
+// Stamps are when a node or record was created and last changed, kept by
+// the database (migration 00017): what a client syncs "changed since" by.
+type Stamps struct {
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}

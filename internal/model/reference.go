@@ -10,6 +10,7 @@ import (
 // University is one of the four global universities of Incheon Global
 // Campus that partner with the city (MOU).
 type University struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -26,6 +27,7 @@ func (u University) ID() string { return globalid.Encode(globalid.University, u.
 // Organization is a government body, agency, foundation, center or team in
 // the network.
 type Organization struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -41,6 +43,7 @@ func (o Organization) ID() string { return globalid.Encode(globalid.Organization
 
 // Sector is an industry field; the four task-force fields are sectors.
 type Sector struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -54,6 +57,7 @@ func (s Sector) ID() string { return globalid.Encode(globalid.Sector, s.RowID) }
 
 // Program is a support program a startup can take part in.
 type Program struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -69,6 +73,7 @@ func (p Program) ID() string { return globalid.Encode(globalid.Program, p.RowID)
 
 // Fund is a venture fund or a government grant that invests in startups.
 type Fund struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names
@@ -89,6 +94,7 @@ func (f Fund) ID() string { return globalid.Encode(globalid.Fund, f.RowID) }
 
 // Facility is the Global Startup Campus or one of its spaces.
 type Facility struct {
+	Stamps
 	RowID int64
 	Key   string
 	Names

@@ -2,12 +2,16 @@
 
 package model
 
+import "time"
+
 // Assignment holds the facts of a relationship's edge.
 type Assignment struct {
-	Purpose AssignmentPurpose
-	Status  AssignmentStatus
-	Since   Date
-	Until   *Date
+	Purpose   AssignmentPurpose
+	Status    AssignmentStatus
+	Since     Date
+	Until     *Date
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ProgramRoleFacts holds the facts of a relationship's edge.
@@ -17,15 +21,19 @@ type ProgramRoleFacts struct {
 
 // Membership holds the facts of a relationship's edge.
 type Membership struct {
-	CohortID int64
-	JoinedOn Date
+	CohortID  int64
+	JoinedOn  Date
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Mentorship holds the facts of a relationship's edge.
 type Mentorship struct {
-	Focus string
-	Since Date
-	Until *Date
+	Focus     string
+	Since     Date
+	Until     *Date
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // MarketTarget holds the facts of a relationship's edge.
@@ -34,12 +42,16 @@ type MarketTarget struct {
 	Priority         int
 	Since            Date
 	SupportProgramID *int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // MarketExperience holds the facts of a relationship's edge.
 type MarketExperience struct {
-	Since Date
-	Note  *string
+	Since     Date
+	Note      *string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // OrganizationEdge is an edge of OrganizationConnection.

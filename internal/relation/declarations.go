@@ -51,7 +51,19 @@ var (
 	name = Fact{"name", "name", "Name", "The Korean or English name."}
 )
 
-func fields(f ...Fact) []Fact { return f }
+// fields are a node's fields: f, then when it was created and changed.
+func fields(f ...Fact) []Fact { return append(f, createdAt, updatedAt) }
+
+// createdAt and updatedAt are every node's timestamps (migration 00017),
+// for filtering and ordering ("what changed since T"); not measured or
+// grouped by (IsStamp).
+var (
+	createdAt = Fact{"createdAt", "created_at", "DateTime!", "When it was created."}
+	updatedAt = Fact{"updatedAt", "updated_at", "DateTime!", "When it last changed (a figure kept from other rows, such as a startup's invested total, is no change of its own)."}
+)
+
+// IsStamp reports whether f is a node's or an edge's createdAt or updatedAt.
+func IsStamp(f Fact) bool { return f == createdAt || f == updatedAt }
 
 // Edge facts shared by both directions of a relationship.
 var (
@@ -60,11 +72,13 @@ var (
 		{"status", "status", "AssignmentStatus!", "Where the assignment stands."},
 		{"since", "since", "Date!", "When the assignment began."},
 		{"until", "until", "Date", "When it ended, if it has."},
+		createdAt, updatedAt,
 	}}
 	mentorship = &Facts{Model: "Mentorship", Fields: []Fact{
 		{"focus", "focus", "String!", "What the mentoring focuses on (e.g. US market entry)."},
 		{"since", "since", "Date!", "When the mentorship began."},
 		{"until", "until", "Date", "When it ended, if it has."},
+		createdAt, updatedAt,
 	}}
 	investment = &Facts{Model: "Investment", Field: "Investment", Row: "investmentRow", Cols: "investmentCols", SDL: `
   "Amount in KRW."
@@ -85,14 +99,17 @@ var (
 		{"priority", "priority", "Int!", "Priority from 1 (highest) to 5."},
 		{"since", "since", "Date!", "When the startup began targeting the market."},
 		{"supportProgram", "program_id", "Program", "The support program used, e.g. product localization support."},
+		createdAt, updatedAt,
 	}}
 	membership = &Facts{Model: "Membership", Fields: []Fact{
 		{"cohort", "cohort_id", "Cohort!", "The cohort the startup belongs to."},
 		{"joinedOn", "joined_on", "Date!", "When the startup joined."},
+		createdAt, updatedAt,
 	}}
 	marketExperience = &Facts{Model: "MarketExperience", Fields: []Fact{
 		{"since", "since", "Date!", "Since when the mentor has known the market."},
 		{"note", "note", "String", "What the mentor did there, e.g. ran a plant, sold medical devices."},
+		createdAt, updatedAt,
 	}}
 	programRole = &Facts{Model: "ProgramRoleFacts", Fields: []Fact{
 		{"role", "role", "ProgramRole!", "The organization's role in the program."},

@@ -39,6 +39,9 @@ func GroupKeys(node string, d *Direction) []GroupKey {
 	}
 	facts := func(fs []Fact, edge bool) {
 		for _, f := range fs {
+			if IsStamp(f) {
+				continue
+			}
 			t := Base(f.Type)
 			switch {
 			case Nodes[t].Name != "":

@@ -42,6 +42,10 @@ func OrderFields(node string) []OrderField {
 				OrderField{Name: "NAME_KO", Column: "name_ko", Type: "String", Doc: "Korean name."})
 		case "Date", "Int", "KRW":
 			out = append(out, OrderField{Name: upperSnake(f.Field), Column: f.Column, Type: Base(f.Type), Doc: f.Doc + nullsFirst(f.Type)})
+		case "DateTime":
+			if IsStamp(f) {
+				out = append(out, OrderField{Name: upperSnake(f.Field), Column: f.Column, Type: "DateTime", Doc: f.Doc})
+			}
 		}
 	}
 	var counts []OrderField
@@ -114,7 +118,7 @@ type Measure struct {
 func Measures(node string, d *Direction) []Measure {
 	var facts []Fact
 	for _, f := range Nodes[node].Fields {
-		if t := Base(f.Type); t != "Name" && t != "Boolean" && f.Field != "key" {
+		if t := Base(f.Type); t != "Name" && t != "Boolean" && f.Field != "key" && !IsStamp(f) {
 			facts = append(facts, f)
 		}
 	}
@@ -127,7 +131,7 @@ func Measures(node string, d *Direction) []Measure {
 	var out []Measure
 	seen := map[string]bool{}
 	for _, f := range facts {
-		if seen[f.Field] || Base(f.Type) == "Boolean" {
+		if seen[f.Field] || Base(f.Type) == "Boolean" || IsStamp(f) {
 			continue
 		}
 		seen[f.Field] = true

@@ -21,6 +21,7 @@ type auditRow struct {
 	EntityID   int64     `db:"entity_id"`
 	Before     []byte    `db:"before"`
 	After      []byte    `db:"after"`
+	Reason     *string   `db:"reason"`
 }
 
 // AuditFilter selects audit records.
@@ -48,11 +49,11 @@ func (s *Store) ListAuditLog(ctx context.Context, f AuditFilter, page PageArgs) 
 	if f.Since != nil {
 		c.add("n.at >= ?", *f.Since)
 	}
-	q := listQuery(`n.id, n.at, n.actor_key_id, n.actor_name, n.actor_role, n.request_id, n.action, n.entity_type, n.entity_id, n.before, n.after`,
+	q := listQuery(`n.id, n.at, n.actor_key_id, n.actor_name, n.actor_role, n.request_id, n.action, n.entity_type, n.entity_id, n.before, n.after, n.reason`,
 		"audit_log n", c, sortKey{tag: "audit", desc: true})
 	return listPage(ctx, s, q, page, func(r auditRow, cursor model.Cursor) model.AuditEntryEdge {
 		return model.AuditEntryEdge{Cursor: cursor, Node: &model.AuditEntry{RowID: r.ID, At: r.At, ActorKeyID: r.ActorKeyID,
 			ActorName: r.ActorName, ActorRole: viewer.Role(r.ActorRole), RequestID: r.RequestID, Action: r.Action,
-			EntityType: r.EntityType, EntityRowID: r.EntityID, Before: r.Before, After: r.After}}
+			EntityType: r.EntityType, EntityRowID: r.EntityID, Before: r.Before, After: r.After, Reason: r.Reason}}
 	})
 }

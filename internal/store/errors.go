@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	"github.com/lib/pq"
@@ -31,8 +32,11 @@ func translate(err error) error {
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) {
 		switch {
-		case pqErr.Code == "23505", pqErr.Code == "23P01", pqErr.Code == "40001", pqErr.Code == "40P01":
-			// unique or exclusion violation, serialization failure, deadlock
+		case pqErr.Code == "23505":
+			// unique violation: the field is the constraint's column
+			return fmt.Errorf("%w: %w", &apperr.ConflictError{Field: uniqueField(pqErr.Constraint), Message: "already exists"}, err)
+		case pqErr.Code == "23P01", pqErr.Code == "40001", pqErr.Code == "40P01":
+			// exclusion violation, serialization failure, deadlock
 			return fmt.Errorf("%w: %w", apperr.ErrConflict, err)
 		case pqErr.Code == "23514":
 			// check_violation: the API validates every input against the
@@ -57,4 +61,23 @@ func translate(err error) error {
 		return fmt.Errorf("%w: %w", apperr.ErrUnavailable, err)
 	}
 	return err
+}
+
+// uniqueFields name the input field of each unique constraint a write may
+// clash with (the columns the client chose); others name the input.
+var uniqueFields = map[string]string{
+	"markets_code_key": "input.code",
+	"assignments_university_id_startup_id_purpose_key": "input.purpose",
+	"memberships_cohort_id_startup_id_key":             "input.cohortId",
+	"market_targets_startup_id_market_id_key":          "input.marketId",
+}
+
+func uniqueField(constraint string) string {
+	if f, ok := uniqueFields[constraint]; ok {
+		return f
+	}
+	if strings.HasSuffix(constraint, "_key_key") {
+		return "input.key"
+	}
+	return "input"
 }

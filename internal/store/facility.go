@@ -8,6 +8,7 @@ import (
 
 type facilityRow struct {
 	pageCols
+	stampRow
 	ID               int64   `db:"id"`
 	Key              string  `db:"key"`
 	NameKo           string  `db:"name_ko"`
@@ -23,10 +24,10 @@ type facilityRow struct {
 }
 
 const facilityCols = `n.id, n.key, n.name_ko, n.name_en, n.kind, n.parent_id, n.operator_id, n.area_m2, n.opens_in,
-       n.location_ko, n.location_en, n.provenance`
+       n.location_ko, n.location_en, n.provenance, n.created_at, n.updated_at`
 
 func (r facilityRow) model() model.Facility {
-	return model.Facility{
+	return model.Facility{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
 		Kind: model.FacilityKind(r.Kind), ParentID: r.ParentID, OperatorID: r.OperatorID,
 		AreaSquareMeters: r.AreaSquareMeters, OpensIn: r.OpensIn,

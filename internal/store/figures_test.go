@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
 )
@@ -136,6 +138,40 @@ SELECT $1, s, $2, $3, 'GRANT' FROM unnest($4::bigint[]) s`, []any{pick(rng, fund
 		}
 	}
 	check("random writes")
+
+	// The corrections of issue 19, through the store as the API runs
+	// them: outcomes corrected and deleted, investments and stage changes
+	// deleted, each at the version its row holds.
+	for range 60 {
+		var row struct {
+			ID      int64 `db:"id"`
+			Version int   `db:"version"`
+		}
+		table := []string{"outcomes", "outcomes", "investments", "stage_changes"}[rng.Intn(4)]
+		if err := db.GetContext(ctx, &row, `SELECT id, version FROM `+table+` ORDER BY random() LIMIT 1`); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		switch {
+		case table == "outcomes" && rng.Intn(2) == 0:
+			_, err = s.CorrectOutcome(ctx, row.ID, row.Version, store.OutcomeChanges{
+				Quantity: store.Field[int]{Set: true, Value: rng.Intn(1000)}}, "recount test")
+		case table == "outcomes":
+			_, err = s.DeleteOutcome(ctx, row.ID, row.Version, "recount test")
+		case table == "investments":
+			_, err = s.DeleteInvestment(ctx, row.ID, row.Version, "recount test")
+		default:
+			_, err = s.DeleteStageChange(ctx, row.ID, row.Version, "recount test")
+			var input *apperr.InputError
+			if errors.As(err, &input) {
+				err = nil // a startup's only stage change stays
+			}
+		}
+		if err != nil {
+			t.Fatalf("%s %d: %v", table, row.ID, err)
+		}
+	}
+	check("corrections")
 
 	// A deleted startup takes its rows along (ON DELETE CASCADE); the
 	// mentors it had count one startup fewer.

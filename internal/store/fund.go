@@ -22,7 +22,7 @@ type fundRow struct {
 const fundCols = nodeCols + `, n.kind, n.size_krw, n.manager_id, n.sponsor_id, n.program_id, n.vintage_year, n.version, n.archived_at`
 
 func (r fundRow) model() model.Fund {
-	return model.Fund{
+	return model.Fund{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Kind: model.FundKind(r.Kind), Size: model.KRW(r.SizeKRW),
 		ManagerID: r.ManagerID, SponsorID: r.SponsorID, ProgramID: r.ProgramID,
@@ -63,15 +63,19 @@ type investmentRow struct {
 	InvRound      string    `db:"inv_round"`
 	InvProvenance string    `db:"inv_provenance"`
 	InvVersion    int       `db:"inv_version"`
+	InvPre        bool      `db:"inv_pre_founding"`
+	InvCreatedAt  time.Time `db:"inv_created_at"`
+	InvUpdatedAt  time.Time `db:"inv_updated_at"`
 }
 
 const investmentCols = `e.id AS inv_id, e.fund_id AS inv_fund_id, e.startup_id AS inv_startup_id, e.amount_krw AS inv_amount_krw,
-       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance, e.version AS inv_version`
+       e.invested_on AS inv_invested_on, e.round AS inv_round, e.provenance AS inv_provenance, e.version AS inv_version,
+       e.pre_founding AS inv_pre_founding, e.created_at AS inv_created_at, e.updated_at AS inv_updated_at`
 
 func (r investmentRow) model() model.Investment {
-	return model.Investment{RowID: r.InvID, FundID: r.InvFundID, StartupID: r.InvStartupID, Amount: model.KRW(r.InvAmount),
+	return model.Investment{Stamps: model.Stamps{CreatedAt: r.InvCreatedAt, UpdatedAt: r.InvUpdatedAt}, RowID: r.InvID, FundID: r.InvFundID, StartupID: r.InvStartupID, Amount: model.KRW(r.InvAmount),
 		InvestedOn: date(r.InvInvestedOn), Round: model.InvestmentRound(r.InvRound), Version: r.InvVersion,
-		Provenance: model.Provenance(r.InvProvenance)}
+		PreFounding: r.InvPre, Provenance: model.Provenance(r.InvProvenance)}
 }
 
 // InvestmentFilter selects investments.

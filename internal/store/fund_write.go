@@ -14,10 +14,10 @@ type NewFund struct {
 // CreateFund creates a fund.
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateFund(ctx context.Context, in NewFund) (Written, error) {
-	refs := []reference{{"input.managerId", "organizations", in.ManagerID}, {"input.sponsorId", "organizations", in.SponsorID}, {"input.programId", "programs", in.ProgramID}}
+	refs := []reference{opt("input.managerId", "organizations", in.ManagerID), opt("input.sponsorId", "organizations", in.SponsorID), optActive("input.programId", "programs", in.ProgramID)}
 	c := append(in.cols(), col{"kind", in.Kind}, col{"size_krw", in.Size}, col{"manager_id", in.ManagerID}, col{"sponsor_id", in.SponsorID},
 		col{"program_id", in.ProgramID}, col{"vintage_year", in.VintageYear})
-	return s.createNode(ctx, fundsTable, "createFund", in.IdempotencyKey, in, refs, c, nil)
+	return s.createNode(ctx, fundsTable, "createFund", in.NodeBase, in, refs, c, nil)
 }
 
 // FundChanges is a partial update of a fund.
@@ -36,6 +36,6 @@ func (s *Store) UpdateFund(ctx context.Context, id int64, version int, ch FundCh
 	setIf(&c, "sponsor_id", ch.SponsorID)
 	setIf(&c, "program_id", ch.ProgramID)
 	setIf(&c, "vintage_year", ch.VintageYear)
-	refs := []reference{{"input.managerId", "organizations", ch.ManagerID.Value}, {"input.sponsorId", "organizations", ch.SponsorID.Value}, {"input.programId", "programs", ch.ProgramID.Value}}
+	refs := []reference{opt("input.managerId", "organizations", ch.ManagerID.Value), opt("input.sponsorId", "organizations", ch.SponsorID.Value), optActive("input.programId", "programs", ch.ProgramID.Value)}
 	return s.updateNode(ctx, fundsTable, "updateFund", id, version, refs, c, nil)
 }

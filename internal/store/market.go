@@ -9,6 +9,7 @@ import (
 
 type marketRow struct {
 	pageCols
+	stampRow
 	ID         int64      `db:"id"`
 	Key        string     `db:"key"`
 	Code       string     `db:"code"`
@@ -20,10 +21,10 @@ type marketRow struct {
 	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const marketCols = `n.id, n.key, n.code, n.kind, n.name_ko, n.name_en, n.provenance, n.version, n.archived_at`
+const marketCols = `n.id, n.key, n.code, n.kind, n.name_ko, n.name_en, n.provenance, n.version, n.archived_at, n.created_at, n.updated_at`
 
 func (r marketRow) model() model.Market {
-	return model.Market{RowID: r.ID, Key: r.Key, Code: r.Code, Kind: model.MarketKind(r.Kind),
+	return model.Market{Stamps: r.stamps(), RowID: r.ID, Key: r.Key, Code: r.Code, Kind: model.MarketKind(r.Kind),
 		Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn}, Version: r.Version, ArchivedAt: r.ArchivedAt,
 		Provenance: model.Provenance(r.Provenance)}
 }

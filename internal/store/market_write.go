@@ -11,7 +11,7 @@ type NewMarket struct {
 // CreateMarket creates a market.
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateMarket(ctx context.Context, in NewMarket) (Written, error) {
-	return s.createNode(ctx, marketsTable, "createMarket", in.IdempotencyKey, in, nil, append(in.cols(), col{"kind", in.Kind}, col{"code", in.Code}), nil)
+	return s.createNode(ctx, marketsTable, "createMarket", in.NodeBase, in, nil, append(in.cols(), col{"kind", in.Kind}, col{"code", in.Code}), nil)
 }
 
 // UpdateMarket renames a market if it is still at version.

@@ -12,6 +12,7 @@ import (
 
 type mentorRow struct {
 	pageCols
+	stampRow
 	ID                       int64          `db:"id"`
 	Key                      string         `db:"key"`
 	NameKo                   string         `db:"name_ko"`
@@ -28,14 +29,14 @@ type mentorRow struct {
 }
 
 const mentorCols = `n.id, n.key, n.name_ko, n.name_en, n.title_ko, n.title_en, n.task_force_member,
-       n.affiliated_university_id, n.affiliated_organization_id, n.languages, n.provenance, n.version, n.archived_at`
+       n.affiliated_university_id, n.affiliated_organization_id, n.languages, n.provenance, n.version, n.archived_at, n.created_at, n.updated_at`
 
 func (r mentorRow) model() model.Mentor {
 	langs := []string(r.Languages)
 	if langs == nil {
 		langs = []string{}
 	}
-	return model.Mentor{RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
+	return model.Mentor{Stamps: r.stamps(), RowID: r.ID, Key: r.Key, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
 		TitleKo: r.TitleKo, TitleEn: r.TitleEn, TaskForceMember: r.TaskForceMember, Languages: langs,
 		AffiliatedUniversityID: r.AffiliatedUniversityID, AffiliatedOrganizationID: r.AffiliatedOrganizationID,
 		Version: r.Version, ArchivedAt: r.ArchivedAt,

@@ -21,11 +21,11 @@ type NewMentor struct {
 // CreateMentor creates a mentor with its sectors of expertise.
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateMentor(ctx context.Context, in NewMentor) (Written, error) {
-	refs := append([]reference{{"input.universityId", "universities", in.UniversityID}, {"input.organizationId", "organizations", in.OrganizationID}},
+	refs := append([]reference{opt("input.universityId", "universities", in.UniversityID), opt("input.organizationId", "organizations", in.OrganizationID)},
 		sectorRefs("input.sectorIds", in.SectorIDs)...)
 	c := append(in.cols(), col{"title_ko", in.TitleKo}, col{"title_en", in.TitleEn}, col{"task_force_member", in.TaskForceMember},
 		col{"affiliated_university_id", in.UniversityID}, col{"affiliated_organization_id", in.OrganizationID}, col{"languages", pq.Array(in.Languages)})
-	return s.createNode(ctx, mentorsTable, "createMentor", in.IdempotencyKey, in, refs, c, func(tx *sqlx.Tx, id int64) error {
+	return s.createNode(ctx, mentorsTable, "createMentor", in.NodeBase, in, refs, c, func(tx *sqlx.Tx, id int64) error {
 		return setMentorSectors(ctx, tx, id, in.SectorIDs)
 	})
 }
@@ -51,7 +51,7 @@ func (s *Store) UpdateMentor(ctx context.Context, id int64, version int, ch Ment
 	if ch.Languages.Set {
 		c = append(c, col{"languages", pq.Array(ch.Languages.Value)})
 	}
-	refs := append([]reference{{"input.universityId", "universities", ch.UniversityID.Value}, {"input.organizationId", "organizations", ch.OrganizationID.Value}},
+	refs := append([]reference{opt("input.universityId", "universities", ch.UniversityID.Value), opt("input.organizationId", "organizations", ch.OrganizationID.Value)},
 		sectorRefs("input.sectorIds", ch.SectorIDs.Value)...)
 	return s.updateNode(ctx, mentorsTable, "updateMentor", id, version, refs, c, func(tx *sqlx.Tx) error {
 		if ch.SectorIDs.Set {

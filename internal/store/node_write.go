@@ -22,6 +22,7 @@ type col struct {
 type nodeTable struct{ table, entity string }
 
 var (
+	startupsTable = nodeTable{"startups", "Startup"}
 	mentorsTable  = nodeTable{"mentors", "Mentor"}
 	fundsTable    = nodeTable{"funds", "Fund"}
 	marketsTable  = nodeTable{"markets", "Market"}
@@ -31,7 +32,7 @@ var (
 
 // createNode inserts a row (idempotently when key is set), runs then on
 // it (child rows), and audits it.
-func (s *Store) createNode(ctx context.Context, t nodeTable, action string, key *string, input any, refs []reference, cols []col,
+func (s *Store) createNode(ctx context.Context, t nodeTable, action string, base NodeBase, input any, refs []reference, cols []col,
 	then func(tx *sqlx.Tx, id int64) error) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
@@ -39,7 +40,12 @@ func (s *Store) createNode(ctx context.Context, t nodeTable, action string, key 
 			return err
 		}
 		var err error
-		w.ID, w.Replayed, err = idempotent(ctx, tx, key, action, t.entity, input, func() (int64, error) {
+		w.ID, w.Replayed, err = idempotent(ctx, tx, base.IdempotencyKey, action, t.entity, input, func() (int64, error) {
+			if !base.AllowDuplicateName {
+				if err := duplicateName(ctx, tx, t.table, t.entity, base.NameKo, base.NameEn); err != nil {
+					return 0, err
+				}
+			}
 			names := make([]string, 0, len(cols)+1)
 			args := sqlArgs{}
 			holders := make([]string, 0, len(cols)+1)
@@ -126,6 +132,8 @@ type NodeBase struct {
 	IdempotencyKey *string
 	Key            string
 	NameKo, NameEn string
+	// AllowDuplicateName creates it even when a node of its type has its name.
+	AllowDuplicateName bool
 }
 
 func (b NodeBase) cols() []col {

@@ -31,6 +31,7 @@ const (
 	OmitSince                        // e.since: Since of assignments, mentorships and market targets
 	OmitUntil                        // e.until: Until of assignments and mentorships
 	OmitJoinedOn                     // e.joined_on: Membership.JoinedOn
+	OmitStamps                       // n.created_at, n.updated_at: Stamps
 )
 
 // omittable maps each column of a group to it.
@@ -38,8 +39,8 @@ var omittable = map[string]Omit{
 	"n.key": OmitKey, "n.description_ko": OmitDescription, "n.description_en": OmitDescription,
 	"n.founded_on": OmitFoundedOn, "n.version": OmitVersion, "n.archived_at": OmitArchivedAt,
 	"n.provenance": OmitProvenance, "n.title_ko": OmitTitle, "n.title_en": OmitTitle,
-	"n.languages": OmitLanguages,
-	"e.focus":     OmitFocus, "e.purpose": OmitPurpose, "e.status": OmitStatus, "e.priority": OmitPriority,
+	"n.languages": OmitLanguages, "n.created_at": OmitStamps, "n.updated_at": OmitStamps,
+	"e.focus": OmitFocus, "e.purpose": OmitPurpose, "e.status": OmitStatus, "e.priority": OmitPriority,
 	"e.since": OmitSince, "e.until": OmitUntil, "e.joined_on": OmitJoinedOn,
 }
 

@@ -96,6 +96,15 @@ func orderPart(ctx context.Context, args *sqlArgs, node, field string) (sortPart
 		return sortPart{expr: "COALESCE(" + col + ", -1)", cast: "bigint"}, nil
 	case "KRW":
 		return sortPart{expr: "COALESCE(" + col + ", -1)", cast: "numeric"}, nil
+	case "DateTime":
+		return stampPart(col), nil
 	}
 	return sortPart{expr: col, cast: "text"}, nil
+}
+
+// stampPart sorts by a timestamp (created_at, updated_at), read as its
+// microseconds since 1970: a cursor carries a number, not a time in the
+// server's text format.
+func stampPart(col string) sortPart {
+	return sortPart{expr: "(extract(epoch FROM " + col + ") * 1000000)::bigint", cast: "bigint"}
 }

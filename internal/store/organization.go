@@ -16,7 +16,7 @@ type organizationRow struct {
 const organizationCols = nodeCols + `, n.kind, n.parent_id, n.mou_partner`
 
 func (r organizationRow) model() model.Organization {
-	return model.Organization{
+	return model.Organization{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Kind: model.OrganizationKind(r.Kind), ParentID: r.ParentID, MouPartner: r.MouPartner,
 		Provenance: model.Provenance(r.Provenance),

@@ -17,7 +17,7 @@ type programRow struct {
 const programCols = nodeCols + `, n.kind, n.version, n.archived_at`
 
 func (r programRow) model() model.Program {
-	return model.Program{
+	return model.Program{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Kind: model.ProgramKind(r.Kind), Version: r.Version, ArchivedAt: r.ArchivedAt, Provenance: model.Provenance(r.Provenance),
 	}
@@ -46,6 +46,7 @@ func (s *Store) ProgramsByID(ctx context.Context, ids []int64) (map[int64]model.
 
 type cohortRow struct {
 	pageCols
+	stampRow
 	ID         int64      `db:"id"`
 	Key        string     `db:"key"`
 	ProgramID  int64      `db:"program_id"`
@@ -58,10 +59,10 @@ type cohortRow struct {
 	ArchivedAt *time.Time `db:"archived_at"`
 }
 
-const cohortCols = `n.id, n.key, n.program_id, n.name_ko, n.name_en, n.year, n.team_quota, n.provenance, n.version, n.archived_at`
+const cohortCols = `n.id, n.key, n.program_id, n.name_ko, n.name_en, n.year, n.team_quota, n.provenance, n.version, n.archived_at, n.created_at, n.updated_at`
 
 func (r cohortRow) model() model.Cohort {
-	return model.Cohort{RowID: r.ID, Key: r.Key, ProgramID: r.ProgramID, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
+	return model.Cohort{Stamps: r.stamps(), RowID: r.ID, Key: r.Key, ProgramID: r.ProgramID, Names: model.Names{NameKo: r.NameKo, NameEn: r.NameEn},
 		Year: r.Year, TeamQuota: r.TeamQuota, Version: r.Version, ArchivedAt: r.ArchivedAt, Provenance: model.Provenance(r.Provenance)}
 }
 

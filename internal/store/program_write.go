@@ -13,7 +13,7 @@ type NewProgram struct {
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateProgram(ctx context.Context, in NewProgram) (Written, error) {
 	c := append(in.cols(), col{"kind", in.Kind}, col{"description_ko", in.DescriptionKo}, col{"description_en", in.DescriptionEn})
-	return s.createNode(ctx, programsTable, "createProgram", in.IdempotencyKey, in, nil, c, nil)
+	return s.createNode(ctx, programsTable, "createProgram", in.NodeBase, in, nil, c, nil)
 }
 
 // ProgramChanges is a partial update of a program.
@@ -44,7 +44,7 @@ type NewCohort struct {
 // Replays only an earlier create by ctx's viewer's API key (idempotent).
 func (s *Store) CreateCohort(ctx context.Context, in NewCohort) (Written, error) {
 	c := append(in.cols(), col{"program_id", in.ProgramID}, col{"year", in.Year}, col{"team_quota", in.TeamQuota})
-	return s.createNode(ctx, cohortsTable, "createCohort", in.IdempotencyKey, in, []reference{ref("input.programId", "programs", in.ProgramID)}, c, nil)
+	return s.createNode(ctx, cohortsTable, "createCohort", in.NodeBase, in, []reference{active("input.programId", "programs", in.ProgramID)}, c, nil)
 }
 
 // CohortChanges is a partial update of a cohort.

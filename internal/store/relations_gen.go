@@ -31,14 +31,16 @@ var nodeGuards = map[string]func(string) guard{
 }
 
 type assignmentFacts struct {
-	Purpose string     `db:"purpose"`
-	Status  string     `db:"status"`
-	Since   time.Time  `db:"since"`
-	Until   *time.Time `db:"until"`
+	Purpose   string     `db:"purpose"`
+	Status    string     `db:"status"`
+	Since     time.Time  `db:"since"`
+	Until     *time.Time `db:"until"`
+	CreatedAt time.Time  `db:"e_created_at"`
+	UpdatedAt time.Time  `db:"e_updated_at"`
 }
 
 func (r assignmentFacts) model() model.Assignment {
-	return model.Assignment{Purpose: model.AssignmentPurpose(r.Purpose), Status: model.AssignmentStatus(r.Status), Since: date(r.Since), Until: datePtr(r.Until)}
+	return model.Assignment{Purpose: model.AssignmentPurpose(r.Purpose), Status: model.AssignmentStatus(r.Status), Since: date(r.Since), Until: datePtr(r.Until), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type programRoleFacts struct {
@@ -50,22 +52,26 @@ func (r programRoleFacts) model() model.ProgramRoleFacts {
 }
 
 type membershipFacts struct {
-	CohortID int64     `db:"f_cohort_id"`
-	JoinedOn time.Time `db:"joined_on"`
+	CohortID  int64     `db:"f_cohort_id"`
+	JoinedOn  time.Time `db:"joined_on"`
+	CreatedAt time.Time `db:"e_created_at"`
+	UpdatedAt time.Time `db:"e_updated_at"`
 }
 
 func (r membershipFacts) model() model.Membership {
-	return model.Membership{CohortID: r.CohortID, JoinedOn: date(r.JoinedOn)}
+	return model.Membership{CohortID: r.CohortID, JoinedOn: date(r.JoinedOn), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type mentorshipFacts struct {
-	Focus string     `db:"focus"`
-	Since time.Time  `db:"since"`
-	Until *time.Time `db:"until"`
+	Focus     string     `db:"focus"`
+	Since     time.Time  `db:"since"`
+	Until     *time.Time `db:"until"`
+	CreatedAt time.Time  `db:"e_created_at"`
+	UpdatedAt time.Time  `db:"e_updated_at"`
 }
 
 func (r mentorshipFacts) model() model.Mentorship {
-	return model.Mentorship{Focus: r.Focus, Since: date(r.Since), Until: datePtr(r.Until)}
+	return model.Mentorship{Focus: r.Focus, Since: date(r.Since), Until: datePtr(r.Until), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type marketTargetFacts struct {
@@ -73,19 +79,23 @@ type marketTargetFacts struct {
 	Priority         int       `db:"priority"`
 	Since            time.Time `db:"since"`
 	SupportProgramID *int64    `db:"f_program_id"`
+	CreatedAt        time.Time `db:"e_created_at"`
+	UpdatedAt        time.Time `db:"e_updated_at"`
 }
 
 func (r marketTargetFacts) model() model.MarketTarget {
-	return model.MarketTarget{Status: model.MarketTargetStatus(r.Status), Priority: r.Priority, Since: date(r.Since), SupportProgramID: r.SupportProgramID}
+	return model.MarketTarget{Status: model.MarketTargetStatus(r.Status), Priority: r.Priority, Since: date(r.Since), SupportProgramID: r.SupportProgramID, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 type marketExperienceFacts struct {
-	Since time.Time `db:"since"`
-	Note  *string   `db:"note"`
+	Since     time.Time `db:"since"`
+	Note      *string   `db:"note"`
+	CreatedAt time.Time `db:"e_created_at"`
+	UpdatedAt time.Time `db:"e_updated_at"`
 }
 
 func (r marketExperienceFacts) model() model.MarketExperience {
-	return model.MarketExperience{Since: date(r.Since), Note: r.Note}
+	return model.MarketExperience{Since: date(r.Since), Note: r.Note, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 // organizationEdge is an edge of a page of organizations.
@@ -149,7 +159,7 @@ func outcomeEdge(r outcomeRow, cursor model.Cursor) model.OutcomeEdge {
 }
 
 // UniversityStartups pages, for each university, the startups.
-var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.purpose, e.status, e.since, e.until",
+var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.purpose, e.status, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"assignments e JOIN startups n ON n.id = e.startup_id", "e.university_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -159,7 +169,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.
 	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id")).as("UniversityStartups")
 
 // StartupUniversities pages, for each startup, the universities.
-var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose, e.status, e.since, e.until",
+var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose, e.status, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"assignments e JOIN universities n ON n.id = e.university_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		universityRow
@@ -229,7 +239,7 @@ var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	cohortEdge).as("ProgramCohorts")
 
 // CohortMembers pages, for each cohort, the startups.
-var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
+var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"memberships e JOIN startups n ON n.id = e.startup_id", "e.cohort_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -239,7 +249,7 @@ var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id
 	}, startupGuard("n.id")).as("CohortMembers")
 
 // StartupPrograms pages, for each startup, the programs.
-var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
+var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs n ON n.id = c.program_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		programRow
@@ -249,7 +259,7 @@ var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort
 	}, startupGuard("e.startup_id")).as("StartupPrograms")
 
 // ProgramMembers pages, for each program, the startups.
-var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on",
+var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id", "c.program_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -299,7 +309,7 @@ var StartupOutcomes = newChild("outcomes/startup", outcomeCols,
 	outcomeEdge, startupGuard("n.startup_id")).as("StartupOutcomes")
 
 // StartupMentors pages, for each startup, the mentors.
-var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e.since, e.until",
+var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"mentorships e JOIN mentors n ON n.id = e.mentor_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		mentorRow
@@ -309,7 +319,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e
 	}, startupGuard("e.startup_id")).as("StartupMentors")
 
 // MentorStartups pages, for each mentor, the startups.
-var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e.since, e.until",
+var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"mentorships e JOIN startups n ON n.id = e.startup_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -319,7 +329,7 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e
 	}, mentorGuard("e.mentor_id"), startupGuard("n.id")).as("MentorStartups")
 
 // StartupMarkets pages, for each startup, the markets.
-var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
+var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"market_targets e JOIN markets n ON n.id = e.market_id", "e.startup_id", "e.id", nil,
 	func(r struct {
 		marketRow
@@ -329,7 +339,7 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.statu
 	}, startupGuard("e.startup_id")).as("StartupMarkets")
 
 // MarketStartups pages, for each market, the startups.
-var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id",
+var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"market_targets e JOIN startups n ON n.id = e.startup_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		startupRow
@@ -339,7 +349,7 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.statu
 	}, startupGuard("n.id")).as("MarketStartups")
 
 // MentorMarkets pages, for each mentor, the markets.
-var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, e.note",
+var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, e.note, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"mentor_markets e JOIN markets n ON n.id = e.market_id", "e.mentor_id", "e.id", nil,
 	func(r struct {
 		marketRow
@@ -349,7 +359,7 @@ var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, 
 	}, mentorGuard("e.mentor_id")).as("MentorMarkets")
 
 // MarketMentors pages, for each market, the mentors.
-var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, e.note",
+var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, e.note, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
 	"mentor_markets e JOIN mentors n ON n.id = e.mentor_id", "e.market_id", "e.id", nil,
 	func(r struct {
 		mentorRow

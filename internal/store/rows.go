@@ -24,6 +24,18 @@ type nodeRow struct {
 	DescriptionKo *string `db:"description_ko"`
 	DescriptionEn *string `db:"description_en"`
 	Provenance    string  `db:"provenance"`
+	stampRow
+}
+
+// stampRow holds when a row was created and last changed (migration
+// 00017); zero when a page leaves them out (OmitStamps).
+type stampRow struct {
+	CreatedAt time.Time `db:"created_at"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+func (r stampRow) stamps() model.Stamps {
+	return model.Stamps{CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func (r nodeRow) names() model.Names { return model.Names{NameKo: r.NameKo, NameEn: r.NameEn} }
@@ -35,7 +47,7 @@ func (r nodeRow) descriptions() model.Descriptions {
 func (r nodeRow) rowID() int64 { return r.ID }
 
 // nodeCols selects nodeRow's columns of the node table aliased n.
-const nodeCols = `n.id, n.key, n.name_ko, n.name_en, n.description_ko, n.description_en, n.provenance`
+const nodeCols = `n.id, n.key, n.name_ko, n.name_en, n.description_ko, n.description_en, n.provenance, n.created_at, n.updated_at`
 
 // ptr returns a pointer to a copy of v: edges hold their nodes by pointer.
 func ptr[T any](v T) *T { return &v }

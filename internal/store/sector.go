@@ -14,7 +14,7 @@ type sectorRow struct {
 const sectorCols = nodeCols + `, n.task_force_field`
 
 func (r sectorRow) model() model.Sector {
-	return model.Sector{
+	return model.Sector{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		TaskForceField: r.TaskForceField, Provenance: model.Provenance(r.Provenance),
 	}

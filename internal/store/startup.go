@@ -19,7 +19,7 @@ type startupRow struct {
 const startupCols = nodeCols + `, n.stage, n.founded_on, n.facility_id, n.version, n.archived_at`
 
 func (r startupRow) model() model.Startup {
-	return model.Startup{
+	return model.Startup{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		Stage: model.GrowthStage(r.Stage), FoundedOn: datePtr(r.FoundedOn), FacilityID: r.FacilityID,
 		Version: r.Version, ArchivedAt: r.ArchivedAt,
@@ -48,6 +48,8 @@ var startupFigures = map[string]sortPart{
 	"EXPORT_VALUE":        {"n.export_value", "numeric", false},
 	"LAST_STAGE_CHANGE":   {"n.last_stage_change", "date", false},
 	"NAME_EN":             {"n.name_en", "text", false},
+	"CREATED_AT":          stampPart("n.created_at"),
+	"UPDATED_AT":          stampPart("n.updated_at"),
 }
 
 // startupFigureRecounts are the figures of startupFigures kept as columns,
@@ -139,19 +141,25 @@ func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.
 
 type stageChangeRow struct {
 	pageCols
+	stampRow
+	ID        int64     `db:"id"`
+	Version   int       `db:"version"`
 	Stage     string    `db:"stage"`
 	ChangedOn time.Time `db:"changed_on"`
 	Note      *string   `db:"note"`
 }
 
-const stageChangeCols = `n.stage, n.changed_on, n.note`
+const stageChangeCols = `n.id, n.version, n.stage, n.changed_on, n.note, n.created_at, n.updated_at`
 
 func (r stageChangeRow) model() model.StageChange {
-	return model.StageChange{Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}
+	return model.StageChange{Stamps: r.stamps(), RowID: r.ID, Version: r.Version, Stage: model.GrowthStage(r.Stage), ChangedOn: date(r.ChangedOn), Note: r.Note}
 }
 
 type outcomeRow struct {
 	pageCols
+	stampRow
+	ID         int64     `db:"id"`
+	Version    int       `db:"version"`
 	Kind       string    `db:"kind"`
 	ReportedOn time.Time `db:"reported_on"`
 	Quantity   int       `db:"quantity"`
@@ -160,10 +168,10 @@ type outcomeRow struct {
 	Note       *string   `db:"note"`
 }
 
-const outcomeCols = `n.kind, n.reported_on, n.quantity, n.amount_krw, n.market_id, n.note`
+const outcomeCols = `n.id, n.version, n.kind, n.reported_on, n.quantity, n.amount_krw, n.market_id, n.note, n.created_at, n.updated_at`
 
 func (r outcomeRow) model() model.Outcome {
-	o := model.Outcome{Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
+	o := model.Outcome{Stamps: r.stamps(), RowID: r.ID, Version: r.Version, Kind: model.OutcomeKind(r.Kind), ReportedOn: date(r.ReportedOn), Quantity: r.Quantity, MarketID: r.MarketID, Note: r.Note}
 	if r.AmountKRW != nil {
 		a := model.KRW(*r.AmountKRW)
 		o.Amount = &a

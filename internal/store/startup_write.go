@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/model"
 )
 
@@ -30,6 +31,8 @@ type NewStartup struct {
 	FoundedOn      *time.Time
 	FacilityID     *int64
 	SectorIDs      []int64
+	// AllowDuplicateName creates it even when a startup has its name.
+	AllowDuplicateName bool
 }
 
 // StartupChanges is a partial update of a startup.
@@ -53,7 +56,7 @@ type Written struct {
 func (s *Store) CreateStartup(ctx context.Context, in NewStartup) (Written, error) {
 	var w Written
 	err := s.write(ctx, func(tx *sqlx.Tx) error {
-		refs := []reference{{"input.facilityId", "facilities", in.FacilityID}}
+		refs := []reference{opt("input.facilityId", "facilities", in.FacilityID)}
 		for i, id := range in.SectorIDs {
 			refs = append(refs, ref(fmt.Sprintf("input.sectorIds[%d]", i), "sectors", id))
 		}
@@ -62,6 +65,11 @@ func (s *Store) CreateStartup(ctx context.Context, in NewStartup) (Written, erro
 		}
 		var err error
 		w.ID, w.Replayed, err = idempotent(ctx, tx, in.IdempotencyKey, "createStartup", "Startup", in, func() (int64, error) {
+			if !in.AllowDuplicateName {
+				if err := duplicateName(ctx, tx, "startups", "Startup", in.NameKo, in.NameEn); err != nil {
+					return 0, err
+				}
+			}
 			const q = `
 INSERT INTO startups (key, name_ko, name_en, description_ko, description_en, stage, founded_on, facility_id, provenance)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'API') RETURNING id`
@@ -101,13 +109,18 @@ func (s *Store) UpdateStartup(ctx context.Context, id int64, version int, c Star
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		refs := []reference{}
 		if c.FacilityID.Set {
-			refs = append(refs, reference{"input.facilityId", "facilities", c.FacilityID.Value})
+			refs = append(refs, opt("input.facilityId", "facilities", c.FacilityID.Value))
 		}
 		for i, sid := range c.SectorIDs.Value {
 			refs = append(refs, ref(fmt.Sprintf("input.sectorIds[%d]", i), "sectors", sid))
 		}
 		if err := requireRows(ctx, tx, refs...); err != nil {
 			return err
+		}
+		if c.FoundedOn.Set && c.FoundedOn.Value != nil {
+			if err := foundedBeforeHistory(ctx, tx, id, *c.FoundedOn.Value); err != nil {
+				return err
+			}
 		}
 		return audited(ctx, tx, "updateStartup", "startups", "Startup", id, func() error {
 			var set []string
@@ -157,22 +170,61 @@ func (s *Store) ArchiveStartup(ctx context.Context, id int64, version int) error
 }
 
 // MoveStartupStage sets the startup's growth stage and records the change
-// in its history.
-func (s *Store) MoveStartupStage(ctx context.Context, id int64, version int, stage string, on time.Time, note *string) error {
+// in its history. The history holds: the move is to another stage than
+// the current one, dated not before the founding date nor the last
+// change (and not in the future, which the caller checks), and a move
+// back to an earlier stage gives a reason, kept in the audit record.
+func (s *Store) MoveStartupStage(ctx context.Context, id int64, version int, stage string, on time.Time, note *string, reason string) error {
 	return s.write(ctx, func(tx *sqlx.Tx) error {
-		return audited(ctx, tx, "moveStartupStage", "startups", "Startup", id, func() error {
-			const q = `UPDATE startups SET stage = $3, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`
-			res, err := tx.ExecContext(ctx, q, id, version, stage)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			if err := versioned(ctx, tx, "startups", id, n); err != nil {
-				return err
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO stage_changes (startup_id, stage, changed_on, note) VALUES ($1, $2, $3, $4)`, id, stage, on, note)
+		var cur struct {
+			Stage    string     `db:"stage"`
+			Founded  *time.Time `db:"founded_on"`
+			Last     *time.Time `db:"last"`
+			Backward bool       `db:"backward"`
+		}
+		const q = `SELECT s.stage, s.founded_on, (SELECT max(c.changed_on) FROM stage_changes c WHERE c.startup_id = s.id) AS last,
+  stage_ordinal($2) < stage_ordinal(s.stage) AS backward
+FROM startups s WHERE s.id = $1 FOR UPDATE`
+		if err := tx.GetContext(ctx, &cur, q, id, stage); err != nil {
+			return fmt.Errorf("startup %d: %w", id, err)
+		}
+		problems := &apperr.InputError{}
+		if cur.Stage == stage {
+			problems.Add("input.stage", "is the startup's current stage")
+		}
+		if cur.Backward && reason == "" {
+			problems.Add("input.reason", "is required to move back from %s to an earlier stage", cur.Stage)
+		}
+		switch {
+		case cur.Founded != nil && on.Before(*cur.Founded):
+			problems.Add("input.changedOn", "must not be before the founding date (%s)", cur.Founded.Format(time.DateOnly))
+		case cur.Last != nil && on.Before(*cur.Last):
+			problems.Add("input.changedOn", "must not be before the last stage change (%s)", cur.Last.Format(time.DateOnly))
+		}
+		if err := problems.Err(); err != nil {
 			return err
-		})
+		}
+		before, err := snapshot(ctx, tx, "startups", id)
+		if err != nil {
+			return err
+		}
+		const u = `UPDATE startups SET stage = $3, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`
+		res, err := tx.ExecContext(ctx, u, id, version, stage)
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		if err := versioned(ctx, tx, "startups", id, n); err != nil {
+			return err
+		}
+		if _, err = tx.ExecContext(ctx, `INSERT INTO stage_changes (startup_id, stage, changed_on, note) VALUES ($1, $2, $3, $4)`, id, stage, on, note); err != nil {
+			return err
+		}
+		after, err := snapshot(ctx, tx, "startups", id)
+		if err != nil {
+			return err
+		}
+		return auditWhy(ctx, tx, "moveStartupStage", "Startup", id, before, after, reason)
 	})
 }
 
@@ -189,3 +241,25 @@ func (s *Store) StartupVersion(ctx context.Context, id int64) (int, *time.Time, 
 }
 
 var _ = model.Startup{}
+
+// foundedBeforeHistory refuses a founding date after the startup's first
+// stage change or after an investment not marked pre-founding: the
+// history would contradict itself.
+func foundedBeforeHistory(ctx context.Context, tx *sqlx.Tx, id int64, founded time.Time) error {
+	var first struct {
+		Stage      *time.Time `db:"stage"`
+		Investment *time.Time `db:"investment"`
+	}
+	const q = `SELECT (SELECT min(changed_on) FROM stage_changes WHERE startup_id = $1) AS stage,
+  (SELECT min(invested_on) FROM investments WHERE startup_id = $1 AND NOT pre_founding) AS investment`
+	if err := tx.GetContext(ctx, &first, q, id); err != nil {
+		return err
+	}
+	switch {
+	case first.Stage != nil && first.Stage.Before(founded):
+		return apperr.Invalid("input.foundedOn", "must not be after the first stage change (%s); correct that first", first.Stage.Format(time.DateOnly))
+	case first.Investment != nil && first.Investment.Before(founded):
+		return apperr.Invalid("input.foundedOn", "must not be after the investment of %s; mark it preFounding first", first.Investment.Format(time.DateOnly))
+	}
+	return nil
+}

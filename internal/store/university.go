@@ -17,7 +17,7 @@ type universityRow struct {
 const universityCols = nodeCols + `, n.short_name, n.home_country, n.mou_partner`
 
 func (r universityRow) model() model.University {
-	return model.University{
+	return model.University{Stamps: r.stamps(),
 		RowID: r.ID, Key: r.Key, Names: r.names(), Descriptions: r.descriptions(),
 		ShortName: r.ShortName, HomeCountry: r.HomeCountry, MouPartner: r.MouPartner,
 		Provenance: model.Provenance(r.Provenance),

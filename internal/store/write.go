@@ -81,15 +81,20 @@ func snapshot(ctx context.Context, tx *sqlx.Tx, table string, id int64) (json.Ra
 // audit records who did what to which entity, with its row before and
 // after, in the mutation's own transaction.
 func audit(ctx context.Context, tx *sqlx.Tx, action, entityType string, id int64, before, after json.RawMessage) error {
+	return auditWhy(ctx, tx, action, entityType, id, before, after, "")
+}
+
+// auditWhy is audit with the reason a correction gave ("" for none).
+func auditWhy(ctx context.Context, tx *sqlx.Tx, action, entityType string, id int64, before, after json.RawMessage, reason string) error {
 	v := viewer.From(ctx)
 	var keyID *int64
 	if v.KeyID != 0 {
 		keyID = &v.KeyID
 	}
 	const q = `
-INSERT INTO audit_log (actor_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, before, after)
-VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9)`
-	_, err := tx.ExecContext(ctx, q, keyID, v.KeyName, string(v.Role), requestid.From(ctx), action, entityType, id, nullJSON(before), nullJSON(after))
+INSERT INTO audit_log (actor_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, before, after, reason)
+VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, NULLIF($10, ''))`
+	_, err := tx.ExecContext(ctx, q, keyID, v.KeyName, string(v.Role), requestid.From(ctx), action, entityType, id, nullJSON(before), nullJSON(after), reason)
 	return err
 }
 
@@ -157,7 +162,7 @@ VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT DO NOTHING`
 		return 0, false, err
 	}
 	if prior.Action != action || string(prior.Hash) != string(hash[:]) {
-		return 0, false, fmt.Errorf("idempotency key %q was used for a different request: %w", *key, apperr.ErrConflict)
+		return 0, false, apperr.Conflict("input.idempotencyKey", "was used for a different request")
 	}
 	return prior.ID, true, nil
 }
@@ -175,7 +180,7 @@ func versioned(ctx context.Context, tx *sqlx.Tx, table string, id int64, updated
 	if !exists {
 		return fmt.Errorf("%s %d: %w", table, id, apperr.ErrNotFound)
 	}
-	return fmt.Errorf("%s %d changed since version was read: %w", table, id, apperr.ErrConflict)
+	return fmt.Errorf("%s %d: %w", table, id, apperr.Conflict("input.expectedVersion", "the record changed since this version was read; reload it"))
 }
 
 // requireRows checks that every (table, id) exists, reporting a missing
@@ -194,7 +199,22 @@ func requireRows(ctx context.Context, tx *sqlx.Tx, refs ...reference) error {
 			problems.Add(r.field, "refers to nothing")
 		}
 	}
-	return problems.Err()
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	for _, r := range refs {
+		if r.id == nil || !r.attach {
+			continue
+		}
+		var archived bool
+		if err := tx.GetContext(ctx, &archived, `SELECT archived_at IS NOT NULL FROM `+pq.QuoteIdentifier(r.table)+` WHERE id = $1`, *r.id); err != nil {
+			return err
+		}
+		if archived {
+			return apperr.Conflict(r.field, "refers to an archived record; unarchive it first")
+		}
+	}
+	return nil
 }
 
 // reference is an input field that points at a row of table by id
@@ -203,7 +223,29 @@ func requireRows(ctx context.Context, tx *sqlx.Tx, refs ...reference) error {
 type reference struct {
 	field, table string
 	id           *int64
+	// attach: the write attaches something to the row, which therefore
+	// must not be archived (CONFLICT naming the field). Only for tables
+	// with archived_at.
+	attach bool
 }
 
 // ref is the reference of a required id.
-func ref(field, table string, id int64) reference { return reference{field, table, &id} }
+func ref(field, table string, id int64) reference {
+	return reference{field: field, table: table, id: &id}
+}
+
+// active is the reference of a required id that a write attaches
+// something to: it must exist and not be archived.
+func active(field, table string, id int64) reference {
+	return reference{field: field, table: table, id: &id, attach: true}
+}
+
+// optActive is active for an optional id.
+func optActive(field, table string, id *int64) reference {
+	return reference{field: field, table: table, id: id, attach: true}
+}
+
+// opt is the reference of an optional id.
+func opt(field, table string, id *int64) reference {
+	return reference{field: field, table: table, id: id}
+}

@@ -33,6 +33,8 @@ func formOf(f relation.Fact) factForm {
 		if !required {
 			out.conv = "datePtr(%s)"
 		}
+	case typ == "DateTime":
+		out.model, out.row, out.conv = opt("time.Time"), opt("time.Time"), "%s"
 	case typ == "String":
 		out.model, out.row, out.conv = opt("string"), opt("string"), "%s"
 	case typ == "Int":
@@ -79,6 +81,9 @@ func factsCols(f *relation.Facts) string {
 func columnName(x relation.Fact) string {
 	if formOf(x).ref != "" {
 		return "f_" + x.Column
+	}
+	if relation.IsStamp(x) {
+		return "e_" + x.Column // the node's own created_at and updated_at are read beside it
 	}
 	return x.Column
 }

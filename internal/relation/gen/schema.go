@@ -98,7 +98,7 @@ type %[2]sEdge {
 
 func modelTypes(dirs []direction) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "// %s\n\npackage model\n", notice)
+	fmt.Fprintf(&b, "// %s\n\npackage model\n\nimport \"time\"\n", notice)
 	factsModels(&b)
 	edge := func(conn, nodeType, doc string, facts *relation.Facts) {
 		fmt.Fprintf(&b, "\n// %sEdge is an edge of %[1]sConnection.\ntype %[1]sEdge struct {\n\tCursor Cursor\n\tNode *%s\n", conn, nodeType)
