@@ -7,7 +7,6 @@ import (
 	"math/rand"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"startupgraph/internal/apperr"
@@ -184,29 +183,6 @@ SELECT $1, s, $2, $3, 'GRANT' FROM unnest($4::bigint[]) s`, []any{pick(rng, fund
 
 	// Several connections writing the rows of the same three startups at
 	// once, each statement its own READ COMMITTED transaction.
-	few := startups[:3]
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for w := range 4 {
-		wg.Add(1)
-		go func(rng *rand.Rand) {
-			defer wg.Done()
-			for range 40 {
-				q, args := write(rng, few)
-				if _, err := db.ExecContext(ctx, q, args...); err != nil {
-					if strings.Contains(err.Error(), "deadlock") {
-						continue // a lost race is refused, not miscounted
-					}
-					errs <- fmt.Errorf("%s: %w", q, err)
-					return
-				}
-			}
-		}(rand.New(rand.NewSource(int64(100 + w))))
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	writeConcurrently(t, ctx, db, startups[:3], 100, write)
 	check("concurrent writes")
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -257,29 +255,6 @@ AND NOT EXISTS (SELECT 1 FROM assignments x WHERE x.university_id = $1 AND x.sta
 	// Several connections writing the rows, stages and assignments of the
 	// same three startups at once, each statement its own READ COMMITTED
 	// transaction.
-	few := []int64{startups[1], startups[2], fresh}
-	var wg sync.WaitGroup
-	errs := make(chan error, 4)
-	for w := range 4 {
-		wg.Add(1)
-		go func(rng *rand.Rand) {
-			defer wg.Done()
-			for range 40 {
-				q, args := write(rng, few)
-				if _, err := db.ExecContext(ctx, q, args...); err != nil {
-					if strings.Contains(err.Error(), "deadlock") {
-						continue // a lost race is refused, not miscounted
-					}
-					errs <- fmt.Errorf("%s: %w", q, err)
-					return
-				}
-			}
-		}(rand.New(rand.NewSource(int64(200 + w))))
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+	writeConcurrently(t, ctx, db, []int64{startups[1], startups[2], fresh}, 200, write)
 	check("concurrent writes")
 }
