@@ -59,25 +59,16 @@ func (s *Store) CorrectOutcome(ctx context.Context, id int64, version int, c Out
 		if cur.Kind == string(model.OutcomeKindExportContract) && cur.MarketID == nil {
 			return apperr.Invalid("input.marketId", "is required for an export contract")
 		}
-		before, err := snapshot(ctx, tx, "outcomes", id)
-		if err != nil {
-			return err
-		}
-		set, args := updates{}, sqlArgs{}
-		set.add(&args, "kind", c.Kind.Set, c.Kind.Value)
-		set.add(&args, "reported_on", c.ReportedOn.Set, c.ReportedOn.Value)
-		set.add(&args, "quantity", c.Quantity.Set, c.Quantity.Value)
-		set.add(&args, "amount_krw", c.Amount.Set, c.Amount.Value)
-		set.add(&args, "market_id", c.MarketID.Set, c.MarketID.Value)
-		set.add(&args, "note", c.Note.Set, c.Note.Value)
-		if err := set.exec(ctx, tx, "outcomes", id, version, &args); err != nil {
-			return err
-		}
-		after, err := snapshot(ctx, tx, "outcomes", id)
-		if err != nil {
-			return err
-		}
-		return auditWhy(ctx, tx, "correctOutcome", "Startup", startup, before, after, reason)
+		return auditedChange(ctx, tx, "outcomes", id, "correctOutcome", "Startup", startup, reason, func() error {
+			set, args := updates{}, sqlArgs{}
+			set.add(&args, "kind", c.Kind.Set, c.Kind.Value)
+			set.add(&args, "reported_on", c.ReportedOn.Set, c.ReportedOn.Value)
+			set.add(&args, "quantity", c.Quantity.Set, c.Quantity.Value)
+			set.add(&args, "amount_krw", c.Amount.Set, c.Amount.Value)
+			set.add(&args, "market_id", c.MarketID.Set, c.MarketID.Value)
+			set.add(&args, "note", c.Note.Set, c.Note.Value)
+			return set.exec(ctx, tx, "outcomes", id, version, &args)
+		})
 	})
 	return startup, err
 }
@@ -159,24 +150,15 @@ FROM stage_changes c JOIN startups s ON s.id = c.startup_id WHERE c.id = $1`
 				return err
 			}
 		}
-		before, err := snapshot(ctx, tx, "stage_changes", id)
-		if err != nil {
-			return err
-		}
-		set, args := updates{}, sqlArgs{}
-		set.add(&args, "changed_on", on.Set, on.Value)
-		set.add(&args, "note", note.Set, note.Value)
-		if err := set.exec(ctx, tx, "stage_changes", id, version, &args); err != nil {
-			return err
-		}
-		if err := stageFollowsHistory(ctx, tx, startup); err != nil {
-			return err
-		}
-		after, err := snapshot(ctx, tx, "stage_changes", id)
-		if err != nil {
-			return err
-		}
-		return auditWhy(ctx, tx, "correctStageChange", "Startup", startup, before, after, reason)
+		return auditedChange(ctx, tx, "stage_changes", id, "correctStageChange", "Startup", startup, reason, func() error {
+			set, args := updates{}, sqlArgs{}
+			set.add(&args, "changed_on", on.Set, on.Value)
+			set.add(&args, "note", note.Set, note.Value)
+			if err := set.exec(ctx, tx, "stage_changes", id, version, &args); err != nil {
+				return err
+			}
+			return stageFollowsHistory(ctx, tx, startup)
+		})
 	})
 	return startup, err
 }
@@ -244,6 +226,24 @@ func (u *updates) add(args *sqlArgs, col string, set bool, v any) {
 	if set {
 		*u = append(*u, col+" = "+args.add(v))
 	}
+}
+
+// auditedChange snapshots row id of table, runs change, snapshots the row
+// again and audits the two as action on entity auditID, with reason.
+func auditedChange(ctx context.Context, tx *sqlx.Tx, table string, id int64, action, entity string, auditID int64, reason string,
+	change func() error) error {
+	before, err := snapshot(ctx, tx, table, id)
+	if err != nil {
+		return err
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	after, err := snapshot(ctx, tx, table, id)
+	if err != nil {
+		return err
+	}
+	return auditWhy(ctx, tx, action, entity, auditID, before, after, reason)
 }
 
 // exec updates row id of table at version, moving its version on.
@@ -503,24 +503,10 @@ func (s *Store) Unarchive(ctx context.Context, entity string, id int64, version 
 			continue
 		}
 		return s.write(ctx, func(tx *sqlx.Tx) error {
-			before, err := snapshot(ctx, tx, t.table, id)
-			if err != nil {
-				return err
-			}
-			q := `UPDATE ` + t.table + ` SET archived_at = NULL, version = version + 1 WHERE id = $1 AND version = $2`
-			res, err := tx.ExecContext(ctx, q, id, version)
-			if err != nil {
-				return err
-			}
-			n, _ := res.RowsAffected()
-			if err := versioned(ctx, tx, t.table, id, n); err != nil {
-				return err
-			}
-			after, err := snapshot(ctx, tx, t.table, id)
-			if err != nil {
-				return err
-			}
-			return auditWhy(ctx, tx, "unarchive"+entity, entity, id, before, after, reason)
+			return auditedChange(ctx, tx, t.table, id, "unarchive"+entity, entity, id, reason, func() error {
+				set, args := updates{"archived_at = NULL"}, sqlArgs{}
+				return set.exec(ctx, tx, t.table, id, version, &args)
+			})
 		})
 	}
 	return fmt.Errorf("unarchive: %s cannot be archived", entity)
