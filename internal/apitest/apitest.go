@@ -18,6 +18,7 @@ import (
 
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
@@ -53,7 +54,7 @@ func (c *Client) NewKey(t testing.TB, role, universityKey string) string {
 	}
 	nk := store.NewAPIKey{Name: "test " + role + " " + universityKey, Role: role, Hash: k.Hash, Prefix: k.Prefix}
 	if universityKey != "" {
-		id, err := c.Store.UniversityIDByKey(ctx, universityKey)
+		id, err := c.Store.IDByKey(ctx, globalid.University, universityKey)
 		if err != nil {
 			t.Fatal(err)
 		}

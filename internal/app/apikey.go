@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"startupgraph/internal/auth"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/store"
 	"startupgraph/internal/viewer"
 )
@@ -83,7 +84,7 @@ func createKey(ctx context.Context, s *store.Store, args []string, env Env) erro
 	}
 	nk := store.NewAPIKey{Name: strings.TrimSpace(*name), Role: string(r)}
 	if *university != "" {
-		id, err := s.UniversityIDByKey(ctx, *university)
+		id, err := s.IDByKey(ctx, globalid.University, *university)
 		if err != nil {
 			return fmt.Errorf("apikey create: -university %q: %w", *university, err)
 		}

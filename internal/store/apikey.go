@@ -97,13 +97,3 @@ WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(
 	}
 	return nil
 }
-
-// UniversityIDByKey returns the id of the university with key.
-func (s *Store) UniversityIDByKey(ctx context.Context, key string) (int64, error) {
-	const q = `SELECT id FROM universities WHERE key = $1`
-	var id int64
-	if err := s.db.GetContext(ctx, &id, q, key); err != nil {
-		return 0, translate(fmt.Errorf("university %q: %w", key, err))
-	}
-	return id, nil
-}
