@@ -56,6 +56,11 @@ func TestWhereAnswersRelationshipQuestions(t *testing.T) {
 			`{ or: [ { not: { programs: { some: { node: { key: { eq: "smart-venture-campus" } } } } } }, { foundedOn: { lt: "2018-01-01" } } ] }`,
 			`SELECT s.key FROM startups s WHERE NOT EXISTS (SELECT 1 FROM memberships m JOIN cohorts c ON c.id = m.cohort_id JOIN programs p ON p.id = c.program_id
 			   WHERE m.startup_id = s.id AND p.key = 'smart-venture-campus') OR s.founded_on < DATE '2018-01-01'`},
+		// A sector named by its key beside another condition on the sector
+		// inside or: the key cannot be read from the join table alone.
+		{"teams in the robotics sector that is also, or else, bio-convergence", "startups",
+			`{ sectors: { some: { node: { key: { eq: "robotics" } }, or: [ { node: { key: { eq: "robotics" } } }, { node: { key: { eq: "bio-convergence" } } } ] } } }`,
+			`SELECT s.key FROM startups s WHERE EXISTS (SELECT 1 FROM startup_sectors x JOIN sectors k ON k.id = x.sector_id WHERE x.startup_id = s.id AND k.key = 'robotics')`},
 		{"teams whose stage changed to INVESTMENT during 2017", "startups",
 			`{ stageHistory: { some: { node: { stage: { eq: INVESTMENT }, changedOn: { gte: "2017-01-01", lt: "2018-01-01" } } } } }`,
 			`SELECT s.key FROM startups s WHERE EXISTS (SELECT 1 FROM stage_changes x WHERE x.startup_id = s.id AND x.stage = 'INVESTMENT'

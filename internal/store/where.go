@@ -259,21 +259,17 @@ var aliasToken = regexp.MustCompile(`\b([cen])\b`)
 func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, error) {
 	wc.depth++
 	defer func() { wc.depth-- }()
-	d, ok := relation.DirectionOf(node, p.Field)
-	if !ok {
-		return "", fmt.Errorf("where: %s has no relationship %s", node, p.Field)
-	}
 	// A far node named by its unique key is compared by id on the join
 	// table (byKey), without joining the node's table.
 	var keyed string
-	if p.Edge != nil && p.Edge.Node != nil && p.Quant != "every" {
-		if col, ok := joinTableOnly(d, false); ok {
+	if d, ok := relation.DirectionOf(node, p.Field); ok && p.Edge != nil && p.Edge.Node != nil && p.Quant != "every" {
+		// The rest must not name the node either; and byKey is asked only
+		// then, since it binds its key as an argument.
+		rest := *p.Edge
+		rest.Node = nil
+		if col, ok := joinTableOnly(d, false); ok && !namesNode(&rest) {
 			if s, ok := wc.byKey("e"+strconv.Itoa(wc.depth)+"."+col, d.Listed, "k"+strconv.Itoa(wc.depth), *p.Edge.Node); ok {
-				rest := *p.Edge
-				rest.Node = nil
-				if !namesNode(&rest) {
-					keyed, p.Edge = s, &rest
-				}
+				keyed, p.Edge = s, &rest
 			}
 		}
 	}
