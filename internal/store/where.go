@@ -229,25 +229,15 @@ func allOf(parts []string) string {
 // deciding on the date. The result is the same in SQL's three-valued
 // logic: AND and OR are commutative.
 func cheapFirst(parts []string) []string {
-	if !slices.ContainsFunc(parts, func(p string) bool { return !strings.Contains(p, "SELECT") }) {
-		return parts
+	out := make([]string, 0, len(parts))
+	for _, subquery := range []bool{false, true} {
+		for _, p := range parts {
+			if strings.Contains(p, "SELECT") == subquery {
+				out = append(out, p)
+			}
+		}
 	}
-	out := slices.Clone(parts)
-	slices.SortStableFunc(out, func(a, b string) int {
-		return cmpBool(strings.Contains(a, "SELECT"), strings.Contains(b, "SELECT"))
-	})
 	return out
-}
-
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
-	}
-	return -1
 }
 
 // aliasToken matches the table aliases of the generated child lists.
