@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/lib/pq"
@@ -84,9 +83,7 @@ func (m measureSource) measureRaw(x model.Measure) (string, error) {
 // parent 0 for a top-level list, else for each of parents (a parent
 // without rows gets no entry).
 func aggregateRows(ctx context.Context, s *Store, q pageQuery, src measureSource, parents []int64, ms []model.Measure) (map[int64]map[model.Measure]*string, error) {
-	args := q.args
-	args.list = slices.Clone(args.list)
-	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+	args, conds := q.scoped(ctx)
 	cols := make([]string, len(ms))
 	for i, x := range ms {
 		c, err := src.measureSQL(x)

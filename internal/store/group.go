@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -24,9 +23,7 @@ func groupRows(ctx context.Context, s *Store, q pageQuery, src measureSource, pa
 	if rows, ok, err := keptStageGroups(ctx, s, q, src, spec); ok {
 		return map[int64][]model.GroupRow{0: rows}, err
 	}
-	args := q.args
-	args.list = slices.Clone(args.list)
-	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+	args, conds := q.scoped(ctx)
 	from := q.from
 	var keys, orderKeys []string // key expressions, and what they sort by
 	for i, name := range spec.Keys {

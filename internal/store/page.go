@@ -354,9 +354,7 @@ var fewRows = 2000
 // their ids too, in the same statement: collecting the ids costs about a
 // tenth of the count when many rows match (5 ms over 193,000 startups).
 func countFew(ctx context.Context, s *Store, q pageQuery) (int, []int64, error) {
-	args := q.args
-	args.list = slices.Clone(args.list)
-	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+	args, conds := q.scoped(ctx)
 	limit := args.add(fewRows)
 	sqlText := fmt.Sprintf("SELECT count(*) AS n, CASE WHEN count(*) <= %s THEN array_agg(%s) END AS ids FROM %s WHERE %s",
 		limit, q.idExpr, q.from, strings.Join(conds, " AND "))
@@ -429,12 +427,18 @@ func onlyNodeID(conds []string) bool {
 	return true
 }
 
+// scoped returns q's conditions followed by the viewer's scope conditions
+// on its guards, with a copy of q's arguments that they bind to, so that
+// q itself stays as it is for the other statements of its list.
+func (q pageQuery) scoped(ctx context.Context) (sqlArgs, []string) {
+	args := sqlArgs{list: slices.Clone(q.args.list)}
+	return args, append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+}
+
 // countRows counts q's rows, or for child lists each of parents' rows, in
 // one statement; a top-level list's count is under parent 0.
 func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map[int64]int, error) {
-	args := q.args
-	args.list = slices.Clone(args.list)
-	conds := append(slices.Clone(q.where), scopeConditions(ctx, q.guards, &args)...)
+	args, conds := q.scoped(ctx)
 	var sqlText string
 	if q.parent != "" {
 		from := q.from
