@@ -151,7 +151,8 @@ var All = []Relationship{
 	}},
 	{Name: "startup-sectors", Table: "startup_sectors", Graph: &Graph{Kind: "SECTOR", From: 1}, Ends: [2]End{
 		{Node: "Sector", Column: "sector_id", Field: "startups", Loader: "SectorStartups", Doc: "Startups working in the sector."},
-		{Node: "Startup", Column: "startup_id", Field: "sectors", Loader: "StartupSectors", Doc: "Sectors the startup works in."},
+		{Node: "Startup", Column: "startup_id", Field: "sectors", Loader: "StartupSectors", Doc: "Sectors the startup works in.",
+			Copies: map[string]string{"stage": "stage"}}, // migration 00006
 	}},
 	{Name: "mentor-sectors", Table: "mentor_sectors", Graph: &Graph{Kind: "EXPERTISE", From: 1}, Ends: [2]End{
 		{Node: "Sector", Column: "sector_id", Field: "mentors", Loader: "SectorMentors",
@@ -213,7 +214,8 @@ var All = []Relationship{
 		Graph: &Graph{Kind: "MENTORSHIP", From: 0}, Ends: [2]End{
 			{Node: "Startup", Column: "startup_id", Field: "mentors", Loader: "StartupMentors",
 				Doc:        "Mentors of the startup, with the mentorship (focus, since, until) on each edge.",
-				Connection: "Mentorship", ConnectionDoc: "Mentors of a startup."},
+				Connection: "Mentorship", ConnectionDoc: "Mentors of a startup.",
+				Copies: map[string]string{"stage": "startup_stage"}}, // migration 00028
 			{Node: "Mentor", Column: "mentor_id", Field: "startups", Loader: "MentorStartups",
 				Doc:        "Startups the mentor mentors, with the mentorship on each edge.",
 				Connection: "Mentee", ConnectionDoc: "Startups a mentor mentors."},

@@ -73,5 +73,17 @@ func (d Direction) FactOf(field string) (Fact, bool) {
 	return Fact{}, false
 }
 
+// CopyOf is the join-table column that keeps a copy of field of the node
+// d lists (End.Copies), when it keeps one.
+func (d Direction) CopyOf(field string) (string, bool) {
+	for _, e := range d.Rel.Ends {
+		if e.Column != d.Parent.Column && e.Node == d.Listed {
+			col, ok := e.Copies[field]
+			return col, ok
+		}
+	}
+	return "", false
+}
+
 // Base is a field type without "!".
 func Base(typ string) string { return strings.TrimSuffix(typ, "!") }

@@ -77,6 +77,12 @@ type End struct {
 	// Lists names the node type Field lists when it is not the other
 	// end's (a startup's programs, through its memberships' cohorts).
 	Lists string
+	// Copies are fields of this end's node that the join table keeps a
+	// copy of, kept current by triggers, by field and join-table column
+	// (a mentorship keeps its startup's stage): a filter over the edges
+	// that names only these fields of this end's node is answered from
+	// the join table alone.
+	Copies map[string]string
 	// Via replaces the FROM clause of this direction when the parent's id
 	// is not in the join table (a program's members, through cohorts);
 	// Parent then names the expression that holds it.

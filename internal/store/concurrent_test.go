@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"sync"
@@ -30,7 +31,8 @@ func writeConcurrently(t *testing.T, ctx context.Context, db *sqlx.DB, few []int
 			for range 40 {
 				q, args := write(rng, few)
 				if _, err := db.ExecContext(ctx, q, args...); err != nil {
-					if pe, ok := err.(*pq.Error); ok && (pe.Code == "40P01" || pe.Code == "23505") {
+					var pe *pq.Error
+					if errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "23505") {
 						continue
 					}
 					errs <- fmt.Errorf("%s: %w", q, err)

@@ -120,7 +120,7 @@ func topLevelEdges(ctx context.Context, c *conditions, w *Where, node, field, al
 		if err != nil {
 			return err
 		}
-		if namesNode(p.Edge) {
+		if namesNode(d, p.Edge) {
 			var guards []guard
 			if g := nodeGuards[d.Listed]; g != nil {
 				guards = append(guards, g(n+".id"))

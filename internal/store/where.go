@@ -251,19 +251,23 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 	defer func() { wc.depth-- }()
 	// A far node named by its unique key is compared by id on the join
 	// table (byKey), without joining the node's table.
+	d, ok := relation.DirectionOf(node, p.Field)
+	if !ok {
+		return "", fmt.Errorf("where: %s has no relationship %s", node, p.Field)
+	}
 	var keyed string
-	if d, ok := relation.DirectionOf(node, p.Field); ok && p.Edge != nil && p.Edge.Node != nil && p.Quant != "every" {
+	if p.Edge != nil && p.Edge.Node != nil && p.Quant != "every" {
 		// The rest must not name the node either; and byKey is asked only
 		// then, since it binds its key as an argument.
 		rest := *p.Edge
 		rest.Node = nil
-		if col, ok := joinTableOnly(d, false); ok && !namesNode(&rest) {
+		if col, ok := joinTableOnly(d, false); ok && !namesNode(d, &rest) {
 			if s, ok := wc.byKey("e"+strconv.Itoa(wc.depth)+"."+col, d.Listed, "k"+strconv.Itoa(wc.depth), *p.Edge.Node); ok {
 				keyed, p.Edge = s, &rest
 			}
 		}
 	}
-	d, base, plain, err := wc.edges(node, outer, p.Field, namesNode(p.Edge))
+	d, base, plain, err := wc.edges(node, outer, p.Field, namesNode(d, p.Edge))
 	if err != nil {
 		return "", err
 	}
@@ -454,19 +458,67 @@ func joinTableOnly(d relation.Direction, nodes bool) (string, bool) {
 	return "", false
 }
 
-func namesNode(w *EdgeWhere) bool {
+// namesNode reports whether the edge filter w of direction d has a
+// condition on the far node that the join table cannot answer alone.
+func namesNode(d relation.Direction, w *EdgeWhere) bool {
 	if w == nil {
 		return false
 	}
-	if w.Node != nil || namesNode(w.Not) {
+	if (w.Node != nil && !copiedOnly(d, *w.Node)) || namesNode(d, w.Not) {
 		return true
 	}
 	for _, x := range append(slices.Clone(w.And), w.Or...) {
-		if namesNode(&x) {
+		if namesNode(d, &x) {
 			return true
 		}
 	}
 	return false
+}
+
+// copiedOnly reports whether the far-node filter w of direction d
+// compares only fields the join table keeps a copy of (relation.End
+// Copies), or the far node's id, which it holds.
+func copiedOnly(d relation.Direction, w Where) bool {
+	if len(w.Rels) > 0 || len(w.Refs) > 0 || (w.Not != nil && !copiedOnly(d, *w.Not)) {
+		return false
+	}
+	if _, ok := joinTableOnly(d, false); !ok {
+		return false
+	}
+	for _, c := range w.Cmps {
+		if _, ok := d.CopyOf(c.Field); !ok && c.Field != "id" {
+			return false
+		}
+	}
+	for _, x := range append(slices.Clone(w.And), w.Or...) {
+		if !copiedOnly(d, x) {
+			return false
+		}
+	}
+	return true
+}
+
+// copied renders the far-node filter w of direction d, which copiedOnly
+// accepts, over the join table's copies (read as alias e).
+func (wc *whereCompiler) copied(d relation.Direction, e string, w Where) (string, error) {
+	parts, err := composed(w.And, w.Or, w.Not, func(x Where) (string, error) { return wc.copied(d, e, x) })
+	if err != nil {
+		return "", err
+	}
+	for _, cmp := range w.Cmps {
+		if cmp.Field == "id" {
+			far, _ := joinTableOnly(d, false)
+			parts = append(parts, wc.compare(e+"."+far, "ID", cmp))
+			continue
+		}
+		col, _ := d.CopyOf(cmp.Field)
+		f, ok := relation.FieldOf(d.Listed, cmp.Field)
+		if !ok {
+			return "", fmt.Errorf("where: %s has no field %s", d.Listed, cmp.Field)
+		}
+		parts = append(parts, wc.compare(e+"."+col, relation.Base(f.Type), cmp))
+	}
+	return allOf(parts), nil
 }
 
 func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (string, error) {
@@ -496,7 +548,13 @@ func (wc *whereCompiler) edge(d relation.Direction, e, n string, w EdgeWhere) (s
 		}
 		parts = append(parts, s)
 	}
-	if w.Node != nil {
+	if w.Node != nil && copiedOnly(d, *w.Node) {
+		s, err := wc.copied(d, e, *w.Node)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	} else if w.Node != nil {
 		s, err := wc.node(d.Listed, n, *w.Node)
 		if err != nil {
 			return "", err
