@@ -26,6 +26,13 @@ func SetFewRows(n int) (restore func()) {
 	return func() { fewRows = old }
 }
 
+// ManyRowsSeen is how many count statements countFew now counts alone.
+func ManyRowsSeen() int {
+	manyRows.mu.Lock()
+	defer manyRows.mu.Unlock()
+	return len(manyRows.m)
+}
+
 // WithoutKeptTotals makes the insights figures of ctx take the general
 // path, never the kept totals.
 func WithoutKeptTotals(ctx context.Context) context.Context {
