@@ -98,6 +98,20 @@ var driverDefaults = map[string]string{
 	"binary_parameters": "yes",
 }
 
+// WithSetting returns dsn with the session setting key set to value,
+// over sessionDefaults and over what dsn itself says: the migrations lift
+// statement_timeout with it.
+func WithSetting(dsn, key, value string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn + " " + key + "=" + value // lib/pq's key=value form: the last one counts
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 // withSessionDefaults adds sessionDefaults to a postgres:// URL as run-time
 // parameters (lib/pq sends unknown URL parameters to the server), and
 // driverDefaults as lib/pq's own.

@@ -26,6 +26,18 @@ func SetFewRows(n int) (restore func()) {
 	return func() { fewRows = old }
 }
 
+// MigrationSetting is a setting of the sessions the migrations run on.
+func (s *Store) MigrationSetting(ctx context.Context, name string) (string, error) {
+	db, err := s.migrationDB()
+	if err != nil {
+		return "", err
+	}
+	defer db.Close()
+	var v string
+	err = db.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&v)
+	return v, err
+}
+
 // ManyRowsSeen is how many count statements countFew now counts alone.
 func ManyRowsSeen() int {
 	manyRows.mu.Lock()

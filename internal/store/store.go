@@ -31,6 +31,10 @@ type PoolConfig = dbconn.Config
 // other method reads the viewer.
 type Store struct {
 	db *sqlx.DB
+	// dsn and pool opened db; the migrations open their own sessions
+	// from them (migrate.go).
+	dsn  string
+	pool PoolConfig
 }
 
 // Open connects to dsn with a bounded pool and checks that the database
@@ -48,7 +52,7 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 		_ = db.Close()
 		return nil, translate(fmt.Errorf("connect to database: %w", err))
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, dsn: dsn, pool: pool}, nil
 }
 
 // WithStatementGrace returns a context under which a statement that is

@@ -213,4 +213,16 @@ func TestSessionDefaults(t *testing.T) {
 			t.Errorf("%s = %s, want %s", setting, got, want)
 		}
 	}
+	// The migrations' sessions have the same settings but no statement
+	// timeout: a migration may rewrite a whole table.
+	got, err := s.MigrationSetting(context.Background(), "statement_timeout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != "0" {
+		t.Errorf("migrations' statement_timeout = %s, want 0", got)
+	}
+	if got, err := s.MigrationSetting(context.Background(), "lock_timeout"); err != nil || got != "5s" {
+		t.Errorf("migrations' lock_timeout = %s (%v), want 5s", got, err)
+	}
 }
