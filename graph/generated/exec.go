@@ -461,6 +461,34 @@ type ComplexityRoot struct {
 		Nodes  func(childComplexity int) int
 	}
 
+	ImportProblem struct {
+		Column func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Row    func(childComplexity int) int
+		Sheet  func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Applied      func(childComplexity int) int
+		Checksum     func(childComplexity int) int
+		DryRun       func(childComplexity int) int
+		ProblemCount func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		Sheets       func(childComplexity int) int
+	}
+
+	ImportSheetResult struct {
+		Created       func(childComplexity int) int
+		CreatedKeys   func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		Sheet         func(childComplexity int) int
+		Unchanged     func(childComplexity int) int
+		UnchangedKeys func(childComplexity int) int
+		Updated       func(childComplexity int) int
+		UpdatedKeys   func(childComplexity int) int
+	}
+
 	InsightGroup struct {
 		Amount func(childComplexity int) int
 		Count  func(childComplexity int) int
@@ -1256,6 +1284,7 @@ type ComplexityRoot struct {
 		DeleteOutcome       func(childComplexity int, input DeleteRecordInput) int
 		DeleteStageChange   func(childComplexity int, input DeleteRecordInput) int
 		EndMentorship       func(childComplexity int, input EndMentorshipInput) int
+		ImportData          func(childComplexity int, file graphql.Upload, dryRun *bool) int
 		MoveStartupStage    func(childComplexity int, input MoveStartupStageInput) int
 		MoveToCohort        func(childComplexity int, input MoveToCohortInput) int
 		RecordInvestment    func(childComplexity int, input RecordInvestmentInput) int
@@ -2342,6 +2371,7 @@ type MutationResolver interface {
 	UnarchiveMarket(ctx context.Context, input UnarchiveInput) (*MarketPayload, error)
 	UnarchiveProgram(ctx context.Context, input UnarchiveInput) (*ProgramPayload, error)
 	UnarchiveCohort(ctx context.Context, input UnarchiveInput) (*CohortPayload, error)
+	ImportData(ctx context.Context, file graphql.Upload, dryRun *bool) (*ImportReport, error)
 }
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
@@ -4059,6 +4089,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphPath.Nodes(childComplexity), true
+
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.reason":
+		if e.ComplexityRoot.ImportProblem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Reason(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+	case "ImportProblem.sheet":
+		if e.ComplexityRoot.ImportProblem.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Sheet(childComplexity), true
+	case "ImportProblem.value":
+		if e.ComplexityRoot.ImportProblem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Value(childComplexity), true
+
+	case "ImportReport.applied":
+		if e.ComplexityRoot.ImportReport.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Applied(childComplexity), true
+	case "ImportReport.checksum":
+		if e.ComplexityRoot.ImportReport.Checksum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Checksum(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.problemCount":
+		if e.ComplexityRoot.ImportReport.ProblemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ProblemCount(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.sheets":
+		if e.ComplexityRoot.ImportReport.Sheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sheets(childComplexity), true
+
+	case "ImportSheetResult.created":
+		if e.ComplexityRoot.ImportSheetResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Created(childComplexity), true
+	case "ImportSheetResult.createdKeys":
+		if e.ComplexityRoot.ImportSheetResult.CreatedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.CreatedKeys(childComplexity), true
+	case "ImportSheetResult.rows":
+		if e.ComplexityRoot.ImportSheetResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Rows(childComplexity), true
+	case "ImportSheetResult.sheet":
+		if e.ComplexityRoot.ImportSheetResult.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Sheet(childComplexity), true
+	case "ImportSheetResult.unchanged":
+		if e.ComplexityRoot.ImportSheetResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Unchanged(childComplexity), true
+	case "ImportSheetResult.unchangedKeys":
+		if e.ComplexityRoot.ImportSheetResult.UnchangedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.UnchangedKeys(childComplexity), true
+	case "ImportSheetResult.updated":
+		if e.ComplexityRoot.ImportSheetResult.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Updated(childComplexity), true
+	case "ImportSheetResult.updatedKeys":
+		if e.ComplexityRoot.ImportSheetResult.UpdatedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.UpdatedKeys(childComplexity), true
 
 	case "InsightGroup.amount":
 		if e.ComplexityRoot.InsightGroup.Amount == nil {
@@ -7684,6 +7831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndMentorship(childComplexity, args["input"].(EndMentorshipInput)), true
+	case "Mutation.importData":
+		if e.ComplexityRoot.Mutation.ImportData == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportData(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(*bool)), true
 	case "Mutation.moveStartupStage":
 		if e.ComplexityRoot.Mutation.MoveStartupStage == nil {
 			break
@@ -13251,6 +13409,59 @@ scalar DateTime
 
 "A JSON value, passed through as is."
 scalar JSON
+
+"A file sent with a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec)."
+scalar Upload
+
+"What importData found in a file and what it did (or, for a dry run, would do)."
+type ImportReport {
+  "True for a dry run: nothing was written."
+  dryRun: Boolean!
+  "True when the import was written: a real run of a file without problems."
+  applied: Boolean!
+  "The file's SHA-256, in hex, as the audit record keeps it."
+  checksum: String!
+  "How many problems the file has; none means it was (or would be) applied."
+  problemCount: Int!
+  "The problems in the order they were found, at most 1,000 (problemCount says how many there are)."
+  problems: [ImportProblem!]!
+  "What each sheet's rows created, updated and left unchanged (empty when the file has problems)."
+  sheets: [ImportSheetResult!]!
+}
+
+"One thing wrong with an imported file."
+type ImportProblem {
+  "The sheet (or CSV file) it is in."
+  sheet: String!
+  "The row, as a spreadsheet numbers it: 1 is the header, 0 the sheet as a whole."
+  row: Int!
+  "The column, by its header; null for a problem of a whole sheet."
+  column: String
+  "The cell's value as written; null when the cell is empty."
+  value: String
+  "What is wrong, e.g. unknown university key, is not a date, duplicate name, amount out of range, stage history, repeats row 4."
+  reason: String!
+}
+
+"What an import did with one sheet's rows, named by their natural keys (a startup's key; an edge's ends and facts joined by ' / ')."
+type ImportSheetResult {
+  "The kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships or outcomes."
+  sheet: String!
+  "How many rows the sheet has."
+  rows: Int!
+  "How many rows were created."
+  created: Int!
+  "How many rows existed and were updated (their version moved on)."
+  updated: Int!
+  "How many rows existed and already matched."
+  unchanged: Int!
+  "The keys of the rows created, at most 1,000."
+  createdKeys: [String!]!
+  "The keys of the rows updated, at most 1,000."
+  updatedKeys: [String!]!
+  "The keys of the rows left unchanged, at most 1,000."
+  unchangedKeys: [String!]!
+}
 
 "A new startup."
 input CreateStartupInput {
@@ -20090,6 +20301,9 @@ type Mutation {
   unarchiveProgram("Which program, and why." input: UnarchiveInput!): ProgramPayload @admin
   "Unarchive a cohort."
   unarchiveCohort("Which cohort, and why." input: UnarchiveInput!): CohortPayload @admin
+
+  "Import a workbook (one sheet per kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships, outcomes; the template is at /import/template.xlsx) or one CSV file named after its kind (market-targets.csv). Rows name each other and existing nodes by their keys, never by ids. Every problem of the file comes back at once in the report (data, not errors: sheet, row, column, value, reason), and a file with any problem writes nothing. Otherwise everything is written in one transaction, creating and updating by natural key, so the same file twice changes nothing the second time (versions included), and audited as one batch (entity type ImportBatch) with the file's SHA-256. With dryRun nothing is written and the report says what would be created, updated and left unchanged. Sent as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec); a file that is neither XLSX nor CSV is BAD_USER_INPUT on ` + "`" + `file` + "`" + `."
+  importData("The file, .xlsx or .csv (at most 32 MiB)." file: Upload!, "Check the file and count what it would do, writing nothing." dryRun: Boolean = false): ImportReport @admin
 }
 `, BuiltIn: false},
 }
@@ -20837,6 +21051,62 @@ func (ec *executionContext) childFields_GraphPath(ctx context.Context, field gra
 		return ec.fieldContext_GraphPath_edges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphPath", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportProblem_sheet(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportProblem_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportProblem_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "applied":
+		return ec.fieldContext_ImportReport_applied(ctx, field)
+	case "checksum":
+		return ec.fieldContext_ImportReport_checksum(ctx, field)
+	case "problemCount":
+		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "sheets":
+		return ec.fieldContext_ImportReport_sheets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSheetResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportSheetResult_sheet(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportSheetResult_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportSheetResult_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportSheetResult_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportSheetResult_unchanged(ctx, field)
+	case "createdKeys":
+		return ec.fieldContext_ImportSheetResult_createdKeys(ctx, field)
+	case "updatedKeys":
+		return ec.fieldContext_ImportSheetResult_updatedKeys(ctx, field)
+	case "unchangedKeys":
+		return ec.fieldContext_ImportSheetResult_unchangedKeys(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSheetResult", field.Name)
 }
 
 func (ec *executionContext) childFields_InsightGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -25614,6 +25884,28 @@ func (ec *executionContext) field_Mutation_endMentorship_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
 	return args, nil
 }
 
@@ -34888,6 +35180,461 @@ func (ec *executionContext) fieldContext_GraphPath_edges(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportProblem_sheet(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_row(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_value(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_reason(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_applied(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_checksum(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_checksum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checksum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_problemCount(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ImportProblem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_sheets(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_sheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ImportSheetResult) graphql.Marshaler {
+			return ec.marshalNImportSheetResult2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportSheetResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_sheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSheetResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSheetResult_sheet(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_rows(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_created(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_updated(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_unchanged(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_createdKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_createdKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_createdKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_updatedKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_updatedKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_updatedKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_unchangedKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_unchangedKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnchangedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_unchangedKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _InsightGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
@@ -51705,6 +52452,63 @@ func (ec *executionContext) fieldContext_Mutation_unarchiveCohort(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unarchiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportData(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ImportReport
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ImportReport) graphql.Marshaler {
+			return ec.marshalOImportReport2ᚖstartupgraphᚋgraphᚋgeneratedᚐImportReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -85546,6 +86350,185 @@ func (ec *executionContext) _GraphPath(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *ImportProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "sheet":
+			out.Values[i] = ec._ImportProblem_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._ImportProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ImportProblem_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportProblem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *ImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._ImportReport_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checksum":
+			out.Values[i] = ec._ImportReport_checksum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problemCount":
+			out.Values[i] = ec._ImportReport_problemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheets":
+			out.Values[i] = ec._ImportReport_sheets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSheetResultImplementors = []string{"ImportSheetResult"}
+
+func (ec *executionContext) _ImportSheetResult(ctx context.Context, sel ast.SelectionSet, obj *ImportSheetResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSheetResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSheetResult")
+		case "sheet":
+			out.Values[i] = ec._ImportSheetResult_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ImportSheetResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportSheetResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportSheetResult_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportSheetResult_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdKeys":
+			out.Values[i] = ec._ImportSheetResult_createdKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedKeys":
+			out.Values[i] = ec._ImportSheetResult_updatedKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchangedKeys":
+			out.Values[i] = ec._ImportSheetResult_unchangedKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var insightGroupImplementors = []string{"InsightGroup"}
 
 func (ec *executionContext) _InsightGroup(ctx context.Context, sel ast.SelectionSet, obj *model.InsightGroup) graphql.Marshaler {
@@ -90825,6 +91808,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unarchiveCohort":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unarchiveCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "importData":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importData(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -98052,6 +99042,46 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportProblem2startupgraphᚋgraphᚋgeneratedᚐImportProblem(ctx context.Context, sel ast.SelectionSet, v ImportProblem) graphql.Marshaler {
+	return ec._ImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []ImportProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2startupgraphᚋgraphᚋgeneratedᚐImportProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportSheetResult2startupgraphᚋgraphᚋgeneratedᚐImportSheetResult(ctx context.Context, sel ast.SelectionSet, v ImportSheetResult) graphql.Marshaler {
+	return ec._ImportSheetResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportSheetResult2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportSheetResultᚄ(ctx context.Context, sel ast.SelectionSet, v []ImportSheetResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSheetResult2startupgraphᚋgraphᚋgeneratedᚐImportSheetResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInsightGroup2startupgraphᚋinternalᚋmodelᚐInsightGroup(ctx context.Context, sel ast.SelectionSet, v model.InsightGroup) graphql.Marshaler {
 	return ec._InsightGroup(ctx, sel, &v)
 }
@@ -101933,6 +102963,20 @@ func (ec *executionContext) unmarshalNUpdateStartupInput2startupgraphᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNViewer2ᚖstartupgraphᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -102982,6 +104026,13 @@ func (ec *executionContext) unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgen
 	}
 	res, err := ec.unmarshalInputIDComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖstartupgraphᚋgraphᚋgeneratedᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *ImportReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

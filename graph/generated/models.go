@@ -1097,6 +1097,56 @@ type IDComparison struct {
 	IsNull *bool `json:"isNull,omitempty"`
 }
 
+// One thing wrong with an imported file.
+type ImportProblem struct {
+	// The sheet (or CSV file) it is in.
+	Sheet string `json:"sheet"`
+	// The row, as a spreadsheet numbers it: 1 is the header, 0 the sheet as a whole.
+	Row int `json:"row"`
+	// The column, by its header; null for a problem of a whole sheet.
+	Column *string `json:"column,omitempty"`
+	// The cell's value as written; null when the cell is empty.
+	Value *string `json:"value,omitempty"`
+	// What is wrong, e.g. unknown university key, is not a date, duplicate name, amount out of range, stage history, repeats row 4.
+	Reason string `json:"reason"`
+}
+
+// What importData found in a file and what it did (or, for a dry run, would do).
+type ImportReport struct {
+	// True for a dry run: nothing was written.
+	DryRun bool `json:"dryRun"`
+	// True when the import was written: a real run of a file without problems.
+	Applied bool `json:"applied"`
+	// The file's SHA-256, in hex, as the audit record keeps it.
+	Checksum string `json:"checksum"`
+	// How many problems the file has; none means it was (or would be) applied.
+	ProblemCount int `json:"problemCount"`
+	// The problems in the order they were found, at most 1,000 (problemCount says how many there are).
+	Problems []ImportProblem `json:"problems"`
+	// What each sheet's rows created, updated and left unchanged (empty when the file has problems).
+	Sheets []ImportSheetResult `json:"sheets"`
+}
+
+// What an import did with one sheet's rows, named by their natural keys (a startup's key; an edge's ends and facts joined by ' / ').
+type ImportSheetResult struct {
+	// The kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships or outcomes.
+	Sheet string `json:"sheet"`
+	// How many rows the sheet has.
+	Rows int `json:"rows"`
+	// How many rows were created.
+	Created int `json:"created"`
+	// How many rows existed and were updated (their version moved on).
+	Updated int `json:"updated"`
+	// How many rows existed and already matched.
+	Unchanged int `json:"unchanged"`
+	// The keys of the rows created, at most 1,000.
+	CreatedKeys []string `json:"createdKeys"`
+	// The keys of the rows updated, at most 1,000.
+	UpdatedKeys []string `json:"updatedKeys"`
+	// The keys of the rows left unchanged, at most 1,000.
+	UnchangedKeys []string `json:"unchangedKeys"`
+}
+
 // A comparison of a Int.
 type IntComparison struct {
 	// Equal to.

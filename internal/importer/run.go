@@ -493,7 +493,8 @@ func (a *apply) checkStartups() {
 		h := store.History{Stage: ex.Stage, FoundedOn: ex.FoundedOn, FirstChange: ex.FirstChange, LastChange: ex.LastChange, FirstInvestment: ex.FirstInvestment}
 		if p.given[p.spec.col("foundedOn")] {
 			h.FoundedOn = founded
-			if founded != nil {
+			// an unchanged date is no change: the rule is a write's
+			if founded != nil && (ex.FoundedOn == nil || !founded.Equal(*ex.FoundedOn)) {
 				if fp := store.FoundedProblem(h, *founded); fp != nil {
 					a.problem(Problem{Sheet: p.name, Row: r.n, Column: fields[fp.Field], Value: founded.Format(time.DateOnly), Reason: fp.Message})
 				}

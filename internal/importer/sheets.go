@@ -208,7 +208,7 @@ var sheets = map[Kind]*sheet{
 	CohortMemberships: {kind: CohortMemberships, table: "memberships", columns: []column{
 		{name: "startup", typ: tKey, required: true, ref: refStartup, sql: "startup_id", sqlType: "bigint", match: true, example: "svc-aqua-sense",
 			en: "Key of the startup.", ko: "스타트업 키."},
-		{name: "cohort", typ: tKey, required: true, ref: refCohort, sql: "cohort_id", sqlType: "bigint", match: true, example: "svc-2017",
+		{name: "cohort", typ: tKey, required: true, ref: refCohort, sql: "cohort_id", sqlType: "bigint", match: true, example: "smart-venture-campus-2017",
 			en: "Key of the cohort; a startup is in a cohort once.", ko: "기수 키. 한 스타트업은 한 기수에 한 번."},
 		{name: "joinedOn", typ: tDate, required: true, sql: "joined_on", sqlType: "date", example: "2024-03-01", en: "Date joined.", ko: "참여일."},
 	}},
