@@ -14,6 +14,7 @@ import (
 
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/importer"
+	"startupgraph/internal/server"
 	"startupgraph/internal/testdb"
 )
 
@@ -63,8 +64,9 @@ func importOver(t *testing.T, c *apitest.Client, name string, file []byte, dry b
 // TestImportDataOverMultipart: importData takes a GraphQL multipart
 // request; a dry run writes nothing and says what the real run then does;
 // the report of a broken file is data; a file that is no workbook or CSV
-// is BAD_USER_INPUT on file; only ADMIN may import; and a multipart
-// request without a header that forces a CORS preflight is refused.
+// is BAD_USER_INPUT on file; only ADMIN may import; a multipart request
+// without a header that forces a CORS preflight is refused (415, as
+// before uploads existed); and the multipart bounds hold.
 func TestImportDataOverMultipart(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	file := workbook(t, aCohort())
@@ -107,9 +109,38 @@ func TestImportDataOverMultipart(t *testing.T) {
 		})
 	}
 	res = c.As("").Upload(t, importMutation, map[string]any{"dry": true}, "file", "cohort.xlsx", file)
-	if res.Status != http.StatusBadRequest || res.Code() != "BAD_REQUEST" {
+	if res.Status != http.StatusUnsupportedMediaType || res.Code() != "UNSUPPORTED_MEDIA_TYPE" {
 		t.Errorf("multipart without a preflight header: %d %+v", res.Status, res.Errors)
 	}
+
+	for _, tc := range []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"map first", "--x\r\nContent-Disposition: form-data; name=\"map\"\r\n\r\n{}\r\n--x--\r\n", http.StatusBadRequest, "BAD_REQUEST"},
+		{"a file the map does not name", multipartBody(`{"0": ["variables.file"]}`, "1", "x"), http.StatusBadRequest, "BAD_REQUEST"},
+		{"a file the request does not carry", multipartBody(`{"0": ["variables.file"], "1": ["variables.other"]}`, "0", "x"), http.StatusBadRequest, "BAD_REQUEST"},
+		{"over the bound", multipartBody(`{"0": ["variables.file"]}`, "0", strings.Repeat("x", server.MaxUploadBytes+1)), http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE"},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+		res := apitest.Decode(t, c.Serve(req))
+		if res.Status != tc.status || res.Code() != tc.code {
+			t.Errorf("%s: %d %+v", tc.name, res.Status, res.Errors)
+		}
+	}
+}
+
+// multipartBody is a multipart request (boundary x) of the import
+// mutation with the given map and one file part.
+func multipartBody(mapJSON, fileKey, content string) string {
+	ops := `{"query": "mutation($file: Upload!) { importData(file: $file, dryRun: true) { applied } }", "variables": {"file": null}}`
+	part := func(name, extra, body string) string {
+		return "--x\r\nContent-Disposition: form-data; name=\"" + name + "\"" + extra + "\r\n\r\n" + body + "\r\n"
+	}
+	return part("operations", "", ops) + part("map", "", mapJSON) + part(fileKey, `; filename="a.csv"`, content) + "--x--\r\n"
 }
 
 // TestImportTemplate: /import/template.xlsx opens with excelize, has a

@@ -245,11 +245,11 @@ func TestImportBrokenWorkbook(t *testing.T) {
 		"startups": {
 			{"key", "nameKo", "nameEn", "stage", "stageChangedOn", "foundedOn"},
 			{"imp-ok", "임포트", "Import OK", "IDEA", "", "2020-01-01"},
-			{"imp-dup-name", "바이오 센사", "Something New", "", "", ""},       // 1: duplicate name of svc-biosensa (바이오센사)
-			{"imp-bad-date", "날짜", "Bad Date", "", "", "2020-13-45"},          // 2: bad date
-			{"imp-ok", "임포트2", "Import OK 2", "", "", ""},                    // 3: repeats row 2
+			{"imp-dup-name", "바이오 센사", "Something New", "", "", ""},         // 1: duplicate name of svc-biosensa (바이오센사)
+			{"imp-bad-date", "날짜", "Bad Date", "", "", "2020-13-45"},        // 2: bad date
+			{"imp-ok", "임포트2", "Import OK 2", "", "", ""},                   // 3: repeats row 2
 			{"svc-biosensa", "바이오센사", "BioSensa", "IDEA", "2025-01-01", ""}, // 4: moves back without a reason
-			{"imp-future", "미래", "Future", "", "", future},                    // 5: founded in the future
+			{"imp-future", "미래", "Future", "", "", future},                  // 5: founded in the future
 		},
 		"assignments": {
 			{"startup", "university", "purpose", "since"},

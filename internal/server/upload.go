@@ -28,7 +28,8 @@ import (
 //     a CORS preflight (Authorization, or GraphQL-Require-Preflight):
 //     multipart/form-data is a "simple" content type, so without it a
 //     page on another site could post a form here (the CSRF defence
-//     Apollo Server applies to uploads).
+//     Apollo Server applies to uploads). Without one it is refused as
+//     before uploads existed: 415.
 //   - `operations` is held to the JSON body's limit (MaxBodyBytes) and
 //     decoded as a JSON body is; `map` to 64 KiB; at most
 //     maxUploadFiles files, together at most MaxUploadBytes (413 beyond).
@@ -86,8 +87,8 @@ func isMultipart(r *http.Request) bool {
 // its operations as the body and its files in the context.
 func guardUpload(w http.ResponseWriter, r *http.Request, readBody time.Duration, next http.Handler) {
 	if r.Header.Get("Authorization") == "" && r.Header.Get(preflightHeader) == "" {
-		refuse(w, http.StatusBadRequest, apperr.CodeBadRequest,
-			"a multipart request needs an Authorization or "+preflightHeader+" header (it would otherwise skip the CORS preflight)")
+		refuse(w, http.StatusUnsupportedMediaType, apperr.CodeUnsupportedMediaType,
+			"multipart/form-data is read only with an Authorization or "+preflightHeader+" header (it would otherwise skip the CORS preflight); send JSON otherwise")
 		return
 	}
 	limit := int64(MaxUploadBytes + MaxBodyBytes + maxMapBytes + 64<<10)
