@@ -171,6 +171,36 @@ func TestImportIsIdempotent(t *testing.T) {
 	if audit.Action != "importData" || !strings.Contains(audit.Reason, first.Checksum) || len(first.Checksum) != 64 {
 		t.Errorf("audit %+v, checksum %s", audit, first.Checksum)
 	}
+	// the figures and insight totals the import deferred were recounted:
+	// a full recount changes nothing
+	kept := func() string {
+		var s []string
+		if err := db.Select(&s, `SELECT x FROM (
+		  SELECT concat_ws(',', id, invested_total, mentor_count, market_target_count, jobs_created, patents, export_value, last_stage_change) AS x FROM startups
+		  UNION ALL SELECT concat_ws(',', id, startup_count) FROM mentors
+		  UNION ALL SELECT concat_ws(',', scope, stage, fig, key, n, amount, qty) FROM insight_totals WHERE n <> 0
+		  UNION ALL SELECT concat_ws(',', startup_id, stage, universities::text, parts::text) FROM insight_startups) t ORDER BY x`); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(s, "\n")
+	}
+	figures := kept()
+	if _, err := db.Exec(`SELECT figures_recount_all(); SELECT insight_rebuild_all()`); err != nil {
+		t.Fatal(err)
+	}
+	if now := kept(); now != figures {
+		a, b := strings.Split(figures, "\n"), strings.Split(now, "\n")
+		for _, x := range a {
+			if !slices.Contains(b, x) {
+				t.Errorf("kept before the recount, not after: %s", x)
+			}
+		}
+		for _, x := range b {
+			if !slices.Contains(a, x) {
+				t.Errorf("after the recount, not kept: %s", x)
+			}
+		}
+	}
 	var history []string
 	if err := db.Select(&history, `SELECT c.stage || '@' || c.changed_on FROM stage_changes c JOIN startups s ON s.id = c.startup_id WHERE s.key = 'imp-aqua-sense'`); err != nil {
 		t.Fatal(err)

@@ -97,7 +97,16 @@ func Run(ctx context.Context, st *store.Store, files []File, opts Options) (*Rep
 		if len(a.problems) > 0 {
 			return false, nil
 		}
+		if err := tx.DeferFigures(ctx); err != nil {
+			return false, err
+		}
 		results, summary, err := a.write(ctx)
+		if err != nil {
+			return false, err
+		}
+		if err := tx.RecountFigures(ctx, a.touched, setIDs(a.touchedMentors)); err != nil {
+			return false, err
+		}
 		if err != nil {
 			return false, err
 		}
@@ -176,6 +185,11 @@ type apply struct {
 	names    map[string]map[string]store.NameMatch // "startups.name_ko" -> name -> match
 	// file's own startups and mentors, by key: their row
 	fileStartups, fileMentors map[string]row
+	// touched are the startups whose rows of each table the import
+	// wrote (their figures are recounted), touchedMentors the mentors
+	// whose mentorships it wrote.
+	touched        map[string][]int64
+	touchedMentors map[int64]bool
 }
 
 func (a *apply) problem(p Problem) { a.problems = append(a.problems, p) }
@@ -248,6 +262,14 @@ func (a *apply) lookup(ctx context.Context) error {
 		a.names[x.table+"."+x.column] = m
 	}
 	return nil
+}
+
+func setIDs(m map[int64]bool) []int64 {
+	out := make([]int64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 func setKeys(m map[string]bool) []string {
@@ -542,7 +564,7 @@ func (a *apply) write(ctx context.Context) ([]SheetResult, map[string]any, error
 			if c.sql == "" {
 				continue
 			}
-			col := store.ImportColumn{Name: c.sql, Type: c.sqlType, Given: p.given[j], Values: make([]*string, len(p.rows))}
+			col := store.ImportColumn{Name: c.sql, Type: c.sqlType, Given: p.given[j], Nullable: !c.required, Values: make([]*string, len(p.rows))}
 			for i, r := range p.rows {
 				v := r.vals[j]
 				switch {
@@ -633,6 +655,13 @@ func (a *apply) write(ctx context.Context) ([]SheetResult, map[string]any, error
 				return nil, nil, err
 			}
 		}
+		var written []int
+		for i := range p.rows {
+			if isNew[i] || changed[i] {
+				written = append(written, i)
+			}
+		}
+		a.touch(p, k, created, written)
 		sr := SheetResult{Sheet: k, Rows: len(p.rows)}
 		for i, r := range p.rows {
 			switch {
@@ -651,6 +680,32 @@ func (a *apply) write(ctx context.Context) ([]SheetResult, map[string]any, error
 		summary["stageMoves"] = moves
 	}
 	return results, summary, nil
+}
+
+// touch notes the startups (and mentors) whose rows of p's table the
+// rows at idx wrote; a startup row touches its stage history and sectors.
+func (a *apply) touch(p *parsed, k Kind, created map[string]int64, idx []int) {
+	if a.touched == nil {
+		a.touched, a.touchedMentors = map[string][]int64{}, map[int64]bool{}
+	}
+	table := p.spec.table
+	if k == Startups {
+		table = "stage_changes"
+	}
+	if k == Mentors {
+		return // a mentor's own row moves no figure
+	}
+	for _, i := range idx {
+		r := p.rows[i]
+		if k == Startups {
+			a.touched[table] = append(a.touched[table], a.id(refStartup, *p.val(r, "key"), created))
+			continue
+		}
+		a.touched[table] = append(a.touched[table], a.id(refStartup, *p.val(r, "startup"), created))
+		if k == Mentorships {
+			a.touchedMentors[a.id(refMentor, *p.val(r, "mentor"), created)] = true
+		}
+	}
 }
 
 // links sets the sectors of a sheet's rows when the sheet gives them;

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,10 +216,13 @@ type ImportColumn struct {
 	Name, Type string
 	Values     []*string
 	Given      bool
+	// Nullable: a NULL in this Match column matches a NULL (an outcome
+	// without a market).
+	Nullable bool
 }
 
 // ImportTable is one kind of row to write: Match names a row (its natural
-// key, compared with IS NOT DISTINCT FROM), Set is the rest. Version:
+// key, compared by equality), Set is the rest. Version:
 // the table's version moves on when a row changes. Key: Match's first
 // column is a unique key whose created rows' ids Upsert returns.
 type ImportTable struct {
@@ -262,7 +266,13 @@ func (t *ImportTx) Upsert(ctx context.Context, tbl ImportTable) (ImportResult, e
 	}
 	var match []string
 	for _, c := range tbl.Match {
-		match = append(match, "t."+pq.QuoteIdentifier(c.Name)+" IS NOT DISTINCT FROM "+value(c))
+		col := "t." + pq.QuoteIdentifier(c.Name)
+		if c.Nullable {
+			// IS NOT DISTINCT FROM reads no index: only where a NULL must match
+			match = append(match, "("+col+" = "+value(c)+" OR ("+col+" IS NULL AND "+value(c)+" IS NULL))")
+		} else {
+			match = append(match, col+" = "+value(c))
+		}
 	}
 	where := strings.Join(match, " AND ")
 	var set, mine, theirs []string
@@ -466,4 +476,48 @@ func chunks(keys []string) func(func([]string) bool) {
 			}
 		}
 	}
+}
+
+// DeferFigures makes the kept figures (migration 00010) and insight
+// totals (00014) wait for RecountFigures: their statement triggers would
+// otherwise recount after each chunk of each table, what a bulk load
+// defers (startupgraph.figures_deferred, as the synthetic load does). The
+// stage days of 00012 are kept as each statement runs.
+func (t *ImportTx) DeferFigures(ctx context.Context) error {
+	_, err := t.tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'on'`)
+	return err
+}
+
+// RecountFigures ends DeferFigures: it recounts, with the functions the
+// triggers call, the figures of the startups whose rows of each table
+// (investments, mentorships, market_targets, outcomes, stage_changes) an
+// import wrote, the mentors' counts, and the insight totals of every
+// startup it touched.
+func (t *ImportTx) RecountFigures(ctx context.Context, byTable map[string][]int64, mentors []int64) error {
+	if _, err := t.tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'`); err != nil {
+		return err
+	}
+	all := map[int64]bool{}
+	for table, ids := range byTable {
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		for _, id := range ids {
+			all[id] = true
+		}
+		if _, err := t.tx.ExecContext(ctx, `SELECT startup_figures_recount($1::bigint[], $2)`, pq.Array(ids), table); err != nil {
+			return err
+		}
+	}
+	if len(mentors) > 0 {
+		if _, err := t.tx.ExecContext(ctx, `SELECT mentor_figures_recount($1::bigint[])`, pq.Array(mentors)); err != nil {
+			return err
+		}
+	}
+	ids := make([]int64, 0, len(all))
+	for id := range all {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	_, err := t.tx.ExecContext(ctx, `SELECT insight_recount($1::bigint[])`, pq.Array(ids))
+	return err
 }
