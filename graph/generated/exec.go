@@ -13537,10 +13537,14 @@ input MoveStartupStageInput {
 
 "A university's assignment of a team."
 input AssignTeamInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What for."
   purpose: AssignmentPurpose!
   "Since when; today when omitted."
@@ -13549,10 +13553,14 @@ input AssignTeamInput {
 
 "Which assignment ends, and how."
 input UnassignTeamInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "The purpose of the assignment."
   purpose: AssignmentPurpose!
   "COMPLETED or ENDED; ENDED when omitted."
@@ -13563,10 +13571,14 @@ input UnassignTeamInput {
 
 "A mentorship to start."
 input StartMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What the mentoring focuses on (1-200 characters)."
   focus: String!
   "Since when; today when omitted."
@@ -13575,10 +13587,14 @@ input StartMentorshipInput {
 
 "A mentorship to end."
 input EndMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "When it ended; today when omitted."
   until: Date
 }
@@ -13587,10 +13603,14 @@ input EndMentorshipInput {
 input RecordInvestmentInput {
   "A key for safe retries (see CreateStartupInput.idempotencyKey)."
   idempotencyKey: String
-  "The fund that invests."
-  fundId: ID!
-  "The startup that receives the money."
-  startupId: ID!
+  "The fund that invests, by its id; or give fundKey instead (exactly one of the two)."
+  fundId: ID
+  "The fund that invests, by its key; or give fundId instead (exactly one of the two)."
+  fundKey: String
+  "The startup that receives the money, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup that receives the money, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "Amount in KRW (at least 1)."
   amount: KRW!
   "Date of the investment (not in the future; not before the startup's founding date unless preFounding)."
@@ -13621,16 +13641,22 @@ input CorrectInvestmentInput {
 
 "A startup's target market."
 input SetMarketTargetInput {
-  "The startup."
-  startupId: ID!
-  "The market."
-  marketId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The market, by its id; or give marketCode instead (exactly one of the two)."
+  marketId: ID
+  "The market, by its code; or give marketId instead (exactly one of the two)."
+  marketCode: String
   "How far the startup is there."
   status: MarketTargetStatus!
   "Priority from 1 (highest) to 5; 3 when omitted."
   priority: Int
-  "The support program used, if any."
+  "The support program used, if any, by its id; or give supportProgramKey instead (at most one of the two)."
   supportProgramId: ID
+  "The support program used, if any, by its key; or give supportProgramId instead (at most one of the two)."
+  supportProgramKey: String
   "Since when; today when omitted."
   since: Date
 }
@@ -13639,8 +13665,10 @@ input SetMarketTargetInput {
 input RecordOutcomeInput {
   "A key for safe retries (see CreateStartupInput.idempotencyKey)."
   idempotencyKey: String
-  "The startup."
-  startupId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What was achieved."
   kind: OutcomeKind!
   "When it was reported; today when omitted."
@@ -13649,8 +13677,10 @@ input RecordOutcomeInput {
   quantity: Int
   "Value in KRW (investment attracted, export contract)."
   amount: KRW
-  "The market of an export contract (required for EXPORT_CONTRACT)."
+  "The market of an export contract (required for EXPORT_CONTRACT), by its id; or give marketCode instead (at most one of the two)."
   marketId: ID
+  "The market of an export contract (required for EXPORT_CONTRACT), by its code; or give marketId instead (at most one of the two)."
+  marketCode: String
   "A note (up to 500 characters)."
   note: String
 }
@@ -13893,8 +13923,10 @@ input CreateCohortInput {
   nameKo: String!
   "English name (1-200 characters)."
   nameEn: String!
-  "The program."
-  programId: ID!
+  "The program, by its id; or give programKey instead (exactly one of the two)."
+  programId: ID
+  "The program, by its key; or give programId instead (exactly one of the two)."
+  programKey: String
   "Year of the cohort (1990-2100)."
   year: Int!
   "How many teams it supports (1 or more)."
@@ -14007,10 +14039,14 @@ input CorrectStageChangeInput {
 
 "A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are."
 input CorrectAssignmentInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "The purpose of the assignment as recorded."
   purpose: AssignmentPurpose!
   "The startup's version the client last read (Startup.version); the correction moves it on."
@@ -14029,10 +14065,14 @@ input CorrectAssignmentInput {
 
 "A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are."
 input CorrectMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "When the mentorship began, as recorded."
   since: Date!
   "The startup's version the client last read (Startup.version); the correction moves it on."
@@ -14049,10 +14089,14 @@ input CorrectMentorshipInput {
 
 "A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are."
 input CorrectMarketTargetInput {
-  "The startup."
-  startupId: ID!
-  "The market."
-  marketId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The market, by its id; or give marketCode instead (exactly one of the two)."
+  marketId: ID
+  "The market, by its code; or give marketId instead (exactly one of the two)."
+  marketCode: String
   "The startup's version the client last read (Startup.version); the correction moves it on."
   expectedVersion: Int!
   "Why (1-500 characters), kept in the audit trail."
@@ -14069,10 +14113,14 @@ input CorrectMarketTargetInput {
 
 "A startup to add to a cohort."
 input AddToCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort (not archived)."
-  cohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort (not archived), by its id; or give cohortKey instead (exactly one of the two)."
+  cohortId: ID
+  "The cohort (not archived), by its key; or give cohortId instead (exactly one of the two)."
+  cohortKey: String
   "When it joined; today when omitted (not in the future)."
   joinedOn: Date
   "The startup's version the client last read (Startup.version); the change moves it on."
@@ -14083,10 +14131,14 @@ input AddToCohortInput {
 
 "A startup to take out of a cohort."
 input RemoveFromCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort."
-  cohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort, by its id; or give cohortKey instead (exactly one of the two)."
+  cohortId: ID
+  "The cohort, by its key; or give cohortId instead (exactly one of the two)."
+  cohortKey: String
   "The startup's version the client last read (Startup.version); the change moves it on."
   expectedVersion: Int!
   "Why (1-500 characters), kept in the audit trail."
@@ -14095,12 +14147,18 @@ input RemoveFromCohortInput {
 
 "A startup to move from one cohort to another."
 input MoveToCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort it is a member of."
-  fromCohortId: ID!
-  "The cohort it moves to (not archived, not already its cohort)."
-  toCohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort it is a member of, by its id; or give fromCohortKey instead (exactly one of the two)."
+  fromCohortId: ID
+  "The cohort it is a member of, by its key; or give fromCohortId instead (exactly one of the two)."
+  fromCohortKey: String
+  "The cohort it moves to (not archived, not already its cohort), by its id; or give toCohortKey instead (exactly one of the two)."
+  toCohortId: ID
+  "The cohort it moves to (not archived, not already its cohort), by its key; or give toCohortId instead (exactly one of the two)."
+  toCohortKey: String
   "When it joined the new cohort; the old joining date when omitted."
   joinedOn: Date
   "The startup's version the client last read (Startup.version); the change moves it on."
@@ -70725,7 +70783,7 @@ func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "cohortId", "joinedOn", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "cohortId", "cohortKey", "joinedOn", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70734,18 +70792,32 @@ func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, 
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "cohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CohortID = data
+		case "cohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortKey = data
 		case "joinedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -70893,7 +70965,7 @@ func (ec *executionContext) unmarshalInputAssignTeamInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "since"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70902,18 +70974,32 @@ func (ec *executionContext) unmarshalInputAssignTeamInput(ctx context.Context, o
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
@@ -71874,7 +71960,7 @@ func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71883,18 +71969,32 @@ func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Con
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
@@ -72056,7 +72156,7 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "marketId", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72065,18 +72165,32 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "marketId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -72147,7 +72261,7 @@ func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72156,18 +72270,32 @@ func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Con
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -72406,7 +72534,7 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "programKey", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72443,11 +72571,18 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 			it.NameEn = data
 		case "programId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ProgramID = data
+		case "programKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramKey = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -73253,7 +73388,7 @@ func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "until"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73262,18 +73397,32 @@ func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "until":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -77941,7 +78090,7 @@ func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "fromCohortId", "toCohortId", "joinedOn", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "fromCohortId", "fromCohortKey", "toCohortId", "toCohortKey", "joinedOn", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77950,25 +78099,46 @@ func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context,
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "fromCohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FromCohortID = data
+		case "fromCohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromCohortKey = data
 		case "toCohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ToCohortID = data
+		case "toCohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCohortKey = data
 		case "joinedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -80546,7 +80716,7 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round", "preFounding"}
+	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "fundKey", "startupId", "startupKey", "amount", "investedOn", "round", "preFounding"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80562,18 +80732,32 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 			it.IdempotencyKey = data
 		case "fundId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FundID = data
+		case "fundKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
 			data, err := ec.unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
@@ -80630,7 +80814,7 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "startupId", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	fieldsInOrder := [...]string{"idempotencyKey", "startupId", "startupKey", "kind", "reportedOn", "quantity", "amount", "marketId", "marketCode", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80646,11 +80830,18 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 			it.IdempotencyKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
@@ -80686,6 +80877,13 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -80721,7 +80919,7 @@ func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "cohortId", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "cohortId", "cohortKey", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80730,18 +80928,32 @@ func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Cont
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "cohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CohortID = data
+		case "cohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortKey = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -81254,7 +81466,7 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "marketId", "status", "priority", "supportProgramId", "since"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "status", "priority", "supportProgramId", "supportProgramKey", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -81263,18 +81475,32 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "marketId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
@@ -81296,6 +81522,13 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 				return it, err
 			}
 			it.SupportProgramID = data
+		case "supportProgramKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramKey = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -81685,7 +81918,7 @@ func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "focus", "since"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "focus", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -81694,18 +81927,32 @@ func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Conte
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "focus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -82782,7 +83029,7 @@ func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "status", "until"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "status", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82791,18 +83038,32 @@ func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context,
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
