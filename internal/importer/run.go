@@ -323,12 +323,11 @@ func (a *apply) check() {
 	if p := a.sheets[Investments]; p != nil {
 		for _, r := range p.rows {
 			on, s := p.val(r, "investedOn"), p.val(r, "startup")
-			if on == nil || s == nil || deref(p.val(r, "preFounding")) == "true" {
+			if on == nil || parseDate(on) == nil || s == nil || deref(p.val(r, "preFounding")) == "true" {
 				continue
 			}
-			if f := a.foundedOn(*s); f != "" && *on < f {
-				a.problem(Problem{Sheet: p.name, Row: r.n, Column: "investedOn", Value: *on,
-					Reason: "is before the startup's founding date (" + f + "); set preFounding to true for an investment made before it"})
+			if ip := store.InvestmentProblem(parseDate(orNil(a.foundedOn(*s))), *parseDate(on), false); ip != nil {
+				a.problem(Problem{Sheet: p.name, Row: r.n, Column: ip.Field, Value: *on, Reason: "stage history: " + ip.Message})
 			}
 		}
 	}
@@ -534,6 +533,14 @@ func (a *apply) checkStartups() {
 			a.problem(Problem{Sheet: p.name, Row: r.n, Column: col, Value: val, Reason: "stage history: " + sp.Message})
 		}
 	}
+}
+
+// orNil is nil for "".
+func orNil(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func parseDate(s *string) *time.Time {

@@ -56,3 +56,13 @@ func FoundedProblem(h History, founded time.Time) *apperr.FieldError {
 	}
 	return nil
 }
+
+// InvestmentProblem is the reason an investment dated on would contradict
+// its startup's history: it is before the founding date and not marked
+// pre-founding. Nil when it holds.
+func InvestmentProblem(founded *time.Time, on time.Time, preFounding bool) *apperr.FieldError {
+	if preFounding || founded == nil || !on.Before(*founded) {
+		return nil
+	}
+	return &apperr.FieldError{Field: "investedOn", Message: "is before the startup's founding date (" + founded.Format(time.DateOnly) + "); set preFounding: true if it was made before"}
+}
