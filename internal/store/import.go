@@ -504,20 +504,29 @@ func (t *ImportTx) RecountFigures(ctx context.Context, byTable map[string][]int6
 		for _, id := range ids {
 			all[id] = true
 		}
-		if _, err := t.tx.ExecContext(ctx, `SELECT startup_figures_recount($1::bigint[], $2)`, pq.Array(ids), table); err != nil {
+		if err := t.each(ctx, `SELECT startup_figures_recount($1::bigint[], $2)`, ids, table); err != nil {
 			return err
 		}
 	}
-	if len(mentors) > 0 {
-		if _, err := t.tx.ExecContext(ctx, `SELECT mentor_figures_recount($1::bigint[])`, pq.Array(mentors)); err != nil {
-			return err
-		}
+	if err := t.each(ctx, `SELECT mentor_figures_recount($1::bigint[])`, mentors); err != nil {
+		return err
 	}
 	ids := make([]int64, 0, len(all))
 	for id := range all {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	_, err := t.tx.ExecContext(ctx, `SELECT insight_recount($1::bigint[])`, pq.Array(ids))
-	return err
+	return t.each(ctx, `SELECT insight_recount($1::bigint[])`, ids)
+}
+
+// each runs q for ids in chunks of importChunk (its first parameter),
+// so no one statement nears the session's statement timeout.
+func (t *ImportTx) each(ctx context.Context, q string, ids []int64, more ...any) error {
+	for lo := 0; lo < len(ids); lo += importChunk {
+		args := append([]any{pq.Array(ids[lo:min(lo+importChunk, len(ids))])}, more...)
+		if _, err := t.tx.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
