@@ -217,7 +217,7 @@ func (r *mutationResolver) moveToCohort(ctx context.Context, in generated.MoveTo
 	a := r.args(ctx)
 	s := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	from, to := a.node("input.fromCohortId", globalid.Cohort, in.FromCohortID, in.FromCohortKey), a.node("input.toCohortId", globalid.Cohort, in.ToCohortID, in.ToCohortKey)
-	if in.FromCohortID == in.ToCohortID {
+	if from != 0 && from == to {
 		a.problems.Add("input.toCohortId", "must differ from fromCohortId")
 	}
 	var joined *time.Time
