@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strconv"
 	"testing"
 
 	"startupgraph/internal/apitest"
@@ -53,6 +54,17 @@ func TestMutationInputsByKey(t *testing.T) {
 	}
 	if out.AssignTeam.Startup.Key != "svc-biosensa" || !found {
 		t.Errorf("assigned by key: %+v", out)
+	}
+	// cohorts by key: the move compares the cohorts named, not the id fields
+	version, _ := strconv.Atoi(count(t, c.DSN, `SELECT version FROM startups WHERE key = 'svc-biosensa'`))
+	const move = `mutation($v: Int!, $to: String!) { moveToCohort(input: {startupKey: "svc-biosensa", fromCohortKey: "smart-venture-campus-2017",
+	  toCohortKey: $to, expectedVersion: $v, reason: "moved by key"}) { startup { key } } }`
+	if res := c.Do(t, move, map[string]any{"v": version, "to": "smart-venture-campus-2017"}); res.Code() != "BAD_USER_INPUT" || res.Field() != "input.toCohortId" {
+		t.Errorf("a move to the same cohort by key: %+v", res.Errors)
+	}
+	c.OK(t, move, map[string]any{"v": version, "to": "global-star-venture-2017"}, nil)
+	if got := count(t, c.DSN, `SELECT string_agg(k.key, ',') FROM memberships m JOIN cohorts k ON k.id = m.cohort_id JOIN startups s ON s.id = m.startup_id WHERE s.key = 'svc-biosensa'`); got != "global-star-venture-2017" {
+		t.Errorf("cohorts after the move by key: %s", got)
 	}
 	// a market by its code, on an optional reference
 	c.OK(t, `mutation { recordOutcome(input: {startupKey: "svc-biosensa", kind: EXPORT_CONTRACT, reportedOn: "2024-05-06", amount: 1000, marketCode: "VN"}) { startup { key } } }`, nil, nil)
