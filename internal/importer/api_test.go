@@ -83,6 +83,18 @@ func TestImportDataOverMultipart(t *testing.T) {
 	if !real.Applied || real.DryRun || real.Checksum != dry.Checksum || len(real.Checksum) != 64 {
 		t.Errorf("real run %+v", real)
 	}
+	var audit struct {
+		AuditLog struct {
+			Nodes []struct {
+				Action, Reason string
+				After          map[string]any
+			}
+		}
+	}
+	c.OK(t, `{ auditLog(filter: {actions: ["importData"]}) { nodes { action reason after } } }`, nil, &audit)
+	if n := audit.AuditLog.Nodes; len(n) != 1 || !strings.Contains(n[0].Reason, real.Checksum) || n[0].After["startups"] == nil {
+		t.Errorf("audit trail of the import: %+v", audit)
+	}
 	broken := aCohort()
 	broken["assignments"][1][1] = "no-such-university"
 	rep := importOver(t, c, "cohort.xlsx", workbook(t, broken), false)
