@@ -22,9 +22,22 @@ const maxFilterValues = 100
 
 // args turns GraphQL arguments into store values, collecting every problem
 // with the path of the argument it belongs to.
-type args struct{ problems apperr.InputError }
+type args struct {
+	problems apperr.InputError
+	// ctx and byKey, when set (mutationResolver.args), let a mutation's
+	// input name a node by its key (node, optNode); fault is a failure
+	// of such a lookup, reported before the input's problems.
+	ctx   context.Context
+	byKey func(context.Context, globalid.Type, string) (int64, error)
+	fault error
+}
 
-func (a *args) err() error { return a.problems.Err() }
+func (a *args) err() error {
+	if a.fault != nil {
+		return a.fault
+	}
+	return a.problems.Err()
+}
 
 func (a *args) ids(field string, typ globalid.Type, gids []string) []int64 {
 	if len(gids) > maxFilterValues {

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -174,3 +175,63 @@ func (a *args) year(field string, y int) int {
 	}
 	return y
 }
+
+// args is the input reader of a mutation: its inputs may name a node by
+// its key (node, optNode), which the store looks up.
+func (r *mutationResolver) args(ctx context.Context) args {
+	return args{ctx: ctx, byKey: r.Store.IDByKey}
+}
+
+// node reads a required reference to a node that the input gives by its
+// id (field, input.startupId) or by its key (input.startupKey; a market's
+// code, input.marketCode): exactly one of the two, else BAD_USER_INPUT
+// naming field. Every mutation input that names a node reads it here.
+func (a *args) node(field string, typ globalid.Type, id, key *string) int64 {
+	if id == nil && key == nil {
+		a.problems.Add(field, "give %s or %s", lastName(field), lastName(keyField(field, typ)))
+		return 0
+	}
+	if v := a.optNode(field, typ, id, key); v != nil {
+		return *v
+	}
+	return 0
+}
+
+// optNode is node for an optional reference: nil when neither is given.
+func (a *args) optNode(field string, typ globalid.Type, id, key *string) *int64 {
+	kf := keyField(field, typ)
+	switch {
+	case id != nil && key != nil:
+		a.problems.Add(field, "give %s or %s, not both", lastName(field), lastName(kf))
+		return nil
+	case id != nil:
+		v := a.id(field, typ, *id)
+		return &v
+	case key == nil:
+		return nil
+	case a.byKey == nil:
+		a.problems.Add(kf, "cannot name a node by key here")
+		return nil
+	}
+	v, err := a.byKey(a.ctx, typ, *key)
+	switch {
+	case errors.Is(err, apperr.ErrNotFound):
+		a.problems.Add(kf, "names no %s", strings.ToLower(string(typ)))
+	case err != nil && a.fault == nil:
+		a.fault = err
+	}
+	return &v
+}
+
+// keyField is the input field that names by key what field names by id:
+// startupId -> startupKey, a market's marketId -> marketCode.
+func keyField(field string, typ globalid.Type) string {
+	base := strings.TrimSuffix(field, "Id")
+	if typ == globalid.Market {
+		return base + "Code"
+	}
+	return base + "Key"
+}
+
+// lastName is a field path's last name (input.startupId -> startupId).
+func lastName(field string) string { return field[strings.LastIndex(field, ".")+1:] }

@@ -9,6 +9,8 @@ import (
 	"context"
 	"startupgraph/graph/generated"
 	"startupgraph/internal/globalid"
+
+	"github.com/99designs/gqlgen/graphql"
 )
 
 func (r *mutationResolver) CreateStartup(ctx context.Context, input generated.CreateStartupInput) (*generated.StartupPayload, error) {
@@ -200,6 +202,10 @@ func (r *mutationResolver) UnarchiveProgram(ctx context.Context, input generated
 func (r *mutationResolver) UnarchiveCohort(ctx context.Context, input generated.UnarchiveInput) (*generated.CohortPayload, error) {
 	c, err := unarchive(ctx, r, globalid.Cohort, input, cohortOf)
 	return &generated.CohortPayload{Cohort: c}, err
+}
+
+func (r *mutationResolver) ImportData(ctx context.Context, file graphql.Upload, dryRun *bool) (*generated.ImportReport, error) {
+	return r.importData(ctx, file, dryRun != nil && *dryRun)
 }
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }

@@ -59,7 +59,7 @@ func (a *args) optDateChange(field string, o graphql.Omittable[*model.Date]) sto
 }
 
 func (r *mutationResolver) correctOutcome(ctx context.Context, in generated.CorrectOutcomeInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version, reason := a.id("input.id", globalid.Outcome, in.ID), a.version(in.ExpectedVersion), a.reason(in.Reason)
 	var c store.OutcomeChanges
 	if k, ok := notNull(&a, "input.kind", in.Kind); ok {
@@ -95,7 +95,7 @@ func (r *mutationResolver) correctOutcome(ctx context.Context, in generated.Corr
 // del and answers with the record's startup read afresh.
 func (r *mutationResolver) deleteRecord(ctx context.Context, typ globalid.Type, in generated.DeleteRecordInput,
 	del func(ctx context.Context, id int64, version int, reason string) (int64, error)) (*generated.DeletePayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version, reason := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion), a.reason(in.Reason)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -109,7 +109,7 @@ func (r *mutationResolver) deleteRecord(ctx context.Context, typ globalid.Type, 
 }
 
 func (r *mutationResolver) correctStageChange(ctx context.Context, in generated.CorrectStageChangeInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version, reason := a.id("input.id", globalid.StageChange, in.ID), a.version(in.ExpectedVersion), a.reason(in.Reason)
 	on := a.dateChange("input.changedOn", in.ChangedOn)
 	note := a.optTextChange("input.note", in.Note, 500)
@@ -124,8 +124,8 @@ func (r *mutationResolver) correctStageChange(ctx context.Context, in generated.
 }
 
 func (r *mutationResolver) correctAssignment(ctx context.Context, in generated.CorrectAssignmentInput) (*generated.StartupPayload, error) {
-	var a args
-	u, s := a.id("input.universityId", globalid.University, in.UniversityID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	u, s := a.node("input.universityId", globalid.University, in.UniversityID, in.UniversityKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	version, reason := a.version(in.ExpectedVersion), a.reason(in.Reason)
 	var c store.AssignmentChanges
 	if p, ok := notNull(&a, "input.newPurpose", in.NewPurpose); ok {
@@ -146,8 +146,8 @@ func (r *mutationResolver) correctAssignment(ctx context.Context, in generated.C
 }
 
 func (r *mutationResolver) correctMentorship(ctx context.Context, in generated.CorrectMentorshipInput) (*generated.StartupPayload, error) {
-	var a args
-	m, s := a.id("input.mentorId", globalid.Mentor, in.MentorID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	m, s := a.node("input.mentorId", globalid.Mentor, in.MentorID, in.MentorKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	version, reason := a.version(in.ExpectedVersion), a.reason(in.Reason)
 	var c store.MentorshipChanges
 	if f, ok := notNull(&a, "input.focus", in.Focus); ok {
@@ -165,8 +165,8 @@ func (r *mutationResolver) correctMentorship(ctx context.Context, in generated.C
 }
 
 func (r *mutationResolver) correctMarketTarget(ctx context.Context, in generated.CorrectMarketTargetInput) (*generated.StartupPayload, error) {
-	var a args
-	s, m := a.id("input.startupId", globalid.Startup, in.StartupID), a.id("input.marketId", globalid.Market, in.MarketID)
+	a := r.args(ctx)
+	s, m := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey), a.node("input.marketId", globalid.Market, in.MarketID, in.MarketCode)
 	version, reason := a.version(in.ExpectedVersion), a.reason(in.Reason)
 	var c store.MarketTargetChanges
 	if st, ok := notNull(&a, "input.status", in.Status); ok {
@@ -187,8 +187,8 @@ func (r *mutationResolver) correctMarketTarget(ctx context.Context, in generated
 }
 
 func (r *mutationResolver) addToCohort(ctx context.Context, in generated.AddToCohortInput) (*generated.StartupPayload, error) {
-	var a args
-	s, c := a.id("input.startupId", globalid.Startup, in.StartupID), a.id("input.cohortId", globalid.Cohort, in.CohortID)
+	a := r.args(ctx)
+	s, c := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey), a.node("input.cohortId", globalid.Cohort, in.CohortID, in.CohortKey)
 	joined := a.pastDate("input.joinedOn", in.JoinedOn)
 	version, reason := a.version(in.ExpectedVersion), a.reason(in.Reason)
 	if err := a.err(); err != nil {
@@ -201,8 +201,8 @@ func (r *mutationResolver) addToCohort(ctx context.Context, in generated.AddToCo
 }
 
 func (r *mutationResolver) removeFromCohort(ctx context.Context, in generated.RemoveFromCohortInput) (*generated.StartupPayload, error) {
-	var a args
-	s, c := a.id("input.startupId", globalid.Startup, in.StartupID), a.id("input.cohortId", globalid.Cohort, in.CohortID)
+	a := r.args(ctx)
+	s, c := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey), a.node("input.cohortId", globalid.Cohort, in.CohortID, in.CohortKey)
 	version, reason := a.version(in.ExpectedVersion), a.reason(in.Reason)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -214,10 +214,10 @@ func (r *mutationResolver) removeFromCohort(ctx context.Context, in generated.Re
 }
 
 func (r *mutationResolver) moveToCohort(ctx context.Context, in generated.MoveToCohortInput) (*generated.StartupPayload, error) {
-	var a args
-	s := a.id("input.startupId", globalid.Startup, in.StartupID)
-	from, to := a.id("input.fromCohortId", globalid.Cohort, in.FromCohortID), a.id("input.toCohortId", globalid.Cohort, in.ToCohortID)
-	if in.FromCohortID == in.ToCohortID {
+	a := r.args(ctx)
+	s := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
+	from, to := a.node("input.fromCohortId", globalid.Cohort, in.FromCohortID, in.FromCohortKey), a.node("input.toCohortId", globalid.Cohort, in.ToCohortID, in.ToCohortKey)
+	if from != 0 && from == to {
 		a.problems.Add("input.toCohortId", "must differ from fromCohortId")
 	}
 	var joined *time.Time
@@ -237,7 +237,7 @@ func (r *mutationResolver) moveToCohort(ctx context.Context, in generated.MoveTo
 
 // unarchive unarchives a node of typ and reloads it.
 func unarchive[M model.Identified](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.UnarchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
-	var a args
+	a := r.args(ctx)
 	id, version, reason := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion), a.reason(in.Reason)
 	if err := a.err(); err != nil {
 		return nil, err

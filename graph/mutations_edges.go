@@ -15,8 +15,8 @@ import (
 // mentorships, investments, market targets and outcomes.
 
 func (r *mutationResolver) assignTeam(ctx context.Context, in generated.AssignTeamInput) (*generated.StartupPayload, error) {
-	var a args
-	u, s := a.id("input.universityId", globalid.University, in.UniversityID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	u, s := a.node("input.universityId", globalid.University, in.UniversityID, in.UniversityKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	since := a.pastDate("input.since", in.Since)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -28,8 +28,8 @@ func (r *mutationResolver) assignTeam(ctx context.Context, in generated.AssignTe
 }
 
 func (r *mutationResolver) unassignTeam(ctx context.Context, in generated.UnassignTeamInput) (*generated.StartupPayload, error) {
-	var a args
-	u, s := a.id("input.universityId", globalid.University, in.UniversityID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	u, s := a.node("input.universityId", globalid.University, in.UniversityID, in.UniversityKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	until := a.pastDate("input.until", in.Until)
 	status := model.AssignmentStatusEnded
 	if in.Status != nil {
@@ -48,8 +48,8 @@ func (r *mutationResolver) unassignTeam(ctx context.Context, in generated.Unassi
 }
 
 func (r *mutationResolver) startMentorship(ctx context.Context, in generated.StartMentorshipInput) (*generated.StartupPayload, error) {
-	var a args
-	m, s := a.id("input.mentorId", globalid.Mentor, in.MentorID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	m, s := a.node("input.mentorId", globalid.Mentor, in.MentorID, in.MentorKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	focus := a.text("input.focus", in.Focus, 1, 200)
 	since := a.pastDate("input.since", in.Since)
 	if err := a.err(); err != nil {
@@ -62,8 +62,8 @@ func (r *mutationResolver) startMentorship(ctx context.Context, in generated.Sta
 }
 
 func (r *mutationResolver) endMentorship(ctx context.Context, in generated.EndMentorshipInput) (*generated.StartupPayload, error) {
-	var a args
-	m, s := a.id("input.mentorId", globalid.Mentor, in.MentorID), a.id("input.startupId", globalid.Startup, in.StartupID)
+	a := r.args(ctx)
+	m, s := a.node("input.mentorId", globalid.Mentor, in.MentorID, in.MentorKey), a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey)
 	until := a.pastDate("input.until", in.Until)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -75,11 +75,11 @@ func (r *mutationResolver) endMentorship(ctx context.Context, in generated.EndMe
 }
 
 func (r *mutationResolver) recordInvestment(ctx context.Context, in generated.RecordInvestmentInput) (*generated.InvestmentPayload, error) {
-	var a args
+	a := r.args(ctx)
 	ni := store.NewInvestment{
 		IdempotencyKey: a.idempotencyKey(in.IdempotencyKey),
-		FundID:         a.id("input.fundId", globalid.Fund, in.FundID),
-		StartupID:      a.id("input.startupId", globalid.Startup, in.StartupID),
+		FundID:         a.node("input.fundId", globalid.Fund, in.FundID, in.FundKey),
+		StartupID:      a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey),
 		Amount:         int64(in.Amount),
 		InvestedOn:     a.pastDate("input.investedOn", &in.InvestedOn),
 		Round:          string(in.Round),
@@ -99,7 +99,7 @@ func (r *mutationResolver) recordInvestment(ctx context.Context, in generated.Re
 }
 
 func (r *mutationResolver) correctInvestment(ctx context.Context, in generated.CorrectInvestmentInput) (*generated.InvestmentPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Investment, in.ID), a.version(in.ExpectedVersion)
 	var c store.InvestmentChanges
 	if v, set := in.Amount.ValueOK(); set {
@@ -139,14 +139,11 @@ func (r *mutationResolver) correctInvestment(ctx context.Context, in generated.C
 }
 
 func (r *mutationResolver) setMarketTarget(ctx context.Context, in generated.SetMarketTargetInput) (*generated.StartupPayload, error) {
-	var a args
-	s, m := a.id("input.startupId", globalid.Startup, in.StartupID), a.id("input.marketId", globalid.Market, in.MarketID)
+	a := r.args(ctx)
+	s, m := a.node("input.startupId", globalid.Startup, in.StartupID, in.StartupKey), a.node("input.marketId", globalid.Market, in.MarketID, in.MarketCode)
 	priority := a.intArg("input.priority", in.Priority, 3, 1, 5)
 	var program *int64
-	if in.SupportProgramID != nil {
-		p := a.id("input.supportProgramId", globalid.Program, *in.SupportProgramID)
-		program = &p
-	}
+	program = a.optNode("input.supportProgramId", globalid.Program, in.SupportProgramID, in.SupportProgramKey)
 	since := a.pastDate("input.since", in.Since)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -158,7 +155,7 @@ func (r *mutationResolver) setMarketTarget(ctx context.Context, in generated.Set
 }
 
 func (r *mutationResolver) recordOutcome(ctx context.Context, in generated.RecordOutcomeInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	no := a.newOutcome("input", in)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -177,7 +174,7 @@ const maxBatch = 100
 // transaction); every problem of every input is reported at once, named
 // by its index (inputs[2].marketId).
 func (r *mutationResolver) recordOutcomes(ctx context.Context, ins []generated.RecordOutcomeInput) (*generated.RecordOutcomesPayload, error) {
-	var a args
+	a := r.args(ctx)
 	if len(ins) == 0 || len(ins) > maxBatch {
 		a.problems.Add("inputs", "takes 1 to %d outcomes", maxBatch)
 	}
@@ -209,7 +206,7 @@ func (r *mutationResolver) recordOutcomes(ctx context.Context, ins []generated.R
 func (a *args) newOutcome(prefix string, in generated.RecordOutcomeInput) store.NewOutcome {
 	no := store.NewOutcome{
 		IdempotencyKey: in.IdempotencyKey,
-		StartupID:      a.id(prefix+".startupId", globalid.Startup, in.StartupID),
+		StartupID:      a.node(prefix+".startupId", globalid.Startup, in.StartupID, in.StartupKey),
 		Kind:           string(in.Kind),
 		ReportedOn:     a.pastDate(prefix+".reportedOn", in.ReportedOn),
 		Quantity:       a.intArg(prefix+".quantity", in.Quantity, 1, 0, 1_000_000),
@@ -225,11 +222,10 @@ func (a *args) newOutcome(prefix string, in generated.RecordOutcomeInput) store.
 		v := int64(*in.Amount)
 		no.Amount = &v
 	}
-	if in.MarketID != nil {
-		m := a.id(prefix+".marketId", globalid.Market, *in.MarketID)
-		no.MarketID = &m
+	if in.MarketID != nil || in.MarketCode != nil {
+		no.MarketID = a.optNode(prefix+".marketId", globalid.Market, in.MarketID, in.MarketCode)
 	} else if in.Kind == model.OutcomeKindExportContract {
-		a.problems.Add(prefix+".marketId", "is required for an export contract")
+		a.problems.Add(prefix+".marketId", "is required for an export contract (or marketCode)")
 	}
 	return no
 }

@@ -12,7 +12,7 @@ import (
 // The mutations of mentors, funds, markets, programs and cohorts.
 
 func (r *mutationResolver) createMentor(ctx context.Context, in generated.CreateMentorInput) (*generated.MentorPayload, error) {
-	var a args
+	a := r.args(ctx)
 	nm := store.NewMentor{
 		NodeBase:       a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optText("input.titleKo", in.TitleKo, 200),
@@ -38,7 +38,7 @@ func (r *mutationResolver) createMentor(ctx context.Context, in generated.Create
 }
 
 func (r *mutationResolver) updateMentor(ctx context.Context, in generated.UpdateMentorInput) (*generated.MentorPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Mentor, in.ID), a.version(in.ExpectedVersion)
 	ch := store.MentorChanges{
 		NameChanges:    a.names(in.NameKo, in.NameEn),
@@ -74,7 +74,7 @@ func (r *mutationResolver) updateMentor(ctx context.Context, in generated.Update
 }
 
 func (r *mutationResolver) createFund(ctx context.Context, in generated.CreateFundInput) (*generated.FundPayload, error) {
-	var a args
+	a := r.args(ctx)
 	nf := store.NewFund{
 		NodeBase:  a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		Kind:      string(in.Kind),
@@ -102,7 +102,7 @@ func (r *mutationResolver) createFund(ctx context.Context, in generated.CreateFu
 }
 
 func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFundInput) (*generated.FundPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Fund, in.ID), a.version(in.ExpectedVersion)
 	ch := store.FundChanges{
 		NameChanges: a.names(in.NameKo, in.NameEn),
@@ -135,7 +135,7 @@ func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFu
 }
 
 func (r *mutationResolver) createMarket(ctx context.Context, in generated.CreateMarketInput) (*generated.MarketPayload, error) {
-	var a args
+	a := r.args(ctx)
 	nm := store.NewMarket{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName), Kind: string(in.Kind), Code: in.Code}
 	switch {
 	case in.Kind == model.MarketKindCountry && !model.IsCountryCode(in.Code):
@@ -155,7 +155,7 @@ func (r *mutationResolver) createMarket(ctx context.Context, in generated.Create
 }
 
 func (r *mutationResolver) updateMarket(ctx context.Context, in generated.UpdateMarketInput) (*generated.MarketPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Market, in.ID), a.version(in.ExpectedVersion)
 	ch := a.names(in.NameKo, in.NameEn)
 	if err := a.err(); err != nil {
@@ -169,7 +169,7 @@ func (r *mutationResolver) updateMarket(ctx context.Context, in generated.Update
 }
 
 func (r *mutationResolver) createProgram(ctx context.Context, in generated.CreateProgramInput) (*generated.ProgramPayload, error) {
-	var a args
+	a := r.args(ctx)
 	np := store.NewProgram{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName), Kind: string(in.Kind),
 		DescriptionKo: a.optText("input.descriptionKo", in.DescriptionKo, 2000), DescriptionEn: a.optText("input.descriptionEn", in.DescriptionEn, 2000)}
 	if err := a.err(); err != nil {
@@ -184,7 +184,7 @@ func (r *mutationResolver) createProgram(ctx context.Context, in generated.Creat
 }
 
 func (r *mutationResolver) updateProgram(ctx context.Context, in generated.UpdateProgramInput) (*generated.ProgramPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Program, in.ID), a.version(in.ExpectedVersion)
 	ch := store.ProgramChanges{
 		NameChanges:   a.names(in.NameKo, in.NameEn),
@@ -209,9 +209,9 @@ func (r *mutationResolver) updateProgram(ctx context.Context, in generated.Updat
 }
 
 func (r *mutationResolver) createCohort(ctx context.Context, in generated.CreateCohortInput) (*generated.CohortPayload, error) {
-	var a args
+	a := r.args(ctx)
 	nc := store.NewCohort{NodeBase: a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
-		ProgramID: a.id("input.programId", globalid.Program, in.ProgramID), Year: a.year("input.year", in.Year)}
+		ProgramID: a.node("input.programId", globalid.Program, in.ProgramID, in.ProgramKey), Year: a.year("input.year", in.Year)}
 	if in.TeamQuota != nil {
 		q := a.intArg("input.teamQuota", in.TeamQuota, 0, 1, 100_000)
 		nc.TeamQuota = &q
@@ -228,7 +228,7 @@ func (r *mutationResolver) createCohort(ctx context.Context, in generated.Create
 }
 
 func (r *mutationResolver) updateCohort(ctx context.Context, in generated.UpdateCohortInput) (*generated.CohortPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Cohort, in.ID), a.version(in.ExpectedVersion)
 	ch := store.CohortChanges{NameChanges: a.names(in.NameKo, in.NameEn)}
 	if v, set := in.Year.ValueOK(); set {

@@ -12,7 +12,7 @@ import (
 // The mutations of a startup node: create, update, archive, move stage.
 
 func (r *mutationResolver) createStartup(ctx context.Context, in generated.CreateStartupInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	ns := store.NewStartup{
 		IdempotencyKey:     a.idempotencyKey(in.IdempotencyKey),
 		Key:                in.Key,
@@ -49,7 +49,7 @@ func (r *mutationResolver) createStartup(ctx context.Context, in generated.Creat
 }
 
 func (r *mutationResolver) updateStartup(ctx context.Context, in generated.UpdateStartupInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id := a.id("input.id", globalid.Startup, in.ID)
 	c := store.StartupChanges{}
 	if v, set := in.NameKo.ValueOK(); set {
@@ -100,7 +100,7 @@ func (r *mutationResolver) updateStartup(ctx context.Context, in generated.Updat
 }
 
 func (r *mutationResolver) archiveStartup(ctx context.Context, in generated.ArchiveStartupInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func (r *mutationResolver) archiveStartup(ctx context.Context, in generated.Arch
 }
 
 func (r *mutationResolver) moveStartupStage(ctx context.Context, in generated.MoveStartupStageInput) (*generated.StartupPayload, error) {
-	var a args
+	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
 	on := a.pastDate("input.changedOn", in.ChangedOn)
 	note := a.optText("input.note", in.Note, 500)

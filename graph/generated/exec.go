@@ -461,6 +461,34 @@ type ComplexityRoot struct {
 		Nodes  func(childComplexity int) int
 	}
 
+	ImportProblem struct {
+		Column func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Row    func(childComplexity int) int
+		Sheet  func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Applied      func(childComplexity int) int
+		Checksum     func(childComplexity int) int
+		DryRun       func(childComplexity int) int
+		ProblemCount func(childComplexity int) int
+		Problems     func(childComplexity int) int
+		Sheets       func(childComplexity int) int
+	}
+
+	ImportSheetResult struct {
+		Created       func(childComplexity int) int
+		CreatedKeys   func(childComplexity int) int
+		Rows          func(childComplexity int) int
+		Sheet         func(childComplexity int) int
+		Unchanged     func(childComplexity int) int
+		UnchangedKeys func(childComplexity int) int
+		Updated       func(childComplexity int) int
+		UpdatedKeys   func(childComplexity int) int
+	}
+
 	InsightGroup struct {
 		Amount func(childComplexity int) int
 		Count  func(childComplexity int) int
@@ -1256,6 +1284,7 @@ type ComplexityRoot struct {
 		DeleteOutcome       func(childComplexity int, input DeleteRecordInput) int
 		DeleteStageChange   func(childComplexity int, input DeleteRecordInput) int
 		EndMentorship       func(childComplexity int, input EndMentorshipInput) int
+		ImportData          func(childComplexity int, file graphql.Upload, dryRun *bool) int
 		MoveStartupStage    func(childComplexity int, input MoveStartupStageInput) int
 		MoveToCohort        func(childComplexity int, input MoveToCohortInput) int
 		RecordInvestment    func(childComplexity int, input RecordInvestmentInput) int
@@ -2342,6 +2371,7 @@ type MutationResolver interface {
 	UnarchiveMarket(ctx context.Context, input UnarchiveInput) (*MarketPayload, error)
 	UnarchiveProgram(ctx context.Context, input UnarchiveInput) (*ProgramPayload, error)
 	UnarchiveCohort(ctx context.Context, input UnarchiveInput) (*CohortPayload, error)
+	ImportData(ctx context.Context, file graphql.Upload, dryRun *bool) (*ImportReport, error)
 }
 type NeighborhoodNodeResolver interface {
 	Node(ctx context.Context, obj *model.NeighborhoodNode) (model.Node, error)
@@ -4059,6 +4089,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphPath.Nodes(childComplexity), true
+
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.reason":
+		if e.ComplexityRoot.ImportProblem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Reason(childComplexity), true
+	case "ImportProblem.row":
+		if e.ComplexityRoot.ImportProblem.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Row(childComplexity), true
+	case "ImportProblem.sheet":
+		if e.ComplexityRoot.ImportProblem.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Sheet(childComplexity), true
+	case "ImportProblem.value":
+		if e.ComplexityRoot.ImportProblem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Value(childComplexity), true
+
+	case "ImportReport.applied":
+		if e.ComplexityRoot.ImportReport.Applied == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Applied(childComplexity), true
+	case "ImportReport.checksum":
+		if e.ComplexityRoot.ImportReport.Checksum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Checksum(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.problemCount":
+		if e.ComplexityRoot.ImportReport.ProblemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ProblemCount(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.sheets":
+		if e.ComplexityRoot.ImportReport.Sheets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Sheets(childComplexity), true
+
+	case "ImportSheetResult.created":
+		if e.ComplexityRoot.ImportSheetResult.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Created(childComplexity), true
+	case "ImportSheetResult.createdKeys":
+		if e.ComplexityRoot.ImportSheetResult.CreatedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.CreatedKeys(childComplexity), true
+	case "ImportSheetResult.rows":
+		if e.ComplexityRoot.ImportSheetResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Rows(childComplexity), true
+	case "ImportSheetResult.sheet":
+		if e.ComplexityRoot.ImportSheetResult.Sheet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Sheet(childComplexity), true
+	case "ImportSheetResult.unchanged":
+		if e.ComplexityRoot.ImportSheetResult.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Unchanged(childComplexity), true
+	case "ImportSheetResult.unchangedKeys":
+		if e.ComplexityRoot.ImportSheetResult.UnchangedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.UnchangedKeys(childComplexity), true
+	case "ImportSheetResult.updated":
+		if e.ComplexityRoot.ImportSheetResult.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.Updated(childComplexity), true
+	case "ImportSheetResult.updatedKeys":
+		if e.ComplexityRoot.ImportSheetResult.UpdatedKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSheetResult.UpdatedKeys(childComplexity), true
 
 	case "InsightGroup.amount":
 		if e.ComplexityRoot.InsightGroup.Amount == nil {
@@ -7684,6 +7831,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndMentorship(childComplexity, args["input"].(EndMentorshipInput)), true
+	case "Mutation.importData":
+		if e.ComplexityRoot.Mutation.ImportData == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importData_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportData(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(*bool)), true
 	case "Mutation.moveStartupStage":
 		if e.ComplexityRoot.Mutation.MoveStartupStage == nil {
 			break
@@ -13252,6 +13410,59 @@ scalar DateTime
 "A JSON value, passed through as is."
 scalar JSON
 
+"A file sent with a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec)."
+scalar Upload
+
+"What importData found in a file and what it did (or, for a dry run, would do)."
+type ImportReport {
+  "True for a dry run: nothing was written."
+  dryRun: Boolean!
+  "True when the import was written: a real run of a file without problems."
+  applied: Boolean!
+  "The file's SHA-256, in hex, as the audit record keeps it."
+  checksum: String!
+  "How many problems the file has; none means it was (or would be) applied."
+  problemCount: Int!
+  "The problems in the order they were found, at most 1,000 (problemCount says how many there are)."
+  problems: [ImportProblem!]!
+  "What each sheet's rows created, updated and left unchanged (empty when the file has problems)."
+  sheets: [ImportSheetResult!]!
+}
+
+"One thing wrong with an imported file."
+type ImportProblem {
+  "The sheet (or CSV file) it is in."
+  sheet: String!
+  "The row, as a spreadsheet numbers it: 1 is the header, 0 the sheet as a whole."
+  row: Int!
+  "The column, by its header; null for a problem of a whole sheet."
+  column: String
+  "The cell's value as written; null when the cell is empty."
+  value: String
+  "What is wrong, e.g. unknown university key, is not a date, duplicate name, amount out of range, stage history, repeats row 4."
+  reason: String!
+}
+
+"What an import did with one sheet's rows, named by their natural keys (a startup's key; an edge's ends and facts joined by ' / ')."
+type ImportSheetResult {
+  "The kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships or outcomes."
+  sheet: String!
+  "How many rows the sheet has."
+  rows: Int!
+  "How many rows were created."
+  created: Int!
+  "How many rows existed and were updated (their version moved on)."
+  updated: Int!
+  "How many rows existed and already matched."
+  unchanged: Int!
+  "The keys of the rows created, at most 1,000."
+  createdKeys: [String!]!
+  "The keys of the rows updated, at most 1,000."
+  updatedKeys: [String!]!
+  "The keys of the rows left unchanged, at most 1,000."
+  unchangedKeys: [String!]!
+}
+
 "A new startup."
 input CreateStartupInput {
   "A key for safe retries: the same key (per API key) returns the first result instead of creating a duplicate (1-200 characters)."
@@ -13326,10 +13537,14 @@ input MoveStartupStageInput {
 
 "A university's assignment of a team."
 input AssignTeamInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What for."
   purpose: AssignmentPurpose!
   "Since when; today when omitted."
@@ -13338,10 +13553,14 @@ input AssignTeamInput {
 
 "Which assignment ends, and how."
 input UnassignTeamInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "The purpose of the assignment."
   purpose: AssignmentPurpose!
   "COMPLETED or ENDED; ENDED when omitted."
@@ -13352,10 +13571,14 @@ input UnassignTeamInput {
 
 "A mentorship to start."
 input StartMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What the mentoring focuses on (1-200 characters)."
   focus: String!
   "Since when; today when omitted."
@@ -13364,10 +13587,14 @@ input StartMentorshipInput {
 
 "A mentorship to end."
 input EndMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "When it ended; today when omitted."
   until: Date
 }
@@ -13376,10 +13603,14 @@ input EndMentorshipInput {
 input RecordInvestmentInput {
   "A key for safe retries (see CreateStartupInput.idempotencyKey)."
   idempotencyKey: String
-  "The fund that invests."
-  fundId: ID!
-  "The startup that receives the money."
-  startupId: ID!
+  "The fund that invests, by its id; or give fundKey instead (exactly one of the two)."
+  fundId: ID
+  "The fund that invests, by its key; or give fundId instead (exactly one of the two)."
+  fundKey: String
+  "The startup that receives the money, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup that receives the money, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "Amount in KRW (at least 1)."
   amount: KRW!
   "Date of the investment (not in the future; not before the startup's founding date unless preFounding)."
@@ -13410,16 +13641,22 @@ input CorrectInvestmentInput {
 
 "A startup's target market."
 input SetMarketTargetInput {
-  "The startup."
-  startupId: ID!
-  "The market."
-  marketId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The market, by its id; or give marketCode instead (exactly one of the two)."
+  marketId: ID
+  "The market, by its code; or give marketId instead (exactly one of the two)."
+  marketCode: String
   "How far the startup is there."
   status: MarketTargetStatus!
   "Priority from 1 (highest) to 5; 3 when omitted."
   priority: Int
-  "The support program used, if any."
+  "The support program used, if any, by its id; or give supportProgramKey instead (at most one of the two)."
   supportProgramId: ID
+  "The support program used, if any, by its key; or give supportProgramId instead (at most one of the two)."
+  supportProgramKey: String
   "Since when; today when omitted."
   since: Date
 }
@@ -13428,8 +13665,10 @@ input SetMarketTargetInput {
 input RecordOutcomeInput {
   "A key for safe retries (see CreateStartupInput.idempotencyKey)."
   idempotencyKey: String
-  "The startup."
-  startupId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "What was achieved."
   kind: OutcomeKind!
   "When it was reported; today when omitted."
@@ -13438,8 +13677,10 @@ input RecordOutcomeInput {
   quantity: Int
   "Value in KRW (investment attracted, export contract)."
   amount: KRW
-  "The market of an export contract (required for EXPORT_CONTRACT)."
+  "The market of an export contract (required for EXPORT_CONTRACT), by its id; or give marketCode instead (at most one of the two)."
   marketId: ID
+  "The market of an export contract (required for EXPORT_CONTRACT), by its code; or give marketId instead (at most one of the two)."
+  marketCode: String
   "A note (up to 500 characters)."
   note: String
 }
@@ -13682,8 +13923,10 @@ input CreateCohortInput {
   nameKo: String!
   "English name (1-200 characters)."
   nameEn: String!
-  "The program."
-  programId: ID!
+  "The program, by its id; or give programKey instead (exactly one of the two)."
+  programId: ID
+  "The program, by its key; or give programId instead (exactly one of the two)."
+  programKey: String
   "Year of the cohort (1990-2100)."
   year: Int!
   "How many teams it supports (1 or more)."
@@ -13796,10 +14039,14 @@ input CorrectStageChangeInput {
 
 "A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are."
 input CorrectAssignmentInput {
-  "The university."
-  universityId: ID!
-  "The startup."
-  startupId: ID!
+  "The university, by its id; or give universityKey instead (exactly one of the two)."
+  universityId: ID
+  "The university, by its key; or give universityId instead (exactly one of the two)."
+  universityKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "The purpose of the assignment as recorded."
   purpose: AssignmentPurpose!
   "The startup's version the client last read (Startup.version); the correction moves it on."
@@ -13818,10 +14065,14 @@ input CorrectAssignmentInput {
 
 "A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are."
 input CorrectMentorshipInput {
-  "The mentor."
-  mentorId: ID!
-  "The startup."
-  startupId: ID!
+  "The mentor, by its id; or give mentorKey instead (exactly one of the two)."
+  mentorId: ID
+  "The mentor, by its key; or give mentorId instead (exactly one of the two)."
+  mentorKey: String
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
   "When the mentorship began, as recorded."
   since: Date!
   "The startup's version the client last read (Startup.version); the correction moves it on."
@@ -13838,10 +14089,14 @@ input CorrectMentorshipInput {
 
 "A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are."
 input CorrectMarketTargetInput {
-  "The startup."
-  startupId: ID!
-  "The market."
-  marketId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The market, by its id; or give marketCode instead (exactly one of the two)."
+  marketId: ID
+  "The market, by its code; or give marketId instead (exactly one of the two)."
+  marketCode: String
   "The startup's version the client last read (Startup.version); the correction moves it on."
   expectedVersion: Int!
   "Why (1-500 characters), kept in the audit trail."
@@ -13858,10 +14113,14 @@ input CorrectMarketTargetInput {
 
 "A startup to add to a cohort."
 input AddToCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort (not archived)."
-  cohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort (not archived), by its id; or give cohortKey instead (exactly one of the two)."
+  cohortId: ID
+  "The cohort (not archived), by its key; or give cohortId instead (exactly one of the two)."
+  cohortKey: String
   "When it joined; today when omitted (not in the future)."
   joinedOn: Date
   "The startup's version the client last read (Startup.version); the change moves it on."
@@ -13872,10 +14131,14 @@ input AddToCohortInput {
 
 "A startup to take out of a cohort."
 input RemoveFromCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort."
-  cohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort, by its id; or give cohortKey instead (exactly one of the two)."
+  cohortId: ID
+  "The cohort, by its key; or give cohortId instead (exactly one of the two)."
+  cohortKey: String
   "The startup's version the client last read (Startup.version); the change moves it on."
   expectedVersion: Int!
   "Why (1-500 characters), kept in the audit trail."
@@ -13884,12 +14147,18 @@ input RemoveFromCohortInput {
 
 "A startup to move from one cohort to another."
 input MoveToCohortInput {
-  "The startup."
-  startupId: ID!
-  "The cohort it is a member of."
-  fromCohortId: ID!
-  "The cohort it moves to (not archived, not already its cohort)."
-  toCohortId: ID!
+  "The startup, by its id; or give startupKey instead (exactly one of the two)."
+  startupId: ID
+  "The startup, by its key; or give startupId instead (exactly one of the two)."
+  startupKey: String
+  "The cohort it is a member of, by its id; or give fromCohortKey instead (exactly one of the two)."
+  fromCohortId: ID
+  "The cohort it is a member of, by its key; or give fromCohortId instead (exactly one of the two)."
+  fromCohortKey: String
+  "The cohort it moves to (not archived, not already its cohort), by its id; or give toCohortKey instead (exactly one of the two)."
+  toCohortId: ID
+  "The cohort it moves to (not archived, not already its cohort), by its key; or give toCohortId instead (exactly one of the two)."
+  toCohortKey: String
   "When it joined the new cohort; the old joining date when omitted."
   joinedOn: Date
   "The startup's version the client last read (Startup.version); the change moves it on."
@@ -20090,6 +20359,9 @@ type Mutation {
   unarchiveProgram("Which program, and why." input: UnarchiveInput!): ProgramPayload @admin
   "Unarchive a cohort."
   unarchiveCohort("Which cohort, and why." input: UnarchiveInput!): CohortPayload @admin
+
+  "Import a workbook (one sheet per kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships, outcomes; the template is at /import/template.xlsx) or one CSV file named after its kind (market-targets.csv). Rows name each other and existing nodes by their keys, never by ids. Every problem of the file comes back at once in the report (data, not errors: sheet, row, column, value, reason), and a file with any problem writes nothing. Otherwise everything is written in one transaction, creating and updating by natural key, so the same file twice changes nothing the second time (versions included), and audited as one batch (entity type ImportBatch) with the file's SHA-256. With dryRun nothing is written and the report says what would be created, updated and left unchanged. Sent as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec); a file that is neither XLSX nor CSV is BAD_USER_INPUT on ` + "`" + `file` + "`" + `."
+  importData("The file, .xlsx or .csv (at most 32 MiB)." file: Upload!, "Check the file and count what it would do, writing nothing." dryRun: Boolean = false): ImportReport @admin
 }
 `, BuiltIn: false},
 }
@@ -20837,6 +21109,62 @@ func (ec *executionContext) childFields_GraphPath(ctx context.Context, field gra
 		return ec.fieldContext_GraphPath_edges(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphPath", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportProblem_sheet(ctx, field)
+	case "row":
+		return ec.fieldContext_ImportProblem_row(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportProblem_value(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportProblem_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "applied":
+		return ec.fieldContext_ImportReport_applied(ctx, field)
+	case "checksum":
+		return ec.fieldContext_ImportReport_checksum(ctx, field)
+	case "problemCount":
+		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "sheets":
+		return ec.fieldContext_ImportReport_sheets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSheetResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sheet":
+		return ec.fieldContext_ImportSheetResult_sheet(ctx, field)
+	case "rows":
+		return ec.fieldContext_ImportSheetResult_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_ImportSheetResult_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_ImportSheetResult_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_ImportSheetResult_unchanged(ctx, field)
+	case "createdKeys":
+		return ec.fieldContext_ImportSheetResult_createdKeys(ctx, field)
+	case "updatedKeys":
+		return ec.fieldContext_ImportSheetResult_updatedKeys(ctx, field)
+	case "unchangedKeys":
+		return ec.fieldContext_ImportSheetResult_unchangedKeys(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSheetResult", field.Name)
 }
 
 func (ec *executionContext) childFields_InsightGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -25614,6 +25942,28 @@ func (ec *executionContext) field_Mutation_endMentorship_args(ctx context.Contex
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importData_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
 	return args, nil
 }
 
@@ -34888,6 +35238,461 @@ func (ec *executionContext) fieldContext_GraphPath_edges(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportProblem_sheet(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_row(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportProblem_column(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_value(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportProblem_reason(ctx context.Context, field graphql.CollectedField, obj *ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_applied(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_applied(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Applied, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_applied(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImportReport_checksum(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_checksum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checksum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportReport_problemCount(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problemCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProblemCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_problems(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_problems(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problems, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ImportProblem) graphql.Marshaler {
+			return ec.marshalNImportProblem2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportProblemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_problems(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportProblem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_sheets(ctx context.Context, field graphql.CollectedField, obj *ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_sheets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ImportSheetResult) graphql.Marshaler {
+			return ec.marshalNImportSheetResult2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportSheetResultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_sheets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportSheetResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportSheetResult_sheet(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_sheet(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sheet, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_sheet(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_rows(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_created(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_updated(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_unchanged(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportSheetResult_createdKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_createdKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_createdKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_updatedKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_updatedKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_updatedKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImportSheetResult_unchangedKeys(ctx context.Context, field graphql.CollectedField, obj *ImportSheetResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportSheetResult_unchangedKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnchangedKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportSheetResult_unchangedKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportSheetResult", field, false, false, "String")
 }
 
 func (ec *executionContext) _InsightGroup_key(ctx context.Context, field graphql.CollectedField, obj *model.InsightGroup) (ret graphql.Marshaler) {
@@ -51705,6 +52510,63 @@ func (ec *executionContext) fieldContext_Mutation_unarchiveCohort(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_unarchiveCohort_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importData(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importData(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportData(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(*bool))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Admin == nil {
+					var zeroVal *ImportReport
+					return zeroVal, errors.New("directive admin is not implemented")
+				}
+				return ec.Directives.Admin(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *ImportReport) graphql.Marshaler {
+			return ec.marshalOImportReport2ᚖstartupgraphᚋgraphᚋgeneratedᚐImportReport(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importData(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importData_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -69921,7 +70783,7 @@ func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "cohortId", "joinedOn", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "cohortId", "cohortKey", "joinedOn", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -69930,18 +70792,32 @@ func (ec *executionContext) unmarshalInputAddToCohortInput(ctx context.Context, 
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "cohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CohortID = data
+		case "cohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortKey = data
 		case "joinedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -70089,7 +70965,7 @@ func (ec *executionContext) unmarshalInputAssignTeamInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "since"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -70098,18 +70974,32 @@ func (ec *executionContext) unmarshalInputAssignTeamInput(ctx context.Context, o
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
@@ -71070,7 +71960,7 @@ func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "expectedVersion", "reason", "newPurpose", "status", "since", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71079,18 +71969,32 @@ func (ec *executionContext) unmarshalInputCorrectAssignmentInput(ctx context.Con
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
@@ -71252,7 +72156,7 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "marketId", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71261,18 +72165,32 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "marketId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -71343,7 +72261,7 @@ func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "since", "expectedVersion", "reason", "focus", "newSince", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71352,18 +72270,32 @@ func (ec *executionContext) unmarshalInputCorrectMentorshipInput(ctx context.Con
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalNDate2startupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -71602,7 +72534,7 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "year", "teamQuota", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "programId", "programKey", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71639,11 +72571,18 @@ func (ec *executionContext) unmarshalInputCreateCohortInput(ctx context.Context,
 			it.NameEn = data
 		case "programId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ProgramID = data
+		case "programKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramKey = data
 		case "year":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -72449,7 +73388,7 @@ func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "until"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -72458,18 +73397,32 @@ func (ec *executionContext) unmarshalInputEndMentorshipInput(ctx context.Context
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "until":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -77137,7 +78090,7 @@ func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "fromCohortId", "toCohortId", "joinedOn", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "fromCohortId", "fromCohortKey", "toCohortId", "toCohortKey", "joinedOn", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -77146,25 +78099,46 @@ func (ec *executionContext) unmarshalInputMoveToCohortInput(ctx context.Context,
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "fromCohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FromCohortID = data
+		case "fromCohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromCohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromCohortKey = data
 		case "toCohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ToCohortID = data
+		case "toCohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toCohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToCohortKey = data
 		case "joinedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("joinedOn"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -79742,7 +80716,7 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "startupId", "amount", "investedOn", "round", "preFounding"}
+	fieldsInOrder := [...]string{"idempotencyKey", "fundId", "fundKey", "startupId", "startupKey", "amount", "investedOn", "round", "preFounding"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -79758,18 +80732,32 @@ func (ec *executionContext) unmarshalInputRecordInvestmentInput(ctx context.Cont
 			it.IdempotencyKey = data
 		case "fundId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.FundID = data
+		case "fundKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fundKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FundKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "amount":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
 			data, err := ec.unmarshalNKRW2startupgraphᚋinternalᚋmodelᚐKRW(ctx, v)
@@ -79826,7 +80814,7 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "startupId", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	fieldsInOrder := [...]string{"idempotencyKey", "startupId", "startupKey", "kind", "reportedOn", "quantity", "amount", "marketId", "marketCode", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -79842,11 +80830,18 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 			it.IdempotencyKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "kind":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
 			data, err := ec.unmarshalNOutcomeKind2startupgraphᚋinternalᚋmodelᚐOutcomeKind(ctx, v)
@@ -79882,6 +80877,13 @@ func (ec *executionContext) unmarshalInputRecordOutcomeInput(ctx context.Context
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -79917,7 +80919,7 @@ func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "cohortId", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "cohortId", "cohortKey", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -79926,18 +80928,32 @@ func (ec *executionContext) unmarshalInputRemoveFromCohortInput(ctx context.Cont
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "cohortId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.CohortID = data
+		case "cohortKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cohortKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CohortKey = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -80450,7 +81466,7 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "marketId", "status", "priority", "supportProgramId", "since"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "status", "priority", "supportProgramId", "supportProgramKey", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80459,18 +81475,32 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 		switch k {
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "marketId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MarketID = data
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "status":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
 			data, err := ec.unmarshalNMarketTargetStatus2startupgraphᚋinternalᚋmodelᚐMarketTargetStatus(ctx, v)
@@ -80492,6 +81522,13 @@ func (ec *executionContext) unmarshalInputSetMarketTargetInput(ctx context.Conte
 				return it, err
 			}
 			it.SupportProgramID = data
+		case "supportProgramKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramKey = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -80881,7 +81918,7 @@ func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"mentorId", "startupId", "focus", "since"}
+	fieldsInOrder := [...]string{"mentorId", "mentorKey", "startupId", "startupKey", "focus", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80890,18 +81927,32 @@ func (ec *executionContext) unmarshalInputStartMentorshipInput(ctx context.Conte
 		switch k {
 		case "mentorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.MentorID = data
+		case "mentorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mentorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MentorKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "focus":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("focus"))
 			data, err := ec.unmarshalNString2string(ctx, v)
@@ -81978,7 +83029,7 @@ func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"universityId", "startupId", "purpose", "status", "until"}
+	fieldsInOrder := [...]string{"universityId", "universityKey", "startupId", "startupKey", "purpose", "status", "until"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -81987,18 +83038,32 @@ func (ec *executionContext) unmarshalInputUnassignTeamInput(ctx context.Context,
 		switch k {
 		case "universityId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "startupId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupId"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.StartupID = data
+		case "startupKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startupKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartupKey = data
 		case "purpose":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("purpose"))
 			data, err := ec.unmarshalNAssignmentPurpose2startupgraphᚋinternalᚋmodelᚐAssignmentPurpose(ctx, v)
@@ -85528,6 +86593,185 @@ func (ec *executionContext) _GraphPath(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._GraphPath_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importProblemImplementors = []string{"ImportProblem"}
+
+func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.SelectionSet, obj *ImportProblem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportProblem")
+		case "sheet":
+			out.Values[i] = ec._ImportProblem_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "row":
+			out.Values[i] = ec._ImportProblem_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._ImportProblem_column(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ImportProblem_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._ImportProblem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importReportImplementors = []string{"ImportReport"}
+
+func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.SelectionSet, obj *ImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportReport")
+		case "dryRun":
+			out.Values[i] = ec._ImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "applied":
+			out.Values[i] = ec._ImportReport_applied(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checksum":
+			out.Values[i] = ec._ImportReport_checksum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problemCount":
+			out.Values[i] = ec._ImportReport_problemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "problems":
+			out.Values[i] = ec._ImportReport_problems(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sheets":
+			out.Values[i] = ec._ImportReport_sheets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var importSheetResultImplementors = []string{"ImportSheetResult"}
+
+func (ec *executionContext) _ImportSheetResult(ctx context.Context, sel ast.SelectionSet, obj *ImportSheetResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importSheetResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportSheetResult")
+		case "sheet":
+			out.Values[i] = ec._ImportSheetResult_sheet(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ImportSheetResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._ImportSheetResult_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._ImportSheetResult_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._ImportSheetResult_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdKeys":
+			out.Values[i] = ec._ImportSheetResult_createdKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedKeys":
+			out.Values[i] = ec._ImportSheetResult_updatedKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchangedKeys":
+			out.Values[i] = ec._ImportSheetResult_unchangedKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -90825,6 +92069,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "unarchiveCohort":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_unarchiveCohort(ctx, field)
+			})
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "importData":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importData(ctx, field)
 			})
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
@@ -98052,6 +99303,46 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) marshalNImportProblem2startupgraphᚋgraphᚋgeneratedᚐImportProblem(ctx context.Context, sel ast.SelectionSet, v ImportProblem) graphql.Marshaler {
+	return ec._ImportProblem(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportProblem2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportProblemᚄ(ctx context.Context, sel ast.SelectionSet, v []ImportProblem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportProblem2startupgraphᚋgraphᚋgeneratedᚐImportProblem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImportSheetResult2startupgraphᚋgraphᚋgeneratedᚐImportSheetResult(ctx context.Context, sel ast.SelectionSet, v ImportSheetResult) graphql.Marshaler {
+	return ec._ImportSheetResult(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImportSheetResult2ᚕstartupgraphᚋgraphᚋgeneratedᚐImportSheetResultᚄ(ctx context.Context, sel ast.SelectionSet, v []ImportSheetResult) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImportSheetResult2startupgraphᚋgraphᚋgeneratedᚐImportSheetResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNInsightGroup2startupgraphᚋinternalᚋmodelᚐInsightGroup(ctx context.Context, sel ast.SelectionSet, v model.InsightGroup) graphql.Marshaler {
 	return ec._InsightGroup(ctx, sel, &v)
 }
@@ -101933,6 +103224,20 @@ func (ec *executionContext) unmarshalNUpdateStartupInput2startupgraphᚋgraphᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNViewer2ᚖstartupgraphᚋinternalᚋviewerᚐViewer(ctx context.Context, sel ast.SelectionSet, v *viewer.Viewer) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Viewer!")
@@ -102982,6 +104287,13 @@ func (ec *executionContext) unmarshalOIDComparison2ᚖstartupgraphᚋgraphᚋgen
 	}
 	res, err := ec.unmarshalInputIDComparison(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOImportReport2ᚖstartupgraphᚋgraphᚋgeneratedᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *ImportReport) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {

@@ -15,10 +15,14 @@ import (
 
 // A startup to add to a cohort.
 type AddToCohortInput struct {
-	// The startup.
-	StartupID string `json:"startupId"`
-	// The cohort (not archived).
-	CohortID string `json:"cohortId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
+	// The cohort (not archived), by its id; or give cohortKey instead (exactly one of the two).
+	CohortID *string `json:"cohortId,omitempty"`
+	// The cohort (not archived), by its key; or give cohortId instead (exactly one of the two).
+	CohortKey *string `json:"cohortKey,omitempty"`
 	// When it joined; today when omitted (not in the future).
 	JoinedOn *model.Date `json:"joinedOn,omitempty"`
 	// The startup's version the client last read (Startup.version); the change moves it on.
@@ -45,10 +49,14 @@ type ArchiveStartupInput struct {
 
 // A university's assignment of a team.
 type AssignTeamInput struct {
-	// The university.
-	UniversityID string `json:"universityId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The university, by its id; or give universityKey instead (exactly one of the two).
+	UniversityID *string `json:"universityId,omitempty"`
+	// The university, by its key; or give universityId instead (exactly one of the two).
+	UniversityKey *string `json:"universityKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// What for.
 	Purpose model.AssignmentPurpose `json:"purpose"`
 	// Since when; today when omitted.
@@ -473,10 +481,14 @@ type CohortWhere struct {
 
 // A correction of a university's assignment of a team, addressed by its university, startup and purpose; fields left out stay as they are.
 type CorrectAssignmentInput struct {
-	// The university.
-	UniversityID string `json:"universityId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The university, by its id; or give universityKey instead (exactly one of the two).
+	UniversityID *string `json:"universityId,omitempty"`
+	// The university, by its key; or give universityId instead (exactly one of the two).
+	UniversityKey *string `json:"universityKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// The purpose of the assignment as recorded.
 	Purpose model.AssignmentPurpose `json:"purpose"`
 	// The startup's version the client last read (Startup.version); the correction moves it on.
@@ -513,10 +525,14 @@ type CorrectInvestmentInput struct {
 
 // A correction of a startup's market target, addressed by its startup and market; fields left out stay as they are.
 type CorrectMarketTargetInput struct {
-	// The startup.
-	StartupID string `json:"startupId"`
-	// The market.
-	MarketID string `json:"marketId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
+	// The market, by its id; or give marketCode instead (exactly one of the two).
+	MarketID *string `json:"marketId,omitempty"`
+	// The market, by its code; or give marketId instead (exactly one of the two).
+	MarketCode *string `json:"marketCode,omitempty"`
 	// The startup's version the client last read (Startup.version); the correction moves it on.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Why (1-500 characters), kept in the audit trail.
@@ -533,10 +549,14 @@ type CorrectMarketTargetInput struct {
 
 // A correction of a mentorship, addressed by its mentor, startup and start date; fields left out stay as they are.
 type CorrectMentorshipInput struct {
-	// The mentor.
-	MentorID string `json:"mentorId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The mentor, by its id; or give mentorKey instead (exactly one of the two).
+	MentorID *string `json:"mentorId,omitempty"`
+	// The mentor, by its key; or give mentorId instead (exactly one of the two).
+	MentorKey *string `json:"mentorKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// When the mentorship began, as recorded.
 	Since model.Date `json:"since"`
 	// The startup's version the client last read (Startup.version); the correction moves it on.
@@ -597,8 +617,10 @@ type CreateCohortInput struct {
 	NameKo string `json:"nameKo"`
 	// English name (1-200 characters).
 	NameEn string `json:"nameEn"`
-	// The program.
-	ProgramID string `json:"programId"`
+	// The program, by its id; or give programKey instead (exactly one of the two).
+	ProgramID *string `json:"programId,omitempty"`
+	// The program, by its key; or give programId instead (exactly one of the two).
+	ProgramKey *string `json:"programKey,omitempty"`
 	// Year of the cohort (1990-2100).
 	Year int `json:"year"`
 	// How many teams it supports (1 or more).
@@ -785,10 +807,14 @@ type DeleteRecordInput struct {
 
 // A mentorship to end.
 type EndMentorshipInput struct {
-	// The mentor.
-	MentorID string `json:"mentorId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The mentor, by its id; or give mentorKey instead (exactly one of the two).
+	MentorID *string `json:"mentorId,omitempty"`
+	// The mentor, by its key; or give mentorId instead (exactly one of the two).
+	MentorKey *string `json:"mentorKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// When it ended; today when omitted.
 	Until *model.Date `json:"until,omitempty"`
 }
@@ -1095,6 +1121,56 @@ type IDComparison struct {
 	NotIn []string `json:"notIn,omitempty"`
 	// Is null (true) or is not (false).
 	IsNull *bool `json:"isNull,omitempty"`
+}
+
+// One thing wrong with an imported file.
+type ImportProblem struct {
+	// The sheet (or CSV file) it is in.
+	Sheet string `json:"sheet"`
+	// The row, as a spreadsheet numbers it: 1 is the header, 0 the sheet as a whole.
+	Row int `json:"row"`
+	// The column, by its header; null for a problem of a whole sheet.
+	Column *string `json:"column,omitempty"`
+	// The cell's value as written; null when the cell is empty.
+	Value *string `json:"value,omitempty"`
+	// What is wrong, e.g. unknown university key, is not a date, duplicate name, amount out of range, stage history, repeats row 4.
+	Reason string `json:"reason"`
+}
+
+// What importData found in a file and what it did (or, for a dry run, would do).
+type ImportReport struct {
+	// True for a dry run: nothing was written.
+	DryRun bool `json:"dryRun"`
+	// True when the import was written: a real run of a file without problems.
+	Applied bool `json:"applied"`
+	// The file's SHA-256, in hex, as the audit record keeps it.
+	Checksum string `json:"checksum"`
+	// How many problems the file has; none means it was (or would be) applied.
+	ProblemCount int `json:"problemCount"`
+	// The problems in the order they were found, at most 1,000 (problemCount says how many there are).
+	Problems []ImportProblem `json:"problems"`
+	// What each sheet's rows created, updated and left unchanged (empty when the file has problems).
+	Sheets []ImportSheetResult `json:"sheets"`
+}
+
+// What an import did with one sheet's rows, named by their natural keys (a startup's key; an edge's ends and facts joined by ' / ').
+type ImportSheetResult struct {
+	// The kind of row: startups, mentors, assignments, mentorships, investments, market targets, cohort memberships or outcomes.
+	Sheet string `json:"sheet"`
+	// How many rows the sheet has.
+	Rows int `json:"rows"`
+	// How many rows were created.
+	Created int `json:"created"`
+	// How many rows existed and were updated (their version moved on).
+	Updated int `json:"updated"`
+	// How many rows existed and already matched.
+	Unchanged int `json:"unchanged"`
+	// The keys of the rows created, at most 1,000.
+	CreatedKeys []string `json:"createdKeys"`
+	// The keys of the rows updated, at most 1,000.
+	UpdatedKeys []string `json:"updatedKeys"`
+	// The keys of the rows left unchanged, at most 1,000.
+	UnchangedKeys []string `json:"unchangedKeys"`
 }
 
 // A comparison of a Int.
@@ -2735,12 +2811,18 @@ type MoveStartupStageInput struct {
 
 // A startup to move from one cohort to another.
 type MoveToCohortInput struct {
-	// The startup.
-	StartupID string `json:"startupId"`
-	// The cohort it is a member of.
-	FromCohortID string `json:"fromCohortId"`
-	// The cohort it moves to (not archived, not already its cohort).
-	ToCohortID string `json:"toCohortId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
+	// The cohort it is a member of, by its id; or give fromCohortKey instead (exactly one of the two).
+	FromCohortID *string `json:"fromCohortId,omitempty"`
+	// The cohort it is a member of, by its key; or give fromCohortId instead (exactly one of the two).
+	FromCohortKey *string `json:"fromCohortKey,omitempty"`
+	// The cohort it moves to (not archived, not already its cohort), by its id; or give toCohortKey instead (exactly one of the two).
+	ToCohortID *string `json:"toCohortId,omitempty"`
+	// The cohort it moves to (not archived, not already its cohort), by its key; or give toCohortId instead (exactly one of the two).
+	ToCohortKey *string `json:"toCohortKey,omitempty"`
 	// When it joined the new cohort; the old joining date when omitted.
 	JoinedOn *model.Date `json:"joinedOn,omitempty"`
 	// The startup's version the client last read (Startup.version); the change moves it on.
@@ -3727,10 +3809,14 @@ type Query struct {
 type RecordInvestmentInput struct {
 	// A key for safe retries (see CreateStartupInput.idempotencyKey).
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
-	// The fund that invests.
-	FundID string `json:"fundId"`
-	// The startup that receives the money.
-	StartupID string `json:"startupId"`
+	// The fund that invests, by its id; or give fundKey instead (exactly one of the two).
+	FundID *string `json:"fundId,omitempty"`
+	// The fund that invests, by its key; or give fundId instead (exactly one of the two).
+	FundKey *string `json:"fundKey,omitempty"`
+	// The startup that receives the money, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup that receives the money, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// Amount in KRW (at least 1).
 	Amount model.KRW `json:"amount"`
 	// Date of the investment (not in the future; not before the startup's founding date unless preFounding).
@@ -3745,8 +3831,10 @@ type RecordInvestmentInput struct {
 type RecordOutcomeInput struct {
 	// A key for safe retries (see CreateStartupInput.idempotencyKey).
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// What was achieved.
 	Kind model.OutcomeKind `json:"kind"`
 	// When it was reported; today when omitted.
@@ -3755,8 +3843,10 @@ type RecordOutcomeInput struct {
 	Quantity *int `json:"quantity,omitempty"`
 	// Value in KRW (investment attracted, export contract).
 	Amount *model.KRW `json:"amount,omitempty"`
-	// The market of an export contract (required for EXPORT_CONTRACT).
+	// The market of an export contract (required for EXPORT_CONTRACT), by its id; or give marketCode instead (at most one of the two).
 	MarketID *string `json:"marketId,omitempty"`
+	// The market of an export contract (required for EXPORT_CONTRACT), by its code; or give marketId instead (at most one of the two).
+	MarketCode *string `json:"marketCode,omitempty"`
 	// A note (up to 500 characters).
 	Note *string `json:"note,omitempty"`
 }
@@ -3771,10 +3861,14 @@ type RecordOutcomesPayload struct {
 
 // A startup to take out of a cohort.
 type RemoveFromCohortInput struct {
-	// The startup.
-	StartupID string `json:"startupId"`
-	// The cohort.
-	CohortID string `json:"cohortId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
+	// The cohort, by its id; or give cohortKey instead (exactly one of the two).
+	CohortID *string `json:"cohortId,omitempty"`
+	// The cohort, by its key; or give cohortId instead (exactly one of the two).
+	CohortKey *string `json:"cohortKey,omitempty"`
 	// The startup's version the client last read (Startup.version); the change moves it on.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Why (1-500 characters), kept in the audit trail.
@@ -3887,16 +3981,22 @@ type SectorWhere struct {
 
 // A startup's target market.
 type SetMarketTargetInput struct {
-	// The startup.
-	StartupID string `json:"startupId"`
-	// The market.
-	MarketID string `json:"marketId"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
+	// The market, by its id; or give marketCode instead (exactly one of the two).
+	MarketID *string `json:"marketId,omitempty"`
+	// The market, by its code; or give marketId instead (exactly one of the two).
+	MarketCode *string `json:"marketCode,omitempty"`
 	// How far the startup is there.
 	Status model.MarketTargetStatus `json:"status"`
 	// Priority from 1 (highest) to 5; 3 when omitted.
 	Priority *int `json:"priority,omitempty"`
-	// The support program used, if any.
+	// The support program used, if any, by its id; or give supportProgramKey instead (at most one of the two).
 	SupportProgramID *string `json:"supportProgramId,omitempty"`
+	// The support program used, if any, by its key; or give supportProgramId instead (at most one of the two).
+	SupportProgramKey *string `json:"supportProgramKey,omitempty"`
 	// Since when; today when omitted.
 	Since *model.Date `json:"since,omitempty"`
 }
@@ -4019,10 +4119,14 @@ type StageChangeWhere struct {
 
 // A mentorship to start.
 type StartMentorshipInput struct {
-	// The mentor.
-	MentorID string `json:"mentorId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The mentor, by its id; or give mentorKey instead (exactly one of the two).
+	MentorID *string `json:"mentorId,omitempty"`
+	// The mentor, by its key; or give mentorId instead (exactly one of the two).
+	MentorKey *string `json:"mentorKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// What the mentoring focuses on (1-200 characters).
 	Focus string `json:"focus"`
 	// Since when; today when omitted.
@@ -4541,10 +4645,14 @@ type UnarchiveInput struct {
 
 // Which assignment ends, and how.
 type UnassignTeamInput struct {
-	// The university.
-	UniversityID string `json:"universityId"`
-	// The startup.
-	StartupID string `json:"startupId"`
+	// The university, by its id; or give universityKey instead (exactly one of the two).
+	UniversityID *string `json:"universityId,omitempty"`
+	// The university, by its key; or give universityId instead (exactly one of the two).
+	UniversityKey *string `json:"universityKey,omitempty"`
+	// The startup, by its id; or give startupKey instead (exactly one of the two).
+	StartupID *string `json:"startupId,omitempty"`
+	// The startup, by its key; or give startupId instead (exactly one of the two).
+	StartupKey *string `json:"startupKey,omitempty"`
 	// The purpose of the assignment.
 	Purpose model.AssignmentPurpose `json:"purpose"`
 	// COMPLETED or ENDED; ENDED when omitted.

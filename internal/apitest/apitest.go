@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -215,4 +216,40 @@ func (c *Client) Export(t testing.TB, payload map[string]any) *httptest.Response
 		req.Header.Set("Authorization", "Bearer "+c.Key)
 	}
 	return c.Serve(req)
+}
+
+// Upload sends query as a GraphQL multipart request
+// (https://github.com/jaydenseric/graphql-multipart-request-spec) with
+// content as the file at variables.<fileVar>, named name, and decodes the
+// answer. headers are name, value pairs.
+func (c *Client) Upload(t testing.TB, query string, vars map[string]any, fileVar, name string, content []byte, headers ...string) Response {
+	t.Helper()
+	if vars == nil {
+		vars = map[string]any{}
+	}
+	vars[fileVar] = nil
+	ops, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("operations", string(ops))
+	_ = mw.WriteField("map", `{"0": ["variables.`+fileVar+`"]}`)
+	fw, err := mw.CreateFormFile("0", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = fw.Write(content)
+	_ = mw.Close()
+	req := httptest.NewRequest(http.MethodPost, "/graphql", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	if c.Key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return Decode(t, c.Serve(req))
 }

@@ -39,6 +39,7 @@ Usage:
                         --synthetic N [--synthetic-seed S] adds a deterministic scale graph of N startups
   startupgraph apikey   create|list|revoke   manage API keys (create prints the key once)
   startupgraph export   [--format csv|xlsx] --query-file FILE   export a query's connection, every page, to stdout
+  startupgraph import   [--dry-run] FILE...   import a workbook or CSV files (all or nothing; every problem reported)
 
 Without DATABASE_URL, every command but serve uses the project-local cluster
 (a running dev server's, if there is one).
@@ -78,6 +79,8 @@ func Run(ctx context.Context, env Env) error {
 		return runAPIKey(ctx, args, env)
 	case "export":
 		return runExport(ctx, args, env)
+	case "import":
+		return runImport(ctx, args, env)
 	case "help", "-h", "--help":
 		fmt.Fprint(env.Stdout, usage)
 		return nil

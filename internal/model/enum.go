@@ -2,6 +2,7 @@ package model
 
 import (
 	"io"
+	"slices"
 	"strconv"
 
 	"startupgraph/internal/apperr"
@@ -34,3 +35,8 @@ func (e enum[T]) valid(v T) bool {
 }
 
 func writeQuoted(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+
+// Ordinal is the stage's place in the article's order (IDEA is 0), so a
+// move back to an earlier stage can be told from one forward; -1 for an
+// unknown stage.
+func (v GrowthStage) Ordinal() int { return slices.Index(growthStageValues, v) }

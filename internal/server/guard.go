@@ -26,12 +26,14 @@ const MaxBodyBytes = 512 << 10
 // vectors); bodies over MaxBodyBytes (413); bodies not in within
 // readBody of the headers (408: the server's ReadHeaderTimeout bounds only
 // the headers, so a client could otherwise dribble a body for ever); and
-// JSON-array batches (400). readBody 0 means no bound.
+// JSON-array batches (400). readBody 0 means no bound. With uploads, a
+// multipart/form-data POST is read as a GraphQL multipart request
+// instead (upload.go).
 //
 // This is the one place a request's body is read, and the one place its
 // Upgrade header is looked at: the body, read whole, travels on in the
 // request's context (bodyOf) for the transport to decode.
-func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
+func guardRequest(readBody time.Duration, uploads bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Upgrade") != "" {
 			refuse(w, http.StatusBadRequest, apperr.CodeUnsupportedTransport, "this endpoint speaks GraphQL over HTTP only (no WebSocket or other upgrades)")
@@ -47,9 +49,13 @@ func guardRequest(readBody time.Duration, next http.Handler) http.Handler {
 			refuse(w, http.StatusMethodNotAllowed, apperr.CodeMethodNotAllowed, "use GET for queries or POST with a JSON body")
 			return
 		}
+		if uploads && isMultipart(r) {
+			guardUpload(w, r, readBody, next)
+			return
+		}
 		mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if cs, ok := params["charset"]; err != nil || mt != "application/json" || (ok && !strings.EqualFold(cs, "utf-8")) {
-			refuse(w, http.StatusUnsupportedMediaType, apperr.CodeUnsupportedMediaType, "POST bodies must be application/json in UTF-8")
+			refuse(w, http.StatusUnsupportedMediaType, apperr.CodeUnsupportedMediaType, "POST bodies must be application/json in UTF-8 (or, on /graphql, multipart/form-data for file uploads)")
 			return
 		}
 		if r.ContentLength > MaxBodyBytes {

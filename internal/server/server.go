@@ -12,12 +12,15 @@
 package server
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -29,6 +32,7 @@ import (
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/i18n"
+	"startupgraph/internal/importer"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/playground"
 	"startupgraph/internal/requestid"
@@ -75,7 +79,7 @@ func NewHandler(d Deps) http.Handler {
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", requestid.Header, traceparentHeader, tracestateHeader},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", "Accept-Language", preflightHeader, requestid.Header, traceparentHeader, tracestateHeader},
 		ExposedHeaders: []string{requestid.Header, traceparentHeader, "Content-Disposition"}, // an export's file name
 		MaxAge:         600,
 	}
@@ -86,12 +90,13 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, true, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
 	// the same stack; the whole export has its own deadline, each page the request's
-	mux.Handle("/export", corsMW.Handler(exportLane(MaxExportsInFlight, guardRequest(d.Config.ReadBodyTimeout, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql))))))))))
+	mux.Handle("/export", corsMW.Handler(exportLane(MaxExportsInFlight, guardRequest(d.Config.ReadBodyTimeout, false, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(exportTimeout, exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql))))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)
 	mux.Handle("GET /{$}", pg)
 	mux.Handle("GET /assets/", pg)
+	mux.HandleFunc("GET /import/template.xlsx", importTemplate(d.Logger))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -106,6 +111,28 @@ func NewHandler(d Deps) http.Handler {
 	h = accessLog(d.Logger, d.Metrics, h)
 	h = requestid.Middleware(h)
 	return h
+}
+
+// importTemplate serves the import template workbook (importer.Template),
+// composed once.
+func importTemplate(logger *slog.Logger) http.HandlerFunc {
+	file := sync.OnceValues(func() ([]byte, error) {
+		var b bytes.Buffer
+		err := importer.Template(&b)
+		return b.Bytes(), err
+	})
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, err := file()
+		if err != nil {
+			logger.ErrorContext(r.Context(), "import template", "err", err)
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "the template could not be made"})
+			return
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="startupgraph-import-template.xlsx"`)
+		w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+		_, _ = w.Write(b)
+	}
 }
 
 // readyz reports whether the database answers, within a short deadline, so
@@ -144,11 +171,19 @@ const DefaultStatementGrace = time.Second
 // already running when the client left: it may finish within grace
 // (store.WithStatementGrace) so its connection stays pooled. At the
 // deadline nothing is let finish.
-func withDeadline(d, grace time.Duration, next http.Handler) http.Handler {
+//
+// A request that uploads files (an import) has the deadline long
+// instead, and its answer may be written until then.
+func withDeadline(d, long, grace time.Duration, next http.Handler) http.Handler {
 	if grace <= 0 {
 		grace = DefaultStatementGrace
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d := d
+		if uploadsOf(r.Context()) != nil && long > d {
+			d = long
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(long + time.Minute))
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		ctx = store.WithStatementGrace(ctx, grace)

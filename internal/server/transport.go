@@ -235,6 +235,9 @@ func readParams(r *http.Request) (*graphql.RawParams, *gqlerror.Error) {
 	if err := decodeObject(raw.Extensions, &params.Extensions); err != nil {
 		return nil, badRequest("extensions", "extensions must be a JSON object")
 	}
+	if err := addUploads(r, params); err != nil {
+		return nil, err
+	}
 	return params, checkQueryPresent(params)
 }
 

@@ -168,8 +168,8 @@ func checkFounding(ctx context.Context, tx *sqlx.Tx, startup int64, on time.Time
 	if err := tx.GetContext(ctx, &founded, `SELECT founded_on FROM startups WHERE id = $1`, startup); err != nil {
 		return err
 	}
-	if founded != nil && on.Before(*founded) {
-		return apperr.Invalid("input.investedOn", "is before the startup's founding date (%s); set preFounding: true if it was made before", founded.Format(time.DateOnly))
+	if p := InvestmentProblem(founded, on, preFounding); p != nil {
+		return apperr.Invalid("input."+p.Field, "%s", p.Message)
 	}
 	return nil
 }

@@ -177,29 +177,18 @@ func (s *Store) ArchiveStartup(ctx context.Context, id int64, version int) error
 func (s *Store) MoveStartupStage(ctx context.Context, id int64, version int, stage string, on time.Time, note *string, reason string) error {
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		var cur struct {
-			Stage    string     `db:"stage"`
-			Founded  *time.Time `db:"founded_on"`
-			Last     *time.Time `db:"last"`
-			Backward bool       `db:"backward"`
+			Stage   string     `db:"stage"`
+			Founded *time.Time `db:"founded_on"`
+			Last    *time.Time `db:"last"`
 		}
-		const q = `SELECT s.stage, s.founded_on, (SELECT max(c.changed_on) FROM stage_changes c WHERE c.startup_id = s.id) AS last,
-  stage_ordinal($2) < stage_ordinal(s.stage) AS backward
+		const q = `SELECT s.stage, s.founded_on, (SELECT max(c.changed_on) FROM stage_changes c WHERE c.startup_id = s.id) AS last
 FROM startups s WHERE s.id = $1 FOR UPDATE`
-		if err := tx.GetContext(ctx, &cur, q, id, stage); err != nil {
+		if err := tx.GetContext(ctx, &cur, q, id); err != nil {
 			return fmt.Errorf("startup %d: %w", id, err)
 		}
 		problems := &apperr.InputError{}
-		if cur.Stage == stage {
-			problems.Add("input.stage", "is the startup's current stage")
-		}
-		if cur.Backward && reason == "" {
-			problems.Add("input.reason", "is required to move back from %s to an earlier stage", cur.Stage)
-		}
-		switch {
-		case cur.Founded != nil && on.Before(*cur.Founded):
-			problems.Add("input.changedOn", "must not be before the founding date (%s)", cur.Founded.Format(time.DateOnly))
-		case cur.Last != nil && on.Before(*cur.Last):
-			problems.Add("input.changedOn", "must not be before the last stage change (%s)", cur.Last.Format(time.DateOnly))
+		for _, p := range StageMoveProblems(History{Stage: cur.Stage, FoundedOn: cur.Founded, LastChange: cur.Last}, stage, on, reason) {
+			problems.Add("input."+p.Field, "%s", p.Message)
 		}
 		if err := problems.Err(); err != nil {
 			return err
@@ -255,11 +244,8 @@ func foundedBeforeHistory(ctx context.Context, tx *sqlx.Tx, id int64, founded ti
 	if err := tx.GetContext(ctx, &first, q, id); err != nil {
 		return err
 	}
-	switch {
-	case first.Stage != nil && first.Stage.Before(founded):
-		return apperr.Invalid("input.foundedOn", "must not be after the first stage change (%s); correct that first", first.Stage.Format(time.DateOnly))
-	case first.Investment != nil && first.Investment.Before(founded):
-		return apperr.Invalid("input.foundedOn", "must not be after the investment of %s; mark it preFounding first", first.Investment.Format(time.DateOnly))
+	if p := FoundedProblem(History{FirstChange: first.Stage, FirstInvestment: first.Investment}, founded); p != nil {
+		return apperr.Invalid("input."+p.Field, "%s", p.Message)
 	}
 	return nil
 }

@@ -1,0 +1,75 @@
+package graph_test
+
+import (
+	"strconv"
+	"testing"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/globalid"
+	"startupgraph/internal/testdb"
+)
+
+// TestMutationInputsByKey: an input that names a node takes its id or its
+// key (a market's code), exactly one: both or neither is BAD_USER_INPUT
+// naming the id field, a key that names nothing BAD_USER_INPUT naming the
+// key field; by key, the write is the one the id would make.
+func TestMutationInputsByKey(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	startup := gid(t, c.DSN, globalid.Startup, "startups", "svc-biosensa")
+	const assign = `mutation($in: AssignTeamInput!) { assignTeam(input: $in) { startup { key universities(first: 10) { edges { purpose node { key } } } } } }`
+	for _, tc := range []struct {
+		name  string
+		in    map[string]any
+		field string
+	}{
+		{"both", map[string]any{"startupId": startup, "startupKey": "svc-biosensa", "universityKey": "ghent-university", "purpose": "INTERNSHIP", "since": "2024-01-02"}, "input.startupId"},
+		{"neither", map[string]any{"universityKey": "ghent-university", "purpose": "INTERNSHIP", "since": "2024-01-02"}, "input.startupId"},
+		{"unknown key", map[string]any{"startupKey": "no-such-team", "universityKey": "ghent-university", "purpose": "INTERNSHIP", "since": "2024-01-02"}, "input.startupKey"},
+		{"unknown university key", map[string]any{"startupKey": "svc-biosensa", "universityKey": "nowhere", "purpose": "INTERNSHIP", "since": "2024-01-02"}, "input.universityKey"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := c.Do(t, assign, map[string]any{"in": tc.in})
+			if res.Code() != "BAD_USER_INPUT" || res.Field() != tc.field {
+				t.Errorf("%s: %+v", tc.name, res.Errors)
+			}
+		})
+	}
+	var out struct {
+		AssignTeam struct {
+			Startup struct {
+				Key          string
+				Universities struct {
+					Edges []struct {
+						Purpose string
+						Node    struct{ Key string }
+					}
+				}
+			}
+		}
+	}
+	c.OK(t, assign, map[string]any{"in": map[string]any{"startupKey": "svc-biosensa", "universityKey": "ghent-university", "purpose": "INTERNSHIP", "since": "2024-01-02"}}, &out)
+	found := false
+	for _, e := range out.AssignTeam.Startup.Universities.Edges {
+		found = found || (e.Purpose == "INTERNSHIP" && e.Node.Key == "ghent-university")
+	}
+	if out.AssignTeam.Startup.Key != "svc-biosensa" || !found {
+		t.Errorf("assigned by key: %+v", out)
+	}
+	// cohorts by key: the move compares the cohorts named, not the id fields
+	version, _ := strconv.Atoi(count(t, c.DSN, `SELECT version FROM startups WHERE key = 'svc-biosensa'`))
+	const move = `mutation($v: Int!, $to: String!) { moveToCohort(input: {startupKey: "svc-biosensa", fromCohortKey: "smart-venture-campus-2017",
+	  toCohortKey: $to, expectedVersion: $v, reason: "moved by key"}) { startup { key } } }`
+	if res := c.Do(t, move, map[string]any{"v": version, "to": "smart-venture-campus-2017"}); res.Code() != "BAD_USER_INPUT" || res.Field() != "input.toCohortId" {
+		t.Errorf("a move to the same cohort by key: %+v", res.Errors)
+	}
+	c.OK(t, move, map[string]any{"v": version, "to": "global-star-venture-2017"}, nil)
+	if got := count(t, c.DSN, `SELECT string_agg(k.key, ',') FROM memberships m JOIN cohorts k ON k.id = m.cohort_id JOIN startups s ON s.id = m.startup_id WHERE s.key = 'svc-biosensa'`); got != "global-star-venture-2017" {
+		t.Errorf("cohorts after the move by key: %s", got)
+	}
+	// a market by its code, on an optional reference
+	c.OK(t, `mutation { recordOutcome(input: {startupKey: "svc-biosensa", kind: EXPORT_CONTRACT, reportedOn: "2024-05-06", amount: 1000, marketCode: "VN"}) { startup { key } } }`, nil, nil)
+	if got := count(t, c.DSN, `SELECT count(*) FROM outcomes o JOIN markets m ON m.id = o.market_id JOIN startups s ON s.id = o.startup_id
+	  WHERE s.key = 'svc-biosensa' AND m.code = 'VN' AND o.reported_on = '2024-05-06'`); got != "1" {
+		t.Errorf("outcomes recorded by key: %s", got)
+	}
+}
