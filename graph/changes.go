@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
 	"startupgraph/graph/generated"
+	"startupgraph/internal/apperr"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
@@ -78,4 +81,60 @@ func changeConnection(rows []model.Change, more bool) *model.ChangeConnection {
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &start, &end
 	}
 	return c
+}
+
+// subscribeChanges resolves Subscription.changes: the hub's stream of the
+// caller's changes, relayed until it ends; when it ends for a reason
+// (dropped as a slow consumer, key revoked), the reason goes to the
+// transport (SubscriptionEnd) as a presented error.
+func (r *Resolver) subscribeChanges(ctx context.Context, filter *generated.ChangeFilter, after *string) (<-chan *model.Change, error) {
+	if r.Live == nil {
+		return nil, fmt.Errorf("subscriptions: %w", apperr.ErrUnavailable)
+	}
+	f, from, err := changeArgs(filter, after)
+	if err != nil {
+		return nil, err
+	}
+	var start *int64
+	if after != nil {
+		start = &from
+	}
+	st, err := r.Live.Subscribe(ctx, f, start)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *model.Change)
+	go func() {
+		defer close(out)
+		for c := range st.Changes {
+			select {
+			case out <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := st.Err(); err != nil {
+			if end := subscriptionEndFrom(ctx); end != nil {
+				end(ctx, ErrorPresenter(r.Logger)(ctx, err))
+			}
+		}
+	}()
+	return out, nil
+}
+
+type subscriptionEndKey struct{}
+
+// SubscriptionEnd is how a transport tells a client why its subscription
+// ended (graphql-ws: an error message; graphql-sse: a last event).
+type SubscriptionEnd func(ctx context.Context, err *gqlerror.Error)
+
+// WithSubscriptionEnd gives ctx's subscriptions the transport's way to
+// say why they ended.
+func WithSubscriptionEnd(ctx context.Context, end SubscriptionEnd) context.Context {
+	return context.WithValue(ctx, subscriptionEndKey{}, end)
+}
+
+func subscriptionEndFrom(ctx context.Context) SubscriptionEnd {
+	f, _ := ctx.Value(subscriptionEndKey{}).(SubscriptionEnd)
+	return f
 }

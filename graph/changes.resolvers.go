@@ -24,6 +24,15 @@ func (r *queryResolver) Changes(ctx context.Context, after *string, first *int, 
 	return r.changes(ctx, after, first, filter)
 }
 
+func (r *subscriptionResolver) Changes(ctx context.Context, filter *generated.ChangeFilter, after *string) (<-chan *model.Change, error) {
+	return r.subscribeChanges(ctx, filter, after)
+}
+
 func (r *Resolver) Change() generated.ChangeResolver { return &changeResolver{r} }
 
-type changeResolver struct{ *Resolver }
+func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
+
+type (
+	changeResolver       struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
+)

@@ -79,6 +79,7 @@ type ResolverRoot interface {
 	StageChangeConnection() StageChangeConnectionResolver
 	Startup() StartupResolver
 	StartupConnection() StartupConnectionResolver
+	Subscription() SubscriptionResolver
 	TargetingStartupConnection() TargetingStartupConnectionResolver
 	TargetingStartupEdge() TargetingStartupEdgeResolver
 	University() UniversityResolver
@@ -1997,6 +1998,10 @@ type ComplexityRoot struct {
 		Patents           func(childComplexity int) int
 	}
 
+	Subscription struct {
+		Changes func(childComplexity int, filter *ChangeFilter, after *string) int
+	}
+
 	TargetingStartupAggregate struct {
 		Avg           func(childComplexity int) int
 		Count         func(childComplexity int) int
@@ -2480,6 +2485,9 @@ type StartupResolver interface {
 type StartupConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.StartupConnection) (*StartupAggregate, error)
 	GroupBy(ctx context.Context, obj *model.StartupConnection, by []StartupGroupKey, orderBy []StartupGroupOrder, first *int) ([]StartupGroup, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, filter *ChangeFilter, after *string) (<-chan *model.Change, error)
 }
 type TargetingStartupConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.TargetingStartupConnection) (*TargetingStartupAggregate, error)
@@ -11189,6 +11197,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StartupSums.Patents(childComplexity), true
 
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["filter"].(*ChangeFilter), args["after"].(*string)), true
+
 	case "TargetingStartupAggregate.avg":
 		if e.ComplexityRoot.TargetingStartupAggregate.Avg == nil {
 			break
@@ -12323,6 +12343,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -12358,6 +12395,7 @@ with the programs, sectors, organizations and outcomes around them.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "The field needs an API key (` + "`" + `Authorization: Bearer <key>` + "`" + `); without one it fails with UNAUTHENTICATED. What a key may see depends on its role: a university's key sees only the teams assigned to that university."
@@ -20221,6 +20259,12 @@ type Mutation {
 extend type Query {
   "Every create, update, archive, correction and relationship change after a cursor, oldest first, as the caller may see it: a university's key sees the changes of its own teams (their relationships, investments and outcomes, and only its own assignments), of the mentors it may see and of public nodes. Resume from the last edge's cursor (pageInfo.endCursor) to miss nothing."
   changes("Return changes after this cursor (from an edge or pageInfo.endCursor); from the first change when omitted." after: String, "Return the first n changes (1-100; 20 when omitted)." first: Int, "Only changes this selects." filter: ChangeFilter): ChangeConnection! @authenticated
+}
+
+"Live updates, over graphql-ws (WebSocket, subprotocol graphql-transport-ws, the API key in connection_init's payload as Authorization) or graphql-sse (POST with Accept: text/event-stream, the key in the Authorization header)."
+type Subscription {
+  "The change feed as it happens: every change the filter selects that the caller may see, from after the cursor (from now on when omitted), as soon as its write commits. A client that reconnects with the last cursor it received misses nothing. A key may hold a limited number of subscriptions at once (RATE_LIMITED beyond); a client that does not read its changes as fast as they come is dropped with SLOW_CONSUMER, and a key revoked meanwhile stops receiving within the revocation delay (UNAUTHENTICATED)."
+  changes("Only changes this selects." filter: ChangeFilter, "Start after this cursor (a change's cursor); from now on when omitted." after: String): Change! @authenticated
 }
 
 "What kind of change a write made."
@@ -28303,6 +28347,28 @@ func (ec *executionContext) field_Startup_universities_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -65763,6 +65829,63 @@ func (ec *executionContext) fieldContext_StartupSums_exportValue(_ context.Conte
 	return graphql.NewScalarFieldContext("StartupSums", field, false, false, "KRW")
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["filter"].(*ChangeFilter), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *model.Change
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖstartupgraphᚋinternalᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetingStartupAggregate_count(ctx context.Context, field graphql.CollectedField, obj *TargetingStartupAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -96279,6 +96402,26 @@ func (ec *executionContext) _StartupSums(ctx context.Context, sel ast.SelectionS
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var targetingStartupAggregateImplementors = []string{"TargetingStartupAggregate"}

@@ -4305,6 +4305,10 @@ type StartupWhere struct {
 	Markets *MarketTargetPredicate `json:"markets,omitempty"`
 }
 
+// Live updates, over graphql-ws (WebSocket, subprotocol graphql-transport-ws, the API key in connection_init's payload as Authorization) or graphql-sse (POST with Accept: text/event-stream, the key in the Authorization header).
+type Subscription struct {
+}
+
 // Totals over a TargetingStartupConnection.
 type TargetingStartupAggregate struct {
 	// How many items the list has.

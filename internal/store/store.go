@@ -31,6 +31,8 @@ type PoolConfig = dbconn.Config
 // other method reads the viewer.
 type Store struct {
 	db *sqlx.DB
+	// dsn is where the change feed's listener connects (DSN).
+	dsn string
 }
 
 // Open connects to dsn with a bounded pool and checks that the database
@@ -48,8 +50,12 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 		_ = db.Close()
 		return nil, translate(fmt.Errorf("connect to database: %w", err))
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, dsn: dsn}, nil
 }
+
+// DSN is the database the store was opened on, for the one connection that
+// is not the pool's: the change feed's LISTEN (internal/live).
+func (s *Store) DSN() string { return s.dsn }
 
 // WithStatementGrace returns a context under which a statement that is
 // running when ctx is cancelled (not when it reaches its deadline) may run

@@ -1,0 +1,113 @@
+package live_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	_ "github.com/lib/pq"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/apperr"
+	"startupgraph/internal/live"
+	"startupgraph/internal/model"
+	"startupgraph/internal/store"
+	"startupgraph/internal/testdb"
+	"startupgraph/internal/viewer"
+)
+
+func TestMain(m *testing.M) { testdb.Main(m) }
+
+func newHub(t *testing.T, c *apitest.Client, opts live.Options) *live.Hub {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h, err := live.New(ctx, c.DSN, c.Store, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	return h
+}
+
+func createFund(t *testing.T, c *apitest.Client, key string) {
+	t.Helper()
+	c.OK(t, `mutation($k: String!) { createFund(input: {key: $k, nameKo: $k, nameEn: $k, kind: VENTURE_FUND, size: 1}) { replayed } }`, map[string]any{"k": key}, nil)
+}
+
+func receive(t *testing.T, st *live.Stream, d time.Duration) (*model.Change, bool) {
+	t.Helper()
+	select {
+	case c, ok := <-st.Changes:
+		return c, ok
+	case <-time.After(d):
+		t.Fatalf("nothing within %s", d)
+		return nil, false
+	}
+}
+
+// TestSlowConsumer: a subscriber that does not read is dropped with
+// ErrSlowConsumer once its buffer is full; what it holds stays bounded.
+func TestSlowConsumer(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	h := newHub(t, c, live.Options{Buffer: 2})
+	st, err := h.Subscribe(viewer.With(context.Background(), viewer.System), store.ChangeFilter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"slow-1", "slow-2", "slow-3", "slow-4"} {
+		createFund(t, c, k)
+	}
+	n := 0
+	for {
+		_, ok := receive(t, st, 2*time.Second)
+		if !ok {
+			break
+		}
+		n++
+	}
+	if !errors.Is(st.Err(), apperr.ErrSlowConsumer) || n > 2 {
+		t.Errorf("got %d changes, then %v; want at most 2, then ErrSlowConsumer", n, st.Err())
+	}
+	if h.Open() != 0 {
+		t.Errorf("%d subscriptions still open", h.Open())
+	}
+}
+
+// TestListenerReconnects: when the listener's connection is killed, the
+// changes written while it was down still arrive once it is back (the
+// subscription reads by cursor after the reconnection).
+func TestListenerReconnects(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	h := newHub(t, c, live.Options{})
+	ctx, cancel := context.WithCancel(viewer.With(context.Background(), viewer.System))
+	defer cancel()
+	st, err := h.Subscribe(ctx, store.ChangeFilter{Types: []string{"Fund"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createFund(t, c, "before-kill")
+	if ch, _ := receive(t, st, time.Second); ch == nil || ch.Action != "createFund" {
+		t.Fatalf("got %+v", ch)
+	}
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var killed int
+	if err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND datname = current_database()`).Scan(&killed); err != nil || killed != 1 {
+		t.Fatalf("killed %d listeners (%v)", killed, err)
+	}
+	createFund(t, c, "while-down-1")
+	createFund(t, c, "while-down-2")
+	for i := range 2 {
+		if ch, _ := receive(t, st, 5*time.Second); ch == nil || ch.Type != "Fund" {
+			t.Fatalf("change %d after the reconnection: %+v", i, ch)
+		}
+	}
+}

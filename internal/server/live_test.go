@@ -1,0 +1,286 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+
+	"startupgraph/internal/apitest"
+	"startupgraph/internal/config"
+	"startupgraph/internal/live"
+	"startupgraph/internal/server"
+	"startupgraph/internal/testdb"
+)
+
+// The live feed over the wire: graphql-transport-ws and graphql-sse as
+// their clients speak them, against servers with their own hubs (their
+// own LISTEN connections) on one database.
+
+// liveServer is one server process's worth: a hub listening on the
+// database and the HTTP service over it.
+func liveServer(t *testing.T, c *apitest.Client, opts live.Options) *httptest.Server {
+	t.Helper()
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	hub, err := live.New(ctx, c.DSN, c.Store, logger, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := server.NewHandler(server.Deps{Config: config.Config{RequestTimeout: 10 * time.Second}, Logger: logger, Store: c.Store, Live: hub})
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { _ = hub.Close(); srv.Close() })
+	return srv
+}
+
+// wsMsg is a graphql-transport-ws message.
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// wsClient opens a graphql-transport-ws connection with key in
+// connection_init and waits for connection_ack.
+func wsClient(t *testing.T, srv *httptest.Server, key string) *websocket.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	t.Cleanup(func() { _ = conn.CloseNow() })
+	if conn.Subprotocol() != "graphql-transport-ws" {
+		t.Fatalf("subprotocol %q", conn.Subprotocol())
+	}
+	init := map[string]string{}
+	if key != "" {
+		init["Authorization"] = "Bearer " + key
+	}
+	payload, _ := json.Marshal(init)
+	wsSend(t, conn, wsMsg{Type: "connection_init", Payload: payload})
+	if m := wsNext(t, conn, 5*time.Second); m.Type != "connection_ack" {
+		t.Fatalf("got %+v, want connection_ack", m)
+	}
+	return conn
+}
+
+func wsSend(t *testing.T, conn *websocket.Conn, m wsMsg) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := wsjson.Write(ctx, conn, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// next reads the next message other than ping/pong within d.
+func wsNext(t *testing.T, conn *websocket.Conn, d time.Duration) wsMsg {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	for {
+		var m wsMsg
+		if err := wsjson.Read(ctx, conn, &m); err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		if m.Type == "ping" {
+			wsSend(t, conn, wsMsg{Type: "pong"})
+			continue
+		}
+		if m.Type != "pong" {
+			return m
+		}
+	}
+}
+
+func wsSubscribe(t *testing.T, conn *websocket.Conn, id, query string, vars map[string]any) {
+	t.Helper()
+	payload, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	wsSend(t, conn, wsMsg{ID: id, Type: "subscribe", Payload: payload})
+}
+
+const changesSub = `subscription($after: String) { changes(after: $after) { cursor nodeId type kind action } }`
+
+type changeEvent struct {
+	Data struct {
+		Changes struct{ Cursor, NodeID, Type, Kind, Action string }
+	}
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
+func wsEvent(t *testing.T, m wsMsg) changeEvent {
+	t.Helper()
+	var e changeEvent
+	if err := json.Unmarshal(m.Payload, &e); err != nil {
+		t.Fatalf("%s: %v", m.Payload, err)
+	}
+	return e
+}
+
+// createFund writes a public change and returns when it has committed.
+func createFund(t *testing.T, c *apitest.Client, key string) {
+	t.Helper()
+	c.OK(t, `mutation($k: String!) { createFund(input: {key: $k, nameKo: $k, nameEn: $k, kind: VENTURE_FUND, size: 1}) { replayed } }`, map[string]any{"k": key}, nil)
+}
+
+// TestLiveWebsocket: a graphql-ws subscriber gets a change within a second
+// of the mutation, from each of two servers on one database; a refused
+// subscribe gets error and no complete; a resumed subscription misses
+// nothing.
+func TestLiveWebsocket(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	a, b := liveServer(t, c, live.Options{}), liveServer(t, c, live.Options{})
+	ca, cb := wsClient(t, a, c.Key), wsClient(t, b, c.Key)
+	wsSubscribe(t, ca, "1", changesSub, nil)
+	wsSubscribe(t, cb, "1", changesSub, nil)
+	time.Sleep(100 * time.Millisecond) // the subscriptions start reading from "now"
+	start := time.Now()
+	createFund(t, c, "live-one")
+	var cursor string
+	for name, conn := range map[string]*websocket.Conn{"server a": ca, "server b": cb} {
+		m := wsNext(t, conn, time.Second)
+		e := wsEvent(t, m)
+		if m.Type != "next" || m.ID != "1" || e.Data.Changes.Action != "createFund" || e.Data.Changes.Kind != "CREATE" {
+			t.Fatalf("%s: got %s %s", name, m.Type, m.Payload)
+		}
+		cursor = e.Data.Changes.Cursor
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("delivered after %s", d)
+	}
+
+	// A subscribe refused by validation: error, then nothing for its id.
+	wsSubscribe(t, ca, "2", `subscription { changes { nope } }`, nil)
+	if m := wsNext(t, ca, time.Second); m.Type != "error" || m.ID != "2" {
+		t.Fatalf("got %+v, want error for 2", m)
+	}
+	createFund(t, c, "live-fence")
+	if m := wsNext(t, ca, time.Second); m.Type != "next" || m.ID != "1" {
+		t.Fatalf("after an error: got %s %s %s, want the next change of 1", m.Type, m.ID, m.Payload)
+	}
+	if m := wsNext(t, cb, time.Second); m.Type != "next" || m.ID != "1" {
+		t.Fatalf("server b: got %s %s %s, want the fence", m.Type, m.ID, m.Payload)
+	}
+
+	// Resume: the writes made while no one listened arrive, in order.
+	wsSend(t, cb, wsMsg{ID: "1", Type: "complete"})
+	createFund(t, c, "live-missed-1")
+	createFund(t, c, "live-missed-2")
+	wsSubscribe(t, cb, "3", changesSub, map[string]any{"after": cursor})
+	var got []string
+	for range 3 {
+		m := wsNext(t, cb, time.Second)
+		if m.Type != "next" || m.ID != "3" {
+			t.Fatalf("resumed: got %s %s %s", m.Type, m.ID, m.Payload)
+		}
+		got = append(got, wsEvent(t, m).Data.Changes.Action)
+	}
+	if strings.Join(got, " ") != "createFund createFund createFund" {
+		t.Errorf("resumed: %v", got)
+	}
+}
+
+// TestLiveScope: a university's subscription never receives another
+// university's team; an anonymous one is refused; a key past its limit of
+// subscriptions is RATE_LIMITED.
+func TestLiveScope(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{MaxPerKey: 1})
+	suny := wsClient(t, srv, c.NewKey(t, "UNIVERSITY", "suny-korea"))
+	wsSubscribe(t, suny, "1", changesSub, nil)
+	time.Sleep(100 * time.Millisecond)
+	var team struct {
+		CreateStartup struct{ Startup struct{ ID string } }
+	}
+	c.OK(t, `mutation { createStartup(input: {key: "ghent-live", nameKo: "겐트", nameEn: "Ghent Live"}) { startup { id } } }`, nil, &team)
+	var ghent struct {
+		Universities []struct{ ID, Key string }
+	}
+	c.OK(t, `{ universities { id key } }`, nil, &ghent)
+	for _, u := range ghent.Universities {
+		if u.Key == "ghent-university" {
+			c.OK(t, `mutation($u: ID!, $t: ID!) { assignTeam(input: {universityId: $u, startupId: $t, purpose: JOINT_PROJECT}) { replayed } }`, map[string]any{"u": u.ID, "t": team.CreateStartup.Startup.ID}, nil)
+		}
+	}
+	createFund(t, c, "live-public") // visible to every key: the fence
+	m := wsNext(t, suny, time.Second)
+	if e := wsEvent(t, m); m.Type != "next" || e.Data.Changes.Action != "createFund" {
+		t.Fatalf("SUNY Korea received %s %s before the public change", m.Type, m.Payload)
+	}
+
+	wsSubscribe(t, suny, "2", changesSub, nil)
+	if m := wsNext(t, suny, time.Second); m.ID != "2" || !strings.Contains(string(m.Payload), "RATE_LIMITED") {
+		t.Fatalf("second subscription of a key limited to one: %s %s", m.Type, m.Payload)
+	}
+
+	anon := wsClient(t, srv, "")
+	wsSubscribe(t, anon, "1", changesSub, nil)
+	if m := wsNext(t, anon, time.Second); !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+		t.Fatalf("anonymous: %s %s", m.Type, m.Payload)
+	}
+}
+
+// TestLiveSSE: a graphql-sse client (distinct connections) gets the
+// change as an event stream, which it is sent only when it accepts one.
+func TestLiveSSE(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{})
+	body, _ := json.Marshal(map[string]any{"query": changesSub})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	lines := bufio.NewScanner(resp.Body)
+	lines.Scan() // the stream's opening comment
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	createFund(t, c, "live-sse")
+	var ev, data string
+	for lines.Scan() {
+		l := lines.Text()
+		if v, ok := strings.CutPrefix(l, "event: "); ok {
+			ev = v
+		}
+		if v, ok := strings.CutPrefix(l, "data: "); ok {
+			data = v
+		}
+		if l == "" && ev != "" {
+			break
+		}
+	}
+	if ev != "next" || !strings.Contains(data, `"createFund"`) || time.Since(start) > time.Second {
+		t.Fatalf("got event %q data %s after %s", ev, data, time.Since(start))
+	}
+
+	// Without text/event-stream in Accept, a subscription is refused in JSON.
+	plain := c.Do(t, changesSub, nil)
+	if plain.Code() != "UNSUPPORTED_TRANSPORT" {
+		t.Errorf("subscription over plain POST: %s %s", plain.Code(), plain.Data)
+	}
+}
