@@ -9,6 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -283,4 +286,42 @@ func TestLiveSSE(t *testing.T) {
 	if plain.Code() != "UNSUPPORTED_TRANSPORT" {
 		t.Errorf("subscription over plain POST: %s %s", plain.Code(), plain.Data)
 	}
+}
+
+// TestLiveNodeClients runs e2e/live.test.mjs: the npm graphql-ws and
+// graphql-sse clients against two servers (two hubs, two LISTEN
+// connections) on one database. It needs node and e2e's node_modules
+// (npm ci in e2e/); without them it is skipped, and says so.
+func TestLiveNodeClients(t *testing.T) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not on PATH")
+	}
+	e2e, _ := filepath.Abs("../../e2e")
+	if _, err := os.Stat(filepath.Join(e2e, "node_modules", "graphql-ws")); err != nil {
+		t.Skip("e2e/node_modules has no graphql-ws: run npm ci in e2e/")
+	}
+	c := apitest.New(t, testdb.Demo)
+	a, b := liveServer(t, c, live.Options{}), liveServer(t, c, live.Options{})
+	var unis struct {
+		Universities []struct{ ID, Key string }
+	}
+	c.OK(t, `{ universities { id key } }`, nil, &unis)
+	ghent := ""
+	for _, u := range unis.Universities {
+		if u.Key == "ghent-university" {
+			ghent = u.ID
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nodeBin, "--test", "--test-reporter=spec", "live.test.mjs")
+	cmd.Dir = e2e
+	cmd.Env = append(os.Environ(), "LIVE_URL_A="+a.URL, "LIVE_URL_B="+b.URL, "LIVE_ADMIN_KEY="+c.Key,
+		"LIVE_SUNY_KEY="+c.NewKey(t, "UNIVERSITY", "suny-korea"), "LIVE_GHENT_ID="+ghent)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test live.test.mjs: %v\n%s", err, out)
+	}
+	t.Logf("%s", out)
 }
