@@ -16,6 +16,7 @@ import (
 	"startupgraph/internal/live"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
+	"startupgraph/internal/telemetry"
 	"startupgraph/internal/testdb"
 	"startupgraph/internal/viewer"
 )
@@ -110,4 +111,46 @@ func TestListenerReconnects(t *testing.T) {
 			t.Fatalf("change %d after the reconnection: %+v", i, ch)
 		}
 	}
+}
+
+// TestHubMetrics: the open subscriptions gauge follows subscriptions, and
+// every notification's lag is observed.
+func TestHubMetrics(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	m := telemetry.NewMetrics(nil)
+	h := newHub(t, c, live.Options{Observe: m})
+	ctx, cancel := context.WithCancel(viewer.With(context.Background(), viewer.System))
+	st, err := h.Subscribe(ctx, store.ChangeFilter{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	createFund(t, c, "metrics-1")
+	receive(t, st, time.Second)
+	gauge, lags := scrape(t, m)
+	if gauge != 1 || lags < 1 {
+		t.Errorf("with one subscription after one change: open %v, lag observations %d", gauge, lags)
+	}
+	cancel()
+	for _, ok := receive(t, st, time.Second); ok; _, ok = receive(t, st, time.Second) {
+	}
+	if gauge, _ := scrape(t, m); gauge != 0 {
+		t.Errorf("after it ended: open %v", gauge)
+	}
+}
+
+func scrape(t *testing.T, m *telemetry.Metrics) (open float64, lags uint64) {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		switch f.GetName() {
+		case "startupgraph_subscriptions_open":
+			open = f.GetMetric()[0].GetGauge().GetValue()
+		case "startupgraph_notify_lag_seconds":
+			lags = f.GetMetric()[0].GetHistogram().GetSampleCount()
+		}
+	}
+	return open, lags
 }

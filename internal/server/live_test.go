@@ -20,9 +20,11 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"startupgraph/internal/apitest"
+	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/live"
 	"startupgraph/internal/server"
+	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
 )
 
@@ -324,4 +326,36 @@ func TestLiveNodeClients(t *testing.T) {
 		t.Fatalf("node --test live.test.mjs: %v\n%s", err, out)
 	}
 	t.Logf("%s", out)
+}
+
+// TestLiveKeyStopsGranting: a subscription whose key stops granting
+// access while it is open (here it expires; a revoked key takes the same
+// path once the authenticator's cache forgets it, within auth.CacheTTL)
+// ends with UNAUTHENTICATED within the recheck interval, and receives
+// nothing after.
+func TestLiveKeyStopsGranting(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{Recheck: 100 * time.Millisecond})
+	k, err := auth.NewKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	expires := time.Now().Add(1500 * time.Millisecond)
+	if _, err := c.Store.CreateAPIKey(context.Background(), store.NewAPIKey{Name: "expiring", Role: "ANALYST", Hash: k.Hash, Prefix: k.Prefix, ExpiresAt: &expires}); err != nil {
+		t.Fatal(err)
+	}
+	conn := wsClient(t, srv, k.Secret)
+	wsSubscribe(t, conn, "1", changesSub, nil)
+	time.Sleep(100 * time.Millisecond)
+	createFund(t, c, "key-alive")
+	if m := wsNext(t, conn, time.Second); m.Type != "next" {
+		t.Fatalf("while the key grants access: %s %s", m.Type, m.Payload)
+	}
+	m := wsNext(t, conn, 3*time.Second)
+	if m.Type != "error" || m.ID != "1" || !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+		t.Fatalf("after the key expired: %s %s %s", m.Type, m.ID, m.Payload)
+	}
+	if late := time.Since(expires); late > time.Second {
+		t.Errorf("ended %s after the key expired", late)
+	}
 }
