@@ -12,6 +12,8 @@ package live
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -79,12 +81,37 @@ type Hub struct {
 	listener *pq.Listener
 	reads    chan struct{}
 	latest   atomic.Int64
-	done     chan struct{}
-	stopped  chan struct{}
+	// epoch counts the notifications and reconnections received: reads
+	// shared within one epoch (see read).
+	epoch   atomic.Int64
+	done    chan struct{}
+	stopped chan struct{}
 
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
 	perKey map[int64]int
+
+	readsMu    sync.Mutex
+	readsEpoch int64
+	shared     map[readKey]*sharedRead
+}
+
+// readKey is what a read's answer depends on: the viewer's scope, the
+// filter, the cursor, and the epoch it was asked in.
+type readKey struct {
+	scope, filter string
+	after, epoch  int64
+}
+
+// sharedRead is one read's answer, computed once for every subscription
+// that asks the same question in the same epoch: after a change, the
+// subscriptions of one scope and filter all stand at the same cursor, and
+// one statement serves them all.
+type sharedRead struct {
+	once sync.Once
+	rows []model.Change
+	more bool
+	err  error
 }
 
 // New starts a hub listening on the database at dsn; it returns once the
@@ -159,6 +186,7 @@ func (h *Hub) run() {
 			if !ok {
 				return
 			}
+			h.epoch.Add(1)
 			if n == nil {
 				h.wake(0)
 				continue
@@ -307,13 +335,7 @@ func (h *Hub) serve(ctx context.Context, s *subscription, f store.ChangeFilter, 
 // time, and hands it over; a client whose buffer is full is dropped.
 func (h *Hub) catchUp(ctx context.Context, s *subscription, f store.ChangeFilter) error {
 	for {
-		select {
-		case h.reads <- struct{}{}:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		rows, more, err := h.store.Changes(ctx, f, s.cursor.Load(), pageSize)
-		<-h.reads
+		rows, more, err := h.read(ctx, f, s.cursor.Load())
 		if err != nil {
 			return err
 		}
@@ -329,6 +351,49 @@ func (h *Hub) catchUp(ctx context.Context, s *subscription, f store.ChangeFilter
 			return nil
 		}
 	}
+}
+
+// read returns a page of the changes after after that ctx's viewer may
+// see and f selects, sharing the statement with every subscription that
+// asks the same in the same epoch. A change committed after the shared
+// statement ran has its own notification, which starts a new epoch and
+// wakes the subscriptions again. The rows are shared: read-only.
+func (h *Hub) read(ctx context.Context, f store.ChangeFilter, after int64) ([]model.Change, bool, error) {
+	v := viewer.From(ctx)
+	scope := "all"
+	if !v.ReadsEverything() {
+		scope = fmt.Sprintf("%s/%d", v.Role, v.UniversityID)
+	}
+	key := readKey{scope: scope, filter: fmt.Sprint(f.Types, f.Nodes, f.Kinds), after: after, epoch: h.epoch.Load()}
+	h.readsMu.Lock()
+	if h.shared == nil || key.epoch != h.readsEpoch {
+		h.shared, h.readsEpoch = map[readKey]*sharedRead{}, key.epoch // the answers of earlier epochs go
+	}
+	r := h.shared[key]
+	if r == nil {
+		r = &sharedRead{}
+		h.shared[key] = r
+	}
+	h.readsMu.Unlock()
+	r.once.Do(func() {
+		select {
+		case h.reads <- struct{}{}:
+		case <-ctx.Done():
+			r.err = ctx.Err()
+			return
+		}
+		defer func() { <-h.reads }()
+		// The statement runs for every subscription that shares it: not
+		// cancelled with the one that happened to start it.
+		r.rows, r.more, r.err = h.store.Changes(context.WithoutCancel(ctx), f, after, pageSize)
+	})
+	if r.err != nil && ctx.Err() == nil && errors.Is(r.err, context.Canceled) {
+		h.readsMu.Lock()
+		delete(h.shared, key) // its starter left before it ran: ask again
+		h.readsMu.Unlock()
+		return h.read(ctx, f, after)
+	}
+	return r.rows, r.more, r.err
 }
 
 // Open reports how many subscriptions are open.
