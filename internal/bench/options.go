@@ -40,7 +40,7 @@ type options struct {
 	// subscriptionWrites changes delivered to all of them.
 	subscriptions      int
 	subscriptionWrites int
-	command           string // the command line, for the report
+	command            string // the command line, for the report
 }
 
 // defaults of a full run and of -quick.

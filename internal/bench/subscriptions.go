@@ -116,7 +116,9 @@ func runSubscriptions(ctx context.Context, o options, bin string, cluster *local
 	}
 	if len(res.latencies) > 0 {
 		slices.Sort(res.latencies)
-		q := func(p float64) time.Duration { return res.latencies[min(len(res.latencies)-1, int(p*float64(len(res.latencies))))] }
+		q := func(p float64) time.Duration {
+			return res.latencies[min(len(res.latencies)-1, int(p*float64(len(res.latencies))))]
+		}
 		res.p50, res.p99, res.maxLatent = q(0.50), q(0.99), res.latencies[len(res.latencies)-1]
 	}
 	return res, nil

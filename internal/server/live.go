@@ -97,6 +97,10 @@ func liveHandler(d Deps, a *auth.Authenticator, gql *handler.Server, readBody ti
 		_ = rc.SetWriteDeadline(time.Time{})
 		ctx := r.Context()
 		if r.Header.Get("Upgrade") != "" {
+			if !websocketHandshake(r) {
+				refuse(w, http.StatusBadRequest, apperr.CodeUnsupportedTransport, "the only upgrade this endpoint takes is a WebSocket handshake (GET, Upgrade: websocket, Sec-WebSocket-Version: 13, a Sec-WebSocket-Key) for graphql-ws")
+				return
+			}
 			gql.ServeHTTP(w, r)
 			return
 		}
@@ -118,6 +122,17 @@ func liveHandler(d Deps, a *auth.Authenticator, gql *handler.Server, readBody ti
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		gql.ServeHTTP(sw, r)
 	})
+}
+
+// websocketHandshake reports whether r is a well-formed WebSocket opening
+// handshake; anything else that asks for an upgrade is refused in JSON
+// before the WebSocket library answers it in its own words.
+func websocketHandshake(r *http.Request) bool {
+	return r.Method == http.MethodGet &&
+		strings.EqualFold(r.Header.Get("Upgrade"), "websocket") &&
+		strings.Contains(strings.ToLower(r.Header.Get("Connection")), "upgrade") &&
+		r.Header.Get("Sec-WebSocket-Version") == "13" &&
+		r.Header.Get("Sec-WebSocket-Key") != ""
 }
 
 // keyCheck verifies header's key again: an error once it no longer grants
