@@ -24,7 +24,7 @@
     Object.keys(extra).forEach(function (name) {
       headers.set(name, String(extra[name]));
     });
-    if (isSubscription(params, opts)) {
+    if (isSubscription(params)) {
       return subscribe(params, headers);
     }
     return fetch(endpoint, {
@@ -45,20 +45,44 @@
     });
   }
 
-  // isSubscription reports whether the operation to run is a subscription:
-  // from the document GraphiQL parsed, or, without one, from the text.
-  function isSubscription(params, opts) {
-    var doc = opts && opts.documentAST;
-    if (doc && doc.definitions) {
-      var ops = doc.definitions.filter(function (d) {
-        return d.kind === 'OperationDefinition';
-      });
-      var op = ops.length === 1 ? ops[0] : ops.find(function (d) {
-        return d.name && d.name.value === params.operationName;
-      });
-      return !!op && op.operation === 'subscription';
+  // isSubscription reports whether the operation to run is a subscription,
+  // from the text GraphiQL sends (its parsed document, opts.documentAST,
+  // can still be the editor's previous text: it is parsed after a pause).
+  // The operations are the definitions at the top level, outside braces
+  // and parentheses, with comments and strings left out.
+  function isSubscription(params) {
+    var text = (params.query || '').replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, ' ');
+    var re = /[{}()]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var depth = 0;
+    var ops = [];
+    var open = null;
+    var m;
+    while ((m = re.exec(text))) {
+      var t = m[0];
+      if (t === '{' || t === '(') {
+        if (depth === 0 && t === '{') {
+          if (!open) ops.push({ kind: 'query', name: '' }); // the shorthand query
+          open = null;
+        }
+        depth++;
+      } else if (t === '}' || t === ')') {
+        depth--;
+      } else if (depth === 0) {
+        if (t === 'query' || t === 'mutation' || t === 'subscription' || t === 'fragment') {
+          open = { kind: t, name: '' };
+          ops.push(open);
+        } else if (open && !open.name) {
+          open.name = t;
+        }
+      }
     }
-    return /^\s*subscription\b/.test(params.query || '');
+    var candidates = ops.filter(function (o) {
+      return o.kind !== 'fragment';
+    });
+    var op = candidates.length === 1 ? candidates[0] : candidates.find(function (o) {
+      return o.name === params.operationName;
+    });
+    return !!op && op.kind === 'subscription';
   }
 
   // subscribe runs a subscription over graphql-sse (distinct connections
