@@ -114,6 +114,12 @@ func liveHandler(d Deps, a *auth.Authenticator, gql *handler.Server, readBody ti
 			refuse(w, http.StatusBadRequest, apperr.CodeBadRequest, fmt.Sprintf("the body did not arrive whole within %s, or is over %d bytes", readBody, MaxBodyBytes))
 			return
 		}
+		if trimmed := bytes.TrimSpace(body); !json.Valid(trimmed) || len(trimmed) == 0 || trimmed[0] != '{' {
+			// gqlgen's SSE transport would log such a body whole, outside
+			// the structured log: refuse it here.
+			refuse(w, http.StatusBadRequest, apperr.CodeBadRequest, "the body must be one JSON object: {\"query\", \"variables\", \"operationName\"}")
+			return
+		}
 		header := r.Header.Get("Authorization")
 		ctx = live.WithKeyCheck(ctx, keyCheck(a, header))
 		sw := &sseEnd{ResponseWriter: w}

@@ -359,3 +359,39 @@ func TestLiveKeyStopsGranting(t *testing.T) {
 		t.Errorf("ended %s after the key expired", late)
 	}
 }
+
+// TestLiveSSERefusals: a subscription POST that accepts an event stream
+// but whose body is not one JSON object, or whose key grants nothing, is
+// refused in JSON before any stream starts.
+func TestLiveSSERefusals(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{})
+	for _, tc := range []struct {
+		name, body, key string
+		status          int
+		code            string
+	}{
+		{"a batch", `[{"query":"subscription { changes { cursor } }"}]`, c.Key, http.StatusBadRequest, "BAD_REQUEST"},
+		{"not JSON", `{"query":`, c.Key, http.StatusBadRequest, "BAD_REQUEST"},
+		{"an unknown key", `{"query":"subscription { changes { cursor } }"}`, "sg_unknown", http.StatusUnauthorized, "UNAUTHENTICATED"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", "text/event-stream")
+			req.Header.Set("Authorization", "Bearer "+tc.key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var r struct {
+				Errors []struct{ Extensions map[string]any }
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&r)
+			if resp.StatusCode != tc.status || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != tc.code {
+				t.Errorf("got %d %+v (%s), want %d %s", resp.StatusCode, r, resp.Header.Get("Content-Type"), tc.status, tc.code)
+			}
+		})
+	}
+}
