@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -137,4 +138,22 @@ func WithSubscriptionEnd(ctx context.Context, end SubscriptionEnd) context.Conte
 func subscriptionEndFrom(ctx context.Context) SubscriptionEnd {
 	f, _ := ctx.Value(subscriptionEndKey{}).(SubscriptionEnd)
 	return f
+}
+
+// subscribeInsights resolves Subscription.insights: the hub's group of
+// subscribers of the same slice and scope, which shares one Insights
+// value (and so each figure) per update.
+func (r *Resolver) subscribeInsights(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (<-chan *store.Insights, error) {
+	if r.Live == nil {
+		return nil, fmt.Errorf("subscriptions: %w", apperr.ErrUnavailable)
+	}
+	in, err := insightsOf(filter, where)
+	if err != nil {
+		return nil, err
+	}
+	key, err := json.Marshal([]any{filter, where}) // the arguments name the slice
+	if err != nil {
+		return nil, err
+	}
+	return r.Live.SubscribeInsights(ctx, string(key), *in)
 }

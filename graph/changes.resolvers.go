@@ -10,6 +10,7 @@ import (
 	"startupgraph/graph/generated"
 	"startupgraph/internal/globalid"
 	"startupgraph/internal/model"
+	"startupgraph/internal/store"
 )
 
 func (r *changeResolver) NodeID(ctx context.Context, obj *model.Change) (string, error) {
@@ -26,6 +27,10 @@ func (r *queryResolver) Changes(ctx context.Context, after *string, first *int, 
 
 func (r *subscriptionResolver) Changes(ctx context.Context, filter *generated.ChangeFilter, after *string) (<-chan *model.Change, error) {
 	return r.subscribeChanges(ctx, filter, after)
+}
+
+func (r *subscriptionResolver) Insights(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (<-chan *store.Insights, error) {
+	return r.subscribeInsights(ctx, filter, where)
 }
 
 func (r *Resolver) Change() generated.ChangeResolver { return &changeResolver{r} }

@@ -1999,7 +1999,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		Changes func(childComplexity int, filter *ChangeFilter, after *string) int
+		Changes  func(childComplexity int, filter *ChangeFilter, after *string) int
+		Insights func(childComplexity int, filter *StartupFilter, where *StartupWhere) int
 	}
 
 	TargetingStartupAggregate struct {
@@ -2488,6 +2489,7 @@ type StartupConnectionResolver interface {
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, filter *ChangeFilter, after *string) (<-chan *model.Change, error)
+	Insights(ctx context.Context, filter *StartupFilter, where *StartupWhere) (<-chan *store.Insights, error)
 }
 type TargetingStartupConnectionResolver interface {
 	Aggregate(ctx context.Context, obj *model.TargetingStartupConnection) (*TargetingStartupAggregate, error)
@@ -11208,6 +11210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["filter"].(*ChangeFilter), args["after"].(*string)), true
+	case "Subscription.insights":
+		if e.ComplexityRoot.Subscription.Insights == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_insights_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Insights(childComplexity, args["filter"].(*StartupFilter), args["where"].(*StartupWhere)), true
 
 	case "TargetingStartupAggregate.avg":
 		if e.ComplexityRoot.TargetingStartupAggregate.Avg == nil {
@@ -20265,6 +20278,8 @@ extend type Query {
 type Subscription {
   "The change feed as it happens: every change the filter selects that the caller may see, from after the cursor (from now on when omitted), as soon as its write commits. A client that reconnects with the last cursor it received misses nothing. A key may hold a limited number of subscriptions at once (RATE_LIMITED beyond); a client that does not read its changes as fast as they come is dropped with SLOW_CONSUMER, and a key revoked meanwhile stops receiving within the revocation delay (UNAUTHENTICATED)."
   changes("Only changes this selects." filter: ChangeFilter, "Start after this cursor (a change's cursor); from now on when omitted." after: String): Change! @authenticated
+  "The slice's insights totals (as Query.insights), sent at once and again after the data changes, at most once a second. Every subscriber of the same slice and scope gets the same totals, each figure read once for all of them."
+  insights("Which startups to count (the shorthand); all visible startups when omitted." filter: StartupFilter, "Which startups to count, in the composable grammar of ` + "`" + `startups(where:)` + "`" + `." where: StartupWhere): Insights! @authenticated
 }
 
 "What kind of change a write made."
@@ -28369,6 +28384,28 @@ func (ec *executionContext) field_Subscription_changes_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_insights_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*StartupFilter, error) {
+			return ec.unmarshalOStartupFilter2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*StartupWhere, error) {
+			return ec.unmarshalOStartupWhere2ᚖstartupgraphᚋgraphᚋgeneratedᚐStartupWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
 	return args, nil
 }
 
@@ -65886,6 +65923,63 @@ func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_insights(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_insights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Insights(ctx, fc.Args["filter"].(*StartupFilter), fc.Args["where"].(*StartupWhere))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Authenticated == nil {
+					var zeroVal *store.Insights
+					return zeroVal, errors.New("directive authenticated is not implemented")
+				}
+				return ec.Directives.Authenticated(ctx, nil, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Insights) graphql.Marshaler {
+			return ec.marshalNInsights2ᚖstartupgraphᚋinternalᚋstoreᚐInsights(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_insights(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Insights(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_insights_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TargetingStartupAggregate_count(ctx context.Context, field graphql.CollectedField, obj *TargetingStartupAggregate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -96419,6 +96513,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "changes":
 		return ec._Subscription_changes(ctx, fields[0])
+	case "insights":
+		return ec._Subscription_insights(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}

@@ -90,6 +90,7 @@ type Hub struct {
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
 	perKey map[int64]int
+	groups map[string]*insightsGroup
 
 	readsMu    sync.Mutex
 	readsEpoch int64
@@ -219,6 +220,7 @@ func parsePayload(s string) (id, micros int64) {
 func (h *Hub) wake(id int64) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.changedInsights()
 	for s := range h.subs {
 		if id == 0 || s.cursor.Load() < id {
 			select {

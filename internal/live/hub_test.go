@@ -154,3 +154,80 @@ func scrape(t *testing.T, m *telemetry.Metrics) (open float64, lags uint64) {
 	}
 	return open, lags
 }
+
+// TestInsightsGroups: subscribers of the same slice and scope get the
+// same value (one memo, so each figure is read once for all of them),
+// another scope its own; a burst of changes is sent at most once per
+// InsightsEvery.
+func TestInsightsGroups(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	h := newHub(t, c, live.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	admin := viewer.With(ctx, viewer.Viewer{Role: viewer.Admin, KeyID: 1})
+	uni := viewer.With(ctx, viewer.Viewer{Role: viewer.University, KeyID: 2, UniversityID: 1})
+	a, err := h.SubscribeInsights(admin, "all", store.Insights{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := h.SubscribeInsights(admin, "all", store.Insights{})
+	u, _ := h.SubscribeInsights(uni, "all", store.Insights{})
+	first := func(ch <-chan *store.Insights) *store.Insights {
+		t.Helper()
+		select {
+		case v := <-ch:
+			return v
+		case <-time.After(3 * time.Second):
+			t.Fatal("no totals")
+			return nil
+		}
+	}
+	va, vb, vu := first(a), first(b), first(u)
+	if va != vb || va.Memo == nil || va == vu {
+		t.Fatalf("same scope shares %v, other scope apart %v", va == vb, va != vu)
+	}
+	start := time.Now()
+	for _, k := range []string{"burst-1", "burst-2", "burst-3", "burst-4"} {
+		createFund(t, c, k)
+	}
+	n1 := first(a)
+	n2 := first(b)
+	if n1 == va || n1 != n2 {
+		t.Fatalf("after the changes: a new value %v, shared %v", n1 != va, n1 == n2)
+	}
+	// The burst took well under a second: at most one more update follows,
+	// and not before InsightsEvery after the first.
+	var more []time.Time
+	deadline := time.After(start.Add(1500 * time.Millisecond).Sub(time.Now()))
+	for done := false; !done; {
+		select {
+		case <-a:
+			more = append(more, time.Now())
+		case <-deadline:
+			done = true
+		}
+	}
+	if len(more) > 1 {
+		t.Errorf("%d updates after the first within 1.5 s of a burst", len(more))
+	}
+}
+
+// TestMemo: a memo computes a key once for everyone, and again after an
+// error.
+func TestMemo(t *testing.T) {
+	var m model.Memo
+	calls := 0
+	for range 3 {
+		v, err := m.Do("k", func() (any, error) { calls++; return 42, nil })
+		if v != 42 || err != nil {
+			t.Fatal(v, err)
+		}
+	}
+	if _, err := m.Do("e", func() (any, error) { return nil, errors.New("x") }); err == nil {
+		t.Fatal("no error")
+	}
+	v, _ := m.Do("e", func() (any, error) { calls++; return 1, nil })
+	if calls != 2 || v != 1 {
+		t.Errorf("calls %d, value %v", calls, v)
+	}
+}

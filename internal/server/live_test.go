@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -394,4 +395,63 @@ func TestLiveSSERefusals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLiveInsights: Subscription.insights sends a university its totals at
+// once, and its new count soon after a team is assigned to it.
+func TestLiveInsights(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{})
+	conn := wsClient(t, srv, c.NewKey(t, "UNIVERSITY", "suny-korea"))
+	wsSubscribe(t, conn, "1", `subscription { insights { startups } }`, nil)
+	count := func(m wsMsg) int {
+		t.Helper()
+		var e struct {
+			Data struct{ Insights struct{ Startups int } }
+		}
+		if err := json.Unmarshal(m.Payload, &e); err != nil || m.Type != "next" {
+			t.Fatalf("%s %s", m.Type, m.Payload)
+		}
+		return e.Data.Insights.Startups
+	}
+	before := count(wsNext(t, conn, 2*time.Second))
+	want := countOf(t, c.DSN, `SELECT count(DISTINCT startup_id) FROM assignments a JOIN universities u ON u.id = a.university_id WHERE u.key = 'suny-korea'`)
+	if want != before {
+		t.Fatalf("totals %d, the oracle counts %d", before, want)
+	}
+	var team struct {
+		CreateStartup struct{ Startup struct{ ID string } }
+	}
+	c.OK(t, `mutation { createStartup(input: {key: "suny-live", nameKo: "수니", nameEn: "SUNY Live"}) { startup { id } } }`, nil, &team)
+	var unis struct {
+		Universities []struct{ ID, Key string }
+	}
+	c.OK(t, `{ universities { id key } }`, nil, &unis)
+	for _, u := range unis.Universities {
+		if u.Key == "suny-korea" {
+			c.OK(t, `mutation($u: ID!, $t: ID!) { assignTeam(input: {universityId: $u, startupId: $t, purpose: JOINT_PROJECT}) { replayed } }`, map[string]any{"u": u.ID, "t": team.CreateStartup.Startup.ID}, nil)
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for got := before; got != before+1; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the count stayed %d", got)
+		}
+		got = count(wsNext(t, conn, 3*time.Second))
+	}
+}
+
+// countOf runs an oracle query returning one count.
+func countOf(t *testing.T, dsn, q string) int {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow(q).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
