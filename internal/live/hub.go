@@ -83,9 +83,10 @@ type Hub struct {
 	latest   atomic.Int64
 	// epoch counts the notifications and reconnections received: reads
 	// shared within one epoch (see read).
-	epoch   atomic.Int64
-	done    chan struct{}
-	stopped chan struct{}
+	epoch     atomic.Int64
+	done      chan struct{}
+	closeOnce sync.Once
+	stopped   chan struct{}
 
 	mu     sync.Mutex
 	subs   map[*subscription]struct{}
@@ -164,11 +165,16 @@ func New(ctx context.Context, dsn string, s *store.Store, logger *slog.Logger, o
 	return h, nil
 }
 
-// Close stops listening and ends every subscription.
+// Close stops listening and ends every subscription; closing again does
+// nothing.
 func (h *Hub) Close() error {
-	close(h.done)
-	err := h.listener.Close()
-	<-h.stopped
+	var err error
+	h.closeOnce.Do(func() {
+		close(h.done)
+		h.closeInsights()
+		err = h.listener.Close()
+		<-h.stopped
+	})
 	return err
 }
 

@@ -210,6 +210,12 @@ func TestInsightsGroups(t *testing.T) {
 	if len(more) > 1 {
 		t.Errorf("%d updates after the first within 1.5 s of a burst", len(more))
 	}
+	// Closing the hub ends them (a server's shutdown waits for no stream).
+	_ = h.Close()
+	for _, ch := range []<-chan *store.Insights{a, b, u} {
+		for range ch {
+		}
+	}
 }
 
 // TestMemo: a memo computes a key once for everyone, and again after an

@@ -24,7 +24,7 @@ const InsightsEvery = time.Second
 type insightsGroup struct {
 	key     string
 	slice   store.Insights
-	members map[chan *store.Insights]struct{}
+	members map[chan *store.Insights]int64
 	current *store.Insights
 	last    time.Time
 	timer   *time.Timer
@@ -54,11 +54,11 @@ func (h *Hub) SubscribeInsights(ctx context.Context, key string, slice store.Ins
 	}
 	g := h.groups[key]
 	if g == nil {
-		g = &insightsGroup{key: key, slice: slice, members: map[chan *store.Insights]struct{}{}}
+		g = &insightsGroup{key: key, slice: slice, members: map[chan *store.Insights]int64{}}
 		g.current = g.fresh()
 		h.groups[key] = g
 	}
-	g.members[ch] = struct{}{}
+	g.members[ch] = v.KeyID
 	ch <- g.current // the totals as they stand (computed once for the group)
 	h.mu.Unlock()
 	if h.opts.Observe != nil {
@@ -66,23 +66,50 @@ func (h *Hub) SubscribeInsights(ctx context.Context, key string, slice store.Ins
 	}
 	context.AfterFunc(ctx, func() {
 		h.mu.Lock()
-		delete(g.members, ch)
-		close(ch)
-		if len(g.members) == 0 {
-			if g.timer != nil {
-				g.timer.Stop()
-			}
-			delete(h.groups, g.key)
-		}
-		if h.perKey[v.KeyID]--; h.perKey[v.KeyID] <= 0 {
-			delete(h.perKey, v.KeyID)
-		}
+		left := h.leave(g, ch, v.KeyID)
 		h.mu.Unlock()
-		if h.opts.Observe != nil {
+		if left && h.opts.Observe != nil {
 			h.opts.Observe.Subscriptions(-1)
 		}
 	})
 	return ch, nil
+}
+
+// leave ends member ch of g (false when it had already ended: the hub
+// closed). Called with h.mu held.
+func (h *Hub) leave(g *insightsGroup, ch chan *store.Insights, key int64) bool {
+	if _, ok := g.members[ch]; !ok {
+		return false
+	}
+	delete(g.members, ch)
+	close(ch)
+	if len(g.members) == 0 {
+		if g.timer != nil {
+			g.timer.Stop()
+		}
+		delete(h.groups, g.key)
+	}
+	if h.perKey[key]--; h.perKey[key] <= 0 {
+		delete(h.perKey, key)
+	}
+	return true
+}
+
+// closeInsights ends every live insights subscription (the hub closes).
+func (h *Hub) closeInsights() {
+	h.mu.Lock()
+	n := 0
+	for _, g := range h.groups {
+		for ch, key := range g.members {
+			if h.leave(g, ch, key) {
+				n++
+			}
+		}
+	}
+	h.mu.Unlock()
+	if h.opts.Observe != nil && n > 0 {
+		h.opts.Observe.Subscriptions(-n)
+	}
 }
 
 // fresh is a new value of the group's totals, with a memo of its own.
