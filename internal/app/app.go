@@ -240,7 +240,7 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	logger.Info("tracing", "on", tracer != nil)
 	authn := auth.NewAuthenticator(s, logger)
 	defer authn.Close() // after the last request, before closeDB
-	hub, err := live.New(ctx, s.DSN(), s, logger, live.Options{MaxPerKey: cfg.MaxSubscriptionsPerKey, Observe: metrics})
+	hub, err := live.New(ctx, s.DSN(), s, logger, live.Options{MaxPerKey: cfg.SubsPerKey, Observe: metrics})
 	if err != nil {
 		return fmt.Errorf("change feed listener: %w", err)
 	}

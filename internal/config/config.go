@@ -33,30 +33,30 @@ type Config struct {
 	ExportTimeout time.Duration
 	// StatementGrace: how long a statement running when its client hangs
 	// up may still finish (server.DefaultStatementGrace when zero).
-	StatementGrace   time.Duration
-	MaxInFlight      int
-	RateLimitPoints  int
-	RateLimitWindow  time.Duration
-	AnonymousPoints  int
-	TrustedProxies   []netip.Prefix
-	QueueWait        time.Duration
-	HeavyQueryCost   int
-	MaxHeavyInFlight int
-	// MaxSubscriptionsPerKey bounds the subscriptions one API key holds
-	// open at once (internal/live).
-	MaxSubscriptionsPerKey int
-	HeavyQueueWait         time.Duration
-	MemoryLimit            int64
-	GCPercent              int
-	ReadHeaderTimeout      time.Duration
-	ReadBodyTimeout        time.Duration
-	WriteTimeout           time.Duration
-	IdleTimeout            time.Duration
-	ShutdownTimeout        time.Duration
-	LogLevel               slog.Level
-	LogFormat              string
-	DataDir                string
-	PprofAddr              string
+	StatementGrace    time.Duration
+	MaxInFlight       int
+	RateLimitPoints   int
+	RateLimitWindow   time.Duration
+	AnonymousPoints   int
+	TrustedProxies    []netip.Prefix
+	QueueWait         time.Duration
+	HeavyQueryCost    int
+	MaxHeavyInFlight  int
+	HeavyQueueWait    time.Duration
+	MemoryLimit       int64
+	GCPercent         int
+	ReadHeaderTimeout time.Duration
+	ReadBodyTimeout   time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	ShutdownTimeout   time.Duration
+	LogLevel          slog.Level
+	LogFormat         string
+	DataDir           string
+	PprofAddr         string
+	// SubsPerKey bounds the subscriptions one API key holds open at once
+	// (internal/live).
+	SubsPerKey int
 	// MetricsAddr is where /metrics is served, apart from Addr; empty
 	// when off.
 	MetricsAddr string
@@ -126,36 +126,36 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	}
 	p := parser{values: values}
 	c := Config{
-		Addr:                   p.str("STARTUPGRAPH_ADDR"),
-		DBMaxOpenConns:         p.intIn("STARTUPGRAPH_DB_MAX_OPEN_CONNS", 1, 1000),
-		DBMaxIdleConns:         p.intIn("STARTUPGRAPH_DB_MAX_IDLE_CONNS", 0, 1000),
-		DBConnMaxLifetime:      p.duration("STARTUPGRAPH_DB_CONN_MAX_LIFETIME"),
-		DBConnMaxIdleTime:      p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
-		DBConnectTimeout:       p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
-		RequestTimeout:         p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
-		ExportTimeout:          p.duration("STARTUPGRAPH_EXPORT_TIMEOUT"),
-		StatementGrace:         p.duration("STARTUPGRAPH_STATEMENT_GRACE"),
-		MaxInFlight:            p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
-		RateLimitPoints:        p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
-		RateLimitWindow:        p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
-		AnonymousPoints:        p.intIn("STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", 0, 100_000_000),
-		QueueWait:              p.duration("STARTUPGRAPH_QUEUE_WAIT"),
-		HeavyQueryCost:         p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
-		MaxHeavyInFlight:       p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
-		MaxSubscriptionsPerKey: p.intIn("STARTUPGRAPH_SUBSCRIPTIONS_PER_KEY", 1, 1_000_000),
-		HeavyQueueWait:         p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
-		MemoryLimit:            p.size("STARTUPGRAPH_MEMORY_LIMIT"),
-		GCPercent:              p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
-		ReadHeaderTimeout:      p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
-		ReadBodyTimeout:        p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
-		WriteTimeout:           p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
-		IdleTimeout:            p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
-		ShutdownTimeout:        p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
-		LogFormat:              p.str("STARTUPGRAPH_LOG_FORMAT"),
-		DataDir:                p.str("STARTUPGRAPH_DATA_DIR"),
-		PprofAddr:              p.str("STARTUPGRAPH_PPROF_ADDR"),
-		MetricsAddr:            p.str("STARTUPGRAPH_METRICS_ADDR"),
-		Dev:                    cmd == "dev",
+		Addr:              p.str("STARTUPGRAPH_ADDR"),
+		DBMaxOpenConns:    p.intIn("STARTUPGRAPH_DB_MAX_OPEN_CONNS", 1, 1000),
+		DBMaxIdleConns:    p.intIn("STARTUPGRAPH_DB_MAX_IDLE_CONNS", 0, 1000),
+		DBConnMaxLifetime: p.duration("STARTUPGRAPH_DB_CONN_MAX_LIFETIME"),
+		DBConnMaxIdleTime: p.duration("STARTUPGRAPH_DB_CONN_MAX_IDLE_TIME"),
+		DBConnectTimeout:  p.duration("STARTUPGRAPH_DB_CONNECT_TIMEOUT"),
+		RequestTimeout:    p.duration("STARTUPGRAPH_REQUEST_TIMEOUT"),
+		ExportTimeout:     p.duration("STARTUPGRAPH_EXPORT_TIMEOUT"),
+		StatementGrace:    p.duration("STARTUPGRAPH_STATEMENT_GRACE"),
+		MaxInFlight:       p.intIn("STARTUPGRAPH_MAX_IN_FLIGHT", 1, 100000),
+		RateLimitPoints:   p.intIn("STARTUPGRAPH_RATE_LIMIT_POINTS", 0, 100_000_000),
+		RateLimitWindow:   p.duration("STARTUPGRAPH_RATE_LIMIT_WINDOW"),
+		AnonymousPoints:   p.intIn("STARTUPGRAPH_ANONYMOUS_RATE_LIMIT_POINTS", 0, 100_000_000),
+		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
+		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
+		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
+		SubsPerKey:        p.intIn("STARTUPGRAPH_SUBSCRIPTIONS_PER_KEY", 1, 1_000_000),
+		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
+		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
+		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),
+		ReadHeaderTimeout: p.duration("STARTUPGRAPH_READ_HEADER_TIMEOUT"),
+		ReadBodyTimeout:   p.duration("STARTUPGRAPH_READ_BODY_TIMEOUT"),
+		WriteTimeout:      p.duration("STARTUPGRAPH_WRITE_TIMEOUT"),
+		IdleTimeout:       p.duration("STARTUPGRAPH_IDLE_TIMEOUT"),
+		ShutdownTimeout:   p.duration("STARTUPGRAPH_SHUTDOWN_TIMEOUT"),
+		LogFormat:         p.str("STARTUPGRAPH_LOG_FORMAT"),
+		DataDir:           p.str("STARTUPGRAPH_DATA_DIR"),
+		PprofAddr:         p.str("STARTUPGRAPH_PPROF_ADDR"),
+		MetricsAddr:       p.str("STARTUPGRAPH_METRICS_ADDR"),
+		Dev:               cmd == "dev",
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(p.str("STARTUPGRAPH_LOG_LEVEL"))); err != nil {
 		p.fail("STARTUPGRAPH_LOG_LEVEL", "must be debug, info, warn or error")
