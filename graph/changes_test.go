@@ -79,23 +79,25 @@ func changeWrites(t *testing.T, c *apitest.Client) (sunyTeam, ghentTeam, shared 
 }
 
 // changeOracle is the independent SQL answer to "which audit records may
-// this university see" (0: every record): public nodes' changes; a
-// startup's and its investments' changes when the university is assigned
-// the startup, an assignment's only when it is the university's own; a
-// mentor's when it mentors one of the university's teams or belongs to
-// it.
+// this university see" (0: every record), as things stood when each was
+// written (the writes here only add assignments and mentorships, so their
+// created_at says when they began): public nodes' changes; a startup's and
+// its investments' changes when the university was assigned the startup
+// then, an assignment's only when it is the university's own; a mentor's
+// when it then mentored one of the university's teams, or belongs to it.
 const changeOracle = `
 SELECT a.id::text FROM audit_log a
 WHERE $1::bigint = 0
    OR a.entity_type IN ('Fund', 'Market', 'Program', 'Cohort')
    OR (a.entity_type IN ('Startup', 'Investment')
-       AND EXISTS (SELECT 1 FROM assignments x WHERE x.university_id = $1 AND x.startup_id =
+       AND EXISTS (SELECT 1 FROM assignments x WHERE x.university_id = $1 AND x.created_at <= a.at AND x.startup_id =
            CASE a.entity_type WHEN 'Startup' THEN a.entity_id
                 ELSE (COALESCE(a.after, a.before)->>'startup_id')::bigint END)
        AND (a.action NOT IN ('assignTeam', 'unassignTeam', 'correctAssignment')
             OR (COALESCE(a.after, a.before)->>'university_id')::bigint = $1))
    OR (a.entity_type = 'Mentor' AND (
-       EXISTS (SELECT 1 FROM mentorships m JOIN assignments x ON x.startup_id = m.startup_id WHERE m.mentor_id = a.entity_id AND x.university_id = $1)
+       EXISTS (SELECT 1 FROM mentorships m JOIN assignments x ON x.startup_id = m.startup_id
+               WHERE m.mentor_id = a.entity_id AND x.university_id = $1 AND m.created_at <= a.at AND x.created_at <= a.at)
        OR EXISTS (SELECT 1 FROM mentors m WHERE m.id = a.entity_id AND m.affiliated_university_id = $1)))`
 
 type changePage struct {

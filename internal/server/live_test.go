@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/live"
+	"startupgraph/internal/model"
 	"startupgraph/internal/server"
 	"startupgraph/internal/store"
 	"startupgraph/internal/testdb"
@@ -454,4 +456,115 @@ func countOf(t *testing.T, dsn, q string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestLiveMatrix: the role matrix, extended to subscriptions. Every role
+// subscribes, writes touch SUNY Korea's, Ghent's and a shared team and a
+// public fund, and each subscription must receive exactly the changes an
+// independent SQL oracle lets that role see, in order, ending with the
+// public fence.
+func TestLiveMatrix(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{})
+	var unis struct {
+		Universities []struct{ ID, Key string }
+	}
+	c.OK(t, `{ universities { id key } }`, nil, &unis)
+	uni := map[string]string{}
+	for _, u := range unis.Universities {
+		uni[u.Key] = u.ID
+	}
+	roles := []struct {
+		name, key, university string
+	}{
+		{"ADMIN", c.Key, ""},
+		{"ANALYST", c.NewKey(t, "ANALYST", ""), ""},
+		{"SUNY Korea", c.NewKey(t, "UNIVERSITY", "suny-korea"), "suny-korea"},
+		{"Ghent University", c.NewKey(t, "UNIVERSITY", "ghent-university"), "ghent-university"},
+	}
+	conns := make([]*websocket.Conn, len(roles))
+	for i, r := range roles {
+		conns[i] = wsClient(t, srv, r.key)
+		wsSubscribe(t, conns[i], "1", changesSub, nil)
+	}
+	time.Sleep(200 * time.Millisecond)
+	start := countOf(t, c.DSN, `SELECT COALESCE(max(id), 0) FROM audit_log`)
+	team := func(key string) string {
+		var r struct {
+			CreateStartup struct{ Startup struct{ ID string } }
+		}
+		c.OK(t, `mutation($k: String!) { createStartup(input: {key: $k, nameKo: $k, nameEn: $k}) { startup { id } } }`, map[string]any{"k": key}, &r)
+		return r.CreateStartup.Startup.ID
+	}
+	assign := func(u, s string) {
+		c.OK(t, `mutation($u: ID!, $t: ID!) { assignTeam(input: {universityId: $u, startupId: $t, purpose: JOINT_PROJECT}) { replayed } }`, map[string]any{"u": uni[u], "t": s}, nil)
+	}
+	sunyTeam, ghentTeam, shared := team("matrix-suny"), team("matrix-ghent"), team("matrix-shared")
+	assign("suny-korea", sunyTeam)
+	assign("ghent-university", ghentTeam)
+	assign("suny-korea", shared)
+	assign("ghent-university", shared)
+	for _, s := range []string{sunyTeam, ghentTeam, shared} {
+		c.OK(t, `mutation($t: ID!) { updateStartup(input: {id: $t, expectedVersion: 1, foundedOn: "2018-04-01"}) { replayed } }`, map[string]any{"t": s}, nil)
+	}
+	createFund(t, c, "matrix-fence")
+	fence := countOf(t, c.DSN, `SELECT max(id) FROM audit_log`)
+
+	for i, r := range roles {
+		t.Run(r.name, func(t *testing.T) {
+			// The oracle: public nodes' changes; a startup's when the role
+			// reads everything or its university was assigned the startup
+			// when the change was written (the assignment's created_at),
+			// an assignment's only when it is the university's own.
+			want := ids(t, c.DSN, `
+SELECT a.id FROM audit_log a LEFT JOIN universities u ON u.key = $3
+WHERE a.id > $1 AND a.id <= $2 AND (
+  $3 = '' OR a.entity_type IN ('Fund', 'Market', 'Program', 'Cohort')
+  OR (a.entity_type = 'Startup'
+      AND EXISTS (SELECT 1 FROM assignments x WHERE x.startup_id = a.entity_id AND x.university_id = u.id AND x.created_at <= a.at)
+      AND (a.action NOT IN ('assignTeam', 'unassignTeam', 'correctAssignment')
+           OR (COALESCE(a.after, a.before)->>'university_id')::bigint = u.id)))
+ORDER BY a.id`, start, fence, r.university)
+			var got []int64
+			for len(got) == 0 || got[len(got)-1] != int64(fence) {
+				m := wsNext(t, conns[i], 2*time.Second)
+				e := wsEvent(t, m)
+				cur, err := model.ParseCursor(e.Data.Changes.Cursor)
+				if err != nil || m.Type != "next" {
+					t.Fatalf("%s %s", m.Type, m.Payload)
+				}
+				got = append(got, cur.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("got %v, want %v", got, want)
+			}
+			if r.university != "" && len(want) >= fence-start {
+				t.Errorf("the writes do not tell %s apart: it sees all %d", r.name, len(want))
+			}
+		})
+	}
+}
+
+// ids runs an oracle query returning audit ids in order.
+func ids(t *testing.T, dsn, q string, args ...any) []int64 {
+	t.Helper()
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	return out
 }

@@ -47,21 +47,22 @@ type changeRow struct {
 
 // changeScope returns the condition that restricts the audit records
 // aliased n to what ctx's viewer may see, or "" for a viewer who reads
-// everything: the changes of public nodes; a startup's own changes, its
-// relationships' and its investments' when the viewer may see the
-// startup, an assignment's only for the university it belongs to; a
-// mentor's when the viewer may see the mentor. Anything else (a type
-// this list does not know) only for those who read everything.
+// everything: the changes of public nodes, and those whose universities
+// (who could see the change when it was written: migration 00025) include
+// the viewer's, an assignment's only for the university it belongs to.
+// This is scope.go's rule as it stood when each record was written, so a
+// record's visibility never changes after a cursor has passed it.
 func changeScope(ctx context.Context, args *sqlArgs) string {
-	if viewer.From(ctx).ReadsEverything() {
+	v := viewer.From(ctx)
+	if v.ReadsEverything() {
 		return ""
 	}
-	startup := strings.Join(scopeConditions(ctx, []guard{startupGuard("n.startup_id")}, args), " AND ")
-	own := strings.Join(scopeConditions(ctx, []guard{ownAssignmentGuard("n.university_id")}, args), " AND ")
-	mentor := strings.Join(scopeConditions(ctx, []guard{mentorGuard("n.entity_id")}, args), " AND ")
-	return "(n.entity_type = ANY(" + args.add(pq.StringArray(publicChangeTypes)) + ")" +
-		" OR (n.startup_id IS NOT NULL AND " + startup + " AND (n.university_id IS NULL OR " + own + "))" +
-		" OR (n.entity_type = 'Mentor' AND " + mentor + "))"
+	public := "n.entity_type = ANY(" + args.add(pq.StringArray(publicChangeTypes)) + ")"
+	if v.Role != viewer.University || v.UniversityID == 0 {
+		return public
+	}
+	u := args.add(v.UniversityID)
+	return "(" + public + " OR (n.universities @> ARRAY[" + u + "::bigint] AND (n.university_id IS NULL OR n.university_id = " + u + ")))"
 }
 
 // changeConditions are f's conditions and ctx's viewer's scope over the

@@ -13,6 +13,17 @@
 --   university_id  for a change of a university's assignment, that
 --                  university: a university sees only its own
 --                  assignments, even of a team it shares.
+--   universities   the universities that may see the change, as it is
+--                  written: for a startup's change (its own, a
+--                  relationship's, an investment's) the universities
+--                  assigned the startup then; for a mentor's, the
+--                  universities of the teams it mentors then and its own.
+--                  Visibility is fixed when the record is written, not
+--                  when it is read: read later, a team assigned since
+--                  would reveal changes behind a cursor that had already
+--                  passed them, and a subscriber and a client reading the
+--                  same feed later would disagree. (ADMIN and ANALYST see
+--                  every record; public nodes' records are everyone's.)
 --   version        the changed node's version after the change (null when
 --                  the node is gone, and for records written before this
 --                  migration).
@@ -26,7 +37,8 @@ ALTER TABLE audit_log
     ADD COLUMN startup_id    bigint,
     ADD COLUMN university_id bigint,
     ADD COLUMN version       integer,
-    ADD COLUMN fields        text[];
+    ADD COLUMN fields        text[],
+    ADD COLUMN universities  bigint[];
 
 -- +goose StatementBegin
 CREATE FUNCTION audit_relationship_field(action text) RETURNS text
@@ -69,6 +81,20 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+CREATE FUNCTION audit_visible_to(entity_type text, entity_id bigint, startup_id bigint, university_id bigint) RETURNS bigint[]
+LANGUAGE sql STABLE AS $$
+  SELECT ARRAY(
+    SELECT a.university_id FROM assignments a WHERE a.startup_id = audit_visible_to.startup_id
+    UNION SELECT audit_visible_to.university_id WHERE audit_visible_to.university_id IS NOT NULL
+    UNION SELECT x.university_id FROM mentorships m JOIN assignments x ON x.startup_id = m.startup_id
+          WHERE entity_type = 'Mentor' AND m.mentor_id = entity_id
+    UNION SELECT mm.affiliated_university_id FROM mentors mm
+          WHERE entity_type = 'Mentor' AND mm.id = entity_id AND mm.affiliated_university_id IS NOT NULL
+    ORDER BY 1)
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 CREATE FUNCTION audit_log_concerns() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -81,6 +107,7 @@ BEGIN
   IF audit_relationship_field(NEW.action) = 'universities' THEN
     NEW.university_id := COALESCE((NEW.after->>'university_id')::bigint, (NEW.before->>'university_id')::bigint);
   END IF;
+  NEW.universities := audit_visible_to(NEW.entity_type, NEW.entity_id, NEW.startup_id, NEW.university_id);
   NEW.version := CASE NEW.entity_type
     WHEN 'Startup' THEN (SELECT version FROM startups WHERE id = NEW.entity_id)
     WHEN 'Investment' THEN (SELECT version FROM investments WHERE id = NEW.entity_id)
@@ -107,16 +134,19 @@ UPDATE audit_log SET
     END,
     university_id = CASE WHEN audit_relationship_field(action) = 'universities'
         THEN COALESCE((after->>'university_id')::bigint, (before->>'university_id')::bigint) END;
-ALTER TABLE audit_log ALTER COLUMN kind SET NOT NULL, ALTER COLUMN fields SET NOT NULL;
+-- Records written before the feed: who may see them is judged as now.
+UPDATE audit_log SET universities = audit_visible_to(entity_type, entity_id, startup_id, university_id);
+ALTER TABLE audit_log ALTER COLUMN kind SET NOT NULL, ALTER COLUMN fields SET NOT NULL, ALTER COLUMN universities SET NOT NULL;
 
--- The feed of one startup (a university's teams) in id order.
-CREATE INDEX audit_log_startup_idx ON audit_log (startup_id, id) WHERE startup_id IS NOT NULL;
+-- A university's feed: the records it may see.
+CREATE INDEX audit_log_universities_idx ON audit_log USING gin (universities);
 
 -- +goose Down
-DROP INDEX audit_log_startup_idx;
+DROP INDEX audit_log_universities_idx;
 DROP TRIGGER audit_log_concerns ON audit_log;
 DROP FUNCTION audit_log_concerns();
 DROP FUNCTION audit_changed_fields(text, jsonb, jsonb);
+DROP FUNCTION audit_visible_to(text, bigint, bigint, bigint);
 DROP FUNCTION audit_change_kind(text);
 DROP FUNCTION audit_relationship_field(text);
-ALTER TABLE audit_log DROP COLUMN kind, DROP COLUMN startup_id, DROP COLUMN university_id, DROP COLUMN version, DROP COLUMN fields;
+ALTER TABLE audit_log DROP COLUMN kind, DROP COLUMN startup_id, DROP COLUMN university_id, DROP COLUMN version, DROP COLUMN fields, DROP COLUMN universities;
