@@ -273,7 +273,13 @@ func (h *Hub) Subscribe(ctx context.Context, f store.ChangeFilter, after *int64)
 	if after != nil {
 		from = *after
 	} else {
-		from = h.latest.Load()
+		// From now on: after the newest record committed, whether or not
+		// its notification has arrived here yet.
+		latest, err := h.store.LatestChange(ctx)
+		if err != nil {
+			return nil, err
+		}
+		from = latest
 	}
 	s := &subscription{wake: make(chan struct{}, 1), out: make(chan *model.Change, h.opts.Buffer), key: v.KeyID}
 	s.cursor.Store(from)
