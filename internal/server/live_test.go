@@ -141,6 +141,20 @@ func wsEvent(t *testing.T, m wsMsg) changeEvent {
 	return e
 }
 
+// fromNow is the variables of a subscription that starts after the newest
+// change (writing one first when there is none): a subscription given a
+// cursor misses nothing written after it, so no test waits for its
+// subscribe message to arrive.
+func fromNow(t *testing.T, c *apitest.Client) map[string]any {
+	t.Helper()
+	n := countOf(t, c.DSN, `SELECT COALESCE(max(id), 0) FROM audit_log`)
+	if n == 0 {
+		createFund(t, c, "from-now")
+		n = countOf(t, c.DSN, `SELECT max(id) FROM audit_log`)
+	}
+	return map[string]any{"after": model.Cursor{Tag: model.ChangeCursorTag, ID: int64(n)}.String()}
+}
+
 // createFund writes a public change and returns when it has committed.
 func createFund(t *testing.T, c *apitest.Client, key string) {
 	t.Helper()
@@ -155,9 +169,9 @@ func TestLiveWebsocket(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	a, b := liveServer(t, c, live.Options{}), liveServer(t, c, live.Options{})
 	ca, cb := wsClient(t, a, c.Key), wsClient(t, b, c.Key)
-	wsSubscribe(t, ca, "1", changesSub, nil)
-	wsSubscribe(t, cb, "1", changesSub, nil)
-	time.Sleep(100 * time.Millisecond) // the subscriptions start reading from "now"
+	now := fromNow(t, c)
+	wsSubscribe(t, ca, "1", changesSub, now)
+	wsSubscribe(t, cb, "1", changesSub, now)
 	start := time.Now()
 	createFund(t, c, "live-one")
 	var cursor string
@@ -211,8 +225,7 @@ func TestLiveScope(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	srv := liveServer(t, c, live.Options{MaxPerKey: 1})
 	suny := wsClient(t, srv, c.NewKey(t, "UNIVERSITY", "suny-korea"))
-	wsSubscribe(t, suny, "1", changesSub, nil)
-	time.Sleep(100 * time.Millisecond)
+	wsSubscribe(t, suny, "1", changesSub, fromNow(t, c))
 	var team struct {
 		CreateStartup struct{ Startup struct{ ID string } }
 	}
@@ -249,7 +262,7 @@ func TestLiveScope(t *testing.T) {
 func TestLiveSSE(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	srv := liveServer(t, c, live.Options{})
-	body, _ := json.Marshal(map[string]any{"query": changesSub})
+	body, _ := json.Marshal(map[string]any{"query": changesSub, "variables": fromNow(t, c)})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
@@ -266,7 +279,6 @@ func TestLiveSSE(t *testing.T) {
 	}
 	lines := bufio.NewScanner(resp.Body)
 	lines.Scan() // the stream's opening comment
-	time.Sleep(100 * time.Millisecond)
 	start := time.Now()
 	createFund(t, c, "live-sse")
 	var ev, data string
@@ -348,8 +360,7 @@ func TestLiveKeyStopsGranting(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn := wsClient(t, srv, k.Secret)
-	wsSubscribe(t, conn, "1", changesSub, nil)
-	time.Sleep(100 * time.Millisecond)
+	wsSubscribe(t, conn, "1", changesSub, fromNow(t, c))
 	createFund(t, c, "key-alive")
 	if m := wsNext(t, conn, time.Second); m.Type != "next" {
 		t.Fatalf("while the key grants access: %s %s", m.Type, m.Payload)
@@ -482,13 +493,13 @@ func TestLiveMatrix(t *testing.T) {
 		{"SUNY Korea", c.NewKey(t, "UNIVERSITY", "suny-korea"), "suny-korea"},
 		{"Ghent University", c.NewKey(t, "UNIVERSITY", "ghent-university"), "ghent-university"},
 	}
+	now := fromNow(t, c)
+	start := countOf(t, c.DSN, `SELECT max(id) FROM audit_log`)
 	conns := make([]*websocket.Conn, len(roles))
 	for i, r := range roles {
 		conns[i] = wsClient(t, srv, r.key)
-		wsSubscribe(t, conns[i], "1", changesSub, nil)
+		wsSubscribe(t, conns[i], "1", changesSub, now)
 	}
-	time.Sleep(200 * time.Millisecond)
-	start := countOf(t, c.DSN, `SELECT COALESCE(max(id), 0) FROM audit_log`)
 	team := func(key string) string {
 		var r struct {
 			CreateStartup struct{ Startup struct{ ID string } }
