@@ -53,6 +53,9 @@ const examplesScreenshotPath = path.join(outDir, 'playground-examples.png');
 const exportScreenshotPath = path.join(outDir, 'playground-export.png');
 const examplesDir = path.join(here, '..', 'examples');
 const apiKey = process.env.E2E_API_KEY;
+// An ADMIN key of the same server (made by run.sh), for the change the
+// subscription step makes; without one that step is skipped.
+const adminKey = process.env.E2E_ADMIN_KEY;
 
 const ALLOWED_HOST = '127.0.0.1';
 const WAIT_MS = 30_000; // bound of every single wait
@@ -469,6 +472,46 @@ test('playground runs the default query against the local server', { timeout: 18
     assert.ok(sheet.includes(csvRows[1][0]), `the XLSX sheet does not hold ${csvRows[1][0]}`);
     await page.screenshot({ path: exportScreenshotPath, timeout: WAIT_MS });
     t.diagnostic(`downloaded startups.csv (${csvRows.length - 1} rows) and startups.xlsx (${sheetRows.length - 1} rows); screenshot: ${exportScreenshotPath}`);
+
+    // 12. A subscription runs in the playground (over graphql-sse, with the
+    // key of the Headers tab): a change made meanwhile, by an ADMIN key
+    // outside the browser, appears in the result pane; the stop button
+    // ends it.
+    if (adminKey) {
+      await queryEditor.evaluate((el, q) => el.CodeMirror.setValue(q), 'subscription Live { changes { nodeId type kind action } }');
+      const streaming = page.waitForResponse(
+        (r) => new URL(r.url()).pathname === '/graphql' && (r.headers()['content-type'] || '').startsWith('text/event-stream'),
+        { timeout: WAIT_MS },
+      );
+      await executeButton.click();
+      await streaming;
+      const fundKey = `e2e-live-${Date.now()}`;
+      const made = await (
+        await fetch(new URL('/graphql', playgroundURL), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminKey}` },
+          body: JSON.stringify({ query: 'mutation($k: String!) { createFund(input: {key: $k, nameKo: $k, nameEn: $k, kind: VENTURE_FUND, size: 1}) { fund { id } } }', variables: { k: fundKey } }),
+        })
+      ).json();
+      assert.equal(made.errors, undefined, JSON.stringify(made.errors));
+      await page
+        .waitForFunction(
+          (id) => {
+            const el = document.querySelector('section.result-window .CodeMirror');
+            return el && el.CodeMirror && el.CodeMirror.getValue().includes(id);
+          },
+          made.data.createFund.fund.id,
+          { timeout: WAIT_MS },
+        )
+        .catch(async (err) => {
+          throw new Error(`the subscription never showed the new fund; the result pane holds:\n${await resultText()}`, { cause: err });
+        });
+      const change = JSON.parse(await resultText());
+      assert.equal(change.data.changes.action, 'createFund');
+      await page.screenshot({ path: path.join(outDir, 'playground-subscription.png'), timeout: WAIT_MS });
+      await executeButton.click(); // stop it
+      t.diagnostic(`subscription showed ${change.data.changes.kind} ${change.data.changes.type} ${change.data.changes.nodeId}`);
+    }
 
     // Let late requests (e.g. the favicon) arrive before judging the traffic.
     await page.waitForLoadState('networkidle', { timeout: WAIT_MS }).catch(() => {});

@@ -203,12 +203,16 @@ api_key=$(STARTUPGRAPH_DATA_DIR=$data_dir STARTUPGRAPH_LOG_FORMAT=text \
   timeout 120 "$bin_dir/startupgraph" apikey create -name e2e-playground -role ANALYST 2>"$out/apikey.log" </dev/null | tail -n1) ||
   fail "startupgraph apikey create failed (see ${out#"$repo"/}/apikey.log)"
 [[ "$api_key" == sg_* ]] || fail "startupgraph apikey create printed no key (see ${out#"$repo"/}/apikey.log)"
+admin_key=$(STARTUPGRAPH_DATA_DIR=$data_dir STARTUPGRAPH_LOG_FORMAT=text \
+  timeout 120 "$bin_dir/startupgraph" apikey create -name e2e-live -role ADMIN 2>>"$out/apikey.log" </dev/null | tail -n1) ||
+  fail "startupgraph apikey create (ADMIN) failed (see ${out#"$repo"/}/apikey.log)"
+[[ "$admin_key" == sg_* ]] || fail "startupgraph apikey create printed no ADMIN key (see ${out#"$repo"/}/apikey.log)"
 
 # --- the browser test --------------------------------------------------------------
 
 say "node --test playground.test.mjs"
 set +e
-(cd "$e2e" && PLAYGROUND_URL=$url E2E_API_KEY=$api_key CHROMIUM_PATH=$CHROMIUM_PATH E2E_OUT_DIR=$out \
+(cd "$e2e" && PLAYGROUND_URL=$url E2E_API_KEY=$api_key E2E_ADMIN_KEY=$admin_key CHROMIUM_PATH=$CHROMIUM_PATH E2E_OUT_DIR=$out \
   timeout "$test_timeout" node --test --test-reporter=spec playground.test.mjs)
 test_status=$?
 set -e

@@ -61,6 +61,11 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(cause, apperr.ErrUnavailable):
 			logger.WarnContext(ctx, "database unavailable", "path", out.Path.String(), "err", cause)
 			out.Message, out.Extensions = "the service is temporarily unavailable; try again shortly", withCode(nil, apperr.CodeUnavailable)
+		case errors.Is(cause, apperr.ErrTooManySubscriptions):
+			out.Message, out.Extensions = "this API key has as many subscriptions open as it may; close one first", withCode(nil, apperr.CodeRateLimited)
+		case errors.Is(cause, apperr.ErrSlowConsumer):
+			out.Message = "the subscription was closed: the client did not read its changes as fast as they came; resubscribe with the last cursor it received to miss nothing"
+			out.Extensions = withCode(nil, apperr.CodeSlowConsumer)
 		case errors.Is(cause, context.DeadlineExceeded), errors.Is(cause, context.Canceled):
 			out.Message, out.Extensions = "the request took too long and was stopped", withCode(nil, apperr.CodeTimeout)
 		default:

@@ -20,6 +20,35 @@ func insightsOf(filter *generated.StartupFilter, where *generated.StartupWhere) 
 	return &store.Insights{Filter: f, Where: w}, nil
 }
 
+// shared computes an insights figure once for every subscriber that holds
+// obj (see model.Memo); a query's Insights has no memo and computes it.
+func shared[T any](obj *store.Insights, key string, f func() (T, error)) (T, error) {
+	if obj.Memo == nil {
+		return f()
+	}
+	v, err := obj.Memo.Do(key, func() (any, error) { return f() })
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return v.(T), nil
+}
+
+// timeSeriesKey names a time series by its arguments, for shared.
+func timeSeriesKey(metric generated.TimeSeriesMetric, interval *generated.Interval, from, to *model.Date) string {
+	k := "TimeSeries " + string(metric)
+	if interval != nil {
+		k += " " + string(*interval)
+	}
+	for _, d := range []*model.Date{from, to} {
+		k += " "
+		if d != nil {
+			k += d.Format("2006-01-02")
+		}
+	}
+	return k
+}
+
 // timeSeries checks a time series' bounds (from not after to, both from
 // year 1: PostgreSQL has no year 0) and computes it; the store bounds the
 // number of periods.

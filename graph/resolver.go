@@ -12,6 +12,7 @@ package graph
 import (
 	"log/slog"
 
+	"startupgraph/internal/live"
 	"startupgraph/internal/store"
 )
 
@@ -20,4 +21,6 @@ import (
 type Resolver struct {
 	Store  *store.Store
 	Logger *slog.Logger
+	// Live serves subscriptions; nil turns them off (SERVICE_UNAVAILABLE).
+	Live *live.Hub
 }

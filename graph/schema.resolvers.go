@@ -48,78 +48,114 @@ func (r *graphPathResolver) Nodes(ctx context.Context, obj *model.GraphPath) ([]
 }
 
 func (r *insightsResolver) Startups(ctx context.Context, obj *store.Insights) (int, error) {
-	return r.Store.CountStartups(ctx, *obj)
+	return shared(obj, "Startups", func() (int, error) {
+		return r.Store.CountStartups(ctx, *obj)
+	})
 }
 
 func (r *insightsResolver) ByStage(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsByStage(ctx, *obj)
+	return shared(obj, "ByStage", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsByStage(ctx, *obj)
+	})
 }
 
 func (r *insightsResolver) BySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, *obj, "sector")
+	return shared(obj, "BySector", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsBy(ctx, *obj, "sector")
+	})
 }
 
 func (r *insightsResolver) ByProgram(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, *obj, "program")
+	return shared(obj, "ByProgram", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsBy(ctx, *obj, "program")
+	})
 }
 
 func (r *insightsResolver) ByCohort(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, *obj, "cohort")
+	return shared(obj, "ByCohort", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsBy(ctx, *obj, "cohort")
+	})
 }
 
 func (r *insightsResolver) ByUniversity(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, *obj, "university")
+	return shared(obj, "ByUniversity", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsBy(ctx, *obj, "university")
+	})
 }
 
 func (r *insightsResolver) ByTargetMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.StartupsBy(ctx, *obj, "market")
+	return shared(obj, "ByTargetMarket", func() ([]model.InsightGroup, error) {
+		return r.Store.StartupsBy(ctx, *obj, "market")
+	})
 }
 
 func (r *insightsResolver) InvestedByFund(ctx context.Context, obj *store.Insights) ([]model.FundTotal, error) {
-	totals, err := r.Store.InvestedByFund(ctx, *obj)
-	return registered(ctx, totals, err)
+	return shared(obj, "InvestedByFund", func() ([]model.FundTotal, error) {
+		totals, err := r.Store.InvestedByFund(ctx, *obj)
+		return registered(ctx, totals, err)
+	})
 }
 
 func (r *insightsResolver) InvestedBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, *obj, "sector")
+	return shared(obj, "InvestedBySector", func() ([]model.InsightGroup, error) {
+		return r.Store.InvestedBy(ctx, *obj, "sector")
+	})
 }
 
 func (r *insightsResolver) InvestedByRound(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, *obj, "round")
+	return shared(obj, "InvestedByRound", func() ([]model.InsightGroup, error) {
+		return r.Store.InvestedBy(ctx, *obj, "round")
+	})
 }
 
 func (r *insightsResolver) InvestedByYear(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.InvestedBy(ctx, *obj, "year")
+	return shared(obj, "InvestedByYear", func() ([]model.InsightGroup, error) {
+		return r.Store.InvestedBy(ctx, *obj, "year")
+	})
 }
 
 func (r *insightsResolver) Outcomes(ctx context.Context, obj *store.Insights) (*model.OutcomeTotals, error) {
-	t, err := r.Store.OutcomeTotals(ctx, *obj)
-	return &t, err
+	return shared(obj, "Outcomes", func() (*model.OutcomeTotals, error) {
+		t, err := r.Store.OutcomeTotals(ctx, *obj)
+		return &t, err
+	})
 }
 
 func (r *insightsResolver) InvestmentDrift(ctx context.Context, obj *store.Insights) (*model.InvestmentDrift, error) {
-	d, err := r.Store.InvestmentDrift(ctx, *obj)
-	return &d, err
+	return shared(obj, "InvestmentDrift", func() (*model.InvestmentDrift, error) {
+		d, err := r.Store.InvestmentDrift(ctx, *obj)
+		return &d, err
+	})
 }
 
 func (r *insightsResolver) ExportsByMarket(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.ExportsByMarket(ctx, *obj)
+	return shared(obj, "ExportsByMarket", func() ([]model.InsightGroup, error) {
+		return r.Store.ExportsByMarket(ctx, *obj)
+	})
 }
 
 func (r *insightsResolver) Funnel(ctx context.Context, obj *store.Insights) ([]model.FunnelStep, error) {
-	return r.Store.Funnel(ctx, *obj)
+	return shared(obj, "Funnel", func() ([]model.FunnelStep, error) {
+		return r.Store.Funnel(ctx, *obj)
+	})
 }
 
 func (r *insightsResolver) TimeSeries(ctx context.Context, obj *store.Insights, metric generated.TimeSeriesMetric, interval *generated.Interval, from *model.Date, to *model.Date) ([]model.TimePoint, error) {
-	return r.timeSeries(ctx, obj, metric, interval, from, to)
+	return shared(obj, timeSeriesKey(metric, interval, from, to), func() ([]model.TimePoint, error) {
+		return r.timeSeries(ctx, obj, metric, interval, from, to)
+	})
 }
 
 func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *store.Insights) (int, error) {
-	return r.Store.CountTaskForceExperts(ctx)
+	return shared(obj, "TaskForceExperts", func() (int, error) {
+		return r.Store.CountTaskForceExperts(ctx)
+	})
 }
 
 func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.TaskForceBySector(ctx)
+	return shared(obj, "TaskForceBySector", func() ([]model.InsightGroup, error) {
+		return r.Store.TaskForceBySector(ctx)
+	})
 }
 
 func (r *investmentResolver) Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error) {

@@ -13,7 +13,7 @@ import (
 // field of the contract has a description a newcomer can read.
 func TestSchemaIsDescribed(t *testing.T) {
 	var sources []*ast.Source
-	for _, name := range []string{"../schema.graphqls", "relations.graphqls", "mutations.graphqls"} {
+	for _, name := range []string{"../schema.graphqls", "relations.graphqls", "mutations.graphqls", "changes.graphqls"} {
 		src, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)

@@ -327,6 +327,16 @@ type BooleanComparison struct {
 	Eq *bool `json:"eq,omitempty"`
 }
 
+// Selects changes; the lists are ORed within, ANDed with each other.
+type ChangeFilter struct {
+	// Only changes of nodes of these types (e.g. Startup, Mentor; at most 20).
+	Types []string `json:"types,omitempty"`
+	// Only changes of these nodes (at most 100).
+	Ids []string `json:"ids,omitempty"`
+	// Only changes of these kinds.
+	Kinds []ChangeKind `json:"kinds,omitempty"`
+}
+
 // Totals over a CohortConnection.
 type CohortAggregate struct {
 	// How many items the list has.
@@ -4399,6 +4409,10 @@ type StartupWhere struct {
 	Markets *MarketTargetPredicate `json:"markets,omitempty"`
 }
 
+// Live updates, over graphql-ws (WebSocket, subprotocol graphql-transport-ws, the API key in connection_init's payload as Authorization) or graphql-sse (POST with Accept: text/event-stream, the key in the Authorization header).
+type Subscription struct {
+}
+
 // Totals over a TargetingStartupConnection.
 type TargetingStartupAggregate struct {
 	// How many items the list has.
@@ -5118,6 +5132,73 @@ func (e *AssignedStartupGroupOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e AssignedStartupGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What kind of change a write made.
+type ChangeKind string
+
+const (
+	// A node was created (a startup, mentor, fund, market, program, cohort or investment).
+	ChangeKindCreate ChangeKind = "CREATE"
+	// A node's fields were changed (including a startup's move to another stage).
+	ChangeKindUpdate ChangeKind = "UPDATE"
+	// A node was archived.
+	ChangeKindArchive ChangeKind = "ARCHIVE"
+	// A recorded fact was corrected or deleted, or a node unarchived, with a reason.
+	ChangeKindCorrection ChangeKind = "CORRECTION"
+	// A relationship of a startup was added, ended or changed (assignment, mentorship, market target, cohort membership, outcome).
+	ChangeKindRelationship ChangeKind = "RELATIONSHIP"
+)
+
+var AllChangeKind = []ChangeKind{
+	ChangeKindCreate,
+	ChangeKindUpdate,
+	ChangeKindArchive,
+	ChangeKindCorrection,
+	ChangeKindRelationship,
+}
+
+func (e ChangeKind) IsValid() bool {
+	switch e {
+	case ChangeKindCreate, ChangeKindUpdate, ChangeKindArchive, ChangeKindCorrection, ChangeKindRelationship:
+		return true
+	}
+	return false
+}
+
+func (e ChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeKind", str)
+	}
+	return nil
+}
+
+func (e ChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -21,6 +21,7 @@ import (
 	"startupgraph/examples"
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
+	"startupgraph/internal/live"
 	"startupgraph/internal/localpg"
 	"startupgraph/internal/requestid"
 	"startupgraph/internal/server"
@@ -242,8 +243,15 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	logger.Info("tracing", "on", tracer != nil)
 	authn := auth.NewAuthenticator(s, logger)
 	defer authn.Close() // after the last request, before closeDB
-	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Examples: ex, Metrics: metrics, Tracer: tracer})
-	return server.Serve(ctx, server.NewHTTPServer(cfg, handler, logger), ln, cfg.ShutdownTimeout, logger)
+	hub, err := live.New(ctx, s.DSN(), s, logger, live.Options{MaxPerKey: cfg.SubsPerKey, Observe: metrics})
+	if err != nil {
+		return fmt.Errorf("change feed listener: %w", err)
+	}
+	handler := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Examples: ex, Metrics: metrics, Tracer: tracer, Live: hub})
+	srv := server.NewHTTPServer(cfg, handler, logger)
+	// Shutdown waits for SSE streams like any request: end them first.
+	srv.RegisterOnShutdown(func() { _ = hub.Close() })
+	return server.Serve(ctx, srv, ln, cfg.ShutdownTimeout, logger)
 }
 
 // withStore loads cmd's configuration, opens the database, runs fn with

@@ -55,6 +55,8 @@ const (
 	// CodeRateLimited: the query budget of the key, or of the client
 	// address without a key, is spent (429, with Retry-After).
 	CodeRateLimited Code = "RATE_LIMITED"
+	// CodeSlowConsumer ends a subscription whose client fell behind.
+	CodeSlowConsumer Code = "SLOW_CONSUMER"
 	// CodeNotExportable: /export was given a query it cannot flatten into
 	// a table (no connection, two connections, one inside a list, …);
 	// extensions.field names the field at fault (400).
@@ -101,6 +103,12 @@ var (
 	// migration 00007, whose bounds are NOT VALID), and every change to
 	// the row is checked whole. The client sees CONFLICT.
 	ErrStoredOutOfRange = errors.New("a stored value is out of range")
+	// ErrTooManySubscriptions refuses a subscription past its key's
+	// limit of open subscriptions (RATE_LIMITED).
+	ErrTooManySubscriptions = errors.New("too many open subscriptions")
+	// ErrSlowConsumer ends a subscription whose client does not read its
+	// changes as fast as they come (SLOW_CONSUMER).
+	ErrSlowConsumer = errors.New("slow consumer")
 )
 
 // FieldError is one problem with one input field. Field is the path of the

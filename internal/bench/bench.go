@@ -113,6 +113,14 @@ func run(ctx context.Context, env Env) (report, string, error) {
 	}
 	rev := revision(ctx, goCmd)
 
+	if o.subscriptions > 0 {
+		r, err := runSubscriptions(ctx, o, bin, cluster, logf)
+		if err != nil {
+			return rep, "", fmt.Errorf("subscriptions: %w", err)
+		}
+		fmt.Fprint(env.Stdout, r.markdown())
+		return rep, "", nil
+	}
 	var results []sizeResult
 	for _, size := range o.sizes {
 		r, err := runSize(ctx, o, bin, cluster, conns, size, logf)

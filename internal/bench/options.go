@@ -35,7 +35,12 @@ type options struct {
 	bin               string   // an existing startupgraph binary; empty: go build
 	serverEnv         []string // KEY=VALUE settings for the server process
 	quick             bool
-	command           string // the command line, for the report
+	// subscriptions, when above 0, runs only the subscription measurement
+	// (subscriptions.go) with that many open subscriptions, and
+	// subscriptionWrites changes delivered to all of them.
+	subscriptions      int
+	subscriptionWrites int
+	command            string // the command line, for the report
 }
 
 // defaults of a full run and of -quick.
@@ -73,6 +78,8 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	bin := fs.String("bin", "", "use this startupgraph binary instead of building ./cmd/startupgraph")
 	var serverEnv multiFlag
 	fs.Var(&serverEnv, "server-env", "KEY=VALUE setting for the server process, e.g. STARTUPGRAPH_DB_MAX_IDLE_CONNS=20 (repeatable)")
+	subs := fs.Int("subscriptions", 0, "measure only subscriptions: open this many graphql-ws subscriptions on one server (1 to 5000), then time the delivery of -subscription-writes changes to all of them")
+	subWrites := fs.Int("subscription-writes", 20, "changes written, one at a time, while -subscriptions are open (1 to 1000)")
 	quick := fs.Bool("quick", false, "a quick run: -sizes 2000 -duration 3s -warmup 1s -inproc 300ms, no file written")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -133,6 +140,10 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 			}
 			o.queries = append(o.queries, q)
 		}
+	}
+	o.subscriptions, o.subscriptionWrites = *subs, *subWrites
+	if o.subscriptions < 0 || o.subscriptions > 5000 || o.subscriptionWrites < 1 || o.subscriptionWrites > 1000 {
+		errs = append(errs, errors.New("-subscriptions must be 0 to 5000 and -subscription-writes 1 to 1000"))
 	}
 	if o.duration <= 0 || o.warmup < 0 || o.inproc <= 0 || o.questionTime <= 0 || o.aggregateTime <= 0 {
 		errs = append(errs, errors.New("-duration, -inproc, -question-time and -aggregate-time must be positive, -warmup not negative"))

@@ -54,6 +54,9 @@ type Config struct {
 	LogFormat         string
 	DataDir           string
 	PprofAddr         string
+	// SubsPerKey bounds the subscriptions one API key holds open at once
+	// (internal/live).
+	SubsPerKey int
 	// MetricsAddr is where /metrics is served, apart from Addr; empty
 	// when off.
 	MetricsAddr string
@@ -89,6 +92,7 @@ var Vars = []Var{
 	{"STARTUPGRAPH_QUEUE_WAIT", "queue-wait", "250ms", "how long a request may wait for a free slot before 503"},
 	{"STARTUPGRAPH_HEAVY_QUERY_COST", "heavy-query-cost", "5000", "a query that could return this many nodes or more is costly: it runs in the heavy-query lane (0: no lane)"},
 	{"STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", "max-heavy-in-flight", "0", "costly queries executing at once (0: one per CPU, GOMAXPROCS); more wait up to the heavy queue wait, then get 503"},
+	{"STARTUPGRAPH_SUBSCRIPTIONS_PER_KEY", "subscriptions-per-key", "10", "subscriptions one API key may hold open at once (graphql-ws and graphql-sse); more are RATE_LIMITED"},
 	{"STARTUPGRAPH_HEAVY_QUEUE_WAIT", "heavy-queue-wait", "5s", "how long a costly query may wait for a slot in the heavy-query lane before 503"},
 	{"STARTUPGRAPH_MEMORY_LIMIT", "memory-limit", "72MiB", "soft limit of the server's memory (Go's GOMEMLIMIT): the garbage collector works harder instead of growing past it, up to half the CPU, so raise it where the server has more memory (0: none; GOMEMLIMIT in the environment wins)"},
 	{"STARTUPGRAPH_GC_PERCENT", "gc-percent", "400", "Go's GOGC: the garbage collector runs when the heap has grown by this percentage since the last collection, or at the memory limit, whichever comes first (-1: only at the memory limit; GOGC in the environment wins)"},
@@ -138,6 +142,7 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 		QueueWait:         p.duration("STARTUPGRAPH_QUEUE_WAIT"),
 		HeavyQueryCost:    p.intIn("STARTUPGRAPH_HEAVY_QUERY_COST", 0, 100_000_000),
 		MaxHeavyInFlight:  p.intIn("STARTUPGRAPH_MAX_HEAVY_IN_FLIGHT", 0, 100000),
+		SubsPerKey:        p.intIn("STARTUPGRAPH_SUBSCRIPTIONS_PER_KEY", 1, 1_000_000),
 		HeavyQueueWait:    p.duration("STARTUPGRAPH_HEAVY_QUEUE_WAIT"),
 		MemoryLimit:       p.size("STARTUPGRAPH_MEMORY_LIMIT"),
 		GCPercent:         p.intIn("STARTUPGRAPH_GC_PERCENT", -1, 10000),

@@ -33,6 +33,7 @@ import (
 	"startupgraph/internal/config"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/importer"
+	"startupgraph/internal/live"
 	"startupgraph/internal/loader"
 	"startupgraph/internal/playground"
 	"startupgraph/internal/requestid"
@@ -59,6 +60,9 @@ type Deps struct {
 	// loader batch and SQL statement) and propagates W3C trace context;
 	// nil (tracing off) costs nothing.
 	Tracer trace.TracerProvider
+	// Live serves subscriptions (the change feed's hub); nil answers
+	// them SERVICE_UNAVAILABLE.
+	Live *live.Hub
 	// Local, when set, is who a request without an Authorization header
 	// is: the command line's in-process exports run as viewer.System.
 	// Never set for a server on the network.
@@ -67,7 +71,9 @@ type Deps struct {
 
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
-	gql := graph.NewHandler(&graph.Resolver{Store: d.Store, Logger: d.Logger}, graph.Options{Dev: d.Config.Dev, Admit: newAdmission(d.Config, d.Metrics).operation})
+	resolver := &graph.Resolver{Store: d.Store, Logger: d.Logger, Live: d.Live}
+	admission := newAdmission(d.Config, d.Metrics)
+	gql := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
 	gql.AddTransport(transport.Options{})
 	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
 	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger}) // /export only
@@ -90,7 +96,19 @@ func NewHandler(d Deps) http.Handler {
 	corsMW := cors.New(corsOpts)
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, true, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql))))))))
+	requests := corsMW.Handler(guardRequest(d.Config.ReadBodyTimeout, true, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(d.Config.RequestTimeout, exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, gql)))))))
+	// Subscriptions: the same authentication (the WebSocket's key comes
+	// in connection_init: websocketInit), the same extensions in a
+	// handler of their own, no request deadline or in-flight slot.
+	liveGQL := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
+	subscriptions := corsMW.Handler(authenticate(authn, nil, d.Logger, throttle(d.Config.TrustedProxies, liveHandler(d, authn, liveGQL, d.Config.ReadBodyTimeout))))
+	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
+		if isLive(r) {
+			subscriptions.ServeHTTP(w, r)
+			return
+		}
+		requests.ServeHTTP(w, r)
+	})
 	// the same stack; the whole export has its own deadline, each page the request's
 	mux.Handle("/export", corsMW.Handler(exportLane(MaxExportsInFlight, guardRequest(d.Config.ReadBodyTimeout, false, admit(d.Config.MaxInFlight, d.Config.QueueWait, d.Metrics, withDeadline(exportTimeout, exportTimeout, d.Config.StatementGrace, authenticate(authn, d.Local, d.Logger, loader.Middleware(d.Store, throttle(d.Config.TrustedProxies, markExport(gql))))))))))
 	pg := playground.Handler("startupgraph", "/graphql", d.Examples)

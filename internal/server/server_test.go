@@ -255,7 +255,9 @@ func TestRequestGuards(t *testing.T) {
 		})
 	}
 
-	t.Run("no WebSocket or other upgrades", func(t *testing.T) {
+	// Subscriptions take a WebSocket handshake (live_test.go); anything
+	// less asking for an upgrade is refused in JSON.
+	t.Run("no upgrade but a whole WebSocket handshake", func(t *testing.T) {
 		req := httptest.NewRequest(http.MethodGet, "/graphql", nil)
 		req.Header.Set("Connection", "Upgrade")
 		req.Header.Set("Upgrade", "websocket")

@@ -96,6 +96,13 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeErrors(w, media, status, resp.Errors...)
 		return
 	}
+	if oc.Operation.Operation == ast.Subscription {
+		writeErrors(w, media, http.StatusBadRequest, &gqlerror.Error{
+			Message:    "subscriptions are served over graphql-ws (a WebSocket, subprotocol graphql-transport-ws) or graphql-sse (a POST with Accept: text/event-stream)",
+			Extensions: map[string]any{"code": string(apperr.CodeUnsupportedTransport)},
+		})
+		return
+	}
 	if r.Method == http.MethodGet && oc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", http.MethodPost)
 		writeErrors(w, media, http.StatusMethodNotAllowed, &gqlerror.Error{

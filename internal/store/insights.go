@@ -31,6 +31,9 @@ import (
 type Insights struct {
 	Filter StartupFilter
 	Where  *Where
+	// Memo, when set, is shared by every subscriber of the same live
+	// totals (Subscription.insights): each figure is read once for all.
+	Memo *model.Memo
 }
 
 // startups renders the condition on "startups n" that selects the slice,

@@ -32,7 +32,8 @@ type PoolConfig = dbconn.Config
 type Store struct {
 	db *sqlx.DB
 	// dsn and pool opened db; the migrations open their own sessions
-	// from them (migrate.go).
+	// from them (migrate.go), and the change feed's listener connects to
+	// dsn (DSN).
 	dsn  string
 	pool PoolConfig
 }
@@ -54,6 +55,10 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 	}
 	return &Store{db: db, dsn: dsn, pool: pool}, nil
 }
+
+// DSN is the database the store was opened on, for the one connection that
+// is not the pool's: the change feed's LISTEN (internal/live).
+func (s *Store) DSN() string { return s.dsn }
 
 // WithStatementGrace returns a context under which a statement that is
 // running when ctx is cancelled (not when it reaches its deadline) may run

@@ -84,6 +84,18 @@ func audit(ctx context.Context, tx *sqlx.Tx, action, entityType string, id int64
 	return auditWhy(ctx, tx, action, entityType, id, before, after, "")
 }
 
+// feedLock is the transaction-level advisory lock a write takes just
+// before its audit record is given an id, and holds until it commits. The
+// change feed reads records after a cursor (an id): were two writes to
+// take ids 10 and 11 and commit 11 first, a reader between the two commits
+// would move its cursor past 10 and never see it. Under the lock, a record
+// gets its id only once every earlier record's transaction has ended, so
+// ids become visible in order. It serialises only the end of each write
+// (its audit record and commit), and a write that needs it while holding
+// a row another write waits for is a deadlock PostgreSQL reports and
+// write retries.
+const feedLock = "7310220600210" // any constant no other advisory lock uses
+
 // auditWhy is audit with the reason a correction gave ("" for none).
 func auditWhy(ctx context.Context, tx *sqlx.Tx, action, entityType string, id int64, before, after json.RawMessage, reason string) error {
 	v := viewer.From(ctx)
@@ -91,9 +103,11 @@ func auditWhy(ctx context.Context, tx *sqlx.Tx, action, entityType string, id in
 	if v.KeyID != 0 {
 		keyID = &v.KeyID
 	}
+	// The feed lock first (see feedLock), then the record's id.
 	const q = `
+WITH feed_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock(` + feedLock + `))
 INSERT INTO audit_log (actor_key_id, actor_name, actor_role, request_id, action, entity_type, entity_id, before, after, reason)
-VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, NULLIF($10, ''))`
+SELECT $1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, NULLIF($10, '') FROM feed_lock`
 	_, err := tx.ExecContext(ctx, q, keyID, v.KeyName, string(v.Role), requestid.From(ctx), action, entityType, id, nullJSON(before), nullJSON(after), reason)
 	return err
 }

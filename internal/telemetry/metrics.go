@@ -59,6 +59,8 @@ type Metrics struct {
 	perRequest      prometheus.Histogram
 	sqlPerRequest   prometheus.Histogram
 	statementTime   prometheus.Histogram
+	subscriptions   prometheus.Gauge
+	notifyLag       prometheus.Histogram
 
 	mu    sync.Mutex
 	names map[string]struct{}
@@ -95,6 +97,10 @@ func NewMetrics(pool func() sql.DBStats) *Metrics {
 	m.statementTime = f.histogram("sql_statement_duration_seconds",
 		"Time one SQL statement of a GraphQL request took, from being sent until its rows were read.",
 		[]float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5})
+	m.subscriptions = f.gauge("subscriptions_open", "Subscriptions open on this process (graphql-ws and graphql-sse).")
+	m.notifyLag = f.histogram("notify_lag_seconds",
+		"Time from an audit record's write until this process received its NOTIFY (includes the rest of the writing transaction).",
+		[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5})
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if pool != nil {
 		reg.MustRegister(newPoolCollector(pool))
@@ -124,6 +130,22 @@ func (m *Metrics) Request(operation, code string, d time.Duration, statements in
 	m.statements.WithLabelValues(operation).Add(float64(statements))
 	m.perRequest.Observe(float64(statements))
 	m.sqlPerRequest.Observe(sql.Seconds())
+}
+
+// Subscriptions records subscriptions opened (delta 1) or ended (-1).
+func (m *Metrics) Subscriptions(delta int) {
+	if m == nil {
+		return
+	}
+	m.subscriptions.Add(float64(delta))
+}
+
+// NotifyLag records how late a change's NOTIFY arrived.
+func (m *Metrics) NotifyLag(d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.notifyLag.Observe(d.Seconds())
 }
 
 // Statement records one SQL statement's duration.

@@ -11,9 +11,10 @@
   var title = root.getAttribute('data-title');
   var defaultQuery = root.getAttribute('data-default-query');
 
-  // fetcher sends each operation as a plain GraphQL-over-HTTP POST. Headers
-  // typed into GraphiQL's headers editor (e.g. {"Authorization": "Bearer …"})
-  // arrive in opts.headers and override the defaults below.
+  // fetcher sends each operation as a plain GraphQL-over-HTTP POST, and a
+  // subscription over graphql-sse (see subscribe). Headers typed into
+  // GraphiQL's headers editor (e.g. {"Authorization": "Bearer …"}) arrive in
+  // opts.headers and override the defaults below.
   function fetcher(params, opts) {
     var headers = new Headers({
       'Content-Type': 'application/json',
@@ -23,6 +24,9 @@
     Object.keys(extra).forEach(function (name) {
       headers.set(name, String(extra[name]));
     });
+    if (isSubscription(params)) {
+      return subscribe(params, headers);
+    }
     return fetch(endpoint, {
       method: 'POST',
       headers: headers,
@@ -39,6 +43,140 @@
         }
       });
     });
+  }
+
+  // isSubscription reports whether the operation to run is a subscription,
+  // from the text GraphiQL sends (its parsed document, opts.documentAST,
+  // can still be the editor's previous text: it is parsed after a pause).
+  // The operations are the definitions at the top level, outside braces
+  // and parentheses, with comments and strings left out.
+  function isSubscription(params) {
+    var text = (params.query || '').replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, ' ');
+    var re = /[{}()]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var depth = 0;
+    var ops = [];
+    var open = null;
+    var m;
+    while ((m = re.exec(text))) {
+      var t = m[0];
+      if (t === '{' || t === '(') {
+        if (depth === 0 && t === '{') {
+          if (!open) ops.push({ kind: 'query', name: '' }); // the shorthand query
+          open = null;
+        }
+        depth++;
+      } else if (t === '}' || t === ')') {
+        depth--;
+      } else if (depth === 0) {
+        if (t === 'query' || t === 'mutation' || t === 'subscription' || t === 'fragment') {
+          open = { kind: t, name: '' };
+          ops.push(open);
+        } else if (open && !open.name) {
+          open.name = t;
+        }
+      }
+    }
+    var candidates = ops.filter(function (o) {
+      return o.kind !== 'fragment';
+    });
+    var op = candidates.length === 1 ? candidates[0] : candidates.find(function (o) {
+      return o.name === params.operationName;
+    });
+    return !!op && op.kind === 'subscription';
+  }
+
+  // subscribe runs a subscription over graphql-sse (distinct connections
+  // mode): a POST that accepts text/event-stream, whose `next` events
+  // GraphiQL shows one after another as the async iterable's values,
+  // until `complete` or until GraphiQL stops it (return aborts the POST).
+  function subscribe(params, headers) {
+    headers.set('Accept', 'text/event-stream');
+    var abort = new AbortController();
+    var queue = [];
+    var waiting = null;
+    var finished = false;
+    function push(item) {
+      if (waiting) {
+        var w = waiting;
+        waiting = null;
+        w(item);
+      } else {
+        queue.push(item);
+      }
+    }
+    function finish(err) {
+      if (finished) return;
+      finished = true;
+      push(err ? { error: err } : { done: true });
+    }
+    fetch(endpoint, {
+      method: 'POST',
+      headers: headers,
+      body: JSON.stringify(params),
+      credentials: 'same-origin',
+      signal: abort.signal,
+    })
+      .then(function (res) {
+        if ((res.headers.get('Content-Type') || '').indexOf('text/event-stream') !== 0) {
+          // refused before streaming (401, 429, ...): the JSON answer
+          return res.text().then(function (text) {
+            try {
+              push({ value: JSON.parse(text) });
+            } catch (err) {
+              push({ value: { errors: [{ message: 'HTTP ' + res.status + ' ' + res.statusText + ': ' + text }] } });
+            }
+            finish();
+          });
+        }
+        var reader = res.body.getReader();
+        var decoder = new TextDecoder();
+        var buffer = '';
+        function pump() {
+          return reader.read().then(function (chunk) {
+            if (chunk.done) return finish();
+            buffer += decoder.decode(chunk.value, { stream: true });
+            var end;
+            while ((end = buffer.indexOf('\n\n')) >= 0) {
+              var block = buffer.slice(0, end);
+              buffer = buffer.slice(end + 2);
+              var event = '';
+              var data = '';
+              block.split('\n').forEach(function (line) {
+                if (line.indexOf('event:') === 0) event = line.slice(6).trim();
+                else if (line.indexOf('data:') === 0) data += line.slice(5).trim();
+              });
+              if (event === 'next' && data) push({ value: JSON.parse(data) });
+              else if (event === 'complete') return finish();
+            }
+            return pump();
+          });
+        }
+        return pump();
+      })
+      .catch(function (err) {
+        if (err && err.name === 'AbortError') return finish();
+        finish(err);
+      });
+    var iterator = {
+      next: function () {
+        var item = queue.length ? Promise.resolve(queue.shift()) : new Promise(function (r) {
+          waiting = r;
+        });
+        return item.then(function (it) {
+          if (it.error) throw it.error;
+          return it.done ? { value: undefined, done: true } : { value: it.value, done: false };
+        });
+      },
+      return: function () {
+        abort.abort();
+        finish();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+    iterator[Symbol.asyncIterator] = function () {
+      return iterator;
+    };
+    return iterator;
   }
 
   var h = React.createElement;

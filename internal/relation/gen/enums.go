@@ -28,7 +28,7 @@ var domain = []string{
 // disk, with relations (graph/relations.graphqls) as this run writes it.
 func enums(root string, relations []byte) []byte {
 	sources := []*ast.Source{{Name: "graph/relations.graphqls", Input: string(relations)}}
-	for _, name := range []string{"schema.graphqls", "graph/mutations.graphqls"} {
+	for _, name := range []string{"schema.graphqls", "graph/mutations.graphqls", "graph/changes.graphqls"} {
 		src, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {
 			log.Fatal(err)
