@@ -40,7 +40,7 @@ func (in Insights) startups(ctx context.Context) (string, *sqlArgs, error) {
 	if err := addWhere(ctx, &c, "Startup", in.Where); err != nil {
 		return "", nil, err
 	}
-	conds := append(c.where, scopeConditions(ctx, []guard{startupGuard("n.id")}, &c.args)...)
+	conds := append(c.where, scopeConditions(ctx, withArchivedGuard(ctx, []guard{startupGuard("n.id")}, "startups", "n.id"), &c.args)...)
 	return joinAnd(conds), &c.args, nil
 }
 
@@ -74,6 +74,7 @@ func isIn(expr, cond string) string {
 func (in Insights) countedInvestments(ctx context.Context, args *sqlArgs, alias string) (string, error) {
 	c := conditions{args: *args}
 	c.ids(alias+".fund_id = ANY(?)", in.Filter.FundIDs)
+	c.where = append(c.where, scopeConditions(ctx, []guard{archivedGuard("funds", alias+".fund_id")}, &c.args)...)
 	err := topLevelEdges(ctx, &c, in.Where, "Startup", "investors", alias)
 	*args = c.args
 	return joinAnd(c.where), err
@@ -88,6 +89,7 @@ func (in Insights) countedTargets(ctx context.Context, args *sqlArgs, alias stri
 	c := conditions{args: *args}
 	c.ids(alias+".market_id = ANY(?)", in.Filter.MarketIDs)
 	c.strs(alias+".status = ANY(?)", in.Filter.TargetStatuses)
+	c.where = append(c.where, scopeConditions(ctx, []guard{archivedGuard("markets", alias+".market_id")}, &c.args)...)
 	err := topLevelEdges(ctx, &c, in.Where, "Startup", "markets", alias)
 	*args = c.args
 	return joinAnd(c.where), err
@@ -244,6 +246,10 @@ func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model
 		return nil, err
 	}
 	switch by {
+	case "program":
+		member += scoped(ctx, args, archivedGuard("cohorts", "c.id"), archivedGuard("programs", "c.program_id"))
+	case "cohort":
+		member += scoped(ctx, args, archivedGuard("cohorts", "e.cohort_id"))
 	case "university":
 		member += scoped(ctx, args, ownAssignmentGuard("e.university_id"))
 	case "market":
@@ -433,7 +439,8 @@ func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.Investm
   SELECT o.startup_id, sum(o.amount_krw) AS amount FROM outcomes o
   WHERE o.kind = 'INVESTMENT_ATTRACTED' AND o.amount_krw IS NOT NULL AND ` + isIn("o.startup_id", cond) + ` GROUP BY o.startup_id
 ), r AS (
-  SELECT i.startup_id, sum(i.amount_krw) AS amount FROM investments i WHERE ` + isIn("i.startup_id", cond) + ` GROUP BY i.startup_id
+  SELECT i.startup_id, sum(i.amount_krw) AS amount FROM investments i WHERE ` + isIn("i.startup_id", cond) +
+		scoped(ctx, args, archivedGuard("funds", "i.fund_id")) + ` GROUP BY i.startup_id
 )
 SELECT COALESCE(sum(a.amount), 0) AS attracted, COALESCE(sum(r.amount), 0) AS recorded,
   COALESCE(sum(a.amount), 0) - COALESCE(sum(r.amount), 0) AS difference,
@@ -469,7 +476,7 @@ func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.Insig
 	}
 	q := `SELECT g.key, g.name_ko, g.name_en, t.n, t.amount
 FROM (SELECT o.market_id, count(*) AS n, COALESCE(sum(o.amount_krw), 0) AS amount
-  FROM outcomes o WHERE o.kind = 'EXPORT_CONTRACT' AND ` + member + ` GROUP BY o.market_id) t
+  FROM outcomes o WHERE o.kind = 'EXPORT_CONTRACT' AND ` + member + scoped(ctx, args, archivedGuard("markets", "o.market_id")) + ` GROUP BY o.market_id) t
 JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 	return s.groups(ctx, "exports by market", q, args)
 }
@@ -536,7 +543,7 @@ func (s *Store) TaskForceBySector(ctx context.Context) ([]model.InsightGroup, er
 	args := &sqlArgs{}
 	q := `SELECT g.key, g.name_ko, g.name_en, count(DISTINCT m.id) AS n, NULL::bigint AS amount
 FROM mentors m JOIN mentor_sectors e ON e.mentor_id = m.id JOIN sectors g ON g.id = e.sector_id
-WHERE m.task_force_member AND g.task_force_field` + scoped(ctx, args, mentorGuard("m.id")) + `
+WHERE m.task_force_member AND g.task_force_field` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id")) + `
 GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY g.name_en`
 	return s.groups(ctx, "task force", q, args)
 }
@@ -545,7 +552,7 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY g.name_en`
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountTaskForceExperts(ctx context.Context) (int, error) {
 	args := &sqlArgs{}
-	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"))
+	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id"))
 	var n int
 	if err := s.db.GetContext(ctx, &n, q, args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights task force: %w", err))

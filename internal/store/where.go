@@ -151,6 +151,9 @@ func (wc *whereCompiler) ref(expr string, f relation.Fact, w Where) (string, err
 	if g := nodeGuards[typ]; g != nil {
 		guards = append(guards, g(alias+".id"))
 	}
+	if n.Archivable() {
+		guards = append(guards, archivedGuard(n.Table, alias+".id"))
+	}
 	return "EXISTS (SELECT 1 FROM " + n.Table + " " + alias + " WHERE " + alias + ".id = " + expr + scoped(wc.ctx, wc.args, guards...) + " AND " + cond + ")", nil
 }
 
@@ -180,7 +183,11 @@ func (wc *whereCompiler) byKey(expr, typ, alias string, w Where) (string, bool) 
 	if !ok || relation.Base(f.Type) != "String" {
 		return "", false
 	}
-	return expr + " = (SELECT " + alias + ".id FROM " + n.Table + " " + alias + " WHERE " + wc.compare(alias+"."+f.Column, "String", c) + ")", true
+	live := ""
+	if n.Archivable() && !includesArchived(wc.ctx) {
+		live = " AND " + alias + ".archived_at IS NULL" // an archived node is named by nothing
+	}
+	return expr + " = (SELECT " + alias + ".id FROM " + n.Table + " " + alias + " WHERE " + wc.compare(alias+"."+f.Column, "String", c) + live + ")", true
 }
 
 // composed renders a filter's and, or and not with render.
@@ -332,7 +339,7 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relatio
 	from, parent := rename(q.from), rename(q.parent)
 	guards := make([]guard, len(q.guards))
 	for i, g := range q.guards {
-		guards[i] = guard{g.kind, rename(g.expr)}
+		guards[i] = guard{g.kind, rename(g.expr), g.table}
 	}
 	if col, ok := joinTableOnly(d, nodes); ok {
 		// No condition on the far node: the join table alone answers (a
