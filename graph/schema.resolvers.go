@@ -201,7 +201,7 @@ func (r *queryResolver) Universities(ctx context.Context, where *generated.Unive
 }
 
 func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
-	return insightsOf(filter, where)
+	return insightsOf(ctx, filter, where)
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {

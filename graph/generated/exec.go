@@ -12940,6 +12940,8 @@ input StartupFilter {
   foundedTo: Date
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
+  "Include archived startups (insights: count them too), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which mentors to return."
@@ -12960,6 +12962,8 @@ input MentorFilter {
   marketIds: [ID!]
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
+  "Include archived mentors, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which investments to return."
@@ -12976,6 +12980,8 @@ input InvestmentFilter {
   investedTo: Date
   "At least this amount in KRW."
   minAmount: KRW
+  "Include archived investments (those of archived startups and funds), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which markets to return."
@@ -12984,6 +12990,8 @@ input MarketFilter {
   kind: MarketKind
   "Markets with any of these codes (e.g. VN, US, EUR)."
   codes: [String!]
+  "Include archived markets, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which organizations to return."
@@ -13004,12 +13012,16 @@ input SectorFilter {
 input ProgramFilter {
   "Programs of any of these kinds."
   kinds: [ProgramKind!]
+  "Include archived programs, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which funds to return."
 input FundFilter {
   "Funds of any of these kinds."
   kinds: [FundKind!]
+  "Include archived funds, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "What a caller may do."
@@ -13298,6 +13310,8 @@ input UpdateStartupInput {
   facilityId: ID
   "The full new list of sectors (at most 10)."
   sectorIds: [ID!]
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "Which startup to archive."
@@ -13554,6 +13568,8 @@ input UpdateMentorInput {
   languages: [String!]
   "The full new list of sectors of expertise."
   sectorIds: [ID!]
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new fund or grant."
@@ -13602,6 +13618,8 @@ input UpdateFundInput {
   programId: ID
   "Year it started; null clears it."
   vintageYear: Int
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new overseas market."
@@ -13632,6 +13650,8 @@ input UpdateMarketInput {
   nameKo: String
   "English name (1-200 characters)."
   nameEn: String
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new support program."
@@ -13670,6 +13690,8 @@ input UpdateProgramInput {
   descriptionKo: String
   "English description; null clears it."
   descriptionEn: String
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new cohort of a program."
@@ -13706,6 +13728,8 @@ input UpdateCohortInput {
   year: Int
   "How many teams it supports; null clears it."
   teamQuota: Int
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "The result of a mutation that changed a mentor."
@@ -73003,7 +73027,7 @@ func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds"}
+	fieldsInOrder := [...]string{"kinds", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73017,6 +73041,13 @@ func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Kinds = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -73578,7 +73609,7 @@ func (ec *executionContext) unmarshalInputInvestmentFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fundIds", "startupIds", "rounds", "investedFrom", "investedTo", "minAmount"}
+	fieldsInOrder := [...]string{"fundIds", "startupIds", "rounds", "investedFrom", "investedTo", "minAmount", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73627,6 +73658,13 @@ func (ec *executionContext) unmarshalInputInvestmentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.MinAmount = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -74318,7 +74356,7 @@ func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "codes"}
+	fieldsInOrder := [...]string{"kind", "codes", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74339,6 +74377,13 @@ func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Codes = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -76071,7 +76116,7 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "marketIds", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "marketIds", "search", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -76134,6 +76179,13 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Search = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -78767,7 +78819,7 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds"}
+	fieldsInOrder := [...]string{"kinds", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78781,6 +78833,13 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Kinds = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -81091,7 +81150,7 @@ func (ec *executionContext) unmarshalInputStartupFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "stages", "programIds", "cohortIds", "universityIds", "mentorIds", "fundIds", "marketIds", "targetStatuses", "foundedFrom", "foundedTo", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "stages", "programIds", "cohortIds", "universityIds", "mentorIds", "fundIds", "marketIds", "targetStatuses", "foundedFrom", "foundedTo", "search", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -81182,6 +81241,13 @@ func (ec *executionContext) unmarshalInputStartupFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Search = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -82479,7 +82545,7 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82528,6 +82594,13 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 				return it, err
 			}
 			it.TeamQuota = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -82556,7 +82629,7 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82626,6 +82699,13 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.VintageYear = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -82654,7 +82734,7 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82689,6 +82769,13 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 				return it, err
 			}
 			it.NameEn = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -82717,7 +82804,7 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82801,6 +82888,13 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -82829,7 +82923,7 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82885,6 +82979,13 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 				return it, err
 			}
 			it.DescriptionEn = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -82913,7 +83014,7 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -82983,6 +83084,13 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil

@@ -31,6 +31,18 @@ import (
 type Insights struct {
 	Filter StartupFilter
 	Where  *Where
+	// IncludeArchived counts archived startups, and the edges of archived
+	// nodes, too (WithArchived); the figures are separate calls, each
+	// with its own context, so the slice carries the choice.
+	IncludeArchived bool
+}
+
+// context is ctx with the slice's choice of archived rows.
+func (in Insights) context(ctx context.Context) context.Context {
+	if in.IncludeArchived {
+		return WithArchived(ctx)
+	}
+	return ctx
 }
 
 // startups renders the condition on "startups n" that selects the slice,
@@ -163,6 +175,7 @@ func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]mo
 // CountStartups counts the slice.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.keptCount(ctx, cond, args)
 	}
@@ -180,6 +193,7 @@ func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
 // StartupsByStage counts the slice per growth stage, every stage listed.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByStage(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	cond, args, ok := in.kept(ctx)
 	q := ""
 	if ok {
@@ -218,6 +232,7 @@ var growthStages = []model.GrowthStage{
 // market, only the targets the slice counts (countedTargets).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok && keptBreakdown(by) {
 		q := keptByFig(cond, args, by, keptNames(by), "t.n DESC, g.name_en")
 		return s.groups(ctx, "by "+by, q, args)
@@ -269,6 +284,7 @@ JOIN ` + names + ` g ON g.id = t.id ORDER BY t.n DESC, g.name_en`
 // (countedInvestments).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedByFund(ctx context.Context, in Insights) ([]model.FundTotal, error) {
+	ctx = in.context(ctx)
 	var q string
 	args, ok := (*sqlArgs)(nil), false
 	if cond, kargs, kok := in.kept(ctx); kok {
@@ -314,6 +330,7 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 // per "sector", "round" or "year".
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.keptInvestedBy(ctx, cond, args, by)
 	}
@@ -378,6 +395,7 @@ func (s *Store) investedGroups(ctx context.Context, by, q string, args *sqlArgs)
 // OutcomeTotals sums the slice's reported outcomes.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) OutcomeTotals(ctx context.Context, in Insights) (model.OutcomeTotals, error) {
+	ctx = in.context(ctx)
 	cond, args, ok := in.kept(ctx)
 	if ok {
 		return s.outcomeTotals(ctx, keptOutcomesSQL(cond, args), args)
@@ -428,6 +446,7 @@ func (s *Store) outcomeTotals(ctx context.Context, q string, args *sqlArgs) (mod
 // apply), in total and startup by startup.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.InvestmentDrift, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.investmentDrift(ctx, keptDriftSQL(cond, args), args)
 	}
@@ -467,6 +486,7 @@ func (s *Store) investmentDrift(ctx context.Context, q string, args *sqlArgs) (m
 // ExportsByMarket sums the slice's export contracts per market.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.groups(ctx, "exports by market", keptByFig(cond, args, "export", "markets", "t.amount DESC, g.name_en"), args)
 	}
@@ -486,6 +506,7 @@ JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 // whose previous change was at the stage just before), in one statement.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, error) {
+	ctx = in.context(ctx)
 	stages := make([]string, len(growthStages))
 	for i, st := range growthStages {
 		stages[i] = string(st)
