@@ -115,11 +115,11 @@ func (r *insightsResolver) TimeSeries(ctx context.Context, obj *store.Insights, 
 }
 
 func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *store.Insights) (int, error) {
-	return r.Store.CountTaskForceExperts(ctx)
+	return r.Store.CountTaskForceExperts(ctx, *obj)
 }
 
 func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
-	return r.Store.TaskForceBySector(ctx)
+	return r.Store.TaskForceBySector(ctx, *obj)
 }
 
 func (r *investmentResolver) Fund(ctx context.Context, obj *model.Investment) (*model.Fund, error) {

@@ -560,7 +560,10 @@ func (s *Store) funnel(ctx context.Context, q string, args *sqlArgs) ([]model.Fu
 // TaskForceBySector counts the task force's experts the viewer may see per
 // working-group field.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) TaskForceBySector(ctx context.Context) ([]model.InsightGroup, error) {
+// The slice does not choose the experts; it says whether archived ones
+// count (IncludeArchived).
+func (s *Store) TaskForceBySector(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	args := &sqlArgs{}
 	q := `SELECT g.key, g.name_ko, g.name_en, count(DISTINCT m.id) AS n, NULL::bigint AS amount
 FROM mentors m JOIN mentor_sectors e ON e.mentor_id = m.id JOIN sectors g ON g.id = e.sector_id
@@ -571,7 +574,10 @@ GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY g.name_en`
 
 // CountTaskForceExperts counts the task force's experts the viewer may see.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) CountTaskForceExperts(ctx context.Context) (int, error) {
+// The slice does not choose the experts; it says whether archived ones
+// count (IncludeArchived).
+func (s *Store) CountTaskForceExperts(ctx context.Context, in Insights) (int, error) {
+	ctx = in.context(ctx)
 	args := &sqlArgs{}
 	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id"))
 	var n int
