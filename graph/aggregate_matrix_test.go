@@ -30,7 +30,8 @@ import (
 
 // aggNodeSQL is the oracle's SQL of each node field a measure or a group
 // key reads, over the node's row p (a startup's figures: over all its
-// rows, which a viewer who sees the startup sees).
+// rows, which a viewer who sees the startup sees, but the edges of
+// archived funds, mentors and markets).
 var aggNodeSQL = map[string]string{
 	"Organization.kind": "p.kind", "Organization.mouPartner": "p.mou_partner",
 	"Sector.taskForceField": "p.task_force_field",
@@ -39,9 +40,9 @@ var aggNodeSQL = map[string]string{
 	"Facility.kind": "p.kind",
 	"Market.code":   "p.code", "Market.kind": "p.kind", "Market.archivedAt": "p.archived_at",
 	"Startup.stage": "p.stage", "Startup.foundedOn": "p.founded_on", "Startup.archivedAt": "p.archived_at",
-	"Startup.investedTotal":     "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = p.id)",
-	"Startup.mentorCount":       "(SELECT count(*) FROM mentorships x WHERE x.startup_id = p.id)",
-	"Startup.marketTargetCount": "(SELECT count(*) FROM market_targets x WHERE x.startup_id = p.id)",
+	"Startup.investedTotal":     "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x JOIN funds f ON f.id = x.fund_id WHERE x.startup_id = p.id AND f.archived_at IS NULL)",
+	"Startup.mentorCount":       "(SELECT count(*) FROM mentorships x JOIN mentors m ON m.id = x.mentor_id WHERE x.startup_id = p.id AND m.archived_at IS NULL)",
+	"Startup.marketTargetCount": "(SELECT count(*) FROM market_targets x JOIN markets k ON k.id = x.market_id WHERE x.startup_id = p.id AND k.archived_at IS NULL)",
 	"Startup.jobsCreated":       "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind = 'JOBS_CREATED')",
 	"Startup.patents":           "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
 	"Startup.exportValue":       "(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind = 'EXPORT_CONTRACT')",

@@ -53,11 +53,13 @@ var startupFigures = map[string]sortPart{
 }
 
 // startupFigureRecounts are the figures of startupFigures kept as columns,
-// each as the expression over the startup's rows that its column equals.
+// each as the expression over the startup's rows that its column equals;
+// the edges of archived funds, mentors and markets are not counted
+// (migration 00020).
 var startupFigureRecounts = map[string]string{
-	"invested_total":      "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = n.id)",
-	"mentor_count":        "(SELECT count(*) FROM mentorships x WHERE x.startup_id = n.id)",
-	"market_target_count": "(SELECT count(*) FROM market_targets x WHERE x.startup_id = n.id)",
+	"invested_total":      "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x JOIN funds f ON f.id = x.fund_id WHERE x.startup_id = n.id AND f.archived_at IS NULL)",
+	"mentor_count":        "(SELECT count(*) FROM mentorships x JOIN mentors m ON m.id = x.mentor_id WHERE x.startup_id = n.id AND m.archived_at IS NULL)",
+	"market_target_count": "(SELECT count(*) FROM market_targets x JOIN markets k ON k.id = x.market_id WHERE x.startup_id = n.id AND k.archived_at IS NULL)",
 	"jobs_created":        "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'JOBS_CREATED')",
 	"patents":             "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
 	"export_value":        "(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')",

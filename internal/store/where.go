@@ -322,8 +322,9 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 // field's child list with its aliases numbered for wc's depth (e<k>,
 // n<k>); from the join table alone when the condition on them names no
 // far node (nodes false) and the join table says enough. plain reports
-// that they are every edge of the parent, read from the join table with
-// no scope condition (so a kept count of them, keptCounts, is their number).
+// that they are every edge of the parent to a live node, read from the
+// join table with no scope condition but the archived guards (so a kept
+// count of them, keptCounts, is their number).
 func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relation.Direction, base string, plain bool, err error) {
 	d, ok := relation.DirectionOf(node, field)
 	if !ok {
@@ -356,7 +357,18 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relatio
 		}
 	}
 	scope := scoped(wc.ctx, wc.args, guards...)
-	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scope, plain && scope == "", nil
+	// The kept counts leave out the edges of archived nodes (migration
+	// 00020), as the archived guards do: the edges are still every edge
+	// the kept column counts when no other guard restricts them, and
+	// the list does not include archived rows.
+	var others []guard
+	for _, g := range guards {
+		if g.kind != archivedRows {
+			others = append(others, g)
+		}
+	}
+	plain = plain && !includesArchived(wc.ctx) && len(scopeConditions(wc.ctx, others, &sqlArgs{})) == 0
+	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scope, plain, nil
 }
 
 // keptCounts are the relationships whose number of edges a column of
