@@ -51,6 +51,9 @@ type guard struct {
 	kind  protected
 	expr  string
 	table string // archivedRows: the archivable table expr's id is of
+	// decided (archivedRows): rendered whatever the statement's context,
+	// as its list decided when it was built (withArchivedGuard).
+	decided bool
 }
 
 // archivedGuard says that expr holds the id of a row of table, which can
@@ -78,13 +81,18 @@ func includesArchived(ctx context.Context) bool {
 }
 
 // notArchived renders that the row of table whose id is expr is not
-// archived. An anti-join on the partial index of archived ids (migration
-// 00019), so it reads the id alone: a child count that needs no column of
-// its node but the id still counts the edges without joining the node's
-// table (onlyNodeID), and while nothing is archived it costs one probe of
-// an empty index.
+// archived: not among the archived ids, which the partial index of
+// migration 00019 lists, read once per statement into an array (an
+// InitPlan) that each row's id is compared with. It reads the id alone,
+// so a child count that needs no column of its node but the id still
+// counts the edges without joining the node's table (onlyNodeID). The
+// shape was chosen by measurement (bench -queries aggregates, 200,000
+// startups, a busy machine): the investments' groupBy by fund took 13 ms
+// without guards, 176 ms with a NOT EXISTS per row, 125 ms with NOT IN,
+// 82 ms with this; the other totals and insights were unchanged. That
+// query is still slower than before the guards: open.
 func notArchived(table, expr string) string {
-	return fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s z WHERE z.id = %s AND z.archived_at IS NOT NULL)", table, expr)
+	return fmt.Sprintf("%s <> ALL ((SELECT COALESCE(array_agg(z.id), '{}') FROM %s z WHERE z.archived_at IS NOT NULL)::bigint[])", expr, table)
 }
 
 // withArchivedGuard adds to guards the archived guard of a list's own rows
@@ -101,7 +109,7 @@ func withArchivedGuard(ctx context.Context, guards []guard, table, expr string) 
 // archivedListGuard is archivedGuard decided already: rendered whatever
 // the context of the statement.
 func archivedListGuard(table, expr string) guard {
-	return guard{kind: archivedRows, expr: expr, table: table + "!"}
+	return guard{kind: archivedRows, expr: expr, table: table, decided: true}
 }
 
 func startupGuard(expr string) guard    { return guard{kind: startupRows, expr: expr} }
@@ -125,9 +133,7 @@ func scopeConditions(ctx context.Context, guards []guard, args *sqlArgs) []strin
 		switch {
 		case g.kind != archivedRows:
 			scopes = append(scopes, g)
-		case strings.HasSuffix(g.table, "!"):
-			out = append(out, notArchived(strings.TrimSuffix(g.table, "!"), g.expr))
-		case !includesArchived(ctx):
+		case g.decided || !includesArchived(ctx):
 			out = append(out, notArchived(g.table, g.expr))
 		}
 	}

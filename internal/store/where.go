@@ -340,7 +340,8 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relatio
 	from, parent := rename(q.from), rename(q.parent)
 	guards := make([]guard, len(q.guards))
 	for i, g := range q.guards {
-		guards[i] = guard{g.kind, rename(g.expr), g.table}
+		g.expr = rename(g.expr)
+		guards[i] = g
 	}
 	if col, ok := joinTableOnly(d, nodes); ok {
 		// No condition on the far node: the join table alone answers (a
