@@ -2,10 +2,10 @@
 -- edges are left out of every list, count, aggregate, predicate, graph
 -- walk and insights figure unless a list's filter says includeArchived
 -- (store.archivedGuard). A guard reads "the row whose id is x is not
--- archived" as x compared with the archived ids, read once per statement
--- from the partial indexes below (as small as the archive): it needs no
--- column of the node but its id, so a child count still counts the join
--- table alone.
+-- archived" as x NOT IN the archived ids, a hashed subplan read once per
+-- statement from the partial indexes below (as small as the archive): it
+-- needs no column of the node but its id, so a child count still counts
+-- the join table alone.
 --
 -- The insights totals kept by migration 00014 follow the same rule, so
 -- the insights query still reads them (29 ms at 200,000 startups) rather
