@@ -129,6 +129,13 @@ func TestArchiveLeavesOut(t *testing.T) {
 	if byID.Node.ArchivedAt == nil {
 		t.Error("the archived team by id has no archivedAt")
 	}
+	var byKey struct {
+		Startup *struct{ ArchivedAt *string }
+	}
+	c.OK(t, `query($k: String!) { startup(key: $k) { archivedAt } }`, map[string]any{"k": teamKey}, &byKey)
+	if byKey.Startup == nil || byKey.Startup.ArchivedAt == nil {
+		t.Errorf("the archived team by key: %+v, want it with archivedAt", byKey.Startup)
+	}
 	for _, n := range byID.Node.Investors.Nodes {
 		if n.Key == fundKey {
 			t.Errorf("the archived fund %s is among the team's investors", fundKey)
