@@ -30,7 +30,8 @@ import (
 
 // aggNodeSQL is the oracle's SQL of each node field a measure or a group
 // key reads, over the node's row p (a startup's figures: over all its
-// rows, which a viewer who sees the startup sees).
+// rows, which a viewer who sees the startup sees, but the edges of
+// archived funds, mentors and markets).
 var aggNodeSQL = map[string]string{
 	"Organization.kind": "p.kind", "Organization.mouPartner": "p.mou_partner",
 	"Sector.taskForceField": "p.task_force_field",
@@ -39,9 +40,9 @@ var aggNodeSQL = map[string]string{
 	"Facility.kind": "p.kind",
 	"Market.code":   "p.code", "Market.kind": "p.kind", "Market.archivedAt": "p.archived_at",
 	"Startup.stage": "p.stage", "Startup.foundedOn": "p.founded_on", "Startup.archivedAt": "p.archived_at",
-	"Startup.investedTotal":     "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = p.id)",
-	"Startup.mentorCount":       "(SELECT count(*) FROM mentorships x WHERE x.startup_id = p.id)",
-	"Startup.marketTargetCount": "(SELECT count(*) FROM market_targets x WHERE x.startup_id = p.id)",
+	"Startup.investedTotal":     "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x JOIN funds f ON f.id = x.fund_id WHERE x.startup_id = p.id AND f.archived_at IS NULL)",
+	"Startup.mentorCount":       "(SELECT count(*) FROM mentorships x JOIN mentors m ON m.id = x.mentor_id WHERE x.startup_id = p.id AND m.archived_at IS NULL)",
+	"Startup.marketTargetCount": "(SELECT count(*) FROM market_targets x JOIN markets k ON k.id = x.market_id WHERE x.startup_id = p.id AND k.archived_at IS NULL)",
 	"Startup.jobsCreated":       "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind = 'JOBS_CREATED')",
 	"Startup.patents":           "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
 	"Startup.exportValue":       "(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = p.id AND x.kind = 'EXPORT_CONTRACT')",
@@ -78,22 +79,22 @@ var aggRefTables = map[string]string{"University": "universities", "Organization
 var aggRelSQL = map[string]string{
 	"Startup.investors":     "SELECT g.key FROM vi x JOIN funds g ON g.id = x.fund_id WHERE x.startup_id = i.p_id",
 	"Startup.markets":       "SELECT g.key FROM vmt x JOIN markets g ON g.id = x.market_id WHERE x.startup_id = i.p_id",
-	"Startup.programs":      "SELECT g.key FROM vmem x JOIN programs g ON g.id = x.program_id WHERE x.startup_id = i.p_id",
+	"Startup.programs":      "SELECT g.key FROM vmem x JOIN programs g ON g.id = x.program_id WHERE x.startup_id = i.p_id AND g.archived_at IS NULL",
 	"Startup.sectors":       "SELECT g.key FROM vss x JOIN sectors g ON g.id = x.sector_id WHERE x.startup_id = i.p_id",
 	"Startup.universities":  "SELECT g.key FROM va x JOIN universities g ON g.id = x.university_id WHERE x.startup_id = i.p_id",
 	"Mentor.markets":        "SELECT g.key FROM vmmk x JOIN markets g ON g.id = x.market_id WHERE x.mentor_id = i.p_id",
 	"Mentor.sectors":        "SELECT g.key FROM vmsec x JOIN sectors g ON g.id = x.sector_id WHERE x.mentor_id = i.p_id",
 	"Organization.children": "SELECT g.key FROM organizations g WHERE g.parent_id = i.p_id",
-	"Organization.programs": "SELECT g.key FROM program_organizations x JOIN programs g ON g.id = x.program_id WHERE x.organization_id = i.p_id",
-	"Program.cohorts":       "SELECT g.key FROM cohorts g WHERE g.program_id = i.p_id",
+	"Organization.programs": "SELECT g.key FROM program_organizations x JOIN programs g ON g.id = x.program_id WHERE x.organization_id = i.p_id AND g.archived_at IS NULL",
+	"Program.cohorts":       "SELECT g.key FROM cohorts g WHERE g.program_id = i.p_id AND g.archived_at IS NULL",
 	"Program.organizations": "SELECT g.key FROM program_organizations x JOIN organizations g ON g.id = x.organization_id WHERE x.program_id = i.p_id",
 }
 
 // aggRoots are the root lists with an aggregate: their table and the
 // rows the viewer sees.
 var aggRoots = map[string]struct{ table, visible string }{
-	"organizations": {"organizations", "true"}, "sectors": {"sectors", "true"}, "programs": {"programs", "true"},
-	"funds": {"funds", "true"}, "facilities": {"facilities", "true"}, "markets": {"markets", "true"},
+	"organizations": {"organizations", "true"}, "sectors": {"sectors", "true"}, "programs": {"programs", "p.archived_at IS NULL"},
+	"funds": {"funds", "p.archived_at IS NULL"}, "facilities": {"facilities", "true"}, "markets": {"markets", "p.archived_at IS NULL"},
 	"startups":    {"startups", "p.id IN (SELECT id FROM vs)"},
 	"mentors":     {"mentors", "p.id IN (SELECT id FROM vm)"},
 	"investments": {"investments", "p.id IN (SELECT id FROM vi)"},
@@ -579,7 +580,11 @@ func aggMatrix(t *testing.T, c *apitest.Client, parts func(a aggConn) []int, wha
 	}
 	var none []string
 	for w, ok := range found {
-		if !ok && !aggNothingExempt[w] {
+		// archivedAt is null on every row a list shows: the archived rows
+		// of the fixture are left out (issue 19; includeArchived brings
+		// them back, TestArchiveLeavesOut).
+		archivedAt := strings.Contains(w, "archivedAt") || strings.Contains(w, "ARCHIVED_AT")
+		if !ok && !aggNothingExempt[w] && !archivedAt {
 			none = append(none, w)
 		}
 	}
@@ -602,7 +607,10 @@ var aggNothingExempt = map[string]bool{
 
 // aggMatrixData is the demo graph plus synthetic startups, with some
 // rows archived and some assignments and mentorships ended, so that
-// every date has values.
+// every date has values. The archived rows and their edges are in no
+// list, total, aggregate or group (issue 19): the oracle's viewerScope
+// and aggRoots leave them out, so the matrix proves that the rule holds
+// on every connection.
 func aggMatrixData(t *testing.T, seed int64) *apitest.Client {
 	t.Helper()
 	c := apitest.New(t, testdb.Demo)
@@ -615,8 +623,16 @@ func aggMatrixData(t *testing.T, seed int64) *apitest.Client {
 	}
 	defer db.Close()
 	for _, table := range []string{"startups", "mentors", "funds", "programs", "markets", "cohorts"} {
-		if _, err := db.Exec(`UPDATE ` + table + ` SET archived_at = TIMESTAMPTZ '2023-03-04 05:06:07.123456+00' + id * INTERVAL '37 days 5 hours'
-			WHERE archived_at IS NULL AND (id % 5 = 2 OR id = (SELECT min(c.program_id) FROM memberships m JOIN cohorts c ON c.id = m.cohort_id) AND '` + table + `' = 'programs')`); err != nil {
+		// Left live: the first program with members (its cohorts and
+		// members are what Program.startups and Cohort.startups measure)
+		// and the mentors of organizations with market experience and
+		// their markets (Market.mentors by organization).
+		if _, err := db.Exec(`UPDATE ` + table + ` t SET archived_at = TIMESTAMPTZ '2023-03-04 05:06:07.123456+00' + id * INTERVAL '37 days 5 hours'
+			WHERE archived_at IS NULL AND id % 5 = 2
+			  AND NOT ('` + table + `' = 'programs' AND id = (SELECT min(c.program_id) FROM memberships m JOIN cohorts c ON c.id = m.cohort_id))
+			  AND NOT ('` + table + `' = 'cohorts' AND id IN (SELECT c.id FROM cohorts c WHERE c.program_id = (SELECT min(c.program_id) FROM memberships m JOIN cohorts c ON c.id = m.cohort_id)))
+			  AND NOT ('` + table + `' = 'mentors' AND id IN (SELECT x.mentor_id FROM mentor_markets x JOIN mentors m ON m.id = x.mentor_id WHERE m.affiliated_organization_id IS NOT NULL))
+			  AND NOT ('` + table + `' = 'markets' AND id IN (SELECT x.market_id FROM mentor_markets x JOIN mentors m ON m.id = x.mentor_id WHERE m.affiliated_organization_id IS NOT NULL))`); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"startupgraph/internal/loader"
 	"startupgraph/internal/model"
 	"startupgraph/internal/store"
+	"startupgraph/internal/viewer"
 )
 
 // maxFilterValues bounds every list inside a filter.
@@ -91,6 +92,46 @@ func (a *args) dateRange(fromField string, from *model.Date, toField string, to 
 		a.problems.Add(toField, "must not be before %s", fromField)
 	}
 	return f, t
+}
+
+// withArchived reads a list filter's includeArchived: the context of the
+// store call that includes archived rows (store.WithArchived) when it is
+// true and the viewer reads everything (ADMIN, ANALYST); FORBIDDEN naming
+// filter.includeArchived for any other viewer, as the archive is staff's
+// to see.
+func withArchived(ctx context.Context, include *bool) (context.Context, error) {
+	if include == nil || !*include {
+		return ctx, nil
+	}
+	if !viewer.From(ctx).ReadsEverything() {
+		return ctx, apperr.ForbiddenField("filter.includeArchived", "only ADMIN and ANALYST keys may include archived records")
+	}
+	return store.WithArchived(ctx), nil
+}
+
+// includeArchived is a filter's includeArchived, nil without a filter.
+func includeArchived[F interface {
+	*generated.StartupFilter | *generated.MentorFilter | *generated.MarketFilter | *generated.InvestmentFilter
+}](f F) *bool {
+	switch f := any(f).(type) {
+	case *generated.StartupFilter:
+		if f != nil {
+			return f.IncludeArchived
+		}
+	case *generated.MentorFilter:
+		if f != nil {
+			return f.IncludeArchived
+		}
+	case *generated.MarketFilter:
+		if f != nil {
+			return f.IncludeArchived
+		}
+	case *generated.InvestmentFilter:
+		if f != nil {
+			return f.IncludeArchived
+		}
+	}
+	return nil
 }
 
 func startupFilter(f *generated.StartupFilter) (store.StartupFilter, error) {

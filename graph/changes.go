@@ -147,7 +147,7 @@ func (r *Resolver) subscribeInsights(ctx context.Context, filter *generated.Star
 	if r.Live == nil {
 		return nil, fmt.Errorf("subscriptions: %w", apperr.ErrUnavailable)
 	}
-	in, err := insightsOf(filter, where)
+	in, err := insightsOf(ctx, filter, where)
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,11 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out.Message, out.Extensions = "authentication required", withCode(nil, apperr.CodeUnauthenticated)
 		case errors.Is(cause, apperr.ErrForbidden):
 			out.Message, out.Extensions = "forbidden", withCode(nil, apperr.CodeForbidden)
+			var f *apperr.ForbiddenError
+			if errors.As(cause, &f) {
+				out.Message = f.Field + ": " + f.Message
+				out.Extensions["field"] = f.Field
+			}
 		case errors.Is(cause, apperr.ErrOutOfRange):
 			logger.WarnContext(ctx, "value out of range", "path", out.Path.String(), "err", cause)
 			out.Message = "this total is larger than its type carries exactly (KRW: 9007199254740991, Int: 2147483647); narrow the filter"

@@ -11,13 +11,17 @@ import (
 
 // insightsOf reads the slice insights totals: the shorthand filter and the
 // where, both of which must hold; every problem of both is reported.
-func insightsOf(filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
+func insightsOf(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
 	f, ferr := startupFilter(filter)
 	w, werr := readWhere("Startup", where)
 	if err := apperr.Merge(ferr, werr); err != nil {
 		return nil, err
 	}
-	return &store.Insights{Filter: f, Where: w}, nil
+	include := includeArchived(filter)
+	if _, err := withArchived(ctx, include); err != nil {
+		return nil, err
+	}
+	return &store.Insights{Filter: f, Where: w, IncludeArchived: include != nil && *include}, nil
 }
 
 // shared computes an insights figure once for every subscriber that holds

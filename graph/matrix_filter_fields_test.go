@@ -16,23 +16,32 @@ import (
 // shows it, written independently of internal/store/scope.go. $1 is the
 // viewer: NULL reads everything (ADMIN, ANALYST); otherwise the key of its
 // university (the empty string for anonymous: it matches no university, so
-// anonymous sees nothing).
+// anonymous sees nothing). No viewer sees an archived node or its edges
+// (issue 19): archived startups, mentors, funds, markets and cohorts are
+// left out here, and archived programs where a program is listed. (Which
+// mentors a university may see is a matter of scope, not of archive: the
+// mentors of its teams, archived teams too.)
 const viewerScope = `WITH
 own AS (SELECT id FROM universities WHERE key = $1),
 vs AS (SELECT s.id FROM startups s
-       WHERE $1::text IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN own ON own.id = a.university_id WHERE a.startup_id = s.id)),
+       WHERE s.archived_at IS NULL AND ($1::text IS NULL OR EXISTS (SELECT 1 FROM assignments a JOIN own ON own.id = a.university_id WHERE a.startup_id = s.id))),
 va AS (SELECT a.startup_id, a.university_id FROM assignments a
        WHERE a.startup_id IN (SELECT id FROM vs) AND ($1::text IS NULL OR a.university_id IN (SELECT id FROM own))),
-vms AS (SELECT e.mentor_id, e.startup_id FROM mentorships e WHERE e.startup_id IN (SELECT id FROM vs)),
+vms AS (SELECT e.mentor_id, e.startup_id FROM mentorships e WHERE e.startup_id IN (SELECT id FROM vs)
+        AND e.mentor_id IN (SELECT id FROM mentors WHERE archived_at IS NULL)),
 vm AS (SELECT m.id, m.affiliated_university_id, m.affiliated_organization_id FROM mentors m
-       WHERE $1::text IS NULL OR m.id IN (SELECT mentor_id FROM vms) OR m.affiliated_university_id IN (SELECT id FROM own)),
+       WHERE m.archived_at IS NULL AND ($1::text IS NULL OR m.affiliated_university_id IN (SELECT id FROM own)
+         OR m.id IN (SELECT e.mentor_id FROM mentorships e JOIN assignments a ON a.startup_id = e.startup_id JOIN own ON own.id = a.university_id))),
 vmsec AS (SELECT e.mentor_id, e.sector_id FROM mentor_sectors e WHERE e.mentor_id IN (SELECT id FROM vm)),
-vmmk AS (SELECT e.mentor_id, e.market_id FROM mentor_markets e WHERE e.mentor_id IN (SELECT id FROM vm)),
-vi AS (SELECT i.id, i.fund_id, i.startup_id FROM investments i WHERE i.startup_id IN (SELECT id FROM vs)),
+vmmk AS (SELECT e.mentor_id, e.market_id FROM mentor_markets e WHERE e.mentor_id IN (SELECT id FROM vm)
+         AND e.market_id IN (SELECT id FROM markets WHERE archived_at IS NULL)),
+vi AS (SELECT i.id, i.fund_id, i.startup_id FROM investments i WHERE i.startup_id IN (SELECT id FROM vs)
+       AND i.fund_id IN (SELECT id FROM funds WHERE archived_at IS NULL)),
 vss AS (SELECT e.startup_id, e.sector_id FROM startup_sectors e WHERE e.startup_id IN (SELECT id FROM vs)),
 vmem AS (SELECT e.startup_id, e.cohort_id, c.program_id FROM memberships e JOIN cohorts c ON c.id = e.cohort_id
-         WHERE e.startup_id IN (SELECT id FROM vs)),
-vmt AS (SELECT e.startup_id, e.market_id, e.status FROM market_targets e WHERE e.startup_id IN (SELECT id FROM vs))
+         WHERE e.startup_id IN (SELECT id FROM vs) AND c.archived_at IS NULL),
+vmt AS (SELECT e.startup_id, e.market_id, e.status FROM market_targets e WHERE e.startup_id IN (SELECT id FROM vs)
+        AND e.market_id IN (SELECT id FROM markets WHERE archived_at IS NULL))
 `
 
 // filterField is one filter field that walks a relationship: the values to

@@ -109,9 +109,10 @@ func (a *args) base(idem *string, key, nameKo, nameEn string, allowDuplicateName
 		AllowDuplicateName: allowDuplicateName != nil && *allowDuplicateName}
 }
 
-// names validates optional new names; neither may be null.
-func (a *args) names(ko, en graphql.Omittable[*string]) store.NameChanges {
-	var n store.NameChanges
+// names validates optional new names; neither may be null. allow says
+// that a rename to another node's name is meant (allowDuplicateName).
+func (a *args) names(ko, en graphql.Omittable[*string], allow *bool) store.NameChanges {
+	n := store.NameChanges{AllowDuplicateName: allow != nil && *allow}
 	for _, x := range []struct {
 		field string
 		in    graphql.Omittable[*string]

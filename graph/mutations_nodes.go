@@ -41,7 +41,7 @@ func (r *mutationResolver) updateMentor(ctx context.Context, in generated.Update
 	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Mentor, in.ID), a.version(in.ExpectedVersion)
 	ch := store.MentorChanges{
-		NameChanges:    a.names(in.NameKo, in.NameEn),
+		NameChanges:    a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optTextChange("input.titleKo", in.TitleKo, 200),
 		TitleEn:        a.optTextChange("input.titleEn", in.TitleEn, 200),
 		UniversityID:   a.optIDChange("input.universityId", globalid.University, in.UniversityID),
@@ -105,7 +105,7 @@ func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFu
 	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Fund, in.ID), a.version(in.ExpectedVersion)
 	ch := store.FundChanges{
-		NameChanges: a.names(in.NameKo, in.NameEn),
+		NameChanges: a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		ManagerID:   a.optIDChange("input.managerId", globalid.Organization, in.ManagerID),
 		SponsorID:   a.optIDChange("input.sponsorId", globalid.Organization, in.SponsorID),
 		ProgramID:   a.optIDChange("input.programId", globalid.Program, in.ProgramID),
@@ -157,7 +157,7 @@ func (r *mutationResolver) createMarket(ctx context.Context, in generated.Create
 func (r *mutationResolver) updateMarket(ctx context.Context, in generated.UpdateMarketInput) (*generated.MarketPayload, error) {
 	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Market, in.ID), a.version(in.ExpectedVersion)
-	ch := a.names(in.NameKo, in.NameEn)
+	ch := a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)
 	if err := a.err(); err != nil {
 		return nil, err
 	}
@@ -187,7 +187,7 @@ func (r *mutationResolver) updateProgram(ctx context.Context, in generated.Updat
 	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Program, in.ID), a.version(in.ExpectedVersion)
 	ch := store.ProgramChanges{
-		NameChanges:   a.names(in.NameKo, in.NameEn),
+		NameChanges:   a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		DescriptionKo: a.optTextChange("input.descriptionKo", in.DescriptionKo, 2000),
 		DescriptionEn: a.optTextChange("input.descriptionEn", in.DescriptionEn, 2000),
 	}
@@ -230,7 +230,7 @@ func (r *mutationResolver) createCohort(ctx context.Context, in generated.Create
 func (r *mutationResolver) updateCohort(ctx context.Context, in generated.UpdateCohortInput) (*generated.CohortPayload, error) {
 	a := r.args(ctx)
 	id, version := a.id("input.id", globalid.Cohort, in.ID), a.version(in.ExpectedVersion)
-	ch := store.CohortChanges{NameChanges: a.names(in.NameKo, in.NameEn)}
+	ch := store.CohortChanges{NameChanges: a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)}
 	if v, set := in.Year.ValueOK(); set {
 		if v == nil {
 			a.problems.Add("input.year", "cannot be null")

@@ -51,21 +51,8 @@ func (r *mutationResolver) createStartup(ctx context.Context, in generated.Creat
 func (r *mutationResolver) updateStartup(ctx context.Context, in generated.UpdateStartupInput) (*generated.StartupPayload, error) {
 	a := r.args(ctx)
 	id := a.id("input.id", globalid.Startup, in.ID)
-	c := store.StartupChanges{}
-	if v, set := in.NameKo.ValueOK(); set {
-		if v == nil {
-			a.problems.Add("input.nameKo", "cannot be null")
-		} else {
-			c.NameKo = store.Field[string]{Set: true, Value: a.text("input.nameKo", *v, 1, 200)}
-		}
-	}
-	if v, set := in.NameEn.ValueOK(); set {
-		if v == nil {
-			a.problems.Add("input.nameEn", "cannot be null")
-		} else {
-			c.NameEn = store.Field[string]{Set: true, Value: a.text("input.nameEn", *v, 1, 200)}
-		}
-	}
+	names := a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)
+	c := store.StartupChanges{NameKo: names.NameKo, NameEn: names.NameEn, AllowDuplicateName: names.AllowDuplicateName}
 	if v, set := in.DescriptionKo.ValueOK(); set {
 		c.DescriptionKo = store.Field[*string]{Set: true, Value: a.optText("input.descriptionKo", v, 2000)}
 	}

@@ -46,7 +46,7 @@ var nestedEdges = map[string]nestedEdge{
 	"Startup.sectors": {edges: `FROM startup_sectors e JOIN sectors p ON p.id = e.sector_id JOIN startups par ON par.id = e.startup_id
 		WHERE (e.startup_id, e.sector_id) IN (SELECT startup_id, sector_id FROM vss)`, edgeID: "e.id"},
 	"Startup.programs": {edges: `FROM memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN programs p ON p.id = c.program_id JOIN startups par ON par.id = e.startup_id
-		WHERE (e.startup_id, e.cohort_id) IN (SELECT startup_id, cohort_id FROM vmem)`, edgeID: "e.id"},
+		WHERE (e.startup_id, e.cohort_id) IN (SELECT startup_id, cohort_id FROM vmem) AND p.archived_at IS NULL`, edgeID: "e.id"},
 	"Startup.investors": {edges: `FROM investments e JOIN funds p ON p.id = e.fund_id JOIN startups par ON par.id = e.startup_id
 		WHERE e.id IN (SELECT id FROM vi)`, edgeID: "e.id"},
 	"Startup.stageHistory": {edges: `FROM stage_changes p JOIN startups par ON par.id = p.startup_id WHERE par.id IN (SELECT id FROM vs)`, edgeID: "p.id",
@@ -74,12 +74,12 @@ var nestedEdges = map[string]nestedEdge{
 	"Cohort.startups": {edges: `FROM memberships e JOIN startups p ON p.id = e.startup_id JOIN cohorts par ON par.id = e.cohort_id
 		WHERE (e.startup_id, e.cohort_id) IN (SELECT startup_id, cohort_id FROM vmem)`, edgeID: "e.id"},
 	"Program.organizations": {edges: `FROM program_organizations e JOIN organizations p ON p.id = e.organization_id JOIN programs par ON par.id = e.program_id WHERE true`, edgeID: "e.id"},
-	"Program.cohorts":       {edges: `FROM cohorts p JOIN programs par ON par.id = p.program_id WHERE true`, edgeID: "p.id"},
+	"Program.cohorts":       {edges: `FROM cohorts p JOIN programs par ON par.id = p.program_id WHERE p.archived_at IS NULL`, edgeID: "p.id"},
 	"Program.startups": {edges: `FROM memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups p ON p.id = e.startup_id JOIN programs par ON par.id = c.program_id
 		WHERE (e.startup_id, e.cohort_id) IN (SELECT startup_id, cohort_id FROM vmem)`, edgeID: "e.id"},
 	"Fund.portfolio":        {edges: `FROM investments e JOIN startups p ON p.id = e.startup_id JOIN funds par ON par.id = e.fund_id WHERE e.id IN (SELECT id FROM vi)`, edgeID: "e.id"},
 	"Organization.children": {edges: `FROM organizations p JOIN organizations par ON par.id = p.parent_id WHERE true`, edgeID: "p.id"},
-	"Organization.programs": {edges: `FROM program_organizations e JOIN programs p ON p.id = e.program_id JOIN organizations par ON par.id = e.organization_id WHERE true`, edgeID: "e.id"},
+	"Organization.programs": {edges: `FROM program_organizations e JOIN programs p ON p.id = e.program_id JOIN organizations par ON par.id = e.organization_id WHERE p.archived_at IS NULL`, edgeID: "e.id"},
 	"Organization.mentors":  {edges: `FROM mentors p JOIN organizations par ON par.id = p.affiliated_organization_id WHERE p.id IN (SELECT id FROM vm)`, edgeID: "p.id"},
 	"Facility.spaces":       {edges: `FROM facilities p JOIN facilities par ON par.id = p.parent_id WHERE true`, edgeID: "p.id"},
 	"Facility.residents":    {edges: `FROM startups p JOIN facilities par ON par.id = p.facility_id WHERE p.id IN (SELECT id FROM vs)`, edgeID: "p.id"},

@@ -358,8 +358,13 @@ func (r *queryResolver) Programs(ctx context.Context, first *int, after *string,
 		return nil, err
 	}
 	var f store.ProgramFilter
+	var include *bool
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
+		include = filter.IncludeArchived
+	}
+	if ctx, err = withArchived(ctx, include); err != nil {
+		return nil, err
 	}
 	c, err := r.Store.ListPrograms(ctx, f, w, order, page)
 	return registered(ctx, &model.ProgramConnection{Connection: c}, err)
@@ -371,8 +376,13 @@ func (r *queryResolver) Funds(ctx context.Context, first *int, after *string, la
 		return nil, err
 	}
 	var f store.FundFilter
+	var include *bool
 	if filter != nil {
 		f.Kinds = strs(&args{}, "filter.kinds", filter.Kinds)
+		include = filter.IncludeArchived
+	}
+	if ctx, err = withArchived(ctx, include); err != nil {
+		return nil, err
 	}
 	c, err := r.Store.ListFunds(ctx, f, w, order, page)
 	return registered(ctx, &model.FundConnection{Connection: c}, err)
@@ -393,6 +403,9 @@ func (r *queryResolver) Markets(ctx context.Context, first *int, after *string, 
 	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
+	if ctx, err = withArchived(ctx, includeArchived(filter)); err != nil {
+		return nil, err
+	}
 	c, err := r.Store.ListMarkets(ctx, f, w, order, page)
 	return registered(ctx, &model.MarketConnection{Connection: c}, err)
 }
@@ -403,6 +416,9 @@ func (r *queryResolver) Startups(ctx context.Context, first *int, after *string,
 	if err = apperr.Merge(err, lerr); err != nil {
 		return nil, err
 	}
+	if ctx, err = withArchived(ctx, includeArchived(filter)); err != nil {
+		return nil, err
+	}
 	c, err := r.Store.ListStartups(ctx, f, w, order, page)
 	return registered(ctx, &model.StartupConnection{Connection: c}, err)
 }
@@ -411,6 +427,9 @@ func (r *queryResolver) Mentors(ctx context.Context, first *int, after *string, 
 	f, err := mentorFilter(filter)
 	page, w, order, lerr := listArgs(ctx, "Mentor", first, after, last, before, where, orderBy)
 	if err = apperr.Merge(err, lerr); err != nil {
+		return nil, err
+	}
+	if ctx, err = withArchived(ctx, includeArchived(filter)); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListMentors(ctx, f, w, order, page)
@@ -425,6 +444,9 @@ func (r *queryResolver) Investments(ctx context.Context, first *int, after *stri
 	f, err := investmentFilter(filter)
 	page, w, _, lerr := listArgs(ctx, "Investment", first, after, last, before, where, nil)
 	if err = apperr.Merge(err, lerr); err != nil {
+		return nil, err
+	}
+	if ctx, err = withArchived(ctx, includeArchived(filter)); err != nil {
 		return nil, err
 	}
 	c, err := r.Store.ListInvestments(ctx, f, w, investmentOrder(orderBy), page)

@@ -148,13 +148,13 @@ func (r *insightsResolver) TimeSeries(ctx context.Context, obj *store.Insights, 
 
 func (r *insightsResolver) TaskForceExperts(ctx context.Context, obj *store.Insights) (int, error) {
 	return shared(obj, "TaskForceExperts", func() (int, error) {
-		return r.Store.CountTaskForceExperts(ctx)
+		return r.Store.CountTaskForceExperts(ctx, *obj)
 	})
 }
 
 func (r *insightsResolver) TaskForceBySector(ctx context.Context, obj *store.Insights) ([]model.InsightGroup, error) {
 	return shared(obj, "TaskForceBySector", func() ([]model.InsightGroup, error) {
-		return r.Store.TaskForceBySector(ctx)
+		return r.Store.TaskForceBySector(ctx, *obj)
 	})
 }
 
@@ -237,7 +237,7 @@ func (r *queryResolver) Universities(ctx context.Context, where *generated.Unive
 }
 
 func (r *queryResolver) Insights(ctx context.Context, filter *generated.StartupFilter, where *generated.StartupWhere) (*store.Insights, error) {
-	return insightsOf(filter, where)
+	return insightsOf(ctx, filter, where)
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, limit *int) (*model.Neighborhood, error) {

@@ -327,12 +327,16 @@ func TestWhereOnDateTimes(t *testing.T) {
 		{`{ not: { archivedAt: { isNull: false } } }`, `SELECT key FROM startups WHERE archived_at IS NULL`},
 	}
 	for _, tc := range cases {
-		got := whereKeys(t, c, "startups", tc.where)
+		// archived rows are listed only with includeArchived (issue 19)
+		got := whereKeys(t, c, "startups", tc.where+", filter: { includeArchived: true }")
 		want := column(t, c.DSN, tc.oracle)
 		sort.Strings(want)
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("%s: got %d %v, want %d %v", tc.where, len(got), head(got), len(want), head(want))
 		}
+	}
+	if got := whereKeys(t, c, "startups", cases[0].where); len(got) != 0 {
+		t.Errorf("%s without includeArchived: got %d archived startups %v, want none", cases[0].where, len(got), head(got))
 	}
 }
 

@@ -13272,6 +13272,8 @@ input StartupFilter {
   foundedTo: Date
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
+  "Include archived startups (insights: count them too), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which mentors to return."
@@ -13292,6 +13294,8 @@ input MentorFilter {
   marketIds: [ID!]
   "Partial match on the Korean or English name, case-insensitive (2 to 100 characters)."
   search: String
+  "Include archived mentors, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which investments to return."
@@ -13308,6 +13312,8 @@ input InvestmentFilter {
   investedTo: Date
   "At least this amount in KRW."
   minAmount: KRW
+  "Include archived investments (those of archived startups and funds), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which markets to return."
@@ -13316,6 +13322,8 @@ input MarketFilter {
   kind: MarketKind
   "Markets with any of these codes (e.g. VN, US, EUR)."
   codes: [String!]
+  "Include archived markets, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which organizations to return."
@@ -13336,12 +13344,16 @@ input SectorFilter {
 input ProgramFilter {
   "Programs of any of these kinds."
   kinds: [ProgramKind!]
+  "Include archived programs, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "Which funds to return."
 input FundFilter {
   "Funds of any of these kinds."
   kinds: [FundKind!]
+  "Include archived funds, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt."
+  includeArchived: Boolean
 }
 
 "What a caller may do."
@@ -13683,6 +13695,8 @@ input UpdateStartupInput {
   facilityId: ID
   "The full new list of sectors (at most 10)."
   sectorIds: [ID!]
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "Which startup to archive."
@@ -13969,6 +13983,8 @@ input UpdateMentorInput {
   languages: [String!]
   "The full new list of sectors of expertise."
   sectorIds: [ID!]
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new fund or grant."
@@ -14017,6 +14033,8 @@ input UpdateFundInput {
   programId: ID
   "Year it started; null clears it."
   vintageYear: Int
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new overseas market."
@@ -14047,6 +14065,8 @@ input UpdateMarketInput {
   nameKo: String
   "English name (1-200 characters)."
   nameEn: String
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new support program."
@@ -14085,6 +14105,8 @@ input UpdateProgramInput {
   descriptionKo: String
   "English description; null clears it."
   descriptionEn: String
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "A new cohort of a program."
@@ -14123,6 +14145,8 @@ input UpdateCohortInput {
   year: Int
   "How many teams it supports; null clears it."
   teamQuota: Int
+  "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
+  allowDuplicateName: Boolean
 }
 
 "The result of a mutation that changed a mentor."
@@ -74879,7 +74903,7 @@ func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds"}
+	fieldsInOrder := [...]string{"kinds", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74893,6 +74917,13 @@ func (ec *executionContext) unmarshalInputFundFilter(ctx context.Context, obj an
 				return it, err
 			}
 			it.Kinds = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -75454,7 +75485,7 @@ func (ec *executionContext) unmarshalInputInvestmentFilter(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"fundIds", "startupIds", "rounds", "investedFrom", "investedTo", "minAmount"}
+	fieldsInOrder := [...]string{"fundIds", "startupIds", "rounds", "investedFrom", "investedTo", "minAmount", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -75503,6 +75534,13 @@ func (ec *executionContext) unmarshalInputInvestmentFilter(ctx context.Context, 
 				return it, err
 			}
 			it.MinAmount = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -76194,7 +76232,7 @@ func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kind", "codes"}
+	fieldsInOrder := [...]string{"kind", "codes", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -76215,6 +76253,13 @@ func (ec *executionContext) unmarshalInputMarketFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Codes = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -77947,7 +77992,7 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "marketIds", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "universityIds", "organizationIds", "taskForceMember", "startupIds", "sharedByStartupIds", "marketIds", "search", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78010,6 +78055,13 @@ func (ec *executionContext) unmarshalInputMentorFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.Search = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -80664,7 +80716,7 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds"}
+	fieldsInOrder := [...]string{"kinds", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -80678,6 +80730,13 @@ func (ec *executionContext) unmarshalInputProgramFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Kinds = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -83065,7 +83124,7 @@ func (ec *executionContext) unmarshalInputStartupFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"sectorIds", "stages", "programIds", "cohortIds", "universityIds", "mentorIds", "fundIds", "marketIds", "targetStatuses", "foundedFrom", "foundedTo", "search"}
+	fieldsInOrder := [...]string{"sectorIds", "stages", "programIds", "cohortIds", "universityIds", "mentorIds", "fundIds", "marketIds", "targetStatuses", "foundedFrom", "foundedTo", "search", "includeArchived"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -83156,6 +83215,13 @@ func (ec *executionContext) unmarshalInputStartupFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.Search = data
+		case "includeArchived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("includeArchived"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IncludeArchived = data
 		}
 	}
 	return it, nil
@@ -84467,7 +84533,7 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84516,6 +84582,13 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 				return it, err
 			}
 			it.TeamQuota = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -84544,7 +84617,7 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84614,6 +84687,13 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.VintageYear = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -84642,7 +84722,7 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84677,6 +84757,13 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 				return it, err
 			}
 			it.NameEn = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -84705,7 +84792,7 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84789,6 +84876,13 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -84817,7 +84911,7 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84873,6 +84967,13 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 				return it, err
 			}
 			it.DescriptionEn = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil
@@ -84901,7 +85002,7 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84971,6 +85072,13 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "allowDuplicateName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AllowDuplicateName = data
 		}
 	}
 	return it, nil

@@ -1001,6 +1001,8 @@ type FundExtremes struct {
 type FundFilter struct {
 	// Funds of any of these kinds.
 	Kinds []model.FundKind `json:"kinds,omitempty"`
+	// Include archived funds, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a FundConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -1261,6 +1263,8 @@ type InvestmentFilter struct {
 	InvestedTo *model.Date `json:"investedTo,omitempty"`
 	// At least this amount in KRW.
 	MinAmount *model.KRW `json:"minAmount,omitempty"`
+	// Include archived investments (those of archived startups and funds), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a InvestmentConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -1573,6 +1577,8 @@ type MarketFilter struct {
 	Kind *model.MarketKind `json:"kind,omitempty"`
 	// Markets with any of these codes (e.g. VN, US, EUR).
 	Codes []string `json:"codes,omitempty"`
+	// Include archived markets, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a MarketConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -2447,6 +2453,8 @@ type MentorFilter struct {
 	MarketIds []string `json:"marketIds,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
+	// Include archived mentors, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a MentorConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -3497,6 +3505,8 @@ type ProgramExtremes struct {
 type ProgramFilter struct {
 	// Programs of any of these kinds.
 	Kinds []model.ProgramKind `json:"kinds,omitempty"`
+	// Include archived programs, and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a ProgramConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -4273,6 +4283,8 @@ type StartupFilter struct {
 	FoundedTo *model.Date `json:"foundedTo,omitempty"`
 	// Partial match on the Korean or English name, case-insensitive (2 to 100 characters).
 	Search *string `json:"search,omitempty"`
+	// Include archived startups (insights: count them too), and edges to archived nodes in this list's where (ADMIN and ANALYST only; FORBIDDEN naming filter.includeArchived for others). Archived nodes and their edges are otherwise left out of every list, count, aggregate, insights figure and graph question; a node fetched by id still shows, with archivedAt.
+	IncludeArchived *bool `json:"includeArchived,omitempty"`
 }
 
 // One group of a StartupConnection: its keys (null for keys it is not grouped by) and its totals.
@@ -4847,6 +4859,8 @@ type UpdateCohortInput struct {
 	Year graphql.Omittable[*int] `json:"year,omitempty"`
 	// How many teams it supports; null clears it.
 	TeamQuota graphql.Omittable[*int] `json:"teamQuota,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // Changes to a fund.
@@ -4869,6 +4883,8 @@ type UpdateFundInput struct {
 	ProgramID graphql.Omittable[*string] `json:"programId,omitempty"`
 	// Year it started; null clears it.
 	VintageYear graphql.Omittable[*int] `json:"vintageYear,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // Changes to a market.
@@ -4881,6 +4897,8 @@ type UpdateMarketInput struct {
 	NameKo graphql.Omittable[*string] `json:"nameKo,omitempty"`
 	// English name (1-200 characters).
 	NameEn graphql.Omittable[*string] `json:"nameEn,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // Changes to a mentor.
@@ -4907,6 +4925,8 @@ type UpdateMentorInput struct {
 	Languages graphql.Omittable[[]string] `json:"languages,omitempty"`
 	// The full new list of sectors of expertise.
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // Changes to a program.
@@ -4925,6 +4945,8 @@ type UpdateProgramInput struct {
 	DescriptionKo graphql.Omittable[*string] `json:"descriptionKo,omitempty"`
 	// English description; null clears it.
 	DescriptionEn graphql.Omittable[*string] `json:"descriptionEn,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // Changes to a startup; fields left out stay as they are.
@@ -4947,6 +4969,8 @@ type UpdateStartupInput struct {
 	FacilityID graphql.Omittable[*string] `json:"facilityId,omitempty"`
 	// The full new list of sectors (at most 10).
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
+	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
+	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
 
 // What a AssignedStartupConnection's groupBy groups by.

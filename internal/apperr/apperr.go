@@ -180,6 +180,23 @@ func Merge(errs ...error) error {
 	return merged.Err()
 }
 
+// ForbiddenError is a FORBIDDEN about one argument the viewer's role may
+// not use (filter.includeArchived). It matches ErrForbidden under
+// errors.Is.
+type ForbiddenError struct {
+	Field, Message string
+}
+
+func (e *ForbiddenError) Error() string { return "forbidden: " + e.Field + ": " + e.Message }
+
+// Unwrap makes errors.Is(err, ErrForbidden) hold.
+func (e *ForbiddenError) Unwrap() error { return ErrForbidden }
+
+// ForbiddenField is a FORBIDDEN naming field.
+func ForbiddenField(field, format string, args ...any) error {
+	return &ForbiddenError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
 // ConflictError is a CONFLICT about one input field: the version the
 // client read moved on (input.expectedVersion), a value clashes with an
 // existing record (input.key, input.nameEn), or the field refers to an

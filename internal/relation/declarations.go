@@ -45,6 +45,19 @@ var Nodes = map[string]Node{
 // archivedAt is when a node was archived.
 var archivedAt = Fact{"archivedAt", "archived_at", "DateTime", "When it was archived; null while active."}
 
+// Archivable reports whether n's rows can be archived (it has archivedAt):
+// an archived row and its edges are left out of every list, count,
+// aggregate, predicate and graph walk unless a list's filter says
+// includeArchived (the store's archived guards).
+func (n Node) Archivable() bool {
+	for _, f := range n.Fields {
+		if f == archivedAt {
+			return true
+		}
+	}
+	return false
+}
+
 // The fields most node types share.
 var (
 	key  = Fact{"key", "key", "String!", "The stable key, e.g. svc-factorylens."}

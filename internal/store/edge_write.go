@@ -298,7 +298,7 @@ func (s *Store) RecordOutcomes(ctx context.Context, ins []NewOutcome) ([]Written
 		ws = ws[:0]
 		refs := make([]reference, len(ins))
 		for i, in := range ins {
-			refs[i] = ref(fmt.Sprintf("inputs[%d].startupId", i), "startups", in.StartupID)
+			refs[i] = active(fmt.Sprintf("inputs[%d].startupId", i), "startups", in.StartupID)
 		}
 		if err := requireRows(ctx, tx, refs...); err != nil {
 			return err

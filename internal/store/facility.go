@@ -41,7 +41,7 @@ func (s *Store) ListFacilities(ctx context.Context, w *Where, order Order, page 
 	if err := addWhere(ctx, &c, "Facility", w); err != nil {
 		return model.Connection[model.FacilityEdge, model.Facility]{}, err
 	}
-	return listPage(ctx, s, nodeList(facilityCols, "Facility", c, order), page, facilityEdge)
+	return listPage(ctx, s, nodeList(ctx, facilityCols, "Facility", c, order), page, facilityEdge)
 }
 
 // FacilitiesByID returns the facilities with the given ids.

@@ -42,7 +42,7 @@ func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order Ord
 	if err := addWhere(ctx, &c, "Fund", w); err != nil {
 		return model.Connection[model.FundEdge, model.Fund]{}, err
 	}
-	return listPage(ctx, s, nodeList(fundCols, "Fund", c, order), page, fundEdge)
+	return listPage(ctx, s, nodeList(ctx, fundCols, "Fund", c, order), page, fundEdge)
 }
 
 // FundsByID returns the funds with the given ids.
@@ -116,7 +116,8 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, w *Wher
 		sort = sortKey{tag: "investments/AMOUNT", expr: "e.amount_krw", cast: "bigint", desc: !order.Asc}
 	}
 	q := pageQuery{columns: investmentCols, from: "investments e", idExpr: "e.id", where: c.where, args: c.args, sort: sort,
-		guards: []guard{startupGuard("e.startup_id")}, measures: &measureSource{node: "Investment", alias: "e"}}
+		guards:   withArchivedGuard(ctx, withArchivedGuard(ctx, []guard{startupGuard("e.startup_id")}, "startups", "e.startup_id"), "funds", "e.fund_id"),
+		measures: &measureSource{node: "Investment", alias: "e"}}
 	return listPage(ctx, s, q, page, investmentEdge)
 }
 

@@ -37,5 +37,5 @@ func (s *Store) UpdateFund(ctx context.Context, id int64, version int, ch FundCh
 	setIf(&c, "program_id", ch.ProgramID)
 	setIf(&c, "vintage_year", ch.VintageYear)
 	refs := []reference{opt("input.managerId", "organizations", ch.ManagerID.Value), opt("input.sponsorId", "organizations", ch.SponsorID.Value), optActive("input.programId", "programs", ch.ProgramID.Value)}
-	return s.updateNode(ctx, fundsTable, "updateFund", id, version, refs, c, nil)
+	return s.updateNode(ctx, fundsTable, "updateFund", id, version, refs, c, ch.NameChanges, nil)
 }

@@ -34,6 +34,18 @@ type Insights struct {
 	// Memo, when set, is shared by every subscriber of the same live
 	// totals (Subscription.insights): each figure is read once for all.
 	Memo *model.Memo
+	// IncludeArchived counts archived startups, and the edges of archived
+	// nodes, too (WithArchived); the figures are separate calls, each
+	// with its own context, so the slice carries the choice.
+	IncludeArchived bool
+}
+
+// context is ctx with the slice's choice of archived rows.
+func (in Insights) context(ctx context.Context) context.Context {
+	if in.IncludeArchived {
+		return WithArchived(ctx)
+	}
+	return ctx
 }
 
 // startups renders the condition on "startups n" that selects the slice,
@@ -43,7 +55,7 @@ func (in Insights) startups(ctx context.Context) (string, *sqlArgs, error) {
 	if err := addWhere(ctx, &c, "Startup", in.Where); err != nil {
 		return "", nil, err
 	}
-	conds := append(c.where, scopeConditions(ctx, []guard{startupGuard("n.id")}, &c.args)...)
+	conds := append(c.where, scopeConditions(ctx, withArchivedGuard(ctx, []guard{startupGuard("n.id")}, "startups", "n.id"), &c.args)...)
 	return joinAnd(conds), &c.args, nil
 }
 
@@ -77,6 +89,7 @@ func isIn(expr, cond string) string {
 func (in Insights) countedInvestments(ctx context.Context, args *sqlArgs, alias string) (string, error) {
 	c := conditions{args: *args}
 	c.ids(alias+".fund_id = ANY(?)", in.Filter.FundIDs)
+	c.where = append(c.where, scopeConditions(ctx, []guard{archivedGuard("funds", alias+".fund_id")}, &c.args)...)
 	err := topLevelEdges(ctx, &c, in.Where, "Startup", "investors", alias)
 	*args = c.args
 	return joinAnd(c.where), err
@@ -91,6 +104,7 @@ func (in Insights) countedTargets(ctx context.Context, args *sqlArgs, alias stri
 	c := conditions{args: *args}
 	c.ids(alias+".market_id = ANY(?)", in.Filter.MarketIDs)
 	c.strs(alias+".status = ANY(?)", in.Filter.TargetStatuses)
+	c.where = append(c.where, scopeConditions(ctx, []guard{archivedGuard("markets", alias+".market_id")}, &c.args)...)
 	err := topLevelEdges(ctx, &c, in.Where, "Startup", "markets", alias)
 	*args = c.args
 	return joinAnd(c.where), err
@@ -164,6 +178,7 @@ func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]mo
 // CountStartups counts the slice.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.keptCount(ctx, cond, args)
 	}
@@ -181,6 +196,7 @@ func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
 // StartupsByStage counts the slice per growth stage, every stage listed.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByStage(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	cond, args, ok := in.kept(ctx)
 	q := ""
 	if ok {
@@ -219,6 +235,7 @@ var growthStages = []model.GrowthStage{
 // market, only the targets the slice counts (countedTargets).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok && keptBreakdown(by) {
 		q := keptByFig(cond, args, by, keptNames(by), "t.n DESC, g.name_en")
 		return s.groups(ctx, "by "+by, q, args)
@@ -247,6 +264,10 @@ func (s *Store) StartupsBy(ctx context.Context, in Insights, by string) ([]model
 		return nil, err
 	}
 	switch by {
+	case "program":
+		member += scoped(ctx, args, archivedGuard("cohorts", "c.id"), archivedGuard("programs", "c.program_id"))
+	case "cohort":
+		member += scoped(ctx, args, archivedGuard("cohorts", "e.cohort_id"))
 	case "university":
 		member += scoped(ctx, args, ownAssignmentGuard("e.university_id"))
 	case "market":
@@ -266,6 +287,7 @@ JOIN ` + names + ` g ON g.id = t.id ORDER BY t.n DESC, g.name_en`
 // (countedInvestments).
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedByFund(ctx context.Context, in Insights) ([]model.FundTotal, error) {
+	ctx = in.context(ctx)
 	var q string
 	args, ok := (*sqlArgs)(nil), false
 	if cond, kargs, kok := in.kept(ctx); kok {
@@ -311,6 +333,7 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 // per "sector", "round" or "year".
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestedBy(ctx context.Context, in Insights, by string) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.keptInvestedBy(ctx, cond, args, by)
 	}
@@ -375,6 +398,7 @@ func (s *Store) investedGroups(ctx context.Context, by, q string, args *sqlArgs)
 // OutcomeTotals sums the slice's reported outcomes.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) OutcomeTotals(ctx context.Context, in Insights) (model.OutcomeTotals, error) {
+	ctx = in.context(ctx)
 	cond, args, ok := in.kept(ctx)
 	if ok {
 		return s.outcomeTotals(ctx, keptOutcomesSQL(cond, args), args)
@@ -425,6 +449,7 @@ func (s *Store) outcomeTotals(ctx context.Context, q string, args *sqlArgs) (mod
 // apply), in total and startup by startup.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.InvestmentDrift, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.investmentDrift(ctx, keptDriftSQL(cond, args), args)
 	}
@@ -436,7 +461,8 @@ func (s *Store) InvestmentDrift(ctx context.Context, in Insights) (model.Investm
   SELECT o.startup_id, sum(o.amount_krw) AS amount FROM outcomes o
   WHERE o.kind = 'INVESTMENT_ATTRACTED' AND o.amount_krw IS NOT NULL AND ` + isIn("o.startup_id", cond) + ` GROUP BY o.startup_id
 ), r AS (
-  SELECT i.startup_id, sum(i.amount_krw) AS amount FROM investments i WHERE ` + isIn("i.startup_id", cond) + ` GROUP BY i.startup_id
+  SELECT i.startup_id, sum(i.amount_krw) AS amount FROM investments i WHERE ` + isIn("i.startup_id", cond) +
+		scoped(ctx, args, archivedGuard("funds", "i.fund_id")) + ` GROUP BY i.startup_id
 )
 SELECT COALESCE(sum(a.amount), 0) AS attracted, COALESCE(sum(r.amount), 0) AS recorded,
   COALESCE(sum(a.amount), 0) - COALESCE(sum(r.amount), 0) AS difference,
@@ -463,6 +489,7 @@ func (s *Store) investmentDrift(ctx context.Context, q string, args *sqlArgs) (m
 // ExportsByMarket sums the slice's export contracts per market.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	if cond, args, ok := in.kept(ctx); ok {
 		return s.groups(ctx, "exports by market", keptByFig(cond, args, "export", "markets", "t.amount DESC, g.name_en"), args)
 	}
@@ -472,7 +499,7 @@ func (s *Store) ExportsByMarket(ctx context.Context, in Insights) ([]model.Insig
 	}
 	q := `SELECT g.key, g.name_ko, g.name_en, t.n, t.amount
 FROM (SELECT o.market_id, count(*) AS n, COALESCE(sum(o.amount_krw), 0) AS amount
-  FROM outcomes o WHERE o.kind = 'EXPORT_CONTRACT' AND ` + member + ` GROUP BY o.market_id) t
+  FROM outcomes o WHERE o.kind = 'EXPORT_CONTRACT' AND ` + member + scoped(ctx, args, archivedGuard("markets", "o.market_id")) + ` GROUP BY o.market_id) t
 JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 	return s.groups(ctx, "exports by market", q, args)
 }
@@ -482,6 +509,7 @@ JOIN markets g ON g.id = t.market_id ORDER BY t.amount DESC, g.name_en`
 // whose previous change was at the stage just before), in one statement.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) Funnel(ctx context.Context, in Insights) ([]model.FunnelStep, error) {
+	ctx = in.context(ctx)
 	stages := make([]string, len(growthStages))
 	for i, st := range growthStages {
 		stages[i] = string(st)
@@ -535,20 +563,26 @@ func (s *Store) funnel(ctx context.Context, q string, args *sqlArgs) ([]model.Fu
 // TaskForceBySector counts the task force's experts the viewer may see per
 // working-group field.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) TaskForceBySector(ctx context.Context) ([]model.InsightGroup, error) {
+// The slice does not choose the experts; it says whether archived ones
+// count (IncludeArchived).
+func (s *Store) TaskForceBySector(ctx context.Context, in Insights) ([]model.InsightGroup, error) {
+	ctx = in.context(ctx)
 	args := &sqlArgs{}
 	q := `SELECT g.key, g.name_ko, g.name_en, count(DISTINCT m.id) AS n, NULL::bigint AS amount
 FROM mentors m JOIN mentor_sectors e ON e.mentor_id = m.id JOIN sectors g ON g.id = e.sector_id
-WHERE m.task_force_member AND g.task_force_field` + scoped(ctx, args, mentorGuard("m.id")) + `
+WHERE m.task_force_member AND g.task_force_field` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id")) + `
 GROUP BY g.id, g.key, g.name_ko, g.name_en ORDER BY g.name_en`
 	return s.groups(ctx, "task force", q, args)
 }
 
 // CountTaskForceExperts counts the task force's experts the viewer may see.
 // Scoped: only what ctx's viewer may see (scope.go).
-func (s *Store) CountTaskForceExperts(ctx context.Context) (int, error) {
+// The slice does not choose the experts; it says whether archived ones
+// count (IncludeArchived).
+func (s *Store) CountTaskForceExperts(ctx context.Context, in Insights) (int, error) {
+	ctx = in.context(ctx)
 	args := &sqlArgs{}
-	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"))
+	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id"))
 	var n int
 	if err := s.db.GetContext(ctx, &n, q, args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights task force: %w", err))

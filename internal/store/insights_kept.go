@@ -30,7 +30,8 @@ type generalPath struct{}
 // slice's rows, with its arguments, when the kept totals answer the slice
 // exactly; ok is false otherwise.
 func (in Insights) kept(ctx context.Context) (cond string, args *sqlArgs, ok bool) {
-	if in.Where != nil || ctx.Value(generalPath{}) != nil {
+	// The kept totals leave archived rows out (migration 00019).
+	if in.Where != nil || ctx.Value(generalPath{}) != nil || includesArchived(ctx) {
 		return "", nil, false
 	}
 	f := in.Filter
@@ -202,7 +203,7 @@ func keptNames(fig string) string {
 // grouping, which groupRows computes.
 func keptStageGroups(ctx context.Context, s *Store, q pageQuery, src measureSource, spec model.GroupSpec) (rows []model.GroupRow, ok bool, err error) {
 	if src.node != "Startup" || src.rel != nil || q.parent != "" || len(q.where) > 0 || ctx.Value(generalPath{}) != nil ||
-		len(q.guards) != 1 || q.guards[0] != startupGuard("n.id") || !slices.Equal(spec.Keys, []string{"STAGE"}) {
+		!slices.Equal(q.guards, []guard{startupGuard("n.id"), archivedListGuard("startups", "n.id")}) || !slices.Equal(spec.Keys, []string{"STAGE"}) {
 		return nil, false, nil
 	}
 	for _, x := range spec.Measures {

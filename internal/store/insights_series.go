@@ -80,6 +80,7 @@ func (p period) label(t time.Time) string {
 // given.
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) TimeSeries(ctx context.Context, in Insights, metric, interval string, from, to *time.Time) ([]model.TimePoint, error) {
+	ctx = in.context(ctx)
 	m, ok := seriesMetrics[metric]
 	if !ok {
 		return nil, fmt.Errorf("insights: unknown metric %q", metric)

@@ -45,7 +45,7 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order
 	if err := addWhere(ctx, &c, "Market", w); err != nil {
 		return model.Connection[model.MarketEdge, model.Market]{}, err
 	}
-	return listPage(ctx, s, nodeList(marketCols, "Market", c, order), page, marketEdge)
+	return listPage(ctx, s, nodeList(ctx, marketCols, "Market", c, order), page, marketEdge)
 }
 
 // MarketsByID returns the markets with the given ids.

@@ -16,5 +16,5 @@ func (s *Store) CreateMarket(ctx context.Context, in NewMarket) (Written, error)
 
 // UpdateMarket renames a market if it is still at version.
 func (s *Store) UpdateMarket(ctx context.Context, id int64, version int, ch NameChanges) error {
-	return s.updateNode(ctx, marketsTable, "updateMarket", id, version, nil, ch.cols(), nil)
+	return s.updateNode(ctx, marketsTable, "updateMarket", id, version, nil, ch.cols(), ch, nil)
 }

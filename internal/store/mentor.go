@@ -62,19 +62,19 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, w *Where, order
 	c.boolean("n.task_force_member = ?", f.TaskForceMember)
 	// A visible mentor may also mentor teams the viewer cannot see
 	// (Mentor.startups hides them): those mentorships select nothing.
-	c.exists(ctx, "mentorships x", "x.mentor_id = n.id AND x.startup_id = ANY(?)", f.StartupIDs, startupGuard("x.startup_id"))
+	c.exists(ctx, "mentorships x", "x.mentor_id = n.id AND x.startup_id = ANY(?)", f.StartupIDs, startupGuard("x.startup_id"), archivedGuard("startups", "x.startup_id"))
 	if len(f.SharedByStartupIDs) > 0 {
 		shared := uniqueIDs(f.SharedByStartupIDs)
-		visible := scoped(ctx, &c.args, startupGuard("x.startup_id"))
+		visible := scoped(ctx, &c.args, startupGuard("x.startup_id"), archivedGuard("startups", "x.startup_id"))
 		c.add("(SELECT count(DISTINCT x.startup_id) FROM mentorships x WHERE x.mentor_id = n.id AND x.startup_id = ANY(?)"+visible+") = "+
 			strconv.Itoa(len(shared)), pq.Array(shared))
 	}
-	c.exists(ctx, "mentor_markets x", "x.mentor_id = n.id AND x.market_id = ANY(?)", f.MarketIDs)
+	c.exists(ctx, "mentor_markets x", "x.mentor_id = n.id AND x.market_id = ANY(?)", f.MarketIDs, archivedGuard("markets", "x.market_id"))
 	c.search("(n.name_ko || ' ' || n.name_en)", f.Search)
 	if err := addWhere(ctx, &c, "Mentor", w); err != nil {
 		return model.Connection[model.MentorEdge, model.Mentor]{}, err
 	}
-	return listPage(ctx, s, nodeList(mentorCols, "Mentor", c, order, mentorGuard("n.id")), page, mentorEdge)
+	return listPage(ctx, s, nodeList(ctx, mentorCols, "Mentor", c, order, mentorGuard("n.id")), page, mentorEdge)
 }
 
 // MentorsByID returns the mentors with the given ids.

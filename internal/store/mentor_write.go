@@ -53,7 +53,7 @@ func (s *Store) UpdateMentor(ctx context.Context, id int64, version int, ch Ment
 	}
 	refs := append([]reference{opt("input.universityId", "universities", ch.UniversityID.Value), opt("input.organizationId", "organizations", ch.OrganizationID.Value)},
 		sectorRefs("input.sectorIds", ch.SectorIDs.Value)...)
-	return s.updateNode(ctx, mentorsTable, "updateMentor", id, version, refs, c, func(tx *sqlx.Tx) error {
+	return s.updateNode(ctx, mentorsTable, "updateMentor", id, version, refs, c, ch.NameChanges, func(tx *sqlx.Tx) error {
 		if ch.SectorIDs.Set {
 			return setMentorSectors(ctx, tx, id, ch.SectorIDs.Value)
 		}

@@ -77,9 +77,12 @@ func (s *Store) createNode(ctx context.Context, t nodeTable, action string, base
 // updateNode sets cols on row id if it is still at version, runs then,
 // and audits the row before and after.
 func (s *Store) updateNode(ctx context.Context, t nodeTable, action string, id int64, version int, refs []reference, cols []col,
-	then func(tx *sqlx.Tx) error) error {
+	names NameChanges, then func(tx *sqlx.Tx) error) error {
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		if err := requireRows(ctx, tx, refs...); err != nil {
+			return err
+		}
+		if err := duplicateRename(ctx, tx, t.table, t.entity, id, names); err != nil {
 			return err
 		}
 		return audited(ctx, tx, action, t.table, t.entity, id, func() error {
@@ -112,7 +115,7 @@ func (s *Store) updateNode(ctx context.Context, t nodeTable, action string, id i
 
 // archiveNode marks row id archived if it is still at version.
 func (s *Store) archiveNode(ctx context.Context, t nodeTable, action string, id int64, version int) error {
-	return s.updateNode(ctx, t, action, id, version, nil, []col{{"archived_at", nowExpr{}}}, nil)
+	return s.updateNode(ctx, t, action, id, version, nil, []col{{"archived_at", nowExpr{}}}, NameChanges{}, nil)
 }
 
 // nowExpr stands for the transaction's time in an update.
@@ -143,6 +146,9 @@ func (b NodeBase) cols() []col {
 // NameChanges are the names a partial update may set.
 type NameChanges struct {
 	NameKo, NameEn Field[string]
+	// AllowDuplicateName renames even to a name another node of the type
+	// has (duplicateRename).
+	AllowDuplicateName bool
 }
 
 func (n NameChanges) cols() cols {

@@ -37,7 +37,7 @@ func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, w *
 	if err := addWhere(ctx, &c, "Organization", w); err != nil {
 		return model.Connection[model.OrganizationEdge, model.Organization]{}, err
 	}
-	q := nodeList(organizationCols, "Organization", c, order)
+	q := nodeList(ctx, organizationCols, "Organization", c, order)
 	return listPage(ctx, s, q, page, organizationEdge)
 }
 

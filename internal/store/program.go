@@ -35,7 +35,7 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, w *Where, ord
 	if err := addWhere(ctx, &c, "Program", w); err != nil {
 		return model.Connection[model.ProgramEdge, model.Program]{}, err
 	}
-	return listPage(ctx, s, nodeList(programCols, "Program", c, order), page, programEdge)
+	return listPage(ctx, s, nodeList(ctx, programCols, "Program", c, order), page, programEdge)
 }
 
 // ProgramsByID returns the programs with the given ids.

@@ -29,7 +29,7 @@ func (s *Store) UpdateProgram(ctx context.Context, id int64, version int, ch Pro
 	setIf(&c, "kind", ch.Kind)
 	setIf(&c, "description_ko", ch.DescriptionKo)
 	setIf(&c, "description_en", ch.DescriptionEn)
-	return s.updateNode(ctx, programsTable, "updateProgram", id, version, nil, c, nil)
+	return s.updateNode(ctx, programsTable, "updateProgram", id, version, nil, c, ch.NameChanges, nil)
 }
 
 // NewCohort is a cohort to create.
@@ -59,5 +59,5 @@ func (s *Store) UpdateCohort(ctx context.Context, id int64, version int, ch Coho
 	c := ch.cols()
 	setIf(&c, "year", ch.Year)
 	setIf(&c, "team_quota", ch.TeamQuota)
-	return s.updateNode(ctx, cohortsTable, "updateCohort", id, version, nil, c, nil)
+	return s.updateNode(ctx, cohortsTable, "updateCohort", id, version, nil, c, ch.NameChanges, nil)
 }

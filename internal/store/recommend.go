@@ -34,8 +34,8 @@ var marketLanguages = map[string]string{"US": "en", "SG": "en", "EUR": "en", "CN
 func (s *Store) RecommendMentors(ctx context.Context, startup int64, first int) ([]model.MentorRecommendation, error) {
 	args := &sqlArgs{}
 	id := args.add(startup)
-	visibleMentor := scoped(ctx, args, mentorGuard("m.id"))
-	visibleTeam := scoped(ctx, args, startupGuard("ms.startup_id"))
+	visibleMentor := scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id"))
+	visibleTeam := scoped(ctx, args, startupGuard("ms.startup_id"), archivedGuard("startups", "ms.startup_id"))
 	q := `WITH ss AS (SELECT sector_id FROM startup_sectors WHERE startup_id = ` + id + `),
 sm AS (SELECT t.market_id, k.code FROM market_targets t JOIN markets k ON k.id = t.market_id WHERE t.startup_id = ` + id + `)
 SELECT m.id, m.languages,
@@ -108,7 +108,7 @@ WHERE NOT EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = m.id AND x.sta
 func (s *Store) SimilarStartups(ctx context.Context, startup int64, first int) ([]model.SimilarStartup, error) {
 	args := &sqlArgs{}
 	id := args.add(startup)
-	visible := scoped(ctx, args, startupGuard("n.id"))
+	visible := scoped(ctx, args, startupGuard("n.id"), archivedGuard("startups", "n.id"))
 	q := `WITH me AS (SELECT stage FROM startups WHERE id = ` + id + `),
 ss AS (SELECT sector_id FROM startup_sectors WHERE startup_id = ` + id + `),
 sm AS (SELECT market_id FROM market_targets WHERE startup_id = ` + id + `),

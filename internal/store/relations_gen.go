@@ -11,17 +11,17 @@ import (
 
 // edgeSources are the relationships neighborhood and paths walk.
 var edgeSources = []edgeSource{
-	{"ASSIGNMENT", globalid.Startup, globalid.University, "assignments e", "e.startup_id", "e.university_id", []guard{startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id")}},
-	{"AFFILIATION", globalid.Mentor, globalid.University, "mentors e", "e.id", "e.affiliated_university_id", []guard{mentorGuard("e.id")}},
-	{"PROGRAM_ROLE", globalid.Program, globalid.Organization, "program_organizations e", "e.program_id", "e.organization_id", []guard{}},
-	{"AFFILIATION", globalid.Mentor, globalid.Organization, "mentors e", "e.id", "e.affiliated_organization_id", []guard{mentorGuard("e.id")}},
-	{"SECTOR", globalid.Startup, globalid.Sector, "startup_sectors e", "e.startup_id", "e.sector_id", []guard{startupGuard("e.startup_id")}},
-	{"EXPERTISE", globalid.Mentor, globalid.Sector, "mentor_sectors e", "e.mentor_id", "e.sector_id", []guard{mentorGuard("e.mentor_id")}},
-	{"MEMBERSHIP", globalid.Startup, globalid.Program, "memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id", "c.program_id", []guard{startupGuard("e.startup_id")}},
-	{"INVESTMENT", globalid.Startup, globalid.Fund, "investments e", "e.startup_id", "e.fund_id", []guard{startupGuard("e.startup_id")}},
-	{"MENTORSHIP", globalid.Startup, globalid.Mentor, "mentorships e", "e.startup_id", "e.mentor_id", []guard{startupGuard("e.startup_id")}},
-	{"MARKET_TARGET", globalid.Startup, globalid.Market, "market_targets e", "e.startup_id", "e.market_id", []guard{startupGuard("e.startup_id")}},
-	{"MARKET_EXPERIENCE", globalid.Mentor, globalid.Market, "mentor_markets e", "e.mentor_id", "e.market_id", []guard{mentorGuard("e.mentor_id")}},
+	{"ASSIGNMENT", globalid.Startup, globalid.University, "assignments e", "e.startup_id", "e.university_id", []guard{startupGuard("e.startup_id"), ownAssignmentGuard("e.university_id"), archivedGuard("startups", "e.startup_id")}},
+	{"AFFILIATION", globalid.Mentor, globalid.University, "mentors e", "e.id", "e.affiliated_university_id", []guard{mentorGuard("e.id"), archivedGuard("mentors", "e.id")}},
+	{"PROGRAM_ROLE", globalid.Program, globalid.Organization, "program_organizations e", "e.program_id", "e.organization_id", []guard{archivedGuard("programs", "e.program_id")}},
+	{"AFFILIATION", globalid.Mentor, globalid.Organization, "mentors e", "e.id", "e.affiliated_organization_id", []guard{mentorGuard("e.id"), archivedGuard("mentors", "e.id")}},
+	{"SECTOR", globalid.Startup, globalid.Sector, "startup_sectors e", "e.startup_id", "e.sector_id", []guard{startupGuard("e.startup_id"), archivedGuard("startups", "e.startup_id")}},
+	{"EXPERTISE", globalid.Mentor, globalid.Sector, "mentor_sectors e", "e.mentor_id", "e.sector_id", []guard{mentorGuard("e.mentor_id"), archivedGuard("mentors", "e.mentor_id")}},
+	{"MEMBERSHIP", globalid.Startup, globalid.Program, "memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id", "c.program_id", []guard{startupGuard("e.startup_id"), archivedGuard("startups", "e.startup_id"), archivedGuard("programs", "c.program_id"), archivedGuard("cohorts", "c.id")}},
+	{"INVESTMENT", globalid.Startup, globalid.Fund, "investments e", "e.startup_id", "e.fund_id", []guard{startupGuard("e.startup_id"), archivedGuard("startups", "e.startup_id"), archivedGuard("funds", "e.fund_id")}},
+	{"MENTORSHIP", globalid.Startup, globalid.Mentor, "mentorships e", "e.startup_id", "e.mentor_id", []guard{startupGuard("e.startup_id"), archivedGuard("startups", "e.startup_id"), archivedGuard("mentors", "e.mentor_id")}},
+	{"MARKET_TARGET", globalid.Startup, globalid.Market, "market_targets e", "e.startup_id", "e.market_id", []guard{startupGuard("e.startup_id"), archivedGuard("startups", "e.startup_id"), archivedGuard("markets", "e.market_id")}},
+	{"MARKET_EXPERIENCE", globalid.Mentor, globalid.Market, "mentor_markets e", "e.mentor_id", "e.market_id", []guard{mentorGuard("e.mentor_id"), archivedGuard("mentors", "e.mentor_id"), archivedGuard("markets", "e.market_id")}},
 }
 
 // nodeGuards are the scope guards of the node types that have one.
@@ -166,7 +166,7 @@ var UniversityStartups = newChild("assignments/university", startupCols+", "+"e.
 		assignmentFacts
 	}, cursor model.Cursor) model.AssignedStartupEdge {
 		return model.AssignedStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Assignment: r.assignmentFacts.model()}
-	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id")).as("UniversityStartups")
+	}, startupGuard("n.id"), ownAssignmentGuard("e.university_id"), archivedGuard("startups", "n.id")).as("UniversityStartups")
 
 // StartupUniversities pages, for each startup, the universities.
 var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e.purpose, e.status, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -181,7 +181,7 @@ var StartupUniversities = newChild("assignments/startup", universityCols+", "+"e
 // UniversityMentors pages, for each university, the mentors.
 var UniversityMentors = newChild("mentors/university", mentorCols,
 	"mentors n", "n.affiliated_university_id", "n.id", nil,
-	mentorEdge, mentorGuard("n.id")).as("UniversityMentors")
+	mentorEdge, mentorGuard("n.id"), archivedGuard("mentors", "n.id")).as("UniversityMentors")
 
 // OrganizationChildren pages, for each organization, the children.
 var OrganizationChildren = newChild("organizations/parent", organizationCols,
@@ -196,7 +196,7 @@ var OrganizationPrograms = newChild("program-organizations/organization", progra
 		programRoleFacts
 	}, cursor model.Cursor) model.OrganizationRoleEdge {
 		return model.OrganizationRoleEdge{Cursor: cursor, Node: ptr(r.programRow.model()), ProgramRoleFacts: r.programRoleFacts.model()}
-	}).as("OrganizationPrograms")
+	}, archivedGuard("programs", "n.id")).as("OrganizationPrograms")
 
 // ProgramOrganizations pages, for each program, the organizations.
 var ProgramOrganizations = newChild("program-organizations/program", organizationCols+", "+"e.role",
@@ -211,12 +211,12 @@ var ProgramOrganizations = newChild("program-organizations/program", organizatio
 // OrganizationMentors pages, for each organization, the mentors.
 var OrganizationMentors = newChild("mentors/organization", mentorCols,
 	"mentors n", "n.affiliated_organization_id", "n.id", nil,
-	mentorEdge, mentorGuard("n.id")).as("OrganizationMentors")
+	mentorEdge, mentorGuard("n.id"), archivedGuard("mentors", "n.id")).as("OrganizationMentors")
 
 // SectorStartups pages, for each sector, the startups.
 var SectorStartups = newChild("startup-sectors/sector", startupCols,
 	"startup_sectors e JOIN startups n ON n.id = e.startup_id", "e.sector_id", "e.id", nil,
-	startupEdge, startupGuard("n.id")).as("SectorStartups")
+	startupEdge, startupGuard("n.id"), archivedGuard("startups", "n.id")).as("SectorStartups")
 
 // StartupSectors pages, for each startup, the sectors.
 var StartupSectors = newChild("startup-sectors/startup", sectorCols,
@@ -226,7 +226,7 @@ var StartupSectors = newChild("startup-sectors/startup", sectorCols,
 // SectorMentors pages, for each sector, the mentors.
 var SectorMentors = newChild("mentor-sectors/sector", mentorCols,
 	"mentor_sectors e JOIN mentors n ON n.id = e.mentor_id", "e.sector_id", "e.id", nil,
-	mentorEdge, mentorGuard("n.id")).as("SectorMentors")
+	mentorEdge, mentorGuard("n.id"), archivedGuard("mentors", "n.id")).as("SectorMentors")
 
 // MentorSectors pages, for each mentor, the sectors.
 var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
@@ -236,7 +236,7 @@ var MentorSectors = newChild("mentor-sectors/mentor", sectorCols,
 // ProgramCohorts pages, for each program, the cohorts.
 var ProgramCohorts = newChild("cohorts/program", cohortCols,
 	"cohorts n", "n.program_id", "n.id", &sortKey{expr: "n.year", cast: "bigint", desc: true},
-	cohortEdge).as("ProgramCohorts")
+	cohortEdge, archivedGuard("cohorts", "n.id")).as("ProgramCohorts")
 
 // CohortMembers pages, for each cohort, the startups.
 var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -246,7 +246,7 @@ var CohortMembers = newChild("memberships/cohort", startupCols+", "+"e.cohort_id
 		membershipFacts
 	}, cursor model.Cursor) model.MemberEdge {
 		return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("n.id")).as("CohortMembers")
+	}, startupGuard("n.id"), archivedGuard("startups", "n.id")).as("CohortMembers")
 
 // StartupPrograms pages, for each startup, the programs.
 var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -256,7 +256,7 @@ var StartupPrograms = newChild("memberships/startup", programCols+", "+"e.cohort
 		membershipFacts
 	}, cursor model.Cursor) model.ProgramMembershipEdge {
 		return model.ProgramMembershipEdge{Cursor: cursor, Node: ptr(r.programRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("e.startup_id")).as("StartupPrograms")
+	}, startupGuard("e.startup_id"), archivedGuard("programs", "n.id"), archivedGuard("cohorts", "c.id")).as("StartupPrograms")
 
 // ProgramMembers pages, for each program, the startups.
 var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_id AS f_cohort_id, e.joined_on, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -266,7 +266,7 @@ var ProgramMembers = newChild("memberships/program", startupCols+", "+"e.cohort_
 		membershipFacts
 	}, cursor model.Cursor) model.MemberEdge {
 		return model.MemberEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Membership: r.membershipFacts.model()}
-	}, startupGuard("n.id")).as("ProgramMembers")
+	}, startupGuard("n.id"), archivedGuard("startups", "n.id"), archivedGuard("cohorts", "c.id")).as("ProgramMembers")
 
 // FundPortfolio pages, for each fund, the portfolio.
 var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols,
@@ -276,7 +276,7 @@ var FundPortfolio = newChild("investments/fund", startupCols+", "+investmentCols
 		investmentRow
 	}, cursor model.Cursor) model.PortfolioEdge {
 		return model.PortfolioEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("n.id")).as("FundPortfolio")
+	}, startupGuard("n.id"), archivedGuard("startups", "n.id")).as("FundPortfolio")
 
 // StartupInvestors pages, for each startup, the investors.
 var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentCols,
@@ -286,7 +286,7 @@ var StartupInvestors = newChild("investments/startup", fundCols+", "+investmentC
 		investmentRow
 	}, cursor model.Cursor) model.InvestorEdge {
 		return model.InvestorEdge{Cursor: cursor, Node: ptr(r.fundRow.model()), Investment: r.investmentRow.model()}
-	}, startupGuard("e.startup_id")).as("StartupInvestors")
+	}, startupGuard("e.startup_id"), archivedGuard("funds", "n.id")).as("StartupInvestors")
 
 // FacilitySpaces pages, for each facility, the spaces.
 var FacilitySpaces = newChild("facilities/parent", facilityCols,
@@ -296,7 +296,7 @@ var FacilitySpaces = newChild("facilities/parent", facilityCols,
 // FacilityResidents pages, for each facility, the residents.
 var FacilityResidents = newChild("startups/facility", startupCols,
 	"startups n", "n.facility_id", "n.id", nil,
-	startupEdge, startupGuard("n.id")).as("FacilityResidents")
+	startupEdge, startupGuard("n.id"), archivedGuard("startups", "n.id")).as("FacilityResidents")
 
 // StartupStageHistory pages, for each startup, the stageHistory.
 var StartupStageHistory = newChild("stage-changes/startup", stageChangeCols,
@@ -316,7 +316,7 @@ var StartupMentors = newChild("mentorships/startup", mentorCols+", "+"e.focus, e
 		mentorshipFacts
 	}, cursor model.Cursor) model.MentorshipEdge {
 		return model.MentorshipEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, startupGuard("e.startup_id")).as("StartupMentors")
+	}, startupGuard("e.startup_id"), archivedGuard("mentors", "n.id")).as("StartupMentors")
 
 // MentorStartups pages, for each mentor, the startups.
 var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e.since, e.until, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -326,7 +326,7 @@ var MentorStartups = newChild("mentorships/mentor", startupCols+", "+"e.focus, e
 		mentorshipFacts
 	}, cursor model.Cursor) model.MenteeEdge {
 		return model.MenteeEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), Mentorship: r.mentorshipFacts.model()}
-	}, mentorGuard("e.mentor_id"), startupGuard("n.id")).as("MentorStartups")
+	}, mentorGuard("e.mentor_id"), startupGuard("n.id"), archivedGuard("startups", "n.id")).as("MentorStartups")
 
 // StartupMarkets pages, for each startup, the markets.
 var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -336,7 +336,7 @@ var StartupMarkets = newChild("market-targets/startup", marketCols+", "+"e.statu
 		marketTargetFacts
 	}, cursor model.Cursor) model.MarketTargetEdge {
 		return model.MarketTargetEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketTarget: r.marketTargetFacts.model()}
-	}, startupGuard("e.startup_id")).as("StartupMarkets")
+	}, startupGuard("e.startup_id"), archivedGuard("markets", "n.id")).as("StartupMarkets")
 
 // MarketStartups pages, for each market, the startups.
 var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.status, e.priority, e.since, e.program_id AS f_program_id, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -346,7 +346,7 @@ var MarketStartups = newChild("market-targets/market", startupCols+", "+"e.statu
 		marketTargetFacts
 	}, cursor model.Cursor) model.TargetingStartupEdge {
 		return model.TargetingStartupEdge{Cursor: cursor, Node: ptr(r.startupRow.model()), MarketTarget: r.marketTargetFacts.model()}
-	}, startupGuard("n.id")).as("MarketStartups")
+	}, startupGuard("n.id"), archivedGuard("startups", "n.id")).as("MarketStartups")
 
 // MentorMarkets pages, for each mentor, the markets.
 var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, e.note, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -356,7 +356,7 @@ var MentorMarkets = newChild("mentor-markets/mentor", marketCols+", "+"e.since, 
 		marketExperienceFacts
 	}, cursor model.Cursor) model.MentorMarketEdge {
 		return model.MentorMarketEdge{Cursor: cursor, Node: ptr(r.marketRow.model()), MarketExperience: r.marketExperienceFacts.model()}
-	}, mentorGuard("e.mentor_id")).as("MentorMarkets")
+	}, mentorGuard("e.mentor_id"), archivedGuard("markets", "n.id")).as("MentorMarkets")
 
 // MarketMentors pages, for each market, the mentors.
 var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, e.note, e.created_at AS e_created_at, e.updated_at AS e_updated_at",
@@ -366,7 +366,7 @@ var MarketMentors = newChild("mentor-markets/market", mentorCols+", "+"e.since, 
 		marketExperienceFacts
 	}, cursor model.Cursor) model.MarketMentorEdge {
 		return model.MarketMentorEdge{Cursor: cursor, Node: ptr(r.mentorRow.model()), MarketExperience: r.marketExperienceFacts.model()}
-	}, mentorGuard("n.id")).as("MarketMentors")
+	}, mentorGuard("n.id"), archivedGuard("mentors", "n.id")).as("MarketMentors")
 
 // childQueries are every child list's query, by name: the where
 // compiler reads a relationship through it (where.go).

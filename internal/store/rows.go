@@ -188,9 +188,15 @@ func listQuery(columns, from string, cond conditions, sort sortKey, guards ...gu
 	return pageQuery{columns: columns, from: from, idExpr: "n.id", where: cond.where, args: cond.args, sort: sort, guards: guards}
 }
 
-// nodeList is listQuery for a list of node sorted by order.
-func nodeList(columns, node string, cond conditions, order Order, guards ...guard) pageQuery {
-	table := relation.Nodes[node].Table
+// nodeList is listQuery for a list of node sorted by order; an archivable
+// node's archived rows are left out unless ctx includes them
+// (WithArchived).
+func nodeList(ctx context.Context, columns, node string, cond conditions, order Order, guards ...guard) pageQuery {
+	n := relation.Nodes[node]
+	table := n.Table
+	if n.Archivable() {
+		guards = withArchivedGuard(ctx, guards, table, "n.id")
+	}
 	q := listQuery(columns, table+" n", cond, sortKey{}, guards...)
 	q.order = &nodeOrder{node, table, order}
 	q.measures = &measureSource{node: node, alias: "n"}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"startupgraph/internal/viewer"
@@ -37,33 +38,114 @@ const (
 	// its own, so it does not learn which other universities work with a
 	// team it shares.
 	assignmentRows
+	// archivedRows are rows of an archivable table (table): left out for
+	// every viewer unless the statement is built with includeArchived
+	// (WithArchived). Not a matter of role, but the same mechanism: every
+	// list, count, aggregate, predicate and graph walk that declares its
+	// guards leaves archived nodes, and the edges that lead to them, out.
+	archivedRows
 )
 
 // guard says that expr holds the id of a protected row of kind.
 type guard struct {
-	kind protected
-	expr string
+	kind  protected
+	expr  string
+	table string // archivedRows: the archivable table expr's id is of
+	// decided (archivedRows): rendered whatever the statement's context,
+	// as its list decided when it was built (withArchivedGuard).
+	decided bool
 }
 
-func startupGuard(expr string) guard    { return guard{startupRows, expr} }
-func mentorGuard(expr string) guard     { return guard{mentorRows, expr} }
-func investmentGuard(expr string) guard { return guard{investmentRows, expr} }
+// archivedGuard says that expr holds the id of a row of table, which can
+// be archived (relation.Node.Archivable).
+func archivedGuard(table, expr string) guard {
+	return guard{kind: archivedRows, expr: expr, table: table}
+}
+
+// archivedCtx marks a context whose statements include archived rows.
+type archivedCtx struct{}
+
+// WithArchived returns ctx in which the statements built include archived
+// rows (a list's filter said includeArchived; the caller checked that the
+// viewer may ask it). The context of one store call only: a list's total
+// and aggregate, computed later under their own context, keep the choice
+// their list made (see withArchivedGuard).
+func WithArchived(ctx context.Context) context.Context {
+	return context.WithValue(ctx, archivedCtx{}, true)
+}
+
+// includesArchived reports whether ctx's statements include archived rows.
+func includesArchived(ctx context.Context) bool {
+	v, _ := ctx.Value(archivedCtx{}).(bool)
+	return v
+}
+
+// notArchived renders that the row of table whose id is expr is not
+// archived: not among the archived ids, which the partial index of
+// migration 00019 lists. NOT IN over an uncorrelated subquery is a hashed
+// subplan, built once per statement from the (small) archive and probed
+// per row as a filter (ids are NOT NULL, so it means NOT EXISTS). It reads
+// the id alone, so a child count that needs no column of its node but the
+// id still counts the edges without joining the node's table
+// (onlyNodeID), and an index that covers the id still answers alone
+// (00021). Measured at 200,000 startups (EXPLAIN ANALYZE, investments by
+// fund, first 100 funds): 8.7 ms without guards; 10 ms with this;
+// "<> ALL (array of archived ids)" costs the planner more per row, and
+// it went parallel and read every row (70 ms).
+func notArchived(table, expr string) string {
+	return fmt.Sprintf("%s NOT IN (SELECT z.id FROM %s z WHERE z.archived_at IS NOT NULL)", expr, table)
+}
+
+// withArchivedGuard adds to guards the archived guard of a list's own rows
+// (table, ids in expr) unless the list includes archived rows: decided
+// when the list is built, so that its total and aggregate, computed later,
+// count the same rows as its page.
+func withArchivedGuard(ctx context.Context, guards []guard, table, expr string) []guard {
+	if includesArchived(ctx) {
+		return guards
+	}
+	return append(slices.Clone(guards), archivedListGuard(table, expr))
+}
+
+// archivedListGuard is archivedGuard decided already: rendered whatever
+// the context of the statement.
+func archivedListGuard(table, expr string) guard {
+	return guard{kind: archivedRows, expr: expr, table: table, decided: true}
+}
+
+func startupGuard(expr string) guard    { return guard{kind: startupRows, expr: expr} }
+func mentorGuard(expr string) guard     { return guard{kind: mentorRows, expr: expr} }
+func investmentGuard(expr string) guard { return guard{kind: investmentRows, expr: expr} }
 
 // ownAssignmentGuard says that expr holds the university id of an assignment.
-func ownAssignmentGuard(universityExpr string) guard { return guard{assignmentRows, universityExpr} }
+func ownAssignmentGuard(universityExpr string) guard {
+	return guard{kind: assignmentRows, expr: universityExpr}
+}
 
 // scopeConditions returns the SQL conditions that restrict guards to what
 // ctx's viewer may see, adding their arguments to args.
 func scopeConditions(ctx context.Context, guards []guard, args *sqlArgs) []string {
-	v := viewer.From(ctx)
-	if v.ReadsEverything() || len(guards) == 0 {
+	if len(guards) == 0 {
 		return nil
 	}
-	if v.Role != viewer.University || v.UniversityID == 0 {
-		return []string{"false"}
-	}
-	out := make([]string, 0, len(guards))
+	var out []string
+	scopes := guards[:0:0]
 	for _, g := range guards {
+		switch {
+		case g.kind != archivedRows:
+			scopes = append(scopes, g)
+		case g.decided || !includesArchived(ctx):
+			out = append(out, notArchived(g.table, g.expr))
+		}
+	}
+	v := viewer.From(ctx)
+	if v.ReadsEverything() || len(scopes) == 0 {
+		return out
+	}
+	if v.Role != viewer.University || v.UniversityID == 0 {
+		return append(out, "false")
+	}
+	for _, g := range scopes {
 		u := args.add(v.UniversityID)
 		switch g.kind {
 		case startupRows:

@@ -32,7 +32,7 @@ func (s *Store) ListSectors(ctx context.Context, f SectorFilter, w *Where, order
 	if err := addWhere(ctx, &c, "Sector", w); err != nil {
 		return model.Connection[model.SectorEdge, model.Sector]{}, err
 	}
-	return listPage(ctx, s, nodeList(sectorCols, "Sector", c, order), page, sectorEdge)
+	return listPage(ctx, s, nodeList(ctx, sectorCols, "Sector", c, order), page, sectorEdge)
 }
 
 // SectorsByID returns the sectors with the given ids.

@@ -53,11 +53,13 @@ var startupFigures = map[string]sortPart{
 }
 
 // startupFigureRecounts are the figures of startupFigures kept as columns,
-// each as the expression over the startup's rows that its column equals.
+// each as the expression over the startup's rows that its column equals;
+// the edges of archived funds, mentors and markets are not counted
+// (migration 00020).
 var startupFigureRecounts = map[string]string{
-	"invested_total":      "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x WHERE x.startup_id = n.id)",
-	"mentor_count":        "(SELECT count(*) FROM mentorships x WHERE x.startup_id = n.id)",
-	"market_target_count": "(SELECT count(*) FROM market_targets x WHERE x.startup_id = n.id)",
+	"invested_total":      "(SELECT COALESCE(sum(x.amount_krw), 0) FROM investments x JOIN funds f ON f.id = x.fund_id WHERE x.startup_id = n.id AND f.archived_at IS NULL)",
+	"mentor_count":        "(SELECT count(*) FROM mentorships x JOIN mentors m ON m.id = x.mentor_id WHERE x.startup_id = n.id AND m.archived_at IS NULL)",
+	"market_target_count": "(SELECT count(*) FROM market_targets x JOIN markets k ON k.id = x.market_id WHERE x.startup_id = n.id AND k.archived_at IS NULL)",
 	"jobs_created":        "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'JOBS_CREATED')",
 	"patents":             "(SELECT COALESCE(sum(x.quantity), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind IN ('PATENT_DOMESTIC', 'PATENT_FOREIGN'))",
 	"export_value":        "(SELECT COALESCE(sum(x.amount_krw), 0) FROM outcomes x WHERE x.startup_id = n.id AND x.kind = 'EXPORT_CONTRACT')",
@@ -72,18 +74,21 @@ func startupConditions(ctx context.Context, f StartupFilter) conditions {
 	var c conditions
 	c.exists(ctx, "startup_sectors x", "x.startup_id = n.id AND x.sector_id = ANY(?)", f.SectorIDs)
 	c.strs("n.stage = ANY(?)", f.Stages)
-	c.exists(ctx, "memberships x JOIN cohorts xc ON xc.id = x.cohort_id", "x.startup_id = n.id AND xc.program_id = ANY(?)", f.ProgramIDs)
-	c.exists(ctx, "memberships x", "x.startup_id = n.id AND x.cohort_id = ANY(?)", f.CohortIDs)
+	// An edge to an archived node selects nothing (archivedGuard).
+	c.exists(ctx, "memberships x JOIN cohorts xc ON xc.id = x.cohort_id", "x.startup_id = n.id AND xc.program_id = ANY(?)", f.ProgramIDs,
+		archivedGuard("cohorts", "xc.id"), archivedGuard("programs", "xc.program_id"))
+	c.exists(ctx, "memberships x", "x.startup_id = n.id AND x.cohort_id = ANY(?)", f.CohortIDs, archivedGuard("cohorts", "x.cohort_id"))
 	c.exists(ctx, "assignments x", "x.startup_id = n.id AND x.university_id = ANY(?)", f.UniversityIDs, ownAssignmentGuard("x.university_id"))
-	c.exists(ctx, "mentorships x", "x.startup_id = n.id AND x.mentor_id = ANY(?)", f.MentorIDs)
-	c.exists(ctx, "investments x", "x.startup_id = n.id AND x.fund_id = ANY(?)", f.FundIDs)
+	c.exists(ctx, "mentorships x", "x.startup_id = n.id AND x.mentor_id = ANY(?)", f.MentorIDs, archivedGuard("mentors", "x.mentor_id"))
+	c.exists(ctx, "investments x", "x.startup_id = n.id AND x.fund_id = ANY(?)", f.FundIDs, archivedGuard("funds", "x.fund_id"))
 	if len(f.MarketIDs) > 0 || len(f.TargetStatuses) > 0 {
 		var t conditions
 		t.args = c.args
 		t.ids("x.market_id = ANY(?)", f.MarketIDs)
 		t.strs("x.status = ANY(?)", f.TargetStatuses)
 		c.args = t.args
-		c.where = append(c.where, "EXISTS (SELECT 1 FROM market_targets x WHERE x.startup_id = n.id AND "+joinAnd(t.where)+")")
+		c.where = append(c.where, "EXISTS (SELECT 1 FROM market_targets x WHERE x.startup_id = n.id AND "+joinAnd(t.where)+
+			scoped(ctx, &c.args, archivedGuard("markets", "x.market_id"))+")")
 	}
 	if f.FoundedFrom != nil {
 		c.add("n.founded_on >= ?", *f.FoundedFrom)
@@ -106,7 +111,7 @@ func (s *Store) ListStartups(ctx context.Context, f StartupFilter, w *Where, ord
 	if err != nil {
 		return model.Connection[model.StartupEdge, model.Startup]{}, err
 	}
-	q := listQuery(startupCols, "startups n", c, sort, startupGuard("n.id"))
+	q := listQuery(startupCols, "startups n", c, sort, withArchivedGuard(ctx, []guard{startupGuard("n.id")}, "startups", "n.id")...)
 	q.measures = &measureSource{node: "Startup", alias: "n"}
 	if w == nil {
 		q.totalQuery = sectorStageCount(ctx, f)
@@ -128,7 +133,8 @@ func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 	var c conditions
 	c.ids("x.sector_id = ANY(?)", f.SectorIDs)
 	c.strs("x.stage = ANY(?)", f.Stages)
-	q := listQuery("", "startup_sectors x", c, sortKey{tag: "startups by sector and stage"}, startupGuard("x.startup_id"))
+	q := listQuery("", "startup_sectors x", c, sortKey{tag: "startups by sector and stage"},
+		withArchivedGuard(ctx, []guard{startupGuard("x.startup_id")}, "startups", "x.startup_id")...)
 	return &q
 }
 

@@ -42,6 +42,8 @@ type StartupChanges struct {
 	FoundedOn                    Field[*time.Time]
 	FacilityID                   Field[*int64]
 	SectorIDs                    Field[[]int64]
+	// AllowDuplicateName renames even to another startup's name.
+	AllowDuplicateName bool
 }
 
 // Written is what a mutation changed: the row id, and whether an
@@ -117,6 +119,10 @@ func (s *Store) UpdateStartup(ctx context.Context, id int64, version int, c Star
 		if err := requireRows(ctx, tx, refs...); err != nil {
 			return err
 		}
+		names := NameChanges{NameKo: c.NameKo, NameEn: c.NameEn, AllowDuplicateName: c.AllowDuplicateName}
+		if err := duplicateRename(ctx, tx, "startups", "Startup", id, names); err != nil {
+			return err
+		}
 		if c.FoundedOn.Set && c.FoundedOn.Value != nil {
 			if err := foundedBeforeHistory(ctx, tx, id, *c.FoundedOn.Value); err != nil {
 				return err
@@ -177,14 +183,20 @@ func (s *Store) ArchiveStartup(ctx context.Context, id int64, version int) error
 func (s *Store) MoveStartupStage(ctx context.Context, id int64, version int, stage string, on time.Time, note *string, reason string) error {
 	return s.write(ctx, func(tx *sqlx.Tx) error {
 		var cur struct {
-			Stage   string     `db:"stage"`
-			Founded *time.Time `db:"founded_on"`
-			Last    *time.Time `db:"last"`
+			Stage    string     `db:"stage"`
+			Founded  *time.Time `db:"founded_on"`
+			Last     *time.Time `db:"last"`
+			Archived bool       `db:"archived"`
 		}
-		const q = `SELECT s.stage, s.founded_on, (SELECT max(c.changed_on) FROM stage_changes c WHERE c.startup_id = s.id) AS last
+		const q = `SELECT s.stage, s.founded_on, (SELECT max(c.changed_on) FROM stage_changes c WHERE c.startup_id = s.id) AS last,
+  s.archived_at IS NOT NULL AS archived
 FROM startups s WHERE s.id = $1 FOR UPDATE`
 		if err := tx.GetContext(ctx, &cur, q, id); err != nil {
 			return fmt.Errorf("startup %d: %w", id, err)
+		}
+		if cur.Archived {
+			// a stage change is a fact attached to the startup
+			return apperr.Conflict("input.id", "refers to an archived record; unarchive it first")
 		}
 		problems := &apperr.InputError{}
 		for _, p := range StageMoveProblems(History{Stage: cur.Stage, FoundedOn: cur.Founded, LastChange: cur.Last}, stage, on, reason) {

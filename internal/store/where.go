@@ -151,6 +151,9 @@ func (wc *whereCompiler) ref(expr string, f relation.Fact, w Where) (string, err
 	if g := nodeGuards[typ]; g != nil {
 		guards = append(guards, g(alias+".id"))
 	}
+	if n.Archivable() {
+		guards = append(guards, archivedGuard(n.Table, alias+".id"))
+	}
 	return "EXISTS (SELECT 1 FROM " + n.Table + " " + alias + " WHERE " + alias + ".id = " + expr + scoped(wc.ctx, wc.args, guards...) + " AND " + cond + ")", nil
 }
 
@@ -180,7 +183,11 @@ func (wc *whereCompiler) byKey(expr, typ, alias string, w Where) (string, bool) 
 	if !ok || relation.Base(f.Type) != "String" {
 		return "", false
 	}
-	return expr + " = (SELECT " + alias + ".id FROM " + n.Table + " " + alias + " WHERE " + wc.compare(alias+"."+f.Column, "String", c) + ")", true
+	live := ""
+	if n.Archivable() && !includesArchived(wc.ctx) {
+		live = " AND " + alias + ".archived_at IS NULL" // an archived node is named by nothing
+	}
+	return expr + " = (SELECT " + alias + ".id FROM " + n.Table + " " + alias + " WHERE " + wc.compare(alias+"."+f.Column, "String", c) + live + ")", true
 }
 
 // composed renders a filter's and, or and not with render.
@@ -319,8 +326,9 @@ func (wc *whereCompiler) relationship(node, outer string, p RelPred) (string, er
 // field's child list with its aliases numbered for wc's depth (e<k>,
 // n<k>); from the join table alone when the condition on them names no
 // far node (nodes false) and the join table says enough. plain reports
-// that they are every edge of the parent, read from the join table with
-// no scope condition (so a kept count of them, keptCounts, is their number).
+// that they are every edge of the parent to a live node, read from the
+// join table with no scope condition but the archived guards (so a kept
+// count of them, keptCounts, is their number).
 func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relation.Direction, base string, plain bool, err error) {
 	d, ok := relation.DirectionOf(node, field)
 	if !ok {
@@ -336,7 +344,8 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relatio
 	from, parent := rename(q.from), rename(q.parent)
 	guards := make([]guard, len(q.guards))
 	for i, g := range q.guards {
-		guards[i] = guard{g.kind, rename(g.expr)}
+		g.expr = rename(g.expr)
+		guards[i] = g
 	}
 	if col, ok := joinTableOnly(d, nodes); ok {
 		// No condition on the far node: the join table alone answers (a
@@ -353,7 +362,18 @@ func (wc *whereCompiler) edges(node, outer, field string, nodes bool) (d relatio
 		}
 	}
 	scope := scoped(wc.ctx, wc.args, guards...)
-	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scope, plain && scope == "", nil
+	// The kept counts leave out the edges of archived nodes (migration
+	// 00020), as the archived guards do: the edges are still every edge
+	// the kept column counts when no other guard restricts them, and
+	// the list does not include archived rows.
+	var others []guard
+	for _, g := range guards {
+		if g.kind != archivedRows {
+			others = append(others, g)
+		}
+	}
+	plain = plain && !includesArchived(wc.ctx) && len(scopeConditions(wc.ctx, others, &sqlArgs{})) == 0
+	return d, "FROM " + from + " WHERE " + parent + " = " + outer + ".id" + scope, plain, nil
 }
 
 // keptCounts are the relationships whose number of edges a column of

@@ -51,6 +51,7 @@ func storeChildren(dirs []direction) string {
 			guards = append(guards, fmt.Sprintf("%s(%q)", g, "n.id"))
 		}
 		guards = append(guards, ownAssignments(r)...)
+		guards = append(guards, archivedGuards(ln, "n.id", from)...)
 		conn := d.connection()
 		var toEdge string
 		if f := r.Facts; f != nil {
@@ -122,11 +123,30 @@ func graphSources() string {
 			}
 		}
 		guards = append(guards, ownAssignments(r)...)
+		for i, e := range ends {
+			guards = append(guards, archivedGuards(node(e.Node), expr[i], "")...)
+		}
+		guards = append(guards, archivedGuards(relation.Node{}, "", table)...)
 		fmt.Fprintf(&b, "\t{%q, globalid.%s, globalid.%s, %q, %q, %q, []guard{%s}},\n",
 			g.Kind, ends[0].Node, ends[1].Node, table, expr[0], expr[1], strings.Join(guards, ", "))
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+// archivedGuards leave archived rows out: the node n whose id is idExpr,
+// when its type is archivable, and a cohort the FROM clause from passes
+// through (a membership of an archived cohort is an edge of an archived
+// node).
+func archivedGuards(n relation.Node, idExpr, from string) []string {
+	var out []string
+	if n.Archivable() {
+		out = append(out, fmt.Sprintf("archivedGuard(%q, %q)", n.Table, idExpr))
+	}
+	if strings.Contains(from, "JOIN cohorts c ON") {
+		out = append(out, fmt.Sprintf("archivedGuard(%q, %q)", "cohorts", "c.id"))
+	}
+	return out
 }
 
 func role(e relation.End) string {
