@@ -73,3 +73,51 @@ func TestMutationInputsByKey(t *testing.T) {
 		t.Errorf("outcomes recorded by key: %s", got)
 	}
 }
+
+// TestChangedNodeByKey: the node a mutation updates, archives, unarchives
+// or moves is named by id or by key (a market by its code), exactly one:
+// both or neither is BAD_USER_INPUT naming input.id, a key that names
+// nothing BAD_USER_INPUT naming input.key; by key, the change is made.
+func TestChangedNodeByKey(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	version := func(table, col, key string) int {
+		v, _ := strconv.Atoi(count(t, c.DSN, `SELECT version FROM `+table+` WHERE `+col+` = $1`, key))
+		return v
+	}
+	startup := gid(t, c.DSN, globalid.Startup, "startups", "svc-biosensa")
+	const update = `mutation($in: UpdateStartupInput!) { updateStartup(input: $in) { startup { key } } }`
+	for _, tc := range []struct {
+		name  string
+		in    map[string]any
+		field string
+	}{
+		{"both", map[string]any{"id": startup, "key": "svc-biosensa", "expectedVersion": 1, "descriptionEn": "x"}, "input.id"},
+		{"neither", map[string]any{"expectedVersion": 1, "descriptionEn": "x"}, "input.id"},
+		{"unknown key", map[string]any{"key": "no-such-team", "expectedVersion": 1, "descriptionEn": "x"}, "input.key"},
+	} {
+		if res := c.Do(t, update, map[string]any{"in": tc.in}); res.Code() != "BAD_USER_INPUT" || res.Field() != tc.field {
+			t.Errorf("%s: %+v", tc.name, res.Errors)
+		}
+	}
+	c.OK(t, update, map[string]any{"in": map[string]any{"key": "svc-biosensa", "expectedVersion": version("startups", "key", "svc-biosensa"), "descriptionEn": "Updated by key"}}, nil)
+	if got := count(t, c.DSN, `SELECT description_en FROM startups WHERE key = 'svc-biosensa'`); got != "Updated by key" {
+		t.Errorf("updated by key: description %q", got)
+	}
+	c.OK(t, `mutation($v: Int!) { moveStartupStage(input: {key: "svc-biosensa", expectedVersion: $v, stage: OVERSEAS_EXPANSION}) { startup { stage } } }`,
+		map[string]any{"v": version("startups", "key", "svc-biosensa")}, nil)
+	if got := count(t, c.DSN, `SELECT stage FROM startups WHERE key = 'svc-biosensa'`); got != "OVERSEAS_EXPANSION" {
+		t.Errorf("moved by key: stage %s", got)
+	}
+	// a market by its code: archived, then unarchived
+	code := count(t, c.DSN, `SELECT code FROM markets ORDER BY code LIMIT 1`)
+	c.OK(t, `mutation($c: String!, $v: Int!) { archiveMarket(input: {key: $c, expectedVersion: $v}) { market { code } } }`,
+		map[string]any{"c": code, "v": version("markets", "code", code)}, nil)
+	if got := count(t, c.DSN, `SELECT archived_at IS NOT NULL FROM markets WHERE code = $1`, code); got != "true" {
+		t.Errorf("archived by code: %s", got)
+	}
+	c.OK(t, `mutation($c: String!, $v: Int!) { unarchiveMarket(input: {key: $c, expectedVersion: $v, reason: "archived by mistake"}) { market { code } } }`,
+		map[string]any{"c": code, "v": version("markets", "code", code)}, nil)
+	if got := count(t, c.DSN, `SELECT archived_at IS NULL FROM markets WHERE code = $1`, code); got != "true" {
+		t.Errorf("unarchived by code: %s", got)
+	}
+}

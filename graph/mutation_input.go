@@ -225,8 +225,12 @@ func (a *args) optNode(field string, typ globalid.Type, id, key *string) *int64 
 }
 
 // keyField is the input field that names by key what field names by id:
-// startupId -> startupKey, a market's marketId -> marketCode.
+// startupId -> startupKey, a market's marketId -> marketCode; the node a
+// mutation changes, input.id -> input.key (a market's code too).
 func keyField(field string, typ globalid.Type) string {
+	if strings.HasSuffix(field, ".id") {
+		return strings.TrimSuffix(field, "id") + "key"
+	}
 	base := strings.TrimSuffix(field, "Id")
 	if typ == globalid.Market {
 		return base + "Code"

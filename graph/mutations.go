@@ -91,7 +91,7 @@ func cohortOf(l *loader.Loaders) *loader.ByID[model.Cohort]         { return l.C
 // archive archives a node of typ and reloads it.
 func archive[M model.Identified](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.ArchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", typ, in.ID, in.Key), a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {
 		return nil, err
 	}

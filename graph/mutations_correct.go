@@ -238,7 +238,7 @@ func (r *mutationResolver) moveToCohort(ctx context.Context, in generated.MoveTo
 // unarchive unarchives a node of typ and reloads it.
 func unarchive[M model.Identified](ctx context.Context, r *mutationResolver, typ globalid.Type, in generated.UnarchiveInput, pick func(*loader.Loaders) *loader.ByID[M]) (*M, error) {
 	a := r.args(ctx)
-	id, version, reason := a.id("input.id", typ, in.ID), a.version(in.ExpectedVersion), a.reason(in.Reason)
+	id, version, reason := a.node("input.id", typ, in.ID, in.Key), a.version(in.ExpectedVersion), a.reason(in.Reason)
 	if err := a.err(); err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func (r *mutationResolver) createMentor(ctx context.Context, in generated.Create
 
 func (r *mutationResolver) updateMentor(ctx context.Context, in generated.UpdateMentorInput) (*generated.MentorPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Mentor, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Mentor, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := store.MentorChanges{
 		NameChanges:    a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optTextChange("input.titleKo", in.TitleKo, 200),
@@ -103,7 +103,7 @@ func (r *mutationResolver) createFund(ctx context.Context, in generated.CreateFu
 
 func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFundInput) (*generated.FundPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Fund, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Fund, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := store.FundChanges{
 		NameChanges: a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		ManagerID:   a.optIDChange("input.managerId", globalid.Organization, in.ManagerID),
@@ -156,7 +156,7 @@ func (r *mutationResolver) createMarket(ctx context.Context, in generated.Create
 
 func (r *mutationResolver) updateMarket(ctx context.Context, in generated.UpdateMarketInput) (*generated.MarketPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Market, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Market, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func (r *mutationResolver) createProgram(ctx context.Context, in generated.Creat
 
 func (r *mutationResolver) updateProgram(ctx context.Context, in generated.UpdateProgramInput) (*generated.ProgramPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Program, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Program, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := store.ProgramChanges{
 		NameChanges:   a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		DescriptionKo: a.optTextChange("input.descriptionKo", in.DescriptionKo, 2000),
@@ -229,7 +229,7 @@ func (r *mutationResolver) createCohort(ctx context.Context, in generated.Create
 
 func (r *mutationResolver) updateCohort(ctx context.Context, in generated.UpdateCohortInput) (*generated.CohortPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Cohort, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Cohort, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := store.CohortChanges{NameChanges: a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)}
 	if v, set := in.Year.ValueOK(); set {
 		if v == nil {

@@ -50,7 +50,7 @@ func (r *mutationResolver) createStartup(ctx context.Context, in generated.Creat
 
 func (r *mutationResolver) updateStartup(ctx context.Context, in generated.UpdateStartupInput) (*generated.StartupPayload, error) {
 	a := r.args(ctx)
-	id := a.id("input.id", globalid.Startup, in.ID)
+	id := a.node("input.id", globalid.Startup, in.ID, in.Key)
 	names := a.names(in.NameKo, in.NameEn, in.AllowDuplicateName)
 	c := store.StartupChanges{NameKo: names.NameKo, NameEn: names.NameEn, AllowDuplicateName: names.AllowDuplicateName}
 	if v, set := in.DescriptionKo.ValueOK(); set {
@@ -88,7 +88,7 @@ func (r *mutationResolver) updateStartup(ctx context.Context, in generated.Updat
 
 func (r *mutationResolver) archiveStartup(ctx context.Context, in generated.ArchiveStartupInput) (*generated.StartupPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Startup, in.ID, in.Key), a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (r *mutationResolver) archiveStartup(ctx context.Context, in generated.Arch
 
 func (r *mutationResolver) moveStartupStage(ctx context.Context, in generated.MoveStartupStageInput) (*generated.StartupPayload, error) {
 	a := r.args(ctx)
-	id, version := a.id("input.id", globalid.Startup, in.ID), a.version(in.ExpectedVersion)
+	id, version := a.node("input.id", globalid.Startup, in.ID, in.Key), a.version(in.ExpectedVersion)
 	on := a.pastDate("input.changedOn", in.ChangedOn)
 	note := a.optText("input.note", in.Note, 500)
 	var reason string

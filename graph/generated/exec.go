@@ -13677,8 +13677,10 @@ input CreateStartupInput {
 
 "Changes to a startup; fields left out stay as they are."
 input UpdateStartupInput {
-  "The startup."
-  id: ID!
+  "The startup (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read (Startup.version)."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -13701,16 +13703,20 @@ input UpdateStartupInput {
 
 "Which startup to archive."
 input ArchiveStartupInput {
-  "The startup."
-  id: ID!
+  "The startup (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
 }
 
 "A move to another growth stage."
 input MoveStartupStageInput {
-  "The startup."
-  id: ID!
+  "The startup (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "The new stage."
@@ -13925,8 +13931,10 @@ type AuditEntry {
 
 "Which node to archive."
 input ArchiveInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id (a market's code); exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
 }
@@ -13961,8 +13969,10 @@ input CreateMentorInput {
 
 "Changes to a mentor."
 input UpdateMentorInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -14015,8 +14025,10 @@ input CreateFundInput {
 
 "Changes to a fund."
 input UpdateFundInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -14057,8 +14069,10 @@ input CreateMarketInput {
 
 "Changes to a market."
 input UpdateMarketInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id (a market's code); exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -14091,8 +14105,10 @@ input CreateProgramInput {
 
 "Changes to a program."
 input UpdateProgramInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -14133,8 +14149,10 @@ input CreateCohortInput {
 
 "Changes to a cohort."
 input UpdateCohortInput {
-  "The node."
-  id: ID!
+  "The node (its id; or give key)."
+  id: ID
+  "Its key instead of its id; exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Korean name (1-200 characters)."
@@ -14367,8 +14385,10 @@ input MoveToCohortInput {
 
 "A node to unarchive, with the version read and why."
 input UnarchiveInput {
-  "The node (a startup, mentor, fund, market, program or cohort of the mutation's type)."
-  id: ID!
+  "The node (a startup, mentor, fund, market, program or cohort of the mutation's type) (its id; or give key)."
+  id: ID
+  "Its key instead of its id (a market's code); exactly one of id and key."
+  key: String
   "The version the client last read."
   expectedVersion: Int!
   "Why (1-500 characters), kept in the audit trail."
@@ -71758,7 +71778,7 @@ func (ec *executionContext) unmarshalInputArchiveInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71767,11 +71787,18 @@ func (ec *executionContext) unmarshalInputArchiveInput(ctx context.Context, obj 
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -71807,7 +71834,7 @@ func (ec *executionContext) unmarshalInputArchiveStartupInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -71816,11 +71843,18 @@ func (ec *executionContext) unmarshalInputArchiveStartupInput(ctx context.Contex
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -78988,7 +79022,7 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "stage", "changedOn", "note", "reason"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "stage", "changedOn", "note", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -78997,11 +79031,18 @@ func (ec *executionContext) unmarshalInputMoveStartupStageInput(ctx context.Cont
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -83962,7 +84003,7 @@ func (ec *executionContext) unmarshalInputUnarchiveInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "reason"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "reason"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -83971,11 +84012,18 @@ func (ec *executionContext) unmarshalInputUnarchiveInput(ctx context.Context, ob
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -84533,7 +84581,7 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "year", "teamQuota", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84542,11 +84590,18 @@ func (ec *executionContext) unmarshalInputUpdateCohortInput(ctx context.Context,
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -84617,7 +84672,7 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84626,11 +84681,18 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -84722,7 +84784,7 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84731,11 +84793,18 @@ func (ec *executionContext) unmarshalInputUpdateMarketInput(ctx context.Context,
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -84792,7 +84861,7 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84801,11 +84870,18 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -84911,7 +84987,7 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "kind", "descriptionKo", "descriptionEn", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84920,11 +84996,18 @@ func (ec *executionContext) unmarshalInputUpdateProgramInput(ctx context.Context
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)
@@ -85002,7 +85085,7 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -85011,11 +85094,18 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 		switch k {
 		case "id":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ID = data
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalNInt2int(ctx, v)

@@ -33,16 +33,20 @@ type AddToCohortInput struct {
 
 // Which node to archive.
 type ArchiveInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id (a market's code); exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 }
 
 // Which startup to archive.
 type ArchiveStartupInput struct {
-	// The startup.
-	ID string `json:"id"`
+	// The startup (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 }
@@ -2813,8 +2817,10 @@ type MentorshipPredicate struct {
 
 // A move to another growth stage.
 type MoveStartupStageInput struct {
-	// The startup.
-	ID string `json:"id"`
+	// The startup (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// The new stage.
@@ -4661,8 +4667,10 @@ type TextComparison struct {
 
 // A node to unarchive, with the version read and why.
 type UnarchiveInput struct {
-	// The node (a startup, mentor, fund, market, program or cohort of the mutation's type).
-	ID string `json:"id"`
+	// The node (a startup, mentor, fund, market, program or cohort of the mutation's type) (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id (a market's code); exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Why (1-500 characters), kept in the audit trail.
@@ -4847,8 +4855,10 @@ type UniversityWhere struct {
 
 // Changes to a cohort.
 type UpdateCohortInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
@@ -4865,8 +4875,10 @@ type UpdateCohortInput struct {
 
 // Changes to a fund.
 type UpdateFundInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
@@ -4889,8 +4901,10 @@ type UpdateFundInput struct {
 
 // Changes to a market.
 type UpdateMarketInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id (a market's code); exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
@@ -4903,8 +4917,10 @@ type UpdateMarketInput struct {
 
 // Changes to a mentor.
 type UpdateMentorInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
@@ -4931,8 +4947,10 @@ type UpdateMentorInput struct {
 
 // Changes to a program.
 type UpdateProgramInput struct {
-	// The node.
-	ID string `json:"id"`
+	// The node (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read.
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
@@ -4951,8 +4969,10 @@ type UpdateProgramInput struct {
 
 // Changes to a startup; fields left out stay as they are.
 type UpdateStartupInput struct {
-	// The startup.
-	ID string `json:"id"`
+	// The startup (its id; or give key).
+	ID *string `json:"id,omitempty"`
+	// Its key instead of its id; exactly one of id and key.
+	Key *string `json:"key,omitempty"`
 	// The version the client last read (Startup.version).
 	ExpectedVersion int `json:"expectedVersion"`
 	// Korean name (1-200 characters).
