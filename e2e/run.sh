@@ -85,6 +85,20 @@ say "node $(node --version), $(go version)"
 say "npm ci (e2e/)"
 (cd "$e2e" && timeout 300 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) || fail "npm ci failed"
 
+# --- the live clients ----------------------------------------------------------
+# TestLiveNodeClients runs the npm graphql-ws and graphql-sse clients
+# (e2e/live.test.mjs) against two servers on one database; `make test`
+# skips it while e2e/node_modules is missing, as on a fresh clone before
+# this script's npm ci, so it runs here and must pass, not skip.
+say "graphql-ws and graphql-sse clients against two servers (go test -run TestLiveNodeClients)"
+live_log="$out/live-clients.log"
+mkdir -p "$out"
+(cd "$repo" && timeout 300 go test -count=1 -run '^TestLiveNodeClients$' -v ./internal/server/) >"$live_log" 2>&1 ||
+  { tail -n 40 "$live_log" >&2; fail "the live clients' test failed (see ${live_log#"$repo"/})"; }
+grep -q -- '--- PASS: TestLiveNodeClients' "$live_log" ||
+  { tail -n 20 "$live_log" >&2; fail "the live clients' test did not run (see ${live_log#"$repo"/})"; }
+say "live clients: PASS"
+
 # --- temp files and cleanup ------------------------------------------------------
 
 bin_dir=$(mktemp -d /tmp/startupgraph-e2e-bin.XXXXXX)
