@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 
@@ -119,5 +120,69 @@ func TestChangedNodeByKey(t *testing.T) {
 		map[string]any{"c": code, "v": version("markets", "code", code)}, nil)
 	if got := count(t, c.DSN, `SELECT archived_at IS NULL FROM markets WHERE code = $1`, code); got != "true" {
 		t.Errorf("unarchived by code: %s", got)
+	}
+}
+
+// TestReferencesByKey: the references inside node create and update
+// inputs (a startup's facility and sectors, a mentor's organization and
+// sectors, a fund's manager, sponsor and program) take ids or keys, not
+// both; a key that names nothing is BAD_USER_INPUT naming the key field.
+func TestReferencesByKey(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	c.OK(t, `mutation { createStartup(input: {key: "by-key-team", nameKo: "키 팀", nameEn: "Key Team",
+	  facilityKey: "resident-offices", sectorKeys: ["bio-convergence", "advanced-automotive"]}) { startup { key } } }`, nil, nil)
+	if got := count(t, c.DSN, `SELECT f.key || ' ' || (SELECT string_agg(g.key, ',' ORDER BY g.key) FROM startup_sectors x JOIN sectors g ON g.id = x.sector_id WHERE x.startup_id = s.id)
+	  FROM startups s JOIN facilities f ON f.id = s.facility_id WHERE s.key = 'by-key-team'`); got != "resident-offices advanced-automotive,bio-convergence" {
+		t.Errorf("created by keys: %q", got)
+	}
+	for _, tc := range []struct{ name, q, field string }{
+		{"both sectors", `mutation { createStartup(input: {key: "x1", nameKo: "엑스", nameEn: "X1", sectorIds: [], sectorKeys: ["bio-convergence"]}) { startup { key } } }`, "input.sectorIds"},
+		{"unknown sector", `mutation { createStartup(input: {key: "x2", nameKo: "엑스", nameEn: "X2", sectorKeys: ["bio-convergence", "no-such"]}) { startup { key } } }`, "input.sectorKeys[1]"},
+		{"unknown facility", `mutation { createStartup(input: {key: "x3", nameKo: "엑스", nameEn: "X3", facilityKey: "nowhere"}) { startup { key } } }`, "input.facilityKey"},
+		{"both organizations", `mutation($o: ID) { createMentor(input: {key: "m-x", nameKo: "멘토", nameEn: "Mentor X", organizationId: $o, organizationKey: "smba"}) { mentor { key } } }`, "input.organizationId"},
+	} {
+		vars := map[string]any{"o": gid(t, c.DSN, globalid.Organization, "organizations", "smba")}
+		if res := c.Do(t, tc.q, vars); res.Code() != "BAD_USER_INPUT" || res.Field() != tc.field {
+			t.Errorf("%s: %+v", tc.name, res.Errors)
+		}
+	}
+	// update by keys: a startup's sectors, a fund's manager and program
+	v, _ := strconv.Atoi(count(t, c.DSN, `SELECT version FROM startups WHERE key = 'by-key-team'`))
+	c.OK(t, `mutation($v: Int!) { updateStartup(input: {key: "by-key-team", expectedVersion: $v, sectorKeys: ["bio-convergence"], facilityKey: "global-startup-campus"}) { startup { key } } }`,
+		map[string]any{"v": v}, nil)
+	if got := count(t, c.DSN, `SELECT f.key || ' ' || (SELECT string_agg(g.key, ',') FROM startup_sectors x JOIN sectors g ON g.id = x.sector_id WHERE x.startup_id = s.id)
+	  FROM startups s JOIN facilities f ON f.id = s.facility_id WHERE s.key = 'by-key-team'`); got != "global-startup-campus bio-convergence" {
+		t.Errorf("updated by keys: %q", got)
+	}
+	fund := count(t, c.DSN, `SELECT key FROM funds ORDER BY key LIMIT 1`)
+	fv, _ := strconv.Atoi(count(t, c.DSN, `SELECT version FROM funds WHERE key = $1`, fund))
+	c.OK(t, `mutation($k: String!, $v: Int!) { updateFund(input: {key: $k, expectedVersion: $v, managerKey: "incheon-technopark", programKey: "smart-venture-campus"}) { fund { key } } }`,
+		map[string]any{"k": fund, "v": fv}, nil)
+	if got := count(t, c.DSN, `SELECT o.key || ' ' || p.key FROM funds f JOIN organizations o ON o.id = f.manager_id JOIN programs p ON p.id = f.program_id WHERE f.key = $1`, fund); got != "incheon-technopark smart-venture-campus" {
+		t.Errorf("fund updated by keys: %q", got)
+	}
+	if res := c.Do(t, `mutation($k: String!, $v: Int!, $m: ID) { updateFund(input: {key: $k, expectedVersion: $v, managerId: $m, managerKey: "smba"}) { fund { key } } }`,
+		map[string]any{"k": fund, "v": fv + 1, "m": nil}); res.Code() != "BAD_USER_INPUT" || res.Field() != "input.managerId" {
+		t.Errorf("managerId and managerKey: %+v", res.Errors)
+	}
+}
+
+// TestCorrectionReferencesByKey: an outcome's market and a market target's
+// support program, corrected by code and key; both is BAD_USER_INPUT.
+func TestCorrectionReferencesByKey(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	c.OK(t, `mutation { recordOutcome(input: {startupKey: "svc-biosensa", kind: EXPORT_CONTRACT, reportedOn: "2024-05-06", amount: 1000, marketCode: "VN"}) { startup { key } } }`, nil, nil)
+	row := count(t, c.DSN, `SELECT o.id || ' ' || o.version FROM outcomes o JOIN startups s ON s.id = o.startup_id WHERE s.key = 'svc-biosensa' AND o.reported_on = '2024-05-06'`)
+	var id, version int
+	fmt.Sscan(row, &id, &version)
+	outcome := globalid.Encode(globalid.Outcome, int64(id))
+	if res := c.Do(t, `mutation($id: ID!, $v: Int!, $m: ID) { correctOutcome(input: {id: $id, expectedVersion: $v, marketId: $m, marketCode: "US", reason: "x"}) { startup { key } } }`,
+		map[string]any{"id": outcome, "v": version, "m": nil}); res.Code() != "BAD_USER_INPUT" || res.Field() != "input.marketId" {
+		t.Errorf("marketId and marketCode: %+v", res.Errors)
+	}
+	c.OK(t, `mutation($id: ID!, $v: Int!) { correctOutcome(input: {id: $id, expectedVersion: $v, marketCode: "US", reason: "the contract was with the US"}) { startup { key } } }`,
+		map[string]any{"id": outcome, "v": version}, nil)
+	if got := count(t, c.DSN, `SELECT m.code FROM outcomes o JOIN markets m ON m.id = o.market_id WHERE o.id = $1`, id); got != "US" {
+		t.Errorf("market corrected by code: %s", got)
 	}
 }

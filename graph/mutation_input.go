@@ -99,6 +99,44 @@ func (a *args) sectors(gids []string) []int64 {
 	return out
 }
 
+// sectorsOrKeys is sectors, or the sectors keys names (sectorKeys):
+// not both.
+func (a *args) sectorsOrKeys(gids, keys []string) []int64 {
+	if keys == nil {
+		return a.sectors(gids)
+	}
+	if gids != nil {
+		a.problems.Add("input.sectorIds", "give sectorIds or sectorKeys, not both")
+		return nil
+	}
+	if len(keys) > 10 {
+		a.problems.Add("input.sectorKeys", "takes at most 10 sectors")
+	}
+	if a.byKey == nil {
+		a.problems.Add("input.sectorKeys", "cannot name a node by key here")
+		return nil
+	}
+	out := make([]int64, 0, len(keys))
+	for i, k := range keys {
+		out = append(out, a.lookup(fmt.Sprintf("input.sectorKeys[%d]", i), globalid.Sector, k))
+	}
+	return out
+}
+
+// optNodeChange is optIDChange with the reference's key as the other way
+// to name it: a key names a node (it cannot clear the reference; id: null
+// does); both is BAD_USER_INPUT naming the id field.
+func (a *args) optNodeChange(field string, typ globalid.Type, o graphql.Omittable[*string], key *string) store.Field[*int64] {
+	if key == nil {
+		return a.optIDChange(field, typ, o)
+	}
+	if _, set := o.ValueOK(); set {
+		a.problems.Add(field, "give %s or %s, not both", lastName(field), lastName(keyField(field, typ)))
+		return store.Field[*int64]{}
+	}
+	return store.Field[*int64]{Set: true, Value: a.optNode(field, typ, nil, key)}
+}
+
 // base validates what every created node has.
 func (a *args) base(idem *string, key, nameKo, nameEn string, allowDuplicateName *bool) store.NodeBase {
 	if !keyPattern.MatchString(key) {
@@ -214,14 +252,21 @@ func (a *args) optNode(field string, typ globalid.Type, id, key *string) *int64 
 		a.problems.Add(kf, "cannot name a node by key here")
 		return nil
 	}
-	v, err := a.byKey(a.ctx, typ, *key)
+	v := a.lookup(kf, typ, *key)
+	return &v
+}
+
+// lookup is the row id of the node of typ whose key is key; a key that
+// names nothing is a problem on field.
+func (a *args) lookup(field string, typ globalid.Type, key string) int64 {
+	v, err := a.byKey(a.ctx, typ, key)
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
-		a.problems.Add(kf, "names no %s", strings.ToLower(string(typ)))
+		a.problems.Add(field, "names no %s", strings.ToLower(string(typ)))
 	case err != nil && a.fault == nil:
 		a.fault = err
 	}
-	return &v
+	return v
 }
 
 // keyField is the input field that names by key what field names by id:

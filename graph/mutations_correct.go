@@ -79,7 +79,7 @@ func (r *mutationResolver) correctOutcome(ctx context.Context, in generated.Corr
 			c.Amount.Value = &n
 		}
 	}
-	c.MarketID = a.optIDChange("input.marketId", globalid.Market, in.MarketID)
+	c.MarketID = a.optNodeChange("input.marketId", globalid.Market, in.MarketID, in.MarketCode)
 	c.Note = a.optTextChange("input.note", in.Note, 500)
 	if err := a.err(); err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (r *mutationResolver) correctMarketTarget(ctx context.Context, in generated
 	if p, ok := notNull(&a, "input.priority", in.Priority); ok {
 		c.Priority = store.Field[int]{Set: true, Value: a.intArg("input.priority", &p, 3, 1, 5)}
 	}
-	c.ProgramID = a.optIDChange("input.supportProgramId", globalid.Program, in.SupportProgramID)
+	c.ProgramID = a.optNodeChange("input.supportProgramId", globalid.Program, in.SupportProgramID, in.SupportProgramKey)
 	c.Since = a.dateChange("input.since", in.Since)
 	if err := a.err(); err != nil {
 		return nil, err

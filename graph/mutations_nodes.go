@@ -17,10 +17,10 @@ func (r *mutationResolver) createMentor(ctx context.Context, in generated.Create
 		NodeBase:       a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optText("input.titleKo", in.TitleKo, 200),
 		TitleEn:        a.optText("input.titleEn", in.TitleEn, 200),
-		UniversityID:   a.optID("input.universityId", globalid.University, in.UniversityID),
-		OrganizationID: a.optID("input.organizationId", globalid.Organization, in.OrganizationID),
+		UniversityID:   a.optNode("input.universityId", globalid.University, in.UniversityID, in.UniversityKey),
+		OrganizationID: a.optNode("input.organizationId", globalid.Organization, in.OrganizationID, in.OrganizationKey),
 		Languages:      a.languages(in.Languages),
-		SectorIDs:      a.sectors(in.SectorIds),
+		SectorIDs:      a.sectorsOrKeys(in.SectorIds, in.SectorKeys),
 	}
 	nm.TaskForceMember = in.TaskForceMember != nil && *in.TaskForceMember
 	if nm.UniversityID != nil && nm.OrganizationID != nil {
@@ -44,8 +44,8 @@ func (r *mutationResolver) updateMentor(ctx context.Context, in generated.Update
 		NameChanges:    a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
 		TitleKo:        a.optTextChange("input.titleKo", in.TitleKo, 200),
 		TitleEn:        a.optTextChange("input.titleEn", in.TitleEn, 200),
-		UniversityID:   a.optIDChange("input.universityId", globalid.University, in.UniversityID),
-		OrganizationID: a.optIDChange("input.organizationId", globalid.Organization, in.OrganizationID),
+		UniversityID:   a.optNodeChange("input.universityId", globalid.University, in.UniversityID, in.UniversityKey),
+		OrganizationID: a.optNodeChange("input.organizationId", globalid.Organization, in.OrganizationID, in.OrganizationKey),
 	}
 	if v, set := in.TaskForceMember.ValueOK(); set {
 		if v == nil {
@@ -57,8 +57,11 @@ func (r *mutationResolver) updateMentor(ctx context.Context, in generated.Update
 	if v, set := in.Languages.ValueOK(); set {
 		ch.Languages = store.Field[[]string]{Set: true, Value: a.languages(v)}
 	}
-	if v, set := in.SectorIds.ValueOK(); set {
-		ch.SectorIDs = store.Field[[]int64]{Set: true, Value: a.sectors(v)}
+	if v, set := in.SectorIds.ValueOK(); set || in.SectorKeys != nil {
+		if !set {
+			v = nil
+		}
+		ch.SectorIDs = store.Field[[]int64]{Set: true, Value: a.sectorsOrKeys(v, in.SectorKeys)}
 	}
 	if ch.UniversityID.Value != nil && ch.OrganizationID.Value != nil {
 		a.problems.Add("input.organizationId", "a mentor belongs to a university or an organization, not both")
@@ -79,9 +82,9 @@ func (r *mutationResolver) createFund(ctx context.Context, in generated.CreateFu
 		NodeBase:  a.base(in.IdempotencyKey, in.Key, in.NameKo, in.NameEn, in.AllowDuplicateName),
 		Kind:      string(in.Kind),
 		Size:      int64(in.Size),
-		ManagerID: a.optID("input.managerId", globalid.Organization, in.ManagerID),
-		SponsorID: a.optID("input.sponsorId", globalid.Organization, in.SponsorID),
-		ProgramID: a.optID("input.programId", globalid.Program, in.ProgramID),
+		ManagerID: a.optNode("input.managerId", globalid.Organization, in.ManagerID, in.ManagerKey),
+		SponsorID: a.optNode("input.sponsorId", globalid.Organization, in.SponsorID, in.SponsorKey),
+		ProgramID: a.optNode("input.programId", globalid.Program, in.ProgramID, in.ProgramKey),
 	}
 	if in.Size < 0 {
 		a.problems.Add("input.size", "must not be negative")
@@ -106,9 +109,9 @@ func (r *mutationResolver) updateFund(ctx context.Context, in generated.UpdateFu
 	id, version := a.node("input.id", globalid.Fund, in.ID, in.Key), a.version(in.ExpectedVersion)
 	ch := store.FundChanges{
 		NameChanges: a.names(in.NameKo, in.NameEn, in.AllowDuplicateName),
-		ManagerID:   a.optIDChange("input.managerId", globalid.Organization, in.ManagerID),
-		SponsorID:   a.optIDChange("input.sponsorId", globalid.Organization, in.SponsorID),
-		ProgramID:   a.optIDChange("input.programId", globalid.Program, in.ProgramID),
+		ManagerID:   a.optNodeChange("input.managerId", globalid.Organization, in.ManagerID, in.ManagerKey),
+		SponsorID:   a.optNodeChange("input.sponsorId", globalid.Organization, in.SponsorID, in.SponsorKey),
+		ProgramID:   a.optNodeChange("input.programId", globalid.Program, in.ProgramID, in.ProgramKey),
 	}
 	if v, set := in.Size.ValueOK(); set {
 		if v == nil || *v < 0 {

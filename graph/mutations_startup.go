@@ -21,7 +21,7 @@ func (r *mutationResolver) createStartup(ctx context.Context, in generated.Creat
 		DescriptionKo:      a.optText("input.descriptionKo", in.DescriptionKo, 2000),
 		DescriptionEn:      a.optText("input.descriptionEn", in.DescriptionEn, 2000),
 		Stage:              string(model.GrowthStageIdea),
-		SectorIDs:          a.sectors(in.SectorIds),
+		SectorIDs:          a.sectorsOrKeys(in.SectorIds, in.SectorKeys),
 		AllowDuplicateName: in.AllowDuplicateName != nil && *in.AllowDuplicateName,
 	}
 	if !keyPattern.MatchString(in.Key) {
@@ -34,10 +34,7 @@ func (r *mutationResolver) createStartup(ctx context.Context, in generated.Creat
 		d := a.pastDate("input.foundedOn", in.FoundedOn)
 		ns.FoundedOn = &d
 	}
-	if in.FacilityID != nil {
-		f := a.id("input.facilityId", globalid.Facility, *in.FacilityID)
-		ns.FacilityID = &f
-	}
+	ns.FacilityID = a.optNode("input.facilityId", globalid.Facility, in.FacilityID, in.FacilityKey)
 	if err := a.err(); err != nil {
 		return nil, err
 	}
@@ -66,15 +63,12 @@ func (r *mutationResolver) updateStartup(ctx context.Context, in generated.Updat
 			c.FoundedOn.Value = &d
 		}
 	}
-	if v, set := in.FacilityID.ValueOK(); set {
-		c.FacilityID.Set = true
-		if v != nil {
-			f := a.id("input.facilityId", globalid.Facility, *v)
-			c.FacilityID.Value = &f
+	c.FacilityID = a.optNodeChange("input.facilityId", globalid.Facility, in.FacilityID, in.FacilityKey)
+	if v, set := in.SectorIds.ValueOK(); set || in.SectorKeys != nil {
+		if !set {
+			v = nil
 		}
-	}
-	if v, set := in.SectorIds.ValueOK(); set {
-		c.SectorIDs = store.Field[[]int64]{Set: true, Value: a.sectors(v)}
+		c.SectorIDs = store.Field[[]int64]{Set: true, Value: a.sectorsOrKeys(v, in.SectorKeys)}
 	}
 	version := a.version(in.ExpectedVersion)
 	if err := a.err(); err != nil {

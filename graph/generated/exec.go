@@ -13669,8 +13669,12 @@ input CreateStartupInput {
   foundedOn: Date
   "The campus space it is resident in."
   facilityId: ID
+  "The campus space by its key instead of facilityId; not both."
+  facilityKey: String
   "Its sectors (at most 10)."
   sectorIds: [ID!]
+  "The sectors by their keys instead of sectorIds; not both."
+  sectorKeys: [String!]
   "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
   allowDuplicateName: Boolean
 }
@@ -13695,8 +13699,12 @@ input UpdateStartupInput {
   foundedOn: Date
   "Campus space; null clears it."
   facilityId: ID
+  "The campus space by its key instead of facilityId; not both."
+  facilityKey: String
   "The full new list of sectors (at most 10)."
   sectorIds: [ID!]
+  "The sectors by their keys instead of sectorIds; not both."
+  sectorKeys: [String!]
   "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
   allowDuplicateName: Boolean
 }
@@ -13957,12 +13965,18 @@ input CreateMentorInput {
   taskForceMember: Boolean
   "The university the mentor belongs to (not together with organizationId)."
   universityId: ID
+  "The university by its key instead of universityId; not both."
+  universityKey: String
   "The organization the mentor belongs to (not together with universityId)."
   organizationId: ID
+  "The organization by its key instead of organizationId; not both."
+  organizationKey: String
   "Languages as ISO 639-1 codes, e.g. [\"ko\", \"en\"] (at most 10)."
   languages: [String!]
   "Sectors of expertise (at most 10)."
   sectorIds: [ID!]
+  "The sectors by their keys instead of sectorIds; not both."
+  sectorKeys: [String!]
   "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
   allowDuplicateName: Boolean
 }
@@ -13987,12 +14001,18 @@ input UpdateMentorInput {
   taskForceMember: Boolean
   "The university; null clears it (not together with organizationId)."
   universityId: ID
+  "The university by its key instead of universityId; not both."
+  universityKey: String
   "The organization; null clears it (not together with universityId)."
   organizationId: ID
+  "The organization by its key instead of organizationId; not both."
+  organizationKey: String
   "The full new list of languages (ISO 639-1)."
   languages: [String!]
   "The full new list of sectors of expertise."
   sectorIds: [ID!]
+  "The sectors by their keys instead of sectorIds; not both."
+  sectorKeys: [String!]
   "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
   allowDuplicateName: Boolean
 }
@@ -14013,10 +14033,16 @@ input CreateFundInput {
   size: KRW!
   "The organization that manages it."
   managerId: ID
+  "The managing organization by its key instead of managerId; not both."
+  managerKey: String
   "The organization that provides the money."
   sponsorId: ID
+  "The sponsoring organization by its key instead of sponsorId; not both."
+  sponsorKey: String
   "The program it belongs to."
   programId: ID
+  "The program by its key instead of programId; not both."
+  programKey: String
   "Year it started (1990-2100)."
   vintageYear: Int
   "Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId."
@@ -14039,10 +14065,16 @@ input UpdateFundInput {
   size: KRW
   "The managing organization; null clears it."
   managerId: ID
+  "The managing organization by its key instead of managerId; not both."
+  managerKey: String
   "The sponsoring organization; null clears it."
   sponsorId: ID
+  "The sponsoring organization by its key instead of sponsorId; not both."
+  sponsorKey: String
   "The program; null clears it."
   programId: ID
+  "The program by its key instead of programId; not both."
+  programKey: String
   "Year it started; null clears it."
   vintageYear: Int
   "Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId)."
@@ -14225,6 +14257,8 @@ input CorrectOutcomeInput {
   amount: KRW
   "The right market; null clears it (an export contract needs one)."
   marketId: ID
+  "The right market by its code instead of marketId; not both."
+  marketCode: String
   "The right note; null clears it."
   note: String
 }
@@ -14323,6 +14357,8 @@ input CorrectMarketTargetInput {
   priority: Int
   "The right support program; null clears it."
   supportProgramId: ID
+  "The right support program by its key instead of supportProgramId; not both."
+  supportProgramKey: String
   "The right start (not in the future)."
   since: Date
 }
@@ -73137,7 +73173,7 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "expectedVersion", "reason", "status", "priority", "supportProgramId", "since"}
+	fieldsInOrder := [...]string{"startupId", "startupKey", "marketId", "marketCode", "expectedVersion", "reason", "status", "priority", "supportProgramId", "supportProgramKey", "since"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73207,6 +73243,13 @@ func (ec *executionContext) unmarshalInputCorrectMarketTargetInput(ctx context.C
 				return it, err
 			}
 			it.SupportProgramID = graphql.OmittableOf(data)
+		case "supportProgramKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportProgramKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportProgramKey = data
 		case "since":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
 			data, err := ec.unmarshalODate2ᚖstartupgraphᚋinternalᚋmodelᚐDate(ctx, v)
@@ -73347,7 +73390,7 @@ func (ec *executionContext) unmarshalInputCorrectOutcomeInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "kind", "reportedOn", "quantity", "amount", "marketId", "note"}
+	fieldsInOrder := [...]string{"id", "expectedVersion", "reason", "kind", "reportedOn", "quantity", "amount", "marketId", "marketCode", "note"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73410,6 +73453,13 @@ func (ec *executionContext) unmarshalInputCorrectOutcomeInput(ctx context.Contex
 				return it, err
 			}
 			it.MarketID = graphql.OmittableOf(data)
+		case "marketCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("marketCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MarketCode = data
 		case "note":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -73613,7 +73663,7 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "kind", "size", "managerId", "managerKey", "sponsorId", "sponsorKey", "programId", "programKey", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73669,6 +73719,13 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.ManagerID = data
+		case "managerKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerKey = data
 		case "sponsorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -73676,6 +73733,13 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.SponsorID = data
+		case "sponsorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SponsorKey = data
 		case "programId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -73683,6 +73747,13 @@ func (ec *executionContext) unmarshalInputCreateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.ProgramID = data
+		case "programKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramKey = data
 		case "vintageYear":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vintageYear"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -73809,7 +73880,7 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "universityKey", "organizationId", "organizationKey", "languages", "sectorIds", "sectorKeys", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -73872,6 +73943,13 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.UniversityID = data
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "organizationId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -73879,6 +73957,13 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.OrganizationID = data
+		case "organizationKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationKey = data
 		case "languages":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
 			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
@@ -73893,6 +73978,13 @@ func (ec *executionContext) unmarshalInputCreateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = data
+		case "sectorKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorKeys = data
 		case "allowDuplicateName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -74019,7 +74111,7 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"idempotencyKey", "key", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "stage", "foundedOn", "facilityId", "facilityKey", "sectorIds", "sectorKeys", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -74089,6 +74181,13 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.FacilityID = data
+		case "facilityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityKey = data
 		case "sectorIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
@@ -74096,6 +74195,13 @@ func (ec *executionContext) unmarshalInputCreateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = data
+		case "sectorKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorKeys = data
 		case "allowDuplicateName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -84672,7 +84778,7 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "sponsorId", "programId", "vintageYear", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "size", "managerId", "managerKey", "sponsorId", "sponsorKey", "programId", "programKey", "vintageYear", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84728,6 +84834,13 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.ManagerID = graphql.OmittableOf(data)
+		case "managerKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("managerKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ManagerKey = data
 		case "sponsorId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -84735,6 +84848,13 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.SponsorID = graphql.OmittableOf(data)
+		case "sponsorKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sponsorKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SponsorKey = data
 		case "programId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -84742,6 +84862,13 @@ func (ec *executionContext) unmarshalInputUpdateFundInput(ctx context.Context, o
 				return it, err
 			}
 			it.ProgramID = graphql.OmittableOf(data)
+		case "programKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgramKey = data
 		case "vintageYear":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vintageYear"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -84861,7 +84988,7 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "organizationId", "languages", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "titleKo", "titleEn", "taskForceMember", "universityId", "universityKey", "organizationId", "organizationKey", "languages", "sectorIds", "sectorKeys", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -84931,6 +85058,13 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.UniversityID = graphql.OmittableOf(data)
+		case "universityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("universityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UniversityKey = data
 		case "organizationId":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationId"))
 			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
@@ -84938,6 +85072,13 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.OrganizationID = graphql.OmittableOf(data)
+		case "organizationKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizationKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganizationKey = data
 		case "languages":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
 			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
@@ -84952,6 +85093,13 @@ func (ec *executionContext) unmarshalInputUpdateMentorInput(ctx context.Context,
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "sectorKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorKeys = data
 		case "allowDuplicateName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -85085,7 +85233,7 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "sectorIds", "allowDuplicateName"}
+	fieldsInOrder := [...]string{"id", "key", "expectedVersion", "nameKo", "nameEn", "descriptionKo", "descriptionEn", "foundedOn", "facilityId", "facilityKey", "sectorIds", "sectorKeys", "allowDuplicateName"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -85155,6 +85303,13 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.FacilityID = graphql.OmittableOf(data)
+		case "facilityKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("facilityKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FacilityKey = data
 		case "sectorIds":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorIds"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
@@ -85162,6 +85317,13 @@ func (ec *executionContext) unmarshalInputUpdateStartupInput(ctx context.Context
 				return it, err
 			}
 			it.SectorIds = graphql.OmittableOf(data)
+		case "sectorKeys":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorKeys"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorKeys = data
 		case "allowDuplicateName":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("allowDuplicateName"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)

@@ -557,6 +557,8 @@ type CorrectMarketTargetInput struct {
 	Priority graphql.Omittable[*int] `json:"priority,omitempty"`
 	// The right support program; null clears it.
 	SupportProgramID graphql.Omittable[*string] `json:"supportProgramId,omitempty"`
+	// The right support program by its key instead of supportProgramId; not both.
+	SupportProgramKey *string `json:"supportProgramKey,omitempty"`
 	// The right start (not in the future).
 	Since graphql.Omittable[*model.Date] `json:"since,omitempty"`
 }
@@ -603,6 +605,8 @@ type CorrectOutcomeInput struct {
 	Amount graphql.Omittable[*model.KRW] `json:"amount,omitempty"`
 	// The right market; null clears it (an export contract needs one).
 	MarketID graphql.Omittable[*string] `json:"marketId,omitempty"`
+	// The right market by its code instead of marketId; not both.
+	MarketCode *string `json:"marketCode,omitempty"`
 	// The right note; null clears it.
 	Note graphql.Omittable[*string] `json:"note,omitempty"`
 }
@@ -659,10 +663,16 @@ type CreateFundInput struct {
 	Size model.KRW `json:"size"`
 	// The organization that manages it.
 	ManagerID *string `json:"managerId,omitempty"`
+	// The managing organization by its key instead of managerId; not both.
+	ManagerKey *string `json:"managerKey,omitempty"`
 	// The organization that provides the money.
 	SponsorID *string `json:"sponsorId,omitempty"`
+	// The sponsoring organization by its key instead of sponsorId; not both.
+	SponsorKey *string `json:"sponsorKey,omitempty"`
 	// The program it belongs to.
 	ProgramID *string `json:"programId,omitempty"`
+	// The program by its key instead of programId; not both.
+	ProgramKey *string `json:"programKey,omitempty"`
 	// Year it started (1990-2100).
 	VintageYear *int `json:"vintageYear,omitempty"`
 	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
@@ -705,12 +715,18 @@ type CreateMentorInput struct {
 	TaskForceMember *bool `json:"taskForceMember,omitempty"`
 	// The university the mentor belongs to (not together with organizationId).
 	UniversityID *string `json:"universityId,omitempty"`
+	// The university by its key instead of universityId; not both.
+	UniversityKey *string `json:"universityKey,omitempty"`
 	// The organization the mentor belongs to (not together with universityId).
 	OrganizationID *string `json:"organizationId,omitempty"`
+	// The organization by its key instead of organizationId; not both.
+	OrganizationKey *string `json:"organizationKey,omitempty"`
 	// Languages as ISO 639-1 codes, e.g. ["ko", "en"] (at most 10).
 	Languages []string `json:"languages,omitempty"`
 	// Sectors of expertise (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// The sectors by their keys instead of sectorIds; not both.
+	SectorKeys []string `json:"sectorKeys,omitempty"`
 	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
 	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
@@ -755,8 +771,12 @@ type CreateStartupInput struct {
 	FoundedOn *model.Date `json:"foundedOn,omitempty"`
 	// The campus space it is resident in.
 	FacilityID *string `json:"facilityId,omitempty"`
+	// The campus space by its key instead of facilityId; not both.
+	FacilityKey *string `json:"facilityKey,omitempty"`
 	// Its sectors (at most 10).
 	SectorIds []string `json:"sectorIds,omitempty"`
+	// The sectors by their keys instead of sectorIds; not both.
+	SectorKeys []string `json:"sectorKeys,omitempty"`
 	// Create it even when an existing one of its type has the same Korean or English name (compared ignoring case, width and spaces, Hangul normalised); false when omitted: such a name is CONFLICT naming the field, with the existing node's id in extensions.existingId.
 	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
@@ -4889,10 +4909,16 @@ type UpdateFundInput struct {
 	Size graphql.Omittable[*model.KRW] `json:"size,omitempty"`
 	// The managing organization; null clears it.
 	ManagerID graphql.Omittable[*string] `json:"managerId,omitempty"`
+	// The managing organization by its key instead of managerId; not both.
+	ManagerKey *string `json:"managerKey,omitempty"`
 	// The sponsoring organization; null clears it.
 	SponsorID graphql.Omittable[*string] `json:"sponsorId,omitempty"`
+	// The sponsoring organization by its key instead of sponsorId; not both.
+	SponsorKey *string `json:"sponsorKey,omitempty"`
 	// The program; null clears it.
 	ProgramID graphql.Omittable[*string] `json:"programId,omitempty"`
+	// The program by its key instead of programId; not both.
+	ProgramKey *string `json:"programKey,omitempty"`
 	// Year it started; null clears it.
 	VintageYear graphql.Omittable[*int] `json:"vintageYear,omitempty"`
 	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
@@ -4935,12 +4961,18 @@ type UpdateMentorInput struct {
 	TaskForceMember graphql.Omittable[*bool] `json:"taskForceMember,omitempty"`
 	// The university; null clears it (not together with organizationId).
 	UniversityID graphql.Omittable[*string] `json:"universityId,omitempty"`
+	// The university by its key instead of universityId; not both.
+	UniversityKey *string `json:"universityKey,omitempty"`
 	// The organization; null clears it (not together with universityId).
 	OrganizationID graphql.Omittable[*string] `json:"organizationId,omitempty"`
+	// The organization by its key instead of organizationId; not both.
+	OrganizationKey *string `json:"organizationKey,omitempty"`
 	// The full new list of languages (ISO 639-1).
 	Languages graphql.Omittable[[]string] `json:"languages,omitempty"`
 	// The full new list of sectors of expertise.
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
+	// The sectors by their keys instead of sectorIds; not both.
+	SectorKeys []string `json:"sectorKeys,omitempty"`
 	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
 	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }
@@ -4987,8 +5019,12 @@ type UpdateStartupInput struct {
 	FoundedOn graphql.Omittable[*model.Date] `json:"foundedOn,omitempty"`
 	// Campus space; null clears it.
 	FacilityID graphql.Omittable[*string] `json:"facilityId,omitempty"`
+	// The campus space by its key instead of facilityId; not both.
+	FacilityKey *string `json:"facilityKey,omitempty"`
 	// The full new list of sectors (at most 10).
 	SectorIds graphql.Omittable[[]string] `json:"sectorIds,omitempty"`
+	// The sectors by their keys instead of sectorIds; not both.
+	SectorKeys []string `json:"sectorKeys,omitempty"`
 	// Rename even when another node of this type has the new name (ignoring case, width and spaces); without it such a rename is CONFLICT naming the field and the existing node (extensions.existingId).
 	AllowDuplicateName *bool `json:"allowDuplicateName,omitempty"`
 }

@@ -12,13 +12,16 @@ import (
 // see the node is decided when it is loaded by id (its ByID guard), so a
 // key the viewer may not see ends exactly as an unknown one does.
 var keyLookups = map[globalid.Type]string{
-	globalid.Startup:    `SELECT id FROM startups WHERE key = $1`,
-	globalid.Mentor:     `SELECT id FROM mentors WHERE key = $1`,
-	globalid.Fund:       `SELECT id FROM funds WHERE key = $1`,
-	globalid.Program:    `SELECT id FROM programs WHERE key = $1`,
-	globalid.Cohort:     `SELECT id FROM cohorts WHERE key = $1`,
-	globalid.Market:     `SELECT id FROM markets WHERE code = $1`,
-	globalid.University: `SELECT id FROM universities WHERE key = $1`,
+	globalid.Startup:      `SELECT id FROM startups WHERE key = $1`,
+	globalid.Mentor:       `SELECT id FROM mentors WHERE key = $1`,
+	globalid.Fund:         `SELECT id FROM funds WHERE key = $1`,
+	globalid.Program:      `SELECT id FROM programs WHERE key = $1`,
+	globalid.Cohort:       `SELECT id FROM cohorts WHERE key = $1`,
+	globalid.Market:       `SELECT id FROM markets WHERE code = $1`,
+	globalid.University:   `SELECT id FROM universities WHERE key = $1`,
+	globalid.Sector:       `SELECT id FROM sectors WHERE key = $1`,
+	globalid.Facility:     `SELECT id FROM facilities WHERE key = $1`,
+	globalid.Organization: `SELECT id FROM organizations WHERE key = $1`,
 }
 
 // IDByKey returns the row id of the node of type t whose key (a market's
