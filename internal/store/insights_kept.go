@@ -26,6 +26,20 @@ import (
 // path (the tests compare both).
 type generalPath struct{}
 
+// keptTotalsScope is the scope of the kept totals that ctx's viewer reads:
+// 0 for every startup (admin, analyst), a university's id for its teams;
+// ok is false for a viewer the kept totals have no scope for.
+func keptTotalsScope(ctx context.Context) (scope int64, ok bool) {
+	v := viewer.From(ctx)
+	switch {
+	case v.ReadsEverything():
+		return 0, true
+	case v.Role == viewer.University && v.UniversityID != 0:
+		return v.UniversityID, true
+	}
+	return 0, false
+}
+
 // kept renders the condition on insight_totals t that selects the
 // slice's rows, with its arguments, when the kept totals answer the slice
 // exactly; ok is false otherwise.
@@ -39,13 +53,8 @@ func (in Insights) kept(ctx context.Context) (cond string, args *sqlArgs, ok boo
 		len(f.MarketIDs)+len(f.TargetStatuses) > 0 || f.FoundedFrom != nil || f.FoundedTo != nil || f.Search != "" {
 		return "", nil, false
 	}
-	v := viewer.From(ctx)
-	var scope int64
-	switch {
-	case v.ReadsEverything():
-	case v.Role == viewer.University && v.UniversityID != 0:
-		scope = v.UniversityID
-	default:
+	scope, ok := keptTotalsScope(ctx)
+	if !ok {
 		return "", nil, false
 	}
 	args = &sqlArgs{}
@@ -216,13 +225,8 @@ func keptStageGroups(ctx context.Context, s *Store, q pageQuery, src measureSour
 			return nil, false, nil
 		}
 	}
-	v := viewer.From(ctx)
-	var scope int64
-	switch {
-	case v.ReadsEverything():
-	case v.Role == viewer.University && v.UniversityID != 0:
-		scope = v.UniversityID
-	default:
+	scope, ok := keptTotalsScope(ctx)
+	if !ok {
 		return nil, false, nil
 	}
 	args := &sqlArgs{}

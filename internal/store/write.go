@@ -125,18 +125,7 @@ func nullJSON(b json.RawMessage) any {
 // audited runs change on the row of table with id and records the row
 // before and after it.
 func audited(ctx context.Context, tx *sqlx.Tx, action, table, entityType string, id int64, change func() error) error {
-	before, err := snapshot(ctx, tx, table, id)
-	if err != nil {
-		return err
-	}
-	if err := change(); err != nil {
-		return err
-	}
-	after, err := snapshot(ctx, tx, table, id)
-	if err != nil {
-		return err
-	}
-	return audit(ctx, tx, action, entityType, id, before, after)
+	return auditedChange(ctx, tx, table, id, action, entityType, id, "", change)
 }
 
 // idempotent creates through create unless the caller's API key already
