@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"startupgraph/examples"
+	"startupgraph/graph"
 	"startupgraph/internal/apitest"
 	"startupgraph/internal/synthetic"
 	"startupgraph/internal/testdb"
@@ -29,7 +30,17 @@ func BenchmarkNestedQuery(b *testing.B) { benchQuery(b, benchNested) }
 
 func BenchmarkFanoutQuery(b *testing.B) { benchQuery(b, benchFanout) }
 
+// The same queries through gqlgen's generated code alone (the direct
+// executor off): what the direct executor saves.
+func BenchmarkNestedQueryGqlgen(b *testing.B) { benchQueryGqlgen(b, benchNested) }
+
+func BenchmarkFanoutQueryGqlgen(b *testing.B) { benchQueryGqlgen(b, benchFanout) }
+
 func benchQuery(b *testing.B, query string) { benchRun(b, benchClient(b), query) }
+
+func benchQueryGqlgen(b *testing.B, query string) {
+	benchServe(b, benchClient(b), query, graph.WithoutDirect)
+}
 
 // BenchmarkWhereQuestions runs each of issue 17's questions (the
 // examples' question-*.graphql, the text the playground offers and the
@@ -65,6 +76,12 @@ func benchClient(b *testing.B) *apitest.Client {
 
 // benchRun measures query through c's handler stack.
 func benchRun(b *testing.B, c *apitest.Client, query string) {
+	benchServe(b, c, query, func(ctx context.Context) context.Context { return ctx })
+}
+
+// benchServe measures query through c's handler stack, each request's
+// context passed through reqCtx.
+func benchServe(b *testing.B, c *apitest.Client, query string, reqCtx func(context.Context) context.Context) {
 	body, err := json.Marshal(map[string]any{"query": query})
 	if err != nil {
 		b.Fatal(err)
@@ -73,6 +90,7 @@ func benchRun(b *testing.B, c *apitest.Client, query string) {
 		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+c.Key)
+		req = req.WithContext(reqCtx(req.Context()))
 		rec := c.Serve(req)
 		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), `"errors"`) {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())

@@ -42,7 +42,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 		Resolvers:  r,
 		Directives: generated.DirectiveRoot{Authenticated: authenticated, Admin: admin},
 	})
-	srv := handler.New(schema)
+	// The direct executor answers the common read queries itself
+	// (direct.go); gqlgen's generated code answers everything else.
+	srv := handler.New(directSchema{ExecutableSchema: schema, res: r})
 	queries := lru.New[*ast.QueryDocument](queryCacheSize)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)

@@ -1,0 +1,224 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"startupgraph/internal/i18n"
+	"startupgraph/internal/model"
+)
+
+// The direct executor's tables (direct.go): the types and fields it
+// answers. A field missing here is answered by gqlgen, with the rest of
+// its query; TestDirectMatchesGqlgen compares every field here with what
+// gqlgen answers.
+
+var (
+	queryType      = &objectType[rootQuery]{name: "Query"}
+	universityType = &objectType[model.University]{name: "University", implements: []string{"Node"}}
+	startupType    = &objectType[model.Startup]{name: "Startup", implements: []string{"Node"}}
+	mentorType     = &objectType[model.Mentor]{name: "Mentor", implements: []string{"Node"}}
+	sectorType     = &objectType[model.Sector]{name: "Sector", implements: []string{"Node"}}
+
+	startupsConn = &connectionType[model.StartupEdge, model.Startup]{name: "StartupConnection",
+		edge: &objectType[model.StartupEdge]{name: "StartupEdge"}, node: startupType}
+	mentorsConn = &connectionType[model.MentorEdge, model.Mentor]{name: "MentorConnection",
+		edge: &objectType[model.MentorEdge]{name: "MentorEdge"}, node: mentorType}
+	sectorsConn = &connectionType[model.SectorEdge, model.Sector]{name: "SectorConnection",
+		edge: &objectType[model.SectorEdge]{name: "SectorEdge"}, node: sectorType}
+	assignedConn = &connectionType[model.AssignedStartupEdge, model.Startup]{name: "AssignedStartupConnection",
+		edge: &objectType[model.AssignedStartupEdge]{name: "AssignedStartupEdge"}, node: startupType}
+	mentorshipsConn = &connectionType[model.MentorshipEdge, model.Mentor]{name: "MentorshipConnection",
+		edge: &objectType[model.MentorshipEdge]{name: "MentorshipEdge"}, node: mentorType}
+	menteesConn = &connectionType[model.MenteeEdge, model.Startup]{name: "MenteeConnection",
+		edge: &objectType[model.MenteeEdge]{name: "MenteeEdge"}, node: startupType}
+)
+
+func init() {
+	queryType.fields = map[string]fieldSpec[rootQuery]{
+		"universities": func(c *compiler, f graphql.CollectedField) (writer[rootQuery], bool) {
+			if _, ok := c.args(f); !ok {
+				return nil, false
+			}
+			item, ok := universityType.compile(c, f.Selections)
+			if !ok {
+				return nil, false
+			}
+			ctx := c.fieldContext("Query", f, nil)
+			return func(r *run, _ *rootQuery) error {
+				list_, err := c.res.Query().Universities(ctx, nil)
+				if err != nil {
+					return errDirect
+				}
+				return list(r, list_, item)
+			}, true
+		},
+		"startups": connection("Query", startupsConn, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.StartupEdge, model.Startup], err error) {
+			c, err := res.Query().Startups(ctx, p.first, p.after, p.last, p.before, nil, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+		"mentors": connection("Query", mentorsConn, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
+			c, err := res.Query().Mentors(ctx, p.first, p.after, p.last, p.before, nil, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+	}
+
+	universityType.fields = map[string]fieldSpec[model.University]{
+		"id":          leaf(func(r *run, u *model.University) { r.str(u.ID()) }),
+		"key":         leaf(func(r *run, u *model.University) { r.str(u.Key) }),
+		"name":        localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Name(l) }),
+		"nameKo":      leaf(func(r *run, u *model.University) { r.str(u.NameKo) }),
+		"nameEn":      leaf(func(r *run, u *model.University) { r.str(u.NameEn) }),
+		"shortName":   leaf(func(r *run, u *model.University) { r.str(u.ShortName) }),
+		"homeCountry": leaf(func(r *run, u *model.University) { r.str(u.HomeCountry) }),
+		"mouPartner":  leaf(func(r *run, u *model.University) { r.bool(u.MouPartner) }),
+		"description": localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Description(l) }),
+		"createdAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.CreatedAt) }),
+		"updatedAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.UpdatedAt) }),
+		"startups": connection("University", assignedConn, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.AssignedStartupEdge, model.Startup], err error) {
+			c, err := res.University().Startups(ctx, u, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+		"mentors": connection("University", mentorsConn, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
+			c, err := res.University().Mentors(ctx, u, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+	}
+
+	startupType.fields = map[string]fieldSpec[model.Startup]{
+		"id":          leaf(func(r *run, s *model.Startup) { r.str(s.ID()) }),
+		"key":         leaf(func(r *run, s *model.Startup) { r.str(s.Key) }),
+		"name":        localizedField(func(s *model.Startup, l *i18n.Locale) model.Localized { return s.Name(l) }),
+		"nameKo":      leaf(func(r *run, s *model.Startup) { r.str(s.NameKo) }),
+		"nameEn":      leaf(func(r *run, s *model.Startup) { r.str(s.NameEn) }),
+		"description": localizedField(func(s *model.Startup, l *i18n.Locale) model.Localized { return s.Description(l) }),
+		"stage":       leaf(func(r *run, s *model.Startup) { s.Stage.MarshalGQL(r.buf) }),
+		"foundedOn": leaf(func(r *run, s *model.Startup) {
+			if s.FoundedOn == nil {
+				r.null()
+				return
+			}
+			s.FoundedOn.MarshalGQL(r.buf)
+		}),
+		"version":    leaf(func(r *run, s *model.Startup) { r.int(s.Version) }),
+		"archivedAt": leaf(func(r *run, s *model.Startup) { r.optDateTime(s.ArchivedAt) }),
+		"createdAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.CreatedAt) }),
+		"updatedAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.UpdatedAt) }),
+		"mentors": connection("Startup", mentorshipsConn, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.MentorshipEdge, model.Mentor], err error) {
+			c, err := res.Startup().Mentors(ctx, s, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+		"sectors": connection("Startup", sectorsConn, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
+			c, err := res.Startup().Sectors(ctx, s, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+	}
+
+	mentorType.fields = map[string]fieldSpec[model.Mentor]{
+		"id":              leaf(func(r *run, m *model.Mentor) { r.str(m.ID()) }),
+		"key":             leaf(func(r *run, m *model.Mentor) { r.str(m.Key) }),
+		"name":            localizedField(func(m *model.Mentor, l *i18n.Locale) model.Localized { return m.Name(l) }),
+		"nameKo":          leaf(func(r *run, m *model.Mentor) { r.str(m.NameKo) }),
+		"nameEn":          leaf(func(r *run, m *model.Mentor) { r.str(m.NameEn) }),
+		"title":           localizedField(func(m *model.Mentor, l *i18n.Locale) model.Localized { return m.Title(l) }),
+		"taskForceMember": leaf(func(r *run, m *model.Mentor) { r.bool(m.TaskForceMember) }),
+		"languages": leaf(func(r *run, m *model.Mentor) {
+			r.buf.WriteByte('[')
+			for i, l := range m.Languages {
+				if i > 0 {
+					r.buf.WriteByte(',')
+				}
+				r.str(l)
+			}
+			r.buf.WriteByte(']')
+		}),
+		"version":    leaf(func(r *run, m *model.Mentor) { r.int(m.Version) }),
+		"archivedAt": leaf(func(r *run, m *model.Mentor) { r.optDateTime(m.ArchivedAt) }),
+		"createdAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.CreatedAt) }),
+		"updatedAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.UpdatedAt) }),
+		"startups": connection("Mentor", menteesConn, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.MenteeEdge, model.Startup], err error) {
+			c, err := res.Mentor().Startups(ctx, m, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+		"sectors": connection("Mentor", sectorsConn, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
+			c, err := res.Mentor().Sectors(ctx, m, p.first, p.after, p.last, p.before, nil, nil)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
+	}
+
+	sectorType.fields = map[string]fieldSpec[model.Sector]{
+		"id":             leaf(func(r *run, s *model.Sector) { r.str(s.ID()) }),
+		"key":            leaf(func(r *run, s *model.Sector) { r.str(s.Key) }),
+		"name":           localizedField(func(s *model.Sector, l *i18n.Locale) model.Localized { return s.Name(l) }),
+		"nameKo":         leaf(func(r *run, s *model.Sector) { r.str(s.NameKo) }),
+		"nameEn":         leaf(func(r *run, s *model.Sector) { r.str(s.NameEn) }),
+		"taskForceField": leaf(func(r *run, s *model.Sector) { r.bool(s.TaskForceField) }),
+		"description":    localizedField(func(s *model.Sector, l *i18n.Locale) model.Localized { return s.Description(l) }),
+		"createdAt":      leaf(func(r *run, s *model.Sector) { r.dateTime(s.CreatedAt) }),
+		"updatedAt":      leaf(func(r *run, s *model.Sector) { r.dateTime(s.UpdatedAt) }),
+	}
+
+	plainEdge(startupsConn, func(e *model.StartupEdge) (*model.Cursor, *model.Startup) { return &e.Cursor, e.Node })
+	plainEdge(mentorsConn, func(e *model.MentorEdge) (*model.Cursor, *model.Mentor) { return &e.Cursor, e.Node })
+	plainEdge(sectorsConn, func(e *model.SectorEdge) (*model.Cursor, *model.Sector) { return &e.Cursor, e.Node })
+
+	plainEdge(assignedConn, func(e *model.AssignedStartupEdge) (*model.Cursor, *model.Startup) { return &e.Cursor, e.Node })
+	assignmentFacts(assignedConn.edge.fields, func(e *model.AssignedStartupEdge) *model.Assignment { return &e.Assignment })
+
+	plainEdge(mentorshipsConn, func(e *model.MentorshipEdge) (*model.Cursor, *model.Mentor) { return &e.Cursor, e.Node })
+	mentorshipFacts(mentorshipsConn.edge.fields, func(e *model.MentorshipEdge) *model.Mentorship { return &e.Mentorship })
+	plainEdge(menteesConn, func(e *model.MenteeEdge) (*model.Cursor, *model.Startup) { return &e.Cursor, e.Node })
+	mentorshipFacts(menteesConn.edge.fields, func(e *model.MenteeEdge) *model.Mentorship { return &e.Mentorship })
+}
+
+// plainEdge gives a connection's edge type its cursor and node fields.
+func plainEdge[E model.EdgeOf[N], N any](conn *connectionType[E, N], get func(e *E) (*model.Cursor, *N)) {
+	conn.edge.fields = map[string]fieldSpec[E]{
+		"cursor": leaf(func(r *run, e *E) { c, _ := get(e); c.MarshalGQL(r.buf) }),
+		"node": edgeNode(conn.node, func(e *E) *N { _, n := get(e); return n }),
+	}
+}
+
+// mentorshipFacts adds a mentorship's facts to an edge type's fields.
+func mentorshipFacts[E any](fields map[string]fieldSpec[E], get func(e *E) *model.Mentorship) {
+	fields["focus"] = leaf(func(r *run, e *E) { r.str(get(e).Focus) })
+	fields["since"] = leaf(func(r *run, e *E) { get(e).Since.MarshalGQL(r.buf) })
+	fields["until"] = leaf(func(r *run, e *E) { r.optDate(get(e).Until) })
+	fields["createdAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).CreatedAt) })
+	fields["updatedAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).UpdatedAt) })
+}
+
+// assignmentFacts adds an assignment's facts to an edge type's fields.
+func assignmentFacts[E any](fields map[string]fieldSpec[E], get func(e *E) *model.Assignment) {
+	fields["purpose"] = leaf(func(r *run, e *E) { get(e).Purpose.MarshalGQL(r.buf) })
+	fields["status"] = leaf(func(r *run, e *E) { get(e).Status.MarshalGQL(r.buf) })
+	fields["since"] = leaf(func(r *run, e *E) { get(e).Since.MarshalGQL(r.buf) })
+	fields["until"] = leaf(func(r *run, e *E) { r.optDate(get(e).Until) })
+	fields["createdAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).CreatedAt) })
+	fields["updatedAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).UpdatedAt) })
+}
