@@ -200,7 +200,7 @@ func init() {
 func plainEdge[E model.EdgeOf[N], N any](conn *connectionType[E, N], get func(e *E) (*model.Cursor, *N)) {
 	conn.edge.fields = map[string]fieldSpec[E]{
 		"cursor": leaf(func(r *run, e *E) { c, _ := get(e); c.MarshalGQL(r.buf) }),
-		"node": edgeNode(conn.node, func(e *E) *N { _, n := get(e); return n }),
+		"node":   edgeNode(conn.node, func(e *E) *N { _, n := get(e); return n }),
 	}
 }
 
