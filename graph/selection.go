@@ -20,7 +20,7 @@ var (
 	edgeOmits = map[string]store.Omit{
 		"focus": store.OmitFocus, "purpose": store.OmitPurpose, "status": store.OmitStatus,
 		"priority": store.OmitPriority, "since": store.OmitSince, "until": store.OmitUntil,
-		"joinedOn": store.OmitJoinedOn,
+		"joinedOn": store.OmitJoinedOn, "createdAt": store.OmitEdgeStamps, "updatedAt": store.OmitEdgeStamps,
 	}
 	omitAll = func() (all store.Omit) {
 		for _, m := range []map[string]store.Omit{nodeOmits, edgeOmits} {

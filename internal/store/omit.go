@@ -32,6 +32,7 @@ const (
 	OmitUntil                        // e.until: Until of assignments and mentorships
 	OmitJoinedOn                     // e.joined_on: Membership.JoinedOn
 	OmitStamps                       // n.created_at, n.updated_at: Stamps
+	OmitEdgeStamps                   // e.created_at, e.updated_at: an edge's CreatedAt, UpdatedAt
 )
 
 // omittable maps each column of a group to it.
@@ -42,6 +43,7 @@ var omittable = map[string]Omit{
 	"n.languages": OmitLanguages, "n.created_at": OmitStamps, "n.updated_at": OmitStamps,
 	"e.focus": OmitFocus, "e.purpose": OmitPurpose, "e.status": OmitStatus, "e.priority": OmitPriority,
 	"e.since": OmitSince, "e.until": OmitUntil, "e.joined_on": OmitJoinedOn,
+	"e.created_at AS e_created_at": OmitEdgeStamps, "e.updated_at AS e_updated_at": OmitEdgeStamps,
 }
 
 // selectLists caches the select lists selectList builds.
