@@ -537,3 +537,37 @@ func (r *run) optDate(d *model.Date) {
 	}
 	d.MarshalGQL(r.buf)
 }
+
+// object is a nullable object field of T: resolve finds it (nil: null) for
+// each parent, with the field's arguments; its selection is compiled
+// against typ.
+func object[T, O any](object string, typ *objectType[O], allowed []string,
+	resolve func(ctx context.Context, res *Resolver, obj *T, args map[string]any) (*O, error)) fieldSpec[T] {
+	return func(c *compiler, f graphql.CollectedField) (writer[T], bool) {
+		args, ok := c.args(f, allowed...)
+		if !ok || len(args) != len(allowed) {
+			return nil, false
+		}
+		write, ok := typ.compile(c, f.Selections)
+		if !ok {
+			return nil, false
+		}
+		ctx := c.fieldContext(object, f, args)
+		return func(r *run, obj *T) error {
+			got, err := resolve(ctx, c.res, obj, args)
+			if err != nil {
+				return errDirect
+			}
+			if got == nil {
+				r.null()
+				return nil
+			}
+			return write(r, got)
+		}, true
+	}
+}
+
+// stringArg reads a String argument as gqlgen reads it.
+func stringArg(args map[string]any, name string) (string, error) {
+	return model.UnmarshalString(args[name])
+}

@@ -20,6 +20,7 @@ var (
 	startupType    = &objectType[model.Startup]{name: "Startup", implements: []string{"Node"}}
 	mentorType     = &objectType[model.Mentor]{name: "Mentor", implements: []string{"Node"}}
 	sectorType     = &objectType[model.Sector]{name: "Sector", implements: []string{"Node"}}
+	facilityType   = &objectType[model.Facility]{name: "Facility", implements: []string{"Node"}}
 
 	startupsConn = &connectionType[model.StartupEdge, model.Startup]{name: "StartupConnection",
 		edge: &objectType[model.StartupEdge]{name: "StartupEdge"}, node: startupType}
@@ -54,6 +55,28 @@ func init() {
 				return list(r, list_, item)
 			}, true
 		},
+		"node": nodeField,
+		"startup": object("Query", startupType, []string{"key"}, func(ctx context.Context, res *Resolver, _ *rootQuery, args map[string]any) (*model.Startup, error) {
+			key, err := stringArg(args, "key")
+			if err != nil {
+				return nil, err
+			}
+			return res.Query().Startup(ctx, key)
+		}),
+		"mentor": object("Query", mentorType, []string{"key"}, func(ctx context.Context, res *Resolver, _ *rootQuery, args map[string]any) (*model.Mentor, error) {
+			key, err := stringArg(args, "key")
+			if err != nil {
+				return nil, err
+			}
+			return res.Query().Mentor(ctx, key)
+		}),
+		"university": object("Query", universityType, []string{"key"}, func(ctx context.Context, res *Resolver, _ *rootQuery, args map[string]any) (*model.University, error) {
+			key, err := stringArg(args, "key")
+			if err != nil {
+				return nil, err
+			}
+			return res.Query().University(ctx, key)
+		}),
 		"startups": connection("Query", startupsConn, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.StartupEdge, model.Startup], err error) {
 			c, err := res.Query().Startups(ctx, p.first, p.after, p.last, p.before, nil, nil, nil)
 			if err == nil {
@@ -112,6 +135,9 @@ func init() {
 				return
 			}
 			s.FoundedOn.MarshalGQL(r.buf)
+		}),
+		"facility": object("Startup", facilityType, nil, func(ctx context.Context, res *Resolver, s *model.Startup, _ map[string]any) (*model.Facility, error) {
+			return res.Startup().Facility(ctx, s)
 		}),
 		"version":    leaf(func(r *run, s *model.Startup) { r.int(s.Version) }),
 		"archivedAt": leaf(func(r *run, s *model.Startup) { r.optDateTime(s.ArchivedAt) }),
@@ -183,6 +209,18 @@ func init() {
 		"updatedAt":      leaf(func(r *run, s *model.Sector) { r.dateTime(s.UpdatedAt) }),
 	}
 
+	facilityType.fields = map[string]fieldSpec[model.Facility]{
+		"id":        leaf(func(r *run, f *model.Facility) { r.str(f.ID()) }),
+		"key":       leaf(func(r *run, f *model.Facility) { r.str(f.Key) }),
+		"name":      localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Name(l) }),
+		"nameKo":    leaf(func(r *run, f *model.Facility) { r.str(f.NameKo) }),
+		"nameEn":    leaf(func(r *run, f *model.Facility) { r.str(f.NameEn) }),
+		"kind":      leaf(func(r *run, f *model.Facility) { f.Kind.MarshalGQL(r.buf) }),
+		"location":  localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Location(l) }),
+		"createdAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.CreatedAt) }),
+		"updatedAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.UpdatedAt) }),
+	}
+
 	plainEdge(startupsConn, func(e *model.StartupEdge) (*model.Cursor, *model.Startup) { return &e.Cursor, e.Node })
 	plainEdge(mentorsConn, func(e *model.MentorEdge) (*model.Cursor, *model.Mentor) { return &e.Cursor, e.Node })
 	plainEdge(sectorsConn, func(e *model.SectorEdge) (*model.Cursor, *model.Sector) { return &e.Cursor, e.Node })
@@ -221,4 +259,53 @@ func assignmentFacts[E any](fields map[string]fieldSpec[E], get func(e *E) *mode
 	fields["until"] = leaf(func(r *run, e *E) { r.optDate(get(e).Until) })
 	fields["createdAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).CreatedAt) })
 	fields["updatedAt"] = leaf(func(r *run, e *E) { r.dateTime(get(e).UpdatedAt) })
+}
+
+// nodeField is Query.node: the node is one of the types above (its
+// selection compiled for each), or gqlgen answers.
+func nodeField(c *compiler, f graphql.CollectedField) (writer[rootQuery], bool) {
+	args, ok := c.args(f, "id")
+	if !ok || len(args) != 1 {
+		return nil, false
+	}
+	id, err := graphql.UnmarshalID(args["id"])
+	if err != nil {
+		return nil, false
+	}
+	startup, ok1 := startupType.compile(c, f.Selections)
+	mentor, ok2 := mentorType.compile(c, f.Selections)
+	university, ok3 := universityType.compile(c, f.Selections)
+	sector, ok4 := sectorType.compile(c, f.Selections)
+	if !ok1 || !ok2 || !ok3 || !ok4 {
+		return nil, false
+	}
+	ctx := c.fieldContext("Query", f, args)
+	return func(r *run, _ *rootQuery) error {
+		n, err := c.res.Query().Node(ctx, id)
+		if err != nil {
+			return errDirect
+		}
+		switch n := n.(type) {
+		case nil:
+			r.null()
+			return nil
+		case model.Startup:
+			return startup(r, &n)
+		case *model.Startup:
+			return startup(r, n)
+		case model.Mentor:
+			return mentor(r, &n)
+		case *model.Mentor:
+			return mentor(r, n)
+		case model.University:
+			return university(r, &n)
+		case *model.University:
+			return university(r, n)
+		case model.Sector:
+			return sector(r, &n)
+		case *model.Sector:
+			return sector(r, n)
+		}
+		return errDirect
+	}, true
 }
