@@ -25,10 +25,9 @@ import (
 // writes the JSON response in one pass, in document order.
 //
 // It covers a query only when every field the query selects is in its
-// tables (directTypes): a field it does not know, an argument other than
-// the page arguments and locale, a directive other than @skip, @include
-// and @authenticated, an abstract type: the whole operation goes to
-// gqlgen unchanged. Any error while it runs (a refused field, a cancelled
+// tables (direct_types.go): a field it does not know, an argument it does
+// not read, a directive other than @skip, @include and @authenticated: the
+// whole operation goes to gqlgen unchanged. Any error while it runs (a refused field, a cancelled
 // request, a store error) also hands the operation to gqlgen, which answers
 // it again with the errors, paths and partial data it always gave; reads
 // have no side effects, and the request's loaders keep what was fetched.
@@ -71,7 +70,7 @@ func (d directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	if oc.Operation == nil || oc.Operation.Operation != ast.Query || ctx.Value(directOff{}) != nil {
 		return d.ExecutableSchema.Exec(ctx)
 	}
-	c := &compiler{oc: oc, ctx: ctx, res: d.res}
+	c := &compiler{oc: oc, ctx: ctx, res: d.res, schema: d.Schema()}
 	write, ok := queryType.compile(c, oc.Operation.SelectionSet)
 	if !ok {
 		return d.ExecutableSchema.Exec(ctx)
@@ -194,9 +193,10 @@ type fieldSpec[T any] func(c *compiler, f graphql.CollectedField) (writer[T], bo
 
 // compiler compiles one operation, with its variables.
 type compiler struct {
-	oc  *graphql.OperationContext
-	ctx context.Context
-	res *Resolver
+	oc     *graphql.OperationContext
+	ctx    context.Context
+	res    *Resolver
+	schema *ast.Schema
 }
 
 // objectType is a GraphQL object type the direct executor answers: its
@@ -341,20 +341,37 @@ func (c *compiler) args(f graphql.CollectedField, allowed ...string) (map[string
 	return f.ArgumentMap(c.oc.Variables), true
 }
 
-// directPage is connection's page arguments as the resolvers take them.
+// directPage is a connection field's arguments: its page as the
+// resolvers take it, and its other arguments (where, orderBy, filter) as
+// the validator left them, decoded on first use (argOf).
 type directPage struct {
 	first, last   *int
 	after, before *string
+
+	ctx     context.Context
+	schema  *ast.Schema
+	defs    ast.ArgumentDefinitionList
+	raw     map[string]any
+	decoded map[string]any
 }
 
-// pageArgs reads f's page arguments (first, after, last, before: the only
-// arguments a directly answered connection may have), or false.
-func (c *compiler) page(f graphql.CollectedField) (directPage, map[string]any, bool) {
-	args, ok := c.args(f, "first", "after", "last", "before")
+// arguments keeps f's arguments, all among allowed, for argOf, or
+// reports false.
+func (c *compiler) arguments(f graphql.CollectedField, allowed ...string) (directPage, map[string]any, bool) {
+	args, ok := c.args(f, allowed...)
+	if !ok || f.Definition == nil {
+		return directPage{}, nil, false
+	}
+	return directPage{ctx: c.ctx, schema: c.schema, defs: f.Definition.Arguments, raw: args, decoded: map[string]any{}}, args, true
+}
+
+// page reads f's page arguments and keeps the others among extra for
+// argOf, or reports false for an argument not in either.
+func (c *compiler) page(f graphql.CollectedField, extra ...string) (directPage, map[string]any, bool) {
+	p, args, ok := c.arguments(f, append([]string{"first", "after", "last", "before"}, extra...)...)
 	if !ok {
 		return directPage{}, nil, false
 	}
-	var p directPage
 	readInt := func(name string) (*int, bool) {
 		v, set := args[name]
 		if !set || v == nil {
@@ -417,11 +434,12 @@ type connectionType[E model.EdgeOf[N], N any] struct {
 }
 
 // connection is a field of T answering a connection, loaded by load for
-// each parent with the page arguments, in ctx (the field's context).
-func connection[T any, E model.EdgeOf[N], N any](object string, conn *connectionType[E, N],
+// each parent with the page arguments and those named in extra (read with
+// argOf), in ctx (the field's context).
+func connection[T any, E model.EdgeOf[N], N any](object string, conn *connectionType[E, N], extra []string,
 	load func(ctx context.Context, res *Resolver, obj *T, p directPage) (model.Connection[E, N], error)) fieldSpec[T] {
 	return func(c *compiler, f graphql.CollectedField) (writer[T], bool) {
-		p, args, ok := c.page(f)
+		p, args, ok := c.page(f, extra...)
 		if !ok {
 			return nil, false
 		}

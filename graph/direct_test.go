@@ -39,6 +39,11 @@ var directQueries = []struct {
 	{"fragments", `fragment N on Node { id } fragment S on Startup { key ...N } query { startups(first: 5) { nodes { ...S ... on Startup { nameEn } ...N } } universities { ... on University { key } ...N } }`, nil},
 	{"skip and include", `query($yes: Boolean!, $no: Boolean!) { startups(first: 7) { nodes { key name @include(if: $yes) stage @skip(if: $yes) nameKo @include(if: $no) mentors(first: 2) @skip(if: $no) { totalCount } } } }`, map[string]any{"yes": true, "no": false}},
 	{"totals only", `{ startups { totalCount } mentors { totalCount } universities { startups { totalCount } mentors { totalCount } } }`, nil},
+	{"list filters", `query($stages: [GrowthStage!], $from: Date) { startups(first: 20, filter: { stages: $stages, foundedFrom: $from }, orderBy: [{ field: NAME_EN }], where: { name: { includes: "an" } }) { totalCount nodes { key stage foundedOn } } mentors(first: 10, filter: { taskForceMember: true }, orderBy: [{ field: NAME_KO, direction: DESC }]) { totalCount nodes { key } } }`, map[string]any{"stages": []any{"PROTOTYPE", "IDEA"}, "from": "2015-01-01"}},
+	{"edge where and order", `{ universities { key startups(first: 5, where: { status: { eq: ACTIVE }, node: { stage: { in: [PROTOTYPE, R_AND_D] } } }, orderBy: [{ field: FOUNDED_ON, direction: DESC }]) { totalCount edges { status node { key foundedOn mentors(first: 3, orderBy: [{ field: NAME_EN }], where: { focus: { includes: "ar" } }) { totalCount nodes { key } } sectors(orderBy: [{ field: NAME_KO }]) { nodes { key } } } } } } }`, nil},
+	{"relationship predicates", `query($n: Int!) { startups(first: 10, where: { mentors: { count: { gte: $n } }, or: [{ sectors: { some: { node: { taskForceField: { eq: true } } } } }, { stage: { eq: OVERSEAS_EXPANSION } }] }) { totalCount nodes { key mentors { totalCount } } } }`, map[string]any{"n": 2}},
+	{"mentor edges", `{ mentors(first: 20, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }]) { nodes { key startups(first: 2, where: { since: { gte: "2020-01-01" } }, orderBy: [{ field: NAME_EN, direction: ASC }]) { totalCount edges { since node { key } } } sectors(where: { node: { taskForceField: { eq: true } } }) { totalCount } } } }`, nil},
+	{"universities where", `{ universities(where: { key: { in: ["ghent-university", "suny-korea"] } }) { key startups(first: 2) { totalCount } } }`, nil},
 	{"aliases", `{ a: startups(first: 2) { x: nodes { y: key z: key } } b: startups(first: 2, after: null) { nodes { key } } }`, nil},
 }
 
@@ -101,6 +106,8 @@ func TestDirectMatchesGqlgen(t *testing.T) {
 	queries = append(queries,
 		query{"by key", `query($s: String!, $m: String!, $u: String!) { startup(key: $s) { id name facility { key } } mentor(key: $m) { id name } university(key: $u) { id name startups(first: 2) { nodes { key } } } }`,
 			map[string]any{"s": ids.Data.Startups.Nodes[0].Key, "m": ids.Data.Mentors.Nodes[0].Key, "u": ids.Data.Universities[0].Key}, true},
+		query{"NUL in a filter", `{ startups(first: 2, where: { name: { eq: "a\u0000b" } }) { nodes { key } } }`, nil, false},
+		query{"int out of range", `query($n: Int!) { startups(first: 5, where: { mentors: { count: { gte: $n } } }) { nodes { key } } }`, map[string]any{"n": 1 << 40}, false},
 		query{"missing key", `{ missing: startup(key: "no-such-team") { id } }`, nil, false},
 		query{"node not found", `{ node(id: "U3RhcnR1cDo5OTk5OTk5") { id } }`, nil, false},
 		query{"node bad id", `{ node(id: "nope") { id } }`, nil, false},

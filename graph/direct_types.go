@@ -2,9 +2,11 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"startupgraph/graph/generated"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/model"
 )
@@ -36,23 +38,42 @@ var (
 		edge: &objectType[model.MenteeEdge]{name: "MenteeEdge"}, node: startupType}
 )
 
+// The arguments besides the page's a directly answered connection reads:
+// a relationship's where and orderBy, a top-level list's filter too.
+var (
+	edgeArgs     = []string{"where", "orderBy"}
+	listArgNames = []string{"filter", "orderBy", "where"}
+)
+
+// whereOrder reads a connection's where and orderBy arguments.
+func whereOrder[W, O any](p directPage) (W, O, error) {
+	w, werr := argOf[W](p, "where")
+	o, oerr := argOf[O](p, "orderBy")
+	return w, o, errors.Join(werr, oerr)
+}
+
 func init() {
 	queryType.fields = map[string]fieldSpec[rootQuery]{
 		"universities": func(c *compiler, f graphql.CollectedField) (writer[rootQuery], bool) {
-			if _, ok := c.args(f); !ok {
+			p, args, ok := c.arguments(f, "where")
+			if !ok {
 				return nil, false
 			}
 			item, ok := universityType.compile(c, f.Selections)
 			if !ok {
 				return nil, false
 			}
-			ctx := c.fieldContext("Query", f, nil)
+			ctx := c.fieldContext("Query", f, args)
 			return func(r *run, _ *rootQuery) error {
-				list_, err := c.res.Query().Universities(ctx, nil)
+				where, err := argOf[*generated.UniversityWhere](p, "where")
 				if err != nil {
 					return errDirect
 				}
-				return list(r, list_, item)
+				universities, err := c.res.Query().Universities(ctx, where)
+				if err != nil {
+					return errDirect
+				}
+				return list(r, universities, item)
 			}, true
 		},
 		"node": nodeField,
@@ -77,15 +98,25 @@ func init() {
 			}
 			return res.Query().University(ctx, key)
 		}),
-		"startups": connection("Query", startupsConn, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.StartupEdge, model.Startup], err error) {
-			c, err := res.Query().Startups(ctx, p.first, p.after, p.last, p.before, nil, nil, nil)
+		"startups": connection("Query", startupsConn, listArgNames, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.StartupEdge, model.Startup], err error) {
+			where, order, err := whereOrder[*generated.StartupWhere, []generated.StartupOrder](p)
+			filter, ferr := argOf[*generated.StartupFilter](p, "filter")
+			if err = errors.Join(err, ferr); err != nil {
+				return page, err
+			}
+			c, err := res.Query().Startups(ctx, p.first, p.after, p.last, p.before, filter, order, where)
 			if err == nil {
 				page = c.Connection
 			}
 			return
 		}),
-		"mentors": connection("Query", mentorsConn, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
-			c, err := res.Query().Mentors(ctx, p.first, p.after, p.last, p.before, nil, nil, nil)
+		"mentors": connection("Query", mentorsConn, listArgNames, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
+			where, order, err := whereOrder[*generated.MentorWhere, []generated.MentorOrder](p)
+			filter, ferr := argOf[*generated.MentorFilter](p, "filter")
+			if err = errors.Join(err, ferr); err != nil {
+				return page, err
+			}
+			c, err := res.Query().Mentors(ctx, p.first, p.after, p.last, p.before, filter, order, where)
 			if err == nil {
 				page = c.Connection
 			}
@@ -105,15 +136,23 @@ func init() {
 		"description": localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Description(l) }),
 		"createdAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.CreatedAt) }),
 		"updatedAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.UpdatedAt) }),
-		"startups": connection("University", assignedConn, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.AssignedStartupEdge, model.Startup], err error) {
-			c, err := res.University().Startups(ctx, u, p.first, p.after, p.last, p.before, nil, nil)
+		"startups": connection("University", assignedConn, edgeArgs, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.AssignedStartupEdge, model.Startup], err error) {
+			where, order, err := whereOrder[*generated.AssignedStartupEdgeWhere, []generated.StartupOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.University().Startups(ctx, u, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
 			return
 		}),
-		"mentors": connection("University", mentorsConn, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
-			c, err := res.University().Mentors(ctx, u, p.first, p.after, p.last, p.before, nil, nil)
+		"mentors": connection("University", mentorsConn, edgeArgs, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.MentorEdge, model.Mentor], err error) {
+			where, order, err := whereOrder[*generated.MentorEdgeWhere, []generated.MentorOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.University().Mentors(ctx, u, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
@@ -143,15 +182,23 @@ func init() {
 		"archivedAt": leaf(func(r *run, s *model.Startup) { r.optDateTime(s.ArchivedAt) }),
 		"createdAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.CreatedAt) }),
 		"updatedAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.UpdatedAt) }),
-		"mentors": connection("Startup", mentorshipsConn, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.MentorshipEdge, model.Mentor], err error) {
-			c, err := res.Startup().Mentors(ctx, s, p.first, p.after, p.last, p.before, nil, nil)
+		"mentors": connection("Startup", mentorshipsConn, edgeArgs, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.MentorshipEdge, model.Mentor], err error) {
+			where, order, err := whereOrder[*generated.MentorshipEdgeWhere, []generated.MentorOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.Startup().Mentors(ctx, s, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
 			return
 		}),
-		"sectors": connection("Startup", sectorsConn, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
-			c, err := res.Startup().Sectors(ctx, s, p.first, p.after, p.last, p.before, nil, nil)
+		"sectors": connection("Startup", sectorsConn, edgeArgs, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
+			where, order, err := whereOrder[*generated.SectorEdgeWhere, []generated.SectorOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.Startup().Sectors(ctx, s, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
@@ -181,15 +228,23 @@ func init() {
 		"archivedAt": leaf(func(r *run, m *model.Mentor) { r.optDateTime(m.ArchivedAt) }),
 		"createdAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.CreatedAt) }),
 		"updatedAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.UpdatedAt) }),
-		"startups": connection("Mentor", menteesConn, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.MenteeEdge, model.Startup], err error) {
-			c, err := res.Mentor().Startups(ctx, m, p.first, p.after, p.last, p.before, nil, nil)
+		"startups": connection("Mentor", menteesConn, edgeArgs, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.MenteeEdge, model.Startup], err error) {
+			where, order, err := whereOrder[*generated.MenteeEdgeWhere, []generated.StartupOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.Mentor().Startups(ctx, m, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
 			return
 		}),
-		"sectors": connection("Mentor", sectorsConn, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
-			c, err := res.Mentor().Sectors(ctx, m, p.first, p.after, p.last, p.before, nil, nil)
+		"sectors": connection("Mentor", sectorsConn, edgeArgs, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
+			where, order, err := whereOrder[*generated.SectorEdgeWhere, []generated.SectorOrder](p)
+			if err != nil {
+				return page, err
+			}
+			c, err := res.Mentor().Sectors(ctx, m, p.first, p.after, p.last, p.before, where, order)
 			if err == nil {
 				page = c.Connection
 			}
