@@ -72,7 +72,7 @@ type Deps struct {
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	resolver := &graph.Resolver{Store: d.Store, Logger: d.Logger, Live: d.Live}
-	admission := newAdmission(d.Config, d.Metrics)
+	admission := newAdmission(d.Config, d.Metrics, d.Store, d.Logger)
 	gql := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
 	gql.AddTransport(transport.Options{})
 	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
