@@ -2,10 +2,14 @@ package server_test
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +29,7 @@ import (
 
 // process is one server process's worth over the database at dsn.
 type process struct {
+	srv   *httptest.Server
 	url   string
 	store *store.Store
 	auth  *auth.Authenticator
@@ -51,7 +56,7 @@ func startProcess(t *testing.T, dsn string, cfg config.Config) *process {
 	h := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: s, Auth: authn, Live: hub})
 	srv := httptest.NewServer(h)
 	t.Cleanup(func() { srv.Close(); _ = hub.Close(); authn.Close(); _ = s.Close() })
-	return &process{url: srv.URL, store: s, auth: authn, hub: hub}
+	return &process{srv: srv, url: srv.URL, store: s, auth: authn, hub: hub}
 }
 
 // twoProcesses starts two servers on one fresh demo database; c makes
@@ -60,6 +65,47 @@ func twoProcesses(t *testing.T, cfg config.Config) (c *apitest.Client, a, b *pro
 	t.Helper()
 	c = apitest.New(t, testdb.Demo)
 	return c, startProcess(t, c.DSN, cfg), startProcess(t, c.DSN, cfg)
+}
+
+// answered is a GraphQL answer over HTTP.
+type answered struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func (a answered) code() string {
+	if len(a.Errors) == 0 {
+		return ""
+	}
+	c, _ := a.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// answer posts body to p's /graphql with key ("" for none).
+func answer(t *testing.T, p *process, body, key string) answered {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, p.url+"/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	a := answered{Status: resp.StatusCode}
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+		t.Fatalf("status %d: %v", resp.StatusCode, err)
+	}
+	return a
 }
 
 const sectorsQuery = `{"query":"{ sectors { nodes { key } } }"}`
@@ -91,6 +137,168 @@ func TestProcessesShareRateLimits(t *testing.T) {
 	for _, p := range []*process{a, b} {
 		if r := post(t, "POST", p.url, "application/json", sectorsQuery); r.status != http.StatusTooManyRequests || r.code != "RATE_LIMITED" {
 			t.Errorf("3rd anonymous query, budget spent across both servers: %d %q", r.status, r.code)
+		}
+	}
+}
+
+// refusedWithin polls p with key until it is refused as UNAUTHENTICATED,
+// and fails the test if that takes longer than d.
+func refusedWithin(t *testing.T, p *process, key string, d time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		r := post(t, "POST", p.url, "application/json", sectorsQuery, "Authorization", "Bearer "+key)
+		if r.status == http.StatusUnauthorized && r.code == "UNAUTHENTICATED" {
+			return time.Since(start)
+		}
+		if time.Since(start) > d {
+			t.Fatalf("still %d %q %s after the change", r.status, r.code, time.Since(start))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cachedOn makes each of ps verify key and cache it.
+func cachedOn(t *testing.T, key string, ps ...*process) {
+	t.Helper()
+	for _, p := range ps {
+		if r := post(t, "POST", p.url, "application/json", sectorsQuery, "Authorization", "Bearer "+key); r.status != http.StatusOK || r.code != "" {
+			t.Fatalf("the key before the change: %d %q", r.status, r.code)
+		}
+	}
+}
+
+// keyID is the id of the newest key.
+func newestKeyID(t *testing.T, db *sql.DB) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(`SELECT max(id) FROM api_keys`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestProcessesForgetChangedKeys: a key revoked, expired or given another
+// role elsewhere (the apikey command's store, SQL by hand) is refused, or
+// answered with its new role, by both servers within a second, although
+// both had it cached for 30 s.
+func TestProcessesForgetChangedKeys(t *testing.T) {
+	c, a, b := twoProcesses(t, config.Config{})
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	t.Run("revoked", func(t *testing.T) {
+		key := c.NewKey(t, "ANALYST", "")
+		id := newestKeyID(t, db)
+		cachedOn(t, key, a, b)
+		if _, err := c.Store.RevokeAPIKey(context.Background(), id); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*process{a, b} {
+			t.Logf("refused after %s", refusedWithin(t, p, key, time.Second).Round(time.Millisecond))
+		}
+	})
+	t.Run("expired", func(t *testing.T) {
+		key := c.NewKey(t, "ANALYST", "")
+		id := newestKeyID(t, db)
+		cachedOn(t, key, a, b)
+		if _, err := db.Exec(`UPDATE api_keys SET expires_at = now() WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*process{a, b} {
+			refusedWithin(t, p, key, time.Second)
+		}
+	})
+	t.Run("role changed", func(t *testing.T) {
+		key := c.NewKey(t, "ADMIN", "")
+		id := newestKeyID(t, db)
+		role := func(p *process) string {
+			t.Helper()
+			var d struct{ Viewer struct{ Role string } }
+			_ = json.Unmarshal(answer(t, p, `{"query":"{ viewer { role } }"}`, key).Data, &d)
+			return d.Viewer.Role
+		}
+		for _, p := range []*process{a, b} {
+			if got := role(p); got != "ADMIN" {
+				t.Fatalf("role %q before the change", got)
+			}
+		}
+		if _, err := db.Exec(`UPDATE api_keys SET role = 'ANALYST' WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []*process{a, b} {
+			testdb.Eventually(t, time.Second, "the new role to be seen", func() bool { return role(p) == "ANALYST" })
+		}
+	})
+}
+
+// TestLostKeyNewsHealedByReconnect: a change whose notification never
+// arrives (here: the trigger off while the key is revoked) is healed when
+// the listener reconnects: the caches are emptied then, so the key is
+// looked up again.
+func TestLostKeyNewsHealedByReconnect(t *testing.T) {
+	c, a, _ := twoProcesses(t, config.Config{})
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key := c.NewKey(t, "ANALYST", "")
+	id := newestKeyID(t, db)
+	cachedOn(t, key, a)
+	for _, q := range []string{`ALTER TABLE api_keys DISABLE TRIGGER api_keys_notify`, `UPDATE api_keys SET revoked_at = now() WHERE id = $1`, `ALTER TABLE api_keys ENABLE TRIGGER api_keys_notify`} {
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, id)
+		}
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	cachedOn(t, key, a) // no news: the cache still says yes (for up to 30 s)
+	var killed int
+	if err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'LISTEN %' AND datname = current_database()`).Scan(&killed); err != nil || killed != 2 {
+		t.Fatalf("killed %d listeners (%v), want both servers'", killed, err)
+	}
+	t.Logf("refused after %s", refusedWithin(t, a, key, 5*time.Second).Round(time.Millisecond))
+}
+
+// TestProcessesEndSubscriptionsOfRevokedKeys: a subscription on one
+// server whose key is revoked elsewhere ends with UNAUTHENTICATED within a
+// second, not at its next periodic check (every 5 s); one whose key
+// changed role ends too (what it may see was judged by the old role).
+func TestProcessesEndSubscriptionsOfRevokedKeys(t *testing.T) {
+	c, _, b := twoProcesses(t, config.Config{})
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, change := range []string{
+		`UPDATE api_keys SET revoked_at = now() WHERE id = $1`,
+		`UPDATE api_keys SET role = 'ADMIN' WHERE id = $1`,
+	} {
+		key := c.NewKey(t, "ANALYST", "")
+		id := newestKeyID(t, db)
+		conn := wsClient(t, b.srv, key)
+		wsSubscribe(t, conn, "1", changesSub, fromNow(t, c))
+		createFund(t, c, fmt.Sprintf("alive-%d", id))
+		if m := wsNext(t, conn, 2*time.Second); m.Type != "next" {
+			t.Fatalf("while the key grants access: %s %s", m.Type, m.Payload)
+		}
+		changed := time.Now()
+		if _, err := db.Exec(change, id); err != nil {
+			t.Fatal(err)
+		}
+		m := wsNext(t, conn, 3*time.Second)
+		if m.Type != "error" || m.ID != "1" || !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+			t.Fatalf("%s: %s %s %s", change, m.Type, m.ID, m.Payload)
+		}
+		if late := time.Since(changed); late > time.Second {
+			t.Errorf("%s: the subscription ended %s after", change, late)
 		}
 	}
 }

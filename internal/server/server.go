@@ -82,6 +82,17 @@ func NewHandler(d Deps) http.Handler {
 	if authn == nil {
 		authn = auth.NewAuthenticator(d.Store, d.Logger)
 	}
+	if d.Live != nil {
+		// A key changed through any process (or the apikey command) is
+		// forgotten here at once: migration 00030's NOTIFY.
+		d.Live.OnKeyChange(func(_ int64, hash []byte) {
+			if hash == nil {
+				authn.ForgetAll()
+				return
+			}
+			authn.Forget(hash)
+		})
+	}
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
