@@ -2,6 +2,8 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -300,5 +302,81 @@ func TestProcessesEndSubscriptionsOfRevokedKeys(t *testing.T) {
 		if late := time.Since(changed); late > time.Second {
 			t.Errorf("%s: the subscription ended %s after", change, late)
 		}
+	}
+}
+
+// persistedBody is a request for query by its hash, with its text when
+// withText.
+func persistedBody(query string, withText bool) string {
+	sum := sha256.Sum256([]byte(query))
+	body := map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}}
+	if withText {
+		body["query"] = query
+	}
+	b, _ := json.Marshal(body)
+	return string(b)
+}
+
+// TestProcessesSharePersistedQueries: a query registered by hash through
+// one server runs by its hash alone through the other, registered with a
+// key or without; a hash whose query differs is refused as before.
+func TestProcessesSharePersistedQueries(t *testing.T) {
+	c, a, b := twoProcesses(t, config.Config{})
+	for _, key := range []string{c.Key, ""} {
+		q := fmt.Sprintf(`query Shared%d { sectors { nodes { key } } }`, len(key))
+		if r := answer(t, b, persistedBody(q, false), key); r.code() != "PERSISTED_QUERY_NOT_FOUND" {
+			t.Fatalf("before it is registered: %d %q", r.Status, r.code())
+		}
+		if r := answer(t, a, persistedBody(q, true), key); r.Status != http.StatusOK || r.code() != "" {
+			t.Fatalf("registering through a: %d %q", r.Status, r.code())
+		}
+		if r := answer(t, b, persistedBody(q, false), key); r.Status != http.StatusOK || r.code() != "" || !strings.Contains(string(r.Data), "sectors") {
+			t.Errorf("by hash through b (key %t): %d %q %s", key != "", r.Status, r.code(), r.Data)
+		}
+	}
+	sum := sha256.Sum256([]byte(`{ __typename }`))
+	forged := fmt.Sprintf(`{"query":"{ sectors { nodes { key } } }","extensions":{"persistedQuery":{"version":1,"sha256Hash":%q}}}`, hex.EncodeToString(sum[:]))
+	if r := answer(t, a, forged, ""); len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "does not match") {
+		t.Errorf("a query under another query's hash: %d %+v", r.Status, r.Errors)
+	}
+	if r := answer(t, b, persistedBody(`{ __typename }`, false), ""); r.code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Errorf("the forged registration was stored: %d %q", r.Status, r.code())
+	}
+}
+
+// TestPersistedQueriesAnonymousBounded: anonymous registrations through
+// two servers keep at most the bound of anonymous rows in the store, and
+// evict only anonymous ones: a key's query stays.
+func TestPersistedQueriesAnonymousBounded(t *testing.T) {
+	c, a, b := twoProcesses(t, config.Config{})
+	dashboard := `query Dashboard { sectors { nodes { key } } }`
+	if r := answer(t, a, persistedBody(dashboard, true), c.Key); r.code() != "" {
+		t.Fatalf("registering with a key: %q", r.code())
+	}
+	for i := range 1100 {
+		p := []*process{a, b}[i%2]
+		if r := answer(t, p, persistedBody(fmt.Sprintf("query Anonymous%d { __typename }", i), true), ""); r.code() != "" {
+			t.Fatalf("anonymous registration %d: %q", i, r.code())
+		}
+	}
+	db, err := sql.Open("postgres", c.DSN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var anonymous, keyed int
+	if err := db.QueryRow(`SELECT count(*) FILTER (WHERE NOT keyed), count(*) FILTER (WHERE keyed) FROM persisted_queries`).Scan(&anonymous, &keyed); err != nil {
+		t.Fatal(err)
+	}
+	if anonymous > 1000 || keyed != 1 {
+		t.Errorf("%d anonymous rows (bound 1,000), %d keyed (want the one)", anonymous, keyed)
+	}
+	// A third server, its LRUs empty: the key's query comes from the store.
+	third := startProcess(t, c.DSN, config.Config{})
+	if r := answer(t, third, persistedBody(dashboard, false), ""); r.code() != "" {
+		t.Errorf("the key's query after the flood, through a fresh server: %q", r.code())
+	}
+	if r := answer(t, third, persistedBody("query Anonymous0 { __typename }", false), ""); r.code() != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Errorf("the oldest anonymous registration: %q, want it evicted", r.code())
 	}
 }

@@ -157,3 +157,33 @@ func (c *countingStore) TakeRateTokens(ctx context.Context, takes []store.RateTa
 	c.takes.Add(1)
 	return c.RateStore.TakeRateTokens(ctx, takes)
 }
+
+// BenchmarkRateLimitSpend is what admitting one request costs the rate
+// limit: local buckets only; shared, spent from a lease (a reservation
+// every 1/64 of a budget of 100,000,000); shared, with a reservation
+// (one statement) for every request (a budget of 63: batches of one).
+func BenchmarkRateLimitSpend(b *testing.B) {
+	s := testdb.Store(b, testdb.Empty)
+	for _, tc := range []struct {
+		name string
+		l    *RateLimit
+	}{
+		{"local", &RateLimit{Points: 100_000_000, Window: time.Hour}},
+		{"shared lease", sharedLimit(s, 100_000_000, 0, time.Hour)},
+		{"shared statement per request", sharedLimit(s, 63, 0, time.Millisecond)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			counting := &countingStore{RateStore: s}
+			if tc.l.Shared != nil {
+				tc.l.Shared = counting
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if ok, _ := tc.l.spend(context.Background(), 1, 1); !ok {
+					b.Fatal("refused")
+				}
+			}
+			b.ReportMetric(float64(counting.takes.Load())/float64(b.N), "reservations/op")
+		})
+	}
+}
