@@ -165,25 +165,47 @@ func (c *countingStore) TakeRateTokens(ctx context.Context, takes []store.RateTa
 func BenchmarkRateLimitSpend(b *testing.B) {
 	s := testdb.Store(b, testdb.Empty)
 	for _, tc := range []struct {
-		name string
-		l    *RateLimit
+		name   string
+		points int
+		window time.Duration
+		shared bool
 	}{
-		{"local", &RateLimit{Points: 100_000_000, Window: time.Hour}},
-		{"shared lease", sharedLimit(s, 100_000_000, 0, time.Hour)},
-		{"shared statement per request", sharedLimit(s, 63, 0, time.Millisecond)},
+		{"local", 100_000_000, time.Hour, false},
+		{"shared lease", 100_000_000, time.Hour, true},
+		{"shared statement per request", 63, time.Millisecond, true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			counting := &countingStore{RateStore: s}
-			if tc.l.Shared != nil {
-				tc.l.Shared = counting
+			l := &RateLimit{Points: tc.points, Window: tc.window}
+			if tc.shared {
+				l.Shared = counting
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if ok, _ := tc.l.spend(context.Background(), 1, 1); !ok {
+				if ok, _ := l.spend(context.Background(), 1, 1); !ok {
 					b.Fatal("refused")
 				}
 			}
 			b.ReportMetric(float64(counting.takes.Load())/float64(b.N), "reservations/op")
 		})
+	}
+}
+
+// TestSharedReservationsAreBatched: a client of the default budget (5,000
+// points) spending a point per request reserves in batches growing to
+// 1/64 of the budget: 1,000 requests, 19 reservations (1, 2, 4, ... 64,
+// then 78 at a time).
+func TestSharedReservationsAreBatched(t *testing.T) {
+	s := testdb.Store(t, testdb.Empty)
+	counting := &countingStore{RateStore: s}
+	l := &RateLimit{Points: 5000, Window: time.Hour, Shared: counting}
+	for range 1000 {
+		if ok, _ := l.spend(context.Background(), 5, 1); !ok {
+			t.Fatal("refused within the budget")
+		}
+	}
+	// 1+2+...+64 = 127 points in 7 reservations, then ceil(873/78.125) = 12
+	if n := counting.takes.Load(); n != 19 {
+		t.Errorf("1,000 requests made %d reservations, want 19", n)
 	}
 }
