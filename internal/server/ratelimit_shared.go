@@ -105,15 +105,13 @@ type shared struct {
 	downUntil time.Time
 	settling  bool
 	lastPrune time.Time
-	// settled is closed and replaced whenever the settler ends (tests).
-	settled chan struct{}
 }
 
 func newShared(s RateStore, logger *slog.Logger, window time.Duration) *shared {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &shared{store: s, logger: logger, window: window, leases: map[string]*lease{}, settled: make(chan struct{})}
+	return &shared{store: s, logger: logger, window: window, leases: map[string]*lease{}}
 }
 
 // sharedAnswer is what spend decided: decided false when the local
@@ -175,7 +173,9 @@ func (s *shared) spend(budgets []budget, points int) sharedAnswer {
 			return sharedAnswer{}
 		}
 	}
-	return sharedAnswer{} // outrun eight times by the client's other requests: the local bucket decides
+	// Outrun eight times by the client's other requests, which spent what
+	// each reservation brought: it is spending as fast as it can.
+	return sharedAnswer{decided: true, retryAfter: time.Second}
 }
 
 // lease returns the lease of b, a new empty one if there is none. s.mu
@@ -199,6 +199,7 @@ func (s *shared) reserve(takes []store.RateTake) error {
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.startSettler() // it also clears the empty leases of a failed reservation
 	if err != nil {
 		if !now.Before(s.downUntil) {
 			s.logger.Warn("rate limit: the shared budgets cannot be reached; each process limits on its own meanwhile", "err", err)
@@ -219,7 +220,6 @@ func (s *shared) reserve(takes []store.RateTake) error {
 		l.tokens += g.Granted
 		l.grant = math.Min(math.Max(1, t.Size/batchShare), 2*t.Want)
 	}
-	s.startSettler()
 	return nil
 }
 
@@ -271,8 +271,6 @@ func (s *shared) settle() {
 		s.mu.Lock()
 		if len(s.leases) == 0 {
 			s.settling = false
-			close(s.settled)
-			s.settled = make(chan struct{})
 			s.mu.Unlock()
 			return
 		}
