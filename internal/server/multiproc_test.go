@@ -380,3 +380,40 @@ func TestPersistedQueriesAnonymousBounded(t *testing.T) {
 		t.Errorf("the oldest anonymous registration: %q, want it evicted", r.code())
 	}
 }
+
+// TestRateLimitWithoutTheDatabase: when the shared budgets cannot be
+// reached (the database refuses connections, or answers nothing), a
+// request that needs no data is still answered: the process's own bucket
+// decides, and refuses past its own budget with RATE_LIMITED.
+func TestRateLimitWithoutTheDatabase(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	for _, fault := range []string{"down", "blackhole"} {
+		t.Run(fault, func(t *testing.T) {
+			dsn, proxy := testdb.Proxied(t, c.DSN)
+			p := startProcess(t, dsn, config.Config{AnonymousPoints: 3, RateLimitWindow: time.Hour, RequestTimeout: 5 * time.Second})
+			typename := `{"query":"{ __typename }"}`
+			if r := answer(t, p, typename, ""); r.Status != http.StatusOK {
+				t.Fatalf("before the fault: %d %q", r.Status, r.code())
+			}
+			switch fault {
+			case "down":
+				proxy.SetDown(true)
+			case "blackhole":
+				proxy.SetBlackhole(true)
+				t.Cleanup(func() { proxy.SetBlackhole(false) })
+			}
+			for i := range 2 { // the 2 points the local bucket has left
+				start := time.Now()
+				if r := answer(t, p, typename, ""); r.Status != http.StatusOK || r.code() != "" {
+					t.Fatalf("query %d with the database %s: %d %q", i, fault, r.Status, r.code())
+				}
+				if d := time.Since(start); d > 2*time.Second {
+					t.Errorf("query %d took %s", i, d)
+				}
+			}
+			if r := answer(t, p, typename, ""); r.Status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" {
+				t.Errorf("past the local budget: %d %q", r.Status, r.code())
+			}
+		})
+	}
+}
