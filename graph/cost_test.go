@@ -95,9 +95,11 @@ const nineFigures = `insights { startups byStage { key } bySector { key } byProg
 // charged returns how many rate-limit points a query spends, read over
 // HTTP: with a budget of one point refilled per hour, a query of p points
 // is refused with retryAfterSeconds (p-1)*3600, and a one-point query runs.
-func charged(t *testing.T, c *apitest.Client, query string, vars map[string]any) int {
+// It asks with a fresh key of role: budgets are kept in the database, per
+// key, whichever server spends them.
+func charged(t *testing.T, c *apitest.Client, role, query string, vars map[string]any) int {
 	t.Helper()
-	limited := c.WithConfig(config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 1, RateLimitWindow: time.Hour})
+	limited := c.WithConfig(config.Config{RequestTimeout: 10 * time.Second, RateLimitPoints: 1, RateLimitWindow: time.Hour}).As(c.NewKey(t, role, ""))
 	r := limited.Do(t, query, vars)
 	switch r.Code() {
 	case "":
@@ -142,7 +144,7 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 				if r.Status != 200 || len(r.Errors) > 0 {
 					t.Fatalf("%d %+v", r.Status, r.Errors)
 				}
-				if p := charged(t, c, q, vars); p < int(r.Statements) {
+				if p := charged(t, c, "ADMIN", q, vars); p < int(r.Statements) {
 					t.Errorf("ran %d statements but costs %d points", r.Statements, p)
 				} else {
 					t.Logf("%d statements, %d points", r.Statements, p)
@@ -153,7 +155,7 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 	t.Run("mutations", func(t *testing.T) {
 		q := `mutation { a: createMarket(input: {key: "p-th", nameKo: "태국", nameEn: "Thailand", kind: COUNTRY, code: "TH"}) { replayed }
 			b: createMarket(input: {key: "p-my", nameKo: "말레이시아", nameEn: "Malaysia", kind: COUNTRY, code: "MY"}) { replayed } }`
-		p := charged(t, c, q, nil) // refused: nothing written
+		p := charged(t, c, "ADMIN", q, nil) // refused: nothing written
 		c.OK(t, `{ __typename }`, nil, nil)
 		r := c.Do(t, q, nil)
 		if len(r.Errors) > 0 {
@@ -196,7 +198,7 @@ func TestSQLFieldsArePricedPerOccurrence(t *testing.T) {
 	}
 	// Within an ADMIN's budget, a hundred aliases of nine figures (900
 	// aggregate statements) still spend three points a statement.
-	if p := charged(t, c, aliased(100, nineFigures), vars); p < 3*900 {
+	if p := charged(t, c, "ADMIN", aliased(100, nineFigures), vars); p < 3*900 {
 		t.Errorf("100 aliases of nine insights figures cost %d points, want at least %d", p, 3*900)
 	} else {
 		t.Logf("100 aliases of nine insights figures as ADMIN: %d points", p)
@@ -250,7 +252,7 @@ func TestIntrospectionIsPriced(t *testing.T) {
 				t.Fatal(err)
 			}
 			n := objects(data)
-			p := charged(t, analyst, q, nil)
+			p := charged(t, analyst, "ANALYST", q, nil)
 			if p < n/100 {
 				t.Errorf("the answer holds %d objects but costs %d points", n, p)
 			}
@@ -271,8 +273,8 @@ func TestCostCannotOverflow(t *testing.T) {
 	s := gid(t, c.DSN, globalid.Startup, "startups", "svc-factorylens")
 	f := gid(t, c.DSN, globalid.Fund, "funds", "creative-growth-venture-fund")
 	// paths' first defaults to 5: the paths it returns count as nodes.
-	implicit := charged(t, c, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
-	explicit := charged(t, c, `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, first: 5) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
+	implicit := charged(t, c, "ADMIN", `query($a: ID!, $b: ID!) { paths(from: $a, to: $b) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
+	explicit := charged(t, c, "ADMIN", `query($a: ID!, $b: ID!) { paths(from: $a, to: $b, first: 5) { nodes { __typename } } }`, map[string]any{"a": s, "b": f})
 	if implicit != explicit {
 		t.Errorf("paths with its default first costs %d points, with first: 5 %d", implicit, explicit)
 	}

@@ -54,7 +54,7 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	// instead of its text once the server has seen it; queries registered
 	// with a key are kept apart from anonymous ones. It runs first so the
 	// document limits see the text a hash stands for.
-	srv.Use(newPersistedQueries(queryCacheSize))
+	srv.Use(newPersistedQueries(r.Store, r.Logger, queryCacheSize))
 	srv.Use(documentLimits{cache: queries})
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit

@@ -47,7 +47,7 @@ func runAPIKey(ctx context.Context, args []string, env Env) error {
 			if err != nil {
 				return fmt.Errorf("apikey revoke: %w", err)
 			}
-			fmt.Fprintf(env.Stdout, "revoked key %d (%s); it stops working within %s\n", k.ID, k.Name, auth.CacheTTL)
+			fmt.Fprintf(env.Stdout, "revoked key %d (%s); running servers refuse it at once (at the latest within %s)\n", k.ID, k.Name, auth.CacheTTL)
 			return nil
 		}
 		fmt.Fprint(env.Stderr, apikeyUsage)

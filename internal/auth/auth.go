@@ -17,8 +17,11 @@ import (
 	"startupgraph/internal/viewer"
 )
 
-// CacheTTL is how long a verified or refused key is remembered. A revoked
-// key stops working within this time.
+// CacheTTL is how long a verified or refused key is remembered. A key
+// revoked, expired or changed is forgotten at once by every process that
+// hears of it (Forget, told by the change feed's listener: migration
+// 00030); this is how long a process that missed the news may still
+// believe the cache.
 const CacheTTL = 30 * time.Second
 
 // maxCached bounds each of the two caches (verified keys, refused keys).
@@ -57,6 +60,12 @@ type Authenticator struct {
 	known   *lru.Cache[[32]byte, cached]
 	refused *lru.Cache[[32]byte, cached]
 	lookups singleflight.Group
+	// forgetting orders Forget against a lookup's caching: a lookup
+	// caches its answer only if nothing was forgotten since it read the
+	// key (forgotten counts), so an answer read before a revocation is
+	// not cached after the revocation was heard of.
+	forgetting sync.Mutex
+	forgotten  uint64
 
 	mu      sync.Mutex
 	touched *lru.Cache[int64, time.Time] // when each key's use was last recorded from here
@@ -121,13 +130,52 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (viewer
 	}
 }
 
+// Forget drops what the caches hold of the key with hash (it was
+// created, revoked, expired or changed, perhaps by another process): the
+// next request with it looks it up.
+func (a *Authenticator) Forget(hash []byte) {
+	if len(hash) != 32 {
+		a.ForgetAll()
+		return
+	}
+	a.forgetting.Lock()
+	defer a.forgetting.Unlock()
+	a.forgotten++
+	a.known.Remove([32]byte(hash))
+	a.refused.Remove([32]byte(hash))
+}
+
+// ForgetAll empties the caches: news of changed keys may have been lost
+// (the listener reconnected).
+func (a *Authenticator) ForgetAll() {
+	a.forgetting.Lock()
+	defer a.forgetting.Unlock()
+	a.forgotten++
+	a.known.Purge()
+	a.refused.Purge()
+}
+
+// cache remembers c for hash in to (and forgets it in from), unless
+// something was forgotten since the lookup began (at forgotten).
+func (a *Authenticator) cache(hash [32]byte, c cached, to, from *lru.Cache[[32]byte, cached], forgotten uint64) {
+	a.forgetting.Lock()
+	defer a.forgetting.Unlock()
+	if a.forgotten != forgotten {
+		return
+	}
+	from.Remove(hash)
+	to.Add(hash, c)
+}
+
 // lookup verifies the key with hash in the store and caches the answer.
 func (a *Authenticator) lookup(ctx context.Context, hash [32]byte, now time.Time) (viewer.Viewer, error) {
+	a.forgetting.Lock()
+	forgotten := a.forgotten
+	a.forgetting.Unlock()
 	key, err := a.store.LookupAPIKey(ctx, hash[:])
 	switch {
 	case errors.Is(err, apperr.ErrNotFound):
-		a.known.Remove(hash)
-		a.refused.Add(hash, cached{expires: now.Add(CacheTTL)})
+		a.cache(hash, cached{expires: now.Add(CacheTTL)}, a.refused, a.known, forgotten)
 		return viewer.Viewer{}, ErrInvalidKey
 	case err != nil:
 		return viewer.Viewer{}, err
@@ -137,8 +185,7 @@ func (a *Authenticator) lookup(ctx context.Context, hash [32]byte, now time.Time
 	if key.ExpiresAt != nil && key.ExpiresAt.Before(c.expires) {
 		c.expires = *key.ExpiresAt // never trust the cache past the key's expiry
 	}
-	a.refused.Remove(hash)
-	a.known.Add(hash, c)
+	a.cache(hash, c, a.known, a.refused, forgotten)
 	return c.viewer, nil
 }
 

@@ -341,3 +341,38 @@ func TestCacheBounded(t *testing.T) {
 		t.Errorf("the live key was looked up again (%d statements): the flood evicted it", n)
 	}
 }
+
+// TestForget: a key forgotten (news of its change: Forget, or of lost
+// news: ForgetAll) is looked up again at once, well within CacheTTL; an
+// answer read before the news is not cached after it.
+func TestForget(t *testing.T) {
+	ctx := context.Background()
+	s := testdb.Store(t, testdb.Demo)
+	a := NewAuthenticator(s, slog.New(slog.DiscardHandler))
+	clock := time.Now()
+	a.now = func() time.Time { return clock }
+	for _, forget := range []func(h [32]byte){
+		func(h [32]byte) { a.Forget(h[:]) },
+		func([32]byte) { a.ForgetAll() },
+		func(h [32]byte) { a.Forget(h[:3]) }, // malformed news: forget all
+	} {
+		key, created := createKey(t, s, "forget")
+		authenticate(t, a, key)
+		if _, err := s.RevokeAPIKey(ctx, created.ID); err != nil {
+			t.Fatal(err)
+		}
+		authenticate(t, a, key) // cached, no news yet
+		forget(Hash(key.Secret))
+		if _, err := a.Authenticate(ctx, "Bearer "+key.Secret); !errors.Is(err, ErrInvalidKey) {
+			t.Errorf("a revoked key forgotten still works: %v", err)
+		}
+	}
+	// A lookup that began before the news does not cache what it read.
+	h := [32]byte{1}
+	before := a.forgotten
+	a.Forget(h[:])
+	a.cache(h, cached{expires: clock.Add(CacheTTL)}, a.known, a.refused, before)
+	if _, hit := a.known.Get(h); hit {
+		t.Error("an answer read before the key was forgotten was cached")
+	}
+}

@@ -309,15 +309,20 @@ func TestExportLimits(t *testing.T) {
 	})
 	// a page of 100 keys costs 100 nodes and a statement: 2 points
 	q := map[string]any{"query": `{ startups { nodes { key } } }`}
+	// Budgets are kept in the database per key, whichever server spends
+	// them: each budget below is a fresh key's.
+	fresh := func(c *apitest.Client, cfg config.Config) *apitest.Client {
+		return c.WithConfig(cfg).As(c.NewKey(t, "ADMIN", ""))
+	}
 	t.Run("budget spent before the first page", func(t *testing.T) {
-		limited := c.WithConfig(config.Config{RequestTimeout: 10e9, RateLimitPoints: 1, RateLimitWindow: 3600e9})
+		limited := fresh(c, config.Config{RequestTimeout: 10e9, RateLimitPoints: 1, RateLimitWindow: 3600e9})
 		rec := limited.Export(t, q)
 		if r := apitest.Decode(t, rec); rec.Code != http.StatusTooManyRequests || r.Code() != "RATE_LIMITED" || rec.Header().Get("Retry-After") == "" {
 			t.Errorf("status %d, code %q, Retry-After %q", rec.Code, r.Code(), rec.Header().Get("Retry-After"))
 		}
 	})
 	t.Run("budget spent part-way", func(t *testing.T) {
-		limited := c.WithConfig(config.Config{RequestTimeout: 10e9, RateLimitPoints: 5, RateLimitWindow: 3600e9})
+		limited := fresh(c, config.Config{RequestTimeout: 10e9, RateLimitPoints: 5, RateLimitWindow: 3600e9})
 		aborted, rec := exportRecovering(t, limited, q)
 		if !aborted {
 			t.Errorf("the connection was not cut: status %d, %d bytes", rec.Code, rec.Body.Len())
@@ -326,7 +331,7 @@ func TestExportLimits(t *testing.T) {
 			t.Errorf("%d rows sent before the budget ran out, want the two pages it paid for", rows)
 		}
 		xq := map[string]any{"query": q["query"], "format": "xlsx"}
-		again := c.WithConfig(config.Config{RequestTimeout: 10e9, RateLimitPoints: 5, RateLimitWindow: 3600e9})
+		again := fresh(c, config.Config{RequestTimeout: 10e9, RateLimitPoints: 5, RateLimitWindow: 3600e9})
 		// the zip holds its first 4 KB: cut before they leave, it is still a 429
 		aborted, x := exportRecovering(t, again, xq)
 		if aborted {

@@ -12,6 +12,7 @@ package live
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,10 @@ import (
 
 // Channel is the NOTIFY channel migration 00026 announces records on.
 const Channel = "startupgraph_changes"
+
+// KeysChannel is the NOTIFY channel migration 00030 announces changes of
+// API keys on: "<key id> <key hash in hex>".
+const KeysChannel = "startupgraph_api_keys"
 
 // Options bound what subscriptions may hold.
 type Options struct {
@@ -92,6 +97,8 @@ type Hub struct {
 	subs   map[*subscription]struct{}
 	perKey map[int64]int
 	groups map[string]*insightsGroup
+	// keyChanged are told of every API key changed (OnKeyChange).
+	keyChanged []func(id int64, hash []byte)
 
 	readsMu    sync.Mutex
 	readsEpoch int64
@@ -144,7 +151,13 @@ func New(ctx context.Context, dsn string, s *store.Store, logger *slog.Logger, o
 		}
 	})
 	listened := make(chan error, 1)
-	go func() { listened <- h.listener.Listen(Channel) }()
+	go func() {
+		err := h.listener.Listen(Channel)
+		if err == nil {
+			err = h.listener.Listen(KeysChannel)
+		}
+		listened <- err
+	}()
 	select {
 	case err := <-listened:
 		if err != nil {
@@ -193,11 +206,18 @@ func (h *Hub) run() {
 			if !ok {
 				return
 			}
-			h.epoch.Add(1)
 			if n == nil {
+				h.epoch.Add(1)
+				h.keysChanged(0, nil)
 				h.wake(0)
 				continue
 			}
+			if n.Channel == KeysChannel {
+				id, hash := parseKeyPayload(n.Extra)
+				h.keysChanged(id, hash)
+				continue
+			}
+			h.epoch.Add(1)
 			id, at := parsePayload(n.Extra)
 			if at > 0 && h.opts.Observe != nil {
 				h.opts.Observe.NotifyLag(time.Since(time.UnixMicro(at)))
@@ -211,6 +231,49 @@ func (h *Hub) run() {
 			}
 		}
 	}
+}
+
+// OnKeyChange makes fn hear of every API key created, changed, revoked or
+// deleted, by whichever process or command: fn(id, hash), called in the
+// hub's goroutine (keep it short). After the listener reconnected (a
+// notification may have been lost) it is told fn(0, nil): forget every
+// key. The subscriptions of a changed key (of every key, after a
+// reconnection) check it again at once.
+func (h *Hub) OnKeyChange(fn func(id int64, hash []byte)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.keyChanged = append(h.keyChanged, fn)
+}
+
+// keysChanged tells OnKeyChange's functions that key id changed (0: any
+// key may have), then has its subscriptions check it again.
+func (h *Hub) keysChanged(id int64, hash []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, fn := range h.keyChanged {
+		fn(id, hash)
+	}
+	for s := range h.subs {
+		if s.key != 0 && (id == 0 || s.key == id) {
+			select {
+			case s.recheck <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// parseKeyPayload reads "<id> <hash in hex>"; 0 and nil for what is
+// missing or malformed (then every key is forgotten: the caller is told
+// (0, nil)).
+func parseKeyPayload(s string) (id int64, hash []byte) {
+	a, b, _ := strings.Cut(s, " ")
+	id, err := strconv.ParseInt(a, 10, 64)
+	hash, herr := hex.DecodeString(b)
+	if err != nil || herr != nil || id <= 0 || len(hash) == 0 {
+		return 0, nil
+	}
+	return id, hash
 }
 
 // parsePayload reads "<id> <unix microseconds>"; 0 for what is missing.
@@ -239,10 +302,12 @@ func (h *Hub) wake(id int64) {
 
 // subscription is one client's live feed.
 type subscription struct {
-	wake   chan struct{}
-	out    chan *model.Change
-	cursor atomic.Int64
-	key    int64
+	wake chan struct{}
+	// recheck asks for the key to be checked now (it changed).
+	recheck chan struct{}
+	out     chan *model.Change
+	cursor  atomic.Int64
+	key     int64
 }
 
 // Stream is a subscription's changes; Err says why it ended once
@@ -281,7 +346,7 @@ func (h *Hub) Subscribe(ctx context.Context, f store.ChangeFilter, after *int64)
 		}
 		from = latest
 	}
-	s := &subscription{wake: make(chan struct{}, 1), out: make(chan *model.Change, h.opts.Buffer), key: v.KeyID}
+	s := &subscription{wake: make(chan struct{}, 1), recheck: make(chan struct{}, 1), out: make(chan *model.Change, h.opts.Buffer), key: v.KeyID}
 	s.cursor.Store(from)
 	h.mu.Lock()
 	if h.perKey[v.KeyID] >= h.opts.MaxPerKey {
@@ -332,6 +397,12 @@ func (h *Hub) serve(ctx context.Context, s *subscription, f store.ChangeFilter, 
 		case <-h.done:
 			return
 		case <-recheck.C:
+			if stillValid != nil {
+				if err = stillValid(ctx); err != nil {
+					return
+				}
+			}
+		case <-s.recheck:
 			if stillValid != nil {
 				if err = stillValid(ctx); err != nil {
 					return

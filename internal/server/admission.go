@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/config"
+	"startupgraph/internal/store"
 	"startupgraph/internal/telemetry"
 	"startupgraph/internal/viewer"
 )
@@ -85,10 +87,14 @@ type admission struct {
 }
 
 // newAdmission builds the rate limit and the heavy-query lane cfg asks for.
-func newAdmission(cfg config.Config, metrics *telemetry.Metrics) admission {
+// With a store, the budgets are shared by every process on its database.
+func newAdmission(cfg config.Config, metrics *telemetry.Metrics, s *store.Store, logger *slog.Logger) admission {
 	a := admission{metrics: metrics}
 	if cfg.RateLimitPoints > 0 || cfg.AnonymousPoints > 0 {
-		a.rate = &RateLimit{Points: cfg.RateLimitPoints, AnonymousPoints: cfg.AnonymousPoints, Window: cfg.RateLimitWindow}
+		a.rate = &RateLimit{Points: cfg.RateLimitPoints, AnonymousPoints: cfg.AnonymousPoints, Window: cfg.RateLimitWindow, Logger: logger}
+		if s != nil {
+			a.rate.Shared = s
+		}
 	}
 	a.heavy = NewHeavyLane(cfg.HeavyQueryCost, cfg.MaxHeavyInFlight, cfg.HeavyQueueWait)
 	if a.heavy != nil {

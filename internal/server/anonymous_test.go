@@ -51,6 +51,9 @@ func TestAnonymousRateLimit(t *testing.T) {
 	t.Run("behind a trusted proxy", func(t *testing.T) {
 		cfg := cfg
 		cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		// A database of its own: 127.0.0.1 spent its budget above, and
+		// budgets are shared by every server on a database.
+		keys := apitest.New(t, testdb.Demo)
 		url := listen(t, keys.WithConfig(cfg), cfg)
 		for i := range 3 {
 			if r := post(t, "POST", url, "application/json", q, "X-Forwarded-For", "203.0.113.9"); r.status != http.StatusOK {

@@ -64,3 +64,24 @@ func benchmarkReference(b *testing.B, h http.Handler) {
 		}
 	}
 }
+
+// BenchmarkReferenceQueryRateLimited is BenchmarkReferenceQuery with the
+// rate limit on, its budgets shared in the database: spent from the
+// process's lease (a budget of 100,000,000 a window: a reservation per
+// 1.5 million points), or reserved by one statement per request (a budget
+// of 63: batches of one), against no rate limit.
+func BenchmarkReferenceQueryRateLimited(b *testing.B) {
+	c := apitest.New(b, testdb.Demo)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, tc := range []struct {
+		name   string
+		points int
+		window time.Duration
+	}{{"off", 0, 0}, {"shared lease", 100_000_000, time.Hour}, {"shared statement per request", 63, time.Millisecond}} {
+		b.Run(tc.name, func(b *testing.B) {
+			cfg := config.Config{RequestTimeout: 10 * time.Second, AnonymousPoints: tc.points, RateLimitWindow: tc.window}
+			h := server.NewHandler(server.Deps{Config: cfg, Logger: logger, Store: c.Store})
+			benchmarkReference(b, h)
+		})
+	}
+}

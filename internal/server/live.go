@@ -149,8 +149,13 @@ func keyCheck(a *auth.Authenticator, header string) func(context.Context) error 
 		return nil
 	}
 	return func(ctx context.Context) error {
-		if _, err := a.Authenticate(ctx, header); errors.Is(err, auth.ErrInvalidKey) {
+		v, err := a.Authenticate(ctx, header)
+		if errors.Is(err, auth.ErrInvalidKey) {
 			return fmt.Errorf("the API key no longer grants access: %w", apperr.ErrUnauthenticated)
+		}
+		if was := viewer.From(ctx); err == nil && (v.Role != was.Role || v.UniversityID != was.UniversityID) {
+			// what the subscription may see was judged by the old role
+			return fmt.Errorf("the API key's role changed; subscribe again: %w", apperr.ErrUnauthenticated)
 		}
 		return nil
 	}

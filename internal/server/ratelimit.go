@@ -2,8 +2,10 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"net/netip"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,6 +31,15 @@ type RateLimit struct {
 	// (0: not limited).
 	AnonymousPoints int
 	Window          time.Duration
+	// Shared, when set, keeps the budgets in the database, shared by every
+	// process on it (ratelimit_shared.go); the local buckets below then
+	// decide only while it cannot be reached. Nil: this process's own.
+	Shared RateStore
+	// Logger is told when the shared budgets cannot be reached.
+	Logger *slog.Logger
+
+	sharedOnce sync.Once
+	shared     *shared
 
 	mu      sync.Mutex
 	buckets map[int64]*bucket
@@ -100,17 +111,51 @@ func clientOf(addr netip.Addr) (c client, site netip.Prefix) {
 // client when it has no key, or reports how long until it could. A
 // request from no known client (not from the network) is not limited.
 func (l *RateLimit) spend(ctx context.Context, key int64, points int) (ok bool, retryAfter time.Duration) {
+	if l == nil {
+		return true, 0
+	}
 	if key != 0 {
-		return l.take(key, points)
+		if l.Points <= 0 {
+			return true, 0
+		}
+		return l.decide([]budget{{name: "key:" + strconv.FormatInt(key, 10), size: l.Points}}, points, func() (bool, time.Duration) { return l.take(key, points) })
+	}
+	if l.AnonymousPoints <= 0 {
+		return true, 0
 	}
 	if addr, _ := ctx.Value(clientAddrKey{}).(netip.Addr); addr.IsValid() {
 		c, site := clientOf(addr)
-		return l.takeAnonymous(c, site, points)
+		budgets := []budget{{name: "addr:" + c.prefix.String(), size: l.AnonymousPoints}}
+		if site.IsValid() {
+			budgets = append(budgets, budget{name: "site:" + site.String(), size: sitePoints * l.AnonymousPoints})
+		}
+		return l.decide(budgets, points, func() (bool, time.Duration) { return l.takeAnonymous(c, site, points) })
 	}
 	if name, _ := ctx.Value(clientNameKey{}).(string); name != "" {
-		return l.takeAnonymous(client{name: name}, netip.Prefix{}, points)
+		return l.decide([]budget{{name: "name:" + name, size: l.AnonymousPoints}}, points, func() (bool, time.Duration) {
+			return l.takeAnonymous(client{name: name}, netip.Prefix{}, points)
+		})
 	}
 	return true, 0
+}
+
+// decide spends points from the shared budgets when there are any, and
+// from the local buckets too (take), so that they know what this process
+// spent should the database become unreachable; then, or without shared
+// budgets, the local buckets decide.
+func (l *RateLimit) decide(budgets []budget, points int, take func() (bool, time.Duration)) (ok bool, retryAfter time.Duration) {
+	if l.Shared == nil {
+		return take()
+	}
+	l.sharedOnce.Do(func() { l.shared = newShared(l.Shared, l.Logger, l.Window) })
+	a := l.shared.spend(budgets, points)
+	if !a.decided {
+		return take()
+	}
+	if a.ok {
+		take() // charged; the shared budget has the say
+	}
+	return a.ok, a.retryAfter
 }
 
 // take spends points from key's bucket, or reports how long until it

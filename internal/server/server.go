@@ -72,7 +72,7 @@ type Deps struct {
 // NewHandler returns the root handler of the service.
 func NewHandler(d Deps) http.Handler {
 	resolver := &graph.Resolver{Store: d.Store, Logger: d.Logger, Live: d.Live}
-	admission := newAdmission(d.Config, d.Metrics)
+	admission := newAdmission(d.Config, d.Metrics, d.Store, d.Logger)
 	gql := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
 	gql.AddTransport(transport.Options{})
 	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
@@ -81,6 +81,17 @@ func NewHandler(d Deps) http.Handler {
 	authn := d.Auth
 	if authn == nil {
 		authn = auth.NewAuthenticator(d.Store, d.Logger)
+	}
+	if d.Live != nil {
+		// A key changed through any process (or the apikey command) is
+		// forgotten here at once: migration 00030's NOTIFY.
+		d.Live.OnKeyChange(func(_ int64, hash []byte) {
+			if hash == nil {
+				authn.ForgetAll()
+				return
+			}
+			authn.Forget(hash)
+		})
 	}
 	corsOpts := cors.Options{
 		AllowedOrigins: d.Config.CORSOrigins,
