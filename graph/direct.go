@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/model"
 )
@@ -169,6 +170,13 @@ func (r *run) str(s string) {
 }
 
 const hexDigits = "0123456789ABCDEF"
+
+// id writes a node's global id (ids need no escaping).
+func (r *run) id(t globalid.Type, rowID int64) {
+	r.buf.WriteByte('"')
+	r.buf.Write(globalid.AppendEncode(r.buf.AvailableBuffer(), t, rowID))
+	r.buf.WriteByte('"')
+}
 
 func (r *run) int(n int) { r.buf.Write(strconv.AppendInt(r.buf.AvailableBuffer(), int64(n), 10)) }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"startupgraph/graph/generated"
+	"startupgraph/internal/globalid"
 	"startupgraph/internal/i18n"
 	"startupgraph/internal/model"
 )
@@ -125,7 +126,7 @@ func init() {
 	}
 
 	universityType.fields = map[string]fieldSpec[model.University]{
-		"id":          leaf(func(r *run, u *model.University) { r.str(u.ID()) }),
+		"id":          leaf(func(r *run, u *model.University) { r.id(globalid.University, u.RowID) }),
 		"key":         leaf(func(r *run, u *model.University) { r.str(u.Key) }),
 		"name":        localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Name(l) }),
 		"nameKo":      leaf(func(r *run, u *model.University) { r.str(u.NameKo) }),
@@ -161,7 +162,7 @@ func init() {
 	}
 
 	startupType.fields = map[string]fieldSpec[model.Startup]{
-		"id":          leaf(func(r *run, s *model.Startup) { r.str(s.ID()) }),
+		"id":          leaf(func(r *run, s *model.Startup) { r.id(globalid.Startup, s.RowID) }),
 		"key":         leaf(func(r *run, s *model.Startup) { r.str(s.Key) }),
 		"name":        localizedField(func(s *model.Startup, l *i18n.Locale) model.Localized { return s.Name(l) }),
 		"nameKo":      leaf(func(r *run, s *model.Startup) { r.str(s.NameKo) }),
@@ -207,7 +208,7 @@ func init() {
 	}
 
 	mentorType.fields = map[string]fieldSpec[model.Mentor]{
-		"id":              leaf(func(r *run, m *model.Mentor) { r.str(m.ID()) }),
+		"id":              leaf(func(r *run, m *model.Mentor) { r.id(globalid.Mentor, m.RowID) }),
 		"key":             leaf(func(r *run, m *model.Mentor) { r.str(m.Key) }),
 		"name":            localizedField(func(m *model.Mentor, l *i18n.Locale) model.Localized { return m.Name(l) }),
 		"nameKo":          leaf(func(r *run, m *model.Mentor) { r.str(m.NameKo) }),
@@ -253,7 +254,7 @@ func init() {
 	}
 
 	sectorType.fields = map[string]fieldSpec[model.Sector]{
-		"id":             leaf(func(r *run, s *model.Sector) { r.str(s.ID()) }),
+		"id":             leaf(func(r *run, s *model.Sector) { r.id(globalid.Sector, s.RowID) }),
 		"key":            leaf(func(r *run, s *model.Sector) { r.str(s.Key) }),
 		"name":           localizedField(func(s *model.Sector, l *i18n.Locale) model.Localized { return s.Name(l) }),
 		"nameKo":         leaf(func(r *run, s *model.Sector) { r.str(s.NameKo) }),
@@ -265,7 +266,7 @@ func init() {
 	}
 
 	facilityType.fields = map[string]fieldSpec[model.Facility]{
-		"id":        leaf(func(r *run, f *model.Facility) { r.str(f.ID()) }),
+		"id":        leaf(func(r *run, f *model.Facility) { r.id(globalid.Facility, f.RowID) }),
 		"key":       leaf(func(r *run, f *model.Facility) { r.str(f.Key) }),
 		"name":      localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Name(l) }),
 		"nameKo":    leaf(func(r *run, f *model.Facility) { r.str(f.NameKo) }),

@@ -42,7 +42,17 @@ var known = map[Type]bool{
 
 // Encode returns the global id of row id of type t.
 func Encode(t Type, id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(string(t) + ":" + strconv.FormatInt(id, 10)))
+	return string(AppendEncode(nil, t, id))
+}
+
+// AppendEncode appends the global id of t's row id to dst (as Encode
+// spells it), allocating nothing when dst has room: the responses that
+// list thousands of ids write them this way.
+func AppendEncode(dst []byte, t Type, id int64) []byte {
+	var raw [64]byte
+	b := append(append(raw[:0], t...), ':')
+	b = strconv.AppendInt(b, id, 10)
+	return base64.RawURLEncoding.AppendEncode(dst, b)
 }
 
 // Decode splits a global id into its type and row id. field names the
