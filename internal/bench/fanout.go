@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/lib/pq"
@@ -171,12 +172,7 @@ func marshalExact(v any) ([]byte, error) {
 // JSON.
 func fanoutFloorHandler(db *sql.DB) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var discard [4096]byte
-		for {
-			if _, err := r.Body.Read(discard[:]); err != nil {
-				break
-			}
-		}
+		_, _ = io.Copy(io.Discard, r.Body)
 		resp, err := fetchFanout(r.Context(), db)
 		if err != nil {
 			http.Error(w, `{"errors":[{"message":"floor failed"}]}`, http.StatusInternalServerError)
