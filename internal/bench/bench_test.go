@@ -567,7 +567,7 @@ func TestMarshalExact(t *testing.T) {
 func TestIssue22Report(t *testing.T) {
 	row := func(name string, clients int, rps float64, p99ms int) loadRow {
 		return loadRow{name: name, clients: clients, rssKB: -1, sessions: -1,
-			sum: summary{requests: 100, rps: rps, p99: time.Duration(p99ms) * time.Millisecond}}
+			sum: summary{requests: 100, rps: rps, okRPS: rps, p99: time.Duration(p99ms) * time.Millisecond}}
 	}
 	small := sizeResult{ds: dataset{size: 20000, seedRSSKB: 40000, dbBytes: 250e6}, fanoutStartups: 943,
 		inproc: map[string]inprocResult{"nested": {allocs: 2500}},
@@ -575,6 +575,9 @@ func TestIssue22Report(t *testing.T) {
 			row("fanout", 32, 30, 900), row(fanoutFloorName, 32, 100, 300)},
 		disconnect: &disconnectResult{clients: 32, cancelling: 6, cancelled: 500, inUse: 0, open: 20, busy: 0, answers: true,
 			base: summary{requests: 1000, p99: 100 * time.Millisecond}, with: summary{requests: 1000, p99: 110 * time.Millisecond}}}
+	// the server refused a fifth of the fan-out queries (the heavy lane's
+	// 503s): the ratio counts its answers only
+	small.loads[3].sum.errors, small.loads[3].sum.okRPS = 20, 24
 	large := sizeResult{ds: dataset{size: 1_000_000, dbBytes: 3e9}, inproc: map[string]inprocResult{"nested": {allocs: 13685}},
 		loads: []loadRow{row("nested", 32, 500, 120), row(httpFloorName, 32, 1000, 50)}}
 	r := report{opts: options{concurrency: []int{32}, sizes: []int{20000, 1_000_000}}, sizes: []sizeResult{small, large}}
@@ -583,12 +586,12 @@ func TestIssue22Report(t *testing.T) {
 		"| nested query throughput / HTTP floor's, 32 clients | ≥ 0.8× | 0.90×: met | 0.50×: missed |",
 		"| nested query p99 / HTTP floor's, 32 clients | ≤ 1.2× | 1.09×: met | 2.40×: missed |",
 		"| nested query allocations per request, in process | ≤ 3,000 | 2,500: met | 13,685: missed |",
-		"| fan-out query throughput / its HTTP floor's, 32 clients | ≥ 0.5× | 0.30×: missed (943 startups) | not measured |",
+		"| fan-out query throughput / its HTTP floor's, 32 clients | ≥ 0.5× | 0.24×: missed (943 startups; 20 of 100 requests refused or failed) | not measured |",
 		"| p99 with clients disconnecting mid-request / without | ≤ 1.2×, no connection left in use | 1.10×: met (100 → 110 ms); 0 in use after: met | not measured |",
 		"| p99 of the nested query, 20,000 → 1,000,000 startups, 32 clients (issue 22's scale point) | ≤ 1.5× | 2.00×: missed (60.0 → 120 ms) |",
 		"| 32 | 900 | 1,000 | 0.90×: met | 1,200 | 0.75× | 60.0 | 55.0 | 1.09×: met | 40.0 | 1.50× |",
 		"### Against its floor (fan-out query, 943 startups)",
-		"| 32 | 30 | 100 | 0.30×: missed | 900 | 300 | 3.00× |",
+		"| 32 | 24.0 | 20 | 100.0 | 0.24×: missed | 900 | 300 | 3.00× |",
 		"| with 6 of 32 disconnecting | 26 |",
 		"The seed process's peak RSS: 41 MB. Database size after it: 250 MB.",
 		"Database size after it: 3.0 GB.",

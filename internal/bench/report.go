@@ -143,7 +143,11 @@ func (r report) targets(w func(string, ...any)) {
 			if !ok1 || !ok2 {
 				return "not measured"
 			}
-			return verdict(g.sum.rps/f.sum.rps, fanoutAim, true) + fmt.Sprintf(" (%s startups)", commas(int64(s.fanoutStartups)))
+			cell := verdict(g.sum.okRPS/f.sum.okRPS, fanoutAim, true) + fmt.Sprintf(" (%s startups", commas(int64(s.fanoutStartups)))
+			if g.sum.errors > 0 {
+				cell += fmt.Sprintf("; %d of %d requests refused or failed", g.sum.errors, g.sum.requests)
+			}
+			return cell + ")"
 		})
 		perSize("p99 with clients disconnecting mid-request / without", fmt.Sprintf("≤ %.1f×, no connection left in use", disconnectAim), disconnectVerdict)
 		perSize(fmt.Sprintf("deep page (after row N) p50 / first page's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
@@ -456,16 +460,18 @@ func (r report) loadTables(w func(string, ...any), s sizeResult) {
 		return
 	}
 	w("### Against its floor (fan-out query, %s startups)\n\n", commas(int64(s.fanoutStartups)))
-	w("Issue 22's aim: GraphQL / HTTP floor ≥ %.1f×. The floor (`%s`) answers the server's bytes with one statement.\n\n", fanoutAim, fanoutFloorName)
-	w("| clients | GraphQL req/s | HTTP floor req/s | GraphQL / HTTP floor | GraphQL p99 ms | HTTP floor p99 ms | p99 / HTTP floor's |\n")
-	w("|--:|--:|--:|--:|--:|--:|--:|\n")
+	w("Issue 22's aim: GraphQL / HTTP floor ≥ %.1f×. The floor (`%s`) answers the server's bytes with one statement. "+
+		"Throughput counts the successful answers only: the fan-out query is costly (its cost is over `STARTUPGRAPH_HEAVY_QUERY_COST`), so the server runs "+
+		"at most one per CPU and refuses one that waited 5 s with a 503 (the errors column); the floor has no such lane.\n\n", fanoutAim, fanoutFloorName)
+	w("| clients | GraphQL answers/s | errors | HTTP floor answers/s | GraphQL / HTTP floor | GraphQL p99 ms | HTTP floor p99 ms | p99 / HTTP floor's |\n")
+	w("|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range r.opts.concurrency {
 		g, ok := s.row("fanout", c)
 		h, okH := s.row(fanoutFloorName, c)
 		if !ok || !okH {
 			continue
 		}
-		w("| %d | %s | %s | %s | %s | %s | %.2f× |\n", c, commas(int64(g.sum.rps)), commas(int64(h.sum.rps)), verdict(g.sum.rps/h.sum.rps, fanoutAim, true),
+		w("| %d | %s | %d | %s | %s | %s | %s | %.2f× |\n", c, fmt.Sprintf("%.1f", g.sum.okRPS), g.sum.errors, fmt.Sprintf("%.1f", h.sum.okRPS), verdict(g.sum.okRPS/h.sum.okRPS, fanoutAim, true),
 			fms(g.sum.p99), fms(h.sum.p99), ratio(g.sum.p99, h.sum.p99))
 	}
 	w("\n")
