@@ -138,7 +138,11 @@ func run(ctx context.Context, env Env) (report, string, error) {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return rep, "", err
 	}
-	path := filepath.Join(o.out, "results-"+started.Format("2006-01-02")+".md")
+	name := "results-" + started.Format("2006-01-02")
+	if o.scale {
+		name += "-scale"
+	}
+	path := filepath.Join(o.out, name+".md")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		return rep, "", err
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -49,7 +50,7 @@ func TestPipeline(t *testing.T) {
 		t.Fatalf("%d sizes measured, want 1", len(rep.sizes))
 	}
 	s := rep.sizes[0]
-	wantRows := len(theMix) + 3 // the floors and the mix
+	wantRows := len(theMix) + 4 // the floors (nested and fan-out) and the mix
 	if len(s.loads) != wantRows {
 		t.Errorf("%d measurements, want %d", len(s.loads), wantRows)
 	}
@@ -84,7 +85,14 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s: %+v", a.name, a)
 		}
 	}
+	if s.fanoutStartups < 100 {
+		t.Errorf("the fan-out query holds %d startups", s.fanoutStartups)
+	}
+	if d := s.disconnect; d == nil || d.cancelled == 0 || d.inUse != 0 || !d.answers || d.base.requests == 0 || d.with.requests == 0 || d.with.errors > 0 {
+		t.Errorf("the disconnect case: %+v", d)
+	}
 	for _, want := range []string{"## Targets", "## 1,000 startups", "| nested | 4 |", "| http-floor | 4 |", "| db-floor | 4 |", "| mix | 4 |", "| write |",
+		"| fanout | 4 |", "| fanout-floor | 4 |", "### Against its floor (fan-out query", "### Clients disconnecting mid-request",
 		"### Issue 17's questions", "| question-01-", "### Issue 18's totals", "| count-by-stage | 3 |", "| insights | 3 |"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("the report lacks %q", want)
@@ -438,5 +446,163 @@ func TestAggregatesReport(t *testing.T) {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
 		}
+	}
+}
+
+func TestScaleOptions(t *testing.T) {
+	o, err := parseOptions([]string{"-scale"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.scale || len(o.sizes) != 2 || o.sizes[0] != 20000 || o.sizes[1] != 1_000_000 || strings.Join(o.queries, ",") != "nested" {
+		t.Errorf("-scale: sizes %v, queries %v", o.sizes, o.queries)
+	}
+	if o, _ := parseOptions([]string{"-scale", "-sizes", "2000,20000", "-queries", "nested,floors"}, io.Discard); o.sizes[1] != 20000 || len(o.queries) != 2 {
+		t.Errorf("explicit flags lost under -scale: sizes %v, queries %v", o.sizes, o.queries)
+	}
+	if _, err := parseOptions([]string{"-scale", "-sizes", "20000"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-scale") {
+		t.Errorf("-scale with one size: %v", err)
+	}
+	if _, err := parseOptions([]string{"-disconnect-share", "0"}, io.Discard); err == nil || !strings.Contains(err.Error(), "-disconnect-share") {
+		t.Errorf("-disconnect-share 0: %v", err)
+	}
+	if o, _ := parseOptions(nil, io.Discard); o.disconnectShare != 20 || !wants(o, disconnectName) {
+		t.Errorf("the disconnect case is not measured by default at 20%%: %d", o.disconnectShare)
+	}
+	for clients, want := range map[int]int{32: 6, 16: 3, 4: 1, 2: 1} {
+		if got := disconnectClients(clients, 20); got != want {
+			t.Errorf("disconnectClients(%d, 20) = %d, want %d", clients, got, want)
+		}
+	}
+}
+
+// TestCancellingOp cancels requests to a slow stand-in server on
+// 127.0.0.1 mid-flight: the server sees each request's context end, the
+// op counts them as cancelled, not as errors, and the client then waits
+// out the rest of the delay.
+func TestCancellingOp(t *testing.T) {
+	var started, gone atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		started.Add(1)
+		select {
+		case <-r.Context().Done():
+			gone.Add(1)
+		case <-time.After(5 * time.Second):
+			_, _ = w.Write([]byte(`{"data":{}}`))
+		}
+	}))
+	defer srv.Close()
+	full, err := postOp(newClient(1), srv.URL, "", [][]byte{[]byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cancelled, finished int64
+	o := cancellingOp(full, 40*time.Millisecond, &cancelled, &finished)
+	start := time.Now()
+	for seq := range 3 {
+		if n, err := o(context.Background(), 0, seq); err != nil || n != 0 {
+			t.Fatalf("request %d: %d, %v", seq, n, err)
+		}
+	}
+	if el := time.Since(start); el < 120*time.Millisecond || el > 3*time.Second {
+		t.Errorf("3 cycles of 40 ms took %v", el)
+	}
+	if cancelled != 3 || finished != 0 {
+		t.Errorf("cancelled %d, finished %d; want 3, 0", cancelled, finished)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for gone.Load() < 3 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if started.Load() != 3 || gone.Load() != 3 {
+		t.Errorf("the server saw %d requests start and %d clients go", started.Load(), gone.Load())
+	}
+	// a request that fails otherwise is an error
+	failing := cancellingOp(func(context.Context, int, int) (int, error) { return 0, errors.New("status 500") }, time.Millisecond, &cancelled, &finished)
+	if _, err := failing(context.Background(), 0, 0); err == nil {
+		t.Error("a failed request was not an error")
+	}
+}
+
+func TestParsePoolMetrics(t *testing.T) {
+	text := `# HELP startupgraph_db_in_use_connections Connections running a statement or holding a transaction.
+# TYPE startupgraph_db_in_use_connections gauge
+startupgraph_db_in_use_connections 2
+startupgraph_db_open_connections 20
+startupgraph_db_wait_duration_seconds_total 1.5e-05
+startupgraph_graphql_requests_total{operation="query",code="OK"} 7
+`
+	got, err := parsePoolMetrics(bufio.NewScanner(strings.NewReader(text)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["in_use_connections"] != 2 || got["open_connections"] != 20 || len(got) != 3 {
+		t.Errorf("parsed %v", got)
+	}
+	if _, err := parsePoolMetrics(bufio.NewScanner(strings.NewReader("go_goroutines 8\n"))); err == nil {
+		t.Error("metrics without the pool's gauges passed")
+	}
+	if _, err := poolMetrics(context.Background(), "10.0.0.1:9464"); !errors.Is(err, errNotLoopback) {
+		t.Errorf("scraped another host: %v", err)
+	}
+}
+
+// TestMarshalExact: the floors write JSON as the server does, without
+// HTML escaping.
+func TestMarshalExact(t *testing.T) {
+	b, err := marshalExact(fanoutSector{Key: "r&d", NameKo: "연구<개발>", NameEn: "R&D"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"key":"r&d","nameKo":"연구<개발>","nameEn":"R&D"}`; string(b) != want {
+		t.Errorf("got %s, want %s", b, want)
+	}
+}
+
+// TestIssue22Report checks the rows issue 22 asks the bench to print:
+// the nested and fan-out ratios to their floors per concurrency with
+// verdicts, allocations per request, the disconnect case and the scale
+// point.
+func TestIssue22Report(t *testing.T) {
+	row := func(name string, clients int, rps float64, p99ms int) loadRow {
+		return loadRow{name: name, clients: clients, rssKB: -1, sessions: -1,
+			sum: summary{requests: 100, rps: rps, okRPS: rps, p99: time.Duration(p99ms) * time.Millisecond}}
+	}
+	small := sizeResult{ds: dataset{size: 20000, seedRSSKB: 40000, dbBytes: 250e6}, fanoutStartups: 943,
+		inproc: map[string]inprocResult{"nested": {allocs: 2500}},
+		loads: []loadRow{row("nested", 32, 900, 60), row(httpFloorName, 32, 1000, 55), row(dbFloorName, 32, 1200, 40),
+			row("fanout", 32, 30, 900), row(fanoutFloorName, 32, 100, 300)},
+		disconnect: &disconnectResult{clients: 32, cancelling: 6, cancelled: 500, inUse: 0, open: 20, busy: 0, answers: true,
+			base: summary{requests: 1000, p99: 100 * time.Millisecond}, with: summary{requests: 1000, p99: 110 * time.Millisecond}}}
+	// the server refused a fifth of the fan-out queries (the heavy lane's
+	// 503s): the ratio counts its answers only
+	small.loads[3].sum.errors, small.loads[3].sum.okRPS = 20, 24
+	large := sizeResult{ds: dataset{size: 1_000_000, dbBytes: 3e9}, inproc: map[string]inprocResult{"nested": {allocs: 13685}},
+		loads: []loadRow{row("nested", 32, 500, 120), row(httpFloorName, 32, 1000, 50)}}
+	r := report{opts: options{concurrency: []int{32}, sizes: []int{20000, 1_000_000}}, sizes: []sizeResult{small, large}}
+	md := r.markdown()
+	for _, want := range []string{
+		"| nested query throughput / HTTP floor's, 32 clients | ≥ 0.8× | 0.90×: met | 0.50×: missed |",
+		"| nested query p99 / HTTP floor's, 32 clients | ≤ 1.2× | 1.09×: met | 2.40×: missed |",
+		"| nested query allocations per request, in process | ≤ 3,000 | 2,500: met | 13,685: missed |",
+		"| fan-out query throughput / its HTTP floor's, 32 clients | ≥ 0.5× | 0.24×: missed (943 startups; 20 of 100 requests refused or failed) | not measured |",
+		"| p99 with clients disconnecting mid-request / without | ≤ 1.2×, no connection left in use | 1.10×: met (100 → 110 ms); 0 in use after: met | not measured |",
+		"| p99 of the nested query, 20,000 → 1,000,000 startups, 32 clients (issue 22's scale point) | ≤ 1.5× | 2.00×: missed (60.0 → 120 ms) |",
+		"| 32 | 900 | 1,000 | 0.90×: met | 1,200 | 0.75× | 60.0 | 55.0 | 1.09×: met | 40.0 | 1.50× |",
+		"### Against its floor (fan-out query, 943 startups)",
+		"| 32 | 24.0 | 20 | 100.0 | 0.24×: missed | 900 | 300 | 3.00× |",
+		"| with 6 of 32 disconnecting | 26 |",
+		"The seed process's peak RSS: 41 MB. Database size after it: 250 MB.",
+		"Database size after it: 3.0 GB.",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+	leak := *small.disconnect
+	leak.inUse = 3
+	if v := disconnectVerdict(sizeResult{disconnect: &leak}); !strings.HasSuffix(v, "3 in use after, answers after: true: missed") {
+		t.Errorf("a leak's verdict: %q", v)
 	}
 }

@@ -30,6 +30,11 @@ type dataset struct {
 	vacuumTime time.Duration
 	counts     []tableCount // as `seed --synthetic` printed them
 	key        string       // an ADMIN API key
+	// seedRSSKB is the seed process's peak resident set (its rusage), in
+	// kB; 0 when unknown.
+	seedRSSKB int64
+	// dbBytes is the database's size after seeding and vacuuming.
+	dbBytes int64
 }
 
 type tableCount struct {
@@ -75,17 +80,21 @@ func seedDataset(ctx context.Context, bin, adminDSN string, dbURL func(string) s
 		return d, err
 	}
 	start := time.Now()
-	out, err := runCLI(ctx, bin, d.dsn, "seed", "--synthetic", strconv.Itoa(size))
+	out, ru, err := runCLIUsage(ctx, bin, d.dsn, "seed", "--synthetic", strconv.Itoa(size))
 	if err != nil {
 		return d, err
 	}
 	d.seedTime = time.Since(start)
+	if ru != nil {
+		d.seedRSSKB = ru.Maxrss // kB on Linux
+	}
 	d.counts = parseCounts(out)
 	start = time.Now()
 	if err := vacuum(ctx, d.dsn); err != nil {
 		return d, err
 	}
 	d.vacuumTime = time.Since(start)
+	d.dbBytes, _ = databaseSize(ctx, d.dsn)
 	out, err = runCLI(ctx, bin, d.dsn, "apikey", "create", "-name", "bench", "-role", "ADMIN")
 	if err != nil {
 		return d, err
@@ -167,4 +176,16 @@ func vacuum(ctx context.Context, dsn string) error {
 		return fmt.Errorf("vacuum: %w", err)
 	}
 	return nil
+}
+
+// databaseSize is pg_database_size of dsn's database.
+func databaseSize(ctx context.Context, dsn string) (int64, error) {
+	db, err := sql.Open("postgres", dsn)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int64
+	err = db.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&n)
+	return n, err
 }

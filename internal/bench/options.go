@@ -40,7 +40,15 @@ type options struct {
 	// subscriptionWrites changes delivered to all of them.
 	subscriptions      int
 	subscriptionWrites int
-	command            string // the command line, for the report
+	// disconnectShare is the percentage of clients that cancel their
+	// requests mid-flight in the disconnect case (disconnect.go).
+	disconnectShare int
+	// scale is a run of issue 22's scale point: the nested query's p99
+	// at the smallest and the largest size (by default 20,000 and
+	// 1,000,000 startups, the nested query alone), written to
+	// results-<date>-scale.md.
+	scale   bool
+	command string // the command line, for the report
 }
 
 // defaults of a full run and of -quick.
@@ -80,6 +88,8 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	fs.Var(&serverEnv, "server-env", "KEY=VALUE setting for the server process, e.g. STARTUPGRAPH_DB_MAX_IDLE_CONNS=20 (repeatable)")
 	subs := fs.Int("subscriptions", 0, "measure only subscriptions: open this many graphql-ws subscriptions on one server (1 to 5000), then time the delivery of -subscription-writes changes to all of them")
 	subWrites := fs.Int("subscription-writes", 20, "changes written, one at a time, while -subscriptions are open (1 to 1000)")
+	disconnectShare := fs.Int("disconnect-share", 20, "percentage of clients that cancel each request mid-flight in the disconnect case (1 to 50)")
+	scale := fs.Bool("scale", false, "issue 22's scale point: the nested query's p99 at the smallest and largest size (default -sizes 20000,1000000 -queries nested), written to results-<date>-scale.md")
 	quick := fs.Bool("quick", false, "a quick run: -sizes 2000 -duration 3s -warmup 1s -inproc 300ms, no file written")
 	if err := fs.Parse(args); err != nil {
 		return options{}, err
@@ -93,7 +103,7 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 	o := options{maxRequests: *maxReq, cpuprofile: *cpuprofile, work: *work, keep: *keep, bin: *bin, quick: *quick,
 		warmup: *warmup, duration: *duration, inproc: *inproc, out: *out, serverEnv: serverEnv,
 		questionRequests: *questionRequests, questionTime: *questionTime,
-		aggregateRequests: *aggregateRequests, aggregateTime: *aggregateTime}
+		aggregateRequests: *aggregateRequests, aggregateTime: *aggregateTime, disconnectShare: *disconnectShare, scale: *scale}
 	var errs []error
 	var err error
 	if o.sizes, err = intList(*sizes, 100, 1_000_000); err != nil {
@@ -131,6 +141,20 @@ func parseOptions(args []string, output io.Writer) (options, error) {
 		if !given["out"] {
 			o.out = ""
 		}
+	}
+	if *scale {
+		if !given["sizes"] {
+			o.sizes = []int{20000, 1_000_000}
+		}
+		if !given["queries"] {
+			*queries = "nested"
+		}
+		if len(o.sizes) < 2 {
+			errs = append(errs, errors.New("-scale: give at least two -sizes"))
+		}
+	}
+	if o.disconnectShare < 1 || o.disconnectShare > 50 {
+		errs = append(errs, errors.New("-disconnect-share must be 1 to 50 (percent)"))
 	}
 	if *queries != "" {
 		for _, q := range strings.Split(*queries, ",") {

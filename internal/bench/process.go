@@ -48,14 +48,26 @@ func childEnv(extra ...string) []string {
 
 // runCLI runs the binary with args and returns its stdout.
 func runCLI(ctx context.Context, bin, dsn string, args ...string) (string, error) {
+	out, _, err := runCLIUsage(ctx, bin, dsn, args...)
+	return out, err
+}
+
+// runCLIUsage is runCLI, returning the process's resource usage too (nil
+// when unknown).
+func runCLIUsage(ctx context.Context, bin, dsn string, args ...string) (string, *syscall.Rusage, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = childEnv("DATABASE_URL="+dsn, "STARTUPGRAPH_LOG_LEVEL=warn")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		return out.String(), fmt.Errorf("startupgraph %s: %w: %s", strings.Join(args, " "), err, clip(errb.Bytes(), 2000))
+	err := cmd.Run()
+	var ru *syscall.Rusage
+	if cmd.ProcessState != nil {
+		ru, _ = cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	}
-	return out.String(), nil
+	if err != nil {
+		return out.String(), ru, fmt.Errorf("startupgraph %s: %w: %s", strings.Join(args, " "), err, clip(errb.Bytes(), 2000))
+	}
+	return out.String(), ru, nil
 }
 
 // startServer starts `bin serve` on a free 127.0.0.1 port and waits until

@@ -44,9 +44,8 @@ var theMix = []query{
 		text: `{ startups(first: 20) { nodes { id name stage facility { name } } } }`, vars: noVars},
 	{name: "nested", about: "universities → startups(first: 10) → mentors(first: 5), edge facts; the query the floors answer",
 		text: nestedQuery, vars: noVars},
-	{name: "fanout", about: "fan-out: 100 mentors → 10 startups each (~1,000) → their mentors",
-		text: `{ mentors(first: 100) { nodes { id name startups(first: 10) { edges { focus node { id name stage mentors(first: 10) { nodes { id name } } } } } } } }`,
-		vars: noVars},
+	{name: "fanout", about: "fan-out (issue 22): 100 mentors → 10 startups each (~1,000) → each one's sectors(first: 3) and mentors(first: 5), both names; the query the fan-out floor answers",
+		text: fanoutQuery, vars: noVars},
 	{name: "fanin", about: "fan-in: 100 investments → fund, startup → universities",
 		text: `{ investments(first: 100) { nodes { fund { name } startup { name universities(first: 3) { nodes { name } } } } } }`,
 		vars: noVars},
@@ -81,7 +80,7 @@ const (
 
 // queryNames are the names -queries accepts.
 func queryNames() []string {
-	return append(queryNamesOnly(), mixName, floorsName, questionsName, aggregatesName)
+	return append(queryNamesOnly(), mixName, floorsName, disconnectName, questionsName, aggregatesName)
 }
 
 // queryNamesOnly are the names of the mix's queries, in order.

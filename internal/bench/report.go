@@ -72,11 +72,13 @@ func (r report) markdown() string {
 
 // targetClients is the concurrency the targets are read at: 32 when
 // measured, else the highest.
-func (r report) targetClients() int {
-	if slices.Contains(r.opts.concurrency, 32) {
+func (r report) targetClients() int { return targetClients(r.opts.concurrency) }
+
+func targetClients(concurrency []int) int {
+	if slices.Contains(concurrency, 32) {
 		return 32
 	}
-	return slices.Max(r.opts.concurrency)
+	return slices.Max(concurrency)
 }
 
 func (s sizeResult) row(name string, clients int) (loadRow, bool) {
@@ -90,7 +92,7 @@ func (s sizeResult) row(name string, clients int) (loadRow, bool) {
 
 func (r report) targets(w func(string, ...any)) {
 	c := r.targetClients()
-	w("## Targets (issues 7, 17 and 18; aims, not pass/fail)\n\n")
+	w("## Targets (issues 7, 17, 18 and 22; aims, not pass/fail)\n\n")
 	w("| target | aim |")
 	for _, s := range r.sizes {
 		w(" %s startups |", commas(int64(s.ds.size)))
@@ -116,14 +118,38 @@ func (r report) targets(w func(string, ...any)) {
 			}
 			return verdict(g.sum.rps/f.sum.rps, 0.8, true)
 		})
-		perSize(fmt.Sprintf("nested query p99 / HTTP floor's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
+		perSize(fmt.Sprintf("nested query p99 / HTTP floor's, %d clients", c), fmt.Sprintf("≤ %.1f×", nestedP99Aim), func(s sizeResult) string {
 			g, ok1 := s.row("nested", c)
 			f, ok2 := s.row(httpFloorName, c)
 			if !ok1 || !ok2 {
 				return "not measured"
 			}
-			return verdict(ratio(g.sum.p99, f.sum.p99), 1.5, false)
+			return verdict(ratio(g.sum.p99, f.sum.p99), nestedP99Aim, false)
 		})
+		perSize("nested query allocations per request, in process", "≤ "+commas(nestedAllocsAim), func(s sizeResult) string {
+			ir, ok := s.inproc["nested"]
+			if !ok {
+				return "not measured"
+			}
+			mark := "met"
+			if ir.allocs > nestedAllocsAim {
+				mark = "missed"
+			}
+			return fmt.Sprintf("%s: %s", commas(int64(ir.allocs+0.5)), mark)
+		})
+		perSize(fmt.Sprintf("fan-out query throughput / its HTTP floor's, %d clients", c), fmt.Sprintf("≥ %.1f×", fanoutAim), func(s sizeResult) string {
+			g, ok1 := s.row("fanout", c)
+			f, ok2 := s.row(fanoutFloorName, c)
+			if !ok1 || !ok2 {
+				return "not measured"
+			}
+			cell := verdict(g.sum.okRPS/f.sum.okRPS, fanoutAim, true) + fmt.Sprintf(" (%s startups", commas(int64(s.fanoutStartups)))
+			if g.sum.errors > 0 {
+				cell += fmt.Sprintf("; %d of %d requests refused or failed", g.sum.errors, g.sum.requests)
+			}
+			return cell + ")"
+		})
+		perSize("p99 with clients disconnecting mid-request / without", fmt.Sprintf("≤ %.1f×, no connection left in use", disconnectAim), disconnectVerdict)
 		perSize(fmt.Sprintf("deep page (after row N) p50 / first page's, %d clients", c), "≤ 1.5×", func(s sizeResult) string {
 			d, ok1 := s.row("deep-page", c)
 			f, ok2 := s.row("first-page", c)
@@ -180,6 +206,15 @@ func (r report) targets(w func(string, ...any)) {
 			w("| statements per request independent of size (%s → %s startups) | same | %s |\n",
 				commas(int64(first.ds.size)), commas(int64(last.ds.size)), cell)
 			for _, cl := range r.opts.concurrency {
+				a, ok1 := first.row("nested", cl)
+				b, ok2 := last.row("nested", cl)
+				if !ok1 || !ok2 {
+					continue
+				}
+				w("| p99 of the nested query, %s → %s startups, %d clients (issue 22's scale point) | ≤ %.1f× | %s (%s → %s ms) |\n",
+					commas(int64(first.ds.size)), commas(int64(last.ds.size)), cl, scaleAim, verdict(ratio(b.sum.p99, a.sum.p99), scaleAim, false), fms(a.sum.p99), fms(b.sum.p99))
+			}
+			for _, cl := range r.opts.concurrency {
 				a, ok1 := first.row(mixName, cl)
 				b, ok2 := last.row(mixName, cl)
 				cellMix := "not measured"
@@ -204,6 +239,36 @@ func (r report) targets(w func(string, ...any)) {
 		}
 	}
 	w("\n")
+}
+
+// Issue 22's aims: the nested query's p99 within 1.2× of its HTTP
+// floor's and at most 3,000 allocations per request in process, the
+// fan-out query at least half its floor's throughput, and the nested
+// query's p99 at the largest size within 1.5× of the smallest's.
+const (
+	nestedP99Aim    = 1.2
+	nestedAllocsAim = 3000
+	fanoutAim       = 0.5
+	scaleAim        = 1.5
+)
+
+// disconnectVerdict gives the disconnect case against its aims.
+func disconnectVerdict(s sizeResult) string {
+	d := s.disconnect
+	if d == nil {
+		return "not measured"
+	}
+	x := ratio(d.with.p99, d.base.p99)
+	cell := verdict(x, disconnectAim, false) + fmt.Sprintf(" (%s → %s ms)", fms(d.base.p99), fms(d.with.p99))
+	switch {
+	case d.inUse < 0:
+		cell += "; pool not read"
+	case d.inUse == 0 && d.answers:
+		cell += "; 0 in use after: met"
+	default:
+		cell += fmt.Sprintf("; %d in use after, answers after: %v: missed", d.inUse, d.answers)
+	}
+	return cell
 }
 
 // aggregatesMeasured reports whether any dataset has issue 18's totals.
@@ -284,6 +349,12 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	}
 	w("Seeded with `startupgraph seed --synthetic %d` in %s (demo data plus %s), then `VACUUM (ANALYZE)` in %s.",
 		s.ds.size, s.ds.seedTime.Round(100*time.Millisecond), strings.Join(counts, ", "), s.ds.vacuumTime.Round(100*time.Millisecond))
+	if s.ds.seedRSSKB > 0 {
+		w(" The seed process's peak RSS: %.0f MB.", mb(s.ds.seedRSSKB))
+	}
+	if s.ds.dbBytes > 0 {
+		w(" Database size after it: %s.", sizeText(s.ds.dbBytes))
+	}
 	if len(s.loads) > 0 || len(s.inproc) > 0 {
 		w(" The deep page starts after row %s. Server RSS when idle: %.0f MB; largest under load: %.0f MB (every server measurement starts a fresh server process).",
 			commas(int64(s.fx.deepRow)), mb(s.idleRSS), mb(s.peakRSS))
@@ -305,6 +376,37 @@ func (r report) size(w func(string, ...any), s sizeResult) {
 	}
 	if len(s.inproc) > 0 {
 		r.inprocTable(w, s)
+	}
+	if s.disconnect != nil {
+		r.disconnectTable(w, s)
+	}
+}
+
+func (r report) disconnectTable(w func(string, ...any), s sizeResult) {
+	d := s.disconnect
+	w("### Clients disconnecting mid-request (the nested query)\n\n")
+	w("One fresh server, %d clients, %s each: first every client completes its requests; then %d of them cancel each request after 10-100%% of %s ms "+
+		"(the median without disconnects), closing the connection, while the other %d measure. Then, after a second: the server pool's connections in use "+
+		"(its `startupgraph_db_in_use_connections`), the database's sessions not idle, and one more request.\n\n",
+		d.clients, r.opts.duration, d.cancelling, fms(d.maxDelay), d.clients-d.cancelling)
+	w("| | measuring clients | req/s | p50 ms | p95 ms | p99 ms | errors |\n|---|--:|--:|--:|--:|--:|--:|\n")
+	for _, x := range []struct {
+		label string
+		sum   summary
+	}{{"without disconnects", d.base}, {fmt.Sprintf("with %d of %d disconnecting", d.cancelling, d.clients), d.with}} {
+		w("| %s | %d | %s | %s | %s | %s | %d |\n", x.label, d.clients-d.cancelling, commas(int64(x.sum.rps+0.5)), fms(x.sum.p50), fms(x.sum.p95), fms(x.sum.p99), x.sum.errors)
+	}
+	unknown := func(n int) string {
+		if n < 0 {
+			return "unknown"
+		}
+		return strconv.Itoa(n)
+	}
+	w("\nRequests cancelled mid-flight: %s (%s answered before their deadline). p99 with / without: %.2f×. After: pool connections in use %s (open %s), "+
+		"database sessions not idle %s, the server answers: %v.\n\n",
+		commas(d.cancelled), commas(d.finished), ratio(d.with.p99, d.base.p99), unknown(d.inUse), unknown(d.open), unknown(d.busy), d.answers)
+	if d.with.errors > 0 {
+		w("- the measuring clients' first error: %s\n\n", d.with.firstErr)
 	}
 }
 
@@ -339,7 +441,8 @@ func (r report) loadTables(w func(string, ...any), s sizeResult) {
 	}
 
 	w("### Against the floors (nested query)\n\n")
-	w("| clients | GraphQL req/s | HTTP floor req/s | GraphQL / HTTP floor | DB floor req/s | GraphQL / DB floor | GraphQL p99 ms | HTTP floor p99 ms | p99 ratio | DB floor p99 ms | p99 ratio |\n")
+	w("Issue 22's aims: GraphQL / HTTP floor ≥ 0.8×, p99 / HTTP floor's ≤ %.1f×.\n\n", nestedP99Aim)
+	w("| clients | GraphQL req/s | HTTP floor req/s | GraphQL / HTTP floor | DB floor req/s | GraphQL / DB floor | GraphQL p99 ms | HTTP floor p99 ms | p99 / HTTP floor's | DB floor p99 ms | p99 / DB floor's |\n")
 	w("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, c := range r.opts.concurrency {
 		g, ok := s.row("nested", c)
@@ -348,9 +451,28 @@ func (r report) loadTables(w func(string, ...any), s sizeResult) {
 		if !ok || !okH || !okD {
 			continue
 		}
-		w("| %d | %s | %s | %.2f× | %s | %.2f× | %s | %s | %.2f× | %s | %.2f× |\n", c,
-			commas(int64(g.sum.rps)), commas(int64(h.sum.rps)), g.sum.rps/h.sum.rps, commas(int64(d.sum.rps)), g.sum.rps/d.sum.rps,
-			fms(g.sum.p99), fms(h.sum.p99), ratio(g.sum.p99, h.sum.p99), fms(d.sum.p99), ratio(g.sum.p99, d.sum.p99))
+		w("| %d | %s | %s | %s | %s | %.2f× | %s | %s | %s | %s | %.2f× |\n", c,
+			commas(int64(g.sum.rps)), commas(int64(h.sum.rps)), verdict(g.sum.rps/h.sum.rps, 0.8, true), commas(int64(d.sum.rps)), g.sum.rps/d.sum.rps,
+			fms(g.sum.p99), fms(h.sum.p99), verdict(ratio(g.sum.p99, h.sum.p99), nestedP99Aim, false), fms(d.sum.p99), ratio(g.sum.p99, d.sum.p99))
+	}
+	w("\n")
+	if !slices.ContainsFunc(s.loads, func(l loadRow) bool { return l.name == fanoutFloorName }) {
+		return
+	}
+	w("### Against its floor (fan-out query, %s startups)\n\n", commas(int64(s.fanoutStartups)))
+	w("Issue 22's aim: GraphQL / HTTP floor ≥ %.1f×. The floor (`%s`) answers the server's bytes with one statement. "+
+		"Throughput counts the successful answers only: the fan-out query is costly (its cost is over `STARTUPGRAPH_HEAVY_QUERY_COST`), so the server runs "+
+		"at most one per CPU and refuses one that waited 5 s with a 503 (the errors column); the floor has no such lane.\n\n", fanoutAim, fanoutFloorName)
+	w("| clients | GraphQL answers/s | errors | HTTP floor answers/s | GraphQL / HTTP floor | GraphQL p99 ms | HTTP floor p99 ms | p99 / HTTP floor's |\n")
+	w("|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+	for _, c := range r.opts.concurrency {
+		g, ok := s.row("fanout", c)
+		h, okH := s.row(fanoutFloorName, c)
+		if !ok || !okH {
+			continue
+		}
+		w("| %d | %s | %d | %s | %s | %s | %s | %.2f× |\n", c, fmt.Sprintf("%.1f", g.sum.okRPS), g.sum.errors, fmt.Sprintf("%.1f", h.sum.okRPS), verdict(g.sum.okRPS/h.sum.okRPS, fanoutAim, true),
+			fms(g.sum.p99), fms(h.sum.p99), ratio(g.sum.p99, h.sum.p99))
 	}
 	w("\n")
 }
@@ -399,7 +521,7 @@ func (r report) inprocTable(w func(string, ...any), s sizeResult) {
 	w("### In process, one request at a time (the Go benchmark of the handler)\n\n")
 	w("| query | SQL statements/req | allocs/req | KB allocated/req | ms/req | response bytes | iterations |\n")
 	w("|---|--:|--:|--:|--:|--:|--:|\n")
-	names := append(slices.Clone(queryNamesOnly()), httpFloorName)
+	names := append(slices.Clone(queryNamesOnly()), httpFloorName, fanoutFloorName)
 	for _, n := range names {
 		ir, ok := s.inproc[n]
 		if !ok {
@@ -426,6 +548,7 @@ func (r report) queries(w func(string, ...any)) {
 		}
 		w("\n")
 		w("The floors' statement:\n\n```sql%s\n```\n", floorSQL)
+		w("\nThe fan-out floor's statement (`%s`, checked to answer the server's bytes):\n\n```sql%s\n```\n", fanoutFloorName, fanoutSQL)
 	}
 	if r.aggregatesMeasured() {
 		w("\n## Issue 18's totals\n\nEach with an ADMIN key, no variables:\n\n")
@@ -468,6 +591,14 @@ func ratio(a, b time.Duration) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
+}
+
+// sizeText writes a byte count in MB, or GB from 1 GB.
+func sizeText(b int64) string {
+	if b >= 1e9 {
+		return fmt.Sprintf("%.1f GB", float64(b)/1e9)
+	}
+	return fmt.Sprintf("%.0f MB", float64(b)/1e6)
 }
 
 // mb converts kB (KiB, as /proc reports them) to MB.

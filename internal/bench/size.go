@@ -35,6 +35,11 @@ type sizeResult struct {
 	// aggregates are issue 18's queries and floors, one client; nil when
 	// not measured
 	aggregates []aggregateResult
+	// fanoutStartups is how many startups the fan-out query's answer
+	// holds (0 when not measured)
+	fanoutStartups int
+	// disconnect is the disconnect case; nil when not measured
+	disconnect *disconnectResult
 	// before and after: how busy the machine was around the measurements
 	before, after quietness
 }
@@ -99,6 +104,14 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 	if err := checkFloor(ctx, client, srv.endpoint(), ds.key, nestedBody, floorDB); err != nil {
 		return res, err
 	}
+	fanout := slices.ContainsFunc(queries, func(q query) bool { return q.name == "fanout" })
+	fanoutBody, _ := json.Marshal(map[string]any{"query": fanoutQuery})
+	if fanout {
+		if res.fanoutStartups, err = checkFanoutFloor(ctx, client, srv.endpoint(), ds.key, fanoutBody, floorDB); err != nil {
+			return res, err
+		}
+		logf("the fan-out floor answers the server's bytes (%d startups)", res.fanoutStartups)
+	}
 
 	if wants(o, questionsName) {
 		logf("issue 17's questions, one client")
@@ -133,6 +146,11 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 		return res, err
 	}
 	defer hf.stop()
+	ff, err := serveFloor(fanoutFloorHandler(floorDB), "/graphql")
+	if err != nil {
+		return res, err
+	}
+	defer ff.stop()
 	l := loadPhase{o: o, bin: bin, ds: ds, client: client, conns: connLog, logf: logf}
 	// the nested query first, the floors right after it, so they see the
 	// same conditions; then the other queries; the mix last
@@ -148,8 +166,16 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 		}
 		l.targets = append(l.targets, loadTarget{name: httpFloorName, fixed: httpOp}, loadTarget{name: dbFloorName, fixed: dbFloorOp(floorDB)})
 	}
+	// the fan-out query next, its floor right after it
+	if fanout {
+		fanoutOp, err := postOp(client, ff.URL, "", [][]byte{fanoutBody})
+		if err != nil {
+			return res, err
+		}
+		l.targets = append(l.targets, serverTarget("fanout", bodies["fanout"]), loadTarget{name: fanoutFloorName, fixed: fanoutOp})
+	}
 	for _, q := range queries {
-		if q.name != "nested" {
+		if q.name != "nested" && q.name != "fanout" {
 			l.targets = append(l.targets, serverTarget(q.name, bodies[q.name]))
 		}
 	}
@@ -158,6 +184,17 @@ func runSize(ctx context.Context, o options, bin string, cluster *localpg.Cluste
 	}
 	if res.loads, err = l.run(ctx); err != nil {
 		return res, err
+	}
+	if wants(o, disconnectName) {
+		c := targetClients(o.concurrency)
+		logf("the disconnect case: %d clients, %d of them cancelling mid-request", c, disconnectClients(c, o.disconnectShare))
+		d, err := l.measureDisconnect(ctx, nestedBody, c, floorDB)
+		if err != nil {
+			return res, fmt.Errorf("the disconnect case: %w", err)
+		}
+		res.disconnect = &d
+		logf("%d startups, disconnect case: p99 %.2f ms without, %.2f ms with (%d cancelled); pool in use after: %d, busy sessions: %d",
+			size, ms(d.base.p99), ms(d.with.p99), d.cancelled, d.inUse, d.busy)
 	}
 	for _, r := range res.loads {
 		res.peakRSS = max(res.peakRSS, r.rssKB)
@@ -195,6 +232,15 @@ func measureInproc(ctx context.Context, o options, cfg config.Config, key string
 	}
 	r.stmtMin, r.stmtMax = 1, 1 // by construction: one statement, not counted by its pool
 	out[httpFloorName] = r
+	if _, ok := out["fanout"]; ok {
+		fanoutBody, _ := json.Marshal(map[string]any{"query": fanoutQuery})
+		r, err := runInproc(ctx, fanoutFloorHandler(floorDB), key, [][]byte{fanoutBody}, o.inproc, profile(fanoutFloorName), p.overhead)
+		if err != nil {
+			return nil, fmt.Errorf("in process, fan-out floor: %w", err)
+		}
+		r.stmtMin, r.stmtMax = 1, 1
+		out[fanoutFloorName] = r
+	}
 	return out, nil
 }
 

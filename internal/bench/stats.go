@@ -12,12 +12,16 @@ type summary struct {
 	errors        int
 	firstErr      string
 	rps           float64
+	okRPS         float64 // the successful requests alone, per second
 	p50, p95, p99 time.Duration
 	bytesPerResp  float64
 }
 
 func summarize(r loadResult) summary {
 	s := summary{requests: r.requests, errors: r.errors, firstErr: r.firstErr, rps: r.rps()}
+	if r.elapsed > 0 {
+		s.okRPS = float64(r.requests-r.errors) / r.elapsed.Seconds()
+	}
 	lat := slices.Clone(r.latencies)
 	slices.Sort(lat)
 	s.p50, s.p95, s.p99 = percentile(lat, 50), percentile(lat, 95), percentile(lat, 99)

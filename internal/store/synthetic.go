@@ -73,10 +73,19 @@ func (s *Store) ReplaceSynthetic(ctx context.Context, load func(ctx context.Cont
 	if err := load(ctx, tx.Tx, base); err != nil {
 		return translate(err)
 	}
+	// Statistics first: the recount joins every startup with aggregates
+	// of the tables just loaded, and planned with the statistics of the
+	// demo data (a few dozen startups per edge table) it took a nested
+	// loop over a spilled aggregate, rescanned once per row: at a million
+	// startups it read hundreds of GB of temp files and did not end. (ANALYZE
+	// in the transaction samples its own uncommitted rows.)
+	if _, err := tx.ExecContext(ctx, synAnalyzeLoaded); err != nil {
+		return translate(fmt.Errorf("synthetic: analyze: %w", err))
+	}
 	if _, err := tx.ExecContext(ctx, `SET LOCAL startupgraph.figures_deferred = 'off'; SELECT figures_recount_all(); SELECT insight_rebuild_all()`); err != nil {
 		return translate(fmt.Errorf("synthetic: recount figures: %w", err))
 	}
-	if _, err := tx.ExecContext(ctx, synAnalyze); err != nil {
+	if _, err := tx.ExecContext(ctx, synAnalyzeRecounted); err != nil {
 		return translate(fmt.Errorf("synthetic: analyze: %w", err))
 	}
 	if err := tx.Commit(); err != nil {
@@ -107,10 +116,15 @@ DELETE FROM sectors WHERE provenance = 'SYNTHETIC';
 DELETE FROM universities WHERE provenance = 'SYNTHETIC';
 DELETE FROM organizations WHERE provenance = 'SYNTHETIC'`
 
-// synAnalyze refreshes the planner's statistics of every table the load
-// touched; autovacuum would get there, but only after the first queries.
-const synAnalyze = `ANALYZE cohorts, mentors, mentor_sectors, startups, funds, stage_changes, startup_sectors,
-	memberships, assignments, mentorships, investments, market_targets, outcomes, insight_startups, insight_totals`
+// synAnalyzeLoaded refreshes the planner's statistics of every table the
+// load wrote, before the recount reads them; synAnalyzeRecounted those of
+// the tables the recount rewrote (mentors' counts, the insights' kept
+// totals). Autovacuum would get there, but only after the first queries.
+const (
+	synAnalyzeLoaded = `ANALYZE cohorts, mentors, mentor_sectors, startups, funds, stage_changes, startup_sectors,
+	memberships, assignments, mentorships, investments, market_targets, outcomes`
+	synAnalyzeRecounted = `ANALYZE mentors, insight_startups, insight_totals`
+)
 
 // syntheticBase reads the data a synthetic graph hangs from.
 func syntheticBase(ctx context.Context, tx *sqlx.Tx) (SyntheticBase, error) {

@@ -213,30 +213,58 @@ func (g *generator) load(ctx context.Context, tx *sql.Tx, c *Counts) error {
 	return err
 }
 
-// copyRows runs one COPY ... FROM STDIN in tx, feeding it the rows fill
-// emits, and returns how many there were. lib/pq streams the rows and
-// reports a bad one at the latest on the final, empty Exec.
+// copyChunk is how many rows one COPY statement takes. PostgreSQL queues
+// the after-row triggers' events (the foreign keys' checks, the figures'
+// triggers) of a statement in the backend's memory until the statement
+// ends, so one COPY of a whole table held them for every row: about
+// 130 MB of transaction memory at a million startups. A new statement
+// every copyChunk rows bounds that. (A variable for the tests.)
+var copyChunk int64 = 50_000
+
+// copyRows copies the rows fill emits into a table in tx, with a COPY ...
+// FROM STDIN statement per copyChunk rows, and returns how many there
+// were. lib/pq streams the rows and reports a bad one at the latest on a
+// statement's final, empty Exec.
 func copyRows(ctx context.Context, tx *sql.Tx, table, q string, fill func(emit func(...any) error) error) (int64, error) {
-	stmt, err := tx.PrepareContext(ctx, q)
-	if err != nil {
-		return 0, fmt.Errorf("synthetic: copy %s: %w", table, err)
-	}
-	defer stmt.Close()
 	var rows int64
+	var stmt *sql.Stmt
+	finish := func() error {
+		if stmt == nil {
+			return nil
+		}
+		s := stmt
+		stmt = nil
+		if _, err := s.ExecContext(ctx); err != nil {
+			_ = s.Close()
+			return err
+		}
+		return s.Close()
+	}
+	defer func() {
+		if stmt != nil {
+			_ = stmt.Close()
+		}
+	}()
 	emit := func(args ...any) error {
+		if stmt == nil {
+			var err error
+			if stmt, err = tx.PrepareContext(ctx, q); err != nil {
+				return err
+			}
+		}
 		if _, err := stmt.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 		rows++
+		if rows%copyChunk == 0 {
+			return finish()
+		}
 		return nil
 	}
 	if err := fill(emit); err != nil {
 		return 0, fmt.Errorf("synthetic: copy %s: %w", table, err)
 	}
-	if _, err := stmt.ExecContext(ctx); err != nil {
-		return 0, fmt.Errorf("synthetic: copy %s: %w", table, err)
-	}
-	if err := stmt.Close(); err != nil {
+	if err := finish(); err != nil {
 		return 0, fmt.Errorf("synthetic: copy %s: %w", table, err)
 	}
 	return rows, nil

@@ -151,6 +151,21 @@ func TestSeedSynthetic(t *testing.T) {
 			t.Errorf("startups differ between two runs with the same seed")
 		}
 	})
+	t.Run("COPY in many statements loads the same graph", func(t *testing.T) {
+		// a statement per 97 rows: every table's rows split across
+		// statements, at a boundary inside it
+		defer synthetic.SetCopyChunk(97)()
+		chunked, err := synthetic.Seed(ctx, s, n, 42)
+		must(t, err)
+		if chunked != first {
+			t.Errorf("counts differ:\nin one statement per table %+v\nin statements of 97 rows  %+v", first, chunked)
+		}
+		checkCounts(t, db, chunked)
+		checkInvariants(t, db)
+		if got := startupFacts(t, db); !slices.Equal(got, facts) {
+			t.Errorf("startups differ between one COPY per table and COPYs of 97 rows")
+		}
+	})
 	t.Run("another seed gives another graph", func(t *testing.T) {
 		other, err := synthetic.Seed(ctx, s, n, 43)
 		must(t, err)
