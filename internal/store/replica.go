@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -88,8 +89,71 @@ const (
 // route is where one operation's reads go, and what counts them.
 type route struct {
 	store *Store
-	db    *sqlx.DB
+	db    readDB
 	reads *atomic.Uint64
+}
+
+// readDB is what the store's reads call: the primary's *sqlx.DB, or a
+// replica's fallback.
+type readDB interface {
+	GetContext(ctx context.Context, dest any, q string, args ...any) error
+	SelectContext(ctx context.Context, dest any, q string, args ...any) error
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error)
+}
+
+// fallback reads from a replica; a statement the replica does not answer
+// (it stopped, or the network to it failed) takes it out of use at once
+// and runs again on the primary, so a replica that fails between two
+// samples costs no query. Rows that fail once streaming are not retried.
+type fallback struct {
+	r       *replica
+	primary *sqlx.DB
+	reads   *atomic.Uint64 // the primary's count, for a retried read
+}
+
+func (f *fallback) failed(err error) bool {
+	if !unavailable(translate(err)) {
+		return false
+	}
+	if f.r.usable.Swap(false) {
+		f.r.set.logger.Warn("read replica out of use: a read failed; retried on the primary", "replica", f.r.n, "err", err)
+	}
+	f.r.route.reads.Add(^uint64(0)) // counted where it is answered
+	f.reads.Add(1)
+	return true
+}
+
+func (f *fallback) GetContext(ctx context.Context, dest any, q string, args ...any) error {
+	err := f.r.db.GetContext(ctx, dest, q, args...)
+	if err != nil && f.failed(err) {
+		return f.primary.GetContext(ctx, dest, q, args...)
+	}
+	return err
+}
+
+func (f *fallback) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
+	err := f.r.db.SelectContext(ctx, dest, q, args...)
+	if err != nil && f.failed(err) {
+		return f.primary.SelectContext(ctx, dest, q, args...)
+	}
+	return err
+}
+
+func (f *fallback) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	rows, err := f.r.db.QueryContext(ctx, q, args...)
+	if err != nil && f.failed(err) {
+		return f.primary.QueryContext(ctx, q, args...)
+	}
+	return rows, err
+}
+
+func (f *fallback) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error) {
+	tx, err := f.r.db.BeginTxx(ctx, opts)
+	if err != nil && f.failed(err) {
+		return f.primary.BeginTxx(ctx, opts)
+	}
+	return tx, err
 }
 
 type routeKey struct{}
@@ -98,6 +162,8 @@ type routeKey struct{}
 type replica struct {
 	n        int // its place in DATABASE_READ_URLS, from 1
 	db       *sqlx.DB
+	set      *replicas
+	read     fallback
 	route    route
 	usable   atomic.Bool
 	replayed atomic.Uint64 // its replay position when last sampled
@@ -153,8 +219,9 @@ func (s *Store) OpenReplicas(ctx context.Context, urls []string, o ReplicaOption
 			}
 			return fmt.Errorf("open replica %d: %w", i+1, err)
 		}
-		r := &replica{n: i + 1, db: sqlx.NewDb(conns, "postgres"), why: "not sampled yet"}
-		r.route = route{store: s, db: r.db, reads: &s.reads[targetReplica]}
+		r := &replica{n: i + 1, db: sqlx.NewDb(conns, "postgres"), set: rs, why: "not sampled yet"}
+		r.read = fallback{r: r, primary: s.db, reads: &s.reads[targetPrimary]}
+		r.route = route{store: s, db: &r.read, reads: &s.reads[targetReplica]}
 		rs.list = append(rs.list, r)
 		var standby bool
 		if err := r.db.GetContext(ctx, &standby, `SELECT pg_is_in_recovery()`); err == nil && !standby {
@@ -207,7 +274,7 @@ func (s *Store) ForQuery(ctx context.Context) context.Context {
 
 // reader is the pool a read under ctx runs on: ForQuery's choice, else the
 // primary.
-func (s *Store) reader(ctx context.Context) *sqlx.DB {
+func (s *Store) reader(ctx context.Context) readDB {
 	if r, ok := ctx.Value(routeKey{}).(*route); ok && r.store == s {
 		r.reads.Add(1)
 		return r.db
