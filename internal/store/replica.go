@@ -468,7 +468,7 @@ func (rs *replicas) sample(ctx context.Context, primary *sqlx.DB, first bool) {
 	defer cancel()
 	lsn, err := position(sctx, primary, `SELECT pg_current_wal_lsn() - '0/0'`)
 	up := err == nil
-	if was := rs.primaryUp.Swap(up); was != up || (first && !up) {
+	if was := rs.primaryUp.Swap(up); (was != up && !first) || (first && !up) {
 		if up {
 			rs.logger.Info("primary database answers again")
 		} else {
