@@ -363,24 +363,37 @@ func (e *env) readsOnReplica(ctx context.Context) {
 	}
 }
 
-// 3. A lagging replica: reads go to the primary, read-your-writes holds,
-// and reads come back to the replica when it catches up.
+// 3. A lagging replica: reads go to the primary, and back when it
+// catches up; a write the replica cannot replay in time is still read at
+// once through the other process.
 func (e *env) lag(ctx context.Context) {
 	rep := e.sqlDB(e.replicaURL)
 	prim := e.sqlDB(e.primaryURL)
-	if _, err := rep.ExecContext(ctx, `SELECT pg_wal_replay_pause()`); err != nil {
-		e.check("pause replay on the replica", false, "%v", err)
-		return
+	pause := func() bool {
+		if _, err := rep.ExecContext(ctx, `SELECT pg_wal_replay_pause()`); err != nil {
+			return e.check("pause replay on the replica", false, "%v", err)
+		}
+		for {
+			var state string
+			if err := rep.QueryRowContext(ctx, `SELECT pg_get_wal_replay_pause_state()`).Scan(&state); err != nil || state == "paused" {
+				return true
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	resume := func() bool {
+		if _, err := rep.ExecContext(ctx, `SELECT pg_wal_replay_resume()`); err != nil {
+			return e.check("resume replay on the replica", false, "%v", err)
+		}
+		return true
 	}
 	defer rep.ExecContext(context.Background(), `SELECT pg_wal_replay_resume()`)
-	for {
-		var state string
-		if err := rep.QueryRowContext(ctx, `SELECT pg_get_wal_replay_pause_state()`).Scan(&state); err != nil || state == "paused" {
-			break
-		}
-		time.Sleep(10 * time.Millisecond)
+
+	// The lag rule alone: WAL written behind the servers' backs, which
+	// the paused replica does not replay.
+	if !pause() {
+		return
 	}
-	// WAL written behind the servers' backs (no fence): the lag rule alone.
 	if _, err := prim.ExecContext(ctx, `SELECT pg_logical_emit_message(false, 'scale-test', 'lag')`); err != nil {
 		e.check("write WAL on the primary", false, "%v", err)
 		return
@@ -396,25 +409,31 @@ func (e *env) lag(ctx context.Context) {
 	})
 	e.check("replica lagging past the bound (replay paused): reads go to the primary", errs == 0 && p >= 10 && r == 0,
 		"10 reads through process 2, %d failed; reads: %.0f primary, %.0f replica", errs, p, r)
+	if !resume() {
+		return
+	}
+	back, took := e.backOnReplica(ctx, e.s[1], 10*time.Second)
+	e.check("replica caught up: reads go back to it", back, "process 2 read from the replica again %s after replay resumed", took)
 
+	// A write while the replica, still in use, stops replaying: process 1
+	// waits for it up to the bound, then fences it off everywhere.
+	if !pause() {
+		return
+	}
 	code, w := e.write(e.s[0])
 	var ok bool
 	var rr reply
 	p, r = counted(e.s[1], func() { ok, rr = e.found(e.s[1], e.key, code) })
-	e.check("replica lagging: a write through process 1 is read at once through process 2", w.code() == "" && ok && r == 0,
-		"write %s (%s, took %s), read through process 2: %v %s; reads: %.0f primary, %.0f replica",
-		code, orOK(w.code()), w.Took.Round(time.Millisecond), ok, orOK(rr.code()), p, r)
-
-	if _, err := rep.ExecContext(ctx, `SELECT pg_wal_replay_resume()`); err != nil {
-		e.check("resume replay on the replica", false, "%v", err)
+	e.check("replica stops replaying: a write through process 1 is read at once through process 2", w.code() == "" && ok && r == 0,
+		"write %s %s after %s (the wait for the replica, bounded by %s), read through process 2 %s: %v; reads: %.0f primary, %.0f replica",
+		code, orOK(w.code()), w.Took.Round(time.Millisecond), maxLag, orOK(rr.code()), ok, p, r)
+	if !resume() {
 		return
 	}
-	resumed := time.Now()
-	back, took := e.backOnReplica(ctx, e.s[1], 10*time.Second)
+	back, took = e.backOnReplica(ctx, e.s[1], 10*time.Second)
 	ok, _ = e.found(e.s[1], e.key, code)
-	e.check("replica caught up: reads go back to it", back && ok,
-		"process 2 read from the replica again %s after replay resumed; the write is there: %v", took, ok)
-	_ = resumed
+	e.check("replica caught up again: reads go back to it, the write is there", back && ok,
+		"process 2 read from the replica again %s after replay resumed; the write read from it: %v", took, ok)
 }
 
 // backOnReplica polls s with a query until its reads go to the replica.

@@ -229,8 +229,8 @@ func (s *Store) OpenReplicas(ctx context.Context, urls []string, o ReplicaOption
 		}
 	}
 	rs.listener = pq.NewListener(s.dsn, 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
-		if ev == pq.ListenerEventReconnected {
-			rs.refence.Store(true) // fences sent while we were away are lost
+		if ev == pq.ListenerEventConnected || ev == pq.ListenerEventReconnected {
+			rs.refence.Store(true) // fences sent before we listened are lost to us
 		}
 	})
 	if err := rs.listener.Listen(fenceChannel); err != nil {
