@@ -14,13 +14,11 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/internal/apperr"
 	"startupgraph/internal/export"
 	"startupgraph/internal/loader"
-	"startupgraph/internal/store"
 )
 
 // Export: GET or POST /export with a GraphQL query (or a persisted
@@ -116,7 +114,6 @@ type exportTransport struct {
 	pageTimeout   time.Duration
 	exportTimeout time.Duration
 	logger        *slog.Logger
-	store         *store.Store // routes each page's reads (store.ForQuery)
 }
 
 var _ graphql.Transport = exportTransport{}
@@ -243,9 +240,6 @@ func (t exportTransport) page(ctx context.Context, exec graphql.GraphExecutor, p
 	oc, errs := exec.CreateOperationContext(ctx, p)
 	if errs != nil {
 		return nil, &pageErrors{exec.DispatchError(graphql.WithOperationContext(ctx, oc), errs).Errors}
-	}
-	if oc.Operation.Operation == ast.Query {
-		ctx = t.store.ForQuery(ctx)
 	}
 	responses, rctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(rctx)

@@ -76,8 +76,9 @@ func NewHandler(d Deps) http.Handler {
 	gql := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
 	gql.AddTransport(transport.Options{})
 	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
-	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger, store: d.Store}) // /export only
-	gql.AddTransport(httpTransport{store: d.Store})
+	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger}) // /export only
+	gql.AddTransport(httpTransport{})
+	gql.AroundOperations(routeReads(d.Store))
 	authn := d.Auth
 	if authn == nil {
 		authn = auth.NewAuthenticator(d.Store, d.Logger)
@@ -101,6 +102,7 @@ func NewHandler(d Deps) http.Handler {
 	// in connection_init: websocketInit), the same extensions in a
 	// handler of their own, no request deadline or in-flight slot.
 	liveGQL := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
+	liveGQL.AroundOperations(routeReads(d.Store))
 	subscriptions := corsMW.Handler(authenticate(authn, nil, d.Logger, throttle(d.Config.TrustedProxies, liveHandler(d, authn, liveGQL, d.Config.ReadBodyTimeout))))
 	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
 		if isLive(r) {

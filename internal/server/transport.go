@@ -15,7 +15,6 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"startupgraph/internal/apperr"
-	"startupgraph/internal/store"
 )
 
 // The GraphQL-over-HTTP transport. gqlgen's own GET and POST transports
@@ -54,14 +53,8 @@ const (
 	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
-// httpTransport serves GraphQL over GET and POST. A query's reads go
-// where store.ForQuery routes them (a replica in use, when there are
-// replicas); a mutation waits for the replicas to replay it before it is
-// answered (store.AwaitReplicas), so its client reads its write next,
-// through whichever process.
-type httpTransport struct {
-	store *store.Store
-}
+// httpTransport serves GraphQL over GET and POST.
+type httpTransport struct{}
 
 var _ graphql.Transport = httpTransport{}
 
@@ -71,7 +64,7 @@ func (httpTransport) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet || r.Method == http.MethodPost
 }
 
-func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	media, ok := negotiate(r.Header.Values("Accept"))
 	if !ok {
 		writeErrors(w, mediaJSON, http.StatusNotAcceptable, &gqlerror.Error{
@@ -118,14 +111,8 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		})
 		return
 	}
-	if oc.Operation.Operation == ast.Query {
-		ctx = t.store.ForQuery(ctx)
-	}
 	responses, ctx := exec.DispatchOperation(ctx, oc)
 	resp := responses(ctx)
-	if oc.Operation.Operation == ast.Mutation {
-		t.store.AwaitReplicas(ctx)
-	}
 	if resp == nil {
 		// gqlgen answers nothing when the context ended before the
 		// operation ran: the client left, or the deadline passed, while
