@@ -105,7 +105,9 @@ type readDB interface {
 // fallback reads from a replica; a statement the replica does not answer
 // (it stopped, or the network to it failed) takes it out of use at once
 // and runs again on the primary, so a replica that fails between two
-// samples costs no query. Rows that fail once streaming are not retried.
+// samples costs no query; so does a statement the replica cancelled for
+// a recovery conflict (the replica stays in use). Rows that fail once
+// streaming are not retried.
 type fallback struct {
 	r       *replica
 	primary *sqlx.DB
@@ -113,6 +115,14 @@ type fallback struct {
 }
 
 func (f *fallback) failed(err error) bool {
+	if pqErr, ok := errors.AsType[*pq.Error](err); ok && pqErr.Code == "40001" {
+		// A read cannot fail to serialize: on a standby this is a
+		// recovery conflict (replay needed what the statement held). The
+		// replica is fine; the statement runs again on the primary.
+		f.r.route.reads.Add(^uint64(0))
+		f.reads.Add(1)
+		return true
+	}
 	if !unavailable(translate(err)) {
 		return false
 	}
