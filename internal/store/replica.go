@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,9 +20,10 @@ import (
 //
 // The store has one primary pool (s.db) and, when replicas are opened,
 // one pool per replica. Where a read goes is decided once per operation:
-// the HTTP edge calls ForQuery for a GraphQL query (an export page
-// included), which puts a route in the context, and every read method
-// asks s.reader(ctx) for its pool. Writes, and reads under a context
+// the HTTP edge calls ForQuery for a GraphQL query operation (an export
+// page is one), which puts a route in the context, and every read method
+// asks s.reader(ctx) for its pool (a replica's reads fail over to the
+// primary: replica_fallback.go). Writes, and reads under a context
 // without a route (mutations, subscriptions, the commands), use the
 // primary. The dataloaders run under the resolvers' contexts, so a
 // request's batches read where its resolvers do.
@@ -34,9 +33,9 @@ import (
 // a WAL position the primary had reached MaxLag ago (positions, not
 // timestamps: an idle primary's replicas have replayed everything and
 // never lag). A monitor samples the primary's WAL position and each
-// replica's replay position every Interval.
+// replica's replay position every Interval (replica_monitor.go).
 //
-// Read your writes: after a mutation, AwaitReplicas reads the primary's
+// Read your writes (replica_fence.go): after a mutation, AwaitReplicas reads the primary's
 // WAL position (past the mutation's commit) and waits, at most MaxLag,
 // until every replica in use has replayed it. A replica that has not by
 // then, or that is out of use already (lagging or down), has not got the
@@ -91,79 +90,6 @@ type route struct {
 	store *Store
 	db    readDB
 	reads *atomic.Uint64
-}
-
-// readDB is what the store's reads call: the primary's *sqlx.DB, or a
-// replica's fallback.
-type readDB interface {
-	GetContext(ctx context.Context, dest any, q string, args ...any) error
-	SelectContext(ctx context.Context, dest any, q string, args ...any) error
-	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
-	BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error)
-}
-
-// fallback reads from a replica; a statement the replica does not answer
-// (it stopped, or the network to it failed) takes it out of use at once
-// and runs again on the primary, so a replica that fails between two
-// samples costs no query; so does a statement the replica cancelled for
-// a recovery conflict (the replica stays in use). Rows that fail once
-// streaming are not retried.
-type fallback struct {
-	r       *replica
-	primary *sqlx.DB
-	reads   *atomic.Uint64 // the primary's count, for a retried read
-}
-
-func (f *fallback) failed(err error) bool {
-	if pqErr, ok := errors.AsType[*pq.Error](err); ok && pqErr.Code == "40001" {
-		// A read cannot fail to serialize: on a standby this is a
-		// recovery conflict (replay needed what the statement held). The
-		// replica is fine; the statement runs again on the primary.
-		f.r.route.reads.Add(^uint64(0))
-		f.reads.Add(1)
-		return true
-	}
-	if !unavailable(translate(err)) {
-		return false
-	}
-	if f.r.usable.Swap(false) {
-		f.r.set.logger.Warn("read replica out of use: a read failed; retried on the primary", "replica", f.r.n, "err", err)
-	}
-	f.r.route.reads.Add(^uint64(0)) // counted where it is answered
-	f.reads.Add(1)
-	return true
-}
-
-func (f *fallback) GetContext(ctx context.Context, dest any, q string, args ...any) error {
-	err := f.r.db.GetContext(ctx, dest, q, args...)
-	if err != nil && f.failed(err) {
-		return f.primary.GetContext(ctx, dest, q, args...)
-	}
-	return err
-}
-
-func (f *fallback) SelectContext(ctx context.Context, dest any, q string, args ...any) error {
-	err := f.r.db.SelectContext(ctx, dest, q, args...)
-	if err != nil && f.failed(err) {
-		return f.primary.SelectContext(ctx, dest, q, args...)
-	}
-	return err
-}
-
-func (f *fallback) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	rows, err := f.r.db.QueryContext(ctx, q, args...)
-	if err != nil && f.failed(err) {
-		return f.primary.QueryContext(ctx, q, args...)
-	}
-	return rows, err
-}
-
-func (f *fallback) BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error) {
-	tx, err := f.r.db.BeginTxx(ctx, opts)
-	if err != nil && f.failed(err) {
-		return f.primary.BeginTxx(ctx, opts)
-	}
-	return tx, err
 }
 
 type routeKey struct{}
@@ -331,231 +257,6 @@ func (rs *replicas) pick() *replica {
 		}
 	}
 	return nil
-}
-
-// AwaitReplicas makes a write this process has committed readable from
-// every replica any process reads from: call it after a mutation, before
-// answering. It waits, at most MaxLag, for the replicas in use to replay
-// the primary's current WAL position; those that do not, and those out of
-// use, are fenced off until they have. Without replicas, or with the
-// primary unreachable (then nothing was written), it returns at once.
-func (s *Store) AwaitReplicas(ctx context.Context) {
-	if s == nil || s.reps == nil {
-		return
-	}
-	rs := s.reps
-	// Detached from the request's values (its statements are not the
-	// request's work) but not from its end.
-	wctx, cancel := context.WithTimeout(context.Background(), rs.maxLag)
-	defer cancel()
-	defer context.AfterFunc(ctx, cancel)()
-	lsn, err := position(wctx, s.db, `SELECT pg_current_wal_lsn() - '0/0'`)
-	if err != nil {
-		return
-	}
-	behind := false
-	for _, r := range rs.list {
-		switch {
-		case r.replayed.Load() >= lsn:
-		case !r.usable.Load():
-			behind = true
-		case !r.await(wctx, lsn):
-			r.usable.Store(false)
-			behind = true
-			rs.logger.Warn("read replica out of use: it did not replay a write within the lag bound", "replica", r.n, "max_lag", rs.maxLag.String())
-		}
-	}
-	if behind {
-		rs.raiseFence(lsn)
-		rs.announce(s.db, lsn)
-	}
-}
-
-// await polls r until it has replayed lsn, or ctx ends or r fails.
-func (r *replica) await(ctx context.Context, lsn uint64) bool {
-	pause := 500 * time.Microsecond
-	for {
-		pos, err := replayPosition(ctx, r.db)
-		if err != nil {
-			return false
-		}
-		r.replayed.Store(pos)
-		if pos >= lsn {
-			return true
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return false
-		case <-t.C:
-		}
-		pause = min(2*pause, 20*time.Millisecond)
-	}
-}
-
-// raiseFence raises this process's fence to lsn and takes every replica
-// that has not replayed it out of use.
-func (rs *replicas) raiseFence(lsn uint64) {
-	for {
-		cur := rs.fence.Load()
-		if lsn <= cur || rs.fence.CompareAndSwap(cur, lsn) {
-			break
-		}
-	}
-	for _, r := range rs.list {
-		if r.replayed.Load() < lsn {
-			r.usable.Store(false)
-		}
-	}
-}
-
-// announce sends the fence lsn to every process and waits, a little, to
-// hear it back.
-func (rs *replicas) announce(primary *sqlx.DB, lsn uint64) {
-	ctx, cancel := context.WithTimeout(context.Background(), fenceHeardWait)
-	defer cancel()
-	if _, err := primary.ExecContext(ctx, `SELECT pg_notify($1, $2)`, fenceChannel, strconv.FormatUint(lsn, 10)); err != nil {
-		rs.logger.Warn("replica fence not announced: other processes fence the replica when they see it lag", "err", err)
-		return
-	}
-	for rs.heard.Load() < lsn {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Millisecond):
-		}
-	}
-}
-
-// listen takes the fences other processes (and this one) announce.
-func (rs *replicas) listen(ctx context.Context) {
-	defer rs.done.Done()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case n := <-rs.listener.Notify:
-			if n == nil {
-				continue // reconnected: the event callback asked for a fence
-			}
-			lsn, err := strconv.ParseUint(n.Extra, 10, 64)
-			if err != nil {
-				continue
-			}
-			rs.raiseFence(lsn)
-			for {
-				cur := rs.heard.Load()
-				if lsn <= cur || rs.heard.CompareAndSwap(cur, lsn) {
-					break
-				}
-			}
-		}
-	}
-}
-
-// monitor samples the positions every interval until ctx ends.
-func (rs *replicas) monitor(ctx context.Context, primary *sqlx.DB) {
-	defer rs.done.Done()
-	t := time.NewTicker(rs.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			rs.sample(ctx, primary, false)
-		}
-	}
-}
-
-// sample reads the primary's WAL position and each replica's replay
-// position, and decides which replicas are in use. first fences at the
-// primary's position, as after a reconnection of the listener.
-func (rs *replicas) sample(ctx context.Context, primary *sqlx.DB, first bool) {
-	now := time.Now()
-	sctx, cancel := context.WithTimeout(ctx, sampleTimeout)
-	defer cancel()
-	lsn, err := position(sctx, primary, `SELECT pg_current_wal_lsn() - '0/0'`)
-	up := err == nil
-	if was := rs.primaryUp.Swap(up); (was != up && !first) || (first && !up) {
-		if up {
-			rs.logger.Info("primary database answers again")
-		} else {
-			rs.logger.Warn("primary database unreachable: writes fail, reads go to replicas", "err", err)
-		}
-	}
-	if up {
-		if first || rs.refence.Swap(false) {
-			rs.raiseFence(lsn)
-		}
-		rs.history = append(rs.history, walSample{now, lsn})
-		for len(rs.history) > 1 && !rs.history[1].at.After(now.Add(-rs.maxLag)) {
-			rs.history = rs.history[1:] // keep one sample at or before now-maxLag
-		}
-	}
-	var wg sync.WaitGroup
-	for _, r := range rs.list {
-		wg.Go(func() { rs.judge(sctx, r, now, up) })
-	}
-	wg.Wait()
-}
-
-// judge samples r and puts it in or out of use.
-func (rs *replicas) judge(ctx context.Context, r *replica, now time.Time, primaryUp bool) {
-	pos, err := replayPosition(ctx, r.db)
-	why := ""
-	switch {
-	case err != nil:
-		why = "unreachable"
-	default:
-		r.replayed.Store(pos)
-		if pos < rs.fence.Load() {
-			why = "has not replayed a write acknowledged without it"
-		} else if primaryUp && rs.lagging(pos, now) {
-			why = "lags more than the bound"
-		}
-	}
-	ok := why == ""
-	if ok {
-		r.usable.Store(true)
-		if pos < rs.fence.Load() { // a fence raised meanwhile
-			r.usable.Store(false)
-			ok, why = false, "has not replayed a write acknowledged without it"
-		}
-	} else {
-		r.usable.Store(false)
-	}
-	switch {
-	case ok && r.why != "":
-		rs.logger.Info("read replica in use", "replica", r.n)
-		r.why = ""
-	case !ok && r.why != why:
-		rs.logger.Warn("read replica out of use: reads go to the primary", "replica", r.n, "why", why)
-		r.why = why
-	}
-}
-
-// lagging: pos is behind the primary's position MaxLag ago.
-func (rs *replicas) lagging(pos uint64, now time.Time) bool {
-	old := rs.history[0]
-	return !old.at.After(now.Add(-rs.maxLag)) && pos < old.lsn
-}
-
-// replayPosition is how far a replica has replayed the primary's WAL; a
-// server that is not a standby (a stand-in in tests) gives its own
-// position.
-func replayPosition(ctx context.Context, db *sqlx.DB) (uint64, error) {
-	return position(ctx, db, `SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END - '0/0'`)
-}
-
-// position runs q, a WAL position as a byte offset.
-func position(ctx context.Context, db *sqlx.DB, q string) (uint64, error) {
-	var s string
-	if err := db.QueryRowContext(ctx, q).Scan(&s); err != nil {
-		return 0, translate(err)
-	}
-	return strconv.ParseUint(s, 10, 64)
 }
 
 // close stops the monitor and closes the replicas' pools.
