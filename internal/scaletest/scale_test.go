@@ -412,8 +412,10 @@ func (e *env) lag(ctx context.Context) {
 	if !resume() {
 		return
 	}
-	back, took := e.backOnReplica(ctx, e.s[1], 10*time.Second)
-	e.check("replica caught up: reads go back to it", back, "process 2 read from the replica again %s after replay resumed", took)
+	back2, took2 := e.backOnReplica(ctx, e.s[1], 10*time.Second)
+	back1, took1 := e.backOnReplica(ctx, e.s[0], 10*time.Second)
+	e.check("replica caught up: reads go back to it", back1 && back2,
+		"process 2 read from the replica again %s after replay resumed, process 1 %s", took2, took1)
 
 	// A write while the replica, still in use, stops replaying: process 1
 	// waits for it up to the bound, then fences it off everywhere.
@@ -430,7 +432,7 @@ func (e *env) lag(ctx context.Context) {
 	if !resume() {
 		return
 	}
-	back, took = e.backOnReplica(ctx, e.s[1], 10*time.Second)
+	back, took := e.backOnReplica(ctx, e.s[1], 10*time.Second)
 	ok, _ = e.found(e.s[1], e.key, code)
 	e.check("replica caught up again: reads go back to it, the write is there", back && ok,
 		"process 2 read from the replica again %s after replay resumed; the write read from it: %v", took, ok)

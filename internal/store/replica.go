@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,18 +43,23 @@ import (
 // then, or that is out of use already (lagging or down), has not got the
 // write: the fence is raised to the position, here and, by a NOTIFY on
 // fenceChannel, in every process, and no process reads from a replica
-// below its fence. AwaitReplicas returns once this process has heard its
-// own NOTIFY back (at most fenceHeardWait), so the others have been sent
-// it too. What is left is the NOTIFY's delivery to the other processes
-// (milliseconds on one network): a read there in that window may still
-// go to the replica that lacks the write. A process that starts, or
-// whose listener reconnects, takes the primary's position at that moment
-// as its fence.
+// below its fence. AwaitReplicas returns once every process listening
+// has acknowledged the fence (each raises it before it acknowledges), or
+// after fenceAckWait. A process whose listener (re)connects reads from
+// no replica until its monitor has fenced at the primary's position.
 
 // fenceChannel is the NOTIFY channel of fences: its payload is a WAL
 // position (a decimal byte offset) every replica read from must have
 // replayed.
 const fenceChannel = "startupgraph_replica_fence"
+
+// fenceAckChannel carries acknowledgements of fences: the position and
+// the acknowledging process's id.
+const fenceAckChannel = "startupgraph_replica_fence_ack"
+
+// listenerName is the application_name of every process's fence
+// listener, by which an announcer counts the processes to hear from.
+const listenerName = "startupgraph-replica-fences"
 
 // Defaults of ReplicaOptions.
 const (
@@ -60,8 +67,12 @@ const (
 	DefaultReplicaInterval = 200 * time.Millisecond
 	// sampleTimeout bounds one sample of a position.
 	sampleTimeout = time.Second
-	// fenceHeardWait bounds the wait for this process's own fence NOTIFY.
-	fenceHeardWait = 250 * time.Millisecond
+	// listenerWait bounds OpenReplicas' wait for the fence listener's
+	// first connection.
+	listenerWait = 5 * time.Second
+	// fenceAckWait bounds the wait for every process to acknowledge a
+	// fence.
+	fenceAckWait = 250 * time.Millisecond
 )
 
 // ReplicaOptions tune reads from replicas.
@@ -114,13 +125,19 @@ type replicas struct {
 	logger    *slog.Logger
 	primaryUp atomic.Bool
 	fence     atomic.Uint64
-	heard     atomic.Uint64 // the highest fence heard by NOTIFY
-	refence   atomic.Bool   // the listener reconnected: fence at the primary's position
-	next      atomic.Uint32
-	history   []walSample // monitor only
-	listener  *pq.Listener
-	stop      context.CancelFunc
-	done      sync.WaitGroup
+	refence   atomic.Bool // the listener (re)connected: fence at the primary's position
+	// mu orders raising the fence with putting replicas in use.
+	mu sync.Mutex
+	// id names this process in fence acknowledgements; ackWaiters are
+	// the announcers waiting for them, by position.
+	id         string
+	ackMu      sync.Mutex
+	ackWaiters map[uint64][]chan string
+	next       atomic.Uint32
+	history    []walSample // monitor only
+	listener   *pq.Listener
+	stop       context.CancelFunc
+	done       sync.WaitGroup
 }
 
 // walSample is the primary's WAL position at a time.
@@ -139,9 +156,11 @@ func (s *Store) OpenReplicas(ctx context.Context, urls []string, o ReplicaOption
 		return nil
 	}
 	rs := &replicas{
-		maxLag:   cmpOr(o.MaxLag, DefaultReplicaMaxLag),
-		interval: cmpOr(o.Interval, DefaultReplicaInterval),
-		logger:   o.Logger,
+		maxLag:     cmpOr(o.MaxLag, DefaultReplicaMaxLag),
+		interval:   cmpOr(o.Interval, DefaultReplicaInterval),
+		logger:     o.Logger,
+		id:         strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(os.Getpid()),
+		ackWaiters: map[uint64][]chan string{},
 	}
 	if rs.logger == nil {
 		rs.logger = slog.Default()
@@ -164,20 +183,33 @@ func (s *Store) OpenReplicas(ctx context.Context, urls []string, o ReplicaOption
 			rs.logger.Warn("read replica is not a standby: its WAL position is its own, so lag and read-your-writes are judged against it as if it were the primary's", "replica", r.n)
 		}
 	}
-	rs.listener = pq.NewListener(s.dsn, 100*time.Millisecond, 2*time.Second, func(ev pq.ListenerEventType, err error) {
-		if ev == pq.ListenerEventConnected || ev == pq.ListenerEventReconnected {
-			rs.refence.Store(true) // fences sent before we listened are lost to us
+	firstEvent := make(chan struct{})
+	var once sync.Once
+	rs.listener = pq.NewListener(dbconn.WithSetting(s.dsn, "application_name", listenerName), 100*time.Millisecond, 2*time.Second,
+		func(ev pq.ListenerEventType, err error) {
+			if ev == pq.ListenerEventConnected || ev == pq.ListenerEventReconnected {
+				rs.outUntilSampled()
+			}
+			once.Do(func() { close(firstEvent) })
+		})
+	for _, ch := range []string{fenceChannel, fenceAckChannel} {
+		if err := rs.listener.Listen(ch); err != nil {
+			rs.logger.Warn("replica fences: cannot LISTEN yet; fencing at the primary's position when it connects", "err", err)
 		}
-	})
-	if err := rs.listener.Listen(fenceChannel); err != nil {
-		rs.logger.Warn("replica fences: cannot LISTEN yet; fencing at the primary's position when it connects", "err", err)
-		rs.refence.Store(true)
+	}
+	// The first sample fences at the primary's position once the listener
+	// is connected (or has failed to): from then on this process hears
+	// every fence.
+	select {
+	case <-firstEvent:
+	case <-ctx.Done():
+	case <-time.After(listenerWait):
 	}
 	mctx, stop := context.WithCancel(context.Background())
 	rs.stop = stop
 	rs.sample(ctx, s.db, true)
 	rs.done.Add(2)
-	go rs.listen(mctx)
+	go rs.listen(mctx, s.db)
 	go rs.monitor(mctx, s.db)
 	s.reps = rs
 	return nil

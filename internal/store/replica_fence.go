@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -74,13 +75,14 @@ func (r *replica) await(ctx context.Context, lsn uint64) bool {
 }
 
 // raiseFence raises this process's fence to lsn and takes every replica
-// that has not replayed it out of use.
+// that has not replayed it out of use. It holds mu, as judge does when it
+// puts a replica in use, so no replica below the fence is in use once it
+// returns.
 func (rs *replicas) raiseFence(lsn uint64) {
-	for {
-		cur := rs.fence.Load()
-		if lsn <= cur || rs.fence.CompareAndSwap(cur, lsn) {
-			break
-		}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if lsn > rs.fence.Load() {
+		rs.fence.Store(lsn)
 	}
 	for _, r := range rs.list {
 		if r.replayed.Load() < lsn {
@@ -89,26 +91,47 @@ func (rs *replicas) raiseFence(lsn uint64) {
 	}
 }
 
-// announce sends the fence lsn to every process and waits, a little, to
-// hear it back.
+// announce sends the fence lsn to every process and waits, at most
+// fenceAckWait, until every process listening (counted by their
+// listeners' application_name in pg_stat_activity, this one included) has
+// acknowledged it: each raises its fence before it acknowledges.
 func (rs *replicas) announce(primary *sqlx.DB, lsn uint64) {
-	ctx, cancel := context.WithTimeout(context.Background(), fenceHeardWait)
+	ctx, cancel := context.WithTimeout(context.Background(), fenceAckWait)
 	defer cancel()
+	acks := make(chan string, 64)
+	rs.ackMu.Lock()
+	rs.ackWaiters[lsn] = append(rs.ackWaiters[lsn], acks)
+	rs.ackMu.Unlock()
+	defer func() {
+		rs.ackMu.Lock()
+		delete(rs.ackWaiters, lsn)
+		rs.ackMu.Unlock()
+	}()
+	var listeners int
+	if err := primary.GetContext(ctx, &listeners, `SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, listenerName); err != nil {
+		rs.logger.Warn("replica fence not announced: other processes fence the replica when they see it lag", "err", err)
+		return
+	}
 	if _, err := primary.ExecContext(ctx, `SELECT pg_notify($1, $2)`, fenceChannel, strconv.FormatUint(lsn, 10)); err != nil {
 		rs.logger.Warn("replica fence not announced: other processes fence the replica when they see it lag", "err", err)
 		return
 	}
-	for rs.heard.Load() < lsn {
+	heard := map[string]bool{}
+	for len(heard) < listeners {
 		select {
 		case <-ctx.Done():
+			rs.logger.Warn("replica fence: not every process acknowledged it in time", "acknowledged", len(heard), "listening", listeners)
 			return
-		case <-time.After(time.Millisecond):
+		case id := <-acks:
+			heard[id] = true
 		}
 	}
 }
 
-// listen takes the fences other processes (and this one) announce.
-func (rs *replicas) listen(ctx context.Context) {
+// listen takes the fences other processes (and this one) announce, and
+// acknowledges each once it is raised here; and hands the
+// acknowledgements to the announcers waiting for them.
+func (rs *replicas) listen(ctx context.Context, primary *sqlx.DB) {
 	defer rs.done.Done()
 	for {
 		select {
@@ -116,19 +139,45 @@ func (rs *replicas) listen(ctx context.Context) {
 			return
 		case n := <-rs.listener.Notify:
 			if n == nil {
-				continue // reconnected: the event callback asked for a fence
+				continue // reconnected: the event callback fenced
 			}
-			lsn, err := strconv.ParseUint(n.Extra, 10, 64)
-			if err != nil {
-				continue
-			}
-			rs.raiseFence(lsn)
-			for {
-				cur := rs.heard.Load()
-				if lsn <= cur || rs.heard.CompareAndSwap(cur, lsn) {
-					break
+			switch n.Channel {
+			case fenceChannel:
+				lsn, err := strconv.ParseUint(n.Extra, 10, 64)
+				if err != nil {
+					continue
 				}
+				rs.raiseFence(lsn)
+				actx, cancel := context.WithTimeout(ctx, fenceAckWait)
+				_, _ = primary.ExecContext(actx, `SELECT pg_notify($1, $2)`, fenceAckChannel, n.Extra+" "+rs.id)
+				cancel()
+			case fenceAckChannel:
+				lsnText, id, ok := strings.Cut(n.Extra, " ")
+				lsn, err := strconv.ParseUint(lsnText, 10, 64)
+				if !ok || err != nil {
+					continue
+				}
+				rs.ackMu.Lock()
+				for _, w := range rs.ackWaiters[lsn] {
+					select {
+					case w <- id:
+					default:
+					}
+				}
+				rs.ackMu.Unlock()
 			}
 		}
+	}
+}
+
+// outUntilSampled takes every replica out of use until the monitor's next
+// sample fences at the primary's position: the listener has just
+// (re)connected, and fences sent before were not heard here.
+func (rs *replicas) outUntilSampled() {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.refence.Store(true)
+	for _, r := range rs.list {
+		r.usable.Store(false)
 	}
 }

@@ -34,6 +34,9 @@ func (rs *replicas) sample(ctx context.Context, primary *sqlx.DB, first bool) {
 	now := time.Now()
 	sctx, cancel := context.WithTimeout(ctx, sampleTimeout)
 	defer cancel()
+	// Taken before the primary's position is read, so that position is
+	// at least every fence announced before the listener connected.
+	refence := rs.refence.Swap(false) || first
 	lsn, err := position(sctx, primary, `SELECT pg_current_wal_lsn() - '0/0'`)
 	up := err == nil
 	if was := rs.primaryUp.Swap(up); (was != up && !first) || (first && !up) {
@@ -43,8 +46,11 @@ func (rs *replicas) sample(ctx context.Context, primary *sqlx.DB, first bool) {
 			rs.logger.Warn("primary database unreachable: writes fail, reads go to replicas", "err", err)
 		}
 	}
+	if !up && refence && !first {
+		rs.refence.Store(true) // fence once the primary answers
+	}
 	if up {
-		if first || rs.refence.Swap(false) {
+		if refence {
 			rs.raiseFence(lsn)
 		}
 		rs.history = append(rs.history, walSample{now, lsn})
@@ -74,16 +80,17 @@ func (rs *replicas) judge(ctx context.Context, r *replica, now time.Time, primar
 			why = "lags more than the bound"
 		}
 	}
-	ok := why == ""
-	if ok {
-		r.usable.Store(true)
-		if pos < rs.fence.Load() { // a fence raised meanwhile
-			r.usable.Store(false)
-			ok, why = false, "has not replayed a write acknowledged without it"
-		}
-	} else {
-		r.usable.Store(false)
+	rs.mu.Lock() // against a fence raised meanwhile
+	switch {
+	case why != "":
+	case pos < rs.fence.Load():
+		why = "has not replayed a write acknowledged without it"
+	case primaryUp && rs.refence.Load():
+		why = "waiting for the fence of a listener that just connected"
 	}
+	ok := why == ""
+	r.usable.Store(ok)
+	rs.mu.Unlock()
 	switch {
 	case ok && r.why != "":
 		rs.logger.Info("read replica in use", "replica", r.n)
