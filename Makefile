@@ -32,7 +32,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 	$(GO) run ./cmd/startupgraph-bench $(BENCH_FLAGS)
 
-## scale-test: a primary, a streaming replica and two server processes on 127.0.0.1; PASS/FAIL per promise of the README's "Several processes and read replicas" (15-60 s with the build)
+## scale-test: a primary, a streaming replica and two server processes on 127.0.0.1; PASS/FAIL per promise of the README's "Several processes and read replicas" (10-15 s, up to a minute more to compile)
 scale-test:
 	bash scripts/scale-test.sh
 

@@ -3,7 +3,7 @@
 # (pg_basebackup -R) and two `startupgraph serve` processes reading from
 # the replica, all on 127.0.0.1, and HTTP requests proving what the
 # README's "Several processes and read replicas" promises. Prints PASS or
-# FAIL per point and exits non-zero if any fails; 15-60 s with the build (bounded at
+# FAIL per point and exits non-zero if any fails; 10-15 s, up to a minute more to compile (bounded at
 # 3 minutes). The test itself is internal/scaletest (build tag scaletest).
 set -euo pipefail
 cd "$(dirname "$0")/.."

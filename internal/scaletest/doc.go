@@ -10,5 +10,5 @@
 // on, and loses no write it acknowledged.
 //
 // The test is behind the scaletest build tag (it starts two clusters and
-// two servers, 15-25 s): scripts/scale-test.sh runs it.
+// two servers, 10-15 s): scripts/scale-test.sh runs it.
 package scaletest
