@@ -2,7 +2,7 @@
 # the README promises work on a fresh clone.
 GO ?= go
 
-.PHONY: run test generate lint bench build playground-assets e2e
+.PHONY: run test generate lint bench build playground-assets e2e scale-test
 
 ## run: the server with demo data on a project-local PostgreSQL (unless DATABASE_URL is set)
 run: build
@@ -31,6 +31,10 @@ lint:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count=1 ./...
 	$(GO) run ./cmd/startupgraph-bench $(BENCH_FLAGS)
+
+## scale-test: a primary, a streaming replica and two server processes on 127.0.0.1; PASS/FAIL per promise of the README's "Several processes and read replicas" (10-15 s, up to a minute more to compile)
+scale-test:
+	bash scripts/scale-test.sh
 
 ## build: a binary in bin/
 build:

@@ -200,9 +200,13 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 		}
 		logger.Info("demo data loaded")
 	}
+	if err := s.OpenReplicas(ctx, cfg.DatabaseReadURLs, store.ReplicaOptions{MaxLag: cfg.ReplicaMaxLag, Logger: logger}); err != nil {
+		return err
+	}
 	var metrics *telemetry.Metrics
 	if cfg.MetricsAddr != "" {
 		metrics = telemetry.NewMetrics(s.PoolStats)
+		metrics.CountReads(s.ReadCounts)
 		addr, stopMetrics, err := server.ServeMetrics(cfg.MetricsAddr, metrics, logger)
 		if err != nil {
 			return err

@@ -60,6 +60,12 @@ type Config struct {
 	// MetricsAddr is where /metrics is served, apart from Addr; empty
 	// when off.
 	MetricsAddr string
+	// DatabaseReadURLs are streaming replicas of DatabaseURL that
+	// queries read from (internal/store's replica.go).
+	DatabaseReadURLs []string
+	// ReplicaMaxLag is how far behind a replica may be and still be read
+	// from, and how long a mutation waits for the replicas to replay it.
+	ReplicaMaxLag time.Duration
 	// Dev is set by the `dev` command: a local database, demo data, and
 	// developer conveniences.
 	Dev bool
@@ -75,6 +81,8 @@ type Var struct {
 var Vars = []Var{
 	{"STARTUPGRAPH_ADDR", "addr", "127.0.0.1:8080", "host:port the HTTP server listens on"},
 	{"DATABASE_URL", "database-url", "", "PostgreSQL URL; required by `serve`; unset, the other commands use the project-local cluster"},
+	{"DATABASE_READ_URLS", "database-read-urls", "", "comma-separated PostgreSQL URLs of streaming replicas of DATABASE_URL: GraphQL queries and exports read from one in use, everything else uses DATABASE_URL (none by default)"},
+	{"STARTUPGRAPH_REPLICA_MAX_LAG", "replica-max-lag", "1s", "a replica that has not replayed what the primary had written this long ago is not read from (queries go to the primary); also the longest a mutation waits for the replicas to replay it"},
 	{"STARTUPGRAPH_CORS_ORIGINS", "cors-origins", "", "comma-separated origins allowed to call the API from a browser (none by default; `*` must be explicit)"},
 	{"STARTUPGRAPH_DB_MAX_OPEN_CONNS", "db-max-open-conns", "20", "maximum open database connections"},
 	{"STARTUPGRAPH_DB_MAX_IDLE_CONNS", "db-max-idle-conns", "20", "maximum idle database connections (at most the open maximum; equal to it by default, so busy periods do not open and close sessions)"},
@@ -205,7 +213,32 @@ func Load(cmd string, args []string, getenv func(string) string, output io.Write
 	} else if cmd == "serve" {
 		p.fail("DATABASE_URL", "is required (or use `startupgraph dev` for a project-local database)")
 	}
+	c.ReplicaMaxLag = p.duration("STARTUPGRAPH_REPLICA_MAX_LAG")
+	c.DatabaseReadURLs = p.readURLs("DATABASE_READ_URLS", c.DBConnectTimeout)
+	if len(c.DatabaseReadURLs) > 0 && p.str("DATABASE_URL") == "" {
+		p.fail("DATABASE_READ_URLS", "needs DATABASE_URL: replicas are of the primary it names")
+	}
 	return c, fs.Args(), errors.Join(p.errs...)
+}
+
+// readURLs reads a comma-separated list of PostgreSQL URLs, each checked
+// and normalized as DATABASE_URL is; a bad one is named by its place in
+// the list, not quoted (it may hold a password).
+func (p *parser) readURLs(env string, connectTimeout time.Duration) []string {
+	var out []string
+	for i, raw := range strings.Split(p.str(env), ",") {
+		raw = strings.TrimSpace(raw)
+		if raw == "" {
+			continue
+		}
+		dsn, err := NormalizeDatabaseURL(raw, connectTimeout)
+		if err != nil {
+			p.fail(env, fmt.Sprintf("entry %d %s", i+1, err.Error()))
+			continue
+		}
+		out = append(out, dsn)
+	}
+	return out
 }
 
 // validHostPort: addr is host:port with an IP address, localhost or
@@ -257,6 +290,14 @@ func MaskURL(raw string) string {
 	return u.String()
 }
 
+func maskAll(urls []string) []string {
+	out := make([]string, len(urls))
+	for i, u := range urls {
+		out[i] = MaskURL(u)
+	}
+	return out
+}
+
 // LogValue renders the configuration for logs, with secrets masked.
 func (c Config) LogValue() slog.Value {
 	db := "(project-local cluster)"
@@ -267,6 +308,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("addr", c.Addr),
 		slog.String("metrics_addr", c.MetricsAddr),
 		slog.String("database_url", db),
+		slog.Any("database_read_urls", maskAll(c.DatabaseReadURLs)),
+		duration("replica_max_lag", c.ReplicaMaxLag),
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Int("db_max_open_conns", c.DBMaxOpenConns),
 		slog.Int("db_max_idle_conns", c.DBMaxIdleConns),

@@ -41,6 +41,42 @@ func TestLoad(t *testing.T) {
 			wantErr: []string{"DATABASE_URL", "is required"},
 		},
 		{
+			name: "read replicas are checked and normalized like DATABASE_URL",
+			cmd:  "serve",
+			env: map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1/sg",
+				"DATABASE_READ_URLS": " postgres://u:p@127.0.0.1:5433/sg , postgres://u:p@replica.internal/sg,", "STARTUPGRAPH_REPLICA_MAX_LAG": "500ms"},
+			check: func(t *testing.T, c config.Config) {
+				if len(c.DatabaseReadURLs) != 2 || !strings.Contains(c.DatabaseReadURLs[0], "sslmode=disable") || !strings.Contains(c.DatabaseReadURLs[1], "sslmode=require") {
+					t.Errorf("read URLs: %v", c.DatabaseReadURLs)
+				}
+				if c.ReplicaMaxLag != 500*time.Millisecond {
+					t.Errorf("replica max lag %s", c.ReplicaMaxLag)
+				}
+			},
+		},
+		{
+			name: "no read replicas by default, lag bound 1s",
+			cmd:  "serve",
+			env:  map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1/sg"},
+			check: func(t *testing.T, c config.Config) {
+				if len(c.DatabaseReadURLs) != 0 || c.ReplicaMaxLag != time.Second {
+					t.Errorf("read URLs %v, max lag %s", c.DatabaseReadURLs, c.ReplicaMaxLag)
+				}
+			},
+		},
+		{
+			name:    "a bad read URL is named by its place, not quoted",
+			cmd:     "serve",
+			env:     map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1/sg", "DATABASE_READ_URLS": "postgres://u:p@127.0.0.1/sg,mysql://u:secret@h/x", "STARTUPGRAPH_REPLICA_MAX_LAG": "0s"},
+			wantErr: []string{"DATABASE_READ_URLS (-database-read-urls): entry 2 must be a postgres:// URL", "STARTUPGRAPH_REPLICA_MAX_LAG"},
+		},
+		{
+			name:    "read replicas need DATABASE_URL",
+			cmd:     "dev",
+			env:     map[string]string{"DATABASE_READ_URLS": "postgres://u:p@127.0.0.1/sg"},
+			wantErr: []string{"DATABASE_READ_URLS", "needs DATABASE_URL"},
+		},
+		{
 			name: "flags beat environment",
 			cmd:  "serve",
 			env:  map[string]string{"DATABASE_URL": "postgres://u:p@db.internal/sg", "STARTUPGRAPH_ADDR": "127.0.0.1:9000"},
@@ -202,17 +238,23 @@ func TestLoad(t *testing.T) {
 }
 
 func TestSecretsMaskedInLogs(t *testing.T) {
-	c, _, err := config.Load("serve", nil, env(map[string]string{"DATABASE_URL": "postgres://app:s3cr3t-pw@db.internal:5432/sg"}), io.Discard)
+	c, _, err := config.Load("serve", nil, env(map[string]string{"DATABASE_URL": "postgres://app:s3cr3t-pw@db.internal:5432/sg",
+		"DATABASE_READ_URLS": "postgres://app:r3plica-pw@replica.internal:5432/sg"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf strings.Builder
 	slog.New(slog.NewJSONHandler(&buf, nil)).Info("config", "config", c)
-	if strings.Contains(buf.String(), "s3cr3t-pw") {
+	if strings.Contains(buf.String(), "s3cr3t-pw") || strings.Contains(buf.String(), "r3plica-pw") {
 		t.Errorf("password leaked: %s", buf.String())
 	}
-	if !strings.Contains(buf.String(), "db.internal") {
+	if !strings.Contains(buf.String(), "db.internal") || !strings.Contains(buf.String(), "replica.internal") {
 		t.Errorf("database host missing from config log: %s", buf.String())
+	}
+	_, _, err = config.Load("serve", nil, env(map[string]string{"DATABASE_URL": "postgres://app:s3cr3t-pw@db.internal:5432/sg",
+		"DATABASE_READ_URLS": "postgres://app:r3plica-pw@/"}), io.Discard)
+	if err == nil || strings.Contains(err.Error(), "r3plica-pw") {
+		t.Errorf("a bad read URL: %v", err)
 	}
 }
 

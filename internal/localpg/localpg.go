@@ -34,6 +34,9 @@ type Options struct {
 	// Ephemeral trades durability for speed (fsync off) and removes Dir on
 	// Stop. Tests use it; dev does not.
 	Ephemeral bool
+	// Settings are server settings (name=value) given after the others,
+	// so they win: the scale test keeps synchronous_commit on.
+	Settings []string
 }
 
 // Cluster is a running local PostgreSQL server.
@@ -202,6 +205,62 @@ func (c *Cluster) StartServer(ctx context.Context) error {
 	return c.start(ctx)
 }
 
+// Kill stops the server at once (immediate mode: no checkpoint, as in
+// a crash; the next start recovers from the WAL). StartServer brings it
+// back. The scale test kills the primary so.
+func (c *Cluster) Kill(ctx context.Context) error {
+	if c.shared {
+		return errShared
+	}
+	return c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "immediate", "-w", "-t", "60")
+}
+
+// Replica makes a streaming replica of c in dir (pg_basebackup -R: a
+// copy of c's data that then follows its WAL, read-only) and starts it,
+// with opts' other settings, on a port of its own.
+func (c *Cluster) Replica(ctx context.Context, dir string, opts Options) (*Cluster, error) {
+	r := &Cluster{opts: opts, binDir: c.binDir, cred: c.cred}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	r.opts.Dir, r.dataDir, r.runDir = dir, filepath.Join(dir, "data"), filepath.Join(dir, "run")
+	if err := r.prepareDirs(); err != nil { // data/ empty, the server user's: pg_basebackup fills it
+		return nil, err
+	}
+	r.password = c.password
+	if err := os.WriteFile(filepath.Join(dir, "password"), []byte(c.password+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+	// as the server's user, so the copy is its; the password from a file
+	// only that user reads, kept: the replica's primary_conninfo names it
+	pass := filepath.Join(r.runDir, "pgpass")
+	if err := os.WriteFile(pass, []byte(fmt.Sprintf("127.0.0.1:%d:*:%s:%s\n", c.port, Superuser, c.password)), 0o600); err != nil {
+		return nil, err
+	}
+	if err := r.chown(pass); err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, filepath.Join(c.binDir, "pg_basebackup"), "-h", "127.0.0.1", "-p", strconv.Itoa(c.port),
+		"-U", Superuser, "-D", r.dataDir, "-R", "-X", "stream", "-c", "fast", "-w")
+	cmd.Dir = r.runDir
+	cmd.Env = []string{"PATH=" + c.binDir + ":/usr/bin:/bin", "LC_ALL=C", "TZ=UTC", "PGPASSFILE=" + pass}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: c.cred}
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pg_basebackup: %w: %s", err, strings.TrimSpace(string(out)))
+	}
+	if r.port, err = FreePort(); err != nil {
+		return nil, err
+	}
+	if err := r.start(ctx); err != nil {
+		return nil, err
+	}
+	if opts.Ephemeral {
+		r.watch()
+	}
+	return r, nil
+}
+
 func (c *Cluster) stop(ctx context.Context) error {
 	return c.run(ctx, "pg_ctl", "stop", "-D", c.dataDir, "-m", "fast", "-w", "-t", "60")
 }
@@ -215,6 +274,9 @@ func (c *Cluster) start(ctx context.Context) error {
 	}
 	if c.opts.Ephemeral {
 		settings = append(settings, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	for _, kv := range c.opts.Settings {
+		settings = append(settings, "-c", kv)
 	}
 	logFile := filepath.Join(c.runDir, "postgres.log")
 	err := c.run(ctx, "pg_ctl", "start", "-D", c.dataDir, "-w", "-t", "60", "-l", logFile, "-o", strings.Join(settings, " "))

@@ -78,6 +78,7 @@ func NewHandler(d Deps) http.Handler {
 	exportTimeout := cmp.Or(d.Config.ExportTimeout, DefaultExportTimeout)
 	gql.AddTransport(exportTransport{pageTimeout: d.Config.RequestTimeout, exportTimeout: exportTimeout, logger: d.Logger}) // /export only
 	gql.AddTransport(httpTransport{})
+	gql.AroundOperations(routeReads(d.Store))
 	authn := d.Auth
 	if authn == nil {
 		authn = auth.NewAuthenticator(d.Store, d.Logger)
@@ -112,6 +113,7 @@ func NewHandler(d Deps) http.Handler {
 	// in connection_init: websocketInit), the same extensions in a
 	// handler of their own, no request deadline or in-flight slot.
 	liveGQL := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
+	liveGQL.AroundOperations(routeReads(d.Store))
 	subscriptions := corsMW.Handler(authenticate(authn, nil, d.Logger, throttle(d.Config.TrustedProxies, liveHandler(d, authn, liveGQL, d.Config.ReadBodyTimeout))))
 	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
 		if isLive(r) {
@@ -165,12 +167,18 @@ func importTemplate(logger *slog.Logger) http.HandlerFunc {
 }
 
 // readyz reports whether the database answers, within a short deadline, so
-// a load balancer stops sending traffic while it does not.
+// a load balancer stops sending traffic while it does not. With the
+// primary down and a replica in use the server still answers queries
+// (mutations fail with SERVICE_UNAVAILABLE): ready, read-only.
 func readyz(s *store.Store, logger *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := s.Ping(ctx); err != nil {
+			if s.ReadsFromReplica() {
+				writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": "read-only"})
+				return
+			}
 			logger.WarnContext(ctx, "not ready", "err", err)
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 			return

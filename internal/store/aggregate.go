@@ -100,7 +100,7 @@ func aggregateRows(ctx context.Context, s *Store, q pageQuery, src measureSource
 	}
 	sqlText := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s%s", parent, strings.Join(cols, ", "), q.from, joinAnd(conds), group)
 	out := map[int64]map[model.Measure]*string{}
-	rows, err := s.db.QueryContext(ctx, sqlText, args.list...)
+	rows, err := s.reader(ctx).QueryContext(ctx, sqlText, args.list...)
 	if err != nil {
 		return nil, translate(fmt.Errorf("aggregate %s: %w", src.node, err))
 	}

@@ -55,7 +55,7 @@ RETURNING ` + apiKeyCols
 func (s *Store) ListAPIKeys(ctx context.Context) ([]model.APIKey, error) {
 	const q = `SELECT ` + apiKeyCols + ` FROM api_keys ORDER BY id DESC`
 	var rows []apiKeyRow
-	if err := s.db.SelectContext(ctx, &rows, q); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q); err != nil {
 		return nil, translate(fmt.Errorf("list api keys: %w", err))
 	}
 	return convertAll(rows, apiKeyRow.model), nil
@@ -73,14 +73,21 @@ func (s *Store) RevokeAPIKey(ctx context.Context, id int64) (model.APIKey, error
 
 // LookupAPIKey returns the live key (neither revoked nor expired) with
 // hash. Unknown, revoked and expired keys are all ErrNotFound. It only
-// reads: a flood of made-up keys writes nothing.
+// reads: a flood of made-up keys writes nothing. It reads the primary
+// while that answers, else a replica in use (keyReader), so keys are
+// verified, and queries served, while the primary is down.
 func (s *Store) LookupAPIKey(ctx context.Context, hash []byte) (model.APIKey, error) {
 	const q = `
 SELECT ` + apiKeyCols + ` FROM api_keys
 WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`
 	var row apiKeyRow
-	if err := s.db.GetContext(ctx, &row, q, hash); err != nil {
-		return model.APIKey{}, translate(fmt.Errorf("look up api key: %w", err))
+	db, fallback := s.keyReader()
+	err := translate(db.GetContext(ctx, &row, q, hash))
+	if unavailable(err) && fallback != nil {
+		err = translate(fallback.GetContext(ctx, &row, q, hash))
+	}
+	if err != nil {
+		return model.APIKey{}, fmt.Errorf("look up api key: %w", err)
 	}
 	return row.model(), nil
 }

@@ -33,7 +33,7 @@ func (s *Store) IDByKey(ctx context.Context, t globalid.Type, key string) (int64
 		return 0, fmt.Errorf("no key lookup for %s", t)
 	}
 	var id int64
-	if err := s.db.GetContext(ctx, &id, q, key); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &id, q, key); err != nil {
 		return 0, translate(fmt.Errorf("%s %q: %w", t, key, err))
 	}
 	return id, nil

@@ -93,7 +93,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter, after int64, first 
 	q := `SELECT n.id, n.at, n.entity_type, n.entity_id, n.kind, n.action, n.version, n.fields FROM audit_log n
 WHERE ` + strings.Join(c.where, " AND ") + ` ORDER BY n.id LIMIT ` + c.args.add(first+1)
 	var rows []changeRow
-	if err := s.db.SelectContext(ctx, &rows, q, c.args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, c.args.list...); err != nil {
 		return nil, false, translate(err)
 	}
 	more := len(rows) > first
@@ -113,7 +113,7 @@ WHERE ` + strings.Join(c.where, " AND ") + ` ORDER BY n.id LIMIT ` + c.args.add(
 func (s *Store) CountChanges(ctx context.Context, f ChangeFilter, after int64) (int, error) {
 	c := changeConditions(ctx, f, after)
 	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM audit_log n WHERE `+strings.Join(c.where, " AND "), c.args.list...)
+	err := s.reader(ctx).GetContext(ctx, &n, `SELECT count(*) FROM audit_log n WHERE `+strings.Join(c.where, " AND "), c.args.list...)
 	return n, translate(err)
 }
 
@@ -121,6 +121,6 @@ func (s *Store) CountChanges(ctx context.Context, f ChangeFilter, after int64) (
 // none): where a subscription without a cursor starts.
 func (s *Store) LatestChange(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.db.GetContext(ctx, &id, `SELECT COALESCE(max(id), 0) FROM audit_log`)
+	err := s.reader(ctx).GetContext(ctx, &id, `SELECT COALESCE(max(id), 0) FROM audit_log`)
 	return id, translate(err)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"startupgraph/internal/model"
@@ -187,7 +186,7 @@ func (c Child[E, N]) measures() (measureSource, error) {
 // byIDs fetches rows by id in one statement (q ends in WHERE ... = ANY($1))
 // and maps them by id; ids that match nothing, or that the viewer may not
 // see (guards), are absent from the map.
-func byIDs[R any, M any](ctx context.Context, db *sqlx.DB, what, q string, ids []int64, conv func(R) M, id func(R) int64, guards ...guard) (map[int64]M, error) {
+func byIDs[R any, M any](ctx context.Context, db readDB, what, q string, ids []int64, conv func(R) M, id func(R) int64, guards ...guard) (map[int64]M, error) {
 	out := make(map[int64]M, len(ids))
 	if len(ids) == 0 {
 		return out, nil

@@ -55,7 +55,7 @@ func (s *Store) neighborEdges(ctx context.Context, frontier map[globalid.Type][]
 		BType string `db:"b_type"`
 		BID   int64  `db:"b_id"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("neighbors: %w", err))
 	}
 	out := make([]model.GraphEdge, len(rows))
@@ -159,7 +159,7 @@ LIMIT ` + lim
 		BwdNodes pq.StringArray `db:"bwd_nodes"`
 		BwdKinds pq.StringArray `db:"bwd_kinds"`
 	}
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := s.reader(ctx).BeginTxx(ctx, nil)
 	if err != nil {
 		return nil, translate(fmt.Errorf("paths: %w", err))
 	}

@@ -50,3 +50,11 @@ func ManyRowsSeen() int {
 func WithoutKeptTotals(ctx context.Context) context.Context {
 	return context.WithValue(ctx, generalPath{}, true)
 }
+
+// AnnounceFence raises the replica fence to lsn here and, by NOTIFY, in
+// every store on the same primary, as a write the replicas did not
+// replay in time does.
+func (s *Store) AnnounceFence(lsn uint64) {
+	s.reps.raiseFence(lsn)
+	s.reps.announce(s.db, lsn)
+}

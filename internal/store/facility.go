@@ -47,5 +47,5 @@ func (s *Store) ListFacilities(ctx context.Context, w *Where, order Order, page 
 // FacilitiesByID returns the facilities with the given ids.
 func (s *Store) FacilitiesByID(ctx context.Context, ids []int64) (map[int64]model.Facility, error) {
 	const q = `SELECT ` + facilityCols + ` FROM facilities n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
+	return byIDs(ctx, s.reader(ctx), "facilities", q, ids, facilityRow.model, func(r facilityRow) int64 { return r.ID })
 }

@@ -48,7 +48,7 @@ func (s *Store) ListFunds(ctx context.Context, f FundFilter, w *Where, order Ord
 // FundsByID returns the funds with the given ids.
 func (s *Store) FundsByID(ctx context.Context, ids []int64) (map[int64]model.Fund, error) {
 	const q = `SELECT ` + fundCols + ` FROM funds n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "funds", q, ids, fundRow.model, fundRow.rowID)
+	return byIDs(ctx, s.reader(ctx), "funds", q, ids, fundRow.model, fundRow.rowID)
 }
 
 // investmentRow is an investment; beside a joined node its columns carry
@@ -125,5 +125,5 @@ func (s *Store) ListInvestments(ctx context.Context, f InvestmentFilter, w *Wher
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) InvestmentsByID(ctx context.Context, ids []int64) (map[int64]model.Investment, error) {
 	const q = `SELECT ` + investmentCols + ` FROM investments e WHERE e.id = ANY($1)`
-	return byIDs(ctx, s.db, "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
+	return byIDs(ctx, s.reader(ctx), "investments", q, ids, investmentRow.model, func(r investmentRow) int64 { return r.InvID }, investmentGuard("e.id"))
 }

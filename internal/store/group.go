@@ -113,7 +113,7 @@ func groupRows(ctx context.Context, s *Store, q pageQuery, src measureSource, pa
 FROM %[4]s WHERE %[5]s %[6]s) x WHERE g_rn <= %[7]s ORDER BY g_parent, g_rn`,
 			parent, strings.Join(cols, ", "), strings.Join(order, ", "), from, joinAnd(conds), groupBy, limit)
 	}
-	rows, err := s.db.QueryContext(ctx, sqlText, args.list...)
+	rows, err := s.reader(ctx).QueryContext(ctx, sqlText, args.list...)
 	if err != nil {
 		return nil, translate(fmt.Errorf("group %s: %w", src.node, err))
 	}

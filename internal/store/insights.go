@@ -169,7 +169,7 @@ func (r groupRow) model() model.InsightGroup {
 
 func (s *Store) groups(ctx context.Context, what, q string, args *sqlArgs) ([]model.InsightGroup, error) {
 	var rows []groupRow
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights %s: %w", what, err))
 	}
 	return convertAll(rows, groupRow.model), nil
@@ -187,7 +187,7 @@ func (s *Store) CountStartups(ctx context.Context, in Insights) (int, error) {
 		return 0, err
 	}
 	var n int
-	if err := s.db.GetContext(ctx, &n, "SELECT count(*) FROM startups n WHERE "+cond, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &n, "SELECT count(*) FROM startups n WHERE "+cond, args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights count: %w", err))
 	}
 	return n, nil
@@ -319,7 +319,7 @@ GROUP BY i.fund_id ORDER BY invested DESC, i.fund_id`
 		Investments int    `db:"investments"`
 		Startups    int    `db:"startups"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights by fund: %w", err))
 	}
 	out := make([]model.FundTotal, len(rows))
@@ -428,7 +428,7 @@ func (s *Store) outcomeTotals(ctx context.Context, q string, args *sqlArgs) (mod
 		ExportValue         string `db:"export_value"` // numeric
 		JobsCreated         int64  `db:"jobs_created"`
 	}
-	if err := s.db.GetContext(ctx, &r, q, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &r, q, args.list...); err != nil {
 		return model.OutcomeTotals{}, translate(fmt.Errorf("insights outcomes: %w", err))
 	}
 	t := model.OutcomeTotals{InvestmentAttractedSum: model.Total(r.InvestmentAttracted), ExportValueSum: model.Total(r.ExportValue)}
@@ -479,7 +479,7 @@ func (s *Store) investmentDrift(ctx context.Context, q string, args *sqlArgs) (m
 		Difference string `db:"difference"` // numeric
 		Differing  int    `db:"differing"`
 	}
-	if err := s.db.GetContext(ctx, &r, q, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &r, q, args.list...); err != nil {
 		return model.InvestmentDrift{}, translate(fmt.Errorf("insights investment drift: %w", err))
 	}
 	return model.InvestmentDrift{AttractedSum: model.Total(r.Attracted), RecordedSum: model.Total(r.Recorded),
@@ -548,7 +548,7 @@ func (s *Store) funnel(ctx context.Context, q string, args *sqlArgs) ([]model.Fu
 		AtStage int      `db:"at_stage"`
 		Median  *float64 `db:"median"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights funnel: %w", err))
 	}
 	out := make([]model.FunnelStep, len(rows))
@@ -584,7 +584,7 @@ func (s *Store) CountTaskForceExperts(ctx context.Context, in Insights) (int, er
 	args := &sqlArgs{}
 	q := `SELECT count(*) FROM mentors m WHERE m.task_force_member` + scoped(ctx, args, mentorGuard("m.id"), archivedGuard("mentors", "m.id"))
 	var n int
-	if err := s.db.GetContext(ctx, &n, q, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &n, q, args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights task force: %w", err))
 	}
 	return n, nil

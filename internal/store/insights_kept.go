@@ -74,7 +74,7 @@ func keptFig(cond string, args *sqlArgs, fig string) string {
 func (s *Store) keptCount(ctx context.Context, cond string, args *sqlArgs) (int, error) {
 	var n int
 	q := `SELECT COALESCE(sum(t.n), 0) FROM insight_totals t WHERE ` + keptFig(cond, args, "startup")
-	if err := s.db.GetContext(ctx, &n, q, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &n, q, args.list...); err != nil {
 		return 0, translate(fmt.Errorf("insights count: %w", err))
 	}
 	return n, nil
@@ -250,7 +250,7 @@ GROUP BY t.stage HAVING sum(t.n) > 0 ORDER BY ` + strings.Join(order, ", ") + ` 
 		Stage string `db:"stage"`
 		N     string `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &got, sqlText, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &got, sqlText, args.list...); err != nil {
 		return nil, true, translate(fmt.Errorf("group Startup: %w", err))
 	}
 	for _, g := range got {

@@ -154,7 +154,7 @@ ORDER BY p.start LIMIT ` + strconv.Itoa(maxSeriesPeriods+1)
 		Amount   *string   `db:"amount"` // numeric
 		Quantity *int64    `db:"quantity"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("insights time series: %w", err))
 	}
 	if len(rows) > maxSeriesPeriods {

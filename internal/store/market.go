@@ -51,5 +51,5 @@ func (s *Store) ListMarkets(ctx context.Context, f MarketFilter, w *Where, order
 // MarketsByID returns the markets with the given ids.
 func (s *Store) MarketsByID(ctx context.Context, ids []int64) (map[int64]model.Market, error) {
 	const q = `SELECT ` + marketCols + ` FROM markets n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "markets", q, ids, marketRow.model, func(r marketRow) int64 { return r.ID })
+	return byIDs(ctx, s.reader(ctx), "markets", q, ids, marketRow.model, func(r marketRow) int64 { return r.ID })
 }

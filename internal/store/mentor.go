@@ -81,5 +81,5 @@ func (s *Store) ListMentors(ctx context.Context, f MentorFilter, w *Where, order
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) MentorsByID(ctx context.Context, ids []int64) (map[int64]model.Mentor, error) {
 	const q = `SELECT ` + mentorCols + ` FROM mentors n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID }, mentorGuard("n.id"))
+	return byIDs(ctx, s.reader(ctx), "mentors", q, ids, mentorRow.model, func(r mentorRow) int64 { return r.ID }, mentorGuard("n.id"))
 }

@@ -44,5 +44,5 @@ func (s *Store) ListOrganizations(ctx context.Context, f OrganizationFilter, w *
 // OrganizationsByID returns the organizations with the given ids.
 func (s *Store) OrganizationsByID(ctx context.Context, ids []int64) (map[int64]model.Organization, error) {
 	const q = `SELECT ` + organizationCols + ` FROM organizations n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "organizations", q, ids, organizationRow.model, organizationRow.rowID)
+	return byIDs(ctx, s.reader(ctx), "organizations", q, ids, organizationRow.model, organizationRow.rowID)
 }

@@ -363,7 +363,7 @@ func countFew(ctx context.Context, s *Store, q pageQuery) (int, []int64, error) 
 	seen := manyRows.key(q.from+" WHERE "+where, args.list)
 	if manyRows.has(seen) {
 		var n int
-		if err := s.db.GetContext(ctx, &n, "SELECT count(*) FROM "+q.from+" WHERE "+where, args.list...); err != nil {
+		if err := s.reader(ctx).GetContext(ctx, &n, "SELECT count(*) FROM "+q.from+" WHERE "+where, args.list...); err != nil {
 			return 0, nil, translate(fmt.Errorf("count %s: %w", q.sort.tag, err))
 		}
 		if n > fewRows {
@@ -378,7 +378,7 @@ func countFew(ctx context.Context, s *Store, q pageQuery) (int, []int64, error) 
 		N   int           `db:"n"`
 		IDs pq.Int64Array `db:"ids"`
 	}
-	if err := s.db.GetContext(ctx, &r, sqlText, args.list...); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &r, sqlText, args.list...); err != nil {
 		return 0, nil, translate(fmt.Errorf("count %s: %w", q.sort.tag, err))
 	}
 	if r.N > fewRows {
@@ -519,7 +519,7 @@ func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map
 		ParentID int64 `db:"parent_id"`
 		N        int   `db:"n"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, sqlText, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, sqlText, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("count %s: %w", q.sort.tag, err))
 	}
 	out := make(map[int64]int, len(rows))

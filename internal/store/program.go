@@ -41,7 +41,7 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, w *Where, ord
 // ProgramsByID returns the programs with the given ids.
 func (s *Store) ProgramsByID(ctx context.Context, ids []int64) (map[int64]model.Program, error) {
 	const q = `SELECT ` + programCols + ` FROM programs n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "programs", q, ids, programRow.model, programRow.rowID)
+	return byIDs(ctx, s.reader(ctx), "programs", q, ids, programRow.model, programRow.rowID)
 }
 
 type cohortRow struct {
@@ -69,5 +69,5 @@ func (r cohortRow) model() model.Cohort {
 // CohortsByID returns the cohorts with the given ids.
 func (s *Store) CohortsByID(ctx context.Context, ids []int64) (map[int64]model.Cohort, error) {
 	const q = `SELECT ` + cohortCols + ` FROM cohorts n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "cohorts", q, ids, cohortRow.model, func(r cohortRow) int64 { return r.ID })
+	return byIDs(ctx, s.reader(ctx), "cohorts", q, ids, cohortRow.model, func(r cohortRow) int64 { return r.ID })
 }

@@ -58,7 +58,7 @@ WHERE NOT EXISTS (SELECT 1 FROM mentorships x WHERE x.mentor_id = m.id AND x.sta
 		Load        int            `db:"load"`
 		TargetCodes pq.StringArray `db:"target_codes"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("recommend mentors: %w", err))
 	}
 	out := make([]model.MentorRecommendation, 0, len(rows))
@@ -130,7 +130,7 @@ WHERE n.id <> ` + id + visible + `
 		Markets   pq.StringArray `db:"markets"`
 		Mentors   pq.StringArray `db:"mentors"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, q, args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, args.list...); err != nil {
 		return nil, translate(fmt.Errorf("similar startups: %w", err))
 	}
 	out := make([]model.SimilarStartup, 0, len(rows))

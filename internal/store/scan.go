@@ -13,7 +13,7 @@ import (
 // reset to its zero value first. each must copy what it keeps (pointer
 // fields such as *string are fresh for every row).
 func scanRows[R any](ctx context.Context, s *Store, query string, args []any, each func(*R)) error {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

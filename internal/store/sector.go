@@ -38,5 +38,5 @@ func (s *Store) ListSectors(ctx context.Context, f SectorFilter, w *Where, order
 // SectorsByID returns the sectors with the given ids.
 func (s *Store) SectorsByID(ctx context.Context, ids []int64) (map[int64]model.Sector, error) {
 	const q = `SELECT ` + sectorCols + ` FROM sectors n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "sectors", q, ids, sectorRow.model, sectorRow.rowID)
+	return byIDs(ctx, s.reader(ctx), "sectors", q, ids, sectorRow.model, sectorRow.rowID)
 }

@@ -142,7 +142,7 @@ func sectorStageCount(ctx context.Context, f StartupFilter) *pageQuery {
 // Scoped: only what ctx's viewer may see (scope.go).
 func (s *Store) StartupsByID(ctx context.Context, ids []int64) (map[int64]model.Startup, error) {
 	const q = `SELECT ` + startupCols + ` FROM startups n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "startups", q, ids, startupRow.model, startupRow.rowID, startupGuard("n.id"))
+	return byIDs(ctx, s.reader(ctx), "startups", q, ids, startupRow.model, startupRow.rowID, startupGuard("n.id"))
 }
 
 type stageChangeRow struct {

@@ -235,7 +235,7 @@ func (s *Store) StartupVersion(ctx context.Context, id int64) (int, *time.Time, 
 		Version    int        `db:"version"`
 		ArchivedAt *time.Time `db:"archived_at"`
 	}
-	if err := s.db.GetContext(ctx, &r, `SELECT version, archived_at FROM startups WHERE id = $1`, id); err != nil {
+	if err := s.reader(ctx).GetContext(ctx, &r, `SELECT version, archived_at FROM startups WHERE id = $1`, id); err != nil {
 		return 0, nil, translate(fmt.Errorf("startup %d: %w", id, err))
 	}
 	return r.Version, r.ArchivedAt, nil

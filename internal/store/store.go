@@ -36,6 +36,12 @@ type Store struct {
 	// dsn (DSN).
 	dsn  string
 	pool PoolConfig
+	// reps are the read replicas (replica.go); nil without
+	// DATABASE_READ_URLS. primaryRoute sends a query's reads to the
+	// primary; reads counts query reads by target (ReadCounts).
+	reps         *replicas
+	primaryRoute route
+	reads        [2]atomic.Uint64
 }
 
 // Open connects to dsn with a bounded pool and checks that the database
@@ -53,7 +59,9 @@ func Open(ctx context.Context, dsn string, pool PoolConfig) (*Store, error) {
 		_ = db.Close()
 		return nil, translate(fmt.Errorf("connect to database: %w", err))
 	}
-	return &Store{db: db, dsn: dsn, pool: pool}, nil
+	s := &Store{db: db, dsn: dsn, pool: pool}
+	s.primaryRoute = route{store: s, db: db, reads: &s.reads[targetPrimary]}
+	return s, nil
 }
 
 // DSN is the database the store was opened on, for the one connection that
@@ -90,8 +98,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // and how long requests waited for one.
 func (s *Store) PoolStats() sql.DBStats { return s.db.Stats() }
 
-// Close releases the pool.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops watching the replicas and releases the pools.
+func (s *Store) Close() error {
+	if s.reps != nil {
+		s.reps.close()
+	}
+	return s.db.Close()
+}
 
 // StatementObserver is told of each SQL statement sent under a context
 // that carries it (ObserveStatements).

@@ -33,7 +33,7 @@ func (s *Store) ListUniversities(ctx context.Context, w *Where) ([]model.Univers
 	}
 	q := `SELECT ` + universityCols + ` FROM universities n WHERE ` + joinAnd(c.where) + ` ORDER BY n.name_en, n.id`
 	var rows []universityRow
-	if err := s.db.SelectContext(ctx, &rows, q, c.args.list...); err != nil {
+	if err := s.reader(ctx).SelectContext(ctx, &rows, q, c.args.list...); err != nil {
 		return nil, translate(fmt.Errorf("list universities: %w", err))
 	}
 	return convertAll(rows, universityRow.model), nil
@@ -42,7 +42,7 @@ func (s *Store) ListUniversities(ctx context.Context, w *Where) ([]model.Univers
 // UniversitiesByID returns the universities with the given ids.
 func (s *Store) UniversitiesByID(ctx context.Context, ids []int64) (map[int64]model.University, error) {
 	const q = `SELECT ` + universityCols + ` FROM universities n WHERE n.id = ANY($1)`
-	return byIDs(ctx, s.db, "universities", q, ids, universityRow.model, universityRow.rowID)
+	return byIDs(ctx, s.reader(ctx), "universities", q, ids, universityRow.model, universityRow.rowID)
 }
 
 // assignmentFacts are the columns of an assignment, selected beside the
