@@ -82,8 +82,12 @@ func (d directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			return nil
 		}
 		done = true
-		r := &run{ctx: ctx, buf: getBuffer()}
-		if err := r.write(write); err != nil {
+		// The resolvers run in a response context of their own: an error
+		// one of them adds (graphql.AddError) rather than returns is seen
+		// here, and gqlgen, answering instead, starts from a clean one.
+		rctx := graphql.WithResponseContext(ctx, ErrorPresenter(d.res.Logger), Recover(d.res.Logger))
+		r := &run{ctx: rctx, buf: getBuffer()}
+		if err := r.write(write); err != nil || len(graphql.GetErrors(rctx)) > 0 {
 			putBuffer(r.buf)
 			directHandedOver.Add(1)
 			return d.ExecutableSchema.Exec(ctx)(ctx)
@@ -412,11 +416,22 @@ func (c *compiler) page(f graphql.CollectedField, extra ...string) (directPage, 
 
 // fieldContext is the context a resolver of f runs in: gqlgen's field
 // context (the resolvers read the field's selection from it to leave out
-// the columns nobody asked for), made once for all the parents of a level.
-func (c *compiler) fieldContext(object string, f graphql.CollectedField, args map[string]any) context.Context {
-	return graphql.WithFieldContext(c.ctx, &graphql.FieldContext{
-		Object: object, Field: f, Args: args, IsMethod: true, IsResolver: true,
-	})
+// the columns nobody asked for) over the run's context, made on the
+// field's first use and shared by all the parents of its level.
+func (c *compiler) fieldContext(object string, f graphql.CollectedField, args map[string]any) *fieldContext {
+	return &fieldContext{fc: &graphql.FieldContext{Object: object, Field: f, Args: args, IsMethod: true, IsResolver: true}}
+}
+
+type fieldContext struct {
+	fc  *graphql.FieldContext
+	ctx context.Context
+}
+
+func (f *fieldContext) in(r *run) context.Context {
+	if f.ctx == nil {
+		f.ctx = graphql.WithFieldContext(r.ctx, f.fc)
+	}
+	return f.ctx
 }
 
 // list writes items as a JSON array, each through write.
@@ -457,7 +472,7 @@ func connection[T any, E model.EdgeOf[N], N any](object string, conn *connection
 		}
 		ctx := c.fieldContext(object, f, args)
 		return func(r *run, obj *T) error {
-			got, err := load(ctx, c.res, obj, p)
+			got, err := load(ctx.in(r), c.res, obj, p)
 			if err != nil {
 				return errDirect
 			}
@@ -580,7 +595,7 @@ func object[T, O any](object string, typ *objectType[O], allowed []string,
 		}
 		ctx := c.fieldContext(object, f, args)
 		return func(r *run, obj *T) error {
-			got, err := resolve(ctx, c.res, obj, args)
+			got, err := resolve(ctx.in(r), c.res, obj, args)
 			if err != nil {
 				return errDirect
 			}

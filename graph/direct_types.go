@@ -70,7 +70,7 @@ func init() {
 				if err != nil {
 					return errDirect
 				}
-				universities, err := c.res.Query().Universities(ctx, where)
+				universities, err := c.res.Query().Universities(ctx.in(r), where)
 				if err != nil {
 					return errDirect
 				}
@@ -337,7 +337,7 @@ func nodeField(c *compiler, f graphql.CollectedField) (writer[rootQuery], bool) 
 	}
 	ctx := c.fieldContext("Query", f, args)
 	return func(r *run, _ *rootQuery) error {
-		n, err := c.res.Query().Node(ctx, id)
+		n, err := c.res.Query().Node(ctx.in(r), id)
 		if err != nil {
 			return errDirect
 		}
