@@ -426,9 +426,14 @@ type ctxKey struct{}
 // Middleware gives every request its own loaders.
 func Middleware(s *store.Store, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := context.WithValue(r.Context(), ctxKey{}, New(s))
-		next.ServeHTTP(w, r.WithContext(ctx))
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), s)))
 	})
+}
+
+// With returns ctx with fresh loaders: one operation's, where one
+// connection carries several (a WebSocket or an event stream).
+func With(ctx context.Context, s *store.Store) context.Context {
+	return context.WithValue(ctx, ctxKey{}, New(s))
 }
 
 // For returns the request's loaders.

@@ -579,3 +579,53 @@ func ids(t *testing.T, dsn, q string, args ...any) []int64 {
 	}
 	return out
 }
+
+// TestQueriesOverLiveTransports: a query (not a subscription) sent over
+// graphql-ws or graphql-sse is answered with its data, through loaders
+// of its own; it failed as INTERNAL_SERVER_ERROR (no loaders on the
+// subscription stack).
+func TestQueriesOverLiveTransports(t *testing.T) {
+	c := apitest.New(t, testdb.Demo)
+	srv := liveServer(t, c, live.Options{})
+	const query = `{ universities { key startups(first: 2) { nodes { key mentors(first: 1) { nodes { key } } } } } }`
+	want := c.Do(t, query, nil)
+	if len(want.Errors) > 0 || !strings.Contains(string(want.Data), `"key"`) {
+		t.Fatalf("over HTTP: %s %v", want.Data, want.Errors)
+	}
+
+	conn := wsClient(t, srv, c.Key)
+	wsSubscribe(t, conn, "q1", query, nil)
+	m := wsNext(t, conn, 5*time.Second)
+	var got struct {
+		Data   json.RawMessage
+		Errors []any
+	}
+	if err := json.Unmarshal(m.Payload, &got); err != nil || m.Type != "next" || len(got.Errors) > 0 || string(got.Data) != string(want.Data) {
+		t.Fatalf("over graphql-ws: %s %s, want data %s", m.Type, m.Payload, want.Data)
+	}
+
+	body, _ := json.Marshal(map[string]any{"query": query})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+c.Key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewScanner(resp.Body)
+	lines.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	var data string
+	for lines.Scan() {
+		if v, ok := strings.CutPrefix(lines.Text(), "data: "); ok {
+			data = v
+			break
+		}
+	}
+	if err := json.Unmarshal([]byte(data), &got); err != nil || len(got.Errors) > 0 || string(got.Data) != string(want.Data) {
+		t.Fatalf("over graphql-sse: %s, want data %s", data, want.Data)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"startupgraph/internal/loader"
 	"startupgraph/internal/store"
 )
 
@@ -37,6 +38,19 @@ func routeReads(s *store.Store) graphql.OperationMiddleware {
 				}
 				return resp
 			}
+		}
+		return next(ctx)
+	}
+}
+
+// operationLoaders gives each query and mutation that arrives over a
+// subscription transport (graphql-ws, graphql-sse: one connection, many
+// operations) loaders of its own, as loader.Middleware gives each HTTP
+// request. Without them such a query failed as an internal error.
+func operationLoaders(s *store.Store) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil && oc.Operation.Operation != ast.Subscription {
+			ctx = loader.With(ctx, s)
 		}
 		return next(ctx)
 	}

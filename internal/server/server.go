@@ -114,6 +114,7 @@ func NewHandler(d Deps) http.Handler {
 	// handler of their own, no request deadline or in-flight slot.
 	liveGQL := graph.NewHandler(resolver, graph.Options{Dev: d.Config.Dev, Admit: admission.operation})
 	liveGQL.AroundOperations(routeReads(d.Store))
+	liveGQL.AroundOperations(operationLoaders(d.Store))
 	subscriptions := corsMW.Handler(authenticate(authn, nil, d.Logger, throttle(d.Config.TrustedProxies, liveHandler(d, authn, liveGQL, d.Config.ReadBodyTimeout))))
 	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
 		if isLive(r) {
