@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"startupgraph/examples"
+	"startupgraph/graph"
 	"startupgraph/internal/auth"
 	"startupgraph/internal/config"
 	"startupgraph/internal/live"
@@ -207,6 +208,7 @@ func runServer(ctx context.Context, cmd string, args []string, env Env) error {
 	if cfg.MetricsAddr != "" {
 		metrics = telemetry.NewMetrics(s.PoolStats)
 		metrics.CountReads(s.ReadCounts)
+		metrics.CountDirect(graph.DirectCounts)
 		addr, stopMetrics, err := server.ServeMetrics(cfg.MetricsAddr, metrics, logger)
 		if err != nil {
 			return err

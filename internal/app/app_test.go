@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -171,6 +172,11 @@ func checkMetricsApart(t *testing.T, srv running) {
 	want := `startupgraph_graphql_requests_total{code="OK",operation="anonymous"} 1`
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
 		t.Errorf("/metrics on %s: status %d, no %s in:\n%.2000s", srv.metricsAddr, resp.StatusCode, want, body)
+	}
+	// The query, { universities { nameEn } }, is one the direct executor
+	// answers (its count is the process's: other tests here count too).
+	if !regexp.MustCompile(`(?m)^startupgraph_direct_queries_total\{outcome="answered"\} [1-9]`).Match(body) {
+		t.Errorf("/metrics on %s: no direct query answered in:\n%.4000s", srv.metricsAddr, body)
 	}
 }
 
