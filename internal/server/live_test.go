@@ -262,18 +262,7 @@ func TestLiveScope(t *testing.T) {
 func TestLiveSSE(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	srv := liveServer(t, c, live.Options{})
-	body, _ := json.Marshal(map[string]any{"query": changesSub, "variables": fromNow(t, c)})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+c.Key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := ssePost(t, srv, c.Key, map[string]any{"query": changesSub, "variables": fromNow(t, c)})
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Fatalf("Content-Type %q", ct)
 	}
@@ -604,18 +593,7 @@ func TestQueriesOverLiveTransports(t *testing.T) {
 		t.Fatalf("over graphql-ws: %s %s, want data %s", m.Type, m.Payload, want.Data)
 	}
 
-	body, _ := json.Marshal(map[string]any{"query": query})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+c.Key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	resp := ssePost(t, srv, c.Key, map[string]any{"query": query})
 	lines := bufio.NewScanner(resp.Body)
 	lines.Buffer(make([]byte, 0, 1<<16), 1<<20)
 	var data string
@@ -628,4 +606,23 @@ func TestQueriesOverLiveTransports(t *testing.T) {
 	if err := json.Unmarshal([]byte(data), &got); err != nil || len(got.Errors) > 0 || string(got.Data) != string(want.Data) {
 		t.Fatalf("over graphql-sse: %s, want data %s", data, want.Data)
 	}
+}
+
+// ssePost opens a graphql-sse stream of payload as key, for at most 5 s;
+// the body is closed when the test ends.
+func ssePost(t *testing.T, srv *httptest.Server, key string, payload map[string]any) *http.Response {
+	t.Helper()
+	body, _ := json.Marshal(payload)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
 }
