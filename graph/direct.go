@@ -17,9 +17,9 @@ import (
 	"startupgraph/internal/model"
 )
 
-// The direct executor answers the most common read queries (lists and
-// relationship pages of universities, startups, mentors and sectors, with
-// their plain fields) without gqlgen's generated marshalling, which costs
+// The direct executor answers the most common read queries (lists,
+// lookups and relationship pages of the node types in direct_types.go,
+// with their plain fields) without gqlgen's generated marshalling, which costs
 // a goroutine per list element and a few dozen allocations per field
 // (issue #22). It runs after gqlgen has parsed, validated, limited and
 // priced the operation, calls the same resolvers, loaders and store, and
@@ -586,7 +586,7 @@ func object[T, O any](object string, typ *objectType[O], allowed []string,
 	resolve func(ctx context.Context, res *Resolver, obj *T, args map[string]any) (*O, error)) fieldSpec[T] {
 	return func(c *compiler, f graphql.CollectedField) (writer[T], bool) {
 		args, ok := c.args(f, allowed...)
-		if !ok || len(args) != len(allowed) {
+		if !ok || len(args) != len(allowed) || f.Definition == nil {
 			return nil, false
 		}
 		write, ok := typ.compile(c, f.Selections)
@@ -600,6 +600,9 @@ func object[T, O any](object string, typ *objectType[O], allowed []string,
 				return errDirect
 			}
 			if got == nil {
+				if f.Definition.Type.NonNull {
+					return errDirect // gqlgen reports the null
+				}
 				r.null()
 				return nil
 			}

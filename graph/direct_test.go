@@ -44,6 +44,9 @@ var directQueries = []struct {
 	{"relationship predicates", `query($n: Int!) { startups(first: 10, where: { mentors: { count: { gte: $n } }, or: [{ sectors: { some: { node: { taskForceField: { eq: true } } } } }, { stage: { eq: OVERSEAS_EXPANSION } }] }) { totalCount nodes { key mentors { totalCount } } } }`, map[string]any{"n": 2}},
 	{"mentor edges", `{ mentors(first: 20, orderBy: [{ field: STARTUPS_COUNT, direction: DESC }]) { nodes { key startups(first: 2, where: { since: { gte: "2020-01-01" } }, orderBy: [{ field: NAME_EN, direction: ASC }]) { totalCount edges { since node { key } } } sectors(where: { node: { taskForceField: { eq: true } } }) { totalCount } } } }`, nil},
 	{"universities where", `{ universities(where: { key: { in: ["ghent-university", "suny-korea"] } }) { key startups(first: 2) { totalCount } } }`, nil},
+	{"fan-in", `{ investments(first: 100) { nodes { fund { name } startup { name universities(first: 3) { nodes { name } } } } } }`, nil},
+	{"investment fields", `query($min: KRW) { investments(first: 30, filter: { rounds: [SEED, GRANT], minAmount: $min }, orderBy: { field: AMOUNT }, where: { amount: { gte: "1000000" }, fund: { kind: { in: [VENTURE_FUND, GOVERNMENT_GRANT] } } }) { totalCount pageInfo { endCursor hasNextPage } edges { cursor node { __typename id amount investedOn round version preFounding createdAt updatedAt fund { __typename id key name nameKo nameEn kind size vintageYear description version archivedAt createdAt updatedAt } startup { key } } } } }`, map[string]any{"min": "500000"}},
+	{"startup universities", `{ startups(first: 40) { nodes { key universities(where: { status: { eq: ACTIVE } }) { totalCount edges { cursor purpose status since until createdAt updatedAt node { key shortName } } } } } }`, nil},
 	{"aliases", `{ a: startups(first: 2) { x: nodes { y: key z: key } } b: startups(first: 2, after: null) { nodes { key } } }`, nil},
 }
 

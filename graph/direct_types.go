@@ -24,6 +24,8 @@ var (
 	mentorType     = &objectType[model.Mentor]{name: "Mentor", implements: []string{"Node"}}
 	sectorType     = &objectType[model.Sector]{name: "Sector", implements: []string{"Node"}}
 	facilityType   = &objectType[model.Facility]{name: "Facility", implements: []string{"Node"}}
+	fundType       = &objectType[model.Fund]{name: "Fund", implements: []string{"Node"}}
+	investmentType = &objectType[model.Investment]{name: "Investment", implements: []string{"Node"}}
 
 	startupsConn = &connectionType[model.StartupEdge, model.Startup]{name: "StartupConnection",
 		edge: &objectType[model.StartupEdge]{name: "StartupEdge"}, node: startupType}
@@ -37,6 +39,10 @@ var (
 		edge: &objectType[model.MentorshipEdge]{name: "MentorshipEdge"}, node: mentorType}
 	menteesConn = &connectionType[model.MenteeEdge, model.Startup]{name: "MenteeConnection",
 		edge: &objectType[model.MenteeEdge]{name: "MenteeEdge"}, node: startupType}
+	investmentsConn = &connectionType[model.InvestmentEdge, model.Investment]{name: "InvestmentConnection",
+		edge: &objectType[model.InvestmentEdge]{name: "InvestmentEdge"}, node: investmentType}
+	startupUniversitiesConn = &connectionType[model.UniversityAssignmentEdge, model.University]{name: "UniversityAssignmentConnection",
+		edge: &objectType[model.UniversityAssignmentEdge]{name: "UniversityAssignmentEdge"}, node: universityType}
 )
 
 // The arguments besides the page's a directly answered connection reads:
@@ -77,6 +83,18 @@ func init() {
 				return list(r, universities, item)
 			}, true
 		},
+		"investments": connection("Query", investmentsConn, listArgNames, func(ctx context.Context, res *Resolver, _ *rootQuery, p directPage) (page model.Connection[model.InvestmentEdge, model.Investment], err error) {
+			where, order, err := whereOrder[*generated.InvestmentWhere, *generated.InvestmentOrder](p)
+			filter, ferr := argOf[*generated.InvestmentFilter](p, "filter")
+			if err = errors.Join(err, ferr); err != nil {
+				return page, err
+			}
+			c, err := res.Query().Investments(ctx, p.first, p.after, p.last, p.before, filter, order, where)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
 		"node": nodeField,
 		"startup": object("Query", startupType, []string{"key"}, func(ctx context.Context, res *Resolver, _ *rootQuery, args map[string]any) (*model.Startup, error) {
 			key, err := stringArg(args, "key")
@@ -194,6 +212,17 @@ func init() {
 			}
 			return
 		}),
+		"universities": connection("Startup", startupUniversitiesConn, []string{"where"}, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.UniversityAssignmentEdge, model.University], err error) {
+			where, err := argOf[*generated.UniversityAssignmentEdgeWhere](p, "where")
+			if err != nil {
+				return page, err
+			}
+			c, err := res.Startup().Universities(ctx, s, p.first, p.after, p.last, p.before, where)
+			if err == nil {
+				page = c.Connection
+			}
+			return
+		}),
 		"sectors": connection("Startup", sectorsConn, edgeArgs, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.SectorEdge, model.Sector], err error) {
 			where, order, err := whereOrder[*generated.SectorEdgeWhere, []generated.SectorOrder](p)
 			if err != nil {
@@ -276,6 +305,48 @@ func init() {
 		"createdAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.CreatedAt) }),
 		"updatedAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.UpdatedAt) }),
 	}
+
+	fundType.fields = map[string]fieldSpec[model.Fund]{
+		"id":          leaf(func(r *run, f *model.Fund) { r.id(globalid.Fund, f.RowID) }),
+		"key":         leaf(func(r *run, f *model.Fund) { r.str(f.Key) }),
+		"name":        localizedField(func(f *model.Fund, l *i18n.Locale) model.Localized { return f.Name(l) }),
+		"nameKo":      leaf(func(r *run, f *model.Fund) { r.str(f.NameKo) }),
+		"nameEn":      leaf(func(r *run, f *model.Fund) { r.str(f.NameEn) }),
+		"kind":        leaf(func(r *run, f *model.Fund) { f.Kind.MarshalGQL(r.buf) }),
+		"size":        leaf(func(r *run, f *model.Fund) { f.Size.MarshalGQL(r.buf) }),
+		"description": localizedField(func(f *model.Fund, l *i18n.Locale) model.Localized { return f.Description(l) }),
+		"version":     leaf(func(r *run, f *model.Fund) { r.int(f.Version) }),
+		"archivedAt":  leaf(func(r *run, f *model.Fund) { r.optDateTime(f.ArchivedAt) }),
+		"createdAt":   leaf(func(r *run, f *model.Fund) { r.dateTime(f.CreatedAt) }),
+		"updatedAt":   leaf(func(r *run, f *model.Fund) { r.dateTime(f.UpdatedAt) }),
+		"vintageYear": leaf(func(r *run, f *model.Fund) {
+			if f.VintageYear == nil {
+				r.null()
+				return
+			}
+			r.int(*f.VintageYear)
+		}),
+	}
+	investmentType.fields = map[string]fieldSpec[model.Investment]{
+		"id":          leaf(func(r *run, i *model.Investment) { r.id(globalid.Investment, i.RowID) }),
+		"amount":      leaf(func(r *run, i *model.Investment) { i.Amount.MarshalGQL(r.buf) }),
+		"investedOn":  leaf(func(r *run, i *model.Investment) { i.InvestedOn.MarshalGQL(r.buf) }),
+		"round":       leaf(func(r *run, i *model.Investment) { i.Round.MarshalGQL(r.buf) }),
+		"version":     leaf(func(r *run, i *model.Investment) { r.int(i.Version) }),
+		"preFounding": leaf(func(r *run, i *model.Investment) { r.bool(i.PreFounding) }),
+		"createdAt":   leaf(func(r *run, i *model.Investment) { r.dateTime(i.CreatedAt) }),
+		"updatedAt":   leaf(func(r *run, i *model.Investment) { r.dateTime(i.UpdatedAt) }),
+		"fund": object("Investment", fundType, nil, func(ctx context.Context, res *Resolver, i *model.Investment, _ map[string]any) (*model.Fund, error) {
+			return res.Investment().Fund(ctx, i)
+		}),
+		"startup": object("Investment", startupType, nil, func(ctx context.Context, res *Resolver, i *model.Investment, _ map[string]any) (*model.Startup, error) {
+			return res.Investment().Startup(ctx, i)
+		}),
+	}
+
+	plainEdge(investmentsConn, func(e *model.InvestmentEdge) (*model.Cursor, *model.Investment) { return &e.Cursor, e.Node })
+	plainEdge(startupUniversitiesConn, func(e *model.UniversityAssignmentEdge) (*model.Cursor, *model.University) { return &e.Cursor, e.Node })
+	assignmentFacts(startupUniversitiesConn.edge.fields, func(e *model.UniversityAssignmentEdge) *model.Assignment { return &e.Assignment })
 
 	plainEdge(startupsConn, func(e *model.StartupEdge) (*model.Cursor, *model.Startup) { return &e.Cursor, e.Node })
 	plainEdge(mentorsConn, func(e *model.MentorEdge) (*model.Cursor, *model.Mentor) { return &e.Cursor, e.Node })
