@@ -39,6 +39,10 @@ import (
 type directSchema struct {
 	graphql.ExecutableSchema
 	res *Resolver
+	// present and recover are the handler's error presenter and recover
+	// function, for the direct executor's own response context.
+	present graphql.ErrorPresenterFunc
+	recover graphql.RecoverFunc
 }
 
 // errDirect stops the direct executor: gqlgen answers instead.
@@ -85,7 +89,7 @@ func (d directSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		// The resolvers run in a response context of their own: an error
 		// one of them adds (graphql.AddError) rather than returns is seen
 		// here, and gqlgen, answering instead, starts from a clean one.
-		rctx := graphql.WithResponseContext(ctx, ErrorPresenter(d.res.Logger), Recover(d.res.Logger))
+		rctx := graphql.WithResponseContext(ctx, d.present, d.recover)
 		r := &run{ctx: rctx, buf: getBuffer()}
 		if err := r.write(write); err != nil || len(graphql.GetErrors(rctx)) > 0 {
 			putBuffer(r.buf)
@@ -384,28 +388,12 @@ func (c *compiler) page(f graphql.CollectedField, extra ...string) (directPage, 
 	if !ok {
 		return directPage{}, nil, false
 	}
-	readInt := func(name string) (*int, bool) {
-		v, set := args[name]
-		if !set || v == nil {
-			return nil, true
-		}
-		n, err := model.UnmarshalInt(v)
-		return &n, err == nil
-	}
-	readString := func(name string) (*string, bool) {
-		v, set := args[name]
-		if !set || v == nil {
-			return nil, true
-		}
-		s, err := model.UnmarshalString(v)
-		return &s, err == nil
-	}
-	var okF, okL, okA, okB bool
-	p.first, okF = readInt("first")
-	p.last, okL = readInt("last")
-	p.after, okA = readString("after")
-	p.before, okB = readString("before")
-	if !okF || !okL || !okA || !okB {
+	var ef, el, ea, eb error
+	p.first, ef = argOf[*int](p, "first")
+	p.last, el = argOf[*int](p, "last")
+	p.after, ea = argOf[*string](p, "after")
+	p.before, eb = argOf[*string](p, "before")
+	if errors.Join(ef, el, ea, eb) != nil {
 		return directPage{}, nil, false
 	}
 	if args == nil {
@@ -498,18 +486,7 @@ func (ct *connectionType[E, N]) compile(c *compiler, sel ast.SelectionSet) (writ
 				return nil, false
 			}
 			return func(r *run, conn *model.Connection[E, N]) error {
-				nodes := conn.Nodes()
-				r.buf.WriteByte('[')
-				for i, n := range nodes {
-					if i > 0 {
-						r.buf.WriteByte(',')
-					}
-					if err := node(r, n); err != nil {
-						return err
-					}
-				}
-				r.buf.WriteByte(']')
-				return nil
+				return list(r, conn.Nodes(), func(r *run, n **N) error { return node(r, *n) })
 			}, true
 		},
 		"totalCount": func(c *compiler, f graphql.CollectedField) (writer[model.Connection[E, N]], bool) {

@@ -44,7 +44,8 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	})
 	// The direct executor answers the common read queries itself
 	// (direct.go); gqlgen's generated code answers everything else.
-	srv := handler.New(directSchema{ExecutableSchema: schema, res: r})
+	present, recoverFunc := ErrorPresenter(r.Logger), Recover(r.Logger)
+	srv := handler.New(directSchema{ExecutableSchema: schema, res: r, present: present, recover: recoverFunc})
 	queries := lru.New[*ast.QueryDocument](queryCacheSize)
 	srv.SetQueryCache(queries)
 	srv.SetParserTokenLimit(MaxTokens)
@@ -59,9 +60,9 @@ func NewHandler(r *Resolver, opts Options) *handler.Server {
 	srv.Use(introspectionByRole{dev: opts.Dev})
 	srv.Use(&intRange{}) // before costLimit, which reads first/last/limit
 	srv.Use(costLimit{admit: opts.Admit, schema: schema.Schema()})
-	srv.Use(stopWhenDone{present: ErrorPresenter(r.Logger)})
-	srv.SetErrorPresenter(ErrorPresenter(r.Logger))
-	srv.SetRecoverFunc(Recover(r.Logger))
+	srv.Use(stopWhenDone{present: present})
+	srv.SetErrorPresenter(present)
+	srv.SetRecoverFunc(recoverFunc)
 	return srv
 }
 
