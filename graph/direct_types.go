@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"maps"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -143,18 +144,11 @@ func init() {
 		}),
 	}
 
-	universityType.fields = map[string]fieldSpec[model.University]{
-		"id":          leaf(func(r *run, u *model.University) { r.id(globalid.University, u.RowID) }),
-		"key":         leaf(func(r *run, u *model.University) { r.str(u.Key) }),
-		"name":        localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Name(l) }),
-		"nameKo":      leaf(func(r *run, u *model.University) { r.str(u.NameKo) }),
-		"nameEn":      leaf(func(r *run, u *model.University) { r.str(u.NameEn) }),
+	universityType.fields = namedNode(globalid.University, func(o *model.University) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.University]{
 		"shortName":   leaf(func(r *run, u *model.University) { r.str(u.ShortName) }),
 		"homeCountry": leaf(func(r *run, u *model.University) { r.str(u.HomeCountry) }),
 		"mouPartner":  leaf(func(r *run, u *model.University) { r.bool(u.MouPartner) }),
 		"description": localizedField(func(u *model.University, l *i18n.Locale) model.Localized { return u.Description(l) }),
-		"createdAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.CreatedAt) }),
-		"updatedAt":   leaf(func(r *run, u *model.University) { r.dateTime(u.UpdatedAt) }),
 		"startups": connection("University", assignedConn, edgeArgs, func(ctx context.Context, res *Resolver, u *model.University, p directPage) (page model.Connection[model.AssignedStartupEdge, model.Startup], err error) {
 			where, order, err := whereOrder[*generated.AssignedStartupEdgeWhere, []generated.StartupOrder](p)
 			if err != nil {
@@ -177,14 +171,9 @@ func init() {
 			}
 			return
 		}),
-	}
+	})
 
-	startupType.fields = map[string]fieldSpec[model.Startup]{
-		"id":          leaf(func(r *run, s *model.Startup) { r.id(globalid.Startup, s.RowID) }),
-		"key":         leaf(func(r *run, s *model.Startup) { r.str(s.Key) }),
-		"name":        localizedField(func(s *model.Startup, l *i18n.Locale) model.Localized { return s.Name(l) }),
-		"nameKo":      leaf(func(r *run, s *model.Startup) { r.str(s.NameKo) }),
-		"nameEn":      leaf(func(r *run, s *model.Startup) { r.str(s.NameEn) }),
+	startupType.fields = namedNode(globalid.Startup, func(o *model.Startup) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.Startup]{
 		"description": localizedField(func(s *model.Startup, l *i18n.Locale) model.Localized { return s.Description(l) }),
 		"stage":       leaf(func(r *run, s *model.Startup) { s.Stage.MarshalGQL(r.buf) }),
 		"foundedOn": leaf(func(r *run, s *model.Startup) {
@@ -199,8 +188,6 @@ func init() {
 		}),
 		"version":    leaf(func(r *run, s *model.Startup) { r.int(s.Version) }),
 		"archivedAt": leaf(func(r *run, s *model.Startup) { r.optDateTime(s.ArchivedAt) }),
-		"createdAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.CreatedAt) }),
-		"updatedAt":  leaf(func(r *run, s *model.Startup) { r.dateTime(s.UpdatedAt) }),
 		"mentors": connection("Startup", mentorshipsConn, edgeArgs, func(ctx context.Context, res *Resolver, s *model.Startup, p directPage) (page model.Connection[model.MentorshipEdge, model.Mentor], err error) {
 			where, order, err := whereOrder[*generated.MentorshipEdgeWhere, []generated.MentorOrder](p)
 			if err != nil {
@@ -234,14 +221,9 @@ func init() {
 			}
 			return
 		}),
-	}
+	})
 
-	mentorType.fields = map[string]fieldSpec[model.Mentor]{
-		"id":              leaf(func(r *run, m *model.Mentor) { r.id(globalid.Mentor, m.RowID) }),
-		"key":             leaf(func(r *run, m *model.Mentor) { r.str(m.Key) }),
-		"name":            localizedField(func(m *model.Mentor, l *i18n.Locale) model.Localized { return m.Name(l) }),
-		"nameKo":          leaf(func(r *run, m *model.Mentor) { r.str(m.NameKo) }),
-		"nameEn":          leaf(func(r *run, m *model.Mentor) { r.str(m.NameEn) }),
+	mentorType.fields = namedNode(globalid.Mentor, func(o *model.Mentor) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.Mentor]{
 		"title":           localizedField(func(m *model.Mentor, l *i18n.Locale) model.Localized { return m.Title(l) }),
 		"taskForceMember": leaf(func(r *run, m *model.Mentor) { r.bool(m.TaskForceMember) }),
 		"languages": leaf(func(r *run, m *model.Mentor) {
@@ -256,8 +238,6 @@ func init() {
 		}),
 		"version":    leaf(func(r *run, m *model.Mentor) { r.int(m.Version) }),
 		"archivedAt": leaf(func(r *run, m *model.Mentor) { r.optDateTime(m.ArchivedAt) }),
-		"createdAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.CreatedAt) }),
-		"updatedAt":  leaf(func(r *run, m *model.Mentor) { r.dateTime(m.UpdatedAt) }),
 		"startups": connection("Mentor", menteesConn, edgeArgs, func(ctx context.Context, res *Resolver, m *model.Mentor, p directPage) (page model.Connection[model.MenteeEdge, model.Startup], err error) {
 			where, order, err := whereOrder[*generated.MenteeEdgeWhere, []generated.StartupOrder](p)
 			if err != nil {
@@ -280,45 +260,24 @@ func init() {
 			}
 			return
 		}),
-	}
+	})
 
-	sectorType.fields = map[string]fieldSpec[model.Sector]{
-		"id":             leaf(func(r *run, s *model.Sector) { r.id(globalid.Sector, s.RowID) }),
-		"key":            leaf(func(r *run, s *model.Sector) { r.str(s.Key) }),
-		"name":           localizedField(func(s *model.Sector, l *i18n.Locale) model.Localized { return s.Name(l) }),
-		"nameKo":         leaf(func(r *run, s *model.Sector) { r.str(s.NameKo) }),
-		"nameEn":         leaf(func(r *run, s *model.Sector) { r.str(s.NameEn) }),
+	sectorType.fields = namedNode(globalid.Sector, func(o *model.Sector) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.Sector]{
 		"taskForceField": leaf(func(r *run, s *model.Sector) { r.bool(s.TaskForceField) }),
 		"description":    localizedField(func(s *model.Sector, l *i18n.Locale) model.Localized { return s.Description(l) }),
-		"createdAt":      leaf(func(r *run, s *model.Sector) { r.dateTime(s.CreatedAt) }),
-		"updatedAt":      leaf(func(r *run, s *model.Sector) { r.dateTime(s.UpdatedAt) }),
-	}
+	})
 
-	facilityType.fields = map[string]fieldSpec[model.Facility]{
-		"id":        leaf(func(r *run, f *model.Facility) { r.id(globalid.Facility, f.RowID) }),
-		"key":       leaf(func(r *run, f *model.Facility) { r.str(f.Key) }),
-		"name":      localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Name(l) }),
-		"nameKo":    leaf(func(r *run, f *model.Facility) { r.str(f.NameKo) }),
-		"nameEn":    leaf(func(r *run, f *model.Facility) { r.str(f.NameEn) }),
-		"kind":      leaf(func(r *run, f *model.Facility) { f.Kind.MarshalGQL(r.buf) }),
-		"location":  localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Location(l) }),
-		"createdAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.CreatedAt) }),
-		"updatedAt": leaf(func(r *run, f *model.Facility) { r.dateTime(f.UpdatedAt) }),
-	}
+	facilityType.fields = namedNode(globalid.Facility, func(o *model.Facility) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.Facility]{
+		"kind":     leaf(func(r *run, f *model.Facility) { f.Kind.MarshalGQL(r.buf) }),
+		"location": localizedField(func(f *model.Facility, l *i18n.Locale) model.Localized { return f.Location(l) }),
+	})
 
-	fundType.fields = map[string]fieldSpec[model.Fund]{
-		"id":          leaf(func(r *run, f *model.Fund) { r.id(globalid.Fund, f.RowID) }),
-		"key":         leaf(func(r *run, f *model.Fund) { r.str(f.Key) }),
-		"name":        localizedField(func(f *model.Fund, l *i18n.Locale) model.Localized { return f.Name(l) }),
-		"nameKo":      leaf(func(r *run, f *model.Fund) { r.str(f.NameKo) }),
-		"nameEn":      leaf(func(r *run, f *model.Fund) { r.str(f.NameEn) }),
+	fundType.fields = namedNode(globalid.Fund, func(o *model.Fund) named { return named{o.RowID, o.Key, &o.Names, &o.Stamps} }, map[string]fieldSpec[model.Fund]{
 		"kind":        leaf(func(r *run, f *model.Fund) { f.Kind.MarshalGQL(r.buf) }),
 		"size":        leaf(func(r *run, f *model.Fund) { f.Size.MarshalGQL(r.buf) }),
 		"description": localizedField(func(f *model.Fund, l *i18n.Locale) model.Localized { return f.Description(l) }),
 		"version":     leaf(func(r *run, f *model.Fund) { r.int(f.Version) }),
 		"archivedAt":  leaf(func(r *run, f *model.Fund) { r.optDateTime(f.ArchivedAt) }),
-		"createdAt":   leaf(func(r *run, f *model.Fund) { r.dateTime(f.CreatedAt) }),
-		"updatedAt":   leaf(func(r *run, f *model.Fund) { r.dateTime(f.UpdatedAt) }),
 		"vintageYear": leaf(func(r *run, f *model.Fund) {
 			if f.VintageYear == nil {
 				r.null()
@@ -326,7 +285,7 @@ func init() {
 			}
 			r.int(*f.VintageYear)
 		}),
-	}
+	})
 	investmentType.fields = map[string]fieldSpec[model.Investment]{
 		"id":          leaf(func(r *run, i *model.Investment) { r.id(globalid.Investment, i.RowID) }),
 		"amount":      leaf(func(r *run, i *model.Investment) { i.Amount.MarshalGQL(r.buf) }),
@@ -435,4 +394,29 @@ func nodeField(c *compiler, f graphql.CollectedField) (writer[rootQuery], bool) 
 		}
 		return errDirect
 	}, true
+}
+
+// named is what every named node type has: its row id, key, bilingual
+// name and stamps.
+type named struct {
+	rowID  int64
+	key    string
+	names  *model.Names
+	stamps *model.Stamps
+}
+
+// namedNode is a named node type's fields: its id, key, names and stamps
+// read through get, and its own fields, more.
+func namedNode[T any](typ globalid.Type, get func(*T) named, more map[string]fieldSpec[T]) map[string]fieldSpec[T] {
+	fields := map[string]fieldSpec[T]{
+		"id":        leaf(func(r *run, o *T) { r.id(typ, get(o).rowID) }),
+		"key":       leaf(func(r *run, o *T) { r.str(get(o).key) }),
+		"name":      localizedField(func(o *T, l *i18n.Locale) model.Localized { return get(o).names.Name(l) }),
+		"nameKo":    leaf(func(r *run, o *T) { r.str(get(o).names.NameKo) }),
+		"nameEn":    leaf(func(r *run, o *T) { r.str(get(o).names.NameEn) }),
+		"createdAt": leaf(func(r *run, o *T) { r.dateTime(get(o).stamps.CreatedAt) }),
+		"updatedAt": leaf(func(r *run, o *T) { r.dateTime(get(o).stamps.UpdatedAt) }),
+	}
+	maps.Copy(fields, more)
+	return fields
 }
