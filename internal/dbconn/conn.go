@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strings"
 
 	"github.com/lib/pq"
 )
@@ -91,14 +92,14 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 }
 
 // query runs q through the connection's prepared statement for it
-// (prepared.go) when q has parameters and no transaction is open, else as
-// it is. A statement whose tables changed shape since it was prepared
+// (prepared.go) when q is a read (it has parameters, or is one SELECT) and
+// no transaction is open, else as it is. A statement whose tables changed shape since it was prepared
 // (PostgreSQL: "cached plan must not change result type", after a
 // migration by another instance) or that the session no longer knows is
 // run again unprepared, and prepared afresh next time.
 func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext, q string, args []driver.NamedValue) (driver.Rows, error) {
 	pc, ok := c.Conn.(driver.ConnPrepareContext)
-	if !ok || len(args) == 0 || c.inTx {
+	if !ok || c.inTx || (len(args) == 0 && !oneSelect(q)) {
 		return qc.QueryContext(ctx, q, args)
 	}
 	st, err := c.prepared.get(ctx, q, pc.PrepareContext)
@@ -287,4 +288,13 @@ func (r *deadlineRows) ColumnTypePrecisionScale(i int) (int64, int64, bool) {
 		return s.ColumnTypePrecisionScale(i)
 	}
 	return 0, 0, false
+}
+
+// oneSelect reports whether q, a statement without parameters, is one
+// SELECT, which is worth preparing like a parameterised read: the nested
+// page query's list of universities was planned on every request (0.28
+// ms, as long as its two other statements' execution). Anything else
+// (several statements, SET, SHOW) runs as it is.
+func oneSelect(q string) bool {
+	return strings.HasPrefix(q, "SELECT ") && !strings.Contains(q, ";")
 }

@@ -19,20 +19,21 @@ func onePooledConnection(t *testing.T) *sqlx.DB {
 }
 
 // preparedInSession lists the session's prepared statements (this query
-// has no parameters, so it is not prepared itself).
+// is not one SELECT, so it is not prepared itself).
 func preparedInSession(t *testing.T, s *sqlx.DB) []string {
 	t.Helper()
 	var texts []string
-	if err := s.SelectContext(context.Background(), &texts, `SELECT statement FROM pg_prepared_statements ORDER BY prepare_time`); err != nil {
+	if err := s.SelectContext(context.Background(), &texts, `WITH p AS (SELECT statement, prepare_time FROM pg_prepared_statements) SELECT statement FROM p ORDER BY prepare_time`); err != nil {
 		t.Fatal(err)
 	}
 	return texts
 }
 
-// TestQueriesArePreparedOncePerConnection: a parameterised query is
-// prepared on first use and reused after; a query without parameters and
-// one inside a transaction are not prepared; a connection holds at most
-// 128 statements, dropping the least recently used.
+// TestQueriesArePreparedOncePerConnection: a parameterised query, and one
+// SELECT without parameters, are prepared on first use and reused after;
+// another statement without parameters and a query inside a transaction
+// are not prepared; a connection holds at most 128 statements, dropping
+// the least recently used.
 func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	ctx := context.Background()
 	s := onePooledConnection(t)
@@ -45,7 +46,13 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 			t.Fatalf("got %d, want %d", n, i+1)
 		}
 	}
-	if err := s.GetContext(ctx, &n, `SELECT 41 + 1`); err != nil {
+	for range 2 {
+		if err := s.GetContext(ctx, &n, `SELECT 41 + 1`); err != nil || n != 42 {
+			t.Fatalf("got %d, %v; want 42", n, err)
+		}
+	}
+	var mem string
+	if err := s.GetContext(ctx, &mem, `SHOW work_mem`); err != nil {
 		t.Fatal(err)
 	}
 	tx, err := s.BeginTxx(ctx, nil)
@@ -61,8 +68,8 @@ func TestQueriesArePreparedOncePerConnection(t *testing.T) {
 	if err := s.GetContext(ctx, &n, `SELECT $1::int + 1`, "not a number"); err == nil {
 		t.Fatal("a bad argument was accepted")
 	}
-	if got := preparedInSession(t, s); len(got) != 1 || got[0] != `SELECT $1::int + 1` {
-		t.Fatalf("prepared %q, want only the parameterised query outside the transaction, kept after a bad argument", got)
+	if got := preparedInSession(t, s); len(got) != 2 || got[0] != `SELECT $1::int + 1` || got[1] != `SELECT 41 + 1` {
+		t.Fatalf("prepared %q, want the parameterised query outside the transaction, kept after a bad argument, and the SELECT without parameters", got)
 	}
 
 	for i := range 200 {

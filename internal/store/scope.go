@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -54,6 +55,9 @@ type guard struct {
 	// decided (archivedRows): rendered whatever the statement's context,
 	// as its list decided when it was built (withArchivedGuard).
 	decided bool
+	// joined (archivedRows): the statement joins table's row whose id
+	// expr is as n, so the guard reads its archived_at (joinedRow).
+	joined bool
 }
 
 // archivedGuard says that expr holds the id of a row of table, which can
@@ -106,6 +110,35 @@ func notArchived(table, expr string, listed bool) string {
 	return fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s z WHERE z.id = %s AND z.archived_at IS NOT NULL)", table, expr)
 }
 
+// joinedRow marks the archived guards of guards on the node of a child
+// list's page (n.id) as reading n's archived_at, when from joins the
+// node's table as n: the page's rows read n anyway, where the anti-join
+// of notArchived probes the table again for each (issue 22: pgbench, the
+// nested page query's three statements, 3,315 → 3,769 a second). Counts
+// and aggregates keep notArchived, which reads the id alone (onlyNodeID).
+func joinedRow(guards []guard, from string) []guard {
+	m := nodeTableRE.FindStringSubmatch(from)
+	if m == nil {
+		return guards
+	}
+	var out []guard
+	for i, g := range guards {
+		if g.kind == archivedRows && !g.decided && g.expr == "n.id" && g.table == m[1] {
+			if out == nil {
+				out = slices.Clone(guards)
+			}
+			out[i].joined = true
+		}
+	}
+	if out == nil {
+		return guards
+	}
+	return out
+}
+
+// nodeTableRE finds the table a child list's FROM joins as n.
+var nodeTableRE = regexp.MustCompile(` JOIN ([a-z_]+) n ON n\.id = [a-z0-9_]+\.[a-z_]+$`)
+
 // withArchivedGuard adds to guards the archived guard of a list's own rows
 // (table, ids in expr) unless the list includes archived rows: decided
 // when the list is built, so that its total and aggregate, computed later,
@@ -144,6 +177,8 @@ func scopeConditions(ctx context.Context, guards []guard, args *sqlArgs) []strin
 		switch {
 		case g.kind != archivedRows:
 			scopes = append(scopes, g)
+		case g.joined && !includesArchived(ctx):
+			out = append(out, "n.archived_at IS NULL")
 		case g.decided || !includesArchived(ctx):
 			out = append(out, notArchived(g.table, g.expr, g.decided))
 		}
