@@ -43,13 +43,18 @@ type ByID[M model.Identified] struct {
 }
 
 func newByID[M model.Identified](reg *registry, typ globalid.Type, what string, fetch func(context.Context, []int64) (map[int64]M, error)) *ByID[M] {
-	return &ByID[M]{typ: typ, what: what, reg: reg, fetch: fetch, batches: map[int64]*batch[map[int64]M]{}}
+	return &ByID[M]{typ: typ, what: what, reg: reg, fetch: fetch}
 }
 
 // Load returns the node with id, or an error wrapping apperr.ErrNotFound
 // when there is none the viewer may see.
 func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
 	var zero M
+	b.mu.Lock()
+	if b.batches == nil { // made on first use: a request uses few of its loaders
+		b.batches = map[int64]*batch[map[int64]M]{}
+	}
+	b.mu.Unlock()
 	bt, err := claim(ctx, b.what, &b.mu, b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
 		func(ctx context.Context, ids []int64) (map[int64]M, error) {
 			found, err := b.fetch(ctx, ids)
@@ -175,10 +180,21 @@ func whereKey(w *store.EdgeWhere) string {
 }
 
 func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parentType globalid.Type, child store.Child[E, N]) *Children[E, N] {
-	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg,
-		pages: map[pageKey]map[int64]*batch[map[int64]model.Connection[E, N]]{}, counts: map[string]map[int64]*batch[map[int64]int]{},
-		totals: map[string]map[int64]*batch[map[int64]map[model.Measure]*string]{},
-		groups: map[string]map[int64]*batch[map[int64][]model.GroupRow]{}}
+	return &Children[E, N]{store: s, child: child, parentType: parentType, reg: reg}
+}
+
+// batchesOf returns, from m (made on first use: a request uses few of its
+// loaders), the batches of key, made if there are none yet. c.mu is held.
+func batchesOf[K comparable, T any](m *map[K]map[int64]*batch[T], key K) map[int64]*batch[T] {
+	if *m == nil {
+		*m = map[K]map[int64]*batch[T]{}
+	}
+	batches, ok := (*m)[key]
+	if !ok {
+		batches = map[int64]*batch[T]{}
+		(*m)[key] = batches
+	}
+	return batches
 }
 
 // Load returns parent's page of the edges matching w (nil: all); its
@@ -186,11 +202,7 @@ func newChildren[E model.EdgeOf[N], N any](s *store.Store, reg *registry, parent
 func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.PageArgs, w *store.EdgeWhere) (model.Connection[E, N], error) {
 	key := pageKey{page, whereKey(w)}
 	c.mu.Lock()
-	batches, ok := c.pages[key]
-	if !ok {
-		batches = map[int64]*batch[map[int64]model.Connection[E, N]]{}
-		c.pages[key] = batches
-	}
+	batches := batchesOf(&c.pages, key)
 	c.mu.Unlock()
 	b, err := claim(ctx, c.child.Name()+" pages", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
@@ -232,11 +244,7 @@ func (c *Children[E, N]) totalsOf(conn model.Connection[E, N], parent int64, whe
 func (c *Children[E, N]) group(ctx context.Context, parent int64, where string, w *store.EdgeWhere, spec model.GroupSpec) ([]model.GroupRow, error) {
 	key := fmt.Sprint(where, spec)
 	c.mu.Lock()
-	batches, ok := c.groups[key]
-	if !ok {
-		batches = map[int64]*batch[map[int64][]model.GroupRow]{}
-		c.groups[key] = batches
-	}
+	batches := batchesOf(&c.groups, key)
 	c.mu.Unlock()
 	b, err := claim(ctx, c.child.Name()+" groups", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
@@ -254,11 +262,7 @@ func (c *Children[E, N]) group(ctx context.Context, parent int64, where string, 
 func (c *Children[E, N]) aggregate(ctx context.Context, parent int64, where string, w *store.EdgeWhere, ms []model.Measure) (map[model.Measure]*string, error) {
 	key := fmt.Sprint(where, ms)
 	c.mu.Lock()
-	batches, ok := c.totals[key]
-	if !ok {
-		batches = map[int64]*batch[map[int64]map[model.Measure]*string]{}
-		c.totals[key] = batches
-	}
+	batches := batchesOf(&c.totals, key)
 	c.mu.Unlock()
 	b, err := claim(ctx, c.child.Name()+" aggregates", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
@@ -273,11 +277,7 @@ func (c *Children[E, N]) aggregate(ctx context.Context, parent int64, where stri
 
 func (c *Children[E, N]) count(ctx context.Context, parent int64, key string, w *store.EdgeWhere) (int, error) {
 	c.mu.Lock()
-	batches, ok := c.counts[key]
-	if !ok {
-		batches = map[int64]*batch[map[int64]int]{}
-		c.counts[key] = batches
-	}
+	batches := batchesOf(&c.counts, key)
 	c.mu.Unlock()
 	b, err := claim(ctx, c.child.Name()+" counts", &c.mu, batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
