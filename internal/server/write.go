@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -120,11 +121,14 @@ func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
 }
 
 // writeBody writes every JSON answer of the service (the playground
-// serves its own pages): in UTF-8 and saying so, never cached.
+// serves its own pages): in UTF-8 and saying so, never cached. Its length
+// is said, so an answer longer than net/http's buffer goes out whole
+// instead of in chunks.
 func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", media+"; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
