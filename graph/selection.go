@@ -6,6 +6,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"startupgraph/internal/i18n"
 	"startupgraph/internal/store"
 )
 
@@ -16,6 +17,8 @@ var (
 		"key": store.OmitKey, "description": store.OmitDescription, "foundedOn": store.OmitFoundedOn, "version": store.OmitVersion,
 		"archivedAt": store.OmitArchivedAt, "provenance": store.OmitProvenance, "title": store.OmitTitle,
 		"languages": store.OmitLanguages, "createdAt": store.OmitStamps, "updatedAt": store.OmitStamps,
+		"nameKo": store.OmitNameKo, "nameEn": store.OmitNameEn, "stage": store.OmitStage, "facility": store.OmitFacility,
+		"taskForceMember": store.OmitTaskForce, "affiliation": store.OmitAffiliation,
 	}
 	edgeOmits = map[string]store.Omit{
 		"focus": store.OmitFocus, "purpose": store.OmitPurpose, "status": store.OmitStatus,
@@ -59,7 +62,7 @@ func unselected(ctx context.Context) store.Omit {
 		return 0
 	}
 	omit := omitAll
-	if !connectionSelects(fc.Field.Selections, &omit) {
+	if !connectionSelects(fc.Field.Selections, i18n.From(ctx), &omit) {
 		return 0
 	}
 	return omit
@@ -68,15 +71,16 @@ func unselected(ctx context.Context) store.Omit {
 // connectionSelects clears from omit the groups whose fields set, the
 // selection of a connection, selects. It reports false when it cannot tell
 // (a fragment the validator left unresolved).
-func connectionSelects(set ast.SelectionSet, omit *store.Omit) bool {
+// locale is the request's default language, which name reads.
+func connectionSelects(set ast.SelectionSet, locale i18n.Locale, omit *store.Omit) bool {
 	return eachField(set, func(f *ast.Field, omit *store.Omit) bool {
 		switch f.Name {
 		case "nodes":
-			return clearSelected(f.SelectionSet, nodeOmits, omit)
+			return clearNodeFields(f.SelectionSet, locale, omit)
 		case "edges":
 			return eachField(f.SelectionSet, func(f *ast.Field, omit *store.Omit) bool {
 				if f.Name == "node" {
-					return clearSelected(f.SelectionSet, nodeOmits, omit)
+					return clearNodeFields(f.SelectionSet, locale, omit)
 				}
 				*omit &^= edgeOmits[f.Name]
 				return true
@@ -86,10 +90,21 @@ func connectionSelects(set ast.SelectionSet, omit *store.Omit) bool {
 	}, omit)
 }
 
-// clearSelected clears from omit the groups of the fields set selects.
-func clearSelected(set ast.SelectionSet, groups map[string]store.Omit, omit *store.Omit) bool {
+// clearNodeFields clears from omit the groups of the node fields set
+// selects. name reads the name in the request's language (locale), or,
+// given a locale argument, either.
+func clearNodeFields(set ast.SelectionSet, locale i18n.Locale, omit *store.Omit) bool {
 	return eachField(set, func(f *ast.Field, omit *store.Omit) bool {
-		*omit &^= groups[f.Name]
+		switch {
+		case f.Name != "name":
+			*omit &^= nodeOmits[f.Name]
+		case len(f.Arguments) > 0:
+			*omit &^= store.OmitNameKo | store.OmitNameEn
+		case locale == i18n.KO:
+			*omit &^= store.OmitNameKo
+		default:
+			*omit &^= store.OmitNameEn
+		}
 		return true
 	}, omit)
 }

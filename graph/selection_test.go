@@ -12,22 +12,34 @@ import (
 
 // TestOmittedColumns: pages leave out the columns of the node and edge
 // fields a client does not select (store.Omit); a client that selects
-// them, however the query spells it, gets them.
+// them, however the query spells it, gets them. name reads the name in
+// the request's language (Accept-Language) or its locale argument's.
 func TestOmittedColumns(t *testing.T) {
 	c := apitest.New(t, testdb.Demo)
 	startups := map[string]string{
-		"nameEn":      `SELECT key, name_en FROM startups`,
-		"description": `SELECT key, COALESCE(NULLIF(description_en, ''), 'null') FROM startups`,
-		"foundedOn":   `SELECT key, COALESCE(founded_on::text, 'null') FROM startups`,
-		"version":     `SELECT key, version::text FROM startups`,
-		"provenance":  `SELECT key, provenance::text FROM startups`,
+		"nameEn":                           `SELECT key, name_en FROM startups`,
+		"description":                      `SELECT key, COALESCE(NULLIF(description_en, ''), 'null') FROM startups`,
+		"foundedOn":                        `SELECT key, COALESCE(founded_on::text, 'null') FROM startups`,
+		"version":                          `SELECT key, version::text FROM startups`,
+		"provenance":                       `SELECT key, provenance::text FROM startups`,
+		"stage":                            `SELECT key, stage::text FROM startups`,
+		"facility":                         `SELECT s.key, COALESCE('{"key":"' || f.key || '"}', 'null') FROM startups s LEFT JOIN facilities f ON f.id = s.facility_id`,
+		"name":                             `SELECT key, name_en FROM startups`,
+		"name in Korean (Accept-Language)": `SELECT key, name_ko FROM startups`,
+		"name(locale: KO)":                 `SELECT key, name_ko FROM startups`,
 	}
 	mentors := map[string]string{
-		"nameKo":     `SELECT key, name_ko FROM mentors`,
-		"title":      `SELECT key, COALESCE(NULLIF(title_en, ''), 'null') FROM mentors`,
-		"languages":  `SELECT key, array_to_string(languages, ',') FROM mentors`,
-		"version":    `SELECT key, version::text FROM mentors`,
-		"provenance": `SELECT key, provenance::text FROM mentors`,
+		"nameKo":          `SELECT key, name_ko FROM mentors`,
+		"title":           `SELECT key, COALESCE(NULLIF(title_en, ''), 'null') FROM mentors`,
+		"languages":       `SELECT key, array_to_string(languages, ',') FROM mentors`,
+		"version":         `SELECT key, version::text FROM mentors`,
+		"provenance":      `SELECT key, provenance::text FROM mentors`,
+		"taskForceMember": `SELECT key, task_force_member::text FROM mentors`,
+		"affiliation": `SELECT m.key, COALESCE('{"__typename":"University","key":"' || u.key || '"}', '{"__typename":"Organization","key":"' || o.key || '"}', 'null')
+FROM mentors m LEFT JOIN universities u ON u.id = m.affiliated_university_id LEFT JOIN organizations o ON o.id = m.affiliated_organization_id`,
+		"nameEn":                           `SELECT key, name_en FROM mentors`,
+		"name":                             `SELECT key, name_en FROM mentors`,
+		"name in Korean (Accept-Language)": `SELECT key, name_ko FROM mentors`,
 	}
 	shapes := []struct {
 		name, query string
@@ -99,13 +111,26 @@ func checkShapes(t *testing.T, c *apitest.Client, shapes []struct {
 	for _, sh := range shapes {
 		for field, oracleSQL := range sh.fields {
 			t.Run(sh.name+"/"+field, func(t *testing.T) {
-				sel := field
-				if field == "description" || field == "title" {
+				sel, name, headers := field, field, []string(nil)
+				switch field {
+				case "description", "title":
 					sel = field + "(locale: EN)"
+				case "name in Korean (Accept-Language)":
+					sel, name, headers = "name", "name", []string{"Accept-Language", "ko-KR,ko;q=0.9"}
+				case "name(locale: KO)":
+					name = "name"
+				case "facility":
+					sel = "facility { key }"
+				case "affiliation":
+					sel = "affiliation { __typename ... on University { key } ... on Organization { key } }"
 				}
-				r := c.OK(t, strings.ReplaceAll(sh.query, "FIELD", sel), nil, nil)
+				query := strings.ReplaceAll(sh.query, "FIELD", sel)
+				r := c.Do(t, query, nil, headers...)
+				if r.Status != 200 || len(r.Errors) > 0 {
+					t.Fatalf("status %d, errors %+v\nquery: %s", r.Status, r.Errors, query)
+				}
 				want := oracle(t, c.DSN, oracleSQL)
-				got := keyedValues(t, r.Data, field)
+				got := keyedValues(t, r.Data, name)
 				if len(got) == 0 {
 					t.Fatalf("no nodes in %s", r.Data)
 				}

@@ -33,6 +33,12 @@ const (
 	OmitJoinedOn                     // e.joined_on: Membership.JoinedOn
 	OmitStamps                       // n.created_at, n.updated_at: Stamps
 	OmitEdgeStamps                   // e.created_at, e.updated_at: an edge's CreatedAt, UpdatedAt
+	OmitNameKo                       // n.name_ko: Names.NameKo (nameKo, and name in Korean)
+	OmitNameEn                       // n.name_en: Names.NameEn (nameEn, and name in English)
+	OmitStage                        // n.stage: Startup.Stage
+	OmitFacility                     // n.facility_id: Startup.FacilityID (facility)
+	OmitTaskForce                    // n.task_force_member: Mentor.TaskForceMember
+	OmitAffiliation                  // n.affiliated_university_id, n.affiliated_organization_id: a mentor's affiliation
 )
 
 // omittable maps each column of a group to it.
@@ -44,6 +50,8 @@ var omittable = map[string]Omit{
 	"e.focus": OmitFocus, "e.purpose": OmitPurpose, "e.status": OmitStatus, "e.priority": OmitPriority,
 	"e.since": OmitSince, "e.until": OmitUntil, "e.joined_on": OmitJoinedOn,
 	"e.created_at AS e_created_at": OmitEdgeStamps, "e.updated_at AS e_updated_at": OmitEdgeStamps,
+	"n.name_ko": OmitNameKo, "n.name_en": OmitNameEn, "n.stage": OmitStage, "n.facility_id": OmitFacility,
+	"n.task_force_member": OmitTaskForce, "n.affiliated_university_id": OmitAffiliation, "n.affiliated_organization_id": OmitAffiliation,
 }
 
 // selectLists caches the select lists selectList builds.
