@@ -56,39 +56,38 @@ func writeErrors(w http.ResponseWriter, media string, status int, errs ...*gqler
 }
 
 // writeResponse writes an executed operation's response. Its data is
-// already JSON, written by gqlgen; it is copied out as is rather than run
+// already JSON, written by gqlgen; it is written out as is rather than run
 // through encoding/json again (which would re-scan every byte of a
 // response that can be hundreds of KB).
 func writeResponse(w http.ResponseWriter, media string, status int, resp *graphql.Response) {
 	if len(resp.Errors) > 0 {
 		noteCode(w, codeOf(resp.Errors[0]))
 	}
-	var b bytes.Buffer
-	b.Grow(len(resp.Data) + 64)
-	b.WriteByte('{')
+	var head, tail bytes.Buffer
+	head.WriteByte('{')
 	if len(resp.Errors) > 0 {
 		errs, err := json.Marshal(resp.Errors)
 		if err != nil {
 			writeInternalError(w, media)
 			return
 		}
-		b.WriteString(`"errors":`)
-		b.Write(errs)
-		b.WriteByte(',')
+		head.WriteString(`"errors":`)
+		head.Write(errs)
+		head.WriteByte(',')
 	}
-	b.WriteString(`"data":`)
-	b.Write(resp.Data)
+	head.WriteString(`"data":`)
 	if len(resp.Extensions) > 0 {
 		ext, err := json.Marshal(resp.Extensions)
 		if err != nil {
 			writeInternalError(w, media)
 			return
 		}
-		b.WriteString(`,"extensions":`)
-		b.Write(ext)
+		tail.WriteString(`,"extensions":`)
+		tail.Write(ext)
 	}
-	b.WriteByte('}')
-	writeBody(w, media, status, b.Bytes())
+	tail.WriteByte('}')
+	// the data goes out as it is, not copied into one body with the rest
+	writeBody(w, media, status, head.Bytes(), resp.Data, tail.Bytes())
 }
 
 // internalErrorBody is the answer when an answer cannot be encoded, or
@@ -121,14 +120,22 @@ func writeJSONBody(w http.ResponseWriter, media string, status int, v any) {
 }
 
 // writeBody writes every JSON answer of the service (the playground
-// serves its own pages): in UTF-8 and saying so, never cached. Its length
-// is said, so an answer longer than net/http's buffer goes out whole
-// instead of in chunks.
-func writeBody(w http.ResponseWriter, media string, status int, b []byte) {
+// serves its own pages), the concatenation of parts: in UTF-8 and saying
+// so, never cached. Its length is said, so an answer longer than
+// net/http's buffer goes out whole instead of in chunks.
+func writeBody(w http.ResponseWriter, media string, status int, parts ...[]byte) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
 	h := w.Header()
 	h.Set("Content-Type", media+"; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Length", strconv.Itoa(n))
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	for _, p := range parts {
+		if _, err := w.Write(p); err != nil {
+			return
+		}
+	}
 }
