@@ -254,12 +254,11 @@ func (q *pageQuery) build(ctx context.Context, page PageArgs) (string, error) {
 	// The page is cut by ORDER BY ... LIMIT alone, so the planner may read
 	// an index in that order or keep the top rows of a sort; a window
 	// ordered like the page would make it sort every matching row first.
-	inner := fmt.Sprintf(`SELECT %s, %s AS pg_parent, %s AS pg_sort, %s AS pg_cursor
+	return fmt.Sprintf(`SELECT %s, %s AS pg_parent, %s AS pg_sort, %s AS pg_cursor
 FROM %s
 %s
 ORDER BY %s
-LIMIT %s`, q.selectList(page.Omit), parentSel, sortSel, q.idExpr, q.from, where, order, limit)
-	return inner, nil
+LIMIT %s`, q.selectList(page.Omit), parentSel, sortSel, q.idExpr, q.from, where, order, limit), nil
 }
 
 // childPages and childPagesOrdered run a child list's page query (%s)
@@ -301,23 +300,22 @@ ORDER BY p.ord, x.pg_rn`
 // slice that every parent's page shares.
 func fetchPages[R pagedRow, E model.EdgeOf[N], N any](ctx context.Context, s *Store, q pageQuery, page PageArgs, parentCount int,
 	toEdge func(R, model.Cursor) E) (map[int64]model.Connection[E, N], error) {
-	sqlText, err := q.build(ctx, page)
+	pageSQL, err := q.build(ctx, page)
 	if err != nil {
 		return nil, err
 	}
 	read := func(sqlText string, ordered bool) (map[int64]model.Connection[E, N], bool, error) {
 		return readPages[R, E, N](ctx, s, sqlText, q.args.list, q.sort.tag, page, parentCount, ordered, toEdge)
 	}
+	var out map[int64]model.Connection[E, N]
 	if q.parent == "" {
-		out, _, err := read(sqlText, true)
-		if err != nil {
-			return nil, translate(fmt.Errorf("page %s: %w", q.sort.tag, err))
+		out, _, err = read(pageSQL, true)
+	} else {
+		var apart bool
+		out, apart, err = read(fmt.Sprintf(childPages, pageSQL), false)
+		if apart { // see childPages: never seen, but then the order is said in SQL
+			out, _, err = read(fmt.Sprintf(childPagesOrdered, pageSQL), true)
 		}
-		return out, nil
-	}
-	out, apart, err := read(fmt.Sprintf(childPages, sqlText), false)
-	if apart { // see childPages: never seen, but then the order is said in SQL
-		out, _, err = read(fmt.Sprintf(childPagesOrdered, sqlText), true)
 	}
 	if err != nil {
 		return nil, translate(fmt.Errorf("page %s: %w", q.sort.tag, err))
@@ -507,19 +505,19 @@ func (q pageQuery) among(ids []int64) pageQuery {
 // conditions name the node's columns as n.<column> (nested aliases are
 // n1, e1, r2, ...; the scope's are sa, sm, ...).
 var (
-	nodeJoinRE = regexp.MustCompile(`^(.+) JOIN [a-z_]+ n ON n\.id = ([a-z0-9_]+\.[a-z_]+)$`)
+	nodeJoinRE = regexp.MustCompile(`^(.+) JOIN ([a-z_]+) n ON n\.id = ([a-z0-9_]+\.[a-z_]+)$`)
 	nodeColRef = regexp.MustCompile(`\bn\.([a-z_]+)`)
 	nodeIDRef  = regexp.MustCompile(`\bn\.id\b`)
 )
 
 // nodeJoin splits a child list's FROM into the edges it joins the node
-// table to and the edge column that holds the node's id.
-func nodeJoin(from string) (edges, id string, ok bool) {
+// table to, that table, and the edge column that holds the node's id.
+func nodeJoin(from string) (edges, table, id string, ok bool) {
 	m := nodeJoinRE.FindStringSubmatch(from)
 	if m == nil {
-		return "", "", false
+		return "", "", "", false
 	}
-	return m[1], m[2], true
+	return m[1], m[2], m[3], true
 }
 
 // onlyNodeID reports whether conds read no column of the node but its id.
@@ -554,7 +552,7 @@ func countRows(ctx context.Context, s *Store, q pageQuery, parents []int64) (map
 	var sqlText string
 	if q.parent != "" {
 		from := q.from
-		if edges, id, ok := nodeJoin(from); ok && onlyNodeID(conds) {
+		if edges, _, id, ok := nodeJoin(from); ok && onlyNodeID(conds) {
 			from = edges
 			for i, c := range conds {
 				conds[i] = nodeIDRef.ReplaceAllLiteralString(c, id)

@@ -7,17 +7,17 @@ import "testing"
 // edge row holds.
 func TestNodeJoin(t *testing.T) {
 	for _, c := range []struct {
-		from, edges, id string
+		from, edges, table, id string
 	}{
-		{"assignments e JOIN startups n ON n.id = e.startup_id", "assignments e", "e.startup_id"},
+		{"assignments e JOIN startups n ON n.id = e.startup_id", "assignments e", "startups", "e.startup_id"},
 		{"memberships e JOIN cohorts c ON c.id = e.cohort_id JOIN startups n ON n.id = e.startup_id",
-			"memberships e JOIN cohorts c ON c.id = e.cohort_id", "e.startup_id"},
-		{"mentors n", "", ""},
-		{"assignments e JOIN startups n ON n.id = e.startup_id AND n.archived_at IS NULL", "", ""},
+			"memberships e JOIN cohorts c ON c.id = e.cohort_id", "startups", "e.startup_id"},
+		{"mentors n", "", "", ""},
+		{"assignments e JOIN startups n ON n.id = e.startup_id AND n.archived_at IS NULL", "", "", ""},
 	} {
-		edges, id, ok := nodeJoin(c.from)
-		if edges != c.edges || id != c.id || ok != (c.edges != "") {
-			t.Errorf("nodeJoin(%q) = %q, %q, %v", c.from, edges, id, ok)
+		edges, table, id, ok := nodeJoin(c.from)
+		if edges != c.edges || table != c.table || id != c.id || ok != (c.edges != "") {
+			t.Errorf("nodeJoin(%q) = %q, %q, %q, %v", c.from, edges, table, id, ok)
 		}
 	}
 	for conds, want := range map[string]bool{

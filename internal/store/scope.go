@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -117,13 +116,13 @@ func notArchived(table, expr string, listed bool) string {
 // nested page query's three statements, 3,315 → 3,769 a second). Counts
 // and aggregates keep notArchived, which reads the id alone (onlyNodeID).
 func joinedRow(guards []guard, from string) []guard {
-	m := nodeTableRE.FindStringSubmatch(from)
-	if m == nil {
+	_, table, _, ok := nodeJoin(from)
+	if !ok {
 		return guards
 	}
 	var out []guard
 	for i, g := range guards {
-		if g.kind == archivedRows && !g.decided && g.expr == "n.id" && g.table == m[1] {
+		if g.kind == archivedRows && !g.decided && g.expr == "n.id" && g.table == table {
 			if out == nil {
 				out = slices.Clone(guards)
 			}
@@ -135,9 +134,6 @@ func joinedRow(guards []guard, from string) []guard {
 	}
 	return out
 }
-
-// nodeTableRE finds the table a child list's FROM joins as n.
-var nodeTableRE = regexp.MustCompile(` JOIN ([a-z_]+) n ON n\.id = [a-z0-9_]+\.[a-z_]+$`)
 
 // withArchivedGuard adds to guards the archived guard of a list's own rows
 // (table, ids in expr) unless the list includes archived rows: decided
