@@ -50,12 +50,7 @@ func newByID[M model.Identified](reg *registry, typ globalid.Type, what string, 
 // when there is none the viewer may see.
 func (b *ByID[M]) Load(ctx context.Context, id int64) (M, error) {
 	var zero M
-	b.mu.Lock()
-	if b.batches == nil { // made on first use: a request uses few of its loaders
-		b.batches = map[int64]*batch[map[int64]M]{}
-	}
-	b.mu.Unlock()
-	bt, err := claim(ctx, b.what, &b.mu, b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
+	bt, err := claim(ctx, b.what, &b.mu, &b.batches, id, func() []int64 { return b.reg.wantedOf(b.typ) },
 		func(ctx context.Context, ids []int64) (map[int64]M, error) {
 			found, err := b.fetch(ctx, ids)
 			for _, m := range found {
@@ -87,10 +82,15 @@ type batch[T any] struct {
 // that covers key and every sibling (from siblings) not yet covered, runs
 // it in the calling goroutine, and publishes the result to all waiters.
 // Batching thus needs no timer: the siblings of a level are registered
-// before any of their fields resolve.
-func claim[K comparable, T any](ctx context.Context, name string, mu *sync.Mutex, batches map[K]*batch[T], key K,
+// before any of their fields resolve. batchMap, the batches by key, is
+// made on first use.
+func claim[K comparable, T any](ctx context.Context, name string, mu *sync.Mutex, batchMap *map[K]*batch[T], key K,
 	siblings func() []K, fetch func(context.Context, []K) (T, error)) (*batch[T], error) {
 	mu.Lock()
+	if *batchMap == nil { // made on first use: a request uses few of its loaders
+		*batchMap = map[K]*batch[T]{}
+	}
+	batches := *batchMap
 	b, ok := batches[key]
 	if ok {
 		mu.Unlock()
@@ -204,7 +204,7 @@ func (c *Children[E, N]) Load(ctx context.Context, parent int64, page store.Page
 	c.mu.Lock()
 	batches := batchesOf(&c.pages, key)
 	c.mu.Unlock()
-	b, err := claim(ctx, c.child.Name()+" pages", &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" pages", &c.mu, &batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]model.Connection[E, N], error) {
 			conns, err := c.child.Pages(ctx, c.store, ids, page, w)
@@ -246,7 +246,7 @@ func (c *Children[E, N]) group(ctx context.Context, parent int64, where string, 
 	c.mu.Lock()
 	batches := batchesOf(&c.groups, key)
 	c.mu.Unlock()
-	b, err := claim(ctx, c.child.Name()+" groups", &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" groups", &c.mu, &batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64][]model.GroupRow, error) {
 			return c.child.Groups(ctx, c.store, ids, w, spec)
@@ -264,7 +264,7 @@ func (c *Children[E, N]) aggregate(ctx context.Context, parent int64, where stri
 	c.mu.Lock()
 	batches := batchesOf(&c.totals, key)
 	c.mu.Unlock()
-	b, err := claim(ctx, c.child.Name()+" aggregates", &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" aggregates", &c.mu, &batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]map[model.Measure]*string, error) {
 			return c.child.Aggregates(ctx, c.store, ids, w, ms)
@@ -279,7 +279,7 @@ func (c *Children[E, N]) count(ctx context.Context, parent int64, key string, w 
 	c.mu.Lock()
 	batches := batchesOf(&c.counts, key)
 	c.mu.Unlock()
-	b, err := claim(ctx, c.child.Name()+" counts", &c.mu, batches, parent,
+	b, err := claim(ctx, c.child.Name()+" counts", &c.mu, &batches, parent,
 		func() []int64 { return c.reg.of(c.parentType) },
 		func(ctx context.Context, ids []int64) (map[int64]int, error) {
 			return c.child.Counts(ctx, c.store, ids, w)
