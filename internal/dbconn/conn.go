@@ -92,11 +92,12 @@ func (c *deadlineDriverConn) QueryContext(ctx context.Context, q string, args []
 }
 
 // query runs q through the connection's prepared statement for it
-// (prepared.go) when q is a read (it has parameters, or is one SELECT) and
-// no transaction is open, else as it is. A statement whose tables changed shape since it was prepared
-// (PostgreSQL: "cached plan must not change result type", after a
-// migration by another instance) or that the session no longer knows is
-// run again unprepared, and prepared afresh next time.
+// (prepared.go) when q is a read (it has parameters, or is one SELECT)
+// and no transaction is open, else as it is. A statement whose tables
+// changed shape since it was prepared (PostgreSQL: "cached plan must not
+// change result type", after a migration by another instance) or that the
+// session no longer knows is run again unprepared, and prepared afresh
+// next time.
 func (c *deadlineDriverConn) query(ctx context.Context, qc driver.QueryerContext, q string, args []driver.NamedValue) (driver.Rows, error) {
 	pc, ok := c.Conn.(driver.ConnPrepareContext)
 	if !ok || c.inTx || (len(args) == 0 && !oneSelect(q)) {
